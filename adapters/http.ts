@@ -1,0 +1,115 @@
+import ky, { type KyInstance, type Options as KyOptions, TimeoutError } from 'ky';
+import { GatewayError } from './errors.js';
+import type { CallContext } from './types.js';
+
+export interface UpstreamClientOptions {
+  /** Base URL every path is appended to (no trailing slash needed). */
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** Whole call including retries and Retry-After waits. */
+  totalTimeoutMs?: number;
+  retryLimit?: number;
+  headers?: Record<string, string>;
+  /** Backend name for error messages. */
+  backend: string;
+}
+
+export interface UpstreamRequest extends Omit<KyOptions, 'prefixUrl' | 'signal' | 'retry' | 'throwHttpErrors'> {
+  /**
+   * Retry on 429/502/503/504. Defaults to true for GET/HEAD/PUT/DELETE and false otherwise;
+   * RPC reads sent as POST (Open2b find/get/count) opt in explicitly.
+   */
+  idempotent?: boolean;
+}
+
+export interface UpstreamClient {
+  /** Sends one upstream call; answers any HTTP status (adapters map them), throws GatewayError on transport failure. */
+  request(ctx: CallContext, method: string, path: string, options?: UpstreamRequest): Promise<Response>;
+}
+
+const IDEMPOTENT = new Set(['get', 'head', 'put', 'delete', 'options']);
+const RETRY_STATUSES = [429, 502, 503, 504];
+
+/**
+ * The one ky client every adapter uses: per-attempt timeout, the caller's abort signal, the
+ * request id forwarded, jittered retries for idempotent calls only (honouring Retry-After) and a
+ * bound on the total time, so a slow upstream cannot hold a request past the gateway's deadline.
+ */
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const totalTimeoutMs = options.totalTimeoutMs ?? 20_000;
+  const api: KyInstance = ky.create({
+    prefixUrl: options.baseUrl,
+    fetch: options.fetch,
+    timeout: options.timeoutMs ?? 8_000,
+    throwHttpErrors: false,
+    headers: options.headers,
+  });
+
+  return {
+    async request(ctx, method, path, { idempotent, headers, ...rest } = {}) {
+      const verb = method.toLowerCase();
+      const retryable = idempotent ?? IDEMPOTENT.has(verb);
+      const deadline = AbortSignal.timeout(totalTimeoutMs);
+      try {
+        return await api(path.replace(/^\//, ''), {
+          ...rest,
+          method: verb,
+          headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
+          signal: AbortSignal.any([ctx.signal, deadline]),
+          retry: {
+            limit: retryable ? (options.retryLimit ?? 2) : 0,
+            methods: [verb],
+            statusCodes: RETRY_STATUSES,
+            afterStatusCodes: [429, 503],
+            maxRetryAfter: totalTimeoutMs,
+            backoffLimit: 2_000,
+            jitter: true,
+          },
+        });
+      } catch (error) {
+        throw toTransportError(error, options.backend, deadline.aborted || error instanceof TimeoutError);
+      }
+    },
+  };
+}
+
+function toTransportError(error: unknown, backend: string, timedOut: boolean): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (timedOut) return new GatewayError('upstream_timeout', `${backend} did not answer in time`, { cause: error });
+  if (error instanceof Error && error.name === 'AbortError') {
+    return new GatewayError('upstream_timeout', `the request to ${backend} was aborted`, { cause: error });
+  }
+  return new GatewayError('upstream_unavailable', `${backend} could not be reached`, { cause: error });
+}
+
+/** Reads a JSON body, or throws upstream_contract_violation when the upstream sent something else. */
+export async function readJson(response: Response, backend: string): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    throw new GatewayError('upstream_contract_violation', `${backend} answered ${response.status} with a body that is not JSON`, {
+      upstream: { status: response.status },
+    });
+  }
+}
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date), if present and sane. */
+export function retryAfterSeconds(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Parses an upstream payload with its (loose) zod schema; a mismatch is the upstream's fault, not the caller's. */
+export function parseUpstream<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, data: unknown, backend: string, what: string): T {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
+  throw new GatewayError('upstream_contract_violation', `${backend} sent a ${what} that does not match its documented shape (${where})`);
+}

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch } from '../../schemas/index.js';
+import { GatewayError } from '../errors.js';
+import type { AdapterPage, BackendDefinition, Capabilities, CustomerAdapter, CustomerRef, PageRequest } from '../types.js';
+import { demoCustomers } from './demo.js';
+import { hashPassword, type MemoryRecord, MemoryStore } from './store.js';
+
+const capabilities: Capabilities = {
+  listCustomers: true,
+  totalCount: true,
+  etag: true,
+  customerDelete: true,
+  addressDelete: true,
+  addressRename: true,
+  externalRefLookup: true,
+  passwordChange: true,
+};
+
+const Offset = z.int().min(0);
+const stores = new WeakMap<CustomerAdapter, MemoryStore>();
+
+/** Test backdoor: the store behind a memory adapter, to check what was really written. */
+export function memoryStore(adapter: CustomerAdapter): MemoryStore {
+  const store = stores.get(adapter);
+  if (!store) throw new Error('not a memory adapter');
+  return store;
+}
+
+export interface MemoryOptions {
+  seed: boolean;
+}
+
+/**
+ * The reference adapter: the whole contract over an in-process store, with native ETags,
+ * offset paging and real conflicts. Every other adapter should behave like this one.
+ */
+export function createMemoryAdapter(options: MemoryOptions = { seed: false }): CustomerAdapter {
+  const store = new MemoryStore();
+  const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const etagOf = (r: MemoryRecord) => `"${r.customer.id}-${r.version}"`;
+  const addressEtag = (r: MemoryRecord, a: Address) => `"${r.customer.id}-${a.id}-${r.version}"`;
+
+  const find = (ref: CustomerRef): MemoryRecord => {
+    const record = ref.kind === 'id' ? store.records.get(ref.id) : store.byExternalRef(ref.externalRef);
+    if (!record) throw new GatewayError('not_found', `customer ${ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`} does not exist`);
+    return record;
+  };
+  const findAddress = (record: MemoryRecord, addressId: string): Address => {
+    const address = record.addresses.get(addressId);
+    if (!address) throw new GatewayError('not_found', `address ${addressId} of customer ${record.customer.id} does not exist`);
+    return address;
+  };
+  const checkIfMatch = (current: string, ifMatch?: string) => {
+    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current) {
+      throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
+    }
+  };
+  const assertUnique = (email: string | undefined, externalRef: string | undefined | null, self?: MemoryRecord) => {
+    const sameEmail = email ? store.byEmail(email) : undefined;
+    if (sameEmail && sameEmail !== self) throw new GatewayError('conflict', `a customer with email ${email} already exists`, { errors: [{ path: 'email', message: 'already used' }] });
+    const sameRef = externalRef ? store.byExternalRef(externalRef) : undefined;
+    if (sameRef && sameRef !== self) throw new GatewayError('conflict', `a customer with externalRef ${externalRef} already exists`, { errors: [{ path: 'externalRef', message: 'already used' }] });
+  };
+  /** Only one default billing and one default shipping address per customer. */
+  const settleDefaults = (record: MemoryRecord, address: Address) => {
+    for (const other of record.addresses.values()) {
+      if (other.id === address.id) continue;
+      if (address.isDefaultBilling) other.isDefaultBilling = false;
+      if (address.isDefaultShipping) other.isDefaultShipping = false;
+    }
+  };
+  const page = <T>(all: T[], req: PageRequest): AdapterPage<T> => {
+    const parsed = Offset.safeParse(req.position ?? 0);
+    if (!parsed.success) throw new GatewayError('validation_failed', 'cursor is not a memory position', { errors: [{ path: 'query.cursor', message: 'not a position of this list' }] });
+    const start = parsed.data;
+    const items = all.slice(start, start + req.limit);
+    return { items, next: start + req.limit < all.length ? start + req.limit : null, total: all.length };
+  };
+  const view = (r: MemoryRecord, withAddresses: boolean): Customer => ({
+    ...structuredClone(r.customer),
+    ...(withAddresses ? { addresses: [...r.addresses.values()].map((a) => structuredClone(a)) } : {}),
+  });
+  const toAddress = (input: AddressCreate, id: string): Address => ({ ...structuredClone(input), id, createdAt: now(), updatedAt: now() });
+  const addAddress = (record: MemoryRecord, input: AddressCreate): Address => {
+    const id = input.id ?? `address-${record.addresses.size + 1}-${crypto.randomUUID().slice(0, 8)}`;
+    if (record.addresses.has(id)) throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${id}`, { errors: [{ path: 'id', message: 'already used' }] });
+    const address = toAddress(input, id);
+    record.addresses.set(id, address);
+    settleDefaults(record, address);
+    record.version++;
+    return address;
+  };
+
+  const adapter: CustomerAdapter = {
+    backend: 'memory',
+    capabilities,
+
+    async listCustomers(query) {
+      const since = query.updatedSince ? Date.parse(query.updatedSince) : undefined;
+      const all = [...store.records.values()]
+        .filter((r) => !query.email || r.customer.email.toLowerCase() === query.email.toLowerCase())
+        .filter((r) => !query.externalRef || r.customer.externalRef === query.externalRef)
+        .filter((r) => since === undefined || Date.parse(r.customer.updatedAt ?? '') >= since)
+        .map((r) => view(r, false));
+      return page(all, query);
+    },
+
+    async getCustomer(ref, { expandAddresses }) {
+      const record = find(ref);
+      return { value: view(record, expandAddresses), etag: etagOf(record) };
+    },
+
+    async createCustomer(input: CustomerCreate) {
+      assertUnique(input.email, input.externalRef);
+      const { password, addresses, active, ...fields } = input;
+      const id = store.newId();
+      const record: MemoryRecord = {
+        customer: { ...structuredClone(fields), id, status: { active, guest: false }, hasPassword: password !== undefined, createdAt: now(), updatedAt: now() },
+        addresses: new Map(),
+        passwordHash: password === undefined ? undefined : await hashPassword(password),
+        version: 1,
+      };
+      // Check every address before storing anything, so a bad one leaves nothing half-written.
+      const ids = (addresses ?? []).map((a) => a.id).filter(Boolean);
+      if (new Set(ids).size !== ids.length) throw new GatewayError('conflict', 'two addresses share an id', { errors: [{ path: 'addresses', message: 'address ids must be unique' }] });
+      store.records.set(id, record);
+      for (const address of addresses ?? []) addAddress(record, address);
+      return { value: view(record, true), etag: etagOf(record) };
+    },
+
+    async updateCustomer(ref, patch: CustomerPatch, { ifMatch }) {
+      const record = find(ref);
+      checkIfMatch(etagOf(record), ifMatch);
+      assertUnique(patch.email, patch.externalRef, record);
+      const { active, ...fields } = patch;
+      const next: Record<string, unknown> = { ...record.customer };
+      for (const [key, value] of Object.entries(fields)) {
+        if (value === null) delete next[key];
+        else if (value !== undefined) next[key] = structuredClone(value);
+      }
+      record.customer = { ...(next as MemoryRecord['customer']), status: { ...record.customer.status, active: active ?? record.customer.status.active }, updatedAt: now() };
+      record.version++;
+      return { value: view(record, false), etag: etagOf(record) };
+    },
+
+    async deleteCustomer(ref) {
+      store.records.delete(find(ref).customer.id);
+    },
+
+    async setPassword(ref, change) {
+      const record = find(ref);
+      if (change.currentPassword !== undefined && record.passwordHash !== (await hashPassword(change.currentPassword))) {
+        throw new GatewayError('validation_failed', 'currentPassword is wrong', { errors: [{ path: 'currentPassword', message: 'does not match' }] });
+      }
+      record.passwordHash = await hashPassword(change.password);
+      record.customer.hasPassword = true;
+      record.version++;
+    },
+
+    async listAddresses(ref, req) {
+      const record = find(ref);
+      // Same order as OCAPI: defaults first, then by id, so pages are stable across backends.
+      const all = [...record.addresses.values()].sort(
+        (a, b) => Number(b.isDefaultBilling || b.isDefaultShipping) - Number(a.isDefaultBilling || a.isDefaultShipping) || a.id.localeCompare(b.id),
+      );
+      return page(all.map((a) => structuredClone(a)), req);
+    },
+
+    async getAddress(ref, addressId) {
+      const record = find(ref);
+      const address = findAddress(record, addressId);
+      return { value: structuredClone(address), etag: addressEtag(record, address) };
+    },
+
+    async createAddress(ref, input) {
+      const record = find(ref);
+      const address = addAddress(record, input);
+      return { value: structuredClone(address), etag: addressEtag(record, address) };
+    },
+
+    async updateAddress(ref, addressId, patch: AddressPatch, { ifMatch }) {
+      const record = find(ref);
+      const current = findAddress(record, addressId);
+      checkIfMatch(addressEtag(record, current), ifMatch);
+      const { id: newId, ...fields } = patch;
+      if (newId && newId !== addressId && record.addresses.has(newId)) {
+        throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${newId}`, { errors: [{ path: 'id', message: 'already used' }] });
+      }
+      const next: Record<string, unknown> = { ...current };
+      for (const [key, value] of Object.entries(fields)) {
+        if (value === null) delete next[key];
+        else if (value !== undefined) next[key] = structuredClone(value);
+      }
+      const updated = { ...(next as Address), id: newId ?? addressId, updatedAt: now() };
+      record.addresses.delete(addressId);
+      record.addresses.set(updated.id, updated);
+      settleDefaults(record, updated);
+      record.version++;
+      return { value: structuredClone(updated), etag: addressEtag(record, updated) };
+    },
+
+    async deleteAddress(ref, addressId) {
+      const record = find(ref);
+      findAddress(record, addressId);
+      record.addresses.delete(addressId);
+      record.version++;
+    },
+  };
+
+  stores.set(adapter, store);
+  if (options.seed) for (const customer of demoCustomers) void adapter.createCustomer(customer, undefined as never);
+  return adapter;
+}
+
+export const memoryBackend: BackendDefinition<MemoryOptions> = {
+  name: 'memory',
+  parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }),
+  create: (options) => createMemoryAdapter(options),
+};

@@ -1,0 +1,13 @@
+import { memoryBackend } from './memory/index.js';
+import { open2bBackend } from './open2b/index.js';
+import { scayleBackend } from './scayle/index.js';
+import { sfccBackend } from './sfcc/index.js';
+import type { BackendDefinition } from './types.js';
+
+/** Every backend the gateway knows, by the name used in BACKENDS and /v1/backends/{backend}. */
+export const backendDefinitions: Record<string, BackendDefinition<any>> = {
+  sfcc: sfccBackend,
+  scayle: scayleBackend,
+  open2b: open2bBackend,
+  memory: memoryBackend,
+};

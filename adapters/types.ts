@@ -1,0 +1,128 @@
+import type {
+  Address,
+  AddressCreate,
+  AddressPatch,
+  Customer,
+  CustomerCreate,
+  CustomerPatch,
+  PasswordChange,
+} from '../schemas/index.js';
+
+/** What a backend can do; routes gate on these and the conformance suite skips by them. */
+export interface Capabilities {
+  /** GET /customers works (SFCC only with the Data API configured). */
+  listCustomers: boolean;
+  /** Pages carry `total` cheaply. */
+  totalCount: boolean;
+  /** The upstream issues ETags and checks If-Match itself; otherwise the gateway derives them. */
+  etag: boolean;
+  customerDelete: boolean;
+  addressDelete: boolean;
+  /** A PATCH may change an address id. */
+  addressRename: boolean;
+  /** `ref:<externalRef>` customer ids and the `externalRef` list filter. */
+  externalRefLookup: boolean;
+  passwordChange: boolean;
+  /** Most addresses a customer can hold, where the backend caps it (Open2b: 2). */
+  maxAddresses?: number;
+}
+
+/** Minimal logger shape (pino's), so adapters do not depend on a logging library. */
+export interface Log {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Log;
+}
+
+/** Per-request context handed to every adapter call. */
+export interface CallContext {
+  requestId: string;
+  /** Aborted when the caller goes away or the gateway's deadline passes. */
+  signal: AbortSignal;
+  log: Log;
+  /** Adds a header to the gateway's answer (e.g. the upstream's RateLimit-* budget). */
+  setResponseHeader(name: string, value: string): void;
+}
+
+export type CustomerRef = { kind: 'id'; id: string } | { kind: 'externalRef'; externalRef: string };
+
+/** An adapter's view of a page: its native position for the next page, null on the last. */
+export interface AdapterPage<T> {
+  items: T[];
+  next: unknown | null;
+  total?: number;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** The native position decoded from the caller's cursor (what `next` held), if any. */
+  position?: unknown;
+}
+
+export interface ListCustomersQuery extends PageRequest {
+  email?: string;
+  externalRef?: string;
+  /** ISO 8601 with offset. */
+  updatedSince?: string;
+}
+
+/** A resource with the upstream's own ETag where it has one (capability `etag`). */
+export interface Versioned<T> {
+  value: T;
+  etag?: string;
+}
+
+export interface WriteOptions {
+  /** Passed only when the adapter has native ETags; otherwise the gateway checks If-Match itself. */
+  ifMatch?: string;
+}
+
+export interface CustomerAdapter {
+  readonly backend: string;
+  readonly capabilities: Capabilities;
+
+  listCustomers(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>>;
+  getCustomer(ref: CustomerRef, opts: { expandAddresses: boolean }, ctx: CallContext): Promise<Versioned<Customer>>;
+  /** When `input.addresses` is given and one fails, throw with `created` naming what exists. */
+  createCustomer(input: CustomerCreate, ctx: CallContext): Promise<Versioned<Customer>>;
+  updateCustomer(ref: CustomerRef, patch: CustomerPatch, opts: WriteOptions, ctx: CallContext): Promise<Versioned<Customer>>;
+  deleteCustomer(ref: CustomerRef, ctx: CallContext): Promise<void>;
+  setPassword(ref: CustomerRef, change: PasswordChange, ctx: CallContext): Promise<void>;
+
+  listAddresses(ref: CustomerRef, page: PageRequest, ctx: CallContext): Promise<AdapterPage<Address>>;
+  getAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<Versioned<Address>>;
+  createAddress(ref: CustomerRef, input: AddressCreate, ctx: CallContext): Promise<Versioned<Address>>;
+  /** May return an address with a new id (rename); the route then answers with the new Location. */
+  updateAddress(ref: CustomerRef, addressId: string, patch: AddressPatch, opts: WriteOptions, ctx: CallContext): Promise<Versioned<Address>>;
+  deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
+}
+
+export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities'>;
+
+/** What a backend factory gets besides its own options. */
+export interface AdapterDeps {
+  /** The runtime's fetch on Workers, a keep-alive one on Node, an emulator's app.fetch in tests. */
+  fetch: typeof fetch;
+  log: Log;
+}
+
+/**
+ * One per platform: how to read its configuration from the environment and build its adapter.
+ * `parseOptions` throws `ConfigError` naming the variable (never its value).
+ */
+export interface BackendDefinition<Options = unknown> {
+  name: string;
+  /** The variable whose absence means "run on the embedded emulator". */
+  baseUrlVariable?: string;
+  parseOptions(env: Record<string, string | undefined>): Options;
+  create(options: Options, deps: AdapterDeps): CustomerAdapter;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,5 @@
+export * from './common.js';
+export * from './address.js';
+export * from './customer.js';
+export * from './page.js';
+export * from './problem.js';

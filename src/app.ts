@@ -1,0 +1,46 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { GatewayEnv } from './context.js';
+import type { GatewayDeps } from './deps.js';
+import { selectBackend } from './middleware/backend.js';
+import { limitBody, requireJsonBody } from './middleware/body.js';
+import { notFound, onError } from './middleware/errors.js';
+import { requestContext } from './middleware/request-context.js';
+import { validationHook } from './middleware/validation.js';
+import { addressRoutes } from './routes/addresses.js';
+import { backendRoutes } from './routes/backends.js';
+import { customerRoutes } from './routes/customers.js';
+
+export const API_VERSION = '1.0.0';
+
+/** The gateway as a Hono app. No side effects: the entries (node.ts, worker.ts) build deps and serve it. */
+export function createApp(deps: GatewayDeps) {
+  const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use('*', requestContext(deps.log, deps.config.requestTimeoutMs));
+  app.use('/v1/*', limitBody, requireJsonBody);
+  app.use('/v1/customers', selectBackend(deps, false));
+  app.use('/v1/customers/*', selectBackend(deps, false));
+  app.use('/v1/backends/:backend/*', selectBackend(deps, true));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'customer-gateway',
+      version: API_VERSION,
+      description: 'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b.',
+    },
+  });
+
+  return app
+    .get('/health', (c) => c.json({ status: 'ok' as const, backends: [...deps.backends.keys()] }))
+    .get('/docs', swaggerUI({ url: '/openapi.json', title: 'customer-gateway API' }))
+    .route('/v1', backendRoutes(deps))
+    .route('/v1', customerRoutes(deps, false))
+    .route('/v1', addressRoutes(deps, false))
+    .route('/v1/backends/:backend', customerRoutes(deps, true))
+    .route('/v1/backends/:backend', addressRoutes(deps, true));
+}
+
+export type GatewayApp = ReturnType<typeof createApp>;

@@ -1,0 +1,16 @@
+import type { CallContext, CustomerAdapter, Log } from '../adapters/types.js';
+
+/** What the middleware puts on every request's context. */
+export type GatewayEnv = {
+  Variables: {
+    requestId: string;
+    log: Log;
+    call: CallContext;
+    /** Headers adapters asked for (e.g. RateLimit-*), added to the answer, errors included. */
+    extraHeaders: Headers;
+    adapter: CustomerAdapter;
+    backend: string;
+    /** `/v1` or `/v1/backends/{backend}`: where Location and Link URLs start. */
+    basePath: string;
+  };
+};

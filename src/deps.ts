@@ -1,0 +1,45 @@
+import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
+import { instrumentAdapter } from '../adapters/instrument.js';
+import { backendDefinitions } from '../adapters/registry.js';
+import { ConfigError, type CustomerAdapter, type Log } from '../adapters/types.js';
+import { faultsFromEnv } from '../emulators/shared/faults.js';
+import type { Emulator } from '../emulators/shared/types.js';
+import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
+import type { GatewayConfig } from './env.js';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  log: Log;
+  backends: Map<string, CustomerAdapter>;
+  cursors: CursorCodec;
+  /** The embedded emulators, by backend, for backends without a base URL. */
+  emulators: Map<string, Emulator<unknown>>;
+}
+
+export interface RuntimeDeps {
+  /** The runtime's upstream fetch (keep-alive undici on Node, global fetch on Workers). */
+  fetch: typeof fetch;
+  log: Log;
+}
+
+/** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
+export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): GatewayDeps {
+  const backends = new Map<string, CustomerAdapter>();
+  const emulators = new Map<string, Emulator<unknown>>();
+  for (const backend of config.backends) {
+    const definition = backendDefinitions[backend.name]!;
+    let options = backend.options;
+    let fetch = runtime.fetch;
+    if (backend.embedded) {
+      const createEmulator = embeddedEmulators[backend.name];
+      if (!createEmulator) throw new ConfigError(definition.baseUrlVariable ?? 'BACKENDS', `is required for ${backend.name}`);
+      const emulator = createEmulator({ faults: faultsFromEnv(config.env.EMULATOR_FAULTS) });
+      emulators.set(backend.name, emulator);
+      options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
+      fetch = emulator.fetch;
+    }
+    const log = runtime.log.child({ backend: backend.name });
+    backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
+  }
+  return { config, log: runtime.log, backends, cursors: createCursorCodec(config.cursorSecret), emulators };
+}

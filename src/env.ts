@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { parseEnvSlice } from '../adapters/options.js';
+import { backendDefinitions } from '../adapters/registry.js';
+import { ConfigError } from '../adapters/types.js';
+import type { LogLevel } from './logging/logger.js';
+
+export interface BackendConfig {
+  name: string;
+  /** No base URL configured: runs on the built-in emulator (options are parsed when it starts). */
+  embedded: boolean;
+  options?: unknown;
+}
+
+export interface GatewayConfig {
+  port: number;
+  logLevel: LogLevel;
+  backends: BackendConfig[];
+  defaultBackend: string;
+  cursorSecret: string;
+  requestTimeoutMs: number;
+  /** The untouched environment, for backends whose options are read once their emulator runs. */
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Used when CURSOR_SECRET is unset. Cursors then still reject edits and foreign lists, but anyone
+ * who reads this source can mint one; set CURSOR_SECRET in production.
+ */
+const DEFAULT_CURSOR_SECRET = 'customer-gateway-default-cursor-key';
+
+const GlobalEnv = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BACKENDS: z.string().default('sfcc,scayle,open2b'),
+  DEFAULT_BACKEND: z.string().optional(),
+  CURSOR_SECRET: z.string().min(16).default(DEFAULT_CURSOR_SECRET),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+});
+
+/** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
+export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
+  const global = parseEnvSlice(GlobalEnv, env);
+  const names = global.BACKENDS.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new ConfigError('BACKENDS', 'names no backend');
+  const backends = names.map((name): BackendConfig => {
+    const definition = backendDefinitions[name];
+    if (!definition) throw new ConfigError('BACKENDS', `unknown backend "${name}" (known: ${Object.keys(backendDefinitions).join(', ')})`);
+    const embedded = definition.baseUrlVariable !== undefined && !env[definition.baseUrlVariable]?.trim();
+    return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
+  });
+  const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
+  if (!names.includes(defaultBackend)) throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
+  return {
+    port: global.PORT,
+    logLevel: global.LOG_LEVEL,
+    backends,
+    defaultBackend,
+    cursorSecret: global.CURSOR_SECRET,
+    requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
+    env,
+  };
+}

@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from 'hono';
+import { GatewayError } from '../../adapters/errors.js';
+import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
+
+/** Picks the adapter: the one named in /v1/backends/{backend}, or the default under /v1. */
+export function selectBackend(deps: GatewayDeps, scoped: boolean): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    const name = scoped ? c.req.param('backend') ?? '' : deps.config.defaultBackend;
+    const adapter = deps.backends.get(name);
+    if (!adapter) {
+      throw new GatewayError('not_found', `backend ${JSON.stringify(name.slice(0, 64))} is not configured (configured: ${[...deps.backends.keys()].join(', ')})`, {
+        errors: [{ path: 'path.backend', message: 'unknown backend' }],
+      });
+    }
+    c.set('adapter', adapter);
+    c.set('backend', name);
+    c.set('basePath', scoped ? `/v1/backends/${encodeURIComponent(name)}` : '/v1');
+    await next();
+  };
+}

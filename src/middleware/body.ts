@@ -1,0 +1,36 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { GatewayError } from '../../adapters/errors.js';
+import type { GatewayEnv } from '../context.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/** 413 for bodies over 64 KiB, counted as they stream in (Content-Length is not trusted). */
+export const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new GatewayError('payload_too_large', `the request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+  },
+});
+
+/**
+ * Writes must send JSON: 415 for another content type, 400 for a body that does not parse.
+ * Parsing here (Hono caches it) lets the schema validators that follow see a clean object.
+ */
+export const requireJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+  if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+  const type = c.req.header('content-type') ?? '';
+  if (!JSON_TYPE.test(type)) {
+    throw new GatewayError('unsupported_media_type', `send the body as application/json (got ${type ? JSON.stringify(type.slice(0, 80)) : 'no Content-Type'})`, {
+      errors: [{ path: 'header.content-type', message: 'must be application/json' }],
+    });
+  }
+  try {
+    await c.req.json();
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new GatewayError('validation_failed', 'the request body is not valid JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] });
+  }
+  return next();
+};

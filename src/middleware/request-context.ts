@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Log } from '../../adapters/types.js';
+import type { GatewayEnv } from '../context.js';
+import { redactHeaders } from '../logging/redact.js';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Request id (the caller's X-Request-Id when it is sane, else a new one), a child logger, the
+ * adapter CallContext with the gateway's deadline, and one access-log line per request.
+ */
+export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const offered = c.req.header('x-request-id');
+    const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
+    const requestLog = log.child({ requestId });
+    const extraHeaders = new Headers();
+    const signals = [AbortSignal.timeout(timeoutMs)];
+    if (c.req.raw.signal) signals.push(c.req.raw.signal);
+    c.set('requestId', requestId);
+    c.set('log', requestLog);
+    c.set('extraHeaders', extraHeaders);
+    c.set('call', {
+      requestId,
+      log: requestLog,
+      signal: AbortSignal.any(signals),
+      setResponseHeader: (name, value) => extraHeaders.set(name, value),
+    });
+    requestLog.debug({ method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) }, 'request');
+    await next();
+    c.header('X-Request-Id', requestId);
+    extraHeaders.forEach((value, name) => c.header(name, value));
+    requestLog.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      'request completed',
+    );
+  };
+}

@@ -1,0 +1,47 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
+
+const CapabilitiesSchema = z
+  .object({
+    listCustomers: z.boolean(),
+    totalCount: z.boolean(),
+    etag: z.boolean().openapi({ description: 'Native upstream ETags; otherwise derived by the gateway.' }),
+    customerDelete: z.boolean(),
+    addressDelete: z.boolean(),
+    addressRename: z.boolean(),
+    externalRefLookup: z.boolean(),
+    passwordChange: z.boolean(),
+    maxAddresses: z.int().optional(),
+  })
+  .openapi('Capabilities');
+
+const BackendListSchema = z
+  .object({
+    default: z.string(),
+    items: z.array(z.object({ name: z.string(), default: z.boolean(), embedded: z.boolean(), capabilities: CapabilitiesSchema })),
+  })
+  .openapi('BackendList');
+
+export function backendRoutes(deps: GatewayDeps) {
+  return new OpenAPIHono<GatewayEnv>().openapi(
+    createRoute({
+      method: 'get', path: '/backends', operationId: 'listBackends', tags: ['backends'],
+      summary: 'Configured backends, the default one, and what each can do',
+      responses: { 200: { description: 'The backends', content: { 'application/json': { schema: BackendListSchema } } } },
+    }),
+    (c) =>
+      c.json(
+        {
+          default: deps.config.defaultBackend,
+          items: deps.config.backends.map((b) => ({
+            name: b.name,
+            default: b.name === deps.config.defaultBackend,
+            embedded: b.embedded,
+            capabilities: deps.backends.get(b.name)!.capabilities,
+          })),
+        },
+        200,
+      ),
+  );
+}

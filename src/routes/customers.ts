@@ -1,0 +1,122 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  CustomerCreateSchema,
+  CustomerPatchSchema,
+  CustomerSchema,
+  DateTime,
+  Email,
+  PageQuerySchema,
+  PasswordChangeSchema,
+  pageSchema,
+} from '../../schemas/index.js';
+import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
+import { validationHook } from '../middleware/validation.js';
+import { CustomerIdParam, customerRef, etagOf, IfMatchHeader, paramsSchema, problemResponses, toPage, withIfMatch } from './support.js';
+
+const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+/** Customer routes; `scoped` adds the {backend} path parameter for /v1/backends/{backend}. */
+export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
+  const tag = scoped ? ['customers (per backend)'] : ['customers'];
+  const op = (name: string) => (scoped ? `${name}OnBackend` : name);
+  const params = paramsSchema(scoped, {});
+  const one = paramsSchema(scoped, { customerId: CustomerIdParam });
+
+  return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'get', path: '/customers', operationId: op('listCustomers'), tags: tag,
+        summary: 'A page of customers',
+        request: {
+          params,
+          query: PageQuerySchema.extend({ email: Email.optional(), externalRef: z.string().min(1).max(256).optional(), updatedSince: DateTime.optional() }),
+        },
+        responses: { 200: json(CustomerPage, 'A page of customers'), ...problemResponses },
+      }),
+      async (c) => {
+        const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
+        const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
+        const position = cursor === undefined ? undefined : await deps.cursors.decode(cursor, c.get('backend'), scope);
+        const page = await c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call'));
+        return c.json(await toPage(c, deps.cursors, scope, limit, page), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post', path: '/customers', operationId: op('createCustomer'), tags: tag,
+        summary: 'Register a customer (optionally with addresses and a password)',
+        request: { params, body: body(CustomerCreateSchema) },
+        responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
+      }),
+      async (c) => {
+        const created = await c.get('adapter').createCustomer(c.req.valid('json'), c.get('call'));
+        c.header('Location', `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`);
+        c.header('ETag', await etagOf(created));
+        return c.json(created.value, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/customers/{customerId}', operationId: op('getCustomer'), tags: tag,
+        summary: 'One customer, with its ETag',
+        request: { params: one, query: z.object({ expand: z.enum(['addresses']).optional() }) },
+        responses: { 200: json(CustomerSchema, 'The customer'), ...problemResponses },
+      }),
+      async (c) => {
+        const adapter = c.get('adapter');
+        const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
+        c.header('ETag', await etagOf(found));
+        return c.json(found.value, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'patch', path: '/customers/{customerId}', operationId: op('updateCustomer'), tags: tag,
+        summary: 'Partial update; honours If-Match',
+        request: { params: one, headers: IfMatchHeader, body: body(CustomerPatchSchema) },
+        responses: { 200: json(CustomerSchema, 'The updated customer'), ...problemResponses },
+      }),
+      async (c) => {
+        const adapter = c.get('adapter');
+        const call = c.get('call');
+        const ref = customerRef(adapter, c.req.valid('param').customerId);
+        const updated = await withIfMatch(
+          adapter,
+          c.req.valid('header')['if-match'],
+          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
+          (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
+        );
+        c.header('ETag', await etagOf(updated));
+        return c.json(updated.value, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete', path: '/customers/{customerId}', operationId: op('deleteCustomer'), tags: tag,
+        summary: 'Delete a customer',
+        request: { params: one },
+        responses: { 204: { description: 'Deleted' }, ...problemResponses },
+      }),
+      async (c) => {
+        const adapter = c.get('adapter');
+        await adapter.deleteCustomer(customerRef(adapter, c.req.valid('param').customerId), c.get('call'));
+        return c.body(null, 204);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put', path: '/customers/{customerId}/password', operationId: op('setCustomerPassword'), tags: tag,
+        summary: 'Set or change the password',
+        request: { params: one, body: body(PasswordChangeSchema) },
+        responses: { 204: { description: 'Changed' }, ...problemResponses },
+      }),
+      async (c) => {
+        const adapter = c.get('adapter');
+        await adapter.setPassword(customerRef(adapter, c.req.valid('param').customerId), c.req.valid('json'), c.get('call'));
+        return c.body(null, 204);
+      },
+    );
+}

@@ -1,0 +1,114 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { GatewayError } from '../../adapters/errors.js';
+import type { AdapterPage, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
+import { ProblemSchema, type Page } from '../../schemas/index.js';
+import type { CursorCodec } from '../../adapters/cursor.js';
+import type { GatewayEnv } from '../context.js';
+
+export const BackendParam = z.string().min(1).max(64).openapi({ param: { name: 'backend', in: 'path' }, example: 'sfcc' });
+export const CustomerIdParam = z
+  .string()
+  .min(1)
+  .max(300)
+  .openapi({ param: { name: 'customerId', in: 'path' }, description: "The backend's id, or `ref:<externalRef>`.", example: '00001' });
+export const AddressIdParam = z.string().min(1).max(256).openapi({ param: { name: 'addressId', in: 'path' }, example: 'home' });
+export const IfMatchHeader = z.object({ 'if-match': z.string().max(256).optional() });
+
+/** Route params, with `backend` when the router is mounted at /v1/backends/{backend}. */
+export function paramsSchema<S extends z.ZodRawShape>(scoped: boolean, shape: S) {
+  return scoped ? z.object({ backend: BackendParam, ...shape }) : z.object(shape);
+}
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+/** The problem answers every resource route can give. */
+export const problemResponses = {
+  400: problem('Invalid input; `errors[]` names the fields'),
+  404: problem('Unknown backend, customer or address'),
+  409: problem('Conflict with stored data'),
+  412: problem('If-Match does not match the current ETag'),
+  413: problem('Body over 64 KiB'),
+  415: problem('Body is not application/json'),
+  422: problem('The backend refused the change on a business rule'),
+  429: problem('The backend is rate limiting; see Retry-After'),
+  501: problem('The backend cannot do this; `detail` says what instead'),
+  502: problem('The backend failed or rejected our credentials'),
+  503: problem('The backend is unreachable'),
+  504: problem('The backend did not answer in time'),
+} as const;
+
+/** `ref:<externalRef>` or a native id; ref lookups only where the backend can do them. */
+export function customerRef(adapter: CustomerAdapter, raw: string): CustomerRef {
+  if (!raw.startsWith('ref:')) return { kind: 'id', id: raw };
+  const externalRef = raw.slice(4);
+  if (!externalRef) throw new GatewayError('validation_failed', 'ref: needs an external reference after it', { errors: [{ path: 'path.customerId', message: 'empty ref' }] });
+  if (!adapter.capabilities.externalRefLookup) {
+    throw new GatewayError('not_supported', `backend ${adapter.backend} cannot look customers up by externalRef; use its native id`);
+  }
+  return { kind: 'externalRef', externalRef };
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * A strong ETag for backends without one, from the canonical representation (addresses left out,
+ * so `?expand=addresses` does not change a customer's ETag).
+ */
+export async function deriveEtag(value: object): Promise<string> {
+  const { addresses: _ignored, ...rest } = value as Record<string, unknown>;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(stableJson(rest)));
+  const hex = Array.from(new Uint8Array(digest).slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `"${hex}"`;
+}
+
+export async function etagOf<T extends object>(result: Versioned<T>): Promise<string> {
+  return result.etag ?? deriveEtag(result.value);
+}
+
+/**
+ * If-Match for backends without native ETags: read, compare, then write. Another writer can still
+ * slip in between the read and the write (documented in the README).
+ */
+export async function checkDerivedIfMatch<T extends object>(ifMatch: string | undefined, read: () => Promise<Versioned<T>>): Promise<void> {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return;
+  const current = await etagOf(await read());
+  const offered = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!offered.includes(current)) throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
+}
+
+/** Runs a write with If-Match honoured natively or by the gateway, depending on the backend. */
+export async function withIfMatch<T extends object, R>(
+  adapter: CustomerAdapter,
+  ifMatch: string | undefined,
+  read: () => Promise<Versioned<T>>,
+  write: (nativeIfMatch: string | undefined) => Promise<R>,
+): Promise<R> {
+  if (adapter.capabilities.etag) return write(ifMatch);
+  await checkDerivedIfMatch(ifMatch, read);
+  return write(undefined);
+}
+
+/** Wraps an adapter page into the canonical one: signed cursor, `Link: rel="next"`. */
+export async function toPage<T>(
+  c: Context<GatewayEnv>,
+  cursors: CursorCodec,
+  scope: string,
+  limit: number,
+  page: AdapterPage<T>,
+): Promise<Page<T>> {
+  const nextCursor = page.next === null || page.next === undefined ? null : await cursors.encode(c.get('backend'), scope, page.next);
+  if (nextCursor) {
+    const url = new URL(c.req.url);
+    url.searchParams.set('cursor', nextCursor);
+    url.searchParams.set('limit', String(limit));
+    c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
+  }
+  return { items: page.items, page: { limit, nextCursor, ...(page.total !== undefined ? { total: page.total } : {}) } };
+}

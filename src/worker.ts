@@ -1,0 +1,31 @@
+import { ConfigError } from '../adapters/types.js';
+import { createApp, type GatewayApp } from './app.js';
+import { createDeps } from './deps.js';
+import { parseEnv } from './env.js';
+import { createLogger } from './logging/logger.js';
+
+/**
+ * Workers entry. The app is built on the first request from the bindings (the same variable names
+ * as on Node) and kept for the isolate's life, so embedded emulators keep their state between requests.
+ */
+let app: GatewayApp | undefined;
+
+export default {
+  async fetch(request: Request, env: Record<string, unknown>, ctx: unknown): Promise<Response> {
+    if (!app) {
+      const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      try {
+        const config = parseEnv(vars);
+        app = createApp(createDeps(config, { fetch: (input, init) => fetch(input, init), log: createLogger({ level: config.logLevel }) }));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        // The message names the variable, never its value.
+        return new Response(JSON.stringify({ type: 'about:blank', title: 'Gateway misconfigured', status: 500, detail: error.message, code: 'internal' }), {
+          status: 500,
+          headers: { 'content-type': 'application/problem+json' },
+        });
+      }
+    }
+    return app.fetch(request, env, ctx as never);
+  },
+};
