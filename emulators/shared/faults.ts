@@ -1,0 +1,84 @@
+import type { Context, MiddlewareHandler } from 'hono';
+
+/**
+ * One fault-injection switch shared by every emulator. A test (or EMULATOR_FAULTS at start-up)
+ * injects a spec; matching requests then get latency, an error status, a 429, a dropped
+ * connection or a malformed body. Each emulator supplies how its protocol words the 429 and
+ * error bodies; everything else is common.
+ */
+export interface FaultSpec {
+  /** Only requests whose method and path match; default every request. */
+  method?: string;
+  path?: string | RegExp;
+  /** Delay before answering (or before the other fault). */
+  latencyMs?: number;
+  /** Answer with this HTTP status (e.g. 500, 502, 503) in the emulator's error format. */
+  status?: number;
+  /** Answer 429 as the platform does, with this Retry-After / reset in seconds. */
+  rateLimitSeconds?: number;
+  /** Close the connection without an answer. */
+  drop?: boolean;
+  /** Answer 200 with a truncated JSON body. */
+  malformed?: boolean;
+  /** Probability 0..1 that a matching request is hit (default 1). */
+  rate?: number;
+  /** Apply to the next N matching requests only (default: until cleared). */
+  times?: number;
+}
+
+export interface FaultController {
+  inject(spec: FaultSpec): void;
+  clear(): void;
+  readonly active: readonly FaultSpec[];
+}
+
+export interface FaultResponders {
+  error(c: Context, status: number): Response;
+  rateLimited(c: Context, seconds: number): Response;
+}
+
+/** Marks a response the runtime layer must turn into a dropped connection (see runtime.ts). */
+export const DROP_HEADER = 'x-emulator-drop-connection';
+
+export function createFaults(responders: FaultResponders, initial: FaultSpec[] = []) {
+  let specs: (FaultSpec & { left?: number })[] = initial.map((s) => ({ ...s, left: s.times }));
+
+  const controller: FaultController = {
+    inject(spec) {
+      specs.push({ ...spec, left: spec.times });
+    },
+    clear() {
+      specs = [];
+    },
+    get active() {
+      return specs;
+    },
+  };
+
+  const matches = (spec: FaultSpec, method: string, path: string) =>
+    (!spec.method || spec.method.toUpperCase() === method) &&
+    (!spec.path || (typeof spec.path === 'string' ? path.includes(spec.path) : spec.path.test(path))) &&
+    Math.random() < (spec.rate ?? 1);
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const spec = specs.find((s) => matches(s, c.req.method, c.req.path));
+    if (!spec) return next();
+    if (spec.left !== undefined && --spec.left <= 0) specs = specs.filter((s) => s !== spec);
+    if (spec.latencyMs) await new Promise((r) => setTimeout(r, spec.latencyMs));
+    if (spec.drop) return new Response(null, { status: 599, headers: { [DROP_HEADER]: '1' } });
+    if (spec.rateLimitSeconds !== undefined) return responders.rateLimited(c, spec.rateLimitSeconds);
+    if (spec.status) return responders.error(c, spec.status);
+    if (spec.malformed) return new Response('{"truncated": ', { status: 200, headers: { 'content-type': 'application/json' } });
+    return next();
+  };
+
+  return { controller, middleware };
+}
+
+/** Parses EMULATOR_FAULTS (a JSON array of FaultSpec, path as a plain substring). */
+export function faultsFromEnv(value: string | undefined): FaultSpec[] {
+  if (!value) return [];
+  const parsed: unknown = JSON.parse(value);
+  if (!Array.isArray(parsed)) throw new Error('EMULATOR_FAULTS must be a JSON array of fault specs');
+  return parsed as FaultSpec[];
+}

@@ -1,0 +1,47 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
+import { DROP_HEADER } from './faults.js';
+
+type AnyHono = Hono<any, any, any>;
+
+/**
+ * An in-process fetch bound to an emulator app: what the embedded default and fast tests use.
+ * A dropped-connection fault rejects like a reset socket does with a real fetch.
+ */
+export function inProcessFetch(app: AnyHono): typeof fetch {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const response = await app.fetch(request);
+    if (response.headers.has(DROP_HEADER)) throw new TypeError('fetch failed: connection reset by emulator');
+    return response;
+  }) as typeof fetch;
+}
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:41234 */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves an emulator on a loopback port (0 = any free one), for tests over real HTTP and `npm run emulator`. */
+export async function serveOnLoopback(app: AnyHono, port = 0): Promise<RunningEmulator> {
+  return new Promise((resolve) => {
+    const server = serve(
+      {
+        fetch: async (request: Request, env: { incoming?: { socket?: { destroy(): void } } }) => {
+          const response = await app.fetch(request, env);
+          if (response.headers.has(DROP_HEADER)) env.incoming?.socket?.destroy();
+          return response;
+        },
+        hostname: '127.0.0.1',
+        port,
+      },
+      (info: AddressInfo) =>
+        resolve({
+          origin: `http://127.0.0.1:${info.port}`,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+        }),
+    );
+  });
+}
