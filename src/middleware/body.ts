@@ -26,11 +26,14 @@ export const requireJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) =>
       errors: [{ path: 'header.content-type', message: 'must be application/json' }],
     });
   }
+  let body: unknown;
   try {
-    await c.req.json();
+    body = await c.req.json();
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new GatewayError('validation_failed', 'the request body is not valid JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] });
   }
+  // Debug aid; the logger redacts passwords and other secrets before anything is written.
+  c.get('log').debug({ body }, 'request body');
   return next();
 };

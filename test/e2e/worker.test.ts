@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorker } from './workerd.js';
+
+const SECRET_PASSWORD = 'Workerd-S3cret-Passw0rd!';
+
+describe('the Worker in the real Workers runtime (workerd)', () => {
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+
+  beforeAll(async () => {
+    worker = await startWorker({ LOG_LEVEL: 'debug', BACKENDS: 'memory' });
+  }, 120_000);
+  afterAll(async () => worker?.dispose());
+
+  const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+  it('serves the zero-config backends and does a customer + address round trip', async () => {
+    const backends = (await (await worker.fetch('/v1/backends')).json()) as { default: string; items: { name: string }[] };
+    expect(backends.items.length).toBeGreaterThan(0);
+
+    const email = `workerd-${Date.now()}@example.com`;
+    const created = await worker.fetch(
+      '/v1/customers',
+      json('POST', {
+        email,
+        firstName: 'Wanda',
+        lastName: 'Worker',
+        password: SECRET_PASSWORD,
+        addresses: [{ lastName: 'Worker', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
+      }),
+    );
+    const customer = (await created.json()) as { id: string; email: string };
+    expect(created.status, JSON.stringify(customer)).toBe(201);
+    expect(customer.email).toBe(email);
+
+    const read = await worker.fetch(`/v1/customers/${customer.id}?expand=addresses`);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBeTruthy();
+    const full = (await read.json()) as { addresses: { id: string; city: string }[] };
+    expect(full.addresses[0]).toMatchObject({ city: 'Berlin' });
+
+    const addressId = encodeURIComponent(full.addresses[0]!.id);
+    const patched = await worker.fetch(`/v1/customers/${customer.id}/addresses/${addressId}`, json('PATCH', { city: 'Potsdam', postalCode: '14467' }));
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { city: string }).city).toBe('Potsdam');
+    const again = await worker.fetch(`/v1/customers/${customer.id}/addresses/${addressId}`);
+    expect(((await again.json()) as { city: string }).city).toBe('Potsdam');
+  });
+
+  it('answers problems as application/problem+json with the request id', async () => {
+    const res = await worker.fetch('/v1/customers', json('POST', { email: 'nope' }, { 'x-request-id': 'workerd-test-1' }));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('x-request-id')).toBe('workerd-test-1');
+  });
+
+  it('writes JSON log lines and never the password (pino browser build ignores redact)', async () => {
+    await worker.fetch(
+      '/v1/customers',
+      json('POST', { email: `pw-${Date.now()}@example.com`, lastName: 'Secret', password: SECRET_PASSWORD, addresses: [{ lastName: 'Secret', line1: 'Weg 1', city: 'Bonn', postalCode: '53111', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }] }, { authorization: 'Bearer caller-token-123' }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const text = worker.output.join('');
+    expect(text).toContain('"msg":"request completed"');
+    expect(text).toContain('"lastName":"Secret"');
+    expect(text).toContain('"password":"[REDACTED]"');
+    expect(text).not.toContain(SECRET_PASSWORD);
+    expect(text).not.toContain('caller-token-123');
+  });
+});

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Miniflare } from 'miniflare';
+
+/**
+ * The Worker as Cloudflare would run it: bundled by wrangler exactly as `wrangler deploy` would
+ * (dry run, nothing uploaded), then served by workerd through Miniflare, locally, no network.
+ * Everything the Worker prints (its log lines) is collected in `output`.
+ */
+export async function startWorker(bindings: Record<string, string>) {
+  const outdir = await mkdtemp(join(tmpdir(), 'gateway-worker-'));
+  await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+  });
+  const output: string[] = [];
+  const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outdir, 'worker.js'),
+    modulesRoot: outdir,
+    compatibilityDate: '2025-09-01',
+    compatibilityFlags: ['nodejs_compat'],
+    bindings,
+    handleRuntimeStdio: (stdout, stderr) => {
+      collect(stdout);
+      collect(stderr);
+    },
+  });
+  await mf.ready;
+  return {
+    output,
+    fetch: (path: string, init?: RequestInit) => mf.dispatchFetch(`http://gateway.test${path}`, init as never),
+    async dispose() {
+      await mf.dispose();
+      await rm(outdir, { recursive: true, force: true });
+    },
+  };
+}
