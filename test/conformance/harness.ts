@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logging/logger.js';
 /** A gateway built from an env record, driven in-process; upstream calls use real fetch. */
 export interface GatewayUnderTest {
   deps: GatewayDeps;
+  app: ReturnType<typeof createApp>;
   capabilities: Capabilities;
   /** Request against /v1/backends/{backend}{path}; JSON bodies are serialised for you. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
@@ -25,6 +26,7 @@ export function buildGateway(backend: string, env: Record<string, string>, logLi
   const app = createApp(deps);
   return {
     deps,
+    app,
     capabilities: deps.backends.get(backend)!.capabilities,
     async call(method, path, body, headers = {}) {
       const url = path.startsWith('/v1') || path.startsWith('/openapi') ? path : `/v1/backends/${backend}${path}`;

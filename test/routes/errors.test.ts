@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { buildGateway } from '../conformance/harness.js';
+
+const gw = buildGateway('memory', { BACKENDS: 'memory' });
+const customer = { email: 'route-test@example.com', lastName: 'Route' };
+
+const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number, code: string) => {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(res.body).toMatchObject({ status, code, type: expect.stringContaining(code), title: expect.any(String), detail: expect.any(String), requestId: expect.any(String) });
+};
+
+describe('error answers are application/problem+json', () => {
+  it('415 for a body that is not JSON', async () => {
+    const res = await gw.call('POST', '/v1/customers', 'email=a@b.c', { 'content-type': 'application/x-www-form-urlencoded' });
+    expectProblem(res, 415, 'unsupported_media_type');
+  });
+
+  it('400 for malformed JSON', async () => {
+    const res = await gw.call('POST', '/v1/customers', '{"email": "a@b.c",', { 'content-type': 'application/json' });
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors).toEqual([{ path: 'body', message: 'malformed JSON' }]);
+  });
+
+  it('400 naming every unknown field, nested ones with their path', async () => {
+    const res = await gw.call('POST', '/v1/customers', { ...customer, nickname: 'x', addresses: [{ lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE', floor: 3 }] });
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors).toEqual(expect.arrayContaining([{ path: 'nickname', message: 'unknown field' }, { path: 'addresses.0.floor', message: 'unknown field' }]));
+  });
+
+  it('400 for a bad limit and a cursor that is not one of ours', async () => {
+    for (const query of ['limit=0', 'limit=201', 'limit=ten']) {
+      const res = await gw.call('GET', `/v1/customers?${query}`);
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.errors[0].path).toBe('query.limit');
+    }
+    for (const cursor of ['garbage', 'a.b.c', 'eyJiIjoibWVtb3J5IiwicyI6ImN1c3RvbWVycz8iLCJwIjo5OX0.AAAAAAAAAAAAAAAA']) {
+      const res = await gw.call('GET', `/v1/customers?cursor=${cursor}`);
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.errors[0].path).toBe('query.cursor');
+    }
+  });
+
+  it('rejects a cursor issued for another filter of the same list', async () => {
+    const first = await gw.call('GET', '/v1/customers?limit=1');
+    expect(first.body.page.nextCursor).toEqual(expect.any(String));
+    const res = await gw.call('GET', `/v1/customers?limit=1&email=ada.lovelace%40example.com&cursor=${first.body.page.nextCursor}`);
+    expectProblem(res, 400, 'validation_failed');
+  });
+
+  it('404 for an unknown backend, naming the configured ones', async () => {
+    const res = await gw.call('GET', '/v1/backends/magento/customers');
+    expectProblem(res, 404, 'not_found');
+    expect(res.body.detail).toContain('memory');
+  });
+
+  it('404 for an unknown route', async () => {
+    expectProblem(await gw.call('GET', '/v2/customers'), 404, 'not_found');
+  });
+
+  it('413 for a body over 64 KiB, even without Content-Length', async () => {
+    const big = JSON.stringify({ ...customer, custom: { blob: 'x'.repeat(70 * 1024) } });
+    expectProblem(await gw.call('POST', '/v1/customers', big, { 'content-type': 'application/json' }), 413, 'payload_too_large');
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const res = await gw.app.request('/v1/customers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('accepts a sane X-Request-Id and returns it; replaces an unsafe one', async () => {
+    const mine = await gw.call('GET', '/v1/customers/404404', undefined, { 'x-request-id': 'storefront-abc.123' });
+    expect(mine.headers.get('x-request-id')).toBe('storefront-abc.123');
+    expect(mine.body.requestId).toBe('storefront-abc.123');
+    const unsafe = await gw.call('GET', '/v1/backends', undefined, { 'x-request-id': 'bad id\twith "quotes"' });
+    expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('501 for ref: ids on a backend that cannot look them up', async () => {
+    const adapter = gw.deps.backends.get('memory')!;
+    const original = adapter.capabilities.externalRefLookup;
+    (adapter.capabilities as { externalRefLookup: boolean }).externalRefLookup = false;
+    try {
+      expectProblem(await gw.call('GET', '/v1/customers/ref:crm-1001'), 501, 'not_supported');
+    } finally {
+      (adapter.capabilities as { externalRefLookup: boolean }).externalRefLookup = original;
+    }
+  });
+
+  it('answers Location and ETag on create, and serves the default backend under /v1', async () => {
+    const res = await gw.call('POST', '/v1/customers', { ...customer, email: 'located@example.com' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/v1/customers/${res.body.id}`);
+    expect(res.headers.get('etag')).toBeTruthy();
+  });
+});
