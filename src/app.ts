@@ -10,6 +10,7 @@ import { validationHook } from './middleware/validation.js';
 import { addressRoutes } from './routes/addresses.js';
 import { backendRoutes } from './routes/backends.js';
 import { customerRoutes } from './routes/customers.js';
+import { withBackendParameter } from './routes/openapi.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -24,16 +25,7 @@ export function createApp(deps: GatewayDeps) {
   app.use('/v1/customers/*', selectBackend(deps, false));
   app.use('/v1/backends/:backend/*', selectBackend(deps, true));
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'customer-gateway',
-      version: API_VERSION,
-      description: 'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b.',
-    },
-  });
-
-  return app
+  const routed = app
     .get('/health', (c) => c.json({ status: 'ok' as const, backends: [...deps.backends.keys()] }))
     .get('/docs', swaggerUI({ url: '/openapi.json', title: 'customer-gateway API' }))
     .route('/v1', backendRoutes(deps))
@@ -41,6 +33,18 @@ export function createApp(deps: GatewayDeps) {
     .route('/v1', addressRoutes(deps, false))
     .route('/v1/backends/:backend', customerRoutes(deps, true))
     .route('/v1/backends/:backend', addressRoutes(deps, true));
+
+  let document: unknown;
+  routed.get('/openapi.json', (c) => {
+    document ??= withBackendParameter(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'customer-gateway', version: API_VERSION, description: 'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b.' },
+      }),
+    );
+    return c.json(document);
+  });
+  return routed;
 }
 
 export type GatewayApp = ReturnType<typeof createApp>;

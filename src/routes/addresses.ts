@@ -4,18 +4,18 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, CustomerIdParam, customerRef, etagOf, IfMatchHeader, paramsSchema, problemResponses, toPage, withIfMatch } from './support.js';
+import { AddressIdParam, CustomerIdParam, customerRef, etagOf, IfMatchHeader, problemResponses, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-/** A customer's addresses; `scoped` adds the {backend} path parameter. */
+/** A customer's addresses, mounted like customerRoutes. */
 export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
   const tag = scoped ? ['addresses (per backend)'] : ['addresses'];
   const op = (name: string) => (scoped ? `${name}OnBackend` : name);
-  const ofCustomer = paramsSchema(scoped, { customerId: CustomerIdParam });
-  const one = paramsSchema(scoped, { customerId: CustomerIdParam, addressId: AddressIdParam });
+  const ofCustomer = z.object({ customerId: CustomerIdParam });
+  const one = z.object({ customerId: CustomerIdParam, addressId: AddressIdParam });
   const location = (basePath: string, customerId: string, addressId: string) =>
     `${basePath}/customers/${encodeURIComponent(customerId)}/addresses/${encodeURIComponent(addressId)}`;
 

@@ -12,18 +12,20 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { CustomerIdParam, customerRef, etagOf, IfMatchHeader, paramsSchema, problemResponses, toPage, withIfMatch } from './support.js';
+import { CustomerIdParam, customerRef, etagOf, IfMatchHeader, problemResponses, toPage, withIfMatch } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-/** Customer routes; `scoped` adds the {backend} path parameter for /v1/backends/{backend}. */
+/**
+ * Customer routes, mounted at /v1 (default backend) and /v1/backends/{backend}; `scoped` only
+ * names the operations and tags of the second mount apart in the OpenAPI document.
+ */
 export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
   const tag = scoped ? ['customers (per backend)'] : ['customers'];
   const op = (name: string) => (scoped ? `${name}OnBackend` : name);
-  const params = paramsSchema(scoped, {});
-  const one = paramsSchema(scoped, { customerId: CustomerIdParam });
+  const one = z.object({ customerId: CustomerIdParam });
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
@@ -31,7 +33,6 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         method: 'get', path: '/customers', operationId: op('listCustomers'), tags: tag,
         summary: 'A page of customers',
         request: {
-          params,
           query: PageQuerySchema.extend({ email: Email.optional(), externalRef: z.string().min(1).max(256).optional(), updatedSince: DateTime.optional() }),
         },
         responses: { 200: json(CustomerPage, 'A page of customers'), ...problemResponses },
@@ -48,7 +49,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       createRoute({
         method: 'post', path: '/customers', operationId: op('createCustomer'), tags: tag,
         summary: 'Register a customer (optionally with addresses and a password)',
-        request: { params, body: body(CustomerCreateSchema) },
+        request: { body: body(CustomerCreateSchema) },
         responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
@@ -67,7 +68,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       }),
       async (c) => {
         const adapter = c.get('adapter');
-        const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
+        const found = await adapter.getCustomer(customerRef(adapter, (c.req.valid('param')).customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
         c.header('ETag', await etagOf(found));
         return c.json(found.value, 200);
       },
@@ -82,7 +83,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const call = c.get('call');
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
+        const ref = customerRef(adapter, (c.req.valid('param')).customerId);
         const updated = await withIfMatch(
           adapter,
           c.req.valid('header')['if-match'],
@@ -102,7 +103,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       }),
       async (c) => {
         const adapter = c.get('adapter');
-        await adapter.deleteCustomer(customerRef(adapter, c.req.valid('param').customerId), c.get('call'));
+        await adapter.deleteCustomer(customerRef(adapter, (c.req.valid('param')).customerId), c.get('call'));
         return c.body(null, 204);
       },
     )
@@ -115,7 +116,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       }),
       async (c) => {
         const adapter = c.get('adapter');
-        await adapter.setPassword(customerRef(adapter, c.req.valid('param').customerId), c.req.valid('json'), c.get('call'));
+        await adapter.setPassword(customerRef(adapter, (c.req.valid('param')).customerId), c.req.valid('json'), c.get('call'));
         return c.body(null, 204);
       },
     );

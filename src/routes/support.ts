@@ -6,7 +6,6 @@ import { ProblemSchema, type Page } from '../../schemas/index.js';
 import type { CursorCodec } from '../../adapters/cursor.js';
 import type { GatewayEnv } from '../context.js';
 
-export const BackendParam = z.string().min(1).max(64).openapi({ param: { name: 'backend', in: 'path' }, example: 'sfcc' });
 export const CustomerIdParam = z
   .string()
   .min(1)
@@ -15,10 +14,6 @@ export const CustomerIdParam = z
 export const AddressIdParam = z.string().min(1).max(256).openapi({ param: { name: 'addressId', in: 'path' }, example: 'home' });
 export const IfMatchHeader = z.object({ 'if-match': z.string().max(256).optional() });
 
-/** Route params, with `backend` when the router is mounted at /v1/backends/{backend}. */
-export function paramsSchema<S extends z.ZodRawShape>(scoped: boolean, shape: S) {
-  return scoped ? z.object({ backend: BackendParam, ...shape }) : z.object(shape);
-}
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
