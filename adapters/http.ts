@@ -1,4 +1,4 @@
-import ky, { type KyInstance, type Options as KyOptions, TimeoutError } from 'ky';
+import ky, { HTTPError, type KyInstance, type Options as KyOptions, TimeoutError } from 'ky';
 import { GatewayError } from './errors.js';
 import type { CallContext } from './types.js';
 
@@ -43,7 +43,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     prefixUrl: options.baseUrl,
     fetch: options.fetch,
     timeout: options.timeoutMs ?? 8_000,
-    throwHttpErrors: false,
     headers: options.headers,
   });
 
@@ -58,6 +57,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           method: verb,
           headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
           signal: AbortSignal.any([ctx.signal, deadline]),
+          // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
+          // the last retryable answer, below) for the adapter to map.
+          throwHttpErrors: (status) => retryable && RETRY_STATUSES.includes(status),
           retry: {
             limit: retryable ? (options.retryLimit ?? 2) : 0,
             methods: [verb],
@@ -69,6 +71,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           },
         });
       } catch (error) {
+        if (error instanceof HTTPError) return error.response;
         throw toTransportError(error, options.backend, deadline.aborted || error instanceof TimeoutError);
       }
     },

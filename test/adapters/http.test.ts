@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../adapters/errors.js';
+import { createUpstreamClient, retryAfterSeconds } from '../../adapters/http.js';
+import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
+import { testContext } from './support.js';
+
+/** A scripted upstream on loopback: each path answers from a queue of statuses. */
+const hits: Record<string, number> = {};
+const seenRequestIds: string[] = [];
+const upstream = new Hono()
+  .use('*', async (c, next) => {
+    hits[`${c.req.method} ${c.req.path}`] = (hits[`${c.req.method} ${c.req.path}`] ?? 0) + 1;
+    seenRequestIds.push(c.req.header('x-request-id') ?? '');
+    await next();
+  })
+  .all('/flaky/:n', (c) => (hits[`${c.req.method} ${c.req.path}`]! <= Number(c.req.param('n')) ? c.text('busy', 503) : c.json({ ok: true })))
+  .get('/limited', (c) => (hits['GET /limited']! === 1 ? c.text('slow down', 429, { 'retry-after': '1' }) : c.json({ ok: true })))
+  .get('/slow', async (c) => {
+    await new Promise((r) => setTimeout(r, 1_500));
+    return c.json({ ok: true });
+  })
+  .get('/always-503', (c) => c.text('down', 503));
+
+let server: RunningEmulator;
+beforeAll(async () => {
+  server = await serveOnLoopback(upstream);
+});
+afterAll(async () => server.close());
+
+const client = (overrides: Partial<Parameters<typeof createUpstreamClient>[0]> = {}) =>
+  createUpstreamClient({ baseUrl: server.origin, fetch: (i, o) => fetch(i, o), backend: 'test', ...overrides });
+
+const failure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as GatewayError;
+  }
+  throw new Error('expected a failure');
+};
+
+describe('shared upstream client (ky)', () => {
+  it('retries an idempotent GET on 503 and forwards the request id', async () => {
+    const res = await client().request(testContext().ctx, 'GET', '/flaky/2');
+    expect(res.status).toBe(200);
+    expect(hits['GET /flaky/2']).toBe(3);
+    expect(seenRequestIds).toContain('test-request-1');
+  });
+
+  it('never retries a POST, which may not be idempotent', async () => {
+    const res = await client().request(testContext().ctx, 'POST', '/flaky/1', { json: {} });
+    expect(res.status).toBe(503);
+    expect(hits['POST /flaky/1']).toBe(1);
+  });
+
+  it('retries a POST marked idempotent (RPC reads)', async () => {
+    const res = await client().request(testContext().ctx, 'POST', '/flaky/3', { json: {}, idempotent: true });
+    expect(res.status).toBe(503); // limit 2 retries: 3 attempts, all busy
+    expect(await res.text()).toBe('busy'); // the adapter still gets the last answer's body
+    expect(hits['POST /flaky/3']).toBe(3);
+  });
+
+  it('waits for Retry-After on 429 before retrying', async () => {
+    const started = Date.now();
+    const res = await client().request(testContext().ctx, 'GET', '/limited');
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('turns a per-attempt timeout into upstream_timeout', async () => {
+    const error = await failure(client({ timeoutMs: 200, retryLimit: 0 }).request(testContext().ctx, 'GET', '/slow'));
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error.code).toBe('upstream_timeout');
+  });
+
+  it('bounds the total time across retries', async () => {
+    const started = Date.now();
+    const error = await failure(client({ timeoutMs: 5_000, totalTimeoutMs: 400, retryLimit: 10 }).request(testContext().ctx, 'GET', '/slow'));
+    expect(error.code).toBe('upstream_timeout');
+    expect(Date.now() - started).toBeLessThan(1_400);
+  });
+
+  it('gives up when the caller goes away', async () => {
+    const controller = new AbortController();
+    const pending = client().request(testContext(controller.signal).ctx, 'GET', '/slow');
+    setTimeout(() => controller.abort(), 100);
+    expect((await failure(pending)).code).toBe('upstream_timeout');
+  });
+
+  it('turns a refused connection into upstream_unavailable without leaking the URL credentials', async () => {
+    const closed = await serveOnLoopback(new Hono());
+    await closed.close();
+    const error = await failure(client({ baseUrl: closed.origin, retryLimit: 0 }).request(testContext().ctx, 'GET', '/x'));
+    expect(error.code).toBe('upstream_unavailable');
+    expect(error.status).toBe(503);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterSeconds('7')).toBe(7);
+    expect(retryAfterSeconds(new Date(Date.now() + 30_000).toUTCString())).toBeGreaterThanOrEqual(29);
+    expect(retryAfterSeconds('soon')).toBeUndefined();
+    expect(retryAfterSeconds(null)).toBeUndefined();
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../adapters/types.js';
+import { parseEnv } from '../src/env.js';
+
+const configError = (env: Record<string, string>) => {
+  try {
+    parseEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('parseEnv', () => {
+  it('defaults to the three platforms on their embedded emulators, port 8787', () => {
+    const config = parseEnv({});
+    expect(config.port).toBe(8787);
+    expect(config.defaultBackend).toBe('sfcc');
+    expect(config.backends).toEqual([
+      { name: 'sfcc', embedded: true, options: undefined },
+      { name: 'scayle', embedded: true, options: undefined },
+      { name: 'open2b', embedded: true, options: undefined },
+    ]);
+  });
+
+  it('names the variable that is wrong, never its value', () => {
+    expect(configError({ PORT: 'eighty' }).variable).toBe('PORT');
+    expect(configError({ BACKENDS: 'sfcc,magento' }).message).toContain('magento');
+    expect(configError({ BACKENDS: 'memory', DEFAULT_BACKEND: 'sfcc' }).variable).toBe('DEFAULT_BACKEND');
+    const secret = configError({ BACKENDS: 'memory', CURSOR_SECRET: 'short-secret' });
+    expect(secret.variable).toBe('CURSOR_SECRET');
+    expect(secret.message).not.toContain('short-secret');
+    expect(configError({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
+  });
+
+  it('reads BACKENDS and DEFAULT_BACKEND', () => {
+    const config = parseEnv({ BACKENDS: 'memory, sfcc', DEFAULT_BACKEND: 'sfcc', PORT: '9000', LOG_LEVEL: 'debug' });
+    expect(config.backends.map((b) => b.name)).toEqual(['memory', 'sfcc']);
+    expect(config).toMatchObject({ defaultBackend: 'sfcc', port: 9000, logLevel: 'debug' });
+  });
+});
