@@ -1,11 +1,266 @@
-// PLACEHOLDER until the scayle adapter lands (issue): replaced by the real factory.
-import { ConfigError, type BackendDefinition } from '../types.js';
+import { GatewayError, isGatewayError } from '../errors.js';
+import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
+import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
+import type { ErrorScope } from './errors.js';
+import {
+  planAddressPatch,
+  planCustomerPatch,
+  toCanonicalAddress,
+  toCanonicalCustomer,
+  toScayleAddressCreate,
+  toScayleCustomerCreate,
+} from './map.js';
+import { parseScayleOptions, type ScayleOptions } from './options.js';
+import { CURSOR_PARAM, customerCursor, nextCustomerPosition, pageAddresses } from './paginate.js';
+import {
+  ScayleAddressListSchema,
+  ScayleAddressSchema,
+  ScayleCustomerListSchema,
+  ScayleCustomerSchema,
+  ScayleStatusSchema,
+  type ScayleAddress,
+  type ScayleCustomer,
+} from './upstream.js';
 
-export const scayleBackend: BackendDefinition<Record<string, never>> = {
+export type { ScayleOptions } from './options.js';
+
+const capabilities: Capabilities = {
+  listCustomers: true,
+  totalCount: false,
+  // SCAYLE has no ETags: the gateway derives them and checks If-Match by reading first.
+  etag: false,
+  customerDelete: true,
+  // No address DELETE in the Admin API (only anonymize).
+  addressDelete: false,
+  // Address ids are SCAYLE's numbers.
+  addressRename: false,
+  externalRefLookup: true,
+  passwordChange: true,
+};
+
+/** The anonymize call SCAYLE offers instead of deleting an address. */
+const ADDRESS_DELETE_ALTERNATIVE =
+  'scayle cannot delete addresses; its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)';
+
+const describeRef = (ref: CustomerRef) => (ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`);
+
+export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDeps, 'fetch'>): CustomerAdapter {
+  const client: ScayleClient = createScayleClient(options, deps.fetch);
+
+  const customerScope = (ref: CustomerRef | string): ErrorScope => ({
+    kind: 'customer',
+    notFound: `customer ${typeof ref === 'string' ? ref : describeRef(ref)} does not exist`,
+  });
+  /** A 404 on the collection itself means the shop or country in the path is wrong: our configuration. */
+  const collectionScope: ErrorScope = {
+    kind: 'customer',
+    notFound: 'scayle does not know the configured shop country (check SCAYLE_SHOP_KEY and SCAYLE_COUNTRY_CODE)',
+    notFoundIsConfig: true,
+  };
+  const addressScope = (ref: CustomerRef, addressId?: string, prefix?: string): ErrorScope => ({
+    kind: 'address',
+    prefix,
+    notFound: addressId ? `address ${addressId} of customer ${describeRef(ref)} does not exist` : `customer ${describeRef(ref)} does not exist`,
+  });
+
+  /** The path segment for a customer; an id SCAYLE cannot have is a plain 404. */
+  const customerPath = (ref: CustomerRef): string => {
+    const segment = customerSegment(ref);
+    if (!segment) throw new GatewayError('not_found', `customer ${describeRef(ref)} does not exist`);
+    return `/${segment}`;
+  };
+  const addressPath = (ref: CustomerRef, addressId: string): string => {
+    const segment = addressSegment(addressId);
+    if (!segment) throw new GatewayError('not_found', `address ${addressId} of customer ${describeRef(ref)} does not exist`);
+    return `${customerPath(ref)}/addresses/${segment}`;
+  };
+
+  const fetchCustomer = (ctx: CallContext, path: string, scope: ErrorScope, withAddresses: boolean) =>
+    client.call(ctx, 'GET', {
+      path,
+      query: { with: withAddresses ? 'addresses,legacyCustomData' : 'legacyCustomData' },
+      schema: ScayleCustomerSchema,
+      what: 'customer',
+      errors: scope,
+    });
+
+  /** A write answer stands for the customer only when it carries the custom data a GET would. */
+  const asRead = (c: ScayleCustomer | undefined) => (c && c.legacyCustomData !== undefined ? c : undefined);
+
+  const adapter: CustomerAdapter = {
+    backend: 'scayle',
+    capabilities,
+
+    async listCustomers(query, ctx) {
+      const cursor = customerCursor(query.position);
+      const page = await client.call(ctx, 'GET', {
+        path: '',
+        query: {
+          limit: query.limit,
+          [CURSOR_PARAM]: cursor,
+          with: 'legacyCustomData',
+          'filters[referenceKey]': query.externalRef,
+          // Not in SCAYLE's published filter list: sent, and the answer checked below, so a
+          // tenant that ignores it still never yields another customer.
+          'filters[email]': query.email,
+          'filters[minUpdatedAt]': query.updatedSince && new Date(query.updatedSince).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+        },
+        schema: ScayleCustomerListSchema,
+        what: 'customer list',
+        errors: collectionScope,
+      });
+      const wanted = query.email?.toLowerCase();
+      const entities = wanted ? page.entities.filter((c) => c.email.toLowerCase() === wanted) : page.entities;
+      return { items: entities.map((c) => toCanonicalCustomer(c, false)), next: nextCustomerPosition(page.cursor?.next) };
+    },
+
+    async getCustomer(ref, { expandAddresses }, ctx) {
+      const customer = await fetchCustomer(ctx, customerPath(ref), customerScope(ref), expandAddresses);
+      return { value: toCanonicalCustomer(customer, expandAddresses) };
+    },
+
+    async createCustomer(input, ctx) {
+      // Map everything first, so a field SCAYLE cannot store is refused before anything is written.
+      const body = toScayleCustomerCreate(input);
+      const addresses = (input.addresses ?? []).map((a, i) => toScayleAddressCreate(a, `addresses.${i}.`));
+
+      const created = await client.call(ctx, 'POST', { path: '', body, schema: ScayleCustomerSchema, what: 'customer', errors: collectionScope });
+      const id = String(created.id);
+      const ref: CustomerRef = { kind: 'id', id };
+      const step = async (what: string, run: () => Promise<unknown>) => {
+        try {
+          await run();
+        } catch (error) {
+          if (!isGatewayError(error)) throw error;
+          throw new GatewayError(error.code, `customer ${id} was created, but ${what} failed: ${error.message}`, {
+            errors: error.errors,
+            upstream: error.upstream,
+            retryAfter: error.retryAfter,
+            created: { customerId: id },
+            cause: error,
+          });
+        }
+      };
+      if (input.password !== undefined) {
+        await step('setting its password', () =>
+          client.call(ctx, 'PUT', { path: `/${id}/password`, body: { password: input.password, hashingType: 'internal' }, errors: { kind: 'customer', notFound: `customer ${id} vanished` } }),
+        );
+      }
+      if (input.active === false) {
+        await step('deactivating it', () =>
+          client.call(ctx, 'PUT', { path: `/${id}/status`, body: { isActive: false, isGuestCustomer: created.status?.isGuestCustomer ?? false }, schema: ScayleStatusSchema, errors: customerScope(id) }),
+        );
+      }
+      for (const [i, address] of addresses.entries()) {
+        await step(`creating address ${i}`, () =>
+          client.call(ctx, 'POST', { path: `/${id}/addresses`, body: address, schema: ScayleAddressSchema, errors: addressScope(ref, undefined, `addresses.${i}.`) }),
+        );
+      }
+      const simple = input.password === undefined && input.active !== false && addresses.length === 0 && asRead(created);
+      const final = simple ? created : await fetchCustomer(ctx, `/${id}`, customerScope(id), true);
+      return { value: toCanonicalCustomer(final, true) };
+    },
+
+    async updateCustomer(ref, patch, _opts, ctx) {
+      const plan = planCustomerPatch(patch);
+      let path = customerPath(ref);
+      let current: ScayleCustomer | undefined;
+      let latest: ScayleCustomer | undefined;
+
+      // Status and groups are written whole, so they need the stored state; the other endpoints
+      // take the numeric id, which a ref: lookup has to find first.
+      const extra = plan.referenceKey !== undefined || plan.active !== undefined || plan.groups !== undefined || plan.custom !== undefined;
+      if (plan.active !== undefined || plan.groups !== undefined || (extra && ref.kind === 'externalRef')) {
+        current = await fetchCustomer(ctx, path, customerScope(ref), false);
+        path = `/${current.id}`;
+      }
+      if (Object.keys(plan.body).length > 0) {
+        latest = await client.call(ctx, 'PATCH', { path, body: plan.body, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+        path = `/${latest.id}`;
+      }
+      if (plan.referenceKey !== undefined) {
+        latest = await client.call(ctx, 'PUT', { path: `${path}/reference-key`, body: { referenceKey: plan.referenceKey }, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+      }
+      if (plan.active !== undefined && current && plan.active !== (current.status?.isActive ?? true)) {
+        await client.call(ctx, 'PUT', { path: `${path}/status`, body: { isActive: plan.active, isGuestCustomer: current.status?.isGuestCustomer ?? false }, schema: ScayleStatusSchema, errors: customerScope(ref) });
+        latest = undefined;
+      }
+      if (plan.groups !== undefined && current) {
+        const had = toCanonicalCustomer(current, false).groups ?? [];
+        const added = plan.groups.filter((g) => !had.includes(g));
+        const removed = had.filter((g) => !plan.groups!.includes(g));
+        if (added.length) latest = await client.call(ctx, 'POST', { path: `${path}/customer-groups`, body: { groups: added }, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+        for (const group of removed) {
+          await client.call(ctx, 'DELETE', { path: `${path}/customer-groups/${encodeURIComponent(group)}`, errors: customerScope(ref) });
+          latest = undefined;
+        }
+      }
+      if (plan.custom !== undefined) {
+        latest = await client.call(ctx, 'PUT', { path: `${path}/legacy-custom-data`, body: plan.custom, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+      }
+      const final = asRead(latest) ?? (await fetchCustomer(ctx, path, customerScope(ref), false));
+      return { value: toCanonicalCustomer(final, false) };
+    },
+
+    async deleteCustomer(ref, ctx) {
+      await client.call(ctx, 'DELETE', { path: customerPath(ref), errors: customerScope(ref) });
+    },
+
+    async setPassword(ref, change, ctx) {
+      if (change.currentPassword !== undefined) {
+        // The Admin API sets passwords administratively and has no way to verify the old one.
+        ctx.log.warn({ backend: 'scayle' }, 'currentPassword is not verified by the SCAYLE Admin API; setting the password administratively');
+      }
+      await client.call(ctx, 'PUT', {
+        path: `${customerPath(ref)}/password`,
+        body: { password: change.password, hashingType: 'internal' },
+        errors: customerScope(ref),
+      });
+    },
+
+    async listAddresses(ref, page, ctx) {
+      const list = await client.call(ctx, 'GET', { path: `${customerPath(ref)}/addresses`, schema: ScayleAddressListSchema, what: 'address list', errors: addressScope(ref) });
+      const all = [...list.entities].sort((a, b) => a.id - b.id).map(toCanonicalAddress);
+      return pageAddresses(all, page.limit, page.position);
+    },
+
+    async getAddress(ref, addressId, ctx) {
+      const address = await client.call(ctx, 'GET', { path: addressPath(ref, addressId), schema: ScayleAddressSchema, what: 'address', errors: addressScope(ref, addressId) });
+      return { value: toCanonicalAddress(address) };
+    },
+
+    async createAddress(ref, input, ctx) {
+      const body = toScayleAddressCreate(input);
+      const created = await client.call(ctx, 'POST', { path: `${customerPath(ref)}/addresses`, body, schema: ScayleAddressSchema, what: 'address', errors: addressScope(ref) });
+      return { value: toCanonicalAddress(created) };
+    },
+
+    async updateAddress(ref, addressId, patch, _opts, ctx) {
+      const path = addressPath(ref, addressId);
+      const scope = addressScope(ref, addressId);
+      const current: ScayleAddress = await client.call(ctx, 'GET', { path, schema: ScayleAddressSchema, what: 'address', errors: scope });
+      const plan = planAddressPatch(patch, current);
+      let latest = current;
+      const byId = `${customerPath(ref)}/addresses/${current.id}`;
+      if (Object.keys(plan.body).length > 0) {
+        latest = await client.call(ctx, 'PATCH', { path: byId, body: plan.body, schema: ScayleAddressSchema, what: 'address', errors: scope });
+      }
+      if (plan.referenceKey !== undefined && plan.referenceKey !== current.referenceKey) {
+        latest = await client.call(ctx, 'PUT', { path: `${byId}/reference-key`, body: { referenceKey: plan.referenceKey }, schema: ScayleAddressSchema, what: 'address', errors: scope });
+      }
+      return { value: toCanonicalAddress(latest) };
+    },
+
+    async deleteAddress() {
+      throw new GatewayError('not_supported', ADDRESS_DELETE_ALTERNATIVE);
+    },
+  };
+  return adapter;
+}
+
+export const scayleBackend: BackendDefinition<ScayleOptions> = {
   name: 'scayle',
   baseUrlVariable: 'SCAYLE_BASE_URL',
-  parseOptions: () => ({}),
-  create: () => {
-    throw new ConfigError('BACKENDS', 'the scayle backend is not implemented yet');
-  },
+  parseOptions: parseScayleOptions,
+  create: (options, deps) => createScayleAdapter(options, deps),
 };

@@ -22,7 +22,7 @@ const address = {
 describe('SCAYLE emulator: auth and errors', () => {
   it('answers 401 with an errors body when the token is missing or wrong', async () => {
     const { call } = setup();
-    for (const headers of [{}, { 'x-access-token': 'wrong' }]) {
+    for (const headers of [{}, { 'x-access-token': 'wrong' }] as Record<string, string>[]) {
       const res = await call('GET', '', undefined, headers);
       expect(res.status).toBe(401);
       expect(res.body.errors[0]).toMatchObject({ errorKey: expect.any(String), message: expect.any(String), context: {} });

@@ -1,0 +1,366 @@
+import countries from 'i18n-iso-countries';
+import type {
+  Address,
+  AddressCreate,
+  AddressPatch,
+  CollectionPoint,
+  Customer,
+  CustomerCreate,
+  CustomerPatch,
+  Gender,
+} from '../../schemas/index.js';
+import { GatewayError, type FieldError } from '../errors.js';
+import { joinLine, streetPartsFor } from './address-lines.js';
+import type { ScayleAddress, ScayleCustomer } from './upstream.js';
+
+/**
+ * Pure translation between the canonical models and SCAYLE's Admin API payloads. Writes that
+ * SCAYLE cannot store are refused (validation_failed naming every such field), never dropped.
+ */
+
+const BACKEND = 'scayle';
+
+// ---- small conversions ----------------------------------------------------------------------
+
+const GENDER_TO_SCAYLE: Record<Gender, 'm' | 'f' | 'd' | 'n'> = { male: 'm', female: 'f', diverse: 'd', unspecified: 'n' };
+const GENDER_FROM_SCAYLE: Record<string, Gender> = { m: 'male', f: 'female', d: 'diverse', n: 'unspecified' };
+
+export const toScayleGender = (gender: Gender): 'm' | 'f' | 'd' | 'n' => GENDER_TO_SCAYLE[gender];
+export const fromScayleGender = (gender: string | null | undefined): Gender | undefined => (gender ? GENDER_FROM_SCAYLE[gender] : undefined);
+
+/** Canonical alpha-2 → SCAYLE's alpha-3. The canonical schema has already checked the code. */
+export function toAlpha3(alpha2: string): string {
+  const alpha3 = countries.alpha2ToAlpha3(alpha2);
+  if (!alpha3) throw new GatewayError('validation_failed', `countryCode ${alpha2} has no ISO alpha-3 form`, { errors: [{ path: 'countryCode', message: 'unknown country' }] });
+  return alpha3;
+}
+
+/** SCAYLE's alpha-3 (tolerating alpha-2) → canonical alpha-2; anything else breaks SCAYLE's contract. */
+export function toAlpha2(code: string): string {
+  const upper = code.toUpperCase();
+  const alpha2 = upper.length === 2 && countries.isValid(upper) ? upper : countries.alpha3ToAlpha2(upper);
+  if (!alpha2) throw new GatewayError('upstream_contract_violation', `${BACKEND} sent an address with an unknown country code`);
+  return alpha2;
+}
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** SCAYLE sends `2018-01-22T11:30:15+00:00`; a zone-less stamp is taken as UTC. */
+export function toTimestamp(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  if (ISO_WITH_OFFSET.test(value)) return value;
+  const zoneless = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/.exec(value);
+  if (zoneless) return `${zoneless[1]}T${zoneless[2]}Z`;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/** Drops undefined values so representations (and the ETags derived from them) stay minimal. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const orUndefined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+
+function refuse(errors: FieldError[]): never {
+  throw new GatewayError('validation_failed', `${BACKEND} cannot store ${errors.map((e) => e.path).join(', ')}`, { errors });
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+function toCollectionPoint(cp: ScayleAddress['collectionPoint']): CollectionPoint | undefined {
+  if (!cp) return undefined;
+  return compact({ key: cp.key, type: cp.type, description: orUndefined(cp.description), customerKey: orUndefined(cp.customerKey) });
+}
+
+export function toCanonicalAddress(a: ScayleAddress): Address {
+  const countryCode = toAlpha2(a.countryCode);
+  const r = a.recipient ?? undefined;
+  return compact({
+    id: String(a.id),
+    externalRef: orUndefined(a.referenceKey),
+    firstName: orUndefined(r?.firstName),
+    // SCAYLE does not insist on a recipient; the canonical lastName is then absent (README: lossy).
+    lastName: orUndefined(r?.lastName) as string,
+    title: orUndefined(r?.title),
+    line1: joinLine(a.street, a.houseNumber, countryCode),
+    line2: orUndefined(a.additional),
+    street: a.street,
+    houseNumber: orUndefined(a.houseNumber),
+    city: a.city,
+    postalCode: a.zipCode,
+    stateCode: orUndefined(a.state),
+    countryCode,
+    phone: orUndefined(a.phone),
+    isDefaultBilling: a.isDefault?.billing === true,
+    isDefaultShipping: a.isDefault?.shipping === true,
+    collectionPoint: toCollectionPoint(a.collectionPoint),
+    createdAt: toTimestamp(a.createdAt),
+    updatedAt: toTimestamp(a.updatedAt),
+  });
+}
+
+function toCustom(data: ScayleCustomer['legacyCustomData']): Record<string, unknown> | undefined {
+  if (!data || Array.isArray(data) || Object.keys(data).length === 0) return undefined;
+  return data;
+}
+
+export function toCanonicalCustomer(c: ScayleCustomer, withAddresses: boolean): Customer {
+  const groups = typeof c.groups === 'string' ? c.groups.split(',').map((g) => g.trim()).filter(Boolean) : (c.groups ?? []);
+  return compact({
+    id: String(c.id),
+    customerNo: orUndefined(c.publicKey),
+    externalRef: orUndefined(c.referenceKey),
+    email: c.email,
+    firstName: orUndefined(c.firstName),
+    lastName: orUndefined(c.lastName),
+    title: orUndefined(c.title),
+    gender: fromScayleGender(c.gender),
+    birthDate: orUndefined(c.birthDate),
+    companyName: orUndefined(c.company?.name),
+    phones: c.phone ? { primary: c.phone } : undefined,
+    status: { active: c.status?.isActive ?? true, guest: c.status?.isGuestCustomer ?? false },
+    groups: groups.length ? groups : undefined,
+    hasPassword: orUndefined(c.hasPassword),
+    createdAt: toTimestamp(c.createdAt),
+    updatedAt: toTimestamp(c.updatedAt),
+    custom: toCustom(c.legacyCustomData),
+    addresses: withAddresses ? (c.addresses ?? []).map(toCanonicalAddress) : undefined,
+  });
+}
+
+// ---- writing: customers ----------------------------------------------------------------------
+
+/** Canonical customer fields SCAYLE has no place for, with what to do instead. */
+const CUSTOMER_UNSUPPORTED: Record<string, string> = {
+  secondName: 'SCAYLE customers have no second name',
+  salutation: 'SCAYLE customers have no salutation (gender and title are stored)',
+  suffix: 'SCAYLE customers have no name suffix',
+  jobTitle: 'SCAYLE customers have no job title',
+  companyName: 'SCAYLE assigns companies through its company resource, not by name',
+};
+
+function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatch): FieldError[] {
+  const errors: FieldError[] = [];
+  const record = input as Record<string, unknown>;
+  for (const [field, message] of Object.entries(CUSTOMER_UNSUPPORTED)) {
+    if (record[field] !== undefined && record[field] !== null) errors.push({ path: field, message });
+  }
+  // SCAYLE logs customers in by email: a login other than the email cannot be stored.
+  if (input.login !== undefined && input.login !== null && input.login !== input.email) {
+    errors.push({ path: 'login', message: 'SCAYLE has no separate login; the email is the login' });
+  }
+  for (const kind of ['mobile', 'business', 'fax'] as const) {
+    if (input.phones?.[kind] !== undefined) errors.push({ path: `phones.${kind}`, message: 'SCAYLE stores one phone number (phones.primary)' });
+  }
+  return errors;
+}
+
+/** Body of POST …/customers. Password, status and addresses are separate calls. */
+export function toScayleCustomerCreate(input: CustomerCreate): Record<string, unknown> {
+  const errors = unsupportedCustomerFields(input);
+  if (errors.length) refuse(errors);
+  return compact({
+    email: input.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    title: input.title,
+    gender: input.gender && toScayleGender(input.gender),
+    birthDate: input.birthDate,
+    phone: input.phones?.primary,
+    referenceKey: input.externalRef,
+    groups: input.groups,
+    legacyCustomData: input.custom,
+  });
+}
+
+/** A canonical PATCH split over SCAYLE's endpoints (PATCH, reference-key, status, groups, custom data). */
+export interface ScayleCustomerPatchPlan {
+  /** PATCH …/customers/{id}; null clears. */
+  body: Record<string, unknown>;
+  referenceKey?: string;
+  active?: boolean;
+  /** The complete new group list. */
+  groups?: string[];
+  /** The complete new legacy custom data. */
+  custom?: Record<string, unknown>;
+}
+
+export function planCustomerPatch(patch: CustomerPatch): ScayleCustomerPatchPlan {
+  const errors = unsupportedCustomerFields(patch);
+  if (patch.externalRef === null) errors.push({ path: 'externalRef', message: 'SCAYLE cannot remove a reference key, only replace it' });
+  if (errors.length) refuse(errors);
+  const body: Record<string, unknown> = compact({
+    email: patch.email,
+    firstName: patch.firstName,
+    lastName: patch.lastName,
+    title: patch.title,
+    gender: patch.gender === null ? null : patch.gender && toScayleGender(patch.gender),
+    birthDate: patch.birthDate,
+    // phones replaces the whole object: without a primary number SCAYLE's phone is cleared.
+    phone: patch.phones === undefined ? undefined : (patch.phones?.primary ?? null),
+  });
+  return compact({
+    body,
+    referenceKey: orUndefined(patch.externalRef),
+    active: patch.active,
+    groups: patch.groups === null ? [] : patch.groups,
+    custom: patch.custom === null ? {} : patch.custom,
+  });
+}
+
+// ---- writing: addresses -----------------------------------------------------------------------
+
+const ADDRESS_UNSUPPORTED: Record<string, string> = {
+  fullName: 'SCAYLE stores first and last name only',
+  secondName: 'SCAYLE addresses have no second name',
+  salutation: 'SCAYLE addresses have no salutation',
+  suffix: 'SCAYLE addresses have no name suffix',
+  companyName: 'SCAYLE addresses have no company name',
+  jobTitle: 'SCAYLE addresses have no job title',
+  postBox: 'SCAYLE addresses have no post box (use a collection point or line2)',
+  suite: 'SCAYLE addresses have no suite (use line2)',
+};
+
+/** SCAYLE's documented limit for the recipient title. */
+export const RECIPIENT_TITLE_MAX = 30;
+
+function addressFieldErrors(input: AddressCreate | AddressPatch, prefix: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const record = input as Record<string, unknown>;
+  for (const [field, message] of Object.entries(ADDRESS_UNSUPPORTED)) {
+    if (record[field] !== undefined && record[field] !== null) errors.push({ path: `${prefix}${field}`, message });
+  }
+  if (typeof input.title === 'string' && input.title.length > RECIPIENT_TITLE_MAX) {
+    errors.push({ path: `${prefix}title`, message: `SCAYLE takes at most ${RECIPIENT_TITLE_MAX} characters` });
+  }
+  return errors;
+}
+
+const toScayleCollectionPoint = (cp: CollectionPoint) =>
+  compact({ key: cp.key, type: cp.type, description: cp.description, customerKey: cp.customerKey });
+
+/** Body of POST …/addresses. `prefix` places field errors (e.g. `addresses.0.`). */
+export function toScayleAddressCreate(input: AddressCreate, prefix = ''): Record<string, unknown> {
+  const errors = addressFieldErrors(input, prefix);
+  if (input.id !== undefined) {
+    errors.push({ path: `${prefix}id`, message: 'SCAYLE numbers addresses itself; name one with externalRef instead' });
+  }
+  const parts = streetPartsFor(input, input.countryCode);
+  if ('field' in parts) errors.push({ path: `${prefix}${parts.field}`, message: parts.message });
+  if (errors.length) refuse(errors);
+  const { street, houseNumber } = parts as { street: string; houseNumber: string | null };
+  return compact({
+    referenceKey: input.externalRef,
+    street,
+    houseNumber: houseNumber ?? undefined,
+    additional: input.line2,
+    zipCode: input.postalCode,
+    city: input.city,
+    countryCode: toAlpha3(input.countryCode),
+    state: input.stateCode,
+    phone: input.phone,
+    isDefault: { billing: input.isDefaultBilling, shipping: input.isDefaultShipping },
+    recipient: compact({ firstName: input.firstName, lastName: input.lastName, title: input.title }),
+    collectionPoint: input.collectionPoint && toScayleCollectionPoint(input.collectionPoint),
+  });
+}
+
+export interface ScayleAddressPatchPlan {
+  /** PATCH …/addresses/{id}; null clears. */
+  body: Record<string, unknown>;
+  /** PUT …/addresses/{id}/reference-key. */
+  referenceKey?: string;
+}
+
+/**
+ * A canonical address PATCH against the stored address: street/house number recomputed when any
+ * line field changes, the recipient sent whole (so SCAYLE's recipient gender survives).
+ */
+export function planAddressPatch(patch: AddressPatch, current: ScayleAddress): ScayleAddressPatchPlan {
+  const errors = addressFieldErrors(patch, '');
+  if (patch.externalRef === null) errors.push({ path: 'externalRef', message: 'SCAYLE cannot remove an address reference key, only replace it' });
+  const countryCode = patch.countryCode ?? toAlpha2(current.countryCode);
+
+  let lines: { street?: string; houseNumber?: string | null } = {};
+  if (patch.line1 !== undefined) {
+    const parts = streetPartsFor({ line1: patch.line1, street: patch.street, houseNumber: patch.houseNumber }, countryCode);
+    if ('field' in parts) errors.push({ path: parts.field, message: parts.message });
+    else lines = parts;
+  } else if (patch.street !== undefined || patch.houseNumber !== undefined) {
+    if (patch.street === null) errors.push({ path: 'street', message: 'SCAYLE requires a street; send line1 to replace it' });
+    lines = compact({ street: patch.street ?? undefined, houseNumber: patch.houseNumber });
+  }
+  if (errors.length) refuse(errors);
+
+  const names = patch.firstName !== undefined || patch.lastName !== undefined || patch.title !== undefined;
+  const recipient = names
+    ? compact({
+        ...(current.recipient ?? {}),
+        ...(patch.firstName !== undefined ? { firstName: patch.firstName } : {}),
+        ...(patch.lastName !== undefined ? { lastName: patch.lastName } : {}),
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+      })
+    : undefined;
+  const defaults = patch.isDefaultBilling !== undefined || patch.isDefaultShipping !== undefined;
+
+  return compact({
+    body: compact({
+      ...lines,
+      additional: patch.line2,
+      zipCode: patch.postalCode,
+      city: patch.city,
+      countryCode: patch.countryCode && toAlpha3(patch.countryCode),
+      state: patch.stateCode,
+      phone: patch.phone,
+      isDefault: defaults
+        ? { billing: patch.isDefaultBilling ?? current.isDefault?.billing === true, shipping: patch.isDefaultShipping ?? current.isDefault?.shipping === true }
+        : undefined,
+      recipient,
+      collectionPoint: patch.collectionPoint === null ? null : patch.collectionPoint && toScayleCollectionPoint(patch.collectionPoint),
+    }),
+    referenceKey: orUndefined(patch.externalRef),
+  });
+}
+
+// ---- error field names ------------------------------------------------------------------------
+
+const CUSTOMER_FIELD_PATHS: Record<string, string> = {
+  email: 'email',
+  firstName: 'firstName',
+  lastName: 'lastName',
+  title: 'title',
+  gender: 'gender',
+  birthDate: 'birthDate',
+  phone: 'phones.primary',
+  referenceKey: 'externalRef',
+  groups: 'groups',
+  legacyCustomData: 'custom',
+  publicKey: 'customerNo',
+  password: 'password',
+  isActive: 'active',
+};
+
+const ADDRESS_FIELD_PATHS: Record<string, string> = {
+  referenceKey: 'externalRef',
+  street: 'line1',
+  houseNumber: 'houseNumber',
+  additional: 'line2',
+  zipCode: 'postalCode',
+  city: 'city',
+  countryCode: 'countryCode',
+  state: 'stateCode',
+  phone: 'phone',
+  'recipient.firstName': 'firstName',
+  'recipient.lastName': 'lastName',
+  'recipient.title': 'title',
+  'isDefault.billing': 'isDefaultBilling',
+  'isDefault.shipping': 'isDefaultShipping',
+};
+
+/** A SCAYLE field name (as in an error's context) → the canonical request path. */
+export function canonicalFieldPath(kind: 'customer' | 'address', field: string, prefix = ''): string {
+  const table = kind === 'customer' ? CUSTOMER_FIELD_PATHS : ADDRESS_FIELD_PATHS;
+  const direct = table[field] ?? (field.startsWith('collectionPoint') || field.startsWith('legacyCustomData.') ? field.replace(/^legacyCustomData/, 'custom') : undefined);
+  return `${prefix}${direct ?? field}`;
+}
