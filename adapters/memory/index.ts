@@ -91,6 +91,24 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     return address;
   };
 
+  /** Synchronous so seeding needs no await; checks everything before storing anything. */
+  const insertCustomer = (input: CustomerCreate, passwordHash: string | undefined): MemoryRecord => {
+    assertUnique(input.email, input.externalRef);
+    const { password: _password, addresses, active, ...fields } = input;
+    const ids = (addresses ?? []).map((a) => a.id).filter(Boolean);
+    if (new Set(ids).size !== ids.length) throw new GatewayError('conflict', 'two addresses share an id', { errors: [{ path: 'addresses', message: 'address ids must be unique' }] });
+    const id = store.newId();
+    const record: MemoryRecord = {
+      customer: { ...structuredClone(fields), id, status: { active, guest: false }, hasPassword: passwordHash !== undefined, createdAt: now(), updatedAt: now() },
+      addresses: new Map(),
+      passwordHash,
+      version: 1,
+    };
+    store.records.set(id, record);
+    for (const address of addresses ?? []) addAddress(record, address);
+    return record;
+  };
+
   const adapter: CustomerAdapter = {
     backend: 'memory',
     capabilities,
@@ -111,20 +129,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     },
 
     async createCustomer(input: CustomerCreate) {
-      assertUnique(input.email, input.externalRef);
-      const { password, addresses, active, ...fields } = input;
-      const id = store.newId();
-      const record: MemoryRecord = {
-        customer: { ...structuredClone(fields), id, status: { active, guest: false }, hasPassword: password !== undefined, createdAt: now(), updatedAt: now() },
-        addresses: new Map(),
-        passwordHash: password === undefined ? undefined : await hashPassword(password),
-        version: 1,
-      };
-      // Check every address before storing anything, so a bad one leaves nothing half-written.
-      const ids = (addresses ?? []).map((a) => a.id).filter(Boolean);
-      if (new Set(ids).size !== ids.length) throw new GatewayError('conflict', 'two addresses share an id', { errors: [{ path: 'addresses', message: 'address ids must be unique' }] });
-      store.records.set(id, record);
-      for (const address of addresses ?? []) addAddress(record, address);
+      const record = insertCustomer(input, input.password === undefined ? undefined : await hashPassword(input.password));
       return { value: view(record, true), etag: etagOf(record) };
     },
 
@@ -208,7 +213,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   };
 
   stores.set(adapter, store);
-  if (options.seed) for (const customer of demoCustomers) void adapter.createCustomer(customer, undefined as never);
+  if (options.seed) for (const customer of demoCustomers) insertCustomer(customer, undefined);
   return adapter;
 }
 
