@@ -1,8 +1,130 @@
-// PLACEHOLDER until the sfcc emulator lands: replaced by the real emulator.
+import { Hono } from 'hono';
+import { createFaults } from '../shared/faults.js';
+import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
+import { accountManagerApp, TokenIssuer } from './auth.js';
+import { dataApp } from './data.js';
+import { demoCustomers, type SfccCustomerSeed } from './seed.js';
+import { type HookFailure, shopApp } from './shop.js';
+import { type CustomerRecord, type OcapiAddress, type OcapiCustomer, SfccStore, sortedAddresses } from './store.js';
+import { faultResponse, faultOf, FAULT, ocapiNow } from './wire.js';
 
-export type SfccBackdoor = Record<string, never>;
+export type { OcapiAddress, OcapiCustomer } from './store.js';
+export type { SfccCustomerSeed } from './seed.js';
+export type { HookFailure } from './shop.js';
 
-export function createSfccEmulator(_options: EmulatorOptions = {}): Emulator<SfccBackdoor> {
-  throw new Error('the sfcc emulator is not implemented yet');
+/** Where things live under the emulator's origin (as on a sandbox). */
+export const SFCC_SITE = 'SiteGenesis';
+export const SFCC_SHOP_PATH = `/s/${SFCC_SITE}/dw/shop/v20_4`;
+export const SFCC_DATA_PATH = '/s/-/dw/data/v20_4';
+export const SFCC_OAUTH_PATH = '/dwsso/oauth2/access_token';
+/** API client the emulator knows (what connectionEnv hands the adapter). */
+export const SFCC_EMULATOR_CLIENT = { id: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', secret: 'sfcc-emulator-client-secret' };
+export const SFCC_CUSTOMER_LIST_ID = 'SiteGenesis';
+
+export interface SfccBackdoor {
+  /** Stores customers as given (OCAPI shapes); answers what was stored. */
+  seed(customers: SfccCustomerSeed[]): OcapiCustomer[];
+  /** A customer exactly as stored (OCAPI `customer` fields incl. `c_*`), by customer_id or login. */
+  readCustomer(idOrLogin: string): OcapiCustomer | undefined;
+  /** The customer's address book as stored, preferred first then by name. */
+  readAddresses(customerId: string): OcapiAddress[];
+  /** The stored password (plain text: emulator only), to check what a password change wrote. */
+  readPassword(customerId: string): string | undefined;
+  /** Every stored customer. */
+  readAll(): OcapiCustomer[];
+  /** The next matching write is refused by a customization hook (HookStatusException). */
+  failHook(failure: HookFailure): void;
+  /** Every Account Manager token issued so far expires now (next call: 401 ExpiredTokenException). */
+  expireAccessTokens(): void;
+  /** How many Account Manager tokens were issued (token caching tests). */
+  readonly accessTokensIssued: number;
+  /** Lifetime of new Account Manager tokens, seconds (default 1799). */
+  setAccessTokenLifetime(seconds: number): void;
+  reset(): void;
+}
+
+/**
+ * An emulator of the OCAPI surface the sfcc adapter uses: the Shop API 20.4 customers resource,
+ * Account Manager's client-credentials token endpoint and the Data API customer search, one Hono
+ * app under one origin. OCAPI fault documents, ETags/If-Match, shopper JWTs, hook refusals and
+ * the shared fault injection (latency, 5xx, 429, dropped connections).
+ */
+export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<SfccBackdoor> {
+  const store = new SfccStore();
+  const issuer = new TokenIssuer([SFCC_EMULATOR_CLIENT]);
+  const hooks: HookFailure[] = [];
+  const faults = createFaults(
+    {
+      error: (_c, status) =>
+        status === 503
+          ? faultResponse('unavailable', 'The service is temporarily unavailable.')
+          : faultOf(status, status >= 500 ? FAULT.internal[0] : 'ClientException', 'An error occurred while processing the request.'),
+      rateLimited: (_c, seconds) => faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(seconds) }),
+    },
+  );
+
+  const app = new Hono();
+  app.use('*', faults.middleware);
+  app.route('/dwsso/oauth2', accountManagerApp(issuer));
+  app.route(SFCC_SHOP_PATH, shopApp({ store, issuer, hooks, basePath: SFCC_SHOP_PATH, minPasswordLength: 8 }));
+  app.route(SFCC_DATA_PATH, dataApp({ store, issuer, customerList: SFCC_CUSTOMER_LIST_ID }));
+  app.notFound(() => faultResponse('notFound', 'The requested resource does not exist.'));
+  app.onError(() => faultResponse('internal', 'An internal error occurred.'));
+
+  const seed = (entries: SfccCustomerSeed[]): OcapiCustomer[] =>
+    entries.map((entry) => {
+      const record = store.insert(structuredClone(entry.customer), entry.password);
+      for (const address of entry.addresses ?? []) {
+        const now = ocapiNow();
+        record.addresses.set(address.address_id, { preferred: false, creation_date: now, last_modified: now, ...structuredClone(address) });
+      }
+      return structuredClone(record.customer);
+    });
+  const find = (idOrLogin: string): CustomerRecord | undefined => store.records.get(idOrLogin) ?? store.byLogin(idOrLogin);
+  const reset = () => {
+    store.clear();
+    hooks.length = 0;
+    faults.controller.clear();
+    for (const spec of options.faults ?? []) faults.controller.inject(spec);
+    issuer.accessTokenSeconds = 1799;
+    if (options.seed !== false) seed(demoCustomers);
+  };
+  reset();
+
+  return {
+    app,
+    fetch: inProcessFetch(app),
+    faults: faults.controller,
+    backdoor: {
+      seed,
+      readCustomer: (idOrLogin) => {
+        const record = find(idOrLogin);
+        return record && structuredClone(record.customer);
+      },
+      readAddresses: (customerId) => {
+        const record = store.records.get(customerId);
+        return record ? structuredClone(sortedAddresses(record)) : [];
+      },
+      readPassword: (customerId) => store.records.get(customerId)?.password,
+      readAll: () => [...store.records.values()].map((r) => structuredClone(r.customer)),
+      failHook: (failure) => void hooks.push(failure),
+      expireAccessTokens: () => issuer.expireAccessTokens(),
+      get accessTokensIssued() {
+        return issuer.issuedAccessTokens;
+      },
+      setAccessTokenLifetime: (seconds) => {
+        issuer.accessTokenSeconds = seconds;
+      },
+      reset,
+    },
+    connectionEnv: (origin) => ({
+      SFCC_BASE_URL: `${origin}${SFCC_SHOP_PATH}`,
+      SFCC_CLIENT_ID: SFCC_EMULATOR_CLIENT.id,
+      SFCC_CLIENT_SECRET: SFCC_EMULATOR_CLIENT.secret,
+      SFCC_OAUTH_URL: `${origin}${SFCC_OAUTH_PATH}`,
+      SFCC_DATA_BASE_URL: `${origin}${SFCC_DATA_PATH}`,
+      SFCC_CUSTOMER_LIST: SFCC_CUSTOMER_LIST_ID,
+    }),
+  };
 }
