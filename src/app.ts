@@ -1,8 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import { cors } from 'hono/cors';
 import type { GatewayEnv } from './context.js';
 import type { GatewayDeps } from './deps.js';
 import { selectBackend } from './middleware/backend.js';
+import { requireApiKey } from './middleware/auth.js';
 import { limitBody, requireJsonBody } from './middleware/body.js';
 import { notFound, onError } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
@@ -20,6 +22,16 @@ export function createApp(deps: GatewayDeps) {
   app.onError(onError);
   app.notFound(notFound);
   app.use('*', requestContext(deps.log, deps.config.requestTimeoutMs));
+  if (deps.config.corsOrigins.length > 0) {
+    app.use('*', cors({
+      origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
+      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      exposeHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+      maxAge: 600,
+    }));
+  }
+  if (deps.config.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.config.apiKeys));
   app.use('/v1/*', limitBody, requireJsonBody);
   app.use('/v1/customers', selectBackend(deps, false));
   app.use('/v1/customers/*', selectBackend(deps, false));

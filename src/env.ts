@@ -18,6 +18,10 @@ export interface GatewayConfig {
   defaultBackend: string;
   cursorSecret: string;
   requestTimeoutMs: number;
+  /** Bearer keys callers must send to /v1; empty = open API. */
+  apiKeys: string[];
+  /** Browser origins allowed by CORS; empty = no CORS headers, `*` = any. */
+  corsOrigins: string[];
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
@@ -35,7 +39,11 @@ const GlobalEnv = z.object({
   DEFAULT_BACKEND: z.string().optional(),
   CURSOR_SECRET: z.string().min(16).default(DEFAULT_CURSOR_SECRET),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  API_KEYS: z.string().optional(),
+  CORS_ORIGINS: z.string().optional(),
 });
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
 
 /** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
 export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
@@ -48,6 +56,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     const embedded = definition.baseUrlVariable !== undefined && !env[definition.baseUrlVariable]?.trim();
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
+  if (list(global.API_KEYS).some((key) => key.length < 16)) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
   const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
   if (!names.includes(defaultBackend)) throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
   return {
@@ -57,6 +66,8 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     defaultBackend,
     cursorSecret: global.CURSOR_SECRET,
     requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
+    apiKeys: list(global.API_KEYS),
+    corsOrigins: list(global.CORS_ORIGINS),
     env,
   };
 }

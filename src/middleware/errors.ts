@@ -23,6 +23,7 @@ export function problemResponse(c: Context<GatewayEnv>, error: GatewayError): Re
   };
   const headers = new Headers({ 'content-type': 'application/problem+json' });
   if (error.retryAfter !== undefined) headers.set('retry-after', String(error.retryAfter));
+  if (error.code === 'unauthorized') headers.set('www-authenticate', 'Bearer realm="customer-gateway"');
   c.get('extraHeaders')?.forEach((value, name) => headers.set(name, value));
   if (c.get('requestId')) headers.set('x-request-id', c.get('requestId'));
   return new Response(JSON.stringify(problem), { status: error.status, headers });
