@@ -2,7 +2,6 @@ import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError, type CustomerAdapter, type Log } from '../adapters/types.js';
-import { faultsFromEnv } from '../emulators/shared/faults.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
 import type { GatewayConfig } from './env.js';
@@ -33,7 +32,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     if (backend.embedded) {
       const createEmulator = embeddedEmulators[backend.name];
       if (!createEmulator) throw new ConfigError(definition.baseUrlVariable ?? 'BACKENDS', `is required for ${backend.name}`);
-      const emulator = createEmulator({ faults: faultsFromEnv(config.env.EMULATOR_FAULTS) });
+      const emulator = createEmulator({ faults: config.emulatorFaults });
       emulators.set(backend.name, emulator);
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
       fetch = emulator.fetch;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseEnvSlice } from '../adapters/options.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError } from '../adapters/types.js';
+import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import type { LogLevel } from './logging/logger.js';
 
 export interface BackendConfig {
@@ -22,6 +23,8 @@ export interface GatewayConfig {
   apiKeys: string[];
   /** Browser origins allowed by CORS; empty = no CORS headers, `*` = any. */
   corsOrigins: string[];
+  /** Faults the embedded emulators start with (EMULATOR_FAULTS, a JSON array). */
+  emulatorFaults: FaultSpec[];
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
@@ -41,6 +44,17 @@ const GlobalEnv = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   API_KEYS: z.string().optional(),
   CORS_ORIGINS: z.string().optional(),
+  EMULATOR_FAULTS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return faultsFromEnv(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of fault specs' });
+        return z.NEVER;
+      }
+    }),
 });
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
@@ -68,6 +82,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
     apiKeys: list(global.API_KEYS),
     corsOrigins: list(global.CORS_ORIGINS),
+    emulatorFaults: global.EMULATOR_FAULTS,
     env,
   };
 }

@@ -32,11 +32,14 @@ describe('parseEnv', () => {
     expect(secret.variable).toBe('CURSOR_SECRET');
     expect(secret.message).not.toContain('short-secret');
     expect(configError({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
+    expect(configError({ EMULATOR_FAULTS: '{"drop":' }).variable).toBe('EMULATOR_FAULTS');
+    expect(configError({ BACKENDS: 'memory', API_KEYS: 'short' }).variable).toBe('API_KEYS');
   });
 
   it('reads BACKENDS and DEFAULT_BACKEND', () => {
     const config = parseEnv({ BACKENDS: 'memory, sfcc', DEFAULT_BACKEND: 'sfcc', PORT: '9000', LOG_LEVEL: 'debug' });
     expect(config.backends.map((b) => b.name)).toEqual(['memory', 'sfcc']);
     expect(config).toMatchObject({ defaultBackend: 'sfcc', port: 9000, logLevel: 'debug' });
+    expect(parseEnv({ BACKENDS: 'memory', EMULATOR_FAULTS: '[{"status":503,"times":1}]' }).emulatorFaults).toEqual([{ status: 503, times: 1 }]);
   });
 });

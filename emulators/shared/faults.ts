@@ -79,6 +79,8 @@ export function createFaults(responders: FaultResponders, initial: FaultSpec[] =
 export function faultsFromEnv(value: string | undefined): FaultSpec[] {
   if (!value) return [];
   const parsed: unknown = JSON.parse(value);
-  if (!Array.isArray(parsed)) throw new Error('EMULATOR_FAULTS must be a JSON array of fault specs');
+  if (!Array.isArray(parsed) || !parsed.every((f) => f !== null && typeof f === 'object' && !Array.isArray(f))) {
+    throw new Error('EMULATOR_FAULTS must be a JSON array of fault specs');
+  }
   return parsed as FaultSpec[];
 }

@@ -4,7 +4,7 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, CustomerIdParam, customerRef, etagOf, IfMatchHeader, problemResponses, toPage, withIfMatch } from './support.js';
+import { AddressIdParam, CustomerIdParam, customerRef, etagOf, IfMatchHeader, notModified, problemResponses, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -58,13 +58,15 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
         method: 'get', path: '/customers/{customerId}/addresses/{addressId}', operationId: op('getAddress'), tags: tag,
         summary: 'One address, with its ETag',
         request: { params: one },
-        responses: { 200: json(AddressSchema, 'The address'), ...problemResponses },
+        responses: { 200: json(AddressSchema, 'The address'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
       }),
       async (c) => {
         const adapter = c.get('adapter');
         const { customerId, addressId } = c.req.valid('param');
         const found = await adapter.getAddress(customerRef(adapter, customerId), addressId, c.get('call'));
-        c.header('ETag', await etagOf(found));
+        const etag = await etagOf(found);
+        c.header('ETag', etag);
+        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
         return c.json(found.value, 200);
       },
     )

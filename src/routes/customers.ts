@@ -12,7 +12,7 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { CustomerIdParam, customerRef, etagOf, IfMatchHeader, problemResponses, toPage, withIfMatch } from './support.js';
+import { CustomerIdParam, customerRef, etagOf, IfMatchHeader, notModified, problemResponses, toPage, withIfMatch } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -64,12 +64,14 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         method: 'get', path: '/customers/{customerId}', operationId: op('getCustomer'), tags: tag,
         summary: 'One customer, with its ETag',
         request: { params: one, query: z.object({ expand: z.enum(['addresses']).optional() }) },
-        responses: { 200: json(CustomerSchema, 'The customer'), ...problemResponses },
+        responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
       }),
       async (c) => {
         const adapter = c.get('adapter');
         const found = await adapter.getCustomer(customerRef(adapter, (c.req.valid('param')).customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
-        c.header('ETag', await etagOf(found));
+        const etag = await etagOf(found);
+        c.header('ETag', etag);
+        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
         return c.json(found.value, 200);
       },
     )

@@ -78,6 +78,13 @@ export async function checkDerivedIfMatch<T extends object>(ifMatch: string | un
   if (!offered.includes(current)) throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
 }
 
+/** Conditional GET (RFC 9110 weak comparison): the caller's copy is current. */
+export function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => bare(tag) === bare(etag));
+}
+
 /** Runs a write with If-Match honoured natively or by the gateway, depending on the backend. */
 export async function withIfMatch<T extends object, R>(
   adapter: CustomerAdapter,

@@ -91,6 +91,15 @@ describe('error answers are application/problem+json', () => {
     }
   });
 
+  it('answers 304 to a GET whose If-None-Match is the current ETag', async () => {
+    const first = await gw.call('GET', '/v1/customers/00001');
+    const etag = first.headers.get('etag')!;
+    const again = await gw.call('GET', '/v1/customers/00001', undefined, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect((await gw.call('GET', '/v1/customers/00001', undefined, { 'if-none-match': '"stale"' })).status).toBe(200);
+  });
+
   it('answers Location and ETag on create, and serves the default backend under /v1', async () => {
     const res = await gw.call('POST', '/v1/customers', { ...customer, email: 'located@example.com' });
     expect(res.status).toBe(201);
