@@ -1,11 +1,233 @@
-// PLACEHOLDER until the open2b adapter lands (issue): replaced by the real factory.
-import { ConfigError, type BackendDefinition } from '../types.js';
+import { GatewayError } from '../errors.js';
+import type { BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
+import { createOpen2bClient } from './client.js';
+import { addressesOf, addressOf, isSlot, toCustomer } from './map.js';
+import { parseOpen2bOptions, type Open2bOptions } from './options.js';
+import { addressPage, keysetPage, KeysetPosition, OffsetPosition, parsePosition } from './paginate.js';
+import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from './requests.js';
+import { OPEN2B_LIMITS, charLength } from './limits.js';
+import { shopTimeToInstant } from './time.js';
+import {
+  AuthenticateAnswer,
+  CountAnswer,
+  CreateAnswer,
+  CUSTOMER_FIELDS,
+  FindAnswer,
+  GetAnswer,
+  OkAnswer,
+  type CustomerBody,
+  type CustomerWire,
+} from './upstream.js';
 
-export const open2bBackend: BackendDefinition<Record<string, never>> = {
+export type { Open2bOptions } from './options.js';
+
+const capabilities: Capabilities = {
+  listCustomers: true,
+  // From commerce.customers.count, run alongside find (not with updatedSince: count cannot filter on it).
+  totalCount: true,
+  // Open2b has no ETags: the gateway derives them and checks If-Match by reading first.
+  etag: false,
+  customerDelete: true,
+  // The shipping address can be deleted; the billing one cannot (409).
+  addressDelete: true,
+  // Address ids are the fixed slots `billing` and `shipping`.
+  addressRename: false,
+  // `ref:` and `externalRef=` go through the `code` condition.
+  externalRefLookup: true,
+  passwordChange: true,
+  maxAddresses: 2,
+};
+
+const M = {
+  find: 'commerce.customers.find',
+  get: 'commerce.customers.get',
+  count: 'commerce.customers.count',
+  create: 'commerce.customers.create',
+  update: 'commerce.customers.update',
+  delete: 'commerce.customers.delete',
+  authenticate: 'commerce.customers.authenticate',
+} as const;
+
+const fields = [...CUSTOMER_FIELDS];
+const NATIVE_ID = /^[1-9]\d{0,14}$/;
+
+const notFound = (ref: CustomerRef) =>
+  new GatewayError('not_found', `customer ${ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`} does not exist`);
+
+export function createOpen2bAdapter(options: Open2bOptions, deps: Parameters<BackendDefinition['create']>[1]): CustomerAdapter {
+  const client = createOpen2bClient(options, deps);
+  const zone = options.timezone;
+
+  const getById = async (id: number, ctx: CallContext) => (await client.call(ctx, M.get, { id, fields }, GetAnswer)).customer;
+
+  /** The stored customer behind a ref, or 404 (an id that is not an Open2b id cannot exist). */
+  const load = async (ref: CustomerRef, ctx: CallContext): Promise<CustomerWire> => {
+    if (ref.kind === 'id') {
+      const found = NATIVE_ID.test(ref.id) ? await getById(Number(ref.id), ctx) : null;
+      if (!found) throw notFound(ref);
+      return found;
+    }
+    if (charLength(ref.externalRef) > OPEN2B_LIMITS.code.max) throw notFound(ref);
+    const answer = await client.call(ctx, M.find, { conditions: { code: ref.externalRef }, fields, limit: 1 }, FindAnswer);
+    const found = answer.customers[0];
+    if (!found) throw notFound(ref);
+    return found;
+  };
+
+  /** Writes, then reads back what Open2b stored (its writes answer only `status: ok`). */
+  const update = async (id: number, customer: CustomerBody, ctx: CallContext, fieldContext = {}) => {
+    if (Object.keys(customer).length > 0) await client.call(ctx, M.update, { id, customer }, OkAnswer, fieldContext);
+    const after = await getById(id, ctx);
+    if (!after) throw new GatewayError('not_found', `customer ${id} does not exist`);
+    return after;
+  };
+
+  const slotOf = (addressId: string, c: CustomerWire) => {
+    if (!isSlot(addressId) || !addressOf(c, addressId)) {
+      throw new GatewayError('not_found', `address ${addressId} of customer ${c.id} does not exist (Open2b addresses are "billing" and "shipping")`);
+    }
+    return addressId;
+  };
+
+  return {
+    backend: 'open2b',
+    capabilities,
+
+    async listCustomers(query, ctx) {
+      const conditions = {
+        ...(query.email !== undefined ? { email: query.email } : {}),
+        ...(query.externalRef !== undefined ? { code: query.externalRef } : {}),
+      };
+      if (query.externalRef !== undefined && charLength(query.externalRef) > OPEN2B_LIMITS.code.max) return { items: [], next: null, total: 0 };
+
+      if (query.updatedSince !== undefined) {
+        const since = Date.parse(query.updatedSince);
+        const offset = parsePosition(OffsetPosition, query.position)?.offset ?? 0;
+        const answer = await client.call(
+          ctx,
+          M.find,
+          { conditions, fields, order: ['-updateTime', '-id'], first: offset, limit: query.limit + 1 },
+          FindAnswer,
+        );
+        const isNewer = (c: CustomerWire) => (shopTimeToInstant(c.updateTime ?? '', zone)?.getTime() ?? -Infinity) >= since;
+        const newer = answer.customers.filter(isNewer);
+        const reachedOlder = newer.length < answer.customers.length;
+        const items = newer.slice(0, query.limit);
+        const more = !reachedOlder && answer.customers.length > query.limit;
+        return { items: items.map((c) => toCustomer(c, zone, false)), next: more ? { offset: offset + query.limit } : null };
+      }
+
+      const after = parsePosition(KeysetPosition, query.position) ?? 0;
+      const [answer, counted] = await Promise.all([
+        client.call(ctx, M.find, { conditions: { ...conditions, after }, fields, order: ['id'], limit: query.limit + 1 }, FindAnswer),
+        client.call(ctx, M.count, { conditions }, CountAnswer),
+      ]);
+      const page = keysetPage(answer.customers, query.limit, (c) => c.id);
+      return { items: page.items.map((c) => toCustomer(c, zone, false)), next: page.next, total: counted.count };
+    },
+
+    async getCustomer(ref, { expandAddresses }, ctx) {
+      return { value: toCustomer(await load(ref, ctx), zone, expandAddresses) };
+    },
+
+    async createCustomer(input, ctx) {
+      const { customer, fields: fieldContext } = buildCreate(input);
+      const { id } = await client.call(ctx, M.create, { customer }, CreateAnswer, fieldContext);
+      try {
+        const stored = await getById(id, ctx);
+        if (!stored) throw new GatewayError('upstream_error', `Open2b created customer ${id} but does not return it`);
+        return { value: toCustomer(stored, zone, true) };
+      } catch (error) {
+        const cause = error instanceof GatewayError ? error : new GatewayError('upstream_error', 'reading the new customer back failed');
+        throw new GatewayError(cause.code, `customer ${id} was created, but reading it back failed: ${cause.message}`, {
+          created: { customerId: String(id) },
+          upstream: cause.upstream,
+          retryAfter: cause.retryAfter,
+          cause: error,
+        });
+      }
+    },
+
+    async updateCustomer(ref, patch, _opts, ctx) {
+      const current = await load(ref, ctx);
+      const body = buildCustomerUpdate(current, patch);
+      return { value: toCustomer(await update(current.id, body, ctx, { customerNames: true }), zone, false) };
+    },
+
+    async deleteCustomer(ref, ctx) {
+      const current = await load(ref, ctx);
+      await client.call(ctx, M.delete, { ids: [current.id] }, OkAnswer);
+    },
+
+    async setPassword(ref, change, ctx) {
+      const current = await load(ref, ctx);
+      const { min, max } = OPEN2B_LIMITS.password;
+      const length = charLength(change.password);
+      if (length < min || length > max) {
+        throw new GatewayError('validation_failed', `password must have ${min}–${max} characters for Open2b; got ${length}`, {
+          errors: [{ path: 'password', message: `must have between ${min} and ${max} characters for Open2b` }],
+        });
+      }
+      if (change.currentPassword !== undefined) {
+        // Open2b can only check a password by authenticating, which also moves loginTime on (see README).
+        const limits = OPEN2B_LIMITS['authenticate.password'];
+        const plausible = charLength(change.currentPassword) >= limits.min && charLength(change.currentPassword) <= limits.max;
+        const answer = plausible
+          ? await client.call(ctx, M.authenticate, { email: current.billingAddress.email, password: change.currentPassword, fields: ['id'] }, AuthenticateAnswer)
+          : { customer: null };
+        if (answer.customer?.id !== current.id) {
+          throw new GatewayError('validation_failed', 'currentPassword is wrong (or the customer cannot log in)', {
+            errors: [{ path: 'currentPassword', message: 'does not match' }],
+          });
+        }
+      }
+      await client.call(ctx, M.update, { id: current.id, customer: { password: { value: change.password } } }, OkAnswer, { customerNames: true });
+    },
+
+    async listAddresses(ref, page, ctx) {
+      return addressPage(addressesOf(await load(ref, ctx)), page.limit, page.position);
+    },
+
+    async getAddress(ref, addressId, ctx) {
+      const current = await load(ref, ctx);
+      return { value: addressOf(current, slotOf(addressId, current))! };
+    },
+
+    async createAddress(ref, input, ctx) {
+      const current = await load(ref, ctx);
+      const { slot, customer } = buildAddressCreate(current, input);
+      const stored = await update(current.id, customer, ctx, { shipping: '' });
+      return { value: addressOf(stored, slot)! };
+    },
+
+    async updateAddress(ref, addressId, patch, _opts, ctx) {
+      const current = await load(ref, ctx);
+      const slot = slotOf(addressId, current);
+      const body = buildAddressUpdate(current, slot, patch);
+      const stored = await update(current.id, body, ctx, slot === 'billing' ? { billing: '' } : { shipping: '' });
+      const address = addressOf(stored, slot);
+      if (!address) throw new GatewayError('not_found', `address ${addressId} of customer ${current.id} does not exist`);
+      return { value: address };
+    },
+
+    async deleteAddress(ref, addressId, ctx) {
+      const current = await load(ref, ctx);
+      const slot = slotOf(addressId, current);
+      if (slot === 'billing') {
+        // 409, not 422: like a third address, this is the two-slot model refusing, decided here
+        // before anything is sent; the way out is to change other state (PATCH the billing address).
+        throw new GatewayError('conflict', 'Open2b requires every customer to keep a billing address: it cannot be deleted, only changed (PATCH it)', {
+          errors: [{ path: 'addressId', message: 'the billing address cannot be deleted' }],
+        });
+      }
+      await client.call(ctx, M.update, { id: current.id, customer: { shippingAddress: null } }, OkAnswer, { shipping: '' });
+    },
+  };
+}
+
+export const open2bBackend: BackendDefinition<Open2bOptions> = {
   name: 'open2b',
   baseUrlVariable: 'OPEN2B_BASE_URL',
-  parseOptions: () => ({}),
-  create: () => {
-    throw new ConfigError('BACKENDS', 'the open2b backend is not implemented yet');
-  },
+  parseOptions: parseOpen2bOptions,
+  create: (options, deps) => createOpen2bAdapter(options, deps),
 };

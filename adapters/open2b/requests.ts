@@ -1,0 +1,341 @@
+import type { AddressCreate, AddressPatch, CustomerCreate, CustomerPatch, Phones } from '../../schemas/index.js';
+import { GatewayError, type FieldError } from '../errors.js';
+import type { FieldContext } from './errors.js';
+import { charLength, OPEN2B_LIMITS, type LimitedField } from './limits.js';
+import { splitName, type Slot } from './map.js';
+import type { BillingAddressBody, CustomerBody, CustomerWire, ShippingAddressBody } from './upstream.js';
+
+/**
+ * Canonical input → Open2b request bodies. Everything is checked here, before a single call goes
+ * out: lengths against OPEN2B_LIMITS, fields Open2b has no place for, the two-slot address model.
+ * A value Open2b cannot store is a 400 naming the field (never truncated, never dropped).
+ */
+
+class Problems {
+  readonly errors: FieldError[] = [];
+  add(path: string, message: string) {
+    this.errors.push({ path, message });
+  }
+  throwIfAny() {
+    if (this.errors.length === 0) return;
+    const first = this.errors[0]!;
+    const more = this.errors.length > 1 ? ` (and ${this.errors.length - 1} more)` : '';
+    throw new GatewayError('validation_failed', `${first.path} ${first.message}${more}`, { errors: this.errors });
+  }
+}
+
+function checkLength(p: Problems, field: LimitedField, value: string, path: string) {
+  const { min, max } = OPEN2B_LIMITS[field];
+  const length = charLength(value);
+  if (length > max) p.add(path, `must be at most ${max} characters for Open2b (${field} holds ${min}–${max}); got ${length}`);
+  else if (length < min) p.add(path, min === 1 ? `is required by Open2b (${field})` : `must be at least ${min} characters for Open2b (${field})`);
+}
+
+/** Checks every field of a slot body against the limits, reporting at the canonical path it came from. */
+function checkSlot(p: Problems, slot: 'billingAddress' | 'shippingAddress', body: object, paths: Record<string, string>) {
+  for (const [key, value] of Object.entries(body)) {
+    const field = `${slot}.${key}` as LimitedField;
+    if (field in OPEN2B_LIMITS && typeof value === 'string') checkLength(p, field, value, paths[key] ?? field);
+  }
+}
+
+const NO_FIELD = 'Open2b has no field for it; leave it out';
+const UNSTORABLE_CUSTOMER = ['secondName', 'title', 'salutation', 'suffix', 'gender', 'birthDate', 'jobTitle', 'custom'] as const;
+const UNSTORABLE_ADDRESS = ['externalRef', 'secondName', 'title', 'salutation', 'suffix', 'jobTitle', 'street', 'houseNumber', 'postBox', 'suite', 'collectionPoint'] as const;
+/** Open2b's shipping address is name and postal fields only. */
+const UNSTORABLE_SHIPPING = [...UNSTORABLE_ADDRESS, 'companyName', 'phone'] as const;
+
+function rejectUnstorable(p: Problems, input: object, keys: readonly string[], prefix = '') {
+  for (const key of keys) {
+    const value = (input as Record<string, unknown>)[key];
+    if (value !== undefined && value !== null) p.add(`${prefix}${key}`, NO_FIELD);
+  }
+}
+
+function checkLogin(p: Problems, login: string | null | undefined, email: string) {
+  if (login !== undefined && login !== null && login.toLowerCase() !== email.toLowerCase()) {
+    p.add('login', 'Open2b logs customers in with their email; leave login out or make it equal to email');
+  }
+}
+
+function toGroup(p: Problems, groups: string[] | null | undefined): number | undefined {
+  if (groups === undefined) return undefined;
+  const { min, max } = OPEN2B_LIMITS.group;
+  if (groups === null || groups.length !== 1) {
+    p.add('groups', 'every Open2b customer belongs to exactly one customer group: give one group id');
+    return undefined;
+  }
+  const id = Number(groups[0]);
+  if (!/^\d+$/.test(groups[0]!) || id < min || id > max) {
+    p.add('groups.0', `must be an Open2b customer group id (an integer ${min}–${max})`);
+    return undefined;
+  }
+  return id;
+}
+
+function phonesToBilling(p: Problems, phones: Phones | null, prefix = 'phones.') {
+  if (phones?.business !== undefined) p.add(`${prefix}business`, 'Open2b keeps phone, mobile and fax numbers only');
+  return { phoneNumber: phones?.primary ?? '', mobileNumber: phones?.mobile ?? '', faxNumber: phones?.fax ?? '' };
+}
+
+const CUSTOMER_PATHS: Record<string, string> = {
+  email: 'email', firstName: 'firstName', lastName: 'lastName', companyName: 'companyName',
+  phoneNumber: 'phones.primary', mobileNumber: 'phones.mobile', faxNumber: 'phones.fax',
+};
+const addressPaths = (prefix: string, billing: boolean): Record<string, string> => ({
+  firstName: `${prefix}firstName`, lastName: `${prefix}lastName`, companyName: `${prefix}companyName`, phoneNumber: `${prefix}phone`,
+  street1: `${prefix}line1`, street2: `${prefix}line2`, city: `${prefix}city`, postalCode: `${prefix}postalCode`,
+  stateProv: `${prefix}stateCode`, country: `${prefix}countryCode`,
+  // The shipping slot's one name is built from firstName and lastName.
+  name: billing ? `${prefix}fullName` : `${prefix}lastName`,
+});
+
+/** fullName is derived in Open2b; we accept it only when it says the same as firstName + lastName. */
+function checkFullName(p: Problems, fullName: string | null | undefined, firstName: string | undefined, lastName: string, prefix: string) {
+  const composed = [firstName, lastName].filter(Boolean).join(' ');
+  if (fullName !== undefined && fullName !== null && fullName !== composed) {
+    p.add(`${prefix}fullName`, 'Open2b keeps one name per address: leave fullName out or make it "firstName lastName"');
+  }
+  return composed;
+}
+
+type PostalFields = Pick<AddressCreate, 'line1' | 'line2' | 'city' | 'postalCode' | 'stateCode' | 'countryCode'>;
+const postal = (a: PostalFields) => ({
+  street1: a.line1,
+  street2: a.line2 ?? '',
+  city: a.city,
+  postalCode: a.postalCode,
+  stateProv: a.stateCode ?? '',
+  country: a.countryCode,
+});
+
+function shippingBody(p: Problems, a: AddressCreate, prefix: string): ShippingAddressBody {
+  rejectUnstorable(p, a, UNSTORABLE_SHIPPING, prefix);
+  const name = checkFullName(p, a.fullName, a.firstName, a.lastName, prefix);
+  const body = { name, ...postal(a) };
+  checkSlot(p, 'shippingAddress', body, addressPaths(prefix, false));
+  return body;
+}
+
+const SLOT_CONFLICT = (customerId: string | undefined) =>
+  new GatewayError(
+    'conflict',
+    `Open2b holds one billing and one shipping address per customer${customerId ? ` and customer ${customerId} has both` : ''}: update or delete one of them instead of adding another`,
+    { errors: [{ path: 'addresses', message: 'Open2b holds one billing and one shipping address' }] },
+  );
+
+/**
+ * Which slot a new address goes to: the one its defaults ask for (shipping-only → shipping,
+ * default billing → billing), else billing if free, else shipping. An explicit `id` must name
+ * a slot. A taken slot is a 409.
+ */
+export function slotFor(a: Pick<AddressCreate, 'id' | 'isDefaultBilling' | 'isDefaultShipping'>, taken: Record<Slot, boolean>, prefix: string, customerId?: string): Slot {
+  let slot: Slot;
+  if (a.id !== undefined) {
+    if (a.id !== 'billing' && a.id !== 'shipping') {
+      throw new GatewayError('validation_failed', `${prefix}id must be "billing" or "shipping": Open2b's two address slots`, {
+        errors: [{ path: `${prefix}id`, message: 'Open2b address ids are "billing" and "shipping"' }],
+      });
+    }
+    slot = a.id;
+  } else if (a.isDefaultShipping && !a.isDefaultBilling) slot = 'shipping';
+  else if (a.isDefaultBilling || !taken.billing) slot = 'billing';
+  else slot = 'shipping';
+  if (taken.billing && taken.shipping) throw SLOT_CONFLICT(customerId);
+  if (taken[slot]) {
+    throw new GatewayError(
+      'conflict',
+      `customer${customerId ? ` ${customerId}` : ''} already has a ${slot} address and Open2b holds one billing and one shipping address: update the ${slot} address instead`,
+      { errors: [{ path: `${prefix}id`, message: `the ${slot} slot is taken` }] },
+    );
+  }
+  if (slot === 'shipping' && a.isDefaultBilling) {
+    throw new GatewayError('validation_failed', `${prefix}isDefaultBilling: only Open2b's billing address is the default billing address`, {
+      errors: [{ path: `${prefix}isDefaultBilling`, message: 'only the billing address is the default billing address in Open2b' }],
+    });
+  }
+  return slot;
+}
+
+/** The same value given twice (customer-level and on the billing address) must agree: Open2b stores it once. */
+function oneOf(p: Problems, customerValue: string | undefined, addressValue: string | undefined, addressPath: string, customerPath: string) {
+  if (customerValue !== undefined && addressValue !== undefined && customerValue !== addressValue) {
+    p.add(addressPath, `Open2b keeps the customer's ${customerPath} in the billing address: it must equal ${customerPath} or be left out`);
+  }
+  return customerValue ?? addressValue;
+}
+
+/** POST /customers → commerce.customers.create. */
+export function buildCreate(input: CustomerCreate): { customer: CustomerBody; fields: FieldContext } {
+  const addresses = input.addresses ?? [];
+  const taken: Record<Slot, boolean> = { billing: false, shipping: false };
+  const slotIndex: Partial<Record<Slot, number>> = {};
+  addresses.forEach((a, i) => {
+    const slot = slotFor(a, taken, `addresses.${i}.`);
+    taken[slot] = true;
+    slotIndex[slot] = i;
+  });
+  if (slotIndex.billing === undefined) {
+    throw new GatewayError('validation_failed', 'addresses: Open2b requires a billing address: give at least one address that is not shipping-only', {
+      errors: [{ path: 'addresses', message: 'Open2b requires a billing address (an address that is not shipping-only)' }],
+    });
+  }
+
+  const p = new Problems();
+  rejectUnstorable(p, input, UNSTORABLE_CUSTOMER);
+  checkLogin(p, input.login, input.email);
+  const group = toGroup(p, input.groups);
+  if (input.externalRef !== undefined) checkLength(p, 'code', input.externalRef, 'externalRef');
+  if (input.password !== undefined) checkLength(p, 'password', input.password, 'password');
+  else if (input.active) p.add('password', 'Open2b lets only customers with a password log in: give a password, or active: false');
+
+  const bi = slotIndex.billing;
+  const a = addresses[bi]!;
+  const prefix = `addresses.${bi}.`;
+  rejectUnstorable(p, a, UNSTORABLE_ADDRESS, prefix);
+  const firstName = oneOf(p, input.firstName, a.firstName, `${prefix}firstName`, 'firstName');
+  const lastName = oneOf(p, input.lastName, a.lastName, `${prefix}lastName`, 'lastName')!;
+  const companyName = oneOf(p, input.companyName, a.companyName, `${prefix}companyName`, 'companyName');
+  const phone = oneOf(p, input.phones?.primary, a.phone, `${prefix}phone`, 'phones.primary');
+  checkFullName(p, a.fullName, firstName, lastName, prefix);
+  if (firstName === undefined) p.add('firstName', `is required by Open2b (give firstName or ${prefix}firstName)`);
+  const billingAddress: BillingAddressBody = {
+    ...phonesToBilling(p, input.phones ?? null),
+    phoneNumber: phone ?? '',
+    firstName: firstName ?? '',
+    lastName,
+    companyName: companyName ?? '',
+    ...postal(a),
+    email: input.email,
+  };
+  const paths = {
+    ...addressPaths(prefix, true),
+    ...CUSTOMER_PATHS,
+    ...(input.firstName === undefined ? { firstName: `${prefix}firstName` } : {}),
+    ...(input.lastName === undefined ? { lastName: `${prefix}lastName` } : {}),
+    ...(input.companyName === undefined ? { companyName: `${prefix}companyName` } : {}),
+    ...(input.phones?.primary === undefined ? { phoneNumber: `${prefix}phone` } : {}),
+  };
+  checkSlot(p, 'billingAddress', billingAddress, paths);
+
+  const si = slotIndex.shipping;
+  const shippingAddress = si === undefined ? null : shippingBody(p, addresses[si]!, `addresses.${si}.`);
+  p.throwIfAny();
+  return {
+    customer: {
+      ...(input.externalRef !== undefined ? { code: input.externalRef } : {}),
+      canLogin: input.active,
+      ...(input.password !== undefined ? { password: { value: input.password } } : {}),
+      ...(group !== undefined ? { group } : {}),
+      billingAddress,
+      shippingAddress,
+    },
+    fields: { billing: prefix, shipping: si === undefined ? undefined : `addresses.${si}.`, customerNames: true },
+  };
+}
+
+export function billingOf(c: CustomerWire): BillingAddressBody {
+  const { firstName, lastName, companyName, street1, street2, city, postalCode, stateProv, country, phoneNumber, mobileNumber, faxNumber, email } = c.billingAddress;
+  return { firstName, lastName, companyName, street1, street2, city, postalCode, stateProv, country, phoneNumber, mobileNumber, faxNumber, email };
+}
+
+/** PATCH /customers/{id} → the parts of commerce.customers.update that change (the billing address whole). */
+export function buildCustomerUpdate(current: CustomerWire, patch: CustomerPatch): CustomerBody {
+  const p = new Problems();
+  rejectUnstorable(p, patch, UNSTORABLE_CUSTOMER);
+  const billing = billingOf(current);
+  const next: BillingAddressBody = { ...billing };
+  if (patch.email !== undefined) next.email = patch.email;
+  checkLogin(p, patch.login, next.email);
+  for (const key of ['firstName', 'lastName'] as const) {
+    if (patch[key] === null) p.add(key, `is required by Open2b and cannot be removed`);
+    else if (patch[key] !== undefined) next[key] = patch[key];
+  }
+  if (patch.companyName !== undefined) next.companyName = patch.companyName ?? '';
+  if (patch.phones !== undefined) Object.assign(next, phonesToBilling(p, patch.phones));
+  const body: CustomerBody = {};
+  if (patch.externalRef !== undefined) {
+    body.code = patch.externalRef ?? '';
+    checkLength(p, 'code', body.code, 'externalRef');
+  }
+  const group = toGroup(p, patch.groups);
+  if (group !== undefined) body.group = group;
+  if (patch.active !== undefined) {
+    if (patch.active && !current.hasPassword) p.add('active', 'Open2b lets only customers with a password log in: set a password first');
+    body.canLogin = patch.active;
+  }
+  checkSlot(p, 'billingAddress', next, CUSTOMER_PATHS);
+  p.throwIfAny();
+  if (JSON.stringify(next) !== JSON.stringify(billing)) body.billingAddress = next;
+  return body;
+}
+
+/** POST /customers/{id}/addresses → the slot it takes and the update that fills it. */
+export function buildAddressCreate(current: CustomerWire, input: AddressCreate): { slot: Slot; customer: CustomerBody } {
+  const taken = { billing: true, shipping: current.shippingAddress !== null };
+  const slot = slotFor(input, taken, '', String(current.id));
+  // Open2b customers always have a billing address, so a new one can only be the shipping address.
+  const p = new Problems();
+  const shippingAddress = shippingBody(p, input, '');
+  p.throwIfAny();
+  return { slot, customer: { shippingAddress } };
+}
+
+/** PATCH /customers/{id}/addresses/{slot} → the whole slot, merged, for commerce.customers.update. */
+export function buildAddressUpdate(current: CustomerWire, slot: Slot, patch: AddressPatch): CustomerBody {
+  const p = new Problems();
+  const flag = (key: 'isDefaultBilling' | 'isDefaultShipping', expected: boolean, why: string) => {
+    if (patch[key] !== undefined && patch[key] !== expected) p.add(key, why);
+  };
+  if (slot === 'billing') {
+    rejectUnstorable(p, patch, UNSTORABLE_ADDRESS);
+    flag('isDefaultBilling', true, 'the Open2b billing address is always the default billing address');
+    flag(
+      'isDefaultShipping',
+      current.shippingAddress === null,
+      current.shippingAddress === null
+        ? 'without a shipping address Open2b ships to the billing address: add a shipping address instead'
+        : 'Open2b ships to the shipping address while there is one: delete it to ship to the billing address',
+    );
+    const next = billingOf(current);
+    if (patch.firstName === null) p.add('firstName', 'is required by Open2b on the billing address and cannot be removed');
+    else if (patch.firstName !== undefined) next.firstName = patch.firstName;
+    if (patch.lastName !== undefined) next.lastName = patch.lastName;
+    if (patch.companyName !== undefined) next.companyName = patch.companyName ?? '';
+    if (patch.phone !== undefined) next.phoneNumber = patch.phone ?? '';
+    if (patch.line1 !== undefined) next.street1 = patch.line1;
+    if (patch.line2 !== undefined) next.street2 = patch.line2 ?? '';
+    if (patch.city !== undefined) next.city = patch.city;
+    if (patch.postalCode !== undefined) next.postalCode = patch.postalCode;
+    if (patch.stateCode !== undefined) next.stateProv = patch.stateCode ?? '';
+    if (patch.countryCode !== undefined) next.country = patch.countryCode;
+    checkFullName(p, patch.fullName, next.firstName || undefined, next.lastName, '');
+    checkSlot(p, 'billingAddress', next, addressPaths('', true));
+    p.throwIfAny();
+    return { billingAddress: next };
+  }
+
+  const s = current.shippingAddress!;
+  rejectUnstorable(p, patch, UNSTORABLE_SHIPPING);
+  flag('isDefaultBilling', false, 'only the Open2b billing address is the default billing address');
+  flag('isDefaultShipping', true, 'the Open2b shipping address is always the default shipping address: delete it to ship to the billing address');
+  const stored = splitName(s.name);
+  const firstName = patch.firstName === undefined ? stored.firstName : (patch.firstName ?? undefined);
+  const lastName = patch.lastName ?? stored.lastName;
+  const touchesName = patch.firstName !== undefined || patch.lastName !== undefined;
+  let name = s.name;
+  if (typeof patch.fullName === 'string' && !touchesName) name = patch.fullName;
+  else if (touchesName || patch.fullName !== undefined) name = checkFullName(p, patch.fullName, firstName, lastName, '');
+  const next: ShippingAddressBody = {
+    name,
+    street1: patch.line1 ?? s.street1,
+    street2: patch.line2 === undefined ? s.street2 : (patch.line2 ?? ''),
+    city: patch.city ?? s.city,
+    postalCode: patch.postalCode ?? s.postalCode,
+    stateProv: patch.stateCode === undefined ? s.stateProv : (patch.stateCode ?? ''),
+    country: patch.countryCode ?? s.country,
+  };
+  checkSlot(p, 'shippingAddress', next, { ...addressPaths('', false), ...(touchesName ? {} : { name: 'fullName' }) });
+  p.throwIfAny();
+  return { shippingAddress: next };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/**
+ * Loose schemas of what Open2b answers (seed: commerce.customers). Unknown keys are stripped, so
+ * anything we do not map (encryptedPassword above all, should an upstream send it unasked) never
+ * travels further than the parse.
+ */
+const text = z.string();
+const optionalText = z.string().nullish().transform((v) => v ?? '');
+
+export const BillingAddressWire = z.object({
+  firstName: optionalText,
+  lastName: optionalText,
+  companyName: optionalText,
+  street1: optionalText,
+  street2: optionalText,
+  city: optionalText,
+  postalCode: optionalText,
+  stateProv: optionalText,
+  country: optionalText,
+  phoneNumber: optionalText,
+  mobileNumber: optionalText,
+  faxNumber: optionalText,
+  email: text,
+});
+
+export const ShippingAddressWire = z.object({
+  name: optionalText,
+  street1: optionalText,
+  street2: optionalText,
+  city: optionalText,
+  postalCode: optionalText,
+  stateProv: optionalText,
+  country: optionalText,
+});
+
+export const CustomerWire = z.object({
+  id: z.number().int().positive(),
+  code: optionalText,
+  canLogin: z.boolean(),
+  hasPassword: z.boolean(),
+  creationTime: z.string().nullish(),
+  loginTime: z.string().nullish(),
+  updateTime: z.string().nullish(),
+  group: z.number().int(),
+  billingAddress: BillingAddressWire,
+  shippingAddress: ShippingAddressWire.nullable(),
+});
+
+/**
+ * The only fields we ever ask for. `encryptedPassword` is deliberately absent: it never leaves
+ * Open2b because we never request it.
+ */
+export const CUSTOMER_FIELDS = ['id', 'code', 'canLogin', 'hasPassword', 'creationTime', 'loginTime', 'updateTime', 'group', 'billingAddress', 'shippingAddress'] as const;
+
+export const ErrorWire = z.object({
+  status: z.literal('error'),
+  error: z.object({ field: z.string().nullish(), type: z.string(), description: z.string().nullish() }),
+});
+
+export const GetAnswer = z.object({ status: z.literal('ok'), customer: CustomerWire.nullable() });
+export const FindAnswer = z.object({ status: z.literal('ok'), customers: z.array(CustomerWire) });
+export const CountAnswer = z.object({ status: z.literal('ok'), count: z.number().int().min(0) });
+export const CreateAnswer = z.object({ status: z.literal('ok'), id: z.number().int().positive() });
+export const OkAnswer = z.object({ status: z.literal('ok') });
+/** With `fields: ["id"]`: just whether (and whom) the password authenticated. */
+export const AuthenticateAnswer = z.object({ status: z.literal('ok'), customer: z.object({ id: z.number().int() }).nullable() });
+
+export type CustomerWire = z.infer<typeof CustomerWire>;
+export type BillingAddressWire = z.infer<typeof BillingAddressWire>;
+export type ShippingAddressWire = z.infer<typeof ShippingAddressWire>;
+
+/** What we send: every field Open2b requires on a billing address, the rest as empty strings. */
+export interface BillingAddressBody {
+  firstName: string;
+  lastName: string;
+  companyName: string;
+  street1: string;
+  street2: string;
+  city: string;
+  postalCode: string;
+  stateProv: string;
+  country: string;
+  phoneNumber: string;
+  mobileNumber: string;
+  faxNumber: string;
+  email: string;
+}
+
+export interface ShippingAddressBody {
+  name: string;
+  street1: string;
+  street2: string;
+  city: string;
+  postalCode: string;
+  stateProv: string;
+  country: string;
+}
+
+export interface CustomerBody {
+  code?: string;
+  canLogin?: boolean;
+  password?: { value: string };
+  group?: number;
+  billingAddress?: BillingAddressBody;
+  shippingAddress?: ShippingAddressBody | null;
+}
