@@ -13,7 +13,7 @@ import {
   ReferenceKeyBody,
   StatusBody,
 } from './payloads.js';
-import { scayleNow, type ScayleAddress, type ScayleCustomer, type ScayleStore } from './store.js';
+import { fingerprint, scayleNow, type ScayleAddress, type ScayleCustomer, type ScayleStore } from './store.js';
 import {
   createRateLimiter,
   ERROR_KEYS,
@@ -51,11 +51,6 @@ function parseIdentifier(raw: string, what: string): Identifier {
   if (match) return { kind: 'key', key: match[1]! };
   return fail(400, ERROR_KEYS.invalidIdentifier, `The ${what} identifier must be a positive integer or key=<referenceKey>.`, { identifier: what });
 }
-
-const sha256 = async (text: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
 
 /** A customer as the API answers: nested resources only where `with` asks for them. */
 function present(customer: ScayleCustomer, include: Set<string>): Record<string, unknown> {
@@ -294,7 +289,7 @@ export function createScayleApp(options: ScayleAppOptions) {
     if (body.hashingType !== 'external' && body.password.length < 8) {
       fail(400, ERROR_KEYS.invalidField, 'The password must be at least 8 characters.', { field: 'password' });
     }
-    store.credentials.set(customer.id, { hashingType: body.hashingType, hash: await sha256(body.password), source: 'password' });
+    store.credentials.set(customer.id, { hashingType: body.hashingType, hash: fingerprint(body.password), source: 'password' });
     customer.hasPassword = true;
     touch(customer);
     return c.body(null, 204);

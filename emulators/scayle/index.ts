@@ -3,7 +3,7 @@ import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
 import { API_PREFIX, createScayleApp } from './app.js';
 import { demoCustomers, type ScayleCustomerSeed } from './seed.js';
-import { scayleNow, ScayleStore, type ScayleAddress, type ScayleCustomer, type StoredCredential } from './store.js';
+import { fingerprint, scayleNow, ScayleStore, type ScayleAddress, type ScayleCustomer, type StoredCredential } from './store.js';
 import { ERROR_KEYS, errorResponse, rateLimitedResponse, scayleError, scopeOf } from './wire.js';
 
 export type { ScayleAddress, ScayleCustomer, StoredCredential } from './store.js';
@@ -25,15 +25,10 @@ export interface ScayleBackdoor {
   /** What SCAYLE keeps about a customer's password (hashing type and hash), never returned on the wire. */
   readCredential(id: number): StoredCredential | undefined;
   /** Whether `password` is the customer's password (set via PUT password). */
-  checkPassword(id: number, password: string): Promise<boolean>;
+  checkPassword(id: number, password: string): boolean;
   /** Back to the initial state: the demo data when seeded, else empty; rate-limit windows restart. */
   reset(): void;
 }
-
-const sha256 = async (text: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
 
 /**
  * An emulator of the SCAYLE Admin API customers surface
@@ -85,10 +80,7 @@ export function createScayleEmulator(options: EmulatorOptions = {}): Emulator<Sc
       );
       store.customers.set(customer.id, customer);
       store.noteIds(customer);
-      if (password !== undefined) {
-        // Seeding is synchronous; the hash lands a tick later, which tests never race.
-        void sha256(password).then((hash) => store.credentials.set(customer.id, { hashingType: 'internal', hash, source: 'password' }));
-      }
+      if (password !== undefined) store.credentials.set(customer.id, { hashingType: 'internal', hash: fingerprint(password), source: 'password' });
       stored.push(structuredClone(customer));
     }
     return stored;
@@ -112,9 +104,9 @@ export function createScayleEmulator(options: EmulatorOptions = {}): Emulator<Sc
       const credential = store.credentials.get(id);
       return credential && { ...credential };
     },
-    async checkPassword(id, password) {
+    checkPassword(id, password) {
       const credential = store.credentials.get(id);
-      return credential?.source === 'password' && credential.hash === (await sha256(password));
+      return credential?.source === 'password' && credential.hash === fingerprint(password);
     },
     reset: initial,
   };

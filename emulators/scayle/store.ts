@@ -63,10 +63,24 @@ export interface ScayleCustomer {
 /** What SCAYLE keeps about a password and never answers with. */
 export interface StoredCredential {
   hashingType: 'internal' | 'external' | 'salesforce';
-  /** sha-256 of the password for `password` calls, the given hash for `password-hash` calls. */
+  /** `fingerprint(password)` for `password` calls, the given hash for `password-hash` calls. */
   hash: string;
   /** Whether it was set from a plain password (PUT password) or imported (PUT password-hash). */
   source: 'password' | 'password-hash';
+}
+
+/**
+ * The emulator's stand-in for a password hash: FNV-1a (64 bit) over the UTF-8 bytes. Not a
+ * password hash (an emulator only compares), but synchronous, so seeding stays synchronous, and
+ * never the plain text.
+ */
+export function fingerprint(password: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(`scayle-emulator:${password}`)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return `fnv1a64:${hash.toString(16).padStart(16, '0')}`;
 }
 
 /** SCAYLE's timestamp style: second precision with an explicit +00:00 offset. */

@@ -173,6 +173,8 @@ describe('SCAYLE emulator: rate limits and faults', () => {
     const { emulator, call } = setup();
     const seeded = emulator.backdoor.readAll().length;
     expect(seeded).toBeGreaterThanOrEqual(3);
+    expect(emulator.backdoor.checkPassword(1, 'demo-password-1')).toBe(true);
+    expect(emulator.backdoor.readCredential(1)!.hash).not.toContain('demo-password-1');
     await call('POST', '', { email: 'extra@example.com' });
     emulator.backdoor.reset();
     expect(emulator.backdoor.readAll()).toHaveLength(seeded);
