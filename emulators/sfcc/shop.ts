@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { basicCredentials, bearerOf, clientIdOf, type Principal, type TokenIssuer } from './auth.js';
 import { type CustomerRecord, type OcapiAddress, type SfccStore, sortedAddresses } from './store.js';
 import { apply, checkDocument, isObject, validEmail } from './validate.js';
-import { documentResponse, etagOf, faultResponse, normaliseTag, OCAPI_VERSION, ocapiNow } from './wire.js';
+import { documentResponse, etagOf, FAULT, faultOf, faultResponse, normaliseTag, OCAPI_VERSION, ocapiNow } from './wire.js';
 
 /** A customization hook that refuses the next matching write (HookStatusException). */
 export interface HookFailure {
@@ -148,6 +148,47 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
     const principal = await issuer.resolve(bearer, c.get('clientId'));
     if (principal instanceof Response) return principal;
     if (principal.kind === 'shopper') issuer.revokeShopperToken(principal.jti);
+    return c.body(null, 204);
+  });
+
+  // --- server-side password reset (20.4: OAuth, no hooks) --------------------------------------
+
+  const resetTokens = new Map<string, { customerId: string; expiresAt: number }>();
+
+  app.post('/customers/password/actions/create_reset_token', async (c) => {
+    // 20.4 security: Account Manager token or client id alone; a token given must be valid.
+    if (bearerOf(c)) {
+      const principal = await authorize(c);
+      if (principal instanceof Response) return principal;
+      if (principal.kind !== 'oauth') return faultResponse('clientForbidden', 'Reset tokens are issued to API clients only.');
+    }
+    const login = c.get('body').login;
+    if (typeof login !== 'string' || login === '') return faultResponse('missingLogin', 'The login is missing.');
+    const record = store.byLogin(login);
+    if (!record) return faultOf(400, FAULT.customerNotFound[0], `No customer with login '${login}' found for site.`, { login });
+    const token = crypto.randomUUID().replaceAll('-', '');
+    resetTokens.set(token, { customerId: record.customer.customer_id, expiresAt: Date.now() + 30 * 60_000 });
+    return documentResponse({ _v: OCAPI_VERSION, _type: 'reset_password_token_result', email: record.customer.email, expires_in_minutes: 30, login: record.customer.login, reset_token: token });
+  });
+
+  app.post('/customers/password/actions/reset', async (c) => {
+    if (bearerOf(c)) {
+      const principal = await authorize(c);
+      if (principal instanceof Response) return principal;
+    }
+    const body = c.get('body');
+    if (typeof body.login !== 'string' || body.login === '') return faultResponse('missingLogin', 'The login is missing.');
+    if (typeof body.reset_token !== 'string' || body.reset_token === '') return faultResponse('missingParameter', "Property 'reset_token' is required.", { property: 'reset_token' });
+    if (typeof body.new_password !== 'string') return faultResponse('missingPassword', 'The new password is missing.');
+    const record = store.byLogin(body.login);
+    const entry = resetTokens.get(body.reset_token);
+    if (!record || !entry || entry.customerId !== record.customer.customer_id || entry.expiresAt < Date.now()) {
+      return faultResponse('invalidResetToken', 'The reset token is not valid for this login.');
+    }
+    if (body.new_password.length < deps.minPasswordLength) return faultResponse('invalidPassword', "The password doesn't match the acceptance criteria.");
+    resetTokens.delete(body.reset_token);
+    record.password = body.new_password;
+    record.customer.last_modified = ocapiNow();
     return c.body(null, 204);
   });
 

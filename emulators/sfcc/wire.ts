@@ -40,6 +40,7 @@ export const FAULT = {
   readOnlyProperty: ['ReadOnlyPropertyException', 400],
   propertyConstraint: ['PropertyConstraintViolationException', 400],
   parameterConstraint: ['ParameterConstraintViolationException', 400],
+  invalidResetToken: ['InvalidResetTokenException', 400],
   quotaExceeded: ['QuotaExceededException', 429],
   unsupportedMediaType: ['UnsupportedMediaTypeException', 415],
   methodNotAllowed: ['MethodNotAllowedException', 405],
