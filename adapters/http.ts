@@ -31,6 +31,18 @@ export interface UpstreamClient {
 
 const IDEMPOTENT = new Set(['get', 'head', 'put', 'delete', 'options']);
 const RETRY_STATUSES = [429, 502, 503, 504];
+/** Longest wait an upstream may ask for before we retry instead of answering 429/503 at once. */
+const MAX_RETRY_WAIT_MS = 5_000;
+const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'];
+
+/** How long the upstream asks us to wait, from the headers ky itself honours (undefined: it did not say). */
+export function requestedWaitMs(response: Response): number | undefined {
+  for (const name of WAIT_HEADERS) {
+    const seconds = retryAfterSeconds(response.headers.get(name));
+    if (seconds !== undefined) return seconds * 1000;
+  }
+  return undefined;
+}
 
 /**
  * The one ky client every adapter uses: per-attempt timeout, the caller's abort signal, the
@@ -51,6 +63,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
       const deadline = AbortSignal.timeout(totalTimeoutMs);
+      const giveUpAt = Date.now() + totalTimeoutMs;
       try {
         return await api(path.replace(/^\//, ''), {
           ...rest,
@@ -68,6 +81,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             maxRetryAfter: totalTimeoutMs,
             backoffLimit: 2_000,
             jitter: true,
+            // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
+            // answer the 429/503 now, with its Retry-After, instead of a 504 later.
+            shouldRetry: ({ error }) => {
+              if (!(error instanceof HTTPError)) return undefined;
+              const wait = requestedWaitMs(error.response);
+              if (wait === undefined) return undefined;
+              return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
+            },
           },
         });
       } catch (error) {

@@ -209,7 +209,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     async setPassword(ref, change, ctx) {
       if (change.currentPassword !== undefined) {
         // The Admin API sets passwords administratively and has no way to verify the old one.
-        ctx.log.warn({ backend: 'scayle' }, 'currentPassword is not verified by the SCAYLE Admin API; setting the password administratively');
+        // Accepting it unchecked would let a "change my password" flow skip its own safeguard.
+        throw new GatewayError('validation_failed', 'scayle cannot verify a current password; verify it before calling, then send only `password`', {
+          errors: [{ path: 'currentPassword', message: 'cannot be verified by this backend' }],
+        });
       }
       await client.call(ctx, 'PUT', {
         path: `${customerPath(ref)}/password`,

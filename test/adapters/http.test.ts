@@ -20,7 +20,8 @@ const upstream = new Hono()
     await new Promise((r) => setTimeout(r, 1_500));
     return c.json({ ok: true });
   })
-  .get('/always-503', (c) => c.text('down', 503));
+  .get('/always-503', (c) => c.text('down', 503))
+  .get('/long-reset', (c) => c.text('spent', 429, { 'x-ratelimit-reset': '60' }));
 
 let server: RunningEmulator;
 beforeAll(async () => {
@@ -66,6 +67,15 @@ describe('shared upstream client (ky)', () => {
     const res = await client().request(testContext().ctx, 'GET', '/limited');
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('answers a 429 with a long reset at once instead of waiting into the deadline', async () => {
+    const started = Date.now();
+    const res = await client().request(testContext().ctx, 'GET', '/long-reset');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('x-ratelimit-reset')).toBe('60');
+    expect(hits['GET /long-reset']).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('turns a per-attempt timeout into upstream_timeout', async () => {

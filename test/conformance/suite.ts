@@ -148,9 +148,17 @@ export function runConformanceSuite(target: ConformanceTarget): void {
 
       it('sets a new password, or says it cannot', async () => {
         const { body: customer } = await create();
-        const res = await gw.call('PUT', `/customers/${customer.id}/password`, { currentPassword: 'Str0ng!Passw0rd', password: 'N3w!Passw0rd-2' });
+        const res = await gw.call('PUT', `/customers/${customer.id}/password`, { password: 'N3w!Passw0rd-2' });
         if (!gw.capabilities.passwordChange) return expectProblem(res, 501, 'not_supported');
         expect(res.status, JSON.stringify(res.body)).toBe(204);
+      });
+
+      it('never changes a password on a wrong currentPassword', async (ctx) => {
+        if (!gw.capabilities.passwordChange) return ctx.skip('backend cannot set passwords (capability passwordChange)');
+        const { body: customer } = await create();
+        const wrong = await gw.call('PUT', `/customers/${customer.id}/password`, { currentPassword: 'Not-The-Passw0rd!', password: 'N3w!Passw0rd-3' });
+        expectProblem(wrong, 400, 'validation_failed');
+        expect(wrong.body.errors).toContainEqual(expect.objectContaining({ path: 'currentPassword' }));
       });
     });
 
