@@ -38,7 +38,7 @@ export class AccessTokens {
     private readonly now: () => number = Date.now,
   ) {
     this.endpoint = splitUrl(options.oauthUrl);
-    this.client = createUpstreamClient({ baseUrl: this.endpoint.base, fetch, backend: BACKEND });
+    this.client = createUpstreamClient({ baseUrl: this.endpoint.base, fetch, backend: BACKEND, retryLimit: options.retryLimit });
   }
 
   async get(ctx: CallContext): Promise<string> {
@@ -121,8 +121,8 @@ export class OcapiClient {
     fetch: typeof globalThis.fetch,
     private readonly onSend?: (sent: SentRequest) => void,
   ) {
-    this.shop = createUpstreamClient({ baseUrl: options.baseUrl, fetch, backend: BACKEND });
-    if (options.data) this.data = createUpstreamClient({ baseUrl: options.data.baseUrl, fetch, backend: BACKEND });
+    this.shop = createUpstreamClient({ baseUrl: options.baseUrl, fetch, backend: BACKEND, retryLimit: options.retryLimit });
+    if (options.data) this.data = createUpstreamClient({ baseUrl: options.data.baseUrl, fetch, backend: BACKEND, retryLimit: options.retryLimit });
     this.tokens = new AccessTokens(options, fetch);
   }
 

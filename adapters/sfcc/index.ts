@@ -364,7 +364,13 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       // Renamed: OCAPI answers 301 with the new Location and (usually) the address itself.
       const text = await response.text();
       if (text.trim() !== '') {
-        const moved = parseUpstream(OcapiAddressSchema, JSON.parse(text), BACKEND, 'customer address');
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new GatewayError('upstream_contract_violation', 'SFCC answered 301 to an address update with a body that is not JSON', { upstream: { status: 301 } });
+        }
+        const moved = parseUpstream(OcapiAddressSchema, body, BACKEND, 'customer address');
         return { value: addressFromOcapi(moved), etag: quoteTag(response.headers.get('etag')) };
       }
       const location = response.headers.get('location');

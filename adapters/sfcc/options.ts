@@ -28,6 +28,8 @@ export interface SfccOptions {
   /** Both set, or neither: the Data API customer search. */
   data?: { baseUrl: string; customerList: string };
   externalRefAttribute: string;
+  /** Retries of idempotent calls on 429/5xx (not an env variable; tests lower it). */
+  retryLimit?: number;
 }
 
 export function parseSfccOptions(source: Record<string, string | undefined>): SfccOptions {
