@@ -35,7 +35,7 @@ describe('open2b emulator: the HTTP level', () => {
 
   it('refuses a missing or wrong key with a non-JSON 403, and reads the key from the configured header', async () => {
     const { post } = setup();
-    for (const headers of [{}, { 'X-Key': 'wrong' }]) {
+    for (const headers of [{}, { 'X-Key': 'wrong' }] as Record<string, string>[]) {
       const res = await post('commerce.customers.count', {}, headers);
       expect(res.status).toBe(403);
       expect(res.json).toBeUndefined();
