@@ -1,0 +1,122 @@
+import type { FieldError } from '../../adapters/errors.js';
+import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
+
+/**
+ * Where an interrupted run continues: the source page it was on (the adapter's native position,
+ * JSON as the cursor codec stores it; null = first page) and how many customers of that page were
+ * already handled. It names the run it belongs to, so it is never applied to a different one.
+ */
+export interface ResumePoint {
+  source: string;
+  target: string;
+  since?: string;
+  /** A dry run's position must not steer a real run: the customers it passed were never created. */
+  dryRun: boolean;
+  position: unknown;
+  skip: number;
+  /** Customers handled by earlier runs, so progress can count from the real start. */
+  done: number;
+}
+
+export interface RetryOptions {
+  /** Attempts per call when the backend answers rate_limited (default 5). */
+  maxAttempts?: number;
+  /** Longest single wait, whatever Retry-After says (default 120 s). */
+  maxWaitSeconds?: number;
+  /** Injected by tests; the default waits on a timer and returns early when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface MigrateOptions {
+  source: CustomerAdapter;
+  target: CustomerAdapter;
+  ctx: CallContext;
+  /** Read, map and look up, but write nothing to the target. */
+  dryRun?: boolean;
+  /** Customers per source page (1–200, default 50). */
+  batchSize?: number;
+  /** Stop after this many customers (the result's resumeFrom continues from there). */
+  maxCustomers?: number;
+  /** Only customers updated at or after this instant (ISO 8601 with offset). */
+  since?: string;
+  resumeFrom?: ResumePoint;
+  /**
+   * Ends the run between two customers (a first Ctrl-C). Separate from ctx.signal, which aborts
+   * calls in flight: stopping mid-create would leave it unknown whether the customer was written.
+   */
+  stop?: AbortSignal;
+  onProgress?: (progress: MigrationProgress) => void;
+  retry?: RetryOptions;
+}
+
+export type Outcome = 'created' | 'would_create' | 'skipped' | 'failed';
+
+export interface CustomerReport {
+  sourceId: string;
+  email: string;
+  /** The reference the customer carries (or would carry) on the target. */
+  externalRef: string;
+  outcome: Outcome;
+  /** Where it lives on the target: created now, or found there already (skipped). */
+  targetId?: string;
+  /** Why it was skipped, e.g. "exists". */
+  reason?: string;
+  /** Failed: the step that failed (read from source, map, look up on target, create). */
+  step?: 'read' | 'map' | 'lookup' | 'create';
+  code?: string;
+  detail?: string;
+  errors?: FieldError[];
+  /** A create with addresses that failed half-way: what the target already holds. */
+  created?: Record<string, unknown>;
+  /** The source customer had a password: it cannot be carried over, send a reset. */
+  passwordResetNeeded?: boolean;
+  /** What this customer loses in the move (e.g. address ids the target renumbers). */
+  notes?: string[];
+}
+
+export interface MigrationCounts {
+  /** Customers taken from the source in this run. */
+  read: number;
+  created: number;
+  /** Dry run: customers that a real run would create. */
+  wouldCreate: number;
+  skipped: number;
+  failed: number;
+  /** Created (or would be) and had a password on the source. */
+  passwordResetNeeded: number;
+}
+
+/** How the run tells customers already on the target from new ones. */
+export type DuplicateCheck = 'externalRef' | 'email' | 'none';
+
+export interface MigrationProgress {
+  /** `customer` after each customer, `page` after each finished source page. */
+  kind: 'customer' | 'page';
+  counts: MigrationCounts;
+  /** Handled in earlier runs (from the resume point) plus this run. */
+  done: number;
+  /** The whole source list's size, where the source counts cheaply. */
+  total?: number;
+  pages: number;
+  last?: CustomerReport;
+}
+
+export interface MigrationResult {
+  source: string;
+  target: string;
+  dryRun: boolean;
+  since?: string;
+  startedAt: string;
+  finishedAt: string;
+  duplicateCheck: DuplicateCheck;
+  counts: MigrationCounts;
+  customers: CustomerReport[];
+  /** Things the operator should know about the whole run (lossy fields, duplicate risk). */
+  warnings: string[];
+  /** True when the source list was read to its end. */
+  complete: boolean;
+  /** Null when complete; otherwise pass it back as `resumeFrom` to continue. */
+  resumeFrom: ResumePoint | null;
+  /** Why the run ended early, when not by maxCustomers: a stop request or a source page that could not be read. */
+  stoppedBy?: { code: string; detail: string };
+}
