@@ -85,6 +85,15 @@ describe('open2b adapter: customers', () => {
     expect(await emulator.backdoor.checkPassword(Number(value.id), 'secret-12')).toBe(true);
   });
 
+  it('reads shop-local timestamps in OPEN2B_TIMEZONE; an autumn-repeated hour reads as its first occurrence', async () => {
+    // The emulator writes 01:30Z as "2025-10-26 02:30:00" (Rome, second time round, +01:00);
+    // Open2b keeps no offset, so the adapter can only pick one: the first, +02:00 (an hour early).
+    const { adapter, ctx } = setup({ seed: false, now: () => new Date('2025-10-26T01:30:00Z') });
+    expect((await adapter.createCustomer(register(), ctx)).value.createdAt).toBe('2025-10-26T02:30:00+02:00');
+    const ny = setup({ seed: false, timezone: 'America/New_York', now: () => new Date('2025-03-09T07:30:00Z') });
+    expect((await ny.adapter.createCustomer(register(), ny.ctx)).value.createdAt).toBe('2025-03-09T03:30:00-04:00');
+  });
+
   it('checks lengths before sending anything: a 400 naming field and limit, and nothing written', async () => {
     const { adapter, emulator, sent, ctx } = setup();
     for (const input of [
