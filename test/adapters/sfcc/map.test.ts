@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addressCreateToOcapi,
+  addressFromOcapi,
+  addressPatchToOcapi,
+  customerCreateToOcapi,
+  customerFromOcapi,
+  customerPatchToOcapi,
+  makeAddressId,
+  MappingError,
+} from '../../../adapters/sfcc/map.js';
+import { OcapiAddressSchema, OcapiCustomerSchema } from '../../../adapters/sfcc/upstream.js';
+import { AddressSchema, CustomerSchema } from '../../../schemas/index.js';
+import { dataCustomer, guestCustomer, shopAddress, shopCustomer } from './fixtures/documents.js';
+import { addressInput, customerInput } from './helpers.js';
+
+const mapErrors = (build: () => unknown) => {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof MappingError) return error.errors;
+    throw error;
+  }
+  throw new Error('expected a MappingError');
+};
+
+describe('sfcc mapping: OCAPI → canonical', () => {
+  it('maps a Shop API customer per the DESIGN table and the result is a valid canonical customer', () => {
+    const customer = customerFromOcapi(OcapiCustomerSchema.parse(shopCustomer), 'c_externalRef');
+    expect(customer).toEqual({
+      id: 'abfTWMDZOgi3JPzkHjv9IhmziI',
+      customerNo: '999',
+      externalRef: 'CRM-42',
+      email: 'john.doe@example.com',
+      login: 'jdoe',
+      firstName: 'John',
+      lastName: 'Doe',
+      secondName: 'M.',
+      salutation: 'Mr.',
+      title: 'Dr.',
+      gender: 'male',
+      birthDate: '1979-09-30',
+      phones: { primary: '123450003', mobile: '345670003', business: '234560003', fax: '+49 03641 78393 343' },
+      status: { active: true, guest: false },
+      createdAt: '2015-08-20T11:30:36.000Z',
+      updatedAt: '2024-02-01T08:00:00.123Z',
+      lastLoginAt: '2024-02-02T09:15:00.000Z',
+      custom: { origin: 'webshop', loyaltyTier: 2 },
+      addresses: [
+        expect.objectContaining({ id: 'me', line1: '10 Presidential Way', stateCode: 'MA', countryCode: 'US', isDefaultBilling: true, isDefaultShipping: true }),
+      ],
+    });
+    expect(CustomerSchema.safeParse(customer).success).toBe(true);
+  });
+
+  it('reads externalRef from the configured attribute and leaves the others in custom', () => {
+    const customer = customerFromOcapi(OcapiCustomerSchema.parse(shopCustomer), 'c_origin');
+    expect(customer.externalRef).toBe('webshop');
+    expect(customer.custom).toEqual({ loyaltyTier: 2, externalRef: 'CRM-42' });
+  });
+
+  it('maps female, and leaves a gender OCAPI does not define out', () => {
+    const parse = (gender: number) => customerFromOcapi(OcapiCustomerSchema.parse({ ...shopCustomer, gender }), 'c_externalRef').gender;
+    expect(parse(2)).toBe('female');
+    expect(parse(0)).toBeUndefined();
+  });
+
+  it('maps a Data API customer (login and enabled under credentials) and a guest', () => {
+    const data = customerFromOcapi(OcapiCustomerSchema.parse(dataCustomer), 'c_externalRef');
+    expect(data).toMatchObject({ id: dataCustomer.customer_id, login: 'jsmith', externalRef: 'CRM-43', status: { active: false, guest: false } });
+    const guest = customerFromOcapi(OcapiCustomerSchema.parse(guestCustomer), 'c_externalRef');
+    expect(guest.status).toEqual({ active: true, guest: true });
+  });
+
+  it('maps a customer_address; preferred false means no default; country upper-cased; etag dropped', () => {
+    const address = addressFromOcapi(OcapiAddressSchema.parse(shopAddress));
+    expect(address).toEqual({
+      id: 'home_address',
+      firstName: 'John',
+      lastName: 'Murphy',
+      fullName: 'John Jim Murphy',
+      secondName: 'Jim',
+      title: 'Dr.',
+      salutation: 'Mr.',
+      companyName: 'Acme',
+      jobTitle: 'Developer',
+      line1: '5 Wall St',
+      line2: '24 Presidential Way',
+      postBox: '12a',
+      suite: '4B',
+      city: 'Burlington',
+      postalCode: '01805',
+      stateCode: 'MA',
+      countryCode: 'US',
+      phone: '408-555-1212',
+      isDefaultBilling: false,
+      isDefaultShipping: false,
+    });
+    expect(AddressSchema.safeParse(address).success).toBe(true);
+  });
+});
+
+describe('sfcc mapping: canonical → OCAPI', () => {
+  it('registers with login, email and last name only; the rest is the follow-up PATCH', () => {
+    const plan = customerCreateToOcapi(
+      customerInput({ email: 'a@example.com', lastName: 'Roe', firstName: 'Jane', gender: 'female', birthDate: '1990-01-02', externalRef: 'X-1', phones: { primary: '1', business: '2' }, custom: { origin: 'api' }, active: false }),
+      'c_externalRef',
+    );
+    expect(plan.registration).toEqual({ login: 'a@example.com', email: 'a@example.com', last_name: 'Roe' });
+    expect(plan.profile).toEqual({ first_name: 'Jane', gender: 2, birthday: '1990-01-02', phone_home: '1', phone_business: '2', enabled: false, c_origin: 'api', c_externalRef: 'X-1' });
+  });
+
+  it('uses a given login, and treats gender unspecified as no gender', () => {
+    const plan = customerCreateToOcapi(customerInput({ login: 'jroe', gender: 'unspecified' }), 'c_externalRef');
+    expect(plan.registration.login).toBe('jroe');
+    expect(plan.profile).not.toHaveProperty('gender');
+  });
+
+  it('refuses what OCAPI cannot store, naming every field at once', () => {
+    const errors = mapErrors(() =>
+      customerCreateToOcapi(
+        customerInput({
+          lastName: undefined,
+          gender: 'diverse',
+          groups: ['vip'],
+          custom: { 'bad-key': 1, nested: { a: 1 }, externalRef: 'x' },
+          addresses: [addressInput({ street: 'Hauptstraße', houseNumber: '5' })],
+        }),
+        'c_externalRef',
+      ),
+    );
+    expect(errors.map((e) => e.path).sort()).toEqual(
+      ['addresses.0.houseNumber', 'addresses.0.street', 'custom.bad-key', 'custom.externalRef', 'custom.nested', 'gender', 'groups', 'lastName'].sort(),
+    );
+  });
+
+  it('patches: null clears strings with "", phones and custom replace as a whole', () => {
+    const doc = customerPatchToOcapi(
+      { firstName: null, title: 'Prof.', phones: { mobile: '0170' }, custom: { origin: 'new' }, externalRef: null, active: false },
+      'c_externalRef',
+      ['c_origin', 'c_loyaltyTier', 'c_externalRef'],
+    );
+    expect(doc).toEqual({
+      first_name: '',
+      title: 'Prof.',
+      phone_home: '',
+      phone_mobile: '0170',
+      phone_business: '',
+      fax: '',
+      enabled: false,
+      c_externalRef: null,
+      c_origin: 'new',
+      c_loyaltyTier: null,
+    });
+  });
+
+  it('refuses patches the Shop API cannot carry out', () => {
+    const errors = mapErrors(() => customerPatchToOcapi({ login: 'new', gender: null, birthDate: null, lastName: null, groups: [] }, 'c_externalRef'));
+    expect(errors.map((e) => e.path).sort()).toEqual(['birthDate', 'gender', 'groups', 'lastName', 'login']);
+  });
+
+  it('writes an address with preferred for either default and a made-up name when none is given', () => {
+    const doc = addressCreateToOcapi(addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }), (a) => makeAddressId(a, () => 'abc123'));
+    expect(doc).toEqual({
+      address_id: 'hauptstrasse-5-berlin-abc123',
+      first_name: 'Jane',
+      last_name: 'Roe',
+      address1: 'Hauptstraße 5',
+      address2: 'c/o Roe',
+      city: 'Berlin',
+      postal_code: '10115',
+      state_code: 'BE',
+      country_code: 'DE',
+      preferred: true,
+    });
+    expect(addressCreateToOcapi(addressInput({ id: 'home' }), () => 'unused')).toMatchObject({ address_id: 'home', preferred: false });
+  });
+
+  it('makes address names within OCAPI limits from any text', () => {
+    expect(makeAddressId({ line1: 'Rue de l’Église 3', city: 'Besançon' }, () => 'x')).toBe('rue-de-l-eglise-3-besancon-x');
+    expect(makeAddressId({ line1: '東京', city: '千代田' }, () => 'x')).toBe('address-x');
+    expect(makeAddressId({ line1: 'a'.repeat(256), city: 'b' }, () => 'x').length).toBeLessThanOrEqual(256);
+  });
+
+  it('patches an address: rename, clears, one default flag sets preferred', () => {
+    expect(addressPatchToOcapi({ id: 'new-name', line2: null, isDefaultBilling: true })).toEqual({ address_id: 'new-name', address2: '', preferred: true });
+    expect(addressPatchToOcapi({ isDefaultBilling: false, isDefaultShipping: true })).toEqual({ preferred: true });
+    expect(mapErrors(() => addressPatchToOcapi({ collectionPoint: { key: 'k', type: 't' } }))).toEqual([expect.objectContaining({ path: 'collectionPoint' })]);
+  });
+});
