@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import type { BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
+import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
 import { createOpen2bClient } from './client.js';
 import { addressesOf, addressOf, isSlot, toCustomer } from './map.js';
 import { parseOpen2bOptions, type Open2bOptions } from './options.js';
@@ -54,7 +54,7 @@ const NATIVE_ID = /^[1-9]\d{0,14}$/;
 const notFound = (ref: CustomerRef) =>
   new GatewayError('not_found', `customer ${ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`} does not exist`);
 
-export function createOpen2bAdapter(options: Open2bOptions, deps: Parameters<BackendDefinition['create']>[1]): CustomerAdapter {
+export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): CustomerAdapter {
   const client = createOpen2bClient(options, deps);
   const zone = options.timezone;
 
