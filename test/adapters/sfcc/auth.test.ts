@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { AccessTokens } from '../../../adapters/sfcc/client.js';
+import { createSfccAdapter } from '../../../adapters/sfcc/index.js';
+import { byId, capturingLog, context, customerInput, failure, setup } from './helpers.js';
+
+describe('sfcc Account Manager tokens', () => {
+  it('gets one token and reuses it across calls (and concurrent calls share the request)', async () => {
+    const { adapter, emulator, ctx } = setup({ emulator: { seed: true } });
+    await Promise.all([adapter.listCustomers({ limit: 2 }, ctx), adapter.listCustomers({ limit: 3 }, ctx), adapter.listCustomers({ limit: 4 }, ctx)]);
+    await adapter.listCustomers({ limit: 1 }, ctx);
+    expect(emulator.backdoor.accessTokensIssued).toBe(1);
+  });
+
+  it('renews the token shortly before it expires, not after', async () => {
+    const { emulator, options, ctx } = setup();
+    let now = 1_000_000;
+    const tokens = new AccessTokens(options, emulator.fetch, () => now);
+    const first = await tokens.get(ctx);
+    now += 1799_000 - 61_000; // more than a minute left: cached
+    expect(await tokens.get(ctx)).toBe(first);
+    now += 2_000; // under a minute left: renewed
+    const second = await tokens.get(ctx);
+    expect(second).not.toBe(first);
+    expect(emulator.backdoor.accessTokensIssued).toBe(2);
+  });
+
+  it('on 401 ExpiredTokenException gets a new token and retries once, transparently', async () => {
+    const { adapter, emulator, ctx } = setup();
+    const created = await adapter.createCustomer(customerInput(), ctx);
+    emulator.backdoor.expireAccessTokens();
+    const read = await adapter.getCustomer(byId(created.value.id), { expandAddresses: false }, ctx);
+    expect(read.value.id).toBe(created.value.id);
+    expect(emulator.backdoor.accessTokensIssued).toBe(2);
+  });
+
+  it('refreshes only once: a token refused again is upstream_auth_failed (502), not a loop', async () => {
+    const { emulator, options, ctx } = setup();
+    let shopCalls = 0;
+    // Every Shop API call carries a token the emulator never issued.
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (request.url.includes('/dw/shop/')) {
+        shopCalls++;
+        request.headers.set('authorization', 'Bearer forged');
+      }
+      return emulator.fetch(request);
+    }) as typeof globalThis.fetch;
+    const adapter = createSfccAdapter(options, { fetch, log: capturingLog([]) });
+    const error = await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx));
+    expect(error).toMatchObject({ code: 'upstream_auth_failed', status: 502, upstream: { status: 401, code: 'InvalidAccessTokenException' } });
+    expect(shopCalls).toBe(2);
+    expect(emulator.backdoor.accessTokensIssued).toBe(2);
+  });
+
+  it('wrong client credentials → upstream_auth_failed naming the variables, never the secret', async () => {
+    const { adapter, ctx } = setup({ env: { SFCC_CLIENT_SECRET: 'wrong-secret-value' } });
+    const error = await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx));
+    expect(error.code).toBe('upstream_auth_failed');
+    expect(error.message).toContain('SFCC_CLIENT_SECRET');
+    expect(error.message).not.toContain('wrong-secret-value');
+  });
+
+  it('never logs or reports tokens, secrets or passwords', async () => {
+    const { adapter, ctx, sent, lines, options } = setup();
+    const created = await adapter.createCustomer(customerInput({ password: 'Str0ng!Passw0rd' }), ctx);
+    await adapter.setPassword(byId(created.value.id), { currentPassword: 'Str0ng!Passw0rd', password: 'N3w!Passw0rd-2' }, ctx);
+    await failure(adapter.setPassword(byId(created.value.id), { currentPassword: 'Wr0ng!Passw0rd', password: 'N3w!Passw0rd-3' }, ctx));
+    const secrets = [
+      options.clientSecret,
+      'Str0ng!Passw0rd',
+      'N3w!Passw0rd-2',
+      'Wr0ng!Passw0rd',
+      ...sent.map((r) => r.headers.get('authorization')?.replace(/^(Bearer|Basic) /, '')).filter((t): t is string => !!t),
+    ];
+    expect(secrets.length).toBeGreaterThan(5);
+    expect(lines.length).toBeGreaterThan(0);
+    const logged = lines.join('\n') + JSON.stringify(context().ctx);
+    for (const secret of secrets) expect(logged).not.toContain(secret);
+  });
+});
