@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from './workerd.js';
 
-const SECRET_PASSWORD = 'Workerd-S3cret-Passw0rd!';
+// 16 characters: the longest password Open2b stores.
+const SECRET_PASSWORD = 'Wrkrd-S3cret-Pw!';
 
 describe('the Worker in the real Workers runtime (workerd)', () => {
   let worker: Awaited<ReturnType<typeof startWorker>>;
 
   beforeAll(async () => {
-    worker = await startWorker({ LOG_LEVEL: 'debug', BACKENDS: 'memory' });
+    worker = await startWorker({ LOG_LEVEL: 'debug' });
   }, 120_000);
   afterAll(async () => worker?.dispose());
 
@@ -17,36 +18,40 @@ describe('the Worker in the real Workers runtime (workerd)', () => {
     body: JSON.stringify(body),
   });
 
-  it('serves the zero-config backends and does a customer + address round trip', async () => {
-    const backends = (await (await worker.fetch('/v1/backends')).json()) as { default: string; items: { name: string }[] };
-    expect(backends.items.length).toBeGreaterThan(0);
+  it('serves the three embedded platforms by default', async () => {
+    const backends = (await (await worker.fetch('/v1/backends')).json()) as { default: string; items: { name: string; embedded: boolean }[] };
+    expect(backends.default).toBe('sfcc');
+    expect(backends.items.map((b) => [b.name, b.embedded])).toEqual([['sfcc', true], ['scayle', true], ['open2b', true]]);
+  });
 
-    const email = `workerd-${Date.now()}@example.com`;
+  it.each(['sfcc', 'scayle', 'open2b'])('does a customer + address round trip on %s', async (backend) => {
+    const base = `/v1/backends/${backend}`;
+    const email = `workerd-${backend}-${Date.now()}@example.com`;
     const created = await worker.fetch(
-      '/v1/customers',
+      `${base}/customers`,
       json('POST', {
         email,
         firstName: 'Wanda',
         lastName: 'Worker',
         password: SECRET_PASSWORD,
-        addresses: [{ lastName: 'Worker', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
+        addresses: [{ firstName: 'Wanda', lastName: 'Worker', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
       }),
     );
     const customer = (await created.json()) as { id: string; email: string };
     expect(created.status, JSON.stringify(customer)).toBe(201);
     expect(customer.email).toBe(email);
 
-    const read = await worker.fetch(`/v1/customers/${customer.id}?expand=addresses`);
+    const read = await worker.fetch(`${base}/customers/${encodeURIComponent(customer.id)}?expand=addresses`);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBeTruthy();
     const full = (await read.json()) as { addresses: { id: string; city: string }[] };
     expect(full.addresses[0]).toMatchObject({ city: 'Berlin' });
 
-    const addressId = encodeURIComponent(full.addresses[0]!.id);
-    const patched = await worker.fetch(`/v1/customers/${customer.id}/addresses/${addressId}`, json('PATCH', { city: 'Potsdam', postalCode: '14467' }));
-    expect(patched.status).toBe(200);
+    const address = `${base}/customers/${encodeURIComponent(customer.id)}/addresses/${encodeURIComponent(full.addresses[0]!.id)}`;
+    const patched = await worker.fetch(address, json('PATCH', { city: 'Potsdam', postalCode: '14467' }));
+    expect(patched.status, await patched.clone().text()).toBe(200);
     expect(((await patched.json()) as { city: string }).city).toBe('Potsdam');
-    const again = await worker.fetch(`/v1/customers/${customer.id}/addresses/${addressId}`);
+    const again = await worker.fetch(address);
     expect(((await again.json()) as { city: string }).city).toBe('Potsdam');
   });
 
