@@ -63,7 +63,7 @@ for (const scenario of scenarios) {
     connections,
     duration: seconds,
     headers: { 'content-type': 'application/json' },
-    ...(scenario.body ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: scenario.body!() }) }] } : {}),
+    ...(scenario.body ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body!() }) }] } : {}),
   });
   const rps = result.requests.average;
   const p99 = result.latency.p99;

@@ -24,7 +24,7 @@ export async function startWorker(bindings: Record<string, string>) {
     compatibilityDate: '2025-09-01',
     compatibilityFlags: ['nodejs_compat'],
     bindings,
-    handleRuntimeStdio: (stdout, stderr) => {
+    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
       collect(stdout);
       collect(stderr);
     },
