@@ -40,6 +40,7 @@ export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerL
     }
     let matched: CustomerRecord[];
     try {
+      matchesQuery(body.query, {}); // a malformed query is refused even on an empty list
       matched = [...deps.store.records.values()].filter((r) => matchesQuery(body.query as Record<string, unknown>, searchable(r)));
     } catch (error) {
       return faultResponse('invalidDocument', error instanceof Error ? error.message : 'Invalid query.');
