@@ -1,6 +1,6 @@
 /**
  * `npm run migrate -- --from <backend> --to <backend> [--dry-run] [--since ISO] [--report file]
- * [--resume file] [--batch-size n] [--max n]`: copies customers between backends (src/migrate).
+ * [--resume file] [--batch-size n] [--max n] [--omit fields] [--inactive]`: copies customers between backends (src/migrate).
  * The only part of the migration that touches process, files and the terminal.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -114,6 +114,8 @@ async function main() {
       maxCustomers: args.maxCustomers,
       since: args.since,
       resumeFrom,
+      omit: args.omit,
+      createInactive: args.createInactive,
       stop: stop.signal,
       onProgress: (p) => progress.update(p),
     });

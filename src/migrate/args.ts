@@ -13,6 +13,11 @@ export const USAGE = `usage: npm run migrate -- --from <backend> --to <backend> 
                         the run stops early and the file is removed once the run completes
   --batch-size <n>      customers per source page (1-${MAX_LIMIT}, default ${DEFAULT_BATCH_SIZE})
   --max <n>             stop after n customers (continue later with --resume)
+  --omit <paths>        comma list of fields to leave out because the target cannot store them, e.g.
+                        salutation,phones.mobile,addresses.companyName (lossy: only on request; the
+                        summary of a run suggests the list from what the target refused)
+  --inactive            create every customer inactive: for targets that let only customers with a
+                        password log in (Open2b); activate them once they have set a password
   -h, --help            this text
 
 Backends are configured from the environment as for the gateway (BACKENDS is set to the two
@@ -38,6 +43,8 @@ export interface MigrateArgs {
   resumePath?: string;
   batchSize: number;
   maxCustomers?: number;
+  omit: string[];
+  createInactive: boolean;
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -66,6 +73,8 @@ export function parseMigrateArgs(argv: string[]): MigrateArgs {
         resume: { type: 'string' },
         'batch-size': { type: 'string' },
         max: { type: 'string' },
+        omit: { type: 'string' },
+        inactive: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -73,7 +82,7 @@ export function parseMigrateArgs(argv: string[]): MigrateArgs {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const v = parsed.values;
-  if (v.help) return { help: true, from: '', to: '', dryRun: false, batchSize: DEFAULT_BATCH_SIZE };
+  if (v.help) return { help: true, from: '', to: '', dryRun: false, batchSize: DEFAULT_BATCH_SIZE, omit: [], createInactive: false };
   if (!v.from || !v.to) throw new UsageError('--from and --to are required');
   if (v.from === v.to) throw new UsageError('--from and --to name the same backend');
   if (v.since !== undefined && (!ISO_INSTANT.test(v.since) || Number.isNaN(Date.parse(v.since)))) {
@@ -89,5 +98,7 @@ export function parseMigrateArgs(argv: string[]): MigrateArgs {
     resumePath: v.resume,
     batchSize: positiveInt('batch-size', v['batch-size'], MAX_LIMIT) ?? DEFAULT_BATCH_SIZE,
     maxCustomers: positiveInt('max', v.max),
+    omit: (v.omit ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    createInactive: v.inactive ?? false,
   };
 }

@@ -5,8 +5,8 @@ import {
   type AddressCreateInput,
   type Customer,
   type CustomerCreate,
-  type CustomerCreateInput,
 } from '../../schemas/index.js';
+import { omitFields } from './omit.js';
 
 /** Fields of a customer that only the backend sets: never sent to the target. */
 export const READ_ONLY_CUSTOMER_FIELDS = ['id', 'customerNo', 'status', 'hasPassword', 'createdAt', 'updatedAt', 'lastLoginAt'] as const;
@@ -23,6 +23,10 @@ export interface MappingOptions {
   sourceBackend: string;
   /** The target names its addresses (capability addressRename): keep the source's names. */
   keepAddressIds: boolean;
+  /** Fields to leave out (see omit.ts); only what the operator asked for. */
+  omit?: string[];
+  /** Create every customer inactive (targets such as Open2b let only customers with a password log in). */
+  createInactive?: boolean;
 }
 
 export interface MappedCustomer {
@@ -49,12 +53,17 @@ export function toCustomerCreate(customer: Customer, options: MappingOptions): M
   if (addresses?.length && !options.keepAddressIds) {
     notes.push(`address ids (${addresses.map((a) => a.id).join(', ')}) are not kept: the target assigns its own`);
   }
-  const input: CustomerCreateInput = {
-    ...writable,
-    externalRef: migrationRef(customer, options.sourceBackend),
-    active: status.active,
-    ...(addresses?.length ? { addresses: addresses.map((a) => toAddressCreate(a, options.keepAddressIds)) } : {}),
-  };
+  if (options.createInactive && status.active) notes.push('created inactive (active on the source): activate it once the customer has set a password');
+  const { input, omitted } = omitFields(
+    {
+      ...writable,
+      externalRef: migrationRef(customer, options.sourceBackend),
+      active: options.createInactive ? false : status.active,
+      ...(addresses?.length ? { addresses: addresses.map((a) => toAddressCreate(a, options.keepAddressIds)) } : {}),
+    },
+    options.omit ?? [],
+  );
+  if (omitted.length) notes.push(`left out as asked: ${omitted.join(', ')}`);
   const parsed = CustomerCreateSchema.safeParse(input);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));

@@ -3,6 +3,7 @@ import type { AdapterPage } from '../../adapters/types.js';
 import { MAX_LIMIT, type Customer } from '../../schemas/index.js';
 import { DUPLICATE_RISK_WARNING, duplicateCheckFor, findExisting } from './existing.js';
 import { READ_ONLY_CUSTOMER_FIELDS, migrationRef, toCustomerCreate } from './map.js';
+import { checkOmitPaths } from './omit.js';
 import { withRateLimitRetry } from './retry.js';
 import type { CustomerReport, MigrateOptions, MigrationCounts, MigrationResult, ResumePoint } from './types.js';
 
@@ -28,6 +29,8 @@ function checkSetup(options: MigrateOptions, batchSize: number): void {
     );
   }
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_LIMIT) throw new MigrationSetupError(`batch size must be 1–${MAX_LIMIT}`);
+  const omitProblems = checkOmitPaths(options.omit ?? []);
+  if (omitProblems.length) throw new MigrationSetupError(`cannot omit ${omitProblems.join('; ')}`);
   if (since !== undefined && Number.isNaN(Date.parse(since))) throw new MigrationSetupError(`since "${since}" is not an ISO 8601 instant`);
   if (resumeFrom) {
     const run = `${source.backend} → ${target.backend}${since ? ` since ${since}` : ''}`;
@@ -94,7 +97,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     const report: CustomerReport = { ...base, email: customer.email, externalRef: migrationRef(customer, source.backend) };
     let mapped;
     try {
-      mapped = toCustomerCreate(customer, { sourceBackend: source.backend, keepAddressIds });
+      mapped = toCustomerCreate(customer, { sourceBackend: source.backend, keepAddressIds, omit: options.omit, createInactive: options.createInactive });
       const addressCount = mapped.input.addresses?.length ?? 0;
       if (maxAddresses !== undefined && addressCount > maxAddresses) {
         throw new GatewayError('not_supported', `has ${addressCount} addresses, ${target.backend} holds at most ${maxAddresses}`, {
@@ -113,8 +116,12 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
       return failure(report, 'lookup', error);
     }
 
-    // A password is the one thing no adapter exposes: whoever had one must set a new one.
-    if (customer.hasPassword) report.passwordResetNeeded = true;
+    // A password is the one thing no adapter exposes: whoever had one must set a new one. Where
+    // the source does not say (OCAPI), a registered customer is assumed to have had one.
+    if (customer.hasPassword ?? !customer.status.guest) {
+      report.passwordResetNeeded = true;
+      if (customer.hasPassword === undefined) report.notes = [...(report.notes ?? []), `${source.backend} does not say whether it had a password: flagged for a reset to be safe`];
+    }
     if (dryRun) return { ...report, outcome: 'would_create' };
     try {
       const created = await retry(() => target.createCustomer(mapped.input, ctx));

@@ -1,4 +1,5 @@
 import { REDACTED, redact } from '../logging/redact.js';
+import { checkOmitPaths } from './omit.js';
 import type { CustomerReport, MigrationResult } from './types.js';
 
 /** Report fields, in order: an allow-list, so nothing the adapters might add ever leaks into the file. */
@@ -31,6 +32,24 @@ export function reportJson(result: MigrationResult, secrets: string[] = []): str
   return text;
 }
 
+/**
+ * Fields the target refused as unstorable, over all customers that failed to be created, with how
+ * many customers and the target's reason: what to consider for --omit. `addresses.0.x` counts as
+ * `addresses.x`, the form --omit takes.
+ */
+export function refusedFields(result: MigrationResult): { path: string; customers: number; message: string; omittable: boolean }[] {
+  const found = new Map<string, { customers: number; message: string }>();
+  for (const c of result.customers) {
+    if (c.outcome !== 'failed' || c.code !== 'validation_failed' || c.step !== 'create') continue;
+    const paths = new Set<string>();
+    for (const e of c.errors ?? []) {
+      const path = e.path.replace(/^addresses\.\d+\./, 'addresses.');
+      if (!paths.has(path)) paths.add(path), found.set(path, { customers: (found.get(path)?.customers ?? 0) + 1, message: found.get(path)?.message ?? e.message });
+    }
+  }
+  return [...found].map(([path, v]) => ({ path, ...v, omittable: checkOmitPaths([path]).length === 0 })).sort((a, b) => b.customers - a.customers);
+}
+
 /** A few lines for the terminal once the run ends. */
 export function summaryLines(result: MigrationResult): string[] {
   const { counts } = result;
@@ -43,6 +62,15 @@ export function summaryLines(result: MigrationResult): string[] {
     lines.push(`  failed ${c.sourceId} <${c.email}> at ${c.step}: ${c.code}: ${c.detail}`);
   }
   if (counts.failed > 20) lines.push(`  … and ${counts.failed - 20} more (see the report)`);
+  const refused = refusedFields(result);
+  if (refused.length) {
+    lines.push(`${result.target} refused these fields:`);
+    for (const r of refused) lines.push(`  ${r.path} (${r.customers} customer${r.customers === 1 ? '' : 's'}): ${r.message}`);
+    const omittable = refused.filter((r) => r.omittable && r.path !== 'addresses').map((r) => r.path);
+    if (omittable.length) lines.push(`to migrate those customers without them (lossy), add: --omit ${omittable.join(',')}`);
+    // The target wants a password we can never send (Open2b: only customers with one may log in).
+    if (refused.some((r) => r.path === 'password')) lines.push('to create them without a password, inactive until they set one, add: --inactive');
+  }
   for (const warning of result.warnings) lines.push(`note: ${warning}`);
   if (result.stoppedBy) lines.push(`stopped early: ${result.stoppedBy.detail}`);
   else if (!result.complete) lines.push('stopped at the customer limit');

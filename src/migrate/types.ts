@@ -41,6 +41,13 @@ export interface MigrateOptions {
   since?: string;
   resumeFrom?: ResumePoint;
   /**
+   * Fields to leave out because the target cannot store them (e.g. `salutation`, `phones.mobile`,
+   * `addresses.companyName`). Lossy, so never automatic: without it such customers fail and say why.
+   */
+  omit?: string[];
+  /** Create every customer inactive: for targets that let only customers with a password log in (Open2b). */
+  createInactive?: boolean;
+  /**
    * Ends the run between two customers (a first Ctrl-C). Separate from ctx.signal, which aborts
    * calls in flight: stopping mid-create would leave it unknown whether the customer was written.
    */
