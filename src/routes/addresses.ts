@@ -4,11 +4,9 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, CustomerIdParam, customerRef, etagOf, IfMatchHeader, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { AddressIdParam, body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 /** A customer's addresses, mounted like customerRoutes. */
 export function addressRoutes(deps: GatewayDeps, scoped: boolean) {

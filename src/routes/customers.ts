@@ -12,11 +12,9 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { CustomerIdParam, customerRef, etagOf, IfMatchHeader, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 /**
  * Customer routes, mounted at /v1 (default backend) and /v1/backends/{backend}; `scoped` only
@@ -68,7 +66,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       }),
       async (c) => {
         const adapter = c.get('adapter');
-        const found = await adapter.getCustomer(customerRef(adapter, (c.req.valid('param')).customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
+        const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
         const etag = await etagOf(found);
         c.header('ETag', etag);
         if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
@@ -85,7 +83,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const call = c.get('call');
-        const ref = customerRef(adapter, (c.req.valid('param')).customerId);
+        const ref = customerRef(adapter, c.req.valid('param').customerId);
         const updated = await withIfMatch(
           adapter,
           c.req.valid('header')['if-match'],
@@ -105,7 +103,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       }),
       async (c) => {
         const adapter = c.get('adapter');
-        await adapter.deleteCustomer(customerRef(adapter, (c.req.valid('param')).customerId), c.get('call'));
+        await adapter.deleteCustomer(customerRef(adapter, c.req.valid('param').customerId), c.get('call'));
         return c.body(null, 204);
       },
     )
@@ -118,7 +116,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       }),
       async (c) => {
         const adapter = c.get('adapter');
-        await adapter.setPassword(customerRef(adapter, (c.req.valid('param')).customerId), c.req.valid('json'), c.get('call'));
+        await adapter.setPassword(customerRef(adapter, c.req.valid('param').customerId), c.req.valid('json'), c.get('call'));
         return c.body(null, 204);
       },
     );

@@ -15,6 +15,9 @@ export const AddressIdParam = z.string().min(1).max(256).openapi({ param: { name
 export const IfMatchHeader = z.object({ 'if-match': z.string().max(256).optional() });
 
 
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+export const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
 /** The problem answers every resource route can give. */
