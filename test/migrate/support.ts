@@ -40,7 +40,7 @@ export function stored(target: CustomerAdapter) {
  * Wraps an adapter: `overrides` replace methods, `capabilities` are merged in. The wrapper is a new
  * object, so `memoryStore(inner)` still reads what really got written.
  */
-export function wrap(inner: CustomerAdapter, overrides: Partial<CustomerAdapter> & { capabilities?: Partial<Capabilities> } = {}): CustomerAdapter {
+export function wrap(inner: CustomerAdapter, overrides: Partial<Omit<CustomerAdapter, 'capabilities'>> & { capabilities?: Partial<Capabilities> } = {}): CustomerAdapter {
   const { capabilities, ...methods } = overrides;
   const wrapped = Object.create(null) as Record<string, unknown>;
   for (const key of ['listCustomers', 'getCustomer', 'createCustomer', 'updateCustomer', 'deleteCustomer', 'setPassword', 'listAddresses', 'getAddress', 'createAddress', 'updateAddress', 'deleteAddress'] as const) {
