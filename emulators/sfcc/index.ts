@@ -66,6 +66,21 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
 
   const app = new Hono();
   app.use('*', faults.middleware);
+  // OCAPI quotas, when asked for: a fixed window per emulator, answered like an injected 429.
+  let window = { startedAt: Date.now(), used: 0 };
+  if (options.rateLimit) {
+    const { limit, windowSeconds } = options.rateLimit;
+    app.use('*', async (_c, next) => {
+      const now = Date.now();
+      if (now - window.startedAt >= windowSeconds * 1000) window = { startedAt: now, used: 0 };
+      window.used += 1;
+      if (window.used > limit) {
+        const retryAfter = Math.max(1, Math.ceil((window.startedAt + windowSeconds * 1000 - now) / 1000));
+        return faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(retryAfter) });
+      }
+      return next();
+    });
+  }
   app.route('/dwsso/oauth2', accountManagerApp(issuer));
   app.route(SFCC_SHOP_PATH, shopApp({ store, issuer, hooks, basePath: SFCC_SHOP_PATH, minPasswordLength: 8 }));
   app.route(SFCC_DATA_PATH, dataApp({ store, issuer, customerList: SFCC_CUSTOMER_LIST_ID }));
@@ -88,6 +103,7 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
     faults.controller.clear();
     for (const spec of options.faults ?? []) faults.controller.inject(spec);
     issuer.accessTokenSeconds = 1799;
+    window = { startedAt: Date.now(), used: 0 };
     if (options.seed !== false) seed(demoCustomers);
   };
   reset();

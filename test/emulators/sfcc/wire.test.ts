@@ -248,6 +248,18 @@ describe('sfcc emulator: faults and backdoor', () => {
     await expect(h.call('GET', '/customers/x', { headers: h.as() })).rejects.toThrow(/connection reset/);
   });
 
+  it('enforces a request quota when configured (429 QuotaExceededException with Retry-After)', async () => {
+    const limited = createSfccEmulator({ rateLimit: { limit: 2, windowSeconds: 60 } });
+    const get = () => limited.fetch(`${ORIGIN}${SFCC_SHOP_PATH}/customers/x`, { headers: { 'x-dw-client-id': CLIENT } });
+    expect((await get()).status).toBe(401);
+    expect((await get()).status).toBe(401);
+    const third = await get();
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    limited.backdoor.reset();
+    expect((await get()).status).toBe(401);
+  });
+
   it('seeds demo data by default and reset() restores it', async () => {
     const seeded = createSfccEmulator();
     expect(seeded.backdoor.readAll()).toHaveLength(5);
