@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../adapters/errors.js';
+import {
+  checkOmitPaths,
+  migrateCustomers,
+  MigrationSetupError,
+  omitFields,
+  parseMigrateArgs,
+  parseResumePoint,
+  plainTextProgress,
+  refusedFields,
+  reportJson,
+  resumePointJson,
+  secretValues,
+  summaryLines,
+  UsageError,
+} from '../../src/migrate/index.js';
+import { testContext } from '../adapters/support.js';
+import { emptyTarget, seededSource, stored, wrap } from './support.js';
+
+const { ctx } = testContext();
+
+describe('parseMigrateArgs', () => {
+  it('reads the documented options', () => {
+    expect(
+      parseMigrateArgs(['--from', 'sfcc', '--to', 'scayle', '--dry-run', '--since', '2024-01-01T00:00:00Z', '--report', 'r.json', '--resume', 's.json', '--batch-size', '100', '--max', '7', '--omit', 'salutation, phones.mobile', '--inactive']),
+    ).toEqual({
+      help: false, from: 'sfcc', to: 'scayle', dryRun: true, since: '2024-01-01T00:00:00Z', reportPath: 'r.json', resumePath: 's.json',
+      batchSize: 100, maxCustomers: 7, omit: ['salutation', 'phones.mobile'], createInactive: true,
+    });
+  });
+
+  it.each([
+    [['--to', 'scayle'], /--from and --to are required/],
+    [['--from', 'sfcc', '--to', 'sfcc'], /same backend/],
+    [['--from', 'sfcc', '--to', 'scayle', '--since', 'yesterday'], /--since/],
+    [['--from', 'sfcc', '--to', 'scayle', '--since', '2024-01-01'], /--since/],
+    [['--from', 'sfcc', '--to', 'scayle', '--batch-size', '201'], /--batch-size/],
+    [['--from', 'sfcc', '--to', 'scayle', '--max', '0'], /--max/],
+    [['--from', 'sfcc', '--to', 'scayle', '--dryrun'], /dryrun/],
+  ])('refuses %j with a usage error', (argv, message) => {
+    expect(() => parseMigrateArgs(argv)).toThrow(UsageError);
+    expect(() => parseMigrateArgs(argv)).toThrow(message);
+  });
+});
+
+describe('--omit', () => {
+  it('accepts customer, phone, address and custom fields; refuses typos and what the migration needs', () => {
+    expect(checkOmitPaths(['salutation', 'phones.fax', 'addresses.companyName', 'custom.origin', 'custom'])).toEqual([]);
+    expect(checkOmitPaths(['salutaton', 'phones.pager', 'email', 'externalRef', 'addresses.x'])).toHaveLength(5);
+  });
+
+  it('leaves the fields out of every address and says what this customer lost', () => {
+    const { input, omitted } = omitFields(
+      { email: 'a@example.com', salutation: 'Mr', phones: { mobile: '1' }, addresses: [{ lastName: 'A', line1: 'x', city: 'y', postalCode: '1', countryCode: 'DE', companyName: 'ACME' }] },
+      ['salutation', 'phones.mobile', 'addresses.companyName', 'title'],
+    );
+    expect(input).toEqual({ email: 'a@example.com', addresses: [{ lastName: 'A', line1: 'x', city: 'y', postalCode: '1', countryCode: 'DE' }] });
+    expect(omitted).toEqual(['salutation', 'phones.mobile', 'addresses.companyName']);
+  });
+
+  it('migrates a customer the target refused once the field is omitted, and notes the loss', async () => {
+    const inner = emptyTarget();
+    const target = wrap(inner, {
+      async createCustomer(input, c) {
+        if (input.groups) throw new GatewayError('validation_failed', 'target cannot store groups', { errors: [{ path: 'groups', message: 'no groups here' }] });
+        return inner.createCustomer(input, c);
+      },
+    });
+    const source = await seededSource();
+    const refused = await migrateCustomers({ source, target, ctx });
+    expect(refusedFields(refused)).toEqual([{ path: 'groups', customers: 1, message: 'no groups here', omittable: true }]);
+    expect(summaryLines(refused).join('\n')).toMatch(/--omit groups/);
+
+    const retried = await migrateCustomers({ source, target, ctx, omit: ['groups'] });
+    expect(retried.counts).toMatchObject({ created: 1, skipped: 4, failed: 0 });
+    expect(retried.customers.find((c) => c.email === 'ada@example.com')!.notes).toContain('left out as asked: groups');
+    expect(stored(inner).get('ada@example.com')!.customer.groups).toBeUndefined();
+  });
+
+  it('is refused before anything runs when a path is wrong', async () => {
+    await expect(migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, omit: ['emial'] })).rejects.toThrow(MigrationSetupError);
+  });
+
+  it('--inactive creates customers inactive and says so', async () => {
+    const target = emptyTarget();
+    const result = await migrateCustomers({ source: await seededSource(), target, ctx, createInactive: true });
+    expect([...stored(target).values()].every((r) => r.customer.status.active === false)).toBe(true);
+    expect(result.customers.find((c) => c.email === 'ada@example.com')!.notes!.join()).toMatch(/created inactive/);
+  });
+});
+
+describe('the report file', () => {
+  it('holds no password or credential, even when an adapter message carries one', async () => {
+    const token = 'tok_live_4f1e9a0c7b';
+    const target = wrap(emptyTarget(), {
+      async createCustomer() {
+        throw new GatewayError('upstream_error', `upstream said: bad header X-Access-Token: ${token}`, { created: { customerId: '9', password: 'hunter2-pw' } });
+      },
+    });
+    const result = await migrateCustomers({ source: await seededSource(), target, ctx });
+    const text = reportJson(result, secretValues({ SCAYLE_ACCESS_TOKEN: token, PORT: '8787' }));
+    expect(text).not.toContain(token);
+    expect(text).not.toContain('hunter2-pw');
+    // The seeded source passwords were never read, so they cannot be anywhere.
+    expect(text).not.toMatch(/ada-secret-pw-1|giulia-secret-pw-2/);
+    const report = JSON.parse(text);
+    expect(report.counts).toMatchObject({ failed: 5, passwordResetNeeded: 0 });
+    expect(report.customers[0]).toMatchObject({ outcome: 'failed', code: 'upstream_error', created: { customerId: '9' } });
+  });
+
+  it('lists who needs a password reset', async () => {
+    const report = JSON.parse(reportJson(await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx })));
+    expect(report.counts.passwordResetNeeded).toBe(2);
+    expect(report.customers.filter((c: { passwordResetNeeded?: boolean }) => c.passwordResetNeeded).map((c: { email: string }) => c.email)).toEqual(['ada@example.com', 'giulia@example.it']);
+  });
+});
+
+describe('resume file', () => {
+  it('round-trips a resume point and refuses anything else', async () => {
+    const result = await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, maxCustomers: 3 });
+    expect(parseResumePoint(resumePointJson(result.resumeFrom!))).toEqual(result.resumeFrom);
+    expect(() => parseResumePoint('{"source":"memory"}')).toThrow(/not a migration resume point/);
+    expect(() => parseResumePoint('nope')).toThrow(/not JSON/);
+  });
+});
+
+describe('plain-text progress', () => {
+  it('writes one line per page', async () => {
+    const lines: string[] = [];
+    const progress = plainTextProgress({ write: (t: string) => lines.push(t) });
+    await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, onProgress: (p) => progress.update(p) });
+    expect(lines).toEqual([
+      'page 1: 2/5 customers — 2 created, 0 skipped, 0 failed\n',
+      'page 2: 4/5 customers — 4 created, 0 skipped, 0 failed\n',
+      'page 3: 5/5 customers — 5 created, 0 skipped, 0 failed\n',
+    ]);
+  });
+});
