@@ -111,7 +111,18 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
 
     try {
       const existing = await retry(() => findExisting(target, duplicateCheck, { externalRef: report.externalRef, email: report.email }, ctx));
-      if (existing) return { ...report, outcome: 'skipped', reason: existing.by === 'externalRef' ? 'exists' : 'exists (same email)', targetId: existing.id };
+      if (existing?.kind === 'otherCustomer') {
+        return {
+          ...report,
+          outcome: 'failed',
+          step: 'lookup',
+          code: 'conflict',
+          detail: `the target already has customer ${existing.id} with this email, ${existing.externalRef ? `under the reference ${existing.externalRef}` : 'without a reference'}: left alone`,
+          errors: [{ path: 'email', message: 'already used on the target' }],
+          targetId: existing.id,
+        };
+      }
+      if (existing) return { ...report, outcome: 'skipped', reason: existing.kind === 'ref' ? 'exists' : 'exists (same email)', targetId: existing.id };
     } catch (error) {
       return failure(report, 'lookup', error);
     }

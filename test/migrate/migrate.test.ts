@@ -102,6 +102,19 @@ describe('migrateCustomers memory → memory', () => {
     expect(dry.counts).toMatchObject({ skipped: 2, wouldCreate: 3 });
   });
 
+  it('leaves alone a target customer that has the same email under another reference, in dry runs too', async () => {
+    const target = emptyTarget();
+    await target.createCustomer({ email: 'max@example.de', lastName: 'Other', externalRef: 'shop-77', active: true }, ctx);
+    for (const dryRun of [true, false]) {
+      const result = await migrateCustomers({ source: await seededSource(), target, ctx, dryRun });
+      expect(result.customers.find((c) => c.email === 'max@example.de')).toMatchObject({
+        outcome: 'failed', step: 'lookup', code: 'conflict', detail: expect.stringMatching(/under the reference shop-77/),
+      });
+      expect(result.counts.failed).toBe(1);
+    }
+    expect(stored(target).get('max@example.de')!.customer).toMatchObject({ lastName: 'Other', externalRef: 'shop-77' });
+  });
+
   it('records a customer the target refuses and migrates the rest', async () => {
     const inner = emptyTarget();
     const result = await migrateCustomers({ source: await seededSource(), target: rejectingEmail(inner, 'giulia@example.it'), ctx });

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SCAYLE_EMULATOR_TOKEN } from '../../emulators/scayle/index.js';
+
+/** `npm run migrate` as a user runs it: a separate process, its exit status and its files. */
+function runMigrate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      join('node_modules', '.bin', 'tsx'),
+      ['src/cli/migrate.ts', ...args],
+      // The memory backend seeds its demo shoppers; SCAYLE runs on its embedded emulator.
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('npm run migrate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-cli-'));
+
+  it('exits 1 when a customer failed, and writes a report without credentials', async () => {
+    const report = join(dir, 'report.json');
+    const run = await runMigrate(['--from', 'memory', '--to', 'scayle', '--report', report]);
+    expect(run.code).toBe(1);
+    // The SCAYLE demo data already holds max.mustermann@example.de: a conflict, reported, not fatal.
+    expect(run.stdout).toMatch(/3 read, 2 created, 0 skipped, 1 failed/);
+    expect(run.stdout).toMatch(/failed .*max\.mustermann@example\.de.*conflict/);
+    const text = readFileSync(report, 'utf8');
+    expect(text).not.toContain(SCAYLE_EMULATOR_TOKEN);
+    expect(JSON.parse(text).customers.map((c: { outcome: string }) => c.outcome)).toEqual(['created', 'failed', 'created']);
+  });
+
+  it('saves the position when it stops at --max and removes it once a run completes', async () => {
+    const state = join(dir, 'state.json');
+    const first = await runMigrate(['--from', 'memory', '--to', 'scayle', '--max', '1', '--resume', state]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ source: 'memory', target: 'scayle', position: null, skip: 1, done: 1 });
+
+    // Each process has its own embedded emulators, so only the position carries over here.
+    const dry = await runMigrate(['--from', 'memory', '--to', 'scayle', '--dry-run', '--resume', state]);
+    // The email SCAYLE already holds is found up front, so the dry run reports the conflict too.
+    expect(dry.stdout).toMatch(/dry run: memory → scayle: 2 read, 1 would be created, 0 skipped, 1 failed/);
+    expect(existsSync(state)).toBe(true);
+
+    const rest = await runMigrate(['--from', 'memory', '--to', 'scayle', '--resume', state]);
+    expect(rest.stdout).toMatch(/2 read/);
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('exits 2 on usage and configuration errors', async () => {
+    const usage = await runMigrate(['--from', 'memory']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--from and --to are required/);
+    const config = await runMigrate(['--from', 'memory', '--to', 'nowhere']);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(/BACKENDS.*unknown backend "nowhere"/);
+  });
+});
