@@ -261,6 +261,11 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
     return documentResponse(customerDocument(record, false), 200, { etag: customerEtag(record) });
   });
 
+  // The Shop API has no customer deletion (nor PUT on a customer).
+  app.on(['DELETE', 'PUT'], '/customers/:customerId', (c) =>
+    faultResponse('methodNotAllowed', `Method '${c.req.method}' is not allowed for resource '/customers/{customer_id}'.`),
+  );
+
   app.put('/customers/:customerId/password', async (c) => {
     const customerId = c.req.param('customerId');
     const principal = await authorize(c, customerId);

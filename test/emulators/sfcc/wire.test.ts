@@ -132,6 +132,8 @@ describe('sfcc emulator: customer documents', () => {
     await h.call('PATCH', `/customers/${id}`, { headers: h.as(), body: { first_name: '', c_origin: null } });
     expect(h.emulator.backdoor.readCustomer(id)).not.toHaveProperty('first_name');
     expect(h.emulator.backdoor.readCustomer(id)).not.toHaveProperty('c_origin');
+    const deleted = await h.call('DELETE', `/customers/${id}`, { headers: h.as() });
+    expect([deleted.status, deleted.body.fault.type]).toEqual([405, 'MethodNotAllowedException']);
     const missing = await h.call('GET', '/customers/nobody', { headers: h.as() });
     expect(missing).toMatchObject({ status: 404, body: { fault: { type: 'CustomerNotFoundException', arguments: { customerId: 'nobody' } } } });
   });
