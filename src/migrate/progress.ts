@@ -13,7 +13,7 @@ export interface ProgressStream {
 }
 
 const describe = (p: MigrationProgress) =>
-  `${p.counts.created} created, ${p.counts.wouldCreate ? `${p.counts.wouldCreate} would be created, ` : ''}${p.counts.skipped} skipped, ${p.counts.failed} failed`;
+  `${p.counts.wouldCreate ? `${p.counts.wouldCreate} would be created` : `${p.counts.created} created`}, ${p.counts.skipped} skipped, ${p.counts.failed} failed`;
 
 /** One line per source page: for logs, CI and anything that is not a terminal. */
 export function plainTextProgress(stream: ProgressStream): ProgressReporter {

@@ -35,7 +35,7 @@ export function reportJson(result: MigrationResult, secrets: string[] = []): str
 /**
  * Fields the target refused as unstorable, over all customers that failed to be created, with how
  * many customers and the target's reason: what to consider for --omit. `addresses.0.x` counts as
- * `addresses.x`, the form --omit takes.
+ * `addresses.x` and `groups.0` as `groups`, the form --omit takes.
  */
 export function refusedFields(result: MigrationResult): { path: string; customers: number; message: string; omittable: boolean }[] {
   const found = new Map<string, { customers: number; message: string }>();
@@ -43,7 +43,7 @@ export function refusedFields(result: MigrationResult): { path: string; customer
     if (c.outcome !== 'failed' || c.code !== 'validation_failed' || c.step !== 'create') continue;
     const paths = new Set<string>();
     for (const e of c.errors ?? []) {
-      const path = e.path.replace(/^addresses\.\d+\./, 'addresses.');
+      const path = e.path.split('.').filter((segment) => !/^\d+$/.test(segment)).join('.');
       if (!paths.has(path)) paths.add(path), found.set(path, { customers: (found.get(path)?.customers ?? 0) + 1, message: found.get(path)?.message ?? e.message });
     }
   }
@@ -70,6 +70,9 @@ export function summaryLines(result: MigrationResult): string[] {
     if (omittable.length) lines.push(`to migrate those customers without them (lossy), add: --omit ${omittable.join(',')}`);
     // The target wants a password we can never send (Open2b: only customers with one may log in).
     if (refused.some((r) => r.path === 'password')) lines.push('to create them without a password, inactive until they set one, add: --inactive');
+  }
+  if (result.dryRun && counts.wouldCreate > 0) {
+    lines.push('note: a dry run checks the canonical schema, address limits and what the target already holds; fields the target cannot store are only found when writing');
   }
   for (const warning of result.warnings) lines.push(`note: ${warning}`);
   if (result.stoppedBy) lines.push(`stopped early: ${result.stoppedBy.detail}`);

@@ -63,7 +63,7 @@ describe('--omit', () => {
     const inner = emptyTarget();
     const target = wrap(inner, {
       async createCustomer(input, c) {
-        if (input.groups) throw new GatewayError('validation_failed', 'target cannot store groups', { errors: [{ path: 'groups', message: 'no groups here' }] });
+        if (input.groups) throw new GatewayError('validation_failed', 'target cannot store groups', { errors: [{ path: 'groups.0', message: 'no groups here' }] });
         return inner.createCustomer(input, c);
       },
     });
