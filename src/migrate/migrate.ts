@@ -1,8 +1,9 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { AdapterPage } from '../../adapters/types.js';
 import { MAX_LIMIT, type Customer } from '../../schemas/index.js';
-import { DUPLICATE_RISK_WARNING, duplicateCheckFor, findExisting } from './existing.js';
-import { READ_ONLY_CUSTOMER_FIELDS, migrationRef, toCustomerCreate } from './map.js';
+import { migrateCustomer, type CustomerStep } from './customer.js';
+import { DUPLICATE_RISK_WARNING, duplicateCheckFor } from './existing.js';
+import { READ_ONLY_CUSTOMER_FIELDS } from './map.js';
 import { checkOmitPaths } from './omit.js';
 import { withRateLimitRetry } from './retry.js';
 import type { CustomerReport, MigrateOptions, MigrationCounts, MigrationResult, ResumePoint } from './types.js';
@@ -58,8 +59,6 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
 
   const retry = <T>(call: () => Promise<T>) => withRateLimitRetry(call, ctx.signal, options.retry);
   const duplicateCheck = duplicateCheckFor(target);
-  const keepAddressIds = target.capabilities.addressRename;
-  const maxAddresses = target.capabilities.maxAddresses;
   const counts: MigrationCounts = { read: 0, created: 0, wouldCreate: 0, skipped: 0, failed: 0, passwordResetNeeded: 0 };
   const customers: CustomerReport[] = [];
   const warnings = [
@@ -80,67 +79,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
   const progress = (kind: 'customer' | 'page', last?: CustomerReport) =>
     options.onProgress?.({ kind, counts: { ...counts }, done: doneBefore + counts.read, total, pages, last });
 
-  const failure = (report: CustomerReport, step: CustomerReport['step'], error: unknown): CustomerReport => {
-    const e = isGatewayError(error) ? error : new GatewayError('internal', error instanceof Error ? error.message : String(error));
-    return { ...report, outcome: 'failed', step, code: e.code, detail: e.message, errors: e.errors, created: e.created };
-  };
-
-  const migrateOne = async (summary: Customer): Promise<CustomerReport> => {
-    const base: CustomerReport = { sourceId: summary.id, email: summary.email, externalRef: migrationRef(summary, source.backend), outcome: 'failed' };
-    let customer: Customer;
-    try {
-      customer = (await retry(() => source.getCustomer({ kind: 'id', id: summary.id }, { expandAddresses: true }, ctx))).value;
-    } catch (error) {
-      if (isGatewayError(error) && error.code === 'not_found') return { ...base, outcome: 'skipped', reason: 'deleted on the source while migrating' };
-      return failure(base, 'read', error);
-    }
-    const report: CustomerReport = { ...base, email: customer.email, externalRef: migrationRef(customer, source.backend) };
-    let mapped;
-    try {
-      mapped = toCustomerCreate(customer, { sourceBackend: source.backend, keepAddressIds, omit: options.omit, createInactive: options.createInactive });
-      const addressCount = mapped.input.addresses?.length ?? 0;
-      if (maxAddresses !== undefined && addressCount > maxAddresses) {
-        throw new GatewayError('not_supported', `has ${addressCount} addresses, ${target.backend} holds at most ${maxAddresses}`, {
-          errors: [{ path: 'addresses', message: `at most ${maxAddresses}` }],
-        });
-      }
-    } catch (error) {
-      return failure(report, 'map', error);
-    }
-    if (mapped.notes.length) report.notes = mapped.notes;
-
-    try {
-      const existing = await retry(() => findExisting(target, duplicateCheck, { externalRef: report.externalRef, email: report.email }, ctx));
-      if (existing?.kind === 'otherCustomer') {
-        return {
-          ...report,
-          outcome: 'failed',
-          step: 'lookup',
-          code: 'conflict',
-          detail: `the target already has customer ${existing.id} with this email, ${existing.externalRef ? `under the reference ${existing.externalRef}` : 'without a reference'}: left alone`,
-          errors: [{ path: 'email', message: 'already used on the target' }],
-          targetId: existing.id,
-        };
-      }
-      if (existing) return { ...report, outcome: 'skipped', reason: existing.kind === 'ref' ? 'exists' : 'exists (same email)', targetId: existing.id };
-    } catch (error) {
-      return failure(report, 'lookup', error);
-    }
-
-    // A password is the one thing no adapter exposes: whoever had one must set a new one. Where
-    // the source does not say (OCAPI), a registered customer is assumed to have had one.
-    if (customer.hasPassword ?? !customer.status.guest) {
-      report.passwordResetNeeded = true;
-      if (customer.hasPassword === undefined) report.notes = [...(report.notes ?? []), `${source.backend} does not say whether it had a password: flagged for a reset to be safe`];
-    }
-    if (dryRun) return { ...report, outcome: 'would_create' };
-    try {
-      const created = await retry(() => target.createCustomer(mapped.input, ctx));
-      return { ...report, outcome: 'created', targetId: created.value.id };
-    } catch (error) {
-      return failure(report, 'create', error);
-    }
-  };
+  const step: CustomerStep = { source, target, ctx, dryRun, duplicateCheck, omit: options.omit, createInactive: options.createInactive, retry };
 
   const count = (report: CustomerReport) => {
     counts.read++;
@@ -173,7 +112,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
         stoppedBy = { code: 'stopped', detail: 'stopped on request' };
         break pageLoop;
       }
-      const report = await migrateOne(page.items[skip]!);
+      const report = await migrateCustomer(page.items[skip]!, step);
       customers.push(report);
       count(report);
       progress('customer', report);
