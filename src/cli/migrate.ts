@@ -3,7 +3,9 @@
  * [--resume file] [--batch-size n] [--max n] [--omit fields] [--inactive]`: copies customers between backends (src/migrate).
  * The only part of the migration that touches process, files and the terminal.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { ConfigError, type CallContext } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
@@ -64,8 +66,20 @@ function parseArgsOrExit(): MigrateArgs {
   }
 }
 
+/** Checked before migrating: a report or position that cannot be written afterwards would be lost. */
+async function assertWritable(option: string, path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch {
+    fail(`${option} ${path}: its directory does not exist or is not writable`);
+  }
+}
+
 async function main() {
   const args = parseArgsOrExit();
+  await assertWritable('--report', args.reportPath);
+  await assertWritable('--resume', args.resumePath);
   const resumeFrom = args.resumePath ? await readResumePoint(args.resumePath) : undefined;
 
   // Only the two backends of this run are built, so an unrelated backend's settings cannot stop it.

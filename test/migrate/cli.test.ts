@@ -57,5 +57,8 @@ describe('npm run migrate', () => {
     const config = await runMigrate(['--from', 'memory', '--to', 'nowhere']);
     expect(config.code).toBe(2);
     expect(config.stderr).toMatch(/BACKENDS.*unknown backend "nowhere"/);
+    const report = await runMigrate(['--from', 'memory', '--to', 'scayle', '--report', join(dir, 'missing', 'r.json')]);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toMatch(/--report .* not writable/);
   });
 });
