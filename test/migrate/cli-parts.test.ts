@@ -8,6 +8,7 @@ import {
   parseMigrateArgs,
   parseResumePoint,
   plainTextProgress,
+  progressReporter,
   refusedFields,
   reportJson,
   resumePointJson,
@@ -135,5 +136,16 @@ describe('plain-text progress', () => {
       'page 2: 4/5 customers — 4 created, 0 skipped, 0 failed\n',
       'page 3: 5/5 customers — 5 created, 0 skipped, 0 failed\n',
     ]);
+  });
+});
+
+describe('progress bar', () => {
+  it('draws the bar on a terminal and ends at the total', async () => {
+    let out = '';
+    const terminal = { isTTY: true, columns: 120, write: (t: string) => ((out += t), true), on() {}, removeListener() {} };
+    const progress = progressReporter(terminal);
+    await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, onProgress: (p) => progress.update(p) });
+    progress.finish();
+    expect(out).toMatch(/5\/5 customers \| 5 created, 0 skipped, 0 failed/);
   });
 });
