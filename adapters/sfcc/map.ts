@@ -56,7 +56,7 @@ export function addressFromOcapi(doc: OcapiAddress): Address {
     stateCode: str(doc.state_code),
     countryCode: (str(doc.country_code) ?? '').toUpperCase(),
     phone: str(doc.phone),
-    // One preferred address serves as both defaults (lossy: see docs/backends/sfcc.md).
+    // One preferred address serves as both defaults (lossy: see README, Salesforce Commerce Cloud).
     isDefaultBilling: preferred,
     isDefaultShipping: preferred,
     createdAt: time(doc.creation_date),

@@ -194,7 +194,7 @@ export function createScayleApp(options: ScayleAppOptions) {
     const ids = list('id')?.map(Number);
     const keys = list('referenceKey');
     const groups = list('group');
-    // filters[email] is not in SCAYLE's published list; the emulator offers it (see docs/backends/scayle.md).
+    // filters[email] is not in SCAYLE's published list; the emulator offers it (see README, SCAYLE).
     const emails = list('email')?.map((e) => e.toLowerCase());
     const [minId, maxId] = [num('minId'), num('maxId')];
     const [minCreated, maxCreated, minUpdated, maxUpdated] = [time('minCreatedAt'), time('maxCreatedAt'), time('minUpdatedAt'), time('maxUpdatedAt')];
