@@ -62,7 +62,6 @@ const MESSAGES: Record<string, string> = {
   Malformed: 'is not in a form Open2b accepts',
   InvalidValue: 'has a value Open2b does not accept',
   InvalidCombination: 'does not go together with other values for Open2b',
-  UnknownField: 'is not a field Open2b knows',
   NotFound: 'names something that does not exist in Open2b',
 };
 
@@ -81,6 +80,11 @@ export function fromErrorDocument(error: { field?: string | null; type: string; 
   }
   if (error.type === 'NotFound' && (field === 'id' || field === '')) {
     return new GatewayError('not_found', 'customer does not exist', { upstream });
+  }
+  // Every key the adapter sends is its own choice: a field the installation does not know, or a
+  // fault of the request as a whole (no field), is nothing the caller could fix.
+  if (error.type === 'UnknownField' || (field === '' && MESSAGES[error.type])) {
+    return new GatewayError('upstream_error', `Open2b refused the ${method} request the gateway built (${error.type}${field ? ` on ${field}` : ''})`, { upstream });
   }
   const path = canonicalPath(field, ctx);
   if (error.type === 'AlreadyExists') {

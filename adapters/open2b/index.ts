@@ -98,7 +98,11 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
         ...(query.email !== undefined ? { email: query.email } : {}),
         ...(query.externalRef !== undefined ? { code: query.externalRef } : {}),
       };
-      if (query.externalRef !== undefined && charLength(query.externalRef) > OPEN2B_LIMITS.code.max) return { items: [], next: null, total: 0 };
+      // A value longer than Open2b stores matches no one (and Open2b would refuse the condition).
+      const tooLong = (value: string | undefined, max: number) => value !== undefined && charLength(value) > max;
+      if (tooLong(query.externalRef, OPEN2B_LIMITS.code.max) || tooLong(query.email, OPEN2B_LIMITS['billingAddress.email'].max)) {
+        return { items: [], next: null, total: 0 };
+      }
 
       if (query.updatedSince !== undefined) {
         const since = Date.parse(query.updatedSince);

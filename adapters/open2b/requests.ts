@@ -143,11 +143,12 @@ export function slotFor(a: Pick<AddressCreate, 'id' | 'isDefaultBilling' | 'isDe
   else slot = 'shipping';
   if (taken.billing && taken.shipping) throw SLOT_CONFLICT(customerId);
   if (taken[slot]) {
-    throw new GatewayError(
-      'conflict',
-      `customer${customerId ? ` ${customerId}` : ''} already has a ${slot} address and Open2b holds one billing and one shipping address: update the ${slot} address instead`,
-      { errors: [{ path: `${prefix}id`, message: `the ${slot} slot is taken` }] },
-    );
+    const detail = customerId
+      ? `customer ${customerId} already has a ${slot} address and Open2b holds one billing and one shipping address: update the ${slot} address instead`
+      : `${prefix.slice(0, -1)} asks for the ${slot} address, which an earlier address already is: Open2b holds one billing and one shipping address`;
+    // Without an id, only a default flag can have asked for a taken slot.
+    const asked = a.id !== undefined ? 'id' : slot === 'billing' ? 'isDefaultBilling' : 'isDefaultShipping';
+    throw new GatewayError('conflict', detail, { errors: [{ path: `${prefix}${asked}`, message: `the ${slot} slot is taken` }] });
   }
   if (slot === 'shipping' && a.isDefaultBilling) {
     throw new GatewayError('validation_failed', `${prefix}isDefaultBilling: only Open2b's billing address is the default billing address`, {
@@ -234,10 +235,8 @@ export function buildCreate(input: CustomerCreate): { customer: CustomerBody; fi
   };
 }
 
-export function billingOf(c: CustomerWire): BillingAddressBody {
-  const { firstName, lastName, companyName, street1, street2, city, postalCode, stateProv, country, phoneNumber, mobileNumber, faxNumber, email } = c.billingAddress;
-  return { firstName, lastName, companyName, street1, street2, city, postalCode, stateProv, country, phoneNumber, mobileNumber, faxNumber, email };
-}
+/** The stored billing address as an update body: every field read, the unmapped ones included. */
+export const billingOf = (c: CustomerWire): BillingAddressBody => ({ ...c.billingAddress });
 
 /** PATCH /customers/{id} → the parts of commerce.customers.update that change (the billing address whole). */
 export function buildCustomerUpdate(current: CustomerWire, patch: CustomerPatch): CustomerBody {

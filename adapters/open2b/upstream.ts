@@ -11,7 +11,12 @@ const optionalText = z.string().nullish().transform((v) => v ?? '');
 export const BillingAddressWire = z.object({
   firstName: optionalText,
   lastName: optionalText,
+  // Not mapped, but read so every billing-address write sends them back unchanged: an update
+  // carries the whole billing address, and what it leaves out may be cleared.
+  personalCode: optionalText,
   companyName: optionalText,
+  companyCode: optionalText,
+  companyCode2: optionalText,
   street1: optionalText,
   street2: optionalText,
   city: optionalText,
@@ -70,11 +75,17 @@ export type CustomerWire = z.infer<typeof CustomerWire>;
 export type BillingAddressWire = z.infer<typeof BillingAddressWire>;
 export type ShippingAddressWire = z.infer<typeof ShippingAddressWire>;
 
-/** What we send: every field Open2b requires on a billing address, the rest as empty strings. */
+/**
+ * What we send: every field Open2b requires on a billing address, the rest as empty strings; on
+ * an update also the unmapped codes as they were read.
+ */
 export interface BillingAddressBody {
   firstName: string;
   lastName: string;
+  personalCode?: string;
   companyName: string;
+  companyCode?: string;
+  companyCode2?: string;
   street1: string;
   street2: string;
   city: string;

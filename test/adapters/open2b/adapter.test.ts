@@ -185,6 +185,15 @@ describe('open2b adapter: customers', () => {
     expect(await emulator.backdoor.readCustomer(102)).toMatchObject({ billingAddress: { lastName: 'Neri', companyName: 'Bianchi Srl' }, code: 'NEW-102' });
   });
 
+  it('sends the unmapped billing codes back unchanged when it rewrites the billing address', async () => {
+    const { adapter, emulator, ctx } = setup();
+    const codes = { personalCode: 'RSSGLI80A41D612X', companyCode: 'IT01234567890', companyCode2: 'SDI-77' };
+    await emulator.backdoor.seed([{ id: 7, password: 'secret-12', billingAddress: { firstName: 'Giulia', lastName: 'Rossi', email: 'g@example.it', ...codes } }]);
+    await adapter.updateCustomer(id('7'), { lastName: 'Bianchi', phones: { mobile: '+39 333 1' } }, {}, ctx);
+    await adapter.updateAddress(id('7'), 'billing', { city: 'Prato' }, {}, ctx);
+    expect((await emulator.backdoor.readCustomer(7))!.billingAddress).toMatchObject({ ...codes, lastName: 'Bianchi', mobileNumber: '+39 333 1', city: 'Prato' });
+  });
+
   it('deletes by id, and 404s after', async () => {
     const { adapter, emulator, ctx } = setup({});
     await adapter.deleteCustomer(id('105'), ctx);
@@ -216,6 +225,14 @@ describe('open2b adapter: listing', () => {
     expect(calls('find')[1]!.body).toMatchObject({ conditions: { after: 102 }, order: ['id'], limit: 3 });
     const last = await adapter.listCustomers({ limit: 2, position: second.next }, ctx);
     expect([last.items.map((c) => c.id), last.next]).toEqual([['105'], null]);
+  });
+
+  it('answers an empty page, without asking, for a filter longer than Open2b stores', async () => {
+    const { adapter, sent, ctx } = setup({});
+    for (const query of [{ email: `${'a'.repeat(116)}@x.de` }, { externalRef: 'r'.repeat(33) }]) {
+      expect(await adapter.listCustomers({ limit: 5, ...query }, ctx)).toEqual({ items: [], next: null, total: 0 });
+    }
+    expect(sent).toEqual([]);
   });
 
   it('rejects a position that is not ours with a 400 on query.cursor', async () => {
@@ -268,6 +285,37 @@ describe('open2b adapter: the two address slots', () => {
     expect([third.code, third.status]).toEqual(['conflict', 409]);
     expect(third.message).toContain('Open2b holds one billing and one shipping address');
     expect(await emulator.backdoor.readCustomer(102)).toEqual(stored);
+  });
+
+  it('checks address lengths before the update is sent: a 400 naming the field, and the slots untouched', async () => {
+    const { adapter, emulator, calls, ctx } = setup({});
+    const before = await emulator.backdoor.readCustomer(101);
+    const tooLong = [
+      adapter.createAddress(id('102'), AddressCreateSchema.parse(address({ city: 'C'.repeat(26) })), ctx),
+      adapter.updateAddress(id('101'), 'billing', { line2: 'x'.repeat(61) }, {}, ctx),
+      adapter.updateAddress(id('101'), 'shipping', { stateCode: 'FIRE' }, {}, ctx),
+    ];
+    const paths = [];
+    for (const attempt of tooLong) {
+      const e = await failure(attempt);
+      expect(e.code).toBe('validation_failed');
+      expect(e.errors![0]!.message).toMatch(/at most (25|60|3) characters/);
+      paths.push(e.errors![0]!.path);
+    }
+    expect(paths).toEqual(['city', 'line2', 'stateCode']);
+    expect(calls('update')).toEqual([]);
+    expect(await emulator.backdoor.readCustomer(101)).toEqual(before);
+    expect((await emulator.backdoor.readCustomer(102))!.shippingAddress).toBeNull();
+  });
+
+  it('register refuses two addresses asking for the same slot with a 409 naming the flag, and writes nothing', async () => {
+    const { adapter, emulator, sent, ctx } = setup();
+    const e = await failure(adapter.createCustomer(register({ addresses: [address({ isDefaultBilling: true }), address({ isDefaultBilling: true })] }), ctx));
+    expect([e.code, e.errors]).toEqual(['conflict', [{ path: 'addresses.1.isDefaultBilling', message: 'the billing slot is taken' }]]);
+    expect(e.message).toContain('Open2b holds one billing and one shipping address');
+    expect(e.message).not.toContain('update the');
+    expect(sent).toEqual([]);
+    expect(await emulator.backdoor.readAll()).toEqual([]);
   });
 
   it('register puts a shipping-only address into the shipping slot and requires a billing one', async () => {

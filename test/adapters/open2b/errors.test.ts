@@ -14,7 +14,9 @@ describe('open2b error documents (HTTP 200, status "error")', () => {
       [doc('InvalidValue', 'billingAddress.email'), 'validation_failed', 400, 'email'],
       [doc('Malformed', 'password'), 'validation_failed', 400, 'password'],
       [doc('Missing', 'billingAddress.street1'), 'validation_failed', 400, 'addresses.0.line1'],
-      [doc('UnknownField', 'shippingAddress.stateProv'), 'validation_failed', 400, 'addresses.1.stateCode'],
+      // The adapter picks every key it sends: the caller can fix neither of these.
+      [doc('UnknownField', 'shippingAddress.stateProv'), 'upstream_error', 502, undefined],
+      [doc('Malformed', ''), 'upstream_error', 502, undefined],
       [doc('InvalidValue', 'canLogin'), 'validation_failed', 400, 'active'],
       [doc('AccessDenied'), 'upstream_auth_failed', 502, undefined],
       [doc('InvalidValue', 'method'), 'upstream_error', 502, undefined],
@@ -25,6 +27,7 @@ describe('open2b error documents (HTTP 200, status "error")', () => {
       expect([mapped.code, mapped.status], `${error.type} ${error.field}`).toEqual([code, status]);
       expect(mapped.upstream).toEqual({ status: 200, code: error.type });
       if (path) expect(mapped.errors?.[0]?.path).toBe(path);
+      else expect(mapped.errors).toBeUndefined();
       expect(mapped.message).not.toContain('secret');
     }
   });

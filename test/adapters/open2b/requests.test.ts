@@ -21,7 +21,7 @@ function error(fn: () => unknown): GatewayError {
 
 const stored: CustomerWire = {
   id: 7, code: '', canLogin: true, hasPassword: true, creationTime: '2025-01-01 10:00:00', loginTime: null, updateTime: '2025-01-01 10:00:00', group: 1,
-  billingAddress: { firstName: 'Erika', lastName: 'Muster', companyName: '', street1: 'Hauptstraße 5', street2: '', city: 'Berlin', postalCode: '10115', stateProv: '', country: 'DE', phoneNumber: '', mobileNumber: '', faxNumber: '', email: 'erika@example.de' },
+  billingAddress: { firstName: 'Erika', lastName: 'Muster', personalCode: 'MSTRKE80A41Z112X', companyName: '', companyCode: 'DE123456789', companyCode2: '', street1: 'Hauptstraße 5', street2: '', city: 'Berlin', postalCode: '10115', stateProv: '', country: 'DE', phoneNumber: '', mobileNumber: '', faxNumber: '', email: 'erika@example.de' },
   shippingAddress: null,
 };
 
