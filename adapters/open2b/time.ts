@@ -38,11 +38,6 @@ export function instantToIso(instant: Date, zone: string): string {
   return format(new TZDate(instant.getTime(), zone), "yyyy-MM-dd'T'HH:mm:ssxxx");
 }
 
-/** Shop-local Open2b datetime for an instant (what Open2b expects when we write one). */
-export function instantToShopTime(instant: Date, zone: string): string {
-  return format(new TZDate(instant.getTime(), zone), 'yyyy-MM-dd HH:mm:ss');
-}
-
 /** Open2b datetime → canonical ISO 8601 with offset; undefined when absent or unreadable. */
 export function shopTimeToIso(value: string | null | undefined, zone: string): string | undefined {
   if (!value) return undefined;

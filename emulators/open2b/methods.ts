@@ -1,5 +1,6 @@
 import {
   CUSTOMER_FIELDS,
+  emptyBilling,
   encryptPassword,
   fullNameOf,
   isShopTime,
@@ -136,11 +137,11 @@ function checkCodeFree(store: Open2bStore, code: string, selfId: number | undefi
   }
 }
 
-function withDefaults<T extends object>(defaults: T, given: Partial<T>): T {
-  return { ...defaults, ...given };
-}
-
-const shippingDefaults = (): Open2bShippingAddress => ({ name: '', street1: '', street2: '', city: '', postalCode: '', stateProv: '', country: '' });
+/** A written address replaces the stored one whole: optional fields left out become empty. */
+const billingFrom = (given: Partial<Open2bBillingAddress>): Open2bBillingAddress => ({ ...emptyBilling(), ...given });
+const shippingFrom = (given: Partial<Open2bShippingAddress>): Open2bShippingAddress => ({
+  name: '', street1: '', street2: '', city: '', postalCode: '', stateProv: '', country: '', ...given,
+});
 
 export const methods: Record<string, Handler> = {
   async find(body, { store }) {
@@ -175,10 +176,7 @@ export const methods: Record<string, Handler> = {
   async create(body, { store, now }) {
     const input = body.customer as Body;
     const time = now();
-    const billing = withDefaults(
-      { personalCode: '', companyName: '', companyCode: '', companyCode2: '', street2: '', stateProv: '', phoneNumber: '', mobileNumber: '', faxNumber: '' },
-      input.billingAddress,
-    ) as Open2bBillingAddress;
+    const billing = billingFrom(input.billingAddress);
     checkEmail(billing.email);
     checkInvoiceRecipient(input.invoiceRecipient);
     const creationTime = input.creationTime ?? time;
@@ -205,7 +203,7 @@ export const methods: Record<string, Handler> = {
       invoiceRecipient: input.invoiceRecipient ?? '',
       fullName: fullNameOf(billing),
       billingAddress: billing,
-      shippingAddress: input.shippingAddress ? withDefaults(shippingDefaults(), input.shippingAddress) : null,
+      shippingAddress: input.shippingAddress ? shippingFrom(input.shippingAddress) : null,
     };
     store.put(customer);
     return { id: customer.id };
@@ -218,14 +216,11 @@ export const methods: Record<string, Handler> = {
     const time = now();
     const next: Open2bCustomer = structuredClone(current);
     if (input.billingAddress) {
-      next.billingAddress = withDefaults(
-        { personalCode: '', companyName: '', companyCode: '', companyCode2: '', street2: '', stateProv: '', phoneNumber: '', mobileNumber: '', faxNumber: '' },
-        input.billingAddress,
-      ) as Open2bBillingAddress;
+      next.billingAddress = billingFrom(input.billingAddress);
       checkEmail(next.billingAddress.email);
     }
     if (input.shippingAddress !== undefined) {
-      next.shippingAddress = input.shippingAddress === null ? null : withDefaults(shippingDefaults(), input.shippingAddress);
+      next.shippingAddress = input.shippingAddress === null ? null : shippingFrom(input.shippingAddress);
     }
     if (input.invoiceRecipient !== undefined) {
       checkInvoiceRecipient(input.invoiceRecipient);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { instantToIso, instantToShopTime, shopTimeToInstant, shopTimeToIso } from '../../../adapters/open2b/time.js';
+import { instantToIso, shopTimeToInstant, shopTimeToIso } from '../../../adapters/open2b/time.js';
+// The adapter never writes a datetime; what it reads is what Open2b (here: the emulator) wrote.
+import { shopTime as instantToShopTime } from '../../../emulators/open2b/store.js';
 
 const ROME = 'Europe/Rome';
 
@@ -24,13 +26,13 @@ describe('open2b shop-local datetimes', () => {
     expect(shopTimeToIso('2025-10-26 03:00:00', ROME)).toBe('2025-10-26T03:00:00+01:00');
   });
 
-  it('writes instants back as shop-local times; both autumn 02:30s print alike (Open2b keeps no offset)', () => {
+  it('Open2b writes instants as shop-local times; both autumn 02:30s print alike (it keeps no offset)', () => {
     expect(instantToShopTime(new Date('2025-10-26T00:30:00Z'), ROME)).toBe('2025-10-26 02:30:00');
     expect(instantToShopTime(new Date('2025-10-26T01:30:00Z'), ROME)).toBe('2025-10-26 02:30:00');
     expect(instantToIso(new Date('2025-10-26T01:30:00Z'), ROME)).toBe('2025-10-26T02:30:00+01:00');
   });
 
-  it('round-trips every hour of a DST year except the repeated one', () => {
+  it('reads back every hour Open2b writes in a DST year, except the repeated one', () => {
     for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2026, 0, 1); t += 3_600_000) {
       const instant = new Date(t);
       const back = shopTimeToInstant(instantToShopTime(instant, ROME), ROME)!;
