@@ -13,7 +13,8 @@ export const NUMBER_FIRST_COUNTRIES: ReadonlySet<string> = new Set([
 
 // A house number: digits, an optional letter ("5a", "5 a"), optional ranges or fractions ("12-14", "3/1").
 const HOUSE = String.raw`\d+(?:\s?[A-Za-z](?![A-Za-z]))?(?:\s?[-/]\s?\d+(?:[A-Za-z](?![A-Za-z]))?)*`;
-const NUMBER_LAST = new RegExp(String.raw`^(.+?)\s+(${HOUSE})$`);
+// "Via Roma, 12" / "Calle Mayor, 5": a comma before a trailing number belongs to neither part.
+const NUMBER_LAST = new RegExp(String.raw`^(.+?),?\s+(${HOUSE})$`);
 const NUMBER_FIRST = new RegExp(String.raw`^(${HOUSE}),?\s+(.+)$`);
 
 export interface StreetParts {
@@ -41,18 +42,23 @@ export function splitLine(line: string, countryCode: string): StreetParts {
 }
 
 /**
- * What to store for a written address. Explicit `street`/`houseNumber` win; `line1` fills in
- * what they leave open. Returns a problem (field + reason) when the two contradict each other.
+ * What to store for a written address. Explicit `street`/`houseNumber` win over `line1` for the
+ * split, but a `line1` that says something else is refused rather than dropped; `line1` fills in
+ * what they leave open. Returns a problem (field + reason) when they contradict each other.
  */
 export function streetPartsFor(
   input: { line1?: string; street?: string | null; houseNumber?: string | null },
   countryCode: string,
-): StreetParts | { field: 'street' | 'houseNumber'; message: string } {
+): StreetParts | { field: 'line1' | 'street' | 'houseNumber'; message: string } {
   const split = input.line1 === undefined ? undefined : splitLine(input.line1, countryCode);
   if (input.street) {
     const houseNumber =
       input.houseNumber !== undefined ? input.houseNumber : split && split.street === input.street ? split.houseNumber : null;
-    return { street: input.street, houseNumber };
+    const parts = { street: input.street, houseNumber };
+    if (split && !sameLine(input.line1!, split, parts, countryCode)) {
+      return { field: 'line1', message: `does not match street and houseNumber (they make "${joinLine(parts.street, parts.houseNumber, countryCode)}")` };
+    }
+    return parts;
   }
   if (!split) return { field: 'street', message: 'line1 or street is required' };
   if (input.houseNumber) {
@@ -63,4 +69,10 @@ export function streetPartsFor(
   }
   if (input.houseNumber === null) return { street: input.line1!.trim(), houseNumber: null };
   return split;
+}
+
+/** Whether a written line1 says the same as explicit parts: it splits into them, or they join into it. */
+function sameLine(line1: string, split: StreetParts, parts: StreetParts, countryCode: string): boolean {
+  if (split.street === parts.street && split.houseNumber === parts.houseNumber) return true;
+  return line1.trim().replace(/\s+/g, ' ') === joinLine(parts.street, parts.houseNumber, countryCode);
 }

@@ -60,7 +60,7 @@ export function toGatewayError(status: number, headers: Headers, body: unknown, 
   const vendorErrors = parsed.success ? parsed.data.errors : [];
   const errorKey = vendorErrors.find((e) => e.errorKey)?.errorKey ?? undefined;
   const upstream = { status, ...(errorKey ? { code: errorKey } : {}) };
-  const code: ErrorCode = STATUS_CODES[status] ?? (status >= 500 ? 'upstream_error' : 'upstream_error');
+  const code: ErrorCode = STATUS_CODES[status] ?? 'upstream_error';
 
   const errors: FieldError[] = [];
   for (const e of vendorErrors) {

@@ -99,9 +99,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
           limit: query.limit,
           [CURSOR_PARAM]: cursor,
           with: 'legacyCustomData',
+          // SCAYLE reads filters as comma-separated lists: the answer is checked below, so
+          // `a,b` (or a tenant that ignores filters[email], not in SCAYLE's published list)
+          // never yields another customer.
           'filters[referenceKey]': query.externalRef,
-          // Not in SCAYLE's published filter list: sent, and the answer checked below, so a
-          // tenant that ignores it still never yields another customer.
           'filters[email]': query.email,
           'filters[minUpdatedAt]': query.updatedSince && new Date(query.updatedSince).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
         },
@@ -109,8 +110,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         what: 'customer list',
         errors: collectionScope,
       });
-      const wanted = query.email?.toLowerCase();
-      const entities = wanted ? page.entities.filter((c) => c.email.toLowerCase() === wanted) : page.entities;
+      const email = query.email?.toLowerCase();
+      const entities = page.entities.filter(
+        (c) => (email === undefined || c.email.toLowerCase() === email) && (query.externalRef === undefined || c.referenceKey === query.externalRef),
+      );
       return { items: entities.map((c) => toCanonicalCustomer(c, false)), next: nextCustomerPosition(page.cursor?.next) };
     },
 

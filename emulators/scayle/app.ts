@@ -74,7 +74,25 @@ function parseWith(value: string | undefined): Set<string> {
   return new Set(parts);
 }
 
-const SORTABLE = ['id', 'birthDate', 'firstName', 'lastName', 'createdAt', 'updatedAt'] as const;
+/** SCAYLE's documented sort columns. The emulator keeps no app, invoice, login, lock or reset dates: those sort by id. */
+const SORTABLE = [
+  'id', 'appId', 'birthDate', 'firstName', 'lastName', 'lastInvoiceDate', 'lastLoginDate', 'lockedUntilDate',
+  'passwordResetRequestedAt', 'createdAt', 'updatedAt',
+] as const;
+
+/**
+ * An address as the address endpoints answer it: with the read-only `shopCountry` of the shop
+ * country in the path (alpha-2, as in SCAYLE's SDK fixtures). Addresses nested in a customer carry none.
+ */
+function presentAddress(address: ScayleAddress, c: Context, shopKey: string): Record<string, unknown> {
+  const code = c.req.param('countryCode')!.toUpperCase();
+  const alpha2 = code.length === 3 ? countries.alpha3ToAlpha2(code)! : code;
+  const shopCountry = {
+    id: 1, shopKey, countryCode: alpha2, defaultLanguageCode: 'de_DE', supportedLanguageCodes: [], priceGroupKey: null,
+    url: null, active: true, currencyCode: null, deleted: false,
+  };
+  return { ...structuredClone(address), shopCountry };
+}
 
 export function createScayleApp(options: ScayleAppOptions) {
   const { store } = options;
@@ -199,6 +217,17 @@ export function createScayleApp(options: ScayleAppOptions) {
     const [minId, maxId] = [num('minId'), num('maxId')];
     const [minCreated, maxCreated, minUpdated, maxUpdated] = [time('minCreatedAt'), time('maxCreatedAt'), time('minUpdatedAt'), time('maxUpdatedAt')];
     const isActive = q['filters[isActive]'];
+    // The country of the customer's default billing / shipping address, alpha-2 or alpha-3.
+    const country = (name: string) => {
+      const raw = q[`filters[${name}]`];
+      if (raw === undefined) return undefined;
+      const alpha3 = raw.length === 2 ? countries.alpha2ToAlpha3(raw.toUpperCase()) : countries.isValid(raw) ? raw.toUpperCase() : undefined;
+      if (!alpha3) fail(400, ERROR_KEYS.invalidParameter, `filters[${name}] must be a country code.`, { parameter: `filters[${name}]` });
+      return alpha3;
+    };
+    const [billingCountry, shippingCountry] = [country('billingAddressCountryCode'), country('shippingAddressCountryCode')];
+    const defaultIn = (cu: ScayleCustomer, kind: 'billing' | 'shipping', alpha3: string) =>
+      cu.addresses.some((a) => a.isDefault[kind] && a.countryCode === alpha3);
 
     const all = [...store.customers.values()].filter(
       (cu) =>
@@ -212,7 +241,9 @@ export function createScayleApp(options: ScayleAppOptions) {
         (maxCreated === undefined || Date.parse(cu.createdAt) <= maxCreated) &&
         (minUpdated === undefined || Date.parse(cu.updatedAt) >= minUpdated) &&
         (maxUpdated === undefined || Date.parse(cu.updatedAt) <= maxUpdated) &&
-        (isActive === undefined || String(cu.status.isActive) === isActive),
+        (isActive === undefined || String(cu.status.isActive) === isActive) &&
+        (billingCountry === undefined || defaultIn(cu, 'billing', billingCountry)) &&
+        (shippingCountry === undefined || defaultIn(cu, 'shipping', shippingCountry)),
     );
     const key = (cu: ScayleCustomer) => (cu as unknown as Record<string, string | number | null>)[sort] ?? '';
     all.sort((a, b) => {
@@ -353,7 +384,9 @@ export function createScayleApp(options: ScayleAppOptions) {
 
   // ---- addresses -------------------------------------------------------------------------
 
-  app.get(`${CUSTOMERS}/:ident/addresses`, (c) => c.json({ entities: structuredClone(findCustomer(c).addresses) }));
+  const answerAddress = (c: Context, address: ScayleAddress, status: 200 | 201 = 200) => c.json(presentAddress(address, c, options.shopKey), status);
+
+  app.get(`${CUSTOMERS}/:ident/addresses`, (c) => c.json({ entities: findCustomer(c).addresses.map((a) => presentAddress(a, c, options.shopKey)) }));
 
   app.post(`${CUSTOMERS}/:ident/addresses`, async (c) => {
     const customer = findCustomer(c);
@@ -378,10 +411,10 @@ export function createScayleApp(options: ScayleAppOptions) {
     customer.addresses.push(address);
     settleDefaults(customer, address);
     touch(customer);
-    return c.json(structuredClone(address), 201);
+    return answerAddress(c, address, 201);
   });
 
-  app.get(`${CUSTOMERS}/:ident/addresses/:addr`, (c) => c.json(structuredClone(findAddress(c, findCustomer(c)))));
+  app.get(`${CUSTOMERS}/:ident/addresses/:addr`, (c) => answerAddress(c, findAddress(c, findCustomer(c))));
 
   app.patch(`${CUSTOMERS}/:ident/addresses/:addr`, async (c) => {
     const customer = findCustomer(c);
@@ -391,7 +424,7 @@ export function createScayleApp(options: ScayleAppOptions) {
     if (isDefault) address.isDefault = { billing: isDefault.billing ?? address.isDefault.billing, shipping: isDefault.shipping ?? address.isDefault.shipping };
     settleDefaults(customer, address);
     touch(customer);
-    return c.json(structuredClone(address));
+    return answerAddress(c, address);
   });
 
   app.put(`${CUSTOMERS}/:ident/addresses/:addr/reference-key`, async (c) => {
@@ -401,7 +434,7 @@ export function createScayleApp(options: ScayleAppOptions) {
     assertAddressKeyFree(customer, referenceKey, address);
     address.referenceKey = referenceKey;
     touch(customer);
-    return c.json(structuredClone(address));
+    return answerAddress(c, address);
   });
 
   const anonymizeAddress = (c: Context) => {

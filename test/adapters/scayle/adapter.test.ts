@@ -39,12 +39,15 @@ describe('scayle configuration', () => {
     const env = createScayleEmulator({ seed: false }).connectionEnv(ORIGIN);
     expect(() => scayleBackend.parseOptions({ ...env, SCAYLE_ACCESS_TOKEN: undefined })).toThrow(ConfigError);
     expect(() => scayleBackend.parseOptions({ ...env, SCAYLE_COUNTRY_CODE: 'Germany' })).toThrow(/SCAYLE_COUNTRY_CODE/);
+    let thrown: unknown;
     try {
       scayleBackend.parseOptions({ ...env, SCAYLE_BASE_URL: 'not a url with secret-ish' });
     } catch (error) {
-      expect((error as ConfigError).variable).toBe('SCAYLE_BASE_URL');
-      expect((error as Error).message).not.toContain('secret-ish');
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe('SCAYLE_BASE_URL');
+    expect((thrown as Error).message).not.toContain('secret-ish');
   });
 
   it('takes the country in the path as configured, alpha-2 or alpha-3', async () => {
@@ -141,6 +144,20 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     });
   });
 
+  it('refuses a line1 that contradicts street and houseNumber, writing nothing', async () => {
+    const { emulator, adapter } = setup();
+    const { ctx } = testContext();
+    const { value } = await adapter.createCustomer(customerInput({ addresses: [addressInput({ line1: 'Calle Mayor, 5', countryCode: 'ES' })] }), ctx);
+    const address = value.addresses![0]!;
+    expect(address).toMatchObject({ street: 'Calle Mayor', houseNumber: '5', line1: 'Calle Mayor 5' });
+    // A read-modify-write that changed only line1 must not keep the old street silently.
+    const error = await failure(adapter.updateAddress(byId(value.id), address.id, { line1: 'Gran Vía 1', street: 'Calle Mayor', houseNumber: '5' }, {}, ctx));
+    expect(error).toMatchObject({ code: 'validation_failed', errors: [{ path: 'line1', message: expect.stringContaining('Calle Mayor 5') }] });
+    expect(emulator.backdoor.readCustomer(Number(value.id))!.addresses[0]).toMatchObject({ street: 'Calle Mayor', houseNumber: '5' });
+    const moved = await adapter.updateAddress(byId(value.id), address.id, { line1: 'Gran Vía 1', street: 'Gran Vía', houseNumber: '1' }, {}, ctx);
+    expect(moved.value).toMatchObject({ line1: 'Gran Vía 1', street: 'Gran Vía', houseNumber: '1' });
+  });
+
   it('cannot delete an address and names the anonymize call instead', async () => {
     const { adapter } = setup();
     const error = await failure(adapter.deleteAddress(byId('1'), '1', testContext().ctx));
@@ -205,6 +222,9 @@ describe('scayle adapter reads and pages', () => {
     }
     const adapter = createScayleAdapter(scayleBackend.parseOptions(emulator.connectionEnv(ORIGIN)), { fetch: emulator.fetch });
     expect((await adapter.listCustomers({ limit: 20, externalRef: 'crm-2001' }, testContext().ctx)).items.map((c) => c.id)).toEqual(['1']);
+    // SCAYLE splits filters at commas (and trims): neither may widen the match to other customers.
+    expect((await adapter.listCustomers({ limit: 20, externalRef: 'crm-2001,crm-2002' }, testContext().ctx)).items).toEqual([]);
+    expect((await adapter.listCustomers({ limit: 20, externalRef: ' crm-2001' }, testContext().ctx)).items).toEqual([]);
     expect((await adapter.listCustomers({ limit: 20, updatedSince: '2021-01-01T00:00:00+02:00' }, testContext().ctx)).items.map((c) => c.id)).toEqual(['2', '4']);
   });
 });

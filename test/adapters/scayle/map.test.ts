@@ -119,6 +119,8 @@ describe('line1 ↔ street + houseNumber', () => {
     ['AT', 'Mariahilfer Straße 120/3', 'Mariahilfer Straße', '120/3'],
     ['NL', 'Prinsengracht 263-267', 'Prinsengracht', '263-267'],
     ['IT', 'Via Roma 12b', 'Via Roma', '12b'],
+    ['IT', 'Via Roma, 12', 'Via Roma', '12'],
+    ['ES', 'Calle Mayor, 5', 'Calle Mayor', '5'],
     ['CH', 'Bahnhofstrasse  1', 'Bahnhofstrasse', '1'],
     ['US', '350 5th Avenue', '5th Avenue', '350'],
     ['GB', '12 St James Square', 'St James Square', '12'],
@@ -139,8 +141,13 @@ describe('line1 ↔ street + houseNumber', () => {
     );
   });
 
-  it('honours explicit street and houseNumber over line1', () => {
-    expect(streetPartsFor({ line1: 'ignored 1', street: 'Lange Reihe', houseNumber: '9' }, 'DE')).toEqual({ street: 'Lange Reihe', houseNumber: '9' });
+  it('takes explicit street and houseNumber with line1 when they agree, and refuses a line1 they contradict', () => {
+    expect(streetPartsFor({ line1: 'Lange  Reihe 9', street: 'Lange Reihe', houseNumber: '9' }, 'DE')).toEqual({ street: 'Lange Reihe', houseNumber: '9' });
+    expect(streetPartsFor({ line1: '55, rue de Rivoli', street: 'rue de Rivoli', houseNumber: '55' }, 'FR')).toEqual({ street: 'rue de Rivoli', houseNumber: '55' });
+    expect(streetPartsFor({ line1: 'Hauptstraße 5 Hinterhaus', street: 'Hauptstraße', houseNumber: '5 Hinterhaus' }, 'DE')).toEqual({ street: 'Hauptstraße', houseNumber: '5 Hinterhaus' });
+    // Storing street + houseNumber would silently drop what line1 says.
+    expect(streetPartsFor({ line1: 'Gran Via 1', street: 'Lange Reihe', houseNumber: '9' }, 'DE')).toMatchObject({ field: 'line1', message: expect.stringContaining('Lange Reihe 9') });
+    expect(streetPartsFor({ line1: 'Hauptstraße 5', street: 'Hauptstr.' }, 'DE')).toMatchObject({ field: 'line1' });
     expect(streetPartsFor({ line1: 'Lange Reihe 9', street: 'Lange Reihe' }, 'DE')).toEqual({ street: 'Lange Reihe', houseNumber: '9' });
     expect(streetPartsFor({ line1: 'Lange Reihe', houseNumber: '9' }, 'DE')).toEqual({ street: 'Lange Reihe', houseNumber: '9' });
     expect(streetPartsFor({ line1: 'Lange Reihe 7', houseNumber: '9' }, 'DE')).toMatchObject({ field: 'houseNumber' });

@@ -108,6 +108,8 @@ describe('SCAYLE emulator: customers', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect((await s.call('GET', '?filters[referenceKey]=k2,k4')).body.entities.map((e: { id: number }) => e.id)).toEqual([2, 4]);
     expect((await s.call('GET', '?filters[minId]=4&sortDir=desc')).body.entities.map((e: { id: number }) => e.id)).toEqual([5, 4]);
+    expect((await s.call('GET', '?sort=lastLoginDate&sortDir=desc&limit=2')).body.entities.map((e: { id: number }) => e.id)).toEqual([5, 4]);
+    expect((await s.call('GET', '?sort=nickname')).status).toBe(400);
     expect((await s.call('GET', '?limit=1001')).status).toBe(400);
     expect((await s.call('GET', '?cursor=garbage')).status).toBe(400);
   });
@@ -125,12 +127,27 @@ describe('SCAYLE emulator: addresses', () => {
     expect(list.body).toEqual({ entities: expect.any(Array) });
     expect(list.body.entities).toHaveLength(2);
     expect((await s.call('GET', `/${customer.id}/addresses/key%3Dwork`)).body.id).toBe(second.body.id);
+    // Address answers carry the read-only shop country (alpha-2, as in SCAYLE's SDK fixtures) and type.
+    expect(created.body).toMatchObject({ type: 'shipping', shopCountry: { shopKey: 'demo', countryCode: 'DE' } });
+    expect(list.body.entities[0].shopCountry.countryCode).toBe('DE');
+    expect(s.emulator.backdoor.readCustomer(customer.id)!.addresses[0]).not.toHaveProperty('shopCountry');
     const patched = await s.call('PATCH', `/${customer.id}/addresses/${created.body.id}`, { houseNumber: null, city: 'Potsdam' });
     expect(patched.body).toMatchObject({ houseNumber: null, city: 'Potsdam', street: 'Hauptstraße' });
     expect((await s.call('POST', `/${customer.id}/addresses`, { ...address, referenceKey: 'home' })).status).toBe(409);
     expect((await s.call('POST', `/${customer.id}/addresses`, { ...address, countryCode: 'DE' })).body.errors[0].context.field).toBe('countryCode');
     expect((await s.call('DELETE', `/${customer.id}/addresses/${created.body.id}`)).status).toBe(405);
     expect((await s.call('POST', `/${customer.id}/addresses/${created.body.id}/anonymize`)).status).toBe(204);
+  });
+});
+
+describe('SCAYLE emulator: address country filters', () => {
+  it('filters customers by the country of their default billing or shipping address', async () => {
+    const { call } = setup();
+    const ids = async (query: string) => (await call('GET', query)).body.entities.map((e: { id: number }) => e.id);
+    expect(await ids('?filters[billingAddressCountryCode]=AUT')).toEqual([2]);
+    expect(await ids('?filters[shippingAddressCountryCode]=GB')).toEqual([3]);
+    expect(await ids('?filters[billingAddressCountryCode]=FRA')).toEqual([]);
+    expect((await call('GET', '?filters[billingAddressCountryCode]=Austria')).status).toBe(400);
   });
 });
 
