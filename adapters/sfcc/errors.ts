@@ -35,6 +35,47 @@ const FAULTS: Record<string, Mapping> = {
   InvalidAccessTokenException: { code: 'upstream_auth_failed', detail: 'the access token was refused' },
 };
 
+/**
+ * OCAPI property → the canonical field it carries (`customer` and `customer_address` share
+ * their name fields), so a fault naming a property names the field the caller sent.
+ */
+const FIELDS: Record<string, string> = {
+  email: 'email',
+  login: 'login',
+  first_name: 'firstName',
+  last_name: 'lastName',
+  second_name: 'secondName',
+  title: 'title',
+  salutation: 'salutation',
+  suffix: 'suffix',
+  company_name: 'companyName',
+  job_title: 'jobTitle',
+  gender: 'gender',
+  birthday: 'birthDate',
+  phone_home: 'phones.primary',
+  phone_mobile: 'phones.mobile',
+  phone_business: 'phones.business',
+  fax: 'phones.fax',
+  enabled: 'active',
+  address_id: 'id',
+  full_name: 'fullName',
+  address1: 'line1',
+  address2: 'line2',
+  post_box: 'postBox',
+  suite: 'suite',
+  city: 'city',
+  postal_code: 'postalCode',
+  state_code: 'stateCode',
+  country_code: 'countryCode',
+  phone: 'phone',
+};
+
+function fieldOf(property: string, externalRefAttribute: string | undefined): string | undefined {
+  if (property === externalRefAttribute) return 'externalRef';
+  if (/^c_[A-Za-z]/.test(property)) return `custom.${property.slice(2)}`;
+  return Object.hasOwn(FIELDS, property) ? FIELDS[property] : undefined;
+}
+
 /** Reads typed (`{type, value}`) or plain fault arguments. */
 export function faultArgument(fault: OcapiFault, name: string): string | undefined {
   const raw = fault.arguments?.[name];
@@ -57,7 +98,7 @@ export async function readFault(response: Response): Promise<OcapiFault | undefi
  * own message is passed on only for HookStatusException (it is the customization's message for
  * the shopper); raw bodies never are.
  */
-export async function ocapiError(response: Response, what: string): Promise<GatewayError> {
+export async function ocapiError(response: Response, what: string, externalRefAttribute?: string): Promise<GatewayError> {
   const status = response.status;
   const fault = await readFault(response);
   const upstream = { status, code: fault?.type };
@@ -71,12 +112,14 @@ export async function ocapiError(response: Response, what: string): Promise<Gate
   }
   const known = fault ? FAULTS[fault.type] : undefined;
   if (known) return new GatewayError(known.code, `${what}: ${known.detail}`, { upstream, errors: known.field ? [known.field] : undefined });
-  // An unknown 400 that names a custom attribute is the caller's value; anything else is ours or SFCC's.
+  // An unknown 400 that names a property we wrote is about the caller's value; anything else is ours or SFCC's.
   const property = fault && (faultArgument(fault, 'property') ?? faultArgument(fault, 'attributeName'));
-  if (status === 400 && property?.startsWith('c_')) {
-    return new GatewayError('validation_failed', `SFCC does not accept custom attribute ${property.slice(2)} (${what})`, {
+  const field = status === 400 && property ? fieldOf(property, externalRefAttribute) : undefined;
+  if (field) {
+    const hint = property === externalRefAttribute ? ` (is ${property} a customer attribute on this site? see SFCC_EXTERNAL_REF_ATTRIBUTE)` : '';
+    return new GatewayError('validation_failed', `SFCC does not accept the value of ${field} (${what})${hint}`, {
       upstream,
-      errors: [{ path: `custom.${property.slice(2)}`, message: 'not accepted by SFCC' }],
+      errors: [{ path: field, message: 'not accepted by SFCC' }],
     });
   }
   if (status === 401 || status === 403) return new GatewayError('upstream_auth_failed', `SFCC refused our credentials (${what})`, { upstream });

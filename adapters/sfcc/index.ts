@@ -31,6 +31,8 @@ export type { SfccOptions } from './options.js';
 /** OCAPI customer ids have at most 28 characters (20.4 spec): longer ones cannot exist. */
 const MAX_CUSTOMER_ID = 28;
 const MAX_ADDRESS_ID = 256;
+/** Lengths as the spec (JSON Schema) and the canonical schemas count them: characters, not UTF-16 units. */
+const tooLong = (value: string, max: number) => [...value].length > max;
 
 const DATA_API_HINT = 'set SFCC_DATA_BASE_URL and SFCC_CUSTOMER_LIST (OCAPI Data API customer_search)';
 
@@ -92,11 +94,11 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   };
 
   const ok = async <T>(response: Response, schema: Parameters<typeof parseUpstream<T>>[0], what: string, label: string): Promise<T> => {
-    if (!response.ok) throw await ocapiError(response, what);
+    if (!response.ok) throw await ocapiError(response, what, attribute);
     return parseUpstream(schema, await readJson(response, BACKEND), BACKEND, label);
   };
   const noContent = async (response: Response, what: string): Promise<void> => {
-    if (!response.ok) throw await ocapiError(response, what);
+    if (!response.ok) throw await ocapiError(response, what, attribute);
     await response.body?.cancel();
   };
   /** Best effort: give a shopper JWT back when done with it. */
@@ -137,7 +139,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
 
   const resolveId = async (ref: CustomerRef, ctx: CallContext): Promise<string> => {
     if (ref.kind === 'id') {
-      if (ref.id.length > MAX_CUSTOMER_ID) throw new GatewayError('not_found', `customer ${ref.id} does not exist`);
+      if (tooLong(ref.id, MAX_CUSTOMER_ID)) throw new GatewayError('not_found', `customer ${ref.id} does not exist`);
       return ref.id;
     }
     if (!hasData) throw new GatewayError('not_supported', `looking customers up by externalRef needs the Data API: ${DATA_API_HINT}`);
@@ -176,8 +178,8 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     }
     const guest = await client.send(ctx, 'shop', { method: 'POST', path: 'customers/auth', auth: { kind: 'none' }, json: { type: 'guest' } });
     if (!guest.ok) throw await ocapiError(guest, 'the guest token request');
-    const token = bearerOf(guest);
     await guest.body?.cancel();
+    const token = bearerOf(guest);
     try {
       const response = await client.send(ctx, 'shop', { method: 'POST', path: 'customers', auth: { kind: 'bearer', token }, json: { password, customer: registration } });
       return (await ok(response, OcapiCustomerSchema, 'the registration', 'customer')).customer_id;
@@ -241,7 +243,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
         for (const [i, doc] of addresses.entries()) {
           const response = await postAddress(ctx, id, doc);
           if (!response.ok) {
-            const error = await ocapiError(response, `address ${String(doc.address_id)}`);
+            const error = await ocapiError(response, `address ${String(doc.address_id)}`, attribute);
             throw new GatewayError(error.code, error.message, { upstream: error.upstream, errors: error.errors?.map((e) => ({ ...e, path: `addresses.${i}.${e.path}` })) });
           }
           await response.body?.cancel();
@@ -303,8 +305,8 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
         });
       }
       if (!auth.ok) throw await ocapiError(auth, `customer ${id}`);
-      const token = bearerOf(auth);
       await auth.body?.cancel();
+      const token = bearerOf(auth);
       try {
         const response = await client.send(ctx, 'shop', {
           method: 'PUT',
@@ -337,7 +339,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
 
     async getAddress(ref, addressId, ctx) {
       const id = await resolveId(ref, ctx);
-      if (addressId.length > MAX_ADDRESS_ID) throw new GatewayError('not_found', `address ${addressId} does not exist`);
+      if (tooLong(addressId, MAX_ADDRESS_ID)) throw new GatewayError('not_found', `address ${addressId} does not exist`);
       const response = await client.send(ctx, 'shop', { method: 'GET', path: path('customers', id, 'addresses', addressId), auth: { kind: 'oauth' } });
       return addressResult(response, `address ${addressId} of customer ${id}`);
     },
@@ -351,7 +353,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async updateAddress(ref, addressId, patch, { ifMatch }, ctx) {
       const doc = mapping(() => addressPatchToOcapi(patch));
       const id = await resolveId(ref, ctx);
-      if (addressId.length > MAX_ADDRESS_ID) throw new GatewayError('not_found', `address ${addressId} does not exist`);
+      if (tooLong(addressId, MAX_ADDRESS_ID)) throw new GatewayError('not_found', `address ${addressId} does not exist`);
       const what = `address ${addressId} of customer ${id}`;
       const response = await client.send(ctx, 'shop', {
         method: 'PATCH',
@@ -382,7 +384,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
 
     async deleteAddress(ref, addressId, ctx) {
       const id = await resolveId(ref, ctx);
-      if (addressId.length > MAX_ADDRESS_ID) throw new GatewayError('not_found', `address ${addressId} does not exist`);
+      if (tooLong(addressId, MAX_ADDRESS_ID)) throw new GatewayError('not_found', `address ${addressId} does not exist`);
       const response = await client.send(ctx, 'shop', { method: 'DELETE', path: path('customers', id, 'addresses', addressId), auth: { kind: 'oauth' } });
       await noContent(response, `address ${addressId} of customer ${id}`);
     },

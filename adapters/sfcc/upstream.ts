@@ -61,20 +61,15 @@ export const OcapiCustomerSchema = z.looseObject({
   credentials: z.looseObject({ login: text.optional(), enabled: z.boolean().optional() }).optional(),
 });
 
+/** Paged results: only `total` (and the items) drive paging; `count`/`start` are not relied on. */
 export const AddressResultSchema = z.looseObject({
-  count: z.number().int().min(0),
   data: z.array(OcapiAddressSchema).default([]),
-  start: z.number().int().min(0),
   total: z.number().int().min(0),
-  next: z.unknown().optional(),
 });
 
 export const CustomerSearchResultSchema = z.looseObject({
-  count: z.number().int().min(0),
   hits: z.array(z.looseObject({ data: OcapiCustomerSchema })).default([]),
-  start: z.number().int().min(0),
   total: z.number().int().min(0),
-  next: z.unknown().optional(),
 });
 
 export const TokenResponseSchema = z.looseObject({

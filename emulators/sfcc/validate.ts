@@ -37,7 +37,8 @@ export function checkDocument(
     switch (rule.type) {
       case 'string':
         if (typeof value !== 'string') return bad();
-        if (rule.max !== undefined && value.length > rule.max) {
+        // maxLength as the spec's JSON Schema counts it: characters (code points), not UTF-16 units.
+        if (rule.max !== undefined && [...value].length > rule.max) {
           return faultResponse('propertyConstraint', `Property '${key}' of document '${kind}' exceeds its maximum length of ${rule.max}.`, { property: key, maxLength: rule.max });
         }
         if (key === 'email' && !EMAIL.test(value)) return faultResponse('invalidEmail', 'The email address is not valid.', { email: value });

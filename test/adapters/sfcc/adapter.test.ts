@@ -189,6 +189,17 @@ describe('sfcc addresses', () => {
     expect((await failure(adapter.updateAddress(id, 'home', { city: 'Köln' }, { ifMatch: address.etag }, ctx))).code).toBe('precondition_failed');
   });
 
+  it('lengths count characters as the spec does: a 256-character name outside the BMP round-trips', async () => {
+    const { adapter, emulator, ctx } = setup();
+    const created = await adapter.createCustomer(customerInput(), ctx);
+    const id = byId(created.value.id);
+    const name = '𝒳'.repeat(256); // 512 UTF-16 units
+    await adapter.createAddress(id, addressInput({ id: name, line1: '𝒳'.repeat(256) }), ctx);
+    expect((await adapter.getAddress(id, name, ctx)).value).toMatchObject({ id: name, line1: '𝒳'.repeat(256) });
+    await adapter.deleteAddress(id, name, ctx);
+    expect(emulator.backdoor.readAddresses(created.value.id)).toEqual([]);
+  });
+
   it('one preferred address: setting a default moves it', async () => {
     const { adapter, emulator, ctx } = setup();
     const created = await adapter.createCustomer(customerInput({ addresses: [addressInput({ id: 'a', isDefaultBilling: true, isDefaultShipping: true }), addressInput({ id: 'b' })] }), ctx);

@@ -64,4 +64,23 @@ describe('sfcc fault documents → canonical errors', () => {
     expect((await ocapiError(answer(403, fault('ClientAccessForbiddenException')), 'x')).code).toBe('upstream_auth_failed');
     expect((await ocapiError(answer(503, 'Service Unavailable <html>'), 'x')).code).toBe('upstream_error');
   });
+
+  it('the other statuses OCAPI uses: 405/415 are our bug (502), 409 a conflict, 404 without a known type not_found', async () => {
+    expect((await ocapiError(answer(405, fault('MethodNotAllowedException')), 'x')).code).toBe('upstream_error');
+    expect((await ocapiError(answer(415, fault('UnsupportedMediaTypeException')), 'x')).code).toBe('upstream_error');
+    expect((await ocapiError(answer(409, fault('ConcurrentModificationException')), 'x')).code).toBe('conflict');
+    expect((await ocapiError(answer(404, fault('ResourcePathNotFoundException')), 'x')).code).toBe('not_found');
+  });
+
+  it('an unknown 400 naming a property we wrote names the canonical field the caller sent', async () => {
+    const limit = (property: string) => answer(400, fault('PropertyConstraintViolationException', 'too long', { property }));
+    expect(await ocapiError(limit('phone_home'), 'customer 1', 'c_externalRef')).toMatchObject({ code: 'validation_failed', errors: [{ path: 'phones.primary' }] });
+    expect(await ocapiError(limit('address1'), 'address a', 'c_externalRef')).toMatchObject({ code: 'validation_failed', errors: [{ path: 'line1' }] });
+    // The external-ref attribute is `externalRef` for the caller (a site without the attribute says so).
+    const ref = await ocapiError(answer(400, fault('UnknownPropertyException', 'x', { property: 'c_crmId' })), 'customer 1', 'c_crmId');
+    expect(ref).toMatchObject({ code: 'validation_failed', errors: [{ path: 'externalRef' }] });
+    expect(ref.message).toContain('SFCC_EXTERNAL_REF_ATTRIBUTE');
+    // A read-only property we never send is not the caller's fault.
+    expect((await ocapiError(limit('customer_no'), 'customer 1', 'c_externalRef')).code).toBe('upstream_error');
+  });
 });

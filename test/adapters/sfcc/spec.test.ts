@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { specProblems } from './fixtures/spec-check.js';
-import { addressInput, byId, customerInput, failure, setup } from './helpers.js';
+import { createSfccAdapter } from '../../../adapters/sfcc/index.js';
+import { recordingFetch, specProblems, type Recorded } from './fixtures/spec-check.js';
+import { addressInput, byId, capturingLog, customerInput, failure, setup } from './helpers.js';
 
 /**
  * Issue point 3: every request the adapter sends must be valid against the 20.4 Shop API spec.
@@ -52,6 +53,44 @@ describe('sfcc requests conform to the Shop API 20.4 spec', () => {
     expect(problems).toEqual([]);
   });
 
+  it('against a spec-driven mock (only the headers 20.4 declares: no shopper JWT, no ETag) it fails precisely, never half-way', async () => {
+    const { emulator, options, ctx } = setup();
+    const sent: Recorded[] = [];
+    // A mock built from the spec (e.g. Prism) sends no response header the spec does not declare,
+    // and 20.4 declares none: not the JWT in `Authorization` (only described in prose), not `ETag`.
+    const specOnly = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await emulator.fetch(new Request(input, init));
+      const headers = new Headers(response.headers);
+      headers.delete('authorization');
+      headers.delete('etag');
+      return new Response(response.body, { status: response.status, headers });
+    }) as typeof fetch;
+    const adapter = createSfccAdapter(options, { fetch: recordingFetch(specOnly, sent), log: capturingLog([]) });
+
+    // Everything on the Account Manager token works; without an upstream ETag the gateway derives one.
+    const created = await adapter.createCustomer(customerInput({ addresses: [addressInput({ id: 'home' })] }), ctx);
+    expect(created.etag).toBeUndefined();
+    const id = byId(created.value.id);
+    expect((await adapter.updateCustomer(id, { firstName: 'Ann' }, {}, ctx)).value.firstName).toBe('Ann');
+    expect((await adapter.updateAddress(id, 'home', { id: 'moved' }, {}, ctx)).value.id).toBe('moved');
+
+    // The two shopper-JWT flows cannot go on without the token: a 502 saying why, nothing written.
+    const register = await failure(adapter.createCustomer(customerInput({ password: 'Str0ng!Passw0rd' }), ctx));
+    expect(register).toMatchObject({ code: 'upstream_contract_violation', status: 502 });
+    expect(register.message).toContain('Authorization');
+    expect(emulator.backdoor.readAll()).toHaveLength(1);
+    expect(sent.filter((r) => r.method === 'POST' && r.url.pathname.endsWith('/customers'))).toHaveLength(1); // the first create only
+    const [shopper] = emulator.backdoor.seed([{ customer: { login: 'shopper@example.com', email: 'shopper@example.com', last_name: 'S' }, password: 'Str0ng!Passw0rd' }]);
+    const change = await failure(adapter.setPassword(byId(shopper!.customer_id), { currentPassword: 'Str0ng!Passw0rd', password: 'N3w!Passw0rd-2' }, ctx));
+    expect(change.code).toBe('upstream_contract_violation');
+    expect(sent.some((r) => r.method === 'PUT')).toBe(false);
+    expect(emulator.backdoor.readPassword(shopper!.customer_id)).toBe('Str0ng!Passw0rd');
+    // Setting a password server-side needs no JWT.
+    await adapter.setPassword(byId(shopper!.customer_id), { password: 'Fresh!Passw0rd' }, ctx);
+    expect(emulator.backdoor.readPassword(shopper!.customer_id)).toBe('Fresh!Passw0rd');
+    expect(sent.flatMap((r) => specProblems(r, options.baseUrl, options.data?.baseUrl, options.oauthUrl))).toEqual([]);
+  });
+
   it('the checker itself refuses what 20.4 does not allow', () => {
     const { options } = setup();
     const request = (method: string, path: string, body = '', search = '') => ({
@@ -69,5 +108,8 @@ describe('sfcc requests conform to the Shop API 20.4 spec', () => {
     expect(check(request('GET', '/customers/abc/addresses', '', '?limit=2'))).toHaveLength(1);
     expect(check(request('DELETE', '/customers/abc'))).toHaveLength(1);
     expect(check(request('POST', '/customers/abc/addresses', JSON.stringify({ address_id: 'home', c_note: 'ok' })))).toEqual([]);
+    // maxLength counts characters (JSON Schema), not UTF-16 units.
+    expect(check(request('POST', '/customers/abc/addresses', JSON.stringify({ address_id: '𝒳'.repeat(256) })))).toEqual([]);
+    expect(check(request('POST', '/customers/abc/addresses', JSON.stringify({ address_id: 'x'.repeat(257) })))).toHaveLength(1);
   });
 });
