@@ -3,6 +3,7 @@ import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, Custome
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import type { ErrorScope } from './errors.js';
 import {
+  canonicalFieldPath,
   planAddressPatch,
   planCustomerPatch,
   toCanonicalAddress,
@@ -166,42 +167,66 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
 
     async updateCustomer(ref, patch, _opts, ctx) {
       const plan = planCustomerPatch(patch);
+      const scope = customerScope(ref);
       let path = customerPath(ref);
       let current: ScayleCustomer | undefined;
       let latest: ScayleCustomer | undefined;
+
+      // SCAYLE takes a PATCH in several calls; once one has landed, a later failure says so.
+      const written = new Set<string>();
+      const step = async <T>(what: string | undefined, run: () => Promise<T>): Promise<T> => {
+        try {
+          const result = await run();
+          if (what) written.add(what);
+          return result;
+        } catch (error) {
+          if (!isGatewayError(error) || written.size === 0) throw error;
+          throw new GatewayError(error.code, `${error.message}; already written before that: ${[...written].join(', ')}`, {
+            errors: error.errors,
+            upstream: error.upstream,
+            retryAfter: error.retryAfter,
+            cause: error,
+          });
+        }
+      };
 
       // Status and groups are written whole, so they need the stored state; the other endpoints
       // take the numeric id, which a ref: lookup has to find first.
       const extra = plan.referenceKey !== undefined || plan.active !== undefined || plan.groups !== undefined || plan.custom !== undefined;
       if (plan.active !== undefined || plan.groups !== undefined || (extra && ref.kind === 'externalRef')) {
-        current = await fetchCustomer(ctx, path, customerScope(ref), false);
+        current = await fetchCustomer(ctx, path, scope, false);
         path = `/${current.id}`;
       }
-      if (Object.keys(plan.body).length > 0) {
-        latest = await client.call(ctx, 'PATCH', { path, body: plan.body, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+      const bodyFields = Object.keys(plan.body).map((field) => canonicalFieldPath('customer', field));
+      if (bodyFields.length > 0) {
+        latest = await step(bodyFields.join(', '), () => client.call(ctx, 'PATCH', { path, body: plan.body, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
         path = `/${latest.id}`;
       }
       if (plan.referenceKey !== undefined) {
-        latest = await client.call(ctx, 'PUT', { path: `${path}/reference-key`, body: { referenceKey: plan.referenceKey }, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+        const body = { referenceKey: plan.referenceKey };
+        latest = await step('externalRef', () => client.call(ctx, 'PUT', { path: `${path}/reference-key`, body, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
       }
       if (plan.active !== undefined && current && plan.active !== (current.status?.isActive ?? true)) {
-        await client.call(ctx, 'PUT', { path: `${path}/status`, body: { isActive: plan.active, isGuestCustomer: current.status?.isGuestCustomer ?? false }, schema: ScayleStatusSchema, errors: customerScope(ref) });
+        const body = { isActive: plan.active, isGuestCustomer: current.status?.isGuestCustomer ?? false };
+        await step('active', () => client.call(ctx, 'PUT', { path: `${path}/status`, body, schema: ScayleStatusSchema, errors: scope }));
         latest = undefined;
       }
       if (plan.groups !== undefined && current) {
         const had = toCanonicalCustomer(current, false).groups ?? [];
         const added = plan.groups.filter((g) => !had.includes(g));
         const removed = had.filter((g) => !plan.groups!.includes(g));
-        if (added.length) latest = await client.call(ctx, 'POST', { path: `${path}/customer-groups`, body: { groups: added }, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+        if (added.length) {
+          latest = await step('groups', () => client.call(ctx, 'POST', { path: `${path}/customer-groups`, body: { groups: added }, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
+        }
         for (const group of removed) {
-          await client.call(ctx, 'DELETE', { path: `${path}/customer-groups/${encodeURIComponent(group)}`, errors: customerScope(ref) });
+          await step('groups', () => client.call(ctx, 'DELETE', { path: `${path}/customer-groups/${encodeURIComponent(group)}`, errors: scope }));
           latest = undefined;
         }
       }
       if (plan.custom !== undefined) {
-        latest = await client.call(ctx, 'PUT', { path: `${path}/legacy-custom-data`, body: plan.custom, schema: ScayleCustomerSchema, what: 'customer', errors: customerScope(ref) });
+        latest = await step('custom', () => client.call(ctx, 'PUT', { path: `${path}/legacy-custom-data`, body: plan.custom, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
       }
-      const final = asRead(latest) ?? (await fetchCustomer(ctx, path, customerScope(ref), false));
+      const final = asRead(latest) ?? (await step(undefined, () => fetchCustomer(ctx, path, scope, false)));
       return { value: toCanonicalCustomer(final, false) };
     },
 

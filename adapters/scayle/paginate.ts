@@ -11,9 +11,6 @@ import type { AdapterPage } from '../types.js';
 /** The query parameter that carries SCAYLE's cursor. Not named in SCAYLE's docs (VENDOR-NOTES: unconfirmed). */
 export const CURSOR_PARAM = 'cursor';
 
-/** SCAYLE's list maximum; the gateway's own maximum (200) is below it. */
-export const SCAYLE_MAX_LIMIT = 1000;
-
 const notOurs = () =>
   new GatewayError('validation_failed', 'cursor is not a position of this scayle list', {
     errors: [{ path: 'query.cursor', message: 'not a position of this list' }],

@@ -89,5 +89,3 @@ export const ScayleErrorBodySchema = z.looseObject({
 
 export type ScayleCustomer = z.infer<typeof ScayleCustomerSchema>;
 export type ScayleAddress = z.infer<typeof ScayleAddressSchema>;
-export type ScayleRecipient = z.infer<typeof ScayleRecipientSchema>;
-export type ScayleErrorBody = z.infer<typeof ScayleErrorBodySchema>;

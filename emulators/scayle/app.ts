@@ -448,7 +448,7 @@ export function createScayleApp(options: ScayleAppOptions) {
 
   // SCAYLE has no address DELETE: say so the way a router does.
   app.delete(`${CUSTOMERS}/:ident/addresses/:addr`, () =>
-    errorResponse(405, [scayleError(ERROR_KEYS.methodNotAllowed, 'Method not allowed. Use POST …/anonymize to remove personal data.')]),
+    errorResponse(405, [scayleError(ERROR_KEYS.methodNotAllowed, 'Method not allowed. Use POST …/anonymize to remove personal data.')], { allow: 'GET, PATCH' }),
   );
 
   return { app, limiter };

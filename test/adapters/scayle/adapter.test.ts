@@ -110,6 +110,21 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     expect((await adapter.getCustomer(byId(value.id), { expandAddresses: false }, ctx)).value).toEqual(updated.value);
   });
 
+  it('says what a multi-call PATCH already wrote when a later call fails', async () => {
+    const { emulator, adapter } = setup();
+    const { ctx } = testContext();
+    await adapter.createCustomer(customerInput({ externalRef: 'taken' }), ctx);
+    const other = await adapter.createCustomer(customerInput(), ctx);
+    const error = await failure(adapter.updateCustomer(byId(other.value.id), { lastName: 'Neu', phones: { primary: '+49 2' }, externalRef: 'taken' }, {}, ctx));
+    expect(error).toMatchObject({ code: 'conflict', errors: [{ path: 'externalRef' }] });
+    expect(error.message).toMatch(/already written before that: lastName, phones\.primary$/);
+    expect(emulator.backdoor.readCustomer(Number(other.value.id))).toMatchObject({ lastName: 'Neu', referenceKey: null });
+    // A failure before anything was written is passed on as it is.
+    const first = await failure(adapter.updateCustomer(byId(other.value.id), { externalRef: 'taken' }, {}, ctx));
+    expect(first).toMatchObject({ code: 'conflict' });
+    expect(first.message).not.toMatch(/already written/);
+  });
+
   it('looks customers and addresses up by reference key (key%3D…)', async () => {
     const { adapter } = setup();
     const { ctx } = testContext();
