@@ -201,6 +201,14 @@ describe('sfcc emulator: address book', () => {
     expect(h.emulator.backdoor.readAddresses(id).map((a) => a.address_id)).toEqual(['work']);
   });
 
+  it('maxLength counts characters as the spec does (not UTF-16 units)', async () => {
+    const id = (await h.register('len')).body.customer_id;
+    const astral = await h.call('POST', `/customers/${id}/addresses`, { headers: h.as(), body: { ...address('a'), address1: '𝒳'.repeat(256) } });
+    expect(astral.status).toBe(200);
+    const long = await h.call('POST', `/customers/${id}/addresses`, { headers: h.as(), body: { ...address('b'), address1: 'x'.repeat(257) } });
+    expect([long.status, long.body.fault.arguments.property]).toEqual([400, 'address1']);
+  });
+
   it('a hook can refuse a write (HookStatusException with its status)', async () => {
     const id = (await h.register('ann')).body.customer_id;
     h.emulator.backdoor.failHook({ method: 'POST', path: '/addresses', extensionPoint: 'dw.ocapi.shop.customer.addresses.beforePOST', statusCode: 'NO', statusMessage: 'Nope.' });
