@@ -98,15 +98,6 @@ export interface OcapiRequest {
   ifMatch?: string;
 }
 
-/** One request as it went out (tests check them against the 20.4 spec). */
-export interface SentRequest {
-  api: 'shop' | 'data';
-  method: string;
-  path: string;
-  searchParams: Record<string, string>;
-  body?: unknown;
-}
-
 /**
  * The Shop and Data API clients: every call names the API client (`x-dw-client-id`) and carries
  * the right authorization; a 401 for a stale Account Manager token is retried once with a new one.
@@ -114,12 +105,11 @@ export interface SentRequest {
 export class OcapiClient {
   private readonly shop: UpstreamClient;
   private readonly data?: UpstreamClient;
-  readonly tokens: AccessTokens;
+  private readonly tokens: AccessTokens;
 
   constructor(
     private readonly options: SfccOptions,
     fetch: typeof globalThis.fetch,
-    private readonly onSend?: (sent: SentRequest) => void,
   ) {
     this.shop = createUpstreamClient({ baseUrl: options.baseUrl, fetch, backend: BACKEND, retryLimit: options.retryLimit });
     if (options.data) this.data = createUpstreamClient({ baseUrl: options.data.baseUrl, fetch, backend: BACKEND, retryLimit: options.retryLimit });
@@ -143,7 +133,6 @@ export class OcapiClient {
       else if (request.auth.kind === 'basic') headers.authorization = basic(request.auth.user, request.auth.password);
       if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
       const searchParams = Object.fromEntries(Object.entries(request.searchParams ?? {}).map(([k, v]) => [k, String(v)]));
-      this.onSend?.({ api, method: request.method, path: request.path, searchParams, body: request.json });
       const response = await client.request(ctx, request.method, request.path, {
         headers,
         searchParams,

@@ -2,7 +2,7 @@ import { parseUpstream, readJson } from '../http.js';
 import { GatewayError } from '../errors.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import type { AdapterDeps, AdapterPage, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef, Versioned } from '../types.js';
-import { OcapiClient, path, type SentRequest } from './client.js';
+import { OcapiClient, path } from './client.js';
 import { BACKEND, ocapiError, withCreated } from './errors.js';
 import {
   addressCreateToOcapi,
@@ -67,8 +67,6 @@ const bearerOf = (response: Response): string => {
 };
 
 export interface SfccAdapterDeps extends AdapterDeps {
-  /** Sees every request as it goes out (tests check them against the 20.4 spec). */
-  onSend?: (sent: SentRequest) => void;
   /** Suffix generator for made-up address ids. */
   random?: () => string;
 }
@@ -79,7 +77,7 @@ export interface SfccAdapterDeps extends AdapterDeps {
  * with a password), and the Data API customer search for listing and `ref:` lookups.
  */
 export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): CustomerAdapter {
-  const client = new OcapiClient(options, deps.fetch, deps.onSend);
+  const client = new OcapiClient(options, deps.fetch);
   const attribute = options.externalRefAttribute;
   const hasData = client.hasDataApi;
   const capabilities: Capabilities = {
