@@ -32,7 +32,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     if (backend.embedded) {
       const createEmulator = embeddedEmulators[backend.name];
       if (!createEmulator) throw new ConfigError(definition.baseUrlVariable ?? 'BACKENDS', `is required for ${backend.name}`);
-      const emulator = createEmulator({ faults: config.emulatorFaults });
+      const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
       fetch = emulator.fetch;

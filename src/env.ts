@@ -25,6 +25,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** Faults the embedded emulators start with (EMULATOR_FAULTS, a JSON array). */
   emulatorFaults: FaultSpec[];
+  /** Request budget of the embedded emulators' rate limiters (EMULATOR_RATE_LIMIT=<limit>/<seconds>); off when unset. */
+  emulatorRateLimit?: { limit: number; windowSeconds: number };
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
@@ -55,6 +57,15 @@ const GlobalEnv = z.object({
         return z.NEVER;
       }
     }),
+  EMULATOR_RATE_LIMIT: z
+    .string()
+    .regex(/^\d{1,6}\/\d{1,5}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
+    .transform((text) => {
+      const [limit, windowSeconds] = text.split('/').map(Number);
+      return { limit: limit!, windowSeconds: windowSeconds! };
+    })
+    .refine((r) => r.limit > 0 && r.windowSeconds > 0, 'limit and window must be positive')
+    .optional(),
 });
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
@@ -83,6 +94,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     apiKeys: list(global.API_KEYS),
     corsOrigins: list(global.CORS_ORIGINS),
     emulatorFaults: global.EMULATOR_FAULTS,
+    ...(global.EMULATOR_RATE_LIMIT ? { emulatorRateLimit: global.EMULATOR_RATE_LIMIT } : {}),
     env,
   };
 }

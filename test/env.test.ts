@@ -40,6 +40,8 @@ describe('parseEnv', () => {
     const config = parseEnv({ BACKENDS: 'memory, sfcc', DEFAULT_BACKEND: 'sfcc', PORT: '9000', LOG_LEVEL: 'debug' });
     expect(config.backends.map((b) => b.name)).toEqual(['memory', 'sfcc']);
     expect(config).toMatchObject({ defaultBackend: 'sfcc', port: 9000, logLevel: 'debug' });
+    expect(parseEnv({ BACKENDS: 'memory', EMULATOR_RATE_LIMIT: '300/60' }).emulatorRateLimit).toEqual({ limit: 300, windowSeconds: 60 });
+    expect(configError({ EMULATOR_RATE_LIMIT: 'lots' }).variable).toBe('EMULATOR_RATE_LIMIT');
     expect(parseEnv({ BACKENDS: 'memory', EMULATOR_FAULTS: '[{"status":503,"times":1}]' }).emulatorFaults).toEqual([{ status: 503, times: 1 }]);
   });
 });
