@@ -43,7 +43,9 @@ export class AccessTokens {
 
   async get(ctx: CallContext): Promise<string> {
     if (this.cached && this.now() < this.cached.renewAt) return this.cached.token;
-    this.pending ??= this.request(ctx).finally(() => {
+    // Shared by concurrent callers: one caller going away must not fail the others' token
+    // request, so it runs without the caller's abort signal (the client's deadline still bounds it).
+    this.pending ??= this.request({ ...ctx, signal: new AbortController().signal }).finally(() => {
       this.pending = undefined;
     });
     return this.pending;

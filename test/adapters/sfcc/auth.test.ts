@@ -24,6 +24,22 @@ describe('sfcc Account Manager tokens', () => {
     expect(emulator.backdoor.accessTokensIssued).toBe(2);
   });
 
+  it('a caller that goes away does not fail the token request it shares with others', async () => {
+    const { emulator, options, ctx } = setup();
+    // Like a real fetch (the in-process one ignores signals): an aborted request never answers.
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (request.signal.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
+      return emulator.fetch(request);
+    }) as typeof globalThis.fetch;
+    const tokens = new AccessTokens(options, fetch);
+    const gone = new AbortController();
+    gone.abort();
+    const [first, second] = await Promise.all([tokens.get({ ...ctx, signal: gone.signal }), tokens.get(ctx)]);
+    expect(second).toBe(first);
+    expect(emulator.backdoor.accessTokensIssued).toBe(1);
+  });
+
   it('on 401 ExpiredTokenException gets a new token and retries once, transparently', async () => {
     const { adapter, emulator, ctx } = setup();
     const created = await adapter.createCustomer(customerInput(), ctx);
