@@ -56,6 +56,7 @@ export function createCursorCodec(secret: string): CursorCodec {
       } catch {
         throw invalid('is malformed');
       }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('is malformed');
       if (parsed.b !== backend) throw invalid(`belongs to another backend`);
       if (parsed.s !== scope) throw invalid('belongs to another list');
       return parsed.p;

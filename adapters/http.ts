@@ -93,7 +93,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         });
       } catch (error) {
         if (error instanceof HTTPError) return error.response;
-        throw toTransportError(error, options.backend, deadline.aborted || error instanceof TimeoutError);
+        // The caller's signal is the gateway's own deadline (or a client that left): a timeout, not a refusal.
+        throw toTransportError(error, options.backend, deadline.aborted || ctx.signal.aborted || error instanceof TimeoutError);
       }
     },
   };

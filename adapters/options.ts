@@ -16,10 +16,12 @@ export function parseEnvSlice<S extends z.ZodObject>(schema: S, env: Record<stri
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
   const reason = issue.code === 'invalid_type' && slice[variable] === undefined ? 'is required' : 'is invalid';
-  throw new ConfigError(variable, `${reason} (${issue.message.replace(/received .*/i, '').trim()})`);
+  throw new ConfigError(variable, `${reason} (${issue.message.replace(/,?\s*received .*/i, '').trim()})`);
 }
 
 /** An http(s) URL without a trailing slash, so paths can be appended uniformly. */
 export const baseUrl = z
   .url({ protocol: /^https?$/ })
+  // Paths are appended to it: a query or fragment would swallow them.
+  .refine((u) => !/[?#]/.test(u), 'must not contain a query (?) or fragment (#)')
   .transform((u) => u.replace(/\/+$/, ''));

@@ -16,6 +16,8 @@ export const AddressId = z
   .min(1)
   .max(MAX_STRING)
   .regex(/^[^/?#]+$/, 'must not contain "/", "?" or "#"')
+  // URLs collapse these segments, so such an address could never be read, changed or deleted.
+  .refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."')
   .openapi({ example: 'home' });
 
 /** What a caller may write; the resource adds id and timestamps. */

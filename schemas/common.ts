@@ -16,9 +16,15 @@ export const CountryCode = z
 export const DateTime = z.iso.datetime({ offset: true }).openapi({ example: '2024-03-01T09:30:00+01:00' });
 export const BirthDate = z.iso.date().openapi({ example: '1990-05-17' });
 
+/** Deeper than any real custom attribute; bounds what the backends (and structuredClone) must walk. */
+export const MAX_CUSTOM_DEPTH = 16;
+const nestsWithin = (value: unknown, left: number): boolean =>
+  value === null || typeof value !== 'object' || (left > 0 && Object.values(value).every((v) => nestsWithin(v, left - 1)));
+
 /** JSON values carried through `custom` untouched. */
 export const CustomFields = z
   .record(z.string().min(1).max(MAX_STRING), z.unknown())
+  .refine((value) => nestsWithin(value, MAX_CUSTOM_DEPTH), `must not nest deeper than ${MAX_CUSTOM_DEPTH} levels`)
   .openapi({ example: { origin: 'webshop' } });
 
 type PatchShape<S extends z.ZodRawShape> = {

@@ -25,17 +25,18 @@ export function createApp(deps: GatewayDeps) {
   if (deps.config.corsOrigins.length > 0) {
     app.use('*', cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
       allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       exposeHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
       maxAge: 600,
     }));
   }
   if (deps.config.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.config.apiKeys));
-  app.use('/v1/*', limitBody, requireJsonBody);
   app.use('/v1/customers', selectBackend(deps, false));
   app.use('/v1/customers/*', selectBackend(deps, false));
   app.use('/v1/backends/:backend/*', selectBackend(deps, true));
+  // After the backend is known, so body problems name it (and an unknown backend is a 404 first).
+  app.use('/v1/*', limitBody, requireJsonBody);
 
   const routed = app
     .get('/health', (c) => c.json({ status: 'ok' as const, backends: [...deps.backends.keys()] }))

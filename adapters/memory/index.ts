@@ -38,7 +38,8 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   const store = new MemoryStore();
   const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const etagOf = (r: MemoryRecord) => `"${r.customer.id}-${r.version}"`;
-  const addressEtag = (r: MemoryRecord, a: Address) => `"${r.customer.id}-${a.id}-${r.version}"`;
+  const addressEtag = (r: MemoryRecord, a: Address) => `"${r.customer.id}-${a.id}-${r.addressRevisions.get(a.id) ?? 0}"`;
+  const touchAddress = (r: MemoryRecord, id: string) => r.addressRevisions.set(id, store.nextRevision());
 
   const find = (ref: CustomerRef): MemoryRecord => {
     const record = ref.kind === 'id' ? store.records.get(ref.id) : store.byExternalRef(ref.externalRef);
@@ -65,8 +66,10 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   const settleDefaults = (record: MemoryRecord, address: Address) => {
     for (const other of record.addresses.values()) {
       if (other.id === address.id) continue;
+      const before = `${other.isDefaultBilling}${other.isDefaultShipping}`;
       if (address.isDefaultBilling) other.isDefaultBilling = false;
       if (address.isDefaultShipping) other.isDefaultShipping = false;
+      if (`${other.isDefaultBilling}${other.isDefaultShipping}` !== before) touchAddress(record, other.id);
     }
   };
   const page = <T>(all: T[], req: PageRequest): AdapterPage<T> => {
@@ -86,6 +89,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     if (record.addresses.has(id)) throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${id}`, { errors: [{ path: 'id', message: 'already used' }] });
     const address = toAddress(input, id);
     record.addresses.set(id, address);
+    touchAddress(record, id);
     settleDefaults(record, address);
     record.version++;
     return address;
@@ -103,6 +107,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       addresses: new Map(),
       passwordHash,
       version: 1,
+      addressRevisions: new Map(),
     };
     store.records.set(id, record);
     for (const address of addresses ?? []) addAddress(record, address);
@@ -198,7 +203,9 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       }
       const updated = { ...(next as Address), id: newId ?? addressId, updatedAt: now() };
       record.addresses.delete(addressId);
+      record.addressRevisions.delete(addressId);
       record.addresses.set(updated.id, updated);
+      touchAddress(record, updated.id);
       settleDefaults(record, updated);
       record.version++;
       return { value: structuredClone(updated), etag: addressEtag(record, updated) };
@@ -208,6 +215,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       const record = find(ref);
       findAddress(record, addressId);
       record.addresses.delete(addressId);
+      record.addressRevisions.delete(addressId);
       record.version++;
     },
   };

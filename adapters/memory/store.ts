@@ -6,12 +6,19 @@ export interface MemoryRecord {
   addresses: Map<string, Address>;
   passwordHash?: string;
   version: number;
+  /** Per-address revision for address ETags, so a change elsewhere on the customer does not stale them. */
+  addressRevisions: Map<string, number>;
 }
 
 /** The memory backend's whole state; exposed to tests as a backdoor (`memoryStore(adapter)`). */
 export class MemoryStore {
   readonly records = new Map<string, MemoryRecord>();
   private nextId = 1;
+  private revision = 0;
+
+  nextRevision(): number {
+    return ++this.revision;
+  }
 
   newId(): string {
     return String(this.nextId++).padStart(5, '0');

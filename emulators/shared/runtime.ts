@@ -7,14 +7,25 @@ type AnyHono = Hono<any, any, any>;
 
 /**
  * An in-process fetch bound to an emulator app: what the embedded default and fast tests use.
- * A dropped-connection fault rejects like a reset socket does with a real fetch.
+ * Like a real fetch it rejects when the request's signal aborts (so the gateway's deadlines hold
+ * against a slow emulator), and a dropped-connection fault rejects like a reset socket.
  */
 export function inProcessFetch(app: AnyHono): typeof fetch {
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const response = await app.fetch(request);
-    if (response.headers.has(DROP_HEADER)) throw new TypeError('fetch failed: connection reset by emulator');
-    return response;
+    request.signal.throwIfAborted();
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(request.signal.reason);
+      request.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const response = await Promise.race([app.fetch(request), aborted]);
+      if (response.headers.has(DROP_HEADER)) throw new TypeError('fetch failed: connection reset by emulator');
+      return response;
+    } finally {
+      request.signal.removeEventListener('abort', onAbort);
+    }
   }) as typeof fetch;
 }
 

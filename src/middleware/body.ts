@@ -15,6 +15,22 @@ export const limitBody = bodyLimit({
 });
 
 /**
+ * `__proto__` is a valid JSON key that object spreads and schema parsers silently drop (or worse,
+ * treat as the prototype): refuse it rather than lose what the caller sent. Iterative, because a
+ * body may nest thousands deep (the schemas refuse that, with a better message).
+ */
+function hasProtoKey(root: unknown): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Object.hasOwn(value, '__proto__')) return true;
+    stack.push(...Object.values(value));
+  }
+  return false;
+}
+
+/**
  * Writes must send JSON: 415 for another content type, 400 for a body that does not parse.
  * Parsing here (Hono caches it) lets the schema validators that follow see a clean object.
  */
@@ -26,12 +42,15 @@ export const requireJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) =>
       errors: [{ path: 'header.content-type', message: 'must be application/json' }],
     });
   }
+  const text = await c.req.text();
   let body: unknown;
   try {
-    body = await c.req.json();
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
+    body = JSON.parse(text);
+  } catch {
     throw new GatewayError('validation_failed', 'the request body is not valid JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] });
+  }
+  if (hasProtoKey(body)) {
+    throw new GatewayError('validation_failed', 'the body uses the reserved key "__proto__"', { errors: [{ path: 'body', message: '"__proto__" is not allowed as a key' }] });
   }
   // Debug aid; the logger redacts passwords and other secrets before anything is written.
   c.get('log').debug({ body }, 'request body');

@@ -18,7 +18,7 @@ export function toFieldErrors(issues: readonly Issue[], target: string): FieldEr
     if (issue.code === 'unrecognized_keys' && issue.keys) {
       return issue.keys.map((key) => ({ path: `${prefix}${base ? `${base}.` : ''}${key}`, message: 'unknown field' }));
     }
-    return [{ path: `${prefix}${base}` || target, message: issue.message }];
+    return [{ path: `${prefix}${base}` || (target === 'json' ? 'body' : target), message: issue.message }];
   });
 }
 

@@ -4,7 +4,7 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { AddressIdParam, body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
@@ -100,14 +100,17 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
     .openapi(
       createRoute({
         method: 'delete', path: '/customers/{customerId}/addresses/{addressId}', operationId: op('deleteAddress'), tags: tag,
-        summary: 'Delete an address',
-        request: { params: one },
+        summary: 'Delete an address; honours If-Match',
+        request: { params: one, headers: IfMatchHeader },
         responses: { 204: { description: 'Deleted' }, ...problemResponses },
       }),
       async (c) => {
         const adapter = c.get('adapter');
+        const call = c.get('call');
         const { customerId, addressId } = c.req.valid('param');
-        await adapter.deleteAddress(customerRef(adapter, customerId), addressId, c.get('call'));
+        const ref = customerRef(adapter, customerId);
+        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getAddress(ref, addressId, call));
+        await adapter.deleteAddress(ref, addressId, call);
         return c.body(null, 204);
       },
     );

@@ -12,7 +12,7 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -97,13 +97,16 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
     .openapi(
       createRoute({
         method: 'delete', path: '/customers/{customerId}', operationId: op('deleteCustomer'), tags: tag,
-        summary: 'Delete a customer',
-        request: { params: one },
+        summary: 'Delete a customer; honours If-Match',
+        request: { params: one, headers: IfMatchHeader },
         responses: { 204: { description: 'Deleted' }, ...problemResponses },
       }),
       async (c) => {
         const adapter = c.get('adapter');
-        await adapter.deleteCustomer(customerRef(adapter, c.req.valid('param').customerId), c.get('call'));
+        const call = c.get('call');
+        const ref = customerRef(adapter, c.req.valid('param').customerId);
+        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getCustomer(ref, { expandAddresses: false }, call));
+        await adapter.deleteCustomer(ref, call);
         return c.body(null, 204);
       },
     )

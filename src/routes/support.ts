@@ -70,17 +70,6 @@ export async function etagOf<T extends object>(result: Versioned<T>): Promise<st
   return result.etag ?? deriveEtag(result.value);
 }
 
-/**
- * If-Match for backends without native ETags: read, compare, then write. Another writer can still
- * slip in between the read and the write (documented in the README).
- */
-export async function checkDerivedIfMatch<T extends object>(ifMatch: string | undefined, read: () => Promise<Versioned<T>>): Promise<void> {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const current = await etagOf(await read());
-  const offered = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
-  if (!offered.includes(current)) throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
-}
-
 /** Conditional GET (RFC 9110 weak comparison): the caller's copy is current. */
 export function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
@@ -88,16 +77,44 @@ export function notModified(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => bare(tag) === bare(etag));
 }
 
-/** Runs a write with If-Match honoured natively or by the gateway, depending on the backend. */
+/**
+ * If-Match (RFC 9110): `*`, or the strong entity tags of the list. Weak tags never match under
+ * If-Match's strong comparison, so a list of only weak tags can never be satisfied.
+ */
+export function parseIfMatch(header: string | undefined): '*' | string[] | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  if (header.trim() === '*') return '*';
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '' && !tag.startsWith('W/'));
+}
+
+/**
+ * Checks If-Match by reading the current representation first. Used where the upstream cannot
+ * check it (derived ETags, DELETE, several tags); another writer can still slip in between the
+ * read and the write (documented in the README).
+ */
+export async function checkIfMatchByReading<T extends object>(ifMatch: string | undefined, read: () => Promise<Versioned<T>>): Promise<string | undefined> {
+  const tags = parseIfMatch(ifMatch);
+  if (tags === undefined || tags === '*') return undefined;
+  const current = await etagOf(await read());
+  if (!tags.includes(current)) throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
+  return current;
+}
+
+/** Runs a write with If-Match honoured by the upstream where it can (native ETags, one tag), else by the gateway. */
 export async function withIfMatch<T extends object, R>(
   adapter: CustomerAdapter,
   ifMatch: string | undefined,
   read: () => Promise<Versioned<T>>,
   write: (nativeIfMatch: string | undefined) => Promise<R>,
 ): Promise<R> {
-  if (adapter.capabilities.etag) return write(ifMatch);
-  await checkDerivedIfMatch(ifMatch, read);
-  return write(undefined);
+  const tags = parseIfMatch(ifMatch);
+  if (adapter.capabilities.etag && Array.isArray(tags) && tags.length === 1) return write(tags[0]);
+  const matched = await checkIfMatchByReading(ifMatch, read);
+  // Hand a native backend the tag that matched, so it still rejects a change made since our read.
+  return write(adapter.capabilities.etag ? matched : undefined);
 }
 
 /** Wraps an adapter page into the canonical one: signed cursor, `Link: rel="next"`. */

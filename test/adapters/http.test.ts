@@ -21,6 +21,8 @@ const upstream = new Hono()
     return c.json({ ok: true });
   })
   .get('/always-503', (c) => c.text('down', 503))
+  .get('/busy-1s', (c) => c.text('busy', 503, { 'retry-after': '1' }))
+  .all('/status/:code', (c) => c.text('x', Number(c.req.param('code')) as 500))
   .get('/long-reset', (c) => c.text('spent', 429, { 'x-ratelimit-reset': '60' }));
 
 let server: RunningEmulator;
@@ -84,11 +86,31 @@ describe('shared upstream client (ky)', () => {
     expect(error.code).toBe('upstream_timeout');
   });
 
-  it('bounds the total time across retries', async () => {
+  it('bounds the total time across retries: stops retrying when the next wait would pass the deadline', async () => {
     const started = Date.now();
-    const error = await failure(client({ timeoutMs: 5_000, totalTimeoutMs: 400, retryLimit: 10 }).request(testContext().ctx, 'GET', '/slow'));
+    const res = await client({ totalTimeoutMs: 1_500, retryLimit: 10 }).request(testContext().ctx, 'GET', '/busy-1s');
+    expect(res.status).toBe(503); // the adapter maps it, with its Retry-After
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(hits['GET /busy-1s']).toBe(2);
+  });
+
+  it('retries only 429/502/503/504, and never a PATCH', async () => {
+    for (const code of [500, 501, 400]) {
+      expect((await client().request(testContext().ctx, 'GET', `/status/${code}`)).status).toBe(code);
+      expect(hits[`GET /status/${code}`]).toBe(1);
+    }
+    for (const code of [502, 504]) {
+      expect((await client({ retryLimit: 1 }).request(testContext().ctx, 'GET', `/status/${code}`)).status).toBe(code);
+      expect(hits[`GET /status/${code}`]).toBe(2);
+    }
+    expect((await client().request(testContext().ctx, 'PATCH', '/status/503', { json: {} })).status).toBe(503);
+    expect(hits['PATCH /status/503']).toBe(1);
+  });
+
+  it("reports the gateway's own deadline (the caller's signal) as upstream_timeout", async () => {
+    const error = await failure(client().request(testContext(AbortSignal.timeout(200)).ctx, 'GET', '/slow'));
     expect(error.code).toBe('upstream_timeout');
-    expect(Date.now() - started).toBeLessThan(1_400);
+    expect(error.status).toBe(504);
   });
 
   it('gives up when the caller goes away', async () => {

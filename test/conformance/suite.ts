@@ -104,6 +104,19 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         expect(accepted.body.firstName).toBe('Second');
       });
 
+      it('matches If-Match against every strong tag of a list; a weak tag or a stale DELETE is 412', async () => {
+        const { body: customer } = await create();
+        const etag = (await gw.call('GET', `/customers/${customer.id}`)).headers.get('etag')!;
+        const listed = await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'Listed' }, { 'if-match': `"not-it", ${etag}` });
+        expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+        const current = (await gw.call('GET', `/customers/${customer.id}`)).headers.get('etag')!;
+        expectProblem(await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'Weak' }, { 'if-match': `W/${current.replace(/^W\//, '')}` }), 412, 'precondition_failed');
+        expectProblem(await gw.call('DELETE', `/customers/${customer.id}`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
+        const address = (await gw.call('GET', `/customers/${customer.id}/addresses`)).body.items[0].id as string;
+        expectProblem(await gw.call('DELETE', `/customers/${customer.id}/addresses/${encodeURIComponent(address)}`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
+        expect((await gw.call('GET', `/customers/${customer.id}?expand=addresses`)).body.addresses).toHaveLength(1);
+      });
+
       it('answers 404 not_found for an unknown customer', async () => {
         expectProblem(await gw.call('GET', '/customers/999999077'), 404, 'not_found');
         expectProblem(await gw.call('PATCH', '/customers/999999077', { firstName: 'X' }), 404, 'not_found');

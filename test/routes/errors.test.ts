@@ -91,6 +91,56 @@ describe('error answers are application/problem+json', () => {
     }
   });
 
+  it('400 for `custom` nested too deep or using __proto__, and the store stays readable', async () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 3000; i++) deep = [deep];
+    const res = await gw.call('POST', '/v1/customers', { ...customer, email: 'deep@example.com', custom: { a: deep } });
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors).toContainEqual(expect.objectContaining({ path: 'custom' }));
+    expect((await gw.call('GET', '/v1/customers')).status).toBe(200);
+    const proto = await gw.call('POST', '/v1/customers', `{"email":"proto@example.com","lastName":"P","custom":{"__proto__":{"x":1}}}`, { 'content-type': 'application/json' });
+    expectProblem(proto, 400, 'validation_failed');
+  });
+
+  it('400 for an address id a URL cannot carry', async () => {
+    for (const id of ['..', '.', 'a/b']) {
+      const res = await gw.call('POST', '/v1/customers/00001/addresses', { id, lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE' });
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.errors[0].path).toBe('id');
+    }
+  });
+
+  it('400 for a correctly signed cursor whose payload is not an object', async () => {
+    const { createCursorCodec } = await import('../../adapters/cursor.js');
+    const codec = createCursorCodec(gw.deps.config.cursorSecret);
+    const valid = await codec.encode('memory', 'customers?', 1);
+    const payload = Buffer.from('null').toString('base64url');
+    // Re-sign "null" with the same key: a cursor anyone who knows the default secret could make.
+    const hmac = await crypto.subtle.importKey('raw', new TextEncoder().encode(gw.deps.config.cursorSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const signature = Buffer.from(new Uint8Array(await crypto.subtle.sign('HMAC', hmac, new TextEncoder().encode(payload))).slice(0, 12)).toString('base64url');
+    expect(valid.split('.')[1]).toHaveLength(signature.length);
+    expectProblem(await gw.call('GET', `/v1/customers?cursor=${payload}.${signature}`), 400, 'validation_failed');
+  });
+
+  it('honours If-Match lists, refuses weak tags, and checks If-Match on DELETE', async () => {
+    const created = await gw.call('POST', '/v1/customers', { ...customer, email: 'ifmatch@example.com', addresses: [{ id: 'a1', lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE' }, { id: 'a2', lastName: 'A', line1: 'B 2', city: 'C', postalCode: '1', countryCode: 'DE' }] });
+    const id = created.body.id;
+    const etag = (await gw.call('GET', `/v1/customers/${id}`)).headers.get('etag')!;
+    expect((await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'A' }, { 'if-match': `"other", ${etag}` })).status).toBe(200);
+    const current = (await gw.call('GET', `/v1/customers/${id}`)).headers.get('etag')!;
+    expectProblem(await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'B' }, { 'if-match': `W/${current}` }), 412, 'precondition_failed');
+
+    // An address ETag is its own: changing the customer does not make it stale.
+    const addressEtag = (await gw.call('GET', `/v1/customers/${id}/addresses/a1`)).headers.get('etag')!;
+    await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'C' });
+    expect((await gw.call('GET', `/v1/customers/${id}/addresses/a1`)).headers.get('etag')).toBe(addressEtag);
+
+    expectProblem(await gw.call('DELETE', `/v1/customers/${id}/addresses/a1`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
+    expect((await gw.call('DELETE', `/v1/customers/${id}/addresses/a1`, undefined, { 'if-match': addressEtag })).status).toBe(204);
+    expectProblem(await gw.call('DELETE', `/v1/customers/${id}`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
+    expect((await gw.call('GET', `/v1/customers/${id}`)).status).toBe(200);
+  });
+
   it('answers 304 to a GET whose If-None-Match is the current ETag', async () => {
     const first = await gw.call('GET', '/v1/customers/00001');
     const etag = first.headers.get('etag')!;
