@@ -98,6 +98,8 @@ export interface OcapiRequest {
   searchParams?: Record<string, string | number>;
   json?: unknown;
   ifMatch?: string;
+  /** Overrides the method's default (PUT/GET/DELETE retried): a PUT that checks a password is not repeatable. */
+  idempotent?: boolean;
 }
 
 /**
@@ -139,6 +141,7 @@ export class OcapiClient {
         headers,
         searchParams,
         json: request.json,
+        idempotent: request.idempotent,
         // A rename answers 301: read it, never follow it with a second PATCH.
         redirect: 'manual',
       });

@@ -311,6 +311,9 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
           path: path('customers', id, 'password'),
           auth: { kind: 'bearer', token },
           json: { current_password: change.currentPassword, password: change.password },
+          // If a first attempt changed the password but its answer was lost, a retry would be
+          // refused as "wrong current password": let the caller see the failure instead.
+          idempotent: false,
         });
         await noContent(response, `the password of customer ${id}`);
       } finally {
