@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,14 +15,18 @@ export async function startWorker(bindings: Record<string, string>) {
   await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
   });
+  // Run it with the same runtime settings wrangler.toml gives it in production.
+  const toml = await readFile('wrangler.toml', 'utf8');
+  const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1]!;
+  const compatibilityFlags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)![1]!) as string[];
   const output: string[] = [];
   const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'worker.js'),
     modulesRoot: outdir,
-    compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
+    compatibilityDate,
+    compatibilityFlags,
     bindings,
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
       collect(stdout);
