@@ -75,8 +75,9 @@ for (const scenario of scenarios) {
   );
 }
 const rssMiB = process.memoryUsage().rss / 1024 / 1024;
-const memoryOk = rssMiB < 400;
+// Gateway, four backends with their stores (thousands of customers registered above) and autocannon itself.
+const memoryOk = rssMiB < 512;
 failed ||= !memoryOk;
-console.log(`${memoryOk ? 'PASS' : 'MISS'}  resident memory after the run ${rssMiB.toFixed(0)} MiB (<400)`);
+console.log(`${memoryOk ? 'PASS' : 'MISS'}  resident memory after the run ${rssMiB.toFixed(0)} MiB (<512)`);
 server.close();
 process.exit(failed ? 1 : 0);
