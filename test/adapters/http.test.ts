@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../adapters/errors.js';
 import { createUpstreamClient, retryAfterSeconds } from '../../adapters/http.js';
 import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
-import { testContext } from './support.js';
+import { failure, testContext } from './support.js';
 
 /** A scripted upstream on loopback: each path answers from a queue of statuses. */
 const hits: Record<string, number> = {};
@@ -33,15 +33,6 @@ afterAll(async () => server.close());
 
 const client = (overrides: Partial<Parameters<typeof createUpstreamClient>[0]> = {}) =>
   createUpstreamClient({ baseUrl: server.origin, fetch: (i, o) => fetch(i, o), backend: 'test', ...overrides });
-
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GatewayError;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('shared upstream client (ky)', () => {
   it('retries an idempotent GET on 503 and forwards the request id', async () => {

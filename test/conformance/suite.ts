@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveOnLoopback } from '../../emulators/shared/runtime.js';
+import type { Emulator } from '../../emulators/shared/types.js';
 import { buildGateway, type GatewayUnderTest, uniqueTag } from './harness.js';
 
 /**
@@ -8,6 +10,18 @@ import { buildGateway, type GatewayUnderTest, uniqueTag } from './harness.js';
 export interface ConformanceTarget {
   backend: string;
   setup(): Promise<{ env: Record<string, string>; teardown?: () => Promise<void> }>;
+}
+
+/** The usual target: a platform emulator served over real HTTP on loopback, the adapter pointed at it. */
+export function loopbackEmulator(backend: string, createEmulator: () => Emulator<unknown>): ConformanceTarget {
+  return {
+    backend,
+    async setup() {
+      const emulator = createEmulator();
+      const server = await serveOnLoopback(emulator.app);
+      return { env: { BACKENDS: backend, ...emulator.connectionEnv(server.origin) }, teardown: () => server.close() };
+    },
+  };
 }
 
 export function runConformanceSuite(target: ConformanceTarget): void {

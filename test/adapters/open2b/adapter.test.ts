@@ -1,5 +1,5 @@
+import { failure } from '../support.js';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../adapters/errors.js';
 import { createOpen2bAdapter, open2bBackend } from '../../../adapters/open2b/index.js';
 import { ConfigError, type CustomerRef } from '../../../adapters/types.js';
 import { createOpen2bEmulator, type Open2bEmulatorOptions } from '../../../emulators/open2b/index.js';
@@ -34,15 +34,6 @@ const register = (o: Partial<CustomerCreateInput> = {}) =>
   CustomerCreateSchema.parse({ email: `erika${++n}@example.de`, firstName: 'Erika', lastName: 'Muster', password: 'secret-12', addresses: [address({ isDefaultBilling: true, isDefaultShipping: true })], ...o });
 const id = (value: string): CustomerRef => ({ kind: 'id', id: value });
 
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe('open2b configuration', () => {
   it('needs OPEN2B_BASE_URL and OPEN2B_API_KEY, defaults the key header and zone, and names a bad variable without its value', () => {

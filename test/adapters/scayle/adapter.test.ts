@@ -1,5 +1,5 @@
+import { failure } from '../support.js';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../adapters/errors.js';
 import { createScayleAdapter, scayleBackend } from '../../../adapters/scayle/index.js';
 import { ConfigError, type CustomerAdapter, type CustomerRef } from '../../../adapters/types.js';
 import { createScayleEmulator, SCAYLE_EMULATOR_TOKEN } from '../../../emulators/scayle/index.js';
@@ -24,15 +24,6 @@ const addressInput = (overrides: Partial<AddressCreateInput> = {}) =>
   AddressCreateSchema.parse({ firstName: 'Jane', lastName: 'Roe', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', ...overrides });
 const byId = (id: string): CustomerRef => ({ kind: 'id', id });
 
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
 
 describe('scayle configuration', () => {
   it('needs every SCAYLE_* variable and names the missing one, never a value', () => {

@@ -1,4 +1,3 @@
-import { GatewayError } from '../../../adapters/errors.js';
 import { createSfccAdapter, sfccBackend } from '../../../adapters/sfcc/index.js';
 import type { SfccOptions } from '../../../adapters/sfcc/options.js';
 import type { CallContext, CustomerRef, Log } from '../../../adapters/types.js';
@@ -49,12 +48,4 @@ export const addressInput = (overrides: Partial<AddressCreateInput> = {}) =>
   AddressCreateSchema.parse({ firstName: 'Jane', lastName: 'Roe', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', ...overrides });
 export const byId = (id: string): CustomerRef => ({ kind: 'id', id });
 
-export async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
+export { failure } from '../support.js';
