@@ -98,6 +98,12 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
     store.records.get(customerId) ??
     faultResponse('customerNotFound', `No customer with id '${customerId}' found for site.`, { customerId });
 
+  /** The preamble of every per-customer resource: the caller may act on this customer, and it exists. */
+  const authorizedCustomer = async (c: Context<Env>, customerId: string): Promise<CustomerRecord | Response> => {
+    const principal = await authorize(c, customerId);
+    return principal instanceof Response ? principal : findCustomer(customerId);
+  };
+
   const ifMatchFails = (c: Context, current: string): boolean => {
     const header = c.req.header('if-match');
     if (!header || header.trim() === '*') return false;
@@ -234,9 +240,7 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
 
   app.get('/customers/:customerId', async (c) => {
     const customerId = c.req.param('customerId');
-    const principal = await authorize(c, customerId);
-    if (principal instanceof Response) return principal;
-    const record = findCustomer(customerId);
+    const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     const expand = (c.req.queries('expand') ?? []).flatMap((e) => e.split(','));
     return documentResponse(customerDocument(record, expand.includes('addresses')), 200, { etag: customerEtag(record) });
@@ -244,9 +248,7 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
 
   app.patch('/customers/:customerId', async (c) => {
     const customerId = c.req.param('customerId');
-    const principal = await authorize(c, customerId);
-    if (principal instanceof Response) return principal;
-    const record = findCustomer(customerId);
+    const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     if (ifMatchFails(c, customerEtag(record))) return faultResponse('ifMatchFailed', 'The If-Match header does not match the current ETag of the customer.');
     const checked = checkDocument('customer', c.get('body'));
@@ -300,9 +302,7 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
 
   app.get('/customers/:customerId/addresses', async (c) => {
     const customerId = c.req.param('customerId');
-    const principal = await authorize(c, customerId);
-    if (principal instanceof Response) return principal;
-    const record = findCustomer(customerId);
+    const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     const rawStart = c.req.query('start');
     const rawCount = c.req.query('count');
@@ -328,9 +328,7 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
 
   app.post('/customers/:customerId/addresses', async (c) => {
     const customerId = c.req.param('customerId');
-    const principal = await authorize(c, customerId);
-    if (principal instanceof Response) return principal;
-    const record = findCustomer(customerId);
+    const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     const body = c.get('body');
     const name = body.address_id;
@@ -351,9 +349,7 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
 
   app.get('/customers/:customerId/addresses/:addressName', async (c) => {
     const { customerId, addressName } = c.req.param();
-    const principal = await authorize(c, customerId);
-    if (principal instanceof Response) return principal;
-    const record = findCustomer(customerId);
+    const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     const address = record.addresses.get(addressName);
     if (!address) return faultResponse('notFound', `Customer address '${addressName}' not found.`);
@@ -362,9 +358,7 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
 
   app.patch('/customers/:customerId/addresses/:addressName', async (c) => {
     const { customerId, addressName } = c.req.param();
-    const principal = await authorize(c, customerId);
-    if (principal instanceof Response) return principal;
-    const record = findCustomer(customerId);
+    const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     const address = record.addresses.get(addressName);
     if (!address) {
@@ -402,9 +396,7 @@ export function shopApp(deps: ShopDeps): Hono<Env> {
 
   app.delete('/customers/:customerId/addresses/:addressName', async (c) => {
     const { customerId, addressName } = c.req.param();
-    const principal = await authorize(c, customerId);
-    if (principal instanceof Response) return principal;
-    const record = findCustomer(customerId);
+    const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     if (!record.addresses.has(addressName)) return faultResponse('notFound', `Customer address '${addressName}' not found.`);
     const hook = takeHook(c);
