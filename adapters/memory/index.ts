@@ -26,6 +26,16 @@ export function memoryStore(adapter: CustomerAdapter): MemoryStore {
   return store;
 }
 
+/** PATCH semantics of the canonical API: absent = unchanged, `null` = cleared. */
+function applyPatch(current: object, patch: Record<string, unknown>): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = structuredClone(value);
+  }
+  return next;
+}
+
 export interface MemoryOptions {
   seed: boolean;
 }
@@ -143,11 +153,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       checkIfMatch(etagOf(record), ifMatch);
       assertUnique(patch.email, patch.externalRef, record);
       const { active, ...fields } = patch;
-      const next: Record<string, unknown> = { ...record.customer };
-      for (const [key, value] of Object.entries(fields)) {
-        if (value === null) delete next[key];
-        else if (value !== undefined) next[key] = structuredClone(value);
-      }
+      const next = applyPatch(record.customer, fields);
       record.customer = { ...(next as MemoryRecord['customer']), status: { ...record.customer.status, active: active ?? record.customer.status.active }, updatedAt: now() };
       record.version++;
       return { value: view(record, false), etag: etagOf(record) };
@@ -196,11 +202,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       if (newId && newId !== addressId && record.addresses.has(newId)) {
         throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${newId}`, { errors: [{ path: 'id', message: 'already used' }] });
       }
-      const next: Record<string, unknown> = { ...current };
-      for (const [key, value] of Object.entries(fields)) {
-        if (value === null) delete next[key];
-        else if (value !== undefined) next[key] = structuredClone(value);
-      }
+      const next = applyPatch(current, fields);
       const updated = { ...(next as Address), id: newId ?? addressId, updatedAt: now() };
       record.addresses.delete(addressId);
       record.addressRevisions.delete(addressId);
