@@ -80,8 +80,3 @@ export class GatewayError extends Error {
 }
 
 export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;
-
-/** Shorthand for the most common adapter error: one field the backend cannot take. */
-export function fieldError(path: string, message: string, detail?: string): GatewayError {
-  return new GatewayError('validation_failed', detail ?? `${path}: ${message}`, { errors: [{ path, message }] });
-}

@@ -36,7 +36,7 @@ const MAX_RETRY_WAIT_MS = 5_000;
 const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'];
 
 /** How long the upstream asks us to wait, from the headers ky itself honours (undefined: it did not say). */
-export function requestedWaitMs(response: Response): number | undefined {
+function requestedWaitMs(response: Response): number | undefined {
   for (const name of WAIT_HEADERS) {
     const seconds = retryAfterSeconds(response.headers.get(name));
     if (seconds !== undefined) return seconds * 1000;
