@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
-import { createDeps } from '../src/deps.js';
+import { loadDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
 import { createLogger } from '../src/logging/logger.js';
 
@@ -28,7 +28,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const backends = process.env.BENCH_BACKENDS ?? 'memory,sfcc,scayle,open2b';
 
 const config = parseEnv({ BACKENDS: backends, LOG_LEVEL: 'silent' });
-const deps = createDeps(config, { fetch: (i, o) => fetch(i, o), log: createLogger({ level: 'silent' }) });
+const deps = await loadDeps(config, { fetch: (i, o) => fetch(i, o), log: createLogger({ level: 'silent' }) });
 const app = createApp(deps);
 
 let counter = 0;

@@ -2,8 +2,7 @@ import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError, type CustomerAdapter, type Log } from '../adapters/types.js';
-import type { Emulator } from '../emulators/shared/types.js';
-import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
+import type { Emulator, EmulatorOptions } from '../emulators/shared/types.js';
 import type { GatewayConfig } from './env.js';
 
 export interface GatewayDeps {
@@ -21,8 +20,23 @@ export interface RuntimeDeps {
   log: Log;
 }
 
-/** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
-export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): GatewayDeps {
+/** Emulator factories by backend name (src/embedded.ts has the real ones). */
+export type EmulatorFactories = Record<string, (options?: EmulatorOptions) => Emulator<unknown>>;
+
+/** Origin the embedded emulators pretend to live at; never resolved, requests stay in-process. */
+export const EMBEDDED_ORIGIN = 'http://emulator.invalid';
+
+/**
+ * What the entries call: the embedded emulators (and their demo data) are imported only when a
+ * backend has no base URL, so a deployment talking to real platforms never loads them.
+ */
+export async function loadDeps(config: GatewayConfig, runtime: RuntimeDeps): Promise<GatewayDeps> {
+  const factories = config.backends.some((b) => b.embedded) ? (await import('./embedded.js')).embeddedEmulators : {};
+  return createDeps(config, runtime, factories);
+}
+
+/** Builds adapters for every configured backend; embedded ones get an in-process emulator from `emulatorFactories`. */
+export function createDeps(config: GatewayConfig, runtime: RuntimeDeps, emulatorFactories: EmulatorFactories): GatewayDeps {
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
   for (const backend of config.backends) {
@@ -30,7 +44,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     let options = backend.options;
     let fetch = runtime.fetch;
     if (backend.embedded) {
-      const createEmulator = embeddedEmulators[backend.name];
+      const createEmulator = emulatorFactories[backend.name];
       if (!createEmulator) throw new ConfigError(definition.baseUrlVariable ?? 'BACKENDS', `is required for ${backend.name}`);
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);

@@ -1,13 +1,13 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { ConfigError } from '../adapters/types.js';
 import { createApp } from './app.js';
-import { createDeps } from './deps.js';
+import { loadDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { serveGateway } from './runtime/node-server.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
-function main() {
+async function main() {
   let config;
   try {
     config = parseEnv(process.env);
@@ -23,7 +23,7 @@ function main() {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   const upstreamFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
     undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
-  const deps = createDeps(config, { fetch: upstreamFetch, log });
+  const deps = await loadDeps(config, { fetch: upstreamFetch, log });
   const app = createApp(deps);
   const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
   const server = serveGateway(app.fetch, limits, (info) => {
@@ -37,4 +37,4 @@ function main() {
   process.on('SIGTERM', shutdown);
 }
 
-main();
+await main();

@@ -8,7 +8,7 @@ import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { ConfigError, type CallContext } from '../../adapters/types.js';
-import { createDeps } from '../deps.js';
+import { loadDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { createLogger } from '../logging/logger.js';
 import {
@@ -91,7 +91,7 @@ async function main() {
     const agent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
     const upstreamFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
       undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
-    deps = createDeps(config, { fetch: upstreamFetch, log });
+    deps = await loadDeps(config, { fetch: upstreamFetch, log });
   } catch (error) {
     if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
     throw error;
