@@ -1,9 +1,9 @@
-import { serve } from '@hono/node-server';
 import { ConfigError } from '../adapters/types.js';
 import { createApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { serveGateway } from './runtime/node-server.js';
 import { createUpstreamFetch } from './runtime/upstream-fetch.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
@@ -22,7 +22,8 @@ function main() {
   const upstream = createUpstreamFetch({ connections: 64 });
   const deps = createDeps(config, { fetch: upstream.fetch, log });
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
+  const server = serveGateway(app.fetch, limits, (info) => {
     log.info(
       { port: info.port, backends: config.backends.map((b) => `${b.name}${b.embedded ? ' (embedded emulator)' : ''}`), default: config.defaultBackend },
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
