@@ -6,9 +6,10 @@
  * Also: spawn→/health time, the gateway's RSS at 30 s and 60 s of load, the Worker bundle size and
  * a fresh workerd isolate's first request. Exits 1 when a target is missed.
  * BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
- * the memory soak), BENCH_WORKER=0 skips the Worker part.
+ * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario.
  */
 import autocannon from 'autocannon';
+import { execSync } from 'node:child_process';
 import { deepStrictEqual } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,8 @@ const scenarios = [
   },
 ] as const;
 type Scenario = (typeof scenarios)[number];
+/** BENCH_SCENARIOS=1,3 runs only those (1-based); the default is all three. */
+const picked = process.env.BENCH_SCENARIOS ? scenarios.filter((_, i) => process.env.BENCH_SCENARIOS!.split(',').includes(String(i + 1))) : scenarios;
 
 const children: Child[] = [];
 const stopAll = () => Promise.all(children.map((c) => c.stop()));
@@ -60,7 +63,8 @@ async function measure(target: string, origin: string, scenario: Scenario, heade
   if (warmup > 0) await load(origin, scenario, warmup, headers, path);
   const r = await load(origin, scenario, seconds, headers, path);
   const m = { scenario: scenario.name, target, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures: r.non2xx + r.errors + r.timeouts };
-  console.log(`  ${target.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(4)} ms  failures ${m.failures}`);
+  const why = m.failures ? ` (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` : '';
+  console.log(`  ${target.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(4)} ms  failures ${m.failures}${why}`);
   return m;
 }
 
@@ -81,6 +85,9 @@ const checks: { what: string; ok: boolean | undefined; value: string }[] = [];
 const check = (what: string, ok: boolean | undefined, value: string) => checks.push({ what, ok, value });
 
 try {
+  // What `npm ci` did before (its `prepare` build), so spawn → /health times a start, not a build.
+  const prepare = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.prepare;
+  if (prepare) execSync(prepare, { stdio: 'inherit' });
   const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
   children.push(upstream);
   const scayleEnv = {
@@ -103,7 +110,7 @@ try {
   await checkSameAnswers([gateway, express, undici]);
 
   const measurements: Measurement[] = [];
-  for (const scenario of scenarios) {
+  for (const scenario of picked) {
     console.log(`\n${scenario.name} (${seconds} s, ${connections} connections)`);
     if (scenario === scenarios[0]) {
       const direct = `/api/admin/v1/shops/bench/countries/DE/customers/4711?with=addresses,legacyCustomData`;
