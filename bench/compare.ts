@@ -5,7 +5,7 @@
  * and prints req/s, p50/p99 and the gateway's ratios; writes bench/results/compare.{json,svg}.
  * Also: spawn→/health time, the gateway's RSS at 30 s and 60 s of load, the Worker bundle size and
  * a fresh workerd isolate's first request. Exits 1 when a target is missed.
- * BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
+ * BENCH_SECONDS (8, per target, taken in BENCH_ROUNDS (4) turns), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
  * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario.
  */
 import autocannon from 'autocannon';
@@ -21,6 +21,7 @@ import { buildWorker, firstRequestLatency } from './lib/worker.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const withWorker = process.env.BENCH_WORKER !== '0';
@@ -59,13 +60,43 @@ async function load(origin: string, scenario: Scenario, duration: number, header
   });
 }
 
-async function measure(target: string, origin: string, scenario: Scenario, headers?: Record<string, string>, path?: string): Promise<Measurement> {
-  if (warmup > 0) await load(origin, scenario, warmup, headers, path);
-  const r = await load(origin, scenario, seconds, headers, path);
-  const m = { scenario: scenario.name, target, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures: r.non2xx + r.errors + r.timeouts };
-  const why = m.failures ? ` (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` : '';
-  console.log(`  ${target.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(3)} ms  p99 ${String(m.p99).padStart(4)} ms  failures ${m.failures}${why}`);
-  return m;
+interface Target {
+  name: string;
+  origin: string;
+  headers?: Record<string, string>;
+  path?: string;
+}
+
+/**
+ * Each target gets `seconds` in total, in `rounds` slices taken in turn (A B C, B C A, …): load from
+ * the other people on this machine then hits every target alike, so same-run ratios hold up.
+ */
+async function measureInTurns(targets: Target[], scenario: Scenario): Promise<Measurement[]> {
+  const totals = targets.map(() => ({ requests: 0, ms: 0, p50: [] as number[], p99: [] as number[], non2xx: 0, errors: 0, timeouts: 0 }));
+  if (warmup > 0) for (const t of targets) await load(t.origin, scenario, warmup, t.headers, t.path);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < targets.length; k++) {
+      const i = (k + round) % targets.length;
+      const t = targets[i]!;
+      const r = await load(t.origin, scenario, seconds / rounds, t.headers, t.path);
+      const total = totals[i]!;
+      total.requests += r.requests.total;
+      total.ms += r.duration * 1000;
+      total.p50.push(r.latency.p50);
+      total.p99.push(r.latency.p99);
+      total.non2xx += r.non2xx;
+      total.errors += r.errors;
+      total.timeouts += r.timeouts;
+    }
+  }
+  const mean = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+  return targets.map((t, i) => {
+    const total = totals[i]!;
+    const m = { scenario: scenario.name, target: t.name, rps: (total.requests / total.ms) * 1000, p50: mean(total.p50), p99: mean(total.p99), failures: total.non2xx + total.errors + total.timeouts };
+    const why = m.failures ? ` (non-2xx ${total.non2xx}, errors ${total.errors}, timeouts ${total.timeouts})` : '';
+    console.log(`  ${t.name.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(5)} ms  p99 ${String(m.p99).padStart(6)} ms  failures ${m.failures}${why}`);
+    return m;
+  });
 }
 
 /** The peers must answer what the gateway answers, or the comparison means nothing. */
@@ -111,12 +142,13 @@ try {
 
   const measurements: Measurement[] = [];
   for (const scenario of picked) {
-    console.log(`\n${scenario.name} (${seconds} s, ${connections} connections)`);
+    console.log(`\n${scenario.name} (${seconds} s per target in ${rounds} turns, ${connections} connections)`);
+    const targets: Target[] = [undici, express, gateway];
     if (scenario === scenarios[0]) {
       const direct = `/api/admin/v1/shops/bench/countries/DE/customers/4711?with=addresses,legacyCustomData`;
-      measurements.push(await measure(UPSTREAM, upstream.origin, scenario, { 'x-access-token': FIXTURE_TOKEN }, direct));
+      targets.unshift({ name: UPSTREAM, origin: upstream.origin, headers: { 'x-access-token': FIXTURE_TOKEN }, path: direct });
     }
-    for (const target of [undici, express, gateway]) measurements.push(await measure(target.name, target.origin, scenario));
+    measurements.push(...(await measureInTurns(targets, scenario)));
   }
   const logLines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length;
   results.gatewayLogLines = logLines;

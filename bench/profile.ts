@@ -37,7 +37,8 @@ const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 
 const origin = `http://127.0.0.1:${port}`;
 while (!(await fetch(`${origin}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 20));
 const result = await autocannon({ url: `${origin}/v1/customers/4711?expand=addresses`, connections: 16, duration: seconds });
-console.log(`${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms (profiling overhead included)`);
+const stats = (await (await fetch(`${upstream.origin}/__stats`)).json()) as { connectionsOpened: number };
+console.log(`${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms (profiling overhead included); upstream connections opened: ${stats.connectionsOpened}`);
 await new Promise((resolve) => {
   gateway.once('exit', resolve);
   gateway.kill('SIGTERM');
