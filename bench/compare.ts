@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_TOKEN } from './fixture/scayle-upstream-config.js';
-import { type Child, startGateway, startTsServer, treeRssMiB } from './lib/processes.js';
+import { type Child, startGateway, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
 import { barChart, type Measurement, table, writeResults } from './lib/report.js';
 import { buildWorker, firstRequestLatency } from './lib/worker.js';
 
@@ -63,6 +63,8 @@ async function load(origin: string, scenario: Scenario, duration: number, header
 interface Target {
   name: string;
   origin: string;
+  /** The server's process, whose CPU time per request is measured. */
+  pid: number;
   headers?: Record<string, string>;
   path?: string;
 }
@@ -72,14 +74,16 @@ interface Target {
  * the other people on this machine then hits every target alike, so same-run ratios hold up.
  */
 async function measureInTurns(targets: Target[], scenario: Scenario): Promise<Measurement[]> {
-  const totals = targets.map(() => ({ requests: 0, ms: 0, p50: [] as number[], p99: [] as number[], non2xx: 0, errors: 0, timeouts: 0 }));
+  const totals = targets.map(() => ({ requests: 0, ms: 0, cpuMs: 0, p50: [] as number[], p99: [] as number[], non2xx: 0, errors: 0, timeouts: 0 }));
   if (warmup > 0) for (const t of targets) await load(t.origin, scenario, warmup, t.headers, t.path);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < targets.length; k++) {
       const i = (k + round) % targets.length;
       const t = targets[i]!;
+      const cpuBefore = treeCpuMs(t.pid);
       const r = await load(t.origin, scenario, seconds / rounds, t.headers, t.path);
       const total = totals[i]!;
+      total.cpuMs += treeCpuMs(t.pid) - cpuBefore;
       total.requests += r.requests.total;
       total.ms += r.duration * 1000;
       total.p50.push(r.latency.p50);
@@ -92,9 +96,10 @@ async function measureInTurns(targets: Target[], scenario: Scenario): Promise<Me
   const mean = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
   return targets.map((t, i) => {
     const total = totals[i]!;
-    const m = { scenario: scenario.name, target: t.name, rps: (total.requests / total.ms) * 1000, p50: mean(total.p50), p99: mean(total.p99), failures: total.non2xx + total.errors + total.timeouts };
+    const cpuUsPerRequest = Math.round((total.cpuMs * 1000) / Math.max(1, total.requests));
+    const m = { scenario: scenario.name, target: t.name, rps: (total.requests / total.ms) * 1000, p50: mean(total.p50), p99: mean(total.p99), failures: total.non2xx + total.errors + total.timeouts, cpuUsPerRequest };
     const why = m.failures ? ` (non-2xx ${total.non2xx}, errors ${total.errors}, timeouts ${total.timeouts})` : '';
-    console.log(`  ${t.name.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(5)} ms  p99 ${String(m.p99).padStart(6)} ms  failures ${m.failures}${why}`);
+    console.log(`  ${t.name.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(5)} ms  p99 ${String(m.p99).padStart(6)} ms  CPU ${String(cpuUsPerRequest).padStart(5)} µs/req  failures ${m.failures}${why}`);
     return m;
   });
 }
@@ -143,10 +148,10 @@ try {
   const measurements: Measurement[] = [];
   for (const scenario of picked) {
     console.log(`\n${scenario.name} (${seconds} s per target in ${rounds} turns, ${connections} connections)`);
-    const targets: Target[] = [undici, express, gateway];
+    const targets: Target[] = [undici, express, gateway].map((c) => ({ name: c.name, origin: c.origin, pid: c.proc.pid! }));
     if (scenario === scenarios[0]) {
       const direct = `/api/admin/v1/shops/bench/countries/DE/customers/4711?with=addresses,legacyCustomData`;
-      targets.unshift({ name: UPSTREAM, origin: upstream.origin, headers: { 'x-access-token': FIXTURE_TOKEN }, path: direct });
+      targets.unshift({ name: UPSTREAM, origin: upstream.origin, pid: upstream.proc.pid!, headers: { 'x-access-token': FIXTURE_TOKEN }, path: direct });
     }
     measurements.push(...(await measureInTurns(targets, scenario)));
   }

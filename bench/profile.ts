@@ -57,5 +57,19 @@ profile.samples.forEach((id, i) => {
   const fn = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
 });
+// Inclusive: every function on a sample's stack is charged once for it.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of (node as ProfileNode & { children?: number[] }).children ?? []) parent.set(child, node.id);
+const inclusive = new Map<string, number>();
+profile.samples.forEach((id, i) => {
+  const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const frame = nodes.get(at)!.callFrame;
+    const fn = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber}`;
+    if (!seen.has(fn)) inclusive.set(fn, (inclusive.get(fn) ?? 0) + ms);
+    seen.add(fn);
+  }
+});
 const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`).join('\n');
-console.log(`\nself time by file/package\n${top(byPackage, 30)}\n\nself time by function\n${top(byFunction, 40)}`);
+console.log(`\nself time by file/package\n${top(byPackage, 30)}\n\nself time by function\n${top(byFunction, 40)}\n\ninclusive time by function\n${top(inclusive, Number(process.env.PROFILE_TOP ?? 60))}`);

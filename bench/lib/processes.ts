@@ -73,8 +73,8 @@ export async function startGateway(env: Record<string, string>, logFile: string)
   return { name: 'customer-gateway', proc, origin, stop: stopper(proc), spawnToHealthMs: performance.now() - started };
 }
 
-/** Resident memory of a process and all its descendants (a wrapper like tsx forks the real server), in MiB. */
-export function treeRssMiB(rootPid: number): number {
+/** A process and all its descendants (a wrapper like tsx forks the real server). */
+function processTree(rootPid: number): Set<number> {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -90,8 +90,13 @@ export function treeRssMiB(rootPid: number): number {
     grew = false;
     for (const [pid, ppid] of parents) if (tree.has(ppid) && !tree.has(pid)) grew = tree.add(pid) !== undefined;
   }
+  return tree;
+}
+
+/** Resident memory of a process and all its descendants, in MiB. */
+export function treeRssMiB(rootPid: number): number {
   let kib = 0;
-  for (const pid of tree) {
+  for (const pid of processTree(rootPid)) {
     try {
       kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
@@ -100,3 +105,22 @@ export function treeRssMiB(rootPid: number): number {
   }
   return kib / 1024;
 }
+
+/** CPU time (user + system) a process and its descendants have used so far, in ms. */
+export function treeCpuMs(rootPid: number): number {
+  let ticks = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone.
+    }
+  }
+  return ticks * (1000 / CLOCK_TICKS_PER_SECOND);
+}
+
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

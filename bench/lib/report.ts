@@ -9,6 +9,8 @@ export interface Measurement {
   p99: number;
   /** non-2xx answers plus socket errors and timeouts. */
   failures: number;
+  /** CPU time the server (process tree) spent per answered request: robust to a busy machine. */
+  cpuUsPerRequest: number;
 }
 
 const COLOURS: Record<string, string> = { 'customer-gateway': '#d9480f', 'express+axios': '#1c7ed6', 'node:http+undici': '#2b8a3e' };
@@ -58,7 +60,7 @@ export function writeResults(dir: string, name: string, json: unknown, svg: stri
 
 export function table(measurements: Measurement[], ratioOf: (m: Measurement) => string): string {
   const rows = measurements.map((m) =>
-    `| ${m.scenario} | ${m.target} | ${Math.round(m.rps)} | ${m.p50} | ${m.p99} | ${m.failures} | ${ratioOf(m)} |`,
+    `| ${m.scenario} | ${m.target} | ${Math.round(m.rps)} | ${m.p50} | ${m.p99} | ${m.cpuUsPerRequest} | ${m.failures} | ${ratioOf(m)} |`,
   );
-  return ['| scenario | target | req/s | p50 ms | p99 ms | failures | gateway ratio |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req | failures | gateway req/s ratio |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
