@@ -18,7 +18,7 @@ async function main() {
     }
     throw error;
   }
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, asyncStdout: true });
   const upstream = createUpstreamFetch({ connections: 64 });
   const deps = await loadDeps(config, { fetch: upstream.fetch, log });
   const app = createApp(deps);

@@ -27,7 +27,9 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
       signal: AbortSignal.any(signals),
       setResponseHeader: (name, value) => extraHeaders.set(name, value),
     });
-    requestLog.debug({ method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) }, 'request');
+    if (requestLog.isLevelEnabled?.('debug') !== false) {
+      requestLog.debug({ method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) }, 'request');
+    }
     await next();
     c.header('X-Request-Id', requestId);
     extraHeaders.forEach((value, name) => c.header(name, value));
