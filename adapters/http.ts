@@ -1,4 +1,5 @@
 import ky, { HTTPError, type KyInstance, type Options as KyOptions, TimeoutError } from 'ky';
+import { deadlineSignal } from './deadline.js';
 import { GatewayError } from './errors.js';
 import type { CallContext } from './types.js';
 
@@ -62,14 +63,16 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     async request(ctx, method, path, { idempotent, headers, ...rest } = {}) {
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
-      const deadline = AbortSignal.timeout(totalTimeoutMs);
+      // Until the answer's headers are in; the body read that follows stays bound by ctx.signal
+      // (the gateway's own deadline), which this signal keeps following.
+      const deadline = deadlineSignal(totalTimeoutMs, ctx.signal, true);
       const giveUpAt = Date.now() + totalTimeoutMs;
       try {
         return await api(path.replace(/^\//, ''), {
           ...rest,
           method: verb,
           headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
-          signal: AbortSignal.any([ctx.signal, deadline]),
+          signal: deadline.signal,
           // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
           // the last retryable answer, below) for the adapter to map.
           throwHttpErrors: (status) => retryable && RETRY_STATUSES.includes(status),
@@ -94,7 +97,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       } catch (error) {
         if (error instanceof HTTPError) return error.response;
         // The caller's signal is the gateway's own deadline (or a client that left): a timeout, not a refusal.
-        throw toTransportError(error, options.backend, deadline.aborted || ctx.signal.aborted || error instanceof TimeoutError);
+        throw toTransportError(error, options.backend, deadline.signal.aborted || error instanceof TimeoutError);
+      } finally {
+        deadline.dispose();
       }
     },
   };
