@@ -60,7 +60,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   });
 
   return {
-    async request(ctx, method, path, { idempotent, headers, ...rest } = {}) {
+    async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
       // Until the answer's headers are in; the body read that follows stays bound by ctx.signal
@@ -68,7 +68,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const deadline = deadlineSignal(totalTimeoutMs, ctx.signal, true);
       const giveUpAt = Date.now() + totalTimeoutMs;
       try {
-        return await api(path.replace(/^\//, ''), {
+        return await api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
           ...rest,
           method: verb,
           headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
@@ -103,6 +103,16 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
     },
   };
+}
+
+/**
+ * The query as part of the URL rather than ky's `searchParams`: for that option ky builds the
+ * Request three times over (and each Request follows the abort signal anew), once with it.
+ */
+function queryString(searchParams: KyOptions['searchParams']): string {
+  if (searchParams === undefined) return '';
+  const query = typeof searchParams === 'string' ? searchParams.replace(/^\?/, '') : new URLSearchParams(searchParams as Record<string, string>).toString();
+  return query ? `?${query}` : '';
 }
 
 function toTransportError(error: unknown, backend: string, timedOut: boolean): GatewayError {

@@ -14,6 +14,8 @@ export interface LoggerOptions {
    * line. No line waits for more to come, and pino flushes what is pending when the process exits.
    */
   asyncStdout?: boolean;
+  /** With asyncStdout: the file descriptor written instead of stdout (1). */
+  fd?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export function createLogger(options: LoggerOptions): Log {
         write: (record: object) => (write ?? console.log)(JSON.stringify(record)),
       },
     },
-    write ? { write } : options.asyncStdout ? pino.destination({ dest: 1, sync: false }) : undefined,
+    write ? { write } : options.asyncStdout ? pino.destination({ dest: options.fd ?? 1, sync: false }) : undefined,
   );
   return wrap(logger);
 }
