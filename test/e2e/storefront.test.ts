@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2ePlatforms, type RunningGateway, type ServedPlatform, servePlatforms, startGateway } from './support.js';
+import { e2ePlatforms, expectOneLogShape, logRecords, type RunningGateway, type ServedPlatform, servePlatforms, startGateway } from './support.js';
 
 /**
  * The composition users run: `npm start` (a child process configured by env only) in front of
@@ -140,5 +140,11 @@ describe.each(e2ePlatforms.map((p) => p.name))('%s: storefront round trip throug
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
     expect(missing.body).toMatchObject({ status: 404, code: 'not_found', backend: name });
+  });
+});
+
+describe('npm start logs', () => {
+  it('writes the one log shape (as the Worker does: see worker.test.ts)', () => {
+    expectOneLogShape(logRecords(gateway.stdout));
   });
 });

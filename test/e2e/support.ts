@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { expect } from 'vitest';
 import { createOpen2bEmulator } from '../../emulators/open2b/index.js';
 import { createScayleEmulator } from '../../emulators/scayle/index.js';
 import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
@@ -141,4 +142,31 @@ export async function inParallel<T>(count: number, concurrency: number, work: (i
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return results;
+}
+
+/** The JSON log records in a process's output (one JSON object per line). */
+export function logRecords(output: string[]): Record<string, unknown>[] {
+  return output
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * The one log shape, on Node and on Workers alike: level as a label first, ISO time second, the
+ * fields, msg last. A request's access line has exactly these keys, in this order.
+ */
+export function expectOneLogShape(records: Record<string, unknown>[]) {
+  expect(records.length).toBeGreaterThan(0);
+  for (const record of records) {
+    const keys = Object.keys(record);
+    expect(keys.slice(0, 2)).toEqual(['level', 'time']);
+    expect(keys.at(-1)).toBe('msg');
+    expect(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).toContain(record.level);
+    expect(record.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  }
+  const completed = records.find((r) => r.msg === 'request completed');
+  expect(Object.keys(completed ?? {})).toEqual(['level', 'time', 'requestId', 'method', 'path', 'status', 'ms', 'msg']);
+  expect(completed).toMatchObject({ level: 'info', status: expect.any(Number), ms: expect.any(Number) });
 }

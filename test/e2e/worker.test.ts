@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2ePlatforms, servePlatforms } from './support.js';
+import { e2ePlatforms, expectOneLogShape, logRecords, servePlatforms } from './support.js';
 import { startWorker } from './workerd.js';
 
 // 16 characters: the longest password Open2b stores.
@@ -75,6 +75,10 @@ describe('the Worker in the real Workers runtime (workerd), zero-config', () => 
     expect(text).toContain('"password":"[REDACTED]"');
     expect(text).not.toContain(SECRET_PASSWORD);
     expect(text).not.toContain('caller-token-123');
+  });
+
+  it('writes the one log shape, the same as npm start on Node (see storefront.test.ts)', () => {
+    expectOneLogShape(logRecords(worker.output));
   });
 });
 
