@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { createApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';

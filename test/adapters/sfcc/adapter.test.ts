@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sfccBackend } from '../../../adapters/sfcc/index.js';
 import { DEFAULT_OAUTH_URL } from '../../../adapters/sfcc/options.js';
-import { ConfigError } from '../../../adapters/types.js';
+import { ConfigError } from '../../../adapters/errors.js';
 import { createSfccEmulator } from '../../../emulators/sfcc/index.js';
 import { addressInput, byId, customerInput, failure, ORIGIN, setup } from './helpers.js';
 
