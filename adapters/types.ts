@@ -1,5 +1,6 @@
 import type {
   Address,
+  Capabilities,
   AddressCreate,
   AddressPatch,
   Customer,
@@ -8,24 +9,7 @@ import type {
   PasswordChange,
 } from '../schemas/index.js';
 
-/** What a backend can do; routes gate on these and the conformance suite skips by them. */
-export interface Capabilities {
-  /** GET /customers works (SFCC only with the Data API configured). */
-  listCustomers: boolean;
-  /** Pages carry `total` cheaply. */
-  totalCount: boolean;
-  /** The upstream issues ETags and checks If-Match itself; otherwise the gateway derives them. */
-  etag: boolean;
-  customerDelete: boolean;
-  addressDelete: boolean;
-  /** A PATCH may change an address id. */
-  addressRename: boolean;
-  /** `ref:<externalRef>` customer ids and the `externalRef` list filter. */
-  externalRefLookup: boolean;
-  passwordChange: boolean;
-  /** Most addresses a customer can hold, where the backend caps it (Open2b: 2). */
-  maxAddresses?: number;
-}
+export type { Capabilities } from '../schemas/index.js';
 
 /** Minimal logger shape (pino's), so adapters do not depend on a logging library. */
 export interface Log {
