@@ -16,7 +16,7 @@ const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
  * a bug inside an adapter becomes `internal` (logged with its stack), not an unshaped throw.
  */
 export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
-  const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities } as CustomerAdapter;
+  const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities, capabilityHints: adapter.capabilityHints } as CustomerAdapter;
   for (const method of METHODS) {
     // Optional methods an adapter does not offer stay absent on the wrapper too.
     if (typeof adapter[method] !== 'function') continue;

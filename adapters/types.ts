@@ -66,6 +66,8 @@ export interface WriteOptions {
 export interface CustomerAdapter {
   readonly backend: string;
   readonly capabilities: Capabilities;
+  /** For a capability this instance lacks but its platform offers: the configuration that turns it on. */
+  readonly capabilityHints?: Partial<Record<keyof Capabilities, string>>;
 
   listCustomers(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>>;
   getCustomer(ref: CustomerRef, opts: { expandAddresses: boolean }, ctx: CallContext): Promise<Versioned<Customer>>;
@@ -83,7 +85,7 @@ export interface CustomerAdapter {
   deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
 }
 
-export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities'>;
+export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
 
 /** What a backend factory gets besides its own options. */
 export interface AdapterDeps {

@@ -189,6 +189,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    capabilityHints: hasData ? undefined : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT },
 
     async listCustomers(query, ctx): Promise<AdapterPage<Customer>> {
       if (!hasData) throw new GatewayError('not_supported', `the Shop API cannot list customers: ${DATA_API_HINT}`);
