@@ -3,7 +3,7 @@ import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, Custome
 import { createOpen2bClient } from './client.js';
 import { addressesOf, addressOf, isSlot, toCustomer } from './map.js';
 import { parseOpen2bOptions, type Open2bOptions } from './options.js';
-import { addressPage, keysetPage, KeysetPosition, OffsetPosition, parsePosition } from './paginate.js';
+import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
 import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from './requests.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
 import { shopTimeToInstant } from './time.js';
@@ -106,7 +106,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
 
       if (query.updatedSince !== undefined) {
         const since = Date.parse(query.updatedSince);
-        const offset = parsePosition(OffsetPosition, query.position)?.offset ?? 0;
+        const offset = open2bPosition(OffsetPosition, query.position)?.offset ?? 0;
         const answer = await client.call(
           ctx,
           M.find,
@@ -121,7 +121,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
         return { items: items.map((c) => toCustomer(c, zone, false)), next: more ? { offset: offset + query.limit } : null };
       }
 
-      const after = parsePosition(KeysetPosition, query.position) ?? 0;
+      const after = open2bPosition(KeysetPosition, query.position) ?? 0;
       const [answer, counted] = await Promise.all([
         client.call(ctx, M.find, { conditions: { ...conditions, after }, fields, order: ['id'], limit: query.limit + 1 }, FindAnswer),
         client.call(ctx, M.count, { conditions }, CountAnswer),
