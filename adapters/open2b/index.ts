@@ -4,7 +4,7 @@ import { createOpen2bClient } from './client.js';
 import { addressesOf, addressOf, isSlot, toCustomer } from './map.js';
 import { parseOpen2bOptions, type Open2bOptions } from './options.js';
 import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
-import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from './requests.js';
+import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
 import { shopTimeToInstant } from './time.js';
 import {

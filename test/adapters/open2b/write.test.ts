@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../adapters/errors.js';
 import { OPEN2B_LIMITS } from '../../../adapters/open2b/limits.js';
-import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from '../../../adapters/open2b/requests.js';
+import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from '../../../adapters/open2b/write.js';
 import type { CustomerWire } from '../../../adapters/open2b/upstream.js';
 import { AddressCreateSchema, CustomerCreateSchema, CustomerPatchSchema, type AddressCreateInput, type CustomerCreateInput } from '../../../schemas/index.js';
 
