@@ -5,9 +5,10 @@ import { createApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { openNodeStore } from './store/open-node.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
-function main() {
+async function main() {
   let config;
   try {
     config = parseEnv(process.env);
@@ -23,7 +24,11 @@ function main() {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   const upstreamFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
     undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
-  const deps = createDeps(config, { fetch: upstreamFetch, log });
+  const store = await openNodeStore(config.store, log).catch((error: unknown) => {
+    console.error(`customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`);
+    process.exit(1);
+  });
+  const deps = createDeps(config, { fetch: upstreamFetch, log, store });
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     log.info(
@@ -31,9 +36,9 @@ function main() {
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
     );
   });
-  const shutdown = () => server.close(() => process.exit(0));
+  const shutdown = () => server.close(() => void store?.close().finally(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
 
-main();
+void main();
