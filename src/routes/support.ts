@@ -6,6 +6,7 @@ import { ProblemSchema, type Page } from '../../schemas/index.js';
 import type { CursorCodec } from '../../adapters/cursor.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { sha256Hex, stableJson } from '../digest.js';
 
 export const CustomerIdParam = z
   .string()
@@ -48,23 +49,13 @@ export function customerRef(adapter: CustomerAdapter, raw: string): CustomerRef 
   return { kind: 'externalRef', externalRef };
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * A strong ETag for backends without one, from the canonical representation (addresses left out,
  * so `?expand=addresses` does not change a customer's ETag).
  */
 export async function deriveEtag(value: object): Promise<string> {
   const { addresses: _ignored, ...rest } = value as Record<string, unknown>;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(stableJson(rest)));
-  const hex = Array.from(new Uint8Array(digest).slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `"${hex}"`;
+  return `"${await sha256Hex(stableJson(rest), 16)}"`;
 }
 
 export async function etagOf<T extends object>(result: Versioned<T>): Promise<string> {
