@@ -1,7 +1,8 @@
 import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
-import { ConfigError, type CustomerAdapter, type Log } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
+import { type CustomerAdapter, type Log } from '../adapters/types.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
 import type { GatewayConfig } from './env.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseEnvSlice } from '../adapters/options.js';
 import { backendDefinitions } from '../adapters/registry.js';
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import type { LogLevel } from './logging/logger.js';
 

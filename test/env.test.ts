@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { parseEnv } from '../src/env.js';
 
 const configError = (env: Record<string, string>) => {

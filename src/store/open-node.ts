@@ -1,4 +1,5 @@
-import { ConfigError, type Log } from '../../adapters/types.js';
+import { ConfigError } from '../../adapters/errors.js';
+import type { Log } from '../../adapters/types.js';
 import type { StoreConfig } from '../env.js';
 import { createRedisStore } from './redis.js';
 import type { SharedStore } from './types.js';
