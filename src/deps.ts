@@ -6,6 +6,7 @@ import { type CustomerAdapter, type Log } from '../adapters/types.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
 import type { GatewayConfig } from './env.js';
+import { budgetedFetch } from './limits/upstream-budget.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
@@ -33,6 +34,8 @@ export interface RuntimeDeps {
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
 export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): GatewayDeps {
+  if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
+  const store = runtime.store ?? createMemoryStore();
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
   for (const backend of config.backends) {
@@ -47,11 +50,11 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
       fetch = emulator.fetch;
     }
+    const budget = config.upstreamBudgets[backend.name];
+    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget);
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }
-  if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
-  const store = runtime.store ?? createMemoryStore();
   const resourceLock = createResourceLock(store, {
     fleetWide: config.store.kind !== 'memory',
     // A write holds the lease at most for the request's deadline; a crashed holder's lease lapses soon after.
