@@ -12,8 +12,9 @@ const METHODS: AdapterMethod[] = [
  */
 export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
   const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities } as CustomerAdapter;
-  for (const method of METHODS) {
-    const original = adapter[method].bind(adapter) as (...args: unknown[]) => Promise<unknown>;
+  const optional = adapter.authenticateShopper ? (['authenticateShopper'] as const) : [];
+  for (const method of [...METHODS, ...optional]) {
+    const original = adapter[method]!.bind(adapter) as (...args: unknown[]) => Promise<unknown>;
     (wrapped as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       const ctx = args[args.length - 1] as CallContext;
       const started = performance.now();
