@@ -6,7 +6,7 @@ import { createScapiClient, type ScapiCall } from './client.js';
 import { BACKEND, type ErrorScope } from './errors.js';
 import { fromAddress, fromCustomer, toAddressCreate, toAddressPatch, toCustomerCreate, toCustomerPatch, utf8Length } from './map.js';
 import { parseScapiOptions, type ScapiOptions } from './options.js';
-import { ADDRESS_PAGE_MAX, addressOffset, customerPosition, nextCustomerPosition } from './paginate.js';
+import { ADDRESS_PAGE_MAX, addressOffset, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
 import { customerQuery, findByExternalRef, searchCustomers } from './search.js';
 import { changePassword, registerCustomer, resetPassword, shopperCustomerNo, withShopperSession } from './shopper.js';
 import { AddressResultSchema, ScapiAddressSchema, ScapiCustomerSchema, type ScapiAddress, type ScapiCustomer } from './upstream.js';
@@ -125,12 +125,13 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
 
     async listCustomers(query, ctx) {
       const at = customerPosition(query.position);
-      const page = await searchCustomers(client, ctx, customerQuery(query, attribute, 'after' in at ? at.after : undefined), at, query.limit);
+      const limit = searchLimit(at, query.limit);
+      const page = await searchCustomers(client, ctx, customerQuery(query, attribute, 'after' in at ? at.after : undefined), at, limit);
       const email = query.email?.toLowerCase();
       const items = page.customers
         .filter((c) => (email === undefined || c.email?.toLowerCase() === email) && (query.externalRef === undefined || c[attribute] === query.externalRef))
         .map((c) => fromCustomer(c, attribute));
-      const next = nextCustomerPosition(at, page.customers.map((c) => c.customerNo), query.limit, page.total);
+      const next = nextCustomerPosition(at, page.customers.map((c) => c.customerNo), limit, page.total);
       return { items, next, ...('offset' in at ? { total: page.total } : {}) };
     },
 

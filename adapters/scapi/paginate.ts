@@ -15,7 +15,7 @@ export const SEARCH_WINDOW = 10_000;
 /** The address list's largest page (spec: maximum 50). */
 export const ADDRESS_PAGE_MAX = 50;
 
-const CustomerPosition = z.union([z.int().min(0).max(SEARCH_WINDOW), z.strictObject({ after: z.string().min(1).max(100) })]);
+const CustomerPosition = z.union([z.int().min(0).max(SEARCH_WINDOW - 1), z.strictObject({ after: z.string().min(1).max(100) })]);
 export type CustomerPosition = { offset: number } | { after: string };
 
 export function customerPosition(position: unknown): CustomerPosition {
@@ -32,5 +32,8 @@ export function nextCustomerPosition(at: CustomerPosition, customerNos: string[]
   if (next >= total) return null;
   return next + limit <= SEARCH_WINDOW ? next : { after: last };
 }
+
+/** The page size one search may ask for at a position: never past the window (a caller may change `limit` between pages). */
+export const searchLimit = (at: CustomerPosition, limit: number) => ('offset' in at ? Math.min(limit, SEARCH_WINDOW - at.offset) : limit);
 
 export const addressOffset = (position: unknown): number => parsePosition(z.int().min(0), position, BACKEND) ?? 0;
