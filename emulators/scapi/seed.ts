@@ -28,11 +28,11 @@ export const demoCustomers: ScapiCustomerSeed[] = [
   },
   {
     customer: {
-      customerNo: '00001002', credentials: { login: 'erika.mustermann@example.de' }, email: 'erika.mustermann@example.de', firstName: 'Erika', lastName: 'Mustermann',
+      customerNo: '00001002', credentials: { login: 'klara.fischer@example.de' }, email: 'klara.fischer@example.de', firstName: 'Klara', lastName: 'Fischer',
       gender: 2, salutation: 'Frau', c_externalRef: 'CRM-2002', ...at('2024-03-02T08:15:00.000Z'),
     },
     password: 'Demo!Passw0rd',
-    addresses: [{ addressId: 'zuhause', firstName: 'Erika', lastName: 'Mustermann', address1: 'Heidestraße 17', city: 'Köln', postalCode: '51147', countryCode: 'DE', ...at('2024-03-02T08:16:00.000Z') }],
+    addresses: [{ addressId: 'zuhause', firstName: 'Klara', lastName: 'Fischer', address1: 'Lindenstraße 3', city: 'Leipzig', postalCode: '04109', countryCode: 'DE', ...at('2024-03-02T08:16:00.000Z') }],
     primary: 'zuhause',
   },
   {
