@@ -4,7 +4,7 @@ import { describeRef, withCreated } from '../support.js';
 import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef, Versioned } from '../types.js';
 import { createScapiClient, type ScapiCall } from './client.js';
 import { BACKEND, type ErrorScope } from './errors.js';
-import { fromAddress, fromCustomer, toAddressCreate, toAddressPatch, toCustomerCreate, toCustomerPatch, utf8Length } from './map.js';
+import { fromScapiAddress, fromScapiCustomer, toScapiAddressCreate, toScapiAddressPatch, toScapiCustomerCreate, toScapiCustomerPatch, utf8Length } from './map.js';
 import { parseScapiOptions, type ScapiOptions } from './options.js';
 import { ADDRESS_PAGE_MAX, addressOffset, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
 import { customerQuery, findByExternalRef, searchCustomers } from './search.js';
@@ -13,19 +13,14 @@ import { AddressResultSchema, ScapiAddressSchema, ScapiCustomerSchema, type Scap
 
 export type { ScapiOptions } from './options.js';
 
+/**
+ * Customers carry no ETag (the gateway derives one); addresses carry the spec's `etag`, which the
+ * gateway answers as their ETag and checks by reading first (the Admin API takes no If-Match).
+ * An address id names the address, and the Admin API has no rename.
+ */
 const capabilities: Capabilities = {
-  listCustomers: true,
-  totalCount: true,
-  // Customers carry no ETag (the gateway derives one); addresses carry the spec's `etag`, which the
-  // gateway answers as their ETag and checks by reading first (the Admin API takes no If-Match).
-  etag: false,
-  customerDelete: true,
-  addressDelete: true,
-  // An address id names the address; the Admin API has no rename.
-  addressRename: false,
-  externalRefLookup: true,
-  passwordChange: true,
-  shopperLogin: true,
+  listCustomers: true, totalCount: true, etag: false, customerDelete: true, addressDelete: true,
+  addressRename: false, externalRefLookup: true, passwordChange: true, shopperLogin: true,
 };
 
 /** customerNo: at most 100 characters (spec); longer ids cannot exist. */
@@ -117,7 +112,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     }
   };
 
-  const addressResult = (address: ScapiAddress, primaryId: string | undefined): Versioned<Address> => ({ value: fromAddress(address, primaryId), etag: quote(address.etag) });
+  const addressResult = (address: ScapiAddress, primaryId: string | undefined): Versioned<Address> => ({ value: fromScapiAddress(address, primaryId), etag: quote(address.etag) });
 
   const adapter: CustomerAdapter = {
     backend: BACKEND,
@@ -130,7 +125,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const email = query.email?.toLowerCase();
       const items = page.customers
         .filter((c) => (email === undefined || c.email?.toLowerCase() === email) && (query.externalRef === undefined || c[attribute] === query.externalRef))
-        .map((c) => fromCustomer(c, attribute));
+        .map((c) => fromScapiCustomer(c, attribute));
       const next = nextCustomerPosition(at, page.customers.map((c) => c.customerNo), limit, page.total);
       return { items, next, ...('offset' in at ? { total: page.total } : {}) };
     },
@@ -138,12 +133,12 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     async getCustomer(ref, { expandAddresses }, ctx) {
       const customer = await lookup(ref, ctx);
       const addresses = expandAddresses ? await allAddresses(customer.customerNo, ctx, customerScope(ref)) : undefined;
-      return { value: fromCustomer(customer, attribute, addresses) };
+      return { value: fromScapiCustomer(customer, attribute, addresses) };
     },
 
     async createCustomer(input, ctx) {
-      const doc = toCustomerCreate(input, attribute);
-      const addresses = (input.addresses ?? []).map((a, i) => toAddressCreate(a, newAddressId, `addresses.${i}.`));
+      const doc = toScapiCustomerCreate(input, attribute);
+      const addresses = (input.addresses ?? []).map((a, i) => toScapiAddressCreate(a, newAddressId, `addresses.${i}.`));
       await checkExternalRefFree(ctx, input.externalRef);
       const scope = customerScope('new', input.login === undefined ? 'email' : 'login');
       let customer: ScapiCustomer;
@@ -174,10 +169,10 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
 
     async updateCustomer(ref, patch, _opts, ctx) {
       const current = await lookup(ref, ctx);
-      const json = toCustomerPatch(patch, current, attribute);
+      const json = toScapiCustomerPatch(patch, current, attribute);
       await checkExternalRefFree(ctx, patch.externalRef, current.customerNo);
       const updated = await admin(ctx, { method: 'PATCH', path: customerPath(current.customerNo), json, schema: ScapiCustomerSchema, what: 'customer', errors: customerScope(ref, 'login') });
-      return { value: fromCustomer(updated, attribute) };
+      return { value: fromScapiCustomer(updated, attribute) };
     },
 
     async deleteCustomer(ref, ctx) {
@@ -219,7 +214,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
         if (result.data.length < limit) break;
       } while (items.length < page.limit && start + items.length < total);
       const end = start + items.length;
-      return { items: items.map((a) => fromAddress(a, customer.primaryAddress?.addressId)), next: end < total && items.length > 0 ? end : null, total };
+      return { items: items.map((a) => fromScapiAddress(a, customer.primaryAddress?.addressId)), next: end < total && items.length > 0 ? end : null, total };
     },
 
     async getAddress(ref, addressId, ctx) {
@@ -229,7 +224,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     },
 
     async createAddress(ref, input, ctx) {
-      const { doc, primary } = toAddressCreate(input, newAddressId);
+      const { doc, primary } = toScapiAddressCreate(input, newAddressId);
       const customer = await lookup(ref, ctx);
       const address = await admin(ctx, { method: 'POST', path: addressPath(customer.customerNo), json: doc, schema: ScapiAddressSchema, what: 'address', errors: addressScope(ref) });
       if (!primary) return addressResult(address, customer.primaryAddress?.addressId);
@@ -243,7 +238,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const path = addressPath(customer.customerNo, addressId);
       const current = await admin(ctx, { method: 'GET', path, schema: ScapiAddressSchema, what: 'address', errors: scope });
       const wasPrimary = customer.primaryAddress?.addressId === addressId;
-      const { doc, primary } = toAddressPatch(patch, current, wasPrimary);
+      const { doc, primary } = toScapiAddressPatch(patch, current, wasPrimary);
       const updated = await admin(ctx, { method: 'PATCH', path, json: doc, schema: ScapiAddressSchema, what: 'address', errors: scope });
       if (primary) await setPrimary(ctx, customer, updated, customerScope(ref));
       return addressResult(updated, primary || wasPrimary ? addressId : customer.primaryAddress?.addressId);

@@ -55,7 +55,7 @@ const time = (v: unknown): string | undefined => {
 // ---- reading -----------------------------------------------------------------------------
 
 /** An address; SCAPI's one primary address is the default for billing and shipping alike. */
-export function fromAddress(doc: ScapiAddress, primaryAddressId: string | undefined): Address {
+export function fromScapiAddress(doc: ScapiAddress, primaryAddressId: string | undefined): Address {
   const primary = doc.addressId === primaryAddressId;
   const text = Object.fromEntries(
     (Object.keys(ADDRESS_TEXT) as (keyof typeof ADDRESS_TEXT)[]).map((field) => [field, str(doc[addressProperty(field)[0]])]),
@@ -75,7 +75,7 @@ export function fromAddress(doc: ScapiAddress, primaryAddressId: string | undefi
   }) as Address;
 }
 
-export function fromCustomer(doc: ScapiCustomer, externalRefAttribute: string, addresses?: ScapiAddress[]): Customer {
+export function fromScapiCustomer(doc: ScapiCustomer, externalRefAttribute: string, addresses?: ScapiAddress[]): Customer {
   const custom: Doc = {};
   for (const [key, value] of Object.entries(doc)) {
     if (key.startsWith('c_') && key !== externalRefAttribute && value !== null && value !== undefined) custom[key.slice(2)] = value;
@@ -98,7 +98,7 @@ export function fromCustomer(doc: ScapiCustomer, externalRefAttribute: string, a
     updatedAt: time(doc.lastModified),
     lastLoginAt: time(doc.lastLoginTime),
     custom: Object.keys(custom).length > 0 ? custom : undefined,
-    addresses: addresses?.map((a) => fromAddress(a, doc.primaryAddress?.addressId)),
+    addresses: addresses?.map((a) => fromScapiAddress(a, doc.primaryAddress?.addressId)),
   }) as Customer;
 }
 
@@ -146,7 +146,7 @@ function putGender(doc: Doc, errors: FieldErrors, gender: Gender | null | undefi
  * or Shopper Customers registration does). Addresses are checked too, so nothing is written
  * when any part cannot be stored.
  */
-export function toCustomerCreate(input: CustomerCreate, externalRefAttribute: string): Doc {
+export function toScapiCustomerCreate(input: CustomerCreate, externalRefAttribute: string): Doc {
   const errors = new FieldErrors(BACKEND);
   if (!input.lastName) errors.add('lastName', 'is required by SCAPI');
   const doc: Doc = {};
@@ -168,7 +168,7 @@ export function toCustomerCreate(input: CustomerCreate, externalRefAttribute: st
  * schema requires them), `credentials` whole when login or active change, `custom` replacing
  * the whole set (attributes it leaves out are cleared with null).
  */
-export function toCustomerPatch(patch: CustomerPatch, current: ScapiCustomer, externalRefAttribute: string): Doc {
+export function toScapiCustomerPatch(patch: CustomerPatch, current: ScapiCustomer, externalRefAttribute: string): Doc {
   const errors = new FieldErrors(BACKEND);
   const doc: Doc = { customerNo: current.customerNo, lastName: current.lastName ?? '' };
   putProfile(doc, errors, patch);
@@ -210,7 +210,7 @@ function checkAddress(input: AddressCreate, errors: FieldErrors, prefix: string)
 }
 
 /** An address create as a `CustomerAddress` body; `primary` says whether it becomes the default. */
-export function toAddressCreate(input: AddressCreate, makeId: () => string, prefix = ''): { doc: Doc; primary: boolean } {
+export function toScapiAddressCreate(input: AddressCreate, makeId: () => string, prefix = ''): { doc: Doc; primary: boolean } {
   const errors = new FieldErrors(BACKEND);
   const doc = checkAddress(input, errors, prefix);
   errors.throwIfAny();
@@ -223,7 +223,7 @@ export function toAddressCreate(input: AddressCreate, makeId: () => string, pref
  * the defaults alone; SCAPI cannot un-set its primary address, so clearing the flags of the
  * primary address is refused.
  */
-export function toAddressPatch(patch: AddressPatch, current: ScapiAddress, isPrimary: boolean): { doc: Doc; primary?: true } {
+export function toScapiAddressPatch(patch: AddressPatch, current: ScapiAddress, isPrimary: boolean): { doc: Doc; primary?: true } {
   const errors = new FieldErrors(BACKEND);
   const doc: Doc = { addressId: current.addressId, countryCode: current.countryCode ?? '', lastName: current.lastName ?? '' };
   putAddressText(doc, errors, patch, '');
