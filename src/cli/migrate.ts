@@ -6,7 +6,8 @@
 import { constants } from 'node:fs';
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError, type CallContext } from '../../adapters/types.js';
+import { ConfigError } from '../../adapters/errors.js';
+import { type CallContext } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { createLogger } from '../logging/logger.js';
