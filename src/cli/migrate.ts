@@ -1,11 +1,8 @@
 /**
- * `npm run migrate -- --from <backend> --to <backend> [--dry-run] [--since ISO] [--report file]
- * [--resume file] [--batch-size n] [--max n] [--omit fields] [--inactive]`: copies customers between backends (src/migrate).
+ * `npm run migrate -- [verify] --from <backend> --to <backend> [options]` (see USAGE in
+ * src/migrate/args.ts): copies customers between backends (src/migrate), or checks a copy.
  * The only part of the migration that touches process, files and the terminal.
  */
-import { constants } from 'node:fs';
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { ConfigError, type CallContext } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
@@ -15,17 +12,19 @@ import {
   migrateCustomers,
   MigrationSetupError,
   parseMigrateArgs,
-  parseResumePoint,
   progressReporter,
   reportJson,
   secretValues,
-  resumePointJson,
+  sinceLastRun,
+  stateAfter,
+  stateInProgress,
   summaryLines,
   USAGE,
   UsageError,
   type MigrateArgs,
-  type ResumePoint,
+  type MigrationState,
 } from '../migrate/index.js';
+import { assertWritable, FileProblem, readState, writePrivate, writeStateAtomically } from './migrate-files.js';
 
 const EXIT = { ok: 0, customersFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -34,21 +33,6 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 function fail(message: string): never {
   say(`migrate: ${message}`);
   process.exit(EXIT.usage);
-}
-
-async function readResumePoint(path: string): Promise<ResumePoint | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // first run: start at the beginning
-    fail(`--resume ${path}: cannot be read (${(error as Error).message})`);
-  }
-  try {
-    return parseResumePoint(text);
-  } catch (error) {
-    fail(`--resume ${path}: ${(error as Error).message}`);
-  }
 }
 
 function parseArgsOrExit(): MigrateArgs {
@@ -66,21 +50,21 @@ function parseArgsOrExit(): MigrateArgs {
   }
 }
 
-/** Checked before migrating: a report or position that cannot be written afterwards would be lost. */
-async function assertWritable(option: string, path: string | undefined): Promise<void> {
-  if (path === undefined) return;
-  try {
-    await access(dirname(path), constants.W_OK);
-  } catch {
-    fail(`${option} ${path}: its directory does not exist or is not writable`);
-  }
-}
-
 async function main() {
   const args = parseArgsOrExit();
-  await assertWritable('--report', args.reportPath);
-  await assertWritable('--resume', args.resumePath);
-  const resumeFrom = args.resumePath ? await readResumePoint(args.resumePath) : undefined;
+  let state: MigrationState | undefined;
+  let since = args.since;
+  try {
+    for (const path of args.reportPaths) await assertWritable('--report', path);
+    await assertWritable('--state', args.statePath);
+    state = args.statePath ? await readState(args.statePath) : undefined;
+    if (since === 'last') since = sinceLastRun(state, args.from, args.to);
+  } catch (error) {
+    if (error instanceof FileProblem) fail(error.message);
+    if (error instanceof Error) fail(`--since last: ${args.statePath} ${error.message}`);
+    throw error;
+  }
+  if (state && (state.source !== args.from || state.target !== args.to)) fail(`--state ${args.statePath} belongs to ${state.source} → ${state.target}, not ${args.from} → ${args.to}`);
 
   // Only the two backends of this run are built, so an unrelated backend's settings cannot stop it.
   // Logs go to stderr and default to warnings: adapter calls are logged at info, once per call.
@@ -126,12 +110,15 @@ async function main() {
       dryRun: args.dryRun,
       batchSize: args.batchSize,
       maxCustomers: args.maxCustomers,
-      since: args.since,
-      resumeFrom,
+      since,
+      resumeFrom: state?.inProgress,
+      concurrency: args.concurrency,
       omit: args.omit,
       createInactive: args.createInactive,
       stop: stop.signal,
       onProgress: (p) => progress.update(p),
+      // A dry run created nothing, so its position must not steer a real run: it writes no state.
+      onCheckpoint: args.statePath && !args.dryRun ? (point) => writeStateAtomically(args.statePath!, stateInProgress(state, point)) : undefined,
     });
   } catch (error) {
     progress.finish();
@@ -141,26 +128,23 @@ async function main() {
   progress.finish();
 
   for (const line of summaryLines(result)) console.log(line);
-  if (args.reportPath) {
+  for (const path of args.reportPaths) {
     // Credentials this process knows (its environment, the embedded emulators'): never in the file.
     const known = { ...process.env, ...Object.assign({}, ...[...deps.emulators.values()].map((e) => e.connectionEnv(''))) };
-    await writeFile(args.reportPath, reportJson(result, secretValues(known)), { mode: 0o600 });
-    console.log(`report written to ${args.reportPath}`);
+    await writePrivate(path, reportJson(result, secretValues(known)));
+    console.log(`report written to ${path}`);
   }
-  if (args.resumePath) {
-    if (result.dryRun) {
-      console.log(`dry run: ${args.resumePath} left as it was`);
-    } else if (result.resumeFrom) {
-      await writeFile(args.resumePath, resumePointJson(result.resumeFrom));
-      console.log(`position saved to ${args.resumePath}: run the same command again to continue`);
-    } else {
-      await rm(args.resumePath, { force: true });
+  if (args.statePath) {
+    if (result.dryRun) console.log(`dry run: ${args.statePath} left as it was`);
+    else {
+      writeStateAtomically(args.statePath, stateAfter(state, result));
+      if (result.resumeFrom) console.log(`position saved to ${args.statePath}: run the same command again to continue`);
     }
   } else if (result.resumeFrom && !result.dryRun) {
     console.log(
       result.duplicateCheck === 'none'
-        ? `to continue where this run stopped, use --resume <file> next time: ${result.target} cannot recognise customers an earlier run created, so starting over may duplicate them`
-        : 'to continue where this run stopped, use --resume <file> next time; a plain re-run starts over and skips customers already migrated',
+        ? `to continue where this run stopped, use --state <file> next time: ${result.target} cannot recognise customers an earlier run created, so starting over may duplicate them`
+        : 'to continue where this run stopped, use --state <file> next time; a plain re-run starts over and skips customers already migrated',
     );
   }
 
