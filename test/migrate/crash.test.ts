@@ -42,12 +42,12 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
       let seen = 0;
       hook.current = async (request) => {
         if (request.method !== point.method || !point.path.test(request.url) || ++seen !== point.nth) return;
-        run.child.kill('SIGKILL');
+        run.kill();
         await run.done;
         if (!point.lands) return new Response(null, { status: 503 });
       };
       const ended = await run.done;
-      expect(ended.signal, `${point.what}: ${ended.stderr}`).toBe('SIGKILL');
+      expect(ended.signal, `${point.what}: ${ended.code} ${ended.stdout} ${ended.stderr}`).toBe('SIGKILL');
       hook.current = undefined;
       // The position is on disk, whole, whenever the process dies.
       expect(() => JSON.parse(readFileSync(state, 'utf8'))).not.toThrow();

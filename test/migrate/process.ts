@@ -4,11 +4,20 @@ import { Hono } from 'hono';
 import type { Emulator } from '../../emulators/shared/types.js';
 import { serveOnLoopback, type RunningEmulator } from '../../emulators/shared/runtime.js';
 
-/** `npm run migrate`'s script command as a child process configured by env only. */
-export function startMigrate(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+/**
+ * `npm run migrate`'s script command (`tsx src/cli/migrate.ts`) as a child process configured by
+ * env only, in its own process group: tsx runs the script in a second node process, and `kill()`
+ * SIGKILLs the whole group, as the OOM killer or a closed terminal would.
+ */
+export function startMigrate(args: string[], env: Record<string, string>): {
+  child: ChildProcess;
+  kill(): void;
+  done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+} {
   const child = spawn(join('node_modules', '.bin', 'tsx'), ['src/cli/migrate.ts', ...args], {
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
@@ -17,7 +26,7 @@ export function startMigrate(args: string[], env: Record<string, string>): { chi
   const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, done };
+  return { child, kill: () => process.kill(-child.pid!, 'SIGKILL'), done };
 }
 
 export type RequestHook = (request: Request) => Promise<Response | void>;
