@@ -3,6 +3,7 @@
  * src/migrate/args.ts): copies customers between backends (src/migrate), or checks a copy.
  * The only part of the migration that touches process, files and the terminal.
  */
+import { isGatewayError } from '../../adapters/errors.js';
 import { ConfigError, type CallContext } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
@@ -24,6 +25,7 @@ import {
   type MigrateArgs,
   type MigrationState,
 } from '../migrate/index.js';
+import { runVerify } from './migrate-verify.js';
 import { assertWritable, FileProblem, readState, writePrivate, writeStateAtomically } from './migrate-files.js';
 
 const EXIT = { ok: 0, customersFailed: 1, usage: 2, interrupted: 130 } as const;
@@ -98,12 +100,22 @@ async function main() {
     log: deps.log,
     setResponseHeader: () => {},
   };
+  const [source, target] = [deps.backends.get(args.from)!, deps.backends.get(args.to)!];
+  if (args.command === 'verify') {
+    try {
+      process.exit(await runVerify(args, source, target, since, ctx));
+    } catch (error) {
+      if (isGatewayError(error) && error.code === 'not_supported') fail(error.message);
+      throw error;
+    }
+  }
+
   const progress = progressReporter(process.stderr);
   let result;
   try {
     result = await migrateCustomers({
-      source: deps.backends.get(args.from)!,
-      target: deps.backends.get(args.to)!,
+      source,
+      target,
       ctx,
       dryRun: args.dryRun,
       batchSize: args.batchSize,

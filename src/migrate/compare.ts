@@ -64,7 +64,8 @@ export function differingFields(
     const path = `${prefix}${key}`;
     if (ignore(path) || (empty(value) && empty(held[key]))) continue;
     const other = held[key];
-    if (isPlainObject(value) && isPlainObject(other)) out.push(...differingFields(value, other, ignore, `${path}.`));
+    // An object the target lacks entirely is compared key by key too, so lossy keys stay ignored.
+    if (isPlainObject(value) && (isPlainObject(other) || empty(other))) out.push(...differingFields(value, isPlainObject(other) ? other : {}, ignore, `${path}.`));
     else if (!sameValue(value, other)) out.push(path);
   }
   return out;

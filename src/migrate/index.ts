@@ -7,3 +7,5 @@ export { parseMigrateArgs, UsageError, USAGE, type MigrateArgs } from './args.js
 export { parseState, sinceLastRun, stateAfter, stateInProgress, stateJson, type MigrationState } from './state-file.js';
 export { checkOmitPaths, omitFields } from './omit.js';
 export { addressKey, pairAddresses, differingFields } from './compare.js';
+export { verifyMigration, verifySummaryLines, verifiedClean, type VerifyResult, type VerifyEntry } from './verify.js';
+export { isLossy, LOSSY_FIELDS } from './lossy.js';

@@ -64,5 +64,15 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
       expect(customer.addresses.map((a) => `${a.street} ${a.houseNumber}`).sort(), shopper.customer.email).toEqual(shopper.addresses!.map((a) => a.address1).sort());
       expect(customer.status.isActive, shopper.customer.email).toBe(shopper.customer.enabled);
     }
+
+    // verify, as a user runs it: the copy matches; a customer the source does not have is reported.
+    const report = join(dir, 'reconciliation.json');
+    const verified = await startMigrate(['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report], env).done;
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/verify sfcc → scayle: 6 checked, 6 matched, 0 differing, 0 missing on the target, 0 extra on the target/);
+    scayle.backdoor.seed([{ email: 'walk-in@example.com', lastName: 'Walk-In' }]);
+    const extra = await startMigrate(['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report], env).done;
+    expect(extra.code).toBe(1);
+    expect(JSON.parse(readFileSync(report, 'utf8')).customers).toEqual([expect.objectContaining({ outcome: 'extra', email: 'walk-in@example.com' })]);
   }, 120_000);
 });
