@@ -19,6 +19,8 @@ export interface RuntimeDeps {
   /** The runtime's upstream fetch (keep-alive undici on Node, global fetch on Workers). */
   fetch: typeof fetch;
   log: Log;
+  /** Wraps the fetch of one backend (embedded ones too), e.g. the migration's per-backend request budget. */
+  wrapFetch?: (backend: string, fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
 }
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
@@ -37,6 +39,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
       fetch = emulator.fetch;
     }
+    if (runtime.wrapFetch) fetch = runtime.wrapFetch(backend.name, fetch);
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }

@@ -12,6 +12,8 @@ import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
 import {
   migrateCustomers,
   MigrationSetupError,
+  pacedFetch,
+  PUBLISHED_BUDGETS,
   parseMigrateArgs,
   progressReporter,
   reportJson,
@@ -68,6 +70,16 @@ async function main() {
   }
   if (state && (state.source !== args.from || state.target !== args.to)) fail(`--state ${args.statePath} belongs to ${state.source} → ${state.target}, not ${args.from} → ${args.to}`);
 
+  // Each backend keeps to its budget: the target to --rate where given, else to what its platform publishes.
+  const pacers: ReturnType<typeof pacedFetch>[] = [];
+  const pace = (backend: string, fetch: typeof globalThis.fetch) => {
+    const budget = args.rate === 'off' ? undefined : backend === args.to ? (args.rate ?? PUBLISHED_BUDGETS[backend]) : PUBLISHED_BUDGETS[backend];
+    if (!budget) return fetch;
+    const paced = pacedFetch(backend, fetch, budget);
+    pacers.push(paced);
+    return paced.fetch;
+  };
+
   // Only the two backends of this run are built, so an unrelated backend's settings cannot stop it.
   // Logs go to stderr and default to warnings: adapter calls are logged at info, once per call.
   let deps;
@@ -75,7 +87,7 @@ async function main() {
     const config = parseEnv({ LOG_LEVEL: 'warn', ...process.env, BACKENDS: `${args.from},${args.to}`, DEFAULT_BACKEND: args.from });
     const log = createLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
     // The process exits when done: its pooled sockets need no explicit close.
-    deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log });
+    deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log, wrapFetch: pace });
   } catch (error) {
     if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
     throw error;
@@ -136,6 +148,7 @@ async function main() {
     throw error;
   }
   progress.finish();
+  result.pacing = pacers.map((p) => p.stats());
 
   for (const line of summaryLines(result)) console.log(line);
   for (const path of args.reportPaths) {

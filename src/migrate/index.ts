@@ -9,3 +9,4 @@ export { checkOmitPaths, omitFields } from './omit.js';
 export { addressKey, pairAddresses, differingFields } from './compare.js';
 export { verifyMigration, verifySummaryLines, verifiedClean, type VerifyResult, type VerifyEntry } from './verify.js';
 export { isLossy, LOSSY_FIELDS } from './lossy.js';
+export { pacedFetch, PUBLISHED_BUDGETS, TokenBucket, type Budget, type PaceStats } from './pace.js';

@@ -76,6 +76,9 @@ export function summaryLines(result: MigrationResult): string[] {
   if (result.dryRun && counts.wouldCreate > 0) {
     lines.push('note: a dry run checks the canonical schema, address limits and what the target already holds; fields the target cannot store are only found when writing');
   }
+  for (const p of result.pacing ?? []) {
+    lines.push(`pace ${p.backend}: budget ${p.limit} requests/${p.windowSeconds} s, ${p.requests} requests, ${p.rateLimited} answered 429, ${p.waitedSeconds} s waited for the budget`);
+  }
   for (const warning of result.warnings) lines.push(`note: ${warning}`);
   if (result.stoppedBy) lines.push(`stopped early: ${result.stoppedBy.detail}`);
   else if (!result.complete) lines.push('stopped at the customer limit');

@@ -147,6 +147,8 @@ export interface MigrationResult {
   duplicateCheck: DuplicateCheck;
   counts: MigrationCounts;
   customers: CustomerReport[];
+  /** How each backend kept to its request budget (set by the command, which paces the fetch). */
+  pacing?: import('./pace.js').PaceStats[];
   /** Customers done over time, for the report's throughput chart. */
   timeline: TimelineSample[];
   /** Things the operator should know about the whole run (lossy fields, duplicate risk). */
