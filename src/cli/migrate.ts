@@ -4,12 +4,14 @@
  * The only part of the migration that touches process, files and the terminal.
  */
 import { isGatewayError } from '../../adapters/errors.js';
-import { ConfigError, type CallContext } from '../../adapters/types.js';
+import { ConfigError, type CallContext, type CustomerAdapter } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { createLogger } from '../logging/logger.js';
 import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
 import {
+  exportSource,
+  loadPasswordHashes,
   migrateCustomers,
   MigrationSetupError,
   pacedFetch,
@@ -26,6 +28,7 @@ import {
   UsageError,
   type MigrateArgs,
   type MigrationState,
+  type PasswordHashSource,
 } from '../migrate/index.js';
 import { runVerify } from './migrate-verify.js';
 import { assertWritable, FileProblem, readState, writePrivate, writeStateAtomically } from './migrate-files.js';
@@ -51,6 +54,19 @@ function parseArgsOrExit(): MigrateArgs {
     if (!(error instanceof UsageError)) throw error;
     say(`migrate: ${error.message}\n\n${USAGE}`);
     process.exit(EXIT.usage);
+  }
+}
+
+/** Where password hashes come from: the export being migrated, or a --passwords-from export read up front. */
+async function passwordHashesFor(args: MigrateArgs, source: CustomerAdapter): Promise<PasswordHashSource | undefined> {
+  if (args.exportFile !== undefined) return source as CustomerAdapter & PasswordHashSource;
+  if (args.passwordsFrom === undefined) return undefined;
+  try {
+    const hashes = await loadPasswordHashes(args.passwordsFrom);
+    say(`migrate: ${hashes.hashes} password hashes read from ${args.passwordsFrom} (${hashes.customers} customers${hashes.otherSchemes ? `, ${hashes.otherSchemes} with a scheme other than scrypt: not carried` : ''})`);
+    return hashes;
+  } catch (error) {
+    fail(`--passwords-from ${args.passwordsFrom}: ${(error as Error).message}`);
   }
 }
 
@@ -84,7 +100,9 @@ async function main() {
   // Logs go to stderr and default to warnings: adapter calls are logged at info, once per call.
   let deps;
   try {
-    const config = parseEnv({ LOG_LEVEL: 'warn', ...process.env, BACKENDS: `${args.from},${args.to}`, DEFAULT_BACKEND: args.from });
+    // An export file is no configured backend: only the target is built then.
+    const backends = args.exportFile === undefined ? [args.from, args.to] : [args.to];
+    const config = parseEnv({ LOG_LEVEL: 'warn', ...process.env, BACKENDS: backends.join(','), DEFAULT_BACKEND: backends[0] });
     const log = createLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
     // The process exits when done: its pooled sockets need no explicit close.
     deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log, wrapFetch: pace });
@@ -112,7 +130,9 @@ async function main() {
     log: deps.log,
     setResponseHeader: () => {},
   };
-  const [source, target] = [deps.backends.get(args.from)!, deps.backends.get(args.to)!];
+  const source = args.exportFile === undefined ? deps.backends.get(args.from)! : exportSource(args.exportFile);
+  const target = deps.backends.get(args.to)!;
+  const passwordHashes = args.command === 'verify' ? undefined : await passwordHashesFor(args, source);
   if (args.command === 'verify') {
     try {
       process.exit(await runVerify(args, source, target, since, ctx));
@@ -135,6 +155,7 @@ async function main() {
       since,
       resumeFrom: state?.inProgress,
       concurrency: args.concurrency,
+      passwordHashes,
       omit: args.omit,
       createInactive: args.createInactive,
       stop: stop.signal,

@@ -54,6 +54,12 @@ export class TokenBucket {
   private refilledAt: number;
   private pausedUntil = 0;
   private inFlight = 0;
+  /**
+   * What the platform said is left of its current window, minus what was sent since, until the
+   * window ends: refilling never lends tokens the platform will refuse. The end is the earliest of
+   * the ends the answers imply (they round the seconds up), which pins it to the millisecond.
+   */
+  private window = { left: Infinity, endsAt: 0 };
   private queue: Promise<void> = Promise.resolve();
   /** Longest reset the headers announced and since when they are watched: the platform's real window. */
   private longestReset = 0;
@@ -79,12 +85,14 @@ export class TokenBucket {
       for (;;) {
         const now = this.clock.now();
         this.refill(now);
-        const wait = Math.max(this.pausedUntil - now, this.tokens >= 1 ? 0 : ((1 - this.tokens) * this.budget.windowSeconds * 1000) / this.budget.limit);
+        const windowSpent = now < this.window.endsAt && this.window.left < 1 ? this.window.endsAt - now : 0;
+        const wait = Math.max(this.pausedUntil - now, windowSpent, this.tokens >= 1 ? 0 : ((1 - this.tokens) * this.budget.windowSeconds * 1000) / this.budget.limit);
         if (wait <= 0 || signal?.aborted) break;
         await this.clock.sleep(Math.ceil(wait), signal);
         waited += wait;
       }
       this.tokens -= 1;
+      this.window.left -= 1;
       this.inFlight++;
       return waited;
     });
@@ -103,13 +111,25 @@ export class TokenBucket {
     if (limit !== undefined && limit > 0 && limit !== this.budget.limit) this.budget = { ...this.budget, limit };
     if (reset !== undefined && reset < 86_400) this.learnWindow(reset, now);
     // Requests still on their way may not be counted in `remaining` yet: keep tokens for them.
-    if (remaining !== undefined) this.tokens = Math.min(this.tokens, remaining - this.inFlight);
+    if (remaining !== undefined) {
+      this.tokens = Math.min(this.tokens, remaining - this.inFlight);
+      if (reset !== undefined) this.noteWindow(remaining, now + reset * 1000, now);
+    }
     const retryAfter = Number(headers.get('retry-after'));
     const until = status === 429 ? (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : (reset ?? 1)) : remaining === 0 ? reset : undefined;
     if (until !== undefined) {
       this.pausedUntil = Math.max(this.pausedUntil, now + until * 1000);
       this.tokens = Math.min(this.tokens, 0);
     }
+  }
+
+  private noteWindow(remaining: number, endsBy: number, now: number): void {
+    // A later end than the one known means a new window (answers may arrive out of order, but
+    // within one window they imply the same end, give or take the rounding second).
+    const fresh = now >= this.window.endsAt || endsBy > this.window.endsAt + 1000;
+    this.window = fresh
+      ? { left: remaining - this.inFlight, endsAt: endsBy }
+      : { left: Math.min(this.window.left, remaining - this.inFlight), endsAt: Math.min(this.window.endsAt, endsBy) };
   }
 
   /** A platform whose window is shorter than assumed says so in its resets: after one full window, take it. */
