@@ -1,10 +1,14 @@
 import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
-import { ConfigError, type CustomerAdapter, type Log } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
+import { type CustomerAdapter, type Log } from '../adapters/types.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
 import type { GatewayConfig } from './env.js';
+import { createMemoryStore } from './store/memory.js';
+import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
+import type { SharedStore } from './store/types.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -13,6 +17,10 @@ export interface GatewayDeps {
   cursors: CursorCodec;
   /** The embedded emulators, by backend, for backends without a base URL. */
   emulators: Map<string, Emulator<unknown>>;
+  /** State shared by the fleet (memory unless STORE names a shared one). */
+  store: SharedStore;
+  /** Serialises read-compare-write per resource (fleet-wide with a shared store). */
+  resourceLock: ResourceLock;
 }
 
 export interface RuntimeDeps {
@@ -21,6 +29,8 @@ export interface RuntimeDeps {
   log: Log;
   /** Wraps the fetch of one backend (embedded ones too), e.g. the migration's per-backend request budget. */
   wrapFetch?: (backend: string, fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+  /** The shared store STORE names, opened by the entry (Redis on Node, Durable Objects on Workers); memory when absent. */
+  store?: SharedStore;
 }
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
@@ -43,5 +53,13 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }
-  return { config, log: runtime.log, backends, cursors: createCursorCodec(config.cursorSecret), emulators };
+  if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
+  const store = runtime.store ?? createMemoryStore();
+  const resourceLock = createResourceLock(store, {
+    fleetWide: config.store.kind !== 'memory',
+    // A write holds the lease at most for the request's deadline; a crashed holder's lease lapses soon after.
+    leaseTtlMs: config.requestTimeoutMs + 1000,
+    waitMs: config.requestTimeoutMs,
+  });
+  return { config, log: runtime.log, backends, cursors: createCursorCodec(config.cursorSecret), emulators, store, resourceLock };
 }

@@ -3,8 +3,8 @@
  * src/migrate/args.ts): copies customers between backends (src/migrate), or checks a copy.
  * The only part of the migration that touches process, files and the terminal.
  */
-import { isGatewayError } from '../../adapters/errors.js';
-import { ConfigError, type CallContext, type CustomerAdapter } from '../../adapters/types.js';
+import { ConfigError, isGatewayError } from '../../adapters/errors.js';
+import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { createLogger } from '../logging/logger.js';

@@ -4,7 +4,7 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { AddressIdParam, body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
@@ -87,8 +87,9 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
           });
         }
         const updated = await withIfMatch(
-          adapter,
+          adapter.capabilities.etag,
           c.req.valid('header')['if-match'],
+          resourceLock(c, deps, customerId, addressId),
           () => adapter.getAddress(ref, addressId, call),
           (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
@@ -109,8 +110,13 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
         const call = c.get('call');
         const { customerId, addressId } = c.req.valid('param');
         const ref = customerRef(adapter, customerId);
-        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getAddress(ref, addressId, call));
-        await adapter.deleteAddress(ref, addressId, call);
+        await withIfMatch(
+          false,
+          c.req.valid('header')['if-match'],
+          resourceLock(c, deps, customerId, addressId),
+          () => adapter.getAddress(ref, addressId, call),
+          () => adapter.deleteAddress(ref, addressId, call),
+        );
         return c.body(null, 204);
       },
     );

@@ -12,7 +12,7 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -85,8 +85,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const call = c.get('call');
         const ref = customerRef(adapter, c.req.valid('param').customerId);
         const updated = await withIfMatch(
-          adapter,
+          adapter.capabilities.etag,
           c.req.valid('header')['if-match'],
+          resourceLock(c, deps, c.req.valid('param').customerId),
           () => adapter.getCustomer(ref, { expandAddresses: false }, call),
           (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
         );
@@ -105,8 +106,13 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter');
         const call = c.get('call');
         const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getCustomer(ref, { expandAddresses: false }, call));
-        await adapter.deleteCustomer(ref, call);
+        await withIfMatch(
+          false,
+          c.req.valid('header')['if-match'],
+          resourceLock(c, deps, c.req.valid('param').customerId),
+          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
+          () => adapter.deleteCustomer(ref, call),
+        );
         return c.body(null, 204);
       },
     )

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { GatewayError } from '../../../adapters/errors.js';
-import { customerFromOcapi } from '../../../adapters/sfcc/map.js';
+import { fromOcapiCustomer } from '../../../adapters/sfcc/map.js';
 import type { OcapiAddress, OcapiCustomer } from '../../../adapters/sfcc/upstream.js';
 import type { AdapterPage, Capabilities, CustomerAdapter } from '../../../adapters/types.js';
 import type { Customer } from '../../../schemas/index.js';
@@ -35,7 +35,7 @@ export function exportedToCanonical(c: ExportCustomer, externalRefAttribute = 'c
     ...(c.enabled === undefined ? {} : { enabled: c.enabled }),
     addresses: c.addresses.map((a) => ({ ...ocapiFields(a.fields, a.custom), address_id: a.id, preferred: a.preferred }) as OcapiAddress),
   } as OcapiCustomer;
-  return { ...customerFromOcapi(doc, externalRefAttribute), hasPassword: c.passwordHash !== undefined };
+  return { ...fromOcapiCustomer(doc, externalRefAttribute), hasPassword: c.passwordHash !== undefined };
 }
 
 const capabilities: Capabilities = {
