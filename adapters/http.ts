@@ -92,6 +92,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
             // answer the 429/503 now, with its Retry-After, instead of a 504 later.
             shouldRetry: ({ error }) => {
+              // Our own refusal (the fleet's call budget is spent): retrying would only be refused again.
+              if (error instanceof GatewayError) return false;
               if (!(error instanceof HTTPError)) return undefined;
               const wait = requestedWaitMs(error.response);
               if (wait === undefined) return undefined;
