@@ -1,5 +1,6 @@
 import type {
   Address,
+  Capabilities,
   AddressCreate,
   AddressPatch,
   Customer,
@@ -8,24 +9,7 @@ import type {
   PasswordChange,
 } from '../schemas/index.js';
 
-/** What a backend can do; routes gate on these and the conformance suite skips by them. */
-export interface Capabilities {
-  /** GET /customers works (SFCC only with the Data API configured). */
-  listCustomers: boolean;
-  /** Pages carry `total` cheaply. */
-  totalCount: boolean;
-  /** The upstream issues ETags and checks If-Match itself; otherwise the gateway derives them. */
-  etag: boolean;
-  customerDelete: boolean;
-  addressDelete: boolean;
-  /** A PATCH may change an address id. */
-  addressRename: boolean;
-  /** `ref:<externalRef>` customer ids and the `externalRef` list filter. */
-  externalRefLookup: boolean;
-  passwordChange: boolean;
-  /** Most addresses a customer can hold, where the backend caps it (Open2b: 2). */
-  maxAddresses?: number;
-}
+export type { Capabilities } from '../schemas/index.js';
 
 /** Minimal logger shape (pino's), so adapters do not depend on a logging library. */
 export interface Log {
@@ -84,6 +68,8 @@ export interface WriteOptions {
 export interface CustomerAdapter {
   readonly backend: string;
   readonly capabilities: Capabilities;
+  /** For a capability this instance lacks but its platform offers: the configuration that turns it on. */
+  readonly capabilityHints?: Partial<Record<keyof Capabilities, string>>;
 
   listCustomers(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>>;
   getCustomer(ref: CustomerRef, opts: { expandAddresses: boolean }, ctx: CallContext): Promise<Versioned<Customer>>;
@@ -99,9 +85,28 @@ export interface CustomerAdapter {
   /** May return an address with a new id (rename); the route then answers with the new Location. */
   updateAddress(ref: CustomerRef, addressId: string, patch: AddressPatch, opts: WriteOptions, ctx: CallContext): Promise<Versioned<Address>>;
   deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
+
+  /**
+   * Checks a shopper's credentials (capability `shopperLogin`). A wrong password and an unknown
+   * email both throw GatewayError('unauthorized', 'email or password is wrong').
+   */
+  authenticateShopper?(credentials: { email: string; password: string }, ctx: CallContext): Promise<{ customerId: string }>;
+
+  /**
+   * Optional (SCAYLE): sets a password hash another platform made, so a migrated customer keeps
+   * its password. Backends without it cannot take hashes (their customers need a reset).
+   */
+  importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
 }
 
-export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities'>;
+/** A password hash as another platform stored it; `scheme` names that platform's hashing. */
+export interface PasswordHash {
+  hash: string;
+  /** `salesforce`: SFCC's (scrypt) customer password hash, as its customer-list export writes it. */
+  scheme: 'salesforce';
+}
+
+export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
 
 /** What a backend factory gets besides its own options. */
 export interface AdapterDeps {
@@ -116,15 +121,8 @@ export interface AdapterDeps {
  */
 export interface BackendDefinition<Options = unknown> {
   name: string;
-  /** The variable whose absence means "run on the embedded emulator". */
-  baseUrlVariable?: string;
+  /** The variable whose absence means "run on the embedded emulator" (several: all of them absent). */
+  baseUrlVariable?: string | readonly string[];
   parseOptions(env: Record<string, string | undefined>): Options;
   create(options: Options, deps: AdapterDeps): CustomerAdapter;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
 }

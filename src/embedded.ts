@@ -1,4 +1,5 @@
 import { createOpen2bEmulator } from '../emulators/open2b/index.js';
+import { createScapiEmulator } from '../emulators/scapi/index.js';
 import { createScayleEmulator } from '../emulators/scayle/index.js';
 import { createSfccEmulator } from '../emulators/sfcc/index.js';
 import type { EmulatorFactories } from './deps.js';
@@ -11,4 +12,5 @@ export const embeddedEmulators: EmulatorFactories = {
   sfcc: createSfccEmulator,
   scayle: createScayleEmulator,
   open2b: createOpen2bEmulator,
+  scapi: createScapiEmulator,
 };

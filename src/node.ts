@@ -1,10 +1,11 @@
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { createApp } from './app.js';
 import { loadDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { serveGateway } from './runtime/node-server.js';
 import { createUpstreamFetch } from './runtime/upstream-fetch.js';
+import { openNodeStore } from './store/open-node.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
 async function main() {
@@ -19,8 +20,12 @@ async function main() {
     throw error;
   }
   const log = createLogger({ level: config.logLevel, asyncStdout: true });
+  const store = await openNodeStore(config.store, log).catch((error: unknown) => {
+    console.error(`customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`);
+    process.exit(1);
+  });
   const upstream = createUpstreamFetch({ connections: 64 });
-  const deps = await loadDeps(config, { fetch: upstream.fetch, log });
+  const deps = await loadDeps(config, { fetch: upstream.fetch, log, store });
   const app = createApp(deps);
   const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
   const server = serveGateway(app.fetch, limits, (info) => {
@@ -29,7 +34,7 @@ async function main() {
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
     );
   });
-  const shutdown = () => server.close(() => void upstream.close().finally(() => process.exit(0)));
+  const shutdown = () => server.close(() => void Promise.allSettled([upstream.close(), store?.close()]).finally(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

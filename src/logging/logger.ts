@@ -21,7 +21,7 @@ export interface LoggerOptions {
 /**
  * pino writing JSON lines, behind a wrapper that redacts every object before pino sees it.
  * On Workers the bundler picks pino's browser build; `browser.write` makes it print the same
- * JSON lines through console.log instead of console objects.
+ * JSON lines (see nodeLineShape) through console.log instead of console objects.
  */
 export function createLogger(options: LoggerOptions): Log {
   const write = options.write;
@@ -33,12 +33,22 @@ export function createLogger(options: LoggerOptions): Log {
       formatters: { level: (label) => ({ level: label }) },
       browser: {
         asObject: true,
-        write: (record: object) => (write ?? console.log)(JSON.stringify(record)),
+        write: (record: object) => (write ?? console.log)(JSON.stringify(nodeLineShape(record as Record<string, unknown>))),
       },
     },
     write ? { write } : options.asyncStdout ? pino.destination({ dest: options.fd ?? 1, sync: false }) : undefined,
   );
   return wrap(logger);
+}
+
+/**
+ * One log shape on both runtimes, the one pino writes on Node: `{"level":"info","time":"…",
+ * …fields,"msg":"…"}`. The browser build (Workers) puts time first and the level as a number.
+ */
+export function nodeLineShape(record: Record<string, unknown>): Record<string, unknown> {
+  const { level, time, msg, ...fields } = record;
+  const label = typeof level === 'number' ? (pino.levels.labels[level] ?? level) : level;
+  return { level: label, time, ...fields, msg };
 }
 
 /** Redacts only what will be written: a disabled level costs a comparison, not a deep copy. */

@@ -4,7 +4,8 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { deleteOrRecover, recoverAddressCreate } from './recovery.js';
+import { AddressIdParam, body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
@@ -45,7 +46,11 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const { customerId } = c.req.valid('param');
-        const created = await adapter.createAddress(customerRef(adapter, customerId), c.req.valid('json'), c.get('call'));
+        const ref = customerRef(adapter, customerId);
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverAddressCreate(adapter, ref, input, c.get('call'), recovering.since))) || (await adapter.createAddress(ref, input, c.get('call')));
         c.header('Location', location(c.get('basePath'), customerId, created.value.id));
         c.header('ETag', await etagOf(created));
         return c.json(created.value, 201);
@@ -87,8 +92,9 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
           });
         }
         const updated = await withIfMatch(
-          adapter,
+          adapter.capabilities.etag,
           c.req.valid('header')['if-match'],
+          resourceLock(c, deps, customerId, addressId),
           () => adapter.getAddress(ref, addressId, call),
           (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
@@ -109,8 +115,15 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
         const call = c.get('call');
         const { customerId, addressId } = c.req.valid('param');
         const ref = customerRef(adapter, customerId);
-        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getAddress(ref, addressId, call));
-        await adapter.deleteAddress(ref, addressId, call);
+        await deleteOrRecover(Boolean(c.get('recovering')), () =>
+          withIfMatch(
+            false,
+            c.req.valid('header')['if-match'],
+            resourceLock(c, deps, customerId, addressId),
+            () => adapter.getAddress(ref, addressId, call),
+            () => adapter.deleteAddress(ref, addressId, call),
+          ),
+        );
         return c.body(null, 204);
       },
     );

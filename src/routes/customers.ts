@@ -12,7 +12,8 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { deleteOrRecover, recoverCustomerCreate } from './recovery.js';
+import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -51,7 +52,11 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const created = await c.get('adapter').createCustomer(c.req.valid('json'), c.get('call'));
+        const adapter = c.get('adapter');
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) || (await adapter.createCustomer(input, c.get('call')));
         c.header('Location', `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`);
         c.header('ETag', await etagOf(created));
         return c.json(created.value, 201);
@@ -85,8 +90,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const call = c.get('call');
         const ref = customerRef(adapter, c.req.valid('param').customerId);
         const updated = await withIfMatch(
-          adapter,
+          adapter.capabilities.etag,
           c.req.valid('header')['if-match'],
+          resourceLock(c, deps, c.req.valid('param').customerId),
           () => adapter.getCustomer(ref, { expandAddresses: false }, call),
           (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
         );
@@ -105,8 +111,15 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter');
         const call = c.get('call');
         const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getCustomer(ref, { expandAddresses: false }, call));
-        await adapter.deleteCustomer(ref, call);
+        await deleteOrRecover(Boolean(c.get('recovering')), () =>
+          withIfMatch(
+            false,
+            c.req.valid('header')['if-match'],
+            resourceLock(c, deps, c.req.valid('param').customerId),
+            () => adapter.getCustomer(ref, { expandAddresses: false }, call),
+            () => adapter.deleteCustomer(ref, call),
+          ),
+        );
         return c.body(null, 204);
       },
     )
