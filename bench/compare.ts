@@ -133,6 +133,8 @@ try {
     SCAYLE_SHOP_KEY: 'bench',
     SCAYLE_COUNTRY_CODE: 'DE',
     LOG_LEVEL: 'info',
+    // The fixture is no real SCAYLE tenant: pacing to SCAYLE's published budget would measure the pacing.
+    UPSTREAM_BUDGET_SCAYLE: 'off',
   };
   const logFile = join(tmpdir(), `customer-gateway-bench-${process.pid}.log`);
   const gateway = await startGateway(scayleEnv, logFile);

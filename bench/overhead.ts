@@ -27,7 +27,7 @@ const payload = JSON.stringify({
 });
 const upstream = (async () => new Response(payload, { headers: { 'content-type': 'application/json' } })) as typeof fetch;
 
-const config = parseEnv({ BACKENDS: 'scayle', SCAYLE_BASE_URL: 'http://scayle.test/api/admin/v1', SCAYLE_ACCESS_TOKEN: 't', SCAYLE_SHOP_KEY: 'bench', SCAYLE_COUNTRY_CODE: 'DE', LOG_LEVEL: 'info' });
+const config = parseEnv({ BACKENDS: 'scayle', SCAYLE_BASE_URL: 'http://scayle.test/api/admin/v1', SCAYLE_ACCESS_TOKEN: 't', SCAYLE_SHOP_KEY: 'bench', SCAYLE_COUNTRY_CODE: 'DE', LOG_LEVEL: 'info', UPSTREAM_BUDGET_SCAYLE: 'off' });
 const devNull = openSync('/dev/null', 'w');
 const log = createLogger({ level: config.logLevel, asyncStdout: true, fd: devNull });
 const app = createApp(createDeps(config, { fetch: upstream, log }, {}));

@@ -31,6 +31,7 @@ const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 
     SCAYLE_SHOP_KEY: 'bench',
     SCAYLE_COUNTRY_CODE: 'DE',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    UPSTREAM_BUDGET_SCAYLE: 'off',
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
