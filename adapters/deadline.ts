@@ -11,7 +11,7 @@ export interface Deadline {
  * timeout signal cannot be cancelled, so each request would keep a timer and its signals alive for
  * the whole timeout (tens of thousands under load), and AbortSignal.any adds GC-tracked links.
  */
-export function deadlineSignal(ms: number, parent?: AbortSignal, keepParent = false): Deadline {
+export function deadlineSignal(ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
   const onParentAbort = () => controller.abort(parent!.reason);
   if (parent?.aborted) controller.abort(parent.reason);
@@ -21,7 +21,7 @@ export function deadlineSignal(ms: number, parent?: AbortSignal, keepParent = fa
     signal: controller.signal,
     dispose() {
       clearTimeout(timer);
-      if (!keepParent) parent?.removeEventListener('abort', onParentAbort);
+      parent?.removeEventListener('abort', onParentAbort);
     },
   };
 }

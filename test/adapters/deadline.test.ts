@@ -31,11 +31,14 @@ describe('deadlineSignal', () => {
     expect(deadline.signal.aborted).toBe(false);
   });
 
-  it('keeps following the parent after dispose when asked to (a body still being read)', () => {
+  it('leaves no listener on a long-lived parent (one context, thousands of calls: a migration)', () => {
     const parent = new AbortController();
-    const deadline = deadlineSignal(60_000, parent.signal, true);
-    deadline.dispose();
-    parent.abort();
-    expect(deadline.signal.aborted).toBe(true);
+    let listeners = 0;
+    const add = parent.signal.addEventListener.bind(parent.signal);
+    const remove = parent.signal.removeEventListener.bind(parent.signal);
+    parent.signal.addEventListener = ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
+    parent.signal.removeEventListener = ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
+    for (let i = 0; i < 50; i++) deadlineSignal(60_000, parent.signal).dispose();
+    expect(listeners).toBe(0);
   });
 });
