@@ -19,6 +19,8 @@ export interface GatewayConfig {
   defaultBackend: string;
   cursorSecret: string;
   requestTimeoutMs: number;
+  /** Node server: a client must have sent its request headers within this time. */
+  headersTimeoutMs: number;
   /** Bearer keys callers must send to /v1; empty = open API. */
   apiKeys: string[];
   /** Browser origins allowed by CORS; empty = no CORS headers, `*` = any. */
@@ -44,6 +46,7 @@ const GlobalEnv = z.object({
   DEFAULT_BACKEND: z.string().optional(),
   CURSOR_SECRET: z.string().min(16).default(DEFAULT_CURSOR_SECRET),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   API_KEYS: z.string().optional(),
   CORS_ORIGINS: z.string().optional(),
   EMULATOR_FAULTS: z
@@ -91,6 +94,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     defaultBackend,
     cursorSecret: global.CURSOR_SECRET,
     requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: global.HEADERS_TIMEOUT_MS,
     apiKeys: list(global.API_KEYS),
     corsOrigins: list(global.CORS_ORIGINS),
     emulatorFaults: global.EMULATOR_FAULTS,

@@ -1,10 +1,10 @@
-import { serve } from '@hono/node-server';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { ConfigError } from '../adapters/errors.js';
 import { createApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { serveGateway } from './runtime/node-server.js';
+import { createUpstreamFetch } from './runtime/upstream-fetch.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
 function main() {
@@ -19,19 +19,17 @@ function main() {
     throw error;
   }
   const log = createLogger({ level: config.logLevel });
-  // Keep-alive connection pool for upstream calls: on Node the upstream client dominates the cost.
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-  const upstreamFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-    undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
-  const deps = createDeps(config, { fetch: upstreamFetch, log });
+  const upstream = createUpstreamFetch({ connections: 64 });
+  const deps = createDeps(config, { fetch: upstream.fetch, log });
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
+  const server = serveGateway(app.fetch, limits, (info) => {
     log.info(
       { port: info.port, backends: config.backends.map((b) => `${b.name}${b.embedded ? ' (embedded emulator)' : ''}`), default: config.defaultBackend },
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
     );
   });
-  const shutdown = () => server.close(() => process.exit(0));
+  const shutdown = () => server.close(() => void upstream.close().finally(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
