@@ -104,7 +104,7 @@ export function fromOcapiCustomer(doc: OcapiCustomer, externalRefAttribute: stri
 
 type Doc = Record<string, unknown>;
 
-/** Canonical name → OCAPI name, for the plain string fields both sides share. */
+/** Canonical name → OCAPI name, for the plain string fields both sides share (customers and addresses alike). */
 const CUSTOMER_STRINGS = {
   firstName: 'first_name',
   lastName: 'last_name',
@@ -117,16 +117,10 @@ const CUSTOMER_STRINGS = {
 } as const;
 const PHONES = { primary: 'phone_home', mobile: 'phone_mobile', business: 'phone_business', fax: 'fax' } as const;
 
+/** An address carries the customer's name fields (same OCAPI names), its fullName and the postal fields. */
 const ADDRESS_STRINGS = {
-  firstName: 'first_name',
-  lastName: 'last_name',
+  ...CUSTOMER_STRINGS,
   fullName: 'full_name',
-  secondName: 'second_name',
-  title: 'title',
-  salutation: 'salutation',
-  suffix: 'suffix',
-  companyName: 'company_name',
-  jobTitle: 'job_title',
   line1: 'address1',
   line2: 'address2',
   postBox: 'post_box',
