@@ -12,7 +12,8 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { answerCreated, answerPage, answerRead, conditionalDelete, conditionalWrite, deleteRoute, patchRoute } from './handlers.js';
+import { body, CustomerIdParam, customerRef, json, problemResponses } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -38,9 +39,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
         const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
-        const position = cursor === undefined ? undefined : await deps.cursors.decode(cursor, c.get('backend'), scope);
-        const page = await c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call'));
-        return c.json(await toPage(c, deps.cursors, scope, limit, page), 200);
+        return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) => c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')));
       },
     )
     .openapi(
@@ -52,9 +51,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       }),
       async (c) => {
         const created = await c.get('adapter').createCustomer(c.req.valid('json'), c.get('call'));
-        c.header('Location', `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`);
-        c.header('ETag', await etagOf(created));
-        return c.json(created.value, 201);
+        return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
       },
     )
     .openapi(
@@ -67,47 +64,25 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
-        const etag = await etagOf(found);
-        c.header('ETag', etag);
-        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-        return c.json(found.value, 200);
+        return answerRead(c, found);
       },
     )
     .openapi(
-      createRoute({
-        method: 'patch', path: '/customers/{customerId}', operationId: op('updateCustomer'), tags: tag,
-        summary: 'Partial update; honours If-Match',
-        request: { params: one, headers: IfMatchHeader, body: body(CustomerPatchSchema) },
-        responses: { 200: json(CustomerSchema, 'The updated customer'), ...problemResponses },
-      }),
+      patchRoute('/customers/{customerId}', op('updateCustomer'), tag, 'Partial update; honours If-Match', [one, CustomerPatchSchema, CustomerSchema]),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
+        const { adapter, call } = c.var;
         const ref = customerRef(adapter, c.req.valid('param').customerId);
-        const updated = await withIfMatch(
-          adapter,
-          c.req.valid('header')['if-match'],
-          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
-        );
-        c.header('ETag', await etagOf(updated));
+        const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
+        const updated = await conditionalWrite(c, adapter, read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
         return c.json(updated.value, 200);
       },
     )
     .openapi(
-      createRoute({
-        method: 'delete', path: '/customers/{customerId}', operationId: op('deleteCustomer'), tags: tag,
-        summary: 'Delete a customer; honours If-Match',
-        request: { params: one, headers: IfMatchHeader },
-        responses: { 204: { description: 'Deleted' }, ...problemResponses },
-      }),
+      deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
+        const { adapter, call } = c.var;
         const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getCustomer(ref, { expandAddresses: false }, call));
-        await adapter.deleteCustomer(ref, call);
-        return c.body(null, 204);
+        return conditionalDelete(c, () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
       },
     )
     .openapi(
