@@ -14,12 +14,13 @@ import {
   StatusBody,
 } from './payloads.js';
 import { fingerprint, scayleNow, type ScayleAddress, type ScayleCustomer, type ScayleStore } from './store.js';
+import { createRateLimiter } from '../shared/rate-limit.js';
 import {
-  createRateLimiter,
   ERROR_KEYS,
   errorResponse,
   fail,
   rateLimitedResponse,
+  rateLimitHeaders,
   readBody,
   ScayleHttpError,
   scayleError,
@@ -118,7 +119,8 @@ export function createScayleApp(options: ScayleAppOptions) {
     const taken = limiter.take(scope);
     if (!taken.ok) return rateLimitedResponse(scope, options.rateLimit!.limit, taken.resetSeconds);
     await next();
-    for (const [name, value] of Object.entries(taken.headers)) c.res.headers.set(name, value);
+    const headers = rateLimitHeaders(scope, options.rateLimit!.limit, taken.remaining, taken.resetSeconds);
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   });
 
   // The shop must be ours; the country may be given as alpha-2 or alpha-3 (SCAYLE's docs use both).

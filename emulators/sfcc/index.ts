@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { createFaults } from '../shared/faults.js';
+import { createRateLimiter } from '../shared/rate-limit.js';
 import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
 import { accountManagerApp, TokenIssuer } from './auth.js';
@@ -12,6 +13,8 @@ import { faultResponse, faultOf, FAULT, ocapiNow } from './wire.js';
 export type { OcapiAddress, OcapiCustomer } from './store.js';
 export type { SfccCustomerSeed } from './seed.js';
 export type { HookFailure } from './shop.js';
+
+const quotaExceeded = (seconds: number) => faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(seconds) });
 
 /** Where things live under the emulator's origin (as on a sandbox). */
 export const SFCC_SITE = 'SiteGenesis';
@@ -60,25 +63,18 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
         status === 503
           ? faultResponse('unavailable', 'The service is temporarily unavailable.')
           : faultOf(status, status >= 500 ? FAULT.internal[0] : 'ClientException', 'An error occurred while processing the request.'),
-      rateLimited: (_c, seconds) => faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(seconds) }),
+      rateLimited: (_c, seconds) => quotaExceeded(seconds),
     },
   );
 
   const app = new Hono();
   app.use('*', faults.middleware);
-  // OCAPI quotas, when asked for: a fixed window per emulator, answered like an injected 429.
-  let window = { startedAt: Date.now(), used: 0 };
-  if (options.rateLimit) {
-    const { limit, windowSeconds } = options.rateLimit;
+  // OCAPI quotas, when asked for: one fixed window per emulator, answered like an injected 429.
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : undefined;
+  if (limiter) {
     app.use('*', async (_c, next) => {
-      const now = Date.now();
-      if (now - window.startedAt >= windowSeconds * 1000) window = { startedAt: now, used: 0 };
-      window.used += 1;
-      if (window.used > limit) {
-        const retryAfter = Math.max(1, Math.ceil((window.startedAt + windowSeconds * 1000 - now) / 1000));
-        return faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(retryAfter) });
-      }
-      return next();
+      const budget = limiter.take();
+      return budget.ok ? next() : quotaExceeded(budget.resetSeconds);
     });
   }
   app.route('/dwsso/oauth2', accountManagerApp(issuer));
@@ -103,7 +99,7 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
     faults.controller.clear();
     for (const spec of options.faults ?? []) faults.controller.inject(spec);
     issuer.accessTokenSeconds = 1799;
-    window = { startedAt: Date.now(), used: 0 };
+    limiter?.reset();
     if (options.seed !== false) seed(demoCustomers);
   };
   reset();
