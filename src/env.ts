@@ -29,9 +29,48 @@ export interface GatewayConfig {
   emulatorFaults: FaultSpec[];
   /** Request budget of the embedded emulators' rate limiters (EMULATOR_RATE_LIMIT=<limit>/<seconds>); off when unset. */
   emulatorRateLimit?: { limit: number; windowSeconds: number };
+  /** Where state shared by the fleet lives (STORE): idempotency records, rate limits, leases. */
+  store: StoreConfig;
+  /** IDEMPOTENCY: whether writes must carry an Idempotency-Key. */
+  idempotency: 'optional' | 'required';
+  /** CALLER_RATE_LIMIT=<limit>/<seconds>: each caller's (API key's) budget at the gateway; off when unset. */
+  callerRateLimit?: RatePerWindow;
+  /** Per backend: the upstream's call budget shared by the fleet (UPSTREAM_BUDGET_<BACKEND>, else the platform's published limit). */
+  upstreamBudgets: Record<string, RatePerWindow | undefined>;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
+
+export interface RatePerWindow {
+  limit: number;
+  windowSeconds: number;
+}
+
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: string; prefix: string }
+  /** Workers only: the Durable Object namespace bound as GATEWAY_STORE. */
+  | { kind: 'durable-objects'; prefix: string };
+
+/**
+ * Published call budgets of the platforms, applied to real upstreams (embedded emulators only
+ * have one when EMULATOR_RATE_LIMIT gives them one). SFCC and SCAPI quotas depend on the
+ * contract: set UPSTREAM_BUDGET_SFCC / UPSTREAM_BUDGET_SCAPI.
+ */
+const PUBLISHED_BUDGETS: Record<string, RatePerWindow> = {
+  scayle: { limit: 300, windowSeconds: 60 },
+  open2b: { limit: 1000, windowSeconds: 300 },
+};
+
+/** `<limit>/<windowSeconds>`, e.g. `300/60`. */
+const ratePerWindow = z
+  .string()
+  .regex(/^\d{1,7}\/\d{1,6}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
+  .transform((text): RatePerWindow => {
+    const [limit, windowSeconds] = text.split('/').map(Number);
+    return { limit: limit!, windowSeconds: windowSeconds! };
+  })
+  .refine((r) => r.limit > 0 && r.windowSeconds > 0, 'limit and window must be positive');
 
 /**
  * Used when CURSOR_SECRET is unset. Cursors then still reject edits and foreign lists, but anyone
@@ -60,15 +99,12 @@ const GlobalEnv = z.object({
         return z.NEVER;
       }
     }),
-  EMULATOR_RATE_LIMIT: z
-    .string()
-    .regex(/^\d{1,6}\/\d{1,5}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
-    .transform((text) => {
-      const [limit, windowSeconds] = text.split('/').map(Number);
-      return { limit: limit!, windowSeconds: windowSeconds! };
-    })
-    .refine((r) => r.limit > 0 && r.windowSeconds > 0, 'limit and window must be positive')
-    .optional(),
+  EMULATOR_RATE_LIMIT: ratePerWindow.optional(),
+  STORE: z.enum(['memory', 'redis', 'durable-objects']).default('memory'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  STORE_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)').default('customer-gateway:'),
+  IDEMPOTENCY: z.enum(['optional', 'required']).default('optional'),
+  CALLER_RATE_LIMIT: ratePerWindow.optional(),
 });
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
@@ -81,10 +117,12 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
   const backends = names.map((name): BackendConfig => {
     const definition = backendDefinitions[name];
     if (!definition) throw new ConfigError('BACKENDS', `unknown backend "${name}" (known: ${Object.keys(backendDefinitions).join(', ')})`);
-    const embedded = definition.baseUrlVariable !== undefined && !env[definition.baseUrlVariable]?.trim();
+    const embedded = definition.baseUrlVariable !== undefined && [definition.baseUrlVariable].flat().every((name) => !env[name]?.trim());
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
   if (list(global.API_KEYS).some((key) => key.length < 16)) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
+  const store = storeConfig(global.STORE, global.REDIS_URL, global.STORE_PREFIX);
+  const upstreamBudgets = Object.fromEntries(backends.map((b) => [b.name, upstreamBudget(b, env, global.EMULATOR_RATE_LIMIT)]));
   const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
   if (!names.includes(defaultBackend)) throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
   return {
@@ -99,6 +137,26 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     corsOrigins: list(global.CORS_ORIGINS),
     emulatorFaults: global.EMULATOR_FAULTS,
     ...(global.EMULATOR_RATE_LIMIT ? { emulatorRateLimit: global.EMULATOR_RATE_LIMIT } : {}),
+    store,
+    idempotency: global.IDEMPOTENCY,
+    ...(global.CALLER_RATE_LIMIT ? { callerRateLimit: global.CALLER_RATE_LIMIT } : {}),
+    upstreamBudgets,
     env,
   };
+}
+
+function storeConfig(kind: 'memory' | 'redis' | 'durable-objects', url: string | undefined, prefix: string): StoreConfig {
+  if (kind === 'memory') return { kind };
+  if (kind === 'durable-objects') return { kind, prefix };
+  if (!url) throw new ConfigError('REDIS_URL', 'is required when STORE=redis');
+  return { kind, url, prefix };
+}
+
+/** UPSTREAM_BUDGET_<BACKEND> (`<limit>/<seconds>` or `off`), else the platform's published limit. */
+function upstreamBudget(backend: BackendConfig, env: Record<string, string | undefined>, emulatorRateLimit: RatePerWindow | undefined): RatePerWindow | undefined {
+  const variable = `UPSTREAM_BUDGET_${backend.name.toUpperCase()}`;
+  const override = env[variable]?.trim();
+  if (override === 'off') return undefined;
+  if (override) return parseEnvSlice(z.object({ [variable]: ratePerWindow }), env)[variable];
+  return backend.embedded ? emulatorRateLimit : PUBLISHED_BUDGETS[backend.name];
 }

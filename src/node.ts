@@ -5,9 +5,10 @@ import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { serveGateway } from './runtime/node-server.js';
 import { createUpstreamFetch } from './runtime/upstream-fetch.js';
+import { openNodeStore } from './store/open-node.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
-function main() {
+async function main() {
   let config;
   try {
     config = parseEnv(process.env);
@@ -19,8 +20,12 @@ function main() {
     throw error;
   }
   const log = createLogger({ level: config.logLevel });
+  const store = await openNodeStore(config.store, log).catch((error: unknown) => {
+    console.error(`customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`);
+    process.exit(1);
+  });
   const upstream = createUpstreamFetch({ connections: 64 });
-  const deps = createDeps(config, { fetch: upstream.fetch, log });
+  const deps = createDeps(config, { fetch: upstream.fetch, log, store });
   const app = createApp(deps);
   const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
   const server = serveGateway(app.fetch, limits, (info) => {
@@ -29,9 +34,9 @@ function main() {
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
     );
   });
-  const shutdown = () => server.close(() => void upstream.close().finally(() => process.exit(0)));
+  const shutdown = () => server.close(() => void Promise.allSettled([upstream.close(), store?.close()]).finally(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
 
-main();
+void main();

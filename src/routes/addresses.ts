@@ -5,7 +5,8 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
 import { answerCreated, answerPage, answerRead, conditionalDelete, conditionalWrite, deleteRoute, patchRoute } from './handlers.js';
-import { AddressIdParam, body, CustomerIdParam, customerRef, json, problemResponses } from './support.js';
+import { recoverAddressCreate } from './recovery.js';
+import { AddressIdParam, body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
@@ -43,7 +44,11 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const { customerId } = c.req.valid('param');
-        const created = await adapter.createAddress(customerRef(adapter, customerId), c.req.valid('json'), c.get('call'));
+        const ref = customerRef(adapter, customerId);
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverAddressCreate(adapter, ref, input, c.get('call'), recovering.since))) || (await adapter.createAddress(ref, input, c.get('call')));
         return answerCreated(c, location(c.get('basePath'), customerId, created.value.id), created);
       },
     )
@@ -78,7 +83,8 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
             errors: [{ path: 'id', message: 'cannot be changed on this backend' }],
           });
         }
-        const updated = await conditionalWrite(c, adapter, () => adapter.getAddress(ref, addressId, call), (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call));
+        const read = () => adapter.getAddress(ref, addressId, call);
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, customerId, addressId), read, (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call));
         if (updated.value.id !== addressId) c.header('Location', location(c.get('basePath'), customerId, updated.value.id));
         return c.json(updated.value, 200);
       },
@@ -89,7 +95,8 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
         const { adapter, call } = c.var;
         const { customerId, addressId } = c.req.valid('param');
         const ref = customerRef(adapter, customerId);
-        return conditionalDelete(c, () => adapter.getAddress(ref, addressId, call), () => adapter.deleteAddress(ref, addressId, call));
+        const read = () => adapter.getAddress(ref, addressId, call);
+        return conditionalDelete(c, resourceLock(c, deps, customerId, addressId), read, () => adapter.deleteAddress(ref, addressId, call));
       },
     );
 }

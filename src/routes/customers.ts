@@ -13,7 +13,8 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
 import { answerCreated, answerPage, answerRead, conditionalDelete, conditionalWrite, deleteRoute, patchRoute } from './handlers.js';
-import { body, CustomerIdParam, customerRef, json, problemResponses } from './support.js';
+import { recoverCustomerCreate } from './recovery.js';
+import { body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -50,7 +51,11 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const created = await c.get('adapter').createCustomer(c.req.valid('json'), c.get('call'));
+        const adapter = c.get('adapter');
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) || (await adapter.createCustomer(input, c.get('call')));
         return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
       },
     )
@@ -71,9 +76,10 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       patchRoute('/customers/{customerId}', op('updateCustomer'), tag, 'Partial update; honours If-Match', [one, CustomerPatchSchema, CustomerSchema]),
       async (c) => {
         const { adapter, call } = c.var;
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
+        const { customerId } = c.req.valid('param');
+        const ref = customerRef(adapter, customerId);
         const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
-        const updated = await conditionalWrite(c, adapter, read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, customerId), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
         return c.json(updated.value, 200);
       },
     )
@@ -81,8 +87,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
         const { adapter, call } = c.var;
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
-        return conditionalDelete(c, () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
+        const { customerId } = c.req.valid('param');
+        const ref = customerRef(adapter, customerId);
+        return conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
       },
     )
     .openapi(

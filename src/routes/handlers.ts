@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import type { AdapterPage, CustomerAdapter, Versioned } from '../../adapters/types.js';
 import type { CursorCodec } from '../../adapters/cursor.js';
 import type { GatewayEnv } from '../context.js';
-import { body, checkIfMatchByReading, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { deleteOrRecover } from './recovery.js';
+import { body, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch, type Serialize } from './support.js';
 
 /**
  * The handler bodies customers and addresses share: a page behind a signed cursor, a created
@@ -38,14 +39,15 @@ export async function answerRead<T extends object>(c: Context<GatewayEnv>, found
   return c.json(found.value, 200);
 }
 
-/** A write under the request's If-Match (checked upstream where the backend can); sets the new ETag. */
+/** A write under the request's If-Match (checked upstream where the backend can, else under `lock`); sets the new ETag. */
 export async function conditionalWrite<T extends object>(
   c: Context<GatewayEnv>,
   adapter: CustomerAdapter,
+  lock: Serialize,
   read: () => Promise<Versioned<T>>,
   write: (nativeIfMatch: string | undefined) => Promise<Versioned<T>>,
 ): Promise<Versioned<T>> {
-  const updated = await withIfMatch(adapter, c.req.header('if-match'), read, write);
+  const updated = await withIfMatch(adapter.capabilities.etag, c.req.header('if-match'), lock, read, write);
   c.header('ETag', await etagOf(updated));
   return updated;
 }
@@ -63,9 +65,11 @@ export const patchRoute = <Path extends string, P extends z.ZodObject, B extends
 export const deleteRoute = <Path extends string, P extends z.ZodObject>(path: Path, operationId: string, tags: string[], summary: string, params: P) =>
   createRoute({ method: 'delete', path, operationId, tags, summary, request: { params, headers: IfMatchHeader }, responses: { 204: { description: 'Deleted' }, ...problemResponses } });
 
-/** A delete under the request's If-Match (checked by reading first), answered 204. */
-export async function conditionalDelete<T extends object>(c: Context<GatewayEnv>, read: () => Promise<Versioned<T>>, remove: () => Promise<void>) {
-  await checkIfMatchByReading(c.req.header('if-match'), read);
-  await remove();
+/**
+ * A delete under the request's If-Match (checked by reading first, under `lock`), answered 204;
+ * a retry of a request whose first attempt already deleted the resource is a success too.
+ */
+export async function conditionalDelete<T extends object>(c: Context<GatewayEnv>, lock: Serialize, read: () => Promise<Versioned<T>>, remove: () => Promise<void>) {
+  await deleteOrRecover(Boolean(c.get('recovering')), () => withIfMatch(false, c.req.header('if-match'), lock, read, remove));
   return c.body(null, 204);
 }
