@@ -152,7 +152,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
         });
       }
       if (change.currentPassword !== undefined) {
-        // Open2b can only check a password by authenticating, which also moves loginTime on (see README).
+        // Open2b can only check a password by authenticating, which also moves loginTime on (see docs/backends/open2b.md).
         const limits = OPEN2B_LIMITS['authenticate.password'];
         const plausible = charLength(change.currentPassword) >= limits.min && charLength(change.currentPassword) <= limits.max;
         const answer = plausible

@@ -24,7 +24,7 @@ export function fromScayleAddress(a: ScayleAddress): Address {
     id: String(a.id),
     externalRef: orUndefined(a.referenceKey),
     firstName: orUndefined(r?.firstName),
-    // SCAYLE does not insist on a recipient; the canonical lastName is then absent (README: lossy).
+    // SCAYLE does not insist on a recipient; the canonical lastName is then absent (docs/backends/scayle.md: lossy).
     lastName: orUndefined(r?.lastName) as string,
     title: orUndefined(r?.title),
     line1: joinLine(a.street, a.houseNumber, countryCode),

@@ -4,7 +4,7 @@ import { BACKEND } from './errors.js';
 import type { OcapiAddress, OcapiCustomer } from './upstream.js';
 
 /**
- * Pure mapping between canonical models and OCAPI documents (DESIGN's mapping table).
+ * Pure mapping between canonical models and OCAPI documents (the table in docs/backends/sfcc.md, *What maps*).
  * Writes never send a field the 20.4 `customer` / `customer_address` definitions lack, except
  * `c_*` custom attributes (the definitions allow additional properties; that is how OCAPI
  * carries them). What OCAPI cannot hold is reported as field errors, never dropped.
@@ -53,7 +53,7 @@ export function fromOcapiAddress(doc: OcapiAddress): Address {
     stateCode: str(doc.state_code),
     countryCode: (str(doc.country_code) ?? '').toUpperCase(),
     phone: str(doc.phone),
-    // One preferred address serves as both defaults (lossy: see README, Salesforce Commerce Cloud).
+    // One preferred address serves as both defaults (lossy: see docs/backends/sfcc.md).
     isDefaultBilling: preferred,
     isDefaultShipping: preferred,
     createdAt: time(doc.creation_date),

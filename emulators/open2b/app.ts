@@ -8,7 +8,7 @@ export const API_PREFIX = '/api/v6';
 /** The customers namespace the emulator implements. */
 const NAMESPACE = 'commerce.customers.';
 /**
- * VENDOR-NOTES: an unknown method answers non-JSON non-200, while "a method the installation
+ * Open2b's API: an unknown method answers non-JSON non-200, while "a method the installation
  * lacks" is an InvalidValue on the method. The emulator reads a well-formed Open2b method name
  * (`area.resource.action`) it does not implement as the latter, anything else as the former.
  */

@@ -5,7 +5,7 @@ import { anonymizeAddressFields, CUSTOMERS, FULL, parseWith, present, SORTABLE, 
 import { fingerprint, scayleNow, type ScayleCustomer } from './store.js';
 import { ERROR_KEYS, fail, readBody } from './wire.js';
 
-/** The list's cursor query parameter. SCAYLE's docs do not name it (VENDOR-NOTES: unconfirmed). */
+/** The list's cursor query parameter. SCAYLE's docs do not name it (unconfirmed; see docs/backends/scayle.md, *Paging and filters*). */
 export const CURSOR_PARAM = 'cursor';
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -52,7 +52,7 @@ export function customerRoutes(resources: ScayleResources): Hono {
     const ids = list('id')?.map(Number);
     const keys = list('referenceKey');
     const groups = list('group');
-    // filters[email] is not in SCAYLE's published list; the emulator offers it (see README, SCAYLE).
+    // filters[email] is not in SCAYLE's published list; the emulator offers it (see docs/backends/scayle.md).
     const emails = list('email')?.map((e) => e.toLowerCase());
     const [minId, maxId] = [num('minId'), num('maxId')];
     const [minCreated, maxCreated, minUpdated, maxUpdated] = [time('minCreatedAt'), time('maxCreatedAt'), time('minUpdatedAt'), time('maxUpdatedAt')];
