@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { createRateLimiter, type RateBudget } from '../shared/rate-limit.js';
 import { accountManagerApp } from './auth.js';
 import { adminAddressesApp } from './addresses.js';
 import { adminCustomersApp, type ScapiRealm } from './admin.js';
@@ -9,8 +10,10 @@ import { ACCOUNT_MANAGER_PATH, ADMIN_PREFIX, loadShedHeaders, problem, SHOPPER_P
 export interface ScapiAppOptions {
   realm: ScapiRealm;
   faults: MiddlewareHandler;
-  rateLimit?: { limit: number; windowSeconds: number };
+  rateLimit?: RateBudget;
 }
+
+const tooManyRequests = (seconds: number) => problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(seconds) });
 
 /** A problem document with another status than its type's usual one (injected faults). */
 export function problemWithStatus(status: number, ...args: Parameters<typeof problem>): Response {
@@ -28,26 +31,26 @@ export function problemWithStatus(status: number, ...args: Parameters<typeof pro
 export function createScapiApp({ realm, faults, rateLimit }: ScapiAppOptions) {
   const app = new Hono();
   app.use('*', faults);
-  let window = { startedAt: Date.now(), used: 0 };
+  const budget = rateLimit ? createRateLimiter(rateLimit) : undefined;
+  /** Requests counted in the current window, for the load-shedding header. */
+  let used = 0;
   const limiter = {
     reset: () => {
-      window = { startedAt: Date.now(), used: 0 };
+      budget?.reset();
+      used = 0;
     },
   };
-  if (rateLimit) {
+  if (budget && rateLimit) {
     app.use('*', async (_c, next) => {
-      const now = Date.now();
-      if (now - window.startedAt >= rateLimit.windowSeconds * 1000) window = { startedAt: now, used: 0 };
-      window.used += 1;
-      if (window.used <= rateLimit.limit) return next();
-      const retryAfter = Math.max(1, Math.ceil((window.startedAt + rateLimit.windowSeconds * 1000 - now) / 1000));
-      return problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(retryAfter) });
+      const decision = budget.take();
+      used = rateLimit.limit - decision.remaining;
+      return decision.ok ? next() : tooManyRequests(decision.resetSeconds);
     });
   }
   // Endpoints protected by load shedding report the capacity in use on every answer.
   app.use('/customer/*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('sfdc_load')) c.res.headers.set('sfdc_load', rateLimit ? String(Math.min(100, Math.round((100 * window.used) / rateLimit.limit))) : '5');
+    if (!c.res.headers.has('sfdc_load')) c.res.headers.set('sfdc_load', rateLimit ? String(Math.min(100, Math.round((100 * used) / rateLimit.limit))) : '5');
   });
   app.route(ACCOUNT_MANAGER_PATH, accountManagerApp(realm.tokens));
   app.route(ADMIN_PREFIX, adminCustomersApp(realm));
@@ -65,5 +68,5 @@ export const scapiFaultResponders = {
     status === 503
       ? problem('service-unavailable', 'The system is under heavy load; the request was shed.', {}, loadShedHeaders())
       : problemWithStatus(status, 'internal-server-error', 'An error occurred while processing the request.'),
-  rateLimited: (_c: unknown, seconds: number) => problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(seconds) }),
+  rateLimited: (_c: unknown, seconds: number) => tooManyRequests(seconds),
 };
