@@ -55,6 +55,20 @@ describe.each(targets)('one winner per If-Match: $backend', (target) => {
     expect(after.headers.get('etag')).toBe(result.winner!.headers.get('etag'));
   });
 
+  it(`${WRITERS} concurrent PATCHes, half by ref:<externalRef> and half by native id, still have one winner`, async () => {
+    const tag = uniqueTag();
+    const created = await gw.call('POST', '/customers', { ...raceCustomer(tag), externalRef: `crm-${tag}` });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const current = await gw.call('GET', `/customers/${created.body.id}`);
+    const answers = await Promise.all(
+      Array.from({ length: WRITERS }, (_, i) =>
+        gw.call('PATCH', i % 2 ? `/customers/${encodeURIComponent(created.body.id)}` : `/customers/ref:crm-${tag}`, { firstName: `Writer${i}` }, { 'if-match': current.headers.get('etag')! }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 412)).toHaveLength(WRITERS - 1);
+  });
+
   it(`${WRITERS} concurrent address PATCHes with the current If-Match: one 200, the rest 412`, async () => {
     const created = await gw.call('POST', '/customers', raceCustomer());
     const customerId = encodeURIComponent(created.body.id);
