@@ -83,6 +83,12 @@ export interface CustomerAdapter {
   /** May return an address with a new id (rename); the route then answers with the new Location. */
   updateAddress(ref: CustomerRef, addressId: string, patch: AddressPatch, opts: WriteOptions, ctx: CallContext): Promise<Versioned<Address>>;
   deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
+
+  /**
+   * Checks a shopper's credentials (capability `shopperLogin`). A wrong password and an unknown
+   * email both throw GatewayError('unauthorized', 'email or password is wrong').
+   */
+  authenticateShopper?(credentials: { email: string; password: string }, ctx: CallContext): Promise<{ customerId: string }>;
 }
 
 export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
@@ -100,8 +106,8 @@ export interface AdapterDeps {
  */
 export interface BackendDefinition<Options = unknown> {
   name: string;
-  /** The variable whose absence means "run on the embedded emulator". */
-  baseUrlVariable?: string;
+  /** The variable whose absence means "run on the embedded emulator" (several: all of them absent). */
+  baseUrlVariable?: string | readonly string[];
   parseOptions(env: Record<string, string | undefined>): Options;
   create(options: Options, deps: AdapterDeps): CustomerAdapter;
 }

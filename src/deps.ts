@@ -44,7 +44,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     let fetch = runtime.fetch;
     if (backend.embedded) {
       const createEmulator = embeddedEmulators[backend.name];
-      if (!createEmulator) throw new ConfigError(definition.baseUrlVariable ?? 'BACKENDS', `is required for ${backend.name}`);
+      if (!createEmulator) throw new ConfigError([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, `is required for ${backend.name}`);
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
