@@ -4,6 +4,7 @@ import { createScayleEmulator } from '../../emulators/scayle/index.js';
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
 import { loopbackEmulator, type ConformanceTarget } from '../conformance/suite.js';
 import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
+import { raceCustomer } from './race.js';
 
 /**
  * Issue 8 point 4: N writers holding the same current ETag race; exactly one may win. Before the
@@ -16,14 +17,6 @@ const targets: ConformanceTarget[] = [
   loopbackEmulator('open2b', () => createOpen2bEmulator()),
 ];
 const WRITERS = 50;
-
-export const raceCustomer = (tag = uniqueTag()) => ({
-  email: `race-${tag}@example.com`,
-  firstName: 'Erika',
-  lastName: `Race${tag.slice(-6)}`,
-  password: 'Str0ng!Passw0rd',
-  addresses: [{ firstName: 'Erika', lastName: `Race${tag.slice(-6)}`, line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
-});
 
 /** Fires `WRITERS` PATCHes at once, all with the same If-Match; returns the statuses and the winner's body. */
 async function race(gw: GatewayUnderTest, path: string, etag: string, patchOf: (i: number) => Record<string, unknown>) {
