@@ -89,6 +89,19 @@ export interface CustomerAdapter {
    * email both throw GatewayError('unauthorized', 'email or password is wrong').
    */
   authenticateShopper?(credentials: { email: string; password: string }, ctx: CallContext): Promise<{ customerId: string }>;
+
+  /**
+   * Optional (SCAYLE): sets a password hash another platform made, so a migrated customer keeps
+   * its password. Backends without it cannot take hashes (their customers need a reset).
+   */
+  importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
+}
+
+/** A password hash as another platform stored it; `scheme` names that platform's hashing. */
+export interface PasswordHash {
+  hash: string;
+  /** `salesforce`: SFCC's (scrypt) customer password hash, as its customer-list export writes it. */
+  scheme: 'salesforce';
 }
 
 export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;

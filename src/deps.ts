@@ -28,6 +28,8 @@ export interface RuntimeDeps {
   /** The runtime's upstream fetch (keep-alive undici on Node, global fetch on Workers). */
   fetch: typeof fetch;
   log: Log;
+  /** Wraps the fetch of one backend (embedded ones too), e.g. the migration's per-backend request budget. */
+  wrapFetch?: (backend: string, fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
   /** The shared store STORE names, opened by the entry (Redis on Node, Durable Objects on Workers); memory when absent. */
   store?: SharedStore;
 }
@@ -52,6 +54,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     }
     const budget = config.upstreamBudgets[backend.name];
     if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget);
+    if (runtime.wrapFetch) fetch = runtime.wrapFetch(backend.name, fetch);
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }
