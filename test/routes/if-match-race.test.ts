@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpen2bEmulator } from '../../emulators/open2b/index.js';
+import { createScapiEmulator } from '../../emulators/scapi/index.js';
 import { createScayleEmulator } from '../../emulators/scayle/index.js';
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
 import { loopbackEmulator, type ConformanceTarget } from '../conformance/suite.js';
@@ -15,6 +16,7 @@ const targets: ConformanceTarget[] = [
   loopbackEmulator('sfcc', () => createSfccEmulator()),
   loopbackEmulator('scayle', () => createScayleEmulator()),
   loopbackEmulator('open2b', () => createOpen2bEmulator()),
+  loopbackEmulator('scapi', () => createScapiEmulator()),
 ];
 const WRITERS = 50;
 
