@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { createRateLimiter, type RateBudget } from '../shared/rate-limit.js';
+import { createRateLimiter } from '../shared/rate-limit.js';
 import { accountManagerApp } from './auth.js';
 import { adminAddressesApp } from './addresses.js';
 import { adminCustomersApp, type ScapiRealm } from './admin.js';
@@ -10,10 +10,8 @@ import { ACCOUNT_MANAGER_PATH, ADMIN_PREFIX, loadShedHeaders, problem, SHOPPER_P
 export interface ScapiAppOptions {
   realm: ScapiRealm;
   faults: MiddlewareHandler;
-  rateLimit?: RateBudget;
+  rateLimit?: { limit: number; windowSeconds: number };
 }
-
-const tooManyRequests = (seconds: number) => problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(seconds) });
 
 /** A problem document with another status than its type's usual one (injected faults). */
 export function problemWithStatus(status: number, ...args: Parameters<typeof problem>): Response {
@@ -31,26 +29,20 @@ export function problemWithStatus(status: number, ...args: Parameters<typeof pro
 export function createScapiApp({ realm, faults, rateLimit }: ScapiAppOptions) {
   const app = new Hono();
   app.use('*', faults);
-  const budget = rateLimit ? createRateLimiter(rateLimit) : undefined;
-  /** Requests counted in the current window, for the load-shedding header. */
-  let used = 0;
-  const limiter = {
-    reset: () => {
-      budget?.reset();
-      used = 0;
-    },
-  };
-  if (budget && rateLimit) {
+  // SCAPI rate limits per API client, when asked for: one window for the emulator's one client.
+  const limiter = rateLimit ? createRateLimiter(rateLimit) : undefined;
+  let load = 5;
+  if (limiter && rateLimit) {
     app.use('*', async (_c, next) => {
-      const decision = budget.take();
-      used = rateLimit.limit - decision.remaining;
-      return decision.ok ? next() : tooManyRequests(decision.resetSeconds);
+      const budget = limiter.take();
+      load = Math.round((100 * (rateLimit.limit - budget.remaining)) / rateLimit.limit);
+      return budget.ok ? next() : problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(budget.resetSeconds) });
     });
   }
   // Endpoints protected by load shedding report the capacity in use on every answer.
   app.use('/customer/*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('sfdc_load')) c.res.headers.set('sfdc_load', rateLimit ? String(Math.min(100, Math.round((100 * used) / rateLimit.limit))) : '5');
+    if (!c.res.headers.has('sfdc_load')) c.res.headers.set('sfdc_load', String(load));
   });
   app.route(ACCOUNT_MANAGER_PATH, accountManagerApp(realm.tokens));
   app.route(ADMIN_PREFIX, adminCustomersApp(realm));
@@ -68,5 +60,5 @@ export const scapiFaultResponders = {
     status === 503
       ? problem('service-unavailable', 'The system is under heavy load; the request was shed.', {}, loadShedHeaders())
       : problemWithStatus(status, 'internal-server-error', 'An error occurred while processing the request.'),
-  rateLimited: (_c: unknown, seconds: number) => tooManyRequests(seconds),
+  rateLimited: (_c: unknown, seconds: number) => problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(seconds) }),
 };
