@@ -1,0 +1,81 @@
+import type { SharedStore } from './types.js';
+
+/** The lease could not be had within the wait: someone else holds it. */
+export class LeaseBusyError extends Error {
+  constructor(readonly key: string) {
+    super(`lease ${key} is held by another request`);
+    this.name = 'LeaseBusyError';
+  }
+}
+
+export interface LeaseOptions {
+  /** How long the lease lives if its holder dies without releasing it. */
+  ttlMs: number;
+  /** How long to wait for a held lease before giving up with LeaseBusyError (0: do not wait). */
+  waitMs: number;
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/**
+ * Runs `fn` holding `key` in the store (fleet-wide mutual exclusion): set-if-absent with a random
+ * token, polled with jittered backoff while someone else holds it, released by compare-and-delete
+ * so a holder whose lease expired never frees a successor's.
+ */
+export async function withLease<R>(store: SharedStore, key: string, options: LeaseOptions, fn: () => Promise<R>): Promise<R> {
+  const token = crypto.randomUUID();
+  const deadline = Date.now() + options.waitMs;
+  let pause = 5;
+  while (!(await store.setIfAbsent(key, token, options.ttlMs))) {
+    if (Date.now() >= deadline) throw new LeaseBusyError(key);
+    await sleep(Math.min(pause * (0.5 + Math.random()), Math.max(1, deadline - Date.now())), options.signal);
+    pause = Math.min(pause * 2, 100);
+  }
+  try {
+    return await fn();
+  } finally {
+    await store.deleteIfEquals(key, token);
+  }
+}
+
+/**
+ * In-process serialisation per key: calls with the same key run one after another, in arrival
+ * order; different keys run in parallel. Idle keys leave no trace.
+ */
+export function createKeyedQueue() {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    run<R>(key: string, fn: () => Promise<R>): Promise<R> {
+      const previous = tails.get(key) ?? Promise.resolve();
+      const result = previous.then(fn, fn);
+      const tail = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      tails.set(key, tail);
+      void tail.then(() => {
+        if (tails.get(key) === tail) tails.delete(key);
+      });
+      return result;
+    },
+    /** Keys with work queued or running (for tests and metrics). */
+    get size() {
+      return tails.size;
+    },
+  };
+}
+
+export type KeyedQueue = ReturnType<typeof createKeyedQueue>;

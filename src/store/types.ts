@@ -1,0 +1,33 @@
+/**
+ * State shared by every gateway instance of a deployment: idempotency records, rate-limit
+ * buckets, leases. One interface, one implementation per place the state can live (process
+ * memory, Redis, Durable Objects). Every key expires; every compound operation is atomic.
+ */
+export interface SharedStore {
+  get(key: string): Promise<string | undefined>;
+  /** Every key expires: `ttlMs` > 0. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Atomic; true when written (the key was absent or expired). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Atomic compare-and-delete (lease release): true when the key held `value` and is gone. */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Atomic; creates the key with `ttlMs` when absent (an existing key keeps its expiry). */
+  increment(key: string, by: number, ttlMs: number): Promise<number>;
+  /** Token bucket: takes `cost` (default 1) tokens when there are enough, else says when there will be. */
+  take(bucket: string, limit: BucketLimit, cost?: number): Promise<TakeResult>;
+  close(): Promise<void>;
+}
+
+export interface BucketLimit {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+export interface TakeResult {
+  allowed: boolean;
+  /** Whole tokens left after this take. */
+  remaining: number;
+  /** 0 when allowed; else how long until `cost` tokens are there. */
+  retryAfterMs: number;
+}

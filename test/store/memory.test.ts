@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createKeyedQueue } from '../../src/store/lease.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import { sharedStoreSuite } from './suite.js';
+
+sharedStoreSuite('memory', { open: async () => ({ store: createMemoryStore(), cleanup: async () => {} }) });
+
+describe('memory store specifics', () => {
+  it('keeps at most maxKeys keys, dropping the oldest writes', async () => {
+    const store = createMemoryStore({ maxKeys: 3 });
+    for (const key of ['a', 'b', 'c', 'd']) await store.set(key, key, 60_000);
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.get('d')).toBe('d');
+  });
+
+  it('token bucket follows the injected clock exactly', async () => {
+    let now = 1_000_000;
+    const store = createMemoryStore({ now: () => now });
+    const limit = { capacity: 300, refillPerSecond: 5 }; // SCAYLE: 300 a minute
+    for (let i = 0; i < 300; i++) expect((await store.take('scayle', limit)).allowed).toBe(true);
+    expect(await store.take('scayle', limit)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 200 });
+    now += 200;
+    expect(await store.take('scayle', limit)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+  });
+});
+
+describe('keyed queue', () => {
+  it('runs same-key work one at a time in arrival order, other keys in parallel, and forgets idle keys', async () => {
+    const queue = createKeyedQueue();
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = queue.run('k', async () => {
+      await gate;
+      order.push('k1');
+    });
+    const second = queue.run('k', async () => {
+      order.push('k2');
+      throw new Error('boom');
+    });
+    const third = queue.run('k', async () => order.push('k3'));
+    await queue.run('other', async () => order.push('other'));
+    release();
+    await first;
+    await expect(second).rejects.toThrow('boom');
+    await third;
+    expect(order).toEqual(['other', 'k1', 'k2', 'k3']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(queue.size).toBe(0);
+  });
+});

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeaseBusyError, withLease } from '../../src/store/lease.js';
+import type { SharedStore } from '../../src/store/types.js';
+
+export interface StoreTarget {
+  /** A store whose keys all start with a prefix of this run's own; `cleanup` removes them. */
+  open(): Promise<{ store: SharedStore; cleanup(): Promise<void> } | { skip: string }>;
+}
+
+const MINUTE = 60_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The one behaviour every SharedStore implementation must show. */
+export function sharedStoreSuite(name: string, target: StoreTarget) {
+  describe(`SharedStore: ${name}`, () => {
+    let store: SharedStore;
+    let cleanup = async () => {};
+    let skipped: string | undefined;
+    beforeAll(async () => {
+      const opened = await target.open();
+      if ('skip' in opened) {
+        skipped = opened.skip;
+        console.warn(`skipping SharedStore ${name}: ${opened.skip}`);
+        return;
+      }
+      ({ store, cleanup } = opened);
+    });
+    afterAll(async () => {
+      if (skipped) return;
+      await cleanup();
+      await store.close();
+    });
+    const test = (title: string, body: () => Promise<void>) => it(title, async (ctx) => (skipped ? ctx.skip() : body()));
+
+    test('get/set/delete round trip; absent keys read as undefined', async () => {
+      expect(await store.get('a')).toBeUndefined();
+      await store.set('a', 'één ✓', MINUTE);
+      expect(await store.get('a')).toBe('één ✓');
+      await store.set('a', 'two', MINUTE);
+      expect(await store.get('a')).toBe('two');
+      await store.delete('a');
+      expect(await store.get('a')).toBeUndefined();
+    });
+
+    test('keys expire after their ttl', async () => {
+      await store.set('short', 'x', 60);
+      expect(await store.setIfAbsent('short-nx', 'x', 60)).toBe(true);
+      await store.increment('short-n', 1, 60);
+      await sleep(250);
+      expect(await store.get('short')).toBeUndefined();
+      expect(await store.get('short-n')).toBeUndefined();
+      expect(await store.setIfAbsent('short-nx', 'y', MINUTE)).toBe(true);
+    });
+
+    test('setIfAbsent writes once among concurrent callers', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', `v${i}`, MINUTE)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.get('once')).toBe(`v${results.indexOf(true)}`);
+    });
+
+    test('deleteIfEquals deletes only the matching value', async () => {
+      await store.set('lease', 'mine', MINUTE);
+      expect(await store.deleteIfEquals('lease', 'theirs')).toBe(false);
+      expect(await store.get('lease')).toBe('mine');
+      expect(await store.deleteIfEquals('lease', 'mine')).toBe(true);
+      expect(await store.get('lease')).toBeUndefined();
+      expect(await store.deleteIfEquals('lease', 'mine')).toBe(false);
+    });
+
+    test('increment is atomic and creates absent keys', async () => {
+      const values = await Promise.all(Array.from({ length: 25 }, () => store.increment('count', 2, MINUTE)));
+      expect(values.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => 2 * (i + 1)));
+      expect(await store.get('count')).toBe('50');
+      expect(await store.increment('count', -10, MINUTE)).toBe(40);
+    });
+
+    test('take: a full bucket allows `capacity` and then says when to retry', async () => {
+      const limit = { capacity: 5, refillPerSecond: 0.5 };
+      const takes = await Promise.all(Array.from({ length: 8 }, () => store.take('bucket', limit)));
+      expect(takes.filter((t) => t.allowed)).toHaveLength(5);
+      expect(takes.filter((t) => t.allowed).map((t) => t.remaining).sort()).toEqual([0, 1, 2, 3, 4]);
+      for (const refused of takes.filter((t) => !t.allowed)) {
+        expect(refused.remaining).toBe(0);
+        // One token at 0.5/s is at most 2 s away.
+        expect(refused.retryAfterMs).toBeGreaterThan(1000);
+        expect(refused.retryAfterMs).toBeLessThanOrEqual(2000);
+      }
+    });
+
+    test('take: tokens come back at the refill rate; cost takes several', async () => {
+      const limit = { capacity: 4, refillPerSecond: 20 };
+      expect((await store.take('refill', limit, 4)).allowed).toBe(true);
+      expect((await store.take('refill', limit, 1)).allowed).toBe(false);
+      await sleep(250); // ≥ 5 tokens' worth of refill, capped at 4
+      const again = await store.take('refill', limit, 3);
+      expect(again).toMatchObject({ allowed: true, remaining: 1 });
+      expect(await store.take('other-bucket', limit, 4)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    test('withLease: 20 concurrent holders never overlap, and all get their turn', async () => {
+      let inside = 0;
+      let most = 0;
+      let turns = 0;
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          withLease(store, 'mutex', { ttlMs: 5000, waitMs: 30_000 }, async () => {
+            most = Math.max(most, ++inside);
+            await sleep(2);
+            inside--;
+            turns++;
+          }),
+        ),
+      );
+      expect(most).toBe(1);
+      expect(turns).toBe(20);
+      expect(await store.get('mutex')).toBeUndefined();
+    });
+
+    test('withLease gives up with LeaseBusyError when the lease stays held', async () => {
+      await store.set('held', 'someone-else', MINUTE);
+      await expect(withLease(store, 'held', { ttlMs: 1000, waitMs: 30 }, async () => 'ran')).rejects.toBeInstanceOf(LeaseBusyError);
+      expect(await store.get('held')).toBe('someone-else');
+    });
+  });
+}
