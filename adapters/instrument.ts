@@ -3,7 +3,7 @@ import type { AdapterMethod, CallContext, CustomerAdapter } from './types.js';
 
 const METHODS: AdapterMethod[] = [
   'listCustomers', 'getCustomer', 'createCustomer', 'updateCustomer', 'deleteCustomer', 'setPassword',
-  'listAddresses', 'getAddress', 'createAddress', 'updateAddress', 'deleteAddress',
+  'listAddresses', 'getAddress', 'createAddress', 'updateAddress', 'deleteAddress', 'authenticateShopper',
 ];
 
 /**
@@ -13,6 +13,7 @@ const METHODS: AdapterMethod[] = [
 export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
   const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities } as CustomerAdapter;
   for (const method of METHODS) {
+    if (typeof adapter[method] !== 'function') continue; // optional methods stay absent
     const original = adapter[method].bind(adapter) as (...args: unknown[]) => Promise<unknown>;
     (wrapped as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       const ctx = args[args.length - 1] as CallContext;

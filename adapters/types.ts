@@ -23,6 +23,8 @@ export interface Capabilities {
   /** `ref:<externalRef>` customer ids and the `externalRef` list filter. */
   externalRefLookup: boolean;
   passwordChange: boolean;
+  /** The platform verifies a shopper's email and password (`authenticateShopper`). */
+  shopperLogin: boolean;
   /** Most addresses a customer can hold, where the backend caps it (Open2b: 2). */
   maxAddresses?: number;
 }
@@ -97,7 +99,22 @@ export interface CustomerAdapter {
   /** May return an address with a new id (rename); the route then answers with the new Location. */
   updateAddress(ref: CustomerRef, addressId: string, patch: AddressPatch, opts: WriteOptions, ctx: CallContext): Promise<Versioned<Address>>;
   deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
+
+  /**
+   * The platform checks a shopper's password (capability `shopperLogin`). A wrong password and an
+   * unknown email both throw GatewayError('unauthorized', 'email or password is wrong'). A backend
+   * that cannot may implement it to throw `not_supported` naming the alternative.
+   */
+  authenticateShopper?(credentials: ShopperCredentials, ctx: CallContext): Promise<{ customerId: string }>;
 }
+
+export interface ShopperCredentials {
+  email: string;
+  password: string;
+}
+
+/** The one answer to every failed shopper login, so it never tells whether the email exists. */
+export const WRONG_CREDENTIALS = 'email or password is wrong';
 
 export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities'>;
 

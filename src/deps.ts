@@ -1,10 +1,17 @@
+import { GatewayError } from '../adapters/errors.js';
 import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError, type CustomerAdapter, type Log } from '../adapters/types.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
-import type { GatewayConfig } from './env.js';
+import type { GatewayConfig, SigningKey } from './env.js';
+import type { DocsAssetLoader } from './routes/docs.js';
+import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js';
+import { createSessions, type Sessions } from './sessions/sessions.js';
+import { createTokenSigner } from './sessions/tokens.js';
+import { createMemoryStore } from './store/memory.js';
+import type { SharedStore } from './store/types.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -13,13 +20,45 @@ export interface GatewayDeps {
   cursors: CursorCodec;
   /** The embedded emulators, by backend, for backends without a base URL. */
   emulators: Map<string, Emulator<unknown>>;
+  /** State every instance shares: shopper sessions, failed-login counters. */
+  store: SharedStore;
+  sessions: Sessions;
+  loginLimits: LoginLimits;
+  /** The caller's network address (brute-force limits), as the runtime knows it. */
+  clientAddress: (request: ClientRequest) => string | undefined;
+  docsAssets: DocsAssetLoader;
+}
+
+/** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
+export interface ClientRequest {
+  req: { header(name: string): string | undefined };
+  env: unknown;
 }
 
 export interface RuntimeDeps {
   /** The runtime's upstream fetch (keep-alive undici on Node, global fetch on Workers). */
   fetch: typeof fetch;
   log: Log;
+  /** The shared store; a process-memory one when not given. */
+  store?: SharedStore;
+  clientAddress?: (request: ClientRequest) => string | undefined;
+  /** Swagger UI's files for /docs (see routes/docs.ts). */
+  docsAssets?: DocsAssetLoader;
 }
+
+/**
+ * Without SESSION_SIGNING_KEYS the gateway signs with a key made now: sessions then end when it
+ * restarts and no other instance accepts them, which is fine for development and said in the log.
+ */
+function signingKeys(config: GatewayConfig, log: Log): SigningKey[] {
+  if (config.sessionSigningKeys.length > 0) return config.sessionSigningKeys;
+  log.warn({ variable: 'SESSION_SIGNING_KEYS' }, 'SESSION_SIGNING_KEYS is unset: shopper sessions are signed with a key made at start (they end on restart and other instances refuse them)');
+  const secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(48))));
+  return [{ kid: `ephemeral-${crypto.randomUUID().slice(0, 8)}`, secret }];
+}
+
+/** Behind a proxy: the first (client-most) entry of the header the proxy sets. */
+const fromHeader = (name: string) => (request: ClientRequest) => request.req.header(name)?.split(',')[0]?.trim() || undefined;
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
 export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): GatewayDeps {
@@ -40,5 +79,19 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }
-  return { config, log: runtime.log, backends, cursors: createCursorCodec(config.cursorSecret), emulators };
+  const store = runtime.store ?? createMemoryStore();
+  return {
+    config,
+    log: runtime.log,
+    backends,
+    cursors: createCursorCodec(config.cursorSecret),
+    emulators,
+    store,
+    sessions: createSessions({ store, signer: createTokenSigner(signingKeys(config, runtime.log)), log: runtime.log }),
+    loginLimits: createLoginLimits(store, config.loginLimits),
+    docsAssets: runtime.docsAssets ?? (async (name) => {
+      throw new GatewayError('not_found', `${name} is not available in this runtime`);
+    }),
+    clientAddress: config.clientAddressHeader ? fromHeader(config.clientAddressHeader) : (runtime.clientAddress ?? (() => undefined)),
+  };
 }

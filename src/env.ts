@@ -19,17 +19,47 @@ export interface GatewayConfig {
   defaultBackend: string;
   cursorSecret: string;
   requestTimeoutMs: number;
-  /** Bearer keys callers must send to /v1; empty = open API. */
-  apiKeys: string[];
+  /** Keys callers must send to /v1, each with its scope; empty = open API. */
+  apiKeys: ApiKey[];
+  /** Shopper session signing keys (SESSION_SIGNING_KEYS), the first signs; empty = one ephemeral key made at start. */
+  sessionSigningKeys: SigningKey[];
+  /** Header naming the client's address (set behind a proxy, e.g. X-Forwarded-For); unset = the connection's address. */
+  clientAddressHeader?: string;
+  /** Failed shopper logins allowed per account and per client address, each within its window. */
+  loginLimits: { perAccount: RateWindow; perClient: RateWindow };
   /** Browser origins allowed by CORS; empty = no CORS headers, `*` = any. */
   corsOrigins: string[];
   /** Faults the embedded emulators start with (EMULATOR_FAULTS, a JSON array). */
   emulatorFaults: FaultSpec[];
   /** Request budget of the embedded emulators' rate limiters (EMULATOR_RATE_LIMIT=<limit>/<seconds>); off when unset. */
-  emulatorRateLimit?: { limit: number; windowSeconds: number };
+  emulatorRateLimit?: RateWindow;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
+
+export type ApiKeyScope = 'admin' | 'storefront';
+export interface ApiKey {
+  key: string;
+  scope: ApiKeyScope;
+}
+export interface SigningKey {
+  kid: string;
+  secret: string;
+}
+export interface RateWindow {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** `<limit>/<windowSeconds>`, e.g. `300/60`. */
+const rateWindow = z
+  .string()
+  .regex(/^\d{1,6}\/\d{1,5}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
+  .transform((text): RateWindow => {
+    const [limit, windowSeconds] = text.split('/').map(Number);
+    return { limit: limit!, windowSeconds: windowSeconds! };
+  })
+  .refine((r) => r.limit > 0 && r.windowSeconds > 0, 'limit and window must be positive');
 
 /**
  * Used when CURSOR_SECRET is unset. Cursors then still reject edits and foreign lists, but anyone
@@ -57,18 +87,35 @@ const GlobalEnv = z.object({
         return z.NEVER;
       }
     }),
-  EMULATOR_RATE_LIMIT: z
-    .string()
-    .regex(/^\d{1,6}\/\d{1,5}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
-    .transform((text) => {
-      const [limit, windowSeconds] = text.split('/').map(Number);
-      return { limit: limit!, windowSeconds: windowSeconds! };
-    })
-    .refine((r) => r.limit > 0 && r.windowSeconds > 0, 'limit and window must be positive')
-    .optional(),
+  EMULATOR_RATE_LIMIT: rateWindow.optional(),
+  SESSION_SIGNING_KEYS: z.string().optional(),
+  CLIENT_ADDRESS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name').optional(),
+  LOGIN_ACCOUNT_LIMIT: rateWindow.default({ limit: 5, windowSeconds: 900 }),
+  LOGIN_CLIENT_LIMIT: rateWindow.default({ limit: 30, windowSeconds: 900 }),
 });
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
+/** `admin:<key>`, `storefront:<key>`, or a bare key (admin, as before scopes existed). */
+function parseApiKeys(value: string | undefined): ApiKey[] {
+  return list(value).map((entry) => {
+    const scoped = /^(admin|storefront):(.*)$/.exec(entry);
+    const key = scoped ? scoped[2]! : entry;
+    if (key.length < 16) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
+    return { key, scope: (scoped?.[1] as ApiKeyScope | undefined) ?? 'admin' };
+  });
+}
+
+/** `<kid>:<secret>` entries; the first signs new tokens, all of them verify (rotation). */
+function parseSigningKeys(value: string | undefined): SigningKey[] {
+  const keys = list(value).map((entry) => {
+    const match = /^([A-Za-z0-9._-]{1,64}):(.{32,})$/.exec(entry);
+    if (!match) throw new ConfigError('SESSION_SIGNING_KEYS', 'each entry must be <kid>:<secret> with a secret of at least 32 characters');
+    return { kid: match[1]!, secret: match[2]! };
+  });
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError('SESSION_SIGNING_KEYS', 'two entries share a kid');
+  return keys;
+}
 
 /** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
 export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
@@ -81,7 +128,6 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     const embedded = definition.baseUrlVariable !== undefined && !env[definition.baseUrlVariable]?.trim();
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
-  if (list(global.API_KEYS).some((key) => key.length < 16)) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
   const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
   if (!names.includes(defaultBackend)) throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
   return {
@@ -91,7 +137,10 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     defaultBackend,
     cursorSecret: global.CURSOR_SECRET,
     requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
-    apiKeys: list(global.API_KEYS),
+    apiKeys: parseApiKeys(global.API_KEYS),
+    sessionSigningKeys: parseSigningKeys(global.SESSION_SIGNING_KEYS),
+    ...(global.CLIENT_ADDRESS_HEADER ? { clientAddressHeader: global.CLIENT_ADDRESS_HEADER.toLowerCase() } : {}),
+    loginLimits: { perAccount: global.LOGIN_ACCOUNT_LIMIT, perClient: global.LOGIN_CLIENT_LIMIT },
     corsOrigins: list(global.CORS_ORIGINS),
     emulatorFaults: global.EMULATOR_FAULTS,
     ...(global.EMULATOR_RATE_LIMIT ? { emulatorRateLimit: global.EMULATOR_RATE_LIMIT } : {}),

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { ConfigError } from '../adapters/types.js';
@@ -5,6 +6,7 @@ import { createApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { nodeDocsAssets } from './runtime/docs-assets-node.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
 function main() {
@@ -23,7 +25,12 @@ function main() {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
   const upstreamFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
     undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
-  const deps = createDeps(config, { fetch: upstreamFetch, log });
+  const deps = createDeps(config, {
+    fetch: upstreamFetch,
+    log,
+    docsAssets: nodeDocsAssets,
+    clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
+  });
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     log.info(

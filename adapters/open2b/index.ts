@@ -6,6 +6,7 @@ import { parseOpen2bOptions, type Open2bOptions } from './options.js';
 import { addressPage, keysetPage, KeysetPosition, OffsetPosition, parsePosition } from './paginate.js';
 import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from './requests.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
+import { open2bShopperLogin } from './login.js';
 import { shopTimeToInstant } from './time.js';
 import {
   AuthenticateAnswer,
@@ -35,6 +36,7 @@ const capabilities: Capabilities = {
   // `ref:` and `externalRef=` go through the `code` condition.
   externalRefLookup: true,
   passwordChange: true,
+  shopperLogin: true,
   maxAddresses: 2,
 };
 
@@ -92,6 +94,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   return {
     backend: 'open2b',
     capabilities,
+    authenticateShopper: open2bShopperLogin(client),
 
     async listCustomers(query, ctx) {
       const conditions = {

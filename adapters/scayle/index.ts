@@ -2,6 +2,7 @@ import { GatewayError, isGatewayError } from '../errors.js';
 import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import type { ErrorScope } from './errors.js';
+import { scayleShopperLogin } from './login.js';
 import {
   canonicalFieldPath,
   planAddressPatch,
@@ -37,6 +38,8 @@ const capabilities: Capabilities = {
   addressRename: false,
   externalRefLookup: true,
   passwordChange: true,
+  // The Admin API cannot check a shopper's password (see login.ts).
+  shopperLogin: false,
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */
@@ -91,6 +94,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   const adapter: CustomerAdapter = {
     backend: 'scayle',
     capabilities,
+    authenticateShopper: scayleShopperLogin,
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);

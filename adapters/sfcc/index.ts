@@ -15,6 +15,7 @@ import {
   makeAddressId,
   MappingError,
 } from './map.js';
+import { sfccShopperLogin } from './login.js';
 import { parseSfccOptions, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import {
@@ -89,6 +90,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     addressRename: true,
     externalRefLookup: hasData,
     passwordChange: true,
+    shopperLogin: true,
   };
 
   const ok = async <T>(response: Response, schema: Parameters<typeof parseUpstream<T>>[0], what: string, label: string): Promise<T> => {
@@ -189,6 +191,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    authenticateShopper: sfccShopperLogin(client),
 
     async listCustomers(query, ctx): Promise<AdapterPage<Customer>> {
       if (!hasData) throw new GatewayError('not_supported', `the Shop API cannot list customers: ${DATA_API_HINT}`);

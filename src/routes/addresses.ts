@@ -1,67 +1,62 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { GatewayError } from '../../adapters/errors.js';
 import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema, pageSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import type { Subject } from './subject.js';
+import { AddressIdParam, body, checkIfMatchByReading, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
-/** A customer's addresses, mounted like customerRoutes. */
-export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
-  const tag = scoped ? ['addresses (per backend)'] : ['addresses'];
-  const op = (name: string) => (scoped ? `${name}OnBackend` : name);
-  const ofCustomer = z.object({ customerId: CustomerIdParam });
-  const one = z.object({ customerId: CustomerIdParam, addressId: AddressIdParam });
-  const location = (basePath: string, customerId: string, addressId: string) =>
-    `${basePath}/customers/${encodeURIComponent(customerId)}/addresses/${encodeURIComponent(addressId)}`;
+/** A customer's addresses: an administrator's view of any customer, or a shopper's own (see Subject). */
+export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>) {
+  const tags = subject.tags;
+  const op = subject.operationId;
+  const list = `${subject.path}/addresses` as const;
+  const item = `${list}/{addressId}` as const;
+  const one = subject.params.extend({ addressId: AddressIdParam });
+  const location = (c: Parameters<Subject['url']>[0], addressId: string) => `${subject.url(c)}/addresses/${encodeURIComponent(addressId)}`;
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
       createRoute({
-        method: 'get', path: '/customers/{customerId}/addresses', operationId: op('listAddresses'), tags: tag,
+        method: 'get', path: list, operationId: op('listAddresses'), tags,
         summary: "A page of the customer's addresses (defaults first)",
-        request: { params: ofCustomer, query: PageQuerySchema },
+        request: { params: subject.params, query: PageQuerySchema },
         responses: { 200: json(AddressPage, 'A page of addresses'), ...problemResponses },
       }),
       async (c) => {
-        const adapter = c.get('adapter');
-        const { customerId } = c.req.valid('param');
         const { limit, cursor } = c.req.valid('query');
-        const scope = `addresses:${customerId}`;
+        const scope = subject.cursorScope(c);
         const position = cursor === undefined ? undefined : await deps.cursors.decode(cursor, c.get('backend'), scope);
-        const page = await adapter.listAddresses(customerRef(adapter, customerId), { limit, position }, c.get('call'));
+        const page = await c.get('adapter').listAddresses(subject.ref(c), { limit, position }, c.get('call'));
         return c.json(await toPage(c, deps.cursors, scope, limit, page), 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/customers/{customerId}/addresses', operationId: op('createAddress'), tags: tag,
+        method: 'post', path: list, operationId: op('createAddress'), tags,
         summary: 'Add an address',
-        request: { params: ofCustomer, body: body(AddressCreateSchema) },
+        request: { params: subject.params, body: body(AddressCreateSchema) },
         responses: { 201: json(AddressSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const adapter = c.get('adapter');
-        const { customerId } = c.req.valid('param');
-        const created = await adapter.createAddress(customerRef(adapter, customerId), c.req.valid('json'), c.get('call'));
-        c.header('Location', location(c.get('basePath'), customerId, created.value.id));
+        const created = await c.get('adapter').createAddress(subject.ref(c), c.req.valid('json'), c.get('call'));
+        c.header('Location', location(c, created.value.id));
         c.header('ETag', await etagOf(created));
         return c.json(created.value, 201);
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/customers/{customerId}/addresses/{addressId}', operationId: op('getAddress'), tags: tag,
+        method: 'get', path: item, operationId: op('getAddress'), tags,
         summary: 'One address, with its ETag',
         request: { params: one },
         responses: { 200: json(AddressSchema, 'The address'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
       }),
       async (c) => {
-        const adapter = c.get('adapter');
-        const { customerId, addressId } = c.req.valid('param');
-        const found = await adapter.getAddress(customerRef(adapter, customerId), addressId, c.get('call'));
+        const found = await c.get('adapter').getAddress(subject.ref(c), c.req.param('addressId') ?? '', c.get('call'));
         const etag = await etagOf(found);
         c.header('ETag', etag);
         if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
@@ -70,7 +65,7 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
     )
     .openapi(
       createRoute({
-        method: 'patch', path: '/customers/{customerId}/addresses/{addressId}', operationId: op('updateAddress'), tags: tag,
+        method: 'patch', path: item, operationId: op('updateAddress'), tags,
         summary: 'Partial update; a new `id` renames where the backend can (Location then names the new one)',
         request: { params: one, headers: IfMatchHeader, body: body(AddressPatchSchema) },
         responses: { 200: json(AddressSchema, 'The updated address'), ...problemResponses },
@@ -78,9 +73,9 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const call = c.get('call');
-        const { customerId, addressId } = c.req.valid('param');
+        const addressId = c.req.param('addressId') ?? '';
         const patch = c.req.valid('json');
-        const ref = customerRef(adapter, customerId);
+        const ref = subject.ref(c);
         if (patch.id !== undefined && patch.id !== addressId && !adapter.capabilities.addressRename) {
           throw new GatewayError('not_supported', `backend ${adapter.backend} cannot rename addresses; create a new one instead`, {
             errors: [{ path: 'id', message: 'cannot be changed on this backend' }],
@@ -92,14 +87,14 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
           () => adapter.getAddress(ref, addressId, call),
           (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
-        if (updated.value.id !== addressId) c.header('Location', location(c.get('basePath'), customerId, updated.value.id));
+        if (updated.value.id !== addressId) c.header('Location', location(c, updated.value.id));
         c.header('ETag', await etagOf(updated));
         return c.json(updated.value, 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'delete', path: '/customers/{customerId}/addresses/{addressId}', operationId: op('deleteAddress'), tags: tag,
+        method: 'delete', path: item, operationId: op('deleteAddress'), tags,
         summary: 'Delete an address; honours If-Match',
         request: { params: one, headers: IfMatchHeader },
         responses: { 204: { description: 'Deleted' }, ...problemResponses },
@@ -107,8 +102,8 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const call = c.get('call');
-        const { customerId, addressId } = c.req.valid('param');
-        const ref = customerRef(adapter, customerId);
+        const addressId = c.req.param('addressId') ?? '';
+        const ref = subject.ref(c);
         await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getAddress(ref, addressId, call));
         await adapter.deleteAddress(ref, addressId, call);
         return c.body(null, 204);

@@ -12,6 +12,7 @@ const CapabilitiesSchema = z
     addressRename: z.boolean(),
     externalRefLookup: z.boolean(),
     passwordChange: z.boolean(),
+    shopperLogin: z.boolean().openapi({ description: 'POST /v1/auth/login works: the platform verifies shopper passwords.' }),
     maxAddresses: z.int().optional(),
   })
   .openapi('Capabilities');

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   CustomerCreateSchema,
-  CustomerPatchSchema,
   CustomerSchema,
   DateTime,
   Email,
@@ -12,7 +11,9 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { profileRoutes } from './profile.js';
+import { adminSubject } from './subject.js';
+import { body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, problemResponses, toPage } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -59,43 +60,6 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/customers/{customerId}', operationId: op('getCustomer'), tags: tag,
-        summary: 'One customer, with its ETag',
-        request: { params: one, query: z.object({ expand: z.enum(['addresses']).optional() }) },
-        responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
-        const etag = await etagOf(found);
-        c.header('ETag', etag);
-        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-        return c.json(found.value, 200);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'patch', path: '/customers/{customerId}', operationId: op('updateCustomer'), tags: tag,
-        summary: 'Partial update; honours If-Match',
-        request: { params: one, headers: IfMatchHeader, body: body(CustomerPatchSchema) },
-        responses: { 200: json(CustomerSchema, 'The updated customer'), ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
-        const updated = await withIfMatch(
-          adapter,
-          c.req.valid('header')['if-match'],
-          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
-        );
-        c.header('ETag', await etagOf(updated));
-        return c.json(updated.value, 200);
-      },
-    )
-    .openapi(
-      createRoute({
         method: 'delete', path: '/customers/{customerId}', operationId: op('deleteCustomer'), tags: tag,
         summary: 'Delete a customer; honours If-Match',
         request: { params: one, headers: IfMatchHeader },
@@ -110,17 +74,5 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         return c.body(null, 204);
       },
     )
-    .openapi(
-      createRoute({
-        method: 'put', path: '/customers/{customerId}/password', operationId: op('setCustomerPassword'), tags: tag,
-        summary: 'Set or change the password',
-        request: { params: one, body: body(PasswordChangeSchema) },
-        responses: { 204: { description: 'Changed' }, ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        await adapter.setPassword(customerRef(adapter, c.req.valid('param').customerId), c.req.valid('json'), c.get('call'));
-        return c.body(null, 204);
-      },
-    );
+    .route('/', profileRoutes(adminSubject(scoped, 'customers'), { schema: PasswordChangeSchema, summary: 'Set or change the password' }));
 }

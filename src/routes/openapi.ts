@@ -19,3 +19,32 @@ export function withBackendParameter<T>(document: T): T {
   }
   return document;
 }
+
+type Operation = { security?: Record<string, string[]>[] };
+type Document = { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> };
+
+export const SECURITY_SCHEMES = {
+  adminKey: { type: 'http', scheme: 'bearer', description: 'An `admin` entry of API_KEYS, as `Authorization: Bearer <key>`.' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API_KEYS entry: `storefront` keys reach only /v1/auth/* and /v1/me…, `admin` keys everything.' },
+  shopperToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` from POST /v1/auth/login or /v1/auth/refresh (15 minutes).' },
+} as const;
+
+/**
+ * Who may call each operation: the shopper's token on /v1/me… (with a key in X-Api-Key when
+ * API_KEYS is set), a key of either scope on /v1/auth/*, an admin key elsewhere. Without API_KEYS
+ * the keys are optional (`{}`), as the gateway then asks for none.
+ */
+export function withSecurity<T>(document: T, keysRequired: boolean): T {
+  const doc = document as Document;
+  doc.components = { ...doc.components, securitySchemes: SECURITY_SCHEMES };
+  const open: Record<string, string[]>[] = keysRequired ? [] : [{}];
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    const security: Record<string, string[]>[] = /^\/v1\/me(\/|$)/.test(path)
+      ? [keysRequired ? { apiKey: [], shopperToken: [] } : { shopperToken: [] }]
+      : /\/auth\//.test(path)
+        ? [{ apiKey: [] }, { adminKey: [] }, ...open]
+        : [{ adminKey: [] }, { apiKey: [] }, ...open];
+    for (const operation of Object.values(operations)) operation.security = security;
+  }
+  return document;
+}
