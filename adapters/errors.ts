@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rejected: 422,
+  idempotency_key_reused: 422,
   rate_limited: 429,
   internal: 500,
   not_supported: 501,
@@ -31,6 +32,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   rejected: 'Rejected by the backend',
+  idempotency_key_reused: 'Idempotency-Key reused for another request',
   rate_limited: 'Rate limited',
   internal: 'Internal error',
   not_supported: 'Not supported by this backend',
@@ -80,3 +82,11 @@ export class GatewayError extends Error {
 }
 
 export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;
+
+/** A configuration variable is missing or invalid; names the variable, never its value (it may be a secret). */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}

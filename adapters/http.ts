@@ -130,8 +130,13 @@ export function retryAfterSeconds(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+/** Any (loose) zod schema of an upstream payload: what `parseUpstream` and every adapter client's `call` take. */
+export interface UpstreamSchema<T> {
+  safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
 /** Parses an upstream payload with its (loose) zod schema; a mismatch is the upstream's fault, not the caller's. */
-export function parseUpstream<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, data: unknown, backend: string, what: string): T {
+export function parseUpstream<T>(schema: UpstreamSchema<T>, data: unknown, backend: string, what: string): T {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -1,20 +1,27 @@
 import { GatewayError, isGatewayError } from './errors.js';
 import type { AdapterMethod, CallContext, CustomerAdapter } from './types.js';
 
-const METHODS: AdapterMethod[] = [
-  'listCustomers', 'getCustomer', 'createCustomer', 'updateCustomer', 'deleteCustomer', 'setPassword',
-  'listAddresses', 'getAddress', 'createAddress', 'updateAddress', 'deleteAddress', 'authenticateShopper',
-];
+/**
+ * Every adapter method, as the keys of an object the compiler checks against CustomerAdapter:
+ * a method added to the interface and missing here (or listed here and not there) fails tsc.
+ */
+const INSTRUMENTED = {
+  listCustomers: true, getCustomer: true, createCustomer: true, updateCustomer: true, deleteCustomer: true, setPassword: true,
+  listAddresses: true, getAddress: true, createAddress: true, updateAddress: true, deleteAddress: true,
+  authenticateShopper: true,
+} as const satisfies Record<AdapterMethod, true>;
+const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 
 /**
  * Wraps an adapter so every call is timed in the logs and nothing but a GatewayError leaves it:
  * a bug inside an adapter becomes `internal` (logged with its stack), not an unshaped throw.
  */
 export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
-  const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities } as CustomerAdapter;
+  const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities, capabilityHints: adapter.capabilityHints } as CustomerAdapter;
   for (const method of METHODS) {
-    if (typeof adapter[method] !== 'function') continue; // optional methods stay absent
-    const original = adapter[method].bind(adapter) as (...args: unknown[]) => Promise<unknown>;
+    // Optional methods an adapter does not offer stay absent on the wrapper too.
+    if (typeof adapter[method] !== 'function') continue;
+    const original = (adapter[method] as (...args: unknown[]) => Promise<unknown>).bind(adapter);
     (wrapped as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       const ctx = args[args.length - 1] as CallContext;
       const started = performance.now();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './types.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Parses a backend's slice of the environment with a zod object whose keys are the variable

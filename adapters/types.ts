@@ -1,5 +1,6 @@
 import type {
   Address,
+  Capabilities,
   AddressCreate,
   AddressPatch,
   Customer,
@@ -8,26 +9,7 @@ import type {
   PasswordChange,
 } from '../schemas/index.js';
 
-/** What a backend can do; routes gate on these and the conformance suite skips by them. */
-export interface Capabilities {
-  /** GET /customers works (SFCC only with the Data API configured). */
-  listCustomers: boolean;
-  /** Pages carry `total` cheaply. */
-  totalCount: boolean;
-  /** The upstream issues ETags and checks If-Match itself; otherwise the gateway derives them. */
-  etag: boolean;
-  customerDelete: boolean;
-  addressDelete: boolean;
-  /** A PATCH may change an address id. */
-  addressRename: boolean;
-  /** `ref:<externalRef>` customer ids and the `externalRef` list filter. */
-  externalRefLookup: boolean;
-  passwordChange: boolean;
-  /** The platform verifies a shopper's email and password (`authenticateShopper`). */
-  shopperLogin: boolean;
-  /** Most addresses a customer can hold, where the backend caps it (Open2b: 2). */
-  maxAddresses?: number;
-}
+export type { Capabilities } from '../schemas/index.js';
 
 /** Minimal logger shape (pino's), so adapters do not depend on a logging library. */
 export interface Log {
@@ -84,6 +66,8 @@ export interface WriteOptions {
 export interface CustomerAdapter {
   readonly backend: string;
   readonly capabilities: Capabilities;
+  /** For a capability this instance lacks but its platform offers: the configuration that turns it on. */
+  readonly capabilityHints?: Partial<Record<keyof Capabilities, string>>;
 
   listCustomers(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>>;
   getCustomer(ref: CustomerRef, opts: { expandAddresses: boolean }, ctx: CallContext): Promise<Versioned<Customer>>;
@@ -116,7 +100,7 @@ export interface ShopperCredentials {
 /** The one answer to every failed shopper login, so it never tells whether the email exists. */
 export const WRONG_CREDENTIALS = 'email or password is wrong';
 
-export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities'>;
+export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
 
 /** What a backend factory gets besides its own options. */
 export interface AdapterDeps {
@@ -135,11 +119,4 @@ export interface BackendDefinition<Options = unknown> {
   baseUrlVariable?: string;
   parseOptions(env: Record<string, string | undefined>): Options;
   create(options: Options, deps: AdapterDeps): CustomerAdapter;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
 }

@@ -2,7 +2,8 @@
  * Load benchmarks (not part of `npm test`): `npm run bench`. Starts the gateway on a loopback
  * port with the zero-config backends (embedded emulators) plus `memory`, drives each scenario with
  * autocannon for a bounded time, and checks the targets below. Exits 1 when a target is missed.
- * BENCH_SECONDS (default 5) and BENCH_CONNECTIONS (default 16) tune the run.
+ * BENCH_SECONDS (default 5) and BENCH_CONNECTIONS (default 16) tune the run; a backend given a
+ * *_BASE_URL (e.g. `npm run emulator` on loopback) is reached over HTTP through the Node upstream fetch.
  */
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
@@ -11,6 +12,7 @@ import { createApp } from '../src/app.js';
 import { createDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
 import { createLogger } from '../src/logging/logger.js';
+import { createUpstreamFetch } from '../src/runtime/upstream-fetch.js';
 
 interface Scenario {
   name: string;
@@ -27,8 +29,11 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const backends = process.env.BENCH_BACKENDS ?? 'memory,sfcc,scayle,open2b';
 
-const config = parseEnv({ BACKENDS: backends, LOG_LEVEL: 'silent' });
-const deps = createDeps(config, { fetch: (i, o) => fetch(i, o), log: createLogger({ level: 'silent' }) });
+// A backend whose *_BASE_URL (and credentials) are set in the environment is benched over HTTP.
+const config = parseEnv({ ...process.env, BACKENDS: backends, DEFAULT_BACKEND: undefined, LOG_LEVEL: 'silent' });
+// The Node entry's upstream client, for any backend configured with a real base URL.
+const upstream = createUpstreamFetch({ connections: 64 });
+const deps = createDeps(config, { fetch: upstream.fetch, log: createLogger({ level: 'silent' }) });
 const app = createApp(deps);
 
 let counter = 0;
@@ -80,4 +85,5 @@ const memoryOk = rssMiB < 512;
 failed ||= !memoryOk;
 console.log(`${memoryOk ? 'PASS' : 'MISS'}  resident memory after the run ${rssMiB.toFixed(0)} MiB (<512)`);
 server.close();
+await upstream.close();
 process.exit(failed ? 1 : 0);

@@ -3,3 +3,4 @@ export * from './address.js';
 export * from './customer.js';
 export * from './page.js';
 export * from './problem.js';
+export * from './capabilities.js';

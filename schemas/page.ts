@@ -14,8 +14,20 @@ export const PageInfoSchema = z
 export const pageSchema = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), page: PageInfoSchema }).openapi(name);
 
+/**
+ * A query-string limit in plain decimal digits. `Number()` (z.coerce) would also take `0x10`,
+ * ` 5` and `1e1`: a caller's typo should be a 400, not a page of some other size.
+ */
+const Limit = z
+  .string()
+  .regex(/^[0-9]+$/, 'must be a whole number in decimal digits')
+  .transform(Number)
+  .pipe(z.int().min(1).max(MAX_LIMIT))
+  .default(DEFAULT_LIMIT)
+  .openapi({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, example: 20 });
+
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).openapi({ example: 20 }),
+  limit: Limit,
   cursor: z.string().min(1).max(2048).optional().openapi({ description: 'Opaque; from page.nextCursor.' }),
 });
 

@@ -15,8 +15,9 @@ import { backendRoutes } from './routes/backends.js';
 import { customerRoutes } from './routes/customers.js';
 import { docsRoutes } from './routes/docs.js';
 import { meRoutes } from './routes/me.js';
-import { withBackendParameter, withSecurity } from './routes/openapi.js';
+import { AUTH_PATH, withBackendParameter, withIdempotencyKey, withSecurity } from './routes/openapi.js';
 import { adminSubject } from './routes/subject.js';
+import { idempotency } from './idempotency/middleware.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -29,9 +30,9 @@ export function createApp(deps: GatewayDeps) {
   if (deps.config.corsOrigins.length > 0) {
     app.use('*', cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Api-Key', 'X-Request-Id'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Api-Key', 'X-Request-Id', 'Idempotency-Key'],
       allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      exposeHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+      exposeHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
       maxAge: 600,
     }));
   }
@@ -44,6 +45,9 @@ export function createApp(deps: GatewayDeps) {
   app.use('/v1/me/*', requireShopper(deps));
   // After the backend is known, so body problems name it (and an unknown backend is a 404 first).
   app.use('/v1/*', limitBody, requireJsonBody);
+  // Sign-in, refresh and logout are not resource writes: replaying their tokens would be wrong.
+  const idempotent = idempotency(deps);
+  app.use('/v1/*', (c, next) => (AUTH_PATH.test(c.req.path) ? next() : idempotent(c, next)));
 
   const routed = app
     .get('/health', (c) => c.json({ status: 'ok' as const, backends: [...deps.backends.keys()] }))
@@ -61,7 +65,7 @@ export function createApp(deps: GatewayDeps) {
   let document: object | undefined;
   routed.get('/openapi.json', (c) => {
     document ??= withSecurity(
-      withBackendParameter(
+      withIdempotencyKey(withBackendParameter(
         app.getOpenAPI31Document({
           openapi: '3.1.0',
           info: {
@@ -70,7 +74,7 @@ export function createApp(deps: GatewayDeps) {
             description: 'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b, with shopper sessions for storefronts.',
           },
         }),
-      ),
+      ), deps.config.idempotency === 'required'),
       deps.config.apiKeys.length > 0,
     );
     // The server is wherever this document was fetched from, so "Try it out" calls this gateway.

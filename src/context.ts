@@ -15,5 +15,10 @@ export type GatewayEnv = {
     basePath: string;
     /** On /v1/me*: the checked claims of the shopper's access token. */
     shopper: AccessClaims;
+    /**
+     * A retry (same Idempotency-Key) of a write whose outcome was unknown (timeout, lost answer):
+     * routes first look whether the platform already applied it.
+     */
+    recovering?: boolean;
   };
 };

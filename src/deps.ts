@@ -1,8 +1,8 @@
-import { GatewayError } from '../adapters/errors.js';
 import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
-import { ConfigError, type CustomerAdapter, type Log } from '../adapters/types.js';
+import { ConfigError, GatewayError } from '../adapters/errors.js';
+import { type CustomerAdapter, type Log } from '../adapters/types.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
 import type { GatewayConfig, SigningKey } from './env.js';
@@ -11,6 +11,7 @@ import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js'
 import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
 import { createMemoryStore } from './store/memory.js';
+import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
 
 export interface GatewayDeps {
@@ -20,8 +21,10 @@ export interface GatewayDeps {
   cursors: CursorCodec;
   /** The embedded emulators, by backend, for backends without a base URL. */
   emulators: Map<string, Emulator<unknown>>;
-  /** State every instance shares: shopper sessions, failed-login counters. */
+  /** State shared by the fleet (memory unless STORE names a shared one): idempotency, shopper sessions, login counters. */
   store: SharedStore;
+  /** Serialises read-compare-write per resource (fleet-wide with a shared store). */
+  resourceLock: ResourceLock;
   sessions: Sessions;
   loginLimits: LoginLimits;
   /** The caller's network address (brute-force limits), as the runtime knows it. */
@@ -39,11 +42,11 @@ export interface RuntimeDeps {
   /** The runtime's upstream fetch (keep-alive undici on Node, global fetch on Workers). */
   fetch: typeof fetch;
   log: Log;
-  /** The shared store; a process-memory one when not given. */
-  store?: SharedStore;
   clientAddress?: (request: ClientRequest) => string | undefined;
   /** Swagger UI's files for /docs (see routes/docs.ts). */
   docsAssets?: DocsAssetLoader;
+  /** The shared store STORE names, opened by the entry (Redis on Node, Durable Objects on Workers); memory when absent. */
+  store?: SharedStore;
 }
 
 /**
@@ -79,7 +82,14 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }
+  if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
   const store = runtime.store ?? createMemoryStore();
+  const resourceLock = createResourceLock(store, {
+    fleetWide: config.store.kind !== 'memory',
+    // A write holds the lease at most for the request's deadline; a crashed holder's lease lapses soon after.
+    leaseTtlMs: config.requestTimeoutMs + 1000,
+    waitMs: config.requestTimeoutMs,
+  });
   return {
     config,
     log: runtime.log,
@@ -87,6 +97,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     cursors: createCursorCodec(config.cursorSecret),
     emulators,
     store,
+    resourceLock,
     sessions: createSessions({ store, signer: createTokenSigner(signingKeys(config, runtime.log)), log: runtime.log }),
     loginLimits: createLoginLimits(store, config.loginLimits),
     docsAssets: runtime.docsAssets ?? (async (name) => {

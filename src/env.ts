@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseEnvSlice } from '../adapters/options.js';
 import { backendDefinitions } from '../adapters/registry.js';
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import type { LogLevel } from './logging/logger.js';
 
@@ -26,13 +26,23 @@ export interface GatewayConfig {
   /** Header naming the client's address (set behind a proxy, e.g. X-Forwarded-For); unset = the connection's address. */
   clientAddressHeader?: string;
   /** Failed shopper logins allowed per account and per client address, each within its window. */
-  loginLimits: { perAccount: RateWindow; perClient: RateWindow };
+  loginLimits: { perAccount: RatePerWindow; perClient: RatePerWindow };
+  /** Node server: a client must have sent its request headers within this time. */
+  headersTimeoutMs: number;
   /** Browser origins allowed by CORS; empty = no CORS headers, `*` = any. */
   corsOrigins: string[];
   /** Faults the embedded emulators start with (EMULATOR_FAULTS, a JSON array). */
   emulatorFaults: FaultSpec[];
   /** Request budget of the embedded emulators' rate limiters (EMULATOR_RATE_LIMIT=<limit>/<seconds>); off when unset. */
-  emulatorRateLimit?: RateWindow;
+  emulatorRateLimit?: RatePerWindow;
+  /** Where state shared by the fleet lives (STORE): idempotency records, rate limits, leases. */
+  store: StoreConfig;
+  /** IDEMPOTENCY: whether writes must carry an Idempotency-Key. */
+  idempotency: 'optional' | 'required';
+  /** CALLER_RATE_LIMIT=<limit>/<seconds>: each caller's (API key's) budget at the gateway; off when unset. */
+  callerRateLimit?: RatePerWindow;
+  /** Per backend: the upstream's call budget shared by the fleet (UPSTREAM_BUDGET_<BACKEND>, else the platform's published limit). */
+  upstreamBudgets: Record<string, RatePerWindow | undefined>;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
@@ -46,16 +56,32 @@ export interface SigningKey {
   kid: string;
   secret: string;
 }
-export interface RateWindow {
+export interface RatePerWindow {
   limit: number;
   windowSeconds: number;
 }
 
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: string; prefix: string }
+  /** Workers only: the Durable Object namespace bound as GATEWAY_STORE. */
+  | { kind: 'durable-objects'; prefix: string };
+
+/**
+ * Published call budgets of the platforms, applied to real upstreams (embedded emulators only
+ * have one when EMULATOR_RATE_LIMIT gives them one). SFCC and SCAPI quotas depend on the
+ * contract: set UPSTREAM_BUDGET_SFCC / UPSTREAM_BUDGET_SCAPI.
+ */
+const PUBLISHED_BUDGETS: Record<string, RatePerWindow> = {
+  scayle: { limit: 300, windowSeconds: 60 },
+  open2b: { limit: 1000, windowSeconds: 300 },
+};
+
 /** `<limit>/<windowSeconds>`, e.g. `300/60`. */
-const rateWindow = z
+const ratePerWindow = z
   .string()
-  .regex(/^\d{1,6}\/\d{1,5}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
-  .transform((text): RateWindow => {
+  .regex(/^\d{1,7}\/\d{1,6}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
+  .transform((text): RatePerWindow => {
     const [limit, windowSeconds] = text.split('/').map(Number);
     return { limit: limit!, windowSeconds: windowSeconds! };
   })
@@ -74,6 +100,7 @@ const GlobalEnv = z.object({
   DEFAULT_BACKEND: z.string().optional(),
   CURSOR_SECRET: z.string().min(16).default(DEFAULT_CURSOR_SECRET),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   API_KEYS: z.string().optional(),
   CORS_ORIGINS: z.string().optional(),
   EMULATOR_FAULTS: z
@@ -87,11 +114,16 @@ const GlobalEnv = z.object({
         return z.NEVER;
       }
     }),
-  EMULATOR_RATE_LIMIT: rateWindow.optional(),
+  EMULATOR_RATE_LIMIT: ratePerWindow.optional(),
   SESSION_SIGNING_KEYS: z.string().optional(),
   CLIENT_ADDRESS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name').optional(),
-  LOGIN_ACCOUNT_LIMIT: rateWindow.default({ limit: 5, windowSeconds: 900 }),
-  LOGIN_CLIENT_LIMIT: rateWindow.default({ limit: 30, windowSeconds: 900 }),
+  LOGIN_ACCOUNT_LIMIT: ratePerWindow.default({ limit: 5, windowSeconds: 900 }),
+  LOGIN_CLIENT_LIMIT: ratePerWindow.default({ limit: 30, windowSeconds: 900 }),
+  STORE: z.enum(['memory', 'redis', 'durable-objects']).default('memory'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  STORE_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)').default('customer-gateway:'),
+  IDEMPOTENCY: z.enum(['optional', 'required']).default('optional'),
+  CALLER_RATE_LIMIT: ratePerWindow.optional(),
 });
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
@@ -128,6 +160,8 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     const embedded = definition.baseUrlVariable !== undefined && !env[definition.baseUrlVariable]?.trim();
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
+  const store = storeConfig(global.STORE, global.REDIS_URL, global.STORE_PREFIX);
+  const upstreamBudgets = Object.fromEntries(backends.map((b) => [b.name, upstreamBudget(b, env, global.EMULATOR_RATE_LIMIT)]));
   const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
   if (!names.includes(defaultBackend)) throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
   return {
@@ -137,6 +171,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     defaultBackend,
     cursorSecret: global.CURSOR_SECRET,
     requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: global.HEADERS_TIMEOUT_MS,
     apiKeys: parseApiKeys(global.API_KEYS),
     sessionSigningKeys: parseSigningKeys(global.SESSION_SIGNING_KEYS),
     ...(global.CLIENT_ADDRESS_HEADER ? { clientAddressHeader: global.CLIENT_ADDRESS_HEADER.toLowerCase() } : {}),
@@ -144,6 +179,26 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     corsOrigins: list(global.CORS_ORIGINS),
     emulatorFaults: global.EMULATOR_FAULTS,
     ...(global.EMULATOR_RATE_LIMIT ? { emulatorRateLimit: global.EMULATOR_RATE_LIMIT } : {}),
+    store,
+    idempotency: global.IDEMPOTENCY,
+    ...(global.CALLER_RATE_LIMIT ? { callerRateLimit: global.CALLER_RATE_LIMIT } : {}),
+    upstreamBudgets,
     env,
   };
+}
+
+function storeConfig(kind: 'memory' | 'redis' | 'durable-objects', url: string | undefined, prefix: string): StoreConfig {
+  if (kind === 'memory') return { kind };
+  if (kind === 'durable-objects') return { kind, prefix };
+  if (!url) throw new ConfigError('REDIS_URL', 'is required when STORE=redis');
+  return { kind, url, prefix };
+}
+
+/** UPSTREAM_BUDGET_<BACKEND> (`<limit>/<seconds>` or `off`), else the platform's published limit. */
+function upstreamBudget(backend: BackendConfig, env: Record<string, string | undefined>, emulatorRateLimit: RatePerWindow | undefined): RatePerWindow | undefined {
+  const variable = `UPSTREAM_BUDGET_${backend.name.toUpperCase()}`;
+  const override = env[variable]?.trim();
+  if (override === 'off') return undefined;
+  if (override) return parseEnvSlice(z.object({ [variable]: ratePerWindow }), env)[variable];
+  return backend.embedded ? emulatorRateLimit : PUBLISHED_BUDGETS[backend.name];
 }

@@ -1,15 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import { serve } from '@hono/node-server';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { createApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { nodeDocsAssets } from './runtime/docs-assets-node.js';
+import { serveGateway } from './runtime/node-server.js';
+import { createUpstreamFetch } from './runtime/upstream-fetch.js';
+import { openNodeStore } from './store/open-node.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
-function main() {
+async function main() {
   let config;
   try {
     config = parseEnv(process.env);
@@ -21,26 +22,29 @@ function main() {
     throw error;
   }
   const log = createLogger({ level: config.logLevel });
-  // Keep-alive connection pool for upstream calls: on Node the upstream client dominates the cost.
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-  const upstreamFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-    undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
+  const store = await openNodeStore(config.store, log).catch((error: unknown) => {
+    console.error(`customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`);
+    process.exit(1);
+  });
+  const upstream = createUpstreamFetch({ connections: 64 });
   const deps = createDeps(config, {
-    fetch: upstreamFetch,
+    fetch: upstream.fetch,
     log,
+    store,
     docsAssets: nodeDocsAssets,
     clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
   });
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
+  const server = serveGateway(app.fetch, limits, (info) => {
     log.info(
       { port: info.port, backends: config.backends.map((b) => `${b.name}${b.embedded ? ' (embedded emulator)' : ''}`), default: config.defaultBackend },
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
     );
   });
-  const shutdown = () => server.close(() => process.exit(0));
+  const shutdown = () => server.close(() => void Promise.allSettled([upstream.close(), store?.close()]).finally(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
 
-main();
+void main();

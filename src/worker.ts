@@ -1,4 +1,4 @@
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { createApp, type GatewayApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';

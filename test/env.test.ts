@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../adapters/types.js';
+import { ConfigError } from '../adapters/errors.js';
 import { parseEnv } from '../src/env.js';
 
 const configError = (env: Record<string, string>) => {
@@ -72,5 +72,39 @@ describe('parseEnv: sessions and scoped keys', () => {
     expect(key.message).not.toContain('short,');
     expect(configError({ LOGIN_ACCOUNT_LIMIT: 'five' }).variable).toBe('LOGIN_ACCOUNT_LIMIT');
     expect(configError({ CLIENT_ADDRESS_HEADER: 'x forwarded' }).variable).toBe('CLIENT_ADDRESS_HEADER');
+  });
+});
+
+describe('parseEnv: shared store, idempotency and limits', () => {
+  it('defaults to the memory store, optional Idempotency-Key, no caller limit, published budgets for real upstreams only', () => {
+    const config = parseEnv({ BACKENDS: 'sfcc,scayle,open2b', OPEN2B_BASE_URL: 'https://shop.example.com/api', OPEN2B_API_KEY: 'k'.repeat(32) });
+    expect(config.store).toEqual({ kind: 'memory' });
+    expect(config.idempotency).toBe('optional');
+    expect(config.callerRateLimit).toBeUndefined();
+    expect(config.upstreamBudgets).toEqual({ sfcc: undefined, scayle: undefined, open2b: { limit: 1000, windowSeconds: 300 } });
+  });
+
+  it('reads STORE, REDIS_URL, IDEMPOTENCY, CALLER_RATE_LIMIT and UPSTREAM_BUDGET_<BACKEND>', () => {
+    const config = parseEnv({
+      BACKENDS: 'sfcc,scayle', STORE: 'redis', REDIS_URL: 'redis://:pw@127.0.0.1:6379/2', IDEMPOTENCY: 'required',
+      CALLER_RATE_LIMIT: '120/60', UPSTREAM_BUDGET_SFCC: '50/1', UPSTREAM_BUDGET_SCAYLE: 'off', EMULATOR_RATE_LIMIT: '300/60',
+    });
+    expect(config.store).toEqual({ kind: 'redis', url: 'redis://:pw@127.0.0.1:6379/2', prefix: 'customer-gateway:' });
+    expect(config.idempotency).toBe('required');
+    expect(config.callerRateLimit).toEqual({ limit: 120, windowSeconds: 60 });
+    expect(config.upstreamBudgets).toEqual({ sfcc: { limit: 50, windowSeconds: 1 }, scayle: undefined });
+    // An embedded emulator with a rate limit gets that limit as its budget.
+    expect(parseEnv({ BACKENDS: 'scayle', EMULATOR_RATE_LIMIT: '20/60' }).upstreamBudgets).toEqual({ scayle: { limit: 20, windowSeconds: 60 } });
+  });
+
+  it('names the bad variable, never its value', () => {
+    expect(configError({ STORE: 'etcd' }).variable).toBe('STORE');
+    expect(configError({ STORE: 'redis' }).variable).toBe('REDIS_URL');
+    const badUrl = configError({ STORE: 'redis', REDIS_URL: 'http://user:hunter2@host' });
+    expect(badUrl.variable).toBe('REDIS_URL');
+    expect(badUrl.message).not.toContain('hunter2');
+    expect(configError({ IDEMPOTENCY: 'sometimes' }).variable).toBe('IDEMPOTENCY');
+    expect(configError({ CALLER_RATE_LIMIT: '0/60' }).variable).toBe('CALLER_RATE_LIMIT');
+    expect(configError({ BACKENDS: 'scayle', UPSTREAM_BUDGET_SCAYLE: 'fast' }).variable).toBe('UPSTREAM_BUDGET_SCAYLE');
   });
 });

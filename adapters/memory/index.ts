@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch } from '../../schemas/index.js';
 import { GatewayError } from '../errors.js';
+import { describeRef, offsetPage } from '../support.js';
 import type { AdapterPage, BackendDefinition, Capabilities, CustomerAdapter, CustomerRef, PageRequest } from '../types.js';
 import { demoCustomers } from './demo.js';
 import { memoryShopperLogin } from './login.js';
@@ -18,7 +18,7 @@ const capabilities: Capabilities = {
   shopperLogin: true,
 };
 
-const Offset = z.int().min(0);
+const BACKEND = 'memory';
 const stores = new WeakMap<CustomerAdapter, MemoryStore>();
 
 /** Test backdoor: the store behind a memory adapter, to check what was really written. */
@@ -55,7 +55,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
 
   const find = (ref: CustomerRef): MemoryRecord => {
     const record = ref.kind === 'id' ? store.records.get(ref.id) : store.byExternalRef(ref.externalRef);
-    if (!record) throw new GatewayError('not_found', `customer ${ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`} does not exist`);
+    if (!record) throw new GatewayError('not_found', `customer ${describeRef(ref)} does not exist`);
     return record;
   };
   const findAddress = (record: MemoryRecord, addressId: string): Address => {
@@ -84,13 +84,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       if (`${other.isDefaultBilling}${other.isDefaultShipping}` !== before) touchAddress(record, other.id);
     }
   };
-  const page = <T>(all: T[], req: PageRequest): AdapterPage<T> => {
-    const parsed = Offset.safeParse(req.position ?? 0);
-    if (!parsed.success) throw new GatewayError('validation_failed', 'cursor is not a memory position', { errors: [{ path: 'query.cursor', message: 'not a position of this list' }] });
-    const start = parsed.data;
-    const items = all.slice(start, start + req.limit);
-    return { items, next: start + req.limit < all.length ? start + req.limit : null, total: all.length };
-  };
+  const page = <T>(all: T[], req: PageRequest): AdapterPage<T> => offsetPage(all, req.limit, req.position, BACKEND);
   const view = (r: MemoryRecord, withAddresses: boolean): Customer => ({
     ...structuredClone(r.customer),
     ...(withAddresses ? { addresses: [...r.addresses.values()].map((a) => structuredClone(a)) } : {}),
@@ -127,7 +121,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   };
 
   const adapter: CustomerAdapter = {
-    backend: 'memory',
+    backend: BACKEND,
     capabilities,
     authenticateShopper: memoryShopperLogin(store),
 
@@ -231,7 +225,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
 }
 
 export const memoryBackend: BackendDefinition<MemoryOptions> = {
-  name: 'memory',
+  name: BACKEND,
   parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }),
   create: (options) => createMemoryAdapter(options),
 };

@@ -1,17 +1,15 @@
-import { createUpstreamClient, parseUpstream, readJson } from '../http.js';
+import { createUpstreamClient, parseUpstream, readJson, type UpstreamSchema } from '../http.js';
 import type { AdapterDeps, CallContext } from '../types.js';
 import { BACKEND, fromErrorDocument, fromHttpStatus, type FieldContext } from './errors.js';
 import type { Open2bOptions } from './options.js';
 import { ErrorWire } from './upstream.js';
-
-type Schema<T> = Parameters<typeof parseUpstream<T>>[0];
 
 /** Reads are retried on 429/5xx like GETs; writes and authenticate (it moves loginTime) are not. */
 const IDEMPOTENT = new Set(['commerce.customers.find', 'commerce.customers.get', 'commerce.customers.count']);
 
 export interface Open2bClient {
   /** One RPC: POST {base}/{method}; answers the parsed `status:"ok"` document or throws GatewayError. */
-  call<T>(ctx: CallContext, method: string, body: object, schema: Schema<T>, fields?: FieldContext): Promise<T>;
+  call<T>(ctx: CallContext, method: string, body: object, schema: UpstreamSchema<T>, fields?: FieldContext): Promise<T>;
 }
 
 export function createOpen2bClient(options: Open2bOptions, deps: AdapterDeps): Open2bClient {

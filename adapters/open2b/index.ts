@@ -1,10 +1,12 @@
 import { GatewayError } from '../errors.js';
+import { describeRef, withCreated } from '../support.js';
 import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
 import { createOpen2bClient } from './client.js';
-import { addressesOf, addressOf, isSlot, toCustomer } from './map.js';
+import { BACKEND } from './errors.js';
+import { addressesOf, addressOf, isSlot, fromOpen2bCustomer } from './map.js';
 import { parseOpen2bOptions, type Open2bOptions } from './options.js';
-import { addressPage, keysetPage, KeysetPosition, OffsetPosition, parsePosition } from './paginate.js';
-import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from './requests.js';
+import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
+import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
 import { open2bShopperLogin } from './login.js';
 import { shopTimeToInstant } from './time.js';
@@ -53,8 +55,7 @@ const M = {
 const fields = [...CUSTOMER_FIELDS];
 const NATIVE_ID = /^[1-9]\d{0,14}$/;
 
-const notFound = (ref: CustomerRef) =>
-  new GatewayError('not_found', `customer ${ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`} does not exist`);
+const notFound = (ref: CustomerRef) => new GatewayError('not_found', `customer ${describeRef(ref)} does not exist`);
 
 export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): CustomerAdapter {
   const client = createOpen2bClient(options, deps);
@@ -92,7 +93,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   };
 
   return {
-    backend: 'open2b',
+    backend: BACKEND,
     capabilities,
     authenticateShopper: open2bShopperLogin(client),
 
@@ -109,7 +110,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
 
       if (query.updatedSince !== undefined) {
         const since = Date.parse(query.updatedSince);
-        const offset = parsePosition(OffsetPosition, query.position)?.offset ?? 0;
+        const offset = open2bPosition(OffsetPosition, query.position)?.offset ?? 0;
         const answer = await client.call(
           ctx,
           M.find,
@@ -121,44 +122,38 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
         const reachedOlder = newer.length < answer.customers.length;
         const items = newer.slice(0, query.limit);
         const more = !reachedOlder && answer.customers.length > query.limit;
-        return { items: items.map((c) => toCustomer(c, zone, false)), next: more ? { offset: offset + query.limit } : null };
+        return { items: items.map((c) => fromOpen2bCustomer(c, zone, false)), next: more ? { offset: offset + query.limit } : null };
       }
 
-      const after = parsePosition(KeysetPosition, query.position) ?? 0;
+      const after = open2bPosition(KeysetPosition, query.position) ?? 0;
       const [answer, counted] = await Promise.all([
         client.call(ctx, M.find, { conditions: { ...conditions, after }, fields, order: ['id'], limit: query.limit + 1 }, FindAnswer),
         client.call(ctx, M.count, { conditions }, CountAnswer),
       ]);
       const page = keysetPage(answer.customers, query.limit, (c) => c.id);
-      return { items: page.items.map((c) => toCustomer(c, zone, false)), next: page.next, total: counted.count };
+      return { items: page.items.map((c) => fromOpen2bCustomer(c, zone, false)), next: page.next, total: counted.count };
     },
 
     async getCustomer(ref, { expandAddresses }, ctx) {
-      return { value: toCustomer(await load(ref, ctx), zone, expandAddresses) };
+      return { value: fromOpen2bCustomer(await load(ref, ctx), zone, expandAddresses) };
     },
 
     async createCustomer(input, ctx) {
-      const { customer, fields: fieldContext } = buildCreate(input);
+      const { customer, fields: fieldContext } = toOpen2bCustomerCreate(input);
       const { id } = await client.call(ctx, M.create, { customer }, CreateAnswer, fieldContext);
       try {
         const stored = await getById(id, ctx);
         if (!stored) throw new GatewayError('upstream_error', `Open2b created customer ${id} but does not return it`);
-        return { value: toCustomer(stored, zone, true) };
+        return { value: fromOpen2bCustomer(stored, zone, true) };
       } catch (error) {
-        const cause = error instanceof GatewayError ? error : new GatewayError('upstream_error', 'reading the new customer back failed');
-        throw new GatewayError(cause.code, `customer ${id} was created, but reading it back failed: ${cause.message}`, {
-          created: { customerId: String(id) },
-          upstream: cause.upstream,
-          retryAfter: cause.retryAfter,
-          cause: error,
-        });
+        throw withCreated(error, { customerId: String(id) }, 'reading it back');
       }
     },
 
     async updateCustomer(ref, patch, _opts, ctx) {
       const current = await load(ref, ctx);
-      const body = buildCustomerUpdate(current, patch);
-      return { value: toCustomer(await update(current.id, body, ctx, { customerNames: true }), zone, false) };
+      const body = toOpen2bCustomerPatch(current, patch);
+      return { value: fromOpen2bCustomer(await update(current.id, body, ctx, { customerNames: true }), zone, false) };
     },
 
     async deleteCustomer(ref, ctx) {
@@ -202,7 +197,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
 
     async createAddress(ref, input, ctx) {
       const current = await load(ref, ctx);
-      const { slot, customer } = buildAddressCreate(current, input);
+      const { slot, customer } = toOpen2bAddressCreate(current, input);
       const stored = await update(current.id, customer, ctx, { shipping: '' });
       return { value: addressOf(stored, slot)! };
     },
@@ -210,7 +205,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
     async updateAddress(ref, addressId, patch, _opts, ctx) {
       const current = await load(ref, ctx);
       const slot = slotOf(addressId, current);
-      const body = buildAddressUpdate(current, slot, patch);
+      const body = toOpen2bAddressPatch(current, slot, patch);
       const stored = await update(current.id, body, ctx, slot === 'billing' ? { billing: '' } : { shipping: '' });
       const address = addressOf(stored, slot);
       if (!address) throw new GatewayError('not_found', `address ${addressId} of customer ${current.id} does not exist`);
@@ -233,7 +228,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
 }
 
 export const open2bBackend: BackendDefinition<Open2bOptions> = {
-  name: 'open2b',
+  name: BACKEND,
   baseUrlVariable: 'OPEN2B_BASE_URL',
   parseOptions: parseOpen2bOptions,
   create: (options, deps) => createOpen2bAdapter(options, deps),

@@ -1,4 +1,5 @@
 import type { Address, Customer } from '../../schemas/index.js';
+import { compact } from '../support.js';
 import { shopTimeToIso } from './time.js';
 import type { CustomerWire, ShippingAddressWire } from './upstream.js';
 
@@ -9,10 +10,6 @@ export const isSlot = (id: string): id is Slot => (SLOTS as readonly string[]).i
 
 /** Open2b keeps empty strings for "none"; the canonical model leaves the field out. */
 const present = (value: string | null | undefined) => (value ? value : undefined);
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 /**
  * The shipping slot keeps one recipient `name`; we read its last word as lastName and the rest as
@@ -26,7 +23,7 @@ export function splitName(name: string): { firstName?: string; lastName: string 
 }
 
 /** The billing slot: the customer's own name, company and phone, plus the postal fields. */
-export function billingToAddress(c: CustomerWire): Address {
+export function fromOpen2bBilling(c: CustomerWire): Address {
   const b = c.billingAddress;
   return compact({
     id: 'billing',
@@ -46,7 +43,7 @@ export function billingToAddress(c: CustomerWire): Address {
   });
 }
 
-export function shippingToAddress(s: ShippingAddressWire): Address {
+export function fromOpen2bShipping(s: ShippingAddressWire): Address {
   return compact({
     id: 'shipping',
     ...splitName(s.name),
@@ -64,15 +61,15 @@ export function shippingToAddress(s: ShippingAddressWire): Address {
 
 /** Billing first, then shipping: the order lists and pages use. */
 export function addressesOf(c: CustomerWire): Address[] {
-  return c.shippingAddress ? [billingToAddress(c), shippingToAddress(c.shippingAddress)] : [billingToAddress(c)];
+  return c.shippingAddress ? [fromOpen2bBilling(c), fromOpen2bShipping(c.shippingAddress)] : [fromOpen2bBilling(c)];
 }
 
 export function addressOf(c: CustomerWire, slot: Slot): Address | undefined {
-  if (slot === 'billing') return billingToAddress(c);
-  return c.shippingAddress ? shippingToAddress(c.shippingAddress) : undefined;
+  if (slot === 'billing') return fromOpen2bBilling(c);
+  return c.shippingAddress ? fromOpen2bShipping(c.shippingAddress) : undefined;
 }
 
-export function toCustomer(c: CustomerWire, zone: string, withAddresses: boolean): Customer {
+export function fromOpen2bCustomer(c: CustomerWire, zone: string, withAddresses: boolean): Customer {
   const b = c.billingAddress;
   const phones = compact({ primary: present(b.phoneNumber), mobile: present(b.mobileNumber), fax: present(b.faxNumber) });
   return compact({

@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import { GatewayError } from '../errors.js';
+import { parsePosition } from '../support.js';
 import type { AdapterPage } from '../types.js';
+import { BACKEND } from './errors.js';
 import type { Slot } from './map.js';
-
-const notOurs = () =>
-  new GatewayError('validation_failed', 'cursor is not an Open2b position of this list', {
-    errors: [{ path: 'query.cursor', message: 'not a position of this list' }],
-  });
 
 /**
  * Customers page by keyset: the position is the last id returned, and the next page asks for
@@ -21,12 +17,8 @@ export const KeysetPosition = z.int().min(0);
  */
 export const OffsetPosition = z.strictObject({ offset: z.int().min(0) });
 
-export function parsePosition<T>(schema: z.ZodType<T>, position: unknown): T | undefined {
-  if (position === undefined) return undefined;
-  const parsed = schema.safeParse(position);
-  if (!parsed.success) throw notOurs();
-  return parsed.data;
-}
+/** A customer-list position of this backend, checked against its schema. */
+export const open2bPosition = <T>(schema: z.ZodType<T>, position: unknown): T | undefined => parsePosition(schema, position, BACKEND);
 
 /** Asked for limit + 1 rows: the extra one only says whether another page exists. */
 export function keysetPage<T>(rows: T[], limit: number, idOf: (row: T) => number): { items: T[]; next: number | null } {
@@ -38,7 +30,7 @@ export function keysetPage<T>(rows: T[], limit: number, idOf: (row: T) => number
 export const AddressPosition = z.enum(['billing']);
 
 export function addressPage<T extends { id: string }>(all: T[], limit: number, position: unknown): AdapterPage<T> {
-  const after = parsePosition(AddressPosition, position);
+  const after = open2bPosition(AddressPosition, position);
   const start = after === undefined ? 0 : all.findIndex((a) => a.id === after) + 1;
   const items = all.slice(start, start + limit);
   const last = items[items.length - 1];

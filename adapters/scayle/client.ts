@@ -1,10 +1,8 @@
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, parseUpstream, readJson } from '../http.js';
+import { createUpstreamClient, parseUpstream, readJson, type UpstreamSchema } from '../http.js';
 import type { CallContext, CustomerRef } from '../types.js';
-import { toGatewayError, type ErrorScope } from './errors.js';
+import { BACKEND, toGatewayError, type ErrorScope } from './errors.js';
 import type { ScayleOptions } from './options.js';
-
-const BACKEND = 'scayle';
 
 /** SCAYLE's budget headers → the IETF draft names the gateway answers with. */
 const RATE_LIMIT_HEADERS: [upstream: string, ours: string][] = [
@@ -19,7 +17,7 @@ export interface ScayleCall<T> {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   /** Schema of a 2xx body; omit for calls answered without one. */
-  schema?: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } };
+  schema?: UpstreamSchema<T>;
   what?: string;
   errors: ErrorScope;
 }

@@ -1,7 +1,8 @@
 import { GatewayError, type ErrorCode, type FieldError } from '../errors.js';
 import { retryAfterSeconds } from '../http.js';
-import { canonicalFieldPath } from './map.js';
 import { ScayleErrorBodySchema } from './upstream.js';
+
+export const BACKEND = 'scayle';
 
 /** How to word an upstream error for the call that got it. */
 export interface ErrorScope {
@@ -86,4 +87,45 @@ export function toGatewayError(status: number, headers: Headers, body: unknown, 
     default:
       return new GatewayError(code, `scayle failed (HTTP ${status}${errorKey ? `, ${errorKey}` : ''})`, { upstream });
   }
+}
+
+/** SCAYLE field names (as in an error's context) → the canonical request paths. */
+const CUSTOMER_FIELD_PATHS: Record<string, string> = {
+  email: 'email',
+  firstName: 'firstName',
+  lastName: 'lastName',
+  title: 'title',
+  gender: 'gender',
+  birthDate: 'birthDate',
+  phone: 'phones.primary',
+  referenceKey: 'externalRef',
+  groups: 'groups',
+  legacyCustomData: 'custom',
+  publicKey: 'customerNo',
+  password: 'password',
+  isActive: 'active',
+};
+
+const ADDRESS_FIELD_PATHS: Record<string, string> = {
+  referenceKey: 'externalRef',
+  street: 'line1',
+  houseNumber: 'houseNumber',
+  additional: 'line2',
+  zipCode: 'postalCode',
+  city: 'city',
+  countryCode: 'countryCode',
+  state: 'stateCode',
+  phone: 'phone',
+  'recipient.firstName': 'firstName',
+  'recipient.lastName': 'lastName',
+  'recipient.title': 'title',
+  'isDefault.billing': 'isDefaultBilling',
+  'isDefault.shipping': 'isDefaultShipping',
+};
+
+/** A SCAYLE field name (as in an error's context) → the canonical request path. */
+export function canonicalFieldPath(kind: 'customer' | 'address', field: string, prefix = ''): string {
+  const table = kind === 'customer' ? CUSTOMER_FIELD_PATHS : ADDRESS_FIELD_PATHS;
+  const direct = table[field] ?? (field.startsWith('collectionPoint') || field.startsWith('legacyCustomData.') ? field.replace(/^legacyCustomData/, 'custom') : undefined);
+  return `${prefix}${direct ?? field}`;
 }

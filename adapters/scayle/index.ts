@@ -1,14 +1,14 @@
 import { GatewayError, isGatewayError } from '../errors.js';
+import { describeRef, withCreated } from '../support.js';
 import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
-import type { ErrorScope } from './errors.js';
+import { BACKEND, canonicalFieldPath, type ErrorScope } from './errors.js';
 import { scayleShopperLogin } from './login.js';
 import {
-  canonicalFieldPath,
-  planAddressPatch,
-  planCustomerPatch,
-  toCanonicalAddress,
-  toCanonicalCustomer,
+  toScayleAddressPatch,
+  toScayleCustomerPatch,
+  fromScayleAddress,
+  fromScayleCustomer,
   toScayleAddressCreate,
   toScayleCustomerCreate,
 } from './map.js';
@@ -45,8 +45,6 @@ const capabilities: Capabilities = {
 /** The anonymize call SCAYLE offers instead of deleting an address. */
 const ADDRESS_DELETE_ALTERNATIVE =
   'scayle cannot delete addresses; its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)';
-
-const describeRef = (ref: CustomerRef) => (ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`);
 
 export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDeps, 'fetch'>): CustomerAdapter {
   const client: ScayleClient = createScayleClient(options, deps.fetch);
@@ -92,7 +90,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   const asRead = (c: ScayleCustomer | undefined) => (c && c.legacyCustomData !== undefined ? c : undefined);
 
   const adapter: CustomerAdapter = {
-    backend: 'scayle',
+    backend: BACKEND,
     capabilities,
     authenticateShopper: scayleShopperLogin,
 
@@ -119,12 +117,12 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       const entities = page.entities.filter(
         (c) => (email === undefined || c.email.toLowerCase() === email) && (query.externalRef === undefined || c.referenceKey === query.externalRef),
       );
-      return { items: entities.map((c) => toCanonicalCustomer(c, false)), next: nextCustomerPosition(page.cursor?.next) };
+      return { items: entities.map((c) => fromScayleCustomer(c, false)), next: nextCustomerPosition(page.cursor?.next) };
     },
 
     async getCustomer(ref, { expandAddresses }, ctx) {
       const customer = await fetchCustomer(ctx, customerPath(ref), customerScope(ref), expandAddresses);
-      return { value: toCanonicalCustomer(customer, expandAddresses) };
+      return { value: fromScayleCustomer(customer, expandAddresses) };
     },
 
     async createCustomer(input, ctx) {
@@ -135,20 +133,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       const created = await client.call(ctx, 'POST', { path: '', body, schema: ScayleCustomerSchema, what: 'customer', errors: collectionScope });
       const id = String(created.id);
       const ref: CustomerRef = { kind: 'id', id };
-      const step = async (what: string, run: () => Promise<unknown>) => {
-        try {
-          await run();
-        } catch (error) {
-          if (!isGatewayError(error)) throw error;
-          throw new GatewayError(error.code, `customer ${id} was created, but ${what} failed: ${error.message}`, {
-            errors: error.errors,
-            upstream: error.upstream,
-            retryAfter: error.retryAfter,
-            created: { customerId: id },
-            cause: error,
-          });
-        }
-      };
+      const step = (what: string, run: () => Promise<unknown>) =>
+        run().catch((error: unknown) => {
+          throw withCreated(error, { customerId: id }, what);
+        });
       if (input.password !== undefined) {
         await step('setting its password', () =>
           client.call(ctx, 'PUT', { path: `/${id}/password`, body: { password: input.password, hashingType: 'internal' }, errors: { kind: 'customer', notFound: `customer ${id} vanished` } }),
@@ -166,11 +154,11 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       }
       const simple = input.password === undefined && input.active !== false && addresses.length === 0 && asRead(created);
       const final = simple ? created : await fetchCustomer(ctx, `/${id}`, customerScope(id), true);
-      return { value: toCanonicalCustomer(final, true) };
+      return { value: fromScayleCustomer(final, true) };
     },
 
     async updateCustomer(ref, patch, _opts, ctx) {
-      const plan = planCustomerPatch(patch);
+      const plan = toScayleCustomerPatch(patch);
       const scope = customerScope(ref);
       let path = customerPath(ref);
       let current: ScayleCustomer | undefined;
@@ -216,7 +204,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         latest = undefined;
       }
       if (plan.groups !== undefined && current) {
-        const had = toCanonicalCustomer(current, false).groups ?? [];
+        const had = fromScayleCustomer(current, false).groups ?? [];
         const added = plan.groups.filter((g) => !had.includes(g));
         const removed = had.filter((g) => !plan.groups!.includes(g));
         if (added.length) {
@@ -231,7 +219,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         latest = await step('custom', () => client.call(ctx, 'PUT', { path: `${path}/legacy-custom-data`, body: plan.custom, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
       }
       const final = asRead(latest) ?? (await step(undefined, () => fetchCustomer(ctx, path, scope, false)));
-      return { value: toCanonicalCustomer(final, false) };
+      return { value: fromScayleCustomer(final, false) };
     },
 
     async deleteCustomer(ref, ctx) {
@@ -255,26 +243,26 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
 
     async listAddresses(ref, page, ctx) {
       const list = await client.call(ctx, 'GET', { path: `${customerPath(ref)}/addresses`, schema: ScayleAddressListSchema, what: 'address list', errors: addressScope(ref) });
-      const all = [...list.entities].sort((a, b) => a.id - b.id).map(toCanonicalAddress);
+      const all = [...list.entities].sort((a, b) => a.id - b.id).map(fromScayleAddress);
       return pageAddresses(all, page.limit, page.position);
     },
 
     async getAddress(ref, addressId, ctx) {
       const address = await client.call(ctx, 'GET', { path: addressPath(ref, addressId), schema: ScayleAddressSchema, what: 'address', errors: addressScope(ref, addressId) });
-      return { value: toCanonicalAddress(address) };
+      return { value: fromScayleAddress(address) };
     },
 
     async createAddress(ref, input, ctx) {
       const body = toScayleAddressCreate(input);
       const created = await client.call(ctx, 'POST', { path: `${customerPath(ref)}/addresses`, body, schema: ScayleAddressSchema, what: 'address', errors: addressScope(ref) });
-      return { value: toCanonicalAddress(created) };
+      return { value: fromScayleAddress(created) };
     },
 
     async updateAddress(ref, addressId, patch, _opts, ctx) {
       const path = addressPath(ref, addressId);
       const scope = addressScope(ref, addressId);
       const current: ScayleAddress = await client.call(ctx, 'GET', { path, schema: ScayleAddressSchema, what: 'address', errors: scope });
-      const plan = planAddressPatch(patch, current);
+      const plan = toScayleAddressPatch(patch, current);
       let latest = current;
       const byId = `${customerPath(ref)}/addresses/${current.id}`;
       if (Object.keys(plan.body).length > 0) {
@@ -283,7 +271,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       if (plan.referenceKey !== undefined && plan.referenceKey !== current.referenceKey) {
         latest = await client.call(ctx, 'PUT', { path: `${byId}/reference-key`, body: { referenceKey: plan.referenceKey }, schema: ScayleAddressSchema, what: 'address', errors: scope });
       }
-      return { value: toCanonicalAddress(latest) };
+      return { value: fromScayleAddress(latest) };
     },
 
     async deleteAddress() {
@@ -294,7 +282,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
 }
 
 export const scayleBackend: BackendDefinition<ScayleOptions> = {
-  name: 'scayle',
+  name: BACKEND,
   baseUrlVariable: 'SCAYLE_BASE_URL',
   parseOptions: parseScayleOptions,
   create: (options, deps) => createScayleAdapter(options, deps),

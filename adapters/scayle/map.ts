@@ -9,16 +9,16 @@ import type {
   CustomerPatch,
   Gender,
 } from '../../schemas/index.js';
-import { GatewayError, type FieldError } from '../errors.js';
+import { GatewayError } from '../errors.js';
+import { compact, FieldErrors } from '../support.js';
 import { joinLine, streetPartsFor } from './address-lines.js';
+import { BACKEND } from './errors.js';
 import type { ScayleAddress, ScayleCustomer } from './upstream.js';
 
 /**
  * Pure translation between the canonical models and SCAYLE's Admin API payloads. Writes that
  * SCAYLE cannot store are refused (validation_failed naming every such field), never dropped.
  */
-
-const BACKEND = 'scayle';
 
 // ---- small conversions ----------------------------------------------------------------------
 
@@ -55,16 +55,7 @@ export function toTimestamp(value: string | null | undefined): string | undefine
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
-/** Drops undefined values so representations (and the ETags derived from them) stay minimal. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 const orUndefined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
-
-function refuse(errors: FieldError[]): never {
-  throw new GatewayError('validation_failed', `${BACKEND} cannot store ${errors.map((e) => e.path).join(', ')}`, { errors });
-}
 
 // ---- reading ----------------------------------------------------------------------------------
 
@@ -73,7 +64,7 @@ function toCollectionPoint(cp: ScayleAddress['collectionPoint']): CollectionPoin
   return compact({ key: cp.key, type: cp.type, description: orUndefined(cp.description), customerKey: orUndefined(cp.customerKey) });
 }
 
-export function toCanonicalAddress(a: ScayleAddress): Address {
+export function fromScayleAddress(a: ScayleAddress): Address {
   const countryCode = toAlpha2(a.countryCode);
   const r = a.recipient ?? undefined;
   return compact({
@@ -105,7 +96,7 @@ function toCustom(data: ScayleCustomer['legacyCustomData']): Record<string, unkn
   return data;
 }
 
-export function toCanonicalCustomer(c: ScayleCustomer, withAddresses: boolean): Customer {
+export function fromScayleCustomer(c: ScayleCustomer, withAddresses: boolean): Customer {
   const groups = typeof c.groups === 'string' ? c.groups.split(',').map((g) => g.trim()).filter(Boolean) : (c.groups ?? []);
   return compact({
     id: String(c.id),
@@ -125,7 +116,7 @@ export function toCanonicalCustomer(c: ScayleCustomer, withAddresses: boolean): 
     createdAt: toTimestamp(c.createdAt),
     updatedAt: toTimestamp(c.updatedAt),
     custom: toCustom(c.legacyCustomData),
-    addresses: withAddresses ? (c.addresses ?? []).map(toCanonicalAddress) : undefined,
+    addresses: withAddresses ? (c.addresses ?? []).map(fromScayleAddress) : undefined,
   });
 }
 
@@ -140,18 +131,15 @@ const CUSTOMER_UNSUPPORTED: Record<string, string> = {
   companyName: 'SCAYLE assigns companies through its company resource, not by name',
 };
 
-function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatch): FieldError[] {
-  const errors: FieldError[] = [];
-  const record = input as Record<string, unknown>;
-  for (const [field, message] of Object.entries(CUSTOMER_UNSUPPORTED)) {
-    if (record[field] !== undefined && record[field] !== null) errors.push({ path: field, message });
-  }
+function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatch): FieldErrors {
+  const errors = new FieldErrors(BACKEND);
+  errors.unsupported(input, CUSTOMER_UNSUPPORTED);
   // SCAYLE logs customers in by email: a login other than the email cannot be stored.
   if (input.login !== undefined && input.login !== null && input.login !== input.email) {
-    errors.push({ path: 'login', message: 'SCAYLE has no separate login; the email is the login' });
+    errors.add('login', 'SCAYLE has no separate login; the email is the login');
   }
   for (const kind of ['mobile', 'business', 'fax'] as const) {
-    if (input.phones?.[kind] !== undefined) errors.push({ path: `phones.${kind}`, message: 'SCAYLE stores one phone number (phones.primary)' });
+    if (input.phones?.[kind] !== undefined) errors.add(`phones.${kind}`, 'SCAYLE stores one phone number (phones.primary)');
   }
   return errors;
 }
@@ -159,7 +147,7 @@ function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatc
 /** Body of POST …/customers. Password, status and addresses are separate calls. */
 export function toScayleCustomerCreate(input: CustomerCreate): Record<string, unknown> {
   const errors = unsupportedCustomerFields(input);
-  if (errors.length) refuse(errors);
+  errors.throwIfAny();
   return compact({
     email: input.email,
     firstName: input.firstName,
@@ -186,10 +174,10 @@ export interface ScayleCustomerPatchPlan {
   custom?: Record<string, unknown>;
 }
 
-export function planCustomerPatch(patch: CustomerPatch): ScayleCustomerPatchPlan {
+export function toScayleCustomerPatch(patch: CustomerPatch): ScayleCustomerPatchPlan {
   const errors = unsupportedCustomerFields(patch);
-  if (patch.externalRef === null) errors.push({ path: 'externalRef', message: 'SCAYLE cannot remove a reference key, only replace it' });
-  if (errors.length) refuse(errors);
+  if (patch.externalRef === null) errors.add('externalRef', 'SCAYLE cannot remove a reference key, only replace it');
+  errors.throwIfAny();
   const body: Record<string, unknown> = compact({
     email: patch.email,
     firstName: patch.firstName,
@@ -225,14 +213,11 @@ const ADDRESS_UNSUPPORTED: Record<string, string> = {
 /** SCAYLE's documented limit for the recipient title. */
 export const RECIPIENT_TITLE_MAX = 30;
 
-function addressFieldErrors(input: AddressCreate | AddressPatch, prefix: string): FieldError[] {
-  const errors: FieldError[] = [];
-  const record = input as Record<string, unknown>;
-  for (const [field, message] of Object.entries(ADDRESS_UNSUPPORTED)) {
-    if (record[field] !== undefined && record[field] !== null) errors.push({ path: `${prefix}${field}`, message });
-  }
+function addressFieldErrors(input: AddressCreate | AddressPatch, prefix: string): FieldErrors {
+  const errors = new FieldErrors(BACKEND);
+  errors.unsupported(input, ADDRESS_UNSUPPORTED, prefix);
   if (typeof input.title === 'string' && input.title.length > RECIPIENT_TITLE_MAX) {
-    errors.push({ path: `${prefix}title`, message: `SCAYLE takes at most ${RECIPIENT_TITLE_MAX} characters` });
+    errors.add(`${prefix}title`, `SCAYLE takes at most ${RECIPIENT_TITLE_MAX} characters`);
   }
   return errors;
 }
@@ -244,11 +229,11 @@ const toScayleCollectionPoint = (cp: CollectionPoint) =>
 export function toScayleAddressCreate(input: AddressCreate, prefix = ''): Record<string, unknown> {
   const errors = addressFieldErrors(input, prefix);
   if (input.id !== undefined) {
-    errors.push({ path: `${prefix}id`, message: 'SCAYLE numbers addresses itself; name one with externalRef instead' });
+    errors.add(`${prefix}id`, 'SCAYLE numbers addresses itself; name one with externalRef instead');
   }
   const parts = streetPartsFor(input, input.countryCode);
-  if ('field' in parts) errors.push({ path: `${prefix}${parts.field}`, message: parts.message });
-  if (errors.length) refuse(errors);
+  if ('field' in parts) errors.add(`${prefix}${parts.field}`, parts.message);
+  errors.throwIfAny();
   const { street, houseNumber } = parts as { street: string; houseNumber: string | null };
   return compact({
     referenceKey: input.externalRef,
@@ -277,21 +262,21 @@ export interface ScayleAddressPatchPlan {
  * A canonical address PATCH against the stored address: street/house number recomputed when any
  * line field changes, the recipient sent whole (so SCAYLE's recipient gender survives).
  */
-export function planAddressPatch(patch: AddressPatch, current: ScayleAddress): ScayleAddressPatchPlan {
+export function toScayleAddressPatch(patch: AddressPatch, current: ScayleAddress): ScayleAddressPatchPlan {
   const errors = addressFieldErrors(patch, '');
-  if (patch.externalRef === null) errors.push({ path: 'externalRef', message: 'SCAYLE cannot remove an address reference key, only replace it' });
+  if (patch.externalRef === null) errors.add('externalRef', 'SCAYLE cannot remove an address reference key, only replace it');
   const countryCode = patch.countryCode ?? toAlpha2(current.countryCode);
 
   let lines: { street?: string; houseNumber?: string | null } = {};
   if (patch.line1 !== undefined) {
     const parts = streetPartsFor({ line1: patch.line1, street: patch.street, houseNumber: patch.houseNumber }, countryCode);
-    if ('field' in parts) errors.push({ path: parts.field, message: parts.message });
+    if ('field' in parts) errors.add(parts.field, parts.message);
     else lines = parts;
   } else if (patch.street !== undefined || patch.houseNumber !== undefined) {
-    if (patch.street === null) errors.push({ path: 'street', message: 'SCAYLE requires a street; send line1 to replace it' });
+    if (patch.street === null) errors.add('street', 'SCAYLE requires a street; send line1 to replace it');
     lines = compact({ street: patch.street ?? undefined, houseNumber: patch.houseNumber });
   }
-  if (errors.length) refuse(errors);
+  errors.throwIfAny();
 
   const names = patch.firstName !== undefined || patch.lastName !== undefined || patch.title !== undefined;
   const recipient = names
@@ -321,46 +306,4 @@ export function planAddressPatch(patch: AddressPatch, current: ScayleAddress): S
     }),
     referenceKey: orUndefined(patch.externalRef),
   });
-}
-
-// ---- error field names ------------------------------------------------------------------------
-
-const CUSTOMER_FIELD_PATHS: Record<string, string> = {
-  email: 'email',
-  firstName: 'firstName',
-  lastName: 'lastName',
-  title: 'title',
-  gender: 'gender',
-  birthDate: 'birthDate',
-  phone: 'phones.primary',
-  referenceKey: 'externalRef',
-  groups: 'groups',
-  legacyCustomData: 'custom',
-  publicKey: 'customerNo',
-  password: 'password',
-  isActive: 'active',
-};
-
-const ADDRESS_FIELD_PATHS: Record<string, string> = {
-  referenceKey: 'externalRef',
-  street: 'line1',
-  houseNumber: 'houseNumber',
-  additional: 'line2',
-  zipCode: 'postalCode',
-  city: 'city',
-  countryCode: 'countryCode',
-  state: 'stateCode',
-  phone: 'phone',
-  'recipient.firstName': 'firstName',
-  'recipient.lastName': 'lastName',
-  'recipient.title': 'title',
-  'isDefault.billing': 'isDefaultBilling',
-  'isDefault.shipping': 'isDefaultShipping',
-};
-
-/** A SCAYLE field name (as in an error's context) → the canonical request path. */
-export function canonicalFieldPath(kind: 'customer' | 'address', field: string, prefix = ''): string {
-  const table = kind === 'customer' ? CUSTOMER_FIELD_PATHS : ADDRESS_FIELD_PATHS;
-  const direct = table[field] ?? (field.startsWith('collectionPoint') || field.startsWith('legacyCustomData.') ? field.replace(/^legacyCustomData/, 'custom') : undefined);
-  return `${prefix}${direct ?? field}`;
 }

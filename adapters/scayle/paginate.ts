@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { GatewayError } from '../errors.js';
+import { offsetPage, parsePosition } from '../support.js';
 import type { AdapterPage } from '../types.js';
+import { BACKEND } from './errors.js';
 
 /**
  * Paging. Customers: SCAYLE's own cursor string is the adapter position (no total: SCAYLE does
@@ -11,32 +12,12 @@ import type { AdapterPage } from '../types.js';
 /** The query parameter that carries SCAYLE's cursor. Not named in SCAYLE's docs (VENDOR-NOTES: unconfirmed). */
 export const CURSOR_PARAM = 'cursor';
 
-const notOurs = () =>
-  new GatewayError('validation_failed', 'cursor is not a position of this scayle list', {
-    errors: [{ path: 'query.cursor', message: 'not a position of this list' }],
-  });
-
 const CustomerPosition = z.string().min(1).max(2048);
-const AddressPosition = z.int().min(1);
 
-export function customerCursor(position: unknown): string | undefined {
-  if (position === undefined) return undefined;
-  const parsed = CustomerPosition.safeParse(position);
-  if (!parsed.success) throw notOurs();
-  return parsed.data;
-}
+export const customerCursor = (position: unknown): string | undefined => parsePosition(CustomerPosition, position, BACKEND);
 
 /** `cursor.next` as the next position; null or absent = last page. */
 export const nextCustomerPosition = (next: string | number | null | undefined): string | null =>
   next === null || next === undefined || next === '' ? null : String(next);
 
-export function pageAddresses<T>(all: T[], limit: number, position: unknown): AdapterPage<T> {
-  let start = 0;
-  if (position !== undefined) {
-    const parsed = AddressPosition.safeParse(position);
-    if (!parsed.success) throw notOurs();
-    start = parsed.data;
-  }
-  const end = start + limit;
-  return { items: all.slice(start, end), next: end < all.length ? end : null, total: all.length };
-}
+export const pageAddresses = <T>(all: T[], limit: number, position: unknown): AdapterPage<T> => offsetPage(all, limit, position, BACKEND);

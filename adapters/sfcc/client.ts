@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient } from '../http.js';
+import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient, type UpstreamSchema } from '../http.js';
 import type { CallContext } from '../types.js';
 import { BACKEND, ocapiError, readFault } from './errors.js';
 import type { SfccOptions } from './options.js';
@@ -71,8 +71,7 @@ export class AccessTokens {
         upstream: { status: response.status },
       });
     }
-    if (!response.ok) throw await ocapiError(response, 'the access token request');
-    const parsed = parseUpstream(TokenResponseSchema, await readJson(response, BACKEND), BACKEND, 'token response');
+    const parsed = await readAnswer(response, 'the access token request', TokenResponseSchema);
     const lifetimeMs = parsed.expires_in * 1000;
     const margin = Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 10);
     this.cached = { token: parsed.access_token, renewAt: this.now() + lifetimeMs - margin };
@@ -95,11 +94,38 @@ export interface OcapiRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
   auth: Auth;
+  /** What the call is about, for error details: `customer 12`, `the customer search`. */
+  what: string;
+  /** An address PATCH that renames answers 301 (with the address, or only a Location): not an error there. */
+  acceptMoved?: boolean;
   searchParams?: Record<string, string | number>;
   json?: unknown;
   ifMatch?: string;
   /** Overrides the method's default (PUT/GET/DELETE retried): a PUT that checks a password is not repeatable. */
   idempotent?: boolean;
+}
+
+/** What a call answered besides its body: the ETag (quoted as HTTP wants it), a rename's Location, the shopper JWT. */
+export interface OcapiAnswer<T> {
+  body: T;
+  status: number;
+  etag?: string;
+  location?: string;
+  /** The `Authorization: Bearer …` token of a /customers/auth answer. */
+  bearer?: string;
+}
+
+/** OCAPI ETags are bare hex; HTTP wants them quoted. */
+const quoteTag = (tag: string | null): string | undefined => (tag ? `"${tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '')}"` : undefined);
+
+/** status → error → parse: an error answer becomes a GatewayError, a body is checked against its schema (or dropped). */
+async function readAnswer<T>(response: Response, what: string, schema: UpstreamSchema<T> | undefined, externalRefAttribute?: string): Promise<T> {
+  if (!response.ok && response.status !== 301) throw await ocapiError(response, what, externalRefAttribute);
+  if (!schema) {
+    await response.body?.cancel();
+    return undefined as T;
+  }
+  return parseUpstream(schema, await readJson(response, BACKEND), BACKEND, what);
 }
 
 /**
@@ -124,7 +150,23 @@ export class OcapiClient {
     return this.data !== undefined;
   }
 
-  async send(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest): Promise<Response> {
+  /** One OCAPI call, answered as its parsed body (schema given) and headers, or thrown as a GatewayError. */
+  call<T>(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest, schema: UpstreamSchema<T>): Promise<OcapiAnswer<T>>;
+  call(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest): Promise<OcapiAnswer<undefined>>;
+  async call<T>(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest, schema?: UpstreamSchema<T>): Promise<OcapiAnswer<T | undefined>> {
+    const response = await this.send(ctx, api, request);
+    if (response.status === 301 && !request.acceptMoved) throw await ocapiError(response, request.what, this.options.externalRefAttribute);
+    const bearer = /^Bearer\s+(.+)$/i.exec(response.headers.get('authorization') ?? '')?.[1]?.trim();
+    return {
+      body: await readAnswer(response, request.what, schema, this.options.externalRefAttribute),
+      status: response.status,
+      etag: quoteTag(response.headers.get('etag')),
+      location: response.headers.get('location') ?? undefined,
+      bearer,
+    };
+  }
+
+  private async send(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest): Promise<Response> {
     const client = api === 'shop' ? this.shop : this.data;
     if (!client) throw new GatewayError('internal', 'the SFCC Data API is not configured');
     const attempt = async (): Promise<{ response: Response; token?: string }> => {

@@ -127,17 +127,3 @@ export async function ocapiError(response: Response, what: string, externalRefAt
   if (status === 409) return new GatewayError('conflict', `${what}: conflict`, { upstream });
   return new GatewayError('upstream_error', `SFCC answered ${status}${fault ? ` ${fault.type}` : ''} (${what})`, { upstream });
 }
-
-/** Re-throws an error with what a multi-step write had already created. */
-export function withCreated(error: unknown, created: Record<string, unknown>): GatewayError {
-  if (error instanceof GatewayError) {
-    return new GatewayError(error.code, `${error.message} (already created: ${JSON.stringify(created)})`, {
-      errors: error.errors,
-      upstream: error.upstream,
-      retryAfter: error.retryAfter,
-      created,
-      cause: error,
-    });
-  }
-  return new GatewayError('internal', 'a step of the customer creation failed', { created, cause: error });
-}

@@ -1,8 +1,6 @@
 import { GatewayError } from '../errors.js';
-import { parseUpstream, readJson } from '../http.js';
 import { WRONG_CREDENTIALS, type CustomerAdapter } from '../types.js';
 import type { OcapiClient } from './client.js';
-import { BACKEND, ocapiError } from './errors.js';
 import { OcapiCustomerSchema } from './upstream.js';
 
 /**
@@ -12,18 +10,15 @@ import { OcapiCustomerSchema } from './upstream.js';
  */
 export function sfccShopperLogin(client: OcapiClient): NonNullable<CustomerAdapter['authenticateShopper']> {
   return async ({ email, password }, ctx) => {
-    const response = await client.send(ctx, 'shop', { method: 'POST', path: 'customers/auth', auth: { kind: 'basic', user: email, password }, json: { type: 'credentials' } });
-    if (response.status === 401) {
-      await response.body?.cancel();
-      throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
+    const request = { method: 'POST' as const, path: 'customers/auth', auth: { kind: 'basic' as const, user: email, password }, json: { type: 'credentials' }, what: 'the shopper login' };
+    const answer = await client.call(ctx, 'shop', request, OcapiCustomerSchema).catch((error: unknown) => {
+      // 401 AuthenticationFailedException: unknown login, wrong password, disabled or locked alike.
+      if (error instanceof GatewayError && error.upstream?.status === 401) throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
+      throw error;
+    });
+    if (answer.bearer) {
+      await client.call(ctx, 'shop', { method: 'DELETE', path: 'customers/auth', auth: { kind: 'bearer', token: answer.bearer }, what: 'the shopper token' }).catch(() => undefined);
     }
-    if (!response.ok) throw await ocapiError(response, 'the shopper login');
-    const customer = parseUpstream(OcapiCustomerSchema, await readJson(response, BACKEND), BACKEND, 'customer');
-    const token = /^Bearer\s+(.+)$/i.exec(response.headers.get('authorization') ?? '')?.[1];
-    if (token) {
-      const release = await client.send(ctx, 'shop', { method: 'DELETE', path: 'customers/auth', auth: { kind: 'bearer', token: token.trim() } }).catch(() => undefined);
-      await release?.body?.cancel();
-    }
-    return { customerId: customer.customer_id };
+    return { customerId: answer.body.customer_id };
   };
 }

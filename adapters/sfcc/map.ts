@@ -1,5 +1,6 @@
 import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch, Gender } from '../../schemas/index.js';
-import type { FieldError } from '../errors.js';
+import { compact, FieldErrors } from '../support.js';
+import { BACKEND } from './errors.js';
 import type { OcapiAddress, OcapiCustomer } from './upstream.js';
 
 /**
@@ -30,11 +31,7 @@ const date = (v: unknown): string | undefined => {
   return s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined;
 };
 
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-export function addressFromOcapi(doc: OcapiAddress): Address {
+export function fromOcapiAddress(doc: OcapiAddress): Address {
   const preferred = doc.preferred === true;
   return compact({
     id: doc.address_id,
@@ -64,7 +61,7 @@ export function addressFromOcapi(doc: OcapiAddress): Address {
   });
 }
 
-export function customerFromOcapi(doc: OcapiCustomer, externalRefAttribute: string): Customer {
+export function fromOcapiCustomer(doc: OcapiCustomer, externalRefAttribute: string): Customer {
   const custom: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
     if (key.startsWith('c_') && key !== externalRefAttribute && value !== null && value !== undefined) custom[key.slice(2)] = value;
@@ -98,20 +95,12 @@ export function customerFromOcapi(doc: OcapiCustomer, externalRefAttribute: stri
     createdAt: time(doc.creation_date),
     updatedAt: time(doc.last_modified),
     lastLoginAt: time(doc.last_login_time),
-    addresses: doc.addresses?.map(addressFromOcapi),
+    addresses: doc.addresses?.map(fromOcapiAddress),
     custom: Object.keys(custom).length > 0 ? custom : undefined,
   });
 }
 
 // ---- writing -----------------------------------------------------------------------------
-
-/** Thrown by the write mappers; the adapter turns it into validation_failed. */
-export class MappingError extends Error {
-  constructor(readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-    this.name = 'MappingError';
-  }
-}
 
 type Doc = Record<string, unknown>;
 
@@ -161,14 +150,14 @@ const CUSTOM_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** `custom` → `c_*`: keys must be attribute names; values scalars or lists of scalars. */
-function customToOcapi(custom: Record<string, unknown>, externalRefAttribute: string, errors: FieldError[], doc: Doc): void {
+function customToOcapi(custom: Record<string, unknown>, externalRefAttribute: string, errors: FieldErrors, doc: Doc): void {
   for (const [key, value] of Object.entries(custom)) {
     const path = `custom.${key}`;
-    if (!CUSTOM_KEY.test(key)) errors.push({ path, message: 'must be a custom attribute name (letters, digits, underscores)' });
-    else if (`c_${key}` === externalRefAttribute) errors.push({ path, message: 'holds externalRef on this backend; set externalRef instead' });
+    if (!CUSTOM_KEY.test(key)) errors.add(path, 'must be a custom attribute name (letters, digits, underscores)');
+    else if (`c_${key}` === externalRefAttribute) errors.add(path, 'holds externalRef on this backend; set externalRef instead');
     else if (value === null) doc[`c_${key}`] = null;
     else if (isScalar(value) || (Array.isArray(value) && value.every(isScalar))) doc[`c_${key}`] = value;
-    else errors.push({ path, message: 'SFCC custom attributes hold a string, number, boolean or a list of them' });
+    else errors.add(path, 'SFCC custom attributes hold a string, number, boolean or a list of them');
   }
 }
 
@@ -179,10 +168,10 @@ export interface RegistrationPlan {
   profile: Doc;
 }
 
-export function customerCreateToOcapi(input: CustomerCreate, externalRefAttribute: string): RegistrationPlan {
-  const errors: FieldError[] = [];
-  if (!input.lastName) errors.push({ path: 'lastName', message: 'is required by SFCC' });
-  if (input.groups !== undefined && input.groups.length > 0) errors.push({ path: 'groups', message: 'SFCC customer groups cannot be written through the Shop API' });
+export function toOcapiCustomerCreate(input: CustomerCreate, externalRefAttribute: string): RegistrationPlan {
+  const errors = new FieldErrors(BACKEND);
+  if (!input.lastName) errors.add('lastName', 'is required by SFCC');
+  if (input.groups !== undefined && input.groups.length > 0) errors.add('groups', 'SFCC customer groups cannot be written through the Shop API');
   const profile: Doc = {};
   for (const [canonical, ocapi] of Object.entries(CUSTOMER_STRINGS)) {
     const value = input[canonical as keyof typeof CUSTOMER_STRINGS];
@@ -190,7 +179,7 @@ export function customerCreateToOcapi(input: CustomerCreate, externalRefAttribut
   }
   if (input.gender !== undefined && input.gender !== 'unspecified') {
     const gender = GENDER_TO_OCAPI[input.gender];
-    if (gender === undefined) errors.push({ path: 'gender', message: `SFCC stores only male or female (got ${input.gender})` });
+    if (gender === undefined) errors.add('gender', `SFCC stores only male or female (got ${input.gender})`);
     else profile.gender = gender;
   }
   if (input.birthDate !== undefined) profile.birthday = input.birthDate;
@@ -201,15 +190,8 @@ export function customerCreateToOcapi(input: CustomerCreate, externalRefAttribut
   if (input.active === false) profile.enabled = false;
   if (input.custom) customToOcapi(input.custom, externalRefAttribute, errors, profile);
   if (input.externalRef !== undefined) profile[externalRefAttribute] = input.externalRef;
-  (input.addresses ?? []).forEach((address, i) => {
-    try {
-      addressCreateToOcapi(address, () => 'check');
-    } catch (error) {
-      if (!(error instanceof MappingError)) throw error;
-      errors.push(...error.errors.map((e) => ({ ...e, path: `addresses.${i}.${e.path}` })));
-    }
-  });
-  if (errors.length > 0) throw new MappingError(errors);
+  (input.addresses ?? []).forEach((address, i) => errors.unsupported(address, ADDRESS_UNSUPPORTED, `addresses.${i}.`));
+  errors.throwIfAny();
   return { registration: { login: input.login ?? input.email, email: input.email, last_name: input.lastName! }, profile };
 }
 
@@ -219,24 +201,24 @@ export function customerCreateToOcapi(input: CustomerCreate, externalRefAttribut
  * attributes with `null`. `currentCustomKeys` are the `c_*` keys the customer holds now, so a
  * `custom` object replaces the whole set as it does on every backend.
  */
-export function customerPatchToOcapi(patch: CustomerPatch, externalRefAttribute: string, currentCustomKeys: string[] = []): Doc {
-  const errors: FieldError[] = [];
+export function toOcapiCustomerPatch(patch: CustomerPatch, externalRefAttribute: string, currentCustomKeys: string[] = []): Doc {
+  const errors = new FieldErrors(BACKEND);
   const doc: Doc = {};
   if (patch.email !== undefined) doc.email = patch.email;
-  if (patch.login !== undefined) errors.push({ path: 'login', message: 'the Shop API cannot change a login' });
-  if (patch.groups !== undefined) errors.push({ path: 'groups', message: 'SFCC customer groups cannot be written through the Shop API' });
+  if (patch.login !== undefined) errors.add('login', 'the Shop API cannot change a login');
+  if (patch.groups !== undefined) errors.add('groups', 'SFCC customer groups cannot be written through the Shop API');
   for (const [canonical, ocapi] of Object.entries(CUSTOMER_STRINGS)) {
     const value = patch[canonical as keyof typeof CUSTOMER_STRINGS];
-    if (value === null && canonical === 'lastName') errors.push({ path: 'lastName', message: 'is required by SFCC and cannot be cleared' });
+    if (value === null && canonical === 'lastName') errors.add('lastName', 'is required by SFCC and cannot be cleared');
     else if (value !== undefined) doc[ocapi] = value ?? '';
   }
   if (patch.gender !== undefined) {
     const gender = patch.gender === null ? undefined : GENDER_TO_OCAPI[patch.gender];
     if (gender === undefined) {
-      errors.push({ path: 'gender', message: patch.gender === null || patch.gender === 'unspecified' ? 'the Shop API cannot clear a gender once set' : `SFCC stores only male or female (got ${patch.gender})` });
+      errors.add('gender', patch.gender === null || patch.gender === 'unspecified' ? 'the Shop API cannot clear a gender once set' : `SFCC stores only male or female (got ${patch.gender})`);
     } else doc.gender = gender;
   }
-  if (patch.birthDate === null) errors.push({ path: 'birthDate', message: 'the Shop API cannot clear a birthday once set' });
+  if (patch.birthDate === null) errors.add('birthDate', 'the Shop API cannot clear a birthday once set');
   else if (patch.birthDate !== undefined) doc.birthday = patch.birthDate;
   if (patch.phones !== undefined) {
     // Phones is one object: what it leaves out is cleared (as on every backend).
@@ -249,21 +231,14 @@ export function customerPatchToOcapi(patch: CustomerPatch, externalRefAttribute:
     for (const key of currentCustomKeys) if (key !== externalRefAttribute && !(key.slice(2) in next)) doc[key] = null;
     customToOcapi(next, externalRefAttribute, errors, doc);
   }
-  if (errors.length > 0) throw new MappingError(errors);
+  errors.throwIfAny();
   return doc;
 }
 
-/** Rejects the canonical address fields OCAPI has no place for. */
-function unsupportedAddressFields(input: Record<string, unknown>, errors: FieldError[]): void {
-  for (const [field, message] of Object.entries(ADDRESS_UNSUPPORTED)) {
-    if (input[field] !== undefined && input[field] !== null) errors.push({ path: field, message });
-  }
-}
-
-export function addressCreateToOcapi(input: AddressCreate, makeId: (input: AddressCreate) => string): Doc {
-  const errors: FieldError[] = [];
-  unsupportedAddressFields(input, errors);
-  if (errors.length > 0) throw new MappingError(errors);
+export function toOcapiAddressCreate(input: AddressCreate, makeId: (input: AddressCreate) => string): Doc {
+  const errors = new FieldErrors(BACKEND);
+  errors.unsupported(input, ADDRESS_UNSUPPORTED);
+  errors.throwIfAny();
   const doc: Doc = { address_id: input.id ?? makeId(input) };
   for (const [canonical, ocapi] of Object.entries(ADDRESS_STRINGS)) {
     const value = input[canonical as keyof typeof ADDRESS_STRINGS];
@@ -274,9 +249,9 @@ export function addressCreateToOcapi(input: AddressCreate, makeId: (input: Addre
   return doc;
 }
 
-export function addressPatchToOcapi(patch: AddressPatch): Doc {
-  const errors: FieldError[] = [];
-  unsupportedAddressFields(patch, errors);
+export function toOcapiAddressPatch(patch: AddressPatch): Doc {
+  const errors = new FieldErrors(BACKEND);
+  errors.unsupported(patch, ADDRESS_UNSUPPORTED);
   const doc: Doc = {};
   if (patch.id !== undefined) doc.address_id = patch.id;
   for (const [canonical, ocapi] of Object.entries(ADDRESS_STRINGS)) {
@@ -286,7 +261,7 @@ export function addressPatchToOcapi(patch: AddressPatch): Doc {
   const billing = patch.isDefaultBilling;
   const shipping = patch.isDefaultShipping;
   if (billing !== undefined || shipping !== undefined) doc.preferred = Boolean(billing ?? shipping) || Boolean(shipping ?? billing);
-  if (errors.length > 0) throw new MappingError(errors);
+  errors.throwIfAny();
   return doc;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseUrl, parseEnvSlice } from '../options.js';
-import { ConfigError } from '../types.js';
+import { ConfigError } from '../errors.js';
 
 /** Account Manager's token endpoint, used when SFCC_OAUTH_URL is not set. */
 export const DEFAULT_OAUTH_URL = 'https://account.demandware.com/dwsso/oauth2/access_token';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GatewayError } from '../errors.js';
+import { parsePosition } from '../support.js';
+import { BACKEND } from './errors.js';
 
 /** Address lists: OCAPI `start` is 0–999, so the last reachable page starts at 999. */
 export const MAX_ADDRESS_START = 999;
@@ -8,12 +9,7 @@ export const MAX_ADDRESS_START = 999;
 const Start = z.int().min(0);
 
 export function startFrom(position: unknown, max = Number.MAX_SAFE_INTEGER): number {
-  if (position === undefined) return 0;
-  const parsed = Start.max(max).safeParse(position);
-  if (!parsed.success) {
-    throw new GatewayError('validation_failed', 'the cursor is not a position of this list', { errors: [{ path: 'query.cursor', message: 'not a position of this list' }] });
-  }
-  return parsed.data;
+  return parsePosition(Start.max(max), position, BACKEND) ?? 0;
 }
 
 /** The next `start`, or null on the last page (or past what OCAPI lets us reach). */

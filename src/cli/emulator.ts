@@ -4,7 +4,7 @@
  * Prints the environment that points the gateway's adapter at it. EMULATOR_FAULTS and
  * EMULATOR_RATE_LIMIT switch on fault injection and the platform's rate limit.
  */
-import { ConfigError } from '../../adapters/types.js';
+import { ConfigError } from '../../adapters/errors.js';
 import { serveOnLoopback } from '../../emulators/shared/runtime.js';
 import { embeddedEmulators } from '../embedded.js';
 import { parseEnv } from '../env.js';

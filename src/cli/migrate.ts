@@ -6,11 +6,12 @@
 import { constants } from 'node:fs';
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { ConfigError, type CallContext } from '../../adapters/types.js';
+import { ConfigError } from '../../adapters/errors.js';
+import { type CallContext } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { createLogger } from '../logging/logger.js';
+import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
 import {
   migrateCustomers,
   MigrationSetupError,
@@ -88,10 +89,8 @@ async function main() {
   try {
     const config = parseEnv({ LOG_LEVEL: 'warn', ...process.env, BACKENDS: `${args.from},${args.to}`, DEFAULT_BACKEND: args.from });
     const log = createLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
-    const agent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
-    const upstreamFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-      undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
-    deps = createDeps(config, { fetch: upstreamFetch, log });
+    // The process exits when done: its pooled sockets need no explicit close.
+    deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log });
   } catch (error) {
     if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
     throw error;

@@ -24,6 +24,9 @@ export function problemResponse(c: Context<GatewayEnv>, error: GatewayError): Re
   const headers = new Headers({ 'content-type': 'application/problem+json' });
   if (error.retryAfter !== undefined) headers.set('retry-after', String(error.retryAfter));
   if (error.code === 'unauthorized') headers.set('www-authenticate', 'Bearer realm="customer-gateway"');
+  // The rest of an oversized body is still on the wire: a kept-alive connection would read it as
+  // the next request. Closing tells the client to send its next request on a fresh connection.
+  if (error.code === 'payload_too_large') headers.set('connection', 'close');
   c.get('extraHeaders')?.forEach((value, name) => headers.set(name, value));
   if (c.get('requestId')) headers.set('x-request-id', c.get('requestId'));
   return new Response(JSON.stringify(problem), { status: error.status, headers });

@@ -24,10 +24,8 @@ function checkSetup(options: MigrateOptions, batchSize: number): void {
   const { source, target, resumeFrom, since } = options;
   if (source === target) throw new MigrationSetupError('source and target are the same backend');
   if (!source.capabilities.listCustomers) {
-    throw new MigrationSetupError(
-      `${source.backend} cannot list customers (capability listCustomers), so it cannot be a migration source` +
-        (source.backend === 'sfcc' ? ': configure the OCAPI Data API (SFCC_DATA_BASE_URL and SFCC_CUSTOMER_LIST)' : ''),
-    );
+    const hint = source.capabilityHints?.listCustomers;
+    throw new MigrationSetupError(`${source.backend} cannot list customers (capability listCustomers), so it cannot be a migration source${hint ? `: ${hint}` : ''}`);
   }
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_LIMIT) throw new MigrationSetupError(`batch size must be 1–${MAX_LIMIT}`);
   const omitProblems = checkOmitPaths(options.omit ?? []);

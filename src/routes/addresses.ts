@@ -5,7 +5,7 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
 import type { Subject } from './subject.js';
-import { AddressIdParam, body, checkIfMatchByReading, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch } from './support.js';
+import { AddressIdParam, body, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
@@ -82,8 +82,9 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
           });
         }
         const updated = await withIfMatch(
-          adapter,
+          adapter.capabilities.etag,
           c.req.valid('header')['if-match'],
+          resourceLock(c, deps, subject.key(c), addressId),
           () => adapter.getAddress(ref, addressId, call),
           (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
@@ -104,8 +105,13 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const call = c.get('call');
         const addressId = c.req.param('addressId') ?? '';
         const ref = subject.ref(c);
-        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getAddress(ref, addressId, call));
-        await adapter.deleteAddress(ref, addressId, call);
+        await withIfMatch(
+          false,
+          c.req.valid('header')['if-match'],
+          resourceLock(c, deps, subject.key(c), addressId),
+          () => adapter.getAddress(ref, addressId, call),
+          () => adapter.deleteAddress(ref, addressId, call),
+        );
         return c.body(null, 204);
       },
     );

@@ -1,21 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { CapabilitiesSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
-
-const CapabilitiesSchema = z
-  .object({
-    listCustomers: z.boolean(),
-    totalCount: z.boolean(),
-    etag: z.boolean().openapi({ description: 'Native upstream ETags; otherwise derived by the gateway.' }),
-    customerDelete: z.boolean(),
-    addressDelete: z.boolean(),
-    addressRename: z.boolean(),
-    externalRefLookup: z.boolean(),
-    passwordChange: z.boolean(),
-    shopperLogin: z.boolean().openapi({ description: 'POST /v1/auth/login works: the platform verifies shopper passwords.' }),
-    maxAddresses: z.int().optional(),
-  })
-  .openapi('Capabilities');
 
 const BackendListSchema = z
   .object({

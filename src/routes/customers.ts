@@ -13,7 +13,7 @@ import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
 import { profileRoutes } from './profile.js';
 import { adminSubject } from './subject.js';
-import { body, checkIfMatchByReading, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, problemResponses, toPage } from './support.js';
+import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -69,10 +69,15 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter');
         const call = c.get('call');
         const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await checkIfMatchByReading(c.req.valid('header')['if-match'], () => adapter.getCustomer(ref, { expandAddresses: false }, call));
-        await adapter.deleteCustomer(ref, call);
+        await withIfMatch(
+          false,
+          c.req.valid('header')['if-match'],
+          resourceLock(c, deps, c.req.valid('param').customerId),
+          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
+          () => adapter.deleteCustomer(ref, call),
+        );
         return c.body(null, 204);
       },
     )
-    .route('/', profileRoutes(adminSubject(scoped, 'customers'), { schema: PasswordChangeSchema, summary: 'Set or change the password' }));
+    .route('/', profileRoutes(deps, adminSubject(scoped, 'customers'), { schema: PasswordChangeSchema, summary: 'Set or change the password' }));
 }

@@ -9,7 +9,7 @@ import { meSubject } from './subject.js';
 /** /v1/me…: the signed-in shopper's own profile and address book, the admin routes' shapes and rules. */
 export function meRoutes(deps: GatewayDeps) {
   return new OpenAPIHono<GatewayEnv>()
-    .route('/', profileRoutes(meSubject, {
+    .route('/', profileRoutes(deps, meSubject, {
       schema: ShopperPasswordChangeSchema,
       summary: 'Change my password (the current one is required); my other sessions end',
       afterChange: (c) => deps.sessions.endOthers(c.get('shopper')),

@@ -20,8 +20,49 @@ export function withBackendParameter<T>(document: T): T {
   return document;
 }
 
-type Operation = { security?: Record<string, string[]>[] };
-type Document = { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> };
+const WRITE_METHODS = ['post', 'put', 'patch', 'delete'];
+/** /v1/auth/* and /v1/backends/{backend}/auth/*, in routes and in the document. */
+export const AUTH_PATH = /^\/v1\/(?:backends\/[^/]+\/)?auth\//;
+
+type Operation = { parameters?: unknown[]; responses?: Record<string, { description?: string; headers?: Record<string, unknown> }> };
+
+/**
+ * Every write takes `Idempotency-Key` (checked by one middleware, not by each route's schema):
+ * declared here on each write operation, with the replay header and the 409/422 it can cause.
+ */
+export function withIdempotencyKey<T>(document: T, required: boolean): T {
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const [path, operations] of Object.entries(paths)) {
+    // Sign-in, refresh and logout are not resource writes (app.ts leaves them out).
+    if (AUTH_PATH.test(path)) continue;
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!WRITE_METHODS.includes(method)) continue;
+      operation.parameters = [
+        ...(operation.parameters ?? []),
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required,
+          description:
+            'draft-ietf-httpapi-idempotency-key-header: a unique string per intended write (e.g. `"8e03978e-40d5-43e8-bc93-6894a57f9324"`). ' +
+            'A retry with the same key and the same request gets the first answer replayed for 24 h (`Idempotent-Replayed: true`) without calling the platform again; ' +
+            'the same key with another request is a 422 `idempotency_key_reused`; a retry while the first is still running is a 409.',
+          schema: { type: 'string', minLength: 1, maxLength: 257 },
+        },
+      ];
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (status.startsWith('2')) response.headers = { ...response.headers, [REPLAYED]: { description: '`true` when this answer is a replay kept for the Idempotency-Key', schema: { type: 'string', enum: ['true'] } } };
+      }
+      const responses = operation.responses ?? {};
+      if (responses['409']) responses['409'] = { ...responses['409'], description: `${responses['409'].description}, or a request with the same Idempotency-Key is still running` };
+      if (responses['422']) responses['422'] = { ...responses['422'], description: `${responses['422'].description}, or the Idempotency-Key was used for another request` };
+    }
+  }
+  return document;
+}
+
+const REPLAYED = 'Idempotent-Replayed';
+type Document = { paths?: Record<string, Record<string, { security?: Record<string, string[]>[] }>>; components?: Record<string, unknown> };
 
 export const SECURITY_SCHEMES = {
   adminKey: { type: 'http', scheme: 'bearer', description: 'An `admin` entry of API_KEYS, as `Authorization: Bearer <key>`.' },
@@ -41,7 +82,7 @@ export function withSecurity<T>(document: T, keysRequired: boolean): T {
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     const security: Record<string, string[]>[] = /^\/v1\/me(\/|$)/.test(path)
       ? [keysRequired ? { apiKey: [], shopperToken: [] } : { shopperToken: [] }]
-      : /\/auth\//.test(path)
+      : AUTH_PATH.test(path)
         ? [{ apiKey: [] }, { adminKey: [] }, ...open]
         : [{ adminKey: [] }, { apiKey: [] }, ...open];
     for (const operation of Object.values(operations)) operation.security = security;

@@ -2,9 +2,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { CustomerPatchSchema, CustomerSchema, type PasswordChangeSchema, type ShopperPasswordChangeSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
 import type { Subject } from './subject.js';
-import { body, etagOf, IfMatchHeader, json, notModified, problemResponses, withIfMatch } from './support.js';
+import { body, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, withIfMatch } from './support.js';
 
 export interface PasswordRule {
   schema: typeof PasswordChangeSchema | typeof ShopperPasswordChangeSchema;
@@ -14,7 +15,7 @@ export interface PasswordRule {
 }
 
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
-export function profileRoutes<Path extends string>(subject: Subject<Path>, password: PasswordRule) {
+export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, password: PasswordRule) {
   const tags = subject.tags;
   const op = subject.operationId;
 
@@ -46,8 +47,9 @@ export function profileRoutes<Path extends string>(subject: Subject<Path>, passw
         const call = c.get('call');
         const ref = subject.ref(c);
         const updated = await withIfMatch(
-          adapter,
+          adapter.capabilities.etag,
           c.req.valid('header')['if-match'],
+          resourceLock(c, deps, subject.key(c)),
           () => adapter.getCustomer(ref, { expandAddresses: false }, call),
           (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
         );

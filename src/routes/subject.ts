@@ -16,6 +16,8 @@ export interface Subject<Path extends string = string> {
   tags: string[];
   operationId(name: string): string;
   ref(c: Context<GatewayEnv>): CustomerRef;
+  /** The customer as the request names it, for resource locks. */
+  key(c: Context<GatewayEnv>): string;
   /** URL of the customer, where Location headers start. */
   url(c: Context<GatewayEnv>): string;
   /** Scope signed into address cursors, so one customer's cursor never pages another's list. */
@@ -33,6 +35,7 @@ export function adminSubject(scoped: boolean, resource: 'customers' | 'addresses
     tags: [scoped ? `${resource} (per backend)` : resource],
     operationId: (name) => (scoped ? `${name}OnBackend` : name),
     ref: (c) => customerRef(c.get('adapter'), customerId(c)),
+    key: customerId,
     url: (c) => `${c.get('basePath')}/customers/${encodeURIComponent(customerId(c))}`,
     cursorScope: (c) => `addresses:${customerId(c)}`,
   };
@@ -47,6 +50,7 @@ export const meSubject: Subject<'/me'> = {
   tags: ['me (shopper)'],
   operationId: (name) => `${name}OfMe`,
   ref: (c) => ({ kind: 'id', id: c.get('shopper').sub }),
+  key: (c) => c.get('shopper').sub,
   url: () => '/v1/me',
   cursorScope: (c) => `me-addresses:${c.get('shopper').sub}`,
 };

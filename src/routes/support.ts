@@ -5,6 +5,8 @@ import type { AdapterPage, CustomerAdapter, CustomerRef, Versioned } from '../..
 import { ProblemSchema, type Page } from '../../schemas/index.js';
 import type { CursorCodec } from '../../adapters/cursor.js';
 import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
+import { sha256Hex, stableJson } from '../digest.js';
 
 export const CustomerIdParam = z
   .string()
@@ -49,23 +51,13 @@ export function customerRef(adapter: CustomerAdapter, raw: string): CustomerRef 
   return { kind: 'externalRef', externalRef };
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * A strong ETag for backends without one, from the canonical representation (addresses left out,
  * so `?expand=addresses` does not change a customer's ETag).
  */
 export async function deriveEtag(value: object): Promise<string> {
   const { addresses: _ignored, ...rest } = value as Record<string, unknown>;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(stableJson(rest)));
-  const hex = Array.from(new Uint8Array(digest).slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `"${hex}"`;
+  return `"${await sha256Hex(stableJson(rest), 16)}"`;
 }
 
 export async function etagOf<T extends object>(result: Versioned<T>): Promise<string> {
@@ -94,10 +86,10 @@ export function parseIfMatch(header: string | undefined): '*' | string[] | undef
 
 /**
  * Checks If-Match by reading the current representation first. Used where the upstream cannot
- * check it (derived ETags, DELETE, several tags); another writer can still slip in between the
- * read and the write (documented in the README).
+ * check it (derived ETags, DELETE, several tags); callers hold the resource's lock around the read
+ * and the write (see `conditionally`), so no other writer slips in between.
  */
-export async function checkIfMatchByReading<T extends object>(ifMatch: string | undefined, read: () => Promise<Versioned<T>>): Promise<string | undefined> {
+async function checkIfMatchByReading<T extends object>(ifMatch: string | undefined, read: () => Promise<Versioned<T>>): Promise<string | undefined> {
   const tags = parseIfMatch(ifMatch);
   if (tags === undefined || tags === '*') return undefined;
   const current = await etagOf(await read());
@@ -105,18 +97,36 @@ export async function checkIfMatchByReading<T extends object>(ifMatch: string | 
   return current;
 }
 
-/** Runs a write with If-Match honoured by the upstream where it can (native ETags, one tag), else by the gateway. */
+/** Runs a function as the only writer of one resource; see createResourceLock. */
+export type Serialize = <R>(fn: () => Promise<R>) => Promise<R>;
+
+/** The lock of one resource of the request's backend (`parts`: customer id, address id). */
+export function resourceLock(c: Context<GatewayEnv>, deps: GatewayDeps, ...parts: string[]): Serialize {
+  const key = [c.get('backend'), ...parts].map(encodeURIComponent).join('/');
+  return (fn) => deps.resourceLock(key, c.get('call').signal, fn);
+}
+
+/**
+ * Runs a write with If-Match honoured by the upstream where it can (native ETags, one tag), else
+ * by the gateway: read, compare and write under the resource's lock, so of N writers carrying
+ * the same current tag exactly one wins.
+ */
 export async function withIfMatch<T extends object, R>(
-  adapter: CustomerAdapter,
+  /** The upstream checks If-Match on this write itself (capability `etag`; never for DELETE). */
+  upstreamChecks: boolean,
   ifMatch: string | undefined,
+  serialize: Serialize,
   read: () => Promise<Versioned<T>>,
   write: (nativeIfMatch: string | undefined) => Promise<R>,
 ): Promise<R> {
   const tags = parseIfMatch(ifMatch);
-  if (adapter.capabilities.etag && Array.isArray(tags) && tags.length === 1) return write(tags[0]);
-  const matched = await checkIfMatchByReading(ifMatch, read);
-  // Hand a native backend the tag that matched, so it still rejects a change made since our read.
-  return write(adapter.capabilities.etag ? matched : undefined);
+  if (tags === undefined || tags === '*') return write(undefined);
+  if (upstreamChecks && tags.length === 1) return write(tags[0]);
+  return serialize(async () => {
+    const matched = await checkIfMatchByReading(ifMatch, read);
+    // Hand a native backend the tag that matched, so it still rejects a change made since our read.
+    return write(upstreamChecks ? matched : undefined);
+  });
 }
 
 /** Wraps an adapter page into the canonical one: signed cursor, `Link: rel="next"`. */

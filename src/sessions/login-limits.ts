@@ -1,10 +1,10 @@
 import { GatewayError } from '../../adapters/errors.js';
-import type { RateWindow } from '../env.js';
+import type { RatePerWindow } from '../env.js';
 import type { SharedStore } from '../store/types.js';
 
 interface Counter {
   key: string;
-  window: RateWindow;
+  window: RatePerWindow;
 }
 
 async function digest(text: string): Promise<string> {
@@ -17,7 +17,7 @@ async function digest(text: string): Promise<string> {
  * address, each over a fixed window. Unknown emails are counted exactly like known ones, so the
  * limits reveal nothing about who has an account; emails are stored only as digests.
  */
-export function createLoginLimits(store: SharedStore, limits: { perAccount: RateWindow; perClient: RateWindow }, now: () => number = Date.now) {
+export function createLoginLimits(store: SharedStore, limits: { perAccount: RatePerWindow; perClient: RatePerWindow }, now: () => number = Date.now) {
   const counters = async (backend: string, email: string, client: string): Promise<Counter[]> => [
     { key: `login:failures:account:${await digest(`${backend}\n${email.toLowerCase()}`)}`, window: limits.perAccount },
     { key: `login:failures:client:${encodeURIComponent(client)}`, window: limits.perClient },

@@ -279,6 +279,9 @@ describe('migrateCustomers: setup', () => {
   it('refuses a source that cannot list customers, saying why', async () => {
     const source = wrap(await seededSource(), { capabilities: { listCustomers: false } });
     await expect(migrateCustomers({ source, target: emptyTarget(), ctx })).rejects.toThrow(/cannot list customers/);
+    // How to turn the capability on comes from the adapter, not from the migration's own code.
+    const hinted = wrap(source, { capabilityHints: { listCustomers: 'set THE_LIST_URL' } });
+    await expect(migrateCustomers({ source: hinted, target: emptyTarget(), ctx })).rejects.toThrow(/cannot list customers .*: set THE_LIST_URL$/);
   });
 
   it('refuses a bad batch size', async () => {

@@ -46,7 +46,7 @@ export function wrap(inner: CustomerAdapter, overrides: Partial<Omit<CustomerAda
   for (const key of ['listCustomers', 'getCustomer', 'createCustomer', 'updateCustomer', 'deleteCustomer', 'setPassword', 'listAddresses', 'getAddress', 'createAddress', 'updateAddress', 'deleteAddress'] as const) {
     wrapped[key] = (inner[key] as (...a: unknown[]) => unknown).bind(inner);
   }
-  return { ...(wrapped as unknown as CustomerAdapter), backend: inner.backend, capabilities: { ...inner.capabilities, ...capabilities }, ...methods };
+  return { ...(wrapped as unknown as CustomerAdapter), backend: inner.backend, capabilities: { ...inner.capabilities, ...capabilities }, capabilityHints: inner.capabilityHints, ...methods };
 }
 
 /** A target that refuses one email the way an adapter refuses a value it cannot store. */

@@ -29,11 +29,13 @@ describe('error answers are application/problem+json', () => {
   });
 
   it('400 for a bad limit and a cursor that is not one of ours', async () => {
-    for (const query of ['limit=0', 'limit=201', 'limit=ten']) {
+    // `0x10`, ` 5` and `1e1` are numbers to Number(), not to a caller reading the docs.
+    for (const query of ['limit=0', 'limit=201', 'limit=ten', 'limit=0x10', 'limit=%205', 'limit=1e1', 'limit=2.0', 'limit=']) {
       const res = await gw.call('GET', `/v1/customers?${query}`);
       expectProblem(res, 400, 'validation_failed');
       expect(res.body.errors[0].path).toBe('query.limit');
     }
+    expect((await gw.call('GET', '/v1/customers?limit=007')).body.page.limit).toBe(7);
     for (const cursor of ['garbage', 'a.b.c', 'eyJiIjoibWVtb3J5IiwicyI6ImN1c3RvbWVycz8iLCJwIjo5OX0.AAAAAAAAAAAAAAAA']) {
       const res = await gw.call('GET', `/v1/customers?cursor=${cursor}`);
       expectProblem(res, 400, 'validation_failed');

@@ -1,7 +1,8 @@
 import { failure } from '../support.js';
 import { describe, expect, it } from 'vitest';
 import { createOpen2bAdapter, open2bBackend } from '../../../adapters/open2b/index.js';
-import { ConfigError, type CustomerRef } from '../../../adapters/types.js';
+import { ConfigError } from '../../../adapters/errors.js';
+import { type CustomerRef } from '../../../adapters/types.js';
 import { createOpen2bEmulator, type Open2bEmulatorOptions } from '../../../emulators/open2b/index.js';
 import { AddressCreateSchema, CustomerCreateSchema, type AddressCreateInput, type CustomerCreateInput } from '../../../schemas/index.js';
 import { buildGateway } from '../../conformance/harness.js';

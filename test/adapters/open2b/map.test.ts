@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseUpstream } from '../../../adapters/http.js';
-import { splitName, toCustomer } from '../../../adapters/open2b/map.js';
+import { splitName, fromOpen2bCustomer } from '../../../adapters/open2b/map.js';
 import { GetAnswer } from '../../../adapters/open2b/upstream.js';
 import { CustomerSchema } from '../../../schemas/index.js';
 
@@ -34,7 +34,7 @@ const read = (payload: unknown) => parseUpstream(GetAnswer, payload, 'open2b', '
 
 describe('open2b mapping: customer', () => {
   it('maps the documented get answer to a canonical customer', () => {
-    const customer = toCustomer(read(documented), 'Europe/Rome', true);
+    const customer = fromOpen2bCustomer(read(documented), 'Europe/Rome', true);
     expect(CustomerSchema.parse(customer)).toEqual(customer);
     expect(customer).toEqual({
       id: '48213',
@@ -64,7 +64,7 @@ describe('open2b mapping: customer', () => {
   });
 
   it('never carries encryptedPassword (or its value) into the canonical customer', () => {
-    const text = JSON.stringify(toCustomer(read(documented), 'Europe/Rome', true));
+    const text = JSON.stringify(fromOpen2bCustomer(read(documented), 'Europe/Rome', true));
     expect(text).not.toContain('encryptedPassword');
     expect(text).not.toContain(documented.customer.encryptedPassword);
     expect(read(documented)).not.toHaveProperty('encryptedPassword');
@@ -74,7 +74,7 @@ describe('open2b mapping: customer', () => {
     const minimal = structuredClone(documented);
     Object.assign(minimal.customer, { code: '', loginTime: null, canLogin: false, hasPassword: false, shippingAddress: null });
     Object.assign(minimal.customer.billingAddress, { companyName: '', phoneNumber: '', faxNumber: '', street2: '', stateProv: '' });
-    const customer = toCustomer(read(minimal), 'Europe/Rome', true);
+    const customer = fromOpen2bCustomer(read(minimal), 'Europe/Rome', true);
     for (const key of ['externalRef', 'companyName', 'phones', 'lastLoginAt']) expect(customer).not.toHaveProperty(key);
     expect(customer.status).toEqual({ active: false, guest: false });
     expect(customer.addresses).toEqual([expect.objectContaining({ id: 'billing', isDefaultBilling: true, isDefaultShipping: true })]);

@@ -1,7 +1,8 @@
 import { failure } from '../support.js';
 import { describe, expect, it } from 'vitest';
 import { createScayleAdapter, scayleBackend } from '../../../adapters/scayle/index.js';
-import { ConfigError, type CustomerAdapter, type CustomerRef } from '../../../adapters/types.js';
+import { ConfigError } from '../../../adapters/errors.js';
+import { type CustomerAdapter, type CustomerRef } from '../../../adapters/types.js';
 import { createScayleEmulator, SCAYLE_EMULATOR_TOKEN } from '../../../emulators/scayle/index.js';
 import type { EmulatorOptions } from '../../../emulators/shared/types.js';
 import { AddressCreateSchema, CustomerCreateSchema, type AddressCreateInput, type CustomerCreateInput } from '../../../schemas/index.js';

@@ -4,10 +4,10 @@ import { GatewayError } from '../../../adapters/errors.js';
 import { joinLine, splitLine, streetPartsFor } from '../../../adapters/scayle/address-lines.js';
 import { toGatewayError } from '../../../adapters/scayle/errors.js';
 import {
-  planAddressPatch,
-  planCustomerPatch,
-  toCanonicalAddress,
-  toCanonicalCustomer,
+  toScayleAddressPatch,
+  toScayleCustomerPatch,
+  fromScayleAddress,
+  fromScayleCustomer,
   toScayleAddressCreate,
   toScayleCustomerCreate,
 } from '../../../adapters/scayle/map.js';
@@ -34,7 +34,7 @@ const customerInput = (overrides: Partial<CustomerCreateInput> = {}) => Customer
 
 describe('SCAYLE customer → canonical', () => {
   it('maps every documented field', () => {
-    expect(toCanonicalCustomer(customer, false)).toEqual({
+    expect(fromScayleCustomer(customer, false)).toEqual({
       id: '42',
       customerNo: 'customer-0042',
       externalRef: 'crm-42',
@@ -56,7 +56,7 @@ describe('SCAYLE customer → canonical', () => {
   });
 
   it('leaves out what SCAYLE sends as null, [] or an empty list, and maps guest status', () => {
-    expect(toCanonicalCustomer(ScayleCustomerSchema.parse(minimalFixture), true)).toEqual({
+    expect(fromScayleCustomer(ScayleCustomerSchema.parse(minimalFixture), true)).toEqual({
       id: '43',
       email: 'minimal@example.com',
       status: { active: false, guest: true },
@@ -67,13 +67,13 @@ describe('SCAYLE customer → canonical', () => {
   });
 
   it('maps gender m/f/d/n to male/female/diverse/unspecified', () => {
-    const genders = (['m', 'f', 'd', 'n'] as const).map((g) => toCanonicalCustomer({ ...customer, gender: g }, false).gender);
+    const genders = (['m', 'f', 'd', 'n'] as const).map((g) => fromScayleCustomer({ ...customer, gender: g }, false).gender);
     expect(genders).toEqual(['male', 'female', 'diverse', 'unspecified']);
   });
 
   it('includes addresses only when asked', () => {
-    expect(toCanonicalCustomer(customer, false)).not.toHaveProperty('addresses');
-    expect(toCanonicalCustomer(customer, true).addresses).toHaveLength(2);
+    expect(fromScayleCustomer(customer, false)).not.toHaveProperty('addresses');
+    expect(fromScayleCustomer(customer, true).addresses).toHaveLength(2);
   });
 });
 
@@ -81,7 +81,7 @@ describe('SCAYLE address → canonical', () => {
   const [home, london] = customer.addresses!.map((a) => ScayleAddressSchema.parse(a));
 
   it('joins street and house number in the country order and converts alpha-3', () => {
-    expect(toCanonicalAddress(home!)).toEqual({
+    expect(fromScayleAddress(home!)).toEqual({
       id: '501',
       externalRef: 'home',
       firstName: 'Greta',
@@ -99,7 +99,7 @@ describe('SCAYLE address → canonical', () => {
       isDefaultBilling: true,
       isDefaultShipping: true,
     });
-    expect(toCanonicalAddress(london!)).toMatchObject({
+    expect(fromScayleAddress(london!)).toMatchObject({
       line1: '221B Baker Street',
       countryCode: 'GB',
       isDefaultBilling: false,
@@ -108,7 +108,7 @@ describe('SCAYLE address → canonical', () => {
   });
 
   it('treats an unknown country code as a broken upstream contract', () => {
-    expect(refusal(() => toCanonicalAddress({ ...home!, countryCode: 'XYZ' })).code).toBe('upstream_contract_violation');
+    expect(refusal(() => fromScayleAddress({ ...home!, countryCode: 'XYZ' })).code).toBe('upstream_contract_violation');
   });
 });
 
@@ -197,20 +197,20 @@ describe('canonical → SCAYLE writes', () => {
   });
 
   it('splits a customer PATCH over SCAYLE endpoints; null clears', () => {
-    expect(planCustomerPatch({ firstName: null, gender: 'male', phones: null, externalRef: 'r-2', active: false, groups: null, custom: null })).toEqual({
+    expect(toScayleCustomerPatch({ firstName: null, gender: 'male', phones: null, externalRef: 'r-2', active: false, groups: null, custom: null })).toEqual({
       body: { firstName: null, gender: 'm', phone: null },
       referenceKey: 'r-2',
       active: false,
       groups: [],
       custom: {},
     });
-    expect(refusal(() => planCustomerPatch({ externalRef: null })).errors).toEqual([{ path: 'externalRef', message: expect.any(String) }]);
-    expect(() => planCustomerPatch({ salutation: null, jobTitle: null })).not.toThrow();
+    expect(refusal(() => toScayleCustomerPatch({ externalRef: null })).errors).toEqual([{ path: 'externalRef', message: expect.any(String) }]);
+    expect(() => toScayleCustomerPatch({ salutation: null, jobTitle: null })).not.toThrow();
   });
 
   it('re-splits line1 on an address PATCH, keeps the recipient gender and merges defaults', () => {
     const current = ScayleAddressSchema.parse(customer.addresses![0]);
-    expect(planAddressPatch({ line1: 'Jungfernstieg 1', lastName: 'Neu', isDefaultShipping: false }, current)).toEqual({
+    expect(toScayleAddressPatch({ line1: 'Jungfernstieg 1', lastName: 'Neu', isDefaultShipping: false }, current)).toEqual({
       body: {
         street: 'Jungfernstieg',
         houseNumber: '1',
@@ -218,8 +218,8 @@ describe('canonical → SCAYLE writes', () => {
         recipient: { firstName: 'Greta', lastName: 'Neu', gender: 'f', title: 'Prof.' },
       },
     });
-    expect(planAddressPatch({ houseNumber: null, countryCode: 'AT', line2: null }, current).body).toEqual({ houseNumber: null, countryCode: 'AUT', additional: null });
-    expect(refusal(() => planAddressPatch({ street: null }, current)).errors![0]!.path).toBe('street');
+    expect(toScayleAddressPatch({ houseNumber: null, countryCode: 'AT', line2: null }, current).body).toEqual({ houseNumber: null, countryCode: 'AUT', additional: null });
+    expect(refusal(() => toScayleAddressPatch({ street: null }, current)).errors![0]!.path).toBe('street');
   });
 });
 

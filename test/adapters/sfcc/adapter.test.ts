@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sfccBackend } from '../../../adapters/sfcc/index.js';
 import { DEFAULT_OAUTH_URL } from '../../../adapters/sfcc/options.js';
-import { ConfigError } from '../../../adapters/types.js';
+import { ConfigError } from '../../../adapters/errors.js';
 import { createSfccEmulator } from '../../../emulators/sfcc/index.js';
 import { addressInput, byId, customerInput, failure, ORIGIN, setup } from './helpers.js';
 
@@ -267,6 +267,7 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
   it('without SFCC_DATA_BASE_URL / SFCC_CUSTOMER_LIST: capabilities say so and both answer 501 naming them', async () => {
     const { adapter, ctx } = setup({ data: false });
     expect(adapter.capabilities).toMatchObject({ listCustomers: false, externalRefLookup: false });
+    expect(adapter.capabilityHints?.listCustomers).toMatch(/SFCC_DATA_BASE_URL.*SFCC_CUSTOMER_LIST/);
     const list = await failure(adapter.listCustomers({ limit: 2 }, ctx));
     expect(list.code).toBe('not_supported');
     expect(list.message).toMatch(/SFCC_DATA_BASE_URL.*SFCC_CUSTOMER_LIST/);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addressCreateToOcapi,
-  addressFromOcapi,
-  addressPatchToOcapi,
-  customerCreateToOcapi,
-  customerFromOcapi,
-  customerPatchToOcapi,
+  toOcapiAddressCreate,
+  fromOcapiAddress,
+  toOcapiAddressPatch,
+  toOcapiCustomerCreate,
+  fromOcapiCustomer,
+  toOcapiCustomerPatch,
   makeAddressId,
-  MappingError,
 } from '../../../adapters/sfcc/map.js';
+import { GatewayError } from '../../../adapters/errors.js';
 import { OcapiAddressSchema, OcapiCustomerSchema } from '../../../adapters/sfcc/upstream.js';
 import { AddressSchema, CustomerSchema } from '../../../schemas/index.js';
 import { dataCustomer, guestCustomer, shopAddress, shopCustomer } from './fixtures/documents.js';
@@ -18,15 +18,15 @@ const mapErrors = (build: () => unknown) => {
   try {
     build();
   } catch (error) {
-    if (error instanceof MappingError) return error.errors;
+    if (error instanceof GatewayError && error.code === 'validation_failed') return error.errors ?? [];
     throw error;
   }
-  throw new Error('expected a MappingError');
+  throw new Error('expected a validation_failed GatewayError');
 };
 
 describe('sfcc mapping: OCAPI → canonical', () => {
   it('maps a Shop API customer per the DESIGN table and the result is a valid canonical customer', () => {
-    const customer = customerFromOcapi(OcapiCustomerSchema.parse(shopCustomer), 'c_externalRef');
+    const customer = fromOcapiCustomer(OcapiCustomerSchema.parse(shopCustomer), 'c_externalRef');
     expect(customer).toEqual({
       id: 'abfTWMDZOgi3JPzkHjv9IhmziI',
       customerNo: '999',
@@ -54,26 +54,26 @@ describe('sfcc mapping: OCAPI → canonical', () => {
   });
 
   it('reads externalRef from the configured attribute and leaves the others in custom', () => {
-    const customer = customerFromOcapi(OcapiCustomerSchema.parse(shopCustomer), 'c_origin');
+    const customer = fromOcapiCustomer(OcapiCustomerSchema.parse(shopCustomer), 'c_origin');
     expect(customer.externalRef).toBe('webshop');
     expect(customer.custom).toEqual({ loyaltyTier: 2, externalRef: 'CRM-42' });
   });
 
   it('maps female, and leaves a gender OCAPI does not define out', () => {
-    const parse = (gender: number) => customerFromOcapi(OcapiCustomerSchema.parse({ ...shopCustomer, gender }), 'c_externalRef').gender;
+    const parse = (gender: number) => fromOcapiCustomer(OcapiCustomerSchema.parse({ ...shopCustomer, gender }), 'c_externalRef').gender;
     expect(parse(2)).toBe('female');
     expect(parse(0)).toBeUndefined();
   });
 
   it('maps a Data API customer (login and enabled under credentials) and a guest', () => {
-    const data = customerFromOcapi(OcapiCustomerSchema.parse(dataCustomer), 'c_externalRef');
+    const data = fromOcapiCustomer(OcapiCustomerSchema.parse(dataCustomer), 'c_externalRef');
     expect(data).toMatchObject({ id: dataCustomer.customer_id, login: 'jsmith', externalRef: 'CRM-43', status: { active: false, guest: false } });
-    const guest = customerFromOcapi(OcapiCustomerSchema.parse(guestCustomer), 'c_externalRef');
+    const guest = fromOcapiCustomer(OcapiCustomerSchema.parse(guestCustomer), 'c_externalRef');
     expect(guest.status).toEqual({ active: true, guest: true });
   });
 
   it('maps a customer_address; preferred false means no default; country upper-cased; etag dropped', () => {
-    const address = addressFromOcapi(OcapiAddressSchema.parse(shopAddress));
+    const address = fromOcapiAddress(OcapiAddressSchema.parse(shopAddress));
     expect(address).toEqual({
       id: 'home_address',
       firstName: 'John',
@@ -102,7 +102,7 @@ describe('sfcc mapping: OCAPI → canonical', () => {
 
 describe('sfcc mapping: canonical → OCAPI', () => {
   it('registers with login, email and last name only; the rest is the follow-up PATCH', () => {
-    const plan = customerCreateToOcapi(
+    const plan = toOcapiCustomerCreate(
       customerInput({ email: 'a@example.com', lastName: 'Roe', firstName: 'Jane', gender: 'female', birthDate: '1990-01-02', externalRef: 'X-1', phones: { primary: '1', business: '2' }, custom: { origin: 'api' }, active: false }),
       'c_externalRef',
     );
@@ -111,14 +111,14 @@ describe('sfcc mapping: canonical → OCAPI', () => {
   });
 
   it('uses a given login, and treats gender unspecified as no gender', () => {
-    const plan = customerCreateToOcapi(customerInput({ login: 'jroe', gender: 'unspecified' }), 'c_externalRef');
+    const plan = toOcapiCustomerCreate(customerInput({ login: 'jroe', gender: 'unspecified' }), 'c_externalRef');
     expect(plan.registration.login).toBe('jroe');
     expect(plan.profile).not.toHaveProperty('gender');
   });
 
   it('refuses what OCAPI cannot store, naming every field at once', () => {
     const errors = mapErrors(() =>
-      customerCreateToOcapi(
+      toOcapiCustomerCreate(
         customerInput({
           lastName: undefined,
           gender: 'diverse',
@@ -135,7 +135,7 @@ describe('sfcc mapping: canonical → OCAPI', () => {
   });
 
   it('patches: null clears strings with "", phones and custom replace as a whole', () => {
-    const doc = customerPatchToOcapi(
+    const doc = toOcapiCustomerPatch(
       { firstName: null, title: 'Prof.', phones: { mobile: '0170' }, custom: { origin: 'new' }, externalRef: null, active: false },
       'c_externalRef',
       ['c_origin', 'c_loyaltyTier', 'c_externalRef'],
@@ -155,12 +155,12 @@ describe('sfcc mapping: canonical → OCAPI', () => {
   });
 
   it('refuses patches the Shop API cannot carry out', () => {
-    const errors = mapErrors(() => customerPatchToOcapi({ login: 'new', gender: null, birthDate: null, lastName: null, groups: [] }, 'c_externalRef'));
+    const errors = mapErrors(() => toOcapiCustomerPatch({ login: 'new', gender: null, birthDate: null, lastName: null, groups: [] }, 'c_externalRef'));
     expect(errors.map((e) => e.path).sort()).toEqual(['birthDate', 'gender', 'groups', 'lastName', 'login']);
   });
 
   it('writes an address with preferred for either default and a made-up name when none is given', () => {
-    const doc = addressCreateToOcapi(addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }), (a) => makeAddressId(a, () => 'abc123'));
+    const doc = toOcapiAddressCreate(addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }), (a) => makeAddressId(a, () => 'abc123'));
     expect(doc).toEqual({
       address_id: 'hauptstrasse-5-berlin-abc123',
       first_name: 'Jane',
@@ -173,7 +173,7 @@ describe('sfcc mapping: canonical → OCAPI', () => {
       country_code: 'DE',
       preferred: true,
     });
-    expect(addressCreateToOcapi(addressInput({ id: 'home' }), () => 'unused')).toMatchObject({ address_id: 'home', preferred: false });
+    expect(toOcapiAddressCreate(addressInput({ id: 'home' }), () => 'unused')).toMatchObject({ address_id: 'home', preferred: false });
   });
 
   it('makes address names within OCAPI limits from any text', () => {
@@ -183,8 +183,8 @@ describe('sfcc mapping: canonical → OCAPI', () => {
   });
 
   it('patches an address: rename, clears, one default flag sets preferred', () => {
-    expect(addressPatchToOcapi({ id: 'new-name', line2: null, isDefaultBilling: true })).toEqual({ address_id: 'new-name', address2: '', preferred: true });
-    expect(addressPatchToOcapi({ isDefaultBilling: false, isDefaultShipping: true })).toEqual({ preferred: true });
-    expect(mapErrors(() => addressPatchToOcapi({ collectionPoint: { key: 'k', type: 't' } }))).toEqual([expect.objectContaining({ path: 'collectionPoint' })]);
+    expect(toOcapiAddressPatch({ id: 'new-name', line2: null, isDefaultBilling: true })).toEqual({ address_id: 'new-name', address2: '', preferred: true });
+    expect(toOcapiAddressPatch({ isDefaultBilling: false, isDefaultShipping: true })).toEqual({ preferred: true });
+    expect(mapErrors(() => toOcapiAddressPatch({ collectionPoint: { key: 'k', type: 't' } }))).toEqual([expect.objectContaining({ path: 'collectionPoint' })]);
   });
 });

@@ -1,6 +1,7 @@
 import type { AddressCreate, AddressPatch, CustomerCreate, CustomerPatch, Phones } from '../../schemas/index.js';
-import { GatewayError, type FieldError } from '../errors.js';
-import type { FieldContext } from './errors.js';
+import { GatewayError } from '../errors.js';
+import { FieldErrors } from '../support.js';
+import { BACKEND, canonicalPath, type FieldContext } from './errors.js';
 import { charLength, OPEN2B_LIMITS, type LimitedField } from './limits.js';
 import { splitName, type Slot } from './map.js';
 import type { BillingAddressBody, CustomerBody, CustomerWire, ShippingAddressBody } from './upstream.js';
@@ -11,31 +12,22 @@ import type { BillingAddressBody, CustomerBody, CustomerWire, ShippingAddressBod
  * A value Open2b cannot store is a 400 naming the field (never truncated, never dropped).
  */
 
-class Problems {
-  readonly errors: FieldError[] = [];
-  add(path: string, message: string) {
-    this.errors.push({ path, message });
-  }
-  throwIfAny() {
-    if (this.errors.length === 0) return;
-    const first = this.errors[0]!;
-    const more = this.errors.length > 1 ? ` (and ${this.errors.length - 1} more)` : '';
-    throw new GatewayError('validation_failed', `${first.path} ${first.message}${more}`, { errors: this.errors });
-  }
-}
-
-function checkLength(p: Problems, field: LimitedField, value: string, path: string) {
+function checkLength(p: FieldErrors, field: LimitedField, value: string, path: string) {
   const { min, max } = OPEN2B_LIMITS[field];
   const length = charLength(value);
   if (length > max) p.add(path, `must be at most ${max} characters for Open2b (${field} holds ${min}–${max}); got ${length}`);
   else if (length < min) p.add(path, min === 1 ? `is required by Open2b (${field})` : `must be at least ${min} characters for Open2b (${field})`);
 }
 
-/** Checks every field of a slot body against the limits, reporting at the canonical path it came from. */
-function checkSlot(p: Problems, slot: 'billingAddress' | 'shippingAddress', body: object, paths: Record<string, string>) {
+/**
+ * Checks every field of a slot body against the limits, reporting at the canonical path it came
+ * from: the one Open2b field → canonical path table (errors.ts), with `overrides` where this
+ * request put another canonical field into the slot (key → path).
+ */
+function checkSlot(p: FieldErrors, slot: 'billingAddress' | 'shippingAddress', body: object, fields: FieldContext, overrides: Record<string, string> = {}) {
   for (const [key, value] of Object.entries(body)) {
     const field = `${slot}.${key}` as LimitedField;
-    if (field in OPEN2B_LIMITS && typeof value === 'string') checkLength(p, field, value, paths[key] ?? field);
+    if (field in OPEN2B_LIMITS && typeof value === 'string') checkLength(p, field, value, overrides[key] ?? canonicalPath(field, fields));
   }
 }
 
@@ -45,20 +37,17 @@ const UNSTORABLE_ADDRESS = ['externalRef', 'secondName', 'title', 'salutation', 
 /** Open2b's shipping address is name and postal fields only. */
 const UNSTORABLE_SHIPPING = [...UNSTORABLE_ADDRESS, 'companyName', 'phone'] as const;
 
-function rejectUnstorable(p: Problems, input: object, keys: readonly string[], prefix = '') {
-  for (const key of keys) {
-    const value = (input as Record<string, unknown>)[key];
-    if (value !== undefined && value !== null) p.add(`${prefix}${key}`, NO_FIELD);
-  }
+function rejectUnstorable(p: FieldErrors, input: object, keys: readonly string[], prefix = '') {
+  p.unsupported(input, Object.fromEntries(keys.map((key) => [key, NO_FIELD])), prefix);
 }
 
-function checkLogin(p: Problems, login: string | null | undefined, email: string) {
+function checkLogin(p: FieldErrors, login: string | null | undefined, email: string) {
   if (login !== undefined && login !== null && login.toLowerCase() !== email.toLowerCase()) {
     p.add('login', 'Open2b logs customers in with their email; leave login out or make it equal to email');
   }
 }
 
-function toGroup(p: Problems, groups: string[] | null | undefined): number | undefined {
+function toGroup(p: FieldErrors, groups: string[] | null | undefined): number | undefined {
   if (groups === undefined) return undefined;
   const { min, max } = OPEN2B_LIMITS.group;
   if (groups === null || groups.length !== 1) {
@@ -73,25 +62,16 @@ function toGroup(p: Problems, groups: string[] | null | undefined): number | und
   return id;
 }
 
-function phonesToBilling(p: Problems, phones: Phones | null, prefix = 'phones.') {
+function phonesToBilling(p: FieldErrors, phones: Phones | null, prefix = 'phones.') {
   if (phones?.business !== undefined) p.add(`${prefix}business`, 'Open2b keeps phone, mobile and fax numbers only');
   return { phoneNumber: phones?.primary ?? '', mobileNumber: phones?.mobile ?? '', faxNumber: phones?.fax ?? '' };
 }
 
-const CUSTOMER_PATHS: Record<string, string> = {
-  email: 'email', firstName: 'firstName', lastName: 'lastName', companyName: 'companyName',
-  phoneNumber: 'phones.primary', mobileNumber: 'phones.mobile', faxNumber: 'phones.fax',
-};
-const addressPaths = (prefix: string, billing: boolean): Record<string, string> => ({
-  firstName: `${prefix}firstName`, lastName: `${prefix}lastName`, companyName: `${prefix}companyName`, phoneNumber: `${prefix}phone`,
-  street1: `${prefix}line1`, street2: `${prefix}line2`, city: `${prefix}city`, postalCode: `${prefix}postalCode`,
-  stateProv: `${prefix}stateCode`, country: `${prefix}countryCode`,
-  // The shipping slot's one name is built from firstName and lastName.
-  name: billing ? `${prefix}fullName` : `${prefix}lastName`,
-});
+/** The shipping slot's one name is built from firstName and lastName: a bad length is lastName's. */
+const composedName = (prefix: string) => ({ name: `${prefix}lastName` });
 
 /** fullName is derived in Open2b; we accept it only when it says the same as firstName + lastName. */
-function checkFullName(p: Problems, fullName: string | null | undefined, firstName: string | undefined, lastName: string, prefix: string) {
+function checkFullName(p: FieldErrors, fullName: string | null | undefined, firstName: string | undefined, lastName: string, prefix: string) {
   const composed = [firstName, lastName].filter(Boolean).join(' ');
   if (fullName !== undefined && fullName !== null && fullName !== composed) {
     p.add(`${prefix}fullName`, 'Open2b keeps one name per address: leave fullName out or make it "firstName lastName"');
@@ -109,11 +89,11 @@ const postal = (a: PostalFields) => ({
   country: a.countryCode,
 });
 
-function shippingBody(p: Problems, a: AddressCreate, prefix: string): ShippingAddressBody {
+function shippingBody(p: FieldErrors, a: AddressCreate, prefix: string): ShippingAddressBody {
   rejectUnstorable(p, a, UNSTORABLE_SHIPPING, prefix);
   const name = checkFullName(p, a.fullName, a.firstName, a.lastName, prefix);
   const body = { name, ...postal(a) };
-  checkSlot(p, 'shippingAddress', body, addressPaths(prefix, false));
+  checkSlot(p, 'shippingAddress', body, { shipping: prefix }, composedName(prefix));
   return body;
 }
 
@@ -159,7 +139,7 @@ export function slotFor(a: Pick<AddressCreate, 'id' | 'isDefaultBilling' | 'isDe
 }
 
 /** The same value given twice (customer-level and on the billing address) must agree: Open2b stores it once. */
-function oneOf(p: Problems, customerValue: string | undefined, addressValue: string | undefined, addressPath: string, customerPath: string) {
+function oneOf(p: FieldErrors, customerValue: string | undefined, addressValue: string | undefined, addressPath: string, customerPath: string) {
   if (customerValue !== undefined && addressValue !== undefined && customerValue !== addressValue) {
     p.add(addressPath, `Open2b keeps the customer's ${customerPath} in the billing address: it must equal ${customerPath} or be left out`);
   }
@@ -167,7 +147,7 @@ function oneOf(p: Problems, customerValue: string | undefined, addressValue: str
 }
 
 /** POST /customers → commerce.customers.create. */
-export function buildCreate(input: CustomerCreate): { customer: CustomerBody; fields: FieldContext } {
+export function toOpen2bCustomerCreate(input: CustomerCreate): { customer: CustomerBody; fields: FieldContext } {
   const addresses = input.addresses ?? [];
   const taken: Record<Slot, boolean> = { billing: false, shipping: false };
   const slotIndex: Partial<Record<Slot, number>> = {};
@@ -182,7 +162,7 @@ export function buildCreate(input: CustomerCreate): { customer: CustomerBody; fi
     });
   }
 
-  const p = new Problems();
+  const p = new FieldErrors(BACKEND);
   rejectUnstorable(p, input, UNSTORABLE_CUSTOMER);
   checkLogin(p, input.login, input.email);
   const group = toGroup(p, input.groups);
@@ -209,15 +189,14 @@ export function buildCreate(input: CustomerCreate): { customer: CustomerBody; fi
     ...postal(a),
     email: input.email,
   };
-  const paths = {
-    ...addressPaths(prefix, true),
-    ...CUSTOMER_PATHS,
+  // A name the customer level left out came from the billing address: its errors are the address's.
+  const fromAddress = {
     ...(input.firstName === undefined ? { firstName: `${prefix}firstName` } : {}),
     ...(input.lastName === undefined ? { lastName: `${prefix}lastName` } : {}),
     ...(input.companyName === undefined ? { companyName: `${prefix}companyName` } : {}),
     ...(input.phones?.primary === undefined ? { phoneNumber: `${prefix}phone` } : {}),
   };
-  checkSlot(p, 'billingAddress', billingAddress, paths);
+  checkSlot(p, 'billingAddress', billingAddress, { billing: prefix, customerNames: true }, fromAddress);
 
   const si = slotIndex.shipping;
   const shippingAddress = si === undefined ? null : shippingBody(p, addresses[si]!, `addresses.${si}.`);
@@ -239,8 +218,8 @@ export function buildCreate(input: CustomerCreate): { customer: CustomerBody; fi
 export const billingOf = (c: CustomerWire): BillingAddressBody => ({ ...c.billingAddress });
 
 /** PATCH /customers/{id} → the parts of commerce.customers.update that change (the billing address whole). */
-export function buildCustomerUpdate(current: CustomerWire, patch: CustomerPatch): CustomerBody {
-  const p = new Problems();
+export function toOpen2bCustomerPatch(current: CustomerWire, patch: CustomerPatch): CustomerBody {
+  const p = new FieldErrors(BACKEND);
   rejectUnstorable(p, patch, UNSTORABLE_CUSTOMER);
   const billing = billingOf(current);
   const next: BillingAddressBody = { ...billing };
@@ -263,26 +242,26 @@ export function buildCustomerUpdate(current: CustomerWire, patch: CustomerPatch)
     if (patch.active && !current.hasPassword) p.add('active', 'Open2b lets only customers with a password log in: set a password first');
     body.canLogin = patch.active;
   }
-  checkSlot(p, 'billingAddress', next, CUSTOMER_PATHS);
+  checkSlot(p, 'billingAddress', next, { customerNames: true });
   p.throwIfAny();
   if (JSON.stringify(next) !== JSON.stringify(billing)) body.billingAddress = next;
   return body;
 }
 
 /** POST /customers/{id}/addresses → the slot it takes and the update that fills it. */
-export function buildAddressCreate(current: CustomerWire, input: AddressCreate): { slot: Slot; customer: CustomerBody } {
+export function toOpen2bAddressCreate(current: CustomerWire, input: AddressCreate): { slot: Slot; customer: CustomerBody } {
   const taken = { billing: true, shipping: current.shippingAddress !== null };
   const slot = slotFor(input, taken, '', String(current.id));
   // Open2b customers always have a billing address, so a new one can only be the shipping address.
-  const p = new Problems();
+  const p = new FieldErrors(BACKEND);
   const shippingAddress = shippingBody(p, input, '');
   p.throwIfAny();
   return { slot, customer: { shippingAddress } };
 }
 
 /** PATCH /customers/{id}/addresses/{slot} → the whole slot, merged, for commerce.customers.update. */
-export function buildAddressUpdate(current: CustomerWire, slot: Slot, patch: AddressPatch): CustomerBody {
-  const p = new Problems();
+export function toOpen2bAddressPatch(current: CustomerWire, slot: Slot, patch: AddressPatch): CustomerBody {
+  const p = new FieldErrors(BACKEND);
   const flag = (key: 'isDefaultBilling' | 'isDefaultShipping', expected: boolean, why: string) => {
     if (patch[key] !== undefined && patch[key] !== expected) p.add(key, why);
   };
@@ -309,7 +288,7 @@ export function buildAddressUpdate(current: CustomerWire, slot: Slot, patch: Add
     if (patch.stateCode !== undefined) next.stateProv = patch.stateCode ?? '';
     if (patch.countryCode !== undefined) next.country = patch.countryCode;
     checkFullName(p, patch.fullName, next.firstName || undefined, next.lastName, '');
-    checkSlot(p, 'billingAddress', next, addressPaths('', true));
+    checkSlot(p, 'billingAddress', next, { billing: '' });
     p.throwIfAny();
     return { billingAddress: next };
   }
@@ -334,7 +313,7 @@ export function buildAddressUpdate(current: CustomerWire, slot: Slot, patch: Add
     stateProv: patch.stateCode === undefined ? s.stateProv : (patch.stateCode ?? ''),
     country: patch.countryCode ?? s.country,
   };
-  checkSlot(p, 'shippingAddress', next, { ...addressPaths('', false), ...(touchesName ? {} : { name: 'fullName' }) });
+  checkSlot(p, 'shippingAddress', next, { shipping: '' }, touchesName ? composedName('') : {});
   p.throwIfAny();
   return { shippingAddress: next };
 }

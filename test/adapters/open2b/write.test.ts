@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../adapters/errors.js';
 import { OPEN2B_LIMITS } from '../../../adapters/open2b/limits.js';
-import { buildAddressCreate, buildAddressUpdate, buildCreate, buildCustomerUpdate } from '../../../adapters/open2b/requests.js';
+import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from '../../../adapters/open2b/write.js';
 import type { CustomerWire } from '../../../adapters/open2b/upstream.js';
 import { AddressCreateSchema, CustomerCreateSchema, CustomerPatchSchema, type AddressCreateInput, type CustomerCreateInput } from '../../../schemas/index.js';
 
@@ -27,7 +27,7 @@ const stored: CustomerWire = {
 
 describe('open2b register payload', () => {
   it('puts names, email and phones into the billing address and the second address into the shipping slot', () => {
-    const { customer } = buildCreate(register({
+    const { customer } = toOpen2bCustomerCreate(register({
       externalRef: 'EXT-1', groups: ['2'], phones: { primary: '+49 30 1', mobile: '+49 170 2' },
       addresses: [address({ isDefaultBilling: true }), address({ firstName: 'Hans', lastName: 'Schmidt', line1: 'Lindenallee 12', isDefaultShipping: true })],
     }));
@@ -39,21 +39,21 @@ describe('open2b register payload', () => {
   });
 
   it('fills the slot the defaults ask for: a shipping-only address goes to shipping even when listed first', () => {
-    const { customer } = buildCreate(register({ addresses: [address({ line1: 'Ship 1', isDefaultShipping: true }), address({ line1: 'Bill 1' })] }));
+    const { customer } = toOpen2bCustomerCreate(register({ addresses: [address({ line1: 'Ship 1', isDefaultShipping: true }), address({ line1: 'Bill 1' })] }));
     expect(customer.billingAddress!.street1).toBe('Bill 1');
     expect(customer.shippingAddress!.street1).toBe('Ship 1');
   });
 
   it('requires a billing address and says so, naming addresses', () => {
     for (const addresses of [[], undefined, [address({ isDefaultShipping: true })]]) {
-      const e = error(() => buildCreate(register({ addresses })));
+      const e = error(() => toOpen2bCustomerCreate(register({ addresses })));
       expect(e.code).toBe('validation_failed');
       expect(e.errors).toEqual([{ path: 'addresses', message: expect.stringContaining('billing address') }]);
     }
   });
 
   it('answers a third address with a 409 saying Open2b holds one billing and one shipping address', () => {
-    const e = error(() => buildCreate(register({ addresses: [address(), address(), address()] })));
+    const e = error(() => toOpen2bCustomerCreate(register({ addresses: [address(), address(), address()] })));
     expect(e.code).toBe('conflict');
     expect(e.message).toContain('Open2b holds one billing and one shipping address');
   });
@@ -73,70 +73,70 @@ describe('open2b register payload', () => {
       [{ password: 'x'.repeat(17) }, 'password', 16],
     ];
     for (const [input, path, limit] of cases) {
-      const e = error(() => buildCreate(register(input)));
+      const e = error(() => toOpen2bCustomerCreate(register(input)));
       expect(e.code).toBe('validation_failed');
       expect(e.errors, path).toContainEqual({ path, message: expect.stringContaining(`at most ${limit} characters`) });
     }
     expect(OPEN2B_LIMITS['billingAddress.firstName'].max).toBe(25);
     // Characters, not UTF-16 units: 25 emoji fit.
-    expect(() => buildCreate(register({ firstName: '😀'.repeat(25), addresses: [address({ firstName: '😀'.repeat(25) })] }))).not.toThrow();
+    expect(() => toOpen2bCustomerCreate(register({ firstName: '😀'.repeat(25), addresses: [address({ firstName: '😀'.repeat(25) })] }))).not.toThrow();
   });
 
   it('refuses values Open2b has no place for, naming each field', () => {
-    const e = error(() => buildCreate(register({ birthDate: '1990-01-01', gender: 'female', custom: { a: 1 }, phones: { business: '1' }, addresses: [address({ title: 'Dr', houseNumber: '5' })] })));
+    const e = error(() => toOpen2bCustomerCreate(register({ birthDate: '1990-01-01', gender: 'female', custom: { a: 1 }, phones: { business: '1' }, addresses: [address({ title: 'Dr', houseNumber: '5' })] })));
     expect(e.errors!.map((x) => x.path).sort()).toEqual(['addresses.0.houseNumber', 'addresses.0.title', 'birthDate', 'custom', 'gender', 'phones.business']);
   });
 
   it('stores one name per customer: a billing address with another name than the customer is a 400', () => {
-    const e = error(() => buildCreate(register({ lastName: 'Muster1', addresses: [address({ lastName: 'Musterfrau' })] })));
+    const e = error(() => toOpen2bCustomerCreate(register({ lastName: 'Muster1', addresses: [address({ lastName: 'Musterfrau' })] })));
     expect(e.errors).toEqual([{ path: 'addresses.0.lastName', message: expect.stringContaining('billing address') }]);
     // Names given only once are fine either way.
-    expect(buildCreate(register({ firstName: undefined, lastName: undefined })).customer.billingAddress).toMatchObject({ firstName: 'Erika', lastName: 'Muster' });
+    expect(toOpen2bCustomerCreate(register({ firstName: undefined, lastName: undefined })).customer.billingAddress).toMatchObject({ firstName: 'Erika', lastName: 'Muster' });
   });
 
   it('needs a password for a customer who can log in, and a single numeric group', () => {
-    expect(error(() => buildCreate(register({ password: undefined }))).errors).toEqual([{ path: 'password', message: expect.stringContaining('password') }]);
-    expect(buildCreate(register({ password: undefined, active: false })).customer.canLogin).toBe(false);
-    expect(error(() => buildCreate(register({ groups: ['1', '2'] }))).errors![0]!.path).toBe('groups');
-    expect(error(() => buildCreate(register({ groups: ['vip'] }))).errors![0]!.path).toBe('groups.0');
+    expect(error(() => toOpen2bCustomerCreate(register({ password: undefined }))).errors).toEqual([{ path: 'password', message: expect.stringContaining('password') }]);
+    expect(toOpen2bCustomerCreate(register({ password: undefined, active: false })).customer.canLogin).toBe(false);
+    expect(error(() => toOpen2bCustomerCreate(register({ groups: ['1', '2'] }))).errors![0]!.path).toBe('groups');
+    expect(error(() => toOpen2bCustomerCreate(register({ groups: ['vip'] }))).errors![0]!.path).toBe('groups.0');
   });
 });
 
 describe('open2b update payloads', () => {
   it('sends the whole billing address, merged, when a customer field in it changes', () => {
-    const body = buildCustomerUpdate(stored, CustomerPatchSchema.parse({ lastName: 'Neumann', phones: { mobile: '+49 1' } }));
+    const body = toOpen2bCustomerPatch(stored, CustomerPatchSchema.parse({ lastName: 'Neumann', phones: { mobile: '+49 1' } }));
     expect(body).toEqual({ billingAddress: { ...stored.billingAddress, lastName: 'Neumann', mobileNumber: '+49 1' } });
-    expect(buildCustomerUpdate(stored, CustomerPatchSchema.parse({ externalRef: null, active: false }))).toEqual({ code: '', canLogin: false });
+    expect(toOpen2bCustomerPatch(stored, CustomerPatchSchema.parse({ externalRef: null, active: false }))).toEqual({ code: '', canLogin: false });
   });
 
   it('cannot remove a required name, nor let a customer without password log in', () => {
-    expect(error(() => buildCustomerUpdate(stored, CustomerPatchSchema.parse({ firstName: null }))).errors![0]!.path).toBe('firstName');
-    expect(error(() => buildCustomerUpdate({ ...stored, hasPassword: false, canLogin: false }, CustomerPatchSchema.parse({ active: true }))).errors![0]!.path).toBe('active');
+    expect(error(() => toOpen2bCustomerPatch(stored, CustomerPatchSchema.parse({ firstName: null }))).errors![0]!.path).toBe('firstName');
+    expect(error(() => toOpen2bCustomerPatch({ ...stored, hasPassword: false, canLogin: false }, CustomerPatchSchema.parse({ active: true }))).errors![0]!.path).toBe('active');
   });
 
   it('adds a second address only into the free shipping slot; a billing one or a third is a 409', () => {
-    expect(buildAddressCreate(stored, AddressCreateSchema.parse(address({ firstName: 'Hans', lastName: 'Schmidt' })))).toEqual({
+    expect(toOpen2bAddressCreate(stored, AddressCreateSchema.parse(address({ firstName: 'Hans', lastName: 'Schmidt' })))).toEqual({
       slot: 'shipping',
       customer: { shippingAddress: { name: 'Hans Schmidt', street1: 'Hauptstraße 5', street2: '', city: 'Berlin', postalCode: '10115', stateProv: '', country: 'DE' } },
     });
-    expect(error(() => buildAddressCreate(stored, AddressCreateSchema.parse(address({ isDefaultBilling: true })))).code).toBe('conflict');
+    expect(error(() => toOpen2bAddressCreate(stored, AddressCreateSchema.parse(address({ isDefaultBilling: true })))).code).toBe('conflict');
     const full = { ...stored, shippingAddress: { name: 'X Y', street1: 'a', street2: '', city: 'b', postalCode: 'c', stateProv: '', country: 'DE' } };
-    const third = error(() => buildAddressCreate(full, AddressCreateSchema.parse(address())));
+    const third = error(() => toOpen2bAddressCreate(full, AddressCreateSchema.parse(address())));
     expect([third.code, third.message]).toEqual(['conflict', expect.stringContaining('one billing and one shipping address')]);
-    expect(error(() => buildAddressCreate(stored, AddressCreateSchema.parse(address({ id: 'home' })))).errors![0]!.path).toBe('id');
-    expect(error(() => buildAddressCreate(stored, AddressCreateSchema.parse(address({ companyName: 'ACME' })))).errors![0]!.path).toBe('companyName');
+    expect(error(() => toOpen2bAddressCreate(stored, AddressCreateSchema.parse(address({ id: 'home' })))).errors![0]!.path).toBe('id');
+    expect(error(() => toOpen2bAddressCreate(stored, AddressCreateSchema.parse(address({ companyName: 'ACME' })))).errors![0]!.path).toBe('companyName');
   });
 
   it('patches the billing slot in place and keeps defaults tied to the slots', () => {
-    expect(buildAddressUpdate(stored, 'billing', { city: 'Bremen', stateCode: null })).toEqual({ billingAddress: { ...stored.billingAddress, city: 'Bremen', stateProv: '' } });
-    expect(error(() => buildAddressUpdate(stored, 'billing', { isDefaultBilling: false })).errors![0]!.path).toBe('isDefaultBilling');
-    expect(error(() => buildAddressUpdate(stored, 'billing', { stateCode: 'ABCD' })).errors).toEqual([{ path: 'stateCode', message: expect.stringContaining('at most 3') }]);
+    expect(toOpen2bAddressPatch(stored, 'billing', { city: 'Bremen', stateCode: null })).toEqual({ billingAddress: { ...stored.billingAddress, city: 'Bremen', stateProv: '' } });
+    expect(error(() => toOpen2bAddressPatch(stored, 'billing', { isDefaultBilling: false })).errors![0]!.path).toBe('isDefaultBilling');
+    expect(error(() => toOpen2bAddressPatch(stored, 'billing', { stateCode: 'ABCD' })).errors).toEqual([{ path: 'stateCode', message: expect.stringContaining('at most 3') }]);
   });
 
   it('rebuilds the shipping name from firstName and lastName', () => {
     const withShipping = { ...stored, shippingAddress: { name: 'Hans Schmidt', street1: 'a', street2: '', city: 'b', postalCode: 'c', stateProv: '', country: 'DE' } };
-    expect(buildAddressUpdate(withShipping, 'shipping', { lastName: 'Meier' }).shippingAddress!.name).toBe('Hans Meier');
-    expect(buildAddressUpdate(withShipping, 'shipping', { fullName: 'Firma Meier' }).shippingAddress!.name).toBe('Firma Meier');
-    expect(buildAddressUpdate(withShipping, 'shipping', { city: 'Kiel' }).shippingAddress).toMatchObject({ name: 'Hans Schmidt', city: 'Kiel' });
+    expect(toOpen2bAddressPatch(withShipping, 'shipping', { lastName: 'Meier' }).shippingAddress!.name).toBe('Hans Meier');
+    expect(toOpen2bAddressPatch(withShipping, 'shipping', { fullName: 'Firma Meier' }).shippingAddress!.name).toBe('Firma Meier');
+    expect(toOpen2bAddressPatch(withShipping, 'shipping', { city: 'Kiel' }).shippingAddress).toMatchObject({ name: 'Hans Schmidt', city: 'Kiel' });
   });
 });

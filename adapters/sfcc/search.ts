@@ -1,0 +1,68 @@
+import type { Customer } from '../../schemas/index.js';
+import { GatewayError } from '../errors.js';
+import type { AdapterPage, CallContext, ListCustomersQuery } from '../types.js';
+import { path, type OcapiClient } from './client.js';
+import { fromOcapiCustomer } from './map.js';
+import type { SfccOptions } from './options.js';
+import { nextStart, startFrom } from './paginate.js';
+import { CustomerSearchResultSchema, type OcapiCustomer } from './upstream.js';
+
+/** What turns listing and `ref:` lookups on when the Data API is not configured. */
+export const DATA_API_HINT = 'set SFCC_DATA_BASE_URL and SFCC_CUSTOMER_LIST (OCAPI Data API customer_search)';
+
+const termQuery = (field: string, value: string) => ({ term_query: { fields: [field], operator: 'is', values: [value] } });
+
+/**
+ * The OCAPI Data API customer search (`customer_lists/{list}/customer_search`): listing with
+ * filters, and the `externalRef` lookups the Shop API cannot do. Absent without SFCC_DATA_BASE_URL.
+ */
+export function createCustomerSearch(client: OcapiClient, options: SfccOptions) {
+  const attribute = options.externalRefAttribute;
+  const available = options.data !== undefined;
+
+  const search = async (ctx: CallContext, query: Record<string, unknown>, start: number, count: number) => {
+    const request = {
+      method: 'POST' as const,
+      path: path('customer_lists', options.data!.customerList, 'customer_search'),
+      auth: { kind: 'oauth' } as const,
+      json: { query, sorts: [{ field: 'customer_no', sort_order: 'asc' }], start, count },
+      what: 'the customer search',
+    };
+    return (await client.call(ctx, 'data', request, CustomerSearchResultSchema)).body;
+  };
+
+  const byExternalRef = async (ctx: CallContext, externalRef: string): Promise<OcapiCustomer[]> =>
+    (await search(ctx, termQuery(attribute, externalRef), 0, 2)).hits.map((h) => h.data);
+
+  return {
+    available,
+    byExternalRef,
+
+    /** 409 when another customer holds the externalRef; unchecked without the Data API (README). */
+    async assertExternalRefFree(ctx: CallContext, externalRef: string, self?: string): Promise<void> {
+      if (!available) return;
+      const holders = (await byExternalRef(ctx, externalRef)).filter((c) => c.customer_id !== self);
+      if (holders.length > 0) {
+        throw new GatewayError('conflict', `a customer with externalRef ${externalRef} already exists`, { errors: [{ path: 'externalRef', message: 'already used' }] });
+      }
+    },
+
+    async list(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>> {
+      if (!available) throw new GatewayError('not_supported', `the Shop API cannot list customers: ${DATA_API_HINT}`);
+      const start = startFrom(query.position);
+      const must: Record<string, unknown>[] = [];
+      if (query.email) must.push(termQuery('email', query.email));
+      if (query.externalRef) must.push(termQuery(attribute, query.externalRef));
+      if (query.updatedSince) must.push({ range_query: { field: 'last_modified', from: new Date(query.updatedSince).toISOString(), from_inclusive: true } });
+      const q = must.length === 0 ? { match_all_query: {} } : must.length === 1 ? must[0]! : { bool_query: { must } };
+      const result = await search(ctx, q, start, query.limit);
+      return {
+        items: result.hits.map((h) => fromOcapiCustomer(h.data, attribute)),
+        next: nextStart(start, result.hits.length, result.total),
+        total: result.total,
+      };
+    },
+  };
+}
+
+export type CustomerSearch = ReturnType<typeof createCustomerSearch>;

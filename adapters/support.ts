@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { GatewayError, type FieldError } from './errors.js';
+import type { AdapterPage, CustomerRef } from './types.js';
+
+/**
+ * Helpers every adapter shares, so the same problem is solved the same way on every platform:
+ * representations without `undefined` keys, how a customer ref reads in a message, cursor
+ * positions that are not ours, errors of multi-step writes, and the one collector for fields a
+ * backend cannot store.
+ */
+
+/** Drops undefined values so representations (and the ETags derived from them) stay minimal. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A customer ref as the caller wrote it in the path: the id, or `ref:<externalRef>`. */
+export const describeRef = (ref: CustomerRef): string => (ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`);
+
+/** The 400 for a (validly signed) cursor whose position this list cannot have produced. */
+export function notAPosition(backend: string): GatewayError {
+  return new GatewayError('validation_failed', `cursor is not a position of this ${backend} list`, {
+    errors: [{ path: 'query.cursor', message: 'not a position of this list' }],
+  });
+}
+
+/** A decoded cursor position checked against the list's position schema; undefined on the first page. */
+export function parsePosition<T>(schema: z.ZodType<T>, position: unknown, backend: string): T | undefined {
+  if (position === undefined) return undefined;
+  const parsed = schema.safeParse(position);
+  if (!parsed.success) throw notAPosition(backend);
+  return parsed.data;
+}
+
+const Offset = z.int().min(0);
+
+/** One page of a list held whole in memory; the position is the offset of the page's first item. */
+export function offsetPage<T>(all: T[], limit: number, position: unknown, backend: string): AdapterPage<T> {
+  const start = parsePosition(Offset, position, backend) ?? 0;
+  const end = start + limit;
+  return { items: all.slice(start, end), next: end < all.length ? end : null, total: all.length };
+}
+
+/**
+ * An error of a later step of a multi-step write, re-thrown with what the earlier steps had
+ * already `created` (the caller must not simply repeat the whole write).
+ */
+export function withCreated(error: unknown, created: Record<string, unknown>, step: string): GatewayError {
+  const cause = error instanceof GatewayError ? error : new GatewayError('internal', 'an unexpected failure', { cause: error });
+  return new GatewayError(cause.code, `${step} failed after ${JSON.stringify(created)} was created: ${cause.message}`, {
+    errors: cause.errors,
+    upstream: cause.upstream,
+    retryAfter: cause.retryAfter,
+    created,
+    cause: error,
+  });
+}
+
+/**
+ * The one collector of input a backend cannot store: every mapper adds what it refuses, then
+ * `throwIfAny()` answers one validation_failed naming every field at once (never a silent drop,
+ * never a truncation).
+ */
+export class FieldErrors {
+  readonly errors: FieldError[] = [];
+
+  constructor(private readonly backend: string) {}
+
+  add(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+
+  /** Refuses each field of `input` that is set (not undefined or null) and named in `unsupported` (field → why). */
+  unsupported(input: object, unsupported: Readonly<Record<string, string>>, prefix = ''): void {
+    const record = input as Record<string, unknown>;
+    for (const [field, message] of Object.entries(unsupported)) {
+      if (record[field] !== undefined && record[field] !== null) this.add(`${prefix}${field}`, message);
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length === 0) return;
+    const list = this.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    throw new GatewayError('validation_failed', `${this.backend} cannot store this: ${list}`, { errors: this.errors });
+  }
+}

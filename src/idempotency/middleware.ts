@@ -1,0 +1,98 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { GatewayError } from '../../adapters/errors.js';
+import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
+import { sha256Hex } from '../digest.js';
+import { callerOf } from '../limits/caller.js';
+import { fingerprintOf, IdempotencyRecord, REPLAYED_HEADERS } from './record.js';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** A Structured Field string (`"…"`, as the draft specifies) or, leniently, the bare token. */
+const KEY_SYNTAX = /^"?([\x20-\x21\x23-\x7e]{1,255})"?$/;
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+const KEEP_MS = 24 * 60 * 60 * 1000;
+
+const keyProblem = (message: string) =>
+  new GatewayError('validation_failed', `Idempotency-Key ${message}`, { errors: [{ path: 'header.idempotency-key', message }] });
+
+/** What became of a request, for its record: final (replay it), unknown (recover on retry), or nothing happened. */
+function outcomeOf(response: Response): 'final' | 'uncertain' | 'not-applied' {
+  if (response.status === 429 || response.headers.has('retry-after')) return 'not-applied';
+  if (response.status >= 500 && response.status !== 501) return 'uncertain';
+  return 'final';
+}
+
+/**
+ * `Idempotency-Key` on POST, PUT, PATCH and DELETE (draft-ietf-httpapi-idempotency-key-header):
+ * the first request runs and its answer is kept 24 h per caller and key; a retry with the same
+ * fingerprint gets it replayed without calling the platform; another request under the same key
+ * is a 422; a retry while the first still runs is a 409. A first attempt whose outcome is unknown
+ * is not replayed as a failure: its retry runs again with `recovering` set.
+ */
+export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
+  const { store } = deps;
+  const runningTtlMs = deps.config.requestTimeoutMs + 5_000;
+  return async (c, next) => {
+    if (!WRITES.has(c.req.method)) return next();
+    const header = c.req.header('idempotency-key');
+    if (header === undefined) {
+      if (deps.config.idempotency === 'required') throw keyProblem('is required on writes by this deployment');
+      return next();
+    }
+    const key = KEY_SYNTAX.exec(header.trim())?.[1];
+    if (!key) throw keyProblem('must be 1 to 255 visible ASCII characters, as a quoted string');
+    const url = new URL(c.req.url);
+    const fingerprint = await fingerprintOf(c.req.method, url.pathname + url.search, await c.req.text());
+    const storeKey = `idempotency:${await callerOf(c)}:${await sha256Hex(key)}`;
+    const running = JSON.stringify({ state: 'running', fingerprint, token: crypto.randomUUID() } satisfies IdempotencyRecord);
+
+    let recovering = false;
+    if (!(await store.setIfAbsent(storeKey, running, runningTtlMs))) {
+      const storedText = await store.get(storeKey);
+      const previous = storedText === undefined ? undefined : IdempotencyRecord.parse(JSON.parse(storedText));
+      if (previous && previous.fingerprint !== fingerprint) {
+        throw new GatewayError('idempotency_key_reused', 'this Idempotency-Key was used for a different request (method, path or body); use a new key');
+      }
+      if (previous?.state === 'done') return replay(c, previous);
+      // Free when it just expired, or when it is uncertain and we take it over (of concurrent retries, one wins).
+      const free = storedText === undefined || (previous?.state === 'uncertain' && (await store.deleteIfEquals(storeKey, storedText)));
+      if (!free || !(await store.setIfAbsent(storeKey, running, runningTtlMs))) {
+        throw new GatewayError('conflict', 'a request with this Idempotency-Key is still being processed; retry when it has finished', { retryAfter: 1 });
+      }
+      recovering = previous?.state === 'uncertain';
+    }
+
+    c.set('recovering', recovering);
+    await next();
+    await settle(c, storeKey, running, fingerprint, recovering).catch((error: unknown) => {
+      // The answer stands; the record stays `running` until it expires, then a retry runs again.
+      c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
+    });
+  };
+
+  async function settle(c: Context<GatewayEnv>, storeKey: string, running: string, fingerprint: string, recovering: boolean) {
+    const outcome = outcomeOf(c.res);
+    if (outcome === 'not-applied' && !recovering) {
+      await store.deleteIfEquals(storeKey, running);
+      return;
+    }
+    if (outcome !== 'final') {
+      await store.set(storeKey, JSON.stringify({ state: 'uncertain', fingerprint } satisfies IdempotencyRecord), KEEP_MS);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = c.res.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    const body = await c.res.clone().text();
+    await store.set(storeKey, JSON.stringify({ state: 'done', fingerprint, status: c.res.status, headers, body } satisfies IdempotencyRecord), KEEP_MS);
+  }
+}
+
+function replay(c: Context<GatewayEnv>, record: Extract<IdempotencyRecord, { state: 'done' }>): Response {
+  c.get('log').info({ status: record.status }, 'replaying the answer kept for this Idempotency-Key');
+  const headers = new Headers(record.headers);
+  headers.set(REPLAYED_HEADER, 'true');
+  return new Response(record.status === 204 ? null : record.body, { status: record.status, headers });
+}

@@ -1,0 +1,89 @@
+import { createClient } from 'redis';
+import { GatewayError } from '../../adapters/errors.js';
+import { bucketTtlMs, validateTake } from './bucket.js';
+import type { SharedStore } from './types.js';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Every key of this deployment starts with it (several deployments or tests can share one Redis). */
+  prefix: string;
+  /** Told about connection errors (the client reconnects on its own). */
+  onError?: (error: Error) => void;
+}
+
+// Compare-and-delete: a lease is released only by the holder whose token it still holds.
+const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+// INCRBY keeps an existing key's TTL; a new key gets ours.
+const INCREMENT = `local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return v`;
+// The token bucket of bucket.ts, on the server's clock so every instance agrees on time.
+const TAKE = `local capacity, rate, cost, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = capacity
+if state[1] then tokens = math.min(capacity, tonumber(state[1]) + math.max(0, now - tonumber(state[2])) / 1000 * rate) end
+local allowed, retry = 0, 0
+if tokens >= cost then tokens = tokens - cost; allowed = 1 else retry = math.ceil((cost - tokens) / rate * 1000) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], ttl)
+return {allowed, math.floor(tokens), retry}`;
+
+/**
+ * The store for several Node instances: one Redis (node-redis client). Atomic steps are single
+ * commands (SET NX PX) or Lua scripts. Without a connection, calls fail at once (no offline queue)
+ * with a 503, rather than hanging until the request's deadline.
+ */
+export async function createRedisStore(options: RedisStoreOptions): Promise<SharedStore> {
+  let started = false;
+  const client = createClient({
+    url: options.url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 5_000,
+      // At start-up a wrong REDIS_URL should stop the process, not hang it; later, keep reconnecting.
+      reconnectStrategy: (retries, cause) => (!started && retries >= 3 ? cause : Math.min(100 * 2 ** retries, 2_000)),
+    },
+  });
+  client.on('error', (error: Error) => options.onError?.(error));
+  await client.connect();
+  started = true;
+  const key = (name: string) => `${options.prefix}${name}`;
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      // Not the URL: it may carry a password.
+      throw new GatewayError('upstream_unavailable', 'the shared store (Redis) is unreachable', { cause: error, retryAfter: 1 });
+    }
+  };
+  const positive = (ttlMs: number) => {
+    if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive: every key expires');
+    return Math.ceil(ttlMs);
+  };
+
+  return {
+    get: (name) => call(async () => (await client.get(key(name))) ?? undefined),
+    set: (name, value, ttlMs) => call(async () => void (await client.set(key(name), value, { expiration: { type: 'PX', value: positive(ttlMs) } }))),
+    setIfAbsent: (name, value, ttlMs) =>
+      call(async () => (await client.set(key(name), value, { condition: 'NX', expiration: { type: 'PX', value: positive(ttlMs) } })) === 'OK'),
+    delete: (name) => call(async () => void (await client.del(key(name)))),
+    deleteIfEquals: (name, value) => call(async () => Number(await client.eval(DELETE_IF_EQUALS, { keys: [key(name)], arguments: [value] })) === 1),
+    increment: (name, by, ttlMs) => {
+      if (!Number.isInteger(by)) throw new RangeError('increment takes whole numbers');
+      return call(async () => Number(await client.eval(INCREMENT, { keys: [key(name)], arguments: [String(by), String(positive(ttlMs))] })));
+    },
+    take(bucket, limit, cost = 1) {
+      validateTake(limit, cost);
+      return call(async () => {
+        const args = [limit.capacity, limit.refillPerSecond, cost, bucketTtlMs(limit)].map(String);
+        const [allowed, remaining, retryAfterMs] = (await client.eval(TAKE, { keys: [key(bucket)], arguments: args })) as number[];
+        return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs: Number(retryAfterMs) };
+      });
+    },
+    async close() {
+      if (client.isOpen) await client.close();
+    },
+  };
+}

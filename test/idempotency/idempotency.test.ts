@@ -1,0 +1,118 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
+import type { Emulator } from '../../emulators/shared/types.js';
+import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
+
+const KEY_A = 'a'.repeat(16) + '-caller-key-one';
+const KEY_B = 'b'.repeat(16) + '-caller-key-two';
+const customer = (tag = uniqueTag()) => ({ email: `idem-${tag}@example.com`, firstName: 'Erika', lastName: 'Mustermann' });
+
+describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
+  let gw: GatewayUnderTest;
+  let scayle: Emulator<ScayleBackdoor>;
+  const withKey = (key: string, apiKey = KEY_A) => ({ 'idempotency-key': `"${key}"`, authorization: `Bearer ${apiKey}` });
+  const stored = (email: string) => scayle.backdoor.readAll().filter((c) => c.email === email);
+  beforeEach(() => {
+    gw = buildGateway('scayle', { BACKENDS: 'scayle', API_KEYS: `${KEY_A},${KEY_B}` });
+    scayle = gw.deps.emulators.get('scayle') as Emulator<ScayleBackdoor>;
+  });
+
+  it('replays the first answer to a retry with the same key and body, without calling the platform again', async () => {
+    const input = customer();
+    const first = await gw.call('POST', '/customers', input, withKey('register-1'));
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    scayle.faults.inject({ status: 500 }); // any platform call from here on would fail
+    // Same object, other key order: still the same request.
+    const retry = await gw.call('POST', '/customers', { lastName: input.lastName, firstName: input.firstName, email: input.email }, withKey('register-1'));
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+    expect(retry.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(retry.headers.get('x-request-id')).toBeTruthy();
+    expect(stored(input.email)).toHaveLength(1);
+  });
+
+  it('answers 422 for the same key with another body, and keeps the first answer', async () => {
+    const input = customer();
+    expect((await gw.call('POST', '/customers', input, withKey('register-2'))).status).toBe(201);
+    const other = await gw.call('POST', '/customers', customer(), withKey('register-2'));
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
+    const elsewhere = await gw.call('PATCH', `/customers/${stored(input.email)[0]!.id}`, { firstName: 'X' }, withKey('register-2'));
+    expect(elsewhere.status).toBe(422);
+    expect((await gw.call('POST', '/customers', input, withKey('register-2'))).headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('answers 409 to a retry while the first request is still running', async () => {
+    scayle.faults.inject({ method: 'POST', latencyMs: 400, times: 1 });
+    const input = customer();
+    const [a, b] = await Promise.all([
+      gw.call('POST', '/customers', input, withKey('register-3')),
+      new Promise((r) => setTimeout(r, 100)).then(() => gw.call('POST', '/customers', input, withKey('register-3'))),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const refused = a.status === 409 ? a : b;
+    expect(refused.body).toMatchObject({ code: 'conflict' });
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(stored(input.email)).toHaveLength(1);
+  });
+
+  it('keeps records per caller: another API key with the same key runs its own request', async () => {
+    const first = customer();
+    const second = customer();
+    expect((await gw.call('POST', '/customers', first, withKey('shared-key', KEY_A))).status).toBe(201);
+    const other = await gw.call('POST', '/customers', second, withKey('shared-key', KEY_B));
+    expect(other.status).toBe(201);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(stored(second.email)).toHaveLength(1);
+  });
+
+  it('does not replay a failure whose outcome is unknown: the retry runs again', async () => {
+    const input = customer();
+    scayle.faults.inject({ method: 'POST', status: 503, times: 1 });
+    const failed = await gw.call('POST', '/customers', input, withKey('register-5'));
+    expect(failed.status).toBe(503);
+    const retry = await gw.call('POST', '/customers', input, withKey('register-5'));
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(stored(input.email)).toHaveLength(1);
+  });
+
+  it('replays PATCH and DELETE answers too, and ignores the header on reads', async () => {
+    const created = await gw.call('POST', '/customers', customer(), withKey('c-6'));
+    const id = created.body.id as string;
+    const patched = await gw.call('PATCH', `/customers/${id}`, { firstName: 'Once' }, withKey('p-6'));
+    await gw.call('PATCH', `/customers/${id}`, { firstName: 'Twice' }, withKey('p-7'));
+    const replayed = await gw.call('PATCH', `/customers/${id}`, { firstName: 'Once' }, withKey('p-6'));
+    expect(replayed).toMatchObject({ status: 200, body: patched.body });
+    expect(scayle.backdoor.readCustomer(Number(id))?.firstName).toBe('Twice');
+    expect((await gw.call('DELETE', `/customers/${id}`, undefined, withKey('d-6'))).status).toBe(204);
+    const again = await gw.call('DELETE', `/customers/${id}`, undefined, withKey('d-6'));
+    expect(again.status).toBe(204);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await gw.call('GET', `/customers/${id}`, undefined, withKey('d-6'))).status).toBe(404);
+  });
+
+  it('refuses a malformed key with a 400 naming the header', async () => {
+    const res = await gw.call('POST', '/customers', customer(), { ...withKey('x'), 'idempotency-key': '"' + 'k'.repeat(300) + '"' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'header.idempotency-key' })]);
+  });
+});
+
+describe('IDEMPOTENCY=required', () => {
+  it('answers 400 for a write without the header, lets reads through, and says so in OpenAPI', async () => {
+    const gw = buildGateway('memory', { BACKENDS: 'memory', IDEMPOTENCY: 'required' });
+    const missing = await gw.call('POST', '/customers', customer());
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ path: 'header.idempotency-key', message: expect.stringContaining('required') })]);
+    expect((await gw.call('GET', '/customers')).status).toBe(200);
+    expect((await gw.call('POST', '/customers', customer(), { 'idempotency-key': 'plain-token-1' })).status).toBe(201);
+    const document = (await gw.call('GET', '/openapi.json')).body;
+    const parameter = document.paths['/v1/customers'].post.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key');
+    expect(parameter).toMatchObject({ in: 'header', required: true });
+    expect(document.paths['/v1/customers'].get.parameters?.some((p: { name: string }) => p.name === 'Idempotency-Key') ?? false).toBe(false);
+  });
+});

@@ -1,0 +1,32 @@
+import { expect, it } from 'vitest';
+import { createRedisStore } from '../../src/store/redis.js';
+import { redisForTests, removeKeys, uniquePrefix } from './redis-server.js';
+import { sharedStoreSuite } from './suite.js';
+
+sharedStoreSuite('redis', {
+  async open() {
+    const redis = await redisForTests();
+    if ('skip' in redis) return redis;
+    const prefix = uniquePrefix('store');
+    const store = await createRedisStore({ url: redis.url, prefix });
+    return {
+      store,
+      async cleanup() {
+        await removeKeys(redis.url, prefix);
+        await redis.stop();
+      },
+    };
+  },
+});
+
+it('redis store: an unreachable Redis fails fast with a 503 that does not show the URL', async () => {
+  await expect(createRedisStore({ url: 'redis://:s3cret@127.0.0.1:1', prefix: 'x:' })).rejects.toThrow();
+  const redis = await redisForTests();
+  if ('skip' in redis) return;
+  const store = await createRedisStore({ url: redis.url, prefix: uniquePrefix('closed') });
+  await store.close();
+  const failure = await store.get('k').catch((error: unknown) => error);
+  expect(failure).toMatchObject({ status: 503, code: 'upstream_unavailable' });
+  expect(String((failure as Error).message)).not.toContain('127.0.0.1');
+  await redis.stop();
+});
