@@ -77,6 +77,23 @@ describe('a shopper token reaches only its own customer', () => {
     expect(decodeProtectedHeader(a.accessToken).kid).toBe('k1');
   });
 
+  it('two shoppers behind one storefront key never share Idempotency-Key records', async () => {
+    const address = { lastName: 'Same', line1: 'Gleichweg 1', city: 'Köln', postalCode: '50667', countryCode: 'DE' };
+    const headers = (token: string) => ({ ...shopper(token), 'idempotency-key': '"same-key-for-both"' });
+    const fromA = await gw.call('POST', '/v1/me/addresses', address, headers(a.accessToken));
+    expect(fromA.status).toBe(201);
+    const bSession = (await gw.call('POST', '/v1/auth/login', { email: 'bertha@example.com', password: PASSWORD }, { 'x-api-key': STOREFRONT })).body;
+    const fromB = await gw.call('POST', '/v1/me/addresses', address, headers(bSession.accessToken));
+    expect(fromB.status).toBe(201);
+    expect(fromB.headers.get('idempotent-replayed')).toBeNull();
+    const bBook = await gw.call('GET', `/v1/customers/${b.id}/addresses`, undefined, admin);
+    expect(bBook.body.items.map((x: { line1: string }) => x.line1)).toContain('Gleichweg 1');
+    // A's retry is still A's replay.
+    const retry = await gw.call('POST', '/v1/me/addresses', address, headers(a.accessToken));
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.id).toBe(fromA.body.id);
+  });
+
   it('a session on another backend reaches only its own customer there', async () => {
     const res = await gw.call('POST', '/v1/backends/open2b/auth/login', { email: 'giulia.rossi@example.it', password: 'giulia-2024' }, { 'x-api-key': STOREFRONT });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
