@@ -3,6 +3,7 @@ import { createApp, type GatewayApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { workerDocsAssets } from './runtime/docs-assets-worker.js';
 
 /**
  * Workers entry. The app is built on the first request from the bindings (the same variable names
@@ -16,7 +17,13 @@ export default {
       const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
       try {
         const config = parseEnv(vars);
-        app = createApp(createDeps(config, { fetch: (input, init) => fetch(input, init), log: createLogger({ level: config.logLevel }) }));
+        app = createApp(createDeps(config, {
+          fetch: (input, init) => fetch(input, init),
+          log: createLogger({ level: config.logLevel }),
+          docsAssets: workerDocsAssets,
+          // Cloudflare sets the caller's address on every request it forwards.
+          clientAddress: (c) => c.req.header('cf-connecting-ip'),
+        }));
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         // The message names the variable, never its value.
