@@ -25,6 +25,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
   const tag = scoped ? ['customers (per backend)'] : ['customers'];
   const op = (name: string) => (scoped ? `${name}OnBackend` : name);
   const one = z.object({ customerId: CustomerIdParam });
+  const subject = adminSubject(scoped, 'customers');
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
@@ -79,5 +80,14 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         return c.body(null, 204);
       },
     )
-    .route('/', profileRoutes(deps, adminSubject(scoped, 'customers'), { schema: PasswordChangeSchema, summary: 'Set or change the password' }));
+    .route('/', profileRoutes(deps, subject, {
+      schema: PasswordChangeSchema,
+      summary: "Set or change the password; the customer's shopper sessions end",
+      // A password set by an administrator (a reset, a compromised account) ends every session.
+      afterChange: async (c) => {
+        const ref = subject.ref(c);
+        const id = ref.kind === 'id' ? ref.id : (await c.get('adapter').getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
+        await deps.sessions.endSessions(c.get('backend'), id);
+      },
+    }));
 }

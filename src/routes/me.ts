@@ -12,7 +12,7 @@ export function meRoutes(deps: GatewayDeps) {
     .route('/', profileRoutes(deps, meSubject, {
       schema: ShopperPasswordChangeSchema,
       summary: 'Change my password (the current one is required); my other sessions end',
-      afterChange: (c) => deps.sessions.endOthers(c.get('shopper')),
+      afterChange: (c) => deps.sessions.endSessions(c.get('backend'), c.get('shopper').sub, c.get('shopper').sid),
     }))
     .route('/', addressRoutes(deps, meSubject));
 }

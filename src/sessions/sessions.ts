@@ -114,10 +114,10 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       return claims;
     },
 
-    /** After a password change: every other session of the customer ends. */
-    async endOthers(claims: AccessClaims): Promise<void> {
-      const record: EndedBefore = { at: now(), keep: claims.sid };
-      await store.set(endedKey(claims.backend, claims.sub), JSON.stringify(record), SESSION_MS);
+    /** After a password change: every session of the customer started until now ends, but `keep` (the one that changed it). */
+    async endSessions(backend: string, sub: string, keep = ''): Promise<void> {
+      const record: EndedBefore = { at: now(), keep };
+      await store.set(endedKey(backend, sub), JSON.stringify(record), SESSION_MS);
     },
   };
 }

@@ -135,6 +135,14 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
     expect((await gw.call('GET', '/v1/me', undefined, shopper(other.accessToken))).status).toBe(200);
   });
 
+  it('a password set by an administrator ends every session of the customer', async () => {
+    const session = await login();
+    expect((await gw.call('PUT', `/v1/customers/${session.customerId}/password`, { password: PASSWORD }, admin)).status).toBe(204);
+    expect((await gw.call('GET', '/v1/me', undefined, shopper(session.accessToken))).status).toBe(401);
+    expect((await refresh(session.refreshToken)).status).toBe(401);
+    expect((await gw.call('GET', '/v1/me', undefined, shopper((await login()).accessToken))).status).toBe(200);
+  });
+
   it('refuses refresh tokens it never issued', async () => {
     for (const refreshToken of ['garbage', `${'a'.repeat(24)}.0.${'b'.repeat(43)}`]) expect((await refresh(refreshToken)).status).toBe(401);
   });
