@@ -28,16 +28,16 @@ async function lint(document: unknown): Promise<{ code: number; output: string; 
 }
 
 describe('OpenAPI document: security per route, servers, redocly recommended rules', () => {
-  for (const [mode, env] of [['open (no API_KEYS)', { BACKENDS: 'memory' }], ['with API_KEYS', { BACKENDS: 'memory', API_KEYS: 'admin:admin-key-0123456789abcdef' }]] as const) {
-    it(`passes \`redocly lint\` (recommended) without errors or warnings: ${mode}`, async () => {
-      const doc = await (await buildGateway('memory', env).app.request('http://gateway.test:8787/openapi.json')).json();
-      const { code, problems } = await lint(doc);
+  it('passes `redocly lint` (recommended) with and without API_KEYS: no finding but the license warning', async () => {
+    const envs: Record<string, string>[] = [{ BACKENDS: 'memory' }, { BACKENDS: 'memory', API_KEYS: 'admin:admin-key-0123456789abcdef' }];
+    const results = await Promise.all(envs.map(async (env) => lint(await (await buildGateway('memory', env).app.request('http://gateway.test:8787/openapi.json')).json())));
+    for (const { code, problems } of results) {
       // The one warning left: the project states no license (package.json is private) and invents none.
       const findings = problems.filter((p) => p.ruleId !== 'info-license').map((p) => `${p.severity} ${p.ruleId}: ${p.message}`);
       expect(findings).toEqual([]);
       expect(code).toBe(0);
-    }, 60_000);
-  }
+    }
+  }, 60_000);
 
   it('names who may call each route, and the server the document came from', async () => {
     const doc = (await (await buildGateway('memory', { BACKENDS: 'memory', API_KEYS: 'admin:admin-key-0123456789abcdef' }).app.request('http://gateway.test:8787/openapi.json')).json()) as any;
