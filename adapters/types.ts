@@ -85,16 +85,23 @@ export interface CustomerAdapter {
   deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
 
   /**
-   * The platform checks a shopper's password (capability `shopperLogin`). A wrong password and an
-   * unknown email both throw GatewayError('unauthorized', 'email or password is wrong'). A backend
-   * that cannot may implement it to throw `not_supported` naming the alternative.
+   * Checks a shopper's credentials (capability `shopperLogin`). A wrong password and an unknown
+   * email both throw GatewayError('unauthorized', 'email or password is wrong').
    */
-  authenticateShopper?(credentials: ShopperCredentials, ctx: CallContext): Promise<{ customerId: string }>;
+  authenticateShopper?(credentials: { email: string; password: string }, ctx: CallContext): Promise<{ customerId: string }>;
+
+  /**
+   * Optional (SCAYLE): sets a password hash another platform made, so a migrated customer keeps
+   * its password. Backends without it cannot take hashes (their customers need a reset).
+   */
+  importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
 }
 
-export interface ShopperCredentials {
-  email: string;
-  password: string;
+/** A password hash as another platform stored it; `scheme` names that platform's hashing. */
+export interface PasswordHash {
+  hash: string;
+  /** `salesforce`: SFCC's (scrypt) customer password hash, as its customer-list export writes it. */
+  scheme: 'salesforce';
 }
 
 /** The one answer to every failed shopper login, so it never tells whether the email exists. */
@@ -115,8 +122,8 @@ export interface AdapterDeps {
  */
 export interface BackendDefinition<Options = unknown> {
   name: string;
-  /** The variable whose absence means "run on the embedded emulator". */
-  baseUrlVariable?: string;
+  /** The variable whose absence means "run on the embedded emulator" (several: all of them absent). */
+  baseUrlVariable?: string | readonly string[];
   parseOptions(env: Record<string, string | undefined>): Options;
   create(options: Options, deps: AdapterDeps): CustomerAdapter;
 }

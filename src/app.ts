@@ -18,6 +18,7 @@ import { meRoutes } from './routes/me.js';
 import { AUTH_PATH, withBackendParameter, withIdempotencyKey, withSecurity } from './routes/openapi.js';
 import { adminSubject } from './routes/subject.js';
 import { idempotency } from './idempotency/middleware.js';
+import { callerRateLimit } from './limits/caller-limit.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -37,6 +38,7 @@ export function createApp(deps: GatewayDeps) {
     }));
   }
   if (deps.config.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.config.apiKeys));
+  if (deps.config.callerRateLimit) app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit));
   app.use('/v1/customers', selectBackend(deps, false));
   app.use('/v1/customers/*', selectBackend(deps, false));
   app.use('/v1/auth/login', selectBackend(deps, false));

@@ -16,9 +16,9 @@ export type GatewayEnv = {
     /** On /v1/me*: the checked claims of the shopper's access token. */
     shopper: AccessClaims;
     /**
-     * A retry (same Idempotency-Key) of a write whose outcome was unknown (timeout, lost answer):
-     * routes first look whether the platform already applied it.
+     * A retry (same Idempotency-Key) of a write whose outcome was unknown (timeout, lost answer),
+     * first tried at `since` (ms): routes first look whether the platform already applied it.
      */
-    recovering?: boolean;
+    recovering?: { since: number };
   };
 };

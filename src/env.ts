@@ -157,7 +157,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
   const backends = names.map((name): BackendConfig => {
     const definition = backendDefinitions[name];
     if (!definition) throw new ConfigError('BACKENDS', `unknown backend "${name}" (known: ${Object.keys(backendDefinitions).join(', ')})`);
-    const embedded = definition.baseUrlVariable !== undefined && !env[definition.baseUrlVariable]?.trim();
+    const embedded = definition.baseUrlVariable !== undefined && [definition.baseUrlVariable].flat().every((name) => !env[name]?.trim());
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
   const store = storeConfig(global.STORE, global.REDIS_URL, global.STORE_PREFIX);

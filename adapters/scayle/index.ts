@@ -43,8 +43,7 @@ const capabilities: Capabilities = {
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */
-const ADDRESS_DELETE_ALTERNATIVE =
-  'scayle cannot delete addresses; its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)';
+const ADDRESS_DELETE_ALTERNATIVE = 'scayle cannot delete addresses; its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)';
 
 export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDeps, 'fetch'>): CustomerAdapter {
   const client: ScayleClient = createScayleClient(options, deps.fetch);
@@ -239,6 +238,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         body: { password: change.password, hashingType: 'internal' },
         errors: customerScope(ref),
       });
+    },
+
+    async importPasswordHash(ref, { hash, scheme }, ctx) {
+      await client.call(ctx, 'PUT', { path: `${customerPath(ref)}/password-hash`, body: { hash, hashingType: scheme }, errors: customerScope(ref) });
     },
 
     async listAddresses(ref, page, ctx) {

@@ -1,32 +1,37 @@
 /**
- * `npm run migrate -- --from <backend> --to <backend> [--dry-run] [--since ISO] [--report file]
- * [--resume file] [--batch-size n] [--max n] [--omit fields] [--inactive]`: copies customers between backends (src/migrate).
+ * `npm run migrate -- [verify] --from <backend> --to <backend> [options]` (see USAGE in
+ * src/migrate/args.ts): copies customers between backends (src/migrate), or checks a copy.
  * The only part of the migration that touches process, files and the terminal.
  */
-import { constants } from 'node:fs';
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { ConfigError } from '../../adapters/errors.js';
-import { type CallContext } from '../../adapters/types.js';
+import { ConfigError, isGatewayError } from '../../adapters/errors.js';
+import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
 import { parseEnv } from '../env.js';
 import { createLogger } from '../logging/logger.js';
 import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
 import {
+  exportSource,
+  loadPasswordHashes,
   migrateCustomers,
   MigrationSetupError,
+  pacedFetch,
+  PUBLISHED_BUDGETS,
   parseMigrateArgs,
-  parseResumePoint,
   progressReporter,
   reportJson,
   secretValues,
-  resumePointJson,
+  sinceLastRun,
+  stateAfter,
+  stateInProgress,
   summaryLines,
   USAGE,
   UsageError,
   type MigrateArgs,
-  type ResumePoint,
+  type MigrationState,
+  type PasswordHashSource,
 } from '../migrate/index.js';
+import { runVerify } from './migrate-verify.js';
+import { assertWritable, FileProblem, readState, writePrivate, writeStateAtomically } from './migrate-files.js';
 
 const EXIT = { ok: 0, customersFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -35,21 +40,6 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 function fail(message: string): never {
   say(`migrate: ${message}`);
   process.exit(EXIT.usage);
-}
-
-async function readResumePoint(path: string): Promise<ResumePoint | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // first run: start at the beginning
-    fail(`--resume ${path}: cannot be read (${(error as Error).message})`);
-  }
-  try {
-    return parseResumePoint(text);
-  } catch (error) {
-    fail(`--resume ${path}: ${(error as Error).message}`);
-  }
 }
 
 function parseArgsOrExit(): MigrateArgs {
@@ -67,30 +57,55 @@ function parseArgsOrExit(): MigrateArgs {
   }
 }
 
-/** Checked before migrating: a report or position that cannot be written afterwards would be lost. */
-async function assertWritable(option: string, path: string | undefined): Promise<void> {
-  if (path === undefined) return;
+/** Where password hashes come from: the export being migrated, or a --passwords-from export read up front. */
+async function passwordHashesFor(args: MigrateArgs, source: CustomerAdapter): Promise<PasswordHashSource | undefined> {
+  if (args.exportFile !== undefined) return source as CustomerAdapter & PasswordHashSource;
+  if (args.passwordsFrom === undefined) return undefined;
   try {
-    await access(dirname(path), constants.W_OK);
-  } catch {
-    fail(`${option} ${path}: its directory does not exist or is not writable`);
+    const hashes = await loadPasswordHashes(args.passwordsFrom);
+    say(`migrate: ${hashes.hashes} password hashes read from ${args.passwordsFrom} (${hashes.customers} customers${hashes.otherSchemes ? `, ${hashes.otherSchemes} with a scheme other than scrypt: not carried` : ''})`);
+    return hashes;
+  } catch (error) {
+    fail(`--passwords-from ${args.passwordsFrom}: ${(error as Error).message}`);
   }
 }
 
 async function main() {
   const args = parseArgsOrExit();
-  await assertWritable('--report', args.reportPath);
-  await assertWritable('--resume', args.resumePath);
-  const resumeFrom = args.resumePath ? await readResumePoint(args.resumePath) : undefined;
+  let state: MigrationState | undefined;
+  let since = args.since;
+  try {
+    for (const path of args.reportPaths) await assertWritable('--report', path);
+    await assertWritable('--state', args.statePath);
+    state = args.statePath ? await readState(args.statePath) : undefined;
+    if (since === 'last') since = sinceLastRun(state, args.from, args.to);
+  } catch (error) {
+    if (error instanceof FileProblem) fail(error.message);
+    if (error instanceof Error) fail(`--since last: ${args.statePath} ${error.message}`);
+    throw error;
+  }
+  if (state && (state.source !== args.from || state.target !== args.to)) fail(`--state ${args.statePath} belongs to ${state.source} → ${state.target}, not ${args.from} → ${args.to}`);
+
+  // Each backend keeps to its budget: the target to --rate where given, else to what its platform publishes.
+  const pacers: ReturnType<typeof pacedFetch>[] = [];
+  const pace = (backend: string, fetch: typeof globalThis.fetch) => {
+    const budget = args.rate === 'off' ? undefined : backend === args.to ? (args.rate ?? PUBLISHED_BUDGETS[backend]) : PUBLISHED_BUDGETS[backend];
+    if (!budget) return fetch;
+    const paced = pacedFetch(backend, fetch, budget);
+    pacers.push(paced);
+    return paced.fetch;
+  };
 
   // Only the two backends of this run are built, so an unrelated backend's settings cannot stop it.
   // Logs go to stderr and default to warnings: adapter calls are logged at info, once per call.
   let deps;
   try {
-    const config = parseEnv({ LOG_LEVEL: 'warn', ...process.env, BACKENDS: `${args.from},${args.to}`, DEFAULT_BACKEND: args.from });
+    // An export file is no configured backend: only the target is built then.
+    const backends = args.exportFile === undefined ? [args.from, args.to] : [args.to];
+    const config = parseEnv({ LOG_LEVEL: 'warn', ...process.env, BACKENDS: backends.join(','), DEFAULT_BACKEND: backends[0] });
     const log = createLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
     // The process exits when done: its pooled sockets need no explicit close.
-    deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log });
+    deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log, wrapFetch: pace });
   } catch (error) {
     if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
     throw error;
@@ -115,22 +130,38 @@ async function main() {
     log: deps.log,
     setResponseHeader: () => {},
   };
+  const source = args.exportFile === undefined ? deps.backends.get(args.from)! : exportSource(args.exportFile);
+  const target = deps.backends.get(args.to)!;
+  const passwordHashes = args.command === 'verify' ? undefined : await passwordHashesFor(args, source);
+  if (args.command === 'verify') {
+    try {
+      process.exit(await runVerify(args, source, target, since, ctx));
+    } catch (error) {
+      if (isGatewayError(error) && error.code === 'not_supported') fail(error.message);
+      throw error;
+    }
+  }
+
   const progress = progressReporter(process.stderr);
   let result;
   try {
     result = await migrateCustomers({
-      source: deps.backends.get(args.from)!,
-      target: deps.backends.get(args.to)!,
+      source,
+      target,
       ctx,
       dryRun: args.dryRun,
       batchSize: args.batchSize,
       maxCustomers: args.maxCustomers,
-      since: args.since,
-      resumeFrom,
+      since,
+      resumeFrom: state?.inProgress,
+      concurrency: args.concurrency,
+      passwordHashes,
       omit: args.omit,
       createInactive: args.createInactive,
       stop: stop.signal,
       onProgress: (p) => progress.update(p),
+      // A dry run created nothing, so its position must not steer a real run: it writes no state.
+      onCheckpoint: args.statePath && !args.dryRun ? (point) => writeStateAtomically(args.statePath!, stateInProgress(state, point)) : undefined,
     });
   } catch (error) {
     progress.finish();
@@ -138,28 +169,26 @@ async function main() {
     throw error;
   }
   progress.finish();
+  result.pacing = pacers.map((p) => p.stats());
 
   for (const line of summaryLines(result)) console.log(line);
-  if (args.reportPath) {
+  for (const path of args.reportPaths) {
     // Credentials this process knows (its environment, the embedded emulators'): never in the file.
     const known = { ...process.env, ...Object.assign({}, ...[...deps.emulators.values()].map((e) => e.connectionEnv(''))) };
-    await writeFile(args.reportPath, reportJson(result, secretValues(known)), { mode: 0o600 });
-    console.log(`report written to ${args.reportPath}`);
+    await writePrivate(path, reportJson(result, secretValues(known)));
+    console.log(`report written to ${path}`);
   }
-  if (args.resumePath) {
-    if (result.dryRun) {
-      console.log(`dry run: ${args.resumePath} left as it was`);
-    } else if (result.resumeFrom) {
-      await writeFile(args.resumePath, resumePointJson(result.resumeFrom));
-      console.log(`position saved to ${args.resumePath}: run the same command again to continue`);
-    } else {
-      await rm(args.resumePath, { force: true });
+  if (args.statePath) {
+    if (result.dryRun) console.log(`dry run: ${args.statePath} left as it was`);
+    else {
+      writeStateAtomically(args.statePath, stateAfter(state, result));
+      if (result.resumeFrom) console.log(`position saved to ${args.statePath}: run the same command again to continue`);
     }
   } else if (result.resumeFrom && !result.dryRun) {
     console.log(
       result.duplicateCheck === 'none'
-        ? `to continue where this run stopped, use --resume <file> next time: ${result.target} cannot recognise customers an earlier run created, so starting over may duplicate them`
-        : 'to continue where this run stopped, use --resume <file> next time; a plain re-run starts over and skips customers already migrated',
+        ? `to continue where this run stopped, use --state <file> next time: ${result.target} cannot recognise customers an earlier run created, so starting over may duplicate them`
+        : 'to continue where this run stopped, use --state <file> next time; a plain re-run starts over and skips customers already migrated',
     );
   }
 

@@ -1,9 +1,10 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import type { Customer } from '../../schemas/index.js';
+import { completeOnTarget } from './complete.js';
 import { findExisting } from './existing.js';
 import { migrationRef, toCustomerCreate, type MappedCustomer } from './map.js';
-import type { CustomerReport, DuplicateCheck } from './types.js';
+import type { CustomerReport, DuplicateCheck, PasswordHashSource } from './types.js';
 
 /** What every customer of one run is migrated with. */
 export interface CustomerStep {
@@ -14,6 +15,7 @@ export interface CustomerStep {
   duplicateCheck: DuplicateCheck;
   omit?: string[];
   createInactive?: boolean;
+  passwordHashes?: PasswordHashSource;
   /** Wraps each backend call (rate-limit waits). */
   retry: <T>(call: () => Promise<T>) => Promise<T>;
 }
@@ -42,9 +44,54 @@ function mapFor(customer: Customer, run: CustomerStep): MappedCustomer {
   return mapped;
 }
 
+const note = (report: CustomerReport, text: string) => void (report.notes = [...(report.notes ?? []), text]);
+
 /**
- * One customer, start to end: read with addresses, map, look for it on the target, create. Never
- * throws: every way it can end is a report entry, so the run always goes on to the next one.
+ * Flags a customer who had a password for a reset, unless its hash can be carried: then sets the
+ * hash on the target (SCAYLE) and the customer keeps its password. The hash itself never goes
+ * into the report. Throws the adapter's error when setting it fails.
+ */
+async function carryPassword(customer: Customer, targetId: string | undefined, run: CustomerStep, report: CustomerReport): Promise<void> {
+  const hash = run.passwordHashes?.hashFor(customer);
+  if (!hash && !(customer.hasPassword ?? !customer.status.guest)) return;
+  report.passwordResetNeeded = true;
+  if (!hash) {
+    // Where the source does not say (OCAPI), a registered customer is assumed to have had one.
+    if (customer.hasPassword === undefined) note(report, `${run.source.backend} does not say whether it had a password: flagged for a reset to be safe`);
+    return;
+  }
+  const { target } = run;
+  if (!target.importPasswordHash) return note(report, `${target.backend} cannot take password hashes: flagged for a reset`);
+  if (run.dryRun || targetId === undefined) return note(report, 'its password hash would be carried over');
+  await run.retry(() => target.importPasswordHash!({ kind: 'id', id: targetId }, { hash, scheme: 'salesforce' }, run.ctx));
+  delete report.passwordResetNeeded;
+  report.passwordCarried = true;
+}
+
+/** A customer an earlier run created: add what a crash left out, else report it skipped. */
+async function finishExisting(customer: Customer, mapped: MappedCustomer, targetId: string, run: CustomerStep, report: CustomerReport): Promise<CustomerReport> {
+  let step: CustomerReport['step'] = 'complete';
+  try {
+    const { added, hasPassword } = await completeOnTarget(targetId, mapped.input, run);
+    const done: CustomerReport = { ...report, targetId, outcome: 'skipped', reason: 'exists' };
+    if (hasPassword === false && run.passwordHashes?.hashFor(customer)) {
+      step = 'password';
+      await carryPassword(customer, targetId, run, done);
+      if (done.passwordCarried || run.dryRun) added.push('password hash');
+    }
+    if (added.length === 0) return done;
+    if (run.dryRun) return { ...done, reason: `exists, would add ${added.join(', ')}` };
+    delete done.reason;
+    return { ...done, outcome: 'completed', added };
+  } catch (error) {
+    return { ...failure(report, step, error), targetId };
+  }
+}
+
+/**
+ * One customer, start to end: read with addresses, map, look for it on the target, create (or
+ * finish what an interrupted run left half-done), carry its password hash. Never throws: every
+ * way it can end is a report entry, so the run always goes on to the next one.
  */
 export async function migrateCustomer(summary: Customer, run: CustomerStep): Promise<CustomerReport> {
   const { source, target, ctx, retry } = run;
@@ -81,24 +128,27 @@ export async function migrateCustomer(summary: Customer, run: CustomerStep): Pro
         targetId: existing.id,
       };
     }
-    if (existing) return { ...report, outcome: 'skipped', reason: existing.kind === 'ref' ? 'exists' : 'exists (same email)', targetId: existing.id };
+    // Only a reference proves the migration made it: a customer matched by email is left as it is.
+    if (existing?.kind === 'ref') return await finishExisting(customer, mapped, existing.id, run, report);
+    if (existing) return { ...report, outcome: 'skipped', reason: 'exists (same email)', targetId: existing.id };
   } catch (error) {
     return failure(report, 'lookup', error);
   }
 
-  // A password is the one thing no adapter exposes: whoever had one must set a new one. Where
-  // the source does not say (OCAPI), a registered customer is assumed to have had one.
-  if (customer.hasPassword ?? !customer.status.guest) {
-    report.passwordResetNeeded = true;
-    if (customer.hasPassword === undefined) {
-      report.notes = [...(report.notes ?? []), `${source.backend} does not say whether it had a password: flagged for a reset to be safe`];
-    }
+  if (run.dryRun) {
+    await carryPassword(customer, undefined, run, report);
+    return { ...report, outcome: 'would_create' };
   }
-  if (run.dryRun) return { ...report, outcome: 'would_create' };
+  let targetId: string;
   try {
-    const created = await retry(() => target.createCustomer(mapped.input, ctx));
-    return { ...report, outcome: 'created', targetId: created.value.id };
+    targetId = (await retry(() => target.createCustomer(mapped.input, ctx))).value.id;
   } catch (error) {
     return failure(report, 'create', error);
   }
+  try {
+    await carryPassword(customer, targetId, run, report);
+  } catch (error) {
+    return { ...failure(report, 'password', error), targetId, created: { customerId: targetId } };
+  }
+  return { ...report, outcome: 'created', targetId };
 }

@@ -1,8 +1,15 @@
-export { migrateCustomers, MigrationSetupError, DEFAULT_BATCH_SIZE } from './migrate.js';
+export { migrateCustomers, MigrationSetupError, DEFAULT_BATCH_SIZE, MAX_CONCURRENCY } from './migrate.js';
 export { migrationRef, toCustomerCreate, READ_ONLY_CUSTOMER_FIELDS } from './map.js';
 export { refusedFields, reportJson, secretValues, summaryLines } from './report.js';
 export { plainTextProgress, progressBar, progressReporter, type ProgressReporter } from './progress.js';
 export type * from './types.js';
 export { parseMigrateArgs, UsageError, USAGE, type MigrateArgs } from './args.js';
-export { parseResumePoint, resumePointJson } from './resume-file.js';
+export { parseState, sinceLastRun, stateAfter, stateInProgress, stateJson, type MigrationState } from './state-file.js';
 export { checkOmitPaths, omitFields } from './omit.js';
+export { addressKey, pairAddresses, differingFields } from './compare.js';
+export { verifyMigration, verifySummaryLines, verifiedClean, type VerifyResult, type VerifyEntry } from './verify.js';
+export { isLossy, LOSSY_FIELDS } from './lossy.js';
+export { pacedFetch, PUBLISHED_BUDGETS, TokenBucket, type Budget, type PaceStats } from './pace.js';
+export { exportSource, exportedToCanonical } from './sfcc-export/source.js';
+export { loadPasswordHashes } from './sfcc-export/passwords.js';
+export { readCustomerExport, CUSTOMER_EXPORT_NS, ExportFormatError, type ExportCustomer } from './sfcc-export/parse.js';

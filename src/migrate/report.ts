@@ -3,8 +3,8 @@ import { checkOmitPaths } from './omit.js';
 import type { CustomerReport, MigrationResult } from './types.js';
 
 /** Report fields, in order: an allow-list, so nothing the adapters might add ever leaks into the file. */
-const CUSTOMER_FIELDS: (keyof CustomerReport)[] = [
-  'sourceId', 'email', 'externalRef', 'outcome', 'targetId', 'reason', 'step', 'code', 'detail', 'errors', 'created', 'passwordResetNeeded', 'notes',
+export const CUSTOMER_FIELDS: (keyof CustomerReport)[] = [
+  'sourceId', 'email', 'externalRef', 'outcome', 'targetId', 'reason', 'added', 'step', 'code', 'detail', 'errors', 'created', 'passwordResetNeeded', 'passwordCarried', 'notes',
 ];
 
 const SECRET_NAME = /pass(word)?|secret|token|api[-_]?key|credential/i;
@@ -56,7 +56,9 @@ export function summaryLines(result: MigrationResult): string[] {
   const lines = [
     `${result.dryRun ? 'dry run: ' : ''}${result.source} → ${result.target}: ${counts.read} read, ` +
       (result.dryRun ? `${counts.wouldCreate} would be created, ` : `${counts.created} created, `) +
-      `${counts.skipped} skipped, ${counts.failed} failed, ${counts.passwordResetNeeded} need a password reset`,
+      (counts.completed ? `${counts.completed} completed, ` : '') +
+      `${counts.skipped} skipped, ${counts.failed} failed, ${counts.passwordResetNeeded} need a password reset` +
+      (counts.passwordsCarried ? `, ${counts.passwordsCarried} kept their password` : ''),
   ];
   for (const c of result.customers.filter((c) => c.outcome === 'failed').slice(0, 20)) {
     lines.push(`  failed ${c.sourceId} <${c.email}> at ${c.step}: ${c.code}: ${c.detail}`);
@@ -73,6 +75,9 @@ export function summaryLines(result: MigrationResult): string[] {
   }
   if (result.dryRun && counts.wouldCreate > 0) {
     lines.push('note: a dry run checks the canonical schema, address limits and what the target already holds; fields the target cannot store are only found when writing');
+  }
+  for (const p of result.pacing ?? []) {
+    lines.push(`pace ${p.backend}: budget ${p.limit} requests/${p.windowSeconds} s, ${p.requests} requests, ${p.rateLimited} answered 429, ${p.waitedSeconds} s waited for the budget`);
   }
   for (const warning of result.warnings) lines.push(`note: ${warning}`);
   if (result.stoppedBy) lines.push(`stopped early: ${result.stoppedBy.detail}`);

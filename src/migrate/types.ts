@@ -16,6 +16,8 @@ export interface ResumePoint {
   skip: number;
   /** Customers handled by earlier runs, so progress can count from the real start. */
   done: number;
+  /** When the run this point continues first started (a delta run after it starts from there). */
+  startedAt?: string;
 }
 
 export interface RetryOptions {
@@ -53,10 +55,26 @@ export interface MigrateOptions {
    */
   stop?: AbortSignal;
   onProgress?: (progress: MigrationProgress) => void;
+  /**
+   * Called after every customer and page with the point a crash would continue from (every
+   * customer before it is finished): persist it so a killed run loses nothing.
+   */
+  onCheckpoint?: (point: ResumePoint) => void;
+  /** Customers migrated at once (default 1); the order of the report then follows completion. */
+  concurrency?: number;
+  /** Password hashes to carry to targets that take them (see passwords.ts). */
+  passwordHashes?: PasswordHashSource;
   retry?: RetryOptions;
 }
 
-export type Outcome = 'created' | 'would_create' | 'skipped' | 'failed';
+/** Where a customer's password hash comes from (an SFCC customer-list export). Never logged or reported. */
+export interface PasswordHashSource {
+  /** The hash of the customer with this customer number or login (the export's keys), if any. */
+  hashFor(customer: { customerNo?: string; login?: string; email: string }): string | undefined;
+}
+
+/** `completed`: found on the target from an earlier, interrupted run and the missing parts added. */
+export type Outcome = 'created' | 'would_create' | 'completed' | 'skipped' | 'failed';
 
 export interface CustomerReport {
   sourceId: string;
@@ -69,14 +87,18 @@ export interface CustomerReport {
   /** Why it was skipped, e.g. "exists". */
   reason?: string;
   /** Failed: the step that failed (read from source, map, look up on target, create). */
-  step?: 'read' | 'map' | 'lookup' | 'create';
+  step?: 'read' | 'map' | 'lookup' | 'create' | 'complete' | 'password';
   code?: string;
   detail?: string;
   errors?: FieldError[];
   /** A create with addresses that failed half-way: what the target already holds. */
   created?: Record<string, unknown>;
-  /** The source customer had a password: it cannot be carried over, send a reset. */
+  /** The source customer had a password and it was not carried over: send a reset. */
   passwordResetNeeded?: boolean;
+  /** Its password hash was set on the target, so it keeps its password. */
+  passwordCarried?: boolean;
+  /** Completed: what was added to the customer an earlier run left half-done. */
+  added?: string[];
   /** What this customer loses in the move (e.g. address ids the target renumbers). */
   notes?: string[];
 }
@@ -85,12 +107,16 @@ export interface MigrationCounts {
   /** Customers taken from the source in this run. */
   read: number;
   created: number;
+  /** Found half-done from an interrupted run and finished. */
+  completed: number;
   /** Dry run: customers that a real run would create. */
   wouldCreate: number;
   skipped: number;
   failed: number;
   /** Created (or would be) and had a password on the source. */
   passwordResetNeeded: number;
+  /** Password hashes set on the target. */
+  passwordsCarried: number;
 }
 
 /** How the run tells customers already on the target from new ones. */
@@ -113,11 +139,18 @@ export interface MigrationResult {
   target: string;
   dryRun: boolean;
   since?: string;
+  /** When this invocation started. */
   startedAt: string;
+  /** When the run started, in the first invocation when this one resumed it (what `--since last` takes). */
+  runStartedAt: string;
   finishedAt: string;
   duplicateCheck: DuplicateCheck;
   counts: MigrationCounts;
   customers: CustomerReport[];
+  /** How each backend kept to its request budget (set by the command, which paces the fetch). */
+  pacing?: import('./pace.js').PaceStats[];
+  /** Customers done over time, for the report's throughput chart. */
+  timeline: TimelineSample[];
   /** Things the operator should know about the whole run (lossy fields, duplicate risk). */
   warnings: string[];
   /** True when the source list was read to its end. */
@@ -126,4 +159,11 @@ export interface MigrationResult {
   resumeFrom: ResumePoint | null;
   /** Why the run ended early, when not by maxCustomers: a stop request or a source page that could not be read. */
   stoppedBy?: { code: string; detail: string };
+}
+
+/** One point of the throughput chart: seconds since the start, customers finished, resident memory. */
+export interface TimelineSample {
+  seconds: number;
+  done: number;
+  rssMiB?: number;
 }

@@ -4,6 +4,7 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
+import { deleteOrRecover, recoverAddressCreate } from './recovery.js';
 import type { Subject } from './subject.js';
 import { AddressIdParam, body, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
@@ -42,7 +43,12 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         responses: { 201: json(AddressSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const created = await c.get('adapter').createAddress(subject.ref(c), c.req.valid('json'), c.get('call'));
+        const adapter = c.get('adapter');
+        const ref = subject.ref(c);
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverAddressCreate(adapter, ref, input, c.get('call'), recovering.since))) || (await adapter.createAddress(ref, input, c.get('call')));
         c.header('Location', location(c, created.value.id));
         c.header('ETag', await etagOf(created));
         return c.json(created.value, 201);
@@ -105,12 +111,14 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const call = c.get('call');
         const addressId = c.req.param('addressId') ?? '';
         const ref = subject.ref(c);
-        await withIfMatch(
-          false,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, subject.key(c), addressId),
-          () => adapter.getAddress(ref, addressId, call),
-          () => adapter.deleteAddress(ref, addressId, call),
+        await deleteOrRecover(Boolean(c.get('recovering')), () =>
+          withIfMatch(
+            false,
+            c.req.valid('header')['if-match'],
+            resourceLock(c, deps, subject.key(c), addressId),
+            () => adapter.getAddress(ref, addressId, call),
+            () => adapter.deleteAddress(ref, addressId, call),
+          ),
         );
         return c.body(null, 204);
       },

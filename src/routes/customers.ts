@@ -12,6 +12,7 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
 import { profileRoutes } from './profile.js';
+import { deleteOrRecover, recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
 import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
 
@@ -53,7 +54,11 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const created = await c.get('adapter').createCustomer(c.req.valid('json'), c.get('call'));
+        const adapter = c.get('adapter');
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) || (await adapter.createCustomer(input, c.get('call')));
         c.header('Location', `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`);
         c.header('ETag', await etagOf(created));
         return c.json(created.value, 201);
@@ -70,12 +75,14 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter');
         const call = c.get('call');
         const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await withIfMatch(
-          false,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, c.req.valid('param').customerId),
-          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          () => adapter.deleteCustomer(ref, call),
+        await deleteOrRecover(Boolean(c.get('recovering')), () =>
+          withIfMatch(
+            false,
+            c.req.valid('header')['if-match'],
+            resourceLock(c, deps, c.req.valid('param').customerId),
+            () => adapter.getCustomer(ref, { expandAddresses: false }, call),
+            () => adapter.deleteCustomer(ref, call),
+          ),
         );
         return c.body(null, 204);
       },

@@ -1,4 +1,4 @@
-import { bucketTtlMs, takeFromBucket, validateTake, type BucketState } from './bucket.js';
+import { bucketTtlMs, takeFromBucket, takeFromWindow, validateTake, validateWindow, type BucketState } from './bucket.js';
 import type { BucketLimit, SharedStore, TakeResult } from './types.js';
 
 interface Entry {
@@ -84,6 +84,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
       const previous = stored ? (JSON.parse(stored.value) as BucketState) : undefined;
       const { state, result } = takeFromBucket(previous, limit, cost, now());
       write(bucket, JSON.stringify(state), bucketTtlMs(limit));
+      return result;
+    },
+    async takeFromWindow(key, limit) {
+      validateWindow(limit);
+      const stored = live(key);
+      const { times, result } = takeFromWindow(stored ? (JSON.parse(stored.value) as number[]) : [], limit, now());
+      write(key, JSON.stringify(times), limit.windowMs);
       return result;
     },
     async close() {

@@ -6,13 +6,15 @@ import {
   MigrationSetupError,
   omitFields,
   parseMigrateArgs,
-  parseResumePoint,
+  parseState,
   plainTextProgress,
   progressReporter,
   refusedFields,
   reportJson,
-  resumePointJson,
   secretValues,
+  sinceLastRun,
+  stateAfter,
+  stateJson,
   summaryLines,
   UsageError,
 } from '../../src/migrate/index.js';
@@ -24,11 +26,16 @@ const { ctx } = testContext();
 describe('parseMigrateArgs', () => {
   it('reads the documented options', () => {
     expect(
-      parseMigrateArgs(['--from', 'sfcc', '--to', 'scayle', '--dry-run', '--since', '2024-01-01T00:00:00Z', '--report', 'r.json', '--resume', 's.json', '--batch-size', '100', '--max', '7', '--omit', 'salutation, phones.mobile', '--inactive']),
+      parseMigrateArgs(['--from', 'sfcc', '--to', 'scayle', '--dry-run', '--since', '2024-01-01T00:00:00Z', '--report', 'r.json', '--report', 'r.html', '--resume', 's.json', '--batch-size', '100', '--max', '7', '--omit', 'salutation, phones.mobile', '--inactive', '--concurrency', '4', '--rate', '300/60']),
     ).toEqual({
-      help: false, from: 'sfcc', to: 'scayle', dryRun: true, since: '2024-01-01T00:00:00Z', reportPath: 'r.json', resumePath: 's.json',
-      batchSize: 100, maxCustomers: 7, omit: ['salutation', 'phones.mobile'], createInactive: true,
+      help: false, command: 'migrate', from: 'sfcc', to: 'scayle', dryRun: true, since: '2024-01-01T00:00:00Z', reportPaths: ['r.json', 'r.html'], statePath: 's.json',
+      batchSize: 100, maxCustomers: 7, omit: ['salutation', 'phones.mobile'], createInactive: true, concurrency: 4, rate: { limit: 300, windowSeconds: 60 },
     });
+  });
+
+  it('reads verify, --since last and an export source (which brings its passwords)', () => {
+    expect(parseMigrateArgs(['verify', '--from', 'sfcc', '--to', 'scayle', '--state', 's.json', '--since', 'last'])).toMatchObject({ command: 'verify', since: 'last', statePath: 's.json' });
+    expect(parseMigrateArgs(['--from', 'sfcc-export:/tmp/c.xml', '--to', 'scayle'])).toMatchObject({ from: 'sfcc-export', exportFile: '/tmp/c.xml', passwordsFrom: '/tmp/c.xml' });
   });
 
   it.each([
@@ -39,6 +46,10 @@ describe('parseMigrateArgs', () => {
     [['--from', 'sfcc', '--to', 'scayle', '--batch-size', '201'], /--batch-size/],
     [['--from', 'sfcc', '--to', 'scayle', '--max', '0'], /--max/],
     [['--from', 'sfcc', '--to', 'scayle', '--dryrun'], /dryrun/],
+    [['--from', 'sfcc', '--to', 'scayle', '--since', 'last'], /--since last needs --state/],
+    [['--from', 'sfcc', '--to', 'scayle', '--concurrency', '33'], /--concurrency/],
+    [['--from', 'sfcc', '--to', 'scayle', '--rate', 'fast'], /--rate/],
+    [['check', '--from', 'sfcc', '--to', 'scayle'], /unknown command "check"/],
   ])('refuses %j with a usage error', (argv, message) => {
     expect(() => parseMigrateArgs(argv)).toThrow(UsageError);
     expect(() => parseMigrateArgs(argv)).toThrow(message);
@@ -117,12 +128,28 @@ describe('the report file', () => {
   });
 });
 
-describe('resume file', () => {
-  it('round-trips a resume point and refuses anything else', async () => {
+describe('state file', () => {
+  it('round-trips the position of a run under way and refuses anything else', async () => {
     const result = await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, maxCustomers: 3 });
-    expect(parseResumePoint(resumePointJson(result.resumeFrom!))).toEqual(result.resumeFrom);
-    expect(() => parseResumePoint('{"source":"memory"}')).toThrow(/not a migration resume point/);
-    expect(() => parseResumePoint('nope')).toThrow(/not JSON/);
+    const state = stateAfter(undefined, result);
+    expect(parseState(stateJson(state))).toEqual(state);
+    expect(state.inProgress).toEqual(result.resumeFrom);
+    // Files written before the state file existed hold a bare resume point.
+    expect(parseState(JSON.stringify(result.resumeFrom)).inProgress).toEqual(result.resumeFrom);
+    expect(() => parseState('{"source":"memory"}')).toThrow(/not a migration state file/);
+    expect(() => parseState('nope')).toThrow(/not JSON/);
+  });
+
+  it('remembers when the last completed run started, for --since last; a resumed run counts from its first start', async () => {
+    const source = await seededSource();
+    const target = emptyTarget();
+    const first = await migrateCustomers({ source, target, ctx, batchSize: 2, maxCustomers: 2 });
+    const rest = await migrateCustomers({ source, target, ctx, batchSize: 2, resumeFrom: first.resumeFrom! });
+    const state = stateAfter(stateAfter(undefined, first), rest);
+    expect(state).toEqual({ source: 'memory', target: 'memory', lastCompleted: { startedAt: first.startedAt, finishedAt: rest.finishedAt } });
+    expect(sinceLastRun(state, 'memory', 'memory')).toBe(first.startedAt);
+    expect(() => sinceLastRun(stateAfter(undefined, first), 'memory', 'memory')).toThrow(/no completed run/);
+    expect(() => sinceLastRun(state, 'memory', 'scayle')).toThrow(/belongs to memory → memory/);
   });
 });
 

@@ -33,7 +33,7 @@ describe('npm run migrate', () => {
     expect(JSON.parse(text).customers.map((c: { outcome: string }) => c.outcome)).toEqual(['created', 'failed', 'created']);
   });
 
-  it('saves the position when it stops at --max and removes it once a run completes', async () => {
+  it('saves the position when it stops at --max and keeps only the completed run once it is done', async () => {
     const state = join(dir, 'state.json');
     const first = await runMigrate(['--from', 'memory', '--to', 'scayle', '--max', '1', '--resume', state]);
     expect(first.code).toBe(0);
@@ -47,7 +47,9 @@ describe('npm run migrate', () => {
 
     const rest = await runMigrate(['--from', 'memory', '--to', 'scayle', '--resume', state]);
     expect(rest.stdout).toMatch(/2 read/);
-    expect(existsSync(state)).toBe(false);
+    const done = JSON.parse(readFileSync(state, 'utf8'));
+    expect(done.inProgress).toBeUndefined();
+    expect(Date.parse(done.lastCompleted.startedAt)).toBeLessThan(Date.parse(done.lastCompleted.finishedAt));
   });
 
   it('exits 2 on usage and configuration errors', async () => {

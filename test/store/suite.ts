@@ -97,6 +97,20 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
       expect(await store.take('other-bucket', limit, 4)).toMatchObject({ allowed: true, remaining: 0 });
     });
 
+    test('takeFromWindow: at most `limit` per window, whatever the alignment; then says when the oldest leaves', async () => {
+      const limit = { limit: 4, windowMs: 300 };
+      const takes = await Promise.all(Array.from({ length: 6 }, () => store.takeFromWindow('window', limit)));
+      expect(takes.filter((t) => t.allowed).map((t) => t.remaining).sort()).toEqual([0, 1, 2, 3]);
+      const refused = takes.filter((t) => !t.allowed);
+      expect(refused).toHaveLength(2);
+      for (const r of refused) expect(r.retryAfterMs).toBeGreaterThan(0);
+      for (const r of refused) expect(r.retryAfterMs).toBeLessThanOrEqual(300);
+      await sleep(Math.max(...refused.map((r) => r.retryAfterMs)) + 50);
+      expect((await store.takeFromWindow('window', limit)).allowed).toBe(true);
+      expect((await store.takeFromWindow('other-window', { limit: 1, windowMs: 60_000 })).allowed).toBe(true);
+      expect((await store.takeFromWindow('other-window', { limit: 1, windowMs: 60_000 })).allowed).toBe(false);
+    });
+
     test('withLease: 20 concurrent holders never overlap, and all get their turn', async () => {
       let inside = 0;
       let most = 0;

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createScayleEmulator } from '../../emulators/scayle/index.js';
+import { createSfccEmulator, type SfccCustomerSeed } from '../../emulators/sfcc/index.js';
+import { serveWithHook, startMigrate, type RequestHook } from './process.js';
+
+/** Six shoppers with two addresses each; every third one disabled (SCAYLE needs a status PUT for those). */
+const shoppers: SfccCustomerSeed[] = Array.from({ length: 6 }, (_, i) => ({
+  customer: { login: `shopper${i}@example.com`, email: `shopper${i}@example.com`, last_name: `Shopper${i}`, first_name: 'Kim', c_externalRef: `K-${i}`, enabled: i % 3 !== 1 },
+  addresses: ['home', 'work'].map((name, n) => ({
+    address_id: name, first_name: 'Kim', last_name: `Shopper${i}`, address1: `Hauptstraße ${i * 10 + n + 1}`, city: 'Berlin', postal_code: `1011${n}`, country_code: 'DE', preferred: n === 0,
+  })),
+}));
+
+/** Where each run is killed: the nth request matching, counted from that run's start; `lands` lets the request still reach the emulator. */
+const killPoints = [
+  { what: 'a customer POST that lands (customer without addresses)', method: 'POST', path: /\/customers$/, nth: 2, lands: true },
+  { what: 'an address POST that lands (half the address book)', method: 'POST', path: /\/addresses$/, nth: 3, lands: true },
+  { what: 'a status PUT that never arrives (active where it should not be)', method: 'PUT', path: /\/status$/, nth: 1, lands: false },
+  { what: 'a lookup between two customers', method: 'GET', path: /key%3DK-/, nth: 2, lands: false },
+];
+
+describe('a migration killed at any point (SIGKILL), then resumed', () => {
+  const sfcc = createSfccEmulator({ seed: false });
+  sfcc.backdoor.seed(shoppers);
+  const scayle = createScayleEmulator({ seed: false });
+  const hook: { current?: RequestHook } = {};
+  const servers = Promise.all([serveWithHook(sfcc, {}), serveWithHook(scayle, hook)]);
+  afterAll(async () => Promise.all((await servers).map((s) => s.close())));
+
+  it('leaves no duplicate, missing or incomplete customer on the target', async () => {
+    const [source, target] = await servers;
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-crash-'));
+    const state = join(dir, 'state.json');
+    const args = ['--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--batch-size', '2', '--state', state];
+    const env = { ...source.env, ...target.env };
+
+    for (const point of killPoints) {
+      const run = startMigrate(args, env);
+      let seen = 0;
+      hook.current = async (request) => {
+        if (request.method !== point.method || !point.path.test(request.url) || ++seen !== point.nth) return;
+        run.kill();
+        await run.done;
+        if (!point.lands) return new Response(null, { status: 503 });
+      };
+      const ended = await run.done;
+      expect(ended.signal, `${point.what}: ${ended.code} ${ended.stdout} ${ended.stderr}`).toBe('SIGKILL');
+      hook.current = undefined;
+      // The position is on disk, whole, whenever the process dies.
+      expect(() => JSON.parse(readFileSync(state, 'utf8'))).not.toThrow();
+    }
+
+    const last = await startMigrate(args, env).done;
+    expect(last.code, last.stdout + last.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(state, 'utf8')).inProgress).toBeUndefined();
+
+    const held = scayle.backdoor.readAll();
+    expect(held.map((c) => c.referenceKey).sort()).toEqual(shoppers.map((s) => s.customer.c_externalRef).sort());
+    for (const shopper of shoppers) {
+      const customer = held.find((c) => c.referenceKey === shopper.customer.c_externalRef)!;
+      expect(customer.addresses.map((a) => `${a.street} ${a.houseNumber}`).sort(), shopper.customer.email).toEqual(shopper.addresses!.map((a) => a.address1).sort());
+      expect(customer.status.isActive, shopper.customer.email).toBe(shopper.customer.enabled);
+    }
+
+    // verify, as a user runs it: the copy matches; a customer the source does not have is reported.
+    const report = join(dir, 'reconciliation.json');
+    const verified = await startMigrate(['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report], env).done;
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/verify sfcc → scayle: 6 checked, 6 matched, 0 differing, 0 missing on the target, 0 extra on the target/);
+    scayle.backdoor.seed([{ email: 'walk-in@example.com', lastName: 'Walk-In' }]);
+    const extra = await startMigrate(['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report], env).done;
+    expect(extra.code).toBe(1);
+    expect(JSON.parse(readFileSync(report, 'utf8')).customers).toEqual([expect.objectContaining({ outcome: 'extra', email: 'walk-in@example.com' })]);
+  }, 120_000);
+});
