@@ -1,14 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayProcess, startGatewayProcess } from '../e2e/gateway-process.js';
+import { type RunningGateway, startGateway } from '../e2e/support.js';
 import { launchChromium, noBrowserReason, onlyOrigins } from './chromium.js';
 
 describe.skipIf(noBrowserReason !== undefined)('/docs in headless Chromium, offline (zero-config npm start)', () => {
-  let gateway: GatewayProcess;
+  let gateway: RunningGateway;
   let browser: Browser;
 
   beforeAll(async () => {
-    [gateway, browser] = await Promise.all([startGatewayProcess({}), launchChromium()]);
+    [gateway, browser] = await Promise.all([startGateway({}), launchChromium()]);
   }, 90_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayProcess, startGatewayProcess } from '../e2e/gateway-process.js';
+import { type RunningGateway, startGateway } from '../e2e/support.js';
 import { launchChromium, noBrowserReason, onlyOrigins } from './chromium.js';
 
 const STOREFRONT = 'storefront-key-browser-0123456789';
@@ -17,14 +17,14 @@ async function servePage(): Promise<{ origin: string; server: Server }> {
 }
 
 describe.skipIf(noBrowserReason !== undefined)('a storefront page on an allowed CORS origin signs a shopper in and edits their address book', () => {
-  let gateway: GatewayProcess;
+  let gateway: RunningGateway;
   let browser: Browser;
   let shop: { origin: string; server: Server };
   let foreign: { origin: string; server: Server };
 
   beforeAll(async () => {
     [shop, foreign, browser] = await Promise.all([servePage(), servePage(), launchChromium()]);
-    gateway = await startGatewayProcess({
+    gateway = await startGateway({
       CORS_ORIGINS: shop.origin,
       API_KEYS: `admin:${ADMIN},storefront:${STOREFRONT}`,
       SESSION_SIGNING_KEYS: `browser:${'s'.repeat(40)}`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
 import { serveOnLoopback } from '../../emulators/shared/runtime.js';
-import { type GatewayProcess, startGatewayProcess } from './gateway-process.js';
+import { type RunningGateway, startGateway } from './support.js';
 
 const STOREFRONT = 'storefront-key-e2e-0123456789';
 const SIGNING = 'e2e-signing-secret-0123456789abcdefghij';
@@ -9,11 +9,11 @@ const SIGNING = 'e2e-signing-secret-0123456789abcdefghij';
 describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits their address book', () => {
   const emulator = createSfccEmulator();
   let upstream: Awaited<ReturnType<typeof serveOnLoopback>>;
-  let gateway: GatewayProcess;
+  let gateway: RunningGateway;
 
   beforeAll(async () => {
     upstream = await serveOnLoopback(emulator.app);
-    gateway = await startGatewayProcess({
+    gateway = await startGateway({
       BACKENDS: 'sfcc',
       ...emulator.connectionEnv(upstream.origin),
       API_KEYS: `admin:admin-key-e2e-0123456789,storefront:${STOREFRONT}`,
@@ -53,8 +53,8 @@ describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits 
     expect((await call('GET', '/v1/customers', undefined, auth)).status).toBe(403);
     expect((await call('POST', '/v1/auth/logout', { refreshToken: login.body.refreshToken })).status).toBe(204);
     expect((await call('GET', '/v1/me', undefined, auth)).status).toBe(401);
-    expect(gateway.output()).not.toContain(login.body.accessToken);
-    expect(gateway.output()).not.toContain('Demo!Passw0rd');
+    expect([...gateway.stdout, ...gateway.stderr].join('')).not.toContain(login.body.accessToken);
+    expect([...gateway.stdout, ...gateway.stderr].join('')).not.toContain('Demo!Passw0rd');
   });
 
   it('a wrong password and an unknown email get the same 401', async () => {
