@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { isGatewayError } from '../../adapters/errors.js';
 import { ShopperPasswordChangeSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
@@ -9,6 +10,17 @@ import { meSubject } from './subject.js';
 /** /v1/me…: the signed-in shopper's own profile and address book, the admin routes' shapes and rules. */
 export function meRoutes(deps: GatewayDeps) {
   return new OpenAPIHono<GatewayEnv>()
+    // A stolen access token must not become a password oracle: wrong current passwords count
+    // against the same failed-login limits as logins (per customer and per client address).
+    .use('/me/password', async (c, next) => {
+      const { backend, sub } = c.get('shopper');
+      const account = `customer:${sub}`;
+      const client = deps.clientAddress(c) ?? 'unknown';
+      await deps.loginLimits.assertAllowed(backend, account, client);
+      await next();
+      const failed = c.error;
+      if (isGatewayError(failed) && failed.errors?.some((e) => e.path === 'currentPassword')) await deps.loginLimits.recordFailure(backend, account, client);
+    })
     .route('/', profileRoutes(deps, meSubject, {
       schema: ShopperPasswordChangeSchema,
       summary: 'Change my password (the current one is required); my other sessions end',

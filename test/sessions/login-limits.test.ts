@@ -48,4 +48,14 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
       expect((await login('lena@example.com', PASSWORD)).status).toBe(200);
     }
   });
+
+  it('wrong current passwords on PUT /v1/me/password count too: a stolen token is no password oracle', async () => {
+    const { gw, login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600' });
+    const auth = { authorization: `Bearer ${(await login('lena@example.com', PASSWORD)).body.accessToken}`, 'x-forwarded-for': '203.0.113.7' };
+    for (let i = 0; i < 3; i++) expect((await gw.call('PUT', '/v1/me/password', { currentPassword: `Guess-${i}-Pw`, password: 'N3w!Passw0rd' }, auth)).status).toBe(400);
+    const blocked = await gw.call('PUT', '/v1/me/password', { currentPassword: PASSWORD, password: 'N3w!Passw0rd' }, auth);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBeTruthy();
+    expect((await login('lena@example.com', PASSWORD)).status).toBe(200);
+  });
 });
