@@ -5,7 +5,7 @@ import { Email, Password } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, json, problem } from './support.js';
+import { body, json, problem, problemResponses } from './support.js';
 
 const LoginSchema = z.strictObject({ email: Email, password: Password }).openapi('ShopperLogin');
 const RefreshSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) }).openapi('RefreshTokenRequest');
@@ -18,20 +18,21 @@ const SessionSchema = z
   })
   .openapi('ShopperSession');
 
+const { 400: invalid, 403: keyRefused, 413: tooLarge, 415: notJson, 502: upstreamFailed, 503: unreachable, 504: tooSlow } = problemResponses;
 const authProblems = {
-  400: problem('Invalid input; `errors[]` names the fields'),
+  400: invalid,
   401: problem('Email or password wrong (the same answer for an unknown email), or the token is not valid'),
-  403: problem('The API key is not accepted'),
-  413: problem('Body over 64 KiB'),
-  415: problem('Body is not application/json'),
+  403: keyRefused,
+  413: tooLarge,
+  415: notJson,
 } as const;
 const loginProblems = {
   ...authProblems,
   429: problem('Too many failed logins for this account or client address; see Retry-After'),
   501: problem('The backend cannot verify shopper passwords; `detail` says what instead'),
-  502: problem('The backend failed or rejected our credentials'),
-  503: problem('The backend is unreachable'),
-  504: problem('The backend did not answer in time'),
+  502: upstreamFailed,
+  503: unreachable,
+  504: tooSlow,
 } as const;
 
 /** POST …/auth/login: mounted at /v1 (default backend) and /v1/backends/{backend}. */

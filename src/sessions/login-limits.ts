@@ -1,15 +1,11 @@
 import { GatewayError } from '../../adapters/errors.js';
+import { sha256Hex } from '../digest.js';
 import type { RatePerWindow } from '../env.js';
 import type { SharedStore } from '../store/types.js';
 
 interface Counter {
   key: string;
   window: RatePerWindow;
-}
-
-async function digest(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(bytes.slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -19,7 +15,7 @@ async function digest(text: string): Promise<string> {
  */
 export function createLoginLimits(store: SharedStore, limits: { perAccount: RatePerWindow; perClient: RatePerWindow }, now: () => number = Date.now) {
   const counters = async (backend: string, email: string, client: string): Promise<Counter[]> => [
-    { key: `login:failures:account:${await digest(`${backend}\n${email.toLowerCase()}`)}`, window: limits.perAccount },
+    { key: `login:failures:account:${await sha256Hex(`${backend}\n${email.toLowerCase()}`, 16)}`, window: limits.perAccount },
     { key: `login:failures:client:${encodeURIComponent(client)}`, window: limits.perClient },
   ];
 

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../adapters/errors.js';
 import type { Log } from '../../adapters/types.js';
+import { sha256Hex } from '../digest.js';
 import type { SharedStore } from '../store/types.js';
 import { ACCESS_TOKEN_SECONDS, type AccessClaims, type TokenSigner } from './tokens.js';
 
@@ -31,9 +32,7 @@ const ended = () => new GatewayError('unauthorized', 'this session has ended; lo
 
 const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const randomId = (size: number) => base64url(crypto.getRandomValues(new Uint8Array(size)));
-async function digest(text: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
-}
+const digest = (text: string) => sha256Hex(text);
 
 const familyKey = (sid: string) => `session:family:${sid}`;
 const generationKey = (sid: string, generation: number) => `session:generation:${sid}:${generation}`;
