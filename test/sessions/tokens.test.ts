@@ -2,6 +2,7 @@ import { decodeProtectedHeader, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../adapters/errors.js';
 import { createTokenSigner } from '../../src/sessions/tokens.js';
+import { buildGateway } from '../conformance/harness.js';
 
 const OLD = { kid: '2025-old', secret: 'old-secret-0123456789abcdefghijklmnopqrstuv' };
 const NEW = { kid: '2026-new', secret: 'new-secret-0123456789abcdefghijklmnopqrstuv' };
@@ -42,5 +43,15 @@ describe('access tokens and signing-key rotation (SESSION_SIGNING_KEYS)', () => 
     await refusal(createTokenSigner([OLD]).verify(noKid));
     const wrongKid = await base().setProtectedHeader({ alg: 'HS256', kid: NEW.kid }).setExpirationTime('5m').sign(key);
     await refusal(createTokenSigner([OLD, NEW]).verify(wrongKid));
+  });
+
+  it('zero config: sessions work on a key made at start, and the log says SESSION_SIGNING_KEYS is unset', async () => {
+    const lines: string[] = [];
+    const gw = buildGateway('memory', { BACKENDS: 'memory' }, lines);
+    expect(lines.join('\n')).toMatch(/"level":"?(warn|40)"?.*SESSION_SIGNING_KEYS is unset/);
+    await gw.call('POST', '/v1/customers', { email: 'zero@example.com', lastName: 'Zero', password: 'Str0ng!Passw0rd' });
+    const session = await gw.call('POST', '/v1/auth/login', { email: 'zero@example.com', password: 'Str0ng!Passw0rd' });
+    expect(decodeProtectedHeader(session.body.accessToken).kid).toMatch(/^ephemeral-/);
+    expect((await gw.call('GET', '/v1/me', undefined, { authorization: `Bearer ${session.body.accessToken}` })).status).toBe(200);
   });
 });
