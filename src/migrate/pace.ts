@@ -10,7 +10,7 @@ export interface Budget {
   windowSeconds: number;
 }
 
-/** What the platforms publish (VENDOR-NOTES): SCAYLE 300/min per scope, Open2b 1000 per 5 min. SFCC: none published. */
+/** What the platforms publish (docs/backends/scayle.md, docs/backends/open2b.md): SCAYLE 300/min per scope, Open2b 1000 per 5 min. SFCC: none published. */
 export const PUBLISHED_BUDGETS: Record<string, Budget> = {
   scayle: { limit: 300, windowSeconds: 60 },
   open2b: { limit: 1000, windowSeconds: 300 },

@@ -11,10 +11,11 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
+import { answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
 import { profileRoutes } from './profile.js';
-import { deleteOrRecover, recoverCustomerCreate } from './recovery.js';
+import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
-import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
+import { body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -41,9 +42,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
         const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
-        const position = cursor === undefined ? undefined : await deps.cursors.decode(cursor, c.get('backend'), scope);
-        const page = await c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call'));
-        return c.json(await toPage(c, deps.cursors, scope, limit, page), 200);
+        return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) => c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')));
       },
     )
     .openapi(
@@ -59,32 +58,16 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const input = c.req.valid('json');
         const created =
           (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) || (await adapter.createCustomer(input, c.get('call')));
-        c.header('Location', `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`);
-        c.header('ETag', await etagOf(created));
-        return c.json(created.value, 201);
+        return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
       },
     )
     .openapi(
-      createRoute({
-        method: 'delete', path: '/customers/{customerId}', operationId: op('deleteCustomer'), tags: tag,
-        summary: 'Delete a customer; honours If-Match',
-        request: { params: one, headers: IfMatchHeader },
-        responses: { 204: { description: 'Deleted' }, ...problemResponses },
-      }),
+      deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await deleteOrRecover(Boolean(c.get('recovering')), () =>
-          withIfMatch(
-            false,
-            c.req.valid('header')['if-match'],
-            resourceLock(c, deps, c.req.valid('param').customerId),
-            () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-            () => adapter.deleteCustomer(ref, call),
-          ),
-        );
-        return c.body(null, 204);
+        const { adapter, call } = c.var;
+        const { customerId } = c.req.valid('param');
+        const ref = customerRef(adapter, customerId);
+        return conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
       },
     )
     .route('/', profileRoutes(deps, subject, {
@@ -93,8 +76,8 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       // A password set by an administrator (a reset, a compromised account) ends every session.
       afterChange: async (c) => {
         const ref = subject.ref(c);
-        const id = ref.kind === 'id' ? ref.id : (await c.get('adapter').getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
-        await deps.sessions.endSessions(c.get('backend'), id);
+        const id = ref.kind === 'id' ? ref.id : (await c.var.adapter.getCustomer(ref, { expandAddresses: false }, c.var.call)).value.id;
+        await deps.sessions.endSessions(c.var.backend, id);
       },
     }));
 }

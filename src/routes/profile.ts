@@ -4,20 +4,20 @@ import { CustomerPatchSchema, CustomerSchema, type PasswordChangeSchema, type Sh
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
+import { answerRead, conditionalWrite, patchRoute } from './handlers.js';
 import type { Subject } from './subject.js';
-import { body, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, withIfMatch } from './support.js';
+import { body, json, problemResponses, resourceLock } from './support.js';
 
 export interface PasswordRule {
   schema: typeof PasswordChangeSchema | typeof ShopperPasswordChangeSchema;
   summary: string;
-  /** Runs after the backend accepted the new password (a shopper's other sessions end). */
+  /** Runs after the backend accepted the new password (sessions end). */
   afterChange?(c: Context<GatewayEnv>): Promise<void>;
 }
 
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
 export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, password: PasswordRule) {
-  const tags = subject.tags;
-  const op = subject.operationId;
+  const { tags, operationId: op } = subject;
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
@@ -27,33 +27,15 @@ export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: S
         request: { params: subject.params, query: z.object({ expand: z.enum(['addresses']).optional() }) },
         responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
       }),
-      async (c) => {
-        const found = await c.get('adapter').getCustomer(subject.ref(c), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
-        const etag = await etagOf(found);
-        c.header('ETag', etag);
-        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-        return c.json(found.value, 200);
-      },
+      async (c) => answerRead(c, await c.var.adapter.getCustomer(subject.ref(c), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.var.call)),
     )
     .openapi(
-      createRoute({
-        method: 'patch', path: subject.path, operationId: op('updateCustomer'), tags,
-        summary: 'Partial update; honours If-Match',
-        request: { params: subject.params, headers: IfMatchHeader, body: body(CustomerPatchSchema) },
-        responses: { 200: json(CustomerSchema, 'The updated customer'), ...problemResponses },
-      }),
+      patchRoute(subject.path, op('updateCustomer'), tags, 'Partial update; honours If-Match', [subject.params, CustomerPatchSchema, CustomerSchema]),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
+        const { adapter, call } = c.var;
         const ref = subject.ref(c);
-        const updated = await withIfMatch(
-          adapter.capabilities.etag,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, subject.key(c)),
-          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
-        );
-        c.header('ETag', await etagOf(updated));
+        const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
         return c.json(updated.value, 200);
       },
     )
@@ -65,7 +47,7 @@ export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: S
         responses: { 204: { description: 'Changed' }, ...problemResponses },
       }),
       async (c) => {
-        await c.get('adapter').setPassword(subject.ref(c), c.req.valid('json'), c.get('call'));
+        await c.var.adapter.setPassword(subject.ref(c), c.req.valid('json'), c.var.call);
         await password.afterChange?.(c);
         return c.body(null, 204);
       },
