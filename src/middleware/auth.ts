@@ -13,10 +13,12 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** What a storefront key may reach: sign-in and the shopper's own data. */
-const STOREFRONT_PATH = /^\/v1\/(?:backends\/[^/]+\/)?auth(?:\/|$)|^\/v1\/me(?:\/|$)/;
+/** Sign-in, refresh and logout: /v1/auth/* and /v1/backends/{backend}/auth/* (routes and document paths alike). */
+export const AUTH_PATH = /^\/v1\/(?:backends\/[^/]+\/)?auth\//;
 /** Where `Authorization` carries the shopper's access token, so a key can only come in X-Api-Key. */
-const SHOPPER_PATH = /^\/v1\/me(?:\/|$)/;
+export const SHOPPER_PATH = /^\/v1\/me(?:\/|$)/;
+/** What a storefront key may reach: sign-in and the shopper's own data. */
+const isStorefrontPath = (path: string) => AUTH_PATH.test(path) || SHOPPER_PATH.test(path);
 
 /**
  * Caller authentication for /v1 when API_KEYS is set. Admin keys reach everything, as
@@ -42,7 +44,7 @@ export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
     }
     const scope = await scopeOf(offered);
     if (!scope) throw new GatewayError('forbidden', 'this API key is not accepted');
-    if (scope === 'storefront' && !STOREFRONT_PATH.test(path)) throw new GatewayError('forbidden', 'a storefront API key reaches only /v1/auth/* and /v1/me*');
+    if (scope === 'storefront' && !isStorefrontPath(path)) throw new GatewayError('forbidden', 'a storefront API key reaches only /v1/auth/* and /v1/me*');
     await next();
   };
 }

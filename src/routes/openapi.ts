@@ -1,3 +1,5 @@
+import { AUTH_PATH, SHOPPER_PATH } from '../middleware/auth.js';
+
 /**
  * The resource routers are mounted twice (/v1 and /v1/backends/:backend) with the same schemas;
  * the generator sees `{backend}` in the second mount's paths but no declaration for it, so it is
@@ -21,8 +23,6 @@ export function withBackendParameter<T>(document: T): T {
 }
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'];
-/** /v1/auth/* and /v1/backends/{backend}/auth/*, in routes and in the document. */
-export const AUTH_PATH = /^\/v1\/(?:backends\/[^/]+\/)?auth\//;
 
 type Operation = { parameters?: unknown[]; responses?: Record<string, { description?: string; headers?: Record<string, unknown> }> };
 
@@ -80,7 +80,7 @@ export function withSecurity<T>(document: T, keysRequired: boolean): T {
   doc.components = { ...doc.components, securitySchemes: SECURITY_SCHEMES };
   const open: Record<string, string[]>[] = keysRequired ? [] : [{}];
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
-    const security: Record<string, string[]>[] = /^\/v1\/me(\/|$)/.test(path)
+    const security: Record<string, string[]>[] = SHOPPER_PATH.test(path)
       ? [keysRequired ? { apiKey: [], shopperToken: [] } : { shopperToken: [] }]
       : AUTH_PATH.test(path)
         ? [{ apiKey: [] }, { adminKey: [] }, ...open]
