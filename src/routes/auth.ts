@@ -49,18 +49,18 @@ export function loginRoutes(deps: GatewayDeps, scoped: boolean) {
       const adapter = c.get('adapter');
       const backend = c.get('backend');
       const client = deps.clientAddress(c) ?? 'unknown';
-      await deps.loginLimits.assertAllowed(backend, email, client);
       if (!adapter.authenticateShopper) throw new GatewayError('not_supported', `backend ${backend} cannot verify shopper passwords`);
+      const attempt = await deps.loginLimits.begin(backend, email, client);
       let customerId: string;
       try {
         ({ customerId } = await adapter.authenticateShopper({ email, password }, c.get('call')));
       } catch (error) {
-        if (!isGatewayError(error) || error.code !== 'unauthorized') throw error;
-        await deps.loginLimits.recordFailure(backend, email, client);
-        // One answer for an unknown email and a wrong password, whatever the adapter said.
-        throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
+        // Counted as failed; one answer for an unknown email and a wrong password, whatever the adapter said.
+        if (isGatewayError(error) && error.code === 'unauthorized') throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
+        await attempt.undecided();
+        throw error;
       }
-      await deps.loginLimits.recordSuccess(backend, email, client);
+      await attempt.succeeded();
       return c.json(await deps.sessions.start(customerId, backend), 200);
     },
   );

@@ -16,10 +16,11 @@ export function meRoutes(deps: GatewayDeps) {
       const { backend, sub } = c.get('shopper');
       const account = `customer:${sub}`;
       const client = deps.clientAddress(c) ?? 'unknown';
-      await deps.loginLimits.assertAllowed(backend, account, client);
+      const attempt = await deps.loginLimits.begin(backend, account, client);
       await next();
       const failed = c.error;
-      if (isGatewayError(failed) && failed.errors?.some((e) => e.path === 'currentPassword')) await deps.loginLimits.recordFailure(backend, account, client);
+      if (!failed) await attempt.succeeded();
+      else if (!(isGatewayError(failed) && failed.errors?.some((e) => e.path === 'currentPassword'))) await attempt.undecided();
     })
     .route('/', profileRoutes(deps, meSubject, {
       schema: ShopperPasswordChangeSchema,

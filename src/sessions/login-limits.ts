@@ -5,43 +5,52 @@ import type { SharedStore } from '../store/types.js';
 
 interface Counter {
   key: string;
-  window: RatePerWindow;
+  windowMs: number;
+  limit: number;
+}
+
+/** What became of a counted attempt: failed attempts stay counted, the others are given back. */
+export interface LoginAttempt {
+  /** The password was right: the account's failures are forgotten, the client's attempt given back. */
+  succeeded(): Promise<void>;
+  /** Neither right nor wrong (the platform failed): the attempt is given back to both counters. */
+  undecided(): Promise<void>;
 }
 
 /**
  * Failed-login counters in the shared store, one per account (backend + email) and one per client
- * address, each over a fixed window. Unknown emails are counted exactly like known ones, so the
- * limits reveal nothing about who has an account; emails are stored only as digests.
+ * address, each over a fixed window opened by its first attempt. An attempt is counted *before*
+ * the platform is asked (atomic increment), so parallel guesses cannot slip past the limit.
+ * Unknown emails are counted exactly like known ones, so the limits reveal nothing about who has
+ * an account; emails are stored only as digests.
  */
 export function createLoginLimits(store: SharedStore, limits: { perAccount: RatePerWindow; perClient: RatePerWindow }, now: () => number = Date.now) {
-  const counters = async (backend: string, email: string, client: string): Promise<Counter[]> => [
-    { key: `login:failures:account:${await sha256Hex(`${backend}\n${email.toLowerCase()}`, 16)}`, window: limits.perAccount },
-    { key: `login:failures:client:${encodeURIComponent(client)}`, window: limits.perClient },
-  ];
+  const counter = (key: string, window: RatePerWindow): Counter => ({ key, windowMs: window.windowSeconds * 1000, limit: window.limit });
+  const giveBack = (c: Counter) => store.increment(c.key, -1, c.windowMs);
 
   return {
-    /** 429 with Retry-After when either counter is at its limit; checked before the backend is asked. */
-    async assertAllowed(backend: string, email: string, client: string): Promise<void> {
-      for (const { key, window } of await counters(backend, email, client)) {
-        const [count, resetAt] = await Promise.all([store.get(key), store.get(`${key}:reset`)]);
-        if (Number(count ?? 0) < window.limit) continue;
-        const retryAfter = Math.max(1, Math.ceil((Number(resetAt ?? now() + window.windowSeconds * 1000) - now()) / 1000));
+    /** Counts one attempt; 429 with Retry-After when the account or the client is over its limit. */
+    async begin(backend: string, account: string, client: string): Promise<LoginAttempt> {
+      const accountCounter = counter(`login:failures:account:${await sha256Hex(`${backend}\n${account.toLowerCase()}`, 16)}`, limits.perAccount);
+      const clientCounter = counter(`login:failures:client:${encodeURIComponent(client)}`, limits.perClient);
+      for (const c of [accountCounter, clientCounter]) {
+        const count = await store.increment(c.key, 1, c.windowMs);
+        // The first attempt opens the window; its end is kept beside the count for Retry-After.
+        if (count === 1) await store.set(`${c.key}:reset`, String(now() + c.windowMs), c.windowMs);
+        if (count <= c.limit) continue;
+        const resetAt = Number((await store.get(`${c.key}:reset`)) ?? now() + c.windowMs);
+        const retryAfter = Math.max(1, Math.ceil((resetAt - now()) / 1000));
         throw new GatewayError('rate_limited', `too many failed logins; try again in ${retryAfter} s`, { retryAfter });
       }
-    },
-
-    async recordFailure(backend: string, email: string, client: string): Promise<void> {
-      for (const { key, window } of await counters(backend, email, client)) {
-        const windowMs = window.windowSeconds * 1000;
-        // The first failure opens the window; its end is kept beside the count for Retry-After.
-        if ((await store.increment(key, 1, windowMs)) === 1) await store.set(`${key}:reset`, String(now() + windowMs), windowMs);
-      }
-    },
-
-    /** A successful login clears the account's failures (not the client's: one address may try many accounts). */
-    async recordSuccess(backend: string, email: string, client: string): Promise<void> {
-      const [account] = await counters(backend, email, client);
-      await store.delete(account!.key);
+      return {
+        succeeded: async () => {
+          await store.delete(accountCounter.key);
+          await giveBack(clientCounter);
+        },
+        undecided: async () => {
+          await Promise.all([giveBack(accountCounter), giveBack(clientCounter)]);
+        },
+      };
     },
   };
 }

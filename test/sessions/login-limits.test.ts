@@ -32,6 +32,13 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
     expect((await login('someone@example.com', 'Wr0ng!Passw0rd', '198.51.100.9')).status).toBe(401);
   });
 
+  it('parallel guesses cannot slip past the limit: each attempt is counted before the platform is asked', async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600' });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => login('lena@example.com', `Guess-${i}-Pw`)));
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(3);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(7);
+  });
+
   it('limits one client address across accounts, not other addresses', async () => {
     const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '100/600', LOGIN_CLIENT_LIMIT: '4/600' });
     for (let i = 0; i < 4; i++) expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd')).status).toBe(401);
