@@ -3,6 +3,7 @@ import { describeRef, withCreated } from '../support.js';
 import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import { BACKEND, canonicalFieldPath, type ErrorScope } from './errors.js';
+import { scayleShopperLogin } from './login.js';
 import {
   toScayleAddressPatch,
   toScayleCustomerPatch,
@@ -25,6 +26,8 @@ export type { ScayleOptions } from './options.js';
 const capabilities: Capabilities = {
   listCustomers: true, totalCount: false, etag: false, customerDelete: true,
   addressDelete: false, addressRename: false, externalRefLookup: true, passwordChange: true,
+  // The Admin API cannot check a shopper's password (see login.ts).
+  shopperLogin: false,
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */
@@ -75,6 +78,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    authenticateShopper: scayleShopperLogin,
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);
