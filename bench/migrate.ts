@@ -51,7 +51,7 @@ console.log(`migrating ${customers} customers sfcc → scayle (limit ${limit}/${
 const code = await new Promise<number | null>((resolve) => {
   const child = spawn(join('node_modules', '.bin', 'tsx'), args, {
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...sfcc.connectionEnv(source.origin), ...scayle.connectionEnv(target.origin) },
-    stdio: ['ignore', 'inherit', 'ignore'],
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('close', resolve);
 });
