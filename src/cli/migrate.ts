@@ -18,6 +18,7 @@ import {
   PUBLISHED_BUDGETS,
   parseMigrateArgs,
   progressReporter,
+  reportHtml,
   reportJson,
   secretValues,
   sinceLastRun,
@@ -175,7 +176,7 @@ async function main() {
   for (const path of args.reportPaths) {
     // Credentials this process knows (its environment, the embedded emulators'): never in the file.
     const known = { ...process.env, ...Object.assign({}, ...[...deps.emulators.values()].map((e) => e.connectionEnv(''))) };
-    await writePrivate(path, reportJson(result, secretValues(known)));
+    await writePrivate(path, (path.toLowerCase().endsWith('.html') ? reportHtml : reportJson)(result, secretValues(known)));
     console.log(`report written to ${path}`);
   }
   if (args.statePath) {

@@ -13,3 +13,4 @@ export { pacedFetch, PUBLISHED_BUDGETS, TokenBucket, type Budget, type PaceStats
 export { exportSource, exportedToCanonical } from './sfcc-export/source.js';
 export { loadPasswordHashes } from './sfcc-export/passwords.js';
 export { readCustomerExport, CUSTOMER_EXPORT_NS, ExportFormatError, type ExportCustomer } from './sfcc-export/parse.js';
+export { reportHtml, throughput, throughputSvg } from './report-html.js';
