@@ -69,12 +69,21 @@ export class TokenBucket {
     public budget: Budget,
     private clock: Clock = realClock,
   ) {
-    this.tokens = budget.limit;
+    this.tokens = this.capacity;
     this.refilledAt = clock.now();
   }
 
+  /**
+   * At most one second's worth at once: requests spread evenly over the window instead of
+   * spending it in a burst and then waiting out the rest of it, which would hold requests past
+   * the adapters' per-request timeouts (SCAYLE's window is a minute).
+   */
+  private get capacity(): number {
+    return Math.max(1, Math.ceil(this.budget.limit / this.budget.windowSeconds));
+  }
+
   private refill(now: number): void {
-    this.tokens = Math.min(this.budget.limit, this.tokens + ((now - this.refilledAt) * this.budget.limit) / (this.budget.windowSeconds * 1000));
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) * this.budget.limit) / (this.budget.windowSeconds * 1000));
     this.refilledAt = now;
   }
 
