@@ -10,6 +10,7 @@ export interface UpstreamClientOptions {
   timeoutMs?: number;
   /** Whole call including retries and Retry-After waits. */
   totalTimeoutMs?: number;
+  /** Retries of an idempotent call; default DEFAULT_RETRY_LIMIT. */
   retryLimit?: number;
   headers?: Record<string, string>;
   /** Backend name for error messages. */
@@ -30,6 +31,13 @@ export interface UpstreamClient {
 }
 
 const IDEMPOTENT = new Set(['get', 'head', 'put', 'delete', 'options']);
+/**
+ * Retries of an idempotent call (after a 429/502/503/504 or a connection that failed). With 10 %
+ * of upstream calls failing, 2 retries lose 1 call in 1,000 (a 99.9 % target's whole error
+ * budget), 4 lose 1 in 100,000, for 1.11 upstream calls per call on average either way: retries
+ * cost only when calls fail, and the jittered backoff and total deadline bound an outage's load.
+ */
+export const DEFAULT_RETRY_LIMIT = 4;
 const RETRY_STATUSES = [429, 502, 503, 504];
 /** Longest wait an upstream may ask for before we retry instead of answering 429/503 at once. */
 const MAX_RETRY_WAIT_MS = 5_000;
@@ -74,7 +82,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           // the last retryable answer, below) for the adapter to map.
           throwHttpErrors: (status) => retryable && RETRY_STATUSES.includes(status),
           retry: {
-            limit: retryable ? (options.retryLimit ?? 2) : 0,
+            limit: retryable ? (options.retryLimit ?? DEFAULT_RETRY_LIMIT) : 0,
             methods: [verb],
             statusCodes: RETRY_STATUSES,
             afterStatusCodes: [429, 503],
@@ -84,6 +92,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
             // answer the 429/503 now, with its Retry-After, instead of a 504 later.
             shouldRetry: ({ error }) => {
+              // Our own refusal (the fleet's call budget is spent): retrying would only be refused again.
+              if (error instanceof GatewayError) return false;
               if (!(error instanceof HTTPError)) return undefined;
               const wait = requestedWaitMs(error.response);
               if (wait === undefined) return undefined;

@@ -7,7 +7,8 @@ import type { AdapterMethod, CallContext, CustomerAdapter } from './types.js';
  */
 const INSTRUMENTED = {
   listCustomers: true, getCustomer: true, createCustomer: true, updateCustomer: true, deleteCustomer: true, setPassword: true,
-  listAddresses: true, getAddress: true, createAddress: true, updateAddress: true, deleteAddress: true, importPasswordHash: true,
+  listAddresses: true, getAddress: true, createAddress: true, updateAddress: true, deleteAddress: true,
+  authenticateShopper: true, importPasswordHash: true,
 } as const satisfies Record<AdapterMethod, true>;
 const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 

@@ -1,5 +1,6 @@
 import { memoryBackend } from './memory/index.js';
 import { open2bBackend } from './open2b/index.js';
+import { scapiBackend } from './scapi/index.js';
 import { scayleBackend } from './scayle/index.js';
 import { sfccBackend } from './sfcc/index.js';
 import type { BackendDefinition } from './types.js';
@@ -9,5 +10,6 @@ export const backendDefinitions: Record<string, BackendDefinition<any>> = {
   sfcc: sfccBackend,
   scayle: scayleBackend,
   open2b: open2bBackend,
+  scapi: scapiBackend,
   memory: memoryBackend,
 };

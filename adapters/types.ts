@@ -85,6 +85,12 @@ export interface CustomerAdapter {
   deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
 
   /**
+   * Checks a shopper's credentials (capability `shopperLogin`). A wrong password and an unknown
+   * email both throw GatewayError('unauthorized', 'email or password is wrong').
+   */
+  authenticateShopper?(credentials: { email: string; password: string }, ctx: CallContext): Promise<{ customerId: string }>;
+
+  /**
    * Optional (SCAYLE): sets a password hash another platform made, so a migrated customer keeps
    * its password. Backends without it cannot take hashes (their customers need a reset).
    */
@@ -113,8 +119,8 @@ export interface AdapterDeps {
  */
 export interface BackendDefinition<Options = unknown> {
   name: string;
-  /** The variable whose absence means "run on the embedded emulator". */
-  baseUrlVariable?: string;
+  /** The variable whose absence means "run on the embedded emulator" (several: all of them absent). */
+  baseUrlVariable?: string | readonly string[];
   parseOptions(env: Record<string, string | undefined>): Options;
   create(options: Options, deps: AdapterDeps): CustomerAdapter;
 }

@@ -51,7 +51,7 @@ const scenarios: Scenario[] = [
   },
   ...['sfcc', 'scayle', 'open2b']
     .filter((b) => deps.backends.has(b))
-    .map((b) => ({ name: `${b} (embedded emulator): list customers`, path: `/v1/backends/${b}/customers`, minRps: 300, maxP99Ms: 250 })),
+    .map((b) => ({ name: `${b} (${deps.emulators.has(b) ? 'embedded emulator' : 'over HTTP'}): list customers`, path: `/v1/backends/${b}/customers`, minRps: 300, maxP99Ms: 250 })),
 ];
 
 const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

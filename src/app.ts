@@ -14,6 +14,7 @@ import { backendRoutes } from './routes/backends.js';
 import { customerRoutes } from './routes/customers.js';
 import { withBackendParameter, withIdempotencyKey } from './routes/openapi.js';
 import { idempotency } from './idempotency/middleware.js';
+import { callerRateLimit } from './limits/caller-limit.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -33,6 +34,7 @@ export function createApp(deps: GatewayDeps) {
     }));
   }
   if (deps.config.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.config.apiKeys));
+  if (deps.config.callerRateLimit) app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit));
   app.use('/v1/customers', selectBackend(deps, false));
   app.use('/v1/customers/*', selectBackend(deps, false));
   app.use('/v1/backends/:backend/*', selectBackend(deps, true));

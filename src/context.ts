@@ -13,9 +13,9 @@ export type GatewayEnv = {
     /** `/v1` or `/v1/backends/{backend}`: where Location and Link URLs start. */
     basePath: string;
     /**
-     * A retry (same Idempotency-Key) of a write whose outcome was unknown (timeout, lost answer):
-     * routes first look whether the platform already applied it.
+     * A retry (same Idempotency-Key) of a write whose outcome was unknown (timeout, lost answer),
+     * first tried at `since` (ms): routes first look whether the platform already applied it.
      */
-    recovering?: boolean;
+    recovering?: { since: number };
   };
 };

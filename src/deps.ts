@@ -6,6 +6,7 @@ import { type CustomerAdapter, type Log } from '../adapters/types.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
 import type { GatewayConfig } from './env.js';
+import { budgetedFetch } from './limits/upstream-budget.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
@@ -35,6 +36,8 @@ export interface RuntimeDeps {
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
 export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): GatewayDeps {
+  if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
+  const store = runtime.store ?? createMemoryStore();
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
   for (const backend of config.backends) {
@@ -43,18 +46,18 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     let fetch = runtime.fetch;
     if (backend.embedded) {
       const createEmulator = embeddedEmulators[backend.name];
-      if (!createEmulator) throw new ConfigError(definition.baseUrlVariable ?? 'BACKENDS', `is required for ${backend.name}`);
+      if (!createEmulator) throw new ConfigError([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, `is required for ${backend.name}`);
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
       fetch = emulator.fetch;
     }
+    const budget = config.upstreamBudgets[backend.name];
+    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget);
     if (runtime.wrapFetch) fetch = runtime.wrapFetch(backend.name, fetch);
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }
-  if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
-  const store = runtime.store ?? createMemoryStore();
   const resourceLock = createResourceLock(store, {
     fleetWide: config.store.kind !== 'memory',
     // A write holds the lease at most for the request's deadline; a crashed holder's lease lapses soon after.

@@ -1,4 +1,5 @@
 import { createOpen2bEmulator } from '../emulators/open2b/index.js';
+import { createScapiEmulator } from '../emulators/scapi/index.js';
 import { createScayleEmulator } from '../emulators/scayle/index.js';
 import { createSfccEmulator } from '../emulators/sfcc/index.js';
 import type { Emulator, EmulatorOptions } from '../emulators/shared/types.js';
@@ -11,6 +12,7 @@ export const embeddedEmulators: Record<string, (options?: EmulatorOptions) => Em
   sfcc: createSfccEmulator,
   scayle: createScayleEmulator,
   open2b: createOpen2bEmulator,
+  scapi: createScapiEmulator,
 };
 
 /** Origin the embedded emulators pretend to live at; never resolved, requests stay in-process. */

@@ -117,7 +117,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
   const backends = names.map((name): BackendConfig => {
     const definition = backendDefinitions[name];
     if (!definition) throw new ConfigError('BACKENDS', `unknown backend "${name}" (known: ${Object.keys(backendDefinitions).join(', ')})`);
-    const embedded = definition.baseUrlVariable !== undefined && !env[definition.baseUrlVariable]?.trim();
+    const embedded = definition.baseUrlVariable !== undefined && [definition.baseUrlVariable].flat().every((name) => !env[name]?.trim());
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
   if (list(global.API_KEYS).some((key) => key.length < 16)) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');

@@ -3,6 +3,19 @@ import { createApp, type GatewayApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { createDurableObjectStore, type StoreNamespace } from './store/durable-object.js';
+import type { SharedStore } from './store/types.js';
+
+// The Durable Object class behind STORE=durable-objects (bound as GATEWAY_STORE in wrangler.toml).
+export { SharedStoreObject } from './store/durable-object.js';
+
+/** STORE=durable-objects: the store over the GATEWAY_STORE namespace; otherwise none (memory). */
+function workerStore(config: ReturnType<typeof parseEnv>, env: Record<string, unknown>): SharedStore | undefined {
+  if (config.store.kind !== 'durable-objects') return undefined;
+  const namespace = env.GATEWAY_STORE as StoreNamespace | undefined;
+  if (!namespace || typeof namespace.idFromName !== 'function') throw new ConfigError('GATEWAY_STORE', 'STORE=durable-objects needs this Durable Object binding (see wrangler.toml)');
+  return createDurableObjectStore(namespace, { prefix: config.store.prefix });
+}
 
 /**
  * Workers entry. The app is built on the first request from the bindings (the same variable names
@@ -16,7 +29,8 @@ export default {
       const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
       try {
         const config = parseEnv(vars);
-        app = createApp(createDeps(config, { fetch: (input, init) => fetch(input, init), log: createLogger({ level: config.logLevel }) }));
+        const store = workerStore(config, env);
+        app = createApp(createDeps(config, { fetch: (input, init) => fetch(input, init), log: createLogger({ level: config.logLevel }), store }));
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         // The message names the variable, never its value.

@@ -221,8 +221,4 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   return adapter;
 }
 
-export const memoryBackend: BackendDefinition<MemoryOptions> = {
-  name: BACKEND,
-  parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }),
-  create: (options) => createMemoryAdapter(options),
-};
+export const memoryBackend: BackendDefinition<MemoryOptions> = { name: BACKEND, parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }), create: (options) => createMemoryAdapter(options) };

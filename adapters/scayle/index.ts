@@ -13,30 +13,18 @@ import {
 } from './map.js';
 import { parseScayleOptions, type ScayleOptions } from './options.js';
 import { CURSOR_PARAM, customerCursor, nextCustomerPosition, pageAddresses } from './paginate.js';
-import {
-  ScayleAddressListSchema,
-  ScayleAddressSchema,
-  ScayleCustomerListSchema,
-  ScayleCustomerSchema,
-  ScayleStatusSchema,
-  type ScayleAddress,
-  type ScayleCustomer,
-} from './upstream.js';
+import { ScayleAddressListSchema, ScayleAddressSchema, ScayleCustomerListSchema, ScayleCustomerSchema, ScayleStatusSchema, type ScayleAddress, type ScayleCustomer } from './upstream.js';
 
 export type { ScayleOptions } from './options.js';
 
+/**
+ * No `total` (SCAYLE does not count); no ETags (the gateway derives them and checks If-Match by
+ * reading first); no address DELETE in the Admin API (only anonymize); address ids are SCAYLE's
+ * numbers, so no rename.
+ */
 const capabilities: Capabilities = {
-  listCustomers: true,
-  totalCount: false,
-  // SCAYLE has no ETags: the gateway derives them and checks If-Match by reading first.
-  etag: false,
-  customerDelete: true,
-  // No address DELETE in the Admin API (only anonymize).
-  addressDelete: false,
-  // Address ids are SCAYLE's numbers.
-  addressRename: false,
-  externalRefLookup: true,
-  passwordChange: true,
+  listCustomers: true, totalCount: false, etag: false, customerDelete: true,
+  addressDelete: false, addressRename: false, externalRefLookup: true, passwordChange: true,
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */
@@ -280,9 +268,4 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   return adapter;
 }
 
-export const scayleBackend: BackendDefinition<ScayleOptions> = {
-  name: BACKEND,
-  baseUrlVariable: 'SCAYLE_BASE_URL',
-  parseOptions: parseScayleOptions,
-  create: (options, deps) => createScayleAdapter(options, deps),
-};
+export const scayleBackend: BackendDefinition<ScayleOptions> = { name: BACKEND, baseUrlVariable: 'SCAYLE_BASE_URL', parseOptions: parseScayleOptions, create: createScayleAdapter };

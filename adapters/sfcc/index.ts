@@ -190,9 +190,4 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   return adapter;
 }
 
-export const sfccBackend: BackendDefinition<SfccOptions> = {
-  name: BACKEND,
-  baseUrlVariable: 'SFCC_BASE_URL',
-  parseOptions: parseSfccOptions,
-  create: (options, deps) => createSfccAdapter(options, deps),
-};
+export const sfccBackend: BackendDefinition<SfccOptions> = { name: BACKEND, baseUrlVariable: 'SFCC_BASE_URL', parseOptions: parseSfccOptions, create: createSfccAdapter };

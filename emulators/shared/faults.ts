@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 /**
  * One fault-injection switch shared by every emulator. A test (or EMULATOR_FAULTS at start-up)
  * injects a spec; matching requests then get latency, an error status, a 429, a dropped
- * connection or a malformed body. Each emulator supplies how its protocol words the 429 and
+ * connection (before or after the request was applied) or a malformed body. Each emulator supplies how its protocol words the 429 and
  * error bodies; everything else is common.
  */
 export interface FaultSpec {
@@ -18,6 +18,11 @@ export interface FaultSpec {
   rateLimitSeconds?: number;
   /** Close the connection without an answer. */
   drop?: boolean;
+  /**
+   * Apply the request, then close the connection without its answer: the platform did the write,
+   * the caller cannot know (a timeout after commit, a proxy that lost the response).
+   */
+  lostAnswer?: boolean;
   /** Answer 200 with a truncated JSON body. */
   malformed?: boolean;
   /** Probability 0..1 that a matching request is hit (default 1). */
@@ -65,7 +70,13 @@ export function createFaults(responders: FaultResponders, initial: FaultSpec[] =
     if (!spec) return next();
     if (spec.left !== undefined && --spec.left <= 0) specs = specs.filter((s) => s !== spec);
     if (spec.latencyMs) await new Promise((r) => setTimeout(r, spec.latencyMs));
-    if (spec.drop) return new Response(null, { status: 599, headers: { [DROP_HEADER]: '1' } });
+    const dropped = () => new Response(null, { status: 599, headers: { [DROP_HEADER]: '1' } });
+    if (spec.drop) return dropped();
+    if (spec.lostAnswer) {
+      await next();
+      c.res = dropped();
+      return;
+    }
     if (spec.rateLimitSeconds !== undefined) return responders.rateLimited(c, spec.rateLimitSeconds);
     if (spec.status) return responders.error(c, spec.status);
     if (spec.malformed) return new Response('{"truncated": ', { status: 200, headers: { 'content-type': 'application/json' } });

@@ -32,15 +32,19 @@ export function inProcessFetch(app: AnyHono): typeof fetch {
 export interface RunningEmulator {
   /** e.g. http://127.0.0.1:41234 */
   origin: string;
+  /** HTTP requests answered so far, faulted ones included: what a client's retries cost the upstream. */
+  readonly requestsServed: number;
   close(): Promise<void>;
 }
 
 /** Serves an emulator on a loopback port (0 = any free one), for tests over real HTTP and `npm run emulator`. */
 export async function serveOnLoopback(app: AnyHono, port = 0): Promise<RunningEmulator> {
+  let requestsServed = 0;
   return new Promise((resolve) => {
     const server = serve(
       {
         fetch: async (request: Request, env: { incoming?: { socket?: { destroy(): void } } }) => {
+          requestsServed += 1;
           const response = await app.fetch(request, env);
           if (response.headers.has(DROP_HEADER)) env.incoming?.socket?.destroy();
           return response;
@@ -51,6 +55,9 @@ export async function serveOnLoopback(app: AnyHono, port = 0): Promise<RunningEm
       (info: AddressInfo) =>
         resolve({
           origin: `http://127.0.0.1:${info.port}`,
+          get requestsServed() {
+            return requestsServed;
+          },
           close: () => new Promise<void>((done) => server.close(() => done())),
         }),
     );

@@ -46,7 +46,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     const storeKey = `idempotency:${await callerOf(c)}:${await sha256Hex(key)}`;
     const running = JSON.stringify({ state: 'running', fingerprint, token: crypto.randomUUID() } satisfies IdempotencyRecord);
 
-    let recovering = false;
+    let recovering: { since: number } | undefined;
     if (!(await store.setIfAbsent(storeKey, running, runningTtlMs))) {
       const storedText = await store.get(storeKey);
       const previous = storedText === undefined ? undefined : IdempotencyRecord.parse(JSON.parse(storedText));
@@ -59,25 +59,26 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       if (!free || !(await store.setIfAbsent(storeKey, running, runningTtlMs))) {
         throw new GatewayError('conflict', 'a request with this Idempotency-Key is still being processed; retry when it has finished', { retryAfter: 1 });
       }
-      recovering = previous?.state === 'uncertain';
+      if (previous?.state === 'uncertain') recovering = { since: previous.since };
     }
 
     c.set('recovering', recovering);
+    const startedAt = Date.now();
     await next();
-    await settle(c, storeKey, running, fingerprint, recovering).catch((error: unknown) => {
+    await settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt).catch((error: unknown) => {
       // The answer stands; the record stays `running` until it expires, then a retry runs again.
       c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
     });
   };
 
-  async function settle(c: Context<GatewayEnv>, storeKey: string, running: string, fingerprint: string, recovering: boolean) {
+  async function settle(c: Context<GatewayEnv>, storeKey: string, running: string, fingerprint: string, since: number) {
     const outcome = outcomeOf(c.res);
-    if (outcome === 'not-applied' && !recovering) {
+    if (outcome === 'not-applied' && !c.get('recovering')) {
       await store.deleteIfEquals(storeKey, running);
       return;
     }
     if (outcome !== 'final') {
-      await store.set(storeKey, JSON.stringify({ state: 'uncertain', fingerprint } satisfies IdempotencyRecord), KEEP_MS);
+      await store.set(storeKey, JSON.stringify({ state: 'uncertain', fingerprint, since } satisfies IdempotencyRecord), KEEP_MS);
       return;
     }
     const headers: Record<string, string> = {};

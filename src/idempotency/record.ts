@@ -17,7 +17,7 @@ export const IdempotencyRecord = z.discriminatedUnion('state', [
     headers: z.record(z.string(), z.string()),
     body: z.string(),
   }),
-  z.object({ state: z.literal('uncertain'), fingerprint: z.string() }),
+  z.object({ state: z.literal('uncertain'), fingerprint: z.string(), since: z.number() }),
 ]);
 export type IdempotencyRecord = z.infer<typeof IdempotencyRecord>;
 

@@ -13,7 +13,7 @@ export interface LoggerOptions {
 /**
  * pino writing JSON lines, behind a wrapper that redacts every object before pino sees it.
  * On Workers the bundler picks pino's browser build; `browser.write` makes it print the same
- * JSON lines through console.log instead of console objects.
+ * JSON lines (see nodeLineShape) through console.log instead of console objects.
  */
 export function createLogger(options: LoggerOptions): Log {
   const write = options.write;
@@ -25,12 +25,22 @@ export function createLogger(options: LoggerOptions): Log {
       formatters: { level: (label) => ({ level: label }) },
       browser: {
         asObject: true,
-        write: (record: object) => (write ?? console.log)(JSON.stringify(record)),
+        write: (record: object) => (write ?? console.log)(JSON.stringify(nodeLineShape(record as Record<string, unknown>))),
       },
     },
     write ? { write } : undefined,
   );
   return wrap(logger);
+}
+
+/**
+ * One log shape on both runtimes, the one pino writes on Node: `{"level":"info","time":"…",
+ * …fields,"msg":"…"}`. The browser build (Workers) puts time first and the level as a number.
+ */
+export function nodeLineShape(record: Record<string, unknown>): Record<string, unknown> {
+  const { level, time, msg, ...fields } = record;
+  const label = typeof level === 'number' ? (pino.levels.labels[level] ?? level) : level;
+  return { level: label, time, ...fields, msg };
 }
 
 function wrap(logger: pino.Logger): Log {

@@ -9,7 +9,7 @@ export { checkOmitPaths, omitFields } from './omit.js';
 export { addressKey, pairAddresses, differingFields } from './compare.js';
 export { verifyMigration, verifySummaryLines, verifiedClean, type VerifyResult, type VerifyEntry } from './verify.js';
 export { isLossy, LOSSY_FIELDS } from './lossy.js';
-export { pacedFetch, PUBLISHED_BUDGETS, TokenBucket, type Budget, type PaceStats } from './pace.js';
+export { pacedFetch, TokenBucket, type Budget, type PaceStats } from './pace.js';
 export { exportSource, exportedToCanonical } from './sfcc-export/source.js';
 export { loadPasswordHashes } from './sfcc-export/passwords.js';
 export { readCustomerExport, CUSTOMER_EXPORT_NS, ExportFormatError, type ExportCustomer } from './sfcc-export/parse.js';

@@ -4,7 +4,9 @@ import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { AddressIdParam, body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
+import { answerCreated, answerPage, answerRead, conditionalDelete, conditionalWrite, deleteRoute, patchRoute } from './handlers.js';
+import { recoverAddressCreate } from './recovery.js';
+import { AddressIdParam, body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
@@ -28,11 +30,8 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const { customerId } = c.req.valid('param');
-        const { limit, cursor } = c.req.valid('query');
-        const scope = `addresses:${customerId}`;
-        const position = cursor === undefined ? undefined : await deps.cursors.decode(cursor, c.get('backend'), scope);
-        const page = await adapter.listAddresses(customerRef(adapter, customerId), { limit, position }, c.get('call'));
-        return c.json(await toPage(c, deps.cursors, scope, limit, page), 200);
+        const query = c.req.valid('query');
+        return answerPage(c, deps.cursors, `addresses:${customerId}`, query, (position) => adapter.listAddresses(customerRef(adapter, customerId), { limit: query.limit, position }, c.get('call')));
       },
     )
     .openapi(
@@ -45,10 +44,12 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const { customerId } = c.req.valid('param');
-        const created = await adapter.createAddress(customerRef(adapter, customerId), c.req.valid('json'), c.get('call'));
-        c.header('Location', location(c.get('basePath'), customerId, created.value.id));
-        c.header('ETag', await etagOf(created));
-        return c.json(created.value, 201);
+        const ref = customerRef(adapter, customerId);
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverAddressCreate(adapter, ref, input, c.get('call'), recovering.since))) || (await adapter.createAddress(ref, input, c.get('call')));
+        return answerCreated(c, location(c.get('basePath'), customerId, created.value.id), created);
       },
     )
     .openapi(
@@ -61,23 +62,19 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const { customerId, addressId } = c.req.valid('param');
-        const found = await adapter.getAddress(customerRef(adapter, customerId), addressId, c.get('call'));
-        const etag = await etagOf(found);
-        c.header('ETag', etag);
-        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-        return c.json(found.value, 200);
+        return answerRead(c, await adapter.getAddress(customerRef(adapter, customerId), addressId, c.get('call')));
       },
     )
     .openapi(
-      createRoute({
-        method: 'patch', path: '/customers/{customerId}/addresses/{addressId}', operationId: op('updateAddress'), tags: tag,
-        summary: 'Partial update; a new `id` renames where the backend can (Location then names the new one)',
-        request: { params: one, headers: IfMatchHeader, body: body(AddressPatchSchema) },
-        responses: { 200: json(AddressSchema, 'The updated address'), ...problemResponses },
-      }),
+      patchRoute(
+        '/customers/{customerId}/addresses/{addressId}',
+        op('updateAddress'),
+        tag,
+        'Partial update; a new `id` renames where the backend can (Location then names the new one)',
+        [one, AddressPatchSchema, AddressSchema],
+      ),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
+        const { adapter, call } = c.var;
         const { customerId, addressId } = c.req.valid('param');
         const patch = c.req.valid('json');
         const ref = customerRef(adapter, customerId);
@@ -86,38 +83,20 @@ export function addressRoutes(deps: GatewayDeps, scoped: boolean) {
             errors: [{ path: 'id', message: 'cannot be changed on this backend' }],
           });
         }
-        const updated = await withIfMatch(
-          adapter.capabilities.etag,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, customerId, addressId),
-          () => adapter.getAddress(ref, addressId, call),
-          (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
-        );
+        const read = () => adapter.getAddress(ref, addressId, call);
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, customerId, addressId), read, (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call));
         if (updated.value.id !== addressId) c.header('Location', location(c.get('basePath'), customerId, updated.value.id));
-        c.header('ETag', await etagOf(updated));
         return c.json(updated.value, 200);
       },
     )
     .openapi(
-      createRoute({
-        method: 'delete', path: '/customers/{customerId}/addresses/{addressId}', operationId: op('deleteAddress'), tags: tag,
-        summary: 'Delete an address; honours If-Match',
-        request: { params: one, headers: IfMatchHeader },
-        responses: { 204: { description: 'Deleted' }, ...problemResponses },
-      }),
+      deleteRoute('/customers/{customerId}/addresses/{addressId}', op('deleteAddress'), tag, 'Delete an address; honours If-Match', one),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
+        const { adapter, call } = c.var;
         const { customerId, addressId } = c.req.valid('param');
         const ref = customerRef(adapter, customerId);
-        await withIfMatch(
-          false,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, customerId, addressId),
-          () => adapter.getAddress(ref, addressId, call),
-          () => adapter.deleteAddress(ref, addressId, call),
-        );
-        return c.body(null, 204);
+        const read = () => adapter.getAddress(ref, addressId, call);
+        return conditionalDelete(c, resourceLock(c, deps, customerId, addressId), read, () => adapter.deleteAddress(ref, addressId, call));
       },
     );
 }

@@ -12,7 +12,9 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
+import { answerCreated, answerPage, answerRead, conditionalDelete, conditionalWrite, deleteRoute, patchRoute } from './handlers.js';
+import { recoverCustomerCreate } from './recovery.js';
+import { body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -38,9 +40,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
         const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
-        const position = cursor === undefined ? undefined : await deps.cursors.decode(cursor, c.get('backend'), scope);
-        const page = await c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call'));
-        return c.json(await toPage(c, deps.cursors, scope, limit, page), 200);
+        return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) => c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')));
       },
     )
     .openapi(
@@ -51,10 +51,12 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const created = await c.get('adapter').createCustomer(c.req.valid('json'), c.get('call'));
-        c.header('Location', `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`);
-        c.header('ETag', await etagOf(created));
-        return c.json(created.value, 201);
+        const adapter = c.get('adapter');
+        const recovering = c.get('recovering');
+        const input = c.req.valid('json');
+        const created =
+          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) || (await adapter.createCustomer(input, c.get('call')));
+        return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
       },
     )
     .openapi(
@@ -67,53 +69,27 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const adapter = c.get('adapter');
         const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
-        const etag = await etagOf(found);
-        c.header('ETag', etag);
-        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-        return c.json(found.value, 200);
+        return answerRead(c, found);
       },
     )
     .openapi(
-      createRoute({
-        method: 'patch', path: '/customers/{customerId}', operationId: op('updateCustomer'), tags: tag,
-        summary: 'Partial update; honours If-Match',
-        request: { params: one, headers: IfMatchHeader, body: body(CustomerPatchSchema) },
-        responses: { 200: json(CustomerSchema, 'The updated customer'), ...problemResponses },
-      }),
+      patchRoute('/customers/{customerId}', op('updateCustomer'), tag, 'Partial update; honours If-Match', [one, CustomerPatchSchema, CustomerSchema]),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
-        const updated = await withIfMatch(
-          adapter.capabilities.etag,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, c.req.valid('param').customerId),
-          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
-        );
-        c.header('ETag', await etagOf(updated));
+        const { adapter, call } = c.var;
+        const { customerId } = c.req.valid('param');
+        const ref = customerRef(adapter, customerId);
+        const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, customerId), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
         return c.json(updated.value, 200);
       },
     )
     .openapi(
-      createRoute({
-        method: 'delete', path: '/customers/{customerId}', operationId: op('deleteCustomer'), tags: tag,
-        summary: 'Delete a customer; honours If-Match',
-        request: { params: one, headers: IfMatchHeader },
-        responses: { 204: { description: 'Deleted' }, ...problemResponses },
-      }),
+      deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await withIfMatch(
-          false,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, c.req.valid('param').customerId),
-          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          () => adapter.deleteCustomer(ref, call),
-        );
-        return c.body(null, 204);
+        const { adapter, call } = c.var;
+        const { customerId } = c.req.valid('param');
+        const ref = customerRef(adapter, customerId);
+        return conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
       },
     )
     .openapi(

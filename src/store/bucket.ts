@@ -1,4 +1,4 @@
-import type { BucketLimit, TakeResult } from './types.js';
+import type { BucketLimit, TakeResult, WindowLimit } from './types.js';
 
 /** A token bucket's state: tokens at `at` (ms since epoch). Stored as JSON by the stores that keep it. */
 export interface BucketState {
@@ -28,4 +28,18 @@ export function bucketTtlMs(limit: BucketLimit): number {
 export function validateTake(limit: BucketLimit, cost: number): void {
   if (!(limit.capacity > 0) || !(limit.refillPerSecond > 0)) throw new RangeError('bucket capacity and refillPerSecond must be positive');
   if (!(cost > 0) || cost > limit.capacity) throw new RangeError('cost must be positive and at most the capacity');
+}
+
+/** The sliding-window log of SharedStore.takeFromWindow over the times (ms) of the takes it allowed. */
+export function takeFromWindow(times: number[], limit: WindowLimit, now: number): { times: number[]; result: TakeResult } {
+  const recent = times.filter((t) => t > now - limit.windowMs);
+  if (recent.length < limit.limit) {
+    recent.push(now);
+    return { times: recent, result: { allowed: true, remaining: limit.limit - recent.length, retryAfterMs: 0 } };
+  }
+  return { times: recent, result: { allowed: false, remaining: 0, retryAfterMs: Math.max(1, recent[0]! + limit.windowMs - now) } };
+}
+
+export function validateWindow(limit: WindowLimit): void {
+  if (!(limit.limit >= 1) || !(limit.windowMs > 0)) throw new RangeError('window limit and windowMs must be positive');
 }

@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import { GatewayError } from '../../adapters/errors.js';
-import { bucketTtlMs, validateTake } from './bucket.js';
+import { bucketTtlMs, validateTake, validateWindow } from './bucket.js';
 import type { SharedStore } from './types.js';
 
 export interface RedisStoreOptions {
@@ -29,6 +29,20 @@ if tokens >= cost then tokens = tokens - cost; allowed = 1 else retry = math.cei
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], ttl)
 return {allowed, math.floor(tokens), retry}`;
+
+// The sliding-window log of memory.ts as a sorted set of allowed takes (score: server time in ms).
+const TAKE_FROM_WINDOW = `local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return {1, limit - count - 1, 0}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, 0, math.max(1, tonumber(oldest[2]) + window - now)}`;
 
 /**
  * The store for several Node instances: one Redis (node-redis client). Atomic steps are single
@@ -63,6 +77,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
     return Math.ceil(ttlMs);
   };
 
+  const takeWith = (script: string, name: string, args: (string | number)[]) =>
+    call(async () => {
+      const [allowed, remaining, retryAfterMs] = (await client.eval(script, { keys: [key(name)], arguments: args.map(String) })) as number[];
+      return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs: Number(retryAfterMs) };
+    });
+
   return {
     get: (name) => call(async () => (await client.get(key(name))) ?? undefined),
     set: (name, value, ttlMs) => call(async () => void (await client.set(key(name), value, { expiration: { type: 'PX', value: positive(ttlMs) } }))),
@@ -76,11 +96,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
     },
     take(bucket, limit, cost = 1) {
       validateTake(limit, cost);
-      return call(async () => {
-        const args = [limit.capacity, limit.refillPerSecond, cost, bucketTtlMs(limit)].map(String);
-        const [allowed, remaining, retryAfterMs] = (await client.eval(TAKE, { keys: [key(bucket)], arguments: args })) as number[];
-        return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs: Number(retryAfterMs) };
-      });
+      return takeWith(TAKE, bucket, [limit.capacity, limit.refillPerSecond, cost, bucketTtlMs(limit)]);
+    },
+    takeFromWindow(name, limit) {
+      validateWindow(limit);
+      return takeWith(TAKE_FROM_WINDOW, name, [limit.limit, Math.ceil(limit.windowMs), crypto.randomUUID()]);
     },
     async close() {
       if (client.isOpen) await client.close();

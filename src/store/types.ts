@@ -16,7 +16,17 @@ export interface SharedStore {
   increment(key: string, by: number, ttlMs: number): Promise<number>;
   /** Token bucket: takes `cost` (default 1) tokens when there are enough, else says when there will be. */
   take(bucket: string, limit: BucketLimit, cost?: number): Promise<TakeResult>;
+  /**
+   * Sliding window: allowed while fewer than `limit` takes were allowed in the last `windowMs`
+   * (so no window of that length, however aligned, ever sees more); else when the oldest leaves.
+   */
+  takeFromWindow(key: string, limit: WindowLimit): Promise<TakeResult>;
   close(): Promise<void>;
+}
+
+export interface WindowLimit {
+  limit: number;
+  windowMs: number;
 }
 
 export interface BucketLimit {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../adapters/errors.js';
-import { createUpstreamClient, retryAfterSeconds } from '../../adapters/http.js';
+import { createUpstreamClient, DEFAULT_RETRY_LIMIT, retryAfterSeconds } from '../../adapters/http.js';
 import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
 import { failure, testContext } from './support.js';
 
@@ -49,10 +49,10 @@ describe('shared upstream client (ky)', () => {
   });
 
   it('retries a POST marked idempotent (RPC reads)', async () => {
-    const res = await client().request(testContext().ctx, 'POST', '/flaky/3', { json: {}, idempotent: true });
-    expect(res.status).toBe(503); // limit 2 retries: 3 attempts, all busy
+    const res = await client().request(testContext().ctx, 'POST', '/flaky/5', { json: {}, idempotent: true });
+    expect(res.status).toBe(503); // DEFAULT_RETRY_LIMIT retries, all busy
     expect(await res.text()).toBe('busy'); // the adapter still gets the last answer's body
-    expect(hits['POST /flaky/3']).toBe(3);
+    expect(hits['POST /flaky/5']).toBe(DEFAULT_RETRY_LIMIT + 1);
   });
 
   it('waits for Retry-After on 429 before retrying', async () => {

@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2ePlatforms, expectOneLogShape, logRecords, servePlatforms } from './support.js';
 import { startWorker } from './workerd.js';
 
 // 16 characters: the longest password Open2b stores.
 const SECRET_PASSWORD = 'Wrkrd-S3cret-Pw!';
 
-describe('the Worker in the real Workers runtime (workerd)', () => {
+const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+describe('the Worker in the real Workers runtime (workerd), zero-config', () => {
   let worker: Awaited<ReturnType<typeof startWorker>>;
 
   beforeAll(async () => {
     worker = await startWorker({ LOG_LEVEL: 'debug' });
   }, 120_000);
   afterAll(async () => worker?.dispose());
-
-  const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
 
   it('serves the three embedded platforms by default', async () => {
     const backends = (await (await worker.fetch('/v1/backends')).json()) as { default: string; items: { name: string; embedded: boolean }[] };
@@ -74,5 +75,56 @@ describe('the Worker in the real Workers runtime (workerd)', () => {
     expect(text).toContain('"password":"[REDACTED]"');
     expect(text).not.toContain(SECRET_PASSWORD);
     expect(text).not.toContain('caller-token-123');
+  });
+
+  it('writes the one log shape, the same as npm start on Node (see storefront.test.ts)', () => {
+    expectOneLogShape(logRecords(worker.output));
+  });
+});
+
+describe('the Worker in workerd with *_BASE_URL pointing at emulators served over HTTP on loopback', () => {
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let platforms: Awaited<ReturnType<typeof servePlatforms>>;
+
+  beforeAll(async () => {
+    platforms = await servePlatforms();
+    worker = await startWorker({ LOG_LEVEL: 'warn', ...platforms.env });
+  }, 120_000);
+  afterAll(async () => {
+    await worker?.dispose();
+    await platforms?.close();
+  });
+
+  it('lists the platforms as reached over HTTP, not embedded', async () => {
+    const backends = (await (await worker.fetch('/v1/backends')).json()) as { items: { name: string; embedded: boolean }[] };
+    expect(backends.items.map((b) => [b.name, b.embedded])).toEqual(e2ePlatforms.map((p) => [p.name, false]));
+  });
+
+  it.each(e2ePlatforms.map((p) => p.name))('registers, reads and patches on %s; the emulator stored it', async (backend) => {
+    const upstream = platforms.served.find((s) => s.platform.name === backend)!;
+    const base = `/v1/backends/${backend}`;
+    const email = `wl-${backend}-${Date.now()}@example.com`;
+    const created = await worker.fetch(
+      `${base}/customers`,
+      json('POST', {
+        email,
+        firstName: 'Wanda',
+        lastName: 'Loopback',
+        password: SECRET_PASSWORD,
+        addresses: [{ firstName: 'Wanda', lastName: 'Loopback', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
+      }),
+    );
+    const customer = (await created.json()) as { id: string };
+    expect(created.status, JSON.stringify(customer)).toBe(201);
+    expect(await upstream.stored()).toContain(email);
+
+    const url = `${base}/customers/${encodeURIComponent(customer.id)}`;
+    const read = await worker.fetch(`${url}?expand=addresses`);
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { addresses: { city: string }[] }).addresses[0]).toMatchObject({ city: 'Berlin' });
+    const patched = await worker.fetch(url, json('PATCH', { firstName: 'Wilma' }, { 'if-match': read.headers.get('etag')! }));
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    expect(await upstream.stored()).toContain('Wilma');
+    expect((await worker.fetch(`${base}/customers/987654321`)).status).toBe(404);
   });
 });

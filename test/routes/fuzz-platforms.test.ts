@@ -7,7 +7,7 @@ import { buildGateway } from '../conformance/harness.js';
  * whatever a backend cannot store must be a 4xx naming the field (or 501), never a 5xx.
  */
 
-const gw = buildGateway('sfcc', { BACKENDS: 'sfcc,scayle,open2b' });
+const gw = buildGateway('sfcc', { BACKENDS: 'sfcc,scayle,open2b,scapi' });
 const ok = (s: number) => s < 500 || s === 501;
 const str = fc.oneof(
   { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
@@ -39,7 +39,7 @@ const customer = fc.record(
 );
 
 describe('property: platform backends answer bad input with 4xx, never 5xx', () => {
-  for (const backend of ['sfcc', 'scayle', 'open2b']) {
+  for (const backend of ['sfcc', 'scayle', 'open2b', 'scapi']) {
     it(`${backend}: register, patch, add and patch addresses`, async () => {
       await fc.assert(
         fc.asyncProperty(customer, address, async (c, a) => {

@@ -182,6 +182,13 @@ describe('createUpstreamFetch: every input shape ky (or anyone) passes', () => {
     expect(attempts['/drop-once']).toBe(2);
   });
 
+  it('a POST whose connection dropped is not sent again (it may have been applied)', async () => {
+    const client = createUpstreamClient({ baseUrl: origin, fetch: upstreamFetch, backend: 'test' });
+    const error = await failure(client.request(testContext().ctx, 'POST', '/drop-once', { json: { email: 'once@example.com' } }));
+    expect(error.code).toBe('upstream_unavailable');
+    expect(attempts['/drop-once']).toBe(1);
+  });
+
   it('redirect: follows by default, hands back the 3xx with manual, rejects with error', async () => {
     const followed = await upstreamFetch(`${origin}/redirect`);
     expect(followed.status).toBe(200);

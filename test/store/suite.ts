@@ -88,13 +88,27 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
     });
 
     test('take: tokens come back at the refill rate; cost takes several', async () => {
-      const limit = { capacity: 4, refillPerSecond: 20 };
+      const limit = { capacity: 4, refillPerSecond: 2 };
       expect((await store.take('refill', limit, 4)).allowed).toBe(true);
-      expect((await store.take('refill', limit, 1)).allowed).toBe(false);
-      await sleep(250); // ≥ 5 tokens' worth of refill, capped at 4
-      const again = await store.take('refill', limit, 3);
-      expect(again).toMatchObject({ allowed: true, remaining: 1 });
+      // 4 tokens take 2 s to come back.
+      expect((await store.take('refill', limit, 4)).allowed).toBe(false);
+      await sleep(1100); // ≥ 2 tokens' worth
+      expect((await store.take('refill', limit, 2)).allowed).toBe(true);
       expect(await store.take('other-bucket', limit, 4)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    test('takeFromWindow: at most `limit` per window, whatever the alignment; then says when the oldest leaves', async () => {
+      const limit = { limit: 4, windowMs: 300 };
+      const takes = await Promise.all(Array.from({ length: 6 }, () => store.takeFromWindow('window', limit)));
+      expect(takes.filter((t) => t.allowed).map((t) => t.remaining).sort()).toEqual([0, 1, 2, 3]);
+      const refused = takes.filter((t) => !t.allowed);
+      expect(refused).toHaveLength(2);
+      for (const r of refused) expect(r.retryAfterMs).toBeGreaterThan(0);
+      for (const r of refused) expect(r.retryAfterMs).toBeLessThanOrEqual(300);
+      await sleep(Math.max(...refused.map((r) => r.retryAfterMs)) + 50);
+      expect((await store.takeFromWindow('window', limit)).allowed).toBe(true);
+      expect((await store.takeFromWindow('other-window', { limit: 1, windowMs: 60_000 })).allowed).toBe(true);
+      expect((await store.takeFromWindow('other-window', { limit: 1, windowMs: 60_000 })).allowed).toBe(false);
     });
 
     test('withLease: 20 concurrent holders never overlap, and all get their turn', async () => {

@@ -1,0 +1,87 @@
+import { isGatewayError } from '../../adapters/errors.js';
+import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
+import type { Address, AddressCreate, Customer, CustomerCreate } from '../../schemas/index.js';
+
+/**
+ * Recovery of retried writes (same Idempotency-Key) whose first attempt ended without an answer:
+ * the platform may have applied it. Before running such a write again, look for its effect, so a
+ * lost answer never becomes a duplicate customer or address.
+ */
+
+/** Clocks of gateway and platform differ; an effect this much older than the first attempt is not ours. */
+const CLOCK_SLACK_MS = 60_000;
+
+/**
+ * Created since the first attempt. When the platform does not say, `unknown` decides: a customer is
+ * then not adopted (it could be someone's older account), an identical address is (harmless).
+ */
+const recentEnough = (createdAt: string | undefined, since: number, unknown: boolean) =>
+  createdAt === undefined ? unknown : Date.parse(createdAt) >= since - CLOCK_SLACK_MS;
+
+type Scalars = Record<string, string | number | boolean>;
+/** The scalars the caller gave (defaults flags aside: later writes move them). */
+const scalarsOf = (given: object, ignore: string[] = []): Scalars =>
+  Object.fromEntries(Object.entries(given).filter(([key, value]) => !ignore.includes(key) && value !== null && ['string', 'number', 'boolean'].includes(typeof value)));
+
+/** The stored record holds each given scalar, or (`partly`) has not received it yet (a later step of the write was lost). */
+const carries = (stored: object, given: Scalars, partly = false) =>
+  Object.entries(given).every(([key, value]) => {
+    const held = (stored as Record<string, unknown>)[key];
+    return held === value || (partly && (held === undefined || held === null));
+  });
+
+const sameAddress = (stored: Address, given: AddressCreate) => carries(stored, scalarsOf(given, ['isDefaultBilling', 'isDefaultShipping']));
+
+async function allAddresses(adapter: CustomerAdapter, ref: CustomerRef, call: CallContext): Promise<Address[]> {
+  const addresses: Address[] = [];
+  let position: unknown;
+  do {
+    const page = await adapter.listAddresses(ref, { limit: 100, position }, call);
+    addresses.push(...page.items);
+    position = page.next;
+  } while (position !== null && position !== undefined);
+  return addresses;
+}
+
+/**
+ * The customer an earlier attempt of this registration created (same email, the given names,
+ * created since the attempt), completed with the steps that attempt may not have reached
+ * (password, missing addresses, deactivation). Undefined when there is none or the backend cannot
+ * look customers up by email: the create then runs again (the platform refuses a duplicate email).
+ */
+export async function recoverCustomerCreate(adapter: CustomerAdapter, input: CustomerCreate, call: CallContext, since: number): Promise<Versioned<Customer> | undefined> {
+  if (!adapter.capabilities.listCustomers) return undefined;
+  const page = await adapter.listCustomers({ limit: 5, email: input.email }, call);
+  const { addresses: _a, password: _p, active: _s, ...profile } = input;
+  const fields = scalarsOf(profile, ['email']);
+  const found = page.items.find((c) => c.email.toLowerCase() === input.email.toLowerCase() && carries(c, fields, true) && recentEnough(c.createdAt, since, false));
+  if (!found) return undefined;
+  call.log.info({ customerId: found.id }, 'recovered a registration an earlier attempt applied');
+  const ref: CustomerRef = { kind: 'id', id: found.id };
+  const missing = Object.fromEntries(Object.entries(fields).filter(([key]) => !carries(found, { [key]: fields[key]! })));
+  if (Object.keys(missing).length > 0) await adapter.updateCustomer(ref, missing, {}, call);
+  if (input.password !== undefined) await adapter.setPassword(ref, { password: input.password }, call);
+  const existing = input.addresses?.length ? await allAddresses(adapter, ref, call) : [];
+  for (const address of input.addresses ?? []) {
+    if (!existing.some((stored) => sameAddress(stored, address))) await adapter.createAddress(ref, address, call);
+  }
+  if (input.active === false && found.status.active) await adapter.updateCustomer(ref, { active: false }, {}, call);
+  return adapter.getCustomer(ref, { expandAddresses: Boolean(input.addresses?.length) }, call);
+}
+
+/** The address an earlier attempt of this create added, if the customer holds one just like it. */
+export async function recoverAddressCreate(adapter: CustomerAdapter, ref: CustomerRef, input: AddressCreate, call: CallContext, since: number): Promise<Versioned<Address> | undefined> {
+  const found = (await allAddresses(adapter, ref, call)).find((stored) => sameAddress(stored, input) && recentEnough(stored.createdAt, since, true));
+  if (!found) return undefined;
+  call.log.info({ addressId: found.id }, 'recovered an address an earlier attempt added');
+  return adapter.getAddress(ref, found.id, call);
+}
+
+/** A retried DELETE finding nothing to delete: the earlier attempt did it. */
+export async function deleteOrRecover(recovering: boolean, remove: () => Promise<void>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (!(recovering && isGatewayError(error) && error.code === 'not_found')) throw error;
+  }
+}
