@@ -75,7 +75,7 @@ console.log(
 );
 console.log(`429s received: ${rejected.length} (${lateRejections} after the first minute; goal 0)`);
 const rss = result.timeline.filter((s) => s.done > 0 && s.done % 1000 === 0 && s.rssMiB !== undefined);
-console.log(`resident memory: ${rss.map((s) => `${s.done}: ${s.rssMiB} MiB`).join(' · ')}`);
+console.log(`resident memory (JS heap in use): ${rss.map((s) => `${s.done}: ${s.rssMiB} MiB (${s.heapMiB})`).join(' · ')}`);
 const growth = rss.length > 1 ? Math.max(...rss.map((s) => s.rssMiB!)) - rss[0]!.rssMiB! : 0;
 console.log(`growth after the first 1,000 customers: ${growth.toFixed(1)} MiB (goal < 64 MiB: flat)`);
 for (const p of result.pacing ?? []) console.log(`pace ${p.backend}: ${p.requests} requests, ${p.rateLimited} × 429, waited ${p.waitedSeconds} s, window ${p.windowSeconds} s`);
