@@ -1,4 +1,4 @@
-/** Canonical error codes and the HTTP status each one answers with (DESIGN's table). */
+/** Canonical error codes and the HTTP status each one answers with (the table in README, *API overview*). */
 export const ERROR_STATUS = {
   validation_failed: 400,
   unauthorized: 401,

@@ -3,6 +3,20 @@ import { createApp, type GatewayApp } from './app.js';
 import { loadDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { workerDocsAssets } from './runtime/docs-assets-worker.js';
+import { createDurableObjectStore, type StoreNamespace } from './store/durable-object.js';
+import type { SharedStore } from './store/types.js';
+
+// The Durable Object class behind STORE=durable-objects (bound as GATEWAY_STORE in wrangler.toml).
+export { SharedStoreObject } from './store/durable-object.js';
+
+/** STORE=durable-objects: the store over the GATEWAY_STORE namespace; otherwise none (memory). */
+function workerStore(config: ReturnType<typeof parseEnv>, env: Record<string, unknown>): SharedStore | undefined {
+  if (config.store.kind !== 'durable-objects') return undefined;
+  const namespace = env.GATEWAY_STORE as StoreNamespace | undefined;
+  if (!namespace || typeof namespace.idFromName !== 'function') throw new ConfigError('GATEWAY_STORE', 'STORE=durable-objects needs this Durable Object binding (see wrangler.toml)');
+  return createDurableObjectStore(namespace, { prefix: config.store.prefix });
+}
 
 /**
  * Workers entry. The app is built on the first request from the bindings (the same variable names
@@ -14,7 +28,15 @@ let app: Promise<GatewayApp> | undefined;
 async function build(env: Record<string, unknown>): Promise<GatewayApp> {
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = parseEnv(vars);
-  return createApp(await loadDeps(config, { fetch: (input, init) => fetch(input, init), log: createLogger({ level: config.logLevel }) }));
+  const store = workerStore(config, env);
+  return createApp(await loadDeps(config, {
+    fetch: (input, init) => fetch(input, init),
+    log: createLogger({ level: config.logLevel }),
+    store,
+    docsAssets: workerDocsAssets,
+    // Cloudflare sets the caller's address on every request it forwards.
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+  }));
 }
 
 export default {

@@ -8,36 +8,21 @@ import { parseOpen2bOptions, type Open2bOptions } from './options.js';
 import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
 import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
+import { open2bShopperLogin } from './login.js';
 import { shopTimeToInstant } from './time.js';
-import {
-  AuthenticateAnswer,
-  CountAnswer,
-  CreateAnswer,
-  CUSTOMER_FIELDS,
-  FindAnswer,
-  GetAnswer,
-  OkAnswer,
-  type CustomerBody,
-  type CustomerWire,
-} from './upstream.js';
+import { AuthenticateAnswer, CountAnswer, CreateAnswer, CUSTOMER_FIELDS, FindAnswer, GetAnswer, OkAnswer, type CustomerBody, type CustomerWire } from './upstream.js';
 
 export type { Open2bOptions } from './options.js';
 
+/**
+ * `total` from commerce.customers.count, run alongside find (not with updatedSince: count cannot
+ * filter on it); no ETags (the gateway derives them and checks If-Match by reading first); the
+ * shipping address can be deleted, the billing one cannot (409); address ids are the fixed slots
+ * `billing` and `shipping` (no rename, at most two); `ref:` and `externalRef=` go through `code`.
+ */
 const capabilities: Capabilities = {
-  listCustomers: true,
-  // From commerce.customers.count, run alongside find (not with updatedSince: count cannot filter on it).
-  totalCount: true,
-  // Open2b has no ETags: the gateway derives them and checks If-Match by reading first.
-  etag: false,
-  customerDelete: true,
-  // The shipping address can be deleted; the billing one cannot (409).
-  addressDelete: true,
-  // Address ids are the fixed slots `billing` and `shipping`.
-  addressRename: false,
-  // `ref:` and `externalRef=` go through the `code` condition.
-  externalRefLookup: true,
-  passwordChange: true,
-  maxAddresses: 2,
+  listCustomers: true, totalCount: true, etag: false, customerDelete: true,
+  addressDelete: true, addressRename: false, externalRefLookup: true, passwordChange: true, shopperLogin: true, maxAddresses: 2,
 };
 
 const M = {
@@ -93,6 +78,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   return {
     backend: BACKEND,
     capabilities,
+    authenticateShopper: open2bShopperLogin(client),
 
     async listCustomers(query, ctx) {
       const conditions = {
@@ -168,7 +154,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
         });
       }
       if (change.currentPassword !== undefined) {
-        // Open2b can only check a password by authenticating, which also moves loginTime on (see README).
+        // Open2b can only check a password by authenticating, which also moves loginTime on (see docs/backends/open2b.md).
         const limits = OPEN2B_LIMITS['authenticate.password'];
         const plausible = charLength(change.currentPassword) >= limits.min && charLength(change.currentPassword) <= limits.max;
         const answer = plausible
@@ -224,9 +210,4 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   };
 }
 
-export const open2bBackend: BackendDefinition<Open2bOptions> = {
-  name: BACKEND,
-  baseUrlVariable: 'OPEN2B_BASE_URL',
-  parseOptions: parseOpen2bOptions,
-  create: (options, deps) => createOpen2bAdapter(options, deps),
-};
+export const open2bBackend: BackendDefinition<Open2bOptions> = { name: BACKEND, baseUrlVariable: 'OPEN2B_BASE_URL', parseOptions: parseOpen2bOptions, create: createOpen2bAdapter };

@@ -8,6 +8,16 @@ import { z } from 'zod';
 const text = z.string();
 const optionalText = z.string().nullish().transform((v) => v ?? '');
 
+/** The postal fields both address slots share. */
+const postalWire = {
+  street1: optionalText,
+  street2: optionalText,
+  city: optionalText,
+  postalCode: optionalText,
+  stateProv: optionalText,
+  country: optionalText,
+};
+
 export const BillingAddressWire = z.object({
   firstName: optionalText,
   lastName: optionalText,
@@ -17,27 +27,14 @@ export const BillingAddressWire = z.object({
   companyName: optionalText,
   companyCode: optionalText,
   companyCode2: optionalText,
-  street1: optionalText,
-  street2: optionalText,
-  city: optionalText,
-  postalCode: optionalText,
-  stateProv: optionalText,
-  country: optionalText,
+  ...postalWire,
   phoneNumber: optionalText,
   mobileNumber: optionalText,
   faxNumber: optionalText,
   email: text,
 });
 
-export const ShippingAddressWire = z.object({
-  name: optionalText,
-  street1: optionalText,
-  street2: optionalText,
-  city: optionalText,
-  postalCode: optionalText,
-  stateProv: optionalText,
-  country: optionalText,
-});
+export const ShippingAddressWire = z.object({ name: optionalText, ...postalWire });
 
 export const CustomerWire = z.object({
   id: z.number().int().positive(),
@@ -79,33 +76,31 @@ export type ShippingAddressWire = z.infer<typeof ShippingAddressWire>;
  * What we send: every field Open2b requires on a billing address, the rest as empty strings; on
  * an update also the unmapped codes as they were read.
  */
-export interface BillingAddressBody {
+/** The postal fields of both slots, as sent. */
+interface PostalBody {
+  street1: string;
+  street2: string;
+  city: string;
+  postalCode: string;
+  stateProv: string;
+  country: string;
+}
+
+export interface BillingAddressBody extends PostalBody {
   firstName: string;
   lastName: string;
   personalCode?: string;
   companyName: string;
   companyCode?: string;
   companyCode2?: string;
-  street1: string;
-  street2: string;
-  city: string;
-  postalCode: string;
-  stateProv: string;
-  country: string;
   phoneNumber: string;
   mobileNumber: string;
   faxNumber: string;
   email: string;
 }
 
-export interface ShippingAddressBody {
+export interface ShippingAddressBody extends PostalBody {
   name: string;
-  street1: string;
-  street2: string;
-  city: string;
-  postalCode: string;
-  stateProv: string;
-  country: string;
 }
 
 export interface CustomerBody {

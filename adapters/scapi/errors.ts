@@ -5,19 +5,26 @@ import { OAuthErrorSchema, ProblemSchema } from './upstream.js';
 /** The backend's one name (BACKENDS, /v1/backends/scapi, messages). */
 export const BACKEND = 'scapi';
 
-/** Admin / Shopper Customers `Customer` property → canonical path. */
+const NAMES = ['firstName', 'lastName', 'secondName', 'title', 'salutation', 'suffix', 'companyName', 'jobTitle'] as const;
+const same = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, k])) as Record<K, K>;
+
+/**
+ * The one vendor-property → canonical-path vocabulary of this backend: field errors use it, and
+ * map.ts reads and writes through it. `CUSTOMER_TEXT` / `ADDRESS_TEXT` are the string properties
+ * the mappers copy one to one.
+ */
+export const CUSTOMER_TEXT = {
+  ...same(NAMES), email: 'email', phoneHome: 'phones.primary', phoneMobile: 'phones.mobile', phoneBusiness: 'phones.business', fax: 'phones.fax',
+} as const;
+export const ADDRESS_TEXT = {
+  ...same(NAMES), address1: 'line1', address2: 'line2', postBox: 'postBox', suite: 'suite', city: 'city', postalCode: 'postalCode',
+  stateCode: 'stateCode', countryCode: 'countryCode', phone: 'phone', fullName: 'fullName',
+} as const;
 const CUSTOMER_FIELDS: Record<string, string> = {
-  firstName: 'firstName', lastName: 'lastName', secondName: 'secondName', title: 'title', salutation: 'salutation', suffix: 'suffix',
-  companyName: 'companyName', jobTitle: 'jobTitle', email: 'email', login: 'login', 'credentials.login': 'login', 'credentials.enabled': 'active',
-  birthday: 'birthDate', gender: 'gender', phoneHome: 'phones.primary', phoneMobile: 'phones.mobile', phoneBusiness: 'phones.business',
-  fax: 'phones.fax', password: 'password', newPassword: 'password', currentPassword: 'currentPassword',
+  ...CUSTOMER_TEXT, login: 'login', 'credentials.login': 'login', 'credentials.enabled': 'active', birthday: 'birthDate', gender: 'gender',
+  password: 'password', newPassword: 'password', currentPassword: 'currentPassword',
 };
-/** `CustomerAddress` property → canonical path. */
-const ADDRESS_FIELDS: Record<string, string> = {
-  addressId: 'id', address1: 'line1', address2: 'line2', postBox: 'postBox', suite: 'suite', city: 'city', postalCode: 'postalCode',
-  stateCode: 'stateCode', countryCode: 'countryCode', phone: 'phone', fullName: 'fullName', firstName: 'firstName', lastName: 'lastName',
-  secondName: 'secondName', title: 'title', salutation: 'salutation', suffix: 'suffix', companyName: 'companyName', jobTitle: 'jobTitle',
-};
+const ADDRESS_FIELDS: Record<string, string> = { ...ADDRESS_TEXT, addressId: 'id' };
 
 /** The canonical path of a vendor property, for field errors (`c_<name>` → `custom.<name>`, the ref attribute → `externalRef`). */
 export function canonicalPath(kind: 'customer' | 'address', property: string, externalRefAttribute: string, prefix = ''): string {

@@ -1,6 +1,6 @@
-import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch, Gender } from '../../schemas/index.js';
+import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch, Gender, Phones } from '../../schemas/index.js';
 import { compact, FieldErrors } from '../support.js';
-import { BACKEND } from './errors.js';
+import { ADDRESS_TEXT, BACKEND, CUSTOMER_TEXT } from './errors.js';
 import type { ScapiAddress, ScapiCustomer } from './upstream.js';
 
 /**
@@ -16,19 +16,13 @@ type Doc = Record<string, unknown>;
 const GENDER_FROM: Record<number, Gender> = { 1: 'male', 2: 'female' };
 const GENDER_TO: Partial<Record<Gender, number>> = { male: 1, female: 2 };
 
-/** Canonical ↔ SCAPI string properties with their byte limits. */
-const NAMES = { firstName: 256, lastName: 256, secondName: 256, title: 256, salutation: 256, suffix: 256, companyName: 256, jobTitle: 256 } as const;
-const CUSTOMER_TEXT = { ...NAMES, email: 256 } as const;
-const PHONES = { primary: ['phoneHome', 32], mobile: ['phoneMobile', 32], business: ['phoneBusiness', 32], fax: ['fax', 32] } as const;
-const ADDRESS_TEXT = {
-  ...NAMES, line1: ['address1', 256], line2: ['address2', 256], postBox: ['postBox', 256], suite: ['suite', 32], city: ['city', 256],
-  postalCode: ['postalCode', 256], stateCode: ['stateCode', 256], countryCode: ['countryCode', 2], phone: ['phone', 32], fullName: ['fullName', 1027],
-} as const;
-/** canonical field → [SCAPI property, max bytes]. */
-const addressProperty = (field: keyof typeof ADDRESS_TEXT): [string, number] => {
-  const rule = ADDRESS_TEXT[field];
-  return typeof rule === 'number' ? [field, rule] : [rule[0], rule[1]];
-};
+/** Byte limits of the SCAPI string properties (the specs' maxLength; 256 where not listed). */
+const MAX_BYTES: Record<string, number> = { phoneHome: 32, phoneMobile: 32, phoneBusiness: 32, fax: 32, suite: 32, phone: 32, countryCode: 2, fullName: 1027 };
+const maxBytes = (property: string) => MAX_BYTES[property] ?? 256;
+/** Phones are one canonical object: `phones.primary` → `primary`. */
+const PHONES = Object.entries(CUSTOMER_TEXT).filter(([, path]) => path.startsWith('phones.')).map(([property, path]) => [property, path.slice(7)] as const);
+const CUSTOMER_STRINGS = Object.entries(CUSTOMER_TEXT).filter(([, path]) => !path.startsWith('phones.'));
+const ADDRESS_STRINGS = Object.entries(ADDRESS_TEXT);
 
 const ADDRESS_UNSUPPORTED = {
   externalRef: 'SCAPI addresses have no external reference; the address id identifies it',
@@ -57,9 +51,7 @@ const time = (v: unknown): string | undefined => {
 /** An address; SCAPI's one primary address is the default for billing and shipping alike. */
 export function fromScapiAddress(doc: ScapiAddress, primaryAddressId: string | undefined): Address {
   const primary = doc.addressId === primaryAddressId;
-  const text = Object.fromEntries(
-    (Object.keys(ADDRESS_TEXT) as (keyof typeof ADDRESS_TEXT)[]).map((field) => [field, str(doc[addressProperty(field)[0]])]),
-  );
+  const text = Object.fromEntries(ADDRESS_STRINGS.map(([property, field]) => [field, str(doc[property])]));
   return compact({
     ...text,
     id: doc.addressId,
@@ -80,9 +72,9 @@ export function fromScapiCustomer(doc: ScapiCustomer, externalRefAttribute: stri
   for (const [key, value] of Object.entries(doc)) {
     if (key.startsWith('c_') && key !== externalRefAttribute && value !== null && value !== undefined) custom[key.slice(2)] = value;
   }
-  const phones = compact(Object.fromEntries(Object.entries(PHONES).map(([field, [property]]) => [field, str(doc[property])])));
+  const phones = compact(Object.fromEntries(PHONES.map(([property, field]) => [field, str(doc[property])])));
   const ref = doc[externalRefAttribute];
-  const text = Object.fromEntries(Object.keys(CUSTOMER_TEXT).map((field) => [field, str(doc[field])]));
+  const text = Object.fromEntries(CUSTOMER_STRINGS.map(([property, field]) => [field, str(doc[property])]));
   return compact({
     ...text,
     id: doc.customerNo,
@@ -121,14 +113,14 @@ function putCustom(doc: Doc, errors: FieldErrors, custom: Record<string, unknown
 
 /** Names, email and phones shared by create and patch; `null` clears with "" (the spec's strings take it). */
 function putProfile(doc: Doc, errors: FieldErrors, input: CustomerPatch): void {
-  for (const [field, max] of Object.entries(CUSTOMER_TEXT)) {
-    const value = input[field as keyof typeof CUSTOMER_TEXT];
+  for (const [property, field] of CUSTOMER_STRINGS) {
+    const value = (input as Record<string, string | null | undefined>)[field];
     if (value === null && field === 'lastName') errors.add(field, 'is required by SCAPI and cannot be cleared');
-    else if (value !== undefined) put(doc, errors, field, field, value ?? '', max);
+    else if (value !== undefined) put(doc, errors, field, property, value ?? '', maxBytes(property));
   }
   if (input.phones !== undefined) {
     // Phones is one object: what it leaves out is cleared (as on every backend).
-    for (const [field, [property, max]] of Object.entries(PHONES)) put(doc, errors, `phones.${field}`, property, input.phones?.[field as keyof typeof PHONES] ?? '', max);
+    for (const [property, field] of PHONES) put(doc, errors, `phones.${field}`, property, input.phones?.[field as keyof Phones] ?? '', maxBytes(property));
   }
   if (input.groups !== undefined && input.groups !== null) errors.add('groups', GROUPS_REFUSED);
 }
@@ -194,11 +186,10 @@ export function toScapiCustomerPatch(patch: CustomerPatch, current: ScapiCustome
 /** The string properties of an address input ("" for a cleared one), byte lengths checked. */
 function putAddressText(doc: Doc, errors: FieldErrors, input: AddressPatch, prefix: string): void {
   errors.unsupported(input, ADDRESS_UNSUPPORTED, prefix);
-  for (const field of Object.keys(ADDRESS_TEXT) as (keyof typeof ADDRESS_TEXT)[]) {
+  for (const [property, field] of ADDRESS_STRINGS) {
     const value = input[field];
-    const [property, max] = addressProperty(field);
     if (value === null && (field === 'lastName' || field === 'countryCode')) errors.add(`${prefix}${field}`, 'is required by SCAPI and cannot be cleared');
-    else if (value !== undefined) put(doc, errors, `${prefix}${field}`, property, value ?? '', max);
+    else if (value !== undefined) put(doc, errors, `${prefix}${field}`, property, value ?? '', maxBytes(property));
   }
 }
 

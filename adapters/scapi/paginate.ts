@@ -10,7 +10,7 @@ import { BACKEND } from './errors.js';
  * (≤ 50 per call, the spec's maximum); one canonical page may take several calls.
  */
 
-/** offset + limit of one customer-search must stay within this many hits (see README). */
+/** offset + limit of one customer-search must stay within this many hits (see docs/backends/scapi.md). */
 export const SEARCH_WINDOW = 10_000;
 /** The address list's largest page (spec: maximum 50). */
 export const ADDRESS_PAGE_MAX = 50;

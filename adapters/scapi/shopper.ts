@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.js';
 import type { CallContext } from '../types.js';
-import type { ScapiClient } from './client.js';
+import { basicAuth, type ScapiClient } from './client.js';
 import type { ErrorScope } from './errors.js';
 import { ResetTokenSchema, ShopperCustomerSchema, SlasTokenSchema } from './upstream.js';
 
@@ -50,7 +50,8 @@ export async function loginShopper(client: ScapiClient, ctx: CallContext, login:
   const { verifier, challenge } = await pkcePair();
   const answer = await client.send(ctx, {
     api: 'slas', method: 'POST', path: 'oauth2/login', auth: { kind: 'basic', user: login, password },
-    headers: { 'x-slas-client-auth': btoa(`${clientId}:${clientSecret}`) },
+    // x-slas-client-auth is the Basic credential without the `Basic ` prefix.
+    headers: { 'x-slas-client-auth': basicAuth(clientId, clientSecret).slice('Basic '.length) },
     form: { client_id: clientId, channel_id: siteId, redirect_uri: redirectUri, code_challenge: challenge },
     errors: slasScope,
   });

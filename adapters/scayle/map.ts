@@ -1,61 +1,14 @@
-import countries from 'i18n-iso-countries';
-import type {
-  Address,
-  AddressCreate,
-  AddressPatch,
-  CollectionPoint,
-  Customer,
-  CustomerCreate,
-  CustomerPatch,
-  Gender,
-} from '../../schemas/index.js';
-import { GatewayError } from '../errors.js';
+import type { Address, AddressCreate, AddressPatch, CollectionPoint, Customer, CustomerCreate, CustomerPatch } from '../../schemas/index.js';
 import { compact, FieldErrors } from '../support.js';
 import { joinLine, streetPartsFor } from './address-lines.js';
 import { BACKEND } from './errors.js';
+import { fromScayleGender, orUndefined, toAlpha2, toAlpha3, toScayleGender, toTimestamp } from './values.js';
 import type { ScayleAddress, ScayleCustomer } from './upstream.js';
 
 /**
  * Pure translation between the canonical models and SCAYLE's Admin API payloads. Writes that
  * SCAYLE cannot store are refused (validation_failed naming every such field), never dropped.
  */
-
-// ---- small conversions ----------------------------------------------------------------------
-
-const GENDER_TO_SCAYLE: Record<Gender, 'm' | 'f' | 'd' | 'n'> = { male: 'm', female: 'f', diverse: 'd', unspecified: 'n' };
-const GENDER_FROM_SCAYLE: Record<string, Gender> = { m: 'male', f: 'female', d: 'diverse', n: 'unspecified' };
-
-export const toScayleGender = (gender: Gender): 'm' | 'f' | 'd' | 'n' => GENDER_TO_SCAYLE[gender];
-export const fromScayleGender = (gender: string | null | undefined): Gender | undefined => (gender ? GENDER_FROM_SCAYLE[gender] : undefined);
-
-/** Canonical alpha-2 → SCAYLE's alpha-3. The canonical schema has already checked the code. */
-export function toAlpha3(alpha2: string): string {
-  const alpha3 = countries.alpha2ToAlpha3(alpha2);
-  if (!alpha3) throw new GatewayError('validation_failed', `countryCode ${alpha2} has no ISO alpha-3 form`, { errors: [{ path: 'countryCode', message: 'unknown country' }] });
-  return alpha3;
-}
-
-/** SCAYLE's alpha-3 (tolerating alpha-2) → canonical alpha-2; anything else breaks SCAYLE's contract. */
-export function toAlpha2(code: string): string {
-  const upper = code.toUpperCase();
-  const alpha2 = upper.length === 2 && countries.isValid(upper) ? upper : countries.alpha3ToAlpha2(upper);
-  if (!alpha2) throw new GatewayError('upstream_contract_violation', `${BACKEND} sent an address with an unknown country code`);
-  return alpha2;
-}
-
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-/** SCAYLE sends `2018-01-22T11:30:15+00:00`; a zone-less stamp is taken as UTC. */
-export function toTimestamp(value: string | null | undefined): string | undefined {
-  if (!value) return undefined;
-  if (ISO_WITH_OFFSET.test(value)) return value;
-  const zoneless = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/.exec(value);
-  if (zoneless) return `${zoneless[1]}T${zoneless[2]}Z`;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-}
-
-const orUndefined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
 
 // ---- reading ----------------------------------------------------------------------------------
 
@@ -71,7 +24,7 @@ export function fromScayleAddress(a: ScayleAddress): Address {
     id: String(a.id),
     externalRef: orUndefined(a.referenceKey),
     firstName: orUndefined(r?.firstName),
-    // SCAYLE does not insist on a recipient; the canonical lastName is then absent (README: lossy).
+    // SCAYLE does not insist on a recipient; the canonical lastName is then absent (docs/backends/scayle.md: lossy).
     lastName: orUndefined(r?.lastName) as string,
     title: orUndefined(r?.title),
     line1: joinLine(a.street, a.houseNumber, countryCode),

@@ -9,7 +9,7 @@ import { BACKEND } from './errors.js';
  * the adapter pages that list itself and the position is an offset into it.
  */
 
-/** The query parameter that carries SCAYLE's cursor. Not named in SCAYLE's docs (VENDOR-NOTES: unconfirmed). */
+/** The query parameter that carries SCAYLE's cursor. Not named in SCAYLE's docs (unconfirmed; see docs/backends/scayle.md, *Paging and filters*). */
 export const CURSOR_PARAM = 'cursor';
 
 const CustomerPosition = z.string().min(1).max(2048);

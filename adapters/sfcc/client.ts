@@ -119,8 +119,8 @@ export interface OcapiAnswer<T> {
 const quoteTag = (tag: string | null): string | undefined => (tag ? `"${tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '')}"` : undefined);
 
 /** status → error → parse: an error answer becomes a GatewayError, a body is checked against its schema (or dropped). */
-async function readAnswer<T>(response: Response, what: string, schema: UpstreamSchema<T> | undefined, externalRefAttribute?: string): Promise<T> {
-  if (!response.ok && response.status !== 301) throw await ocapiError(response, what, externalRefAttribute);
+async function readAnswer<T>(response: Response, what: string, schema: UpstreamSchema<T> | undefined, externalRefAttribute?: string, acceptMoved = false): Promise<T> {
+  if (!response.ok && !(acceptMoved && response.status === 301)) throw await ocapiError(response, what, externalRefAttribute);
   if (!schema) {
     await response.body?.cancel();
     return undefined as T;
@@ -146,19 +146,14 @@ export class OcapiClient {
     this.tokens = new AccessTokens(options, fetch);
   }
 
-  get hasDataApi(): boolean {
-    return this.data !== undefined;
-  }
-
   /** One OCAPI call, answered as its parsed body (schema given) and headers, or thrown as a GatewayError. */
   call<T>(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest, schema: UpstreamSchema<T>): Promise<OcapiAnswer<T>>;
   call(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest): Promise<OcapiAnswer<undefined>>;
   async call<T>(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest, schema?: UpstreamSchema<T>): Promise<OcapiAnswer<T | undefined>> {
     const response = await this.send(ctx, api, request);
-    if (response.status === 301 && !request.acceptMoved) throw await ocapiError(response, request.what, this.options.externalRefAttribute);
     const bearer = /^Bearer\s+(.+)$/i.exec(response.headers.get('authorization') ?? '')?.[1]?.trim();
     return {
-      body: await readAnswer(response, request.what, schema, this.options.externalRefAttribute),
+      body: await readAnswer(response, request.what, schema, this.options.externalRefAttribute, request.acceptMoved),
       status: response.status,
       etag: quoteTag(response.headers.get('etag')),
       location: response.headers.get('location') ?? undefined,

@@ -7,8 +7,8 @@ export const BACKEND = 'sfcc';
 type Mapping = { code: keyof typeof ERROR_STATUS; detail: string; field?: FieldError };
 
 /**
- * Every OCAPI fault type the customers resources use (VENDOR-NOTES, the 16.4 seed and the 20.4
- * spec), as a canonical error. Field names are the canonical ones the caller sent.
+ * Every OCAPI fault type the customers resources use (the 16.4 seed and the 20.4 spec;
+ * docs/backends/sfcc.md, *Errors*), as a canonical error. Field names are the canonical ones the caller sent.
  */
 const FAULTS: Record<string, Mapping> = {
   CustomerNotFoundException: { code: 'not_found', detail: 'the customer does not exist' },

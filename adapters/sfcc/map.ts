@@ -4,7 +4,7 @@ import { BACKEND } from './errors.js';
 import type { OcapiAddress, OcapiCustomer } from './upstream.js';
 
 /**
- * Pure mapping between canonical models and OCAPI documents (DESIGN's mapping table).
+ * Pure mapping between canonical models and OCAPI documents (the table in docs/backends/sfcc.md, *What maps*).
  * Writes never send a field the 20.4 `customer` / `customer_address` definitions lack, except
  * `c_*` custom attributes (the definitions allow additional properties; that is how OCAPI
  * carries them). What OCAPI cannot hold is reported as field errors, never dropped.
@@ -53,7 +53,7 @@ export function fromOcapiAddress(doc: OcapiAddress): Address {
     stateCode: str(doc.state_code),
     countryCode: (str(doc.country_code) ?? '').toUpperCase(),
     phone: str(doc.phone),
-    // One preferred address serves as both defaults (lossy: see README, Salesforce Commerce Cloud).
+    // One preferred address serves as both defaults (lossy: see docs/backends/sfcc.md).
     isDefaultBilling: preferred,
     isDefaultShipping: preferred,
     createdAt: time(doc.creation_date),
@@ -104,7 +104,7 @@ export function fromOcapiCustomer(doc: OcapiCustomer, externalRefAttribute: stri
 
 type Doc = Record<string, unknown>;
 
-/** Canonical name → OCAPI name, for the plain string fields both sides share. */
+/** Canonical name → OCAPI name, for the plain string fields both sides share (customers and addresses alike). */
 const CUSTOMER_STRINGS = {
   firstName: 'first_name',
   lastName: 'last_name',
@@ -117,16 +117,10 @@ const CUSTOMER_STRINGS = {
 } as const;
 const PHONES = { primary: 'phone_home', mobile: 'phone_mobile', business: 'phone_business', fax: 'fax' } as const;
 
+/** An address carries the customer's name fields (same OCAPI names), its fullName and the postal fields. */
 const ADDRESS_STRINGS = {
-  firstName: 'first_name',
-  lastName: 'last_name',
+  ...CUSTOMER_STRINGS,
   fullName: 'full_name',
-  secondName: 'second_name',
-  title: 'title',
-  salutation: 'salutation',
-  suffix: 'suffix',
-  companyName: 'company_name',
-  jobTitle: 'job_title',
   line1: 'address1',
   line2: 'address2',
   postBox: 'post_box',

@@ -38,7 +38,7 @@ export function createCustomerSearch(client: OcapiClient, options: SfccOptions) 
     available,
     byExternalRef,
 
-    /** 409 when another customer holds the externalRef; unchecked without the Data API (README). */
+    /** 409 when another customer holds the externalRef; unchecked without the Data API (docs/backends/sfcc.md). */
     async assertExternalRefFree(ctx: CallContext, externalRef: string, self?: string): Promise<void> {
       if (!available) return;
       const holders = (await byExternalRef(ctx, externalRef)).filter((c) => c.customer_id !== self);

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { createRateLimiter } from '../shared/rate-limit.js';
 import { methods, type MethodContext } from './methods.js';
 import type { Open2bStore } from './store.js';
 import { check, errorBody, Open2bError, plainResponse, REQUESTS } from './wire.js';
@@ -7,7 +8,7 @@ export const API_PREFIX = '/api/v6';
 /** The customers namespace the emulator implements. */
 const NAMESPACE = 'commerce.customers.';
 /**
- * VENDOR-NOTES: an unknown method answers non-JSON non-200, while "a method the installation
+ * Open2b's API: an unknown method answers non-JSON non-200, while "a method the installation
  * lacks" is an InvalidValue on the method. The emulator reads a well-formed Open2b method name
  * (`area.resource.action`) it does not implement as the latter, anything else as the former.
  */
@@ -24,36 +25,12 @@ export interface Open2bAppOptions {
   ready(): Promise<void>;
 }
 
-/** Fixed-window call budget (Open2b: 1000 calls per 5 minutes), off unless configured. */
-export function createRateLimiter(rateLimit: { limit: number; windowSeconds: number } | undefined) {
-  let windowStart = Date.now();
-  let used = 0;
-  return {
-    /** Seconds until the window resets when over budget, else undefined (and the call is counted). */
-    take(): number | undefined {
-      if (!rateLimit) return undefined;
-      const now = Date.now();
-      if (now - windowStart >= rateLimit.windowSeconds * 1000) {
-        windowStart = now;
-        used = 0;
-      }
-      if (used >= rateLimit.limit) return Math.max(1, Math.ceil((windowStart + rateLimit.windowSeconds * 1000 - now) / 1000));
-      used++;
-      return undefined;
-    },
-    reset() {
-      windowStart = Date.now();
-      used = 0;
-    },
-  };
-}
-
 export const rateLimitedResponse = (seconds: number) =>
   plainResponse(429, 'Too Many Requests: the limit is 1000 calls every 5 minutes', { 'retry-after': String(seconds) });
 
 /** POST {base}/{method} with a JSON body; everything Open2b says at the HTTP level is plain text. */
 export function createOpen2bApp(options: Open2bAppOptions) {
-  const limiter = createRateLimiter(options.rateLimit);
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : undefined;
   const app = new Hono();
   app.use('*', options.faults);
 
@@ -61,8 +38,8 @@ export function createOpen2bApp(options: Open2bAppOptions) {
     if (c.req.method !== 'POST') return plainResponse(405, 'Method Not Allowed', { allow: 'POST' });
     const key = c.req.header(options.keyHeader);
     if (!key || key !== options.apiKey) return plainResponse(403, 'Forbidden');
-    const wait = limiter.take();
-    if (wait !== undefined) return rateLimitedResponse(wait);
+    const budget = limiter?.take();
+    if (budget && !budget.ok) return rateLimitedResponse(budget.resetSeconds);
 
     const method = c.req.param('method');
     const action = method.startsWith(NAMESPACE) ? method.slice(NAMESPACE.length) : undefined;

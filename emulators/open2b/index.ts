@@ -133,7 +133,7 @@ export function createOpen2bEmulator(options: Open2bEmulatorOptions = {}): Emula
     groups: store.groups,
     reset() {
       initialise();
-      limiter.reset();
+      limiter?.reset();
     },
   };
 

@@ -11,7 +11,7 @@ export const SEARCHABLE = new Set([
   'customerNo', 'firstName', 'secondName', 'lastName', 'suffix', 'salutation', 'title', 'fax', 'phoneHome', 'phoneBusiness',
   'phoneMobile', 'email', 'gender', 'companyName', 'credentials.login', 'credentials.enabled',
 ]);
-/** offset + limit beyond this is refused: the search service's result window (emulator choice, see README). */
+/** offset + limit beyond this is refused: the search service's result window (emulator choice, see docs/backends/scapi.md). */
 export const SEARCH_WINDOW = 10_000;
 
 export class QueryError extends Error {}

@@ -75,31 +75,6 @@ export const rateLimitedResponse = (scope: RateLimitScope, limit: number, resetS
     rateLimitHeaders(scope, limit, 0, resetSeconds),
   );
 
-/**
- * Fixed-window counters, one per scope (SCAYLE: customersRead and customersWrite, 300 per
- * minute each). Answers the headers for a request, or a 429 when the budget is spent.
- */
-export function createRateLimiter(budget: { limit: number; windowSeconds: number }, now: () => number = Date.now) {
-  const windows = new Map<RateLimitScope, { used: number; resetAt: number }>();
-  return {
-    take(scope: RateLimitScope): { ok: boolean; headers: Record<string, string>; resetSeconds: number } {
-      const t = now();
-      let w = windows.get(scope);
-      if (!w || t >= w.resetAt) {
-        w = { used: 0, resetAt: t + budget.windowSeconds * 1000 };
-        windows.set(scope, w);
-      }
-      const resetSeconds = Math.ceil((w.resetAt - t) / 1000);
-      if (w.used >= budget.limit) return { ok: false, headers: rateLimitHeaders(scope, budget.limit, 0, resetSeconds), resetSeconds };
-      w.used++;
-      return { ok: true, headers: rateLimitHeaders(scope, budget.limit, budget.limit - w.used, resetSeconds), resetSeconds };
-    },
-    reset() {
-      windows.clear();
-    },
-  };
-}
-
 /** Reads a JSON object body or fails the way SCAYLE does for a body it cannot parse. */
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();

@@ -1,26 +1,20 @@
-import { Hono } from 'hono';
 import { createFaults } from '../shared/faults.js';
 import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
-import { accountManagerApp, TokenIssuer } from './auth.js';
-import { dataApp } from './data.js';
+import { createSfccApp, quotaExceeded, SFCC_CUSTOMER_LIST_ID, SFCC_DATA_PATH, SFCC_OAUTH_PATH, SFCC_SHOP_PATH } from './app.js';
+import { TokenIssuer } from './auth.js';
 import { demoCustomers, type SfccCustomerSeed } from './seed.js';
-import { type HookFailure, shopApp } from './shop.js';
+import type { HookFailure } from './shop.js';
 import { type CustomerRecord, type OcapiAddress, type OcapiCustomer, SfccStore, sortedAddresses } from './store.js';
 import { faultResponse, faultOf, FAULT, ocapiNow } from './wire.js';
 
 export type { OcapiAddress, OcapiCustomer } from './store.js';
 export type { SfccCustomerSeed } from './seed.js';
 export type { HookFailure } from './shop.js';
+export { SFCC_CUSTOMER_LIST_ID, SFCC_DATA_PATH, SFCC_OAUTH_PATH, SFCC_SHOP_PATH, SFCC_SITE } from './app.js';
 
-/** Where things live under the emulator's origin (as on a sandbox). */
-export const SFCC_SITE = 'SiteGenesis';
-export const SFCC_SHOP_PATH = `/s/${SFCC_SITE}/dw/shop/v20_4`;
-export const SFCC_DATA_PATH = '/s/-/dw/data/v20_4';
-export const SFCC_OAUTH_PATH = '/dwsso/oauth2/access_token';
 /** API client the emulator knows (what connectionEnv hands the adapter). */
 export const SFCC_EMULATOR_CLIENT = { id: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', secret: 'sfcc-emulator-client-secret' };
-export const SFCC_CUSTOMER_LIST_ID = 'SiteGenesis';
 
 export interface SfccBackdoor {
   /** Stores customers as given (OCAPI shapes); answers what was stored. */
@@ -60,32 +54,11 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
         status === 503
           ? faultResponse('unavailable', 'The service is temporarily unavailable.')
           : faultOf(status, status >= 500 ? FAULT.internal[0] : 'ClientException', 'An error occurred while processing the request.'),
-      rateLimited: (_c, seconds) => faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(seconds) }),
+      rateLimited: (_c, seconds) => quotaExceeded(seconds),
     },
   );
 
-  const app = new Hono();
-  app.use('*', faults.middleware);
-  // OCAPI quotas, when asked for: a fixed window per emulator, answered like an injected 429.
-  let window = { startedAt: Date.now(), used: 0 };
-  if (options.rateLimit) {
-    const { limit, windowSeconds } = options.rateLimit;
-    app.use('*', async (_c, next) => {
-      const now = Date.now();
-      if (now - window.startedAt >= windowSeconds * 1000) window = { startedAt: now, used: 0 };
-      window.used += 1;
-      if (window.used > limit) {
-        const retryAfter = Math.max(1, Math.ceil((window.startedAt + windowSeconds * 1000 - now) / 1000));
-        return faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(retryAfter) });
-      }
-      return next();
-    });
-  }
-  app.route('/dwsso/oauth2', accountManagerApp(issuer));
-  app.route(SFCC_SHOP_PATH, shopApp({ store, issuer, hooks, basePath: SFCC_SHOP_PATH, minPasswordLength: 8 }));
-  app.route(SFCC_DATA_PATH, dataApp({ store, issuer, customerList: SFCC_CUSTOMER_LIST_ID }));
-  app.notFound(() => faultResponse('notFound', 'The requested resource does not exist.'));
-  app.onError(() => faultResponse('internal', 'An internal error occurred.'));
+  const { app, limiter } = createSfccApp({ store, issuer, hooks, faults: faults.middleware, rateLimit: options.rateLimit });
 
   const seed = (entries: SfccCustomerSeed[]): OcapiCustomer[] =>
     entries.map((entry) => {
@@ -103,7 +76,7 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
     faults.controller.clear();
     for (const spec of options.faults ?? []) faults.controller.inject(spec);
     issuer.accessTokenSeconds = 1799;
-    window = { startedAt: Date.now(), used: 0 };
+    limiter?.reset();
     if (options.seed !== false) seed(demoCustomers);
   };
   reset();

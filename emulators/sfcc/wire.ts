@@ -7,7 +7,7 @@
 export const OCAPI_VERSION = '20.4';
 
 export const FAULT = {
-  // named in the 16.4 seed / 20.4 spec / VENDOR-NOTES
+  // named in the 16.4 seed / 20.4 spec
   customerNotFound: ['CustomerNotFoundException', 404],
   addressNotFound: ['CustomerAddressNotFoundException', 404],
   notFound: ['NotFoundException', 404],

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { FaultController } from './faults.js';
 
 /**
- * Every emulator is built the same way (see emulators/README.md): a Hono app speaking the
+ * Every emulator is built the same way (see CONTRIBUTING.md, *Adding a backend*): a Hono app speaking the
  * platform's wire protocol over an in-memory store, seeded with demo data, with fault injection
  * and a test backdoor to seed, read what was really stored (vendor shape) and reset.
  */

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   CustomerCreateSchema,
-  CustomerPatchSchema,
   CustomerSchema,
   DateTime,
   Email,
@@ -12,8 +11,11 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { deleteOrRecover, recoverCustomerCreate } from './recovery.js';
-import { body, CustomerIdParam, customerRef, etagOf, IfMatchHeader, json, notModified, problemResponses, resourceLock, toPage, withIfMatch } from './support.js';
+import { answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
+import { profileRoutes } from './profile.js';
+import { recoverCustomerCreate } from './recovery.js';
+import { adminSubject } from './subject.js';
+import { body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -25,6 +27,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
   const tag = scoped ? ['customers (per backend)'] : ['customers'];
   const op = (name: string) => (scoped ? `${name}OnBackend` : name);
   const one = z.object({ customerId: CustomerIdParam });
+  const subject = adminSubject(scoped, 'customers');
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
@@ -39,9 +42,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
         const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
-        const position = cursor === undefined ? undefined : await deps.cursors.decode(cursor, c.get('backend'), scope);
-        const page = await c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call'));
-        return c.json(await toPage(c, deps.cursors, scope, limit, page), 200);
+        return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) => c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')));
       },
     )
     .openapi(
@@ -57,83 +58,26 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const input = c.req.valid('json');
         const created =
           (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) || (await adapter.createCustomer(input, c.get('call')));
-        c.header('Location', `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`);
-        c.header('ETag', await etagOf(created));
-        return c.json(created.value, 201);
+        return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
       },
     )
     .openapi(
-      createRoute({
-        method: 'get', path: '/customers/{customerId}', operationId: op('getCustomer'), tags: tag,
-        summary: 'One customer, with its ETag',
-        request: { params: one, query: z.object({ expand: z.enum(['addresses']).optional() }) },
-        responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
-      }),
+      deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
-        const adapter = c.get('adapter');
-        const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
-        const etag = await etagOf(found);
-        c.header('ETag', etag);
-        if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-        return c.json(found.value, 200);
+        const { adapter, call } = c.var;
+        const { customerId } = c.req.valid('param');
+        const ref = customerRef(adapter, customerId);
+        return conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
       },
     )
-    .openapi(
-      createRoute({
-        method: 'patch', path: '/customers/{customerId}', operationId: op('updateCustomer'), tags: tag,
-        summary: 'Partial update; honours If-Match',
-        request: { params: one, headers: IfMatchHeader, body: body(CustomerPatchSchema) },
-        responses: { 200: json(CustomerSchema, 'The updated customer'), ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
-        const updated = await withIfMatch(
-          adapter.capabilities.etag,
-          c.req.valid('header')['if-match'],
-          resourceLock(c, deps, c.req.valid('param').customerId),
-          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
-        );
-        c.header('ETag', await etagOf(updated));
-        return c.json(updated.value, 200);
+    .route('/', profileRoutes(deps, subject, {
+      schema: PasswordChangeSchema,
+      summary: "Set or change the password; the customer's shopper sessions end",
+      // A password set by an administrator (a reset, a compromised account) ends every session.
+      afterChange: async (c) => {
+        const ref = subject.ref(c);
+        const id = ref.kind === 'id' ? ref.id : (await c.var.adapter.getCustomer(ref, { expandAddresses: false }, c.var.call)).value.id;
+        await deps.sessions.endSessions(c.var.backend, id);
       },
-    )
-    .openapi(
-      createRoute({
-        method: 'delete', path: '/customers/{customerId}', operationId: op('deleteCustomer'), tags: tag,
-        summary: 'Delete a customer; honours If-Match',
-        request: { params: one, headers: IfMatchHeader },
-        responses: { 204: { description: 'Deleted' }, ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        const call = c.get('call');
-        const ref = customerRef(adapter, c.req.valid('param').customerId);
-        await deleteOrRecover(Boolean(c.get('recovering')), () =>
-          withIfMatch(
-            false,
-            c.req.valid('header')['if-match'],
-            resourceLock(c, deps, c.req.valid('param').customerId),
-            () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-            () => adapter.deleteCustomer(ref, call),
-          ),
-        );
-        return c.body(null, 204);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'put', path: '/customers/{customerId}/password', operationId: op('setCustomerPassword'), tags: tag,
-        summary: 'Set or change the password',
-        request: { params: one, body: body(PasswordChangeSchema) },
-        responses: { 204: { description: 'Changed' }, ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        await adapter.setPassword(customerRef(adapter, c.req.valid('param').customerId), c.req.valid('json'), c.get('call'));
-        return c.body(null, 204);
-      },
-    );
+    }));
 }

@@ -21,11 +21,13 @@ export const IfMatchHeader = z.object({ 'if-match': z.string().max(256).optional
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 export const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
 /** The problem answers every resource route can give. */
 export const problemResponses = {
   400: problem('Invalid input; `errors[]` names the fields'),
+  401: problem('No API key (or, on /v1/me, no valid access token)'),
+  403: problem('The API key is not accepted here'),
   404: problem('Unknown backend, customer or address'),
   409: problem('Conflict with stored data'),
   412: problem('If-Match does not match the current ETag'),
@@ -105,10 +107,19 @@ async function checkIfMatchByReading<T extends object>(ifMatch: string | undefin
 /** Runs a function as the only writer of one resource; see createResourceLock. */
 export type Serialize = <R>(fn: () => Promise<R>) => Promise<R>;
 
-/** The lock of one resource of the request's backend (`parts`: customer id, address id). */
-export function resourceLock(c: Context<GatewayEnv>, deps: GatewayDeps, ...parts: string[]): Serialize {
-  const key = [c.get('backend'), ...parts].map(encodeURIComponent).join('/');
-  return (fn) => deps.resourceLock(key, c.get('call').signal, fn);
+/**
+ * The lock of one customer (or one of its addresses) of the request's backend, keyed by the
+ * native id so `ref:<externalRef>` and the id of the same customer take the same lock (a ref is
+ * resolved only when the lock is actually needed).
+ */
+export function resourceLock(c: Context<GatewayEnv>, deps: GatewayDeps, customerId: string, addressId?: string): Serialize {
+  return async (fn) => {
+    const adapter = c.get('adapter');
+    const ref = customerRef(adapter, customerId);
+    const id = ref.kind === 'id' ? ref.id : (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
+    const key = [c.get('backend'), id, ...(addressId === undefined ? [] : [addressId])].map(encodeURIComponent).join('/');
+    return deps.resourceLock(key, c.get('call').signal, fn);
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { expect } from 'vitest';
 import { createOpen2bEmulator } from '../../emulators/open2b/index.js';
+import { createScapiEmulator } from '../../emulators/scapi/index.js';
 import { createScayleEmulator } from '../../emulators/scayle/index.js';
 import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../../emulators/shared/types.js';
@@ -27,6 +28,7 @@ export const e2ePlatforms: E2ePlatform[] = [
   { name: 'sfcc', create: createSfccEmulator, stored: (b) => JSON.stringify(b.readAll().map((c: any) => [c, b.readAddresses(c.customer_id)])) },
   { name: 'scayle', create: createScayleEmulator, stored: (b) => JSON.stringify(b.readAll()) },
   { name: 'open2b', create: createOpen2bEmulator, stored: async (b) => JSON.stringify(await b.readAll()) },
+  { name: 'scapi', create: createScapiEmulator, stored: (b) => JSON.stringify(b.readAll().map((c: any) => [c, b.readAddresses(c.customerNo)])) },
 ];
 
 export interface ServedPlatform {

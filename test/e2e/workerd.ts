@@ -10,7 +10,7 @@ import { Miniflare } from 'miniflare';
  * (dry run, nothing uploaded), then served by workerd through Miniflare, locally, no network.
  * Everything the Worker prints (its log lines) is collected in `output`.
  */
-export async function startWorker(bindings: Record<string, string>) {
+export async function startWorker(bindings: Record<string, string>, options: { durableObjects?: Record<string, string> } = {}) {
   const outdir = await mkdtemp(join(tmpdir(), 'gateway-worker-'));
   await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
@@ -25,9 +25,12 @@ export async function startWorker(bindings: Record<string, string>) {
     modules: true,
     scriptPath: join(outdir, 'worker.js'),
     modulesRoot: outdir,
+    // wrangler.toml's `Text` rules: wrangler emits those modules beside worker.js (content-hashed names).
+    modulesRules: [{ type: 'Text', include: ['**/*-swagger-ui.css', '**/*-swagger-ui-bundle.js'] }],
     compatibilityDate,
     compatibilityFlags,
     bindings,
+    ...(options.durableObjects ? { durableObjects: options.durableObjects } : {}),
     handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
       collect(stdout);
       collect(stderr);
@@ -36,6 +39,8 @@ export async function startWorker(bindings: Record<string, string>) {
   await mf.ready;
   return {
     output,
+    /** A Durable Object namespace of the Worker, usable from Node (Miniflare proxies the calls into workerd). */
+    durableObjectNamespace: (binding: string) => mf.getDurableObjectNamespace(binding),
     fetch: (path: string, init?: RequestInit) => mf.dispatchFetch(`http://gateway.test${path}`, init as never),
     async dispose() {
       await mf.dispose();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../emulators/scayle/wire.js';
+import { createRateLimiter } from '../../emulators/shared/rate-limit.js';
+import { rateLimitHeaders } from '../../emulators/scayle/wire.js';
 import { pacedFetch, TokenBucket } from '../../src/migrate/index.js';
 
 /** Simulated time: sleeping moves the clock, so a ten-minute run takes milliseconds. */
@@ -18,7 +19,7 @@ async function run(requests: number, assumed: { limit: number; windowSeconds: nu
   const upstream = (async () => {
     clock.advance(5);
     const taken = limiter.take('customersWrite');
-    return new Response(null, { status: taken.ok ? 201 : 429, headers: taken.headers });
+    return new Response(null, { status: taken.ok ? 201 : 429, headers: rateLimitHeaders('customersWrite', actual.limit, taken.remaining, taken.resetSeconds) });
   }) as typeof fetch;
   const paced = pacedFetch('scayle', upstream, assumed, clock);
   const start = clock.now();

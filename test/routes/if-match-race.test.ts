@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpen2bEmulator } from '../../emulators/open2b/index.js';
+import { createScapiEmulator } from '../../emulators/scapi/index.js';
 import { createScayleEmulator } from '../../emulators/scayle/index.js';
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
 import { loopbackEmulator, type ConformanceTarget } from '../conformance/suite.js';
 import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
+import { raceCustomer } from './race.js';
 
 /**
  * Issue 8 point 4: N writers holding the same current ETag race; exactly one may win. Before the
@@ -14,16 +16,9 @@ const targets: ConformanceTarget[] = [
   loopbackEmulator('sfcc', () => createSfccEmulator()),
   loopbackEmulator('scayle', () => createScayleEmulator()),
   loopbackEmulator('open2b', () => createOpen2bEmulator()),
+  loopbackEmulator('scapi', () => createScapiEmulator()),
 ];
 const WRITERS = 50;
-
-export const raceCustomer = (tag = uniqueTag()) => ({
-  email: `race-${tag}@example.com`,
-  firstName: 'Erika',
-  lastName: `Race${tag.slice(-6)}`,
-  password: 'Str0ng!Passw0rd',
-  addresses: [{ firstName: 'Erika', lastName: `Race${tag.slice(-6)}`, line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
-});
 
 /** Fires `WRITERS` PATCHes at once, all with the same If-Match; returns the statuses and the winner's body. */
 async function race(gw: GatewayUnderTest, path: string, etag: string, patchOf: (i: number) => Record<string, unknown>) {
@@ -53,6 +48,20 @@ describe.each(targets)('one winner per If-Match: $backend', (target) => {
     const after = await gw.call('GET', `/customers/${created.body.id}`);
     expect(after.body.firstName).toBe(result.winner!.body.firstName);
     expect(after.headers.get('etag')).toBe(result.winner!.headers.get('etag'));
+  });
+
+  it(`${WRITERS} concurrent PATCHes, half by ref:<externalRef> and half by native id, still have one winner`, async () => {
+    const tag = uniqueTag();
+    const created = await gw.call('POST', '/customers', { ...raceCustomer(tag), externalRef: `crm-${tag}` });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const current = await gw.call('GET', `/customers/${created.body.id}`);
+    const answers = await Promise.all(
+      Array.from({ length: WRITERS }, (_, i) =>
+        gw.call('PATCH', i % 2 ? `/customers/${encodeURIComponent(created.body.id)}` : `/customers/ref:crm-${tag}`, { firstName: `Writer${i}` }, { 'if-match': current.headers.get('etag')! }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 412)).toHaveLength(WRITERS - 1);
   });
 
   it(`${WRITERS} concurrent address PATCHes with the current If-Match: one 200, the rest 412`, async () => {

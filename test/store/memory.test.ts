@@ -24,6 +24,23 @@ describe('memory store specifics', () => {
   });
 });
 
+describe('memory store: sliding window on an injected clock', () => {
+  it('never lets more than `limit` through any window, and names the moment the oldest leaves', async () => {
+    let now = 5_000_000;
+    const store = createMemoryStore({ now: () => now });
+    const limit = { limit: 3, windowMs: 60_000 };
+    for (const at of [0, 10_000, 20_000]) {
+      now = 5_000_000 + at;
+      expect((await store.takeFromWindow('open2b', limit)).allowed).toBe(true);
+    }
+    now = 5_000_000 + 59_999;
+    expect(await store.takeFromWindow('open2b', limit)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 1 });
+    now = 5_000_000 + 60_000; // the first take left the window
+    expect(await store.takeFromWindow('open2b', limit)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+    expect(await store.takeFromWindow('open2b', limit)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 10_000 });
+  });
+});
+
 describe('keyed queue', () => {
   it('runs same-key work one at a time in arrival order, other keys in parallel, and forgets idle keys', async () => {
     const queue = createKeyedQueue();

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { createRedisStore } from '../../src/store/redis.js';
+import { runScript } from '../e2e/support.js';
 import { redisForTests, removeKeys, uniquePrefix } from './redis-server.js';
 import { sharedStoreSuite } from './suite.js';
 
@@ -30,3 +31,11 @@ it('redis store: an unreachable Redis fails fast with a 503 that does not show t
   expect(String((failure as Error).message)).not.toContain('127.0.0.1');
   await redis.stop();
 });
+
+it('npm start with STORE=redis and an unreachable Redis stops, naming REDIS_URL but not its value', async () => {
+  // PORT is never bound: the process stops before it listens.
+  const run = await runScript('start', [], { STORE: 'redis', REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1', BACKENDS: 'memory', PORT: '1' });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('REDIS_URL');
+  expect(run.stdout + run.stderr).not.toContain('hunter2-secret');
+}, 60_000);

@@ -6,7 +6,7 @@ const answer = (status: number, body: unknown, headers: Record<string, string> =
   new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 describe('sfcc fault documents → canonical errors', () => {
-  // Every fault type VENDOR-NOTES lists, with the status OCAPI answers it with.
+  // Every fault type the 16.4 seed and the 20.4 spec list, with the status OCAPI answers it with.
   const table: [string, number, string, string | undefined][] = [
     ['CustomerNotFoundException', 404, 'not_found', undefined],
     ['NotFoundException', 404, 'not_found', undefined],

@@ -25,7 +25,7 @@ const mapErrors = (build: () => unknown) => {
 };
 
 describe('sfcc mapping: OCAPI → canonical', () => {
-  it('maps a Shop API customer per the DESIGN table and the result is a valid canonical customer', () => {
+  it('maps a Shop API customer per the table in docs/backends/sfcc.md and the result is a valid canonical customer', () => {
     const customer = fromOcapiCustomer(OcapiCustomerSchema.parse(shopCustomer), 'c_externalRef');
     expect(customer).toEqual({
       id: 'abfTWMDZOgi3JPzkHjv9IhmziI',

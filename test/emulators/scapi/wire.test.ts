@@ -126,4 +126,18 @@ describe('scapi emulator on the wire', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
   });
+
+  it('enforces EMULATOR_RATE_LIMIT with 429 problems and Retry-After', async () => {
+    emulator = createScapiEmulator({ rateLimit: { limit: 2, windowSeconds: 60 } });
+    call = emulator.fetch;
+    const token = await amToken();
+    expect((await admin('GET', '/customers/00001001', undefined, token)).headers.get('sfdc_load')).toBe('100');
+    const limited = await admin('GET', '/customers/00001001', undefined, token);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ type: expect.stringContaining('/too-many-requests') });
+    emulator.backdoor.reset();
+    // The backdoor reset restarts the window (tokens issued before it stay valid).
+    expect((await admin('GET', '/customers/00001001', undefined, token)).status).toBe(200);
+  });
 });

@@ -1,0 +1,10 @@
+import { uniqueTag } from '../conformance/harness.js';
+
+/** A customer every backend accepts (Open2b wants a password and one name for customer and billing address). */
+export const raceCustomer = (tag = uniqueTag()) => ({
+  email: `race-${tag}@example.com`,
+  firstName: 'Erika',
+  lastName: `Race${tag.slice(-6)}`,
+  password: 'Str0ng!Passw0rd',
+  addresses: [{ firstName: 'Erika', lastName: `Race${tag.slice(-6)}`, line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
+});

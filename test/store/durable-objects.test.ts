@@ -1,0 +1,44 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDurableObjectStore, type StoreNamespace } from '../../src/store/durable-object.js';
+import { startWorker } from '../e2e/workerd.js';
+import { uniquePrefix } from './redis-server.js';
+import { sharedStoreSuite } from './suite.js';
+
+/**
+ * The Durable Objects store in workerd (Miniflare), from the Worker bundle wrangler builds: the
+ * shared suite drives it from here through the GATEWAY_STORE namespace, and the gateway in the
+ * Worker uses it for Idempotency-Key.
+ */
+let started: ReturnType<typeof startWorker> | undefined;
+const worker = () =>
+  (started ??= startWorker({ STORE: 'durable-objects', BACKENDS: 'scayle', LOG_LEVEL: 'warn' }, { durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } }));
+afterAll(async () => (await started)?.dispose(), 30_000);
+
+sharedStoreSuite('durable-objects', {
+  async open() {
+    const namespace = (await (await worker()).durableObjectNamespace('GATEWAY_STORE')) as unknown as StoreNamespace;
+    // Few shards, so the suite's keys share objects as a busy deployment's would.
+    return { store: createDurableObjectStore(namespace, { prefix: uniquePrefix('do'), shards: 3 }), cleanup: async () => {} };
+  },
+});
+
+describe('the Worker with STORE=durable-objects', () => {
+  it('replays a retried registration (same Idempotency-Key) from the Durable Objects store', async () => {
+    const { fetch } = await worker();
+    const body = JSON.stringify({ email: `do-${Date.now()}@example.com`, firstName: 'Dora', lastName: 'Durable' });
+    const key = `"${crypto.randomUUID()}"`;
+    const register = () =>
+      fetch('/v1/backends/scayle/customers', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body,
+      });
+    const first = await register();
+    const answer = await first.text();
+    expect(first.status, answer).toBe(201);
+    const retry = await register();
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.text()).toBe(answer);
+  }, 120_000);
+});
