@@ -29,8 +29,11 @@ export function createResourceLock(store: SharedStore, options: ResourceLockOpti
       try {
         return await withLease(store, `lock:${key}`, { ttlMs: options.leaseTtlMs, waitMs: options.waitMs, signal }, fn);
       } catch (error) {
-        if (!(error instanceof LeaseBusyError)) throw error;
-        throw new GatewayError('conflict', 'another write to this resource is in progress on another instance; retry shortly', { retryAfter: 1 });
+        if (error instanceof LeaseBusyError) {
+          throw new GatewayError('conflict', 'another write to this resource is in progress on another instance; retry shortly', { retryAfter: 1 });
+        }
+        if (signal.aborted) throw new GatewayError('upstream_timeout', "the request's deadline passed while another write to this resource held it", { cause: error });
+        throw error;
       }
     });
 }
