@@ -18,14 +18,12 @@ export const API_ROOT = {
   slas: 'shopper/auth/v1',
 } as const;
 
-export type Authorization =
-  /** The Account Manager client-credentials token (Admin Customers, password reset actions). */
-  | { kind: 'am' }
-  /** A SLAS shopper token. */
-  | { kind: 'bearer'; token: string }
-  /** HTTP Basic: the API client (SLAS token requests) or a shopper's login (SLAS /login). */
-  | { kind: 'basic'; user: string; password: string }
-  | { kind: 'none' };
+/**
+ * `am`: the Account Manager client-credentials token (Admin Customers, password reset actions);
+ * `bearer`: a SLAS shopper token; `basic`: the API client (SLAS token requests) or a shopper's
+ * login (SLAS /login).
+ */
+export type Authorization = { kind: 'am' } | { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string };
 
 export interface ScapiCall {
   api: keyof typeof API_ROOT;
