@@ -104,6 +104,9 @@ export interface PasswordHash {
   scheme: 'salesforce';
 }
 
+/** The one answer to every failed shopper login, so it never tells whether the email exists. */
+export const WRONG_CREDENTIALS = 'email or password is wrong';
+
 export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
 
 /** What a backend factory gets besides its own options. */

@@ -14,7 +14,7 @@ export const CapabilitiesSchema = z
     addressRename: z.boolean().openapi({ description: 'A PATCH may change an address id.' }),
     externalRefLookup: z.boolean().openapi({ description: '`ref:<externalRef>` customer ids and the `externalRef` list filter.' }),
     passwordChange: z.boolean(),
-    shopperLogin: z.boolean().optional().openapi({ description: 'The backend checks a shopper\'s email and password (shopper sessions).' }),
+    shopperLogin: z.boolean().openapi({ description: 'POST /v1/auth/login works: the platform verifies shopper passwords (`authenticateShopper`).' }),
     maxAddresses: z.int().optional().openapi({ description: 'Most addresses a customer can hold, where the backend caps it (Open2b: 2).' }),
   })
   .openapi('Capabilities');

@@ -76,6 +76,10 @@ export const CustomerPatchSchema = z
 export const PasswordChangeSchema = z
   .strictObject({ currentPassword: Password.optional(), password: Password })
   .openapi('PasswordChange');
+/** A shopper changing their own password must prove they know the current one. */
+export const ShopperPasswordChangeSchema = z
+  .strictObject({ currentPassword: Password, password: Password })
+  .openapi('ShopperPasswordChange');
 
 export type Gender = z.infer<typeof GenderSchema>;
 export type Phones = z.infer<typeof PhonesSchema>;

@@ -1,18 +1,22 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { cors } from 'hono/cors';
 import type { GatewayEnv } from './context.js';
 import type { GatewayDeps } from './deps.js';
 import { selectBackend } from './middleware/backend.js';
-import { requireApiKey } from './middleware/auth.js';
+import { AUTH_PATH, requireApiKey } from './middleware/auth.js';
 import { limitBody, requireJsonBody } from './middleware/body.js';
 import { notFound, onError } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
+import { requireShopper } from './middleware/shopper.js';
 import { validationHook } from './middleware/validation.js';
 import { addressRoutes } from './routes/addresses.js';
+import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { backendRoutes } from './routes/backends.js';
 import { customerRoutes } from './routes/customers.js';
-import { withBackendParameter, withIdempotencyKey } from './routes/openapi.js';
+import { docsRoutes } from './routes/docs.js';
+import { meRoutes } from './routes/me.js';
+import { withBackendParameter, withIdempotencyKey, withSecurity } from './routes/openapi.js';
+import { adminSubject } from './routes/subject.js';
 import { idempotency } from './idempotency/middleware.js';
 import { callerRateLimit } from './limits/caller-limit.js';
 
@@ -27,7 +31,7 @@ export function createApp(deps: GatewayDeps) {
   if (deps.config.corsOrigins.length > 0) {
     app.use('*', cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id', 'Idempotency-Key'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Api-Key', 'X-Request-Id', 'Idempotency-Key'],
       allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       exposeHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
       maxAge: 600,
@@ -37,29 +41,46 @@ export function createApp(deps: GatewayDeps) {
   if (deps.config.callerRateLimit) app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit));
   app.use('/v1/customers', selectBackend(deps, false));
   app.use('/v1/customers/*', selectBackend(deps, false));
+  app.use('/v1/auth/login', selectBackend(deps, false));
   app.use('/v1/backends/:backend/*', selectBackend(deps, true));
+  app.use('/v1/me', requireShopper(deps));
+  app.use('/v1/me/*', requireShopper(deps));
   // After the backend is known, so body problems name it (and an unknown backend is a 404 first).
   app.use('/v1/*', limitBody, requireJsonBody);
-  app.use('/v1/*', idempotency(deps));
+  // Sign-in, refresh and logout are not resource writes: replaying their tokens would be wrong.
+  const idempotent = idempotency(deps);
+  app.use('/v1/*', (c, next) => (AUTH_PATH.test(c.req.path) ? next() : idempotent(c, next)));
 
   const routed = app
     .get('/health', (c) => c.json({ status: 'ok' as const, backends: [...deps.backends.keys()] }))
-    .get('/docs', swaggerUI({ url: '/openapi.json', title: 'customer-gateway API' }))
+    .route('/', docsRoutes(deps.docsAssets))
     .route('/v1', backendRoutes(deps))
     .route('/v1', customerRoutes(deps, false))
-    .route('/v1', addressRoutes(deps, false))
+    .route('/v1', addressRoutes(deps, adminSubject(false, 'addresses')))
+    .route('/v1', loginRoutes(deps, false))
+    .route('/v1', sessionRoutes(deps))
+    .route('/v1', meRoutes(deps))
     .route('/v1/backends/:backend', customerRoutes(deps, true))
-    .route('/v1/backends/:backend', addressRoutes(deps, true));
+    .route('/v1/backends/:backend', addressRoutes(deps, adminSubject(true, 'addresses')))
+    .route('/v1/backends/:backend', loginRoutes(deps, true));
 
-  let document: unknown;
+  let document: object | undefined;
   routed.get('/openapi.json', (c) => {
-    document ??= withIdempotencyKey(withBackendParameter(
-      app.getOpenAPI31Document({
-        openapi: '3.1.0',
-        info: { title: 'customer-gateway', version: API_VERSION, description: 'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b.' },
-      }),
-    ), deps.config.idempotency === 'required');
-    return c.json(document);
+    document ??= withSecurity(
+      withIdempotencyKey(withBackendParameter(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: 'customer-gateway',
+            version: API_VERSION,
+            description: 'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b, with shopper sessions for storefronts.',
+          },
+        }),
+      ), deps.config.idempotency === 'required'),
+      deps.config.apiKeys.length > 0,
+    );
+    // The server is wherever this document was fetched from, so "Try it out" calls this gateway.
+    return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin, description: 'this gateway' }] });
   });
   return routed;
 }

@@ -1,4 +1,5 @@
 import type { CallContext, CustomerAdapter, Log } from '../adapters/types.js';
+import type { AccessClaims } from './sessions/tokens.js';
 
 /** What the middleware puts on every request's context. */
 export type GatewayEnv = {
@@ -12,6 +13,8 @@ export type GatewayEnv = {
     backend: string;
     /** `/v1` or `/v1/backends/{backend}`: where Location and Link URLs start. */
     basePath: string;
+    /** On /v1/me*: the checked claims of the shopper's access token. */
+    shopper: AccessClaims;
     /**
      * A retry (same Idempotency-Key) of a write whose outcome was unknown (timeout, lost answer),
      * first tried at `since` (ms): routes first look whether the platform already applied it.

@@ -1,11 +1,15 @@
 import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
-import { ConfigError } from '../adapters/errors.js';
+import { ConfigError, GatewayError } from '../adapters/errors.js';
 import { type CustomerAdapter, type Log } from '../adapters/types.js';
 import type { Emulator } from '../emulators/shared/types.js';
 import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
-import type { GatewayConfig } from './env.js';
+import type { GatewayConfig, SigningKey } from './env.js';
+import type { DocsAssetLoader } from './routes/docs.js';
+import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js';
+import { createSessions, type Sessions } from './sessions/sessions.js';
+import { createTokenSigner } from './sessions/tokens.js';
 import { budgetedFetch } from './limits/upstream-budget.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
@@ -18,21 +22,49 @@ export interface GatewayDeps {
   cursors: CursorCodec;
   /** The embedded emulators, by backend, for backends without a base URL. */
   emulators: Map<string, Emulator<unknown>>;
-  /** State shared by the fleet (memory unless STORE names a shared one). */
+  /** State shared by the fleet (memory unless STORE names a shared one): idempotency, shopper sessions, login counters. */
   store: SharedStore;
   /** Serialises read-compare-write per resource (fleet-wide with a shared store). */
   resourceLock: ResourceLock;
+  sessions: Sessions;
+  loginLimits: LoginLimits;
+  /** The caller's network address (brute-force limits), as the runtime knows it. */
+  clientAddress: (request: ClientRequest) => string | undefined;
+  docsAssets: DocsAssetLoader;
+}
+
+/** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
+export interface ClientRequest {
+  req: { header(name: string): string | undefined };
+  env: unknown;
 }
 
 export interface RuntimeDeps {
   /** The runtime's upstream fetch (keep-alive undici on Node, global fetch on Workers). */
   fetch: typeof fetch;
   log: Log;
+  clientAddress?: (request: ClientRequest) => string | undefined;
+  /** Swagger UI's files for /docs (see routes/docs.ts). */
+  docsAssets?: DocsAssetLoader;
   /** Wraps the fetch of one backend (embedded ones too), e.g. the migration's per-backend request budget. */
   wrapFetch?: (backend: string, fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
   /** The shared store STORE names, opened by the entry (Redis on Node, Durable Objects on Workers); memory when absent. */
   store?: SharedStore;
 }
+
+/**
+ * Without SESSION_SIGNING_KEYS the gateway signs with a key made now: sessions then end when it
+ * restarts and no other instance accepts them, which is fine for development and said in the log.
+ */
+function signingKeys(config: GatewayConfig, log: Log): SigningKey[] {
+  if (config.sessionSigningKeys.length > 0) return config.sessionSigningKeys;
+  log.warn({ variable: 'SESSION_SIGNING_KEYS' }, 'SESSION_SIGNING_KEYS is unset: shopper sessions are signed with a key made at start (they end on restart and other instances refuse them)');
+  const secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(48))));
+  return [{ kid: `ephemeral-${crypto.randomUUID().slice(0, 8)}`, secret }];
+}
+
+/** Behind a proxy: the first (client-most) entry of the header the proxy sets. */
+const fromHeader = (name: string) => (request: ClientRequest) => request.req.header(name)?.split(',')[0]?.trim() || undefined;
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
 export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): GatewayDeps {
@@ -64,5 +96,19 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     leaseTtlMs: config.requestTimeoutMs + 1000,
     waitMs: config.requestTimeoutMs,
   });
-  return { config, log: runtime.log, backends, cursors: createCursorCodec(config.cursorSecret), emulators, store, resourceLock };
+  return {
+    config,
+    log: runtime.log,
+    backends,
+    cursors: createCursorCodec(config.cursorSecret),
+    emulators,
+    store,
+    resourceLock,
+    sessions: createSessions({ store, signer: createTokenSigner(signingKeys(config, runtime.log)), log: runtime.log }),
+    loginLimits: createLoginLimits(store, config.loginLimits),
+    docsAssets: runtime.docsAssets ?? (async (name) => {
+      throw new GatewayError('not_found', `${name} is not available in this runtime`);
+    }),
+    clientAddress: config.clientAddressHeader ? fromHeader(config.clientAddressHeader) : (runtime.clientAddress ?? (() => undefined)),
+  };
 }

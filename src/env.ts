@@ -19,16 +19,22 @@ export interface GatewayConfig {
   defaultBackend: string;
   cursorSecret: string;
   requestTimeoutMs: number;
+  /** Keys callers must send to /v1, each with its scope; empty = open API. */
+  apiKeys: ApiKey[];
+  /** Shopper session signing keys (SESSION_SIGNING_KEYS), the first signs; empty = one ephemeral key made at start. */
+  sessionSigningKeys: SigningKey[];
+  /** Header naming the client's address (set behind a proxy, e.g. X-Forwarded-For); unset = the connection's address. */
+  clientAddressHeader?: string;
+  /** Failed shopper logins allowed per account and per client address, each within its window. */
+  loginLimits: { perAccount: RatePerWindow; perClient: RatePerWindow };
   /** Node server: a client must have sent its request headers within this time. */
   headersTimeoutMs: number;
-  /** Bearer keys callers must send to /v1; empty = open API. */
-  apiKeys: string[];
   /** Browser origins allowed by CORS; empty = no CORS headers, `*` = any. */
   corsOrigins: string[];
   /** Faults the embedded emulators start with (EMULATOR_FAULTS, a JSON array). */
   emulatorFaults: FaultSpec[];
   /** Request budget of the embedded emulators' rate limiters (EMULATOR_RATE_LIMIT=<limit>/<seconds>); off when unset. */
-  emulatorRateLimit?: { limit: number; windowSeconds: number };
+  emulatorRateLimit?: RatePerWindow;
   /** Where state shared by the fleet lives (STORE): idempotency records, rate limits, leases. */
   store: StoreConfig;
   /** IDEMPOTENCY: whether writes must carry an Idempotency-Key. */
@@ -41,6 +47,15 @@ export interface GatewayConfig {
   env: Record<string, string | undefined>;
 }
 
+export type ApiKeyScope = 'admin' | 'storefront';
+export interface ApiKey {
+  key: string;
+  scope: ApiKeyScope;
+}
+export interface SigningKey {
+  kid: string;
+  secret: string;
+}
 export interface RatePerWindow {
   limit: number;
   windowSeconds: number;
@@ -100,6 +115,10 @@ const GlobalEnv = z.object({
       }
     }),
   EMULATOR_RATE_LIMIT: ratePerWindow.optional(),
+  SESSION_SIGNING_KEYS: z.string().optional(),
+  CLIENT_ADDRESS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name').optional(),
+  LOGIN_ACCOUNT_LIMIT: ratePerWindow.default({ limit: 5, windowSeconds: 900 }),
+  LOGIN_CLIENT_LIMIT: ratePerWindow.default({ limit: 30, windowSeconds: 900 }),
   STORE: z.enum(['memory', 'redis', 'durable-objects']).default('memory'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   STORE_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)').default('customer-gateway:'),
@@ -108,6 +127,27 @@ const GlobalEnv = z.object({
 });
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
+/** `admin:<key>`, `storefront:<key>`, or a bare key (admin, as before scopes existed). */
+function parseApiKeys(value: string | undefined): ApiKey[] {
+  return list(value).map((entry) => {
+    const scoped = /^(admin|storefront):(.*)$/.exec(entry);
+    const key = scoped ? scoped[2]! : entry;
+    if (key.length < 16) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
+    return { key, scope: (scoped?.[1] as ApiKeyScope | undefined) ?? 'admin' };
+  });
+}
+
+/** `<kid>:<secret>` entries; the first signs new tokens, all of them verify (rotation). */
+function parseSigningKeys(value: string | undefined): SigningKey[] {
+  const keys = list(value).map((entry) => {
+    const match = /^([A-Za-z0-9._-]{1,64}):(.{32,})$/.exec(entry);
+    if (!match) throw new ConfigError('SESSION_SIGNING_KEYS', 'each entry must be <kid>:<secret> with a secret of at least 32 characters');
+    return { kid: match[1]!, secret: match[2]! };
+  });
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError('SESSION_SIGNING_KEYS', 'two entries share a kid');
+  return keys;
+}
 
 /** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
 export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
@@ -120,7 +160,6 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     const embedded = definition.baseUrlVariable !== undefined && [definition.baseUrlVariable].flat().every((name) => !env[name]?.trim());
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
-  if (list(global.API_KEYS).some((key) => key.length < 16)) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
   const store = storeConfig(global.STORE, global.REDIS_URL, global.STORE_PREFIX);
   const upstreamBudgets = Object.fromEntries(backends.map((b) => [b.name, upstreamBudget(b, env, global.EMULATOR_RATE_LIMIT)]));
   const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
@@ -133,7 +172,10 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     cursorSecret: global.CURSOR_SECRET,
     requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: global.HEADERS_TIMEOUT_MS,
-    apiKeys: list(global.API_KEYS),
+    apiKeys: parseApiKeys(global.API_KEYS),
+    sessionSigningKeys: parseSigningKeys(global.SESSION_SIGNING_KEYS),
+    ...(global.CLIENT_ADDRESS_HEADER ? { clientAddressHeader: global.CLIENT_ADDRESS_HEADER.toLowerCase() } : {}),
+    loginLimits: { perAccount: global.LOGIN_ACCOUNT_LIMIT, perClient: global.LOGIN_CLIENT_LIMIT },
     corsOrigins: list(global.CORS_ORIGINS),
     emulatorFaults: global.EMULATOR_FAULTS,
     ...(global.EMULATOR_RATE_LIMIT ? { emulatorRateLimit: global.EMULATOR_RATE_LIMIT } : {}),

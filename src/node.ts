@@ -1,8 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '../adapters/errors.js';
 import { createApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { nodeDocsAssets } from './runtime/docs-assets-node.js';
 import { serveGateway } from './runtime/node-server.js';
 import { createUpstreamFetch } from './runtime/upstream-fetch.js';
 import { openNodeStore } from './store/open-node.js';
@@ -25,7 +27,13 @@ async function main() {
     process.exit(1);
   });
   const upstream = createUpstreamFetch({ connections: 64 });
-  const deps = createDeps(config, { fetch: upstream.fetch, log, store });
+  const deps = createDeps(config, {
+    fetch: upstream.fetch,
+    log,
+    store,
+    docsAssets: nodeDocsAssets,
+    clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
+  });
   const app = createApp(deps);
   const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
   const server = serveGateway(app.fetch, limits, (info) => {

@@ -3,6 +3,7 @@ import { createApp, type GatewayApp } from './app.js';
 import { createDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
+import { workerDocsAssets } from './runtime/docs-assets-worker.js';
 import { createDurableObjectStore, type StoreNamespace } from './store/durable-object.js';
 import type { SharedStore } from './store/types.js';
 
@@ -30,7 +31,14 @@ export default {
       try {
         const config = parseEnv(vars);
         const store = workerStore(config, env);
-        app = createApp(createDeps(config, { fetch: (input, init) => fetch(input, init), log: createLogger({ level: config.logLevel }), store }));
+        app = createApp(createDeps(config, {
+          fetch: (input, init) => fetch(input, init),
+          log: createLogger({ level: config.logLevel }),
+          store,
+          docsAssets: workerDocsAssets,
+          // Cloudflare sets the caller's address on every request it forwards.
+          clientAddress: (c) => c.req.header('cf-connecting-ip'),
+        }));
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         // The message names the variable, never its value.

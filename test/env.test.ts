@@ -46,6 +46,35 @@ describe('parseEnv', () => {
   });
 });
 
+describe('parseEnv: sessions and scoped keys', () => {
+  it('reads API_KEYS scopes (a bare key is an admin key) and SESSION_SIGNING_KEYS in order', () => {
+    const config = parseEnv({
+      API_KEYS: 'admin:admin-key-0123456789, storefront:front-key-0123456789 ,legacy-key-0123456789',
+      SESSION_SIGNING_KEYS: `new:${'n'.repeat(32)},old:${'o'.repeat(40)}`,
+    });
+    expect(config.apiKeys).toEqual([
+      { key: 'admin-key-0123456789', scope: 'admin' },
+      { key: 'front-key-0123456789', scope: 'storefront' },
+      { key: 'legacy-key-0123456789', scope: 'admin' },
+    ]);
+    expect(config.sessionSigningKeys.map((k) => k.kid)).toEqual(['new', 'old']);
+    expect(parseEnv({}).sessionSigningKeys).toEqual([]);
+    expect(parseEnv({}).loginLimits).toEqual({ perAccount: { limit: 5, windowSeconds: 900 }, perClient: { limit: 30, windowSeconds: 900 } });
+  });
+
+  it('names SESSION_SIGNING_KEYS, API_KEYS and the login limits when wrong, never the secret', () => {
+    const short = configError({ SESSION_SIGNING_KEYS: 'k1:too-short-secret' });
+    expect(short.variable).toBe('SESSION_SIGNING_KEYS');
+    expect(short.message).not.toContain('too-short-secret');
+    expect(configError({ SESSION_SIGNING_KEYS: `a:${'x'.repeat(32)},a:${'y'.repeat(32)}` }).message).toContain('kid');
+    const key = configError({ API_KEYS: 'storefront:short' });
+    expect(key.variable).toBe('API_KEYS');
+    expect(key.message).not.toContain('short,');
+    expect(configError({ LOGIN_ACCOUNT_LIMIT: 'five' }).variable).toBe('LOGIN_ACCOUNT_LIMIT');
+    expect(configError({ CLIENT_ADDRESS_HEADER: 'x forwarded' }).variable).toBe('CLIENT_ADDRESS_HEADER');
+  });
+});
+
 describe('parseEnv: shared store, idempotency and limits', () => {
   it('defaults to the memory store, optional Idempotency-Key, no caller limit, published budgets for real upstreams only', () => {
     const config = parseEnv({ BACKENDS: 'sfcc,scayle,open2b', OPEN2B_BASE_URL: 'https://shop.example.com/api', OPEN2B_API_KEY: 'k'.repeat(32) });

@@ -3,6 +3,7 @@ import { GatewayError } from '../errors.js';
 import { describeRef, offsetPage } from '../support.js';
 import type { AdapterPage, BackendDefinition, Capabilities, CustomerAdapter, CustomerRef, PageRequest } from '../types.js';
 import { demoCustomers } from './demo.js';
+import { memoryShopperLogin } from './login.js';
 import { hashPassword, type MemoryRecord, MemoryStore } from './store.js';
 
 const capabilities: Capabilities = {
@@ -14,6 +15,7 @@ const capabilities: Capabilities = {
   addressRename: true,
   externalRefLookup: true,
   passwordChange: true,
+  shopperLogin: true,
 };
 
 const BACKEND = 'memory';
@@ -121,6 +123,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    authenticateShopper: memoryShopperLogin(store),
 
     async listCustomers(query) {
       const since = query.updatedSince ? Date.parse(query.updatedSince) : undefined;

@@ -8,6 +8,7 @@ import { parseOpen2bOptions, type Open2bOptions } from './options.js';
 import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
 import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
+import { open2bShopperLogin } from './login.js';
 import { shopTimeToInstant } from './time.js';
 import { AuthenticateAnswer, CountAnswer, CreateAnswer, CUSTOMER_FIELDS, FindAnswer, GetAnswer, OkAnswer, type CustomerBody, type CustomerWire } from './upstream.js';
 
@@ -21,7 +22,7 @@ export type { Open2bOptions } from './options.js';
  */
 const capabilities: Capabilities = {
   listCustomers: true, totalCount: true, etag: false, customerDelete: true,
-  addressDelete: true, addressRename: false, externalRefLookup: true, passwordChange: true, maxAddresses: 2,
+  addressDelete: true, addressRename: false, externalRefLookup: true, passwordChange: true, shopperLogin: true, maxAddresses: 2,
 };
 
 const M = {
@@ -77,6 +78,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   return {
     backend: BACKEND,
     capabilities,
+    authenticateShopper: open2bShopperLogin(client),
 
     async listCustomers(query, ctx) {
       const conditions = {

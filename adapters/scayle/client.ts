@@ -11,19 +11,19 @@ const RATE_LIMIT_HEADERS: [upstream: string, ours: string][] = [
   ['x-ratelimit-reset', 'RateLimit-Reset'],
 ];
 
-export interface ScayleCall<T> {
+export interface ScayleCall {
   /** Path below …/customers, e.g. `/12/addresses`; '' for the collection. */
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  /** Schema of a 2xx body; omit for calls answered without one. */
-  schema?: UpstreamSchema<T>;
   what?: string;
   errors: ErrorScope;
 }
 
 export interface ScayleClient {
-  call<T = undefined>(ctx: CallContext, method: string, call: ScayleCall<T>): Promise<T>;
+  /** One Admin API call: status → error → parse with `schema` (omitted for calls answered without a body). */
+  call<T>(ctx: CallContext, method: string, call: ScayleCall, schema: UpstreamSchema<T>): Promise<T>;
+  call(ctx: CallContext, method: string, call: ScayleCall): Promise<undefined>;
 }
 
 /** `123` stays; anything else cannot name a SCAYLE customer (ids are positive integers). */
@@ -61,7 +61,7 @@ export function createScayleClient(options: ScayleOptions, fetch: typeof globalT
   const root = `shops/${encodeURIComponent(options.shopKey)}/countries/${encodeURIComponent(options.countryCode)}/customers`;
 
   return {
-    async call(ctx, method, { path, query, body, schema, what, errors }) {
+    async call<T>(ctx: CallContext, method: string, { path, query, body, what, errors }: ScayleCall, schema?: UpstreamSchema<T>): Promise<T> {
       const searchParams = query
         ? Object.fromEntries(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined))
         : undefined;

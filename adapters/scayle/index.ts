@@ -3,6 +3,7 @@ import { describeRef, withCreated } from '../support.js';
 import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import { BACKEND, canonicalFieldPath, type ErrorScope } from './errors.js';
+import { scayleShopperLogin } from './login.js';
 import {
   toScayleAddressPatch,
   toScayleCustomerPatch,
@@ -25,6 +26,8 @@ export type { ScayleOptions } from './options.js';
 const capabilities: Capabilities = {
   listCustomers: true, totalCount: false, etag: false, customerDelete: true,
   addressDelete: false, addressRename: false, externalRefLookup: true, passwordChange: true,
+  // The Admin API cannot check a shopper's password (see login.ts).
+  shopperLogin: false,
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */
@@ -65,10 +68,9 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     client.call(ctx, 'GET', {
       path,
       query: { with: withAddresses ? 'addresses,legacyCustomData' : 'legacyCustomData' },
-      schema: ScayleCustomerSchema,
       what: 'customer',
       errors: scope,
-    });
+    }, ScayleCustomerSchema);
 
   /** A write answer stands for the customer only when it carries the custom data a GET would. */
   const asRead = (c: ScayleCustomer | undefined) => (c && c.legacyCustomData !== undefined ? c : undefined);
@@ -76,6 +78,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    authenticateShopper: scayleShopperLogin,
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);
@@ -92,10 +95,9 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
           'filters[email]': query.email,
           'filters[minUpdatedAt]': query.updatedSince && new Date(query.updatedSince).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
         },
-        schema: ScayleCustomerListSchema,
         what: 'customer list',
         errors: collectionScope,
-      });
+      }, ScayleCustomerListSchema);
       const email = query.email?.toLowerCase();
       const entities = page.entities.filter(
         (c) => (email === undefined || c.email.toLowerCase() === email) && (query.externalRef === undefined || c.referenceKey === query.externalRef),
@@ -113,7 +115,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       const body = toScayleCustomerCreate(input);
       const addresses = (input.addresses ?? []).map((a, i) => toScayleAddressCreate(a, `addresses.${i}.`));
 
-      const created = await client.call(ctx, 'POST', { path: '', body, schema: ScayleCustomerSchema, what: 'customer', errors: collectionScope });
+      const created = await client.call(ctx, 'POST', { path: '', body, what: 'customer', errors: collectionScope }, ScayleCustomerSchema);
       const id = String(created.id);
       const ref: CustomerRef = { kind: 'id', id };
       const step = (what: string, run: () => Promise<unknown>) =>
@@ -127,12 +129,12 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       }
       if (input.active === false) {
         await step('deactivating it', () =>
-          client.call(ctx, 'PUT', { path: `/${id}/status`, body: { isActive: false, isGuestCustomer: created.status?.isGuestCustomer ?? false }, schema: ScayleStatusSchema, errors: customerScope(id) }),
+          client.call(ctx, 'PUT', { path: `/${id}/status`, body: { isActive: false, isGuestCustomer: created.status?.isGuestCustomer ?? false }, errors: customerScope(id) }, ScayleStatusSchema),
         );
       }
       for (const [i, address] of addresses.entries()) {
         await step(`creating address ${i}`, () =>
-          client.call(ctx, 'POST', { path: `/${id}/addresses`, body: address, schema: ScayleAddressSchema, errors: addressScope(ref, undefined, `addresses.${i}.`) }),
+          client.call(ctx, 'POST', { path: `/${id}/addresses`, body: address, errors: addressScope(ref, undefined, `addresses.${i}.`) }, ScayleAddressSchema),
         );
       }
       const simple = input.password === undefined && input.active !== false && addresses.length === 0 && asRead(created);
@@ -174,16 +176,16 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       }
       const bodyFields = Object.keys(plan.body).map((field) => canonicalFieldPath('customer', field));
       if (bodyFields.length > 0) {
-        latest = await step(bodyFields.join(', '), () => client.call(ctx, 'PATCH', { path, body: plan.body, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
+        latest = await step(bodyFields.join(', '), () => client.call(ctx, 'PATCH', { path, body: plan.body, what: 'customer', errors: scope }, ScayleCustomerSchema));
         path = `/${latest.id}`;
       }
       if (plan.referenceKey !== undefined) {
         const body = { referenceKey: plan.referenceKey };
-        latest = await step('externalRef', () => client.call(ctx, 'PUT', { path: `${path}/reference-key`, body, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
+        latest = await step('externalRef', () => client.call(ctx, 'PUT', { path: `${path}/reference-key`, body, what: 'customer', errors: scope }, ScayleCustomerSchema));
       }
       if (plan.active !== undefined && current && plan.active !== (current.status?.isActive ?? true)) {
         const body = { isActive: plan.active, isGuestCustomer: current.status?.isGuestCustomer ?? false };
-        await step('active', () => client.call(ctx, 'PUT', { path: `${path}/status`, body, schema: ScayleStatusSchema, errors: scope }));
+        await step('active', () => client.call(ctx, 'PUT', { path: `${path}/status`, body, errors: scope }, ScayleStatusSchema));
         latest = undefined;
       }
       if (plan.groups !== undefined && current) {
@@ -191,7 +193,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         const added = plan.groups.filter((g) => !had.includes(g));
         const removed = had.filter((g) => !plan.groups!.includes(g));
         if (added.length) {
-          latest = await step('groups', () => client.call(ctx, 'POST', { path: `${path}/customer-groups`, body: { groups: added }, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
+          latest = await step('groups', () => client.call(ctx, 'POST', { path: `${path}/customer-groups`, body: { groups: added }, what: 'customer', errors: scope }, ScayleCustomerSchema));
         }
         for (const group of removed) {
           await step('groups', () => client.call(ctx, 'DELETE', { path: `${path}/customer-groups/${encodeURIComponent(group)}`, errors: scope }));
@@ -199,7 +201,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         }
       }
       if (plan.custom !== undefined) {
-        latest = await step('custom', () => client.call(ctx, 'PUT', { path: `${path}/legacy-custom-data`, body: plan.custom, schema: ScayleCustomerSchema, what: 'customer', errors: scope }));
+        latest = await step('custom', () => client.call(ctx, 'PUT', { path: `${path}/legacy-custom-data`, body: plan.custom, what: 'customer', errors: scope }, ScayleCustomerSchema));
       }
       const final = asRead(latest) ?? (await step(undefined, () => fetchCustomer(ctx, path, scope, false)));
       return { value: fromScayleCustomer(final, false) };
@@ -229,34 +231,34 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     },
 
     async listAddresses(ref, page, ctx) {
-      const list = await client.call(ctx, 'GET', { path: `${customerPath(ref)}/addresses`, schema: ScayleAddressListSchema, what: 'address list', errors: addressScope(ref) });
+      const list = await client.call(ctx, 'GET', { path: `${customerPath(ref)}/addresses`, what: 'address list', errors: addressScope(ref) }, ScayleAddressListSchema);
       const all = [...list.entities].sort((a, b) => a.id - b.id).map(fromScayleAddress);
       return pageAddresses(all, page.limit, page.position);
     },
 
     async getAddress(ref, addressId, ctx) {
-      const address = await client.call(ctx, 'GET', { path: addressPath(ref, addressId), schema: ScayleAddressSchema, what: 'address', errors: addressScope(ref, addressId) });
+      const address = await client.call(ctx, 'GET', { path: addressPath(ref, addressId), what: 'address', errors: addressScope(ref, addressId) }, ScayleAddressSchema);
       return { value: fromScayleAddress(address) };
     },
 
     async createAddress(ref, input, ctx) {
       const body = toScayleAddressCreate(input);
-      const created = await client.call(ctx, 'POST', { path: `${customerPath(ref)}/addresses`, body, schema: ScayleAddressSchema, what: 'address', errors: addressScope(ref) });
+      const created = await client.call(ctx, 'POST', { path: `${customerPath(ref)}/addresses`, body, what: 'address', errors: addressScope(ref) }, ScayleAddressSchema);
       return { value: fromScayleAddress(created) };
     },
 
     async updateAddress(ref, addressId, patch, _opts, ctx) {
       const path = addressPath(ref, addressId);
       const scope = addressScope(ref, addressId);
-      const current: ScayleAddress = await client.call(ctx, 'GET', { path, schema: ScayleAddressSchema, what: 'address', errors: scope });
+      const current: ScayleAddress = await client.call(ctx, 'GET', { path, what: 'address', errors: scope }, ScayleAddressSchema);
       const plan = toScayleAddressPatch(patch, current);
       let latest = current;
       const byId = `${customerPath(ref)}/addresses/${current.id}`;
       if (Object.keys(plan.body).length > 0) {
-        latest = await client.call(ctx, 'PATCH', { path: byId, body: plan.body, schema: ScayleAddressSchema, what: 'address', errors: scope });
+        latest = await client.call(ctx, 'PATCH', { path: byId, body: plan.body, what: 'address', errors: scope }, ScayleAddressSchema);
       }
       if (plan.referenceKey !== undefined && plan.referenceKey !== current.referenceKey) {
-        latest = await client.call(ctx, 'PUT', { path: `${byId}/reference-key`, body: { referenceKey: plan.referenceKey }, schema: ScayleAddressSchema, what: 'address', errors: scope });
+        latest = await client.call(ctx, 'PUT', { path: `${byId}/reference-key`, body: { referenceKey: plan.referenceKey }, what: 'address', errors: scope }, ScayleAddressSchema);
       }
       return { value: fromScayleAddress(latest) };
     },

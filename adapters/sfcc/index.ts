@@ -8,6 +8,7 @@ import { customKeysOf, fromOcapiAddress, fromOcapiCustomer, makeAddressId, toOca
 import { parseSfccOptions, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import { createCustomerSearch, DATA_API_HINT } from './search.js';
+import { sfccShopperLogin } from './login.js';
 import { createShopperFlows } from './shopper.js';
 import { AddressResultSchema, OcapiAddressSchema, OcapiCustomerSchema, type OcapiAddress, type OcapiCustomer } from './upstream.js';
 
@@ -51,6 +52,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     addressRename: true,
     externalRefLookup: search.available,
     passwordChange: true,
+    shopperLogin: true,
   };
   const oauth = { kind: 'oauth' } as const;
   const newAddressId = (input: Parameters<typeof makeAddressId>[0]) => makeAddressId(input, deps.random);
@@ -87,6 +89,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    authenticateShopper: sfccShopperLogin(client),
     capabilityHints: search.available ? undefined : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT },
 
     listCustomers: (query, ctx) => search.list(query, ctx),

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { createRateLimiter } from '../shared/rate-limit.js';
 import { accountManagerApp } from './auth.js';
 import { adminAddressesApp } from './addresses.js';
 import { adminCustomersApp, type ScapiRealm } from './admin.js';
@@ -28,26 +29,20 @@ export function problemWithStatus(status: number, ...args: Parameters<typeof pro
 export function createScapiApp({ realm, faults, rateLimit }: ScapiAppOptions) {
   const app = new Hono();
   app.use('*', faults);
-  let window = { startedAt: Date.now(), used: 0 };
-  const limiter = {
-    reset: () => {
-      window = { startedAt: Date.now(), used: 0 };
-    },
-  };
-  if (rateLimit) {
+  // SCAPI rate limits per API client, when asked for: one window for the emulator's one client.
+  const limiter = rateLimit ? createRateLimiter(rateLimit) : undefined;
+  let load = 5;
+  if (limiter && rateLimit) {
     app.use('*', async (_c, next) => {
-      const now = Date.now();
-      if (now - window.startedAt >= rateLimit.windowSeconds * 1000) window = { startedAt: now, used: 0 };
-      window.used += 1;
-      if (window.used <= rateLimit.limit) return next();
-      const retryAfter = Math.max(1, Math.ceil((window.startedAt + rateLimit.windowSeconds * 1000 - now) / 1000));
-      return problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(retryAfter) });
+      const budget = limiter.take();
+      load = Math.round((100 * (rateLimit.limit - budget.remaining)) / rateLimit.limit);
+      return budget.ok ? next() : problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(budget.resetSeconds) });
     });
   }
   // Endpoints protected by load shedding report the capacity in use on every answer.
   app.use('/customer/*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('sfdc_load')) c.res.headers.set('sfdc_load', rateLimit ? String(Math.min(100, Math.round((100 * window.used) / rateLimit.limit))) : '5');
+    if (!c.res.headers.has('sfdc_load')) c.res.headers.set('sfdc_load', String(load));
   });
   app.route(ACCOUNT_MANAGER_PATH, accountManagerApp(realm.tokens));
   app.route(ADMIN_PREFIX, adminCustomersApp(realm));

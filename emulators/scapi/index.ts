@@ -67,7 +67,7 @@ export function createScapiEmulator(options: EmulatorOptions = {}): Emulator<Sca
     faults.controller.clear();
     for (const spec of options.faults ?? []) faults.controller.inject(spec);
     tokens.amTokenSeconds = 1799;
-    limiter.reset();
+    limiter?.reset();
     if (options.seed !== false) seed(demoCustomers);
   };
   reset();

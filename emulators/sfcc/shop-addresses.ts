@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { addressDocument, addressEtag, type ShopEnv, type ShopResources } from './shop.js';
+import { addressDocument, addressEtag } from './shop-documents.js';
+import type { ShopEnv, ShopResources } from './shop.js';
 import { type CustomerRecord, type OcapiAddress, sortedAddresses } from './store.js';
 import { apply, checkDocument } from './validate.js';
 import { documentResponse, faultResponse, OCAPI_VERSION, ocapiNow } from './wire.js';

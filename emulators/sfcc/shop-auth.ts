@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { basicCredentials, bearerOf } from './auth.js';
-import { customerDocument, type ShopEnv, type ShopResources } from './shop.js';
+import { customerDocument } from './shop-documents.js';
+import type { ShopEnv, ShopResources } from './shop.js';
 import { documentResponse, FAULT, faultOf, faultResponse, OCAPI_VERSION, ocapiNow } from './wire.js';
 
 /** Shopper authentication (/customers/auth) and the server-side password reset (20.4: OAuth, no hooks). */

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { customerDocument, customerEtag, type ShopEnv, type ShopResources } from './shop.js';
+import { customerDocument, customerEtag } from './shop-documents.js';
+import type { ShopEnv, ShopResources } from './shop.js';
 import { apply, checkDocument, isObject, validEmail } from './validate.js';
 import { documentResponse, faultResponse, ocapiNow } from './wire.js';
 

@@ -3,9 +3,9 @@ import { bearerOf, clientIdOf, type Principal, type TokenIssuer } from './auth.j
 import { shopAddressRoutes } from './shop-addresses.js';
 import { shopAuthRoutes } from './shop-auth.js';
 import { shopCustomerRoutes } from './shop-customers.js';
-import { type CustomerRecord, type OcapiAddress, type SfccStore, sortedAddresses } from './store.js';
+import type { CustomerRecord, SfccStore } from './store.js';
 import { isObject } from './validate.js';
-import { etagOf, faultResponse, normaliseTag, OCAPI_VERSION } from './wire.js';
+import { faultResponse, normaliseTag } from './wire.js';
 
 /** A customization hook that refuses the next matching write (HookStatusException). */
 export interface HookFailure {
@@ -29,19 +29,6 @@ export interface ShopDeps {
 
 export type ShopEnv = { Variables: { clientId: string; body: Record<string, unknown> } };
 
-/** The documents OCAPI answers with. */
-export function customerDocument(record: CustomerRecord, expandAddresses: boolean): Record<string, unknown> {
-  const doc: Record<string, unknown> = { _v: OCAPI_VERSION, _type: 'customer', ...structuredClone(record.customer) };
-  if (expandAddresses && record.addresses.size > 0) doc.addresses = sortedAddresses(record).map((a) => addressDocument(a, false));
-  return doc;
-}
-
-export function addressDocument(address: OcapiAddress, withVersion = true): Record<string, unknown> {
-  return { ...(withVersion ? { _v: OCAPI_VERSION } : {}), _type: 'customer_address', ...structuredClone(address) };
-}
-
-export const customerEtag = (record: CustomerRecord) => etagOf(record.customer);
-export const addressEtag = (address: OcapiAddress) => etagOf(address);
 
 /** What the Shop API's route groups share: the deps, the caller's authorization, hook refusals, ETags. */
 export function shopResources(deps: ShopDeps) {

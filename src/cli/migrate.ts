@@ -6,7 +6,7 @@
 import { ConfigError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import { createDeps } from '../deps.js';
-import { parseEnv } from '../env.js';
+import { parseEnv, type GatewayConfig } from '../env.js';
 import { createLogger } from '../logging/logger.js';
 import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
 import {
@@ -15,9 +15,9 @@ import {
   migrateCustomers,
   MigrationSetupError,
   pacedFetch,
-  PUBLISHED_BUDGETS,
   parseMigrateArgs,
   progressReporter,
+  reportHtml,
   reportJson,
   secretValues,
   sinceLastRun,
@@ -86,10 +86,13 @@ async function main() {
   }
   if (state && (state.source !== args.from || state.target !== args.to)) fail(`--state ${args.statePath} belongs to ${state.source} → ${state.target}, not ${args.from} → ${args.to}`);
 
-  // Each backend keeps to its budget: the target to --rate where given, else to what its platform publishes.
+  // Each backend keeps to its budget: the target to --rate where given, else to the one the gateway
+  // would use (UPSTREAM_BUDGET_<NAME>, else the platform's published limit; EMULATOR_RATE_LIMIT for
+  // an embedded emulator). The migration waits for it (pace.ts) where the gateway would refuse.
   const pacers: ReturnType<typeof pacedFetch>[] = [];
+  let budgets: GatewayConfig['upstreamBudgets'] = {};
   const pace = (backend: string, fetch: typeof globalThis.fetch) => {
-    const budget = args.rate === 'off' ? undefined : backend === args.to ? (args.rate ?? PUBLISHED_BUDGETS[backend]) : PUBLISHED_BUDGETS[backend];
+    const budget = args.rate === 'off' ? undefined : backend === args.to ? (args.rate ?? budgets[backend]) : budgets[backend];
     if (!budget) return fetch;
     const paced = pacedFetch(backend, fetch, budget);
     pacers.push(paced);
@@ -103,6 +106,8 @@ async function main() {
     // An export file is no configured backend: only the target is built then.
     const backends = args.exportFile === undefined ? [args.from, args.to] : [args.to];
     const config = parseEnv({ LOG_LEVEL: 'warn', ...process.env, BACKENDS: backends.join(','), DEFAULT_BACKEND: backends[0] });
+    budgets = config.upstreamBudgets;
+    config.upstreamBudgets = {};
     const log = createLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
     // The process exits when done: its pooled sockets need no explicit close.
     deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log, wrapFetch: pace });
@@ -175,7 +180,7 @@ async function main() {
   for (const path of args.reportPaths) {
     // Credentials this process knows (its environment, the embedded emulators'): never in the file.
     const known = { ...process.env, ...Object.assign({}, ...[...deps.emulators.values()].map((e) => e.connectionEnv(''))) };
-    await writePrivate(path, reportJson(result, secretValues(known)));
+    await writePrivate(path, (path.toLowerCase().endsWith('.html') ? reportHtml : reportJson)(result, secretValues(known)));
     console.log(`report written to ${path}`);
   }
   if (args.statePath) {

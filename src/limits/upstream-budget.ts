@@ -3,7 +3,7 @@ import type { RatePerWindow } from '../env.js';
 import type { SharedStore } from '../store/types.js';
 
 /** Platforms that count calls per scope (SCAYLE: reads and writes have separate budgets). */
-const SCOPES: Record<string, (method: string) => string> = {
+export const BUDGET_SCOPES: Record<string, (method: string) => string> = {
   scayle: (method) => (method === 'GET' || method === 'HEAD' ? 'customersRead' : 'customersWrite'),
 };
 
@@ -20,7 +20,7 @@ function methodOf(input: RequestInfo | URL, init?: RequestInit): string {
  * platform would refuse. Counted per upstream call (retries and token requests included).
  */
 export function budgetedFetch(fetch: typeof globalThis.fetch, store: SharedStore, backend: string, budget: RatePerWindow): typeof globalThis.fetch {
-  const scopeOf = SCOPES[backend] ?? (() => 'calls');
+  const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
   const limit = { limit: budget.limit, windowMs: budget.windowSeconds * 1000 };
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const scope = scopeOf(methodOf(input, init));

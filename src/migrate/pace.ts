@@ -1,3 +1,6 @@
+import type { RatePerWindow } from '../env.js';
+import { BUDGET_SCOPES } from '../limits/upstream-budget.js';
+
 /**
  * Keeping to a platform's request budget: a token bucket per backend (and per scope where the
  * platform splits its budget: SCAYLE counts reads and writes apart), sized from the published
@@ -5,21 +8,7 @@
  * X-RateLimit-*: limit, remaining, seconds to reset) and by Retry-After on a 429. It sits in
  * the backend's fetch, so it counts real HTTP requests, whatever an adapter call makes of them.
  */
-export interface Budget {
-  limit: number;
-  windowSeconds: number;
-}
-
-/** What the platforms publish (docs/backends/scayle.md, docs/backends/open2b.md): SCAYLE 300/min per scope, Open2b 1000 per 5 min. SFCC: none published. */
-export const PUBLISHED_BUDGETS: Record<string, Budget> = {
-  scayle: { limit: 300, windowSeconds: 60 },
-  open2b: { limit: 1000, windowSeconds: 300 },
-};
-
-/** How each platform splits its budget (SCAYLE: customersRead / customersWrite); one scope elsewhere. */
-const SCOPES: Record<string, (method: string) => string> = {
-  scayle: (method) => (method === 'GET' || method === 'HEAD' ? 'customersRead' : 'customersWrite'),
-};
+export type Budget = RatePerWindow;
 
 export interface PaceStats {
   backend: string;
@@ -69,12 +58,21 @@ export class TokenBucket {
     public budget: Budget,
     private clock: Clock = realClock,
   ) {
-    this.tokens = budget.limit;
+    this.tokens = this.capacity;
     this.refilledAt = clock.now();
   }
 
+  /**
+   * At most one second's worth at once: requests spread evenly over the window instead of
+   * spending it in a burst and then waiting out the rest of it, which would hold requests past
+   * the adapters' per-request timeouts (SCAYLE's window is a minute).
+   */
+  private get capacity(): number {
+    return Math.max(1, Math.ceil(this.budget.limit / this.budget.windowSeconds));
+  }
+
   private refill(now: number): void {
-    this.tokens = Math.min(this.budget.limit, this.tokens + ((now - this.refilledAt) * this.budget.limit) / (this.budget.windowSeconds * 1000));
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) * this.budget.limit) / (this.budget.windowSeconds * 1000));
     this.refilledAt = now;
   }
 
@@ -147,7 +145,7 @@ export class TokenBucket {
  */
 export function pacedFetch(backend: string, fetch: typeof globalThis.fetch, budget: Budget, clock: Clock = realClock) {
   const buckets = new Map<string, TokenBucket>();
-  const scopeOf = SCOPES[backend] ?? (() => 'all');
+  const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
   const stats: PaceStats = { backend, ...budget, requests: 0, rateLimited: 0, waitedSeconds: 0 };
   const paced = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();

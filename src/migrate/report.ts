@@ -27,8 +27,12 @@ export function reportJson(result: MigrationResult, secrets: string[] = []): str
   const customers = result.customers.map((c) =>
     Object.fromEntries(CUSTOMER_FIELDS.filter((k) => c[k] !== undefined).map((k) => [k, k === 'created' ? redact(c[k]) : c[k]])),
   );
-  let text = `${JSON.stringify({ ...result, customers }, null, 2)}\n`;
-  for (const secret of secrets) text = text.split(JSON.stringify(secret).slice(1, -1)).join(REDACTED);
+  return blankSecrets(`${JSON.stringify({ ...result, customers }, null, 2)}\n`, secrets.map((secret) => JSON.stringify(secret).slice(1, -1)));
+}
+
+/** Every occurrence of each secret (as it is written in the text) blanked. */
+export function blankSecrets(text: string, secrets: string[]): string {
+  for (const secret of secrets) if (secret) text = text.split(secret).join(REDACTED);
   return text;
 }
 

@@ -1,9 +1,11 @@
 import type { TimelineSample } from './types.js';
 
-/** Resident memory in MiB where the runtime says (Node), for the report's chart and the benchmark. */
-const rssMiB = (): number | undefined => {
-  const usage = (globalThis as { process?: { memoryUsage?: () => { rss: number } } }).process?.memoryUsage?.();
-  return usage && Math.round((usage.rss / 1024 / 1024) * 10) / 10;
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** Resident memory and live JavaScript heap in MiB where the runtime says (Node), for the benchmark. */
+const memory = (): Pick<TimelineSample, 'rssMiB' | 'heapMiB'> => {
+  const usage = (globalThis as { process?: { memoryUsage?: () => { rss: number; heapUsed: number } } }).process?.memoryUsage?.();
+  return usage ? { rssMiB: mib(usage.rss), heapMiB: mib(usage.heapUsed) } : {};
 };
 
 /**
@@ -13,9 +15,9 @@ const rssMiB = (): number | undefined => {
  */
 export function createTimeline(now: () => number = Date.now) {
   const started = now();
-  const samples: TimelineSample[] = [{ seconds: 0, done: 0, rssMiB: rssMiB() }];
+  const samples: TimelineSample[] = [{ seconds: 0, done: 0, ...memory() }];
   let last = started;
-  const sample = (done: number) => samples.push({ seconds: Math.round((now() - started) / 100) / 10, done, rssMiB: rssMiB() });
+  const sample = (done: number) => samples.push({ seconds: Math.round((now() - started) / 100) / 10, done, ...memory() });
   return {
     samples,
     /** After each customer, with how many this run has finished. */

@@ -161,9 +161,10 @@ export interface MigrationResult {
   stoppedBy?: { code: string; detail: string };
 }
 
-/** One point of the throughput chart: seconds since the start, customers finished, resident memory. */
+/** One point of the throughput chart: seconds since the start, customers finished, memory. */
 export interface TimelineSample {
   seconds: number;
   done: number;
   rssMiB?: number;
+  heapMiB?: number;
 }

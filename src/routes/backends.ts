@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { CapabilitiesSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { problemResponses } from './support.js';
 
 const BackendListSchema = z
   .object({
@@ -15,7 +16,7 @@ export function backendRoutes(deps: GatewayDeps) {
     createRoute({
       method: 'get', path: '/backends', operationId: 'listBackends', tags: ['backends'],
       summary: 'Configured backends, the default one, and what each can do',
-      responses: { 200: { description: 'The backends', content: { 'application/json': { schema: BackendListSchema } } } },
+      responses: { 200: { description: 'The backends', content: { 'application/json': { schema: BackendListSchema } } }, 401: problemResponses[401], 403: problemResponses[403] },
     }),
     (c) =>
       c.json(

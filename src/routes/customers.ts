@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   CustomerCreateSchema,
-  CustomerPatchSchema,
   CustomerSchema,
   DateTime,
   Email,
@@ -12,8 +11,10 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { answerCreated, answerPage, answerRead, conditionalDelete, conditionalWrite, deleteRoute, patchRoute } from './handlers.js';
+import { answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
+import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
+import { adminSubject } from './subject.js';
 import { body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
@@ -26,6 +27,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
   const tag = scoped ? ['customers (per backend)'] : ['customers'];
   const op = (name: string) => (scoped ? `${name}OnBackend` : name);
   const one = z.object({ customerId: CustomerIdParam });
+  const subject = adminSubject(scoped, 'customers');
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
@@ -60,30 +62,6 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       },
     )
     .openapi(
-      createRoute({
-        method: 'get', path: '/customers/{customerId}', operationId: op('getCustomer'), tags: tag,
-        summary: 'One customer, with its ETag',
-        request: { params: one, query: z.object({ expand: z.enum(['addresses']).optional() }) },
-        responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        const found = await adapter.getCustomer(customerRef(adapter, c.req.valid('param').customerId), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'));
-        return answerRead(c, found);
-      },
-    )
-    .openapi(
-      patchRoute('/customers/{customerId}', op('updateCustomer'), tag, 'Partial update; honours If-Match', [one, CustomerPatchSchema, CustomerSchema]),
-      async (c) => {
-        const { adapter, call } = c.var;
-        const { customerId } = c.req.valid('param');
-        const ref = customerRef(adapter, customerId);
-        const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
-        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, customerId), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
-        return c.json(updated.value, 200);
-      },
-    )
-    .openapi(
       deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
         const { adapter, call } = c.var;
@@ -92,17 +70,14 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         return conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
       },
     )
-    .openapi(
-      createRoute({
-        method: 'put', path: '/customers/{customerId}/password', operationId: op('setCustomerPassword'), tags: tag,
-        summary: 'Set or change the password',
-        request: { params: one, body: body(PasswordChangeSchema) },
-        responses: { 204: { description: 'Changed' }, ...problemResponses },
-      }),
-      async (c) => {
-        const adapter = c.get('adapter');
-        await adapter.setPassword(customerRef(adapter, c.req.valid('param').customerId), c.req.valid('json'), c.get('call'));
-        return c.body(null, 204);
+    .route('/', profileRoutes(deps, subject, {
+      schema: PasswordChangeSchema,
+      summary: "Set or change the password; the customer's shopper sessions end",
+      // A password set by an administrator (a reset, a compromised account) ends every session.
+      afterChange: async (c) => {
+        const ref = subject.ref(c);
+        const id = ref.kind === 'id' ? ref.id : (await c.var.adapter.getCustomer(ref, { expandAddresses: false }, c.var.call)).value.id;
+        await deps.sessions.endSessions(c.var.backend, id);
       },
-    );
+    }));
 }

@@ -1,3 +1,5 @@
+import { AUTH_PATH, SHOPPER_PATH } from '../middleware/auth.js';
+
 /**
  * The resource routers are mounted twice (/v1 and /v1/backends/:backend) with the same schemas;
  * the generator sees `{backend}` in the second mount's paths but no declaration for it, so it is
@@ -30,7 +32,9 @@ type Operation = { parameters?: unknown[]; responses?: Record<string, { descript
  */
 export function withIdempotencyKey<T>(document: T, required: boolean): T {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
-  for (const operations of Object.values(paths)) {
+  for (const [path, operations] of Object.entries(paths)) {
+    // Sign-in, refresh and logout are not resource writes (app.ts leaves them out).
+    if (AUTH_PATH.test(path)) continue;
     for (const [method, operation] of Object.entries(operations)) {
       if (!WRITE_METHODS.includes(method)) continue;
       operation.parameters = [
@@ -58,3 +62,30 @@ export function withIdempotencyKey<T>(document: T, required: boolean): T {
 }
 
 const REPLAYED = 'Idempotent-Replayed';
+type Document = { paths?: Record<string, Record<string, { security?: Record<string, string[]>[] }>>; components?: Record<string, unknown> };
+
+export const SECURITY_SCHEMES = {
+  adminKey: { type: 'http', scheme: 'bearer', description: 'An `admin` entry of API_KEYS, as `Authorization: Bearer <key>`.' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API_KEYS entry: `storefront` keys reach only /v1/auth/* and /v1/me…, `admin` keys everything.' },
+  shopperToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` from POST /v1/auth/login or /v1/auth/refresh (15 minutes).' },
+} as const;
+
+/**
+ * Who may call each operation: the shopper's token on /v1/me… (with a key in X-Api-Key when
+ * API_KEYS is set), a key of either scope on /v1/auth/*, an admin key elsewhere. Without API_KEYS
+ * the keys are optional (`{}`), as the gateway then asks for none.
+ */
+export function withSecurity<T>(document: T, keysRequired: boolean): T {
+  const doc = document as Document;
+  doc.components = { ...doc.components, securitySchemes: SECURITY_SCHEMES };
+  const open: Record<string, string[]>[] = keysRequired ? [] : [{}];
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    const security: Record<string, string[]>[] = SHOPPER_PATH.test(path)
+      ? [keysRequired ? { apiKey: [], shopperToken: [] } : { shopperToken: [] }]
+      : AUTH_PATH.test(path)
+        ? [{ apiKey: [] }, { adminKey: [] }, ...open]
+        : [{ adminKey: [] }, { apiKey: [] }, ...open];
+    for (const operation of Object.values(operations)) operation.security = security;
+  }
+  return document;
+}

@@ -20,11 +20,13 @@ export const IfMatchHeader = z.object({ 'if-match': z.string().max(256).optional
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 export const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
 /** The problem answers every resource route can give. */
 export const problemResponses = {
   400: problem('Invalid input; `errors[]` names the fields'),
+  401: problem('No API key (or, on /v1/me, no valid access token)'),
+  403: problem('The API key is not accepted here'),
   404: problem('Unknown backend, customer or address'),
   409: problem('Conflict with stored data'),
   412: problem('If-Match does not match the current ETag'),

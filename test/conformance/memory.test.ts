@@ -1,3 +1,6 @@
-import { runConformanceSuite } from './suite.js';
+import { runSessionConformance } from './sessions.js';
+import { runConformanceSuite, type ConformanceTarget } from './suite.js';
 
-runConformanceSuite({ backend: 'memory', setup: async () => ({ env: { BACKENDS: 'memory' } }) });
+const target: ConformanceTarget = { backend: 'memory', setup: async () => ({ env: { BACKENDS: 'memory' } }) };
+runConformanceSuite(target);
+runSessionConformance(target);

@@ -1,5 +1,8 @@
 import { createScapiEmulator } from '../../emulators/scapi/index.js';
+import { runSessionConformance } from './sessions.js';
 import { loopbackEmulator, runConformanceSuite } from './suite.js';
 
 // The gateway talks to the SCAPI emulator (Account Manager, Admin Customers, SLAS, Shopper Customers) over real HTTP on loopback.
-runConformanceSuite(loopbackEmulator('scapi', () => createScapiEmulator()));
+const target = loopbackEmulator('scapi', () => createScapiEmulator());
+runConformanceSuite(target);
+runSessionConformance(target);

@@ -1,5 +1,8 @@
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
+import { runSessionConformance } from './sessions.js';
 import { loopbackEmulator, runConformanceSuite } from './suite.js';
 
 // The gateway talks to the OCAPI emulator over real HTTP on loopback (Data API configured).
-runConformanceSuite(loopbackEmulator('sfcc', () => createSfccEmulator()));
+const target = loopbackEmulator('sfcc', () => createSfccEmulator());
+runConformanceSuite(target);
+runSessionConformance(target);

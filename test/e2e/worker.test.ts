@@ -15,7 +15,7 @@ describe('the Worker in the real Workers runtime (workerd), zero-config', () => 
   let worker: Awaited<ReturnType<typeof startWorker>>;
 
   beforeAll(async () => {
-    worker = await startWorker({ LOG_LEVEL: 'debug' });
+    worker = await startWorker({ LOG_LEVEL: 'debug', SESSION_SIGNING_KEYS: `workerd:${'w'.repeat(40)}` });
   }, 120_000);
   afterAll(async () => worker?.dispose());
 
@@ -75,6 +75,26 @@ describe('the Worker in the real Workers runtime (workerd), zero-config', () => 
     expect(text).toContain('"password":"[REDACTED]"');
     expect(text).not.toContain(SECRET_PASSWORD);
     expect(text).not.toContain('caller-token-123');
+  });
+
+  it('serves /docs with Swagger UI bundled into the Worker (no CDN)', async () => {
+    const html = await (await worker.fetch('/docs')).text();
+    expect(html).toContain('/docs/swagger-ui-dist/swagger-ui-bundle.js');
+    expect(html).not.toMatch(/unpkg|jsdelivr|cdnjs/);
+    const bundle = await worker.fetch('/docs/swagger-ui-dist/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    expect(await bundle.text()).toContain('SwaggerUIBundle');
+    expect((await worker.fetch('/docs/swagger-ui-dist/swagger-ui.css')).headers.get('content-type')).toContain('text/css');
+  });
+
+  it('signs a shopper in and serves /v1/me (sessions signed with SESSION_SIGNING_KEYS)', async () => {
+    const login = await worker.fetch('/v1/auth/login', json('POST', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' }));
+    expect(login.status, await login.clone().text()).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const me = await worker.fetch('/v1/me', { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(((await me.json()) as { email: string }).email).toBe('john.smith@example.com');
+    expect(worker.output.join('')).not.toContain(accessToken);
   });
 
   it('writes the one log shape, the same as npm start on Node (see storefront.test.ts)', () => {

@@ -25,6 +25,8 @@ export async function startWorker(bindings: Record<string, string>, options: { d
     modules: true,
     scriptPath: join(outdir, 'worker.js'),
     modulesRoot: outdir,
+    // wrangler.toml's `Text` rules: wrangler emits those modules beside worker.js (content-hashed names).
+    modulesRules: [{ type: 'Text', include: ['**/*-swagger-ui.css', '**/*-swagger-ui-bundle.js'] }],
     compatibilityDate,
     compatibilityFlags,
     bindings,

@@ -37,7 +37,7 @@ describe('npm run migrate', () => {
     const state = join(dir, 'state.json');
     const first = await runMigrate(['--from', 'memory', '--to', 'scayle', '--max', '1', '--resume', state]);
     expect(first.code).toBe(0);
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ source: 'memory', target: 'scayle', position: null, skip: 1, done: 1 });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ source: 'memory', target: 'scayle', inProgress: { position: null, skip: 1, done: 1 } });
 
     // Each process has its own embedded emulators, so only the position carries over here.
     const dry = await runMigrate(['--from', 'memory', '--to', 'scayle', '--dry-run', '--resume', state]);
@@ -50,7 +50,7 @@ describe('npm run migrate', () => {
     const done = JSON.parse(readFileSync(state, 'utf8'));
     expect(done.inProgress).toBeUndefined();
     expect(Date.parse(done.lastCompleted.startedAt)).toBeLessThan(Date.parse(done.lastCompleted.finishedAt));
-  });
+  }, 60_000);
 
   it('exits 2 on usage and configuration errors', async () => {
     const usage = await runMigrate(['--from', 'memory']);
@@ -62,5 +62,5 @@ describe('npm run migrate', () => {
     const report = await runMigrate(['--from', 'memory', '--to', 'scayle', '--report', join(dir, 'missing', 'r.json')]);
     expect(report.code).toBe(2);
     expect(report.stderr).toMatch(/--report .* not writable/);
-  });
+  }, 60_000);
 });

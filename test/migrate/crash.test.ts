@@ -65,11 +65,17 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
       expect(customer.status.isActive, shopper.customer.email).toBe(shopper.customer.enabled);
     }
 
+    // A nightly delta: --since last takes the start of the completed run (the first, killed, one).
+    sfcc.backdoor.seed([{ customer: { login: 'late@example.com', email: 'late@example.com', last_name: 'Late', c_externalRef: 'K-late' } }]);
+    const delta = await startMigrate([...args, '--since', 'last'], env).done;
+    expect(delta.stdout, delta.stderr).toMatch(/sfcc → scayle: 1 read, 1 created, 0 skipped/);
+    expect(scayle.backdoor.readCustomer('late@example.com')).toMatchObject({ referenceKey: 'K-late' });
+
     // verify, as a user runs it: the copy matches; a customer the source does not have is reported.
     const report = join(dir, 'reconciliation.json');
     const verified = await startMigrate(['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report], env).done;
     expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.stdout).toMatch(/verify sfcc → scayle: 6 checked, 6 matched, 0 differing, 0 missing on the target, 0 extra on the target/);
+    expect(verified.stdout).toMatch(/verify sfcc → scayle: 7 checked, 7 matched, 0 differing, 0 missing on the target, 0 extra on the target/);
     scayle.backdoor.seed([{ email: 'walk-in@example.com', lastName: 'Walk-In' }]);
     const extra = await startMigrate(['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report], env).done;
     expect(extra.code).toBe(1);

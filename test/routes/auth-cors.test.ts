@@ -44,3 +44,36 @@ describe('CORS for browser storefronts (CORS_ORIGINS)', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('scoped API keys (API_KEYS admin:/storefront:)', () => {
+  const ADMIN = 'admin-key-0123456789abcdef';
+  const gw = buildGateway('memory', { BACKENDS: 'memory', API_KEYS: `admin:${ADMIN},storefront:${KEY}` });
+
+  it('a storefront key in X-Api-Key reaches /v1/auth/* only, never the admin routes', async () => {
+    const login = await gw.call('POST', '/v1/auth/login', { email: 'none@example.com', password: 'whatever-1' }, { 'x-api-key': KEY });
+    expect(login.status).toBe(401);
+    expect(login.body.detail).toBe('email or password is wrong');
+    for (const [method, path] of [['GET', '/v1/customers'], ['GET', '/v1/customers/00001'], ['GET', '/v1/backends'], ['DELETE', '/v1/backends/memory/customers/00001']] as const) {
+      const res = await gw.call(method, path, undefined, { 'x-api-key': KEY });
+      expect(res.status).toBe(403);
+      expect(res.body.detail).toContain('storefront');
+    }
+    expect((await gw.call('GET', '/v1/customers', undefined, { authorization: `Bearer ${KEY}` })).status).toBe(403);
+  });
+
+  it('an admin key works as Authorization: Bearer or X-Api-Key, on every route', async () => {
+    expect((await gw.call('GET', '/v1/customers', undefined, { authorization: `Bearer ${ADMIN}` })).status).toBe(200);
+    expect((await gw.call('GET', '/v1/customers', undefined, { 'x-api-key': ADMIN })).status).toBe(200);
+    expect((await gw.call('POST', '/v1/auth/login', { email: 'none@example.com', password: 'whatever-1' }, { 'x-api-key': ADMIN })).status).toBe(401);
+  });
+
+  it('on /v1/me the key must come in X-Api-Key (Authorization carries the access token)', async () => {
+    const res = await gw.call('GET', '/v1/me', undefined, { authorization: `Bearer ${ADMIN}` });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toContain('X-Api-Key');
+    const noToken = await gw.call('GET', '/v1/me', undefined, { 'x-api-key': KEY });
+    expect(noToken.status).toBe(401);
+    expect(noToken.body.detail).toContain('access token');
+    expect((await gw.call('GET', '/v1/me', undefined, { 'x-api-key': 'wrong-key-0123456789abc', authorization: 'Bearer x' })).status).toBe(403);
+  });
+});

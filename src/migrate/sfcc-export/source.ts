@@ -40,7 +40,7 @@ export function exportedToCanonical(c: ExportCustomer, externalRefAttribute = 'c
 
 const capabilities: Capabilities = {
   listCustomers: true, totalCount: false, etag: false, customerDelete: false, addressDelete: false,
-  addressRename: false, externalRefLookup: false, passwordChange: false,
+  addressRename: false, externalRefLookup: false, passwordChange: false, shopperLogin: false,
 };
 
 const readOnly = () => Promise.reject(new GatewayError('not_supported', 'an export file is read-only: it can only be a migration source'));

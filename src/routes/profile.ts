@@ -1,0 +1,55 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { CustomerPatchSchema, CustomerSchema, type PasswordChangeSchema, type ShopperPasswordChangeSchema } from '../../schemas/index.js';
+import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
+import { validationHook } from '../middleware/validation.js';
+import { answerRead, conditionalWrite, patchRoute } from './handlers.js';
+import type { Subject } from './subject.js';
+import { body, json, problemResponses, resourceLock } from './support.js';
+
+export interface PasswordRule {
+  schema: typeof PasswordChangeSchema | typeof ShopperPasswordChangeSchema;
+  summary: string;
+  /** Runs after the backend accepted the new password (sessions end). */
+  afterChange?(c: Context<GatewayEnv>): Promise<void>;
+}
+
+/** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
+export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, password: PasswordRule) {
+  const { tags, operationId: op } = subject;
+
+  return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'get', path: subject.path, operationId: op('getCustomer'), tags,
+        summary: 'One customer, with its ETag',
+        request: { params: subject.params, query: z.object({ expand: z.enum(['addresses']).optional() }) },
+        responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
+      }),
+      async (c) => answerRead(c, await c.var.adapter.getCustomer(subject.ref(c), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.var.call)),
+    )
+    .openapi(
+      patchRoute(subject.path, op('updateCustomer'), tags, 'Partial update; honours If-Match', [subject.params, CustomerPatchSchema, CustomerSchema]),
+      async (c) => {
+        const { adapter, call } = c.var;
+        const ref = subject.ref(c);
+        const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
+        return c.json(updated.value, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put', path: `${subject.path}/password` as const, operationId: op('setCustomerPassword'), tags,
+        summary: password.summary,
+        request: { params: subject.params, body: body(password.schema) },
+        responses: { 204: { description: 'Changed' }, ...problemResponses },
+      }),
+      async (c) => {
+        await c.var.adapter.setPassword(subject.ref(c), c.req.valid('json'), c.var.call);
+        await password.afterChange?.(c);
+        return c.body(null, 204);
+      },
+    );
+}

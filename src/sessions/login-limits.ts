@@ -1,0 +1,58 @@
+import { GatewayError } from '../../adapters/errors.js';
+import { sha256Hex } from '../digest.js';
+import type { RatePerWindow } from '../env.js';
+import type { SharedStore } from '../store/types.js';
+
+interface Counter {
+  key: string;
+  windowMs: number;
+  limit: number;
+}
+
+/** What became of a counted attempt: failed attempts stay counted, the others are given back. */
+export interface LoginAttempt {
+  /** The password was right: the account's failures are forgotten, the client's attempt given back. */
+  succeeded(): Promise<void>;
+  /** Neither right nor wrong (the platform failed): the attempt is given back to both counters. */
+  undecided(): Promise<void>;
+}
+
+/**
+ * Failed-login counters in the shared store, one per account (backend + email) and one per client
+ * address, each over a fixed window opened by its first attempt. An attempt is counted *before*
+ * the platform is asked (atomic increment), so parallel guesses cannot slip past the limit.
+ * Unknown emails are counted exactly like known ones, so the limits reveal nothing about who has
+ * an account; emails are stored only as digests.
+ */
+export function createLoginLimits(store: SharedStore, limits: { perAccount: RatePerWindow; perClient: RatePerWindow }, now: () => number = Date.now) {
+  const counter = (key: string, window: RatePerWindow): Counter => ({ key, windowMs: window.windowSeconds * 1000, limit: window.limit });
+  const giveBack = (c: Counter) => store.increment(c.key, -1, c.windowMs);
+
+  return {
+    /** Counts one attempt; 429 with Retry-After when the account or the client is over its limit. */
+    async begin(backend: string, account: string, client: string): Promise<LoginAttempt> {
+      const accountCounter = counter(`login:failures:account:${await sha256Hex(`${backend}\n${account.toLowerCase()}`, 16)}`, limits.perAccount);
+      const clientCounter = counter(`login:failures:client:${encodeURIComponent(client)}`, limits.perClient);
+      for (const c of [accountCounter, clientCounter]) {
+        const count = await store.increment(c.key, 1, c.windowMs);
+        // The first attempt opens the window; its end is kept beside the count for Retry-After.
+        if (count === 1) await store.set(`${c.key}:reset`, String(now() + c.windowMs), c.windowMs);
+        if (count <= c.limit) continue;
+        const resetAt = Number((await store.get(`${c.key}:reset`)) ?? now() + c.windowMs);
+        const retryAfter = Math.max(1, Math.ceil((resetAt - now()) / 1000));
+        throw new GatewayError('rate_limited', `too many failed logins; try again in ${retryAfter} s`, { retryAfter });
+      }
+      return {
+        succeeded: async () => {
+          await store.delete(accountCounter.key);
+          await giveBack(clientCounter);
+        },
+        undecided: async () => {
+          await Promise.all([giveBack(accountCounter), giveBack(clientCounter)]);
+        },
+      };
+    },
+  };
+}
+
+export type LoginLimits = ReturnType<typeof createLoginLimits>;

@@ -1,0 +1,124 @@
+import { GatewayError } from '../../adapters/errors.js';
+import type { Log } from '../../adapters/types.js';
+import { sha256Hex } from '../digest.js';
+import type { SharedStore } from '../store/types.js';
+import { ACCESS_TOKEN_SECONDS, type AccessClaims, type TokenSigner } from './tokens.js';
+
+/** A session (refresh-token family) lasts 30 days from its login, however often it is refreshed. */
+export const SESSION_MS = 30 * 24 * 3600 * 1000;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  customerId: string;
+}
+
+/** What never changes in a session; written once, so deleting it ends the session for good. */
+interface Family {
+  sub: string;
+  backend: string;
+  createdAt: number;
+}
+
+/** Written by a password change: sessions started before `at` end, except the one that changed it. */
+interface EndedBefore {
+  at: number;
+  keep: string;
+}
+
+const invalidRefresh = () => new GatewayError('unauthorized', 'the refresh token is not valid (expired, logged out or revoked); log in again');
+const ended = () => new GatewayError('unauthorized', 'this session has ended; log in again');
+
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const randomId = (size: number) => base64url(crypto.getRandomValues(new Uint8Array(size)));
+const digest = (text: string) => sha256Hex(text);
+
+const familyKey = (sid: string) => `session:family:${sid}`;
+const generationKey = (sid: string, generation: number) => `session:generation:${sid}:${generation}`;
+const usedKey = (sid: string, generation: number) => `session:used:${sid}:${generation}`;
+const endedKey = (backend: string, sub: string) => `session:ended:${encodeURIComponent(backend)}:${encodeURIComponent(sub)}`;
+
+/** `<sid>.<generation>.<secret>`; only the secret's digest is stored. */
+function parseRefreshToken(token: string): { sid: string; generation: number } {
+  const match = /^([A-Za-z0-9_-]{16,64})\.(\d{1,9})\.[A-Za-z0-9_-]{32,128}$/.exec(token);
+  if (!match) throw invalidRefresh();
+  return { sid: match[1]!, generation: Number(match[2]) };
+}
+
+/**
+ * Shopper sessions over the shared store, so every gateway instance sees the same logins, logouts
+ * and revocations. Refresh tokens rotate: each one is good for exactly one refresh; presenting a
+ * used one again (a stolen copy, or its thief's) ends the whole session.
+ */
+export function createSessions(deps: { store: SharedStore; signer: TokenSigner; log: Log; now?: () => number }) {
+  const { store, signer } = deps;
+  const now = deps.now ?? Date.now;
+  const remaining = (family: Family) => family.createdAt + SESSION_MS - now();
+
+  const readFamily = async (sid: string): Promise<Family | undefined> => {
+    const text = await store.get(familyKey(sid));
+    return text === undefined ? undefined : (JSON.parse(text) as Family);
+  };
+
+  /** Whether a password change since the session began has ended it. */
+  const endedByPasswordChange = async (sid: string, family: Family) => {
+    const text = await store.get(endedKey(family.backend, family.sub));
+    if (text === undefined) return false;
+    const endedBefore = JSON.parse(text) as EndedBefore;
+    return family.createdAt <= endedBefore.at && sid !== endedBefore.keep;
+  };
+
+  const issue = async (sid: string, generation: number, family: Family): Promise<TokenPair> => {
+    const refreshToken = `${sid}.${generation}.${randomId(32)}`;
+    await store.set(generationKey(sid, generation), await digest(refreshToken), remaining(family));
+    const accessToken = await signer.sign({ sub: family.sub, backend: family.backend, sid });
+    return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, customerId: family.sub };
+  };
+
+  return {
+    async start(sub: string, backend: string): Promise<TokenPair> {
+      const sid = randomId(18);
+      const family: Family = { sub, backend, createdAt: now() };
+      await store.set(familyKey(sid), JSON.stringify(family), SESSION_MS);
+      return issue(sid, 0, family);
+    },
+
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const { sid, generation } = parseRefreshToken(refreshToken);
+      const family = await readFamily(sid);
+      if (!family || remaining(family) <= 0 || (await endedByPasswordChange(sid, family))) throw invalidRefresh();
+      if ((await store.get(generationKey(sid, generation))) !== (await digest(refreshToken))) throw invalidRefresh();
+      // Atomic: of two refreshes with the same token, exactly one wins.
+      if (!(await store.setIfAbsent(usedKey(sid, generation), '1', remaining(family)))) {
+        await store.delete(familyKey(sid));
+        deps.log.warn({ session: sid, backend: family.backend }, 'a used refresh token was presented again: session revoked');
+        throw new GatewayError('unauthorized', 'this refresh token was already used; the session is revoked, log in again');
+      }
+      return issue(sid, generation + 1, family);
+    },
+
+    /** Ends the token's session; an unknown or stale token changes nothing (logout is idempotent). */
+    async end(refreshToken: string): Promise<void> {
+      const { sid, generation } = parseRefreshToken(refreshToken);
+      if ((await store.get(generationKey(sid, generation))) === (await digest(refreshToken))) await store.delete(familyKey(sid));
+    },
+
+    /** The claims of an access token whose session is still alive, else 401. */
+    async verifyAccess(accessToken: string): Promise<AccessClaims> {
+      const claims = await signer.verify(accessToken);
+      const family = await readFamily(claims.sid);
+      if (!family || family.sub !== claims.sub || family.backend !== claims.backend) throw ended();
+      if (await endedByPasswordChange(claims.sid, family)) throw ended();
+      return claims;
+    },
+
+    /** After a password change: every session of the customer started until now ends, but `keep` (the one that changed it). */
+    async endSessions(backend: string, sub: string, keep = ''): Promise<void> {
+      const record: EndedBefore = { at: now(), keep };
+      await store.set(endedKey(backend, sub), JSON.stringify(record), SESSION_MS);
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSfccEmulator } from '../../emulators/sfcc/index.js';
+import { serveOnLoopback } from '../../emulators/shared/runtime.js';
+import { type RunningGateway, startGateway } from './support.js';
+
+const STOREFRONT = 'storefront-key-e2e-0123456789';
+const SIGNING = 'e2e-signing-secret-0123456789abcdefghij';
+
+describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits their address book', () => {
+  const emulator = createSfccEmulator();
+  let upstream: Awaited<ReturnType<typeof serveOnLoopback>>;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    upstream = await serveOnLoopback(emulator.app);
+    gateway = await startGateway({
+      BACKENDS: 'sfcc',
+      ...emulator.connectionEnv(upstream.origin),
+      API_KEYS: `admin:admin-key-e2e-0123456789,storefront:${STOREFRONT}`,
+      SESSION_SIGNING_KEYS: `e2e:${SIGNING}`,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.close();
+  });
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${gateway.origin}${path}`, {
+      method,
+      headers: { 'x-api-key': STOREFRONT, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+
+  it('login → /v1/me → add and edit an address, written to SFCC; logout ends the session', async () => {
+    const login = await call('POST', '/v1/auth/login', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    const auth = { authorization: `Bearer ${login.body.accessToken}` };
+    const me = await call('GET', '/v1/me', undefined, auth);
+    expect(me.status).toBe(200);
+    expect(me.body.email).toBe('john.smith@example.com');
+
+    const added = await call('POST', '/v1/me/addresses', { id: 'e2e-office', lastName: 'Smith', line1: '5 Market St', city: 'Boston', postalCode: '02110', countryCode: 'US' }, auth);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const edited = await call('PATCH', '/v1/me/addresses/e2e-office', { city: 'Cambridge', postalCode: '02139' }, { ...auth, 'if-match': added.headers.get('etag')! });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    const stored = emulator.backdoor.readAddresses(login.body.customerId).find((a: { address_id: string }) => a.address_id === 'e2e-office');
+    expect(stored).toMatchObject({ city: 'Cambridge', postal_code: '02139' });
+
+    expect((await call('GET', '/v1/customers', undefined, auth)).status).toBe(403);
+    expect((await call('POST', '/v1/auth/logout', { refreshToken: login.body.refreshToken })).status).toBe(204);
+    expect((await call('GET', '/v1/me', undefined, auth)).status).toBe(401);
+    expect([...gateway.stdout, ...gateway.stderr].join('')).not.toContain(login.body.accessToken);
+    expect([...gateway.stdout, ...gateway.stderr].join('')).not.toContain('Demo!Passw0rd');
+  });
+
+  it('a wrong password and an unknown email get the same 401', async () => {
+    const wrong = await call('POST', '/v1/auth/login', { email: 'john.smith@example.com', password: 'nope-nope-1' });
+    const unknown = await call('POST', '/v1/auth/login', { email: 'nobody@example.com', password: 'nope-nope-1' });
+    expect(wrong.status).toBe(401);
+    expect({ ...wrong.body, requestId: 0 }).toEqual({ ...unknown.body, requestId: 0 });
+  });
+});

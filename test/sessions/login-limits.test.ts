@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { buildGateway } from '../conformance/harness.js';
+
+const PASSWORD = 'Str0ng!Passw0rd';
+
+async function gatewayWithShopper(env: Record<string, string>) {
+  const gw = buildGateway('memory', { BACKENDS: 'memory', CLIENT_ADDRESS_HEADER: 'X-Forwarded-For', ...env });
+  expect((await gw.call('POST', '/v1/customers', { email: 'lena@example.com', lastName: 'Lena', password: PASSWORD })).status).toBe(201);
+  const login = (email: string, password: string, client = '203.0.113.7') =>
+    gw.call('POST', '/v1/auth/login', { email, password }, { 'x-forwarded-for': `${client}, 10.0.0.1` });
+  return { gw, login };
+}
+
+describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => {
+  it('locks an account after its limit with 429 + Retry-After, the right password included, and says the same for an unknown email', async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600', LOGIN_CLIENT_LIMIT: '100/600' });
+    for (const email of ['lena@example.com', 'ghost@example.com']) {
+      for (let i = 0; i < 3; i++) expect((await login(email, 'Wr0ng!Passw0rd', `198.51.100.${i}`)).status).toBe(401);
+    }
+    const known = await login('lena@example.com', PASSWORD, '198.51.100.9');
+    const unknown = await login('ghost@example.com', PASSWORD, '198.51.100.9');
+    for (const res of [known, unknown]) {
+      expect(res.status).toBe(429);
+      expect(res.body.code).toBe('rate_limited');
+      const retryAfter = Number(res.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(600);
+    }
+    const shape = ({ requestId: _id, detail, ...rest }: Record<string, unknown>) => ({ ...rest, detail: String(detail).replace(/\d+/g, 'N') });
+    expect(shape(known.body)).toEqual(shape(unknown.body));
+    // Other accounts are not affected.
+    expect((await login('someone@example.com', 'Wr0ng!Passw0rd', '198.51.100.9')).status).toBe(401);
+  });
+
+  it('parallel guesses cannot slip past the limit: each attempt is counted before the platform is asked', async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600' });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => login('lena@example.com', `Guess-${i}-Pw`)));
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(3);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(7);
+  });
+
+  it('limits one client address across accounts, not other addresses', async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '100/600', LOGIN_CLIENT_LIMIT: '4/600' });
+    for (let i = 0; i < 4; i++) expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd')).status).toBe(401);
+    const blocked = await login('lena@example.com', PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBeTruthy();
+    expect((await login('lena@example.com', PASSWORD, '192.0.2.55')).status).toBe(200);
+  });
+
+  it('a successful login clears the account counter', async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600' });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 2; i++) expect((await login('lena@example.com', 'Wr0ng!Passw0rd')).status).toBe(401);
+      expect((await login('lena@example.com', PASSWORD)).status).toBe(200);
+    }
+  });
+
+  it('wrong current passwords on PUT /v1/me/password count too: a stolen token is no password oracle', async () => {
+    const { gw, login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600' });
+    const auth = { authorization: `Bearer ${(await login('lena@example.com', PASSWORD)).body.accessToken}`, 'x-forwarded-for': '203.0.113.7' };
+    for (let i = 0; i < 3; i++) expect((await gw.call('PUT', '/v1/me/password', { currentPassword: `Guess-${i}-Pw`, password: 'N3w!Passw0rd' }, auth)).status).toBe(400);
+    const blocked = await gw.call('PUT', '/v1/me/password', { currentPassword: PASSWORD, password: 'N3w!Passw0rd' }, auth);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBeTruthy();
+    expect((await login('lena@example.com', PASSWORD)).status).toBe(200);
+  });
+});
