@@ -1,4 +1,5 @@
 import ky, { HTTPError, type KyInstance, type Options as KyOptions, TimeoutError } from 'ky';
+import { deadlineSignal } from './deadline.js';
 import { GatewayError } from './errors.js';
 import type { CallContext } from './types.js';
 
@@ -67,47 +68,78 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   });
 
   return {
-    async request(ctx, method, path, { idempotent, headers, ...rest } = {}) {
+    async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
-      const deadline = AbortSignal.timeout(totalTimeoutMs);
+      // The whole exchange, body included (read below), is bound by it.
+      const deadline = deadlineSignal(totalTimeoutMs, ctx.signal);
       const giveUpAt = Date.now() + totalTimeoutMs;
       try {
-        return await api(path.replace(/^\//, ''), {
-          ...rest,
-          method: verb,
-          headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
-          signal: AbortSignal.any([ctx.signal, deadline]),
-          // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
-          // the last retryable answer, below) for the adapter to map.
-          throwHttpErrors: (status) => retryable && RETRY_STATUSES.includes(status),
-          retry: {
-            limit: retryable ? (options.retryLimit ?? DEFAULT_RETRY_LIMIT) : 0,
-            methods: [verb],
-            statusCodes: RETRY_STATUSES,
-            afterStatusCodes: [429, 503],
-            maxRetryAfter: totalTimeoutMs,
-            backoffLimit: 2_000,
-            jitter: true,
-            // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
-            // answer the 429/503 now, with its Retry-After, instead of a 504 later.
-            shouldRetry: ({ error }) => {
-              // Our own refusal (the fleet's call budget is spent): retrying would only be refused again.
-              if (error instanceof GatewayError) return false;
-              if (!(error instanceof HTTPError)) return undefined;
-              const wait = requestedWaitMs(error.response);
-              if (wait === undefined) return undefined;
-              return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
+        let response: Response;
+        try {
+          response = await api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
+            ...rest,
+            method: verb,
+            headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
+            signal: deadline.signal,
+            // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
+            // the last retryable answer, below) for the adapter to map.
+            throwHttpErrors: (status) => retryable && RETRY_STATUSES.includes(status),
+            retry: {
+              limit: retryable ? (options.retryLimit ?? DEFAULT_RETRY_LIMIT) : 0,
+              methods: [verb],
+              statusCodes: RETRY_STATUSES,
+              afterStatusCodes: [429, 503],
+              maxRetryAfter: totalTimeoutMs,
+              backoffLimit: 2_000,
+              jitter: true,
+              // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
+              // answer the 429/503 now, with its Retry-After, instead of a 504 later.
+              shouldRetry: ({ error }) => {
+                // Our own refusal (the fleet's call budget is spent): retrying would only be refused again.
+                if (error instanceof GatewayError) return false;
+                if (!(error instanceof HTTPError)) return undefined;
+                const wait = requestedWaitMs(error.response);
+                if (wait === undefined) return undefined;
+                return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
+              },
             },
-          },
-        });
+          });
+        } catch (error) {
+          if (!(error instanceof HTTPError)) throw error;
+          response = error.response;
+        }
+        return await buffered(response);
       } catch (error) {
-        if (error instanceof HTTPError) return error.response;
         // The caller's signal is the gateway's own deadline (or a client that left): a timeout, not a refusal.
-        throw toTransportError(error, options.backend, deadline.aborted || ctx.signal.aborted || error instanceof TimeoutError);
+        throw toTransportError(error, options.backend, deadline.signal.aborted || error instanceof TimeoutError);
+      } finally {
+        deadline.dispose();
       }
     },
   };
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The answer with its body read while the call's deadline still holds it, so a body that trickles
+ * is bound like the headers and the deadline's timer and listener are released when it returns.
+ * Upstream answers are small JSON documents.
+ */
+async function buffered(response: Response): Promise<Response> {
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
+ * The query as part of the URL rather than ky's `searchParams`: for that option ky builds the
+ * Request three times over (and each Request follows the abort signal anew), once with it.
+ */
+function queryString(searchParams: KyOptions['searchParams']): string {
+  if (searchParams === undefined) return '';
+  const query = typeof searchParams === 'string' ? searchParams.replace(/^\?/, '') : new URLSearchParams(searchParams as Record<string, string>).toString();
+  return query ? `?${query}` : '';
 }
 
 function toTransportError(error: unknown, backend: string, timedOut: boolean): GatewayError {

@@ -18,6 +18,8 @@ export interface Log {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
   child(bindings: Record<string, unknown>): Log;
+  /** Whether a line at this level would be written (lets callers skip building costly fields). */
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /** Per-request context handed to every adapter call. */

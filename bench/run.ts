@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
-import { createDeps } from '../src/deps.js';
+import { loadDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createUpstreamFetch } from '../src/runtime/upstream-fetch.js';
@@ -33,7 +33,7 @@ const backends = process.env.BENCH_BACKENDS ?? 'memory,sfcc,scayle,open2b';
 const config = parseEnv({ ...process.env, BACKENDS: backends, DEFAULT_BACKEND: undefined, LOG_LEVEL: 'silent' });
 // The Node entry's upstream client, for any backend configured with a real base URL.
 const upstream = createUpstreamFetch({ connections: 64 });
-const deps = createDeps(config, { fetch: upstream.fetch, log: createLogger({ level: 'silent' }) });
+const deps = await loadDeps(config, { fetch: upstream.fetch, log: createLogger({ level: 'silent' }) });
 const app = createApp(deps);
 
 let counter = 0;

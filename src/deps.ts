@@ -3,8 +3,7 @@ import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError, GatewayError } from '../adapters/errors.js';
 import { type CustomerAdapter, type Log } from '../adapters/types.js';
-import type { Emulator } from '../emulators/shared/types.js';
-import { EMBEDDED_ORIGIN, embeddedEmulators } from './embedded.js';
+import type { Emulator, EmulatorOptions } from '../emulators/shared/types.js';
 import type { GatewayConfig, SigningKey } from './env.js';
 import type { DocsAssetLoader } from './routes/docs.js';
 import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js';
@@ -52,6 +51,21 @@ export interface RuntimeDeps {
   store?: SharedStore;
 }
 
+/** Emulator factories by backend name (src/embedded.ts has the real ones). */
+export type EmulatorFactories = Record<string, (options?: EmulatorOptions) => Emulator<unknown>>;
+
+/** Origin the embedded emulators pretend to live at; never resolved, requests stay in-process. */
+export const EMBEDDED_ORIGIN = 'http://emulator.invalid';
+
+/**
+ * What the entries call: the embedded emulators (and their demo data) are imported only when a
+ * backend has no base URL, so a deployment talking to real platforms never loads them.
+ */
+export async function loadDeps(config: GatewayConfig, runtime: RuntimeDeps): Promise<GatewayDeps> {
+  const factories = config.backends.some((b) => b.embedded) ? (await import('./embedded.js')).embeddedEmulators : {};
+  return createDeps(config, runtime, factories);
+}
+
 /**
  * Without SESSION_SIGNING_KEYS the gateway signs with a key made now: sessions then end when it
  * restarts and no other instance accepts them, which is fine for development and said in the log.
@@ -66,8 +80,8 @@ function signingKeys(config: GatewayConfig, log: Log): SigningKey[] {
 /** Behind a proxy: the first (client-most) entry of the header the proxy sets. */
 const fromHeader = (name: string) => (request: ClientRequest) => request.req.header(name)?.split(',')[0]?.trim() || undefined;
 
-/** Builds adapters for every configured backend; embedded ones get an in-process emulator. */
-export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): GatewayDeps {
+/** Builds adapters for every configured backend; embedded ones get an in-process emulator from `emulatorFactories`. */
+export function createDeps(config: GatewayConfig, runtime: RuntimeDeps, emulatorFactories: EmulatorFactories): GatewayDeps {
   if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
   const store = runtime.store ?? createMemoryStore();
   const backends = new Map<string, CustomerAdapter>();
@@ -77,7 +91,7 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps): Gateway
     let options = backend.options;
     let fetch = runtime.fetch;
     if (backend.embedded) {
-      const createEmulator = embeddedEmulators[backend.name];
+      const createEmulator = emulatorFactories[backend.name];
       if (!createEmulator) throw new ConfigError([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, `is required for ${backend.name}`);
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '../adapters/errors.js';
 import { createApp } from './app.js';
-import { createDeps } from './deps.js';
+import { loadDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { nodeDocsAssets } from './runtime/docs-assets-node.js';
@@ -21,13 +21,13 @@ async function main() {
     }
     throw error;
   }
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, asyncStdout: true });
   const store = await openNodeStore(config.store, log).catch((error: unknown) => {
     console.error(`customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`);
     process.exit(1);
   });
   const upstream = createUpstreamFetch({ connections: 64 });
-  const deps = createDeps(config, {
+  const deps = await loadDeps(config, {
     fetch: upstream.fetch,
     log,
     store,
@@ -47,4 +47,4 @@ async function main() {
   process.on('SIGTERM', shutdown);
 }
 
-void main();
+await main();

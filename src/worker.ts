@@ -1,6 +1,6 @@
 import { ConfigError } from '../adapters/errors.js';
 import { createApp, type GatewayApp } from './app.js';
-import { createDeps } from './deps.js';
+import { loadDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { workerDocsAssets } from './runtime/docs-assets-worker.js';
@@ -20,34 +20,41 @@ function workerStore(config: ReturnType<typeof parseEnv>, env: Record<string, un
 
 /**
  * Workers entry. The app is built on the first request from the bindings (the same variable names
- * as on Node) and kept for the isolate's life, so embedded emulators keep their state between requests.
+ * as on Node) and kept for the isolate's life, so embedded emulators keep their state between
+ * requests. Requests arriving while it is built wait for the same build.
  */
-let app: GatewayApp | undefined;
+let app: Promise<GatewayApp> | undefined;
+
+async function build(env: Record<string, unknown>): Promise<GatewayApp> {
+  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const config = parseEnv(vars);
+  const store = workerStore(config, env);
+  return createApp(await loadDeps(config, {
+    fetch: (input, init) => fetch(input, init),
+    log: createLogger({ level: config.logLevel }),
+    store,
+    docsAssets: workerDocsAssets,
+    // Cloudflare sets the caller's address on every request it forwards.
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+  }));
+}
 
 export default {
   async fetch(request: Request, env: Record<string, unknown>, ctx: unknown): Promise<Response> {
-    if (!app) {
-      const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      try {
-        const config = parseEnv(vars);
-        const store = workerStore(config, env);
-        app = createApp(createDeps(config, {
-          fetch: (input, init) => fetch(input, init),
-          log: createLogger({ level: config.logLevel }),
-          store,
-          docsAssets: workerDocsAssets,
-          // Cloudflare sets the caller's address on every request it forwards.
-          clientAddress: (c) => c.req.header('cf-connecting-ip'),
-        }));
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        // The message names the variable, never its value.
-        return new Response(JSON.stringify({ type: 'about:blank', title: 'Gateway misconfigured', status: 500, detail: error.message, code: 'internal' }), {
-          status: 500,
-          headers: { 'content-type': 'application/problem+json' },
-        });
+    let ready: GatewayApp;
+    try {
+      ready = await (app ??= build(env));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) {
+        app = undefined;
+        throw error;
       }
+      // The message names the variable, never its value.
+      return new Response(JSON.stringify({ type: 'about:blank', title: 'Gateway misconfigured', status: 500, detail: error.message, code: 'internal' }), {
+        status: 500,
+        headers: { 'content-type': 'application/problem+json' },
+      });
     }
-    return app.fetch(request, env, ctx as never);
+    return ready.fetch(request, env, ctx as never);
   },
 };

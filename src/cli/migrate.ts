@@ -5,7 +5,7 @@
  */
 import { ConfigError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
-import { createDeps } from '../deps.js';
+import { loadDeps } from '../deps.js';
 import { parseEnv, type GatewayConfig } from '../env.js';
 import { createLogger } from '../logging/logger.js';
 import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
@@ -110,7 +110,7 @@ async function main() {
     config.upstreamBudgets = {};
     const log = createLogger({ level: config.logLevel, write: (line) => void process.stderr.write(line.endsWith('\n') ? line : `${line}\n`) });
     // The process exits when done: its pooled sockets need no explicit close.
-    deps = createDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log, wrapFetch: pace });
+    deps = await loadDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log, wrapFetch: pace });
   } catch (error) {
     if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
     throw error;

@@ -6,13 +6,21 @@ import type { GatewayEnv } from '../context.js';
 export const MAX_BODY_BYTES = 64 * 1024;
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
-/** 413 for bodies over 64 KiB, counted as they stream in (Content-Length is not trusted). */
-export const limitBody = bodyLimit({
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+const bodyLimited = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
     throw new GatewayError('payload_too_large', `the request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
   },
 });
+
+/**
+ * 413 for bodies over 64 KiB, counted as they stream in (Content-Length is not trusted). Only for
+ * the methods whose body the gateway reads: asking a GET for its body makes @hono/node-server build
+ * a full Request (and a stream) that nothing reads.
+ */
+export const limitBody: MiddlewareHandler<GatewayEnv> = (c, next) => (BODY_METHODS.has(c.req.method) ? bodyLimited(c, next) : next());
 
 /**
  * `__proto__` is a valid JSON key that object spreads and schema parsers silently drop (or worse,
@@ -35,7 +43,7 @@ function hasProtoKey(root: unknown): boolean {
  * Parsing here (Hono caches it) lets the schema validators that follow see a clean object.
  */
 export const requireJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-  if (!['POST', 'PUT', 'PATCH'].includes(c.req.method)) return next();
+  if (!BODY_METHODS.has(c.req.method)) return next();
   const type = c.req.header('content-type') ?? '';
   if (!JSON_TYPE.test(type)) {
     throw new GatewayError('unsupported_media_type', `send the body as application/json (got ${type ? JSON.stringify(type.slice(0, 80)) : 'no Content-Type'})`, {
@@ -52,6 +60,9 @@ export const requireJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) =>
   if (hasProtoKey(body)) {
     throw new GatewayError('validation_failed', 'the body uses the reserved key "__proto__"', { errors: [{ path: 'body', message: '"__proto__" is not allowed as a key' }] });
   }
+  // The schema validator that follows asks for c.req.json(), which Hono answers by parsing the
+  // text again: hand it this parse instead.
+  c.req.json = (() => Promise.resolve(body)) as typeof c.req.json;
   // Debug aid; the logger redacts passwords and other secrets before anything is written.
   c.get('log').debug({ body }, 'request body');
   return next();

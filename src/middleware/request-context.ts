@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { deadlineSignal } from '../../adapters/deadline.js';
 import type { Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import { redactHeaders } from '../logging/redact.js';
@@ -16,19 +17,25 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
     const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
     const requestLog = log.child({ requestId });
     const extraHeaders = new Headers();
-    const signals = [AbortSignal.timeout(timeoutMs)];
-    if (c.req.raw.signal) signals.push(c.req.raw.signal);
+    // The gateway's deadline, or the client leaving; released as soon as the answer is built.
+    const deadline = deadlineSignal(timeoutMs, c.req.raw.signal ?? undefined);
     c.set('requestId', requestId);
     c.set('log', requestLog);
     c.set('extraHeaders', extraHeaders);
     c.set('call', {
       requestId,
       log: requestLog,
-      signal: AbortSignal.any(signals),
+      signal: deadline.signal,
       setResponseHeader: (name, value) => extraHeaders.set(name, value),
     });
-    requestLog.debug({ method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) }, 'request');
-    await next();
+    if (requestLog.isLevelEnabled?.('debug') !== false) {
+      requestLog.debug({ method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) }, 'request');
+    }
+    try {
+      await next();
+    } finally {
+      deadline.dispose();
+    }
     c.header('X-Request-Id', requestId);
     extraHeaders.forEach((value, name) => c.header(name, value));
     requestLog.info(

@@ -1,6 +1,7 @@
 import type { Capabilities } from '../../adapters/types.js';
 import { createApp } from '../../src/app.js';
 import { createDeps, type GatewayDeps } from '../../src/deps.js';
+import { embeddedEmulators } from '../../src/embedded.js';
 import { parseEnv } from '../../src/env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { nodeDocsAssets } from '../../src/runtime/docs-assets-node.js';
@@ -23,7 +24,7 @@ export interface TestResponse {
 export function buildGateway(backend: string, env: Record<string, string>, logLines?: string[]): GatewayUnderTest {
   const config = parseEnv({ LOG_LEVEL: logLines ? 'debug' : 'silent', ...env });
   const log = createLogger({ level: config.logLevel, write: logLines ? (line) => void logLines.push(line) : undefined });
-  const deps = createDeps(config, { fetch: (input, init) => fetch(input, init), log, docsAssets: nodeDocsAssets });
+  const deps = createDeps(config, { fetch: (input, init) => fetch(input, init), log, docsAssets: nodeDocsAssets }, embeddedEmulators);
   const app = createApp(deps);
   return {
     deps,

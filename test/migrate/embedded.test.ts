@@ -3,13 +3,14 @@ import type { OcapiCustomer, SfccBackdoor } from '../../emulators/sfcc/index.js'
 import type { Open2bBackdoor } from '../../emulators/open2b/index.js';
 import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
 import { createDeps } from '../../src/deps.js';
+import { embeddedEmulators } from '../../src/embedded.js';
 import { parseEnv } from '../../src/env.js';
 import { migrateCustomers } from '../../src/migrate/index.js';
 import { silentLog, testContext } from '../adapters/support.js';
 
 /** The zero-config setup `npm run migrate` uses: every backend on its embedded, seeded emulator. */
 function embedded(backends: string) {
-  const deps = createDeps(parseEnv({ BACKENDS: backends, LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog });
+  const deps = createDeps(parseEnv({ BACKENDS: backends, LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog }, embeddedEmulators);
   const backdoor = <T>(name: string) => deps.emulators.get(name)!.backdoor as unknown as T;
   return { deps, adapter: (name: string) => deps.backends.get(name)!, backdoor };
 }

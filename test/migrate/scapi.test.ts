@@ -3,13 +3,14 @@ import type { ScapiBackdoor } from '../../emulators/scapi/index.js';
 import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
 import type { SfccBackdoor } from '../../emulators/sfcc/index.js';
 import { createDeps } from '../../src/deps.js';
+import { embeddedEmulators } from '../../src/embedded.js';
 import { parseEnv } from '../../src/env.js';
 import { migrateCustomers } from '../../src/migrate/index.js';
 import { silentLog, testContext } from '../adapters/support.js';
 
 /** Every backend on its embedded, seeded emulator (what `npm run migrate` uses without configuration). */
 function embedded(backends: string) {
-  const deps = createDeps(parseEnv({ BACKENDS: backends, LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog });
+  const deps = createDeps(parseEnv({ BACKENDS: backends, LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog }, embeddedEmulators);
   return { adapter: (name: string) => deps.backends.get(name)!, backdoor: <T>(name: string) => deps.emulators.get(name)!.backdoor as unknown as T };
 }
 const { ctx } = testContext();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
 import { createDeps } from '../../src/deps.js';
+import { embeddedEmulators } from '../../src/embedded.js';
 import { parseEnv } from '../../src/env.js';
 import { exportSource, loadPasswordHashes, migrateCustomers, readCustomerExport, reportJson } from '../../src/migrate/index.js';
 import { silentLog, testContext } from '../adapters/support.js';
@@ -75,7 +76,7 @@ describe('migrating from an export', () => {
   });
 
   it('carries scrypt hashes to SCAYLE (hashingType salesforce) and never writes them into the report', async () => {
-    const deps = createDeps(parseEnv({ BACKENDS: 'scayle', LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog });
+    const deps = createDeps(parseEnv({ BACKENDS: 'scayle', LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog }, embeddedEmulators);
     const scayle = deps.emulators.get('scayle')!.backdoor as ScayleBackdoor;
     const source = exportSource('customers.xml', open);
     const result = await migrateCustomers({ source, target: deps.backends.get('scayle')!, ctx, passwordHashes: source });

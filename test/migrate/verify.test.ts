@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
 import { memoryStore } from '../../adapters/memory/index.js';
 import { createDeps } from '../../src/deps.js';
+import { embeddedEmulators } from '../../src/embedded.js';
 import { parseEnv } from '../../src/env.js';
 import { isLossy, migrateCustomers, verifiedClean, verifyMigration, verifySummaryLines } from '../../src/migrate/index.js';
 import { silentLog, testContext } from '../adapters/support.js';
@@ -40,7 +41,7 @@ describe('verify', () => {
   });
 
   it('sfcc → scayle: what SCAYLE has no place for and how it reshapes street lines are not differences; a changed field is', async () => {
-    const deps = createDeps(parseEnv({ BACKENDS: 'sfcc,scayle', LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog });
+    const deps = createDeps(parseEnv({ BACKENDS: 'sfcc,scayle', LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog }, embeddedEmulators);
     const [source, target] = [deps.backends.get('sfcc')!, deps.backends.get('scayle')!];
     const scayle = deps.emulators.get('scayle')!.backdoor as ScayleBackdoor;
     const demo = scayle.readAll().map((c) => c.email);

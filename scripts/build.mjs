@@ -1,0 +1,52 @@
+/**
+ * Compiles the Node entry (src/node.ts) to JavaScript under dist/node/ with esbuild, so `npm start`
+ * runs plain JS instead of a TypeScript loader. npm packages stay external (node resolves them
+ * from node_modules as usual); the embedded emulators become their own chunk, loaded only when a
+ * backend has no base URL. Runs from `prepare` (npm ci / npm install) and, when dist/ is missing
+ * or older than the sources, from scripts/start.mjs.
+ */
+import { build } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT_DIR = join(ROOT, 'dist', 'node');
+export const ENTRY = join(OUT_DIR, 'node.js');
+/** Written last: its mtime says when the build finished. */
+export const STAMP = join(OUT_DIR, '.built');
+
+export async function buildNode() {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { node: 'src/node.ts' },
+    outdir: OUT_DIR,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // i18n-iso-countries' Node entry registers every language's country names (900 KiB); the
+    // gateway only checks and converts codes, which its core (the browser entry) does alone.
+    alias: { 'i18n-iso-countries': 'i18n-iso-countries/index.js' },
+    minify: process.env.GATEWAY_BUILD_MINIFY !== '0',
+    // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+    banner: { js: "import { createRequire as __gatewayCreateRequire } from 'node:module'; const require = __gatewayCreateRequire(import.meta.url);" },
+    sourcemap: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    write: false,
+    logLevel: 'warning',
+  });
+  // Each file lands by rename, the entry last, so a start running at the same time never
+  // imports a half-written file (chunk names carry their content hash).
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === ENTRY) - Number(b.path === ENTRY));
+  for (const file of files) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+  writeFileSync(STAMP, new Date().toISOString());
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildNode();

@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseEnv } from '../src/env.js';
+import { silentLog } from './adapters/support.js';
+
+const runtime = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), log: silentLog };
+const REAL_SCAYLE = { BACKENDS: 'scayle', SCAYLE_BASE_URL: 'http://127.0.0.1:9/api/admin/v1', SCAYLE_ACCESS_TOKEN: 'token', SCAYLE_SHOP_KEY: 'shop', SCAYLE_COUNTRY_CODE: 'DE' };
+
+describe('loadDeps: the embedded emulators are loaded only for backends without a base URL', () => {
+  afterEach(() => {
+    vi.doUnmock('../src/embedded.js');
+    vi.resetModules();
+  });
+
+  it('never imports them when every backend has a base URL', async () => {
+    const imports = { count: 0 };
+    vi.doMock('../src/embedded.js', () => {
+      imports.count += 1;
+      return { embeddedEmulators: {} };
+    });
+    const { loadDeps } = await import('../src/deps.js');
+    const deps = await loadDeps(parseEnv(REAL_SCAYLE), runtime);
+    expect([...deps.backends.keys()]).toEqual(['scayle']);
+    expect(deps.emulators.size).toBe(0);
+    expect(imports.count).toBe(0);
+    // The same module, once a backend needs its emulator: the import happens (and finds none here).
+    await expect(loadDeps(parseEnv({ BACKENDS: 'scayle' }), runtime)).rejects.toThrow('SCAYLE_BASE_URL');
+    expect(imports.count).toBe(1);
+  });
+
+  it('imports them and serves the demo data when a base URL is missing', async () => {
+    const { loadDeps } = await import('../src/deps.js');
+    const deps = await loadDeps(parseEnv({ BACKENDS: 'scayle,sfcc', SCAYLE_BASE_URL: REAL_SCAYLE.SCAYLE_BASE_URL, SCAYLE_ACCESS_TOKEN: 'token', SCAYLE_SHOP_KEY: 'shop', SCAYLE_COUNTRY_CODE: 'DE' }), runtime);
+    expect([...deps.emulators.keys()]).toEqual(['sfcc']);
+  });
+});

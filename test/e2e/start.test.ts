@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+function newestSourceMtime(dir: string): number {
+  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestSourceMtime(join(dir, e.name)) : e.name.endsWith('.ts') ? statSync(join(dir, e.name)).mtimeMs : 0)));
+}
+
+describe('npm start (production start)', () => {
+  const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  let gateway: ChildProcess;
+  let origin: string;
+  const output: string[] = [];
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const [program, ...args] = startCommand.split(/\s+/);
+    gateway = spawn(program!, args, {
+      // Upstream calls over HTTP from `npm start` are the e2e suite's; here the in-memory backend.
+      env: { ...process.env, BACKENDS: 'memory', PORT: String(port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    gateway.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    gateway.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    origin = `http://127.0.0.1:${port}`;
+    for (let tries = 0; tries < 600 && !(await fetch(`${origin}/health`).then((r) => r.ok, () => false)); tries++) {
+      if (gateway.exitCode !== null) throw new Error(`npm start exited: ${output.join('')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 60_000);
+  afterAll(async () => {
+    gateway?.kill('SIGTERM');
+  });
+
+  it('runs compiled JavaScript with plain node, no TypeScript loader', () => {
+    expect(startCommand).toMatch(/^node \S+\.m?js$/);
+    // The compiled build it ran is at least as new as every source file.
+    const built = statSync(join('dist', 'node', '.built')).mtimeMs;
+    expect(built).toBeGreaterThanOrEqual(Math.max(...['src', 'adapters', 'emulators', 'schemas'].map(newestSourceMtime)));
+  });
+
+  it('serves the API configured by env only, and logs each request', async () => {
+    const response = await fetch(`${origin}/v1/customers?limit=2`);
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { items: { email: string }[] };
+    expect(page.items).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(output.join('')).toMatch(/"path":"\/v1\/customers","status":200/);
+  });
+});
