@@ -38,13 +38,14 @@ export function createApp(deps: GatewayDeps) {
     }));
   }
   if (deps.config.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.config.apiKeys));
-  if (deps.config.callerRateLimit) app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit));
   app.use('/v1/customers', selectBackend(deps, false));
   app.use('/v1/customers/*', selectBackend(deps, false));
   app.use('/v1/auth/login', selectBackend(deps, false));
   app.use('/v1/backends/:backend/*', selectBackend(deps, true));
   app.use('/v1/me', requireShopper(deps));
   app.use('/v1/me/*', requireShopper(deps));
+  // After the shopper is known: on /v1/me… each session has its own budget (see callerOf).
+  if (deps.config.callerRateLimit) app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit));
   // After the backend is known, so body problems name it (and an unknown backend is a 404 first).
   app.use('/v1/*', limitBody, requireJsonBody);
   // Sign-in, refresh and logout are not resource writes: replaying their tokens would be wrong.

@@ -18,16 +18,14 @@ export const API_ROOT = {
   slas: 'shopper/auth/v1',
 } as const;
 
-export type Authorization =
-  /** The Account Manager client-credentials token (Admin Customers, password reset actions). */
-  | { kind: 'am' }
-  /** A SLAS shopper token. */
-  | { kind: 'bearer'; token: string }
-  /** HTTP Basic: the API client (SLAS token requests) or a shopper's login (SLAS /login). */
-  | { kind: 'basic'; user: string; password: string }
-  | { kind: 'none' };
+/**
+ * `am`: the Account Manager client-credentials token (Admin Customers, password reset actions);
+ * `bearer`: a SLAS shopper token; `basic`: the API client (SLAS token requests) or a shopper's
+ * login (SLAS /login).
+ */
+export type Authorization = { kind: 'am' } | { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string };
 
-export interface ScapiCall<T> {
+export interface ScapiCall {
   api: keyof typeof API_ROOT;
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Below `/organizations/{organizationId}/`. */
@@ -37,8 +35,6 @@ export interface ScapiCall<T> {
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
-  /** Schema of the 2xx body; omit for answers without one. */
-  schema?: UpstreamSchema<T>;
   what?: string;
   errors: ErrorScope;
 }
@@ -88,10 +84,12 @@ class AccountManagerToken {
 }
 
 export interface ScapiClient {
-  /** status → error → parse: the parsed 2xx body, or a GatewayError. */
-  call<T = undefined>(ctx: CallContext, call: ScapiCall<T>): Promise<T>;
+  /** status → error → parse: the 2xx body parsed with `schema`, or a GatewayError. */
+  call<T>(ctx: CallContext, call: ScapiCall, schema: UpstreamSchema<T>): Promise<T>;
+  /** status → error, for answers without a body the adapter needs. */
+  call(ctx: CallContext, call: ScapiCall): Promise<undefined>;
   /** The raw answer (for SLAS's 303 login redirect); the caller reads or cancels the body. */
-  send(ctx: CallContext, call: ScapiCall<unknown>): Promise<Response>;
+  send(ctx: CallContext, call: ScapiCall): Promise<Response>;
   readonly options: ScapiOptions;
 }
 
@@ -105,7 +103,7 @@ export function createScapiClient(options: ScapiOptions, fetch: typeof globalThi
   const am = new AccountManagerToken(options, fetch);
   const org = encodeURIComponent(options.organizationId);
 
-  const attempt = async (ctx: CallContext, call: ScapiCall<unknown>) => {
+  const attempt = async (ctx: CallContext, call: ScapiCall) => {
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     let token: string | undefined;
     if (call.auth.kind === 'am') token = await am.get(ctx);
@@ -138,18 +136,17 @@ export function createScapiClient(options: ScapiOptions, fetch: typeof globalThi
   return {
     options,
     send,
-    async call(ctx, call) {
+    async call<T>(ctx: CallContext, call: ScapiCall, schema?: UpstreamSchema<T>): Promise<T> {
       const response = await send(ctx, call);
       if (!response.ok) {
         const body = await readJson(response, BACKEND).catch(() => undefined);
         throw toGatewayError(response.status, response.headers, body, call.errors, options.externalRefAttribute);
       }
-      if (!call.schema) {
+      if (!schema) {
         await response.body?.cancel();
-        return undefined as never;
+        return undefined as T;
       }
-      const data = await readJson(response, BACKEND);
-      return parseUpstream(call.schema, data, BACKEND, call.what ?? 'response');
+      return parseUpstream(schema, await readJson(response, BACKEND), BACKEND, call.what ?? 'response');
     },
   };
 }

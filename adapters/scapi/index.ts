@@ -1,6 +1,7 @@
 import type { Address } from '../../schemas/index.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { describeRef, withCreated } from '../support.js';
+import type { UpstreamSchema } from '../http.js';
 import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef, Versioned } from '../types.js';
 import { createScapiClient, type ScapiCall } from './client.js';
 import { BACKEND, type ErrorScope } from './errors.js';
@@ -63,7 +64,12 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     prefix,
     notFound: addressId === undefined ? `customer ${describeRef(ref)} does not exist` : `address ${addressId} of customer ${describeRef(ref)} does not exist`,
   });
-  const admin = <T>(ctx: CallContext, call: Omit<ScapiCall<T>, 'api' | 'auth'>) => client.call(ctx, { api: 'admin', auth: { kind: 'am' }, ...call });
+  /** An Admin Customers call with the Account Manager token. */
+  function admin<T>(ctx: CallContext, call: Omit<ScapiCall, 'api' | 'auth'>, schema: UpstreamSchema<T>): Promise<T>;
+  function admin(ctx: CallContext, call: Omit<ScapiCall, 'api' | 'auth'>): Promise<undefined>;
+  function admin<T>(ctx: CallContext, call: Omit<ScapiCall, 'api' | 'auth'>, schema?: UpstreamSchema<T>) {
+    return schema ? client.call(ctx, { api: 'admin', auth: { kind: 'am' }, ...call }, schema) : client.call(ctx, { api: 'admin', auth: { kind: 'am' }, ...call });
+  }
 
   /** The customer a ref names, as stored (a `ref:` is looked up through the search). */
   const lookup = async (ref: CustomerRef, ctx: CallContext): Promise<ScapiCustomer> => {
@@ -73,7 +79,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       return found;
     }
     if (utf8Length(ref.id) > MAX_CUSTOMER_NO) throw new GatewayError('not_found', `customer ${ref.id} does not exist`);
-    return admin(ctx, { method: 'GET', path: customerPath(ref.id), schema: ScapiCustomerSchema, what: 'customer', errors: customerScope(ref) });
+    return admin(ctx, { method: 'GET', path: customerPath(ref.id), what: 'customer', errors: customerScope(ref) }, ScapiCustomerSchema);
   };
   const customerNoOf = async (ref: CustomerRef, ctx: CallContext) => (ref.kind === 'id' && utf8Length(ref.id) <= MAX_CUSTOMER_NO ? ref.id : (await lookup(ref, ctx)).customerNo);
 
@@ -81,7 +87,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
   const allAddresses = async (no: string, ctx: CallContext, scope: ErrorScope): Promise<ScapiAddress[]> => {
     const all: ScapiAddress[] = [];
     for (let total = 1; all.length < total; ) {
-      const page = await admin(ctx, { method: 'GET', path: addressPath(no), query: { limit: ADDRESS_PAGE_MAX, offset: all.length }, schema: AddressResultSchema, what: 'address list', errors: scope });
+      const page = await admin(ctx, { method: 'GET', path: addressPath(no), query: { limit: ADDRESS_PAGE_MAX, offset: all.length }, what: 'address list', errors: scope }, AddressResultSchema);
       all.push(...page.data);
       total = page.data.length === 0 ? all.length : page.total;
     }
@@ -90,9 +96,9 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
 
   const setPrimary = (ctx: CallContext, customer: ScapiCustomer, address: ScapiAddress, scope: ErrorScope) =>
     admin(ctx, {
-      method: 'PATCH', path: customerPath(customer.customerNo), schema: ScapiCustomerSchema, what: 'customer', errors: scope,
+      method: 'PATCH', path: customerPath(customer.customerNo), what: 'customer', errors: scope,
       json: { customerNo: customer.customerNo, lastName: customer.lastName ?? '', primaryAddress: { addressId: address.addressId, countryCode: address.countryCode ?? '', lastName: address.lastName ?? '' } },
-    });
+    }, ScapiCustomerSchema);
 
   /** externalRef is unique per customer list: checked through the search before a write (a race remains). */
   const checkExternalRefFree = async (ctx: CallContext, externalRef: string | null | undefined, self?: string) => {
@@ -105,7 +111,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
   const adminCreate = async (ctx: CallContext, doc: Record<string, unknown>, scope: ErrorScope): Promise<ScapiCustomer> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await admin(ctx, { method: 'POST', path: list, json: { customerNo: newCustomerNo(), ...doc }, schema: ScapiCustomerSchema, what: 'customer', errors: scope });
+        return await admin(ctx, { method: 'POST', path: list, json: { customerNo: newCustomerNo(), ...doc }, what: 'customer', errors: scope }, ScapiCustomerSchema);
       } catch (error) {
         if (!(isGatewayError(error) && error.upstream?.code === 'customer-number-already-in-use' && attempt < NUMBER_ATTEMPTS)) throw error;
       }
@@ -148,7 +154,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
         const login = (credentials as { login: string }).login;
         const customerNo = await registerCustomer(client, ctx, { login, email: input.email, lastName: input.lastName }, input.password, scope);
         try {
-          customer = await admin(ctx, { method: 'PATCH', path: customerPath(customerNo), json: { ...profile, customerNo, credentials }, schema: ScapiCustomerSchema, what: 'customer', errors: customerScope(customerNo) });
+          customer = await admin(ctx, { method: 'PATCH', path: customerPath(customerNo), json: { ...profile, customerNo, credentials }, what: 'customer', errors: customerScope(customerNo) }, ScapiCustomerSchema);
         } catch (error) {
           throw withCreated(error, { customerId: customerNo }, 'writing its profile');
         }
@@ -157,7 +163,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const created: string[] = [];
       for (const [i, { doc: body, primary }] of addresses.entries()) {
         try {
-          const address = await admin(ctx, { method: 'POST', path: addressPath(customerNo), json: body, schema: ScapiAddressSchema, what: 'address', errors: addressScope({ kind: 'id', id: customerNo }, undefined, `addresses.${i}.`) });
+          const address = await admin(ctx, { method: 'POST', path: addressPath(customerNo), json: body, what: 'address', errors: addressScope({ kind: 'id', id: customerNo }, undefined, `addresses.${i}.`) }, ScapiAddressSchema);
           created.push(address.addressId);
           if (primary && customer.primaryAddress === undefined) customer = await setPrimary(ctx, customer, address, customerScope(customerNo));
         } catch (error) {
@@ -171,7 +177,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const current = await lookup(ref, ctx);
       const json = toScapiCustomerPatch(patch, current, attribute);
       await checkExternalRefFree(ctx, patch.externalRef, current.customerNo);
-      const updated = await admin(ctx, { method: 'PATCH', path: customerPath(current.customerNo), json, schema: ScapiCustomerSchema, what: 'customer', errors: customerScope(ref, 'login') });
+      const updated = await admin(ctx, { method: 'PATCH', path: customerPath(current.customerNo), json, what: 'customer', errors: customerScope(ref, 'login') }, ScapiCustomerSchema);
       return { value: fromScapiCustomer(updated, attribute) };
     },
 
@@ -208,7 +214,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       let total = 0;
       do {
         const limit = Math.min(ADDRESS_PAGE_MAX, page.limit - items.length);
-        const result = await admin(ctx, { method: 'GET', path: addressPath(customer.customerNo), query: { limit, offset: start + items.length }, schema: AddressResultSchema, what: 'address list', errors: addressScope(ref) });
+        const result = await admin(ctx, { method: 'GET', path: addressPath(customer.customerNo), query: { limit, offset: start + items.length }, what: 'address list', errors: addressScope(ref) }, AddressResultSchema);
         items.push(...result.data);
         total = result.total;
         if (result.data.length < limit) break;
@@ -219,14 +225,14 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
 
     async getAddress(ref, addressId, ctx) {
       const customer = await lookup(ref, ctx);
-      const address = await admin(ctx, { method: 'GET', path: addressPath(customer.customerNo, addressId), schema: ScapiAddressSchema, what: 'address', errors: addressScope(ref, addressId) });
+      const address = await admin(ctx, { method: 'GET', path: addressPath(customer.customerNo, addressId), what: 'address', errors: addressScope(ref, addressId) }, ScapiAddressSchema);
       return addressResult(address, customer.primaryAddress?.addressId);
     },
 
     async createAddress(ref, input, ctx) {
       const { doc, primary } = toScapiAddressCreate(input, newAddressId);
       const customer = await lookup(ref, ctx);
-      const address = await admin(ctx, { method: 'POST', path: addressPath(customer.customerNo), json: doc, schema: ScapiAddressSchema, what: 'address', errors: addressScope(ref) });
+      const address = await admin(ctx, { method: 'POST', path: addressPath(customer.customerNo), json: doc, what: 'address', errors: addressScope(ref) }, ScapiAddressSchema);
       if (!primary) return addressResult(address, customer.primaryAddress?.addressId);
       await setPrimary(ctx, customer, address, customerScope(ref));
       return addressResult(address, address.addressId);
@@ -236,10 +242,10 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const customer = await lookup(ref, ctx);
       const scope = addressScope(ref, addressId);
       const path = addressPath(customer.customerNo, addressId);
-      const current = await admin(ctx, { method: 'GET', path, schema: ScapiAddressSchema, what: 'address', errors: scope });
+      const current = await admin(ctx, { method: 'GET', path, what: 'address', errors: scope }, ScapiAddressSchema);
       const wasPrimary = customer.primaryAddress?.addressId === addressId;
       const { doc, primary } = toScapiAddressPatch(patch, current, wasPrimary);
-      const updated = await admin(ctx, { method: 'PATCH', path, json: doc, schema: ScapiAddressSchema, what: 'address', errors: scope });
+      const updated = await admin(ctx, { method: 'PATCH', path, json: doc, what: 'address', errors: scope }, ScapiAddressSchema);
       if (primary) await setPrimary(ctx, customer, updated, customerScope(ref));
       return addressResult(updated, primary || wasPrimary ? addressId : customer.primaryAddress?.addressId);
     },

@@ -39,10 +39,9 @@ export async function searchCustomers(client: ScapiClient, ctx: CallContext, que
     path: `customer-lists/${encodeURIComponent(client.options.customerList)}/customer-search`,
     auth: { kind: 'am' },
     json: { query, sorts: [{ field: 'customerNo', sortOrder: 'asc' }], limit, offset: 'offset' in at ? at.offset : 0 },
-    schema: CustomerSearchResultSchema,
-    what: 'customer search result',
+        what: 'customer search result',
     errors: { kind: 'customer', notFound: 'scapi does not know the configured customer list (check SCAPI_CUSTOMER_LIST)' },
-  });
+  }, CustomerSearchResultSchema);
   return { customers: result.hits.map((h) => h.data), total: result.total };
 }
 

@@ -36,8 +36,8 @@ export async function guestToken(client: ScapiClient, ctx: CallContext): Promise
   const tokens = await client.call(ctx, {
     api: 'slas', method: 'POST', path: 'oauth2/token', auth: clientBasic(client),
     form: { grant_type: 'client_credentials', channel_id: client.options.siteId },
-    schema: SlasTokenSchema, what: 'SLAS token response', errors: slasScope,
-  });
+    what: 'SLAS token response', errors: slasScope,
+  }, SlasTokenSchema);
   return tokens.access_token;
 }
 
@@ -67,8 +67,8 @@ export async function loginShopper(client: ScapiClient, ctx: CallContext, login:
   const tokens = await client.call(ctx, {
     api: 'slas', method: 'POST', path: 'oauth2/token', auth: clientBasic(client),
     form: compactForm({ grant_type: 'authorization_code_pkce', code, usid: callback?.searchParams.get('usid') ?? undefined, code_verifier: verifier, redirect_uri: redirectUri, channel_id: siteId, client_id: clientId }),
-    schema: SlasTokenSchema, what: 'SLAS token response', errors: slasScope,
-  });
+    what: 'SLAS token response', errors: slasScope,
+  }, SlasTokenSchema);
   return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, customerId: tokens.customer_id };
 }
 
@@ -105,8 +105,8 @@ export async function registerCustomer(client: ScapiClient, ctx: CallContext, cu
   const token = await guestToken(client, ctx);
   const registered = await client.call(ctx, {
     api: 'shopper', method: 'POST', path: 'customers', auth: { kind: 'bearer', token }, query: siteQuery(client),
-    json: { customer, password }, schema: ShopperCustomerSchema, what: 'registered customer', errors,
-  });
+    json: { customer, password }, what: 'registered customer', errors,
+  }, ShopperCustomerSchema);
   return registered.customerNo;
 }
 
@@ -114,8 +114,8 @@ export async function registerCustomer(client: ScapiClient, ctx: CallContext, cu
 export async function shopperCustomerNo(client: ScapiClient, ctx: CallContext, session: ShopperSession): Promise<string> {
   const customer = await client.call(ctx, {
     api: 'shopper', method: 'GET', path: `customers/${encodeURIComponent(session.customerId)}`, auth: { kind: 'bearer', token: session.accessToken },
-    query: siteQuery(client), schema: ShopperCustomerSchema, what: 'shopper customer', errors: { kind: 'customer', notFound: 'the shopper customer vanished' },
-  });
+    query: siteQuery(client), what: 'shopper customer', errors: { kind: 'customer', notFound: 'the shopper customer vanished' },
+  }, ShopperCustomerSchema);
   return customer.customerNo;
 }
 
@@ -131,8 +131,8 @@ export async function changePassword(client: ScapiClient, ctx: CallContext, sess
 export async function resetPassword(client: ScapiClient, ctx: CallContext, login: string, password: string, errors: ErrorScope): Promise<void> {
   const { resetToken } = await client.call(ctx, {
     api: 'shopper', method: 'POST', path: 'customers/password/actions/create-reset-token', auth: { kind: 'am' }, query: siteQuery(client),
-    json: { login }, schema: ResetTokenSchema, what: 'reset token', errors,
-  });
+    json: { login }, what: 'reset token', errors,
+  }, ResetTokenSchema);
   await client.call(ctx, {
     api: 'shopper', method: 'POST', path: 'customers/password/actions/reset', auth: { kind: 'am' }, query: siteQuery(client),
     json: { resetToken, login, newPassword: password }, errors,

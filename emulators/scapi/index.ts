@@ -57,7 +57,7 @@ export function createScapiEmulator(options: EmulatorOptions = {}): Emulator<Sca
       const record = store.insert(structuredClone(entry.customer), entry.password);
       for (const address of entry.addresses ?? []) store.putAddress(record, structuredClone(address));
       // putAddress touched lastModified; a seed keeps the one it gives.
-      if (typeof entry.customer.lastModified === "string") record.customer.lastModified = entry.customer.lastModified;
+      if (typeof entry.customer.lastModified === 'string') record.customer.lastModified = entry.customer.lastModified;
       if (entry.primary) record.customer.primaryAddressId = entry.primary;
       return customerDocument(record);
     });

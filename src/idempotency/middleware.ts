@@ -31,7 +31,8 @@ function outcomeOf(response: Response): 'final' | 'uncertain' | 'not-applied' {
  */
 export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   const { store } = deps;
-  const runningTtlMs = deps.config.requestTimeoutMs + 5_000;
+  // A request cannot outlive its deadline; a `running` record older than this lost its instance.
+  const runningMs = deps.config.requestTimeoutMs + 5_000;
   return async (c, next) => {
     if (!WRITES.has(c.req.method)) return next();
     const header = c.req.header('idempotency-key');
@@ -44,29 +45,31 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     const url = new URL(c.req.url);
     const fingerprint = await fingerprintOf(c.req.method, url.pathname + url.search, await c.req.text());
     const storeKey = `idempotency:${await callerOf(c)}:${await sha256Hex(key)}`;
-    const running = JSON.stringify({ state: 'running', fingerprint, token: crypto.randomUUID() } satisfies IdempotencyRecord);
+    const startedAt = Date.now();
+    const running = JSON.stringify({ state: 'running', fingerprint, token: crypto.randomUUID(), since: startedAt } satisfies IdempotencyRecord);
 
     let recovering: { since: number } | undefined;
-    if (!(await store.setIfAbsent(storeKey, running, runningTtlMs))) {
+    if (!(await store.setIfAbsent(storeKey, running, KEEP_MS))) {
       const storedText = await store.get(storeKey);
       const previous = storedText === undefined ? undefined : IdempotencyRecord.parse(JSON.parse(storedText));
       if (previous && previous.fingerprint !== fingerprint) {
         throw new GatewayError('idempotency_key_reused', 'this Idempotency-Key was used for a different request (method, path or body); use a new key');
       }
       if (previous?.state === 'done') return replay(c, previous);
-      // Free when it just expired, or when it is uncertain and we take it over (of concurrent retries, one wins).
-      const free = storedText === undefined || (previous?.state === 'uncertain' && (await store.deleteIfEquals(storeKey, storedText)));
-      if (!free || !(await store.setIfAbsent(storeKey, running, runningTtlMs))) {
+      // Its outcome is unknown when it failed so, or when its instance died mid-request.
+      const unknown = previous?.state === 'uncertain' || (previous?.state === 'running' && startedAt - previous.since > runningMs);
+      // Free when it just expired, or unknown and we take it over (of concurrent retries, one wins).
+      const free = storedText === undefined || (unknown && (await store.deleteIfEquals(storeKey, storedText)));
+      if (!free || !(await store.setIfAbsent(storeKey, running, KEEP_MS))) {
         throw new GatewayError('conflict', 'a request with this Idempotency-Key is still being processed; retry when it has finished', { retryAfter: 1 });
       }
-      if (previous?.state === 'uncertain') recovering = { since: previous.since };
+      if (unknown) recovering = { since: previous!.since };
     }
 
     c.set('recovering', recovering);
-    const startedAt = Date.now();
     await next();
     await settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt).catch((error: unknown) => {
-      // The answer stands; the record stays `running` until it expires, then a retry runs again.
+      // The answer stands; the record stays `running`, and a retry after the deadline recovers.
       c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
     });
   };

@@ -3,13 +3,14 @@ import { sha256Hex, stableJson } from '../digest.js';
 
 /**
  * What the store keeps per (caller, Idempotency-Key):
- * - `running`: the first request is in flight (its `token` lets it finish or give the key back);
+ * - `running`: the first request is in flight since `since` (its `token` lets it finish or give
+ *   the key back); one running past the request deadline died with its instance: as `uncertain`;
  * - `done`: its answer, replayed to retries for 24 h;
  * - `uncertain`: it failed in a way that leaves open whether the platform applied it (5xx:
  *   timeout, lost answer), so a retry runs again in recovery mode instead of replaying a failure.
  */
 export const IdempotencyRecord = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('running'), fingerprint: z.string(), token: z.string() }),
+  z.object({ state: z.literal('running'), fingerprint: z.string(), token: z.string(), since: z.number() }),
   z.object({
     state: z.literal('done'),
     fingerprint: z.string(),

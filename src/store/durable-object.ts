@@ -1,3 +1,4 @@
+import { GatewayError } from '../../adapters/errors.js';
 import { storeOverTable, type Entry } from './table.js';
 import type { SharedStore } from './types.js';
 
@@ -97,7 +98,11 @@ export function createDurableObjectStore(namespace: StoreNamespace, options: Dur
   const stubOf = (key: string) => namespace.get(namespace.idFromName(`${options.prefix}shard-${shardOf(key, shards)}`) as never);
   const call = async (operation: Operation): Promise<any> => {
     const key = `${options.prefix}${operation.args[0]}`;
-    const response = await stubOf(key).fetch('https://shared-store/', { method: 'POST', body: JSON.stringify({ ...operation, args: [key, ...operation.args.slice(1)] }) });
+    const response = await stubOf(key)
+      .fetch('https://shared-store/', { method: 'POST', body: JSON.stringify({ ...operation, args: [key, ...operation.args.slice(1)] }) })
+      .catch((error: unknown) => {
+        throw new GatewayError('upstream_unavailable', 'the shared store (Durable Objects) is unreachable', { cause: error, retryAfter: 1 });
+      });
     const answer = (await response.json()) as { result?: unknown; error?: string };
     if (!response.ok) throw new RangeError(answer.error ?? `shared store answered ${response.status}`);
     return answer.result ?? undefined;

@@ -90,15 +90,15 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
       call(async () => (await client.set(key(name), value, { condition: 'NX', expiration: { type: 'PX', value: positive(ttlMs) } })) === 'OK'),
     delete: (name) => call(async () => void (await client.del(key(name)))),
     deleteIfEquals: (name, value) => call(async () => Number(await client.eval(DELETE_IF_EQUALS, { keys: [key(name)], arguments: [value] })) === 1),
-    increment: (name, by, ttlMs) => {
+    increment: async (name, by, ttlMs) => {
       if (!Number.isInteger(by)) throw new RangeError('increment takes whole numbers');
       return call(async () => Number(await client.eval(INCREMENT, { keys: [key(name)], arguments: [String(by), String(positive(ttlMs))] })));
     },
-    take(bucket, limit, cost = 1) {
+    async take(bucket, limit, cost = 1) {
       validateTake(limit, cost);
       return takeWith(TAKE, bucket, [limit.capacity, limit.refillPerSecond, cost, bucketTtlMs(limit)]);
     },
-    takeFromWindow(name, limit) {
+    async takeFromWindow(name, limit) {
       validateWindow(limit);
       return takeWith(TAKE_FROM_WINDOW, name, [limit.limit, Math.ceil(limit.windowMs), crypto.randomUUID()]);
     },

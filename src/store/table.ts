@@ -68,11 +68,11 @@ export function storeOverTable(table: EntryTable, now: () => number = Date.now):
         await (entry ? table.put(key, { ...entry, value: String(next) }) : write(key, String(next), ttlMs));
         return next;
       }),
-    take(bucket, limit, cost = 1) {
+    async take(bucket, limit, cost = 1) {
       validateTake(limit, cost);
       return takeWith<BucketState | undefined>(bucket, bucketTtlMs(limit), undefined, (state) => takeFromBucket(state, limit, cost, now()));
     },
-    takeFromWindow(key, limit) {
+    async takeFromWindow(key, limit) {
       validateWindow(limit);
       return takeWith<number[]>(key, limit.windowMs, [], (times) => {
         const taken = takeFromWindow(times, limit, now());

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
 import type { Emulator } from '../../emulators/shared/types.js';
 import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
+import { sha256Hex } from '../../src/digest.js';
+import { fingerprintOf } from '../../src/idempotency/record.js';
 
 const KEY_A = 'a'.repeat(16) + '-caller-key-one';
 const KEY_B = 'b'.repeat(16) + '-caller-key-two';
@@ -77,6 +79,20 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     const retry = await gw.call('POST', '/customers', input, withKey('register-5'));
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(stored(input.email)).toHaveLength(1);
+  });
+
+  it('recovers the write of an instance that died mid-request: a retry after the deadline finds what it applied', async () => {
+    const input = customer();
+    // The dead instance: its registration reached the platform, its record stayed `running`.
+    const applied = await gw.call('POST', '/customers', input, { authorization: `Bearer ${KEY_A}` });
+    const since = Date.now() - 40_000; // past REQUEST_TIMEOUT_MS (30 s) + 5 s
+    const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-dead')}`;
+    const fingerprint = await fingerprintOf('POST', '/v1/backends/scayle/customers', JSON.stringify(input));
+    await gw.deps.store.set(storeKey, JSON.stringify({ state: 'running', fingerprint, token: 'dead-instance', since }), 60_000);
+    const retry = await gw.call('POST', '/customers', input, withKey('register-dead'));
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.body.id).toBe(applied.body.id);
     expect(stored(input.email)).toHaveLength(1);
   });
 

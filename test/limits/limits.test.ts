@@ -23,6 +23,33 @@ describe('caller rate limits (CALLER_RATE_LIMIT)', () => {
     for (let i = 0; i < 3; i++) expect((await gw.app.request('/health')).status).toBe(200);
   });
 
+  it('gives each shopper session its own budget on /v1/me, kept across a token refresh', async () => {
+    const ADMIN = 'admin-limits-key-0123456789';
+    const STOREFRONT = 'storefront-limits-key-0123456789';
+    const gw = buildGateway('memory', { BACKENDS: 'memory', API_KEYS: `admin:${ADMIN},storefront:${STOREFRONT}`, CALLER_RATE_LIMIT: '3/600' });
+    const password = 'Str0ng!Passw0rd';
+    const login = async (name: string) => {
+      expect((await gw.call('POST', '/v1/customers', { email: `${name}@example.com`, lastName: name, password }, as(ADMIN))).status).toBe(201);
+      const session = await gw.call('POST', '/v1/auth/login', { email: `${name}@example.com`, password }, { 'x-api-key': STOREFRONT });
+      expect(session.status, JSON.stringify(session.body)).toBe(200);
+      return session.body as { accessToken: string; refreshToken: string };
+    };
+    const me = (token: string) => gw.call('GET', '/v1/me', undefined, { 'x-api-key': STOREFRONT, authorization: `Bearer ${token}` });
+    const anna = await login('limits-anna');
+    const bert = await login('limits-bert');
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await me(anna.accessToken)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // Another shopper of the same storefront key is not affected.
+    expect((await me(bert.accessToken)).status).toBe(200);
+    // A fresh access token of the same session does not refill the budget.
+    const refreshed = await gw.call('POST', '/v1/auth/refresh', { refreshToken: anna.refreshToken }, { 'x-api-key': STOREFRONT });
+    expect(refreshed.status).toBe(200);
+    const after = await me(refreshed.body.accessToken);
+    expect(after.status).toBe(429);
+    expect(after.headers.get('ratelimit-remaining')).toBe('0');
+  });
+
   it('is off unless configured', async () => {
     const gw = buildGateway('memory', { BACKENDS: 'memory' });
     for (let i = 0; i < 5; i++) expect((await gw.call('GET', '/customers')).headers.get('ratelimit-limit')).toBeNull();
