@@ -79,5 +79,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const id = ref.kind === 'id' ? ref.id : (await c.var.adapter.getCustomer(ref, { expandAddresses: false }, c.var.call)).value.id;
         await deps.sessions.endSessions(c.var.backend, id);
       },
+    }, async (c, customer) => {
+      // A customer an administrator deactivates (a closed or compromised account) cannot sign in
+      // any more; their open sessions end too, instead of refreshing for up to 30 days.
+      if (!customer.status.active) await deps.sessions.endSessions(c.var.backend, customer.id);
     }));
 }

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { CustomerPatchSchema, CustomerSchema, type PasswordChangeSchema, type ShopperPasswordChangeSchema } from '../../schemas/index.js';
+import { type Customer, CustomerPatchSchema, CustomerSchema, type PasswordChangeSchema, type ShopperPasswordChangeSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
@@ -15,8 +15,11 @@ export interface PasswordRule {
   afterChange?(c: Context<GatewayEnv>): Promise<void>;
 }
 
+/** Runs after the backend stored a profile update, with the customer as it now is. */
+export type AfterUpdate = (c: Context<GatewayEnv>, customer: Customer) => Promise<void>;
+
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
-export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, password: PasswordRule) {
+export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, password: PasswordRule, afterUpdate?: AfterUpdate) {
   const { tags, operationId: op } = subject;
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
@@ -36,6 +39,7 @@ export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const ref = subject.ref(c);
         const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
         const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
+        await afterUpdate?.(c, updated.value);
         return c.json(updated.value, 200);
       },
     )

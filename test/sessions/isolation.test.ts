@@ -143,6 +143,20 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
     expect((await gw.call('GET', '/v1/me', undefined, shopper((await login()).accessToken))).status).toBe(200);
   });
 
+  it('a customer an administrator deactivates loses every session; reactivated, they sign in again', async () => {
+    const session = await login();
+    const other = await login();
+    const deactivated = await gw.call('PATCH', `/v1/customers/${session.customerId}`, { active: false }, admin);
+    expect(deactivated.status, JSON.stringify(deactivated.body)).toBe(200);
+    for (const s of [session, other]) {
+      expect((await gw.call('GET', '/v1/me', undefined, shopper(s.accessToken))).status).toBe(401);
+      expect((await gw.call('PATCH', '/v1/me', { firstName: 'Still' }, shopper(s.accessToken))).status).toBe(401);
+      expect((await refresh(s.refreshToken)).status).toBe(401);
+    }
+    expect((await gw.call('PATCH', `/v1/customers/${session.customerId}`, { active: true }, admin)).status).toBe(200);
+    expect((await gw.call('GET', '/v1/me', undefined, shopper((await login()).accessToken))).status).toBe(200);
+  });
+
   it('refuses refresh tokens it never issued', async () => {
     for (const refreshToken of ['garbage', `${'a'.repeat(24)}.0.${'b'.repeat(43)}`]) expect((await refresh(refreshToken)).status).toBe(401);
   });
