@@ -157,6 +157,20 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
     expect((await gw.call('GET', '/v1/me', undefined, shopper((await login()).accessToken))).status).toBe(200);
   });
 
+  it('deleting a customer (by id or ref:) ends their sessions', async () => {
+    for (const [name, path] of [['gone-by-id', (id: string) => id], ['gone-by-ref', () => 'ref:crm-gone-by-ref']] as const) {
+      const created = await gw.call('POST', '/v1/customers', { email: `${name}@example.com`, lastName: 'Gone', password: PASSWORD, externalRef: `crm-${name}` }, admin);
+      expect(created.status).toBe(201);
+      const session = (await gw.call('POST', '/v1/auth/login', { email: `${name}@example.com`, password: PASSWORD }, { 'x-api-key': STOREFRONT })).body;
+      expect((await gw.call('DELETE', `/v1/customers/${path(created.body.id)}`, undefined, admin)).status).toBe(204);
+      const me = await gw.call('GET', '/v1/me', undefined, shopper(session.accessToken));
+      expect(me.status).toBe(401);
+      expect(me.body.code).toBe('unauthorized');
+      expect((await refresh(session.refreshToken)).status).toBe(401);
+    }
+    expect((await gw.call('DELETE', '/v1/customers/ref:crm-nobody', undefined, admin)).status).toBe(404);
+  });
+
   it('refuses refresh tokens it never issued', async () => {
     for (const refreshToken of ['garbage', `${'a'.repeat(24)}.0.${'b'.repeat(43)}`]) expect((await refresh(refreshToken)).status).toBe(401);
   });
