@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { isGatewayError } from '../../adapters/errors.js';
 import {
   CustomerCreateSchema,
+  CustomerPatchSchema,
   CustomerSchema,
   DateTime,
   Email,
@@ -83,6 +84,13 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       },
     )
     .route('/', profileRoutes(deps, subject, {
+      schema: CustomerPatchSchema,
+      // A customer an administrator deactivates (a closed or compromised account) cannot sign in
+      // any more; their open sessions end too, instead of refreshing for up to 30 days.
+      afterUpdate: async (c, customer) => {
+        if (!customer.status.active) await deps.sessions.endSessions(c.var.backend, customer.id);
+      },
+    }, {
       schema: PasswordChangeSchema,
       summary: "Set or change the password; the customer's shopper sessions end",
       // A password set by an administrator (a reset, a compromised account) ends every session.
@@ -91,9 +99,5 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const id = ref.kind === 'id' ? ref.id : (await c.var.adapter.getCustomer(ref, { expandAddresses: false }, c.var.call)).value.id;
         await deps.sessions.endSessions(c.var.backend, id);
       },
-    }, async (c, customer) => {
-      // A customer an administrator deactivates (a closed or compromised account) cannot sign in
-      // any more; their open sessions end too, instead of refreshing for up to 30 days.
-      if (!customer.status.active) await deps.sessions.endSessions(c.var.backend, customer.id);
     }));
 }

@@ -94,6 +94,22 @@ describe('a shopper token reaches only its own customer', () => {
     expect(retry.body.id).toBe(fromA.body.id);
   });
 
+  it('a shopper edits their profile but not what the merchant controls (active, groups, externalRef, custom)', async () => {
+    const before = await gw.call('GET', `/v1/customers/${a.id}`, undefined, admin);
+    for (const patch of [{ active: false }, { groups: ['wholesale'] }, { externalRef: 'crm-bertha' }, { custom: { loyaltyTier: 'gold' } }, { firstName: 'Anna', groups: ['vip'] }]) {
+      const res = await gw.call('PATCH', '/v1/me', patch, shopper(a.accessToken));
+      expect(res.status, JSON.stringify(patch)).toBe(400);
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ path: Object.keys(patch).at(-1) }));
+    }
+    const after = await gw.call('GET', `/v1/customers/${a.id}`, undefined, admin);
+    expect(after.body).toEqual(before.body);
+    const own = await gw.call('PATCH', '/v1/me', { firstName: 'Anna', phones: { mobile: '+49 30 1234567' } }, shopper(a.accessToken));
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body).toMatchObject({ firstName: 'Anna', externalRef: 'crm-anna', status: { active: true } });
+    // The administrator still sets them.
+    expect((await gw.call('PATCH', `/v1/customers/${a.id}`, { groups: ['vip'], custom: { loyaltyTier: 'gold' } }, admin)).body).toMatchObject({ groups: ['vip'], custom: { loyaltyTier: 'gold' } });
+  });
+
   it('a session on another backend reaches only its own customer there', async () => {
     const res = await gw.call('POST', '/v1/backends/open2b/auth/login', { email: 'giulia.rossi@example.it', password: 'giulia-2024' }, { 'x-api-key': STOREFRONT });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
