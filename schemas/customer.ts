@@ -73,6 +73,13 @@ export const CustomerPatchSchema = z
   .strictObject({ ...patchShape(writableCustomer), active: z.boolean().optional() })
   .openapi('CustomerPatch');
 
+/**
+ * What a shopper may change on their own profile (PATCH /v1/me): not the fields the merchant
+ * controls — whether the account is active, its customer groups (prices, promotions), its CRM
+ * reference, its custom attributes.
+ */
+export const ShopperCustomerPatchSchema = CustomerPatchSchema.omit({ active: true, groups: true, externalRef: true, custom: true }).openapi('ShopperCustomerPatch');
+
 export const PasswordChangeSchema = z
   .strictObject({ currentPassword: Password.optional(), password: Password })
   .openapi('PasswordChange');

@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { isGatewayError } from '../../adapters/errors.js';
 import {
   CustomerCreateSchema,
+  CustomerPatchSchema,
   CustomerSchema,
   DateTime,
   Email,
@@ -18,6 +20,12 @@ import { adminSubject } from './subject.js';
 import { body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
+
+/** `undefined` for a not_found failure; any other failure is thrown on. */
+const unlessNotFound = (error: unknown): undefined => {
+  if (isGatewayError(error) && error.code === 'not_found') return undefined;
+  throw error;
+};
 
 /**
  * Customer routes, mounted at /v1 (default backend) and /v1/backends/{backend}; `scoped` only
@@ -67,10 +75,22 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const { adapter, call } = c.var;
         const { customerId } = c.req.valid('param');
         const ref = customerRef(adapter, customerId);
-        return conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
+        // The customer's shopper sessions end with it. They are keyed by the native id: resolve a
+        // ref: before the delete (after it, nothing can); unknown, the delete answers 404 itself.
+        const id = ref.kind === 'id' ? ref.id : await adapter.getCustomer(ref, { expandAddresses: false }, call).then((found) => found.value.id, unlessNotFound);
+        const answer = await conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
+        if (id !== undefined) await deps.sessions.endSessions(c.var.backend, id);
+        return answer;
       },
     )
     .route('/', profileRoutes(deps, subject, {
+      schema: CustomerPatchSchema,
+      // A customer an administrator deactivates (a closed or compromised account) cannot sign in
+      // any more; their open sessions end too, instead of refreshing for up to 30 days.
+      afterUpdate: async (c, customer) => {
+        if (!customer.status.active) await deps.sessions.endSessions(c.var.backend, customer.id);
+      },
+    }, {
       schema: PasswordChangeSchema,
       summary: "Set or change the password; the customer's shopper sessions end",
       // A password set by an administrator (a reset, a compromised account) ends every session.

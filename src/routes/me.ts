@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { isGatewayError } from '../../adapters/errors.js';
-import { ShopperPasswordChangeSchema } from '../../schemas/index.js';
+import { ShopperCustomerPatchSchema, ShopperPasswordChangeSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { addressRoutes } from './addresses.js';
@@ -22,7 +22,7 @@ export function meRoutes(deps: GatewayDeps) {
       if (!failed) await attempt.succeeded();
       else if (!(isGatewayError(failed) && failed.errors?.some((e) => e.path === 'currentPassword'))) await attempt.undecided();
     })
-    .route('/', profileRoutes(deps, meSubject, {
+    .route('/', profileRoutes(deps, meSubject, { schema: ShopperCustomerPatchSchema }, {
       schema: ShopperPasswordChangeSchema,
       summary: 'Change my password (the current one is required); my other sessions end',
       afterChange: (c) => deps.sessions.endSessions(c.get('backend'), c.get('shopper').sub, c.get('shopper').sid),

@@ -1,6 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { CustomerPatchSchema, CustomerSchema, type PasswordChangeSchema, type ShopperPasswordChangeSchema } from '../../schemas/index.js';
+import {
+  type Customer,
+  type CustomerPatchSchema,
+  CustomerSchema,
+  type PasswordChangeSchema,
+  type ShopperCustomerPatchSchema,
+  type ShopperPasswordChangeSchema,
+} from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
@@ -15,8 +22,15 @@ export interface PasswordRule {
   afterChange?(c: Context<GatewayEnv>): Promise<void>;
 }
 
+export interface UpdateRule {
+  /** The fields this caller may change. */
+  schema: typeof CustomerPatchSchema | typeof ShopperCustomerPatchSchema;
+  /** Runs after the backend stored the update, with the customer as it now is. */
+  afterUpdate?(c: Context<GatewayEnv>, customer: Customer): Promise<void>;
+}
+
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
-export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, password: PasswordRule) {
+export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, update: UpdateRule, password: PasswordRule) {
   const { tags, operationId: op } = subject;
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
@@ -30,12 +44,13 @@ export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: S
       async (c) => answerRead(c, await c.var.adapter.getCustomer(subject.ref(c), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.var.call)),
     )
     .openapi(
-      patchRoute(subject.path, op('updateCustomer'), tags, 'Partial update; honours If-Match', [subject.params, CustomerPatchSchema, CustomerSchema]),
+      patchRoute(subject.path, op('updateCustomer'), tags, 'Partial update; honours If-Match', [subject.params, update.schema, CustomerSchema]),
       async (c) => {
         const { adapter, call } = c.var;
         const ref = subject.ref(c);
         const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
         const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
+        await update.afterUpdate?.(c, updated.value);
         return c.json(updated.value, 200);
       },
     )

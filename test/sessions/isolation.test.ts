@@ -94,6 +94,22 @@ describe('a shopper token reaches only its own customer', () => {
     expect(retry.body.id).toBe(fromA.body.id);
   });
 
+  it('a shopper edits their profile but not what the merchant controls (active, groups, externalRef, custom)', async () => {
+    const before = await gw.call('GET', `/v1/customers/${a.id}`, undefined, admin);
+    for (const patch of [{ active: false }, { groups: ['wholesale'] }, { externalRef: 'crm-bertha' }, { custom: { loyaltyTier: 'gold' } }, { firstName: 'Anna', groups: ['vip'] }]) {
+      const res = await gw.call('PATCH', '/v1/me', patch, shopper(a.accessToken));
+      expect(res.status, JSON.stringify(patch)).toBe(400);
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ path: Object.keys(patch).at(-1) }));
+    }
+    const after = await gw.call('GET', `/v1/customers/${a.id}`, undefined, admin);
+    expect(after.body).toEqual(before.body);
+    const own = await gw.call('PATCH', '/v1/me', { firstName: 'Anna', phones: { mobile: '+49 30 1234567' } }, shopper(a.accessToken));
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body).toMatchObject({ firstName: 'Anna', externalRef: 'crm-anna', status: { active: true } });
+    // The administrator still sets them.
+    expect((await gw.call('PATCH', `/v1/customers/${a.id}`, { groups: ['vip'], custom: { loyaltyTier: 'gold' } }, admin)).body).toMatchObject({ groups: ['vip'], custom: { loyaltyTier: 'gold' } });
+  });
+
   it('a session on another backend reaches only its own customer there', async () => {
     const res = await gw.call('POST', '/v1/backends/open2b/auth/login', { email: 'giulia.rossi@example.it', password: 'giulia-2024' }, { 'x-api-key': STOREFRONT });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -141,6 +157,34 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
     expect((await gw.call('GET', '/v1/me', undefined, shopper(session.accessToken))).status).toBe(401);
     expect((await refresh(session.refreshToken)).status).toBe(401);
     expect((await gw.call('GET', '/v1/me', undefined, shopper((await login()).accessToken))).status).toBe(200);
+  });
+
+  it('a customer an administrator deactivates loses every session; reactivated, they sign in again', async () => {
+    const session = await login();
+    const other = await login();
+    const deactivated = await gw.call('PATCH', `/v1/customers/${session.customerId}`, { active: false }, admin);
+    expect(deactivated.status, JSON.stringify(deactivated.body)).toBe(200);
+    for (const s of [session, other]) {
+      expect((await gw.call('GET', '/v1/me', undefined, shopper(s.accessToken))).status).toBe(401);
+      expect((await gw.call('PATCH', '/v1/me', { firstName: 'Still' }, shopper(s.accessToken))).status).toBe(401);
+      expect((await refresh(s.refreshToken)).status).toBe(401);
+    }
+    expect((await gw.call('PATCH', `/v1/customers/${session.customerId}`, { active: true }, admin)).status).toBe(200);
+    expect((await gw.call('GET', '/v1/me', undefined, shopper((await login()).accessToken))).status).toBe(200);
+  });
+
+  it('deleting a customer (by id or ref:) ends their sessions', async () => {
+    for (const [name, path] of [['gone-by-id', (id: string) => id], ['gone-by-ref', () => 'ref:crm-gone-by-ref']] as const) {
+      const created = await gw.call('POST', '/v1/customers', { email: `${name}@example.com`, lastName: 'Gone', password: PASSWORD, externalRef: `crm-${name}` }, admin);
+      expect(created.status).toBe(201);
+      const session = (await gw.call('POST', '/v1/auth/login', { email: `${name}@example.com`, password: PASSWORD }, { 'x-api-key': STOREFRONT })).body;
+      expect((await gw.call('DELETE', `/v1/customers/${path(created.body.id)}`, undefined, admin)).status).toBe(204);
+      const me = await gw.call('GET', '/v1/me', undefined, shopper(session.accessToken));
+      expect(me.status).toBe(401);
+      expect(me.body.code).toBe('unauthorized');
+      expect((await refresh(session.refreshToken)).status).toBe(401);
+    }
+    expect((await gw.call('DELETE', '/v1/customers/ref:crm-nobody', undefined, admin)).status).toBe(404);
   });
 
   it('refuses refresh tokens it never issued', async () => {
