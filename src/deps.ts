@@ -77,8 +77,12 @@ function signingKeys(config: GatewayConfig, log: Log): SigningKey[] {
   return [{ kid: `ephemeral-${crypto.randomUUID().slice(0, 8)}`, secret }];
 }
 
-/** Behind a proxy: the first (client-most) entry of the header the proxy sets. */
-const fromHeader = (name: string) => (request: ClientRequest) => request.req.header(name)?.split(',')[0]?.trim() || undefined;
+/**
+ * Behind a proxy: the last entry of the header, the address the proxy in front of us saw. Earlier
+ * entries of X-Forwarded-For are whatever the client wrote; trusting them would let a client
+ * rotate them past the per-address login limit.
+ */
+const fromHeader = (name: string) => (request: ClientRequest) => request.req.header(name)?.split(',').at(-1)?.trim() || undefined;
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator from `emulatorFactories`. */
 export function createDeps(config: GatewayConfig, runtime: RuntimeDeps, emulatorFactories: EmulatorFactories): GatewayDeps {

@@ -6,8 +6,9 @@ const PASSWORD = 'Str0ng!Passw0rd';
 async function gatewayWithShopper(env: Record<string, string>) {
   const gw = buildGateway('memory', { BACKENDS: 'memory', CLIENT_ADDRESS_HEADER: 'X-Forwarded-For', ...env });
   expect((await gw.call('POST', '/v1/customers', { email: 'lena@example.com', lastName: 'Lena', password: PASSWORD })).status).toBe(201);
-  const login = (email: string, password: string, client = '203.0.113.7') =>
-    gw.call('POST', '/v1/auth/login', { email, password }, { 'x-forwarded-for': `${client}, 10.0.0.1` });
+  // The proxy appends the address it saw to whatever the client sent.
+  const login = (email: string, password: string, client = '203.0.113.7', clientWritten = '10.9.9.9') =>
+    gw.call('POST', '/v1/auth/login', { email, password }, { 'x-forwarded-for': `${clientWritten}, ${client}` });
   return { gw, login };
 }
 
@@ -46,6 +47,12 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toBeTruthy();
     expect((await login('lena@example.com', PASSWORD, '192.0.2.55')).status).toBe(200);
+  });
+
+  it('a client cannot escape its limit by writing its own X-Forwarded-For entries', async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '100/600', LOGIN_CLIENT_LIMIT: '4/600' });
+    for (let i = 0; i < 4; i++) expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd', '203.0.113.7', `198.51.100.${i}`)).status).toBe(401);
+    expect((await login('lena@example.com', PASSWORD, '203.0.113.7', '198.51.100.200')).status).toBe(429);
   });
 
   it('a successful login clears the account counter', async () => {
