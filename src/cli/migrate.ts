@@ -3,6 +3,7 @@
  * src/migrate/args.ts): copies customers between backends (src/migrate), or checks a copy.
  * The only part of the migration that touches process, files and the terminal.
  */
+import { setMaxListeners } from 'node:events';
 import { ConfigError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import { loadDeps } from '../deps.js';
@@ -12,6 +13,7 @@ import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
 import {
   exportSource,
   loadPasswordHashes,
+  MAX_CONCURRENCY,
   migrateCustomers,
   MigrationSetupError,
   pacedFetch,
@@ -127,6 +129,8 @@ async function main() {
   // First Ctrl-C: finish the customer in hand, then stop and save the position. Second: abort calls in flight.
   const stop = new AbortController();
   const abort = new AbortController();
+  // Every call in flight listens on it (and lets go when done): up to --concurrency at once, not a leak.
+  setMaxListeners(2 * MAX_CONCURRENCY, abort.signal);
   process.on('SIGINT', () => {
     if (!stop.signal.aborted) {
       say('\nmigrate: stopping after the current customer (Ctrl-C again to abort at once)');
