@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type GatewayUnderTest, uniqueTag } from './harness.js';
-import type { ConformanceTarget } from './suite.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueTag } from './harness.js';
+import { type ConformanceTarget, gatewayForTarget } from './suite.js';
 
 const PASSWORD = 'Str0ng!Passw0rd';
 
@@ -10,14 +10,7 @@ const PASSWORD = 'Str0ng!Passw0rd';
  */
 export function runSessionConformance(target: ConformanceTarget): void {
   describe(`shopper sessions: ${target.backend}`, () => {
-    let gw: GatewayUnderTest;
-    let teardown: (() => Promise<void>) | undefined;
-    beforeAll(async () => {
-      const started = await target.setup();
-      teardown = started.teardown;
-      gw = buildGateway(target.backend, started.env);
-    });
-    afterAll(async () => teardown?.());
+    const gw = gatewayForTarget(target);
 
     const register = async (street: string) => {
       const tag = uniqueTag();

@@ -12,6 +12,34 @@ export interface ConformanceTarget {
   setup(): Promise<{ env: Record<string, string>; teardown?: () => Promise<void> }>;
 }
 
+/** Starts the target's upstream and a gateway on it for the enclosing describe block, and stops it after. */
+export function gatewayForTarget(target: ConformanceTarget): GatewayUnderTest {
+  let current: GatewayUnderTest | undefined;
+  let teardown: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await target.setup();
+    teardown = started.teardown;
+    current = buildGateway(target.backend, started.env);
+  });
+  afterAll(async () => teardown?.());
+  const started = (): GatewayUnderTest => {
+    if (!current) throw new Error('the gateway starts in beforeAll');
+    return current;
+  };
+  return {
+    get deps() {
+      return started().deps;
+    },
+    get app() {
+      return started().app;
+    },
+    get capabilities() {
+      return started().capabilities;
+    },
+    call: (...args) => started().call(...args),
+  };
+}
+
 /** The usual target: a platform emulator served over real HTTP on loopback, the adapter pointed at it. */
 export function loopbackEmulator(backend: string, createEmulator: () => Emulator<unknown>): ConformanceTarget {
   return {
@@ -26,15 +54,7 @@ export function loopbackEmulator(backend: string, createEmulator: () => Emulator
 
 export function runConformanceSuite(target: ConformanceTarget): void {
   describe(`conformance: ${target.backend}`, () => {
-    let gw: GatewayUnderTest;
-    let teardown: (() => Promise<void>) | undefined;
-
-    beforeAll(async () => {
-      const started = await target.setup();
-      teardown = started.teardown;
-      gw = buildGateway(target.backend, started.env);
-    });
-    afterAll(async () => teardown?.());
+    const gw = gatewayForTarget(target);
 
     const address = (overrides: Record<string, unknown> = {}) => ({
       firstName: 'Erika',

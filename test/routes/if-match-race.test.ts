@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOpen2bEmulator } from '../../emulators/open2b/index.js';
 import { createScapiEmulator } from '../../emulators/scapi/index.js';
 import { createScayleEmulator } from '../../emulators/scayle/index.js';
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
-import { loopbackEmulator, type ConformanceTarget } from '../conformance/suite.js';
-import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
+import { gatewayForTarget, loopbackEmulator, type ConformanceTarget } from '../conformance/suite.js';
+import { type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
 import { raceCustomer } from './race.js';
 
 /**
@@ -28,14 +28,7 @@ async function race(gw: GatewayUnderTest, path: string, etag: string, patchOf: (
 }
 
 describe.each(targets)('one winner per If-Match: $backend', (target) => {
-  let gw: GatewayUnderTest;
-  let teardown: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    const started = await target.setup();
-    teardown = started.teardown;
-    gw = buildGateway(target.backend, started.env);
-  });
-  afterAll(async () => teardown?.());
+  const gw = gatewayForTarget(target);
 
   it(`${WRITERS} concurrent customer PATCHes with the current If-Match: one 200, the rest 412, and the winner's change is what is stored`, async () => {
     const created = await gw.call('POST', '/customers', raceCustomer());
