@@ -1,6 +1,7 @@
 /** The files `npm run migrate` reads and writes: the state file (atomically, as the run goes) and the reports. */
-import { constants, renameSync, writeFileSync } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { access, appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { dirname } from 'node:path';
 import { parseState, stateJson, type MigrationState } from '../migrate/index.js';
 
@@ -46,4 +47,32 @@ export function writeStateAtomically(path: string, state: MigrationState): void 
 /** Writes a report readable only by its owner (it holds emails). */
 export async function writePrivate(path: string, text: string): Promise<void> {
   await writeFile(path, text, { mode: 0o600 });
+}
+
+/**
+ * A JSON report's customers, written to a private file beside the report as they finish (so a
+ * long run holds none of them), then framed into the report once the run ends.
+ */
+export function customerSpool(path: string) {
+  const spoolPath = `${path}.${process.pid}.customers.tmp`;
+  const spool = createWriteStream(spoolPath, { mode: 0o600 });
+  let lines = 0;
+  const closed = () => new Promise<void>((resolve, reject) => spool.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return {
+    add(line: string) {
+      spool.write(lines++ === 0 ? line : `,\n${line}`);
+    },
+    /** Writes head + the customers + tail to the report and removes the spool. */
+    async finish(head: string, tail: string) {
+      await closed();
+      await writePrivate(path, head);
+      await pipeline(createReadStream(spoolPath), createWriteStream(path, { flags: 'a' }));
+      await appendFile(path, tail);
+      await rm(spoolPath, { force: true });
+    },
+    async discard() {
+      await closed();
+      await rm(spoolPath, { force: true });
+    },
+  };
 }

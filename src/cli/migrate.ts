@@ -3,6 +3,7 @@
  * src/migrate/args.ts): copies customers between backends (src/migrate), or checks a copy.
  * The only part of the migration that touches process, files and the terminal.
  */
+import { setMaxListeners } from 'node:events';
 import { ConfigError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import { loadDeps } from '../deps.js';
@@ -12,13 +13,16 @@ import { createUpstreamFetch } from '../runtime/upstream-fetch.js';
 import {
   exportSource,
   loadPasswordHashes,
+  MAX_CONCURRENCY,
   migrateCustomers,
   MigrationSetupError,
   pacedFetch,
   parseMigrateArgs,
   progressReporter,
   reportHtml,
-  reportJson,
+  reportCustomerLine,
+  reportJsonFrame,
+  HTML_REPORT_ROWS,
   secretValues,
   sinceLastRun,
   stateAfter,
@@ -26,14 +30,17 @@ import {
   summaryLines,
   USAGE,
   UsageError,
+  type CustomerReport,
   type MigrateArgs,
   type MigrationState,
   type PasswordHashSource,
 } from '../migrate/index.js';
 import { runVerify } from './migrate-verify.js';
-import { assertWritable, FileProblem, readState, writePrivate, writeStateAtomically } from './migrate-files.js';
+import { assertWritable, customerSpool, FileProblem, readState, writePrivate, writeStateAtomically } from './migrate-files.js';
 
 const EXIT = { ok: 0, customersFailed: 1, usage: 2, interrupted: 130 } as const;
+
+const isHtml = (path: string) => path.toLowerCase().endsWith('.html');
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -122,6 +129,8 @@ async function main() {
   // First Ctrl-C: finish the customer in hand, then stop and save the position. Second: abort calls in flight.
   const stop = new AbortController();
   const abort = new AbortController();
+  // Every call in flight listens on it (and lets go when done): up to --concurrency at once, not a leak.
+  setMaxListeners(2 * MAX_CONCURRENCY, abort.signal);
   process.on('SIGINT', () => {
     if (!stop.signal.aborted) {
       say('\nmigrate: stopping after the current customer (Ctrl-C again to abort at once)');
@@ -147,6 +156,13 @@ async function main() {
     }
   }
 
+  // Credentials this process knows (its environment, the embedded emulators'): never in a report.
+  const secrets = secretValues({ ...process.env, ...Object.assign({}, ...[...deps.emulators.values()].map((e) => e.connectionEnv(''))) });
+  // Outcomes stream to the JSON reports as customers finish; memory keeps only what the summary
+  // needs (failures) and, for an HTML report, the rows it shows: a long run stays flat.
+  const spools = args.reportPaths.filter((path) => !isHtml(path)).map((path) => customerSpool(path));
+  let htmlRows = args.reportPaths.some(isHtml) ? HTML_REPORT_ROWS : 0;
+  const keepCustomer = (c: CustomerReport) => c.outcome === 'failed' || (htmlRows > 0 && htmlRows-- > 0);
   const progress = progressReporter(process.stderr);
   let result;
   try {
@@ -164,12 +180,15 @@ async function main() {
       omit: args.omit,
       createInactive: args.createInactive,
       stop: stop.signal,
+      keepCustomer,
+      onCustomer: spools.length ? (c) => spools.forEach((spool) => spool.add(reportCustomerLine(c, secrets))) : undefined,
       onProgress: (p) => progress.update(p),
       // A dry run created nothing, so its position must not steer a real run: it writes no state.
       onCheckpoint: args.statePath && !args.dryRun ? (point) => writeStateAtomically(args.statePath!, stateInProgress(state, point)) : undefined,
     });
   } catch (error) {
     progress.finish();
+    await Promise.all(spools.map((spool) => spool.discard()));
     if (error instanceof MigrationSetupError) fail(error.message);
     throw error;
   }
@@ -177,12 +196,10 @@ async function main() {
   result.pacing = pacers.map((p) => p.stats());
 
   for (const line of summaryLines(result)) console.log(line);
-  for (const path of args.reportPaths) {
-    // Credentials this process knows (its environment, the embedded emulators'): never in the file.
-    const known = { ...process.env, ...Object.assign({}, ...[...deps.emulators.values()].map((e) => e.connectionEnv(''))) };
-    await writePrivate(path, (path.toLowerCase().endsWith('.html') ? reportHtml : reportJson)(result, secretValues(known)));
-    console.log(`report written to ${path}`);
-  }
+  const { head, tail } = reportJsonFrame(result, secrets);
+  for (const spool of spools) await spool.finish(head, tail);
+  for (const path of args.reportPaths.filter(isHtml)) await writePrivate(path, reportHtml(result, secrets));
+  for (const path of args.reportPaths) console.log(`report written to ${path}`);
   if (args.statePath) {
     if (result.dryRun) console.log(`dry run: ${args.statePath} left as it was`);
     else {

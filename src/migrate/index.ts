@@ -1,6 +1,6 @@
 export { migrateCustomers, MigrationSetupError, DEFAULT_BATCH_SIZE, MAX_CONCURRENCY } from './migrate.js';
 export { migrationRef, toCustomerCreate, READ_ONLY_CUSTOMER_FIELDS } from './map.js';
-export { refusedFields, reportJson, secretValues, summaryLines } from './report.js';
+export { refusedFields, reportCustomerLine, reportJson, reportJsonFrame, secretValues, summaryLines } from './report.js';
 export { plainTextProgress, progressBar, progressReporter, type ProgressReporter } from './progress.js';
 export type * from './types.js';
 export { parseMigrateArgs, UsageError, USAGE, type MigrateArgs } from './args.js';
@@ -13,4 +13,4 @@ export { pacedFetch, TokenBucket, type Budget, type PaceStats } from './pace.js'
 export { exportSource, exportedToCanonical } from './sfcc-export/source.js';
 export { loadPasswordHashes } from './sfcc-export/passwords.js';
 export { readCustomerExport, CUSTOMER_EXPORT_NS, ExportFormatError, type ExportCustomer } from './sfcc-export/parse.js';
-export { reportHtml, throughput, throughputSvg } from './report-html.js';
+export { HTML_REPORT_ROWS, reportHtml, throughput, throughputSvg } from './report-html.js';

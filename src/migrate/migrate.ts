@@ -131,7 +131,8 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
         const index = next++;
         started++;
         const report = await migrateCustomer(page.items[index]!, step);
-        customers.push(report);
+        if (options.keepCustomer?.(report) ?? true) customers.push(report);
+        options.onCustomer?.(report);
         count(report);
         finished[index] = true;
         while (skip < finished.length && finished[skip]) skip++;

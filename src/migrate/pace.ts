@@ -26,8 +26,10 @@ const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      // The listener goes once the wait ends, so a long-lived signal does not collect one per wait.
+      const onAbort = () => (clearTimeout(timer), resolve());
+      const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
 

@@ -2,7 +2,7 @@ import { blankSecrets } from './report.js';
 import type { CustomerReport, MigrationResult, TimelineSample } from './types.js';
 
 /** Rows beyond this are left to the JSON report: a browser would not open a million-row page. */
-const MAX_ROWS = 5000;
+export const HTML_REPORT_ROWS = 5000;
 
 const escapeHtml = (value: unknown) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -63,7 +63,7 @@ function detail(c: CustomerReport): string {
 export function reportHtml(result: MigrationResult, secrets: string[] = []): string {
   const { counts } = result;
   const ordered = [...result.customers.filter((c) => c.outcome === 'failed'), ...result.customers.filter((c) => c.outcome !== 'failed')];
-  const shown = ordered.slice(0, MAX_ROWS);
+  const shown = ordered.slice(0, HTML_REPORT_ROWS);
   const summary: [string, unknown][] = [
     ['read', counts.read], [result.dryRun ? 'would be created' : 'created', result.dryRun ? counts.wouldCreate : counts.created],
     ['completed (left half-done by an earlier run)', counts.completed], ['skipped', counts.skipped], ['failed', counts.failed],
@@ -94,7 +94,7 @@ ${result.warnings.map((w) => `<p class="note">Note: ${escapeHtml(w)}</p>`).join(
 <h2>Throughput</h2>
 ${throughputSvg(result.timeline)}
 <h2>Customers</h2>
-<p>${shown.length} of ${result.customers.length} customers${shown.length < ordered.length ? ' (failures first; the JSON report has them all)' : ''}.</p>
+<p>${shown.length} of ${counts.read} customers${shown.length < counts.read ? ' (failures first; the JSON report has them all)' : ''}.</p>
 <table id="customers">
 <thead><tr>${COLUMNS.map(([, label]) => `<th>${label}</th>`).join('')}<th>details</th></tr></thead>
 <tbody>

@@ -24,10 +24,29 @@ export function secretValues(env: Record<string, string | undefined>): string[] 
  * treat it as personal data.
  */
 export function reportJson(result: MigrationResult, secrets: string[] = []): string {
-  const customers = result.customers.map((c) =>
-    Object.fromEntries(CUSTOMER_FIELDS.filter((k) => c[k] !== undefined).map((k) => [k, k === 'created' ? redact(c[k]) : c[k]])),
-  );
-  return blankSecrets(`${JSON.stringify({ ...result, customers }, null, 2)}\n`, secrets.map((secret) => JSON.stringify(secret).slice(1, -1)));
+  const { head, tail } = reportJsonFrame(result, secrets);
+  return `${head}${result.customers.map((c) => reportCustomerLine(c, secrets)).join(',\n')}${tail}`;
+}
+
+const CUSTOMERS_PLACEHOLDER = '\u0000customers\u0000';
+
+/** Blanks the credential values, as they are written inside JSON strings. */
+const blankJsonSecrets = (text: string, secrets: string[]) => blankSecrets(text, secrets.map((secret) => JSON.stringify(secret).slice(1, -1)));
+
+/**
+ * The report around its customers array, for a run that streams the customers into the file as
+ * they finish (the CLI) rather than holding them: head + lines joined by ",\n" + tail is the report.
+ */
+export function reportJsonFrame(result: MigrationResult, secrets: string[] = []): { head: string; tail: string } {
+  const text = blankJsonSecrets(`${JSON.stringify({ ...result, customers: CUSTOMERS_PLACEHOLDER }, null, 2)}\n`, secrets);
+  const [before, after] = text.split(JSON.stringify(CUSTOMERS_PLACEHOLDER)) as [string, string];
+  return { head: `${before}[\n`, tail: `\n  ]${after}` };
+}
+
+/** One customer of the report on one line: the allow-listed fields, `created` redacted, credentials blanked. */
+export function reportCustomerLine(c: CustomerReport, secrets: string[] = []): string {
+  const entry = Object.fromEntries(CUSTOMER_FIELDS.filter((k) => c[k] !== undefined).map((k) => [k, k === 'created' ? redact(c[k]) : c[k]]));
+  return `    ${blankJsonSecrets(JSON.stringify(entry), secrets)}`;
 }
 
 /** Every occurrence of each secret (as it is written in the text) blanked. */

@@ -60,6 +60,13 @@ export interface MigrateOptions {
    * customer before it is finished): persist it so a killed run loses nothing.
    */
   onCheckpoint?: (point: ResumePoint) => void;
+  /** Called with each customer's outcome as it finishes: a long run streams these to its report instead of holding them. */
+  onCustomer?: (report: CustomerReport) => void;
+  /**
+   * Which outcomes `result.customers` keeps (default: all). A long run keeps only what its summary
+   * needs (the failures) and streams the rest through onCustomer, so its memory stays flat.
+   */
+  keepCustomer?: (report: CustomerReport) => boolean;
   /** Customers migrated at once (default 1); the order of the report then follows completion. */
   concurrency?: number;
   /** Password hashes to carry to targets that take them (see passwords.ts). */
@@ -146,6 +153,7 @@ export interface MigrationResult {
   finishedAt: string;
   duplicateCheck: DuplicateCheck;
   counts: MigrationCounts;
+  /** Each customer's outcome, in the order they finished: all of them unless `keepCustomer` chose. */
   customers: CustomerReport[];
   /** How each backend kept to its request budget (set by the command, which paces the fetch). */
   pacing?: import('./pace.js').PaceStats[];

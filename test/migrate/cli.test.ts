@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,8 @@ describe('npm run migrate', () => {
     const text = readFileSync(report, 'utf8');
     expect(text).not.toContain(SCAYLE_EMULATOR_TOKEN);
     expect(JSON.parse(text).customers.map((c: { outcome: string }) => c.outcome)).toEqual(['created', 'failed', 'created']);
+    // The outcomes were streamed through a spool file beside the report, which is gone once the report is whole.
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
 
   it('saves the position when it stops at --max and keeps only the completed run once it is done', async () => {
