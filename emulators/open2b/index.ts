@@ -133,6 +133,7 @@ export function createOpen2bEmulator(options: Open2bEmulatorOptions = {}): Emula
     groups: store.groups,
     reset() {
       initialise();
+      faults.controller.restore();
       limiter?.reset();
     },
   };

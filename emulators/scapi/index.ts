@@ -64,8 +64,7 @@ export function createScapiEmulator(options: EmulatorOptions = {}): Emulator<Sca
   const find = (key: string) => store.records.get(key) ?? store.byLogin(key);
   const reset = () => {
     store.clear();
-    faults.controller.clear();
-    for (const spec of options.faults ?? []) faults.controller.inject(spec);
+    faults.controller.restore();
     tokens.amTokenSeconds = 1799;
     limiter?.reset();
     if (options.seed !== false) seed(demoCustomers);

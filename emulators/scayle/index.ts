@@ -88,6 +88,7 @@ export function createScayleEmulator(options: EmulatorOptions = {}): Emulator<Sc
 
   const initial = () => {
     store.clear();
+    faults.controller.restore();
     limiter?.reset();
     if (options.seed !== false) seed(demoCustomers);
   };

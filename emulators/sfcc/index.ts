@@ -73,8 +73,7 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
   const reset = () => {
     store.clear();
     hooks.length = 0;
-    faults.controller.clear();
-    for (const spec of options.faults ?? []) faults.controller.inject(spec);
+    faults.controller.restore();
     issuer.accessTokenSeconds = 1799;
     limiter?.reset();
     if (options.seed !== false) seed(demoCustomers);

@@ -34,6 +34,8 @@ export interface FaultSpec {
 export interface FaultController {
   inject(spec: FaultSpec): void;
   clear(): void;
+  /** Back to the faults the emulator started with (EMULATOR_FAULTS): what a backdoor reset does. */
+  restore(): void;
   readonly active: readonly FaultSpec[];
 }
 
@@ -46,7 +48,8 @@ export interface FaultResponders {
 export const DROP_HEADER = 'x-emulator-drop-connection';
 
 export function createFaults(responders: FaultResponders, initial: FaultSpec[] = []) {
-  let specs: (FaultSpec & { left?: number })[] = initial.map((s) => ({ ...s, left: s.times }));
+  const fresh = () => initial.map((s): FaultSpec & { left?: number } => ({ ...s, left: s.times }));
+  let specs = fresh();
 
   const controller: FaultController = {
     inject(spec) {
@@ -54,6 +57,9 @@ export function createFaults(responders: FaultResponders, initial: FaultSpec[] =
     },
     clear() {
       specs = [];
+    },
+    restore() {
+      specs = fresh();
     },
     get active() {
       return specs;
