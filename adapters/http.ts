@@ -1,4 +1,5 @@
 import ky, { HTTPError, type KyInstance, type Options as KyOptions, TimeoutError } from 'ky';
+import { BufferedResponse } from './buffered-response.js';
 import { deadlineSignal } from './deadline.js';
 import { GatewayError } from './errors.js';
 import type { CallContext } from './types.js';
@@ -128,8 +129,9 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * Upstream answers are small JSON documents.
  */
 async function buffered(response: Response): Promise<Response> {
-  const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  if (response instanceof BufferedResponse) return response; // the Node upstream fetch reads bodies whole already
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : new Uint8Array(await response.arrayBuffer());
+  return new BufferedResponse(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /**

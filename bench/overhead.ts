@@ -6,6 +6,7 @@
  * unlike req/s, so it is the figure optimisation commits quote. OVERHEAD_REQUESTS (4000) tunes it.
  */
 import { openSync } from 'node:fs';
+import { BufferedResponse } from '../adapters/buffered-response.js';
 import { createApp } from '../src/app.js';
 import { createDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
@@ -25,9 +26,11 @@ const payload = JSON.stringify({
   })),
   legacyCustomData: { loyalty: { tier: 'gold', points: 1280 } }, createdAt: '2021-06-01T09:30:00+00:00', updatedAt: '2025-01-15T12:00:03+00:00',
 });
-const upstream = (async () => new Response(payload, { headers: { 'content-type': 'application/json' } })) as typeof fetch;
+const payloadBytes = new TextEncoder().encode(payload);
+// What the Node upstream fetch hands back: the body already read (see adapters/buffered-response.ts).
+const upstream = (async () => new BufferedResponse(payloadBytes.slice(), { status: 200, headers: new Headers({ 'content-type': 'application/json' }) })) as typeof fetch;
 
-const config = parseEnv({ BACKENDS: 'scayle', SCAYLE_BASE_URL: 'http://scayle.test/api/admin/v1', SCAYLE_ACCESS_TOKEN: 't', SCAYLE_SHOP_KEY: 'bench', SCAYLE_COUNTRY_CODE: 'DE', LOG_LEVEL: 'info', UPSTREAM_BUDGET_SCAYLE: 'off' });
+const config = parseEnv({ BACKENDS: 'scayle', SCAYLE_BASE_URL: 'http://scayle.test/api/admin/v1', SCAYLE_ACCESS_TOKEN: 't', SCAYLE_SHOP_KEY: 'bench', SCAYLE_COUNTRY_CODE: 'DE', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', UPSTREAM_BUDGET_SCAYLE: 'off' });
 const devNull = openSync('/dev/null', 'w');
 const log = createLogger({ level: config.logLevel, asyncStdout: true, fd: devNull });
 const app = createApp(createDeps(config, { fetch: upstream, log }, {}));

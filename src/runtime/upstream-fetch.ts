@@ -76,13 +76,11 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
     }
     const hasBody = !NULL_BODY_STATUSES.has(answer.statusCode) && outgoing.method !== 'HEAD';
     if (!hasBody) void answer.body.dump().catch(() => {}); // drain, so the socket goes back to the pool
-    const response = new NativeResponse(hasBody ? webStream(answer.body) : null, {
+    return new UpstreamResponse(hasBody ? (answer.body as BodyReadable) : null, outgoing.url, {
       status: answer.statusCode,
       statusText: answer.statusText,
       headers: responseHeaders(answer.headers),
     });
-    Object.defineProperty(response, 'url', { value: outgoing.url });
-    return response;
   }
 
   return {
@@ -143,14 +141,97 @@ function responseHeaders(raw: Record<string, string | string[] | undefined>): He
   return headers;
 }
 
+/** undici's body: a Node stream that also reads itself whole (as text, bytes), without WHATWG streams. */
+type BodyReadable = Readable & { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer> };
+
+/**
+ * The answer as a real Response over undici's body. Read whole (`text()`, `json()`,
+ * `arrayBuffer()`: what ky and the adapters do) it goes through undici's own readers; a WHATWG
+ * stream is built only when someone asks for `body`, pulled on demand, and cancelling it
+ * releases the socket. A Response built around a stream costs more CPU per upstream call than
+ * the gateway's whole mapping.
+ */
+class UpstreamResponse extends NativeResponse {
+  readonly #source: BodyReadable | null;
+  readonly #headers: Headers;
+  readonly #url: string;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+  #used = false;
+
+  constructor(source: BodyReadable | null, url: string, init: { status: number; statusText: string; headers: Headers }) {
+    super(null, { status: init.status, statusText: init.statusText });
+    this.#source = source;
+    this.#headers = init.headers;
+    this.#url = url;
+  }
+
+  override get url(): string {
+    return this.#url;
+  }
+
+  override get headers(): Headers {
+    return this.#headers;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#stream === undefined) this.#stream = this.#source && !this.#used ? webStream(this.#source) : null;
+    return this.#stream;
+  }
+
+  override get bodyUsed(): boolean {
+    // A handed-out stream counts as used once someone holds its reader (as near as we can tell).
+    return this.#used || (this.#stream?.locked ?? false);
+  }
+
+  /** The body read whole, once: through the stream if one was handed out, else by undici. */
+  async #read<T>(whole: (source: BodyReadable) => Promise<T>, viaStream: (response: Response) => Promise<T>): Promise<T> {
+    if (this.#used) throw new TypeError('Body is unusable: body has already been read');
+    this.#used = true;
+    if (this.#stream) return viaStream(new NativeResponse(this.#stream));
+    if (!this.#source) return viaStream(new NativeResponse(null));
+    return whole(this.#source);
+  }
+
+  override text(): Promise<string> {
+    return this.#read((source) => source.text(), (r) => r.text());
+  }
+
+  override async json(): Promise<any> {
+    return JSON.parse(await this.text());
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#read((source) => source.arrayBuffer(), (r) => r.arrayBuffer());
+  }
+
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([await this.arrayBuffer()], { type: this.#headers.get('content-type') ?? '' });
+  }
+
+  override clone(): Response {
+    if (this.#used) throw new TypeError('Response.clone: body has already been used');
+    const body = this.body;
+    if (!body) return new UpstreamResponse(null, this.#url, { status: this.status, statusText: this.statusText, headers: new Headers(this.#headers) });
+    const [mine, theirs] = body.tee();
+    this.#stream = mine;
+    const copy = new NativeResponse(theirs, { status: this.status, statusText: this.statusText, headers: this.#headers });
+    Object.defineProperty(copy, 'url', { value: this.#url });
+    return copy;
+  }
+}
+
 /** A WHATWG stream over undici's body: pulled on demand, cancelling it releases the socket. */
-function webStream(body: Readable): ReadableStream<Uint8Array> {
+function webStream(body: Readable): ReadableStream<Uint8Array<ArrayBuffer>> {
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
       const { value, done } = await chunks.next();
       if (done) controller.close();
-      else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      else controller.enqueue(new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength));
     },
     async cancel() {
       await chunks.return?.(); // destroys the body: the socket is closed rather than read to the end

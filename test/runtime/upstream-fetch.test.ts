@@ -218,6 +218,18 @@ describe('createUpstreamFetch: every input shape ky (or anyone) passes', () => {
     expect(rest).toBe('second');
   });
 
+  it('reads a body whole without a stream, once; a clone reads the same bytes; url is the one fetched', async () => {
+    const res = await upstreamFetch(`${origin}/echo`);
+    expect(res.url).toBe(`${origin}/echo`);
+    const copy = res.clone();
+    const text = await res.text();
+    expect(text.length).toBeGreaterThan(0);
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.text()).rejects.toThrow(TypeError);
+    expect(await copy.text()).toBe(text);
+    expect(JSON.parse(new TextDecoder().decode(await (await upstreamFetch(`${origin}/echo`)).arrayBuffer()))).toMatchObject({ method: 'GET', url: '/echo' });
+  });
+
   it('keeps connections alive: ten sequential calls open at most one new socket', async () => {
     const before = socketCount;
     for (let i = 0; i < 10; i++) await (await upstreamFetch(`${origin}/echo`)).text();
