@@ -1,9 +1,20 @@
 /** JSON with object keys sorted and undefined members left out: equal values, equal text. */
 export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  // Concatenation in plain loops: every derived ETag goes through it, once per answer.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + (stableJson(value[i]) ?? '');
+    return `${out}]`;
+  }
   if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().filter((k) => record[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(record[k])}`).join(',')}}`;
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    for (const key of keys) {
+      if (record[key] === undefined) continue;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${stableJson(record[key])}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }
