@@ -3,12 +3,14 @@
  * runs plain JS instead of a TypeScript loader. npm packages stay external (node resolves them
  * from node_modules as usual); the embedded emulators become their own chunk, loaded only when a
  * backend has no base URL. Runs from `prepare` (npm ci / npm install) and, when dist/ is missing
- * or older than the sources, from scripts/start.mjs.
+ * or older than the sources, from scripts/start.mjs. Run directly, it also writes the Worker's
+ * static assets (scripts/worker-assets.mjs).
  */
 import { build } from 'esbuild';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWorkerAssets } from './worker-assets.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(ROOT, 'dist', 'node');
@@ -49,4 +51,7 @@ export async function buildNode() {
   writeFileSync(STAMP, new Date().toISOString());
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildNode();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildNode();
+  buildWorkerAssets();
+}

@@ -58,8 +58,9 @@ export type EmulatorFactories = Record<string, (options?: EmulatorOptions) => Em
 export const EMBEDDED_ORIGIN = 'http://emulator.invalid';
 
 /**
- * What the entries call: the embedded emulators (and their demo data) are imported only when a
- * backend has no base URL, so a deployment talking to real platforms never loads them.
+ * What the Node entries call: the embedded emulators (and their demo data) are imported only when a
+ * backend has no base URL, so a deployment talking to real platforms never loads them. The Worker
+ * does the same behind a build flag that keeps them out of its production upload (worker.ts).
  */
 export async function loadDeps(config: GatewayConfig, runtime: RuntimeDeps): Promise<GatewayDeps> {
   const factories = config.backends.some((b) => b.embedded) ? (await import('./embedded.js')).embeddedEmulators : {};
@@ -96,7 +97,8 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps, emulator
     let fetch = runtime.fetch;
     if (backend.embedded) {
       const createEmulator = emulatorFactories[backend.name];
-      if (!createEmulator) throw new ConfigError([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, `is required for ${backend.name}`);
+      // The production Worker is built without emulators (wrangler.toml): say so, not just "required".
+      if (!createEmulator) throw new ConfigError([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, `is required for ${backend.name} (this build has no embedded emulators to fall back on)`);
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });

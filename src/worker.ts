@@ -1,9 +1,8 @@
 import { ConfigError } from '../adapters/errors.js';
 import { createApp, type GatewayApp } from './app.js';
-import { loadDeps } from './deps.js';
+import { createDeps, type EmulatorFactories } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
-import { workerDocsAssets } from './runtime/docs-assets-worker.js';
 import { createDurableObjectStore, type StoreNamespace } from './store/durable-object.js';
 import type { SharedStore } from './store/types.js';
 
@@ -19,6 +18,20 @@ function workerStore(config: ReturnType<typeof parseEnv>, env: Record<string, un
 }
 
 /**
+ * wrangler.toml's `define`: false in the production Worker, true in its zero-config demo
+ * (`--env demo`). When false, esbuild drops the import below, so the emulators and their demo data
+ * are not in the upload, and a backend without a base URL is a ConfigError naming the variable.
+ */
+declare const GATEWAY_EMBEDDED_EMULATORS: boolean;
+
+/** Like loadDeps (deps.ts), behind the build flag: imported only when a backend has no base URL. */
+async function emulatorFactories(config: ReturnType<typeof parseEnv>): Promise<EmulatorFactories> {
+  // One condition around the import: esbuild drops an `if (false)` branch, not code after a return.
+  if (GATEWAY_EMBEDDED_EMULATORS && config.backends.some((b) => b.embedded)) return (await import('./embedded.js')).embeddedEmulators;
+  return {};
+}
+
+/**
  * Workers entry. The app is built on the first request from the bindings (the same variable names
  * as on Node) and kept for the isolate's life, so embedded emulators keep their state between
  * requests. Requests arriving while it is built wait for the same build.
@@ -29,14 +42,15 @@ async function build(env: Record<string, unknown>): Promise<GatewayApp> {
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = parseEnv(vars);
   const store = workerStore(config, env);
-  return createApp(await loadDeps(config, {
+  // No docsAssets: Swagger UI's files are Workers Static Assets ([assets] in wrangler.toml),
+  // answered before the Worker runs.
+  return createApp(createDeps(config, {
     fetch: (input, init) => fetch(input, init),
     log: createLogger({ level: config.logLevel }),
     store,
-    docsAssets: workerDocsAssets,
     // Cloudflare sets the caller's address on every request it forwards.
     clientAddress: (c) => c.req.header('cf-connecting-ip'),
-  }));
+  }, await emulatorFactories(config)));
 }
 
 export default {

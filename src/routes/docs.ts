@@ -5,12 +5,16 @@ import type { GatewayEnv } from '../context.js';
 /** The two Swagger UI files /docs loads, read from the installed `swagger-ui-dist` package. */
 export const DOCS_ASSETS = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' } as const;
 export type DocsAsset = keyof typeof DOCS_ASSETS;
-/** How a runtime reads them: from node_modules on Node, from modules bundled into the Worker on Workers. */
+/**
+ * How a runtime reads them: from node_modules on Node. Workers have none: the same paths are
+ * static assets there, answered before the Worker runs (wrangler.toml `[assets]`).
+ */
 export type DocsAssetLoader = (name: DocsAsset) => Promise<string>;
 
 /**
  * /docs without a CDN: the page loads Swagger UI from /docs/swagger-ui-dist/…, which the gateway
- * serves itself, so the docs work offline and under a strict content policy.
+ * (or, on Workers, its static assets) serves itself, so the docs work offline and under a strict
+ * content policy.
  */
 export function docsRoutes(loadAsset: DocsAssetLoader) {
   const cache = new Map<DocsAsset, Promise<string>>();

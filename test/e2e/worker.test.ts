@@ -11,11 +11,11 @@ const json = (method: string, body: unknown, headers: Record<string, string> = {
   body: JSON.stringify(body),
 });
 
-describe('the Worker in the real Workers runtime (workerd), zero-config', () => {
+describe('the zero-config demo Worker (wrangler --env demo) in the real Workers runtime (workerd)', () => {
   let worker: Awaited<ReturnType<typeof startWorker>>;
 
   beforeAll(async () => {
-    worker = await startWorker({ LOG_LEVEL: 'debug', SESSION_SIGNING_KEYS: `workerd:${'w'.repeat(40)}` });
+    worker = await startWorker({ LOG_LEVEL: 'debug', SESSION_SIGNING_KEYS: `workerd:${'w'.repeat(40)}` }, { demo: true });
   }, 120_000);
   afterAll(async () => worker?.dispose());
 
@@ -77,17 +77,6 @@ describe('the Worker in the real Workers runtime (workerd), zero-config', () => 
     expect(text).not.toContain('caller-token-123');
   });
 
-  it('serves /docs with Swagger UI bundled into the Worker (no CDN)', async () => {
-    const html = await (await worker.fetch('/docs')).text();
-    expect(html).toContain('/docs/swagger-ui-dist/swagger-ui-bundle.js');
-    expect(html).not.toMatch(/unpkg|jsdelivr|cdnjs/);
-    const bundle = await worker.fetch('/docs/swagger-ui-dist/swagger-ui-bundle.js');
-    expect(bundle.status).toBe(200);
-    expect(bundle.headers.get('content-type')).toContain('javascript');
-    expect(await bundle.text()).toContain('SwaggerUIBundle');
-    expect((await worker.fetch('/docs/swagger-ui-dist/swagger-ui.css')).headers.get('content-type')).toContain('text/css');
-  });
-
   it('signs a shopper in and serves /v1/me (sessions signed with SESSION_SIGNING_KEYS)', async () => {
     const login = await worker.fetch('/v1/auth/login', json('POST', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' }));
     expect(login.status, await login.clone().text()).toBe(200);
@@ -146,5 +135,43 @@ describe('the Worker in workerd with *_BASE_URL pointing at emulators served ove
     expect(patched.status, await patched.clone().text()).toBe(200);
     expect(await upstream.stored()).toContain('Wilma');
     expect((await worker.fetch(`${base}/customers/987654321`)).status).toBe(404);
+  });
+
+  it('serves /docs offline, Swagger UI from the static assets (not the script upload)', async () => {
+    const html = await (await worker.fetch('/docs')).text();
+    expect(html).toContain('/docs/swagger-ui-dist/swagger-ui-bundle.js');
+    expect(html).toContain('/docs/swagger-ui-dist/swagger-ui.css');
+    expect(html).not.toMatch(/unpkg|jsdelivr|cdnjs/);
+    const bundle = await worker.fetch('/docs/swagger-ui-dist/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await bundle.text()).toContain('SwaggerUIBundle');
+    const css = await worker.fetch('/docs/swagger-ui-dist/swagger-ui.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+  });
+});
+
+describe('the production Worker with a backend lacking its base URL (no embedded emulators in this build)', () => {
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+
+  beforeAll(async () => {
+    worker = await startWorker({ BACKENDS: 'scayle', LOG_LEVEL: 'warn' });
+  }, 120_000);
+  afterAll(async () => worker?.dispose());
+
+  it('answers a ConfigError problem naming the variable', async () => {
+    const res = await worker.fetch('/v1/customers/1');
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await res.json()) as { title: string; detail: string };
+    expect(problem.title).toBe('Gateway misconfigured');
+    expect(problem.detail).toMatch(/^SCAYLE_BASE_URL: is required for scayle \(this build has no embedded emulators/);
+  });
+
+  it('still serves Swagger UI: the assets answer before the Worker runs', async () => {
+    const bundle = await worker.fetch('/docs/swagger-ui-dist/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(await bundle.text()).toContain('SwaggerUIBundle');
   });
 });

@@ -1,32 +1,35 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 
 /**
  * The Worker as Cloudflare would run it: bundled by wrangler exactly as `wrangler deploy` would
- * (dry run, nothing uploaded), then served by workerd through Miniflare, locally, no network.
+ * (dry run, nothing uploaded), then served by workerd through Miniflare, locally, no network, with
+ * wrangler.toml's static assets in front of it as on Cloudflare. `demo` builds the zero-config demo
+ * (`--env demo`, the embedded emulators); otherwise the production Worker (`--env ""`).
  * Everything the Worker prints (its log lines) is collected in `output`.
  */
-export async function startWorker(bindings: Record<string, string>, options: { durableObjects?: Record<string, string> } = {}) {
+export async function startWorker(bindings: Record<string, string>, options: { demo?: boolean; durableObjects?: Record<string, string> } = {}) {
   const outdir = await mkdtemp(join(tmpdir(), 'gateway-worker-'));
-  await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], {
+  await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--env', options.demo ? 'demo' : '', '--outdir', outdir], {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
   });
   // Run it with the same runtime settings wrangler.toml gives it in production.
   const toml = await readFile('wrangler.toml', 'utf8');
   const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1]!;
   const compatibilityFlags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)![1]!) as string[];
+  // [assets]: the directory wrangler's [build] just wrote (Swagger UI's files for /docs).
+  const assetsDirectory = resolve(/^\[assets\]\s*\ndirectory\s*=\s*"([^"]+)"/m.exec(toml)![1]!);
   const output: string[] = [];
   const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'worker.js'),
     modulesRoot: outdir,
-    // wrangler.toml's `Text` rules: wrangler emits those modules beside worker.js (content-hashed names).
-    modulesRules: [{ type: 'Text', include: ['**/*-swagger-ui.css', '**/*-swagger-ui-bundle.js'] }],
+    assets: { directory: assetsDirectory, routerConfig: { has_user_worker: true } },
     compatibilityDate,
     compatibilityFlags,
     bindings,
@@ -36,9 +39,11 @@ export async function startWorker(bindings: Record<string, string>, options: { d
       collect(stderr);
     },
   });
-  await mf.ready;
+  const url = await mf.ready;
   return {
     output,
+    /** Where Miniflare serves the Worker over HTTP on loopback (for a browser). */
+    origin: url.origin,
     /** A Durable Object namespace of the Worker, usable from Node (Miniflare proxies the calls into workerd). */
     durableObjectNamespace: (binding: string) => mf.getDurableObjectNamespace(binding),
     fetch: (path: string, init?: RequestInit) => mf.dispatchFetch(`http://gateway.test${path}`, init as never),

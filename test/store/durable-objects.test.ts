@@ -7,11 +7,11 @@ import { sharedStoreSuite } from './suite.js';
 /**
  * The Durable Objects store in workerd (Miniflare), from the Worker bundle wrangler builds: the
  * shared suite drives it from here through the GATEWAY_STORE namespace, and the gateway in the
- * Worker uses it for Idempotency-Key.
+ * Worker (the zero-config demo build: SCAYLE is its embedded emulator) uses it for Idempotency-Key.
  */
 let started: ReturnType<typeof startWorker> | undefined;
 const worker = () =>
-  (started ??= startWorker({ STORE: 'durable-objects', BACKENDS: 'scayle', LOG_LEVEL: 'warn' }, { durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } }));
+  (started ??= startWorker({ STORE: 'durable-objects', BACKENDS: 'scayle', LOG_LEVEL: 'warn' }, { demo: true, durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } }));
 afterAll(async () => (await started)?.dispose(), 30_000);
 
 sharedStoreSuite('durable-objects', {
