@@ -73,7 +73,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
       // The whole exchange, body included (read below), is bound by it.
-      const deadline = deadlineSignal(totalTimeoutMs, ctx.signal);
+      const deadline = ctx.deadlineWithin ? ctx.deadlineWithin(totalTimeoutMs) : deadlineSignal(totalTimeoutMs, ctx.signal);
       const giveUpAt = Date.now() + totalTimeoutMs;
       try {
         let response: Response;

@@ -13,8 +13,10 @@ const INSTRUMENTED = {
 const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 
 /**
- * Wraps an adapter so every call is timed in the logs and nothing but a GatewayError leaves it:
- * a bug inside an adapter becomes `internal` (logged with its stack), not an unshaped throw.
+ * Wraps an adapter so every call is timed in the logs (on the request's access line when the
+ * context records calls, else a line per call; a failure always gets its own line) and nothing
+ * but a GatewayError leaves it: a bug inside an adapter becomes `internal` (logged with its
+ * stack), not an unshaped throw.
  */
 export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
   const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities, capabilityHints: adapter.capabilityHints } as CustomerAdapter;
@@ -27,7 +29,13 @@ export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
       const started = performance.now();
       try {
         const result = await original(...args);
-        ctx.log.info({ backend: adapter.backend, op: method, ms: elapsed(started), outcome: 'ok' }, 'adapter call');
+        const ms = elapsed(started);
+        // The gateway's contexts put successful calls on the request's access line (one line per
+        // request at info); a context without that logs each call.
+        if (ctx.recordCall) {
+          ctx.recordCall(method, ms);
+          ctx.log.debug({ backend: adapter.backend, op: method, ms, outcome: 'ok' }, 'adapter call');
+        } else ctx.log.info({ backend: adapter.backend, op: method, ms, outcome: 'ok' }, 'adapter call');
         return result;
       } catch (error) {
         const gatewayError = isGatewayError(error)

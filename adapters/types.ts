@@ -8,6 +8,7 @@ import type {
   CustomerPatch,
   PasswordChange,
 } from '../schemas/index.js';
+import type { Deadline } from './deadline.js';
 
 export type { Capabilities } from '../schemas/index.js';
 
@@ -30,6 +31,15 @@ export interface CallContext {
   log: Log;
   /** Adds a header to the gateway's answer (e.g. the upstream's RateLimit-* budget). */
   setResponseHeader(name: string, value: string): void;
+  /**
+   * A deadline for one upstream call: aborts when the caller goes away, at the request's own
+   * deadline or after `limitMs`, whichever comes first. The gateway's contexts build it as one
+   * signal (`deadlineSignal(limitMs, ctx.signal)` would build the request's signal first, and
+   * two timers). Contexts without it (tests, the migration) get exactly that fallback.
+   */
+  deadlineWithin?(limitMs: number): Deadline;
+  /** Counts a successful adapter call towards the request's access-log line (op, ms). */
+  recordCall?(op: string, ms: number): void;
 }
 
 export type CustomerRef = { kind: 'id'; id: string } | { kind: 'externalRef'; externalRef: string };

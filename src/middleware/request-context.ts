@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { deadlineSignal } from '../../adapters/deadline.js';
+import { deadlineSignal, type Deadline } from '../../adapters/deadline.js';
 import type { Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import { redactHeaders } from '../logging/redact.js';
@@ -8,7 +8,8 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Request id (the caller's X-Request-Id when it is sane, else a new one), a child logger, the
- * adapter CallContext with the gateway's deadline, and one access-log line per request.
+ * adapter CallContext with the gateway's deadline, and one access-log line per request (with
+ * the adapter calls it made).
  */
 export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
@@ -17,15 +18,26 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
     const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
     const requestLog = log.child({ requestId });
     const extraHeaders = new Headers();
-    // The gateway's deadline, or the client leaving; released as soon as the answer is built.
-    const deadline = deadlineSignal(timeoutMs, c.req.raw.signal ?? undefined);
+    // The gateway's deadline, or the client leaving. Built only when something waits on it; an
+    // upstream call asks for its own (deadlineWithin) and gets one signal for both limits.
+    let whole: Deadline | undefined;
+    const remainingMs = () => Math.max(0, timeoutMs - (performance.now() - started));
+    let ops: string | undefined;
+    let adapterMs = 0;
     c.set('requestId', requestId);
     c.set('log', requestLog);
     c.set('extraHeaders', extraHeaders);
     c.set('call', {
       requestId,
       log: requestLog,
-      signal: deadline.signal,
+      get signal() {
+        return (whole ??= deadlineSignal(remainingMs(), c.req.raw.signal ?? undefined)).signal;
+      },
+      deadlineWithin: (limitMs) => (whole ? deadlineSignal(limitMs, whole.signal) : deadlineSignal(Math.min(limitMs, remainingMs()), c.req.raw.signal ?? undefined)),
+      recordCall: (op, ms) => {
+        ops = ops === undefined ? op : `${ops},${op}`;
+        adapterMs += ms;
+      },
       setResponseHeader: (name, value) => extraHeaders.set(name, value),
     });
     if (requestLog.isLevelEnabled?.('debug') !== false) {
@@ -34,11 +46,18 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
     try {
       await next();
     } finally {
-      deadline.dispose();
+      whole?.dispose();
     }
     setHeaders(c, requestId, extraHeaders);
     requestLog.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        // The successful adapter calls it made (failures have their own line): which, and how long in all.
+        ...(ops === undefined ? {} : { ops, adapterMs: Math.round(adapterMs * 10) / 10 }),
+      },
       'request completed',
     );
   };

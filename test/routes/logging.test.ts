@@ -25,9 +25,12 @@ describe('logs on Node: pino JSON lines, request ids, secrets redacted', () => {
     const bodyLine = records.find((r) => r.msg === 'request body' && r.requestId === 'log-test-1');
     expect(bodyLine.body).toMatchObject({ lastName: 'Logged', password: '[REDACTED]', custom: { apiKey: '[REDACTED]', note: 'kept' } });
     expect(records.find((r) => r.msg === 'request' && r.requestId === 'log-test-1').headers.authorization).toBe('[REDACTED]');
-    // One access line per request, and every adapter call is timed.
+    // One access line per request, naming and timing the adapter calls it made.
     expect(records.filter((r) => r.msg === 'request completed')).toHaveLength(2);
-    expect(records.find((r) => r.msg === 'adapter call' && r.op === 'createCustomer')).toMatchObject({ backend: 'memory', outcome: 'ok', ms: expect.any(Number), requestId: 'log-test-1' });
+    expect(records.find((r) => r.msg === 'request completed' && r.requestId === 'log-test-1')).toMatchObject({
+      method: 'POST', status: 201, ms: expect.any(Number), ops: 'createCustomer', adapterMs: expect.any(Number),
+    });
+    expect(records.find((r) => r.msg === 'request completed' && r.method === 'PUT')).toMatchObject({ ops: expect.stringContaining('setPassword') });
     for (const r of records) expect(r).toMatchObject({ level: expect.any(String), time: expect.any(String) });
   });
 });
