@@ -105,8 +105,15 @@ export async function startGateway(env: Record<string, string>): Promise<Running
     stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid!, 'SIGTERM');
-      // A gateway that does not shut down on SIGTERM is killed, not left behind.
-      setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), 10_000).unref();
+      // A gateway that does not shut down on SIGTERM is killed, not left behind; by then the
+      // group is usually gone, and kill's ESRCH says only that.
+      setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }, 10_000).unref();
     }
     await exited;
   };
