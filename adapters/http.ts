@@ -1,6 +1,6 @@
-import ky, { HTTPError, type KyInstance, type Options as KyOptions, TimeoutError } from 'ky';
+import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptions } from 'ky';
 import { BufferedResponse } from './buffered-response.js';
-import { deadlineSignal } from './deadline.js';
+import { deadlineSignal, type Deadline } from './deadline.js';
 import { GatewayError } from './errors.js';
 import type { CallContext } from './types.js';
 
@@ -8,7 +8,7 @@ export interface UpstreamClientOptions {
   /** Base URL every path is appended to (no trailing slash needed). */
   baseUrl: string;
   fetch: typeof fetch;
-  /** Per attempt. */
+  /** Per attempt, its answer's body included. */
   timeoutMs?: number;
   /** Whole call including retries and Retry-After waits. */
   totalTimeoutMs?: number;
@@ -19,7 +19,7 @@ export interface UpstreamClientOptions {
   backend: string;
 }
 
-export interface UpstreamRequest extends Omit<KyOptions, 'prefixUrl' | 'signal' | 'retry' | 'throwHttpErrors'> {
+export interface UpstreamRequest extends Omit<KyOptions, 'prefixUrl' | 'signal' | 'retry' | 'throwHttpErrors' | 'fetch' | 'timeout'> {
   /**
    * Retry on 429/502/503/504. Defaults to true for GET/HEAD/PUT/DELETE and false otherwise;
    * RPC reads sent as POST (Open2b find/get/count) opt in explicitly.
@@ -61,12 +61,11 @@ function requestedWaitMs(response: Response): number | undefined {
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const totalTimeoutMs = options.totalTimeoutMs ?? 20_000;
-  const api: KyInstance = ky.create({
-    prefixUrl: options.baseUrl,
-    fetch: options.fetch,
-    timeout: options.timeoutMs ?? 8_000,
-    headers: options.headers,
-  });
+  const attemptTimeoutMs = options.timeoutMs ?? 8_000;
+  // No signal and no timeout of ky's own: each attempt gets one signal from us (below). Given a
+  // signal, ky composes it with its own (AbortSignal.any) on every call, and those weakly linked
+  // signals, like the Requests following them, are freed only by a full GC.
+  const api: KyInstance = ky.create({ prefixUrl: options.baseUrl, timeout: false, headers: options.headers });
 
   return {
     async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
@@ -75,6 +74,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // The whole exchange, body included (read below), is bound by it.
       const deadline = ctx.deadlineWithin ? ctx.deadlineWithin(totalTimeoutMs) : deadlineSignal(totalTimeoutMs, ctx.signal);
       const giveUpAt = Date.now() + totalTimeoutMs;
+      // Each attempt: the call's deadline cut to the per-attempt timeout, one signal. Kept (and its
+      // timer running) until the call ends, so the attempt's body is bound by it too.
+      const attempts: Deadline[] = [];
+      const fetchAttempt = (input: RequestInfo | URL, init?: RequestInit) => {
+        const attempt = deadlineSignal(attemptTimeoutMs, deadline.signal);
+        attempts.push(attempt);
+        return options.fetch(input, { ...init, signal: attempt.signal });
+      };
       try {
         let response: Response;
         try {
@@ -82,7 +89,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             ...rest,
             method: verb,
             headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
-            signal: deadline.signal,
+            fetch: fetchAttempt,
             // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
             // the last retryable answer, below) for the adapter to map.
             throwHttpErrors: (status) => retryable && RETRY_STATUSES.includes(status),
@@ -92,13 +99,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
               statusCodes: RETRY_STATUSES,
               afterStatusCodes: [429, 503],
               maxRetryAfter: totalTimeoutMs,
+              // ky's backoff (0.3 s, doubling), never waiting past the deadline: ky's wait does not
+              // see our signal, so the deadline bounds it here.
+              delay: (attempt) => Math.max(0, Math.min(300 * 2 ** (attempt - 1), giveUpAt - Date.now())),
               backoffLimit: 2_000,
               jitter: true,
               // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
               // answer the 429/503 now, with its Retry-After, instead of a 504 later.
               shouldRetry: ({ error }) => {
-                // Our own refusal (the fleet's call budget is spent): retrying would only be refused again.
-                if (error instanceof GatewayError) return false;
+                // Past the deadline (or the caller left), or our own refusal (the fleet's call
+                // budget is spent): another attempt would only fail the same way.
+                if (deadline.signal.aborted || error instanceof GatewayError) return false;
                 if (!(error instanceof HTTPError)) return undefined;
                 const wait = requestedWaitMs(error.response);
                 if (wait === undefined) return undefined;
@@ -113,8 +124,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         return await buffered(response);
       } catch (error) {
         // The caller's signal is the gateway's own deadline (or a client that left): a timeout, not a refusal.
-        throw toTransportError(error, options.backend, deadline.signal.aborted || error instanceof TimeoutError);
+        throw toTransportError(error, options.backend, deadline.signal.aborted || isTimeoutError(error));
       } finally {
+        for (const attempt of attempts) attempt.dispose();
         deadline.dispose();
       }
     },

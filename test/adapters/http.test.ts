@@ -21,6 +21,16 @@ const upstream = new Hono()
     return c.json({ ok: true });
   })
   .get('/always-503', (c) => c.text('down', 503))
+  .get('/trickle', (c) =>
+    // Headers at once, the body 1.5 s later.
+    c.body(new ReadableStream({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"ok":'));
+        await new Promise((r) => setTimeout(r, 1_500));
+        controller.enqueue(new TextEncoder().encode('true}'));
+        controller.close();
+      },
+    }), 200, { 'content-type': 'application/json' }))
   .get('/busy-1s', (c) => c.text('busy', 503, { 'retry-after': '1' }))
   .all('/status/:code', (c) => c.text('x', Number(c.req.param('code')) as 500))
   .get('/long-reset', (c) => c.text('spent', 429, { 'x-ratelimit-reset': '60' }));
@@ -71,10 +81,30 @@ describe('shared upstream client (ky)', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
-  it('turns a per-attempt timeout into upstream_timeout', async () => {
-    const error = await failure(client({ timeoutMs: 200, retryLimit: 0 }).request(testContext().ctx, 'GET', '/slow'));
+  it('turns a per-attempt timeout into upstream_timeout, without another attempt', async () => {
+    const before = hits['GET /slow'] ?? 0;
+    const error = await failure(client({ timeoutMs: 200 }).request(testContext().ctx, 'GET', '/slow'));
     expect(error).toBeInstanceOf(GatewayError);
     expect(error.code).toBe('upstream_timeout');
+    expect(hits['GET /slow']! - before).toBe(1);
+  });
+
+  it("bounds an attempt's body by the per-attempt timeout too (headers at once, body trickling)", async () => {
+    const started = Date.now();
+    const error = await failure(client({ timeoutMs: 300 }).request(testContext().ctx, 'GET', '/trickle'));
+    expect(error.code).toBe('upstream_timeout');
+    expect(Date.now() - started).toBeLessThan(1_200);
+  });
+
+  it('never waits out a backoff past the deadline: a failing upstream is answered by the deadline', async () => {
+    const started = Date.now();
+    const outcome = await client({ totalTimeoutMs: 700, retryLimit: 10 })
+      .request(testContext().ctx, 'GET', '/always-503')
+      .then((res) => res.status, (error: GatewayError) => error.code);
+    // Backoffs (jittered, up to 0.3, 0.6, 1.2 s …) are cut at the 0.7 s deadline: the last 503, or
+    // an attempt started at the deadline and cut at once.
+    expect([503, 'upstream_timeout']).toContain(outcome);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('bounds the total time across retries: stops retrying when the next wait would pass the deadline', async () => {
