@@ -71,17 +71,22 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
-      // The whole exchange, body included (read below), is bound by it.
-      const deadline = ctx.deadlineWithin ? ctx.deadlineWithin(totalTimeoutMs) : deadlineSignal(totalTimeoutMs, ctx.signal);
       const giveUpAt = Date.now() + totalTimeoutMs;
-      // Each attempt: the call's deadline cut to the per-attempt timeout, one signal. Kept (and its
-      // timer running) until the call ends, so the attempt's body is bound by it too.
+      // One signal per attempt, and none for the call: an attempt is bound by the per-attempt
+      // timeout and by what is left of the call's (and the request's) time, so the call ends by
+      // its deadline however many attempts it takes. Each is kept (timer running) until the call
+      // ends, so the answer's body, read below, is bound by it too. A timed-out attempt is not
+      // retried (ky's rule for timeouts), which is why one signal can serve both limits.
       const attempts: Deadline[] = [];
       const fetchAttempt = (input: RequestInfo | URL, init?: RequestInit) => {
-        const attempt = deadlineSignal(attemptTimeoutMs, deadline.signal);
+        const left = giveUpAt - Date.now();
+        if (left <= 0) return Promise.reject(new DOMException('The operation timed out.', 'TimeoutError'));
+        const limit = Math.min(attemptTimeoutMs, left);
+        const attempt = ctx.deadlineWithin ? ctx.deadlineWithin(limit) : deadlineSignal(limit, ctx.signal);
         attempts.push(attempt);
         return options.fetch(input, { ...init, signal: attempt.signal });
       };
+      const cutShort = () => attempts.at(-1)?.signal.aborted === true;
       try {
         let response: Response;
         try {
@@ -109,7 +114,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
               shouldRetry: ({ error }) => {
                 // Past the deadline (or the caller left), or our own refusal (the fleet's call
                 // budget is spent): another attempt would only fail the same way.
-                if (deadline.signal.aborted || error instanceof GatewayError) return false;
+                if (cutShort() || error instanceof GatewayError) return false;
                 if (!(error instanceof HTTPError)) return undefined;
                 const wait = requestedWaitMs(error.response);
                 if (wait === undefined) return undefined;
@@ -124,10 +129,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         return await buffered(response);
       } catch (error) {
         // The caller's signal is the gateway's own deadline (or a client that left): a timeout, not a refusal.
-        throw toTransportError(error, options.backend, deadline.signal.aborted || isTimeoutError(error));
+        throw toTransportError(error, options.backend, cutShort() || isTimeoutError(error));
       } finally {
         for (const attempt of attempts) attempt.dispose();
-        deadline.dispose();
       }
     },
   };
