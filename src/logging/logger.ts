@@ -9,9 +9,10 @@ export interface LoggerOptions {
   /** Where JSON lines go; default stdout (Node) or console.log (Workers). Tests pass a collector. */
   write?: (line: string) => void;
   /**
-   * Node only: write stdout asynchronously (pino's SonicBoom, `sync: false`): lines written while a
-   * write is in flight go out together, so a busy gateway makes one syscall per batch, not per
-   * line. No line waits for more to come, and pino flushes what is pending when the process exits.
+   * Node only: write stdout asynchronously (pino's SonicBoom, `sync: false`) in batches of 4 KiB
+   * or every 100 ms, whichever comes first: a busy gateway makes one write per ~15 lines instead
+   * of one per line, and a quiet one shows each line within 100 ms. pino flushes what is pending
+   * when the process exits (a SIGKILL loses at most those 100 ms).
    */
   asyncStdout?: boolean;
   /** With asyncStdout: the file descriptor written instead of stdout (1). */
@@ -36,7 +37,7 @@ export function createLogger(options: LoggerOptions): Log {
         write: (record: object) => (write ?? console.log)(JSON.stringify(nodeLineShape(record as Record<string, unknown>))),
       },
     },
-    write ? { write } : options.asyncStdout ? pino.destination({ dest: options.fd ?? 1, sync: false }) : undefined,
+    write ? { write } : options.asyncStdout ? pino.destination({ dest: options.fd ?? 1, sync: false, minLength: 4096, periodicFlush: 100 }) : undefined,
   );
   return wrap(logger);
 }
