@@ -60,7 +60,7 @@ describe('npm start (production start)', () => {
 });
 
 describe('npm start: V8 heap growth', () => {
-  it('grows the old space by ~1.5× what is live rather than V8’s default of up to 4×', async () => {
+  it('grows the old space by ~1.75× what is live rather than V8’s default of up to 4×', async () => {
     const port = await freePort();
     const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
     const [program, ...args] = startCommand.split(/\s+/);
@@ -85,8 +85,9 @@ describe('npm start: V8 heap growth', () => {
       }
       gateway.kill('SIGUSR2');
       const { maxOldMiB, liveMiB } = await report;
-      // With V8's default growing factor the same churn peaks at ~5× what is live; with 1.5× at ~2.3×.
-      expect(maxOldMiB).toBeLessThan(3.5 * liveMiB);
+      // With V8's default growing factor the same churn peaks at ~5.1× what is live (171–175 MiB for
+      // 33 MiB here); with 1.75× at 2.6–3.8×, depending on how far concurrent marking lags.
+      expect(maxOldMiB).toBeLessThan(4.25 * liveMiB);
     } finally {
       gateway.kill('SIGTERM');
     }
