@@ -1,0 +1,72 @@
+/**
+ * `npx tsx bench/side-by-side.ts <variant> <variant> …`: gateway builds (or flags, or env) measured
+ * against one fixture SCAYLE upstream in alternating turns, for optimisation work where
+ * `bench:compare`'s peers are not the question. A variant is `<dir>[+v8-flag…][@VAR=value…]`:
+ * `dist/node` (a build: copy dist/node aside before rebuilding to compare two),
+ * `dist/node+heap-growing-percent=75`, `dist/node@LOG_LEVEL=warn`, or a `.ts` server run with tsx
+ * such as `bench/peers/hono-ky.ts` (the floor of the stack the gateway is built on). Prints each
+ * variant's median CPU µs/request (from /proc, robust to other load), req/s and RSS at the end.
+ * Knobs: SIDE_ROUNDS (6), SIDE_SECONDS (4), SIDE_PATH (GET one customer with addresses).
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { FIXTURE_TOKEN } from './fixture/scayle-upstream-config.js';
+import { freePort, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
+
+const rounds = Number(process.env.SIDE_ROUNDS ?? 6);
+const seconds = Number(process.env.SIDE_SECONDS ?? 4);
+const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
+const specs = process.argv.slice(2);
+if (specs.length === 0) {
+  console.error('usage: npx tsx bench/side-by-side.ts <dir|server.ts>[+v8-flag…][@VAR=value…] …');
+  process.exit(2);
+}
+
+const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
+const variants = await Promise.all(
+  specs.map(async (spec) => {
+    const [target = '', ...assignments] = spec.split('@');
+    const [entry = '', ...flags] = target.split('+');
+    const port = await freePort();
+    const child = spawn(process.execPath, [...flags.map((f) => `--${f}`), ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [`${entry}/node.js`])], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        BACKENDS: 'scayle',
+        SCAYLE_BASE_URL: `${upstream.origin}/api/admin/v1`,
+        SCAYLE_ACCESS_TOKEN: FIXTURE_TOKEN,
+        SCAYLE_SHOP_KEY: 'bench',
+        SCAYLE_COUNTRY_CODE: 'DE',
+        LOG_LEVEL: 'info',
+        UPSTREAM_BUDGET_SCAYLE: 'off',
+        ...Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    for (let tries = 0; !(await fetch(`${origin}/health`).then((r) => r.ok, () => false)); tries++) {
+      if (tries > 500 || child.exitCode !== null) throw new Error(`${spec} did not answer /health`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { spec, child, origin, cpu: [] as number[], rps: [] as number[] };
+  }),
+);
+try {
+  for (const v of variants) await autocannon({ url: v.origin + path, connections: 16, duration: 2 }); // warm-up
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order, so a drift in the machine's speed hits every variant alike.
+    for (const v of round % 2 ? [...variants].reverse() : variants) {
+      const before = treeCpuMs(v.child.pid!);
+      const result = await autocannon({ url: v.origin + path, connections: 16, duration: seconds });
+      v.cpu.push(((treeCpuMs(v.child.pid!) - before) * 1000) / result.requests.total);
+      v.rps.push(result.requests.average);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const v of variants) {
+    console.log(`${v.spec}\n  CPU ${median(v.cpu).toFixed(0)} µs/request (turns: ${v.cpu.map((x) => x.toFixed(0)).join(' ')}), ${median(v.rps).toFixed(0)} req/s, RSS ${treeRssMiB(v.child.pid!).toFixed(0)} MiB`);
+  }
+} finally {
+  for (const v of variants) v.child.kill();
+  await upstream.stop();
+}
