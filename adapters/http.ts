@@ -145,7 +145,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * Upstream answers are small JSON documents.
  */
 async function buffered(response: Response): Promise<Response> {
-  if (response instanceof BufferedResponse) return response; // the Node upstream fetch reads bodies whole already
+  if (response instanceof BufferedResponse) return response; // already in memory (a fetch that answers one)
   const body = NULL_BODY_STATUSES.has(response.status) ? null : new Uint8Array(await response.arrayBuffer());
   return new BufferedResponse(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
