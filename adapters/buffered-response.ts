@@ -3,6 +3,27 @@
 const NativeResponse = globalThis.Response;
 const decoder = new TextDecoder();
 
+/**
+ * What every Response subclass of ours shares: json(), bytes() and blob() through the subclass's
+ * own text() and arrayBuffer() (the base class's would read the empty body given to super()).
+ */
+export abstract class WholeBodyResponse extends NativeResponse {
+  abstract override text(): Promise<string>;
+  abstract override arrayBuffer(): Promise<ArrayBuffer>;
+
+  override async json(): Promise<any> {
+    return JSON.parse(await this.text());
+  }
+
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([await this.arrayBuffer()], { type: this.headers.get('content-type') ?? '' });
+  }
+}
+
 export interface BufferedInit {
   status: number;
   statusText?: string;
@@ -16,7 +37,7 @@ export interface BufferedInit {
  * the gateway more CPU per request than its own mapping. It is a real Response (instanceof,
  * `clone()`, `bodyUsed`), and it keeps the Headers object it was given instead of copying it.
  */
-export class BufferedResponse extends NativeResponse {
+export class BufferedResponse extends WholeBodyResponse {
   readonly #bytes: Uint8Array<ArrayBuffer> | null;
   readonly #headers: Headers;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
@@ -61,21 +82,9 @@ export class BufferedResponse extends NativeResponse {
     return decoder.decode(this.#take());
   }
 
-  override async json(): Promise<any> {
-    return JSON.parse(await this.text());
-  }
-
   override async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = this.#take();
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return new Uint8Array(await this.arrayBuffer());
-  }
-
-  override async blob(): Promise<Blob> {
-    return new Blob([await this.arrayBuffer()], { type: this.#headers.get('content-type') ?? '' });
   }
 
   override clone(): BufferedResponse {

@@ -14,7 +14,7 @@ import { deepStrictEqual } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURE_TOKEN } from './fixture/scayle-upstream-config.js';
+import { FIXTURE_TOKEN, gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { type Child, startGateway, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
 import { barChart, type Measurement, table, writeResults } from './lib/report.js';
 import { buildWorker, firstRequestLatency } from './lib/worker.js';
@@ -126,16 +126,7 @@ try {
   if (prepare) execSync(prepare, { stdio: 'inherit' });
   const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
   children.push(upstream);
-  const scayleEnv = {
-    BACKENDS: 'scayle',
-    SCAYLE_BASE_URL: `${upstream.origin}/api/admin/v1`,
-    SCAYLE_ACCESS_TOKEN: FIXTURE_TOKEN,
-    SCAYLE_SHOP_KEY: 'bench',
-    SCAYLE_COUNTRY_CODE: 'DE',
-    LOG_LEVEL: 'info',
-    // The fixture is no real SCAYLE tenant: pacing to SCAYLE's published budget would measure the pacing.
-    UPSTREAM_BUDGET_SCAYLE: 'off',
-  };
+  const scayleEnv = gatewayEnvFor(upstream.origin);
   const logFile = join(tmpdir(), `customer-gateway-bench-${process.pid}.log`);
   const gateway = await startGateway(scayleEnv, logFile);
   children.push(gateway);

@@ -8,7 +8,7 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURE_TOKEN } from './fixture/scayle-upstream-config.js';
+import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { freePort, startTsServer } from './lib/processes.js';
 
 interface ProfileNode {
@@ -25,13 +25,7 @@ const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 
   env: {
     ...process.env,
     PORT: String(port),
-    BACKENDS: 'scayle',
-    SCAYLE_BASE_URL: `${upstream.origin}/api/admin/v1`,
-    SCAYLE_ACCESS_TOKEN: FIXTURE_TOKEN,
-    SCAYLE_SHOP_KEY: 'bench',
-    SCAYLE_COUNTRY_CODE: 'DE',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    UPSTREAM_BUDGET_SCAYLE: 'off',
+    ...gatewayEnvFor(upstream.origin, process.env.LOG_LEVEL ?? 'info'),
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

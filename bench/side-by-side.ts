@@ -10,7 +10,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { FIXTURE_TOKEN } from './fixture/scayle-upstream-config.js';
+import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { freePort, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
 
 const rounds = Number(process.env.SIDE_ROUNDS ?? 6);
@@ -32,13 +32,7 @@ const variants = await Promise.all(
       env: {
         ...process.env,
         PORT: String(port),
-        BACKENDS: 'scayle',
-        SCAYLE_BASE_URL: `${upstream.origin}/api/admin/v1`,
-        SCAYLE_ACCESS_TOKEN: FIXTURE_TOKEN,
-        SCAYLE_SHOP_KEY: 'bench',
-        SCAYLE_COUNTRY_CODE: 'DE',
-        LOG_LEVEL: 'info',
-        UPSTREAM_BUDGET_SCAYLE: 'off',
+        ...gatewayEnvFor(upstream.origin),
         ...Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
       },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent, interceptors, type Dispatcher } from 'undici';
+import { WholeBodyResponse } from '../../adapters/buffered-response.js';
 
 export interface UpstreamFetchOptions {
   /** Most sockets kept open per upstream origin. */
@@ -151,7 +152,7 @@ type BodyReadable = Readable & { text(): Promise<string>; arrayBuffer(): Promise
  * releases the socket. A Response built around a stream costs more CPU per upstream call than
  * the gateway's whole mapping.
  */
-class UpstreamResponse extends NativeResponse {
+class UpstreamResponse extends WholeBodyResponse {
   readonly #source: BodyReadable | null;
   readonly #headers: Headers;
   readonly #url: string;
@@ -196,20 +197,8 @@ class UpstreamResponse extends NativeResponse {
     return this.#read((source) => source.text(), (r) => r.text());
   }
 
-  override async json(): Promise<any> {
-    return JSON.parse(await this.text());
-  }
-
   override arrayBuffer(): Promise<ArrayBuffer> {
     return this.#read((source) => source.arrayBuffer(), (r) => r.arrayBuffer());
-  }
-
-  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return new Uint8Array(await this.arrayBuffer());
-  }
-
-  override async blob(): Promise<Blob> {
-    return new Blob([await this.arrayBuffer()], { type: this.#headers.get('content-type') ?? '' });
   }
 
   override clone(): Response {
