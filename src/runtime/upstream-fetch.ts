@@ -104,7 +104,9 @@ function isRequestLike(input: unknown): input is RequestLike {
 async function toOutgoing(input: RequestInfo | URL, init: RequestInit = {}): Promise<Outgoing> {
   const request = isRequestLike(input) ? input : undefined;
   const headers: Record<string, string> = {};
-  new Headers(init.headers ?? request?.headers).forEach((value, name) => (headers[name] = value));
+  const given = init.headers ?? request?.headers;
+  // A Headers (what ky's Request carries) is read as it is; any other HeadersInit is normalised first.
+  (given instanceof Headers ? given : new Headers(given)).forEach((value, name) => (headers[name] = value));
   let body: Uint8Array | null = null;
   if (init.body != null) {
     // Any BodyInit (string, bytes, URLSearchParams, FormData, Blob, stream) as fetch would encode it.
