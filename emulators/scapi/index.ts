@@ -1,3 +1,4 @@
+import { recordBackdoorReads } from '../shared/customer-records.js';
 import { createFaults } from '../shared/faults.js';
 import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
@@ -61,7 +62,6 @@ export function createScapiEmulator(options: EmulatorOptions = {}): Emulator<Sca
       if (entry.primary) record.customer.primaryAddressId = entry.primary;
       return customerDocument(record);
     });
-  const find = (key: string) => store.records.get(key) ?? store.byLogin(key);
   const reset = () => {
     store.clear();
     faults.controller.restore();
@@ -77,16 +77,7 @@ export function createScapiEmulator(options: EmulatorOptions = {}): Emulator<Sca
     faults: faults.controller,
     backdoor: {
       seed,
-      readCustomer: (key) => {
-        const record = find(key);
-        return record && customerDocument(record);
-      },
-      readAddresses: (customerNo) => {
-        const record = store.records.get(customerNo);
-        return record ? structuredClone(sortedAddresses(record)) : [];
-      },
-      readPassword: (customerNo) => store.records.get(customerNo)?.password,
-      readAll: () => [...store.records.values()].map(customerDocument),
+      ...recordBackdoorReads(store, customerDocument, sortedAddresses),
       expireAccessTokens: () => tokens.expireAmTokens(),
       get accessTokensIssued() {
         return tokens.amTokensIssued;

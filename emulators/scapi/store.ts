@@ -1,4 +1,5 @@
 import { scapiNow } from './wire.js';
+import type { CustomerRecord as SharedCustomerRecord } from '../shared/customer-records.js';
 
 /** An Admin Customers `Customer` as stored (camelCase, `c_*` custom attributes inline). */
 export interface ScapiCustomer {
@@ -25,12 +26,7 @@ export interface ScapiAddress {
   [field: string]: unknown;
 }
 
-export interface CustomerRecord {
-  customer: ScapiCustomer;
-  addresses: Map<string, ScapiAddress>;
-  /** Plain text: this is an emulator; never sent on the wire. */
-  password?: string;
-}
+export type CustomerRecord = SharedCustomerRecord<ScapiCustomer, ScapiAddress>;
 
 export type NewCredentials = { login: string; enabled?: boolean; locked?: boolean };
 

@@ -1,3 +1,4 @@
+import { recordBackdoorReads } from '../shared/customer-records.js';
 import { createFaults } from '../shared/faults.js';
 import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
@@ -5,7 +6,7 @@ import { createSfccApp, quotaExceeded, SFCC_CUSTOMER_LIST_ID, SFCC_DATA_PATH, SF
 import { TokenIssuer } from './auth.js';
 import { demoCustomers, type SfccCustomerSeed } from './seed.js';
 import type { HookFailure } from './shop.js';
-import { type CustomerRecord, type OcapiAddress, type OcapiCustomer, SfccStore, sortedAddresses } from './store.js';
+import { type OcapiAddress, type OcapiCustomer, SfccStore, sortedAddresses } from './store.js';
 import { faultResponse, faultOf, FAULT, ocapiNow } from './wire.js';
 
 export type { OcapiAddress, OcapiCustomer } from './store.js';
@@ -69,7 +70,6 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
       }
       return structuredClone(record.customer);
     });
-  const find = (idOrLogin: string): CustomerRecord | undefined => store.records.get(idOrLogin) ?? store.byLogin(idOrLogin);
   const reset = () => {
     store.clear();
     hooks.length = 0;
@@ -86,16 +86,7 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
     faults: faults.controller,
     backdoor: {
       seed,
-      readCustomer: (idOrLogin) => {
-        const record = find(idOrLogin);
-        return record && structuredClone(record.customer);
-      },
-      readAddresses: (customerId) => {
-        const record = store.records.get(customerId);
-        return record ? structuredClone(sortedAddresses(record)) : [];
-      },
-      readPassword: (customerId) => store.records.get(customerId)?.password,
-      readAll: () => [...store.records.values()].map((r) => structuredClone(r.customer)),
+      ...recordBackdoorReads(store, (record) => structuredClone(record.customer), sortedAddresses),
       failHook: (failure) => void hooks.push(failure),
       expireAccessTokens: () => issuer.expireAccessTokens(),
       get accessTokensIssued() {

@@ -1,4 +1,5 @@
 import { ocapiNow } from './wire.js';
+import type { CustomerRecord as SharedCustomerRecord } from '../shared/customer-records.js';
 
 /** A customer as OCAPI returns it (`customer` document), custom attributes as `c_*`. */
 export interface OcapiCustomer {
@@ -23,12 +24,7 @@ export interface OcapiAddress {
   [field: string]: unknown;
 }
 
-export interface CustomerRecord {
-  customer: OcapiCustomer;
-  addresses: Map<string, OcapiAddress>;
-  /** Plain text: this is an emulator; never sent on the wire. */
-  password?: string;
-}
+export type CustomerRecord = SharedCustomerRecord<OcapiCustomer, OcapiAddress>;
 
 // Field rules from the 20.4 spec (`customer` and `customer_address` definitions).
 export const CUSTOMER_WRITABLE: Record<string, { type: 'string' | 'boolean' | 'gender' | 'date'; max?: number }> = {
