@@ -2,6 +2,7 @@ import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptio
 import { BufferedResponse } from './buffered-response.js';
 import { deadlineSignal, type Deadline } from './deadline.js';
 import { GatewayError } from './errors.js';
+import { withUnlinkedRequest } from './unlinked-request.js';
 import type { CallContext } from './types.js';
 
 export interface UpstreamClientOptions {
@@ -90,7 +91,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       try {
         let response: Response;
         try {
-          response = await api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
+          // ky's Requests without the link to its abort signal (see UnlinkedRequest).
+          response = await withUnlinkedRequest(() => api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
             ...rest,
             method: verb,
             headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
@@ -121,7 +123,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
                 return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
               },
             },
-          });
+          }));
         } catch (error) {
           if (!(error instanceof HTTPError)) throw error;
           response = error.response;

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createUpstreamClient } from '../../adapters/http.js';
+import { UnlinkedRequest, withUnlinkedRequest } from '../../adapters/unlinked-request.js';
+import { testContext } from './support.js';
+
+describe('UnlinkedRequest (the Request ky builds for upstream calls)', () => {
+  it('is a real Request with what it was given, but does not follow the signal it was given', () => {
+    const controller = new AbortController();
+    const request = new UnlinkedRequest('http://upstream.test/customers?with=addresses', {
+      method: 'POST',
+      headers: { 'x-request-id': 'r-1', 'content-type': 'application/json' },
+      body: '{"a":1}',
+      signal: controller.signal,
+    });
+    controller.abort();
+    expect(request).toBeInstanceOf(Request);
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('http://upstream.test/customers?with=addresses');
+    expect(request.headers.get('x-request-id')).toBe('r-1');
+    expect(request.signal.aborted).toBe(false);
+  });
+
+  it('rejects what Request rejects', () => {
+    expect(() => new UnlinkedRequest('not a url')).toThrow(TypeError);
+    expect(() => new UnlinkedRequest('http://upstream.test/', { headers: { 'bad header': 'x' } })).toThrow(TypeError);
+  });
+
+  it('clones a bodyless request into an independent one', async () => {
+    const original = new UnlinkedRequest('http://upstream.test/customers/1', { headers: { accept: 'application/json' } });
+    const copy = original.clone();
+    copy.headers.set('accept', 'text/plain');
+    expect(copy).not.toBe(original);
+    expect(copy).toBeInstanceOf(UnlinkedRequest);
+    expect(copy.url).toBe(original.url);
+    expect(original.headers.get('accept')).toBe('application/json');
+  });
+
+  it('clones a string or bytes body so that both copies can be sent', async () => {
+    for (const body of ['{"email":"a@example.com"}', new TextEncoder().encode('{"email":"a@example.com"}')]) {
+      const original = new UnlinkedRequest('http://upstream.test/customers', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const copy = original.clone();
+      expect(await original.text()).toBe('{"email":"a@example.com"}');
+      expect(await copy.text()).toBe('{"email":"a@example.com"}');
+      expect(copy.headers.get('content-type')).toBe('application/json');
+      expect(() => original.clone()).toThrow(TypeError); // read: as with any Request
+    }
+  });
+
+  it('clones a streamed body the usual way (tee)', async () => {
+    const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('streamed')), c.close()) });
+    const original = new UnlinkedRequest('http://upstream.test/upload', { method: 'PUT', body: stream, duplex: 'half' } as RequestInit);
+    const copy = original.clone();
+    expect(await copy.text()).toBe('streamed');
+    expect(await original.text()).toBe('streamed');
+  });
+
+  it('withUnlinkedRequest swaps the global Request only while it runs, even when it throws', () => {
+    const before = globalThis.Request;
+    expect(withUnlinkedRequest(() => new Request('http://upstream.test/'))).toBeInstanceOf(UnlinkedRequest);
+    expect(globalThis.Request).toBe(before);
+    expect(() => withUnlinkedRequest(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(globalThis.Request).toBe(before);
+    expect(new Request('http://upstream.test/')).not.toBeInstanceOf(UnlinkedRequest);
+  });
+
+  it('is what the upstream client hands its fetch, first try and retries alike', async () => {
+    const seen: Request[] = [];
+    const client = createUpstreamClient({
+      baseUrl: 'http://upstream.test',
+      backend: 'test',
+      fetch: async (input, init) => {
+        const request = input as Request;
+        seen.push(request);
+        expect(init?.signal).toBeInstanceOf(AbortSignal); // the attempt's own deadline
+        const body = await request.text();
+        return seen.length === 1 ? new Response('busy', { status: 503 }) : new Response(body, { status: 200 });
+      },
+    });
+    const response = await client.request(testContext().ctx, 'POST', '/rpc/find', { json: { id: 7 }, idempotent: true });
+    expect(await response.text()).toBe('{"id":7}');
+    expect(seen).toHaveLength(2);
+    for (const request of seen) expect(request).toBeInstanceOf(UnlinkedRequest);
+  });
+});
