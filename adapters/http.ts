@@ -42,6 +42,11 @@ const IDEMPOTENT = new Set(['get', 'head', 'put', 'delete', 'options']);
  */
 export const DEFAULT_RETRY_LIMIT = 4;
 const RETRY_STATUSES = [429, 502, 503, 504];
+/** The statuses whose Retry-After (or rate-limit reset) header ky honours. */
+const RETRY_AFTER_STATUSES = [429, 503];
+const ALL_METHODS = ['get', 'head', 'put', 'delete', 'options', 'post', 'patch'];
+const isRetryStatus = (status: number) => RETRY_STATUSES.includes(status);
+const never = () => false;
 /** Longest wait an upstream may ask for before we retry instead of answering 429/503 at once. */
 const MAX_RETRY_WAIT_MS = 5_000;
 const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'];
@@ -85,6 +90,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const limit = Math.min(attemptTimeoutMs, left);
         const attempt = ctx.deadlineWithin ? ctx.deadlineWithin(limit) : deadlineSignal(limit, ctx.signal);
         attempts.push(attempt);
+        // The request id goes onto ky's Request here rather than through ky's `headers` option,
+        // which ky merges into fresh Headers objects three times per call. (Not `instanceof
+        // Request`: @hono/node-server replaces the global Request with a class of its own.)
+        if (typeof input === 'object' && 'headers' in input && !input.headers.has('x-request-id')) input.headers.set('x-request-id', ctx.requestId);
         return options.fetch(input, { ...init, signal: attempt.signal });
       };
       const cutShort = () => attempts.at(-1)?.signal.aborted === true;
@@ -95,16 +104,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           response = await withUnlinkedRequest(() => api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
             ...rest,
             method: verb,
-            headers: { 'x-request-id': ctx.requestId, ...(headers as Record<string, string> | undefined) },
+            ...(headers === undefined ? {} : { headers }),
             fetch: fetchAttempt,
             // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
             // the last retryable answer, below) for the adapter to map.
-            throwHttpErrors: (status) => retryable && RETRY_STATUSES.includes(status),
+            throwHttpErrors: retryable ? isRetryStatus : never,
             retry: {
               limit: retryable ? (options.retryLimit ?? DEFAULT_RETRY_LIMIT) : 0,
-              methods: [verb],
+              // Whether a call may be retried is decided above (`limit`), not by its method.
+              methods: ALL_METHODS,
               statusCodes: RETRY_STATUSES,
-              afterStatusCodes: [429, 503],
+              afterStatusCodes: RETRY_AFTER_STATUSES,
               maxRetryAfter: totalTimeoutMs,
               // ky's backoff (0.3 s, doubling), never waiting past the deadline: ky's wait does not
               // see our signal, so the deadline bounds it here.

@@ -29,7 +29,7 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       }),
       async (c) => {
         const query = c.req.valid('query');
-        return answerPage(c, deps.cursors, subject.cursorScope(c), query, (position) => c.var.adapter.listAddresses(subject.ref(c), { limit: query.limit, position }, c.var.call));
+        return answerPage(c, deps.cursors, subject.cursorScope(c), query, (position) => c.get('adapter').listAddresses(subject.ref(c), { limit: query.limit, position }, c.get('call')));
       },
     )
     .openapi(
@@ -40,7 +40,7 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         responses: { 201: json(AddressSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const { adapter, call, recovering } = c.var;
+        const adapter = c.get('adapter'), call = c.get('call'), recovering = c.get('recovering');
         const ref = subject.ref(c);
         const input = c.req.valid('json');
         const created = (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) || (await adapter.createAddress(ref, input, call));
@@ -54,12 +54,12 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         request: { params: one },
         responses: { 200: json(AddressSchema, 'The address'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
       }),
-      async (c) => answerRead(c, await c.var.adapter.getAddress(subject.ref(c), c.req.param('addressId') ?? '', c.var.call)),
+      async (c) => answerRead(c, await c.get('adapter').getAddress(subject.ref(c), c.req.param('addressId') ?? '', c.get('call'))),
     )
     .openapi(
       patchRoute(item, op('updateAddress'), tags, 'Partial update; a new `id` renames where the backend can (Location then names the new one)', [one, AddressPatchSchema, AddressSchema]),
       async (c) => {
-        const { adapter, call } = c.var;
+        const adapter = c.get('adapter'), call = c.get('call');
         const addressId = c.req.param('addressId') ?? '';
         const patch = c.req.valid('json');
         const ref = subject.ref(c);
@@ -77,7 +77,7 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
     .openapi(
       deleteRoute(item, op('deleteAddress'), tags, 'Delete an address; honours If-Match', one),
       async (c) => {
-        const { adapter, call } = c.var;
+        const adapter = c.get('adapter'), call = c.get('call');
         const addressId = c.req.param('addressId') ?? '';
         const ref = subject.ref(c);
         const read = () => adapter.getAddress(ref, addressId, call);

@@ -72,14 +72,14 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
     .openapi(
       deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
-        const { adapter, call } = c.var;
+        const adapter = c.get('adapter'), call = c.get('call');
         const { customerId } = c.req.valid('param');
         const ref = customerRef(adapter, customerId);
         // The customer's shopper sessions end with it. They are keyed by the native id: resolve a
         // ref: before the delete (after it, nothing can); unknown, the delete answers 404 itself.
         const id = ref.kind === 'id' ? ref.id : await adapter.getCustomer(ref, { expandAddresses: false }, call).then((found) => found.value.id, unlessNotFound);
         const answer = await conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
-        if (id !== undefined) await deps.sessions.endSessions(c.var.backend, id);
+        if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
         return answer;
       },
     )
@@ -88,7 +88,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       // A customer an administrator deactivates (a closed or compromised account) cannot sign in
       // any more; their open sessions end too, instead of refreshing for up to 30 days.
       afterUpdate: async (c, customer) => {
-        if (!customer.status.active) await deps.sessions.endSessions(c.var.backend, customer.id);
+        if (!customer.status.active) await deps.sessions.endSessions(c.get('backend'), customer.id);
       },
     }, {
       schema: PasswordChangeSchema,
@@ -96,8 +96,8 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       // A password set by an administrator (a reset, a compromised account) ends every session.
       afterChange: async (c) => {
         const ref = subject.ref(c);
-        const id = ref.kind === 'id' ? ref.id : (await c.var.adapter.getCustomer(ref, { expandAddresses: false }, c.var.call)).value.id;
-        await deps.sessions.endSessions(c.var.backend, id);
+        const id = ref.kind === 'id' ? ref.id : (await c.get('adapter').getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
+        await deps.sessions.endSessions(c.get('backend'), id);
       },
     }));
 }

@@ -41,12 +41,12 @@ export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: S
         request: { params: subject.params, query: z.object({ expand: z.enum(['addresses']).optional() }) },
         responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
       }),
-      async (c) => answerRead(c, await c.var.adapter.getCustomer(subject.ref(c), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.var.call)),
+      async (c) => answerRead(c, await c.get('adapter').getCustomer(subject.ref(c), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'))),
     )
     .openapi(
       patchRoute(subject.path, op('updateCustomer'), tags, 'Partial update; honours If-Match', [subject.params, update.schema, CustomerSchema]),
       async (c) => {
-        const { adapter, call } = c.var;
+        const adapter = c.get('adapter'), call = c.get('call');
         const ref = subject.ref(c);
         const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
         const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
@@ -62,7 +62,7 @@ export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: S
         responses: { 204: { description: 'Changed' }, ...problemResponses },
       }),
       async (c) => {
-        await c.var.adapter.setPassword(subject.ref(c), c.req.valid('json'), c.var.call);
+        await c.get('adapter').setPassword(subject.ref(c), c.req.valid('json'), c.get('call'));
         await password.afterChange?.(c);
         return c.body(null, 204);
       },
