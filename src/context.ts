@@ -7,8 +7,8 @@ export type GatewayEnv = {
     requestId: string;
     log: Log;
     call: CallContext;
-    /** Headers adapters asked for (e.g. RateLimit-*), added to the answer, errors included. */
-    extraHeaders: Headers;
+    /** Headers adapters asked for (e.g. RateLimit-*), added to the answer, errors included. A plain record: most requests add none. */
+    extraHeaders: Record<string, string>;
     adapter: CustomerAdapter;
     backend: string;
     /** `/v1` or `/v1/backends/{backend}`: where Location and Link URLs start. */

@@ -17,7 +17,7 @@ export function callerRateLimit(store: SharedStore, rate: RatePerWindow): Middle
     const taken = await store.take(`caller:${await callerOf(c)}`, bucket);
     const secondsToFull = Math.ceil((rate.limit - taken.remaining) / bucket.refillPerSecond);
     const headers = { 'RateLimit-Limit': String(rate.limit), 'RateLimit-Remaining': String(taken.remaining), 'RateLimit-Reset': String(taken.allowed ? secondsToFull : Math.ceil(taken.retryAfterMs / 1000)) };
-    const apply = () => Object.entries(headers).forEach(([name, value]) => c.get('extraHeaders').set(name, value));
+    const apply = () => Object.assign(c.get('extraHeaders'), headers);
     if (!taken.allowed) {
       apply();
       const seconds = Math.ceil(taken.retryAfterMs / 1000);

@@ -27,7 +27,7 @@ export function problemResponse(c: Context<GatewayEnv>, error: GatewayError): Re
   // The rest of an oversized body is still on the wire: a kept-alive connection would read it as
   // the next request. Closing tells the client to send its next request on a fresh connection.
   if (error.code === 'payload_too_large') headers.set('connection', 'close');
-  c.get('extraHeaders')?.forEach((value, name) => headers.set(name, value));
+  for (const [name, value] of Object.entries(c.get('extraHeaders') ?? {})) headers.set(name, value);
   if (c.get('requestId')) headers.set('x-request-id', c.get('requestId'));
   return new Response(JSON.stringify(problem), { status: error.status, headers });
 }

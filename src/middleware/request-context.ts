@@ -17,7 +17,7 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
     const offered = c.req.header('x-request-id');
     const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
     const requestLog = log.child({ requestId });
-    const extraHeaders = new Headers();
+    const extraHeaders: Record<string, string> = {};
     // The gateway's deadline, or the client leaving. Built only when something waits on it; an
     // upstream call asks for its own (deadlineWithin) and gets one signal for both limits.
     let whole: Deadline | undefined;
@@ -38,7 +38,7 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
         ops = ops === undefined ? op : `${ops},${op}`;
         adapterMs += ms;
       },
-      setResponseHeader: (name, value) => extraHeaders.set(name, value),
+      setResponseHeader: (name, value) => (extraHeaders[name] = value),
     });
     if (requestLog.isLevelEnabled?.('debug') !== false) {
       requestLog.debug({ method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) }, 'request');
@@ -70,13 +70,13 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
  * a streamed one (~13 % of the gateway's CPU per request). Responses with immutable headers
  * (a fetched one handed through) take the rebuilding path.
  */
-function setHeaders(c: Context<GatewayEnv>, requestId: string, extraHeaders: Headers) {
+function setHeaders(c: Context<GatewayEnv>, requestId: string, extraHeaders: Record<string, string>) {
   try {
     const headers = c.res.headers;
     headers.set('X-Request-Id', requestId);
-    extraHeaders.forEach((value, name) => headers.set(name, value));
+    for (const name in extraHeaders) headers.set(name, extraHeaders[name]!);
   } catch {
     c.header('X-Request-Id', requestId);
-    extraHeaders.forEach((value, name) => c.header(name, value));
+    for (const name in extraHeaders) c.header(name, extraHeaders[name]);
   }
 }

@@ -54,6 +54,8 @@ export function customerRef(adapter: CustomerAdapter, raw: string): CustomerRef 
 
 const utf8 = new TextEncoder();
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+/** Reused for every derived ETag (encoded, hashed, done: nothing keeps it across an await). */
+let scratch = new Uint8Array(8192);
 
 /**
  * A strong ETag for backends without one, from the canonical representation (addresses left out,
@@ -62,8 +64,10 @@ const hex8 = (n: number) => n.toString(16).padStart(8, '0');
  * (async WebCrypto, a tenth of the gateway's CPU per request under load) buys nothing.
  */
 export function deriveEtag(value: object): string {
-  const { addresses: _ignored, ...rest } = value as Record<string, unknown>;
-  const bytes = utf8.encode(stableJson(rest));
+  const text = stableJson(value, 'addresses');
+  // UTF-8 is at most 3 bytes per UTF-16 code unit.
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  const bytes = scratch.subarray(0, utf8.encodeInto(text, scratch).written);
   return `"${hex8(murmurhash.v3(bytes, 0x9747b28c))}${hex8(murmurhash.v3(bytes, 0x5bd1e995))}"`;
 }
 
