@@ -10,16 +10,16 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * V8's old generation grows to up to 4× what survived the last full GC before it collects again,
- * and never hands the pages back while load lasts. Under load the gateway promotes ~25 MB/s of
- * short-lived objects (each upstream call's Request and abort-signal links, held by weak
- * references until a full GC), so with ~20 MB live it sat at ~95 MB of old space (RSS ~200 MiB).
- * Growing by 1.75× keeps the old space at ~35 MB (RSS ~130–140 MiB) for ~3× as many full GCs
- * (each marks ~20 MB, mostly concurrently). The factor is a trade measured side by side
- * (docs/performance.md, Memory): 1.5× held RSS at ~120 MiB for ~10 % more CPU per request, 2× at
- * ~140 MiB for nothing measurable, 1.75× ~130 MiB for ~5 %. Not a cap: the heap's ceiling is
- * unchanged, it only grows in smaller steps. Applied here, before anything is loaded, so the
- * first limit V8 computes already uses it (V8 reads the flag on every limit computation);
- * `node --heap-growing-percent=N scripts/start.mjs` overrides it. See docs/performance.md, Memory.
+ * and never hands the pages back while load lasts. Under load the gateway promotes short-lived
+ * objects (whatever is in flight when a scavenge comes), so with ~20 MB live it sat at ~95 MB of
+ * old space (RSS ~200 MiB). Growing by 1.75× keeps the old space at ~35 MB (RSS ~130–140 MiB)
+ * for more frequent full GCs (each marks ~20 MB, mostly concurrently). The factor is a trade
+ * measured side by side (docs/performance.md, Memory). Since ky's Requests stopped following its
+ * abort signal (adapters/unlinked-request.ts) far less is promoted and the factor matters less: a
+ * 60 s soak after GET load ends at 126 MiB with 1.75×, 128 with 2×, 131 with 2.25× (V8's own
+ * factor: 150–180 MiB in side-by-side runs). Not a cap: the heap's ceiling is unchanged, it only grows in smaller steps. Applied
+ * here, before anything is loaded, so the first limit V8 computes already uses it (V8 reads the
+ * flag on every limit computation); `node --heap-growing-percent=N scripts/start.mjs` overrides it.
  */
 const V8_FLAGS = ['--heap-growing-percent=75'];
 for (const flag of V8_FLAGS) {
