@@ -17,9 +17,10 @@ import { setFlagsFromString } from 'node:v8';
  * measured side by side (docs/performance.md, Memory). Since ky's Requests stopped following its
  * abort signal (adapters/unlinked-request.ts) far less is promoted and the factor matters less: a
  * 60 s soak after GET load ends at 126 MiB with 1.75×, 128 with 2×, 131 with 2.25× (V8's own
- * factor: 150–180 MiB in side-by-side runs). Not a cap: the heap's ceiling is unchanged, it only grows in smaller steps. Applied
- * here, before anything is loaded, so the first limit V8 computes already uses it (V8 reads the
- * flag on every limit computation); `node --heap-growing-percent=N scripts/start.mjs` overrides it.
+ * factor: 150–180 MiB in side-by-side runs). Not a cap: the heap's ceiling is unchanged, it only
+ * grows in smaller steps. Applied here, before anything is loaded, so the first limit V8 computes
+ * already uses it (V8 reads the flag on every limit computation);
+ * `node --heap-growing-percent=N scripts/start.mjs` overrides it.
  */
 const V8_FLAGS = ['--heap-growing-percent=75'];
 for (const flag of V8_FLAGS) {
