@@ -19,8 +19,14 @@ function reusable(body: BodyInit | null | undefined): ReusableBody | undefined {
  * signals went to the old space to wait for a full GC: in one process, 155 µs of CPU per ky call
  * against 106 µs with this class, 4.9 against 3.1 KB promoted per call. ky's signal only serves
  * ky's own timeout, which the upstream client turns off: each attempt is bound by a signal of
- * the client's, given to the fetch. A clone is built anew from the same fields (and, for a string
- * or bytes body, the same source) rather than by tee-ing a stream.
+ * the client's, given to the fetch.
+ *
+ * ky clones its Request before every attempt, to keep a sendable copy for a retry. A Request
+ * without a body can be sent any number of times, and nothing changes ky's Request once it is
+ * built (the client sets the request id on it, the same value on every attempt), so such a
+ * Request is its own copy: one Request (and one abort signal) less per call. With a body, a clone
+ * is built anew from the same fields and, for a string or bytes body, the same source, rather
+ * than by tee-ing a stream.
  */
 export class UnlinkedRequest extends NativeRequest {
   readonly #source: ReusableBody | undefined;
@@ -32,7 +38,7 @@ export class UnlinkedRequest extends NativeRequest {
 
   override clone(): Request {
     if (this.bodyUsed) throw new TypeError('Request.clone: body has already been used');
-    if (this.body === null) return new UnlinkedRequest(this);
+    if (this.body === null) return this;
     if (this.#source !== undefined) return new UnlinkedRequest(this, { body: this.#source });
     return super.clone();
   }
