@@ -2,7 +2,7 @@ import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptio
 import { BufferedResponse } from './buffered-response.js';
 import { deadlineSignal, type Deadline } from './deadline.js';
 import { GatewayError } from './errors.js';
-import { withUnlinkedRequest } from './unlinked-request.js';
+import { BodylessRequest, withKyStandIns } from './unlinked-request.js';
 import type { CallContext } from './types.js';
 
 export interface UpstreamClientOptions {
@@ -94,14 +94,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         // which ky merges into fresh Headers objects three times per call. (Not `instanceof
         // Request`: @hono/node-server replaces the global Request with a class of its own.)
         if (typeof input === 'object' && 'headers' in input && !input.headers.has('x-request-id')) input.headers.set('x-request-id', ctx.requestId);
+        if (input instanceof BodylessRequest) {
+          return options.fetch(input.url, { ...init, method: input.method, headers: input.headers, redirect: input.redirect, signal: attempt.signal });
+        }
         return options.fetch(input, { ...init, signal: attempt.signal });
       };
       const cutShort = () => attempts.at(-1)?.signal.aborted === true;
       try {
         let response: Response;
         try {
-          // ky's Requests without the link to its abort signal (see UnlinkedRequest).
-          response = await withUnlinkedRequest(() => api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
+          // ky's Requests and AbortController without their per-call cost (see unlinked-request.ts).
+          response = await withKyStandIns(() => api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
             ...rest,
             method: verb,
             ...(headers === undefined ? {} : { headers }),

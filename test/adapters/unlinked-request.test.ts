@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createUpstreamClient } from '../../adapters/http.js';
-import { UnlinkedRequest, withUnlinkedRequest } from '../../adapters/unlinked-request.js';
+import { BodylessRequest, UnlinkedRequest, withKyStandIns } from '../../adapters/unlinked-request.js';
 import { testContext } from './support.js';
 
 describe('UnlinkedRequest (the Request ky builds for upstream calls)', () => {
@@ -26,7 +26,7 @@ describe('UnlinkedRequest (the Request ky builds for upstream calls)', () => {
   });
 
   it('is its own clone when it has no body (it can be sent again as it is)', async () => {
-    const original = new UnlinkedRequest('http://upstream.test/customers/1', { headers: { accept: 'application/json' } });
+    const original = new UnlinkedRequest(new URL('http://upstream.test/customers/1'), { headers: { accept: 'application/json' } });
     expect(original.clone()).toBe(original);
     expect(original.bodyUsed).toBe(false);
   });
@@ -50,13 +50,31 @@ describe('UnlinkedRequest (the Request ky builds for upstream calls)', () => {
     expect(await original.text()).toBe('streamed');
   });
 
-  it('withUnlinkedRequest swaps the global Request only while it runs, even when it throws', () => {
-    const before = globalThis.Request;
-    expect(withUnlinkedRequest(() => new Request('http://upstream.test/'))).toBeInstanceOf(UnlinkedRequest);
-    expect(globalThis.Request).toBe(before);
-    expect(() => withUnlinkedRequest(() => { throw new Error('boom'); })).toThrow('boom');
-    expect(globalThis.Request).toBe(before);
+  it('withKyStandIns swaps the global Request and AbortController only while it runs, even when it throws', () => {
+    const [request, controller] = [globalThis.Request, globalThis.AbortController];
+    expect(withKyStandIns(() => new Request('http://upstream.test/', { method: 'POST', body: 'x' }))).toBeInstanceOf(UnlinkedRequest);
+    expect(withKyStandIns(() => new Request('http://upstream.test/'))).toBeInstanceOf(BodylessRequest);
+    expect(() => withKyStandIns(() => { throw new Error('boom'); })).toThrow('boom');
+    expect([globalThis.Request, globalThis.AbortController]).toEqual([request, controller]);
     expect(new Request('http://upstream.test/')).not.toBeInstanceOf(UnlinkedRequest);
+    expect(new AbortController().signal).not.toBe(new AbortController().signal);
+  });
+
+  it("gives ky one shared, never-aborted signal instead of an AbortSignal per call (ky's only serves its own timeout, which is off)", () => {
+    const [first, second] = withKyStandIns(() => [new AbortController(), new AbortController()]);
+    expect(first!.signal).toBe(second!.signal);
+    first!.abort();
+    expect(first!.signal.aborted).toBe(false);
+  });
+
+  it('builds a bodyless call as its fields, not a Request: the URL as a Request holds it, the headers given, its own clone', () => {
+    const headers = new Headers({ accept: 'application/json' });
+    const request = withKyStandIns(() => new Request('http://upstream.test/a b?with=addresses', { method: 'GET', headers }));
+    expect(request).toBeInstanceOf(BodylessRequest);
+    expect(request).toMatchObject({ url: 'http://upstream.test/a%20b?with=addresses', method: 'GET', redirect: 'follow', body: null, bodyUsed: false });
+    expect(request.headers).toBe(headers);
+    expect(request.clone()).toBe(request);
+    expect(() => withKyStandIns(() => new Request('not a url'))).toThrow(TypeError);
   });
 
   it('is what the upstream client hands its fetch, first try and retries alike', async () => {
@@ -76,5 +94,28 @@ describe('UnlinkedRequest (the Request ky builds for upstream calls)', () => {
     expect(await response.text()).toBe('{"id":7}');
     expect(seen).toHaveLength(2);
     for (const request of seen) expect(request).toBeInstanceOf(UnlinkedRequest);
+  });
+
+  it('hands a fetch a bodyless call as fetch(url, init): method, headers (request id included) and the attempt signal', async () => {
+    const calls: { input: unknown; init: RequestInit | undefined }[] = [];
+    const client = createUpstreamClient({
+      baseUrl: 'http://upstream.test/api',
+      backend: 'test',
+      headers: { 'x-access-token': 'secret' },
+      fetch: async (input, init) => {
+        calls.push({ input, init });
+        return new Response('{}', { status: 200 });
+      },
+    });
+    await client.request(testContext().ctx, 'GET', '/customers/7', { searchParams: { with: 'addresses' } });
+    expect(calls).toHaveLength(1);
+    const [{ input, init }] = calls;
+    expect(input).toBe('http://upstream.test/api/customers/7?with=addresses');
+    expect(init?.method).toBe('GET');
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
+    expect(init?.signal?.aborted).toBe(false);
+    const headers = new Headers(init?.headers);
+    expect(headers.get('x-request-id')).toBe('test-request-1');
+    expect(headers.get('x-access-token')).toBe('secret');
   });
 });
