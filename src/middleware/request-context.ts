@@ -1,8 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { deadlineSignal, type Deadline } from '../../adapters/deadline.js';
+import { deadlineSignal, type AbortSource, type Deadline } from '../../adapters/deadline.js';
 import type { Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import { redactHeaders } from '../logging/redact.js';
+import { ClientConnection } from '../runtime/client-connection.js';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -22,6 +23,9 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
     // upstream call asks for its own (deadlineWithin) and gets one signal for both limits.
     let whole: Deadline | undefined;
     const remainingMs = () => Math.max(0, timeoutMs - (performance.now() - started));
+    // The client leaving: its connection on Node, the Request's signal elsewhere (Workers).
+    let client: AbortSource | undefined;
+    const clientSide = () => (client ??= ClientConnection.of(c.env) ?? c.req.raw.signal ?? undefined);
     let ops: string | undefined;
     let adapterMs = 0;
     c.set('requestId', requestId);
@@ -31,9 +35,9 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
       requestId,
       log: requestLog,
       get signal() {
-        return (whole ??= deadlineSignal(remainingMs(), c.req.raw.signal ?? undefined)).signal;
+        return (whole ??= deadlineSignal(remainingMs(), clientSide())).signal;
       },
-      deadlineWithin: (limitMs) => (whole ? deadlineSignal(limitMs, whole.signal) : deadlineSignal(Math.min(limitMs, remainingMs()), c.req.raw.signal ?? undefined)),
+      deadlineWithin: (limitMs) => (whole ? deadlineSignal(limitMs, whole.signal) : deadlineSignal(Math.min(limitMs, remainingMs()), clientSide())),
       recordCall: (op, ms) => {
         ops = ops === undefined ? op : `${ops},${op}`;
         adapterMs += ms;

@@ -41,4 +41,18 @@ describe('deadlineSignal', () => {
     for (let i = 0; i < 50; i++) deadlineSignal(60_000, parent.signal).dispose();
     expect(listeners).toBe(0);
   });
+
+  it('takes any abort source, and aborts only when it says it has (a connection closing after its answer is no abort)', () => {
+    const listeners = new Set<() => void>();
+    const source = { aborted: false, reason: undefined as unknown, addEventListener: (_: 'abort', l: () => void) => listeners.add(l), removeEventListener: (_: 'abort', l: () => void) => listeners.delete(l) };
+    const deadline = deadlineSignal(60_000, source);
+    listeners.forEach((l) => l()); // closed, answer written
+    expect(deadline.signal.aborted).toBe(false);
+    Object.assign(source, { aborted: true, reason: new Error('client left') });
+    listeners.forEach((l) => l());
+    expect(deadline.signal.reason).toEqual(new Error('client left'));
+    deadline.dispose();
+    expect(listeners.size).toBe(0);
+  });
 });
+
