@@ -8,16 +8,16 @@ import { ClientConnection } from '../runtime/client-connection.js';
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Request id (the caller's X-Request-Id when it is sane, else a new one), a child logger, the
- * adapter CallContext with the gateway's deadline, and one access-log line per request (with
- * the adapter calls it made).
+ * Request id (the caller's X-Request-Id when it is sane, else a new one), the request's logger
+ * (every line carries the id), the adapter CallContext with the gateway's deadline, and one
+ * access-log line per request (with the adapter calls it made).
  */
 export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = performance.now();
     const offered = c.req.header('x-request-id');
     const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
-    const requestLog = log.child({ requestId });
+    const requestLog = lazyChild(log, { requestId });
     const extraHeaders: Record<string, string> = {};
     // The gateway's deadline, or the client leaving. Built only when something waits on it; an
     // upstream call asks for its own (deadlineWithin) and gets one signal for both limits.
@@ -53,8 +53,10 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
       whole?.dispose();
     }
     setHeaders(c, requestId, extraHeaders);
-    requestLog.info(
+    // On the root logger, the id first: the line a child would write, without making one.
+    log.info(
       {
+        requestId,
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
@@ -83,4 +85,23 @@ function setHeaders(c: Context<GatewayEnv>, requestId: string, extraHeaders: Rec
     c.header('X-Request-Id', requestId);
     for (const name in extraHeaders) c.header(name, extraHeaders[name]);
   }
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * `log.child(bindings)`, made when the request writes its first line of its own. At info, a
+ * request that goes well writes only its access line, which needs no child: a pino child
+ * (bindings serialised, a logger object) per request was ~1.5 µs of the gateway's CPU.
+ */
+function lazyChild(log: Log, bindings: Record<string, unknown>): Log {
+  let child: Log | undefined;
+  const made = () => (child ??= log.child(bindings));
+  const lazy = { child: (more: Record<string, unknown>) => made().child(more), isLevelEnabled: (level: (typeof LEVELS)[number]) => log.isLevelEnabled?.(level) !== false } as Log;
+  for (const level of LEVELS) {
+    lazy[level] = (obj, msg) => {
+      if (log.isLevelEnabled?.(level) !== false) made()[level](obj, msg);
+    };
+  }
+  return lazy;
 }
