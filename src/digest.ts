@@ -3,22 +3,29 @@
  * `omitKey`: a member of the top-level object left out as if it were undefined.
  */
 export function stableJson(value: unknown, omitKey?: string): string {
-  // Concatenation in plain loops: every derived ETag goes through it, once per answer.
+  // A copy with its keys inserted in order, written by the native JSON.stringify: every derived
+  // ETag goes through here, once per answer, and this is ~1.5× faster than concatenating the
+  // text key by key (bench/micro.ts).
+  return JSON.stringify(sortedCopy(value, omitKey));
+}
+
+function sortedCopy(value: unknown, omitKey?: string): unknown {
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + (stableJson(value[i]) ?? '');
-    return `${out}]`;
+    const items = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = sortedCopy(value[i]);
+    return items;
   }
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    let out = '{';
-    for (const key of sortedKeys(record)) {
-      if (record[key] === undefined || key === omitKey) continue;
-      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${stableJson(record[key])}`;
-    }
-    return `${out}}`;
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of sortedKeys(record)) {
+    const item = record[key];
+    if (item === undefined || key === omitKey) continue;
+    // An own "__proto__" member (JSON.parse makes those) is a member here too, not a prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: sortedCopy(item), enumerable: true, writable: true, configurable: true });
+    else copy[key] = sortedCopy(item);
   }
-  return JSON.stringify(value);
+  return copy;
 }
 
 /**

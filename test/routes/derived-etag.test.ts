@@ -40,5 +40,7 @@ describe('derived ETags', () => {
     const keys = Array.from({ length: 100 }, (_, i) => `key${(i * 37) % 100}`);
     const wide = Object.fromEntries(keys.map((k) => [k, 1]));
     expect(Object.keys(JSON.parse(stableJson(wide)))).toEqual([...keys].sort());
+    // A "__proto__" member (JSON.parse makes them) is written as a member, not lost as a prototype.
+    expect(stableJson(JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}'))).toBe('{"__proto__":{"a":1,"b":2},"z":1}');
   });
 });
