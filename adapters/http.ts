@@ -71,7 +71,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   // No signal and no timeout of ky's own: each attempt gets one signal from us (below). Given a
   // signal, ky composes it with its own (AbortSignal.any) on every call, and those weakly linked
   // signals, like the Requests following them, are freed only by a full GC.
-  const api: KyInstance = ky.create({ prefixUrl: options.baseUrl, timeout: false, headers: options.headers });
+  const api: KyInstance = ky.create({ prefixUrl: options.baseUrl, timeout: false });
+  const clientHeaders = Object.entries(options.headers ?? {});
 
   return {
     async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
@@ -90,10 +91,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const limit = Math.min(attemptTimeoutMs, left);
         const attempt = ctx.deadlineWithin ? ctx.deadlineWithin(limit) : deadlineSignal(limit, ctx.signal);
         attempts.push(attempt);
-        // The request id goes onto ky's Request here rather than through ky's `headers` option,
-        // which ky merges into fresh Headers objects three times per call. (Not `instanceof
-        // Request`: @hono/node-server replaces the global Request with a class of its own.)
-        if (typeof input === 'object' && 'headers' in input && !input.headers.has('x-request-id')) input.headers.set('x-request-id', ctx.requestId);
+        // The client's own headers and the request id go onto ky's Request here rather than
+        // through ky's `headers` option, for which ky copies them into fresh Headers objects three
+        // times per call. A header the call gives itself wins, as it would in ky's merge. (Not
+        // `instanceof Request`: @hono/node-server replaces the global Request with its own class.)
+        if (typeof input === 'object' && 'headers' in input) {
+          const sent = input.headers;
+          for (const [name, value] of clientHeaders) if (!sent.has(name)) sent.set(name, value);
+          if (!sent.has('x-request-id')) sent.set('x-request-id', ctx.requestId);
+        }
         if (input instanceof BodylessRequest) {
           return options.fetch(input.url, { ...init, method: input.method, headers: input.headers, redirect: input.redirect, signal: attempt.signal });
         }
