@@ -4,8 +4,8 @@
  */
 export function stableJson(value: unknown, omitKey?: string): string {
   // A copy with its keys inserted in order, written by the native JSON.stringify: every derived
-  // ETag goes through here, once per answer, and this is ~1.5× faster than concatenating the
-  // text key by key (bench/micro.ts).
+  // ETag goes through here, once per answer, and for a customer this took 3.9 µs where
+  // concatenating the text key by key took 5.8 (one process, alternating rounds).
   return JSON.stringify(sortedCopy(value, omitKey));
 }
 
