@@ -21,6 +21,8 @@ export interface Log {
   child(bindings: Record<string, unknown>): Log;
   /** Whether a line at this level would be written (lets callers skip building costly fields). */
   isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
+  /** Writes what is buffered (Node's asynchronous stdout); settles once written, or once the output is gone. */
+  flush?(): Promise<void>;
 }
 
 /** Per-request context handed to every adapter call. */

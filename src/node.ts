@@ -42,7 +42,12 @@ async function main() {
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
     );
   });
-  const shutdown = () => server.close(() => void Promise.allSettled([upstream.close(), store?.close()]).finally(() => process.exit(0)));
+  // Buffered log lines are written before exiting, while the event loop runs: if stdout's reader
+  // is gone (`npm start | shipper`, both stopped at once) that write fails with EPIPE and pino
+  // stops writing. Left to exit, pino's synchronous flush (sonic-boom 4) retries such a write
+  // forever and the process never ends. Bounded, in case stdout is merely stuck.
+  const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  const shutdown = () => server.close(() => void Promise.allSettled([upstream.close(), store?.close(), flushLogs()]).finally(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

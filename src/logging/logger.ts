@@ -82,5 +82,7 @@ function wrap(logger: pino.Logger): Log {
     error: at('error'),
     child: (bindings) => wrap(logger.child(redact(bindings) as Record<string, unknown>)),
     isLevelEnabled: (level) => logger.isLevelEnabled(level),
+    // Settles on an error too (a stdout whose reader is gone): the caller is on its way out.
+    flush: () => new Promise<void>((resolve) => logger.flush(() => resolve())),
   };
 }
