@@ -71,14 +71,6 @@ export class BodylessRequest {
   clone(): this {
     return this;
   }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return new ArrayBuffer(0);
-  }
-
-  async text(): Promise<string> {
-    return '';
-  }
 }
 
 /** What `new Request(input, init)` gives inside ky's construction: see the two classes above. */

@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './support.js';
-
-const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+import { freePort, spawnScript } from './support.js';
 
 /**
  * `npm start` behind a pipe whose reader dies with it (`npm start | log-shipper`, both stopped at
@@ -12,11 +8,8 @@ const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scri
 describe('npm start, stopped while its stdout reader is gone', () => {
   it('exits on SIGTERM instead of retrying the write forever', async () => {
     const port = await freePort();
-    const child = spawn('sh', ['-c', startCommand], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'info' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawnScript('start', [], { PORT: String(port), LOG_LEVEL: 'info' });
+    child.stderr!.resume();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const origin = `http://127.0.0.1:${port}`;

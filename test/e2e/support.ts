@@ -63,7 +63,7 @@ function scriptEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs package.json script `name` exactly as npm would (its command line, via a shell), in its own process group. */
-function spawnScript(name: string, args: string[], env: Record<string, string>): ChildProcess {
+export function spawnScript(name: string, args: string[], env: Record<string, string>): ChildProcess {
   const quoted = args.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
   return spawn('sh', ['-c', `${packageScripts[name]} ${quoted}`], { env: scriptEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 }
