@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GatewayError, type FieldError } from './errors.js';
-import type { AdapterPage, CustomerRef } from './types.js';
+import type { AdapterPage, CallContext, CustomerRef } from './types.js';
 
 /**
  * Helpers every adapter shares, so the same problem is solved the same way on every platform:
@@ -15,6 +15,15 @@ export function compact<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const key in value) if (value[key] !== undefined) out[key] = value[key];
   return out as T;
+}
+
+/**
+ * The context of work several callers wait on (a shared token fetch): the first caller's id and
+ * log, but neither its signal nor its deadline, so one caller going away does not fail the
+ * others' wait. The upstream client's own timeouts still bound it.
+ */
+export function sharedCallContext(ctx: CallContext): CallContext {
+  return { requestId: ctx.requestId, log: ctx.log, signal: new AbortController().signal, setResponseHeader: () => {} };
 }
 
 /** A customer ref as the caller wrote it in the path: the id, or `ref:<externalRef>`. */

@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient, type UpstreamSchema } from '../http.js';
+import { sharedCallContext } from '../support.js';
 import type { CallContext } from '../types.js';
 import { BACKEND, ocapiError, readFault } from './errors.js';
 import type { SfccOptions } from './options.js';
@@ -44,8 +45,8 @@ export class AccessTokens {
   async get(ctx: CallContext): Promise<string> {
     if (this.cached && this.now() < this.cached.renewAt) return this.cached.token;
     // Shared by concurrent callers: one caller going away must not fail the others' token
-    // request, so it runs without the caller's abort signal (the client's deadline still bounds it).
-    this.pending ??= this.request({ ...ctx, signal: new AbortController().signal }).finally(() => {
+    // request, so it runs without the caller's signal (the upstream client's deadline bounds it).
+    this.pending ??= this.request(sharedCallContext(ctx)).finally(() => {
       this.pending = undefined;
     });
     return this.pending;

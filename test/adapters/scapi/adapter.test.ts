@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deadlineSignal } from '../../../adapters/deadline.js';
+import { createScapiAdapter } from '../../../adapters/scapi/index.js';
 import { SEARCH_WINDOW } from '../../../adapters/scapi/paginate.js';
 import { addressInput, byId, customerInput, failure, setup } from './helpers.js';
 
@@ -13,6 +15,28 @@ describe('scapi adapter', () => {
     expect(again.value).toMatchObject({ id: '00001001', externalRef: 'CRM-2001' });
     expect(emulator.backdoor.accessTokensIssued).toBe(2);
     expect(lines.join('\n')).not.toContain(options.clientSecret);
+  });
+
+  it('a caller that goes away does not fail the Account Manager token request it shares with others', async () => {
+    const { emulator, options, ctx } = setup({ emulator: {} });
+    // Like a real fetch (the in-process one ignores signals): an aborted request never answers.
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (request.signal.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
+      return emulator.fetch(request);
+    }) as typeof globalThis.fetch;
+    const adapter = createScapiAdapter(options, { fetch, log: ctx.log });
+    const gone = new AbortController();
+    gone.abort();
+    // The gateway's contexts link every upstream call to the caller (deadlineWithin).
+    const left = { ...ctx, signal: gone.signal, deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal) };
+    const [leaver, stayer] = await Promise.allSettled([
+      adapter.getCustomer(byId('00001001'), { expandAddresses: false }, left),
+      adapter.getCustomer(byId('00001001'), { expandAddresses: false }, ctx),
+    ]);
+    expect(leaver.status).toBe('rejected');
+    expect(stayer).toMatchObject({ status: 'fulfilled', value: { value: { id: '00001001' } } });
+    expect(emulator.backdoor.accessTokensIssued).toBe(1);
   });
 
   it('looks customers up by ref:, answers 404 for numbers SCAPI cannot have, and 501 for updatedSince', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deadlineSignal } from '../../../adapters/deadline.js';
 import { AccessTokens } from '../../../adapters/sfcc/client.js';
 import { createSfccAdapter } from '../../../adapters/sfcc/index.js';
 import { byId, capturingLog, context, customerInput, failure, setup } from './helpers.js';
@@ -38,6 +39,12 @@ describe('sfcc Account Manager tokens', () => {
     const [first, second] = await Promise.all([tokens.get({ ...ctx, signal: gone.signal }), tokens.get(ctx)]);
     expect(second).toBe(first);
     expect(emulator.backdoor.accessTokensIssued).toBe(1);
+    // The gateway's contexts also hand out per-call deadlines linked to the caller (deadlineWithin).
+    const linked = { ...ctx, signal: gone.signal, deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal) };
+    const renewed = new AccessTokens(options, fetch);
+    const [third, fourth] = await Promise.all([renewed.get(linked), renewed.get(ctx)]);
+    expect(fourth).toBe(third);
+    expect(emulator.backdoor.accessTokensIssued).toBe(2);
   });
 
   it('on 401 ExpiredTokenException gets a new token and retries once, transparently', async () => {

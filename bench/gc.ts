@@ -1,0 +1,70 @@
+/**
+ * `npx tsx bench/gc.ts <variant> …`: what each request costs the garbage collector, from V8's own
+ * `--trace-gc-nvp` lines over SIDE_SECONDS (6) of load after a 3 s warm-up: bytes allocated, bytes
+ * that outlived a scavenge and bytes promoted, per request, and the main thread's scavenge and
+ * mark-compact pauses per request. Variants as in `bench/side-by-side.ts`: `dist/node` (a build),
+ * a `.ts` server (`bench/peers/hono-ky.ts`), either with `@VAR=value` env. SIDE_PATH picks the
+ * route (GET one customer with addresses; `/health` shows the per-request machinery alone).
+ *
+ * What it is for: an object that dies with its request should never outlive a scavenge (they come
+ * every ~50 ms under load, a request takes a few). Bytes that do are copied, promoted and left for
+ * a full GC, and they make the GC pauses the p99 is built from. Survivors with nothing holding
+ * them at a heap snapshot are kept by an old object pointing at them: see RequestCall in
+ * src/middleware/request-context.ts for the case this tool found.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
+import { freePort, startTsServer } from './lib/processes.js';
+
+const seconds = Number(process.env.SIDE_SECONDS ?? 6);
+const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
+const specs = process.argv.slice(2);
+if (specs.length === 0) {
+  console.error('usage: npx tsx bench/gc.ts <dir|server.ts>[@VAR=value…] …');
+  process.exit(2);
+}
+
+const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
+try {
+  for (const spec of specs) {
+    const [entry = '', ...assignments] = spec.split('@');
+    const port = await freePort();
+    // The V8 flag scripts/start.mjs sets, so the full GCs come as often as under `npm start`.
+    const server = spawn(process.execPath, ['--heap-growing-percent=75', '--trace-gc-nvp', ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [`${entry}/node.js`])], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ...gatewayEnvFor(upstream.origin),
+        ...Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let trace = '';
+    server.stdout!.on('data', (chunk: Buffer) => (trace += chunk));
+    const url = `http://127.0.0.1:${port}${path}`;
+    for (let tries = 0; !(await fetch(url).then(() => true, () => false)); tries++) {
+      if (tries > 500 || server.exitCode !== null) throw new Error(`${spec} did not answer`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await autocannon({ url, connections: 16, duration: 3 }); // warm-up: JIT, pools, heap sizes
+    const from = trace.length;
+    const result = await autocannon({ url, connections: 16, duration: seconds });
+    const lines = trace.slice(from).split('\n').filter((line) => line.includes('pause='));
+    const sum = (of: string[], field: string) => of.reduce((total, line) => total + Number(new RegExp(`\\b${field}=([0-9.]+)`).exec(line)?.[1] ?? 0), 0);
+    const scavenges = lines.filter((line) => / gc=s\b/.test(line));
+    const fullGcs = lines.filter((line) => / gc=mc\b/.test(line));
+    const n = result.requests.total;
+    const kb = (bytes: number) => `${(bytes / n / 1024).toFixed(1)} KB`;
+    const us = (ms: number) => `${((ms / n) * 1000).toFixed(1)} µs`;
+    console.log(
+      `${spec}: ${Math.round(result.requests.average)} req/s; per request: allocated ${kb(sum(lines, 'allocated'))}, ` +
+        `outlived a scavenge ${kb(sum(scavenges, 'new_space_survived'))}, promoted ${kb(sum(lines, 'promoted'))}; ` +
+        `${scavenges.length} scavenges (${us(sum(scavenges, 'pause'))}), ${fullGcs.length} full GCs (${us(sum(fullGcs, 'pause'))})`,
+    );
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+} finally {
+  await upstream.stop();
+}
