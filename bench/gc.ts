@@ -3,14 +3,16 @@
  * `--trace-gc-nvp` lines over SIDE_SECONDS (6) of load after a 3 s warm-up: bytes allocated, bytes
  * that outlived a scavenge and bytes promoted, per request, and the main thread's scavenge and
  * mark-compact pauses per request. Variants as in `bench/side-by-side.ts`: `dist/node` (a build),
- * a `.ts` server (`bench/peers/hono-ky.ts`), either with `@VAR=value` env. SIDE_PATH picks the
- * route (GET one customer with addresses; `/health` shows the per-request machinery alone).
+ * a `.ts` server (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (`npm start`, its V8 flags
+ * included), each with `@VAR=value` env; GC_FLAGS adds V8 flags to every variant. SIDE_PATH picks
+ * the route (GET one customer with addresses; `/health` shows the per-request machinery alone).
  *
  * What it is for: an object that dies with its request should never outlive a scavenge (they come
- * every ~50 ms under load, a request takes a few). Bytes that do are copied, promoted and left for
- * a full GC, and they make the GC pauses the p99 is built from. Survivors with nothing holding
- * them at a heap snapshot are kept by an old object pointing at them: see RequestCall in
- * src/middleware/request-context.ts for the case this tool found.
+ * every ~40 ms under load, a request takes a few). Bytes that do are copied, promoted and left for
+ * a full GC, and they make the GC pauses the p99 is built from. Survivors that nothing holds at a
+ * heap snapshot are kept by a dead old object pointing at them: RequestCall in
+ * src/middleware/request-context.ts and the pretenuring flag in scripts/start.mjs are the two
+ * cases this tool found.
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -31,7 +33,7 @@ try {
     const [entry = '', ...assignments] = spec.split('@');
     const port = await freePort();
     // The V8 flag scripts/start.mjs sets, so the full GCs come as often as under `npm start`.
-    const server = spawn(process.execPath, ['--heap-growing-percent=75', '--trace-gc-nvp', ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [`${entry}/node.js`])], {
+    const server = spawn(process.execPath, ['--heap-growing-percent=75', '--trace-gc-nvp', ...(process.env.GC_FLAGS ?? '').split(' ').filter(Boolean), ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : entry.endsWith('.mjs') ? [entry] : [`${entry}/node.js`])], {
       env: {
         ...process.env,
         PORT: String(port),
