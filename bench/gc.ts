@@ -5,7 +5,8 @@
  * mark-compact pauses per request. Variants as in `bench/side-by-side.ts`: `dist/node` (a build),
  * a `.ts` server (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (`npm start`, its V8 flags
  * included), each with `@VAR=value` env; GC_FLAGS adds V8 flags to every variant. SIDE_PATH picks
- * the route (GET one customer with addresses; `/health` shows the per-request machinery alone).
+ * the route (GET one customer with addresses; `/health` shows the per-request machinery alone),
+ * SIDE_BODY a JSON body to POST there instead.
  *
  * What it is for: an object that dies with its request should never outlive a scavenge (they come
  * every ~40 ms under load, a request takes a few). Bytes that do are copied, promoted and left for
@@ -21,6 +22,8 @@ import { freePort, startTsServer } from './lib/processes.js';
 
 const seconds = Number(process.env.SIDE_SECONDS ?? 6);
 const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
+// SIDE_BODY: a JSON body POSTed to SIDE_PATH instead of GETs (e.g. a registration to /v1/customers).
+const load = process.env.SIDE_BODY ? { method: 'POST' as const, body: process.env.SIDE_BODY, headers: { 'content-type': 'application/json' } } : {};
 const specs = process.argv.slice(2);
 if (specs.length === 0) {
   console.error('usage: npx tsx bench/gc.ts <dir|server.ts>[@VAR=value…] …');
@@ -49,9 +52,9 @@ try {
       if (tries > 500 || server.exitCode !== null) throw new Error(`${spec} did not answer`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    await autocannon({ url, connections: 16, duration: 3 }); // warm-up: JIT, pools, heap sizes
+    await autocannon({ url, connections: 16, duration: 3, ...load }); // warm-up: JIT, pools, heap sizes
     const from = trace.length;
-    const result = await autocannon({ url, connections: 16, duration: seconds });
+    const result = await autocannon({ url, connections: 16, duration: seconds, ...load });
     const lines = trace.slice(from).split('\n').filter((line) => line.includes('pause='));
     const sum = (of: string[], field: string) => of.reduce((total, line) => total + Number(new RegExp(`\\b${field}=([0-9.]+)`).exec(line)?.[1] ?? 0), 0);
     const scavenges = lines.filter((line) => / gc=s\b/.test(line));
