@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/profile.ts`: a CPU profile of the gateway (`npm start`'s build, with --cpu-prof)
+ * `npx tsx bench/profile.ts`: a CPU profile of the gateway (`npm start` with its V8 flags, --cpu-prof)
  * under BENCH_SECONDS (8) of GET customer with addresses against the fixture upstream, summarised
  * as self time per package and per function. For finding what dominates; not a benchmark.
  */
@@ -21,7 +21,7 @@ const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-u
 const dir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const port = await freePort();
 execSync('node scripts/build.mjs', { stdio: 'inherit' });
-const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--enable-source-maps', 'dist/node/node.js'], {
+const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--enable-source-maps', 'scripts/start.mjs'], {
   env: {
     ...process.env,
     PORT: String(port),

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { GatewayError } from '../../adapters/errors.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
@@ -33,8 +33,11 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   const { store } = deps;
   // A request cannot outlive its deadline; a `running` record older than this lost its instance.
   const runningMs = deps.config.requestTimeoutMs + 5_000;
-  return async (c, next) => {
-    if (!WRITES.has(c.req.method)) return next();
+  // Not async itself: a read passes straight on, without a promise of its own.
+  const middleware: MiddlewareHandler<GatewayEnv> = (c, next) => (WRITES.has(c.req.method) ? write(c, next) : next());
+  return middleware;
+
+  async function write(c: Context<GatewayEnv>, next: Next): Promise<Response | void> {
     const header = c.req.header('idempotency-key');
     if (header === undefined) {
       if (deps.config.idempotency === 'required') throw keyProblem('is required on writes by this deployment');
@@ -72,7 +75,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       // The answer stands; the record stays `running`, and a retry after the deadline recovers.
       c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
     });
-  };
+  }
 
   async function settle(c: Context<GatewayEnv>, storeKey: string, running: string, fingerprint: string, since: number) {
     const outcome = outcomeOf(c.res);

@@ -5,7 +5,8 @@ import type { GatewayDeps } from '../deps.js';
 
 /** Picks the adapter: the one named in /v1/backends/{backend}, or the default under /v1. */
 export function selectBackend(deps: GatewayDeps, scoped: boolean): MiddlewareHandler<GatewayEnv> {
-  return async (c, next) => {
+  // Not async: it hands on next()'s promise rather than awaiting it in one of its own.
+  return (c, next) => {
     const name = scoped ? c.req.param('backend') ?? '' : deps.config.defaultBackend;
     const adapter = deps.backends.get(name);
     if (!adapter) {
@@ -16,6 +17,6 @@ export function selectBackend(deps: GatewayDeps, scoped: boolean): MiddlewareHan
     c.set('adapter', adapter);
     c.set('backend', name);
     c.set('basePath', scoped ? `/v1/backends/${encodeURIComponent(name)}` : '/v1');
-    await next();
+    return next();
   };
 }
