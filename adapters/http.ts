@@ -1,6 +1,6 @@
 import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptions } from 'ky';
 import { BufferedResponse } from './buffered-response.js';
-import { deadlineSignal, type Deadline } from './deadline.js';
+import { deadlineSignal, deadlineSource, takesAbortSource, type AbortSource, type Deadline } from './deadline.js';
 import { GatewayError } from './errors.js';
 import { BodylessRequest, withKyStandIns } from './unlinked-request.js';
 import type { CallContext } from './types.js';
@@ -73,6 +73,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   // signals, like the Requests following them, are freed only by a full GC.
   const api: KyInstance = ky.create({ prefixUrl: options.baseUrl, timeout: false });
   const clientHeaders = Object.entries(options.headers ?? {});
+  // The Node upstream fetch takes a plain DeadlineSignal; any other gets a real AbortSignal.
+  const lightSignals = takesAbortSource(options.fetch);
 
   return {
     async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
@@ -84,12 +86,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // its deadline however many attempts it takes. Each is kept (timer running) until the call
       // ends, so the answer's body, read below, is bound by it too. A timed-out attempt is not
       // retried (ky's rule for timeouts), which is why one signal can serve both limits.
-      const attempts: Deadline[] = [];
+      const attempts: Deadline<AbortSource>[] = [];
       const fetchAttempt = (input: RequestInfo | URL, init?: RequestInit) => {
         const left = giveUpAt - Date.now();
         if (left <= 0) return Promise.reject(new DOMException('The operation timed out.', 'TimeoutError'));
         const limit = Math.min(attemptTimeoutMs, left);
-        const attempt = ctx.deadlineWithin ? ctx.deadlineWithin(limit) : deadlineSignal(limit, ctx.signal);
+        const attempt: Deadline<AbortSource> = lightSignals
+          ? (ctx.sourceWithin?.(limit) ?? deadlineSource(limit, ctx.signal))
+          : (ctx.deadlineWithin?.(limit) ?? deadlineSignal(limit, ctx.signal));
+        const signal = attempt.signal as AbortSignal; // a DeadlineSignal only for a fetch that takes one
         attempts.push(attempt);
         // The client's own headers and the request id go onto ky's Request here rather than
         // through ky's `headers` option, for which ky copies them into fresh Headers objects three
@@ -101,9 +106,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           if (!sent.has('x-request-id')) sent.set('x-request-id', ctx.requestId);
         }
         if (input instanceof BodylessRequest) {
-          return options.fetch(input.url, { ...init, method: input.method, headers: input.headers, redirect: input.redirect, signal: attempt.signal });
+          return options.fetch(input.url, { ...init, method: input.method, headers: input.headers, redirect: input.redirect, signal });
         }
-        return options.fetch(input, { ...init, signal: attempt.signal });
+        return options.fetch(input, { ...init, signal });
       };
       const cutShort = () => attempts.at(-1)?.signal.aborted === true;
       try {

@@ -1,3 +1,4 @@
+import { takingSignalsOf } from '../../adapters/deadline.js';
 import { GatewayError } from '../../adapters/errors.js';
 import type { RatePerWindow } from '../env.js';
 import type { SharedStore } from '../store/types.js';
@@ -22,7 +23,7 @@ function methodOf(input: RequestInfo | URL, init?: RequestInit): string {
 export function budgetedFetch(fetch: typeof globalThis.fetch, store: SharedStore, backend: string, budget: RatePerWindow): typeof globalThis.fetch {
   const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
   const limit = { limit: budget.limit, windowMs: budget.windowSeconds * 1000 };
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const budgeted = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const scope = scopeOf(methodOf(input, init));
     const taken = await store.takeFromWindow(`budget:${backend}:${scope}`, limit);
     if (!taken.allowed) {
@@ -33,4 +34,5 @@ export function budgetedFetch(fetch: typeof globalThis.fetch, store: SharedStore
     }
     return fetch(input, init);
   }) as typeof globalThis.fetch;
+  return takingSignalsOf(budgeted, fetch);
 }

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { deadlineSignal, type AbortSource, type Deadline } from '../../adapters/deadline.js';
+import { deadlineSignal, deadlineSource, type AbortSource, type Deadline, type DeadlineSignal } from '../../adapters/deadline.js';
 import type { CallContext, Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import { redactHeaders } from '../logging/redact.js';
@@ -81,6 +81,10 @@ class RequestCall implements CallContext {
 
   deadlineWithin(limitMs: number): Deadline {
     return this.#whole ? deadlineSignal(limitMs, this.#whole.signal) : deadlineSignal(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
+  }
+
+  sourceWithin(limitMs: number): Deadline<DeadlineSignal> {
+    return this.#whole ? deadlineSource(limitMs, this.#whole.signal) : deadlineSource(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
   }
 
   recordCall(op: string, ms: number): void {

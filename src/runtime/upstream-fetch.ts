@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import { WholeBodyResponse } from '../../adapters/buffered-response.js';
+import { TAKES_ABORT_SOURCE, type DeadlineSignal } from '../../adapters/deadline.js';
 
 export interface UpstreamFetchOptions {
   /** Most sockets kept open per upstream origin. */
@@ -23,7 +24,7 @@ interface RequestLike {
   method: string;
   headers: Headers;
   body: ReadableStream<Uint8Array> | null;
-  signal?: AbortSignal;
+  signal?: AbortSignal | DeadlineSignal;
   redirect?: RequestRedirect;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
@@ -33,7 +34,8 @@ interface Outgoing {
   method: string;
   headers: Record<string, string>;
   body: Uint8Array | null;
-  signal: AbortSignal | undefined;
+  /** A DeadlineSignal from the upstream client (TAKES_ABORT_SOURCE) or any AbortSignal. */
+  signal: AbortSignal | DeadlineSignal | undefined;
   redirect: RequestRedirect;
 }
 
@@ -84,8 +86,9 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
     });
   }
 
+  // The upstream client may hand it a DeadlineSignal instead of an AbortSignal: undici takes one.
   return {
-    fetch: upstreamFetch as typeof fetch,
+    fetch: Object.assign(upstreamFetch, { [TAKES_ABORT_SOURCE]: true }) as typeof fetch,
     close: () => agent.close(),
   };
 }

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSignal } from '../../adapters/deadline.js';
+import { deadlineSignal, deadlineSource, type AbortSource } from '../../adapters/deadline.js';
 
-const aborted = (signal: AbortSignal) => new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
+const aborted = (signal: AbortSource) => new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
 
-describe('deadlineSignal', () => {
+// The same deadline as a real AbortSignal and as the light DeadlineSignal the Node upstream fetch takes.
+describe.each([
+  ['deadlineSignal', deadlineSignal],
+  ['deadlineSource', deadlineSource],
+] as const)('%s', (_name, deadlineSignal) => {
   it('aborts with a TimeoutError when the time is up', async () => {
     const { signal } = deadlineSignal(20);
     const reason = (await aborted(signal)) as DOMException;
@@ -56,3 +60,19 @@ describe('deadlineSignal', () => {
   });
 });
 
+describe('DeadlineSignal', () => {
+  it('calls each listener once, not after it was removed, and throws its reason when asked', () => {
+    const { signal, dispose } = deadlineSource(60_000);
+    const calls: string[] = [];
+    const removed = () => calls.push('removed');
+    signal.addEventListener('abort', () => calls.push('kept'));
+    signal.addEventListener('abort', removed);
+    signal.removeEventListener('abort', removed);
+    expect(() => signal.throwIfAborted()).not.toThrow();
+    signal.abort(new Error('gone'));
+    signal.abort(new Error('again'));
+    expect(calls).toEqual(['kept']);
+    expect(() => signal.throwIfAborted()).toThrow('gone');
+    dispose();
+  });
+});

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { takesAbortSource } from '../../adapters/deadline.js';
+import { budgetedFetch } from '../../src/limits/upstream-budget.js';
+import { createUpstreamFetch } from '../../src/runtime/upstream-fetch.js';
+import { createMemoryStore } from '../../src/store/memory.js';
 import { buildGateway } from '../conformance/harness.js';
 
 const KEY_A = 'a'.repeat(16) + '-limits-key-one';
@@ -72,6 +76,14 @@ describe('upstream budgets', () => {
     }
     const write = await gw.call('POST', '/customers', { email: `budget-${Date.now()}@example.com`, firstName: 'Erika', lastName: 'Budget' });
     expect(write.status).toBe(201);
+  });
+
+  it('a budgeted fetch takes the DeadlineSignal the fetch it wraps takes, and only then', () => {
+    const budget = { limit: 5, windowSeconds: 60 };
+    const store = createMemoryStore();
+    const nodeFetch = createUpstreamFetch().fetch;
+    expect(takesAbortSource(budgetedFetch(nodeFetch, store, 'scayle', budget))).toBe(true);
+    expect(takesAbortSource(budgetedFetch(globalThis.fetch, store, 'scayle', budget))).toBe(false);
   });
 
   it('UPSTREAM_BUDGET_<BACKEND>=off lets the platform refuse instead (its 429 is passed on)', async () => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Request as UndiciRequest } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deadlineSource, takesAbortSource } from '../../adapters/deadline.js';
 import { createUpstreamClient } from '../../adapters/http.js';
 import { createUpstreamFetch } from '../../src/runtime/upstream-fetch.js';
 import { failure, testContext } from '../adapters/support.js';
@@ -257,6 +258,19 @@ describe('createUpstreamFetch: abort', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     await hangClosed;
+  });
+
+  it('takes the DeadlineSignal the upstream client hands it: aborting that cancels the request too', async () => {
+    expect(takesAbortSource(upstreamFetch)).toBe(true);
+    const controller = new AbortController();
+    const deadline = deadlineSource(60_000, controller.signal);
+    const arrived = new Promise<void>((resolve) => (sawHang = resolve));
+    const pending = upstreamFetch(`${origin}/hang`, { signal: deadline.signal as unknown as AbortSignal });
+    await arrived;
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await hangClosed;
+    deadline.dispose();
   });
 
   it('an already aborted signal never reaches the upstream', async () => {
