@@ -1,4 +1,4 @@
-/** What `deadlineSignal` (and `deadlineSource`) hand out: the signal, and the way to stop its timer once the work is done. */
+/** What `deadlineSignal` and `deadlineSource` hand out: the signal, and the way to stop its timer. */
 export interface Deadline<S extends AbortSource = AbortSignal> {
   signal: S;
   /** Stops the timer and lets go of the parent; the signal then aborts only if it already has. */
@@ -30,8 +30,8 @@ export function deadlineSignal(ms: number, parent?: AbortSource): Deadline {
 
 /**
  * The same deadline as a `DeadlineSignal`, for a fetch that takes one (`TAKES_ABORT_SOURCE`):
- * an AbortController and its AbortSignal (an EventTarget) cost ~5 µs per upstream call on Node,
- * this ~1.
+ * an AbortController and its AbortSignal (an EventTarget), with undici's listener on it, cost
+ * ~6 µs per upstream call on Node, this ~1.
  */
 export function deadlineSource(ms: number, parent?: AbortSource): Deadline<DeadlineSignal> {
   const signal = new DeadlineSignal();
