@@ -20,10 +20,31 @@ export function compact<T extends object>(value: T): T {
 /**
  * The context of work several callers wait on (a shared token fetch): the first caller's id and
  * log, but neither its signal nor its deadline, so one caller going away does not fail the
- * others' wait. The upstream client's own timeouts still bound it.
+ * others' wait. The upstream client's own timeouts bound the work; each caller's wait is bound by
+ * its own signal (`waitWithin`).
  */
 export function sharedCallContext(ctx: CallContext): CallContext {
   return { requestId: ctx.requestId, log: ctx.log, signal: new AbortController().signal, setResponseHeader: () => {} };
+}
+
+/**
+ * Waits for shared work (see `sharedCallContext`) no longer than the caller's own signal allows:
+ * a caller past its deadline, or gone, stops waiting with upstream_timeout (as its own upstream
+ * call would) while the work goes on for the others.
+ */
+export function waitWithin<T>(work: Promise<T>, ctx: CallContext, backend: string): Promise<T> {
+  const signal = ctx.signal;
+  const timedOut = () => new GatewayError('upstream_timeout', `${backend} did not answer in time`);
+  if (signal.aborted) return Promise.reject(timedOut());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(timedOut());
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settled = () => signal.removeEventListener('abort', onAbort);
+    work.then(
+      (value) => (settled(), resolve(value)),
+      (error: unknown) => (settled(), reject(error)),
+    );
+  });
 }
 
 /** A customer ref as the caller wrote it in the path: the id, or `ref:<externalRef>`. */

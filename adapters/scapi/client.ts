@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient, type UpstreamSchema } from '../http.js';
-import { sharedCallContext } from '../support.js';
+import { sharedCallContext, waitWithin } from '../support.js';
 import type { CallContext } from '../types.js';
 import { BACKEND, readProblem, toGatewayError, type ErrorScope } from './errors.js';
 import type { ScapiOptions } from './options.js';
@@ -58,7 +58,7 @@ class AccountManagerToken {
   get(ctx: CallContext): Promise<string> {
     if (this.cached && Date.now() < this.cached.renewAt) return Promise.resolve(this.cached.token);
     this.pending ??= this.fetchToken(sharedCallContext(ctx)).finally(() => (this.pending = undefined));
-    return this.pending;
+    return waitWithin(this.pending, ctx, BACKEND);
   }
 
   forget(token: string): void {

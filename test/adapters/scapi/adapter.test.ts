@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSignal } from '../../../adapters/deadline.js';
+import { deadlineSignal, deadlineSource } from '../../../adapters/deadline.js';
 import { createScapiAdapter } from '../../../adapters/scapi/index.js';
 import { SEARCH_WINDOW } from '../../../adapters/scapi/paginate.js';
 import { addressInput, byId, customerInput, failure, setup } from './helpers.js';
@@ -29,7 +29,7 @@ describe('scapi adapter', () => {
     const gone = new AbortController();
     gone.abort();
     // The gateway's contexts link every upstream call to the caller (deadlineWithin).
-    const left = { ...ctx, signal: gone.signal, deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal) };
+    const left = { ...ctx, signal: gone.signal, deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal), sourceWithin: (ms: number) => deadlineSource(ms, gone.signal) };
     const [leaver, stayer] = await Promise.allSettled([
       adapter.getCustomer(byId('00001001'), { expandAddresses: false }, left),
       adapter.getCustomer(byId('00001001'), { expandAddresses: false }, ctx),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSignal } from '../../../adapters/deadline.js';
+import { deadlineSignal, deadlineSource, TAKES_ABORT_SOURCE } from '../../../adapters/deadline.js';
 import { AccessTokens } from '../../../adapters/sfcc/client.js';
 import { createSfccAdapter } from '../../../adapters/sfcc/index.js';
 import { byId, capturingLog, context, customerInput, failure, setup } from './helpers.js';
@@ -25,26 +25,51 @@ describe('sfcc Account Manager tokens', () => {
     expect(emulator.backdoor.accessTokensIssued).toBe(2);
   });
 
-  it('a caller that goes away does not fail the token request it shares with others', async () => {
-    const { emulator, options, ctx } = setup();
-    // Like a real fetch (the in-process one ignores signals): an aborted request never answers.
-    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      if (request.signal.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
-      return emulator.fetch(request);
-    }) as typeof globalThis.fetch;
-    const tokens = new AccessTokens(options, fetch);
-    const gone = new AbortController();
-    gone.abort();
-    const [first, second] = await Promise.all([tokens.get({ ...ctx, signal: gone.signal }), tokens.get(ctx)]);
-    expect(second).toBe(first);
-    expect(emulator.backdoor.accessTokensIssued).toBe(1);
-    // The gateway's contexts also hand out per-call deadlines linked to the caller (deadlineWithin).
-    const linked = { ...ctx, signal: gone.signal, deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal) };
-    const renewed = new AccessTokens(options, fetch);
-    const [third, fourth] = await Promise.all([renewed.get(linked), renewed.get(ctx)]);
-    expect(fourth).toBe(third);
-    expect(emulator.backdoor.accessTokensIssued).toBe(2);
+  // Both kinds of upstream fetch: one that takes only AbortSignals (Workers, emulators) and the
+  // Node one, which takes the light DeadlineSignal (`TAKES_ABORT_SOURCE`).
+  describe.each([false, true])('through a fetch that takes DeadlineSignals: %s', (light) => {
+    // Like a real fetch (the in-process one ignores signals): an aborted request never answers;
+    // `delayMs` makes the token endpoint slow.
+    const signalAware = (emulator: ReturnType<typeof setup>['emulator'], delayMs = 0) => {
+      const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+        if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
+        return emulator.fetch(new Request(input, { ...init, signal: undefined }));
+      }) as typeof globalThis.fetch;
+      return light ? Object.assign(fetch, { [TAKES_ABORT_SOURCE]: true }) : fetch;
+    };
+
+    it('a caller that goes away does not fail the token request it shares with others', async () => {
+      const { emulator, options, ctx } = setup();
+      const fetch = signalAware(emulator);
+      const gone = new AbortController();
+      gone.abort();
+      // The gateway's contexts also hand out per-call deadlines linked to the caller.
+      const left = {
+        ...ctx,
+        signal: gone.signal,
+        deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal),
+        sourceWithin: (ms: number) => deadlineSource(ms, gone.signal),
+      };
+      const tokens = new AccessTokens(options, fetch);
+      const [leaver, stayer] = await Promise.allSettled([tokens.get(left), tokens.get(ctx)]);
+      expect(leaver).toMatchObject({ status: 'rejected', reason: { code: 'upstream_timeout' } });
+      expect(stayer).toMatchObject({ status: 'fulfilled', value: expect.any(String) });
+      expect(emulator.backdoor.accessTokensIssued).toBe(1);
+    });
+
+    it('a caller waits for a slow shared token request no longer than its own deadline', async () => {
+      const { emulator, options, ctx } = setup();
+      const tokens = new AccessTokens(options, signalAware(emulator, 300));
+      const hurried = { ...ctx, signal: AbortSignal.timeout(30) };
+      const started = performance.now();
+      await expect(tokens.get(hurried)).rejects.toMatchObject({ code: 'upstream_timeout' });
+      expect(performance.now() - started).toBeLessThan(250);
+      // The request goes on for those who can wait.
+      expect(await tokens.get(ctx)).toEqual(expect.any(String));
+      expect(emulator.backdoor.accessTokensIssued).toBe(1);
+    });
   });
 
   it('on 401 ExpiredTokenException gets a new token and retries once, transparently', async () => {
