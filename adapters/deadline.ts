@@ -72,7 +72,9 @@ export function takingSignalsOf(wrapper: typeof globalThis.fetch, inner: typeof 
 
 /**
  * What a fetch and undici read of an AbortSignal (aborted, reason, throwIfAborted, abort
- * listeners), as a plain object: a listener is called once, when it aborts.
+ * listeners), as a plain object. As on an AbortSignal: a listener runs once, when it aborts (one
+ * removed meanwhile does not), one added after that never does, and a listener that throws does
+ * not keep the others from running (its error is reported as uncaught, as EventTarget does).
  */
 export class DeadlineSignal implements AbortSource {
   aborted = false;
@@ -92,13 +94,19 @@ export class DeadlineSignal implements AbortSource {
     if (this.aborted) throw this.reason;
   }
 
-  /** The deadline's own: aborts once, with `reason`, and calls the listeners. */
-  abort(reason: unknown): void {
+  /** The deadline's own: aborts once, with `reason` (an AbortError if none), and runs the listeners. */
+  abort(reason?: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = reason;
-    const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const listener of listeners) listener();
+    this.reason = reason ?? new DOMException('This operation was aborted', 'AbortError');
+    for (let listener = this.#listeners.shift(); listener; listener = this.#listeners.shift()) {
+      try {
+        listener();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }

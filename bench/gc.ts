@@ -2,11 +2,12 @@
  * `npx tsx bench/gc.ts <variant> …`: what each request costs the garbage collector, from V8's own
  * `--trace-gc-nvp` lines over SIDE_SECONDS (6) of load after a 3 s warm-up: bytes allocated, bytes
  * that outlived a scavenge and bytes promoted, per request, and the main thread's scavenge and
- * mark-compact pauses per request. Variants as in `bench/side-by-side.ts`: `dist/node` (a build),
- * a `.ts` server (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (`npm start`, its V8 flags
- * included), each with `@VAR=value` env; GC_FLAGS adds V8 flags to every variant. SIDE_PATH picks
- * the route (GET one customer with addresses; `/health` shows the per-request machinery alone),
- * SIDE_BODY a JSON body to POST there instead.
+ * mark-compact pauses per request. A variant is `dist/node` (a build), a `.ts` server
+ * (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (`npm start` itself), each with `@VAR=value`
+ * env. Every variant gets npm start's V8 flags; GC_FLAGS adds more after them
+ * (`--allocation-site-pretenuring` turns that one back on). SIDE_PATH picks the route (GET one
+ * customer with addresses; `/health` shows the per-request machinery alone), SIDE_BODY a JSON
+ * body to POST there instead.
  *
  * What it is for: an object that dies with its request should never outlive a scavenge (they come
  * every ~40 ms under load, a request takes a few). Bytes that do are copied, promoted and left for
@@ -35,8 +36,8 @@ try {
   for (const spec of specs) {
     const [entry = '', ...assignments] = spec.split('@');
     const port = await freePort();
-    // The V8 flag scripts/start.mjs sets, so the full GCs come as often as under `npm start`.
-    const server = spawn(process.execPath, ['--heap-growing-percent=75', '--trace-gc-nvp', ...(process.env.GC_FLAGS ?? '').split(' ').filter(Boolean), ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : entry.endsWith('.mjs') ? [entry] : [`${entry}/node.js`])], {
+    // The V8 flags scripts/start.mjs sets, so a build or a peer collects as it would under `npm start`.
+    const server = spawn(process.execPath, ['--heap-growing-percent=75', '--no-allocation-site-pretenuring', '--trace-gc-nvp', ...(process.env.GC_FLAGS ?? '').split(' ').filter(Boolean), ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : entry.endsWith('.mjs') ? [entry] : [`${entry}/node.js`])], {
       env: {
         ...process.env,
         PORT: String(port),
@@ -47,28 +48,32 @@ try {
     });
     let trace = '';
     server.stdout!.on('data', (chunk: Buffer) => (trace += chunk));
-    const url = `http://127.0.0.1:${port}${path}`;
-    for (let tries = 0; !(await fetch(url).then(() => true, () => false)); tries++) {
-      if (tries > 500 || server.exitCode !== null) throw new Error(`${spec} did not answer`);
-      await new Promise((r) => setTimeout(r, 20));
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    try {
+      const url = `http://127.0.0.1:${port}${path}`;
+      for (let tries = 0; !(await fetch(url).then(() => true, () => false)); tries++) {
+        if (tries > 500 || server.exitCode !== null) throw new Error(`${spec} did not answer`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await autocannon({ url, connections: 16, duration: 3, ...load }); // warm-up: JIT, pools, heap sizes
+      const from = trace.length;
+      const result = await autocannon({ url, connections: 16, duration: seconds, ...load });
+      const lines = trace.slice(from).split('\n').filter((line) => line.includes('pause='));
+      const sum = (of: string[], field: string) => of.reduce((total, line) => total + Number(new RegExp(`\\b${field}=([0-9.]+)`).exec(line)?.[1] ?? 0), 0);
+      const scavenges = lines.filter((line) => / gc=s\b/.test(line));
+      const fullGcs = lines.filter((line) => / gc=mc\b/.test(line));
+      const n = result.requests.total;
+      const kb = (bytes: number) => `${(bytes / n / 1024).toFixed(1)} KB`;
+      const us = (ms: number) => `${((ms / n) * 1000).toFixed(1)} µs`;
+      console.log(
+        `${spec}: ${Math.round(result.requests.average)} req/s; per request: allocated ${kb(sum(lines, 'allocated'))}, ` +
+          `outlived a scavenge ${kb(sum(scavenges, 'new_space_survived'))}, promoted ${kb(sum(lines, 'promoted'))}; ` +
+          `${scavenges.length} scavenges (${us(sum(scavenges, 'pause'))}), ${fullGcs.length} full GCs (${us(sum(fullGcs, 'pause'))})`,
+      );
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+      await exited;
     }
-    await autocannon({ url, connections: 16, duration: 3, ...load }); // warm-up: JIT, pools, heap sizes
-    const from = trace.length;
-    const result = await autocannon({ url, connections: 16, duration: seconds, ...load });
-    const lines = trace.slice(from).split('\n').filter((line) => line.includes('pause='));
-    const sum = (of: string[], field: string) => of.reduce((total, line) => total + Number(new RegExp(`\\b${field}=([0-9.]+)`).exec(line)?.[1] ?? 0), 0);
-    const scavenges = lines.filter((line) => / gc=s\b/.test(line));
-    const fullGcs = lines.filter((line) => / gc=mc\b/.test(line));
-    const n = result.requests.total;
-    const kb = (bytes: number) => `${(bytes / n / 1024).toFixed(1)} KB`;
-    const us = (ms: number) => `${((ms / n) * 1000).toFixed(1)} µs`;
-    console.log(
-      `${spec}: ${Math.round(result.requests.average)} req/s; per request: allocated ${kb(sum(lines, 'allocated'))}, ` +
-        `outlived a scavenge ${kb(sum(scavenges, 'new_space_survived'))}, promoted ${kb(sum(lines, 'promoted'))}; ` +
-        `${scavenges.length} scavenges (${us(sum(scavenges, 'pause'))}), ${fullGcs.length} full GCs (${us(sum(fullGcs, 'pause'))})`,
-    );
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
   }
 } finally {
   await upstream.stop();

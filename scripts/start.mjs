@@ -20,8 +20,8 @@ import { setFlagsFromString } from 'node:v8';
  * factor: 150–180 MiB in side-by-side runs). Not a cap: the heap's ceiling is unchanged, it only
  * grows in smaller steps. Applied here, before anything is loaded, so the first limit V8 computes
  * already uses it (V8 reads the flag on every limit computation);
- * `node --heap-growing-percent=N scripts/start.mjs` overrides it (and `--allocation-site-pretenuring`
- * the second flag).
+ * `node --heap-growing-percent=N scripts/start.mjs` overrides it (and
+ * `--allocation-site-pretenuring` the second flag).
  *
  * `--no-allocation-site-pretenuring`: V8 watches where objects are allocated and, when most of a
  * site's objects survive a scavenge, allocates that site's objects in the old generation from then
@@ -29,8 +29,8 @@ import { setFlagsFromString } from 'node:v8';
  * which): from then on each page's objects from it were old, and dead after the request they
  * still kept the young objects they point at through scavenges (a scavenge treats old-to-young
  * pointers as roots), so each page promoted ~24 KB and full GCs came ~10× as often.
- * Without pretenuring: 24 → 3 KB promoted per page, 589 → 487 µs of CPU per page (side by side,
- * 6 turns), GET customer unchanged or slightly better (bench/gc.ts, docs/performance.md).
+ * Without pretenuring: 24.6 → 2.4 KB promoted per page, 589 → 487 µs of CPU per page (side by
+ * side, 6 turns), GET customer unchanged or slightly better (bench/gc.ts, docs/performance.md).
  */
 const V8_FLAGS = ['--heap-growing-percent=75', '--no-allocation-site-pretenuring'];
 for (const flag of V8_FLAGS) {

@@ -49,12 +49,12 @@ function hasProtoKey(root: unknown): boolean {
 
 /**
  * Writes must send JSON: 415 for another content type, 400 for a body that does not parse.
- * Parsing here (Hono caches it) lets the schema validators that follow see a clean object.
+ * Parsing here (Hono caches it) lets the schema validators that follow see a clean object. Not
+ * async itself: a read passes straight on (an async middleware costs every GET a promise of its
+ * own and the ticks to resolve it with next()'s).
  */
 export const requireJsonBody: MiddlewareHandler<GatewayEnv> = (c, next) => (BODY_METHODS.has(c.req.method) ? parseJsonBody(c, next) : next());
 
-// Not async itself: a read passes straight on (an async middleware costs every GET a promise of
-// its own and the ticks to resolve it with next()'s).
 const parseJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';
   if (!JSON_TYPE.test(type)) {

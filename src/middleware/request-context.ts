@@ -62,7 +62,8 @@ class RequestCall implements CallContext {
   ops: string | undefined;
   adapterMs = 0;
   // The gateway's deadline, or the client leaving. Built only when something waits on it; an
-  // upstream call asks for its own (deadlineWithin) and gets one signal for both limits.
+  // upstream call asks for its own (deadlineWithin, or sourceWithin on Node) and gets one signal
+  // for both limits.
   #whole: Deadline | undefined;
   // The client leaving: its connection on Node, the Request's signal elsewhere (Workers).
   #client: AbortSource | undefined;
@@ -80,11 +81,16 @@ class RequestCall implements CallContext {
   }
 
   deadlineWithin(limitMs: number): Deadline {
-    return this.#whole ? deadlineSignal(limitMs, this.#whole.signal) : deadlineSignal(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
+    return this.#within(limitMs, deadlineSignal);
   }
 
   sourceWithin(limitMs: number): Deadline<DeadlineSignal> {
-    return this.#whole ? deadlineSource(limitMs, this.#whole.signal) : deadlineSource(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
+    return this.#within(limitMs, deadlineSource);
+  }
+
+  /** One signal for both limits: `limitMs` and the request's own (or the client leaving). */
+  #within<S extends AbortSource>(limitMs: number, make: (ms: number, parent?: AbortSource) => Deadline<S>): Deadline<S> {
+    return this.#whole ? make(limitMs, this.#whole.signal) : make(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
   }
 
   recordCall(op: string, ms: number): void {

@@ -73,6 +73,20 @@ describe('DeadlineSignal', () => {
     signal.abort(new Error('again'));
     expect(calls).toEqual(['kept']);
     expect(() => signal.throwIfAborted()).toThrow('gone');
+    signal.addEventListener('abort', () => calls.push('late'));
+    expect(calls).toEqual(['kept']);
+    dispose();
+  });
+
+  it('aborts with an AbortError when given no reason, and skips a listener removed while aborting', () => {
+    const { signal, dispose } = deadlineSource(60_000);
+    const calls: string[] = [];
+    const second = () => calls.push('second');
+    signal.addEventListener('abort', () => (calls.push('first'), signal.removeEventListener('abort', second)));
+    signal.addEventListener('abort', second);
+    signal.abort();
+    expect(calls).toEqual(['first']);
+    expect(signal.reason).toMatchObject({ name: 'AbortError' });
     dispose();
   });
 });
