@@ -2,10 +2,10 @@
  * `npx tsx bench/gc.ts <variant> …`: what each request costs the garbage collector, from V8's own
  * `--trace-gc-nvp` lines over SIDE_SECONDS (6) of load after a 3 s warm-up: bytes allocated, bytes
  * that outlived a scavenge and bytes promoted, per request, and the main thread's scavenge and
- * mark-compact pauses per request. A variant is `dist/node` (a build), a `.ts` server
- * (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (`npm start` itself), each with `@VAR=value`
- * env. Every variant gets npm start's V8 flags; GC_FLAGS adds more after them
- * (`--allocation-site-pretenuring` turns that one back on). SIDE_PATH picks the route (GET one
+ * mark-compact pauses per request. Variants as in `bench/side-by-side.ts` (`variantProcess`):
+ * `dist/node` (a build), a `.ts` server (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (`npm
+ * start` itself), with `+v8-flag` and `@VAR=value`. Every variant gets npm start's V8 flags
+ * first (`+allocation-site-pretenuring` turns that one back on). SIDE_PATH picks the route (GET one
  * customer with addresses; `/health` shows the per-request machinery alone), SIDE_BODY a JSON
  * body to POST there instead.
  *
@@ -19,7 +19,7 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
-import { freePort, startTsServer } from './lib/processes.js';
+import { freePort, startTsServer, variantProcess } from './lib/processes.js';
 
 const seconds = Number(process.env.SIDE_SECONDS ?? 6);
 const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
@@ -34,16 +34,11 @@ if (specs.length === 0) {
 const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
 try {
   for (const spec of specs) {
-    const [entry = '', ...assignments] = spec.split('@');
-    const port = await freePort();
     // The V8 flags scripts/start.mjs sets, so a build or a peer collects as it would under `npm start`.
-    const server = spawn(process.execPath, ['--heap-growing-percent=75', '--no-allocation-site-pretenuring', '--trace-gc-nvp', ...(process.env.GC_FLAGS ?? '').split(' ').filter(Boolean), ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : entry.endsWith('.mjs') ? [entry] : [`${entry}/node.js`])], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        ...gatewayEnvFor(upstream.origin),
-        ...Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
-      },
+    const { args, env } = variantProcess(spec, ['--heap-growing-percent=75', '--no-allocation-site-pretenuring', '--trace-gc-nvp']);
+    const port = await freePort();
+    const server = spawn(process.execPath, args, {
+      env: { ...process.env, PORT: String(port), ...gatewayEnvFor(upstream.origin), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let trace = '';

@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/side-by-side.ts <variant> <variant> …`: gateway builds (or flags, or env) measured
  * against one fixture SCAYLE upstream in alternating turns, for optimisation work where
- * `bench:compare`'s peers are not the question. A variant is `<dir>[+v8-flag…][@VAR=value…]`:
+ * `bench:compare`'s peers are not the question. A variant is `<dir>[+v8-flag…][@VAR=value…]`
+ * (`variantProcess` in bench/lib/processes.ts):
  * `dist/node` (a build: copy dist/node aside before rebuilding to compare two),
  * `dist/node+heap-growing-percent=75`, `dist/node@LOG_LEVEL=warn`, or a `.ts` server run with tsx
  * such as `bench/peers/hono-ky.ts` (the floor of the stack the gateway is built on). Prints each
@@ -11,7 +12,7 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
-import { freePort, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
+import { freePort, startTsServer, treeCpuMs, treeRssMiB, variantProcess } from './lib/processes.js';
 
 const rounds = Number(process.env.SIDE_ROUNDS ?? 6);
 const seconds = Number(process.env.SIDE_SECONDS ?? 4);
@@ -25,16 +26,10 @@ if (specs.length === 0) {
 const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
 const variants = await Promise.all(
   specs.map(async (spec) => {
-    const [target = '', ...assignments] = spec.split('@');
-    const [entry = '', ...flags] = target.split('+');
+    const { args, env } = variantProcess(spec);
     const port = await freePort();
-    const child = spawn(process.execPath, [...flags.map((f) => `--${f}`), ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [`${entry}/node.js`])], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        ...gatewayEnvFor(upstream.origin),
-        ...Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
-      },
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, PORT: String(port), ...gatewayEnvFor(upstream.origin), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const origin = `http://127.0.0.1:${port}`;

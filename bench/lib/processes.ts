@@ -48,6 +48,22 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * The node arguments and env of a bench variant, `<target>[+v8-flag…][@VAR=value…]`: a target is
+ * a build directory (`dist/node`: its node.js), a `.ts` server (run with tsx) or a `.mjs` script
+ * (`scripts/start.mjs`: npm start itself); `+heap-growing-percent=75` passes a V8 flag,
+ * `@LOG_LEVEL=warn` sets env. `v8Flags` come first, so a variant's own flags win.
+ */
+export function variantProcess(spec: string, v8Flags: string[] = []): { args: string[]; env: Record<string, string> } {
+  const [target = '', ...assignments] = spec.split('@');
+  const [entry = '', ...flags] = target.split('+');
+  const script = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : entry.endsWith('.mjs') ? [entry] : [`${entry}/node.js`];
+  return {
+    args: [...v8Flags, ...flags.map((flag) => `--${flag}`), ...script],
+    env: Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
+  };
+}
+
+/**
  * The gateway exactly as `npm start` runs it: package.json's start command, spawned directly (not
  * through npm, whose own start-up is not the gateway's), configured by env only. Its log lines go
  * to `logFile`. Resolves once /health answers, with the time that took from the spawn.
