@@ -38,13 +38,16 @@ export function deadlineSource(ms: number, parent?: AbortSource): Deadline<Deadl
   return armed(signal, (reason) => signal.abort(reason), ms, parent);
 }
 
+/** What a deadline that passes aborts with (as AbortSignal.timeout does). */
+export const timedOut = (): DOMException => new DOMException('The operation timed out.', 'TimeoutError');
+
 function armed<S extends AbortSource>(signal: S, abort: (reason: unknown) => void, ms: number, parent: AbortSource | undefined): Deadline<S> {
   const onParentAbort = () => {
     if (parent!.aborted) abort(parent!.reason);
   };
   if (parent?.aborted) abort(parent.reason);
   else parent?.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(() => abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+  const timer = setTimeout(() => abort(timedOut()), ms);
   return {
     signal,
     dispose() {

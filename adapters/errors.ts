@@ -83,6 +83,10 @@ export class GatewayError extends Error {
 
 export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;
 
+/** The backend did not answer within the call's (or the caller's) time. */
+export const upstreamTimeout = (backend: string, cause?: unknown): GatewayError =>
+  new GatewayError('upstream_timeout', `${backend} did not answer in time`, cause === undefined ? {} : { cause });
+
 /** A configuration variable is missing or invalid; names the variable, never its value (it may be a secret). */
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {

@@ -1,7 +1,7 @@
 import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptions } from 'ky';
 import { BufferedResponse } from './buffered-response.js';
-import { deadlineSignal, deadlineSource, takesAbortSource, type AbortSource, type Deadline } from './deadline.js';
-import { GatewayError } from './errors.js';
+import { deadlineSignal, deadlineSource, takesAbortSource, timedOut, type AbortSource, type Deadline } from './deadline.js';
+import { GatewayError, upstreamTimeout } from './errors.js';
 import { BodylessRequest, withKyStandIns } from './unlinked-request.js';
 import type { CallContext } from './types.js';
 
@@ -89,7 +89,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const attempts: Deadline<AbortSource>[] = [];
       const fetchAttempt = (input: RequestInfo | URL, init?: RequestInit) => {
         const left = giveUpAt - Date.now();
-        if (left <= 0) return Promise.reject(new DOMException('The operation timed out.', 'TimeoutError'));
+        if (left <= 0) return Promise.reject(timedOut());
         const limit = Math.min(attemptTimeoutMs, left);
         const attempt: Deadline<AbortSource> = lightSignals
           ? (ctx.sourceWithin?.(limit) ?? deadlineSource(limit, ctx.signal))
@@ -188,7 +188,7 @@ function queryString(searchParams: KyOptions['searchParams']): string {
 
 function toTransportError(error: unknown, backend: string, timedOut: boolean): GatewayError {
   if (error instanceof GatewayError) return error;
-  if (timedOut) return new GatewayError('upstream_timeout', `${backend} did not answer in time`, { cause: error });
+  if (timedOut) return upstreamTimeout(backend, error);
   if (error instanceof Error && error.name === 'AbortError') {
     return new GatewayError('upstream_timeout', `the request to ${backend} was aborted`, { cause: error });
   }

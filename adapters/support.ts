@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GatewayError, type FieldError } from './errors.js';
+import { GatewayError, upstreamTimeout, type FieldError } from './errors.js';
 import type { AdapterPage, CallContext, CustomerRef } from './types.js';
 
 /**
@@ -18,26 +18,31 @@ export function compact<T extends object>(value: T): T {
 }
 
 /**
- * The context of work several callers wait on (a shared token fetch): the first caller's id and
- * log, but neither its signal nor its deadline, so one caller going away does not fail the
- * others' wait. The upstream client's own timeouts bound the work; each caller's wait is bound by
- * its own signal (`waitWithin`).
+ * Upstream work several callers wait on at once (a token request). The first caller starts it
+ * without its own signal or deadline, so one caller going away does not fail the others; the
+ * upstream client's timeouts bound the work, and each caller waits for it only as long as its
+ * own signal allows (then upstream_timeout, as its own upstream call would end), while the work
+ * goes on for the others.
  */
-export function sharedCallContext(ctx: CallContext): CallContext {
-  return { requestId: ctx.requestId, log: ctx.log, signal: new AbortController().signal, setResponseHeader: () => {} };
+export class SharedRequest<T> {
+  #pending: Promise<T> | undefined;
+
+  constructor(
+    private readonly backend: string,
+    private readonly start: (ctx: CallContext) => Promise<T>,
+  ) {}
+
+  get(ctx: CallContext): Promise<T> {
+    const shared: CallContext = { requestId: ctx.requestId, log: ctx.log, signal: new AbortController().signal, setResponseHeader: () => {} };
+    this.#pending ??= this.start(shared).finally(() => (this.#pending = undefined));
+    return waitWithin(this.#pending, ctx.signal, this.backend);
+  }
 }
 
-/**
- * Waits for shared work (see `sharedCallContext`) no longer than the caller's own signal allows:
- * a caller past its deadline, or gone, stops waiting with upstream_timeout (as its own upstream
- * call would) while the work goes on for the others.
- */
-export function waitWithin<T>(work: Promise<T>, ctx: CallContext, backend: string): Promise<T> {
-  const signal = ctx.signal;
-  const timedOut = () => new GatewayError('upstream_timeout', `${backend} did not answer in time`);
-  if (signal.aborted) return Promise.reject(timedOut());
+function waitWithin<T>(work: Promise<T>, signal: AbortSignal, backend: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(upstreamTimeout(backend));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(timedOut());
+    const onAbort = () => reject(upstreamTimeout(backend));
     signal.addEventListener('abort', onAbort, { once: true });
     const settled = () => signal.removeEventListener('abort', onAbort);
     work.then(

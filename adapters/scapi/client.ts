@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient, type UpstreamSchema } from '../http.js';
-import { sharedCallContext, waitWithin } from '../support.js';
+import { SharedRequest } from '../support.js';
 import type { CallContext } from '../types.js';
 import { BACKEND, readProblem, toGatewayError, type ErrorScope } from './errors.js';
 import type { ScapiOptions } from './options.js';
@@ -46,7 +46,7 @@ export interface ScapiCall {
  */
 class AccountManagerToken {
   private cached?: { token: string; renewAt: number };
-  private pending?: Promise<string>;
+  private readonly tokenRequest = new SharedRequest(BACKEND, (ctx) => this.fetchToken(ctx));
   private readonly http: UpstreamClient;
   private readonly url: URL;
 
@@ -57,8 +57,7 @@ class AccountManagerToken {
 
   get(ctx: CallContext): Promise<string> {
     if (this.cached && Date.now() < this.cached.renewAt) return Promise.resolve(this.cached.token);
-    this.pending ??= this.fetchToken(sharedCallContext(ctx)).finally(() => (this.pending = undefined));
-    return waitWithin(this.pending, ctx, BACKEND);
+    return this.tokenRequest.get(ctx);
   }
 
   forget(token: string): void {

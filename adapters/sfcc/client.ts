@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient, type UpstreamSchema } from '../http.js';
-import { sharedCallContext, waitWithin } from '../support.js';
+import { SharedRequest } from '../support.js';
 import type { CallContext } from '../types.js';
 import { BACKEND, ocapiError, readFault } from './errors.js';
 import type { SfccOptions } from './options.js';
@@ -29,7 +29,7 @@ function splitUrl(url: string): { base: string; path: string; searchParams: URLS
  */
 export class AccessTokens {
   private cached?: { token: string; renewAt: number };
-  private pending?: Promise<string>;
+  private readonly tokenRequest = new SharedRequest(BACKEND, (ctx) => this.request(ctx));
   private readonly client: UpstreamClient;
   private readonly endpoint: ReturnType<typeof splitUrl>;
 
@@ -44,13 +44,7 @@ export class AccessTokens {
 
   async get(ctx: CallContext): Promise<string> {
     if (this.cached && this.now() < this.cached.renewAt) return this.cached.token;
-    // Shared by concurrent callers: one caller going away must not fail the others' token
-    // request, so it runs without the caller's signal (the upstream client's deadline bounds it),
-    // and each caller waits for it only as long as its own deadline allows.
-    this.pending ??= this.request(sharedCallContext(ctx)).finally(() => {
-      this.pending = undefined;
-    });
-    return waitWithin(this.pending, ctx, BACKEND);
+    return this.tokenRequest.get(ctx);
   }
 
   /** Drops the cached token if it is the one that was refused. */
