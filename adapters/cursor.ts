@@ -39,7 +39,8 @@ const invalid = (why: string) =>
 export function createCursorCodec(secret: string): CursorCodec {
   // node:crypto's HMAC (Node, and Workers with nodejs_compat) rather than WebCrypto's: the same
   // bytes, but synchronous — crypto.subtle.sign cost ~36 µs of CPU per page here, this ~4 µs.
-  const sign = (payload: string) => toBase64Url(createHmac('sha256', secret).update(payload).digest().subarray(0, SIGNATURE_BYTES));
+  const sign = (payload: string) =>
+    toBase64Url(createHmac('sha256', secret).update(payload).digest().subarray(0, SIGNATURE_BYTES));
 
   return {
     async encode(backend, scope, position) {

@@ -89,7 +89,10 @@ export const upstreamTimeout = (backend: string, cause?: unknown): GatewayError 
 
 /** A configuration variable is missing or invalid; names the variable, never its value (it may be a secret). */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }

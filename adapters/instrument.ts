@@ -6,9 +6,19 @@ import type { AdapterMethod, CallContext, CustomerAdapter } from './types.js';
  * a method added to the interface and missing here (or listed here and not there) fails tsc.
  */
 const INSTRUMENTED = {
-  listCustomers: true, getCustomer: true, createCustomer: true, updateCustomer: true, deleteCustomer: true, setPassword: true,
-  listAddresses: true, getAddress: true, createAddress: true, updateAddress: true, deleteAddress: true,
-  authenticateShopper: true, importPasswordHash: true,
+  listCustomers: true,
+  getCustomer: true,
+  createCustomer: true,
+  updateCustomer: true,
+  deleteCustomer: true,
+  setPassword: true,
+  listAddresses: true,
+  getAddress: true,
+  createAddress: true,
+  updateAddress: true,
+  deleteAddress: true,
+  authenticateShopper: true,
+  importPasswordHash: true,
 } as const satisfies Record<AdapterMethod, true>;
 const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 
@@ -19,7 +29,11 @@ const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
  * stack), not an unshaped throw.
  */
 export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
-  const wrapped = { backend: adapter.backend, capabilities: adapter.capabilities, capabilityHints: adapter.capabilityHints } as CustomerAdapter;
+  const wrapped = {
+    backend: adapter.backend,
+    capabilities: adapter.capabilities,
+    capabilityHints: adapter.capabilityHints,
+  } as CustomerAdapter;
   for (const method of METHODS) {
     // Optional methods an adapter does not offer stay absent on the wrapper too.
     if (typeof adapter[method] !== 'function') continue;
@@ -62,5 +76,7 @@ export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
 
 function describe(error: unknown) {
-  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { value: String(error) };
 }

@@ -7,5 +7,8 @@ import type { BackendDefinition } from './types.js';
 
 /** Every backend the gateway knows, by its name (BACKEND in each platform folder), as used in BACKENDS and /v1/backends/{backend}. */
 export const backendDefinitions: Record<string, BackendDefinition<any>> = Object.fromEntries(
-  [sfccBackend, scayleBackend, open2bBackend, scapiBackend, memoryBackend].map((definition) => [definition.name, definition]),
+  [sfccBackend, scayleBackend, open2bBackend, scapiBackend, memoryBackend].map((definition) => [
+    definition.name,
+    definition,
+  ]),
 );

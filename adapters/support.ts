@@ -33,7 +33,12 @@ export class SharedRequest<T> {
   ) {}
 
   get(ctx: CallContext): Promise<T> {
-    const shared: CallContext = { requestId: ctx.requestId, log: ctx.log, signal: new AbortController().signal, setResponseHeader: () => {} };
+    const shared: CallContext = {
+      requestId: ctx.requestId,
+      log: ctx.log,
+      signal: new AbortController().signal,
+      setResponseHeader: () => {},
+    };
     this.#pending ??= this.start(shared).finally(() => (this.#pending = undefined));
     return waitWithin(this.#pending, ctx.signal, this.backend);
   }
@@ -84,7 +89,8 @@ export function offsetPage<T>(all: T[], limit: number, position: unknown, backen
  * already `created` (the caller must not simply repeat the whole write).
  */
 export function withCreated(error: unknown, created: Record<string, unknown>, step: string): GatewayError {
-  const cause = error instanceof GatewayError ? error : new GatewayError('internal', 'an unexpected failure', { cause: error });
+  const cause =
+    error instanceof GatewayError ? error : new GatewayError('internal', 'an unexpected failure', { cause: error });
   return new GatewayError(cause.code, `${step} failed after ${JSON.stringify(created)} was created: ${cause.message}`, {
     errors: cause.errors,
     upstream: cause.upstream,

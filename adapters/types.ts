@@ -8,7 +8,7 @@ import type {
   CustomerPatch,
   PasswordChange,
 } from '../schemas/index.js';
-import type { Deadline, DeadlineSignal } from './deadline.js';
+import type { Deadline, DeadlineSignal } from '../transport/deadline.js';
 
 export type { Capabilities } from '../schemas/index.js';
 
@@ -89,7 +89,12 @@ export interface CustomerAdapter {
   getCustomer(ref: CustomerRef, opts: { expandAddresses: boolean }, ctx: CallContext): Promise<Versioned<Customer>>;
   /** When `input.addresses` is given and one fails, throw with `created` naming what exists. */
   createCustomer(input: CustomerCreate, ctx: CallContext): Promise<Versioned<Customer>>;
-  updateCustomer(ref: CustomerRef, patch: CustomerPatch, opts: WriteOptions, ctx: CallContext): Promise<Versioned<Customer>>;
+  updateCustomer(
+    ref: CustomerRef,
+    patch: CustomerPatch,
+    opts: WriteOptions,
+    ctx: CallContext,
+  ): Promise<Versioned<Customer>>;
   deleteCustomer(ref: CustomerRef, ctx: CallContext): Promise<void>;
   setPassword(ref: CustomerRef, change: PasswordChange, ctx: CallContext): Promise<void>;
 
@@ -97,14 +102,23 @@ export interface CustomerAdapter {
   getAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<Versioned<Address>>;
   createAddress(ref: CustomerRef, input: AddressCreate, ctx: CallContext): Promise<Versioned<Address>>;
   /** May return an address with a new id (rename); the route then answers with the new Location. */
-  updateAddress(ref: CustomerRef, addressId: string, patch: AddressPatch, opts: WriteOptions, ctx: CallContext): Promise<Versioned<Address>>;
+  updateAddress(
+    ref: CustomerRef,
+    addressId: string,
+    patch: AddressPatch,
+    opts: WriteOptions,
+    ctx: CallContext,
+  ): Promise<Versioned<Address>>;
   deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
 
   /**
    * Checks a shopper's credentials (capability `shopperLogin`). A wrong password and an unknown
    * email both throw GatewayError('unauthorized', 'email or password is wrong').
    */
-  authenticateShopper?(credentials: { email: string; password: string }, ctx: CallContext): Promise<{ customerId: string }>;
+  authenticateShopper?(
+    credentials: { email: string; password: string },
+    ctx: CallContext,
+  ): Promise<{ customerId: string }>;
 
   /**
    * Optional (SCAYLE): sets a password hash another platform made, so a migrated customer keeps

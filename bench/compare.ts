@@ -39,24 +39,40 @@ const scenarios = [
     name: 'POST register',
     method: 'POST',
     path: '/v1/customers',
-    body: () => JSON.stringify({ email: `bench-${process.pid}-${++registered}@example.org`, firstName: 'Bench', lastName: 'Runner', gender: 'female' }),
+    body: () =>
+      JSON.stringify({
+        email: `bench-${process.pid}-${++registered}@example.org`,
+        firstName: 'Bench',
+        lastName: 'Runner',
+        gender: 'female',
+      }),
   },
 ] as const;
 type Scenario = (typeof scenarios)[number];
 /** BENCH_SCENARIOS=1,3 runs only those (1-based); the default is all three. */
-const picked = process.env.BENCH_SCENARIOS ? scenarios.filter((_, i) => process.env.BENCH_SCENARIOS!.split(',').includes(String(i + 1))) : scenarios;
+const picked = process.env.BENCH_SCENARIOS
+  ? scenarios.filter((_, i) => process.env.BENCH_SCENARIOS!.split(',').includes(String(i + 1)))
+  : scenarios;
 
 const children: Child[] = [];
 const stopAll = () => Promise.all(children.map((c) => c.stop()));
 
-async function load(origin: string, scenario: Scenario, duration: number, headers: Record<string, string> = {}, path: string = scenario.path) {
+async function load(
+  origin: string,
+  scenario: Scenario,
+  duration: number,
+  headers: Record<string, string> = {},
+  path: string = scenario.path,
+) {
   return autocannon({
     url: `${origin}${path}`,
     method: scenario.method,
     connections,
     duration,
     headers: { 'content-type': 'application/json', ...headers },
-    ...('body' in scenario ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body() }) }] } : {}),
+    ...('body' in scenario
+      ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body() }) }] }
+      : {}),
   });
 }
 
@@ -74,7 +90,16 @@ interface Target {
  * the other people on this machine then hits every target alike, so same-run ratios hold up.
  */
 async function measureInTurns(targets: Target[], scenario: Scenario): Promise<Measurement[]> {
-  const totals = targets.map(() => ({ requests: 0, ms: 0, cpuMs: 0, p50: [] as number[], p99: [] as number[], non2xx: 0, errors: 0, timeouts: 0 }));
+  const totals = targets.map(() => ({
+    requests: 0,
+    ms: 0,
+    cpuMs: 0,
+    p50: [] as number[],
+    p99: [] as number[],
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+  }));
   if (warmup > 0) for (const t of targets) await load(t.origin, scenario, warmup, t.headers, t.path);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < targets.length; k++) {
@@ -97,22 +122,37 @@ async function measureInTurns(targets: Target[], scenario: Scenario): Promise<Me
   return targets.map((t, i) => {
     const total = totals[i]!;
     const cpuUsPerRequest = Math.round((total.cpuMs * 1000) / Math.max(1, total.requests));
-    const m = { scenario: scenario.name, target: t.name, rps: (total.requests / total.ms) * 1000, p50: mean(total.p50), p99: mean(total.p99), failures: total.non2xx + total.errors + total.timeouts, cpuUsPerRequest };
+    const m = {
+      scenario: scenario.name,
+      target: t.name,
+      rps: (total.requests / total.ms) * 1000,
+      p50: mean(total.p50),
+      p99: mean(total.p99),
+      failures: total.non2xx + total.errors + total.timeouts,
+      cpuUsPerRequest,
+    };
     const why = m.failures ? ` (non-2xx ${total.non2xx}, errors ${total.errors}, timeouts ${total.timeouts})` : '';
-    console.log(`  ${t.name.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(5)} ms  p99 ${String(m.p99).padStart(6)} ms  CPU ${String(cpuUsPerRequest).padStart(5)} µs/req  failures ${m.failures}${why}`);
+    console.log(
+      `  ${t.name.padEnd(18)} ${String(Math.round(m.rps)).padStart(6)} req/s  p50 ${String(m.p50).padStart(5)} ms  p99 ${String(m.p99).padStart(6)} ms  CPU ${String(cpuUsPerRequest).padStart(5)} µs/req  failures ${m.failures}${why}`,
+    );
     return m;
   });
 }
 
 /** The peers must answer what the gateway answers, or the comparison means nothing. */
 async function checkSameAnswers(targets: Child[]) {
-  const get = async (origin: string, path: string) => (await fetch(`${origin}${path}`)).json() as Promise<Record<string, unknown>>;
+  const get = async (origin: string, path: string) =>
+    (await fetch(`${origin}${path}`)).json() as Promise<Record<string, unknown>>;
   const [gateway, ...peers] = targets;
   const customer = await get(gateway!.origin, scenarios[0].path);
   const page = (await get(gateway!.origin, scenarios[1].path)) as { items: unknown[] };
   for (const peer of peers) {
     deepStrictEqual(await get(peer.origin, scenarios[0].path), customer, `${peer.name} maps the customer differently`);
-    deepStrictEqual(((await get(peer.origin, scenarios[1].path)) as { items: unknown[] }).items, page.items, `${peer.name} maps the page differently`);
+    deepStrictEqual(
+      ((await get(peer.origin, scenarios[1].path)) as { items: unknown[] }).items,
+      page.items,
+      `${peer.name} maps the page differently`,
+    );
   }
 }
 
@@ -122,7 +162,8 @@ const check = (what: string, ok: boolean | undefined, value: string) => checks.p
 
 try {
   // What `npm ci` did before (its `prepare` build), so spawn → /health times a start, not a build.
-  const prepare = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.prepare;
+  const prepare = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts
+    .prepare;
   if (prepare) execSync(prepare, { stdio: 'inherit' });
   const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
   children.push(upstream);
@@ -141,17 +182,28 @@ try {
   const measurements: Measurement[] = [];
   for (const scenario of picked) {
     console.log(`\n${scenario.name} (${seconds} s per target in ${rounds} turns, ${connections} connections)`);
-    const targets: Target[] = [undici, express, gateway].map((c) => ({ name: c.name, origin: c.origin, pid: c.proc.pid! }));
+    const targets: Target[] = [undici, express, gateway].map((c) => ({
+      name: c.name,
+      origin: c.origin,
+      pid: c.proc.pid!,
+    }));
     if (scenario === scenarios[0]) {
       const direct = `/api/admin/v1/shops/bench/countries/DE/customers/4711?with=addresses,legacyCustomData`;
-      targets.unshift({ name: UPSTREAM, origin: upstream.origin, pid: upstream.proc.pid!, headers: { 'x-access-token': FIXTURE_TOKEN }, path: direct });
+      targets.unshift({
+        name: UPSTREAM,
+        origin: upstream.origin,
+        pid: upstream.proc.pid!,
+        headers: { 'x-access-token': FIXTURE_TOKEN },
+        path: direct,
+      });
     }
     measurements.push(...(await measureInTurns(targets, scenario)));
   }
   const logLines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length;
   results.gatewayLogLines = logLines;
 
-  const rps = (scenario: string, target: string) => measurements.find((m) => m.scenario === scenario && m.target === target)?.rps ?? 0;
+  const rps = (scenario: string, target: string) =>
+    measurements.find((m) => m.scenario === scenario && m.target === target)?.rps ?? 0;
   const ratio = (m: Measurement) => (m.target === GATEWAY ? '' : `${(rps(m.scenario, GATEWAY) / m.rps).toFixed(2)}×`);
   console.log(`\n${table(measurements, ratio)}\n`);
   const main = scenarios[0].name;
@@ -161,35 +213,60 @@ try {
   check('GET customer: gateway ≥ 1.5× express+axios', vsExpress >= 1.5, `${vsExpress.toFixed(2)}×`);
   check('GET customer: gateway ≥ 0.25× node:http+undici', vsUndici >= 0.25, `${vsUndici.toFixed(2)}×`);
   check('GET customer: gateway p99 ≤ 30 ms', gatewayMain.p99 <= 30, `${gatewayMain.p99} ms`);
-  check('no failed requests on any target', measurements.every((m) => m.failures === 0), measurements.map((m) => m.failures).join('/'));
+  check(
+    'no failed requests on any target',
+    measurements.every((m) => m.failures === 0),
+    measurements.map((m) => m.failures).join('/'),
+  );
   const requests = measurements.filter((m) => m.target === GATEWAY).reduce((sum, m) => sum + m.rps * seconds, 0);
-  check('gateway logged (LOG_LEVEL=info) at least one line per measured request', logLines >= requests, `${logLines} lines`);
+  check(
+    'gateway logged (LOG_LEVEL=info) at least one line per measured request',
+    logLines >= requests,
+    `${logLines} lines`,
+  );
   results.measurements = measurements;
   results.ratios = { getCustomerVsExpress: vsExpress, getCustomerVsUndici: vsUndici };
 
   if (soakSeconds > 0) {
     console.log(`memory soak: GET customer on the gateway for ${soakSeconds} s`);
     const samples: Record<number, number> = {};
-    const timers = [soakSeconds / 2, soakSeconds].map((at) => setTimeout(() => (samples[at] = treeRssMiB(gateway.proc.pid!)), at * 1000 - 200));
+    const timers = [soakSeconds / 2, soakSeconds].map((at) =>
+      setTimeout(() => (samples[at] = treeRssMiB(gateway.proc.pid!)), at * 1000 - 200),
+    );
     await load(gateway.origin, scenarios[0], soakSeconds);
     timers.forEach(clearTimeout);
     const [half, full] = [samples[soakSeconds / 2] ?? 0, samples[soakSeconds] ?? treeRssMiB(gateway.proc.pid!)];
     results.rssMiB = { [`at${soakSeconds / 2}s`]: Math.round(half), [`at${soakSeconds}s`]: Math.round(full) };
     console.log(`  RSS ${half.toFixed(0)} MiB at ${soakSeconds / 2} s, ${full.toFixed(0)} MiB at ${soakSeconds} s`);
     check(`RSS after ${soakSeconds} s of load ≤ 150 MiB`, full <= 150, `${full.toFixed(0)} MiB`);
-    check(`RSS flat between ${soakSeconds / 2} s and ${soakSeconds} s (grows ≤ 10 %)`, full <= half * 1.1, `+${(full - half).toFixed(0)} MiB`);
+    check(
+      `RSS flat between ${soakSeconds / 2} s and ${soakSeconds} s (grows ≤ 10 %)`,
+      full <= half * 1.1,
+      `+${(full - half).toFixed(0)} MiB`,
+    );
   }
   await gateway.stop();
 
   if (withWorker) {
     const bundle = await buildWorker();
     const worker = await firstRequestLatency(bundle, scayleEnv, scenarios[0].path);
-    console.log(`Worker bundle ${bundle.uploadKiB} KiB / gzip ${bundle.gzipKiB} KiB (code alone ${bundle.codeGzipKiB} KiB gzip); fresh workerd isolate: ready ${worker.readyMs.toFixed(0)} ms, first request ${worker.firstMs.toFixed(1)} ms, second ${worker.secondMs.toFixed(1)} ms`);
+    console.log(
+      `Worker bundle ${bundle.uploadKiB} KiB / gzip ${bundle.gzipKiB} KiB (code alone ${bundle.codeGzipKiB} KiB gzip); fresh workerd isolate: ready ${worker.readyMs.toFixed(0)} ms, first request ${worker.firstMs.toFixed(1)} ms, second ${worker.secondMs.toFixed(1)} ms`,
+    );
     results.worker = { ...bundle, outdir: undefined, ...worker };
     check('Worker bundle ≤ 250 KiB gzip', bundle.gzipKiB <= 250, `${bundle.gzipKiB} KiB`);
   }
   results.checks = checks;
-  writeResults('bench/results', 'compare', results, barChart(measurements, [GATEWAY, EXPRESS, UNDICI], `req/s, ${connections} connections, ${seconds} s per target (${results.date as string})`));
+  writeResults(
+    'bench/results',
+    'compare',
+    results,
+    barChart(
+      measurements,
+      [GATEWAY, EXPRESS, UNDICI],
+      `req/s, ${connections} connections, ${seconds} s per target (${results.date as string})`,
+    ),
+  );
 } finally {
   await stopAll();
 }

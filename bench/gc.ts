@@ -24,7 +24,9 @@ import { freePort, startTsServer, variantProcess } from './lib/processes.js';
 const seconds = Number(process.env.SIDE_SECONDS ?? 6);
 const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
 // SIDE_BODY: a JSON body POSTed to SIDE_PATH instead of GETs (e.g. a registration to /v1/customers).
-const load = process.env.SIDE_BODY ? { method: 'POST' as const, body: process.env.SIDE_BODY, headers: { 'content-type': 'application/json' } } : {};
+const load = process.env.SIDE_BODY
+  ? { method: 'POST' as const, body: process.env.SIDE_BODY, headers: { 'content-type': 'application/json' } }
+  : {};
 const specs = process.argv.slice(2);
 if (specs.length === 0) {
   console.error('usage: npx tsx bench/gc.ts <dir|server.ts>[@VAR=value…] …');
@@ -35,7 +37,11 @@ const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-u
 try {
   for (const spec of specs) {
     // The V8 flags scripts/start.mjs sets, so a build or a peer collects as it would under `npm start`.
-    const { args, env } = variantProcess(spec, ['--heap-growing-percent=75', '--no-allocation-site-pretenuring', '--trace-gc-nvp']);
+    const { args, env } = variantProcess(spec, [
+      '--heap-growing-percent=75',
+      '--no-allocation-site-pretenuring',
+      '--trace-gc-nvp',
+    ]);
     const port = await freePort();
     const server = spawn(process.execPath, args, {
       env: { ...process.env, PORT: String(port), ...gatewayEnvFor(upstream.origin), ...env },
@@ -46,15 +52,26 @@ try {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     try {
       const url = `http://127.0.0.1:${port}${path}`;
-      for (let tries = 0; !(await fetch(url).then(() => true, () => false)); tries++) {
+      for (
+        let tries = 0;
+        !(await fetch(url).then(
+          () => true,
+          () => false,
+        ));
+        tries++
+      ) {
         if (tries > 500 || server.exitCode !== null) throw new Error(`${spec} did not answer`);
         await new Promise((r) => setTimeout(r, 20));
       }
       await autocannon({ url, connections: 16, duration: 3, ...load }); // warm-up: JIT, pools, heap sizes
       const from = trace.length;
       const result = await autocannon({ url, connections: 16, duration: seconds, ...load });
-      const lines = trace.slice(from).split('\n').filter((line) => line.includes('pause='));
-      const sum = (of: string[], field: string) => of.reduce((total, line) => total + Number(new RegExp(`\\b${field}=([0-9.]+)`).exec(line)?.[1] ?? 0), 0);
+      const lines = trace
+        .slice(from)
+        .split('\n')
+        .filter((line) => line.includes('pause='));
+      const sum = (of: string[], field: string) =>
+        of.reduce((total, line) => total + Number(new RegExp(`\\b${field}=([0-9.]+)`).exec(line)?.[1] ?? 0), 0);
       const scavenges = lines.filter((line) => / gc=s\b/.test(line));
       const fullGcs = lines.filter((line) => / gc=mc\b/.test(line));
       const n = result.requests.total;

@@ -21,40 +21,67 @@ const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-u
 const dir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const port = await freePort();
 execSync('node scripts/build.mjs', { stdio: 'inherit' });
-const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--enable-source-maps', 'scripts/start.mjs'], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    ...gatewayEnvFor(upstream.origin, process.env.LOG_LEVEL ?? 'info'),
+const gateway = spawn(
+  process.execPath,
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--enable-source-maps', 'scripts/start.mjs'],
+  {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ...gatewayEnvFor(upstream.origin, process.env.LOG_LEVEL ?? 'info'),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+);
 const origin = `http://127.0.0.1:${port}`;
-while (!(await fetch(`${origin}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 20));
-const result = await autocannon({ url: `${origin}/v1/customers/4711?expand=addresses`, connections: 16, duration: seconds });
+while (
+  !(await fetch(`${origin}/health`).then(
+    (r) => r.ok,
+    () => false,
+  ))
+)
+  await new Promise((r) => setTimeout(r, 20));
+const result = await autocannon({
+  url: `${origin}/v1/customers/4711?expand=addresses`,
+  connections: 16,
+  duration: seconds,
+});
 const stats = (await (await fetch(`${upstream.origin}/__stats`)).json()) as { connectionsOpened: number };
-console.log(`${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms (profiling overhead included); upstream connections opened: ${stats.connectionsOpened}`);
+console.log(
+  `${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms (profiling overhead included); upstream connections opened: ${stats.connectionsOpened}`,
+);
 await new Promise((resolve) => {
   gateway.once('exit', resolve);
   gateway.kill('SIGTERM');
 });
 await upstream.stop();
 
-const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+};
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const byPackage = new Map<string, number>();
 const byFunction = new Map<string, number>();
 profile.samples.forEach((id, i) => {
   const frame = nodes.get(id)!.callFrame;
   const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-  const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1] ?? (frame.url.startsWith('node:') ? frame.url.split('/')[0]! : frame.url ? frame.url.replace(/^.*\/(src|adapters|schemas|emulators)\//, '$1/') : '(native)');
+  const pkg =
+    /node_modules\/((@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1] ??
+    (frame.url.startsWith('node:')
+      ? frame.url.split('/')[0]!
+      : frame.url
+        ? frame.url.replace(/^.*\/(src|adapters|schemas|emulators)\//, '$1/')
+        : '(native)');
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
   const fn = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
 });
 // Inclusive: every function on a sample's stack is charged once for it.
 const parent = new Map<number, number>();
-for (const node of profile.nodes) for (const child of (node as ProfileNode & { children?: number[] }).children ?? []) parent.set(child, node.id);
+for (const node of profile.nodes)
+  for (const child of (node as ProfileNode & { children?: number[] }).children ?? []) parent.set(child, node.id);
 const inclusive = new Map<string, number>();
 profile.samples.forEach((id, i) => {
   const ms = (profile.timeDeltas[i] ?? 0) / 1000;
@@ -66,5 +93,12 @@ profile.samples.forEach((id, i) => {
     seen.add(fn);
   }
 });
-const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`).join('\n');
-console.log(`\nself time by file/package\n${top(byPackage, 30)}\n\nself time by function\n${top(byFunction, 40)}\n\ninclusive time by function\n${top(inclusive, Number(process.env.PROFILE_TOP ?? 60))}`);
+const top = (map: Map<string, number>, n: number) =>
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`)
+    .join('\n');
+console.log(
+  `\nself time by file/package\n${top(byPackage, 30)}\n\nself time by function\n${top(byFunction, 40)}\n\ninclusive time by function\n${top(inclusive, Number(process.env.PROFILE_TOP ?? 60))}`,
+);

@@ -12,7 +12,7 @@ import { createApp } from '../src/app.js';
 import { loadDeps } from '../src/deps.js';
 import { parseEnv } from '../src/env.js';
 import { createLogger } from '../src/logging/logger.js';
-import { createUpstreamFetch } from '../src/runtime/upstream-fetch.js';
+import { createUpstreamFetch } from '../transport/node-fetch.js';
 
 interface Scenario {
   name: string;
@@ -45,13 +45,23 @@ const scenarios: Scenario[] = [
     name: 'memory: register customer',
     path: '/v1/backends/memory/customers',
     method: 'POST',
-    body: () => JSON.stringify({ email: `bench-${++counter}-${Date.now()}@example.com`, lastName: 'Bench', password: 'Bench-Passw0rd!' }),
+    body: () =>
+      JSON.stringify({
+        email: `bench-${++counter}-${Date.now()}@example.com`,
+        lastName: 'Bench',
+        password: 'Bench-Passw0rd!',
+      }),
     minRps: 1000,
     maxP99Ms: 100,
   },
   ...['sfcc', 'scayle', 'open2b']
     .filter((b) => deps.backends.has(b))
-    .map((b) => ({ name: `${b} (${deps.emulators.has(b) ? 'embedded emulator' : 'over HTTP'}): list customers`, path: `/v1/backends/${b}/customers`, minRps: 300, maxP99Ms: 250 })),
+    .map((b) => ({
+      name: `${b} (${deps.emulators.has(b) ? 'embedded emulator' : 'over HTTP'}): list customers`,
+      path: `/v1/backends/${b}/customers`,
+      minRps: 300,
+      maxP99Ms: 250,
+    })),
 ];
 
 const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -68,7 +78,9 @@ for (const scenario of scenarios) {
     connections,
     duration: seconds,
     headers: { 'content-type': 'application/json' },
-    ...(scenario.body ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body!() }) }] } : {}),
+    ...(scenario.body
+      ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body!() }) }] }
+      : {}),
   });
   const rps = result.requests.average;
   const p99 = result.latency.p99;

@@ -34,7 +34,14 @@ const variants = await Promise.all(
     });
     const origin = `http://127.0.0.1:${port}`;
     // Any answer means it is listening (the peers have no /health of their own).
-    for (let tries = 0; !(await fetch(`${origin}/health`).then(() => true, () => false)); tries++) {
+    for (
+      let tries = 0;
+      !(await fetch(`${origin}/health`).then(
+        () => true,
+        () => false,
+      ));
+      tries++
+    ) {
       if (tries > 500 || child.exitCode !== null) throw new Error(`${spec} did not answer`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -54,7 +61,9 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const v of variants) {
-    console.log(`${v.spec}\n  CPU ${median(v.cpu).toFixed(0)} µs/request (turns: ${v.cpu.map((x) => x.toFixed(0)).join(' ')}), ${median(v.rps).toFixed(0)} req/s, RSS ${treeRssMiB(v.child.pid!).toFixed(0)} MiB`);
+    console.log(
+      `${v.spec}\n  CPU ${median(v.cpu).toFixed(0)} µs/request (turns: ${v.cpu.map((x) => x.toFixed(0)).join(' ')}), ${median(v.rps).toFixed(0)} req/s, RSS ${treeRssMiB(v.child.pid!).toFixed(0)} MiB`,
+    );
   }
   // Each turn's ratio against the first variant, then their median: a drift of the machine's speed
   // between turns cancels out of a ratio taken within one turn.
@@ -62,7 +71,9 @@ try {
   for (const v of others) {
     const ratios = v.cpu.map((cpu, i) => first!.cpu[i]! / cpu);
     const rpsRatios = v.rps.map((rps, i) => first!.rps[i]! / rps);
-    console.log(`${first!.spec} vs ${v.spec}: median per-turn ratio ${median(rpsRatios).toFixed(2)}× req/s, ${median(ratios).toFixed(2)}× the CPU per request`);
+    console.log(
+      `${first!.spec} vs ${v.spec}: median per-turn ratio ${median(rpsRatios).toFixed(2)}× req/s, ${median(ratios).toFixed(2)}× the CPU per request`,
+    );
   }
 } finally {
   for (const v of variants) v.child.kill();

@@ -6,16 +6,25 @@ import { z } from '@hono/zod-openapi';
  */
 export const CapabilitiesSchema = z
   .object({
-    listCustomers: z.boolean().openapi({ description: 'GET /customers works (SFCC only with the Data API configured).' }),
+    listCustomers: z
+      .boolean()
+      .openapi({ description: 'GET /customers works (SFCC only with the Data API configured).' }),
     totalCount: z.boolean().openapi({ description: 'Pages carry `total` cheaply.' }),
     etag: z.boolean().openapi({ description: 'Native upstream ETags; otherwise derived by the gateway.' }),
     customerDelete: z.boolean(),
     addressDelete: z.boolean(),
     addressRename: z.boolean().openapi({ description: 'A PATCH may change an address id.' }),
-    externalRefLookup: z.boolean().openapi({ description: '`ref:<externalRef>` customer ids and the `externalRef` list filter.' }),
+    externalRefLookup: z
+      .boolean()
+      .openapi({ description: '`ref:<externalRef>` customer ids and the `externalRef` list filter.' }),
     passwordChange: z.boolean(),
-    shopperLogin: z.boolean().openapi({ description: 'POST /v1/auth/login works: the platform verifies shopper passwords (`authenticateShopper`).' }),
-    maxAddresses: z.int().optional().openapi({ description: 'Most addresses a customer can hold, where the backend caps it (Open2b: 2).' }),
+    shopperLogin: z.boolean().openapi({
+      description: 'POST /v1/auth/login works: the platform verifies shopper passwords (`authenticateShopper`).',
+    }),
+    maxAddresses: z
+      .int()
+      .optional()
+      .openapi({ description: 'Most addresses a customer can hold, where the backend caps it (Open2b: 2).' }),
   })
   .openapi('Capabilities');
 

@@ -19,7 +19,9 @@ export const BirthDate = z.iso.date().openapi({ example: '1990-05-17' });
 /** Deeper than any real custom attribute; bounds what the backends (and structuredClone) must walk. */
 export const MAX_CUSTOM_DEPTH = 16;
 const nestsWithin = (value: unknown, left: number): boolean =>
-  value === null || typeof value !== 'object' || (left > 0 && Object.values(value).every((v) => nestsWithin(v, left - 1)));
+  value === null ||
+  typeof value !== 'object' ||
+  (left > 0 && Object.values(value).every((v) => nestsWithin(v, left - 1)));
 
 /** JSON values carried through `custom` untouched. */
 export const CustomFields = z
@@ -40,7 +42,10 @@ type PatchShape<S extends z.ZodRawShape> = {
 export function patchShape<S extends z.ZodRawShape>(shape: S): PatchShape<S> {
   const out: Record<string, z.ZodType> = {};
   for (const [key, schema] of Object.entries(shape)) {
-    out[key] = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType).nullable().optional() : (schema as z.ZodType).optional();
+    out[key] =
+      schema instanceof z.ZodOptional
+        ? (schema.unwrap() as z.ZodType).nullable().optional()
+        : (schema as z.ZodType).optional();
   }
   return out as PatchShape<S>;
 }

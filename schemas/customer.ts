@@ -13,9 +13,7 @@ export const PhonesSchema = z
   })
   .openapi('Phones');
 
-export const CustomerStatusSchema = z
-  .object({ active: z.boolean(), guest: z.boolean() })
-  .openapi('CustomerStatus');
+export const CustomerStatusSchema = z.object({ active: z.boolean(), guest: z.boolean() }).openapi('CustomerStatus');
 
 /** `ref:<externalRef>` addresses a customer by its external reference. */
 export const CustomerId = z.string().min(1).max(MAX_STRING).openapi({ example: '00001' });
@@ -78,7 +76,12 @@ export const CustomerPatchSchema = z
  * controls — whether the account is active, its customer groups (prices, promotions), its CRM
  * reference, its custom attributes.
  */
-export const ShopperCustomerPatchSchema = CustomerPatchSchema.omit({ active: true, groups: true, externalRef: true, custom: true }).openapi('ShopperCustomerPatch');
+export const ShopperCustomerPatchSchema = CustomerPatchSchema.omit({
+  active: true,
+  groups: true,
+  externalRef: true,
+  custom: true,
+}).openapi('ShopperCustomerPatch');
 
 export const PasswordChangeSchema = z
   .strictObject({ currentPassword: Password.optional(), password: Password })

@@ -7,7 +7,11 @@ export const PageInfoSchema = z
   .object({
     limit: z.int().min(1).max(MAX_LIMIT),
     nextCursor: z.string().nullable(),
-    total: z.int().min(0).optional().openapi({ description: 'Only where the backend counts cheaply (capability totalCount).' }),
+    total: z
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: 'Only where the backend counts cheaply (capability totalCount).' }),
   })
   .openapi('PageInfo');
 

@@ -33,7 +33,9 @@ export async function buildNode() {
     alias: { 'i18n-iso-countries': 'i18n-iso-countries/index.js' },
     minify: process.env.GATEWAY_BUILD_MINIFY !== '0',
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-    banner: { js: "import { createRequire as __gatewayCreateRequire } from 'node:module'; const require = __gatewayCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __gatewayCreateRequire } from 'node:module'; const require = __gatewayCreateRequire(import.meta.url);",
+    },
     sourcemap: true,
     chunkNames: 'chunks/[name]-[hash]',
     write: false,

@@ -15,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
  * old space (RSS ~200 MiB). Growing by 1.75× keeps the old space at ~35 MB (RSS ~130–140 MiB)
  * for more frequent full GCs (each marks ~20 MB, mostly concurrently). The factor is a trade
  * measured side by side (docs/performance.md, Memory). Since ky's Requests stopped following its
- * abort signal (adapters/unlinked-request.ts) far less is promoted and the factor matters less: a
+ * abort signal (transport/unlinked-request.ts) far less is promoted and the factor matters less: a
  * 60 s soak after GET load ends at 126 MiB with 1.75×, 128 with 2×, 131 with 2.25× (V8's own
  * factor: 150–180 MiB in side-by-side runs). Not a cap: the heap's ceiling is unchanged, it only
  * grows in smaller steps. Applied here, before anything is loaded, so the first limit V8 computes
@@ -34,14 +34,18 @@ import { setFlagsFromString } from 'node:v8';
  */
 const V8_FLAGS = ['--heap-growing-percent=75', '--no-allocation-site-pretenuring'];
 for (const flag of V8_FLAGS) {
-  const name = (arg) => arg.split('=')[0].replaceAll('_', '-').replace(/^--no-/, '--');
+  const name = (arg) =>
+    arg
+      .split('=')[0]
+      .replaceAll('_', '-')
+      .replace(/^--no-/, '--');
   if (!process.execArgv.some((arg) => name(arg) === name(flag))) setFlagsFromString(flag);
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'dist', 'node', 'node.js');
 const stamp = join(root, 'dist', 'node', '.built');
-const SOURCES = ['src', 'adapters', 'emulators', 'schemas'];
+const SOURCES = ['src', 'adapters', 'transport', 'emulators', 'schemas'];
 
 function newestSource() {
   let newest = statSync(join(root, 'package-lock.json')).mtimeMs;

@@ -29,13 +29,34 @@ export function createApp(deps: GatewayDeps) {
   app.notFound(notFound);
   app.use('*', requestContext(deps.log, deps.config.requestTimeoutMs));
   if (deps.config.corsOrigins.length > 0) {
-    app.use('*', cors({
-      origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Api-Key', 'X-Request-Id', 'Idempotency-Key'],
-      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      exposeHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
-      maxAge: 600,
-    }));
+    app.use(
+      '*',
+      cors({
+        origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
+        allowHeaders: [
+          'Authorization',
+          'Content-Type',
+          'If-Match',
+          'If-None-Match',
+          'X-Api-Key',
+          'X-Request-Id',
+          'Idempotency-Key',
+        ],
+        allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+        exposeHeaders: [
+          'ETag',
+          'Location',
+          'Link',
+          'Retry-After',
+          'X-Request-Id',
+          'Idempotent-Replayed',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+        ],
+        maxAge: 600,
+      }),
+    );
   }
   if (deps.config.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.config.apiKeys));
   app.use('/v1/customers', selectBackend(deps, false));
@@ -68,16 +89,20 @@ export function createApp(deps: GatewayDeps) {
   let document: object | undefined;
   routed.get('/openapi.json', (c) => {
     document ??= withSecurity(
-      withIdempotencyKey(withBackendParameter(
-        app.getOpenAPI31Document({
-          openapi: '3.1.0',
-          info: {
-            title: 'customer-gateway',
-            version: API_VERSION,
-            description: 'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b, with shopper sessions for storefronts.',
-          },
-        }),
-      ), deps.config.idempotency === 'required'),
+      withIdempotencyKey(
+        withBackendParameter(
+          app.getOpenAPI31Document({
+            openapi: '3.1.0',
+            info: {
+              title: 'customer-gateway',
+              version: API_VERSION,
+              description:
+                'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b, with shopper sessions for storefronts.',
+            },
+          }),
+        ),
+        deps.config.idempotency === 'required',
+      ),
       deps.config.apiKeys.length > 0,
     );
     // The server is wherever this document was fetched from, so "Try it out" calls this gateway.

@@ -2,7 +2,7 @@ import { createCursorCodec, type CursorCodec } from '../adapters/cursor.js';
 import { instrumentAdapter } from '../adapters/instrument.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError, GatewayError } from '../adapters/errors.js';
-import { type CustomerAdapter, type Log } from '../adapters/types.js';
+import type { CustomerAdapter, Log } from '../adapters/types.js';
 import type { Emulator, EmulatorOptions } from '../emulators/shared/types.js';
 import type { GatewayConfig, SigningKey } from './env.js';
 import type { DocsAssetLoader } from './routes/docs.js';
@@ -73,7 +73,10 @@ export async function loadDeps(config: GatewayConfig, runtime: RuntimeDeps): Pro
  */
 function signingKeys(config: GatewayConfig, log: Log): SigningKey[] {
   if (config.sessionSigningKeys.length > 0) return config.sessionSigningKeys;
-  log.warn({ variable: 'SESSION_SIGNING_KEYS' }, 'SESSION_SIGNING_KEYS is unset: shopper sessions are signed with a key made at start (they end on restart and other instances refuse them)');
+  log.warn(
+    { variable: 'SESSION_SIGNING_KEYS' },
+    'SESSION_SIGNING_KEYS is unset: shopper sessions are signed with a key made at start (they end on restart and other instances refuse them)',
+  );
   const secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(48))));
   return [{ kid: `ephemeral-${crypto.randomUUID().slice(0, 8)}`, secret }];
 }
@@ -83,11 +86,17 @@ function signingKeys(config: GatewayConfig, log: Log): SigningKey[] {
  * entries of X-Forwarded-For are whatever the client wrote; trusting them would let a client
  * rotate them past the per-address login limit.
  */
-const fromHeader = (name: string) => (request: ClientRequest) => request.req.header(name)?.split(',').at(-1)?.trim() || undefined;
+const fromHeader = (name: string) => (request: ClientRequest) =>
+  request.req.header(name)?.split(',').at(-1)?.trim() || undefined;
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator from `emulatorFactories`. */
-export function createDeps(config: GatewayConfig, runtime: RuntimeDeps, emulatorFactories: EmulatorFactories): GatewayDeps {
-  if (config.store.kind !== 'memory' && !runtime.store) throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
+export function createDeps(
+  config: GatewayConfig,
+  runtime: RuntimeDeps,
+  emulatorFactories: EmulatorFactories,
+): GatewayDeps {
+  if (config.store.kind !== 'memory' && !runtime.store)
+    throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
   const store = runtime.store ?? createMemoryStore();
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
@@ -98,7 +107,11 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps, emulator
     if (backend.embedded) {
       const createEmulator = emulatorFactories[backend.name];
       // The production Worker is built without emulators (wrangler.toml): say so, not just "required".
-      if (!createEmulator) throw new ConfigError([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, `is required for ${backend.name} (this build has no embedded emulators to fall back on)`);
+      if (!createEmulator)
+        throw new ConfigError(
+          [definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!,
+          `is required for ${backend.name} (this build has no embedded emulators to fall back on)`,
+        );
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);
       options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
@@ -126,9 +139,13 @@ export function createDeps(config: GatewayConfig, runtime: RuntimeDeps, emulator
     resourceLock,
     sessions: createSessions({ store, signer: createTokenSigner(signingKeys(config, runtime.log)), log: runtime.log }),
     loginLimits: createLoginLimits(store, config.loginLimits),
-    docsAssets: runtime.docsAssets ?? (async (name) => {
-      throw new GatewayError('not_found', `${name} is not available in this runtime`);
-    }),
-    clientAddress: config.clientAddressHeader ? fromHeader(config.clientAddressHeader) : (runtime.clientAddress ?? (() => undefined)),
+    docsAssets:
+      runtime.docsAssets ??
+      (async (name) => {
+        throw new GatewayError('not_found', `${name} is not available in this runtime`);
+      }),
+    clientAddress: config.clientAddressHeader
+      ? fromHeader(config.clientAddressHeader)
+      : (runtime.clientAddress ?? (() => undefined)),
   };
 }

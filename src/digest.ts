@@ -22,7 +22,13 @@ function sortedCopy(value: unknown, omitKey?: string): unknown {
     const item = record[key];
     if (item === undefined || key === omitKey) continue;
     // An own "__proto__" member (JSON.parse makes those) is a member here too, not a prototype.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: sortedCopy(item), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, {
+        value: sortedCopy(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else copy[key] = sortedCopy(item);
   }
   return copy;

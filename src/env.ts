@@ -116,17 +116,27 @@ const GlobalEnv = z.object({
     }),
   EMULATOR_RATE_LIMIT: ratePerWindow.optional(),
   SESSION_SIGNING_KEYS: z.string().optional(),
-  CLIENT_ADDRESS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name').optional(),
+  CLIENT_ADDRESS_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name')
+    .optional(),
   LOGIN_ACCOUNT_LIMIT: ratePerWindow.default({ limit: 5, windowSeconds: 900 }),
   LOGIN_CLIENT_LIMIT: ratePerWindow.default({ limit: 30, windowSeconds: 900 }),
   STORE: z.enum(['memory', 'redis', 'durable-objects']).default('memory'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-  STORE_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)').default('customer-gateway:'),
+  STORE_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)')
+    .default('customer-gateway:'),
   IDEMPOTENCY: z.enum(['optional', 'required']).default('optional'),
   CALLER_RATE_LIMIT: ratePerWindow.optional(),
 });
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** `admin:<key>`, `storefront:<key>`, or a bare key (admin, as before scopes existed). */
 function parseApiKeys(value: string | undefined): ApiKey[] {
@@ -142,28 +152,44 @@ function parseApiKeys(value: string | undefined): ApiKey[] {
 function parseSigningKeys(value: string | undefined): SigningKey[] {
   const keys = list(value).map((entry) => {
     const match = /^([A-Za-z0-9._-]{1,64}):(.{32,})$/.exec(entry);
-    if (!match) throw new ConfigError('SESSION_SIGNING_KEYS', 'each entry must be <kid>:<secret> with a secret of at least 32 characters');
+    if (!match)
+      throw new ConfigError(
+        'SESSION_SIGNING_KEYS',
+        'each entry must be <kid>:<secret> with a secret of at least 32 characters',
+      );
     return { kid: match[1]!, secret: match[2]! };
   });
-  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError('SESSION_SIGNING_KEYS', 'two entries share a kid');
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length)
+    throw new ConfigError('SESSION_SIGNING_KEYS', 'two entries share a kid');
   return keys;
 }
 
 /** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
 export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
   const global = parseEnvSlice(GlobalEnv, env);
-  const names = global.BACKENDS.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = global.BACKENDS.split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new ConfigError('BACKENDS', 'names no backend');
   const backends = names.map((name): BackendConfig => {
     const definition = backendDefinitions[name];
-    if (!definition) throw new ConfigError('BACKENDS', `unknown backend "${name}" (known: ${Object.keys(backendDefinitions).join(', ')})`);
-    const embedded = definition.baseUrlVariable !== undefined && [definition.baseUrlVariable].flat().every((name) => !env[name]?.trim());
+    if (!definition)
+      throw new ConfigError(
+        'BACKENDS',
+        `unknown backend "${name}" (known: ${Object.keys(backendDefinitions).join(', ')})`,
+      );
+    const embedded =
+      definition.baseUrlVariable !== undefined &&
+      [definition.baseUrlVariable].flat().every((name) => !env[name]?.trim());
     return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
   });
   const store = storeConfig(global.STORE, global.REDIS_URL, global.STORE_PREFIX);
-  const upstreamBudgets = Object.fromEntries(backends.map((b) => [b.name, upstreamBudget(b, env, global.EMULATOR_RATE_LIMIT)]));
+  const upstreamBudgets = Object.fromEntries(
+    backends.map((b) => [b.name, upstreamBudget(b, env, global.EMULATOR_RATE_LIMIT)]),
+  );
   const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
-  if (!names.includes(defaultBackend)) throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
+  if (!names.includes(defaultBackend))
+    throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
   return {
     port: global.PORT,
     logLevel: global.LOG_LEVEL,
@@ -187,7 +213,11 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
   };
 }
 
-function storeConfig(kind: 'memory' | 'redis' | 'durable-objects', url: string | undefined, prefix: string): StoreConfig {
+function storeConfig(
+  kind: 'memory' | 'redis' | 'durable-objects',
+  url: string | undefined,
+  prefix: string,
+): StoreConfig {
   if (kind === 'memory') return { kind };
   if (kind === 'durable-objects') return { kind, prefix };
   if (!url) throw new ConfigError('REDIS_URL', 'is required when STORE=redis');
@@ -195,7 +225,11 @@ function storeConfig(kind: 'memory' | 'redis' | 'durable-objects', url: string |
 }
 
 /** UPSTREAM_BUDGET_<BACKEND> (`<limit>/<seconds>` or `off`), else the platform's published limit. */
-function upstreamBudget(backend: BackendConfig, env: Record<string, string | undefined>, emulatorRateLimit: RatePerWindow | undefined): RatePerWindow | undefined {
+function upstreamBudget(
+  backend: BackendConfig,
+  env: Record<string, string | undefined>,
+  emulatorRateLimit: RatePerWindow | undefined,
+): RatePerWindow | undefined {
   const variable = `UPSTREAM_BUDGET_${backend.name.toUpperCase()}`;
   const override = env[variable]?.trim();
   if (override === 'off') return undefined;

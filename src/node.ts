@@ -6,7 +6,7 @@ import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { nodeDocsAssets } from './runtime/docs-assets-node.js';
 import { serveGateway } from './runtime/node-server.js';
-import { createUpstreamFetch } from './runtime/upstream-fetch.js';
+import { createUpstreamFetch } from '../transport/node-fetch.js';
 import { openNodeStore } from './store/open-node.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
@@ -23,7 +23,9 @@ async function main() {
   }
   const log = createLogger({ level: config.logLevel, asyncStdout: true });
   const store = await openNodeStore(config.store, log).catch((error: unknown) => {
-    console.error(`customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`);
+    console.error(
+      `customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`,
+    );
     process.exit(1);
   });
   const upstream = createUpstreamFetch({ connections: 64 });
@@ -35,10 +37,18 @@ async function main() {
     clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
   });
   const app = createApp(deps);
-  const limits = { port: config.port, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
+  const limits = {
+    port: config.port,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  };
   const server = serveGateway(app.fetch, limits, (info) => {
     log.info(
-      { port: info.port, backends: config.backends.map((b) => `${b.name}${b.embedded ? ' (embedded emulator)' : ''}`), default: config.defaultBackend },
+      {
+        port: info.port,
+        backends: config.backends.map((b) => `${b.name}${b.embedded ? ' (embedded emulator)' : ''}`),
+        default: config.defaultBackend,
+      },
       `customer-gateway listening on http://localhost:${info.port} (docs at /docs)`,
     );
   });
@@ -47,7 +57,10 @@ async function main() {
   // stops writing. Left to exit, pino's synchronous flush (sonic-boom 4) retries such a write
   // forever and the process never ends. Bounded, in case stdout is merely stuck.
   const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-  const shutdown = () => server.close(() => void Promise.allSettled([upstream.close(), store?.close(), flushLogs()]).finally(() => process.exit(0)));
+  const shutdown = () =>
+    server.close(
+      () => void Promise.allSettled([upstream.close(), store?.close(), flushLogs()]).finally(() => process.exit(0)),
+    );
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

@@ -13,7 +13,11 @@ export { SharedStoreObject } from './store/durable-object.js';
 function workerStore(config: ReturnType<typeof parseEnv>, env: Record<string, unknown>): SharedStore | undefined {
   if (config.store.kind !== 'durable-objects') return undefined;
   const namespace = env.GATEWAY_STORE as StoreNamespace | undefined;
-  if (!namespace || typeof namespace.idFromName !== 'function') throw new ConfigError('GATEWAY_STORE', 'STORE=durable-objects needs this Durable Object binding (see wrangler.toml)');
+  if (!namespace || typeof namespace.idFromName !== 'function')
+    throw new ConfigError(
+      'GATEWAY_STORE',
+      'STORE=durable-objects needs this Durable Object binding (see wrangler.toml)',
+    );
   return createDurableObjectStore(namespace, { prefix: config.store.prefix });
 }
 
@@ -27,7 +31,8 @@ declare const GATEWAY_EMBEDDED_EMULATORS: boolean;
 /** Like loadDeps (deps.ts), behind the build flag: imported only when a backend has no base URL. */
 async function emulatorFactories(config: ReturnType<typeof parseEnv>): Promise<EmulatorFactories> {
   // One condition around the import: esbuild drops an `if (false)` branch, not code after a return.
-  if (GATEWAY_EMBEDDED_EMULATORS && config.backends.some((b) => b.embedded)) return (await import('./embedded.js')).embeddedEmulators;
+  if (GATEWAY_EMBEDDED_EMULATORS && config.backends.some((b) => b.embedded))
+    return (await import('./embedded.js')).embeddedEmulators;
   return {};
 }
 
@@ -44,13 +49,19 @@ async function build(env: Record<string, unknown>): Promise<GatewayApp> {
   const store = workerStore(config, env);
   // No docsAssets: Swagger UI's files are Workers Static Assets ([assets] in wrangler.toml),
   // answered before the Worker runs.
-  return createApp(createDeps(config, {
-    fetch: (input, init) => fetch(input, init),
-    log: createLogger({ level: config.logLevel }),
-    store,
-    // Cloudflare sets the caller's address on every request it forwards.
-    clientAddress: (c) => c.req.header('cf-connecting-ip'),
-  }, await emulatorFactories(config)));
+  return createApp(
+    createDeps(
+      config,
+      {
+        fetch: (input, init) => fetch(input, init),
+        log: createLogger({ level: config.logLevel }),
+        store,
+        // Cloudflare sets the caller's address on every request it forwards.
+        clientAddress: (c) => c.req.header('cf-connecting-ip'),
+      },
+      await emulatorFactories(config),
+    ),
+  );
 }
 
 export default {
@@ -64,10 +75,19 @@ export default {
         throw error;
       }
       // The message names the variable, never its value.
-      return new Response(JSON.stringify({ type: 'about:blank', title: 'Gateway misconfigured', status: 500, detail: error.message, code: 'internal' }), {
-        status: 500,
-        headers: { 'content-type': 'application/problem+json' },
-      });
+      return new Response(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Gateway misconfigured',
+          status: 500,
+          detail: error.message,
+          code: 'internal',
+        }),
+        {
+          status: 500,
+          headers: { 'content-type': 'application/problem+json' },
+        },
+      );
     }
     return ready.fetch(request, env, ctx as never);
   },

@@ -3,7 +3,13 @@ import { parseEnv } from '../src/env.js';
 import { silentLog } from './adapters/support.js';
 
 const runtime = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), log: silentLog };
-const REAL_SCAYLE = { BACKENDS: 'scayle', SCAYLE_BASE_URL: 'http://127.0.0.1:9/api/admin/v1', SCAYLE_ACCESS_TOKEN: 'token', SCAYLE_SHOP_KEY: 'shop', SCAYLE_COUNTRY_CODE: 'DE' };
+const REAL_SCAYLE = {
+  BACKENDS: 'scayle',
+  SCAYLE_BASE_URL: 'http://127.0.0.1:9/api/admin/v1',
+  SCAYLE_ACCESS_TOKEN: 'token',
+  SCAYLE_SHOP_KEY: 'shop',
+  SCAYLE_COUNTRY_CODE: 'DE',
+};
 
 describe('loadDeps: the embedded emulators are loaded only for backends without a base URL', () => {
   afterEach(() => {
@@ -29,7 +35,16 @@ describe('loadDeps: the embedded emulators are loaded only for backends without 
 
   it('imports them and serves the demo data when a base URL is missing', async () => {
     const { loadDeps } = await import('../src/deps.js');
-    const deps = await loadDeps(parseEnv({ BACKENDS: 'scayle,sfcc', SCAYLE_BASE_URL: REAL_SCAYLE.SCAYLE_BASE_URL, SCAYLE_ACCESS_TOKEN: 'token', SCAYLE_SHOP_KEY: 'shop', SCAYLE_COUNTRY_CODE: 'DE' }), runtime);
+    const deps = await loadDeps(
+      parseEnv({
+        BACKENDS: 'scayle,sfcc',
+        SCAYLE_BASE_URL: REAL_SCAYLE.SCAYLE_BASE_URL,
+        SCAYLE_ACCESS_TOKEN: 'token',
+        SCAYLE_SHOP_KEY: 'shop',
+        SCAYLE_COUNTRY_CODE: 'DE',
+      }),
+      runtime,
+    );
     expect([...deps.emulators.keys()]).toEqual(['sfcc']);
   });
 });

@@ -40,9 +40,14 @@ describe('parseEnv', () => {
     const config = parseEnv({ BACKENDS: 'memory, sfcc', DEFAULT_BACKEND: 'sfcc', PORT: '9000', LOG_LEVEL: 'debug' });
     expect(config.backends.map((b) => b.name)).toEqual(['memory', 'sfcc']);
     expect(config).toMatchObject({ defaultBackend: 'sfcc', port: 9000, logLevel: 'debug' });
-    expect(parseEnv({ BACKENDS: 'memory', EMULATOR_RATE_LIMIT: '300/60' }).emulatorRateLimit).toEqual({ limit: 300, windowSeconds: 60 });
+    expect(parseEnv({ BACKENDS: 'memory', EMULATOR_RATE_LIMIT: '300/60' }).emulatorRateLimit).toEqual({
+      limit: 300,
+      windowSeconds: 60,
+    });
     expect(configError({ EMULATOR_RATE_LIMIT: 'lots' }).variable).toBe('EMULATOR_RATE_LIMIT');
-    expect(parseEnv({ BACKENDS: 'memory', EMULATOR_FAULTS: '[{"status":503,"times":1}]' }).emulatorFaults).toEqual([{ status: 503, times: 1 }]);
+    expect(parseEnv({ BACKENDS: 'memory', EMULATOR_FAULTS: '[{"status":503,"times":1}]' }).emulatorFaults).toEqual([
+      { status: 503, times: 1 },
+    ]);
   });
 });
 
@@ -59,7 +64,10 @@ describe('parseEnv: sessions and scoped keys', () => {
     ]);
     expect(config.sessionSigningKeys.map((k) => k.kid)).toEqual(['new', 'old']);
     expect(parseEnv({}).sessionSigningKeys).toEqual([]);
-    expect(parseEnv({}).loginLimits).toEqual({ perAccount: { limit: 5, windowSeconds: 900 }, perClient: { limit: 30, windowSeconds: 900 } });
+    expect(parseEnv({}).loginLimits).toEqual({
+      perAccount: { limit: 5, windowSeconds: 900 },
+      perClient: { limit: 30, windowSeconds: 900 },
+    });
   });
 
   it('names SESSION_SIGNING_KEYS, API_KEYS and the login limits when wrong, never the secret', () => {
@@ -77,24 +85,40 @@ describe('parseEnv: sessions and scoped keys', () => {
 
 describe('parseEnv: shared store, idempotency and limits', () => {
   it('defaults to the memory store, optional Idempotency-Key, no caller limit, published budgets for real upstreams only', () => {
-    const config = parseEnv({ BACKENDS: 'sfcc,scayle,open2b', OPEN2B_BASE_URL: 'https://shop.example.com/api', OPEN2B_API_KEY: 'k'.repeat(32) });
+    const config = parseEnv({
+      BACKENDS: 'sfcc,scayle,open2b',
+      OPEN2B_BASE_URL: 'https://shop.example.com/api',
+      OPEN2B_API_KEY: 'k'.repeat(32),
+    });
     expect(config.store).toEqual({ kind: 'memory' });
     expect(config.idempotency).toBe('optional');
     expect(config.callerRateLimit).toBeUndefined();
-    expect(config.upstreamBudgets).toEqual({ sfcc: undefined, scayle: undefined, open2b: { limit: 1000, windowSeconds: 300 } });
+    expect(config.upstreamBudgets).toEqual({
+      sfcc: undefined,
+      scayle: undefined,
+      open2b: { limit: 1000, windowSeconds: 300 },
+    });
   });
 
   it('reads STORE, REDIS_URL, IDEMPOTENCY, CALLER_RATE_LIMIT and UPSTREAM_BUDGET_<BACKEND>', () => {
     const config = parseEnv({
-      BACKENDS: 'sfcc,scayle', STORE: 'redis', REDIS_URL: 'redis://:pw@127.0.0.1:6379/2', IDEMPOTENCY: 'required',
-      CALLER_RATE_LIMIT: '120/60', UPSTREAM_BUDGET_SFCC: '50/1', UPSTREAM_BUDGET_SCAYLE: 'off', EMULATOR_RATE_LIMIT: '300/60',
+      BACKENDS: 'sfcc,scayle',
+      STORE: 'redis',
+      REDIS_URL: 'redis://:pw@127.0.0.1:6379/2',
+      IDEMPOTENCY: 'required',
+      CALLER_RATE_LIMIT: '120/60',
+      UPSTREAM_BUDGET_SFCC: '50/1',
+      UPSTREAM_BUDGET_SCAYLE: 'off',
+      EMULATOR_RATE_LIMIT: '300/60',
     });
     expect(config.store).toEqual({ kind: 'redis', url: 'redis://:pw@127.0.0.1:6379/2', prefix: 'customer-gateway:' });
     expect(config.idempotency).toBe('required');
     expect(config.callerRateLimit).toEqual({ limit: 120, windowSeconds: 60 });
     expect(config.upstreamBudgets).toEqual({ sfcc: { limit: 50, windowSeconds: 1 }, scayle: undefined });
     // An embedded emulator with a rate limit gets that limit as its budget.
-    expect(parseEnv({ BACKENDS: 'scayle', EMULATOR_RATE_LIMIT: '20/60' }).upstreamBudgets).toEqual({ scayle: { limit: 20, windowSeconds: 60 } });
+    expect(parseEnv({ BACKENDS: 'scayle', EMULATOR_RATE_LIMIT: '20/60' }).upstreamBudgets).toEqual({
+      scayle: { limit: 20, windowSeconds: 60 },
+    });
   });
 
   it('names the bad variable, never its value', () => {

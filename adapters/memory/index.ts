@@ -1,7 +1,21 @@
-import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch } from '../../schemas/index.js';
+import type {
+  Address,
+  AddressCreate,
+  AddressPatch,
+  Customer,
+  CustomerCreate,
+  CustomerPatch,
+} from '../../schemas/index.js';
 import { GatewayError } from '../errors.js';
 import { describeRef, offsetPage } from '../support.js';
-import type { AdapterPage, BackendDefinition, Capabilities, CustomerAdapter, CustomerRef, PageRequest } from '../types.js';
+import type {
+  AdapterPage,
+  BackendDefinition,
+  Capabilities,
+  CustomerAdapter,
+  CustomerRef,
+  PageRequest,
+} from '../types.js';
 import { demoCustomers } from './demo.js';
 import { memoryShopperLogin } from './login.js';
 import { hashPassword, type MemoryRecord, MemoryStore } from './store.js';
@@ -50,7 +64,8 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   const store = new MemoryStore();
   const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const etagOf = (r: MemoryRecord) => `"${r.customer.id}-${r.version}"`;
-  const addressEtag = (r: MemoryRecord, a: Address) => `"${r.customer.id}-${a.id}-${r.addressRevisions.get(a.id) ?? 0}"`;
+  const addressEtag = (r: MemoryRecord, a: Address) =>
+    `"${r.customer.id}-${a.id}-${r.addressRevisions.get(a.id) ?? 0}"`;
   const touchAddress = (r: MemoryRecord, id: string) => r.addressRevisions.set(id, store.nextRevision());
 
   const find = (ref: CustomerRef): MemoryRecord => {
@@ -60,7 +75,8 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   };
   const findAddress = (record: MemoryRecord, addressId: string): Address => {
     const address = record.addresses.get(addressId);
-    if (!address) throw new GatewayError('not_found', `address ${addressId} of customer ${record.customer.id} does not exist`);
+    if (!address)
+      throw new GatewayError('not_found', `address ${addressId} of customer ${record.customer.id} does not exist`);
     return address;
   };
   const checkIfMatch = (current: string, ifMatch?: string) => {
@@ -70,9 +86,15 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   };
   const assertUnique = (email: string | undefined, externalRef: string | undefined | null, self?: MemoryRecord) => {
     const sameEmail = email ? store.byEmail(email) : undefined;
-    if (sameEmail && sameEmail !== self) throw new GatewayError('conflict', `a customer with email ${email} already exists`, { errors: [{ path: 'email', message: 'already used' }] });
+    if (sameEmail && sameEmail !== self)
+      throw new GatewayError('conflict', `a customer with email ${email} already exists`, {
+        errors: [{ path: 'email', message: 'already used' }],
+      });
     const sameRef = externalRef ? store.byExternalRef(externalRef) : undefined;
-    if (sameRef && sameRef !== self) throw new GatewayError('conflict', `a customer with externalRef ${externalRef} already exists`, { errors: [{ path: 'externalRef', message: 'already used' }] });
+    if (sameRef && sameRef !== self)
+      throw new GatewayError('conflict', `a customer with externalRef ${externalRef} already exists`, {
+        errors: [{ path: 'externalRef', message: 'already used' }],
+      });
   };
   /** Only one default billing and one default shipping address per customer. */
   const settleDefaults = (record: MemoryRecord, address: Address) => {
@@ -89,10 +111,18 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     ...structuredClone(r.customer),
     ...(withAddresses ? { addresses: [...r.addresses.values()].map((a) => structuredClone(a)) } : {}),
   });
-  const toAddress = (input: AddressCreate, id: string): Address => ({ ...structuredClone(input), id, createdAt: now(), updatedAt: now() });
+  const toAddress = (input: AddressCreate, id: string): Address => ({
+    ...structuredClone(input),
+    id,
+    createdAt: now(),
+    updatedAt: now(),
+  });
   const addAddress = (record: MemoryRecord, input: AddressCreate): Address => {
     const id = input.id ?? `address-${record.addresses.size + 1}-${crypto.randomUUID().slice(0, 8)}`;
-    if (record.addresses.has(id)) throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${id}`, { errors: [{ path: 'id', message: 'already used' }] });
+    if (record.addresses.has(id))
+      throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${id}`, {
+        errors: [{ path: 'id', message: 'already used' }],
+      });
     const address = toAddress(input, id);
     record.addresses.set(id, address);
     touchAddress(record, id);
@@ -106,10 +136,20 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     assertUnique(input.email, input.externalRef);
     const { password: _password, addresses, active, ...fields } = input;
     const ids = (addresses ?? []).map((a) => a.id).filter(Boolean);
-    if (new Set(ids).size !== ids.length) throw new GatewayError('conflict', 'two addresses share an id', { errors: [{ path: 'addresses', message: 'address ids must be unique' }] });
+    if (new Set(ids).size !== ids.length)
+      throw new GatewayError('conflict', 'two addresses share an id', {
+        errors: [{ path: 'addresses', message: 'address ids must be unique' }],
+      });
     const id = store.newId();
     const record: MemoryRecord = {
-      customer: { ...structuredClone(fields), id, status: { active, guest: false }, hasPassword: passwordHash !== undefined, createdAt: now(), updatedAt: now() },
+      customer: {
+        ...structuredClone(fields),
+        id,
+        status: { active, guest: false },
+        hasPassword: passwordHash !== undefined,
+        createdAt: now(),
+        updatedAt: now(),
+      },
       addresses: new Map(),
       passwordHash,
       version: 1,
@@ -141,7 +181,10 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     },
 
     async createCustomer(input: CustomerCreate) {
-      const record = insertCustomer(input, input.password === undefined ? undefined : await hashPassword(input.password));
+      const record = insertCustomer(
+        input,
+        input.password === undefined ? undefined : await hashPassword(input.password),
+      );
       return { value: view(record, true), etag: etagOf(record) };
     },
 
@@ -151,7 +194,11 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       assertUnique(patch.email, patch.externalRef, record);
       const { active, ...fields } = patch;
       const next = applyPatch(record.customer, fields);
-      record.customer = { ...(next as MemoryRecord['customer']), status: { ...record.customer.status, active: active ?? record.customer.status.active }, updatedAt: now() };
+      record.customer = {
+        ...(next as MemoryRecord['customer']),
+        status: { ...record.customer.status, active: active ?? record.customer.status.active },
+        updatedAt: now(),
+      };
       record.version++;
       return { value: view(record, false), etag: etagOf(record) };
     },
@@ -162,8 +209,13 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
 
     async setPassword(ref, change) {
       const record = find(ref);
-      if (change.currentPassword !== undefined && record.passwordHash !== (await hashPassword(change.currentPassword))) {
-        throw new GatewayError('validation_failed', 'currentPassword is wrong', { errors: [{ path: 'currentPassword', message: 'does not match' }] });
+      if (
+        change.currentPassword !== undefined &&
+        record.passwordHash !== (await hashPassword(change.currentPassword))
+      ) {
+        throw new GatewayError('validation_failed', 'currentPassword is wrong', {
+          errors: [{ path: 'currentPassword', message: 'does not match' }],
+        });
       }
       record.passwordHash = await hashPassword(change.password);
       record.customer.hasPassword = true;
@@ -174,9 +226,14 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       const record = find(ref);
       // Same order as OCAPI: defaults first, then by id, so pages are stable across backends.
       const all = [...record.addresses.values()].sort(
-        (a, b) => Number(b.isDefaultBilling || b.isDefaultShipping) - Number(a.isDefaultBilling || a.isDefaultShipping) || a.id.localeCompare(b.id),
+        (a, b) =>
+          Number(b.isDefaultBilling || b.isDefaultShipping) - Number(a.isDefaultBilling || a.isDefaultShipping) ||
+          a.id.localeCompare(b.id),
       );
-      return page(all.map((a) => structuredClone(a)), req);
+      return page(
+        all.map((a) => structuredClone(a)),
+        req,
+      );
     },
 
     async getAddress(ref, addressId) {
@@ -197,7 +254,9 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
       checkIfMatch(addressEtag(record, current), ifMatch);
       const { id: newId, ...fields } = patch;
       if (newId && newId !== addressId && record.addresses.has(newId)) {
-        throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${newId}`, { errors: [{ path: 'id', message: 'already used' }] });
+        throw new GatewayError('conflict', `customer ${record.customer.id} already has an address ${newId}`, {
+          errors: [{ path: 'id', message: 'already used' }],
+        });
       }
       const next = applyPatch(current, fields);
       const updated = { ...(next as Address), id: newId ?? addressId, updatedAt: now() };
@@ -224,4 +283,8 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
   return adapter;
 }
 
-export const memoryBackend: BackendDefinition<MemoryOptions> = { name: BACKEND, parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }), create: (options) => createMemoryAdapter(options) };
+export const memoryBackend: BackendDefinition<MemoryOptions> = {
+  name: BACKEND,
+  parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }),
+  create: (options) => createMemoryAdapter(options),
+};

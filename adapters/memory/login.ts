@@ -8,7 +8,8 @@ export function memoryShopperLogin(store: MemoryStore): NonNullable<CustomerAdap
     const record = store.byEmail(email);
     // Hash even for an unknown email, so both failures take the same time.
     const offered = await hashPassword(password);
-    if (!record || record.passwordHash !== offered || !record.customer.status.active) throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
+    if (!record || record.passwordHash !== offered || !record.customer.status.active)
+      throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
     return { customerId: record.customer.id };
   };
 }

@@ -1,4 +1,4 @@
-import { createUpstreamClient, parseUpstream, readJson, type UpstreamSchema } from '../http.js';
+import { createUpstreamClient, parseUpstream, readJson, type UpstreamSchema } from '../../transport/upstream-client.js';
 import type { AdapterDeps, CallContext } from '../types.js';
 import { BACKEND, fromErrorDocument, fromHttpStatus, type FieldContext } from './errors.js';
 import type { Open2bOptions } from './options.js';

@@ -1,6 +1,13 @@
 import { GatewayError } from '../errors.js';
 import { describeRef, withCreated } from '../support.js';
-import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
+import type {
+  AdapterDeps,
+  BackendDefinition,
+  CallContext,
+  Capabilities,
+  CustomerAdapter,
+  CustomerRef,
+} from '../types.js';
 import { createOpen2bClient } from './client.js';
 import { BACKEND } from './errors.js';
 import { addressesOf, addressOf, isSlot, fromOpen2bCustomer } from './map.js';
@@ -10,7 +17,17 @@ import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, to
 import { OPEN2B_LIMITS, charLength } from './limits.js';
 import { open2bShopperLogin } from './login.js';
 import { shopTimeToInstant } from './time.js';
-import { AuthenticateAnswer, CountAnswer, CreateAnswer, CUSTOMER_FIELDS, FindAnswer, GetAnswer, OkAnswer, type CustomerBody, type CustomerWire } from './upstream.js';
+import {
+  AuthenticateAnswer,
+  CountAnswer,
+  CreateAnswer,
+  CUSTOMER_FIELDS,
+  FindAnswer,
+  GetAnswer,
+  OkAnswer,
+  type CustomerBody,
+  type CustomerWire,
+} from './upstream.js';
 
 export type { Open2bOptions } from './options.js';
 
@@ -21,8 +38,16 @@ export type { Open2bOptions } from './options.js';
  * `billing` and `shipping` (no rename, at most two); `ref:` and `externalRef=` go through `code`.
  */
 const capabilities: Capabilities = {
-  listCustomers: true, totalCount: true, etag: false, customerDelete: true,
-  addressDelete: true, addressRename: false, externalRefLookup: true, passwordChange: true, shopperLogin: true, maxAddresses: 2,
+  listCustomers: true,
+  totalCount: true,
+  etag: false,
+  customerDelete: true,
+  addressDelete: true,
+  addressRename: false,
+  externalRefLookup: true,
+  passwordChange: true,
+  shopperLogin: true,
+  maxAddresses: 2,
 };
 
 const M = {
@@ -44,7 +69,8 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   const client = createOpen2bClient(options, deps);
   const zone = options.timezone;
 
-  const getById = async (id: number, ctx: CallContext) => (await client.call(ctx, M.get, { id, fields }, GetAnswer)).customer;
+  const getById = async (id: number, ctx: CallContext) =>
+    (await client.call(ctx, M.get, { id, fields }, GetAnswer)).customer;
 
   /** The stored customer behind a ref, or 404 (an id that is not an Open2b id cannot exist). */
   const load = async (ref: CustomerRef, ctx: CallContext): Promise<CustomerWire> => {
@@ -54,7 +80,12 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
       return found;
     }
     if (charLength(ref.externalRef) > OPEN2B_LIMITS.code.max) throw notFound(ref);
-    const answer = await client.call(ctx, M.find, { conditions: { code: ref.externalRef }, fields, limit: 1 }, FindAnswer);
+    const answer = await client.call(
+      ctx,
+      M.find,
+      { conditions: { code: ref.externalRef }, fields, limit: 1 },
+      FindAnswer,
+    );
     const found = answer.customers[0];
     if (!found) throw notFound(ref);
     return found;
@@ -70,7 +101,10 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
 
   const slotOf = (addressId: string, c: CustomerWire) => {
     if (!isSlot(addressId) || !addressOf(c, addressId)) {
-      throw new GatewayError('not_found', `address ${addressId} of customer ${c.id} does not exist (Open2b addresses are "billing" and "shipping")`);
+      throw new GatewayError(
+        'not_found',
+        `address ${addressId} of customer ${c.id} does not exist (Open2b addresses are "billing" and "shipping")`,
+      );
     }
     return addressId;
   };
@@ -87,7 +121,10 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
       };
       // A value longer than Open2b stores matches no one (and Open2b would refuse the condition).
       const tooLong = (value: string | undefined, max: number) => value !== undefined && charLength(value) > max;
-      if (tooLong(query.externalRef, OPEN2B_LIMITS.code.max) || tooLong(query.email, OPEN2B_LIMITS['billingAddress.email'].max)) {
+      if (
+        tooLong(query.externalRef, OPEN2B_LIMITS.code.max) ||
+        tooLong(query.email, OPEN2B_LIMITS['billingAddress.email'].max)
+      ) {
         return { items: [], next: null, total: 0 };
       }
 
@@ -100,21 +137,34 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
           { conditions, fields, order: ['-updateTime', '-id'], first: offset, limit: query.limit + 1 },
           FindAnswer,
         );
-        const isNewer = (c: CustomerWire) => (shopTimeToInstant(c.updateTime ?? '', zone)?.getTime() ?? -Infinity) >= since;
+        const isNewer = (c: CustomerWire) =>
+          (shopTimeToInstant(c.updateTime ?? '', zone)?.getTime() ?? -Infinity) >= since;
         const newer = answer.customers.filter(isNewer);
         const reachedOlder = newer.length < answer.customers.length;
         const items = newer.slice(0, query.limit);
         const more = !reachedOlder && answer.customers.length > query.limit;
-        return { items: items.map((c) => fromOpen2bCustomer(c, zone, false)), next: more ? { offset: offset + query.limit } : null };
+        return {
+          items: items.map((c) => fromOpen2bCustomer(c, zone, false)),
+          next: more ? { offset: offset + query.limit } : null,
+        };
       }
 
       const after = open2bPosition(KeysetPosition, query.position) ?? 0;
       const [answer, counted] = await Promise.all([
-        client.call(ctx, M.find, { conditions: { ...conditions, after }, fields, order: ['id'], limit: query.limit + 1 }, FindAnswer),
+        client.call(
+          ctx,
+          M.find,
+          { conditions: { ...conditions, after }, fields, order: ['id'], limit: query.limit + 1 },
+          FindAnswer,
+        ),
         client.call(ctx, M.count, { conditions }, CountAnswer),
       ]);
       const page = keysetPage(answer.customers, query.limit, (c) => c.id);
-      return { items: page.items.map((c) => fromOpen2bCustomer(c, zone, false)), next: page.next, total: counted.count };
+      return {
+        items: page.items.map((c) => fromOpen2bCustomer(c, zone, false)),
+        next: page.next,
+        total: counted.count,
+      };
     },
 
     async getCustomer(ref, { expandAddresses }, ctx) {
@@ -149,16 +199,26 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
       const { min, max } = OPEN2B_LIMITS.password;
       const length = charLength(change.password);
       if (length < min || length > max) {
-        throw new GatewayError('validation_failed', `password must have ${min}–${max} characters for Open2b; got ${length}`, {
-          errors: [{ path: 'password', message: `must have between ${min} and ${max} characters for Open2b` }],
-        });
+        throw new GatewayError(
+          'validation_failed',
+          `password must have ${min}–${max} characters for Open2b; got ${length}`,
+          {
+            errors: [{ path: 'password', message: `must have between ${min} and ${max} characters for Open2b` }],
+          },
+        );
       }
       if (change.currentPassword !== undefined) {
         // Open2b can only check a password by authenticating, which also moves loginTime on (see docs/backends/open2b.md).
         const limits = OPEN2B_LIMITS['authenticate.password'];
-        const plausible = charLength(change.currentPassword) >= limits.min && charLength(change.currentPassword) <= limits.max;
+        const plausible =
+          charLength(change.currentPassword) >= limits.min && charLength(change.currentPassword) <= limits.max;
         const answer = plausible
-          ? await client.call(ctx, M.authenticate, { email: current.billingAddress.email, password: change.currentPassword, fields: ['id'] }, AuthenticateAnswer)
+          ? await client.call(
+              ctx,
+              M.authenticate,
+              { email: current.billingAddress.email, password: change.currentPassword, fields: ['id'] },
+              AuthenticateAnswer,
+            )
           : { customer: null };
         if (answer.customer?.id !== current.id) {
           throw new GatewayError('validation_failed', 'currentPassword is wrong (or the customer cannot log in)', {
@@ -166,7 +226,13 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
           });
         }
       }
-      await client.call(ctx, M.update, { id: current.id, customer: { password: { value: change.password } } }, OkAnswer, { customerNames: true });
+      await client.call(
+        ctx,
+        M.update,
+        { id: current.id, customer: { password: { value: change.password } } },
+        OkAnswer,
+        { customerNames: true },
+      );
     },
 
     async listAddresses(ref, page, ctx) {
@@ -191,7 +257,8 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
       const body = toOpen2bAddressPatch(current, slot, patch);
       const stored = await update(current.id, body, ctx, slot === 'billing' ? { billing: '' } : { shipping: '' });
       const address = addressOf(stored, slot);
-      if (!address) throw new GatewayError('not_found', `address ${addressId} of customer ${current.id} does not exist`);
+      if (!address)
+        throw new GatewayError('not_found', `address ${addressId} of customer ${current.id} does not exist`);
       return { value: address };
     },
 
@@ -201,13 +268,24 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
       if (slot === 'billing') {
         // 409, not 422: like a third address, this is the two-slot model refusing, decided here
         // before anything is sent; the way out is to change other state (PATCH the billing address).
-        throw new GatewayError('conflict', 'Open2b requires every customer to keep a billing address: it cannot be deleted, only changed (PATCH it)', {
-          errors: [{ path: 'addressId', message: 'the billing address cannot be deleted' }],
-        });
+        throw new GatewayError(
+          'conflict',
+          'Open2b requires every customer to keep a billing address: it cannot be deleted, only changed (PATCH it)',
+          {
+            errors: [{ path: 'addressId', message: 'the billing address cannot be deleted' }],
+          },
+        );
       }
-      await client.call(ctx, M.update, { id: current.id, customer: { shippingAddress: null } }, OkAnswer, { shipping: '' });
+      await client.call(ctx, M.update, { id: current.id, customer: { shippingAddress: null } }, OkAnswer, {
+        shipping: '',
+      });
     },
   };
 }
 
-export const open2bBackend: BackendDefinition<Open2bOptions> = { name: BACKEND, baseUrlVariable: 'OPEN2B_BASE_URL', parseOptions: parseOpen2bOptions, create: createOpen2bAdapter };
+export const open2bBackend: BackendDefinition<Open2bOptions> = {
+  name: BACKEND,
+  baseUrlVariable: 'OPEN2B_BASE_URL',
+  parseOptions: parseOpen2bOptions,
+  create: createOpen2bAdapter,
+};

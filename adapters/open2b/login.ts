@@ -14,7 +14,12 @@ export function open2bShopperLogin(client: Open2bClient): NonNullable<CustomerAd
     // A password Open2b could never hold cannot match: no need to ask.
     const length = charLength(password);
     if (length < limits.min || length > limits.max) throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
-    const answer = await client.call(ctx, 'commerce.customers.authenticate', { email, password, fields: ['id'] }, AuthenticateAnswer);
+    const answer = await client.call(
+      ctx,
+      'commerce.customers.authenticate',
+      { email, password, fields: ['id'] },
+      AuthenticateAnswer,
+    );
     if (!answer.customer) throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
     return { customerId: String(answer.customer.id) };
   };

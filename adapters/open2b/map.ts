@@ -71,7 +71,11 @@ export function addressOf(c: CustomerWire, slot: Slot): Address | undefined {
 
 export function fromOpen2bCustomer(c: CustomerWire, zone: string, withAddresses: boolean): Customer {
   const b = c.billingAddress;
-  const phones = compact({ primary: present(b.phoneNumber), mobile: present(b.mobileNumber), fax: present(b.faxNumber) });
+  const phones = compact({
+    primary: present(b.phoneNumber),
+    mobile: present(b.mobileNumber),
+    fax: present(b.faxNumber),
+  });
   return compact({
     id: String(c.id),
     externalRef: present(c.code),

@@ -33,5 +33,10 @@ export interface Open2bOptions {
 
 export function parseOpen2bOptions(env: Record<string, string | undefined>): Open2bOptions {
   const parsed = parseEnvSlice(Env, env);
-  return { baseUrl: parsed.OPEN2B_BASE_URL, apiKey: parsed.OPEN2B_API_KEY, keyHeader: parsed.OPEN2B_KEY_HEADER, timezone: parsed.OPEN2B_TIMEZONE };
+  return {
+    baseUrl: parsed.OPEN2B_BASE_URL,
+    apiKey: parsed.OPEN2B_API_KEY,
+    keyHeader: parsed.OPEN2B_KEY_HEADER,
+    timezone: parsed.OPEN2B_TIMEZONE,
+  };
 }

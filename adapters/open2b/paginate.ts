@@ -18,7 +18,8 @@ export const KeysetPosition = z.int().min(0);
 export const OffsetPosition = z.strictObject({ offset: z.int().min(0) });
 
 /** A customer-list position of this backend, checked against its schema. */
-export const open2bPosition = <T>(schema: z.ZodType<T>, position: unknown): T | undefined => parsePosition(schema, position, BACKEND);
+export const open2bPosition = <T>(schema: z.ZodType<T>, position: unknown): T | undefined =>
+  parsePosition(schema, position, BACKEND);
 
 /** Asked for limit + 1 rows: the extra one only says whether another page exists. */
 export function keysetPage<T>(rows: T[], limit: number, idOf: (row: T) => number): { items: T[]; next: number | null } {

@@ -6,7 +6,10 @@ import { z } from 'zod';
  * travels further than the parse.
  */
 const text = z.string();
-const optionalText = z.string().nullish().transform((v) => v ?? '');
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
 
 /** The postal fields both address slots share. */
 const postalWire = {
@@ -53,7 +56,18 @@ export const CustomerWire = z.object({
  * The only fields we ever ask for. `encryptedPassword` is deliberately absent: it never leaves
  * Open2b because we never request it.
  */
-export const CUSTOMER_FIELDS = ['id', 'code', 'canLogin', 'hasPassword', 'creationTime', 'loginTime', 'updateTime', 'group', 'billingAddress', 'shippingAddress'] as const;
+export const CUSTOMER_FIELDS = [
+  'id',
+  'code',
+  'canLogin',
+  'hasPassword',
+  'creationTime',
+  'loginTime',
+  'updateTime',
+  'group',
+  'billingAddress',
+  'shippingAddress',
+] as const;
 
 export const ErrorWire = z.object({
   status: z.literal('error'),
@@ -66,7 +80,10 @@ export const CountAnswer = z.object({ status: z.literal('ok'), count: z.number()
 export const CreateAnswer = z.object({ status: z.literal('ok'), id: z.number().int().positive() });
 export const OkAnswer = z.object({ status: z.literal('ok') });
 /** With `fields: ["id"]`: just whether (and whom) the password authenticated. */
-export const AuthenticateAnswer = z.object({ status: z.literal('ok'), customer: z.object({ id: z.number().int() }).nullable() });
+export const AuthenticateAnswer = z.object({
+  status: z.literal('ok'),
+  customer: z.object({ id: z.number().int() }).nullable(),
+});
 
 export type CustomerWire = z.infer<typeof CustomerWire>;
 export type BillingAddressWire = z.infer<typeof BillingAddressWire>;

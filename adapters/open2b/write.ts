@@ -16,8 +16,13 @@ import type { BillingAddressBody, CustomerBody, CustomerWire, ShippingAddressBod
 function checkLength(p: FieldErrors, field: LimitedField, value: string, path: string) {
   const { min, max } = OPEN2B_LIMITS[field];
   const length = charLength(value);
-  if (length > max) p.add(path, `must be at most ${max} characters for Open2b (${field} holds ${min}–${max}); got ${length}`);
-  else if (length < min) p.add(path, min === 1 ? `is required by Open2b (${field})` : `must be at least ${min} characters for Open2b (${field})`);
+  if (length > max)
+    p.add(path, `must be at most ${max} characters for Open2b (${field} holds ${min}–${max}); got ${length}`);
+  else if (length < min)
+    p.add(
+      path,
+      min === 1 ? `is required by Open2b (${field})` : `must be at least ${min} characters for Open2b (${field})`,
+    );
 }
 
 /**
@@ -25,16 +30,44 @@ function checkLength(p: FieldErrors, field: LimitedField, value: string, path: s
  * from: the one Open2b field → canonical path table (errors.ts), with `overrides` where this
  * request put another canonical field into the slot (key → path).
  */
-function checkSlot(p: FieldErrors, slot: 'billingAddress' | 'shippingAddress', body: object, fields: FieldContext, overrides: Record<string, string> = {}) {
+function checkSlot(
+  p: FieldErrors,
+  slot: 'billingAddress' | 'shippingAddress',
+  body: object,
+  fields: FieldContext,
+  overrides: Record<string, string> = {},
+) {
   for (const [key, value] of Object.entries(body)) {
     const field = `${slot}.${key}` as LimitedField;
-    if (field in OPEN2B_LIMITS && typeof value === 'string') checkLength(p, field, value, overrides[key] ?? canonicalPath(field, fields));
+    if (field in OPEN2B_LIMITS && typeof value === 'string')
+      checkLength(p, field, value, overrides[key] ?? canonicalPath(field, fields));
   }
 }
 
 const NO_FIELD = 'Open2b has no field for it; leave it out';
-const UNSTORABLE_CUSTOMER = ['secondName', 'title', 'salutation', 'suffix', 'gender', 'birthDate', 'jobTitle', 'custom'] as const;
-const UNSTORABLE_ADDRESS = ['externalRef', 'secondName', 'title', 'salutation', 'suffix', 'jobTitle', 'street', 'houseNumber', 'postBox', 'suite', 'collectionPoint'] as const;
+const UNSTORABLE_CUSTOMER = [
+  'secondName',
+  'title',
+  'salutation',
+  'suffix',
+  'gender',
+  'birthDate',
+  'jobTitle',
+  'custom',
+] as const;
+const UNSTORABLE_ADDRESS = [
+  'externalRef',
+  'secondName',
+  'title',
+  'salutation',
+  'suffix',
+  'jobTitle',
+  'street',
+  'houseNumber',
+  'postBox',
+  'suite',
+  'collectionPoint',
+] as const;
 /** Open2b's shipping address is name and postal fields only. */
 const UNSTORABLE_SHIPPING = [...UNSTORABLE_ADDRESS, 'companyName', 'phone'] as const;
 
@@ -72,7 +105,13 @@ function phonesToBilling(p: FieldErrors, phones: Phones | null, prefix = 'phones
 const composedName = (prefix: string) => ({ name: `${prefix}lastName` });
 
 /** fullName is derived in Open2b; we accept it only when it says the same as firstName + lastName. */
-function checkFullName(p: FieldErrors, fullName: string | null | undefined, firstName: string | undefined, lastName: string, prefix: string) {
+function checkFullName(
+  p: FieldErrors,
+  fullName: string | null | undefined,
+  firstName: string | undefined,
+  lastName: string,
+  prefix: string,
+) {
   const composed = [firstName, lastName].filter(Boolean).join(' ');
   if (fullName !== undefined && fullName !== null && fullName !== composed) {
     p.add(`${prefix}fullName`, 'Open2b keeps one name per address: leave fullName out or make it "firstName lastName"');
@@ -99,9 +138,18 @@ function shippingBody(p: FieldErrors, a: AddressCreate, prefix: string): Shippin
 }
 
 /** The same value given twice (customer-level and on the billing address) must agree: Open2b stores it once. */
-function oneOf(p: FieldErrors, customerValue: string | undefined, addressValue: string | undefined, addressPath: string, customerPath: string) {
+function oneOf(
+  p: FieldErrors,
+  customerValue: string | undefined,
+  addressValue: string | undefined,
+  addressPath: string,
+  customerPath: string,
+) {
   if (customerValue !== undefined && addressValue !== undefined && customerValue !== addressValue) {
-    p.add(addressPath, `Open2b keeps the customer's ${customerPath} in the billing address: it must equal ${customerPath} or be left out`);
+    p.add(
+      addressPath,
+      `Open2b keeps the customer's ${customerPath} in the billing address: it must equal ${customerPath} or be left out`,
+    );
   }
   return customerValue ?? addressValue;
 }
@@ -117,9 +165,15 @@ export function toOpen2bCustomerCreate(input: CustomerCreate): { customer: Custo
     slotIndex[slot] = i;
   });
   if (slotIndex.billing === undefined) {
-    throw new GatewayError('validation_failed', 'addresses: Open2b requires a billing address: give at least one address that is not shipping-only', {
-      errors: [{ path: 'addresses', message: 'Open2b requires a billing address (an address that is not shipping-only)' }],
-    });
+    throw new GatewayError(
+      'validation_failed',
+      'addresses: Open2b requires a billing address: give at least one address that is not shipping-only',
+      {
+        errors: [
+          { path: 'addresses', message: 'Open2b requires a billing address (an address that is not shipping-only)' },
+        ],
+      },
+    );
   }
 
   const p = new FieldErrors(BACKEND);
@@ -128,7 +182,8 @@ export function toOpen2bCustomerCreate(input: CustomerCreate): { customer: Custo
   const group = toGroup(p, input.groups);
   if (input.externalRef !== undefined) checkLength(p, 'code', input.externalRef, 'externalRef');
   if (input.password !== undefined) checkLength(p, 'password', input.password, 'password');
-  else if (input.active) p.add('password', 'Open2b lets only customers with a password log in: give a password, or active: false');
+  else if (input.active)
+    p.add('password', 'Open2b lets only customers with a password log in: give a password, or active: false');
 
   const bi = slotIndex.billing;
   const a = addresses[bi]!;
@@ -199,7 +254,8 @@ export function toOpen2bCustomerPatch(current: CustomerWire, patch: CustomerPatc
   const group = toGroup(p, patch.groups);
   if (group !== undefined) body.group = group;
   if (patch.active !== undefined) {
-    if (patch.active && !current.hasPassword) p.add('active', 'Open2b lets only customers with a password log in: set a password first');
+    if (patch.active && !current.hasPassword)
+      p.add('active', 'Open2b lets only customers with a password log in: set a password first');
     body.canLogin = patch.active;
   }
   checkSlot(p, 'billingAddress', next, { customerNames: true });
@@ -209,7 +265,10 @@ export function toOpen2bCustomerPatch(current: CustomerWire, patch: CustomerPatc
 }
 
 /** POST /customers/{id}/addresses → the slot it takes and the update that fills it. */
-export function toOpen2bAddressCreate(current: CustomerWire, input: AddressCreate): { slot: Slot; customer: CustomerBody } {
+export function toOpen2bAddressCreate(
+  current: CustomerWire,
+  input: AddressCreate,
+): { slot: Slot; customer: CustomerBody } {
   const taken = { billing: true, shipping: current.shippingAddress !== null };
   const slot = slotFor(input, taken, '', String(current.id));
   // Open2b customers always have a billing address, so a new one can only be the shipping address.
@@ -236,7 +295,8 @@ export function toOpen2bAddressPatch(current: CustomerWire, slot: Slot, patch: A
         : 'Open2b ships to the shipping address while there is one: delete it to ship to the billing address',
     );
     const next = billingOf(current);
-    if (patch.firstName === null) p.add('firstName', 'is required by Open2b on the billing address and cannot be removed');
+    if (patch.firstName === null)
+      p.add('firstName', 'is required by Open2b on the billing address and cannot be removed');
     else if (patch.firstName !== undefined) next.firstName = patch.firstName;
     if (patch.lastName !== undefined) next.lastName = patch.lastName;
     if (patch.companyName !== undefined) next.companyName = patch.companyName ?? '';
@@ -256,14 +316,19 @@ export function toOpen2bAddressPatch(current: CustomerWire, slot: Slot, patch: A
   const s = current.shippingAddress!;
   rejectUnstorable(p, patch, UNSTORABLE_SHIPPING);
   flag('isDefaultBilling', false, 'only the Open2b billing address is the default billing address');
-  flag('isDefaultShipping', true, 'the Open2b shipping address is always the default shipping address: delete it to ship to the billing address');
+  flag(
+    'isDefaultShipping',
+    true,
+    'the Open2b shipping address is always the default shipping address: delete it to ship to the billing address',
+  );
   const stored = splitName(s.name);
   const firstName = patch.firstName === undefined ? stored.firstName : (patch.firstName ?? undefined);
   const lastName = patch.lastName ?? stored.lastName;
   const touchesName = patch.firstName !== undefined || patch.lastName !== undefined;
   let name = s.name;
   if (typeof patch.fullName === 'string' && !touchesName) name = patch.fullName;
-  else if (touchesName || patch.fullName !== undefined) name = checkFullName(p, patch.fullName, firstName, lastName, '');
+  else if (touchesName || patch.fullName !== undefined)
+    name = checkFullName(p, patch.fullName, firstName, lastName, '');
   const next: ShippingAddressBody = {
     name,
     street1: patch.line1 ?? s.street1,

@@ -1,5 +1,11 @@
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient, type UpstreamSchema } from '../http.js';
+import {
+  createUpstreamClient,
+  parseUpstream,
+  readJson,
+  type UpstreamClient,
+  type UpstreamSchema,
+} from '../../transport/upstream-client.js';
 import { SharedRequest } from '../support.js';
 import type { CallContext } from '../types.js';
 import { BACKEND, readProblem, toGatewayError, type ErrorScope } from './errors.js';
@@ -10,7 +16,8 @@ import { AmTokenSchema } from './upstream.js';
 const RENEW_MARGIN_MS = 60_000;
 
 /** HTTP Basic credentials, UTF-8 safe. */
-export const basicAuth = (user: string, password: string) => `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${user}:${password}`)))}`;
+export const basicAuth = (user: string, password: string) =>
+  `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${user}:${password}`)))}`;
 
 /** Where each API family lives below the instance's host. */
 export const API_ROOT = {
@@ -24,7 +31,10 @@ export const API_ROOT = {
  * `bearer`: a SLAS shopper token; `basic`: the API client (SLAS token requests) or a shopper's
  * login (SLAS /login).
  */
-export type Authorization = { kind: 'am' } | { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string };
+export type Authorization =
+  | { kind: 'am' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; user: string; password: string };
 
 export interface ScapiCall {
   api: keyof typeof API_ROOT;
@@ -50,9 +60,17 @@ class AccountManagerToken {
   private readonly http: UpstreamClient;
   private readonly url: URL;
 
-  constructor(private readonly options: ScapiOptions, fetch: typeof globalThis.fetch) {
+  constructor(
+    private readonly options: ScapiOptions,
+    fetch: typeof globalThis.fetch,
+  ) {
     this.url = new URL(options.oauthUrl);
-    this.http = createUpstreamClient({ baseUrl: this.url.origin, fetch, backend: BACKEND, retryLimit: options.retryLimit });
+    this.http = createUpstreamClient({
+      baseUrl: this.url.origin,
+      fetch,
+      backend: BACKEND,
+      retryLimit: options.retryLimit,
+    });
   }
 
   get(ctx: CallContext): Promise<string> {
@@ -67,18 +85,29 @@ class AccountManagerToken {
   private async fetchToken(ctx: CallContext): Promise<string> {
     const scope = `SALESFORCE_COMMERCE_API:${this.options.tenant} sfcc.customerlists sfcc.customerlists.rw sfcc.shopper-customers.login`;
     const response = await this.http.request(ctx, 'POST', this.url.pathname, {
-      headers: { authorization: basicAuth(this.options.clientId, this.options.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: basicAuth(this.options.clientId, this.options.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
       idempotent: true,
     });
     if (!response.ok) {
       await response.body?.cancel();
-      const code = response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'upstream_error' : 'upstream_auth_failed';
-      throw new GatewayError(code, 'Account Manager refused the token request (check SCAPI_CLIENT_ID, SCAPI_CLIENT_SECRET, SCAPI_OAUTH_URL and SCAPI_ORGANIZATION_ID)', { upstream: { status: response.status } });
+      const code =
+        response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'upstream_error' : 'upstream_auth_failed';
+      throw new GatewayError(
+        code,
+        'Account Manager refused the token request (check SCAPI_CLIENT_ID, SCAPI_CLIENT_SECRET, SCAPI_OAUTH_URL and SCAPI_ORGANIZATION_ID)',
+        { upstream: { status: response.status } },
+      );
     }
     const parsed = parseUpstream(AmTokenSchema, await readJson(response, BACKEND), BACKEND, 'token response');
     const lifetimeMs = parsed.expires_in * 1000;
-    this.cached = { token: parsed.access_token, renewAt: Date.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 10) };
+    this.cached = {
+      token: parsed.access_token,
+      renewAt: Date.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 10),
+    };
     return parsed.access_token;
   }
 }
@@ -99,7 +128,12 @@ export interface ScapiClient {
  * after a 401 for a stale one, problem documents mapped to GatewayErrors.
  */
 export function createScapiClient(options: ScapiOptions, fetch: typeof globalThis.fetch): ScapiClient {
-  const http = createUpstreamClient({ baseUrl: options.baseUrl, fetch, backend: BACKEND, retryLimit: options.retryLimit });
+  const http = createUpstreamClient({
+    baseUrl: options.baseUrl,
+    fetch,
+    backend: BACKEND,
+    retryLimit: options.retryLimit,
+  });
   const am = new AccountManagerToken(options, fetch);
   const org = encodeURIComponent(options.organizationId);
 

@@ -1,16 +1,38 @@
 import type { Address } from '../../schemas/index.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { describeRef, withCreated } from '../support.js';
-import type { UpstreamSchema } from '../http.js';
-import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef, Versioned } from '../types.js';
+import type { UpstreamSchema } from '../../transport/upstream-client.js';
+import type {
+  AdapterDeps,
+  BackendDefinition,
+  CallContext,
+  Capabilities,
+  CustomerAdapter,
+  CustomerRef,
+  Versioned,
+} from '../types.js';
 import { createScapiClient, type ScapiCall } from './client.js';
 import { BACKEND, type ErrorScope } from './errors.js';
-import { fromScapiAddress, fromScapiCustomer, toScapiAddressCreate, toScapiAddressPatch, toScapiCustomerCreate, toScapiCustomerPatch, utf8Length } from './map.js';
+import {
+  fromScapiAddress,
+  fromScapiCustomer,
+  toScapiAddressCreate,
+  toScapiAddressPatch,
+  toScapiCustomerCreate,
+  toScapiCustomerPatch,
+  utf8Length,
+} from './map.js';
 import { parseScapiOptions, type ScapiOptions } from './options.js';
 import { ADDRESS_PAGE_MAX, addressOffset, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
 import { customerQuery, findByExternalRef, searchCustomers } from './search.js';
 import { changePassword, registerCustomer, resetPassword, shopperCustomerNo, withShopperSession } from './shopper.js';
-import { AddressResultSchema, ScapiAddressSchema, ScapiCustomerSchema, type ScapiAddress, type ScapiCustomer } from './upstream.js';
+import {
+  AddressResultSchema,
+  ScapiAddressSchema,
+  ScapiCustomerSchema,
+  type ScapiAddress,
+  type ScapiCustomer,
+} from './upstream.js';
 
 export type { ScapiOptions } from './options.js';
 
@@ -20,8 +42,15 @@ export type { ScapiOptions } from './options.js';
  * An address id names the address, and the Admin API has no rename.
  */
 const capabilities: Capabilities = {
-  listCustomers: true, totalCount: true, etag: false, customerDelete: true, addressDelete: true,
-  addressRename: false, externalRefLookup: true, passwordChange: true, shopperLogin: true,
+  listCustomers: true,
+  totalCount: true,
+  etag: false,
+  customerDelete: true,
+  addressDelete: true,
+  addressRename: false,
+  externalRefLookup: true,
+  passwordChange: true,
+  shopperLogin: true,
 };
 
 /** customerNo: at most 100 characters (spec); longer ids cannot exist. */
@@ -48,11 +77,13 @@ const quote = (etag: string | undefined) => (etag ? `"${etag}"` : undefined);
 export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps): CustomerAdapter {
   const client = createScapiClient(options, deps.fetch);
   const attribute = options.externalRefAttribute;
-  const newCustomerNo = deps.newCustomerNo ?? (() => `GW${Date.now().toString(36).toUpperCase()}${randomId(6).toUpperCase()}`);
+  const newCustomerNo =
+    deps.newCustomerNo ?? (() => `GW${Date.now().toString(36).toUpperCase()}${randomId(6).toUpperCase()}`);
   const newAddressId = deps.newAddressId ?? (() => `addr-${randomId(10)}`);
   const list = `customer-lists/${encodeURIComponent(options.customerList)}/customers`;
   const customerPath = (no: string) => `${list}/${encodeURIComponent(no)}`;
-  const addressPath = (no: string, addressId?: string) => `${customerPath(no)}/addresses${addressId === undefined ? '' : `/${encodeURIComponent(addressId)}`}`;
+  const addressPath = (no: string, addressId?: string) =>
+    `${customerPath(no)}/addresses${addressId === undefined ? '' : `/${encodeURIComponent(addressId)}`}`;
 
   const customerScope = (ref: CustomerRef | string, loginPath?: 'login' | 'email'): ErrorScope => ({
     kind: 'customer',
@@ -62,13 +93,18 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
   const addressScope = (ref: CustomerRef, addressId?: string, prefix?: string): ErrorScope => ({
     kind: 'address',
     prefix,
-    notFound: addressId === undefined ? `customer ${describeRef(ref)} does not exist` : `address ${addressId} of customer ${describeRef(ref)} does not exist`,
+    notFound:
+      addressId === undefined
+        ? `customer ${describeRef(ref)} does not exist`
+        : `address ${addressId} of customer ${describeRef(ref)} does not exist`,
   });
   /** An Admin Customers call with the Account Manager token. */
   function admin<T>(ctx: CallContext, call: Omit<ScapiCall, 'api' | 'auth'>, schema: UpstreamSchema<T>): Promise<T>;
   function admin(ctx: CallContext, call: Omit<ScapiCall, 'api' | 'auth'>): Promise<undefined>;
   function admin<T>(ctx: CallContext, call: Omit<ScapiCall, 'api' | 'auth'>, schema?: UpstreamSchema<T>) {
-    return schema ? client.call(ctx, { api: 'admin', auth: { kind: 'am' }, ...call }, schema) : client.call(ctx, { api: 'admin', auth: { kind: 'am' }, ...call });
+    return schema
+      ? client.call(ctx, { api: 'admin', auth: { kind: 'am' }, ...call }, schema)
+      : client.call(ctx, { api: 'admin', auth: { kind: 'am' }, ...call });
   }
 
   /** The customer a ref names, as stored (a `ref:` is looked up through the search). */
@@ -79,15 +115,30 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       return found;
     }
     if (utf8Length(ref.id) > MAX_CUSTOMER_NO) throw new GatewayError('not_found', `customer ${ref.id} does not exist`);
-    return admin(ctx, { method: 'GET', path: customerPath(ref.id), what: 'customer', errors: customerScope(ref) }, ScapiCustomerSchema);
+    return admin(
+      ctx,
+      { method: 'GET', path: customerPath(ref.id), what: 'customer', errors: customerScope(ref) },
+      ScapiCustomerSchema,
+    );
   };
-  const customerNoOf = async (ref: CustomerRef, ctx: CallContext) => (ref.kind === 'id' && utf8Length(ref.id) <= MAX_CUSTOMER_NO ? ref.id : (await lookup(ref, ctx)).customerNo);
+  const customerNoOf = async (ref: CustomerRef, ctx: CallContext) =>
+    ref.kind === 'id' && utf8Length(ref.id) <= MAX_CUSTOMER_NO ? ref.id : (await lookup(ref, ctx)).customerNo;
 
   /** Every address of a customer (the list answers at most 50 per call). */
   const allAddresses = async (no: string, ctx: CallContext, scope: ErrorScope): Promise<ScapiAddress[]> => {
     const all: ScapiAddress[] = [];
     for (let total = 1; all.length < total; ) {
-      const page = await admin(ctx, { method: 'GET', path: addressPath(no), query: { limit: ADDRESS_PAGE_MAX, offset: all.length }, what: 'address list', errors: scope }, AddressResultSchema);
+      const page = await admin(
+        ctx,
+        {
+          method: 'GET',
+          path: addressPath(no),
+          query: { limit: ADDRESS_PAGE_MAX, offset: all.length },
+          what: 'address list',
+          errors: scope,
+        },
+        AddressResultSchema,
+      );
       all.push(...page.data);
       total = page.data.length === 0 ? all.length : page.total;
     }
@@ -95,30 +146,72 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
   };
 
   const setPrimary = (ctx: CallContext, customer: ScapiCustomer, address: ScapiAddress, scope: ErrorScope) =>
-    admin(ctx, {
-      method: 'PATCH', path: customerPath(customer.customerNo), what: 'customer', errors: scope,
-      json: { customerNo: customer.customerNo, lastName: customer.lastName ?? '', primaryAddress: { addressId: address.addressId, countryCode: address.countryCode ?? '', lastName: address.lastName ?? '' } },
-    }, ScapiCustomerSchema);
+    admin(
+      ctx,
+      {
+        method: 'PATCH',
+        path: customerPath(customer.customerNo),
+        what: 'customer',
+        errors: scope,
+        json: {
+          customerNo: customer.customerNo,
+          lastName: customer.lastName ?? '',
+          primaryAddress: {
+            addressId: address.addressId,
+            countryCode: address.countryCode ?? '',
+            lastName: address.lastName ?? '',
+          },
+        },
+      },
+      ScapiCustomerSchema,
+    );
 
   /** externalRef is unique per customer list: checked through the search before a write (a race remains). */
   const checkExternalRefFree = async (ctx: CallContext, externalRef: string | null | undefined, self?: string) => {
     if (!externalRef) return;
     const holder = await findByExternalRef(client, ctx, externalRef);
-    if (holder && holder.customerNo !== self) throw new GatewayError('conflict', 'externalRef is already used', { errors: [{ path: 'externalRef', message: 'already used' }] });
+    if (holder && holder.customerNo !== self)
+      throw new GatewayError('conflict', 'externalRef is already used', {
+        errors: [{ path: 'externalRef', message: 'already used' }],
+      });
   };
 
   /** Creates through the Admin API under a made-up customer number (retried when it is taken). */
-  const adminCreate = async (ctx: CallContext, doc: Record<string, unknown>, scope: ErrorScope): Promise<ScapiCustomer> => {
+  const adminCreate = async (
+    ctx: CallContext,
+    doc: Record<string, unknown>,
+    scope: ErrorScope,
+  ): Promise<ScapiCustomer> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await admin(ctx, { method: 'POST', path: list, json: { customerNo: newCustomerNo(), ...doc }, what: 'customer', errors: scope }, ScapiCustomerSchema);
+        return await admin(
+          ctx,
+          {
+            method: 'POST',
+            path: list,
+            json: { customerNo: newCustomerNo(), ...doc },
+            what: 'customer',
+            errors: scope,
+          },
+          ScapiCustomerSchema,
+        );
       } catch (error) {
-        if (!(isGatewayError(error) && error.upstream?.code === 'customer-number-already-in-use' && attempt < NUMBER_ATTEMPTS)) throw error;
+        if (
+          !(
+            isGatewayError(error) &&
+            error.upstream?.code === 'customer-number-already-in-use' &&
+            attempt < NUMBER_ATTEMPTS
+          )
+        )
+          throw error;
       }
     }
   };
 
-  const addressResult = (address: ScapiAddress, primaryId: string | undefined): Versioned<Address> => ({ value: fromScapiAddress(address, primaryId), etag: quote(address.etag) });
+  const addressResult = (address: ScapiAddress, primaryId: string | undefined): Versioned<Address> => ({
+    value: fromScapiAddress(address, primaryId),
+    etag: quote(address.etag),
+  });
 
   const adapter: CustomerAdapter = {
     backend: BACKEND,
@@ -127,12 +220,27 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     async listCustomers(query, ctx) {
       const at = customerPosition(query.position);
       const limit = searchLimit(at, query.limit);
-      const page = await searchCustomers(client, ctx, customerQuery(query, attribute, 'after' in at ? at.after : undefined), at, limit);
+      const page = await searchCustomers(
+        client,
+        ctx,
+        customerQuery(query, attribute, 'after' in at ? at.after : undefined),
+        at,
+        limit,
+      );
       const email = query.email?.toLowerCase();
       const items = page.customers
-        .filter((c) => (email === undefined || c.email?.toLowerCase() === email) && (query.externalRef === undefined || c[attribute] === query.externalRef))
+        .filter(
+          (c) =>
+            (email === undefined || c.email?.toLowerCase() === email) &&
+            (query.externalRef === undefined || c[attribute] === query.externalRef),
+        )
         .map((c) => fromScapiCustomer(c, attribute));
-      const next = nextCustomerPosition(at, page.customers.map((c) => c.customerNo), limit, page.total);
+      const next = nextCustomerPosition(
+        at,
+        page.customers.map((c) => c.customerNo),
+        limit,
+        page.total,
+      );
       return { items, next, ...('offset' in at ? { total: page.total } : {}) };
     },
 
@@ -152,9 +260,25 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       else {
         const { credentials, ...profile } = doc;
         const login = (credentials as { login: string }).login;
-        const customerNo = await registerCustomer(client, ctx, { login, email: input.email, lastName: input.lastName }, input.password, scope);
+        const customerNo = await registerCustomer(
+          client,
+          ctx,
+          { login, email: input.email, lastName: input.lastName },
+          input.password,
+          scope,
+        );
         try {
-          customer = await admin(ctx, { method: 'PATCH', path: customerPath(customerNo), json: { ...profile, customerNo, credentials }, what: 'customer', errors: customerScope(customerNo) }, ScapiCustomerSchema);
+          customer = await admin(
+            ctx,
+            {
+              method: 'PATCH',
+              path: customerPath(customerNo),
+              json: { ...profile, customerNo, credentials },
+              what: 'customer',
+              errors: customerScope(customerNo),
+            },
+            ScapiCustomerSchema,
+          );
         } catch (error) {
           throw withCreated(error, { customerId: customerNo }, 'writing its profile');
         }
@@ -163,9 +287,20 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const created: string[] = [];
       for (const [i, { doc: body, primary }] of addresses.entries()) {
         try {
-          const address = await admin(ctx, { method: 'POST', path: addressPath(customerNo), json: body, what: 'address', errors: addressScope({ kind: 'id', id: customerNo }, undefined, `addresses.${i}.`) }, ScapiAddressSchema);
+          const address = await admin(
+            ctx,
+            {
+              method: 'POST',
+              path: addressPath(customerNo),
+              json: body,
+              what: 'address',
+              errors: addressScope({ kind: 'id', id: customerNo }, undefined, `addresses.${i}.`),
+            },
+            ScapiAddressSchema,
+          );
           created.push(address.addressId);
-          if (primary && customer.primaryAddress === undefined) customer = await setPrimary(ctx, customer, address, customerScope(customerNo));
+          if (primary && customer.primaryAddress === undefined)
+            customer = await setPrimary(ctx, customer, address, customerScope(customerNo));
         } catch (error) {
           throw withCreated(error, { customerId: customerNo, addresses: created }, `creating address ${i}`);
         }
@@ -177,32 +312,58 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const current = await lookup(ref, ctx);
       const json = toScapiCustomerPatch(patch, current, attribute);
       await checkExternalRefFree(ctx, patch.externalRef, current.customerNo);
-      const updated = await admin(ctx, { method: 'PATCH', path: customerPath(current.customerNo), json, what: 'customer', errors: customerScope(ref, 'login') }, ScapiCustomerSchema);
+      const updated = await admin(
+        ctx,
+        {
+          method: 'PATCH',
+          path: customerPath(current.customerNo),
+          json,
+          what: 'customer',
+          errors: customerScope(ref, 'login'),
+        },
+        ScapiCustomerSchema,
+      );
       return { value: fromScapiCustomer(updated, attribute) };
     },
 
     async deleteCustomer(ref, ctx) {
-      await admin(ctx, { method: 'DELETE', path: customerPath(await customerNoOf(ref, ctx)), errors: customerScope(ref) });
+      await admin(ctx, {
+        method: 'DELETE',
+        path: customerPath(await customerNoOf(ref, ctx)),
+        errors: customerScope(ref),
+      });
     },
 
     async setPassword(ref, change, ctx) {
       const customer = await lookup(ref, ctx);
       const login = customer.credentials?.login;
-      if (!login) throw new GatewayError('upstream_contract_violation', `scapi answered customer ${describeRef(ref)} without credentials.login`);
+      if (!login)
+        throw new GatewayError(
+          'upstream_contract_violation',
+          `scapi answered customer ${describeRef(ref)} without credentials.login`,
+        );
       const scope = customerScope(ref);
       if (change.currentPassword === undefined) return resetPassword(client, ctx, login, change.password, scope);
       const changed = await withShopperSession(client, ctx, login, change.currentPassword, async (session) => {
         if (customer.customerId !== undefined && session.customerId !== customer.customerId) {
-          throw new GatewayError('upstream_contract_violation', 'scapi SLAS signed in another customer than the one whose login was used');
+          throw new GatewayError(
+            'upstream_contract_violation',
+            'scapi SLAS signed in another customer than the one whose login was used',
+          );
         }
         await changePassword(client, ctx, session, change.currentPassword!, change.password, scope);
         return true;
       });
-      if (!changed) throw new GatewayError('validation_failed', 'the current password is wrong', { errors: [{ path: 'currentPassword', message: 'does not match' }] });
+      if (!changed)
+        throw new GatewayError('validation_failed', 'the current password is wrong', {
+          errors: [{ path: 'currentPassword', message: 'does not match' }],
+        });
     },
 
     async authenticateShopper({ email, password }, ctx) {
-      const customerNo = await withShopperSession(client, ctx, email, password, (session) => shopperCustomerNo(client, ctx, session));
+      const customerNo = await withShopperSession(client, ctx, email, password, (session) =>
+        shopperCustomerNo(client, ctx, session),
+      );
       if (customerNo === undefined) throw new GatewayError('unauthorized', 'email or password is wrong');
       return { customerId: customerNo };
     },
@@ -214,25 +375,58 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       let total = 0;
       do {
         const limit = Math.min(ADDRESS_PAGE_MAX, page.limit - items.length);
-        const result = await admin(ctx, { method: 'GET', path: addressPath(customer.customerNo), query: { limit, offset: start + items.length }, what: 'address list', errors: addressScope(ref) }, AddressResultSchema);
+        const result = await admin(
+          ctx,
+          {
+            method: 'GET',
+            path: addressPath(customer.customerNo),
+            query: { limit, offset: start + items.length },
+            what: 'address list',
+            errors: addressScope(ref),
+          },
+          AddressResultSchema,
+        );
         items.push(...result.data);
         total = result.total;
         if (result.data.length < limit) break;
       } while (items.length < page.limit && start + items.length < total);
       const end = start + items.length;
-      return { items: items.map((a) => fromScapiAddress(a, customer.primaryAddress?.addressId)), next: end < total && items.length > 0 ? end : null, total };
+      return {
+        items: items.map((a) => fromScapiAddress(a, customer.primaryAddress?.addressId)),
+        next: end < total && items.length > 0 ? end : null,
+        total,
+      };
     },
 
     async getAddress(ref, addressId, ctx) {
       const customer = await lookup(ref, ctx);
-      const address = await admin(ctx, { method: 'GET', path: addressPath(customer.customerNo, addressId), what: 'address', errors: addressScope(ref, addressId) }, ScapiAddressSchema);
+      const address = await admin(
+        ctx,
+        {
+          method: 'GET',
+          path: addressPath(customer.customerNo, addressId),
+          what: 'address',
+          errors: addressScope(ref, addressId),
+        },
+        ScapiAddressSchema,
+      );
       return addressResult(address, customer.primaryAddress?.addressId);
     },
 
     async createAddress(ref, input, ctx) {
       const { doc, primary } = toScapiAddressCreate(input, newAddressId);
       const customer = await lookup(ref, ctx);
-      const address = await admin(ctx, { method: 'POST', path: addressPath(customer.customerNo), json: doc, what: 'address', errors: addressScope(ref) }, ScapiAddressSchema);
+      const address = await admin(
+        ctx,
+        {
+          method: 'POST',
+          path: addressPath(customer.customerNo),
+          json: doc,
+          what: 'address',
+          errors: addressScope(ref),
+        },
+        ScapiAddressSchema,
+      );
       if (!primary) return addressResult(address, customer.primaryAddress?.addressId);
       await setPrimary(ctx, customer, address, customerScope(ref));
       return addressResult(address, address.addressId);
@@ -245,13 +439,21 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       const current = await admin(ctx, { method: 'GET', path, what: 'address', errors: scope }, ScapiAddressSchema);
       const wasPrimary = customer.primaryAddress?.addressId === addressId;
       const { doc, primary } = toScapiAddressPatch(patch, current, wasPrimary);
-      const updated = await admin(ctx, { method: 'PATCH', path, json: doc, what: 'address', errors: scope }, ScapiAddressSchema);
+      const updated = await admin(
+        ctx,
+        { method: 'PATCH', path, json: doc, what: 'address', errors: scope },
+        ScapiAddressSchema,
+      );
       if (primary) await setPrimary(ctx, customer, updated, customerScope(ref));
       return addressResult(updated, primary || wasPrimary ? addressId : customer.primaryAddress?.addressId);
     },
 
     async deleteAddress(ref, addressId, ctx) {
-      await admin(ctx, { method: 'DELETE', path: addressPath(await customerNoOf(ref, ctx), addressId), errors: addressScope(ref, addressId) });
+      await admin(ctx, {
+        method: 'DELETE',
+        path: addressPath(await customerNoOf(ref, ctx), addressId),
+        errors: addressScope(ref, addressId),
+      });
     },
   };
   return adapter;

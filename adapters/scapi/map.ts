@@ -1,4 +1,13 @@
-import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch, Gender, Phones } from '../../schemas/index.js';
+import type {
+  Address,
+  AddressCreate,
+  AddressPatch,
+  Customer,
+  CustomerCreate,
+  CustomerPatch,
+  Gender,
+  Phones,
+} from '../../schemas/index.js';
 import { compact, FieldErrors } from '../support.js';
 import { ADDRESS_TEXT, BACKEND, CUSTOMER_TEXT } from './errors.js';
 import type { ScapiAddress, ScapiCustomer } from './upstream.js';
@@ -17,10 +26,21 @@ const GENDER_FROM: Record<number, Gender> = { 1: 'male', 2: 'female' };
 const GENDER_TO: Partial<Record<Gender, number>> = { male: 1, female: 2 };
 
 /** Byte limits of the SCAPI string properties (the specs' maxLength; 256 where not listed). */
-const MAX_BYTES: Record<string, number> = { phoneHome: 32, phoneMobile: 32, phoneBusiness: 32, fax: 32, suite: 32, phone: 32, countryCode: 2, fullName: 1027 };
+const MAX_BYTES: Record<string, number> = {
+  phoneHome: 32,
+  phoneMobile: 32,
+  phoneBusiness: 32,
+  fax: 32,
+  suite: 32,
+  phone: 32,
+  countryCode: 2,
+  fullName: 1027,
+};
 const maxBytes = (property: string) => MAX_BYTES[property] ?? 256;
 /** Phones are one canonical object: `phones.primary` → `primary`. */
-const PHONES = Object.entries(CUSTOMER_TEXT).filter(([, path]) => path.startsWith('phones.')).map(([property, path]) => [property, path.slice(7)] as const);
+const PHONES = Object.entries(CUSTOMER_TEXT)
+  .filter(([, path]) => path.startsWith('phones.'))
+  .map(([property, path]) => [property, path.slice(7)] as const);
 const CUSTOMER_STRINGS = Object.entries(CUSTOMER_TEXT).filter(([, path]) => !path.startsWith('phones.'));
 const ADDRESS_STRINGS = Object.entries(ADDRESS_TEXT);
 
@@ -30,13 +50,15 @@ const ADDRESS_UNSUPPORTED = {
   houseNumber: 'SCAPI addresses have no separate house number; put it in line1',
   collectionPoint: 'SCAPI customer addresses cannot hold a collection point',
 } as const;
-const GROUPS_REFUSED = 'customer groups are not written through the customer list (Admin Customers customer-groups members API)';
+const GROUPS_REFUSED =
+  'customer groups are not written through the customer list (Admin Customers customer-groups members API)';
 
 export const utf8Length = (value: string) => new TextEncoder().encode(value).length;
 
 /** Puts a string property after checking its byte length. */
 function put(doc: Doc, errors: FieldErrors, path: string, property: string, value: string, maxBytes: number): void {
-  if (utf8Length(value) > maxBytes) errors.add(path, `at most ${maxBytes} bytes in UTF-8 (SCAPI counts bytes, not characters)`);
+  if (utf8Length(value) > maxBytes)
+    errors.add(path, `at most ${maxBytes} bytes in UTF-8 (SCAPI counts bytes, not characters)`);
   else doc[property] = value;
 }
 
@@ -67,10 +89,15 @@ export function fromScapiAddress(doc: ScapiAddress, primaryAddressId: string | u
   }) as Address;
 }
 
-export function fromScapiCustomer(doc: ScapiCustomer, externalRefAttribute: string, addresses?: ScapiAddress[]): Customer {
+export function fromScapiCustomer(
+  doc: ScapiCustomer,
+  externalRefAttribute: string,
+  addresses?: ScapiAddress[],
+): Customer {
   const custom: Doc = {};
   for (const [key, value] of Object.entries(doc)) {
-    if (key.startsWith('c_') && key !== externalRefAttribute && value !== null && value !== undefined) custom[key.slice(2)] = value;
+    if (key.startsWith('c_') && key !== externalRefAttribute && value !== null && value !== undefined)
+      custom[key.slice(2)] = value;
   }
   const phones = compact(Object.fromEntries(PHONES.map(([property, field]) => [field, str(doc[property])])));
   const ref = doc[externalRefAttribute];
@@ -105,7 +132,8 @@ function putCustom(doc: Doc, errors: FieldErrors, custom: Record<string, unknown
     const path = `custom.${key}`;
     const property = `c_${key}`;
     if (!CUSTOM_KEY.test(key)) errors.add(path, 'must be a custom attribute name (letters, digits, underscores)');
-    else if (property === externalRefAttribute) errors.add(path, 'holds externalRef on this backend; set externalRef instead');
+    else if (property === externalRefAttribute)
+      errors.add(path, 'holds externalRef on this backend; set externalRef instead');
     else if (value === null || scalar(value) || (Array.isArray(value) && value.every(scalar))) doc[property] = value;
     else errors.add(path, 'SCAPI custom attributes hold a string, number, boolean or a list of them');
   }
@@ -120,7 +148,8 @@ function putProfile(doc: Doc, errors: FieldErrors, input: CustomerPatch): void {
   }
   if (input.phones !== undefined) {
     // Phones is one object: what it leaves out is cleared (as on every backend).
-    for (const [property, field] of PHONES) put(doc, errors, `phones.${field}`, property, input.phones?.[field as keyof Phones] ?? '', maxBytes(property));
+    for (const [property, field] of PHONES)
+      put(doc, errors, `phones.${field}`, property, input.phones?.[field as keyof Phones] ?? '', maxBytes(property));
   }
   if (input.groups !== undefined && input.groups !== null) errors.add('groups', GROUPS_REFUSED);
 }
@@ -144,7 +173,8 @@ export function toScapiCustomerCreate(input: CustomerCreate, externalRefAttribut
   const doc: Doc = {};
   putProfile(doc, errors, input);
   const login = input.login ?? input.email;
-  if (utf8Length(login) > 256) errors.add(input.login ? 'login' : 'email', 'at most 256 bytes in UTF-8 (SCAPI counts bytes, not characters)');
+  if (utf8Length(login) > 256)
+    errors.add(input.login ? 'login' : 'email', 'at most 256 bytes in UTF-8 (SCAPI counts bytes, not characters)');
   doc.credentials = { login, enabled: input.active !== false };
   putGender(doc, errors, input.gender, true);
   if (input.birthDate !== undefined) doc.birthday = input.birthDate;
@@ -176,7 +206,8 @@ export function toScapiCustomerPatch(patch: CustomerPatch, current: ScapiCustome
   if (patch.externalRef !== undefined) doc[externalRefAttribute] = patch.externalRef;
   if (patch.custom !== undefined) {
     const next = patch.custom ?? {};
-    for (const key of Object.keys(current)) if (key.startsWith('c_') && key !== externalRefAttribute && !(key.slice(2) in next)) doc[key] = null;
+    for (const key of Object.keys(current))
+      if (key.startsWith('c_') && key !== externalRefAttribute && !(key.slice(2) in next)) doc[key] = null;
     putCustom(doc, errors, next, externalRefAttribute);
   }
   errors.throwIfAny();
@@ -188,7 +219,8 @@ function putAddressText(doc: Doc, errors: FieldErrors, input: AddressPatch, pref
   errors.unsupported(input, ADDRESS_UNSUPPORTED, prefix);
   for (const [property, field] of ADDRESS_STRINGS) {
     const value = input[field];
-    if (value === null && (field === 'lastName' || field === 'countryCode')) errors.add(`${prefix}${field}`, 'is required by SCAPI and cannot be cleared');
+    if (value === null && (field === 'lastName' || field === 'countryCode'))
+      errors.add(`${prefix}${field}`, 'is required by SCAPI and cannot be cleared');
     else if (value !== undefined) put(doc, errors, `${prefix}${field}`, property, value ?? '', maxBytes(property));
   }
 }
@@ -201,11 +233,18 @@ function checkAddress(input: AddressCreate, errors: FieldErrors, prefix: string)
 }
 
 /** An address create as a `CustomerAddress` body; `primary` says whether it becomes the default. */
-export function toScapiAddressCreate(input: AddressCreate, makeId: () => string, prefix = ''): { doc: Doc; primary: boolean } {
+export function toScapiAddressCreate(
+  input: AddressCreate,
+  makeId: () => string,
+  prefix = '',
+): { doc: Doc; primary: boolean } {
   const errors = new FieldErrors(BACKEND);
   const doc = checkAddress(input, errors, prefix);
   errors.throwIfAny();
-  return { doc: { addressId: input.id ?? makeId(), ...doc }, primary: input.isDefaultBilling || input.isDefaultShipping };
+  return {
+    doc: { addressId: input.id ?? makeId(), ...doc },
+    primary: input.isDefaultBilling || input.isDefaultShipping,
+  };
 }
 
 /**
@@ -214,14 +253,29 @@ export function toScapiAddressCreate(input: AddressCreate, makeId: () => string,
  * the defaults alone; SCAPI cannot un-set its primary address, so clearing the flags of the
  * primary address is refused.
  */
-export function toScapiAddressPatch(patch: AddressPatch, current: ScapiAddress, isPrimary: boolean): { doc: Doc; primary?: true } {
+export function toScapiAddressPatch(
+  patch: AddressPatch,
+  current: ScapiAddress,
+  isPrimary: boolean,
+): { doc: Doc; primary?: true } {
   const errors = new FieldErrors(BACKEND);
-  const doc: Doc = { addressId: current.addressId, countryCode: current.countryCode ?? '', lastName: current.lastName ?? '' };
+  const doc: Doc = {
+    addressId: current.addressId,
+    countryCode: current.countryCode ?? '',
+    lastName: current.lastName ?? '',
+  };
   putAddressText(doc, errors, patch, '');
   const billing = patch.isDefaultBilling ?? undefined;
   const shipping = patch.isDefaultShipping ?? undefined;
-  const wanted = billing === undefined && shipping === undefined ? undefined : Boolean(billing ?? shipping) || Boolean(shipping ?? billing);
-  if (wanted === false && isPrimary) errors.add(billing === false ? 'isDefaultBilling' : 'isDefaultShipping', 'SCAPI keeps one primary address; make another address the default instead');
+  const wanted =
+    billing === undefined && shipping === undefined
+      ? undefined
+      : Boolean(billing ?? shipping) || Boolean(shipping ?? billing);
+  if (wanted === false && isPrimary)
+    errors.add(
+      billing === false ? 'isDefaultBilling' : 'isDefaultShipping',
+      'SCAPI keeps one primary address; make another address the default instead',
+    );
   errors.throwIfAny();
   return { doc, ...(wanted && !isPrimary ? { primary: true as const } : {}) };
 }

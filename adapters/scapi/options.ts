@@ -7,13 +7,20 @@ export const DEFAULT_OAUTH_URL = 'https://account.demandware.com/dwsso/oauth2/ac
 /** The callback the SLAS private client registers, used when SCAPI_REDIRECT_URI is not set (commerce-sdk's sample value). */
 export const DEFAULT_REDIRECT_URI = 'http://localhost:3000/callback';
 
-const id = (what: string, max: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_.-]{1,${max}}$`), `must be a ${what}`);
+const id = (what: string, max: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_.-]{1,${max}}$`), `must be a ${what}`);
 
 const env = z.object({
   /** The instance's SCAPI host, e.g. https://kv7kzm78.api.commercecloud.salesforce.com (or an emulator). */
   SCAPI_BASE_URL: baseUrl.optional(),
-  SCAPI_SHORT_CODE: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be the short code (letters and digits)').optional(),
-  SCAPI_ORGANIZATION_ID: z.string().regex(/^f_ecom_[A-Za-z0-9]+_[A-Za-z0-9_]+$/, 'must look like f_ecom_<realm>_<instance>').max(32),
+  SCAPI_SHORT_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/, 'must be the short code (letters and digits)')
+    .optional(),
+  SCAPI_ORGANIZATION_ID: z
+    .string()
+    .regex(/^f_ecom_[A-Za-z0-9]+_[A-Za-z0-9_]+$/, 'must look like f_ecom_<realm>_<instance>')
+    .max(32),
   SCAPI_SITE_ID: id('site id', 32),
   SCAPI_CUSTOMER_LIST: id('customer list id', 256).optional(),
   SCAPI_CLIENT_ID: z.string().min(1).max(40),
@@ -46,7 +53,9 @@ export interface ScapiOptions {
 
 export function parseScapiOptions(source: Record<string, string | undefined>): ScapiOptions {
   const parsed = parseEnvSlice(env, source);
-  const host = parsed.SCAPI_BASE_URL ?? (parsed.SCAPI_SHORT_CODE && `https://${parsed.SCAPI_SHORT_CODE.toLowerCase()}.api.commercecloud.salesforce.com`);
+  const host =
+    parsed.SCAPI_BASE_URL ??
+    (parsed.SCAPI_SHORT_CODE && `https://${parsed.SCAPI_SHORT_CODE.toLowerCase()}.api.commercecloud.salesforce.com`);
   if (!host) throw new ConfigError('SCAPI_SHORT_CODE', 'is required (or SCAPI_BASE_URL)');
   return {
     baseUrl: host,

@@ -15,7 +15,13 @@ export const SEARCH_WINDOW = 10_000;
 /** The address list's largest page (spec: maximum 50). */
 export const ADDRESS_PAGE_MAX = 50;
 
-const CustomerPosition = z.union([z.int().min(0).max(SEARCH_WINDOW - 1), z.strictObject({ after: z.string().min(1).max(100) })]);
+const CustomerPosition = z.union([
+  z
+    .int()
+    .min(0)
+    .max(SEARCH_WINDOW - 1),
+  z.strictObject({ after: z.string().min(1).max(100) }),
+]);
 export type CustomerPosition = { offset: number } | { after: string };
 
 export function customerPosition(position: unknown): CustomerPosition {
@@ -24,7 +30,12 @@ export function customerPosition(position: unknown): CustomerPosition {
 }
 
 /** The position after a page that returned `customerNos` (in search order), or null on the last page. */
-export function nextCustomerPosition(at: CustomerPosition, customerNos: string[], limit: number, total: number): number | { after: string } | null {
+export function nextCustomerPosition(
+  at: CustomerPosition,
+  customerNos: string[],
+  limit: number,
+  total: number,
+): number | { after: string } | null {
   const last = customerNos[customerNos.length - 1];
   if (customerNos.length < limit || last === undefined) return null;
   if ('after' in at) return { after: last };
@@ -34,6 +45,7 @@ export function nextCustomerPosition(at: CustomerPosition, customerNos: string[]
 }
 
 /** The page size one search may ask for at a position: never past the window (a caller may change `limit` between pages). */
-export const searchLimit = (at: CustomerPosition, limit: number) => ('offset' in at ? Math.min(limit, SEARCH_WINDOW - at.offset) : limit);
+export const searchLimit = (at: CustomerPosition, limit: number) =>
+  'offset' in at ? Math.min(limit, SEARCH_WINDOW - at.offset) : limit;
 
 export const addressOffset = (position: unknown): number => parsePosition(z.int().min(0), position, BACKEND) ?? 0;

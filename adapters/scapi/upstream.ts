@@ -21,7 +21,9 @@ export type ScapiAddress = z.infer<typeof ScapiAddressSchema>;
 export const ScapiCustomerSchema = z.looseObject({
   customerNo: z.string().min(1),
   customerId: text,
-  credentials: z.looseObject({ login: z.string(), enabled: z.boolean().optional(), locked: z.boolean().optional() }).optional(),
+  credentials: z
+    .looseObject({ login: z.string(), enabled: z.boolean().optional(), locked: z.boolean().optional() })
+    .optional(),
   email: text,
   lastName: text,
   gender: z.number().int().optional(),

@@ -8,7 +8,20 @@
  * else (DE, AT, CH, NL, IT, ES, BE, the Nordics, …) it follows the street ("Hauptstraße 5").
  */
 export const NUMBER_FIRST_COUNTRIES: ReadonlySet<string> = new Set([
-  'US', 'GB', 'IE', 'FR', 'MC', 'LU', 'CA', 'AU', 'NZ', 'SG', 'ZA', 'IN', 'PH', 'MY',
+  'US',
+  'GB',
+  'IE',
+  'FR',
+  'MC',
+  'LU',
+  'CA',
+  'AU',
+  'NZ',
+  'SG',
+  'ZA',
+  'IN',
+  'PH',
+  'MY',
 ]);
 
 // A house number: digits, an optional letter ("5a", "5 a"), optional ranges or fractions ("12-14", "3/1").
@@ -53,10 +66,17 @@ export function streetPartsFor(
   const split = input.line1 === undefined ? undefined : splitLine(input.line1, countryCode);
   if (input.street) {
     const houseNumber =
-      input.houseNumber !== undefined ? input.houseNumber : split && split.street === input.street ? split.houseNumber : null;
+      input.houseNumber !== undefined
+        ? input.houseNumber
+        : split && split.street === input.street
+          ? split.houseNumber
+          : null;
     const parts = { street: input.street, houseNumber };
     if (split && !sameLine(input.line1!, split, parts, countryCode)) {
-      return { field: 'line1', message: `does not match street and houseNumber (they make "${joinLine(parts.street, parts.houseNumber, countryCode)}")` };
+      return {
+        field: 'line1',
+        message: `does not match street and houseNumber (they make "${joinLine(parts.street, parts.houseNumber, countryCode)}")`,
+      };
     }
     return parts;
   }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, parseUpstream, readJson, type UpstreamSchema } from '../http.js';
+import { createUpstreamClient, parseUpstream, readJson, type UpstreamSchema } from '../../transport/upstream-client.js';
 import type { CallContext, CustomerRef } from '../types.js';
 import { BACKEND, toGatewayError, type ErrorScope } from './errors.js';
 import type { ScayleOptions } from './options.js';
@@ -61,7 +61,12 @@ export function createScayleClient(options: ScayleOptions, fetch: typeof globalT
   const root = `shops/${encodeURIComponent(options.shopKey)}/countries/${encodeURIComponent(options.countryCode)}/customers`;
 
   return {
-    async call<T>(ctx: CallContext, method: string, { path, query, body, what, errors }: ScayleCall, schema?: UpstreamSchema<T>): Promise<T> {
+    async call<T>(
+      ctx: CallContext,
+      method: string,
+      { path, query, body, what, errors }: ScayleCall,
+      schema?: UpstreamSchema<T>,
+    ): Promise<T> {
       const searchParams = query
         ? Object.fromEntries(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined))
         : undefined;
@@ -83,7 +88,8 @@ export function createScayleClient(options: ScayleOptions, fetch: typeof globalT
         return undefined as never;
       }
       const data = await readJson(response, BACKEND);
-      if (data === undefined) throw new GatewayError('upstream_contract_violation', `${BACKEND} answered ${response.status} without a body`);
+      if (data === undefined)
+        throw new GatewayError('upstream_contract_violation', `${BACKEND} answered ${response.status} without a body`);
       return parseUpstream(schema, data, BACKEND, what ?? 'response');
     },
   };

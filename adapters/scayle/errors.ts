@@ -1,5 +1,5 @@
 import { GatewayError, type ErrorCode, type FieldError } from '../errors.js';
-import { retryAfterSeconds } from '../http.js';
+import { retryAfterSeconds } from '../../transport/upstream-client.js';
 import { ScayleErrorBodySchema } from './upstream.js';
 
 export const BACKEND = 'scayle';
@@ -38,7 +38,8 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 function contextField(context: unknown): string | undefined {
   if (!context || typeof context !== 'object' || Array.isArray(context)) return undefined;
   const c = context as Record<string, unknown>;
-  for (const key of ['field', 'property', 'attribute', 'path']) if (typeof c[key] === 'string' && c[key]) return c[key] as string;
+  for (const key of ['field', 'property', 'attribute', 'path'])
+    if (typeof c[key] === 'string' && c[key]) return c[key] as string;
   return undefined;
 }
 
@@ -66,24 +67,51 @@ export function toGatewayError(status: number, headers: Headers, body: unknown, 
   const errors: FieldError[] = [];
   for (const e of vendorErrors) {
     const field = contextField(e.context);
-    if (field) errors.push({ path: canonicalFieldPath(scope.kind, field, scope.prefix), message: safeMessage(e.message, e.errorKey ?? 'refused') });
+    if (field)
+      errors.push({
+        path: canonicalFieldPath(scope.kind, field, scope.prefix),
+        message: safeMessage(e.message, e.errorKey ?? 'refused'),
+      });
   }
   const withErrors = errors.length ? { errors } : {};
 
   switch (code) {
     case 'upstream_auth_failed':
-      return new GatewayError(code, `scayle refused the gateway's access token (HTTP ${status}); check SCAYLE_ACCESS_TOKEN and its scopes`, { upstream });
+      return new GatewayError(
+        code,
+        `scayle refused the gateway's access token (HTTP ${status}); check SCAYLE_ACCESS_TOKEN and its scopes`,
+        { upstream },
+      );
     case 'not_found':
       if (scope.notFoundIsConfig) return new GatewayError('upstream_error', scope.notFound, { upstream });
       return new GatewayError(code, scope.notFound, { upstream });
     case 'rate_limited':
-      return new GatewayError(code, 'scayle is rate limiting this gateway; retry after the given time', { upstream, retryAfter: rateLimitReset(headers) ?? 60 });
+      return new GatewayError(code, 'scayle is rate limiting this gateway; retry after the given time', {
+        upstream,
+        retryAfter: rateLimitReset(headers) ?? 60,
+      });
     case 'validation_failed':
-      return new GatewayError(code, errors.length ? `scayle refused ${errors.map((e) => e.path).join(', ')}` : `scayle refused the request (${errorKey ?? 'HTTP 400'})`, { upstream, ...withErrors });
+      return new GatewayError(
+        code,
+        errors.length
+          ? `scayle refused ${errors.map((e) => e.path).join(', ')}`
+          : `scayle refused the request (${errorKey ?? 'HTTP 400'})`,
+        { upstream, ...withErrors },
+      );
     case 'conflict':
-      return new GatewayError(code, errors.length ? `${errors.map((e) => e.path).join(', ')} already used` : `scayle reports a conflict (${errorKey ?? 'HTTP 409'})`, { upstream, ...withErrors });
+      return new GatewayError(
+        code,
+        errors.length
+          ? `${errors.map((e) => e.path).join(', ')} already used`
+          : `scayle reports a conflict (${errorKey ?? 'HTTP 409'})`,
+        { upstream, ...withErrors },
+      );
     case 'rejected':
-      return new GatewayError(code, `scayle refused the change: ${safeMessage(vendorErrors[0]?.message, errorKey ?? `HTTP ${status}`)}`, { upstream, ...withErrors });
+      return new GatewayError(
+        code,
+        `scayle refused the change: ${safeMessage(vendorErrors[0]?.message, errorKey ?? `HTTP ${status}`)}`,
+        { upstream, ...withErrors },
+      );
     default:
       return new GatewayError(code, `scayle failed (HTTP ${status}${errorKey ? `, ${errorKey}` : ''})`, { upstream });
   }
@@ -126,6 +154,10 @@ const ADDRESS_FIELD_PATHS: Record<string, string> = {
 /** A SCAYLE field name (as in an error's context) → the canonical request path. */
 export function canonicalFieldPath(kind: 'customer' | 'address', field: string, prefix = ''): string {
   const table = kind === 'customer' ? CUSTOMER_FIELD_PATHS : ADDRESS_FIELD_PATHS;
-  const direct = table[field] ?? (field.startsWith('collectionPoint') || field.startsWith('legacyCustomData.') ? field.replace(/^legacyCustomData/, 'custom') : undefined);
+  const direct =
+    table[field] ??
+    (field.startsWith('collectionPoint') || field.startsWith('legacyCustomData.')
+      ? field.replace(/^legacyCustomData/, 'custom')
+      : undefined);
   return `${prefix}${direct ?? field}`;
 }

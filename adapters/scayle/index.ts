@@ -1,6 +1,13 @@
 import { GatewayError, isGatewayError } from '../errors.js';
 import { describeRef, withCreated } from '../support.js';
-import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef } from '../types.js';
+import type {
+  AdapterDeps,
+  BackendDefinition,
+  CallContext,
+  Capabilities,
+  CustomerAdapter,
+  CustomerRef,
+} from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import { BACKEND, canonicalFieldPath, type ErrorScope } from './errors.js';
 import { scayleShopperLogin } from './login.js';
@@ -14,7 +21,15 @@ import {
 } from './map.js';
 import { parseScayleOptions, type ScayleOptions } from './options.js';
 import { CURSOR_PARAM, customerCursor, nextCustomerPosition, pageAddresses } from './paginate.js';
-import { ScayleAddressListSchema, ScayleAddressSchema, ScayleCustomerListSchema, ScayleCustomerSchema, ScayleStatusSchema, type ScayleAddress, type ScayleCustomer } from './upstream.js';
+import {
+  ScayleAddressListSchema,
+  ScayleAddressSchema,
+  ScayleCustomerListSchema,
+  ScayleCustomerSchema,
+  ScayleStatusSchema,
+  type ScayleAddress,
+  type ScayleCustomer,
+} from './upstream.js';
 
 export type { ScayleOptions } from './options.js';
 
@@ -24,14 +39,21 @@ export type { ScayleOptions } from './options.js';
  * numbers, so no rename.
  */
 const capabilities: Capabilities = {
-  listCustomers: true, totalCount: false, etag: false, customerDelete: true,
-  addressDelete: false, addressRename: false, externalRefLookup: true, passwordChange: true,
+  listCustomers: true,
+  totalCount: false,
+  etag: false,
+  customerDelete: true,
+  addressDelete: false,
+  addressRename: false,
+  externalRefLookup: true,
+  passwordChange: true,
   // The Admin API cannot check a shopper's password (see login.ts).
   shopperLogin: false,
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */
-const ADDRESS_DELETE_ALTERNATIVE = 'scayle cannot delete addresses; its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)';
+const ADDRESS_DELETE_ALTERNATIVE =
+  'scayle cannot delete addresses; its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)';
 
 export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDeps, 'fetch'>): CustomerAdapter {
   const client: ScayleClient = createScayleClient(options, deps.fetch);
@@ -49,7 +71,9 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   const addressScope = (ref: CustomerRef, addressId?: string, prefix?: string): ErrorScope => ({
     kind: 'address',
     prefix,
-    notFound: addressId ? `address ${addressId} of customer ${describeRef(ref)} does not exist` : `customer ${describeRef(ref)} does not exist`,
+    notFound: addressId
+      ? `address ${addressId} of customer ${describeRef(ref)} does not exist`
+      : `customer ${describeRef(ref)} does not exist`,
   });
 
   /** The path segment for a customer; an id SCAYLE cannot have is a plain 404. */
@@ -60,17 +84,23 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   };
   const addressPath = (ref: CustomerRef, addressId: string): string => {
     const segment = addressSegment(addressId);
-    if (!segment) throw new GatewayError('not_found', `address ${addressId} of customer ${describeRef(ref)} does not exist`);
+    if (!segment)
+      throw new GatewayError('not_found', `address ${addressId} of customer ${describeRef(ref)} does not exist`);
     return `${customerPath(ref)}/addresses/${segment}`;
   };
 
   const fetchCustomer = (ctx: CallContext, path: string, scope: ErrorScope, withAddresses: boolean) =>
-    client.call(ctx, 'GET', {
-      path,
-      query: { with: withAddresses ? 'addresses,legacyCustomData' : 'legacyCustomData' },
-      what: 'customer',
-      errors: scope,
-    }, ScayleCustomerSchema);
+    client.call(
+      ctx,
+      'GET',
+      {
+        path,
+        query: { with: withAddresses ? 'addresses,legacyCustomData' : 'legacyCustomData' },
+        what: 'customer',
+        errors: scope,
+      },
+      ScayleCustomerSchema,
+    );
 
   /** A write answer stands for the customer only when it carries the custom data a GET would. */
   const asRead = (c: ScayleCustomer | undefined) => (c && c.legacyCustomData !== undefined ? c : undefined);
@@ -82,27 +112,38 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);
-      const page = await client.call(ctx, 'GET', {
-        path: '',
-        query: {
-          limit: query.limit,
-          [CURSOR_PARAM]: cursor,
-          with: 'legacyCustomData',
-          // SCAYLE reads filters as comma-separated lists: the answer is checked below, so
-          // `a,b` (or a tenant that ignores filters[email], not in SCAYLE's published list)
-          // never yields another customer.
-          'filters[referenceKey]': query.externalRef,
-          'filters[email]': query.email,
-          'filters[minUpdatedAt]': query.updatedSince && new Date(query.updatedSince).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+      const page = await client.call(
+        ctx,
+        'GET',
+        {
+          path: '',
+          query: {
+            limit: query.limit,
+            [CURSOR_PARAM]: cursor,
+            with: 'legacyCustomData',
+            // SCAYLE reads filters as comma-separated lists: the answer is checked below, so
+            // `a,b` (or a tenant that ignores filters[email], not in SCAYLE's published list)
+            // never yields another customer.
+            'filters[referenceKey]': query.externalRef,
+            'filters[email]': query.email,
+            'filters[minUpdatedAt]':
+              query.updatedSince && new Date(query.updatedSince).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+          },
+          what: 'customer list',
+          errors: collectionScope,
         },
-        what: 'customer list',
-        errors: collectionScope,
-      }, ScayleCustomerListSchema);
+        ScayleCustomerListSchema,
+      );
       const email = query.email?.toLowerCase();
       const entities = page.entities.filter(
-        (c) => (email === undefined || c.email.toLowerCase() === email) && (query.externalRef === undefined || c.referenceKey === query.externalRef),
+        (c) =>
+          (email === undefined || c.email.toLowerCase() === email) &&
+          (query.externalRef === undefined || c.referenceKey === query.externalRef),
       );
-      return { items: entities.map((c) => fromScayleCustomer(c, false)), next: nextCustomerPosition(page.cursor?.next) };
+      return {
+        items: entities.map((c) => fromScayleCustomer(c, false)),
+        next: nextCustomerPosition(page.cursor?.next),
+      };
     },
 
     async getCustomer(ref, { expandAddresses }, ctx) {
@@ -115,7 +156,12 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       const body = toScayleCustomerCreate(input);
       const addresses = (input.addresses ?? []).map((a, i) => toScayleAddressCreate(a, `addresses.${i}.`));
 
-      const created = await client.call(ctx, 'POST', { path: '', body, what: 'customer', errors: collectionScope }, ScayleCustomerSchema);
+      const created = await client.call(
+        ctx,
+        'POST',
+        { path: '', body, what: 'customer', errors: collectionScope },
+        ScayleCustomerSchema,
+      );
       const id = String(created.id);
       const ref: CustomerRef = { kind: 'id', id };
       const step = (what: string, run: () => Promise<unknown>) =>
@@ -124,20 +170,39 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         });
       if (input.password !== undefined) {
         await step('setting its password', () =>
-          client.call(ctx, 'PUT', { path: `/${id}/password`, body: { password: input.password, hashingType: 'internal' }, errors: { kind: 'customer', notFound: `customer ${id} vanished` } }),
+          client.call(ctx, 'PUT', {
+            path: `/${id}/password`,
+            body: { password: input.password, hashingType: 'internal' },
+            errors: { kind: 'customer', notFound: `customer ${id} vanished` },
+          }),
         );
       }
       if (input.active === false) {
         await step('deactivating it', () =>
-          client.call(ctx, 'PUT', { path: `/${id}/status`, body: { isActive: false, isGuestCustomer: created.status?.isGuestCustomer ?? false }, errors: customerScope(id) }, ScayleStatusSchema),
+          client.call(
+            ctx,
+            'PUT',
+            {
+              path: `/${id}/status`,
+              body: { isActive: false, isGuestCustomer: created.status?.isGuestCustomer ?? false },
+              errors: customerScope(id),
+            },
+            ScayleStatusSchema,
+          ),
         );
       }
       for (const [i, address] of addresses.entries()) {
         await step(`creating address ${i}`, () =>
-          client.call(ctx, 'POST', { path: `/${id}/addresses`, body: address, errors: addressScope(ref, undefined, `addresses.${i}.`) }, ScayleAddressSchema),
+          client.call(
+            ctx,
+            'POST',
+            { path: `/${id}/addresses`, body: address, errors: addressScope(ref, undefined, `addresses.${i}.`) },
+            ScayleAddressSchema,
+          ),
         );
       }
-      const simple = input.password === undefined && input.active !== false && addresses.length === 0 && asRead(created);
+      const simple =
+        input.password === undefined && input.active !== false && addresses.length === 0 && asRead(created);
       const final = simple ? created : await fetchCustomer(ctx, `/${id}`, customerScope(id), true);
       return { value: fromScayleCustomer(final, true) };
     },
@@ -158,34 +223,53 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
           return result;
         } catch (error) {
           if (!isGatewayError(error) || written.size === 0) throw error;
-          throw new GatewayError(error.code, `${error.message}; already written before that: ${[...written].join(', ')}`, {
-            errors: error.errors,
-            upstream: error.upstream,
-            retryAfter: error.retryAfter,
-            cause: error,
-          });
+          throw new GatewayError(
+            error.code,
+            `${error.message}; already written before that: ${[...written].join(', ')}`,
+            {
+              errors: error.errors,
+              upstream: error.upstream,
+              retryAfter: error.retryAfter,
+              cause: error,
+            },
+          );
         }
       };
 
       // Status and groups are written whole, so they need the stored state; the other endpoints
       // take the numeric id, which a ref: lookup has to find first.
-      const extra = plan.referenceKey !== undefined || plan.active !== undefined || plan.groups !== undefined || plan.custom !== undefined;
+      const extra =
+        plan.referenceKey !== undefined ||
+        plan.active !== undefined ||
+        plan.groups !== undefined ||
+        plan.custom !== undefined;
       if (plan.active !== undefined || plan.groups !== undefined || (extra && ref.kind === 'externalRef')) {
         current = await fetchCustomer(ctx, path, scope, false);
         path = `/${current.id}`;
       }
       const bodyFields = Object.keys(plan.body).map((field) => canonicalFieldPath('customer', field));
       if (bodyFields.length > 0) {
-        latest = await step(bodyFields.join(', '), () => client.call(ctx, 'PATCH', { path, body: plan.body, what: 'customer', errors: scope }, ScayleCustomerSchema));
+        latest = await step(bodyFields.join(', '), () =>
+          client.call(ctx, 'PATCH', { path, body: plan.body, what: 'customer', errors: scope }, ScayleCustomerSchema),
+        );
         path = `/${latest.id}`;
       }
       if (plan.referenceKey !== undefined) {
         const body = { referenceKey: plan.referenceKey };
-        latest = await step('externalRef', () => client.call(ctx, 'PUT', { path: `${path}/reference-key`, body, what: 'customer', errors: scope }, ScayleCustomerSchema));
+        latest = await step('externalRef', () =>
+          client.call(
+            ctx,
+            'PUT',
+            { path: `${path}/reference-key`, body, what: 'customer', errors: scope },
+            ScayleCustomerSchema,
+          ),
+        );
       }
       if (plan.active !== undefined && current && plan.active !== (current.status?.isActive ?? true)) {
         const body = { isActive: plan.active, isGuestCustomer: current.status?.isGuestCustomer ?? false };
-        await step('active', () => client.call(ctx, 'PUT', { path: `${path}/status`, body, errors: scope }, ScayleStatusSchema));
+        await step('active', () =>
+          client.call(ctx, 'PUT', { path: `${path}/status`, body, errors: scope }, ScayleStatusSchema),
+        );
         latest = undefined;
       }
       if (plan.groups !== undefined && current) {
@@ -193,15 +277,31 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         const added = plan.groups.filter((g) => !had.includes(g));
         const removed = had.filter((g) => !plan.groups!.includes(g));
         if (added.length) {
-          latest = await step('groups', () => client.call(ctx, 'POST', { path: `${path}/customer-groups`, body: { groups: added }, what: 'customer', errors: scope }, ScayleCustomerSchema));
+          latest = await step('groups', () =>
+            client.call(
+              ctx,
+              'POST',
+              { path: `${path}/customer-groups`, body: { groups: added }, what: 'customer', errors: scope },
+              ScayleCustomerSchema,
+            ),
+          );
         }
         for (const group of removed) {
-          await step('groups', () => client.call(ctx, 'DELETE', { path: `${path}/customer-groups/${encodeURIComponent(group)}`, errors: scope }));
+          await step('groups', () =>
+            client.call(ctx, 'DELETE', { path: `${path}/customer-groups/${encodeURIComponent(group)}`, errors: scope }),
+          );
           latest = undefined;
         }
       }
       if (plan.custom !== undefined) {
-        latest = await step('custom', () => client.call(ctx, 'PUT', { path: `${path}/legacy-custom-data`, body: plan.custom, what: 'customer', errors: scope }, ScayleCustomerSchema));
+        latest = await step('custom', () =>
+          client.call(
+            ctx,
+            'PUT',
+            { path: `${path}/legacy-custom-data`, body: plan.custom, what: 'customer', errors: scope },
+            ScayleCustomerSchema,
+          ),
+        );
       }
       const final = asRead(latest) ?? (await step(undefined, () => fetchCustomer(ctx, path, scope, false)));
       return { value: fromScayleCustomer(final, false) };
@@ -215,9 +315,13 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       if (change.currentPassword !== undefined) {
         // The Admin API sets passwords administratively and has no way to verify the old one.
         // Accepting it unchecked would let a "change my password" flow skip its own safeguard.
-        throw new GatewayError('validation_failed', 'scayle cannot verify a current password; verify it before calling, then send only `password`', {
-          errors: [{ path: 'currentPassword', message: 'cannot be verified by this backend' }],
-        });
+        throw new GatewayError(
+          'validation_failed',
+          'scayle cannot verify a current password; verify it before calling, then send only `password`',
+          {
+            errors: [{ path: 'currentPassword', message: 'cannot be verified by this backend' }],
+          },
+        );
       }
       await client.call(ctx, 'PUT', {
         path: `${customerPath(ref)}/password`,
@@ -227,38 +331,72 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     },
 
     async importPasswordHash(ref, { hash, scheme }, ctx) {
-      await client.call(ctx, 'PUT', { path: `${customerPath(ref)}/password-hash`, body: { hash, hashingType: scheme }, errors: customerScope(ref) });
+      await client.call(ctx, 'PUT', {
+        path: `${customerPath(ref)}/password-hash`,
+        body: { hash, hashingType: scheme },
+        errors: customerScope(ref),
+      });
     },
 
     async listAddresses(ref, page, ctx) {
-      const list = await client.call(ctx, 'GET', { path: `${customerPath(ref)}/addresses`, what: 'address list', errors: addressScope(ref) }, ScayleAddressListSchema);
+      const list = await client.call(
+        ctx,
+        'GET',
+        { path: `${customerPath(ref)}/addresses`, what: 'address list', errors: addressScope(ref) },
+        ScayleAddressListSchema,
+      );
       const all = [...list.entities].sort((a, b) => a.id - b.id).map(fromScayleAddress);
       return pageAddresses(all, page.limit, page.position);
     },
 
     async getAddress(ref, addressId, ctx) {
-      const address = await client.call(ctx, 'GET', { path: addressPath(ref, addressId), what: 'address', errors: addressScope(ref, addressId) }, ScayleAddressSchema);
+      const address = await client.call(
+        ctx,
+        'GET',
+        { path: addressPath(ref, addressId), what: 'address', errors: addressScope(ref, addressId) },
+        ScayleAddressSchema,
+      );
       return { value: fromScayleAddress(address) };
     },
 
     async createAddress(ref, input, ctx) {
       const body = toScayleAddressCreate(input);
-      const created = await client.call(ctx, 'POST', { path: `${customerPath(ref)}/addresses`, body, what: 'address', errors: addressScope(ref) }, ScayleAddressSchema);
+      const created = await client.call(
+        ctx,
+        'POST',
+        { path: `${customerPath(ref)}/addresses`, body, what: 'address', errors: addressScope(ref) },
+        ScayleAddressSchema,
+      );
       return { value: fromScayleAddress(created) };
     },
 
     async updateAddress(ref, addressId, patch, _opts, ctx) {
       const path = addressPath(ref, addressId);
       const scope = addressScope(ref, addressId);
-      const current: ScayleAddress = await client.call(ctx, 'GET', { path, what: 'address', errors: scope }, ScayleAddressSchema);
+      const current: ScayleAddress = await client.call(
+        ctx,
+        'GET',
+        { path, what: 'address', errors: scope },
+        ScayleAddressSchema,
+      );
       const plan = toScayleAddressPatch(patch, current);
       let latest = current;
       const byId = `${customerPath(ref)}/addresses/${current.id}`;
       if (Object.keys(plan.body).length > 0) {
-        latest = await client.call(ctx, 'PATCH', { path: byId, body: plan.body, what: 'address', errors: scope }, ScayleAddressSchema);
+        latest = await client.call(
+          ctx,
+          'PATCH',
+          { path: byId, body: plan.body, what: 'address', errors: scope },
+          ScayleAddressSchema,
+        );
       }
       if (plan.referenceKey !== undefined && plan.referenceKey !== current.referenceKey) {
-        latest = await client.call(ctx, 'PUT', { path: `${byId}/reference-key`, body: { referenceKey: plan.referenceKey }, what: 'address', errors: scope }, ScayleAddressSchema);
+        latest = await client.call(
+          ctx,
+          'PUT',
+          { path: `${byId}/reference-key`, body: { referenceKey: plan.referenceKey }, what: 'address', errors: scope },
+          ScayleAddressSchema,
+        );
       }
       return { value: fromScayleAddress(latest) };
     },
@@ -270,4 +408,9 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   return adapter;
 }
 
-export const scayleBackend: BackendDefinition<ScayleOptions> = { name: BACKEND, baseUrlVariable: 'SCAYLE_BASE_URL', parseOptions: parseScayleOptions, create: createScayleAdapter };
+export const scayleBackend: BackendDefinition<ScayleOptions> = {
+  name: BACKEND,
+  baseUrlVariable: 'SCAYLE_BASE_URL',
+  parseOptions: parseScayleOptions,
+  create: createScayleAdapter,
+};

@@ -1,4 +1,12 @@
-import type { Address, AddressCreate, AddressPatch, CollectionPoint, Customer, CustomerCreate, CustomerPatch } from '../../schemas/index.js';
+import type {
+  Address,
+  AddressCreate,
+  AddressPatch,
+  CollectionPoint,
+  Customer,
+  CustomerCreate,
+  CustomerPatch,
+} from '../../schemas/index.js';
 import { compact, FieldErrors } from '../support.js';
 import { joinLine, streetPartsFor } from './address-lines.js';
 import { BACKEND } from './errors.js';
@@ -14,7 +22,12 @@ import type { ScayleAddress, ScayleCustomer } from './upstream.js';
 
 function toCollectionPoint(cp: ScayleAddress['collectionPoint']): CollectionPoint | undefined {
   if (!cp) return undefined;
-  return compact({ key: cp.key, type: cp.type, description: orUndefined(cp.description), customerKey: orUndefined(cp.customerKey) });
+  return compact({
+    key: cp.key,
+    type: cp.type,
+    description: orUndefined(cp.description),
+    customerKey: orUndefined(cp.customerKey),
+  });
 }
 
 export function fromScayleAddress(a: ScayleAddress): Address {
@@ -50,7 +63,13 @@ function toCustom(data: ScayleCustomer['legacyCustomData']): Record<string, unkn
 }
 
 export function fromScayleCustomer(c: ScayleCustomer, withAddresses: boolean): Customer {
-  const groups = typeof c.groups === 'string' ? c.groups.split(',').map((g) => g.trim()).filter(Boolean) : (c.groups ?? []);
+  const groups =
+    typeof c.groups === 'string'
+      ? c.groups
+          .split(',')
+          .map((g) => g.trim())
+          .filter(Boolean)
+      : (c.groups ?? []);
   return compact({
     id: String(c.id),
     customerNo: orUndefined(c.publicKey),
@@ -92,7 +111,8 @@ function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatc
     errors.add('login', 'SCAYLE has no separate login; the email is the login');
   }
   for (const kind of ['mobile', 'business', 'fax'] as const) {
-    if (input.phones?.[kind] !== undefined) errors.add(`phones.${kind}`, 'SCAYLE stores one phone number (phones.primary)');
+    if (input.phones?.[kind] !== undefined)
+      errors.add(`phones.${kind}`, 'SCAYLE stores one phone number (phones.primary)');
   }
   return errors;
 }
@@ -217,12 +237,16 @@ export interface ScayleAddressPatchPlan {
  */
 export function toScayleAddressPatch(patch: AddressPatch, current: ScayleAddress): ScayleAddressPatchPlan {
   const errors = addressFieldErrors(patch, '');
-  if (patch.externalRef === null) errors.add('externalRef', 'SCAYLE cannot remove an address reference key, only replace it');
+  if (patch.externalRef === null)
+    errors.add('externalRef', 'SCAYLE cannot remove an address reference key, only replace it');
   const countryCode = patch.countryCode ?? toAlpha2(current.countryCode);
 
   let lines: { street?: string; houseNumber?: string | null } = {};
   if (patch.line1 !== undefined) {
-    const parts = streetPartsFor({ line1: patch.line1, street: patch.street, houseNumber: patch.houseNumber }, countryCode);
+    const parts = streetPartsFor(
+      { line1: patch.line1, street: patch.street, houseNumber: patch.houseNumber },
+      countryCode,
+    );
     if ('field' in parts) errors.add(parts.field, parts.message);
     else lines = parts;
   } else if (patch.street !== undefined || patch.houseNumber !== undefined) {
@@ -252,10 +276,14 @@ export function toScayleAddressPatch(patch: AddressPatch, current: ScayleAddress
       state: patch.stateCode,
       phone: patch.phone,
       isDefault: defaults
-        ? { billing: patch.isDefaultBilling ?? current.isDefault?.billing === true, shipping: patch.isDefaultShipping ?? current.isDefault?.shipping === true }
+        ? {
+            billing: patch.isDefaultBilling ?? current.isDefault?.billing === true,
+            shipping: patch.isDefaultShipping ?? current.isDefault?.shipping === true,
+          }
         : undefined,
       recipient,
-      collectionPoint: patch.collectionPoint === null ? null : patch.collectionPoint && toScayleCollectionPoint(patch.collectionPoint),
+      collectionPoint:
+        patch.collectionPoint === null ? null : patch.collectionPoint && toScayleCollectionPoint(patch.collectionPoint),
     }),
     referenceKey: orUndefined(patch.externalRef),
   });

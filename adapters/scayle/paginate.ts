@@ -14,10 +14,12 @@ export const CURSOR_PARAM = 'cursor';
 
 const CustomerPosition = z.string().min(1).max(2048);
 
-export const customerCursor = (position: unknown): string | undefined => parsePosition(CustomerPosition, position, BACKEND);
+export const customerCursor = (position: unknown): string | undefined =>
+  parsePosition(CustomerPosition, position, BACKEND);
 
 /** `cursor.next` as the next position; null or absent = last page. */
 export const nextCustomerPosition = (next: string | number | null | undefined): string | null =>
   next === null || next === undefined || next === '' ? null : String(next);
 
-export const pageAddresses = <T>(all: T[], limit: number, position: unknown): AdapterPage<T> => offsetPage(all, limit, position, BACKEND);
+export const pageAddresses = <T>(all: T[], limit: number, position: unknown): AdapterPage<T> =>
+  offsetPage(all, limit, position, BACKEND);

@@ -5,16 +5,25 @@ import { BACKEND } from './errors.js';
 
 /** The small value conversions between canonical fields and SCAYLE's: gender, country codes, timestamps. */
 
-const GENDER_TO_SCAYLE: Record<Gender, 'm' | 'f' | 'd' | 'n'> = { male: 'm', female: 'f', diverse: 'd', unspecified: 'n' };
+const GENDER_TO_SCAYLE: Record<Gender, 'm' | 'f' | 'd' | 'n'> = {
+  male: 'm',
+  female: 'f',
+  diverse: 'd',
+  unspecified: 'n',
+};
 const GENDER_FROM_SCAYLE: Record<string, Gender> = { m: 'male', f: 'female', d: 'diverse', n: 'unspecified' };
 
 export const toScayleGender = (gender: Gender): 'm' | 'f' | 'd' | 'n' => GENDER_TO_SCAYLE[gender];
-export const fromScayleGender = (gender: string | null | undefined): Gender | undefined => (gender ? GENDER_FROM_SCAYLE[gender] : undefined);
+export const fromScayleGender = (gender: string | null | undefined): Gender | undefined =>
+  gender ? GENDER_FROM_SCAYLE[gender] : undefined;
 
 /** Canonical alpha-2 → SCAYLE's alpha-3. The canonical schema has already checked the code. */
 export function toAlpha3(alpha2: string): string {
   const alpha3 = countries.alpha2ToAlpha3(alpha2);
-  if (!alpha3) throw new GatewayError('validation_failed', `countryCode ${alpha2} has no ISO alpha-3 form`, { errors: [{ path: 'countryCode', message: 'unknown country' }] });
+  if (!alpha3)
+    throw new GatewayError('validation_failed', `countryCode ${alpha2} has no ISO alpha-3 form`, {
+      errors: [{ path: 'countryCode', message: 'unknown country' }],
+    });
   return alpha3;
 }
 
@@ -22,7 +31,8 @@ export function toAlpha3(alpha2: string): string {
 export function toAlpha2(code: string): string {
   const upper = code.toUpperCase();
   const alpha2 = upper.length === 2 && countries.isValid(upper) ? upper : countries.alpha3ToAlpha2(upper);
-  if (!alpha2) throw new GatewayError('upstream_contract_violation', `${BACKEND} sent an address with an unknown country code`);
+  if (!alpha2)
+    throw new GatewayError('upstream_contract_violation', `${BACKEND} sent an address with an unknown country code`);
   return alpha2;
 }
 

@@ -1,5 +1,11 @@
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, parseUpstream, readJson, type UpstreamClient, type UpstreamSchema } from '../http.js';
+import {
+  createUpstreamClient,
+  parseUpstream,
+  readJson,
+  type UpstreamClient,
+  type UpstreamSchema,
+} from '../../transport/upstream-client.js';
 import { SharedRequest } from '../support.js';
 import type { CallContext } from '../types.js';
 import { BACKEND, ocapiError, readFault } from './errors.js';
@@ -20,7 +26,11 @@ const basic = (user: string, password: string) => {
 function splitUrl(url: string): { base: string; path: string; searchParams: URLSearchParams } {
   const parsed = new URL(url);
   const slash = parsed.pathname.lastIndexOf('/');
-  return { base: `${parsed.origin}${parsed.pathname.slice(0, slash)}`, path: parsed.pathname.slice(slash + 1), searchParams: parsed.searchParams };
+  return {
+    base: `${parsed.origin}${parsed.pathname.slice(0, slash)}`,
+    path: parsed.pathname.slice(slash + 1),
+    searchParams: parsed.searchParams,
+  };
 }
 
 /**
@@ -39,7 +49,12 @@ export class AccessTokens {
     private readonly now: () => number = Date.now,
   ) {
     this.endpoint = splitUrl(options.oauthUrl);
-    this.client = createUpstreamClient({ baseUrl: this.endpoint.base, fetch, backend: BACKEND, retryLimit: options.retryLimit });
+    this.client = createUpstreamClient({
+      baseUrl: this.endpoint.base,
+      fetch,
+      backend: BACKEND,
+      retryLimit: options.retryLimit,
+    });
   }
 
   async get(ctx: CallContext): Promise<string> {
@@ -55,7 +70,10 @@ export class AccessTokens {
   private async request(ctx: CallContext): Promise<string> {
     const body = new URLSearchParams({ grant_type: 'client_credentials' });
     const response = await this.client.request(ctx, 'POST', this.endpoint.path, {
-      headers: { authorization: basic(this.options.clientId, this.options.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: basic(this.options.clientId, this.options.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       searchParams: this.endpoint.searchParams,
       body: body.toString(),
       // Asking for a token twice is harmless: retry 429/5xx like a read.
@@ -63,9 +81,13 @@ export class AccessTokens {
     });
     if (response.status === 400 || response.status === 401 || response.status === 403) {
       await response.body?.cancel();
-      throw new GatewayError('upstream_auth_failed', 'Account Manager refused the API client credentials (check SFCC_CLIENT_ID, SFCC_CLIENT_SECRET and SFCC_OAUTH_URL)', {
-        upstream: { status: response.status },
-      });
+      throw new GatewayError(
+        'upstream_auth_failed',
+        'Account Manager refused the API client credentials (check SFCC_CLIENT_ID, SFCC_CLIENT_SECRET and SFCC_OAUTH_URL)',
+        {
+          upstream: { status: response.status },
+        },
+      );
     }
     const parsed = await readAnswer(response, 'the access token request', TokenResponseSchema);
     const lifetimeMs = parsed.expires_in * 1000;
@@ -112,11 +134,19 @@ export interface OcapiAnswer<T> {
 }
 
 /** OCAPI ETags are bare hex; HTTP wants them quoted. */
-const quoteTag = (tag: string | null): string | undefined => (tag ? `"${tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '')}"` : undefined);
+const quoteTag = (tag: string | null): string | undefined =>
+  tag ? `"${tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '')}"` : undefined;
 
 /** status → error → parse: an error answer becomes a GatewayError, a body is checked against its schema (or dropped). */
-async function readAnswer<T>(response: Response, what: string, schema: UpstreamSchema<T> | undefined, externalRefAttribute?: string, acceptMoved = false): Promise<T> {
-  if (!response.ok && !(acceptMoved && response.status === 301)) throw await ocapiError(response, what, externalRefAttribute);
+async function readAnswer<T>(
+  response: Response,
+  what: string,
+  schema: UpstreamSchema<T> | undefined,
+  externalRefAttribute?: string,
+  acceptMoved = false,
+): Promise<T> {
+  if (!response.ok && !(acceptMoved && response.status === 301))
+    throw await ocapiError(response, what, externalRefAttribute);
   if (!schema) {
     await response.body?.cancel();
     return undefined as T;
@@ -137,15 +167,36 @@ export class OcapiClient {
     private readonly options: SfccOptions,
     fetch: typeof globalThis.fetch,
   ) {
-    this.shop = createUpstreamClient({ baseUrl: options.baseUrl, fetch, backend: BACKEND, retryLimit: options.retryLimit });
-    if (options.data) this.data = createUpstreamClient({ baseUrl: options.data.baseUrl, fetch, backend: BACKEND, retryLimit: options.retryLimit });
+    this.shop = createUpstreamClient({
+      baseUrl: options.baseUrl,
+      fetch,
+      backend: BACKEND,
+      retryLimit: options.retryLimit,
+    });
+    if (options.data)
+      this.data = createUpstreamClient({
+        baseUrl: options.data.baseUrl,
+        fetch,
+        backend: BACKEND,
+        retryLimit: options.retryLimit,
+      });
     this.tokens = new AccessTokens(options, fetch);
   }
 
   /** One OCAPI call, answered as its parsed body (schema given) and headers, or thrown as a GatewayError. */
-  call<T>(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest, schema: UpstreamSchema<T>): Promise<OcapiAnswer<T>>;
+  call<T>(
+    ctx: CallContext,
+    api: 'shop' | 'data',
+    request: OcapiRequest,
+    schema: UpstreamSchema<T>,
+  ): Promise<OcapiAnswer<T>>;
   call(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest): Promise<OcapiAnswer<undefined>>;
-  async call<T>(ctx: CallContext, api: 'shop' | 'data', request: OcapiRequest, schema?: UpstreamSchema<T>): Promise<OcapiAnswer<T | undefined>> {
+  async call<T>(
+    ctx: CallContext,
+    api: 'shop' | 'data',
+    request: OcapiRequest,
+    schema?: UpstreamSchema<T>,
+  ): Promise<OcapiAnswer<T | undefined>> {
     const response = await this.send(ctx, api, request);
     const bearer = /^Bearer\s+(.+)$/i.exec(response.headers.get('authorization') ?? '')?.[1]?.trim();
     return {
@@ -169,7 +220,9 @@ export class OcapiClient {
       } else if (request.auth.kind === 'bearer') headers.authorization = `Bearer ${request.auth.token}`;
       else if (request.auth.kind === 'basic') headers.authorization = basic(request.auth.user, request.auth.password);
       if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
-      const searchParams = Object.fromEntries(Object.entries(request.searchParams ?? {}).map(([k, v]) => [k, String(v)]));
+      const searchParams = Object.fromEntries(
+        Object.entries(request.searchParams ?? {}).map(([k, v]) => [k, String(v)]),
+      );
       const response = await client.request(ctx, request.method, request.path, {
         headers,
         searchParams,

@@ -1,16 +1,39 @@
 import type { Address, Customer } from '../../schemas/index.js';
 import { GatewayError } from '../errors.js';
 import { withCreated } from '../support.js';
-import type { AdapterDeps, BackendDefinition, CallContext, Capabilities, CustomerAdapter, CustomerRef, Versioned } from '../types.js';
+import type {
+  AdapterDeps,
+  BackendDefinition,
+  CallContext,
+  Capabilities,
+  CustomerAdapter,
+  CustomerRef,
+  Versioned,
+} from '../types.js';
 import { OcapiClient, path, type OcapiAnswer } from './client.js';
 import { BACKEND } from './errors.js';
-import { customKeysOf, fromOcapiAddress, fromOcapiCustomer, makeAddressId, toOcapiAddressCreate, toOcapiAddressPatch, toOcapiCustomerCreate, toOcapiCustomerPatch } from './map.js';
+import {
+  customKeysOf,
+  fromOcapiAddress,
+  fromOcapiCustomer,
+  makeAddressId,
+  toOcapiAddressCreate,
+  toOcapiAddressPatch,
+  toOcapiCustomerCreate,
+  toOcapiCustomerPatch,
+} from './map.js';
 import { parseSfccOptions, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import { createCustomerSearch, DATA_API_HINT } from './search.js';
 import { sfccShopperLogin } from './login.js';
 import { createShopperFlows } from './shopper.js';
-import { AddressResultSchema, OcapiAddressSchema, OcapiCustomerSchema, type OcapiAddress, type OcapiCustomer } from './upstream.js';
+import {
+  AddressResultSchema,
+  OcapiAddressSchema,
+  OcapiCustomerSchema,
+  type OcapiAddress,
+  type OcapiCustomer,
+} from './upstream.js';
 
 export type { SfccOptions } from './options.js';
 
@@ -23,7 +46,10 @@ const tooLong = (value: string, max: number) => [...value].length > max;
 /** A caller's If-Match as OCAPI takes it: one bare tag; `*` needs no check at all. */
 function upstreamIfMatch(ifMatch: string | undefined): string | undefined {
   if (ifMatch === undefined) return undefined;
-  const tags = ifMatch.split(',').map((t) => t.trim()).filter(Boolean);
+  const tags = ifMatch
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tags.length === 0 || tags.includes('*')) return undefined;
   return tags[0]!.replace(/^W\//, '').replace(/^"|"$/g, '');
 }
@@ -62,10 +88,15 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       if (tooLong(ref.id, MAX_CUSTOMER_ID)) throw new GatewayError('not_found', `customer ${ref.id} does not exist`);
       return ref.id;
     }
-    if (!search.available) throw new GatewayError('not_supported', `looking customers up by externalRef needs the Data API: ${DATA_API_HINT}`);
+    if (!search.available)
+      throw new GatewayError(
+        'not_supported',
+        `looking customers up by externalRef needs the Data API: ${DATA_API_HINT}`,
+      );
     const found = await search.byExternalRef(ctx, ref.externalRef);
     if (found.length === 0) throw new GatewayError('not_found', `customer ref:${ref.externalRef} does not exist`);
-    if (found.length > 1) throw new GatewayError('conflict', `more than one customer has externalRef ${ref.externalRef}`);
+    if (found.length > 1)
+      throw new GatewayError('conflict', `more than one customer has externalRef ${ref.externalRef}`);
     return found[0]!.customer_id;
   };
   /** The path of an address of a customer; an id OCAPI cannot have is a plain 404. */
@@ -75,16 +106,54 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   };
 
   const fetchCustomer = (ctx: CallContext, id: string, expandAddresses: boolean) =>
-    client.call(ctx, 'shop', { method: 'GET', path: path('customers', id), auth: oauth, searchParams: expandAddresses ? { expand: 'addresses' } : undefined, what: `customer ${id}` }, OcapiCustomerSchema);
+    client.call(
+      ctx,
+      'shop',
+      {
+        method: 'GET',
+        path: path('customers', id),
+        auth: oauth,
+        searchParams: expandAddresses ? { expand: 'addresses' } : undefined,
+        what: `customer ${id}`,
+      },
+      OcapiCustomerSchema,
+    );
   const patchCustomer = (ctx: CallContext, id: string, doc: Record<string, unknown>, ifMatch?: string) =>
-    client.call(ctx, 'shop', { method: 'PATCH', path: path('customers', id), auth: oauth, json: doc, ifMatch, what: `customer ${id}` }, OcapiCustomerSchema);
+    client.call(
+      ctx,
+      'shop',
+      { method: 'PATCH', path: path('customers', id), auth: oauth, json: doc, ifMatch, what: `customer ${id}` },
+      OcapiCustomerSchema,
+    );
   const postAddress = (ctx: CallContext, id: string, doc: Record<string, unknown>) =>
-    client.call(ctx, 'shop', { method: 'POST', path: path('customers', id, 'addresses'), auth: oauth, json: doc, what: `address ${String(doc.address_id)} of customer ${id}` }, OcapiAddressSchema);
+    client.call(
+      ctx,
+      'shop',
+      {
+        method: 'POST',
+        path: path('customers', id, 'addresses'),
+        auth: oauth,
+        json: doc,
+        what: `address ${String(doc.address_id)} of customer ${id}`,
+      },
+      OcapiAddressSchema,
+    );
   const getAddress = (ctx: CallContext, id: string, addressId: string) =>
-    client.call(ctx, 'shop', { method: 'GET', path: addressPath(id, addressId), auth: oauth, what: `address ${addressId} of customer ${id}` }, OcapiAddressSchema);
+    client.call(
+      ctx,
+      'shop',
+      { method: 'GET', path: addressPath(id, addressId), auth: oauth, what: `address ${addressId} of customer ${id}` },
+      OcapiAddressSchema,
+    );
 
-  const customerResult = ({ body, etag }: OcapiAnswer<OcapiCustomer>): Versioned<Customer> => ({ value: fromOcapiCustomer(body, attribute), etag });
-  const addressResult = ({ body, etag }: OcapiAnswer<OcapiAddress>): Versioned<Address> => ({ value: fromOcapiAddress(body), etag });
+  const customerResult = ({ body, etag }: OcapiAnswer<OcapiCustomer>): Versioned<Customer> => ({
+    value: fromOcapiCustomer(body, attribute),
+    etag,
+  });
+  const addressResult = ({ body, etag }: OcapiAnswer<OcapiAddress>): Versioned<Address> => ({
+    value: fromOcapiAddress(body),
+    etag,
+  });
 
   const adapter: CustomerAdapter = {
     backend: BACKEND,
@@ -104,14 +173,19 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       const ids = addresses.map((a) => a.address_id as string);
       const duplicate = ids.findIndex((id, i) => ids.indexOf(id) !== i);
       if (duplicate >= 0) {
-        throw new GatewayError('conflict', 'two addresses share an id', { errors: [{ path: `addresses.${duplicate}.id`, message: 'address ids must be unique' }] });
+        throw new GatewayError('conflict', 'two addresses share an id', {
+          errors: [{ path: `addresses.${duplicate}.id`, message: 'address ids must be unique' }],
+        });
       }
       if (input.externalRef !== undefined) await search.assertExternalRefFree(ctx, input.externalRef);
 
       const id = await shopper.register(ctx, plan.registration, input.password).catch((error: unknown) => {
         // With the email as login, a taken login means the email is registered already.
         if (error instanceof GatewayError && error.code === 'conflict' && input.login === undefined) {
-          throw new GatewayError('conflict', 'a customer with this email (the login) already exists', { upstream: error.upstream, errors: [{ path: 'email', message: 'already used' }] });
+          throw new GatewayError('conflict', 'a customer with this email (the login) already exists', {
+            upstream: error.upstream,
+            errors: [{ path: 'email', message: 'already used' }],
+          });
         }
         throw error;
       });
@@ -123,7 +197,10 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
           step = `creating address ${i}`;
           await postAddress(ctx, id, doc).catch((error: unknown) => {
             if (!(error instanceof GatewayError)) throw error;
-            throw new GatewayError(error.code, error.message, { upstream: error.upstream, errors: error.errors?.map((e) => ({ ...e, path: `addresses.${i}.${e.path}` })) });
+            throw new GatewayError(error.code, error.message, {
+              upstream: error.upstream,
+              errors: error.errors?.map((e) => ({ ...e, path: `addresses.${i}.${e.path}` })),
+            });
           });
           created.addresses.push(doc.address_id as string);
         }
@@ -144,7 +221,10 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     },
 
     async deleteCustomer() {
-      throw new GatewayError('not_supported', 'the SFCC Shop API cannot delete customers: disable one with PATCH {"active": false}, or delete it in Business Manager');
+      throw new GatewayError(
+        'not_supported',
+        'the SFCC Shop API cannot delete customers: disable one with PATCH {"active": false}, or delete it in Business Manager',
+      );
     },
 
     async setPassword(ref, change, ctx) {
@@ -158,9 +238,19 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async listAddresses(ref, page, ctx) {
       const start = startFrom(page.position, MAX_ADDRESS_START);
       const id = await resolveId(ref, ctx);
-      const request = { method: 'GET' as const, path: path('customers', id, 'addresses'), auth: oauth, searchParams: { start, count: page.limit }, what: `customer ${id}` };
+      const request = {
+        method: 'GET' as const,
+        path: path('customers', id, 'addresses'),
+        auth: oauth,
+        searchParams: { start, count: page.limit },
+        what: `customer ${id}`,
+      };
       const { body } = await client.call(ctx, 'shop', request, AddressResultSchema);
-      return { items: body.data.map(fromOcapiAddress), next: nextStart(start, body.data.length, body.total, MAX_ADDRESS_START), total: body.total };
+      return {
+        items: body.data.map(fromOcapiAddress),
+        next: nextStart(start, body.data.length, body.total, MAX_ADDRESS_START),
+        total: body.total,
+      };
     },
 
     async getAddress(ref, addressId, ctx) {
@@ -175,22 +265,48 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async updateAddress(ref, addressId, patch, { ifMatch }, ctx) {
       const doc = toOcapiAddressPatch(patch);
       const id = await resolveId(ref, ctx);
-      const request = { method: 'PATCH' as const, path: addressPath(id, addressId), auth: oauth, json: doc, ifMatch: upstreamIfMatch(ifMatch), acceptMoved: true, what: `address ${addressId} of customer ${id}` };
+      const request = {
+        method: 'PATCH' as const,
+        path: addressPath(id, addressId),
+        auth: oauth,
+        json: doc,
+        ifMatch: upstreamIfMatch(ifMatch),
+        acceptMoved: true,
+        what: `address ${addressId} of customer ${id}`,
+      };
       const answer = await client.call(ctx, 'shop', request, OcapiAddressSchema.optional());
       if (answer.body) return addressResult({ ...answer, body: answer.body });
-      if (answer.status !== 301) throw new GatewayError('upstream_contract_violation', `SFCC answered ${answer.status} to an address update without the address`);
+      if (answer.status !== 301)
+        throw new GatewayError(
+          'upstream_contract_violation',
+          `SFCC answered ${answer.status} to an address update without the address`,
+        );
       // Renamed: OCAPI answers 301 with the new Location and (usually) the address itself.
       const newId = answer.location ? decodeURIComponent(answer.location.split('/').pop()!.split('?')[0]!) : patch.id;
-      if (!newId) throw new GatewayError('upstream_contract_violation', 'SFCC answered 301 to an address update without a Location');
+      if (!newId)
+        throw new GatewayError(
+          'upstream_contract_violation',
+          'SFCC answered 301 to an address update without a Location',
+        );
       return addressResult(await getAddress(ctx, id, newId));
     },
 
     async deleteAddress(ref, addressId, ctx) {
       const id = await resolveId(ref, ctx);
-      await client.call(ctx, 'shop', { method: 'DELETE', path: addressPath(id, addressId), auth: oauth, what: `address ${addressId} of customer ${id}` });
+      await client.call(ctx, 'shop', {
+        method: 'DELETE',
+        path: addressPath(id, addressId),
+        auth: oauth,
+        what: `address ${addressId} of customer ${id}`,
+      });
     },
   };
   return adapter;
 }
 
-export const sfccBackend: BackendDefinition<SfccOptions> = { name: BACKEND, baseUrlVariable: 'SFCC_BASE_URL', parseOptions: parseSfccOptions, create: createSfccAdapter };
+export const sfccBackend: BackendDefinition<SfccOptions> = {
+  name: BACKEND,
+  baseUrlVariable: 'SFCC_BASE_URL',
+  parseOptions: parseSfccOptions,
+  create: createSfccAdapter,
+};

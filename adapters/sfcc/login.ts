@@ -10,14 +10,28 @@ import { OcapiCustomerSchema } from './upstream.js';
  */
 export function sfccShopperLogin(client: OcapiClient): NonNullable<CustomerAdapter['authenticateShopper']> {
   return async ({ email, password }, ctx) => {
-    const request = { method: 'POST' as const, path: 'customers/auth', auth: { kind: 'basic' as const, user: email, password }, json: { type: 'credentials' }, what: 'the shopper login' };
+    const request = {
+      method: 'POST' as const,
+      path: 'customers/auth',
+      auth: { kind: 'basic' as const, user: email, password },
+      json: { type: 'credentials' },
+      what: 'the shopper login',
+    };
     const answer = await client.call(ctx, 'shop', request, OcapiCustomerSchema).catch((error: unknown) => {
       // 401 AuthenticationFailedException: unknown login, wrong password, disabled or locked alike.
-      if (error instanceof GatewayError && error.upstream?.status === 401) throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
+      if (error instanceof GatewayError && error.upstream?.status === 401)
+        throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
       throw error;
     });
     if (answer.bearer) {
-      await client.call(ctx, 'shop', { method: 'DELETE', path: 'customers/auth', auth: { kind: 'bearer', token: answer.bearer }, what: 'the shopper token' }).catch(() => undefined);
+      await client
+        .call(ctx, 'shop', {
+          method: 'DELETE',
+          path: 'customers/auth',
+          auth: { kind: 'bearer', token: answer.bearer },
+          what: 'the shopper token',
+        })
+        .catch(() => undefined);
     }
     return { customerId: answer.body.customer_id };
   };

@@ -1,4 +1,12 @@
-import type { Address, AddressCreate, AddressPatch, Customer, CustomerCreate, CustomerPatch, Gender } from '../../schemas/index.js';
+import type {
+  Address,
+  AddressCreate,
+  AddressPatch,
+  Customer,
+  CustomerCreate,
+  CustomerPatch,
+  Gender,
+} from '../../schemas/index.js';
 import { compact, FieldErrors } from '../support.js';
 import { BACKEND } from './errors.js';
 import type { OcapiAddress, OcapiCustomer } from './upstream.js';
@@ -64,7 +72,8 @@ export function fromOcapiAddress(doc: OcapiAddress): Address {
 export function fromOcapiCustomer(doc: OcapiCustomer, externalRefAttribute: string): Customer {
   const custom: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
-    if (key.startsWith('c_') && key !== externalRefAttribute && value !== null && value !== undefined) custom[key.slice(2)] = value;
+    if (key.startsWith('c_') && key !== externalRefAttribute && value !== null && value !== undefined)
+      custom[key.slice(2)] = value;
   }
   const phones = compact({
     primary: str(doc.phone_home),
@@ -77,7 +86,12 @@ export function fromOcapiCustomer(doc: OcapiCustomer, externalRefAttribute: stri
   return compact({
     id: doc.customer_id,
     customerNo: str(doc.customer_no),
-    externalRef: typeof externalRef === 'string' && externalRef !== '' ? externalRef : typeof externalRef === 'number' ? String(externalRef) : undefined,
+    externalRef:
+      typeof externalRef === 'string' && externalRef !== ''
+        ? externalRef
+        : typeof externalRef === 'number'
+          ? String(externalRef)
+          : undefined,
     email: doc.email ?? '',
     login: str(doc.login) ?? str(doc.credentials?.login),
     firstName: str(doc.first_name),
@@ -144,11 +158,17 @@ const CUSTOM_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** `custom` → `c_*`: keys must be attribute names; values scalars or lists of scalars. */
-function customToOcapi(custom: Record<string, unknown>, externalRefAttribute: string, errors: FieldErrors, doc: Doc): void {
+function customToOcapi(
+  custom: Record<string, unknown>,
+  externalRefAttribute: string,
+  errors: FieldErrors,
+  doc: Doc,
+): void {
   for (const [key, value] of Object.entries(custom)) {
     const path = `custom.${key}`;
     if (!CUSTOM_KEY.test(key)) errors.add(path, 'must be a custom attribute name (letters, digits, underscores)');
-    else if (`c_${key}` === externalRefAttribute) errors.add(path, 'holds externalRef on this backend; set externalRef instead');
+    else if (`c_${key}` === externalRefAttribute)
+      errors.add(path, 'holds externalRef on this backend; set externalRef instead');
     else if (value === null) doc[`c_${key}`] = null;
     else if (isScalar(value) || (Array.isArray(value) && value.every(isScalar))) doc[`c_${key}`] = value;
     else errors.add(path, 'SFCC custom attributes hold a string, number, boolean or a list of them');
@@ -165,7 +185,8 @@ export interface RegistrationPlan {
 export function toOcapiCustomerCreate(input: CustomerCreate, externalRefAttribute: string): RegistrationPlan {
   const errors = new FieldErrors(BACKEND);
   if (!input.lastName) errors.add('lastName', 'is required by SFCC');
-  if (input.groups !== undefined && input.groups.length > 0) errors.add('groups', 'SFCC customer groups cannot be written through the Shop API');
+  if (input.groups !== undefined && input.groups.length > 0)
+    errors.add('groups', 'SFCC customer groups cannot be written through the Shop API');
   const profile: Doc = {};
   for (const [canonical, ocapi] of Object.entries(CUSTOMER_STRINGS)) {
     const value = input[canonical as keyof typeof CUSTOMER_STRINGS];
@@ -186,7 +207,10 @@ export function toOcapiCustomerCreate(input: CustomerCreate, externalRefAttribut
   if (input.externalRef !== undefined) profile[externalRefAttribute] = input.externalRef;
   (input.addresses ?? []).forEach((address, i) => errors.unsupported(address, ADDRESS_UNSUPPORTED, `addresses.${i}.`));
   errors.throwIfAny();
-  return { registration: { login: input.login ?? input.email, email: input.email, last_name: input.lastName! }, profile };
+  return {
+    registration: { login: input.login ?? input.email, email: input.email, last_name: input.lastName! },
+    profile,
+  };
 }
 
 /**
@@ -195,7 +219,11 @@ export function toOcapiCustomerCreate(input: CustomerCreate, externalRefAttribut
  * attributes with `null`. `currentCustomKeys` are the `c_*` keys the customer holds now, so a
  * `custom` object replaces the whole set as it does on every backend.
  */
-export function toOcapiCustomerPatch(patch: CustomerPatch, externalRefAttribute: string, currentCustomKeys: string[] = []): Doc {
+export function toOcapiCustomerPatch(
+  patch: CustomerPatch,
+  externalRefAttribute: string,
+  currentCustomKeys: string[] = [],
+): Doc {
   const errors = new FieldErrors(BACKEND);
   const doc: Doc = {};
   if (patch.email !== undefined) doc.email = patch.email;
@@ -209,14 +237,20 @@ export function toOcapiCustomerPatch(patch: CustomerPatch, externalRefAttribute:
   if (patch.gender !== undefined) {
     const gender = patch.gender === null ? undefined : GENDER_TO_OCAPI[patch.gender];
     if (gender === undefined) {
-      errors.add('gender', patch.gender === null || patch.gender === 'unspecified' ? 'the Shop API cannot clear a gender once set' : `SFCC stores only male or female (got ${patch.gender})`);
+      errors.add(
+        'gender',
+        patch.gender === null || patch.gender === 'unspecified'
+          ? 'the Shop API cannot clear a gender once set'
+          : `SFCC stores only male or female (got ${patch.gender})`,
+      );
     } else doc.gender = gender;
   }
   if (patch.birthDate === null) errors.add('birthDate', 'the Shop API cannot clear a birthday once set');
   else if (patch.birthDate !== undefined) doc.birthday = patch.birthDate;
   if (patch.phones !== undefined) {
     // Phones is one object: what it leaves out is cleared (as on every backend).
-    for (const [canonical, ocapi] of Object.entries(PHONES)) doc[ocapi] = patch.phones?.[canonical as keyof typeof PHONES] ?? '';
+    for (const [canonical, ocapi] of Object.entries(PHONES))
+      doc[ocapi] = patch.phones?.[canonical as keyof typeof PHONES] ?? '';
   }
   if (patch.active !== undefined) doc.enabled = patch.active;
   if (patch.externalRef !== undefined) doc[externalRefAttribute] = patch.externalRef;
@@ -254,7 +288,8 @@ export function toOcapiAddressPatch(patch: AddressPatch): Doc {
   }
   const billing = patch.isDefaultBilling;
   const shipping = patch.isDefaultShipping;
-  if (billing !== undefined || shipping !== undefined) doc.preferred = Boolean(billing ?? shipping) || Boolean(shipping ?? billing);
+  if (billing !== undefined || shipping !== undefined)
+    doc.preferred = Boolean(billing ?? shipping) || Boolean(shipping ?? billing);
   errors.throwIfAny();
   return doc;
 }
@@ -263,7 +298,10 @@ export function toOcapiAddressPatch(patch: AddressPatch): Doc {
  * An address name when the caller gives none: a readable slug of line1 and city plus a random
  * suffix (OCAPI names must be unique per customer, ≤256 characters).
  */
-export function makeAddressId(input: Pick<AddressCreate, 'line1' | 'city'>, random: () => string = () => crypto.randomUUID().slice(0, 6)): string {
+export function makeAddressId(
+  input: Pick<AddressCreate, 'line1' | 'city'>,
+  random: () => string = () => crypto.randomUUID().slice(0, 6),
+): string {
   const slug = `${input.line1} ${input.city}`
     .normalize('NFKD')
     .replace(/ß/g, 'ss')

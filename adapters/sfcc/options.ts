@@ -13,7 +13,10 @@ const env = z.object({
   SFCC_OAUTH_URL: baseUrl.default(DEFAULT_OAUTH_URL),
   /** Data API base, e.g. https://host/s/-/dw/data/v20_4 (listing and ref: lookups). */
   SFCC_DATA_BASE_URL: baseUrl.optional(),
-  SFCC_CUSTOMER_LIST: z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/, 'must be a customer list id').optional(),
+  SFCC_CUSTOMER_LIST: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,256}$/, 'must be a customer list id')
+    .optional(),
   SFCC_EXTERNAL_REF_ATTRIBUTE: z
     .string()
     .regex(/^c_[A-Za-z][A-Za-z0-9_]*$/, 'must be a custom attribute name such as c_externalRef')

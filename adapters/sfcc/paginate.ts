@@ -13,7 +13,12 @@ export function startFrom(position: unknown, max = Number.MAX_SAFE_INTEGER): num
 }
 
 /** The next `start`, or null on the last page (or past what OCAPI lets us reach). */
-export function nextStart(start: number, returned: number, total: number, max = Number.MAX_SAFE_INTEGER): number | null {
+export function nextStart(
+  start: number,
+  returned: number,
+  total: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | null {
   const next = start + returned;
   return returned > 0 && next < total && next <= max ? next : null;
 }

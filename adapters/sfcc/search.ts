@@ -10,7 +10,9 @@ import { CustomerSearchResultSchema, type OcapiCustomer } from './upstream.js';
 /** What turns listing and `ref:` lookups on when the Data API is not configured. */
 export const DATA_API_HINT = 'set SFCC_DATA_BASE_URL and SFCC_CUSTOMER_LIST (OCAPI Data API customer_search)';
 
-const termQuery = (field: string, value: string) => ({ term_query: { fields: [field], operator: 'is', values: [value] } });
+const termQuery = (field: string, value: string) => ({
+  term_query: { fields: [field], operator: 'is', values: [value] },
+});
 
 /**
  * The OCAPI Data API customer search (`customer_lists/{list}/customer_search`): listing with
@@ -43,7 +45,9 @@ export function createCustomerSearch(client: OcapiClient, options: SfccOptions) 
       if (!available) return;
       const holders = (await byExternalRef(ctx, externalRef)).filter((c) => c.customer_id !== self);
       if (holders.length > 0) {
-        throw new GatewayError('conflict', `a customer with externalRef ${externalRef} already exists`, { errors: [{ path: 'externalRef', message: 'already used' }] });
+        throw new GatewayError('conflict', `a customer with externalRef ${externalRef} already exists`, {
+          errors: [{ path: 'externalRef', message: 'already used' }],
+        });
       }
     },
 
@@ -53,7 +57,14 @@ export function createCustomerSearch(client: OcapiClient, options: SfccOptions) 
       const must: Record<string, unknown>[] = [];
       if (query.email) must.push(termQuery('email', query.email));
       if (query.externalRef) must.push(termQuery(attribute, query.externalRef));
-      if (query.updatedSince) must.push({ range_query: { field: 'last_modified', from: new Date(query.updatedSince).toISOString(), from_inclusive: true } });
+      if (query.updatedSince)
+        must.push({
+          range_query: {
+            field: 'last_modified',
+            from: new Date(query.updatedSince).toISOString(),
+            from_inclusive: true,
+          },
+        });
       const q = must.length === 0 ? { match_all_query: {} } : must.length === 1 ? must[0]! : { bool_query: { must } };
       const result = await search(ctx, q, start, query.limit);
       return {

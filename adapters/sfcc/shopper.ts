@@ -12,8 +12,18 @@ import { OcapiCustomerSchema, ResetTokenResultSchema } from './upstream.js';
 export function createShopperFlows(client: OcapiClient) {
   /** A shopper JWT from /customers/auth: `guest` (client id only) or `credentials` (Basic login:password). */
   const signIn = async (ctx: CallContext, auth: Auth, type: 'guest' | 'credentials', what: string): Promise<string> => {
-    const answer = await client.call(ctx, 'shop', { method: 'POST', path: 'customers/auth', auth, json: { type }, what });
-    if (!answer.bearer) throw new GatewayError('upstream_contract_violation', 'SFCC answered /customers/auth without an Authorization: Bearer header');
+    const answer = await client.call(ctx, 'shop', {
+      method: 'POST',
+      path: 'customers/auth',
+      auth,
+      json: { type },
+      what,
+    });
+    if (!answer.bearer)
+      throw new GatewayError(
+        'upstream_contract_violation',
+        'SFCC answered /customers/auth without an Authorization: Bearer header',
+      );
     return answer.bearer;
   };
 
@@ -23,19 +33,44 @@ export function createShopperFlows(client: OcapiClient) {
     try {
       return await flow(auth);
     } finally {
-      await client.call(ctx, 'shop', { method: 'DELETE', path: 'customers/auth', auth, what: 'the shopper token' }).catch(() => undefined);
+      await client
+        .call(ctx, 'shop', { method: 'DELETE', path: 'customers/auth', auth, what: 'the shopper token' })
+        .catch(() => undefined);
     }
   };
 
   return {
     /** Registration: OAuth registrations must not carry a password; with one, a guest JWT must. Answers the new id. */
-    async register(ctx: CallContext, registration: Record<string, unknown>, password: string | undefined): Promise<string> {
+    async register(
+      ctx: CallContext,
+      registration: Record<string, unknown>,
+      password: string | undefined,
+    ): Promise<string> {
       const request = { method: 'POST' as const, path: 'customers', what: 'the registration' };
       if (password === undefined) {
-        return (await client.call(ctx, 'shop', { ...request, auth: { kind: 'oauth' }, json: { customer: registration } }, OcapiCustomerSchema)).body.customer_id;
+        return (
+          await client.call(
+            ctx,
+            'shop',
+            { ...request, auth: { kind: 'oauth' }, json: { customer: registration } },
+            OcapiCustomerSchema,
+          )
+        ).body.customer_id;
       }
       const token = await signIn(ctx, { kind: 'none' }, 'guest', 'the guest token request');
-      return withToken(ctx, token, async (auth) => (await client.call(ctx, 'shop', { ...request, auth, json: { password, customer: registration } }, OcapiCustomerSchema)).body.customer_id);
+      return withToken(
+        ctx,
+        token,
+        async (auth) =>
+          (
+            await client.call(
+              ctx,
+              'shop',
+              { ...request, auth, json: { password, customer: registration } },
+              OcapiCustomerSchema,
+            )
+          ).body.customer_id,
+      );
     },
 
     /**
@@ -46,16 +81,34 @@ export function createShopperFlows(client: OcapiClient) {
       const what = `the password of customer ${id}`;
       if (change.currentPassword === undefined) {
         const reset = { method: 'POST' as const, auth: { kind: 'oauth' } as const, what };
-        const token = await client.call(ctx, 'shop', { ...reset, path: 'customers/password/actions/create_reset_token', json: { login } }, ResetTokenResultSchema);
-        await client.call(ctx, 'shop', { ...reset, path: 'customers/password/actions/reset', json: { login, reset_token: token.body.reset_token, new_password: change.password } });
+        const token = await client.call(
+          ctx,
+          'shop',
+          { ...reset, path: 'customers/password/actions/create_reset_token', json: { login } },
+          ResetTokenResultSchema,
+        );
+        await client.call(ctx, 'shop', {
+          ...reset,
+          path: 'customers/password/actions/reset',
+          json: { login, reset_token: token.body.reset_token, new_password: change.password },
+        });
         return;
       }
-      const token = await signIn(ctx, { kind: 'basic', user: login, password: change.currentPassword }, 'credentials', `customer ${id}`).catch((error: unknown) => {
+      const token = await signIn(
+        ctx,
+        { kind: 'basic', user: login, password: change.currentPassword },
+        'credentials',
+        `customer ${id}`,
+      ).catch((error: unknown) => {
         if (!(error instanceof GatewayError) || error.upstream?.status !== 401) throw error;
-        throw new GatewayError('validation_failed', 'currentPassword is wrong (or the customer is disabled or locked)', {
-          upstream: { status: 401, code: 'AuthenticationFailedException' },
-          errors: [{ path: 'currentPassword', message: 'does not match' }],
-        });
+        throw new GatewayError(
+          'validation_failed',
+          'currentPassword is wrong (or the customer is disabled or locked)',
+          {
+            upstream: { status: 401, code: 'AuthenticationFailedException' },
+            errors: [{ path: 'currentPassword', message: 'does not match' }],
+          },
+        );
       });
       await withToken(ctx, token, (auth) =>
         client.call(ctx, 'shop', {

@@ -29,7 +29,10 @@ function stopper(proc: ChildProcess) {
 
 /** Starts `node --import tsx <file>`, which prints `{"port":N}` once listening on 127.0.0.1. */
 export async function startTsServer(name: string, file: string, env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', file], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: proc.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
@@ -56,7 +59,11 @@ export async function freePort(): Promise<number> {
 export function variantProcess(spec: string, v8Flags: string[] = []): { args: string[]; env: Record<string, string> } {
   const [target = '', ...assignments] = spec.split('@');
   const [entry = '', ...flags] = target.split('+');
-  const script = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : entry.endsWith('.mjs') ? [entry] : [`${entry}/node.js`];
+  const script = entry.endsWith('.ts')
+    ? ['--import', 'tsx', entry]
+    : entry.endsWith('.mjs')
+      ? [entry]
+      : [`${entry}/node.js`];
   return {
     args: [...v8Flags, ...flags.map((flag) => `--${flag}`), ...script],
     env: Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
@@ -68,7 +75,10 @@ export function variantProcess(spec: string, v8Flags: string[] = []): { args: st
  * through npm, whose own start-up is not the gateway's), configured by env only. Its log lines go
  * to `logFile`. Resolves once /health answers, with the time that took from the spawn.
  */
-export async function startGateway(env: Record<string, string>, logFile: string): Promise<Child & { spawnToHealthMs: number }> {
+export async function startGateway(
+  env: Record<string, string>,
+  logFile: string,
+): Promise<Child & { spawnToHealthMs: number }> {
   const command = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
   const [program, ...args] = command.split(/\s+/);
   const port = await freePort();
@@ -81,7 +91,10 @@ export async function startGateway(env: Record<string, string>, logFile: string)
   const origin = `http://127.0.0.1:${port}`;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`\`${command}\` exited with ${proc.exitCode}; see ${logFile}`);
-    const ok = await fetch(`${origin}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${origin}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (performance.now() - started > 30_000) throw new Error(`\`${command}\` did not answer /health within 30 s`);
     await new Promise((r) => setTimeout(r, 5));

@@ -13,7 +13,11 @@ export interface Measurement {
   cpuUsPerRequest: number;
 }
 
-const COLOURS: Record<string, string> = { 'customer-gateway': '#d9480f', 'express+axios': '#1c7ed6', 'node:http+undici': '#2b8a3e' };
+const COLOURS: Record<string, string> = {
+  'customer-gateway': '#d9480f',
+  'express+axios': '#1c7ed6',
+  'node:http+undici': '#2b8a3e',
+};
 
 /** A small grouped bar chart of req/s: one group per scenario, one bar per target. */
 export function barChart(measurements: Measurement[], targets: string[], title: string): string {
@@ -38,14 +42,22 @@ export function barChart(measurements: Measurement[], targets: string[], title: 
       const m = shown.find((s) => s.scenario === scenario && s.target === target);
       if (!m) return;
       const x = x0 + i * barWidth;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y(m.rps).toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${(height - bottom - y(m.rps)).toFixed(1)}" fill="${COLOURS[target] ?? '#888'}"/>`);
-      parts.push(`<text x="${(x + barWidth / 2 - 2).toFixed(1)}" y="${(y(m.rps) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${Math.round(m.rps)}</text>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y(m.rps).toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${(height - bottom - y(m.rps)).toFixed(1)}" fill="${COLOURS[target] ?? '#888'}"/>`,
+      );
+      parts.push(
+        `<text x="${(x + barWidth / 2 - 2).toFixed(1)}" y="${(y(m.rps) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${Math.round(m.rps)}</text>`,
+      );
     });
-    parts.push(`<text x="${(x0 + (barWidth * targets.length) / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${esc(scenario)}</text>`);
+    parts.push(
+      `<text x="${(x0 + (barWidth * targets.length) / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${esc(scenario)}</text>`,
+    );
   });
   targets.forEach((target, i) => {
     const x = left + i * 170;
-    parts.push(`<rect x="${x}" y="${height - 24}" width="12" height="12" fill="${COLOURS[target] ?? '#888'}"/><text x="${x + 16}" y="${height - 14}">${esc(target)}</text>`);
+    parts.push(
+      `<rect x="${x}" y="${height - 24}" width="12" height="12" fill="${COLOURS[target] ?? '#888'}"/><text x="${x + 16}" y="${height - 14}">${esc(target)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -59,8 +71,13 @@ export function writeResults(dir: string, name: string, json: unknown, svg: stri
 }
 
 export function table(measurements: Measurement[], ratioOf: (m: Measurement) => string): string {
-  const rows = measurements.map((m) =>
-    `| ${m.scenario} | ${m.target} | ${Math.round(m.rps)} | ${m.p50} | ${m.p99} | ${m.cpuUsPerRequest} | ${m.failures} | ${ratioOf(m)} |`,
+  const rows = measurements.map(
+    (m) =>
+      `| ${m.scenario} | ${m.target} | ${Math.round(m.rps)} | ${m.p50} | ${m.p99} | ${m.cpuUsPerRequest} | ${m.failures} | ${ratioOf(m)} |`,
   );
-  return ['| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req | failures | gateway req/s ratio |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req | failures | gateway req/s ratio |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

@@ -20,9 +20,13 @@ export interface WorkerBundle {
  */
 export async function buildWorker(): Promise<WorkerBundle> {
   const outdir = await mkdtemp(join(tmpdir(), 'gateway-worker-'));
-  const { stdout } = await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--env', '', '--outdir', outdir], {
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
-  });
+  const { stdout } = await promisify(execFile)(
+    join('node_modules', '.bin', 'wrangler'),
+    ['deploy', '--dry-run', '--env', '', '--outdir', outdir],
+    {
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+    },
+  );
   const sizes = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(stdout);
   if (!sizes) throw new Error(`wrangler did not report the bundle size:\n${stdout}`);
   const codeGzipKiB = Math.round((gzipSync(await readFile(join(outdir, 'worker.js'))).length / 1024) * 100) / 100;
@@ -42,7 +46,10 @@ export async function firstRequestLatency(bundle: WorkerBundle, bindings: Record
     scriptPath: join(bundle.outdir, 'worker.js'),
     modulesRoot: bundle.outdir,
     // wrangler.toml's [assets] in front of the Worker, as on Cloudflare (and test/e2e/workerd.ts).
-    assets: { directory: resolve(/^\[assets\]\s*\ndirectory\s*=\s*"([^"]+)"/m.exec(toml)![1]!), routerConfig: { has_user_worker: true } },
+    assets: {
+      directory: resolve(/^\[assets\]\s*\ndirectory\s*=\s*"([^"]+)"/m.exec(toml)![1]!),
+      routerConfig: { has_user_worker: true },
+    },
     compatibilityDate: /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1]!,
     compatibilityFlags: JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)![1]!) as string[],
     bindings,

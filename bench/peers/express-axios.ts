@@ -18,8 +18,13 @@ app.use(express.json({ limit: '64kb' }));
 
 app.get('/v1/customers', async (req, res, next) => {
   try {
-    const { data } = await api.get(root, { params: { limit: Number(req.query.limit ?? 20), with: 'legacyCustomData' } });
-    res.json({ items: data.entities.map((c: object) => toCustomer(c, false)), page: { limit: Number(req.query.limit ?? 20), nextCursor: data.cursor?.next ?? null } });
+    const { data } = await api.get(root, {
+      params: { limit: Number(req.query.limit ?? 20), with: 'legacyCustomData' },
+    });
+    res.json({
+      items: data.entities.map((c: object) => toCustomer(c, false)),
+      page: { limit: Number(req.query.limit ?? 20), nextCursor: data.cursor?.next ?? null },
+    });
   } catch (error) {
     next(error);
   }
@@ -28,7 +33,9 @@ app.get('/v1/customers', async (req, res, next) => {
 app.get('/v1/customers/:id', async (req, res, next) => {
   try {
     const expand = req.query.expand === 'addresses';
-    const { data } = await api.get(`${root}/${encodeURIComponent(req.params.id)}`, { params: { with: expand ? 'addresses,legacyCustomData' : 'legacyCustomData' } });
+    const { data } = await api.get(`${root}/${encodeURIComponent(req.params.id)}`, {
+      params: { with: expand ? 'addresses,legacyCustomData' : 'legacyCustomData' },
+    });
     res.json(toCustomer(data, expand));
   } catch (error) {
     next(error);
@@ -50,5 +57,7 @@ app.use((error: Error, _req: express.Request, res: express.Response, _next: expr
   res.status(502).json({ title: 'upstream failed', detail: error.message });
 });
 
-const server = app.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+const server = app.listen(port, '127.0.0.1', () =>
+  console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })),
+);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

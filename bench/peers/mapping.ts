@@ -26,7 +26,11 @@ function toAddress(a: Json): Json {
     firstName: r.firstName,
     lastName: r.lastName,
     title: r.title,
-    line1: !a.houseNumber ? a.street : NUMBER_FIRST.has(countryCode) ? `${a.houseNumber} ${a.street}` : `${a.street} ${a.houseNumber}`,
+    line1: !a.houseNumber
+      ? a.street
+      : NUMBER_FIRST.has(countryCode)
+        ? `${a.houseNumber} ${a.street}`
+        : `${a.street} ${a.houseNumber}`,
     line2: a.additional,
     street: a.street,
     houseNumber: a.houseNumber,
@@ -37,15 +41,26 @@ function toAddress(a: Json): Json {
     phone: a.phone,
     isDefaultBilling: a.isDefault?.billing === true,
     isDefaultShipping: a.isDefault?.shipping === true,
-    collectionPoint: cp ? compact({ key: cp.key, type: cp.type, description: cp.description, customerKey: cp.customerKey }) : undefined,
+    collectionPoint: cp
+      ? compact({ key: cp.key, type: cp.type, description: cp.description, customerKey: cp.customerKey })
+      : undefined,
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
   });
 }
 
 export function toCustomer(c: Json, withAddresses: boolean): Json {
-  const groups: string[] = typeof c.groups === 'string' ? c.groups.split(',').map((g: string) => g.trim()).filter(Boolean) : (c.groups ?? []);
-  const custom = c.legacyCustomData && !Array.isArray(c.legacyCustomData) && Object.keys(c.legacyCustomData).length > 0 ? c.legacyCustomData : undefined;
+  const groups: string[] =
+    typeof c.groups === 'string'
+      ? c.groups
+          .split(',')
+          .map((g: string) => g.trim())
+          .filter(Boolean)
+      : (c.groups ?? []);
+  const custom =
+    c.legacyCustomData && !Array.isArray(c.legacyCustomData) && Object.keys(c.legacyCustomData).length > 0
+      ? c.legacyCustomData
+      : undefined;
   return compact({
     id: String(c.id),
     customerNo: c.publicKey,

@@ -24,7 +24,11 @@ async function upstream(method: 'GET' | 'POST', path: string, body?: object) {
 
 function send(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}) {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...extra,
+  });
   res.end(body);
 }
 
@@ -43,13 +47,19 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   const one = /^\/v1\/customers\/([^/]+)$/.exec(url.pathname);
   if (req.method === 'GET' && one) {
     const expand = url.searchParams.get('expand') === 'addresses';
-    const data = await upstream('GET', `/${encodeURIComponent(decodeURIComponent(one[1]!))}?with=${expand ? 'addresses,legacyCustomData' : 'legacyCustomData'}`);
+    const data = await upstream(
+      'GET',
+      `/${encodeURIComponent(decodeURIComponent(one[1]!))}?with=${expand ? 'addresses,legacyCustomData' : 'legacyCustomData'}`,
+    );
     return send(res, 200, toCustomer(data, expand));
   }
   if (url.pathname === '/v1/customers' && req.method === 'GET') {
     const limit = Number(url.searchParams.get('limit') ?? 20);
     const data = await upstream('GET', `?limit=${limit}&with=legacyCustomData`);
-    return send(res, 200, { items: data.entities.map((c: object) => toCustomer(c, false)), page: { limit, nextCursor: data.cursor?.next ?? null } });
+    return send(res, 200, {
+      items: data.entities.map((c: object) => toCustomer(c, false)),
+      page: { limit, nextCursor: data.cursor?.next ?? null },
+    });
   }
   if (url.pathname === '/v1/customers' && req.method === 'POST') {
     const body = toScayleCreate((await readBody(req)) as Record<string, unknown>);

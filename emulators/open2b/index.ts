@@ -3,7 +3,15 @@ import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
 import { API_PREFIX, createOpen2bApp, rateLimitedResponse } from './app.js';
 import { demoCustomers, type Open2bCustomerSeed } from './seed.js';
-import { emptyBilling, encryptPassword, fullNameOf, Open2bStore, passwordMatches, shopTime, type Open2bCustomer } from './store.js';
+import {
+  emptyBilling,
+  encryptPassword,
+  fullNameOf,
+  Open2bStore,
+  passwordMatches,
+  shopTime,
+  type Open2bCustomer,
+} from './store.js';
 import { plainResponse } from './wire.js';
 
 export type { Open2bBillingAddress, Open2bCustomer, Open2bShippingAddress } from './store.js';
@@ -59,7 +67,14 @@ export function createOpen2bEmulator(options: Open2bEmulatorOptions = {}): Emula
     const stored: Open2bCustomer[] = [];
     for (const entry of entries) {
       const time = now();
-      const billing = { ...emptyBilling(), street1: '-', city: '-', postalCode: '-', country: 'IT', ...entry.billingAddress };
+      const billing = {
+        ...emptyBilling(),
+        street1: '-',
+        city: '-',
+        postalCode: '-',
+        country: 'IT',
+        ...entry.billingAddress,
+      };
       const customer: Open2bCustomer = {
         id: entry.id ?? store.newId(),
         code: entry.code ?? '',
@@ -76,7 +91,15 @@ export function createOpen2bEmulator(options: Open2bEmulatorOptions = {}): Emula
         fullName: fullNameOf(billing),
         billingAddress: billing,
         shippingAddress: entry.shippingAddress
-          ? { street1: '-', street2: '', city: '-', postalCode: '-', stateProv: '', country: billing.country, ...entry.shippingAddress }
+          ? {
+              street1: '-',
+              street2: '',
+              city: '-',
+              postalCode: '-',
+              stateProv: '',
+              country: billing.country,
+              ...entry.shippingAddress,
+            }
           : null,
       };
       store.put(customer);

@@ -22,7 +22,18 @@ export interface MethodContext {
 type Body = Record<string, any>;
 type Handler = (body: Body, ctx: MethodContext) => Promise<Record<string, unknown>>;
 
-const ORDER_KEYS = ['id', 'code', 'email', 'canLogin', 'hasPassword', 'fullName', 'country', 'creationTime', 'updateTime', 'group'] as const;
+const ORDER_KEYS = [
+  'id',
+  'code',
+  'email',
+  'canLogin',
+  'hasPassword',
+  'fullName',
+  'country',
+  'creationTime',
+  'updateTime',
+  'group',
+] as const;
 const CRYPTED_BY = ['Open2b', 'osCommerce', 'ZenCart', 'CRELoaded'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const RECIPIENT_CODE = /^[A-Z0-9]{6,7}$/i;
@@ -38,7 +49,8 @@ function comparator(order: string[]) {
   const keys = order.map((entry) => {
     const desc = entry.startsWith('-');
     const key = (desc ? entry.slice(1) : entry) as (typeof ORDER_KEYS)[number];
-    if (!ORDER_KEYS.includes(key)) throw new Open2bError('order', 'InvalidValue', `'${entry}' is not a valid sort order`);
+    if (!ORDER_KEYS.includes(key))
+      throw new Open2bError('order', 'InvalidValue', `'${entry}' is not a valid sort order`);
     return { key, sign: desc ? -1 : 1 };
   });
   return (a: Open2bCustomer, b: Open2bCustomer) => {
@@ -80,14 +92,20 @@ function project(c: Open2bCustomer, fields: string[] | undefined): Record<string
   if (fields === undefined) return copy;
   const out: Record<string, unknown> = {};
   for (const field of fields) {
-    if (!(CUSTOMER_FIELDS as readonly string[]).includes(field)) throw new Open2bError('fields', 'InvalidValue', `'${field}' is not a customer field`);
+    if (!(CUSTOMER_FIELDS as readonly string[]).includes(field))
+      throw new Open2bError('fields', 'InvalidValue', `'${field}' is not a customer field`);
     out[field] = copy[field];
   }
   return out;
 }
 
 function checkEmail(email: string): void {
-  if (!EMAIL.test(email)) throw new Open2bError('billingAddress.email', 'InvalidValue', `Email '${email}' is not a well formed email address`);
+  if (!EMAIL.test(email))
+    throw new Open2bError(
+      'billingAddress.email',
+      'InvalidValue',
+      `Email '${email}' is not a well formed email address`,
+    );
 }
 
 function checkInvoiceRecipient(value: string | undefined): void {
@@ -97,11 +115,14 @@ function checkInvoiceRecipient(value: string | undefined): void {
 }
 
 function checkTimes(creationTime: string, loginTime: string | null, now: string): void {
-  if (!isShopTime(creationTime)) throw new Open2bError('creationTime', 'Malformed', `'${creationTime}' is not a valid datetime`);
-  if (creationTime > now) throw new Open2bError('creationTime', 'InvalidValue', `Creation time '${creationTime}' is in the future`);
+  if (!isShopTime(creationTime))
+    throw new Open2bError('creationTime', 'Malformed', `'${creationTime}' is not a valid datetime`);
+  if (creationTime > now)
+    throw new Open2bError('creationTime', 'InvalidValue', `Creation time '${creationTime}' is in the future`);
   if (loginTime === null) return;
   if (!isShopTime(loginTime)) throw new Open2bError('loginTime', 'Malformed', `'${loginTime}' is not a valid datetime`);
-  if (loginTime < creationTime) throw new Open2bError('loginTime', 'InvalidValue', `Login time '${loginTime}' is before the creation time`);
+  if (loginTime < creationTime)
+    throw new Open2bError('loginTime', 'InvalidValue', `Login time '${loginTime}' is before the creation time`);
   if (loginTime > now) throw new Open2bError('loginTime', 'InvalidValue', `Login time '${loginTime}' is in the future`);
 }
 
@@ -110,12 +131,15 @@ async function encrypt(password: { value: string; cryptedBy?: string | null }): 
   const by = password.cryptedBy ?? 'None';
   if (by === 'None') {
     const length = [...password.value].length;
-    if (length < 6 || length > 16) throw new Open2bError('password', 'Malformed', 'Password must have between 6 and 16 characters');
+    if (length < 6 || length > 16)
+      throw new Open2bError('password', 'Malformed', 'Password must have between 6 and 16 characters');
     return encryptPassword(password.value);
   }
-  if (!CRYPTED_BY.includes(by)) throw new Open2bError('password.cryptedBy', 'InvalidValue', `'${by}' is not a known application`);
+  if (!CRYPTED_BY.includes(by))
+    throw new Open2bError('password.cryptedBy', 'InvalidValue', `'${by}' is not a known application`);
   if (by === 'Open2b') {
-    if (password.value.length !== 45) throw new Open2bError('password', 'Malformed', `Password is not a '${by}' crypted password`);
+    if (password.value.length !== 45)
+      throw new Open2bError('password', 'Malformed', `Password is not a '${by}' crypted password`);
     return password.value;
   }
   return `${by}:${password.value}`;
@@ -125,7 +149,11 @@ async function encrypt(password: { value: string; cryptedBy?: string | null }): 
 function checkEmailFree(store: Open2bStore, email: string, selfId: number | undefined): void {
   for (const other of store.customers.values()) {
     if (other.id !== selfId && other.hasPassword && other.billingAddress.email.toLowerCase() === email.toLowerCase()) {
-      throw new Open2bError('billingAddress.email', 'AlreadyExists', `Email '${email}' already exists for a customer that can login`);
+      throw new Open2bError(
+        'billingAddress.email',
+        'AlreadyExists',
+        `Email '${email}' already exists for a customer that can login`,
+      );
     }
   }
 }
@@ -133,19 +161,29 @@ function checkEmailFree(store: Open2bStore, email: string, selfId: number | unde
 function checkCodeFree(store: Open2bStore, code: string, selfId: number | undefined): void {
   if (code === '') return;
   for (const other of store.customers.values()) {
-    if (other.id !== selfId && other.code === code) throw new Open2bError('code', 'AlreadyExists', `Code '${code}' already exists`);
+    if (other.id !== selfId && other.code === code)
+      throw new Open2bError('code', 'AlreadyExists', `Code '${code}' already exists`);
   }
 }
 
 /** A written address replaces the stored one whole: optional fields left out become empty. */
 const billingFrom = (given: Partial<Open2bBillingAddress>): Open2bBillingAddress => ({ ...emptyBilling(), ...given });
 const shippingFrom = (given: Partial<Open2bShippingAddress>): Open2bShippingAddress => ({
-  name: '', street1: '', street2: '', city: '', postalCode: '', stateProv: '', country: '', ...given,
+  name: '',
+  street1: '',
+  street2: '',
+  city: '',
+  postalCode: '',
+  stateProv: '',
+  country: '',
+  ...given,
 });
 
 export const methods: Record<string, Handler> = {
   async find(body, { store }) {
-    const all = [...store.customers.values()].filter((c) => matches(c, body.conditions, store)).sort(comparator(body.order ?? ['id']));
+    const all = [...store.customers.values()]
+      .filter((c) => matches(c, body.conditions, store))
+      .sort(comparator(body.order ?? ['id']));
     const first = body.first ?? 0;
     const slice = all.slice(first, body.limit === undefined ? undefined : first + body.limit);
     return { customers: slice.map((c) => project(c, body.fields)) };
@@ -164,7 +202,12 @@ export const methods: Record<string, Handler> = {
   async authenticate(body, { store, now }) {
     const email = String(body.email).toLowerCase();
     for (const c of store.customers.values()) {
-      if (c.canLogin && c.hasPassword && c.billingAddress.email.toLowerCase() === email && (await passwordMatches(c.encryptedPassword, body.password))) {
+      if (
+        c.canLogin &&
+        c.hasPassword &&
+        c.billingAddress.email.toLowerCase() === email &&
+        (await passwordMatches(c.encryptedPassword, body.password))
+      ) {
         const answer = project(c, body.fields);
         c.loginTime = now();
         return { customer: answer };
@@ -185,7 +228,8 @@ export const methods: Record<string, Handler> = {
     if (!store.groups.has(group)) throw new Open2bError('group', 'NotFound', `Customer group ${group} does not exist`);
     const hasPassword = input.password !== undefined && input.password !== null;
     const canLogin = input.canLogin ?? hasPassword;
-    if (canLogin && !hasPassword) throw new Open2bError('password', 'Missing', 'Password is required if customer is active');
+    if (canLogin && !hasPassword)
+      throw new Open2bError('password', 'Missing', 'Password is required if customer is active');
     checkCodeFree(store, input.code ?? '', undefined);
     if (hasPassword) checkEmailFree(store, billing.email, undefined);
     const customer: Open2bCustomer = {
@@ -228,9 +272,11 @@ export const methods: Record<string, Handler> = {
     }
     if (input.creationTime !== undefined) next.creationTime = input.creationTime;
     if (input.loginTime !== undefined) next.loginTime = input.loginTime;
-    if (input.creationTime !== undefined || input.loginTime !== undefined) checkTimes(next.creationTime, next.loginTime, time);
+    if (input.creationTime !== undefined || input.loginTime !== undefined)
+      checkTimes(next.creationTime, next.loginTime, time);
     if (input.group !== undefined) {
-      if (!store.groups.has(input.group)) throw new Open2bError('group', 'NotFound', `Customer group ${input.group} does not exist`);
+      if (!store.groups.has(input.group))
+        throw new Open2bError('group', 'NotFound', `Customer group ${input.group} does not exist`);
       next.group = input.group;
     }
     if (input.cart !== undefined) {
@@ -243,7 +289,8 @@ export const methods: Record<string, Handler> = {
       next.encryptedPassword = input.password === null ? null : await encrypt(input.password);
     }
     if (input.canLogin !== undefined) next.canLogin = input.canLogin;
-    if (next.canLogin && !next.hasPassword) throw new Open2bError('canLogin', 'InvalidValue', 'canLogin can be true only if password is defined');
+    if (next.canLogin && !next.hasPassword)
+      throw new Open2bError('canLogin', 'InvalidValue', 'canLogin can be true only if password is defined');
     if (input.code !== undefined) {
       checkCodeFree(store, input.code, current.id);
       next.code = input.code;

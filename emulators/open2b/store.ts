@@ -55,13 +55,40 @@ export interface Open2bCustomer {
 
 /** Every field `fields` may name, in the order the docs list them. */
 export const CUSTOMER_FIELDS = [
-  'id', 'code', 'canLogin', 'hasPassword', 'encryptedPassword', 'creationTime', 'loginTime', 'updateTime', 'group',
-  'wishList', 'cart', 'invoiceRecipient', 'fullName', 'billingAddress', 'shippingAddress',
+  'id',
+  'code',
+  'canLogin',
+  'hasPassword',
+  'encryptedPassword',
+  'creationTime',
+  'loginTime',
+  'updateTime',
+  'group',
+  'wishList',
+  'cart',
+  'invoiceRecipient',
+  'fullName',
+  'billingAddress',
+  'shippingAddress',
 ] as const;
 
 export const emptyBilling = (): Open2bBillingAddress => ({
-  firstName: '', lastName: '', personalCode: '', companyName: '', companyCode: '', companyCode2: '', street1: '', street2: '',
-  city: '', postalCode: '', stateProv: '', country: '', phoneNumber: '', mobileNumber: '', faxNumber: '', email: '',
+  firstName: '',
+  lastName: '',
+  personalCode: '',
+  companyName: '',
+  companyCode: '',
+  companyCode2: '',
+  street1: '',
+  street2: '',
+  city: '',
+  postalCode: '',
+  stateProv: '',
+  country: '',
+  phoneNumber: '',
+  mobileNumber: '',
+  faxNumber: '',
+  email: '',
 });
 
 export const fullNameOf = (b: Open2bBillingAddress) => b.companyName || `${b.firstName} ${b.lastName}`.trim();
@@ -77,19 +104,29 @@ export function isShopTime(value: string): boolean {
   if (!m) return false;
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
   const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d && h! < 24 && mi! < 60 && s! < 60;
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d &&
+    h! < 24 &&
+    mi! < 60 &&
+    s! < 60
+  );
 }
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 /** A 45-character "encrypted" password: 13 characters of salt + 32 of SHA-256 digest (base64). */
-export async function encryptPassword(password: string, salt = toBase64(crypto.getRandomValues(new Uint8Array(12))).slice(0, 13)): Promise<string> {
+export async function encryptPassword(
+  password: string,
+  salt = toBase64(crypto.getRandomValues(new Uint8Array(12))).slice(0, 13),
+): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${salt}${password}`)));
   return `${salt}${toBase64(digest).slice(0, 32)}`;
 }
 
 export async function passwordMatches(encrypted: string | null, password: string): Promise<boolean> {
-  if (!encrypted || encrypted.length !== 45) return false;
+  if (encrypted?.length !== 45) return false;
   return (await encryptPassword(password, encrypted.slice(0, 13))) === encrypted;
 }
 

@@ -36,7 +36,8 @@ export function adminAddressesApp(realm: ScapiRealm): Hono {
     if (record instanceof Response) return record;
     const limit = queryInt(c, 'limit', 25);
     const offset = queryInt(c, 'offset', 0);
-    if (limit === undefined || limit < 1 || limit > MAX_LIMIT) return problem('invalid-query-parameter', `limit must be between 1 and ${MAX_LIMIT}.`);
+    if (limit === undefined || limit < 1 || limit > MAX_LIMIT)
+      return problem('invalid-query-parameter', `limit must be between 1 and ${MAX_LIMIT}.`);
     if (offset === undefined) return problem('invalid-query-parameter', 'offset must be 0 or more.');
     const all = sortedAddresses(record);
     return c.json({ data: all.slice(offset, offset + limit), limit, offset, total: all.length });
@@ -48,7 +49,10 @@ export function adminAddressesApp(realm: ScapiRealm): Hono {
     const body = await c.req.json().catch(() => undefined);
     const invalid = refuseDocument(body, ADDRESS_FIELDS, ADDRESS_SERVER_FIELDS, REQUIRED);
     if (invalid) return invalid;
-    if (record.addresses.has(body.addressId)) return problem('address-id-already-in-use', `The address ID '${body.addressId}' is already in use.`, { addressId: body.addressId });
+    if (record.addresses.has(body.addressId))
+      return problem('address-id-already-in-use', `The address ID '${body.addressId}' is already in use.`, {
+        addressId: body.addressId,
+      });
     const fields = Object.fromEntries(Object.entries(writable(body)).filter(([, v]) => v !== ''));
     return c.json(realm.store.putAddress(record, fields as typeof body));
   });
@@ -58,7 +62,8 @@ export function adminAddressesApp(realm: ScapiRealm): Hono {
     if (record instanceof Response) return record;
     const addressId = c.req.param('addressId');
     const current = record.addresses.get(addressId);
-    if (!current) return problem('customer-address-not-found', `No address with ID '${addressId}' could be found.`, { addressId });
+    if (!current)
+      return problem('customer-address-not-found', `No address with ID '${addressId}' could be found.`, { addressId });
     if (c.req.method === 'GET') return c.json(current);
     if (c.req.method === 'DELETE') {
       record.addresses.delete(addressId);
@@ -69,7 +74,10 @@ export function adminAddressesApp(realm: ScapiRealm): Hono {
     const invalid = refuseDocument(body, ADDRESS_FIELDS, ADDRESS_SERVER_FIELDS, REQUIRED);
     if (invalid) return invalid;
     // The address id names the resource: this emulator does not rename through PATCH.
-    if (body.addressId !== addressId) return problem('invalid-property', "The property 'addressId' must match the address in the path.", { property: 'addressId' });
+    if (body.addressId !== addressId)
+      return problem('invalid-property', "The property 'addressId' must match the address in the path.", {
+        property: 'addressId',
+      });
     const next: Record<string, unknown> = { ...current };
     for (const [key, value] of Object.entries(writable(body))) {
       if (value === '') delete next[key];

@@ -21,9 +21,11 @@ const WRITE = ['sfcc.customerlists.rw'];
 export async function adminGuard(c: Context, realm: ScapiRealm, scopes: string[]): Promise<Response | undefined> {
   const principal = await requireAm(c, realm.tokens, scopes);
   if (principal instanceof Response) return principal;
-  if (c.req.param('org') !== realm.organizationId) return problem('not-found', `No organization with ID '${c.req.param('org')}' could be found.`);
+  if (c.req.param('org') !== realm.organizationId)
+    return problem('not-found', `No organization with ID '${c.req.param('org')}' could be found.`);
   const list = c.req.param('list');
-  if (list !== undefined && list !== realm.customerListId) return problem('customer-list-not-found', `No customer list with ID '${list}' could be found.`, { listId: list });
+  if (list !== undefined && list !== realm.customerListId)
+    return problem('customer-list-not-found', `No customer list with ID '${list}' could be found.`, { listId: list });
   return undefined;
 }
 
@@ -41,21 +43,32 @@ function applyCustomer(record: CustomerRecord, body: Record<string, unknown>, re
   const credentials = body.credentials as Record<string, unknown> | undefined;
   if (credentials) {
     if (credentials.login !== undefined) {
-      if (typeof credentials.login !== 'string' || credentials.login === '' || utf8Bytes(credentials.login) > 256) return problem('invalid-property', "The property 'credentials.login' is invalid.", { property: 'credentials.login' });
+      if (typeof credentials.login !== 'string' || credentials.login === '' || utf8Bytes(credentials.login) > 256)
+        return problem('invalid-property', "The property 'credentials.login' is invalid.", {
+          property: 'credentials.login',
+        });
       const owner = realm.store.byLogin(credentials.login);
-      if (owner && owner !== record) return problem('login-already-in-use', `The login '${credentials.login}' is already in use.`, { login: credentials.login });
+      if (owner && owner !== record)
+        return problem('login-already-in-use', `The login '${credentials.login}' is already in use.`, {
+          login: credentials.login,
+        });
       customer.credentials.login = credentials.login;
     }
     for (const flag of ['enabled', 'locked'] as const) {
       if (credentials[flag] === undefined) continue;
-      if (typeof credentials[flag] !== 'boolean') return problem('invalid-property', `The property 'credentials.${flag}' must be a boolean.`, { property: `credentials.${flag}` });
+      if (typeof credentials[flag] !== 'boolean')
+        return problem('invalid-property', `The property 'credentials.${flag}' must be a boolean.`, {
+          property: `credentials.${flag}`,
+        });
       customer.credentials[flag] = credentials[flag] as boolean;
     }
   }
   const primary = body.primaryAddress as Record<string, unknown> | undefined;
   if (primary) {
     if (typeof primary.addressId !== 'string' || !record.addresses.has(primary.addressId)) {
-      return problem('invalid-property', "The property 'primaryAddress' must name an address of the customer.", { property: 'primaryAddress' });
+      return problem('invalid-property', "The property 'primaryAddress' must name an address of the customer.", {
+        property: 'primaryAddress',
+      });
     }
     customer.primaryAddressId = primary.addressId;
   }
@@ -77,17 +90,31 @@ export function adminCustomersApp(realm: ScapiRealm): Hono {
     const refused = await adminGuard(c, realm, READ);
     if (refused) return refused;
     const body = await jsonBody(c);
-    if (!body || typeof body.query !== 'object') return problem('invalid-query-parameter', 'The search request needs a query.');
+    if (!body || typeof body.query !== 'object')
+      return problem('invalid-query-parameter', 'The search request needs a query.');
     const limit = body.limit ?? 25;
     const offset = body.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) return problem('invalid-query-parameter', 'limit must be between 1 and 200.');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      return problem('invalid-query-parameter', 'limit must be between 1 and 200.');
     if (!Number.isInteger(offset) || offset < 0) return problem('invalid-query-parameter', 'offset must be 0 or more.');
-    if (offset + limit > SEARCH_WINDOW) return problem('invalid-query-parameter', `offset + limit must not exceed ${SEARCH_WINDOW}.`);
+    if (offset + limit > SEARCH_WINDOW)
+      return problem('invalid-query-parameter', `offset + limit must not exceed ${SEARCH_WINDOW}.`);
     try {
-      const customers = [...store.records.values()].map((r) => r.customer).filter((customer) => matches(body.query, customer));
+      const customers = [...store.records.values()]
+        .map((r) => r.customer)
+        .filter((customer) => matches(body.query, customer));
       const sorted = sortCustomers(customers, body.sorts);
-      const hits = sorted.slice(offset, offset + limit).map((customer) => ({ data: customerDocument(store.records.get(customer.customerNo)!), relevance: 1 }));
-      return c.json({ hits, limit, offset, total: sorted.length, query: body.query, ...(body.sorts ? { sorts: body.sorts } : {}) });
+      const hits = sorted
+        .slice(offset, offset + limit)
+        .map((customer) => ({ data: customerDocument(store.records.get(customer.customerNo)!), relevance: 1 }));
+      return c.json({
+        hits,
+        limit,
+        offset,
+        total: sorted.length,
+        query: body.query,
+        ...(body.sorts ? { sorts: body.sorts } : {}),
+      });
     } catch (error) {
       if (error instanceof QueryError) return problem('invalid-query-parameter', error.message);
       throw error;
@@ -98,12 +125,23 @@ export function adminCustomersApp(realm: ScapiRealm): Hono {
     const refused = await adminGuard(c, realm, WRITE);
     if (refused) return refused;
     const body = await jsonBody(c);
-    const invalid = refuseDocument(body, CUSTOMER_FIELDS, CUSTOMER_SERVER_FIELDS, ['customerNo', 'lastName', 'credentials']);
+    const invalid = refuseDocument(body, CUSTOMER_FIELDS, CUSTOMER_SERVER_FIELDS, [
+      'customerNo',
+      'lastName',
+      'credentials',
+    ]);
     if (invalid) return invalid;
     const login = body.credentials?.login;
-    if (typeof login !== 'string' || login === '') return problem('invalid-property', "The property 'credentials.login' is required.", { property: 'credentials.login' });
-    if (store.records.has(body.customerNo)) return problem('customer-number-already-in-use', `The customer number '${body.customerNo}' is already in use.`, { customerNo: body.customerNo });
-    if (store.byLogin(login)) return problem('login-already-in-use', `The login '${login}' is already in use.`, { login });
+    if (typeof login !== 'string' || login === '')
+      return problem('invalid-property', "The property 'credentials.login' is required.", {
+        property: 'credentials.login',
+      });
+    if (store.records.has(body.customerNo))
+      return problem('customer-number-already-in-use', `The customer number '${body.customerNo}' is already in use.`, {
+        customerNo: body.customerNo,
+      });
+    if (store.byLogin(login))
+      return problem('login-already-in-use', `The login '${login}' is already in use.`, { login });
     const record = store.insert({ customerNo: body.customerNo, lastName: body.lastName, credentials: { login } });
     const failed = applyCustomer(record, body, realm);
     if (failed) {
@@ -128,7 +166,9 @@ export function adminCustomersApp(realm: ScapiRealm): Hono {
     const invalid = refuseDocument(body, CUSTOMER_FIELDS, CUSTOMER_SERVER_FIELDS, ['customerNo', 'lastName']);
     if (invalid) return invalid;
     if (body.customerNo !== customerNo && store.records.has(body.customerNo)) {
-      return problem('customer-number-already-in-use', `The customer number '${body.customerNo}' is already in use.`, { customerNo: body.customerNo });
+      return problem('customer-number-already-in-use', `The customer number '${body.customerNo}' is already in use.`, {
+        customerNo: body.customerNo,
+      });
     }
     const before = structuredClone(record.customer);
     const failed = applyCustomer(record, body, realm);

@@ -36,7 +36,14 @@ export function createScapiApp({ realm, faults, rateLimit }: ScapiAppOptions) {
     app.use('*', async (_c, next) => {
       const budget = limiter.take();
       load = Math.round((100 * (rateLimit.limit - budget.remaining)) / rateLimit.limit);
-      return budget.ok ? next() : problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(budget.resetSeconds) });
+      return budget.ok
+        ? next()
+        : problem(
+            'too-many-requests',
+            'The rate limit of this API client is exceeded.',
+            {},
+            { 'retry-after': String(budget.resetSeconds) },
+          );
     });
   }
   // Endpoints protected by load shedding report the capacity in use on every answer.
@@ -60,5 +67,11 @@ export const scapiFaultResponders = {
     status === 503
       ? problem('service-unavailable', 'The system is under heavy load; the request was shed.', {}, loadShedHeaders())
       : problemWithStatus(status, 'internal-server-error', 'An error occurred while processing the request.'),
-  rateLimited: (_c: unknown, seconds: number) => problem('too-many-requests', 'The rate limit of this API client is exceeded.', {}, { 'retry-after': String(seconds) }),
+  rateLimited: (_c: unknown, seconds: number) =>
+    problem(
+      'too-many-requests',
+      'The rate limit of this API client is exceeded.',
+      {},
+      { 'retry-after': String(seconds) },
+    ),
 };

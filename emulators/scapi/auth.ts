@@ -14,7 +14,8 @@ export type Principal =
   /** A SLAS shopper JWT: a guest, or a registered shopper (their customerId). */
   | { kind: 'shopper'; clientId: string; customerId?: string; usid: string; jti: string };
 
-export const bearerOf = (c: Context): string | undefined => /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+export const bearerOf = (c: Context): string | undefined =>
+  /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
 
 export function basicCredentials(value: string | undefined): { user: string; password: string } | undefined {
   const match = value && /^Basic\s+(.+)$/i.exec(value);
@@ -37,7 +38,10 @@ export class Tokens {
   shopperTokenSeconds = 1800;
   amTokensIssued = 0;
   private readonly amTokens = new Map<string, { clientId: string; scopes: Set<string>; expiresAt: number }>();
-  private readonly refreshTokens = new Map<string, { clientId: string; customerId?: string; usid: string; expiresAt: number }>();
+  private readonly refreshTokens = new Map<
+    string,
+    { clientId: string; customerId?: string; usid: string; expiresAt: number }
+  >();
   private readonly revoked = new Set<string>();
   private readonly key = crypto.randomUUID();
 
@@ -61,12 +65,27 @@ export class Tokens {
     const now = Math.floor(Date.now() / 1000);
     const jti = crypto.randomUUID();
     const accessToken = await sign(
-      { iss: 'slas/emulator', sub: `usid::${usid}`, isb: customerId ? 'uido:ecom::upn:registered' : 'uido:slas::upn:Guest', customer_id: customerId ?? '', usid, client_id: this.client.id, jti, iat: now, exp: now + this.shopperTokenSeconds },
+      {
+        iss: 'slas/emulator',
+        sub: `usid::${usid}`,
+        isb: customerId ? 'uido:ecom::upn:registered' : 'uido:slas::upn:Guest',
+        customer_id: customerId ?? '',
+        usid,
+        client_id: this.client.id,
+        jti,
+        iat: now,
+        exp: now + this.shopperTokenSeconds,
+      },
       this.key,
       'HS256',
     );
     const refreshToken = crypto.randomUUID().replaceAll('-', '') + crypto.randomUUID().replaceAll('-', '');
-    this.refreshTokens.set(refreshToken, { clientId: this.client.id, customerId, usid, expiresAt: Date.now() + 30 * 24 * 3600 * 1000 });
+    this.refreshTokens.set(refreshToken, {
+      clientId: this.client.id,
+      customerId,
+      usid,
+      expiresAt: Date.now() + 30 * 24 * 3600 * 1000,
+    });
     return { accessToken, refreshToken, usid, jti, expiresIn: this.shopperTokenSeconds };
   }
 
@@ -91,8 +110,15 @@ export class Tokens {
     try {
       const payload = (await verify(token, this.key, 'HS256')) as Record<string, unknown>;
       if (this.revoked.has(String(payload.jti))) return refused();
-      const customerId = typeof payload.customer_id === 'string' && payload.customer_id !== '' ? payload.customer_id : undefined;
-      return { kind: 'shopper', clientId: String(payload.client_id), customerId, usid: String(payload.usid), jti: String(payload.jti) };
+      const customerId =
+        typeof payload.customer_id === 'string' && payload.customer_id !== '' ? payload.customer_id : undefined;
+      return {
+        kind: 'shopper',
+        clientId: String(payload.client_id),
+        customerId,
+        usid: String(payload.usid),
+        jti: String(payload.jti),
+      };
     } catch {
       return refused();
     }
@@ -109,10 +135,17 @@ export function accountManagerApp(tokens: Tokens): Hono {
   app.post('/access_token', async (c) => {
     const basic = basicCredentials(c.req.header('authorization'));
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    if (form.grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
-    if (!basic || basic.user !== tokens.client.id || basic.password !== tokens.client.secret) return oauthError(401, 'invalid_client', 'Client authentication failed');
-    const scopes = new Set(String(form.scope ?? '').split(/\s+/).filter(Boolean));
-    if (!scopes.has(`SALESFORCE_COMMERCE_API:${tokens.tenant}`)) return oauthError(400, 'invalid_scope', 'The tenant scope SALESFORCE_COMMERCE_API:<tenant> is required');
+    if (form.grant_type !== 'client_credentials')
+      return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+    if (!basic || basic.user !== tokens.client.id || basic.password !== tokens.client.secret)
+      return oauthError(401, 'invalid_client', 'Client authentication failed');
+    const scopes = new Set(
+      String(form.scope ?? '')
+        .split(/\s+/)
+        .filter(Boolean),
+    );
+    if (!scopes.has(`SALESFORCE_COMMERCE_API:${tokens.tenant}`))
+      return oauthError(400, 'invalid_scope', 'The tenant scope SALESFORCE_COMMERCE_API:<tenant> is required');
     const { token, expiresIn } = tokens.issueAmToken(scopes);
     return c.json({ access_token: token, scope: [...scopes].join(' '), token_type: 'Bearer', expires_in: expiresIn });
   });
@@ -123,7 +156,9 @@ export function accountManagerApp(tokens: Tokens): Hono {
 export async function requireAm(c: Context, tokens: Tokens, scopes: string[]): Promise<Principal | Response> {
   const principal = await tokens.resolve(bearerOf(c));
   if (principal instanceof Response) return principal;
-  if (principal.kind !== 'am') return problem('invalid-access-token', 'This API takes an Account Manager token, not a shopper token.');
-  if (!scopes.some((s) => principal.scopes.has(s))) return problem('insufficient-scope', `The access token lacks one of the scopes ${scopes.join(', ')}.`);
+  if (principal.kind !== 'am')
+    return problem('invalid-access-token', 'This API takes an Account Manager token, not a shopper token.');
+  if (!scopes.some((s) => principal.scopes.has(s)))
+    return problem('insufficient-scope', `The access token lacks one of the scopes ${scopes.join(', ')}.`);
   return principal;
 }

@@ -49,7 +49,14 @@ export interface ScapiBackdoor {
 export function createScapiEmulator(options: EmulatorOptions = {}): Emulator<ScapiBackdoor> {
   const store = new ScapiStore();
   const tokens = new Tokens(SCAPI_EMULATOR.client, SCAPI_EMULATOR.tenant);
-  const realm: ScapiRealm = { store, tokens, organizationId: SCAPI_EMULATOR.organizationId, customerListId: SCAPI_EMULATOR.customerListId, siteId: SCAPI_EMULATOR.siteId, redirectUri: SCAPI_EMULATOR.redirectUri };
+  const realm: ScapiRealm = {
+    store,
+    tokens,
+    organizationId: SCAPI_EMULATOR.organizationId,
+    customerListId: SCAPI_EMULATOR.customerListId,
+    siteId: SCAPI_EMULATOR.siteId,
+    redirectUri: SCAPI_EMULATOR.redirectUri,
+  };
   const faults = createFaults(scapiFaultResponders, options.faults);
   const { app, limiter } = createScapiApp({ realm, faults: faults.middleware, rateLimit: options.rateLimit });
 

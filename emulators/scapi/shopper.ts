@@ -11,7 +11,14 @@ const RESET_TOKEN_MINUTES = 30;
 /** A customer as Shopper Customers answers it (its own `Customer` schema: `login`, `authType`, …). */
 function shopperDocument(record: CustomerRecord): Record<string, unknown> {
   const { credentials, primaryAddressId: _primary, ...customer } = structuredClone(record.customer);
-  return { ...customer, login: credentials.login, enabled: credentials.enabled, authType: 'registered', hasPassword: record.password !== undefined, emailVerified: false };
+  return {
+    ...customer,
+    login: credentials.login,
+    enabled: credentials.enabled,
+    authType: 'registered',
+    hasPassword: record.password !== undefined,
+    emailVerified: false,
+  };
 }
 
 /**
@@ -26,27 +33,38 @@ export function shopperCustomersApp(realm: ScapiRealm): Hono {
 
   /** Organization and site preamble; answers the principal of the bearer token. */
   const guard = async (c: Context): Promise<Principal | Response> => {
-    if (c.req.param('org') !== realm.organizationId) return problem('not-found', `No organization with ID '${c.req.param('org')}' could be found.`);
+    if (c.req.param('org') !== realm.organizationId)
+      return problem('not-found', `No organization with ID '${c.req.param('org')}' could be found.`);
     if (c.req.query('siteId') !== realm.siteId) return problem('invalid-query-parameter', 'Bad or missing siteId.');
     return tokens.resolve(bearerOf(c));
   };
-  const weak = (password: unknown) => typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH || utf8Bytes(password) > 4096;
-  const invalidPassword = () => problem('invalid-password', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, { property: 'password' });
+  const weak = (password: unknown) =>
+    typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH || utf8Bytes(password) > 4096;
+  const invalidPassword = () =>
+    problem('invalid-password', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, {
+      property: 'password',
+    });
 
   app.post('/customers', async (c) => {
     const principal = await guard(c);
     if (principal instanceof Response) return principal;
-    if (principal.kind !== 'shopper' || principal.customerId) return problem('invalid-access-token', 'Registration takes a guest shopper token.');
+    if (principal.kind !== 'shopper' || principal.customerId)
+      return problem('invalid-access-token', 'Registration takes a guest shopper token.');
     const body = await c.req.json().catch(() => undefined);
     const customer = body?.customer;
     if (!customer || typeof customer !== 'object') return problem('invalid-customer', 'The customer is invalid.');
     const { login, ...fields } = customer as Record<string, unknown>;
     const invalid = refuseDocument(fields, CUSTOMER_FIELDS, CUSTOMER_SERVER_FIELDS, ['lastName', 'email']);
     if (invalid) return invalid;
-    if (typeof login !== 'string' || login === '' || utf8Bytes(login) > 256) return problem('invalid-property', "The property 'login' is invalid.", { property: 'login' });
+    if (typeof login !== 'string' || login === '' || utf8Bytes(login) > 256)
+      return problem('invalid-property', "The property 'login' is invalid.", { property: 'login' });
     if (weak(body.password)) return invalidPassword();
-    if (store.byLogin(login)) return problem('login-already-in-use', `The login '${login}' is already in use.`, { login });
-    const record = store.insert({ ...(fields as { lastName: string }), customerNo: store.nextCustomerNo(), credentials: { login } }, body.password);
+    if (store.byLogin(login))
+      return problem('login-already-in-use', `The login '${login}' is already in use.`, { login });
+    const record = store.insert(
+      { ...(fields as { lastName: string }), customerNo: store.nextCustomerNo(), credentials: { login } },
+      body.password,
+    );
     return c.json(shopperDocument(record));
   });
 
@@ -59,8 +77,16 @@ export function shopperCustomersApp(realm: ScapiRealm): Hono {
     const record = typeof body?.login === 'string' ? store.byLogin(body.login) : undefined;
     if (!record) return problem('customer-not-found', 'No customer with this login could be found.');
     const resetToken = crypto.randomUUID().replaceAll('-', '');
-    resetTokens.set(resetToken, { login: record.customer.credentials.login, expiresAt: Date.now() + RESET_TOKEN_MINUTES * 60_000 });
-    return c.json({ login: record.customer.credentials.login, email: record.customer.email ?? '', resetToken, expiresInMinutes: RESET_TOKEN_MINUTES });
+    resetTokens.set(resetToken, {
+      login: record.customer.credentials.login,
+      expiresAt: Date.now() + RESET_TOKEN_MINUTES * 60_000,
+    });
+    return c.json({
+      login: record.customer.credentials.login,
+      email: record.customer.email ?? '',
+      resetToken,
+      expiresInMinutes: RESET_TOKEN_MINUTES,
+    });
   });
 
   app.post('/customers/password/actions/reset', async (c) => {
@@ -70,7 +96,12 @@ export function shopperCustomersApp(realm: ScapiRealm): Hono {
     if (principal instanceof Response) return principal;
     const body = await c.req.json().catch(() => undefined);
     const entry = typeof body?.resetToken === 'string' ? resetTokens.get(body.resetToken) : undefined;
-    if (!entry || entry.expiresAt < Date.now() || typeof body.login !== 'string' || entry.login.toLowerCase() !== body.login.toLowerCase()) {
+    if (
+      !entry ||
+      entry.expiresAt < Date.now() ||
+      typeof body.login !== 'string' ||
+      entry.login.toLowerCase() !== body.login.toLowerCase()
+    ) {
       return problem('invalid-reset-token', 'The reset token is invalid or expired.');
     }
     if (weak(body.newPassword)) return invalidPassword();
@@ -83,10 +114,19 @@ export function shopperCustomersApp(realm: ScapiRealm): Hono {
   const ownCustomer = async (c: Context): Promise<CustomerRecord | Response> => {
     const principal = await guard(c);
     if (principal instanceof Response) return principal;
-    const mismatch = () => problem('invalid-customer', 'CustomerId URL parameter does not match the verified customer represented by the JWT token.');
+    const mismatch = () =>
+      problem(
+        'invalid-customer',
+        'CustomerId URL parameter does not match the verified customer represented by the JWT token.',
+      );
     if (principal.kind !== 'shopper' || principal.customerId !== c.req.param('customerId')) return mismatch();
     const record = principal.customerId === undefined ? undefined : store.byCustomerId(principal.customerId);
-    return record ?? problem('not-found', `No customer with ID '${principal.customerId}' could be found.`, { customerId: principal.customerId });
+    return (
+      record ??
+      problem('not-found', `No customer with ID '${principal.customerId}' could be found.`, {
+        customerId: principal.customerId,
+      })
+    );
   };
 
   app.get('/customers/:customerId', async (c) => {

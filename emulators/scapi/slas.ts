@@ -6,14 +6,21 @@ import { oauthError } from './wire.js';
 /** Authorization codes live this long (SLAS: short-lived, single use). */
 const CODE_SECONDS = 600;
 
-const base64url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const challengeOf = async (verifier: string) => base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+const base64url = (bytes: ArrayBuffer) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+const challengeOf = async (verifier: string) =>
+  base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
 
 type Form = Record<string, string>;
 async function formOf(c: Context): Promise<Form | undefined> {
   if (!(c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded')) return undefined;
   const body = await c.req.parseBody().catch(() => undefined);
-  return body && Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return (
+    body && Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'))
+  );
 }
 
 /**
@@ -24,7 +31,10 @@ async function formOf(c: Context): Promise<Form | undefined> {
 export function slasApp(realm: ScapiRealm): Hono {
   const app = new Hono();
   const { tokens, store } = realm;
-  const codes = new Map<string, { customerId: string; challenge: string; redirectUri: string; usid: string; expiresAt: number }>();
+  const codes = new Map<
+    string,
+    { customerId: string; challenge: string; redirectUri: string; usid: string; expiresAt: number }
+  >();
   const badClient = () => oauthError(400, 'invalid_request', 'Bad or missing client_id.');
   const badChannel = () => oauthError(400, 'invalid_request', 'Bad or missing channel_id.');
   /** A private client may authenticate with Basic or x-slas-client-auth; a wrong secret is refused. */
@@ -55,17 +65,31 @@ export function slasApp(realm: ScapiRealm): Hono {
     const form = await formOf(c);
     if (!form || form.client_id !== tokens.client.id) return badClient();
     if (form.channel_id !== realm.siteId) return badChannel();
-    if (form.redirect_uri !== realm.redirectUri) return oauthError(400, 'invalid_request', 'redirect_uri is not registered for the client.');
-    if (!form.code_challenge || form.code_challenge.length < 43 || form.code_challenge.length > 128) return oauthError(400, 'invalid_request', 'Bad or missing code_challenge.');
-    if (c.req.header('x-slas-client-auth') && clientAuth(c) !== 'ok') return oauthError(401, 'invalid_client', 'Authorization failed.');
+    if (form.redirect_uri !== realm.redirectUri)
+      return oauthError(400, 'invalid_request', 'redirect_uri is not registered for the client.');
+    if (!form.code_challenge || form.code_challenge.length < 43 || form.code_challenge.length > 128)
+      return oauthError(400, 'invalid_request', 'Bad or missing code_challenge.');
+    if (c.req.header('x-slas-client-auth') && clientAuth(c) !== 'ok')
+      return oauthError(401, 'invalid_client', 'Authorization failed.');
     const shopper = basicCredentials(c.req.header('authorization'));
     const record = shopper && store.byLogin(shopper.user);
-    if (!record || record.password === undefined || record.password !== shopper.password || !record.customer.credentials.enabled) {
+    if (
+      !record ||
+      record.password === undefined ||
+      record.password !== shopper.password ||
+      !record.customer.credentials.enabled
+    ) {
       return oauthError(401, 'invalid_client', 'Basic Authorization failed.');
     }
     const code = crypto.randomUUID().replaceAll('-', '');
     const usid = form.usid ?? crypto.randomUUID();
-    codes.set(code, { customerId: record.customer.customerId, challenge: form.code_challenge, redirectUri: form.redirect_uri, usid, expiresAt: Date.now() + CODE_SECONDS * 1000 });
+    codes.set(code, {
+      customerId: record.customer.customerId,
+      challenge: form.code_challenge,
+      redirectUri: form.redirect_uri,
+      usid,
+      expiresAt: Date.now() + CODE_SECONDS * 1000,
+    });
     const location = new URL(form.redirect_uri);
     location.searchParams.set('code', code);
     location.searchParams.set('usid', usid);
@@ -88,8 +112,10 @@ export function slasApp(realm: ScapiRealm): Hono {
         if (form.client_id !== undefined && form.client_id !== tokens.client.id) return badClient();
         const entry = form.code ? codes.get(form.code) : undefined;
         if (form.code) codes.delete(form.code);
-        if (!entry || entry.expiresAt < Date.now() || entry.redirectUri !== form.redirect_uri) return oauthError(400, 'invalid_grant', 'Bad or missing authorization code.');
-        if (!form.code_verifier || (await challengeOf(form.code_verifier)) !== entry.challenge) return oauthError(400, 'invalid_grant', 'The code_verifier does not match the code_challenge.');
+        if (!entry || entry.expiresAt < Date.now() || entry.redirectUri !== form.redirect_uri)
+          return oauthError(400, 'invalid_grant', 'Bad or missing authorization code.');
+        if (!form.code_verifier || (await challengeOf(form.code_verifier)) !== entry.challenge)
+          return oauthError(400, 'invalid_grant', 'The code_verifier does not match the code_challenge.');
         return tokenResponse(c, entry.customerId, entry.usid);
       }
       case 'refresh_token': {
@@ -106,11 +132,22 @@ export function slasApp(realm: ScapiRealm): Hono {
   app.get('/logout', async (c) => {
     if (c.req.query('client_id') !== tokens.client.id) return badClient();
     const principal = await tokens.resolve(bearerOf(c));
-    if (principal instanceof Response || principal.kind !== 'shopper') return oauthError(400, 'invalid_request', 'Bad or missing access token.');
+    if (principal instanceof Response || principal.kind !== 'shopper')
+      return oauthError(400, 'invalid_request', 'Bad or missing access token.');
     tokens.revoke(principal.jti, c.req.query('refresh_token'));
     return c.json({
-      access_token: '', id_token: 'null', refresh_token: '', expires_in: 0, refresh_token_expires_in: 0, token_type: 'Bearer',
-      usid: 'null', customer_id: 'null', enc_user_id: 'null', idp_access_token: '', idp_refresh_token: 'null', dnt: 'null',
+      access_token: '',
+      id_token: 'null',
+      refresh_token: '',
+      expires_in: 0,
+      refresh_token_expires_in: 0,
+      token_type: 'Bearer',
+      usid: 'null',
+      customer_id: 'null',
+      enc_user_id: 'null',
+      idp_access_token: '',
+      idp_refresh_token: 'null',
+      dnt: 'null',
     });
   });
 

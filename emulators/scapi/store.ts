@@ -39,7 +39,8 @@ export function newCustomerId(): string {
 }
 
 /** A fresh address ETag (the spec's example is a 64-hex-digit digest). */
-export const newEtag = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+export const newEtag = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** The customer list: customers by customer number, with their address books and passwords. */
 export class ScapiStore {
@@ -61,7 +62,8 @@ export class ScapiStore {
 
   byLogin(login: string): CustomerRecord | undefined {
     const wanted = login.toLowerCase();
-    for (const record of this.records.values()) if (record.customer.credentials.login.toLowerCase() === wanted) return record;
+    for (const record of this.records.values())
+      if (record.customer.credentials.login.toLowerCase() === wanted) return record;
     return undefined;
   }
 
@@ -70,7 +72,14 @@ export class ScapiStore {
     return undefined;
   }
 
-  insert(fields: Omit<Partial<ScapiCustomer>, 'credentials'> & { customerNo: string; lastName: string; credentials: NewCredentials }, password?: string): CustomerRecord {
+  insert(
+    fields: Omit<Partial<ScapiCustomer>, 'credentials'> & {
+      customerNo: string;
+      lastName: string;
+      credentials: NewCredentials;
+    },
+    password?: string,
+  ): CustomerRecord {
     const now = scapiNow();
     const { credentials, ...rest } = fields;
     const customer: ScapiCustomer = {
@@ -86,7 +95,10 @@ export class ScapiStore {
   }
 
   /** Stores an address (new or changed): fresh ETag and timestamps. */
-  putAddress(record: CustomerRecord, address: { addressId: string; lastName: string; countryCode: string; [field: string]: unknown }): ScapiAddress {
+  putAddress(
+    record: CustomerRecord,
+    address: { addressId: string; lastName: string; countryCode: string; [field: string]: unknown },
+  ): ScapiAddress {
     const now = scapiNow();
     const created = typeof address.creationDate === 'string' ? address.creationDate : now;
     const stored: ScapiAddress = { ...address, creationDate: created, lastModified: now, etag: newEtag() };
@@ -105,4 +117,6 @@ export function customerDocument(record: CustomerRecord): Record<string, unknown
 
 /** Addresses in a stable order (by creation, then id), as the paged list answers them. */
 export const sortedAddresses = (record: CustomerRecord): ScapiAddress[] =>
-  [...record.addresses.values()].sort((a, b) => a.creationDate.localeCompare(b.creationDate) || a.addressId.localeCompare(b.addressId));
+  [...record.addresses.values()].sort(
+    (a, b) => a.creationDate.localeCompare(b.creationDate) || a.addressId.localeCompare(b.addressId),
+  );

@@ -38,7 +38,12 @@ export const PROBLEM = {
 } as const satisfies Record<string, readonly [number, string]>;
 export type ProblemType = keyof typeof PROBLEM;
 
-export function problem(type: ProblemType, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+export function problem(
+  type: ProblemType,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
   const [status, title] = PROBLEM[type];
   return new Response(JSON.stringify({ title, type: `${TYPE_BASE}${type}`, detail, ...extra }), {
     status,
@@ -47,7 +52,12 @@ export function problem(type: ProblemType, detail: string, extra: Record<string,
 }
 
 /** SLAS answers with OAuth 2 error bodies (`Oauth2ErrorResponse`). */
-export function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): Response {
+export function oauthError(
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ error, error_description: description }), {
     status,
     headers: { 'content-type': 'application/problem+json', ...headers },
@@ -70,7 +80,16 @@ export const utf8Bytes = (value: string) => new TextEncoder().encode(value).leng
 export type FieldRule = { type: 'string'; maxBytes?: number } | { type: 'integer' | 'boolean' | 'date' | 'object' };
 
 const s = (maxBytes?: number): FieldRule => ({ type: 'string', maxBytes });
-const NAME_FIELDS = ['firstName', 'lastName', 'secondName', 'title', 'salutation', 'suffix', 'companyName', 'jobTitle'] as const;
+const NAME_FIELDS = [
+  'firstName',
+  'lastName',
+  'secondName',
+  'title',
+  'salutation',
+  'suffix',
+  'companyName',
+  'jobTitle',
+] as const;
 const names = Object.fromEntries(NAME_FIELDS.map((f) => [f, s(256)]));
 
 /** Writable `Customer` properties (customers-admin 1.1.3); `c_*` custom attributes besides. */
@@ -90,7 +109,13 @@ export const CUSTOMER_FIELDS: Record<string, FieldRule> = {
 };
 /** Properties the server sets; accepted in a body and ignored, as the Admin API does. */
 export const CUSTOMER_SERVER_FIELDS = new Set([
-  'customerId', 'creationDate', 'lastModified', 'lastLoginTime', 'lastVisitTime', 'previousLoginTime', 'previousVisitTime',
+  'customerId',
+  'creationDate',
+  'lastModified',
+  'lastLoginTime',
+  'lastVisitTime',
+  'previousLoginTime',
+  'previousVisitTime',
 ]);
 
 /** Writable `CustomerAddress` properties. */
@@ -117,29 +142,43 @@ const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' 
  * The first property of a body the schema refuses, as a problem naming it (`property`), or
  * undefined when the document is acceptable. `required` lists the schema's required properties.
  */
-export function refuseDocument(doc: unknown, fields: Record<string, FieldRule>, serverFields: Set<string>, required: string[]): Response | undefined {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return problem('invalid-property', 'The request body must be a JSON object.');
+export function refuseDocument(
+  doc: unknown,
+  fields: Record<string, FieldRule>,
+  serverFields: Set<string>,
+  required: string[],
+): Response | undefined {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return problem('invalid-property', 'The request body must be a JSON object.');
   const body = doc as Record<string, unknown>;
   for (const key of required) {
-    if (body[key] === undefined || body[key] === '') return problem('invalid-property', `The property '${key}' is required.`, { property: key });
+    if (body[key] === undefined || body[key] === '')
+      return problem('invalid-property', `The property '${key}' is required.`, { property: key });
   }
   for (const [key, value] of Object.entries(body)) {
     if (serverFields.has(key)) continue;
     const rule = fields[key];
     const refuse = (why: string) => problem('invalid-property', `The property '${key}' ${why}.`, { property: key });
     if (!rule) {
-      if (CUSTOM.test(key) && (value === null || isScalar(value) || (Array.isArray(value) && value.every(isScalar)))) continue;
+      if (CUSTOM.test(key) && (value === null || isScalar(value) || (Array.isArray(value) && value.every(isScalar))))
+        continue;
       return refuse('is not defined');
     }
     if (value === null) return refuse('must not be null');
     if (rule.type === 'string') {
       if (typeof value !== 'string') return refuse('must be a string');
-      if (rule.maxBytes !== undefined && utf8Bytes(value) > rule.maxBytes) return refuse(`exceeds ${rule.maxBytes} bytes`);
+      if (rule.maxBytes !== undefined && utf8Bytes(value) > rule.maxBytes)
+        return refuse(`exceeds ${rule.maxBytes} bytes`);
     } else if (rule.type === 'integer' && !Number.isInteger(value)) return refuse('must be an integer');
     else if (rule.type === 'boolean' && typeof value !== 'boolean') return refuse('must be a boolean');
-    else if (rule.type === 'date' && (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))) return refuse('must be a date');
-    else if (rule.type === 'object' && (typeof value !== 'object' || Array.isArray(value))) return refuse('must be an object');
+    else if (rule.type === 'date' && (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)))
+      return refuse('must be a date');
+    else if (rule.type === 'object' && (typeof value !== 'object' || Array.isArray(value)))
+      return refuse('must be an object');
   }
-  if (typeof body.countryCode === 'string' && !/^[A-Z]{2}$/.test(body.countryCode)) return problem('invalid-property', "The property 'countryCode' must be an ISO 3166-1 alpha-2 code.", { property: 'countryCode' });
+  if (typeof body.countryCode === 'string' && !/^[A-Z]{2}$/.test(body.countryCode))
+    return problem('invalid-property', "The property 'countryCode' must be an ISO 3166-1 alpha-2 code.", {
+      property: 'countryCode',
+    });
   return undefined;
 }

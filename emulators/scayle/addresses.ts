@@ -6,10 +6,22 @@ import { ERROR_KEYS, errorResponse, readBody, scayleError } from './wire.js';
 
 /** A customer's addresses: list, create, read, patch, reference key and anonymize (SCAYLE has no DELETE). */
 export function addressRoutes(resources: ScayleResources): Hono {
-  const { store, shopKey, findCustomer, findAddress, assertAddressKeyFree, settleDefaults, touch, assign, answerAddress } = resources;
+  const {
+    store,
+    shopKey,
+    findCustomer,
+    findAddress,
+    assertAddressKeyFree,
+    settleDefaults,
+    touch,
+    assign,
+    answerAddress,
+  } = resources;
   const app = new Hono();
 
-  app.get(`${CUSTOMERS}/:ident/addresses`, (c) => c.json({ entities: findCustomer(c).addresses.map((a) => presentAddress(a, c, shopKey)) }));
+  app.get(`${CUSTOMERS}/:ident/addresses`, (c) =>
+    c.json({ entities: findCustomer(c).addresses.map((a) => presentAddress(a, c, shopKey)) }),
+  );
 
   app.post(`${CUSTOMERS}/:ident/addresses`, async (c) => {
     const customer = findCustomer(c);
@@ -44,7 +56,11 @@ export function addressRoutes(resources: ScayleResources): Hono {
     const address = findAddress(c, customer);
     const { isDefault, ...body } = parseBody(AddressUpdateBody, await readBody(c));
     assign(address as unknown as Record<string, unknown>, body);
-    if (isDefault) address.isDefault = { billing: isDefault.billing ?? address.isDefault.billing, shipping: isDefault.shipping ?? address.isDefault.shipping };
+    if (isDefault)
+      address.isDefault = {
+        billing: isDefault.billing ?? address.isDefault.billing,
+        shipping: isDefault.shipping ?? address.isDefault.shipping,
+      };
     settleDefaults(customer, address);
     touch(customer);
     return answerAddress(c, address);
@@ -71,7 +87,11 @@ export function addressRoutes(resources: ScayleResources): Hono {
 
   // SCAYLE has no address DELETE: say so the way a router does.
   app.delete(`${CUSTOMERS}/:ident/addresses/:addr`, () =>
-    errorResponse(405, [scayleError(ERROR_KEYS.methodNotAllowed, 'Method not allowed. Use POST …/anonymize to remove personal data.')], { allow: 'GET, PATCH' }),
+    errorResponse(
+      405,
+      [scayleError(ERROR_KEYS.methodNotAllowed, 'Method not allowed. Use POST …/anonymize to remove personal data.')],
+      { allow: 'GET, PATCH' },
+    ),
   );
 
   return app;

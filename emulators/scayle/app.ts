@@ -5,7 +5,15 @@ import { addressRoutes } from './addresses.js';
 import { customerRoutes } from './customers.js';
 import { API_PREFIX, CUSTOMERS, scayleResources } from './resource.js';
 import type { ScayleStore } from './store.js';
-import { ERROR_KEYS, errorResponse, rateLimitedResponse, rateLimitHeaders, ScayleHttpError, scayleError, scopeOf } from './wire.js';
+import {
+  ERROR_KEYS,
+  errorResponse,
+  rateLimitedResponse,
+  rateLimitHeaders,
+  ScayleHttpError,
+  scayleError,
+  scopeOf,
+} from './wire.js';
 
 export { API_PREFIX } from './resource.js';
 export { CURSOR_PARAM } from './customers.js';
@@ -55,7 +63,9 @@ export function createScayleApp(options: ScayleAppOptions) {
   async function checkShop(c: Context, next: () => Promise<void>) {
     const { shopKey, countryCode } = c.req.param() as { shopKey: string; countryCode: string };
     if (shopKey !== options.shopKey || !countries.isValid(countryCode)) {
-      return errorResponse(404, [scayleError(ERROR_KEYS.notFound, 'Shop country not found.', { entity: 'shopCountry' })]);
+      return errorResponse(404, [
+        scayleError(ERROR_KEYS.notFound, 'Shop country not found.', { entity: 'shopCountry' }),
+      ]);
     }
     await next();
   }

@@ -1,7 +1,25 @@
 import countries from 'i18n-iso-countries';
 import { Hono, type Context } from 'hono';
-import { CustomerCreateBody, CustomerUpdateBody, GroupsBody, LegacyCustomDataBody, PasswordBody, PasswordHashBody, parseBody, ReferenceKeyBody, StatusBody } from './payloads.js';
-import { anonymizeAddressFields, CUSTOMERS, FULL, parseWith, present, SORTABLE, type ScayleResources } from './resource.js';
+import {
+  CustomerCreateBody,
+  CustomerUpdateBody,
+  GroupsBody,
+  LegacyCustomDataBody,
+  PasswordBody,
+  PasswordHashBody,
+  parseBody,
+  ReferenceKeyBody,
+  StatusBody,
+} from './payloads.js';
+import {
+  anonymizeAddressFields,
+  CUSTOMERS,
+  FULL,
+  parseWith,
+  present,
+  SORTABLE,
+  type ScayleResources,
+} from './resource.js';
 import { fingerprint, scayleNow, type ScayleCustomer } from './store.js';
 import { ERROR_KEYS, fail, readBody } from './wire.js';
 
@@ -20,12 +38,16 @@ export function customerRoutes(resources: ScayleResources): Hono {
     const include = parseWith(q.with);
     const limit = q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      fail(400, ERROR_KEYS.invalidParameter, `limit must be an integer between 1 and ${MAX_LIMIT}.`, { parameter: 'limit' });
+      fail(400, ERROR_KEYS.invalidParameter, `limit must be an integer between 1 and ${MAX_LIMIT}.`, {
+        parameter: 'limit',
+      });
     }
     const sort = q.sort ?? 'id';
-    if (!(SORTABLE as readonly string[]).includes(sort)) fail(400, ERROR_KEYS.invalidParameter, `Cannot sort by ${sort}.`, { parameter: 'sort' });
+    if (!(SORTABLE as readonly string[]).includes(sort))
+      fail(400, ERROR_KEYS.invalidParameter, `Cannot sort by ${sort}.`, { parameter: 'sort' });
     const dir = q.sortDir ?? 'asc';
-    if (dir !== 'asc' && dir !== 'desc') fail(400, ERROR_KEYS.invalidParameter, 'sortDir must be asc or desc.', { parameter: 'sortDir' });
+    if (dir !== 'asc' && dir !== 'desc')
+      fail(400, ERROR_KEYS.invalidParameter, 'sortDir must be asc or desc.', { parameter: 'sortDir' });
 
     let offset = 0;
     const cursor = q[CURSOR_PARAM];
@@ -35,18 +57,26 @@ export function customerRoutes(resources: ScayleResources): Hono {
       offset = Number(decoded![1]);
     }
 
-    const list = (name: string) => q[`filters[${name}]`]?.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (name: string) =>
+      q[`filters[${name}]`]
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     const num = (name: string) => {
       const raw = q[`filters[${name}]`];
       if (raw === undefined) return undefined;
-      if (!/^\d+$/.test(raw)) fail(400, ERROR_KEYS.invalidParameter, `filters[${name}] must be an integer.`, { parameter: `filters[${name}]` });
+      if (!/^\d+$/.test(raw))
+        fail(400, ERROR_KEYS.invalidParameter, `filters[${name}] must be an integer.`, {
+          parameter: `filters[${name}]`,
+        });
       return Number(raw);
     };
     const time = (name: string) => {
       const raw = q[`filters[${name}]`];
       if (raw === undefined) return undefined;
       const t = Date.parse(raw);
-      if (Number.isNaN(t)) fail(400, ERROR_KEYS.invalidParameter, `filters[${name}] must be a date.`, { parameter: `filters[${name}]` });
+      if (Number.isNaN(t))
+        fail(400, ERROR_KEYS.invalidParameter, `filters[${name}] must be a date.`, { parameter: `filters[${name}]` });
       return t;
     };
     const ids = list('id')?.map(Number);
@@ -55,17 +85,33 @@ export function customerRoutes(resources: ScayleResources): Hono {
     // filters[email] is not in SCAYLE's published list; the emulator offers it (see docs/backends/scayle.md).
     const emails = list('email')?.map((e) => e.toLowerCase());
     const [minId, maxId] = [num('minId'), num('maxId')];
-    const [minCreated, maxCreated, minUpdated, maxUpdated] = [time('minCreatedAt'), time('maxCreatedAt'), time('minUpdatedAt'), time('maxUpdatedAt')];
+    const [minCreated, maxCreated, minUpdated, maxUpdated] = [
+      time('minCreatedAt'),
+      time('maxCreatedAt'),
+      time('minUpdatedAt'),
+      time('maxUpdatedAt'),
+    ];
     const isActive = q['filters[isActive]'];
     // The country of the customer's default billing / shipping address, alpha-2 or alpha-3.
     const country = (name: string) => {
       const raw = q[`filters[${name}]`];
       if (raw === undefined) return undefined;
-      const alpha3 = raw.length === 2 ? countries.alpha2ToAlpha3(raw.toUpperCase()) : countries.isValid(raw) ? raw.toUpperCase() : undefined;
-      if (!alpha3) fail(400, ERROR_KEYS.invalidParameter, `filters[${name}] must be a country code.`, { parameter: `filters[${name}]` });
+      const alpha3 =
+        raw.length === 2
+          ? countries.alpha2ToAlpha3(raw.toUpperCase())
+          : countries.isValid(raw)
+            ? raw.toUpperCase()
+            : undefined;
+      if (!alpha3)
+        fail(400, ERROR_KEYS.invalidParameter, `filters[${name}] must be a country code.`, {
+          parameter: `filters[${name}]`,
+        });
       return alpha3;
     };
-    const [billingCountry, shippingCountry] = [country('billingAddressCountryCode'), country('shippingAddressCountryCode')];
+    const [billingCountry, shippingCountry] = [
+      country('billingAddressCountryCode'),
+      country('shippingAddressCountryCode'),
+    ];
     const defaultIn = (cu: ScayleCustomer, kind: 'billing' | 'shipping', alpha3: string) =>
       cu.addresses.some((a) => a.isDefault[kind] && a.countryCode === alpha3);
 
@@ -160,7 +206,11 @@ export function customerRoutes(resources: ScayleResources): Hono {
     if (body.hashingType !== 'external' && body.password.length < 8) {
       fail(400, ERROR_KEYS.invalidField, 'The password must be at least 8 characters.', { field: 'password' });
     }
-    store.credentials.set(customer.id, { hashingType: body.hashingType, hash: fingerprint(body.password), source: 'password' });
+    store.credentials.set(customer.id, {
+      hashingType: body.hashingType,
+      hash: fingerprint(body.password),
+      source: 'password',
+    });
     customer.hasPassword = true;
     touch(customer);
     return c.body(null, 204);
@@ -195,7 +245,8 @@ export function customerRoutes(resources: ScayleResources): Hono {
   app.delete(`${CUSTOMERS}/:ident/customer-groups/:group`, (c) => {
     const customer = findCustomer(c);
     const group = c.req.param('group');
-    if (!customer.groups.includes(group)) fail(404, ERROR_KEYS.notFound, 'Customer group not found.', { entity: 'customerGroup' });
+    if (!customer.groups.includes(group))
+      fail(404, ERROR_KEYS.notFound, 'Customer group not found.', { entity: 'customerGroup' });
     customer.groups = customer.groups.filter((g) => g !== group);
     touch(customer);
     return c.body(null, 204);
@@ -212,8 +263,13 @@ export function customerRoutes(resources: ScayleResources): Hono {
   const anonymizeCustomer = (c: Context) => {
     const customer = findCustomer(c);
     Object.assign(customer, {
-      firstName: 'anonymized', lastName: 'anonymized', email: `anonymized-${customer.id}@anonymized.invalid`,
-      phone: null, birthDate: null, gender: null, title: null,
+      firstName: 'anonymized',
+      lastName: 'anonymized',
+      email: `anonymized-${customer.id}@anonymized.invalid`,
+      phone: null,
+      birthDate: null,
+      gender: null,
+      title: null,
     });
     for (const a of customer.addresses) anonymizeAddressFields(a);
     touch(customer);

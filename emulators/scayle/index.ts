@@ -3,7 +3,14 @@ import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
 import { API_PREFIX, createScayleApp } from './app.js';
 import { demoCustomers, type ScayleCustomerSeed } from './seed.js';
-import { fingerprint, scayleNow, ScayleStore, type ScayleAddress, type ScayleCustomer, type StoredCredential } from './store.js';
+import {
+  fingerprint,
+  scayleNow,
+  ScayleStore,
+  type ScayleAddress,
+  type ScayleCustomer,
+  type StoredCredential,
+} from './store.js';
 import { ERROR_KEYS, errorResponse, rateLimitedResponse, scayleError, scopeOf } from './wire.js';
 
 export type { ScayleAddress, ScayleCustomer, StoredCredential } from './store.js';
@@ -40,9 +47,12 @@ export function createScayleEmulator(options: EmulatorOptions = {}): Emulator<Sc
   const store = new ScayleStore();
   const faults = createFaults(
     {
-      error: (c, status) =>
+      error: (_c, status) =>
         errorResponse(status, [
-          scayleError(status === 503 ? ERROR_KEYS.unavailable : ERROR_KEYS.internal, status === 503 ? 'Service unavailable.' : 'Internal server error.'),
+          scayleError(
+            status === 503 ? ERROR_KEYS.unavailable : ERROR_KEYS.internal,
+            status === 503 ? 'Service unavailable.' : 'Internal server error.',
+          ),
         ]),
       rateLimited: (c, seconds) => rateLimitedResponse(scopeOf(c.req.method), options.rateLimit?.limit ?? 300, seconds),
     },
@@ -62,25 +72,50 @@ export function createScayleEmulator(options: EmulatorOptions = {}): Emulator<Sc
       const { password, addresses, ...fields } = entry;
       const now = scayleNow();
       const customer: ScayleCustomer = {
-        referenceKey: null, firstName: null, lastName: null, gender: null, birthDate: null, phone: null,
-        publicKey: null, title: null, type: 'personal', groups: [], identities: [],
-        status: { isActive: true, isGuestCustomer: false }, company: null, legacyCustomData: {},
-        hasPassword: password !== undefined, createdAt: now, updatedAt: now,
+        referenceKey: null,
+        firstName: null,
+        lastName: null,
+        gender: null,
+        birthDate: null,
+        phone: null,
+        publicKey: null,
+        title: null,
+        type: 'personal',
+        groups: [],
+        identities: [],
+        status: { isActive: true, isGuestCustomer: false },
+        company: null,
+        legacyCustomData: {},
+        hasPassword: password !== undefined,
+        createdAt: now,
+        updatedAt: now,
         ...structuredClone(fields),
         id: fields.id ?? store.newCustomerId(),
         addresses: [],
       };
       customer.addresses = (addresses ?? []).map(
         (a): ScayleAddress => ({
-          referenceKey: null, houseNumber: null, additional: null, state: null, phone: null, type: 'shipping',
-          isDefault: { billing: false, shipping: false }, recipient: null, collectionPoint: null,
+          referenceKey: null,
+          houseNumber: null,
+          additional: null,
+          state: null,
+          phone: null,
+          type: 'shipping',
+          isDefault: { billing: false, shipping: false },
+          recipient: null,
+          collectionPoint: null,
           ...structuredClone(a),
           id: a.id ?? store.newAddressId(),
         }),
       );
       store.customers.set(customer.id, customer);
       store.noteIds(customer);
-      if (password !== undefined) store.credentials.set(customer.id, { hashingType: 'internal', hash: fingerprint(password), source: 'password' });
+      if (password !== undefined)
+        store.credentials.set(customer.id, {
+          hashingType: 'internal',
+          hash: fingerprint(password),
+          source: 'password',
+        });
       stored.push(structuredClone(customer));
     }
     return stored;

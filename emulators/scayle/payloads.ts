@@ -26,7 +26,9 @@ export const CustomerCreateBody = z.strictObject({
   publicKey: str().nullish(),
   title: str().nullish(),
   groups: z.array(str()).optional(),
-  identities: z.array(z.strictObject({ identityProviderCode: str(), externalUserId: z.string().nullable() })).optional(),
+  identities: z
+    .array(z.strictObject({ identityProviderCode: str(), externalUserId: z.string().nullable() }))
+    .optional(),
   legacyCustomData: z.record(z.string(), z.unknown()).optional(),
 });
 

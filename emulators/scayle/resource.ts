@@ -18,7 +18,12 @@ export function parseIdentifier(raw: string, what: string): Identifier {
   if (/^[1-9]\d{0,15}$/.test(raw)) return { kind: 'id', id: Number(raw) };
   const match = /^key=(.+)$/s.exec(raw);
   if (match) return { kind: 'key', key: match[1]! };
-  return fail(400, ERROR_KEYS.invalidIdentifier, `The ${what} identifier must be a positive integer or key=<referenceKey>.`, { identifier: what });
+  return fail(
+    400,
+    ERROR_KEYS.invalidIdentifier,
+    `The ${what} identifier must be a positive integer or key=<referenceKey>.`,
+    { identifier: what },
+  );
 }
 
 /** A customer as the API answers: nested resources only where `with` asks for them. */
@@ -27,12 +32,16 @@ export function present(customer: ScayleCustomer, include: Set<string>): Record<
   const out: Record<string, unknown> = structuredClone(rest);
   if (include.has('addresses')) out.addresses = structuredClone(addresses);
   // PHP serialises an empty map as [], and SCAYLE answers legacyCustomData that way.
-  if (include.has('legacyCustomData')) out.legacyCustomData = Object.keys(legacyCustomData).length ? structuredClone(legacyCustomData) : [];
+  if (include.has('legacyCustomData'))
+    out.legacyCustomData = Object.keys(legacyCustomData).length ? structuredClone(legacyCustomData) : [];
   return out;
 }
 
 export function parseWith(value: string | undefined): Set<string> {
-  const parts = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const p of parts) {
     if (!['addresses', 'legacyCustomData', 'nonUniqueAddresses'].includes(p)) {
       fail(400, ERROR_KEYS.invalidParameter, `Unknown nested resource ${p} in with.`, { parameter: 'with' });
@@ -43,8 +52,17 @@ export function parseWith(value: string | undefined): Set<string> {
 
 /** SCAYLE's documented sort columns. The emulator keeps no app, invoice, login, lock or reset dates: those sort by id. */
 export const SORTABLE = [
-  'id', 'appId', 'birthDate', 'firstName', 'lastName', 'lastInvoiceDate', 'lastLoginDate', 'lockedUntilDate',
-  'passwordResetRequestedAt', 'createdAt', 'updatedAt',
+  'id',
+  'appId',
+  'birthDate',
+  'firstName',
+  'lastName',
+  'lastInvoiceDate',
+  'lastLoginDate',
+  'lockedUntilDate',
+  'passwordResetRequestedAt',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 /**
@@ -55,8 +73,16 @@ export function presentAddress(address: ScayleAddress, c: Context, shopKey: stri
   const code = c.req.param('countryCode')!.toUpperCase();
   const alpha2 = code.length === 3 ? countries.alpha3ToAlpha2(code)! : code;
   const shopCountry = {
-    id: 1, shopKey, countryCode: alpha2, defaultLanguageCode: 'de_DE', supportedLanguageCodes: [], priceGroupKey: null,
-    url: null, active: true, currencyCode: null, deleted: false,
+    id: 1,
+    shopKey,
+    countryCode: alpha2,
+    defaultLanguageCode: 'de_DE',
+    supportedLanguageCodes: [],
+    priceGroupKey: null,
+    url: null,
+    active: true,
+    currencyCode: null,
+    deleted: false,
   };
   return { ...structuredClone(address), shopCountry };
 }
@@ -78,21 +104,28 @@ export function scayleResources(store: ScayleStore, shopKey: string) {
   };
   const findAddress = (c: Context, customer: ScayleCustomer): ScayleAddress => {
     const ident = parseIdentifier(c.req.param('addr')!, 'address');
-    const address = customer.addresses.find((a) => (ident.kind === 'id' ? a.id === ident.id : a.referenceKey === ident.key));
+    const address = customer.addresses.find((a) =>
+      ident.kind === 'id' ? a.id === ident.id : a.referenceKey === ident.key,
+    );
     if (!address) return fail(404, ERROR_KEYS.notFound, 'Customer address not found.', { entity: 'customerAddress' });
     return address;
   };
   const assertEmailFree = (email: string, self?: ScayleCustomer) => {
     const other = store.byEmail(email);
-    if (other && other !== self) fail(409, ERROR_KEYS.emailTaken, 'A customer with this email already exists.', { field: 'email' });
+    if (other && other !== self)
+      fail(409, ERROR_KEYS.emailTaken, 'A customer with this email already exists.', { field: 'email' });
   };
   const assertReferenceKeyFree = (key: string | null | undefined, self?: ScayleCustomer) => {
     const other = key ? store.byReferenceKey(key) : undefined;
-    if (other && other !== self) fail(409, ERROR_KEYS.referenceKeyTaken, 'The reference key is already assigned.', { field: 'referenceKey' });
+    if (other && other !== self)
+      fail(409, ERROR_KEYS.referenceKeyTaken, 'The reference key is already assigned.', { field: 'referenceKey' });
   };
   const assertAddressKeyFree = (customer: ScayleCustomer, key: string | null | undefined, self?: ScayleAddress) => {
     const other = key ? customer.addresses.find((a) => a.referenceKey === key) : undefined;
-    if (other && other !== self) fail(409, ERROR_KEYS.referenceKeyTaken, 'The address reference key is already assigned.', { field: 'referenceKey' });
+    if (other && other !== self)
+      fail(409, ERROR_KEYS.referenceKeyTaken, 'The address reference key is already assigned.', {
+        field: 'referenceKey',
+      });
   };
   const touch = (customer: ScayleCustomer) => {
     customer.updatedAt = scayleNow();
@@ -110,9 +143,22 @@ export function scayleResources(store: ScayleStore, shopKey: string) {
   const assign = (target: Record<string, unknown>, patch: Record<string, unknown>) => {
     for (const [key, value] of Object.entries(patch)) if (value !== undefined) target[key] = value;
   };
-  const answerAddress = (c: Context, address: ScayleAddress, status: 200 | 201 = 200) => c.json(presentAddress(address, c, shopKey), status);
+  const answerAddress = (c: Context, address: ScayleAddress, status: 200 | 201 = 200) =>
+    c.json(presentAddress(address, c, shopKey), status);
 
-  return { store, shopKey, findCustomer, findAddress, assertEmailFree, assertReferenceKeyFree, assertAddressKeyFree, touch, settleDefaults, assign, answerAddress };
+  return {
+    store,
+    shopKey,
+    findCustomer,
+    findAddress,
+    assertEmailFree,
+    assertReferenceKeyFree,
+    assertAddressKeyFree,
+    touch,
+    settleDefaults,
+    assign,
+    answerAddress,
+  };
 }
 
 export type ScayleResources = ReturnType<typeof scayleResources>;

@@ -45,7 +45,12 @@ export const demoCustomers: ScayleCustomerSeed[] = [
         countryCode: 'DEU',
         isDefault: { billing: false, shipping: false },
         recipient: { firstName: 'Max', lastName: 'Mustermann' },
-        collectionPoint: { customerKey: 'bced-234-234', description: 'Kiosk', key: '12345-a', type: 'hermes_parcelshop' },
+        collectionPoint: {
+          customerKey: 'bced-234-234',
+          description: 'Kiosk',
+          key: '12345-a',
+          type: 'hermes_parcelshop',
+        },
       },
     ],
   },

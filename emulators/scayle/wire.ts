@@ -41,12 +41,20 @@ export const scayleError = (errorKey: string, message: string, context: Record<s
 
 /** Thrown inside route handlers; the app's error handler turns it into SCAYLE's error body. */
 export class ScayleHttpError extends Error {
-  constructor(readonly status: number, readonly errors: ScayleError[]) {
+  constructor(
+    readonly status: number,
+    readonly errors: ScayleError[],
+  ) {
     super(errors[0]?.message ?? `HTTP ${status}`);
   }
 }
 
-export const fail = (status: number, errorKey: string, message: string, context: Record<string, unknown> = {}): never => {
+export const fail = (
+  status: number,
+  errorKey: string,
+  message: string,
+  context: Record<string, unknown> = {},
+): never => {
   throw new ScayleHttpError(status, [scayleError(errorKey, message, context)]);
 };
 
@@ -59,9 +67,15 @@ export const errorResponse = (status: number, errors: ScayleError[], headers: Re
 /** The two budgets the customers endpoints draw from. */
 export type RateLimitScope = 'customersRead' | 'customersWrite';
 
-export const scopeOf = (method: string): RateLimitScope => (method === 'GET' || method === 'HEAD' ? 'customersRead' : 'customersWrite');
+export const scopeOf = (method: string): RateLimitScope =>
+  method === 'GET' || method === 'HEAD' ? 'customersRead' : 'customersWrite';
 
-export const rateLimitHeaders = (scope: RateLimitScope, limit: number, remaining: number, resetSeconds: number): Record<string, string> => ({
+export const rateLimitHeaders = (
+  scope: RateLimitScope,
+  limit: number,
+  remaining: number,
+  resetSeconds: number,
+): Record<string, string> => ({
   'X-RateLimit-Scope': scope,
   'X-RateLimit-Limit': String(limit),
   'X-RateLimit-Remaining': String(Math.max(0, remaining)),
@@ -71,7 +85,13 @@ export const rateLimitHeaders = (scope: RateLimitScope, limit: number, remaining
 export const rateLimitedResponse = (scope: RateLimitScope, limit: number, resetSeconds: number): Response =>
   errorResponse(
     429,
-    [scayleError(ERROR_KEYS.rateLimited, `Rate limit for scope ${scope} exceeded.`, { scope, limit, reset: resetSeconds })],
+    [
+      scayleError(ERROR_KEYS.rateLimited, `Rate limit for scope ${scope} exceeded.`, {
+        scope,
+        limit,
+        reset: resetSeconds,
+      }),
+    ],
     rateLimitHeaders(scope, limit, 0, resetSeconds),
   );
 

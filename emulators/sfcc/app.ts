@@ -6,7 +6,8 @@ import { type HookFailure, shopApp } from './shop.js';
 import type { SfccStore } from './store.js';
 import { faultResponse } from './wire.js';
 
-export const quotaExceeded = (seconds: number) => faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(seconds) });
+export const quotaExceeded = (seconds: number) =>
+  faultResponse('quotaExceeded', 'The request quota has been exceeded.', undefined, { 'retry-after': String(seconds) });
 
 /** Where things live under the emulator's origin (as on a sandbox). */
 export const SFCC_SITE = 'SiteGenesis';

@@ -49,7 +49,15 @@ export class TokenIssuer {
   async issueShopperToken(clientId: string, customerId: string, authType: 'guest' | 'registered'): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return sign(
-      { iss: 'sfcc-emulator', sub: customerId, auth_type: authType, client_id: clientId, jti: crypto.randomUUID(), iat: now, exp: now + this.shopperTokenSeconds },
+      {
+        iss: 'sfcc-emulator',
+        sub: customerId,
+        auth_type: authType,
+        client_id: clientId,
+        jti: crypto.randomUUID(),
+        iat: now,
+        exp: now + this.shopperTokenSeconds,
+      },
       this.secret,
       'HS256',
     );
@@ -64,7 +72,8 @@ export class TokenIssuer {
     const access = this.accessTokens.get(token);
     if (access) {
       if (access.expiresAt <= Date.now()) return faultResponse('expiredToken', 'The provided token has expired.');
-      if (access.clientId !== clientId) return faultResponse('invalidToken', 'The access token was issued for another client.');
+      if (access.clientId !== clientId)
+        return faultResponse('invalidToken', 'The access token was issued for another client.');
       return { kind: 'oauth', clientId };
     }
     try {
@@ -80,7 +89,8 @@ export class TokenIssuer {
         exp: Number(payload.exp),
       };
     } catch (error) {
-      if (error instanceof Error && error.name === 'JwtTokenExpired') return faultResponse('expiredToken', 'The provided token has expired.');
+      if (error instanceof Error && error.name === 'JwtTokenExpired')
+        return faultResponse('expiredToken', 'The provided token has expired.');
       return faultResponse('invalidToken', 'The provided token is not valid.');
     }
   }
@@ -107,7 +117,8 @@ export function basicCredentials(c: Context): { user: string; password: string }
 }
 
 /** The client id a request names: `client_id` query parameter or `x-dw-client-id` header. */
-export const clientIdOf = (c: Context): string | undefined => c.req.query('client_id') ?? c.req.header('x-dw-client-id');
+export const clientIdOf = (c: Context): string | undefined =>
+  c.req.query('client_id') ?? c.req.header('x-dw-client-id');
 
 /**
  * Account Manager's token endpoint (`POST /dwsso/oauth2/access_token`): HTTP Basic
@@ -116,17 +127,26 @@ export const clientIdOf = (c: Context): string | undefined => c.req.query('clien
 export function accountManagerApp(issuer: TokenIssuer): Hono {
   const app = new Hono();
   const oauthError = (status: 400 | 401, error: string, description: string) =>
-    new Response(JSON.stringify({ error, error_description: description }), { status, headers: { 'content-type': 'application/json' } });
+    new Response(JSON.stringify({ error, error_description: description }), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
   app.post('/access_token', async (c) => {
     const basic = basicCredentials(c);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const clientId = basic?.user ?? (typeof form.client_id === 'string' ? form.client_id : undefined);
     const secret = basic?.password ?? (typeof form.client_secret === 'string' ? form.client_secret : undefined);
-    if (form.grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+    if (form.grant_type !== 'client_credentials')
+      return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
     const client = issuer.client(clientId);
     if (!client || client.secret !== secret) return oauthError(401, 'invalid_client', 'Client authentication failed');
     const { token, expiresIn } = issuer.issueAccessToken(client.id);
-    return c.json({ access_token: token, scope: 'mail tenantFilter profile', token_type: 'Bearer', expires_in: expiresIn });
+    return c.json({
+      access_token: token,
+      scope: 'mail tenantFilter profile',
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+    });
   });
   return app;
 }

@@ -14,38 +14,59 @@ export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerL
 
   app.post('/customer_lists/:listId/customer_search', async (c) => {
     const clientId = clientIdOf(c);
-    if (!clientId) return faultResponse('missingClientId', "Missing client id: add the 'client_id' query parameter or the 'x-dw-client-id' header.");
-    if (!deps.issuer.client(clientId)) return faultResponse('unknownClientId', `Unknown client id '${clientId}'.`, { clientId });
+    if (!clientId)
+      return faultResponse(
+        'missingClientId',
+        "Missing client id: add the 'client_id' query parameter or the 'x-dw-client-id' header.",
+      );
+    if (!deps.issuer.client(clientId))
+      return faultResponse('unknownClientId', `Unknown client id '${clientId}'.`, { clientId });
     const token = bearerOf(c);
-    if (!token) return faultResponse('invalidToken', 'An access token is required: add an Authorization:Bearer header.');
+    if (!token)
+      return faultResponse('invalidToken', 'An access token is required: add an Authorization:Bearer header.');
     const principal = await deps.issuer.resolve(token, clientId);
     if (principal instanceof Response) return principal;
-    if (principal.kind !== 'oauth') return faultResponse('clientForbidden', 'The Data API needs an Account Manager token.');
+    if (principal.kind !== 'oauth')
+      return faultResponse('clientForbidden', 'The Data API needs an Account Manager token.');
     if (c.req.param('listId') !== deps.customerList) {
-      return faultResponse('customerListNotFound', `Customer list '${c.req.param('listId')}' not found.`, { customerListId: c.req.param('listId') });
+      return faultResponse('customerListNotFound', `Customer list '${c.req.param('listId')}' not found.`, {
+        customerListId: c.req.param('listId'),
+      });
     }
-    if (!/^application\/json/i.test(c.req.header('content-type') ?? '')) return faultResponse('unsupportedMediaType', 'Use application/json.');
+    if (!/^application\/json/i.test(c.req.header('content-type') ?? ''))
+      return faultResponse('unsupportedMediaType', 'Use application/json.');
     let body: unknown;
     try {
       body = await c.req.json();
     } catch {
       return faultResponse('invalidDocument', 'The request body is not a valid JSON document.');
     }
-    if (!isObject(body) || !isObject(body.query)) return faultResponse('missingParameter', "Property 'query' is required.", { property: 'query' });
+    if (!isObject(body) || !isObject(body.query))
+      return faultResponse('missingParameter', "Property 'query' is required.", { property: 'query' });
     const start = body.start ?? 0;
     const count = body.count ?? 25;
-    if (!Number.isInteger(start) || (start as number) < 0) return faultResponse('propertyConstraint', "Property 'start' must be a non-negative integer.", { property: 'start' });
+    if (!Number.isInteger(start) || (start as number) < 0)
+      return faultResponse('propertyConstraint', "Property 'start' must be a non-negative integer.", {
+        property: 'start',
+      });
     if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 200) {
-      return faultResponse('propertyConstraint', "Property 'count' must be an integer from 1 to 200.", { property: 'count' });
+      return faultResponse('propertyConstraint', "Property 'count' must be an integer from 1 to 200.", {
+        property: 'count',
+      });
     }
     let matched: CustomerRecord[];
     try {
       matchesQuery(body.query, {}); // a malformed query is refused even on an empty list
-      matched = [...deps.store.records.values()].filter((r) => matchesQuery(body.query as Record<string, unknown>, searchable(r)));
+      matched = [...deps.store.records.values()].filter((r) =>
+        matchesQuery(body.query as Record<string, unknown>, searchable(r)),
+      );
     } catch (error) {
       return faultResponse('invalidDocument', error instanceof Error ? error.message : 'Invalid query.');
     }
-    const sorts = Array.isArray(body.sorts) && body.sorts.length > 0 ? (body.sorts as { field: string; sort_order?: string }[]) : [{ field: 'customer_no', sort_order: 'asc' }];
+    const sorts =
+      Array.isArray(body.sorts) && body.sorts.length > 0
+        ? (body.sorts as { field: string; sort_order?: string }[])
+        : [{ field: 'customer_no', sort_order: 'asc' }];
     matched.sort((a, b) => {
       for (const sort of sorts) {
         const order = compare(searchable(a)[sort.field], searchable(b)[sort.field]);
@@ -55,7 +76,9 @@ export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerL
     });
     const s = start as number;
     const n = count as number;
-    const hits = matched.slice(s, s + n).map((r) => ({ _type: 'customer_search_hit', data: dataCustomer(r), relevance: 1 }));
+    const hits = matched
+      .slice(s, s + n)
+      .map((r) => ({ _type: 'customer_search_hit', data: dataCustomer(r), relevance: 1 }));
     const result: Record<string, unknown> = {
       _v: OCAPI_VERSION,
       _type: 'customer_search_result',
@@ -96,7 +119,8 @@ const same = (field: string, actual: unknown, wanted: unknown) =>
 
 function inRange(actual: unknown, spec: Record<string, unknown>): boolean {
   if (actual === undefined || actual === null) return false;
-  const value = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : v) as number | string;
+  const value = (v: unknown) =>
+    (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : v) as number | string;
   const a = value(actual);
   if (spec.from !== undefined) {
     const from = value(spec.from);
@@ -135,7 +159,11 @@ export function matchesQuery(query: Record<string, unknown>, doc: Record<string,
       return termMatches(spec, doc, Array.isArray(spec.fields) ? (spec.fields as string[]) : []);
     case 'text_query': {
       const phrase = String(spec.search_phrase ?? '').toLowerCase();
-      return (Array.isArray(spec.fields) ? (spec.fields as string[]) : []).some((f) => String(doc[f] ?? '').toLowerCase().includes(phrase));
+      return (Array.isArray(spec.fields) ? (spec.fields as string[]) : []).some((f) =>
+        String(doc[f] ?? '')
+          .toLowerCase()
+          .includes(phrase),
+      );
     }
     case 'range_query':
       return inRange(doc[String(spec.field)], spec);

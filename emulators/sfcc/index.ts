@@ -2,7 +2,14 @@ import { recordBackdoorReads } from '../shared/customer-records.js';
 import { createFaults } from '../shared/faults.js';
 import { inProcessFetch } from '../shared/runtime.js';
 import type { Emulator, EmulatorOptions } from '../shared/types.js';
-import { createSfccApp, quotaExceeded, SFCC_CUSTOMER_LIST_ID, SFCC_DATA_PATH, SFCC_OAUTH_PATH, SFCC_SHOP_PATH } from './app.js';
+import {
+  createSfccApp,
+  quotaExceeded,
+  SFCC_CUSTOMER_LIST_ID,
+  SFCC_DATA_PATH,
+  SFCC_OAUTH_PATH,
+  SFCC_SHOP_PATH,
+} from './app.js';
 import { TokenIssuer } from './auth.js';
 import { demoCustomers, type SfccCustomerSeed } from './seed.js';
 import type { HookFailure } from './shop.js';
@@ -49,24 +56,37 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
   const store = new SfccStore();
   const issuer = new TokenIssuer([SFCC_EMULATOR_CLIENT]);
   const hooks: HookFailure[] = [];
-  const faults = createFaults(
-    {
-      error: (_c, status) =>
-        status === 503
-          ? faultResponse('unavailable', 'The service is temporarily unavailable.')
-          : faultOf(status, status >= 500 ? FAULT.internal[0] : 'ClientException', 'An error occurred while processing the request.'),
-      rateLimited: (_c, seconds) => quotaExceeded(seconds),
-    },
-  );
+  const faults = createFaults({
+    error: (_c, status) =>
+      status === 503
+        ? faultResponse('unavailable', 'The service is temporarily unavailable.')
+        : faultOf(
+            status,
+            status >= 500 ? FAULT.internal[0] : 'ClientException',
+            'An error occurred while processing the request.',
+          ),
+    rateLimited: (_c, seconds) => quotaExceeded(seconds),
+  });
 
-  const { app, limiter } = createSfccApp({ store, issuer, hooks, faults: faults.middleware, rateLimit: options.rateLimit });
+  const { app, limiter } = createSfccApp({
+    store,
+    issuer,
+    hooks,
+    faults: faults.middleware,
+    rateLimit: options.rateLimit,
+  });
 
   const seed = (entries: SfccCustomerSeed[]): OcapiCustomer[] =>
     entries.map((entry) => {
       const record = store.insert(structuredClone(entry.customer), entry.password);
       for (const address of entry.addresses ?? []) {
         const now = ocapiNow();
-        record.addresses.set(address.address_id, { preferred: false, creation_date: now, last_modified: now, ...structuredClone(address) });
+        record.addresses.set(address.address_id, {
+          preferred: false,
+          creation_date: now,
+          last_modified: now,
+          ...structuredClone(address),
+        });
       }
       return structuredClone(record.customer);
     });

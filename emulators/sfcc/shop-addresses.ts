@@ -21,17 +21,29 @@ export function shopAddressRoutes(resources: ShopResources): Hono<ShopEnv> {
     const start = rawStart === undefined ? 0 : Number(rawStart);
     const count = rawCount === undefined ? 10 : Number(rawCount);
     if (!Number.isInteger(start) || start < 0 || start > 999) {
-      return faultResponse('parameterConstraint', "Query parameter 'start' must be an integer from 0 to 999.", { parameter: 'start' });
+      return faultResponse('parameterConstraint', "Query parameter 'start' must be an integer from 0 to 999.", {
+        parameter: 'start',
+      });
     }
     if (!Number.isInteger(count) || count < 1 || count > 200) {
-      return faultResponse('parameterConstraint', "Query parameter 'count' must be an integer from 1 to 200.", { parameter: 'count' });
+      return faultResponse('parameterConstraint', "Query parameter 'count' must be an integer from 1 to 200.", {
+        parameter: 'count',
+      });
     }
     const all = sortedAddresses(record);
     const data = all.slice(start, start + count).map((a) => ({ ...addressDocument(a, false), etag: addressEtag(a) }));
-    const doc: Record<string, unknown> = { _v: OCAPI_VERSION, _type: 'customer_address_result', count: data.length, data, start, total: all.length };
+    const doc: Record<string, unknown> = {
+      _v: OCAPI_VERSION,
+      _type: 'customer_address_result',
+      count: data.length,
+      data,
+      start,
+      total: all.length,
+    };
     // next/previous links only when the caller asked for a page.
     if (rawStart !== undefined || rawCount !== undefined) {
-      const link = (s: number) => `${new URL(c.req.url).origin}${basePath}/customers/${customerId}/addresses?count=${count}&start=${s}`;
+      const link = (s: number) =>
+        `${new URL(c.req.url).origin}${basePath}/customers/${customerId}/addresses?count=${count}&start=${s}`;
       if (start + count < all.length) doc.next = link(start + count);
       if (start > 0) doc.previous = link(Math.max(0, start - count));
     }
@@ -44,10 +56,14 @@ export function shopAddressRoutes(resources: ShopResources): Hono<ShopEnv> {
     if (record instanceof Response) return record;
     const body = c.get('body');
     const name = body.address_id;
-    if (typeof name !== 'string' || name.trim() === '') return faultResponse('invalidAddressId', 'The address name is not provided or blank.', { addressId: String(name ?? '') });
+    if (typeof name !== 'string' || name.trim() === '')
+      return faultResponse('invalidAddressId', 'The address name is not provided or blank.', {
+        addressId: String(name ?? ''),
+      });
     const checked = checkDocument('customer_address', body);
     if (checked instanceof Response) return checked;
-    if (record.addresses.has(name)) return faultResponse('addressNameInUse', 'Customer address id is already in use.', { addressId: name });
+    if (record.addresses.has(name))
+      return faultResponse('addressNameInUse', 'Customer address id is already in use.', { addressId: name });
     const hook = takeHook(c);
     if (hook) return hook;
     const now = ocapiNow();
@@ -89,7 +105,10 @@ export function shopAddressRoutes(resources: ShopResources): Hono<ShopEnv> {
       return faultResponse('invalidAddressId', 'The address name is not provided or blank.', { addressId: '' });
     }
     const renamed = typeof newName === 'string' && newName !== addressName;
-    if (renamed && record.addresses.has(newName)) return faultResponse('addressIdInUse', 'The new address name is already used for the customer.', { addressId: newName });
+    if (renamed && record.addresses.has(newName))
+      return faultResponse('addressIdInUse', 'The new address name is already used for the customer.', {
+        addressId: newName,
+      });
     const hook = takeHook(c);
     if (hook) return hook;
     apply(address, checked);
@@ -111,7 +130,8 @@ export function shopAddressRoutes(resources: ShopResources): Hono<ShopEnv> {
     const { customerId, addressName } = c.req.param();
     const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
-    if (!record.addresses.has(addressName)) return faultResponse('notFound', `Customer address '${addressName}' not found.`);
+    if (!record.addresses.has(addressName))
+      return faultResponse('notFound', `Customer address '${addressName}' not found.`);
     const hook = takeHook(c);
     if (hook) return hook;
     record.addresses.delete(addressName);

@@ -20,16 +20,21 @@ export function shopCustomerRoutes(resources: ShopResources): Hono<ShopEnv> {
       return faultResponse('alreadyRegistered', 'The customer is already registered.');
     }
     // OAuth registrations carry no password; JWT (guest) registrations must.
-    if (principal.kind === 'oauth' && password !== undefined) return faultResponse('invalidPassword', 'A password must not be given when registering with OAuth.');
-    if (principal.kind === 'shopper' && (typeof password !== 'string' || password === '')) return faultResponse('missingPassword', 'The password is missing.');
+    if (principal.kind === 'oauth' && password !== undefined)
+      return faultResponse('invalidPassword', 'A password must not be given when registering with OAuth.');
+    if (principal.kind === 'shopper' && (typeof password !== 'string' || password === ''))
+      return faultResponse('missingPassword', 'The password is missing.');
     const customer = body.customer;
-    if (!isObject(customer)) return faultResponse('invalidDocument', "Property 'customer' is required.", { property: 'customer' });
+    if (!isObject(customer))
+      return faultResponse('invalidDocument', "Property 'customer' is required.", { property: 'customer' });
     const checked = checkDocument('customer', customer);
     if (checked instanceof Response) return checked;
     const email = customer.email;
-    if (email === undefined || email === null || email === '') return faultResponse('missingEmail', 'The email is missing.');
+    if (email === undefined || email === null || email === '')
+      return faultResponse('missingEmail', 'The email is missing.');
     if (!validEmail(email)) return faultResponse('invalidEmail', 'The email address is not valid.', { email });
-    if (typeof customer.last_name !== 'string' || customer.last_name === '') return faultResponse('missingLastName', 'The last name is missing.');
+    if (typeof customer.last_name !== 'string' || customer.last_name === '')
+      return faultResponse('missingLastName', 'The last name is missing.');
     const login = customer.login;
     if (typeof login !== 'string' || login === '') return faultResponse('missingLogin', 'The login is missing.');
     if (/\s/.test(login)) return faultResponse('invalidLogin', "The login doesn't match the acceptance criteria.");
@@ -41,7 +46,12 @@ export function shopCustomerRoutes(resources: ShopResources): Hono<ShopEnv> {
     if (hook) return hook;
     // Registration stores the credentials, last name and email only; the rest is PATCHed later.
     const record = store.insert(
-      { login, email, last_name: customer.last_name, ...(principal.kind === 'shopper' ? { customer_id: principal.customerId } : {}) },
+      {
+        login,
+        email,
+        last_name: customer.last_name,
+        ...(principal.kind === 'shopper' ? { customer_id: principal.customerId } : {}),
+      },
       typeof password === 'string' ? password : undefined,
     );
     return documentResponse(customerDocument(record, false), 200, { etag: customerEtag(record) });
@@ -54,7 +64,9 @@ export function shopCustomerRoutes(resources: ShopResources): Hono<ShopEnv> {
     const record = await authorizedCustomer(c, customerId);
     if (record instanceof Response) return record;
     const expand = (c.req.queries('expand') ?? []).flatMap((e) => e.split(','));
-    return documentResponse(customerDocument(record, expand.includes('addresses')), 200, { etag: customerEtag(record) });
+    return documentResponse(customerDocument(record, expand.includes('addresses')), 200, {
+      etag: customerEtag(record),
+    });
   });
 
   app.patch('/customers/:customerId', async (c) => {
@@ -65,8 +77,10 @@ export function shopCustomerRoutes(resources: ShopResources): Hono<ShopEnv> {
     if (stale) return stale;
     const checked = checkDocument('customer', c.get('body'));
     if (checked instanceof Response) return checked;
-    if (checked.has('email') && checked.get('email') === undefined) return faultResponse('missingEmail', 'The email cannot be removed.');
-    if (checked.has('last_name') && checked.get('last_name') === undefined) return faultResponse('missingLastName', 'The last name cannot be removed.');
+    if (checked.has('email') && checked.get('email') === undefined)
+      return faultResponse('missingEmail', 'The email cannot be removed.');
+    if (checked.has('last_name') && checked.get('last_name') === undefined)
+      return faultResponse('missingLastName', 'The last name cannot be removed.');
     const hook = takeHook(c);
     if (hook) return hook;
     // This resource cannot change login credentials (the login is ignored, as on OCAPI).
@@ -77,7 +91,10 @@ export function shopCustomerRoutes(resources: ShopResources): Hono<ShopEnv> {
 
   // The Shop API has no customer deletion (nor PUT on a customer).
   app.on(['DELETE', 'PUT'], '/customers/:customerId', (c) =>
-    faultResponse('methodNotAllowed', `Method '${c.req.method}' is not allowed for resource '/customers/{customer_id}'.`),
+    faultResponse(
+      'methodNotAllowed',
+      `Method '${c.req.method}' is not allowed for resource '/customers/{customer_id}'.`,
+    ),
   );
 
   app.put('/customers/:customerId/password', async (c) => {
@@ -92,7 +109,8 @@ export function shopCustomerRoutes(resources: ShopResources): Hono<ShopEnv> {
     if (record instanceof Response) return record;
     const body = c.get('body');
     for (const property of ['current_password', 'password']) {
-      if (typeof body[property] !== 'string') return faultResponse('missingParameter', `Property '${property}' is required.`, { property });
+      if (typeof body[property] !== 'string')
+        return faultResponse('missingParameter', `Property '${property}' is required.`, { property });
     }
     const refuse = (statusCode: string, statusMessage: string) =>
       faultResponse('hookStatus', "Error in ExtensionPoint 'dw.ocapi.shop.customer.putPassword'!", {
@@ -100,9 +118,12 @@ export function shopCustomerRoutes(resources: ShopResources): Hono<ShopEnv> {
         statusCode,
         statusMessage,
       });
-    if (body.current_password !== record.password) return refuse('CREDENTIALS_INVALID', 'The current password is not correct.');
-    if ((body.password as string).length === 0) return refuse('The new password is empty.', 'The new password is empty.');
-    if ((body.password as string).length < minPasswordLength) return refuse('PASSWORD_POLICY', "The new password doesn't match the acceptance criteria.");
+    if (body.current_password !== record.password)
+      return refuse('CREDENTIALS_INVALID', 'The current password is not correct.');
+    if ((body.password as string).length === 0)
+      return refuse('The new password is empty.', 'The new password is empty.');
+    if ((body.password as string).length < minPasswordLength)
+      return refuse('PASSWORD_POLICY', "The new password doesn't match the acceptance criteria.");
     const hook = takeHook(c);
     if (hook) return hook;
     record.password = body.password as string;

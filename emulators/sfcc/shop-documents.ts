@@ -4,7 +4,8 @@ import { etagOf, OCAPI_VERSION } from './wire.js';
 /** The documents OCAPI answers with. */
 export function customerDocument(record: CustomerRecord, expandAddresses: boolean): Record<string, unknown> {
   const doc: Record<string, unknown> = { _v: OCAPI_VERSION, _type: 'customer', ...structuredClone(record.customer) };
-  if (expandAddresses && record.addresses.size > 0) doc.addresses = sortedAddresses(record).map((a) => addressDocument(a, false));
+  if (expandAddresses && record.addresses.size > 0)
+    doc.addresses = sortedAddresses(record).map((a) => addressDocument(a, false));
   return doc;
 }
 

@@ -29,12 +29,13 @@ export interface ShopDeps {
 
 export type ShopEnv = { Variables: { clientId: string; body: Record<string, unknown> } };
 
-
 /** What the Shop API's route groups share: the deps, the caller's authorization, hook refusals, ETags. */
 export function shopResources(deps: ShopDeps) {
   const { store, issuer, hooks } = deps;
   const takeHook = (c: Context): Response | undefined => {
-    const index = hooks.findIndex((h) => h.method.toUpperCase() === c.req.method && (!h.path || c.req.path.includes(h.path)));
+    const index = hooks.findIndex(
+      (h) => h.method.toUpperCase() === c.req.method && (!h.path || c.req.path.includes(h.path)),
+    );
     if (index < 0) return undefined;
     const [hook] = hooks.splice(index, 1);
     return faultResponse('hookStatus', `Error in ExtensionPoint '${hook!.extensionPoint}'!`, {
@@ -47,7 +48,8 @@ export function shopResources(deps: ShopDeps) {
   /** The caller: an Account Manager token (any customer) or a shopper JWT (its own customer only). */
   const authorize = async (c: Context<ShopEnv>, customerId?: string): Promise<Principal | Response> => {
     const token = bearerOf(c);
-    if (!token) return faultResponse('invalidToken', 'An access token is required: add an Authorization:Bearer header.');
+    if (!token)
+      return faultResponse('invalidToken', 'An access token is required: add an Authorization:Bearer header.');
     const principal = await issuer.resolve(token, c.get('clientId'));
     if (principal instanceof Response) return principal;
     if (customerId !== undefined && principal.kind === 'shopper' && principal.customerId !== customerId) {
@@ -90,12 +92,18 @@ export function shopApp(deps: ShopDeps): Hono<ShopEnv> {
   // Every Shop API call names its API client (query or header) and the client must be known.
   app.use('*', async (c, next) => {
     const clientId = clientIdOf(c);
-    if (!clientId) return faultResponse('missingClientId', "Missing client id: add the 'client_id' query parameter or the 'x-dw-client-id' header.");
-    if (!issuer.client(clientId)) return faultResponse('unknownClientId', `Unknown client id '${clientId}'.`, { clientId });
+    if (!clientId)
+      return faultResponse(
+        'missingClientId',
+        "Missing client id: add the 'client_id' query parameter or the 'x-dw-client-id' header.",
+      );
+    if (!issuer.client(clientId))
+      return faultResponse('unknownClientId', `Unknown client id '${clientId}'.`, { clientId });
     c.set('clientId', clientId);
     if (['POST', 'PATCH', 'PUT'].includes(c.req.method)) {
       const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json/i.test(type)) return faultResponse('unsupportedMediaType', `Content type '${type}' is not supported; use application/json.`);
+      if (!/^application\/json/i.test(type))
+        return faultResponse('unsupportedMediaType', `Content type '${type}' is not supported; use application/json.`);
       const text = await c.req.text();
       let body: unknown;
       try {

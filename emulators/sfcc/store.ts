@@ -49,8 +49,17 @@ export const CUSTOMER_WRITABLE: Record<string, { type: 'string' | 'boolean' | 'g
   title: { type: 'string', max: 256 },
 };
 export const CUSTOMER_READ_ONLY = new Set([
-  'customer_id', 'auth_type', 'creation_date', 'last_modified', 'last_login_time', 'last_visit_time',
-  'preferred_locale', 'addresses', 'payment_instruments', 'previous_login_time', 'previous_visit_time',
+  'customer_id',
+  'auth_type',
+  'creation_date',
+  'last_modified',
+  'last_login_time',
+  'last_visit_time',
+  'preferred_locale',
+  'addresses',
+  'payment_instruments',
+  'previous_login_time',
+  'previous_visit_time',
 ]);
 
 export const ADDRESS_WRITABLE: Record<string, { type: 'string' | 'boolean'; max?: number }> = {
@@ -106,7 +115,10 @@ export class SfccStore {
     return undefined;
   }
 
-  insert(fields: Partial<OcapiCustomer> & { login: string; email: string; last_name: string }, password?: string): CustomerRecord {
+  insert(
+    fields: Partial<OcapiCustomer> & { login: string; email: string; last_name: string },
+    password?: string,
+  ): CustomerRecord {
     const now = ocapiNow();
     const customer: OcapiCustomer = {
       auth_type: 'registered',
@@ -132,6 +144,8 @@ export class SfccStore {
 /** Preferred address first, then by id (what the address list and `expand=addresses` answer). */
 export function sortedAddresses(record: CustomerRecord): OcapiAddress[] {
   return [...record.addresses.values()].sort(
-    (a, b) => Number(b.preferred) - Number(a.preferred) || (a.address_id < b.address_id ? -1 : a.address_id > b.address_id ? 1 : 0),
+    (a, b) =>
+      Number(b.preferred) - Number(a.preferred) ||
+      (a.address_id < b.address_id ? -1 : a.address_id > b.address_id ? 1 : 0),
   );
 }

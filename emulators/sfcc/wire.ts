@@ -65,7 +65,13 @@ export function faultResponse(
   return faultOf(status, type, message, args, extraHeaders);
 }
 
-export function faultOf(status: number, type: string, message: string, args?: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Response {
+export function faultOf(
+  status: number,
+  type: string,
+  message: string,
+  args?: Record<string, unknown>,
+  extraHeaders: Record<string, string> = {},
+): Response {
   const fault = { type, message, ...(args ? { arguments: args } : {}) };
   return new Response(JSON.stringify({ _v: OCAPI_VERSION, fault }), {
     status,
@@ -74,7 +80,10 @@ export function faultOf(status: number, type: string, message: string, args?: Re
 }
 
 export function documentResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_TYPE, ...NO_CACHE, ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': JSON_TYPE, ...NO_CACHE, ...headers },
+  });
 }
 
 /** OCAPI timestamps: ISO 8601 in UTC with milliseconds. */

@@ -85,7 +85,8 @@ export function createFaults(responders: FaultResponders, initial: FaultSpec[] =
     }
     if (spec.rateLimitSeconds !== undefined) return responders.rateLimited(c, spec.rateLimitSeconds);
     if (spec.status) return responders.error(c, spec.status);
-    if (spec.malformed) return new Response('{"truncated": ', { status: 200, headers: { 'content-type': 'application/json' } });
+    if (spec.malformed)
+      return new Response('{"truncated": ', { status: 200, headers: { 'content-type': 'application/json' } });
     return next();
   };
 

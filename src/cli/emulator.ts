@@ -27,4 +27,5 @@ try {
 const emulator = create({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
 const running = await serveOnLoopback(emulator.app, Number(port));
 console.log(`${name} emulator listening on ${running.origin}\nPoint the gateway at it with:\n`);
-for (const [key, value] of Object.entries(emulator.connectionEnv(running.origin))) console.log(`  export ${key}=${JSON.stringify(value)}`);
+for (const [key, value] of Object.entries(emulator.connectionEnv(running.origin)))
+  console.log(`  export ${key}=${JSON.stringify(value)}`);

@@ -13,7 +13,9 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 const KEEP_MS = 24 * 60 * 60 * 1000;
 
 const keyProblem = (message: string) =>
-  new GatewayError('validation_failed', `Idempotency-Key ${message}`, { errors: [{ path: 'header.idempotency-key', message }] });
+  new GatewayError('validation_failed', `Idempotency-Key ${message}`, {
+    errors: [{ path: 'header.idempotency-key', message }],
+  });
 
 /** What became of a request, for its record: final (replay it), unknown (recover on retry), or nothing happened. */
 function outcomeOf(response: Response): 'final' | 'uncertain' | 'not-applied' {
@@ -49,22 +51,35 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     const fingerprint = await fingerprintOf(c.req.method, url.pathname + url.search, await c.req.text());
     const storeKey = `idempotency:${await callerOf(c)}:${await sha256Hex(key)}`;
     const startedAt = Date.now();
-    const running = JSON.stringify({ state: 'running', fingerprint, token: crypto.randomUUID(), since: startedAt } satisfies IdempotencyRecord);
+    const running = JSON.stringify({
+      state: 'running',
+      fingerprint,
+      token: crypto.randomUUID(),
+      since: startedAt,
+    } satisfies IdempotencyRecord);
 
     let recovering: { since: number } | undefined;
     if (!(await store.setIfAbsent(storeKey, running, KEEP_MS))) {
       const storedText = await store.get(storeKey);
       const previous = storedText === undefined ? undefined : IdempotencyRecord.parse(JSON.parse(storedText));
       if (previous && previous.fingerprint !== fingerprint) {
-        throw new GatewayError('idempotency_key_reused', 'this Idempotency-Key was used for a different request (method, path or body); use a new key');
+        throw new GatewayError(
+          'idempotency_key_reused',
+          'this Idempotency-Key was used for a different request (method, path or body); use a new key',
+        );
       }
       if (previous?.state === 'done') return replay(c, previous);
       // Its outcome is unknown when it failed so, or when its instance died mid-request.
-      const unknown = previous?.state === 'uncertain' || (previous?.state === 'running' && startedAt - previous.since > runningMs);
+      const unknown =
+        previous?.state === 'uncertain' || (previous?.state === 'running' && startedAt - previous.since > runningMs);
       // Free when it just expired, or unknown and we take it over (of concurrent retries, one wins).
       const free = storedText === undefined || (unknown && (await store.deleteIfEquals(storeKey, storedText)));
       if (!free || !(await store.setIfAbsent(storeKey, running, KEEP_MS))) {
-        throw new GatewayError('conflict', 'a request with this Idempotency-Key is still being processed; retry when it has finished', { retryAfter: 1 });
+        throw new GatewayError(
+          'conflict',
+          'a request with this Idempotency-Key is still being processed; retry when it has finished',
+          { retryAfter: 1 },
+        );
       }
       if (unknown) recovering = { since: previous!.since };
     }
@@ -84,7 +99,11 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       return;
     }
     if (outcome !== 'final') {
-      await store.set(storeKey, JSON.stringify({ state: 'uncertain', fingerprint, since } satisfies IdempotencyRecord), KEEP_MS);
+      await store.set(
+        storeKey,
+        JSON.stringify({ state: 'uncertain', fingerprint, since } satisfies IdempotencyRecord),
+        KEEP_MS,
+      );
       return;
     }
     const headers: Record<string, string> = {};
@@ -93,7 +112,11 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       if (value !== null) headers[name] = value;
     }
     const body = await c.res.clone().text();
-    await store.set(storeKey, JSON.stringify({ state: 'done', fingerprint, status: c.res.status, headers, body } satisfies IdempotencyRecord), KEEP_MS);
+    await store.set(
+      storeKey,
+      JSON.stringify({ state: 'done', fingerprint, status: c.res.status, headers, body } satisfies IdempotencyRecord),
+      KEEP_MS,
+    );
   }
 }
 

@@ -16,12 +16,20 @@ export function callerRateLimit(store: SharedStore, rate: RatePerWindow): Middle
   return async (c, next) => {
     const taken = await store.take(`caller:${await callerOf(c)}`, bucket);
     const secondsToFull = Math.ceil((rate.limit - taken.remaining) / bucket.refillPerSecond);
-    const headers = { 'RateLimit-Limit': String(rate.limit), 'RateLimit-Remaining': String(taken.remaining), 'RateLimit-Reset': String(taken.allowed ? secondsToFull : Math.ceil(taken.retryAfterMs / 1000)) };
+    const headers = {
+      'RateLimit-Limit': String(rate.limit),
+      'RateLimit-Remaining': String(taken.remaining),
+      'RateLimit-Reset': String(taken.allowed ? secondsToFull : Math.ceil(taken.retryAfterMs / 1000)),
+    };
     const apply = () => Object.assign(c.get('extraHeaders'), headers);
     if (!taken.allowed) {
       apply();
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
-      throw new GatewayError('rate_limited', `this caller's request budget (${rate.limit} per ${rate.windowSeconds} s) is spent; retry in ${seconds} s`, { retryAfter: seconds });
+      throw new GatewayError(
+        'rate_limited',
+        `this caller's request budget (${rate.limit} per ${rate.windowSeconds} s) is spent; retry in ${seconds} s`,
+        { retryAfter: seconds },
+      );
     }
     await next();
     // After the handler, so they win over an upstream's budget headers.

@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 import type { GatewayEnv } from '../context.js';
 import { sha256Hex } from '../digest.js';
 
-
 /**
  * Who is calling, for idempotency records and caller rate limits: on /v1/me… the shopper (backend
  * and customer, stable across token refreshes, so one storefront key never mixes two shoppers'

@@ -1,4 +1,4 @@
-import { takingSignalsOf } from '../../adapters/deadline.js';
+import { takingSignalsOf } from '../../transport/deadline.js';
 import { GatewayError } from '../../adapters/errors.js';
 import type { RatePerWindow } from '../env.js';
 import type { SharedStore } from '../store/types.js';
@@ -20,7 +20,12 @@ function methodOf(input: RequestInfo | URL, init?: RequestInit): string {
  * 429 rate_limited and the time until a call is free again, instead of sending a call the
  * platform would refuse. Counted per upstream call (retries and token requests included).
  */
-export function budgetedFetch(fetch: typeof globalThis.fetch, store: SharedStore, backend: string, budget: RatePerWindow): typeof globalThis.fetch {
+export function budgetedFetch(
+  fetch: typeof globalThis.fetch,
+  store: SharedStore,
+  backend: string,
+  budget: RatePerWindow,
+): typeof globalThis.fetch {
   const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
   const limit = { limit: budget.limit, windowMs: budget.windowSeconds * 1000 };
   const budgeted = (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -28,9 +33,13 @@ export function budgetedFetch(fetch: typeof globalThis.fetch, store: SharedStore
     const taken = await store.takeFromWindow(`budget:${backend}:${scope}`, limit);
     if (!taken.allowed) {
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
-      throw new GatewayError('rate_limited', `the fleet's budget for ${backend} (${budget.limit} ${scope} per ${budget.windowSeconds} s) is spent; retry in ${seconds} s`, {
-        retryAfter: seconds,
-      });
+      throw new GatewayError(
+        'rate_limited',
+        `the fleet's budget for ${backend} (${budget.limit} ${scope} per ${budget.windowSeconds} s) is spent; retry in ${seconds} s`,
+        {
+          retryAfter: seconds,
+        },
+      );
     }
     return fetch(input, init);
   }) as typeof globalThis.fetch;

@@ -34,10 +34,15 @@ export function createLogger(options: LoggerOptions): Log {
       formatters: { level: (label) => ({ level: label }) },
       browser: {
         asObject: true,
-        write: (record: object) => (write ?? console.log)(JSON.stringify(nodeLineShape(record as Record<string, unknown>))),
+        write: (record: object) =>
+          (write ?? console.log)(JSON.stringify(nodeLineShape(record as Record<string, unknown>))),
       },
     },
-    write ? { write } : options.asyncStdout ? pino.destination({ dest: options.fd ?? 1, sync: false, minLength: 4096, periodicFlush: 100 }) : undefined,
+    write
+      ? { write }
+      : options.asyncStdout
+        ? pino.destination({ dest: options.fd ?? 1, sync: false, minLength: 4096, periodicFlush: 100 })
+        : undefined,
   );
   return wrap(logger);
 }

@@ -3,7 +3,8 @@
  * browser build wrangler bundles for Workers ignores it, and one mechanism for both runtimes is
  * one thing to test.
  */
-const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|^x-key$|signature|credential|encryptedpassword|^hash$/i;
+const SECRET_KEY =
+  /pass(word)?|secret|token|authorization|cookie|api[-_]?key|^x-key$|signature|credential|encryptedpassword|^hash$/i;
 export const REDACTED = '[REDACTED]';
 const MAX_DEPTH = 8;
 

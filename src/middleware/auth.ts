@@ -40,11 +40,17 @@ export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const offered = c.req.header('x-api-key') ?? (SHOPPER_PATH.test(path) ? undefined : bearer);
     if (offered === undefined) {
-      throw new GatewayError('unauthorized', SHOPPER_PATH.test(path) ? 'send an API key as X-Api-Key (Authorization carries the access token)' : 'send an API key as Authorization: Bearer <key> or X-Api-Key');
+      throw new GatewayError(
+        'unauthorized',
+        SHOPPER_PATH.test(path)
+          ? 'send an API key as X-Api-Key (Authorization carries the access token)'
+          : 'send an API key as Authorization: Bearer <key> or X-Api-Key',
+      );
     }
     const scope = await scopeOf(offered);
     if (!scope) throw new GatewayError('forbidden', 'this API key is not accepted');
-    if (scope === 'storefront' && !isStorefrontPath(path)) throw new GatewayError('forbidden', 'a storefront API key reaches only /v1/auth/* and /v1/me*');
+    if (scope === 'storefront' && !isStorefrontPath(path))
+      throw new GatewayError('forbidden', 'a storefront API key reaches only /v1/auth/* and /v1/me*');
     await next();
   };
 }

@@ -7,12 +7,16 @@ import type { GatewayDeps } from '../deps.js';
 export function selectBackend(deps: GatewayDeps, scoped: boolean): MiddlewareHandler<GatewayEnv> {
   // Not async: it hands on next()'s promise rather than awaiting it in one of its own.
   return (c, next) => {
-    const name = scoped ? c.req.param('backend') ?? '' : deps.config.defaultBackend;
+    const name = scoped ? (c.req.param('backend') ?? '') : deps.config.defaultBackend;
     const adapter = deps.backends.get(name);
     if (!adapter) {
-      throw new GatewayError('not_found', `backend ${JSON.stringify(name.slice(0, 64))} is not configured (configured: ${[...deps.backends.keys()].join(', ')})`, {
-        errors: [{ path: 'path.backend', message: 'unknown backend' }],
-      });
+      throw new GatewayError(
+        'not_found',
+        `backend ${JSON.stringify(name.slice(0, 64))} is not configured (configured: ${[...deps.backends.keys()].join(', ')})`,
+        {
+          errors: [{ path: 'path.backend', message: 'unknown backend' }],
+        },
+      );
     }
     c.set('adapter', adapter);
     c.set('backend', name);

@@ -53,24 +53,33 @@ function hasProtoKey(root: unknown): boolean {
  * async itself: a read passes straight on (an async middleware costs every GET a promise of its
  * own and the ticks to resolve it with next()'s).
  */
-export const requireJsonBody: MiddlewareHandler<GatewayEnv> = (c, next) => (BODY_METHODS.has(c.req.method) ? parseJsonBody(c, next) : next());
+export const requireJsonBody: MiddlewareHandler<GatewayEnv> = (c, next) =>
+  BODY_METHODS.has(c.req.method) ? parseJsonBody(c, next) : next();
 
 const parseJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';
   if (!JSON_TYPE.test(type)) {
-    throw new GatewayError('unsupported_media_type', `send the body as application/json (got ${type ? JSON.stringify(type.slice(0, 80)) : 'no Content-Type'})`, {
-      errors: [{ path: 'header.content-type', message: 'must be application/json' }],
-    });
+    throw new GatewayError(
+      'unsupported_media_type',
+      `send the body as application/json (got ${type ? JSON.stringify(type.slice(0, 80)) : 'no Content-Type'})`,
+      {
+        errors: [{ path: 'header.content-type', message: 'must be application/json' }],
+      },
+    );
   }
   const text = await c.req.text();
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new GatewayError('validation_failed', 'the request body is not valid JSON', { errors: [{ path: 'body', message: 'malformed JSON' }] });
+    throw new GatewayError('validation_failed', 'the request body is not valid JSON', {
+      errors: [{ path: 'body', message: 'malformed JSON' }],
+    });
   }
   if (hasProtoKey(body)) {
-    throw new GatewayError('validation_failed', 'the body uses the reserved key "__proto__"', { errors: [{ path: 'body', message: '"__proto__" is not allowed as a key' }] });
+    throw new GatewayError('validation_failed', 'the body uses the reserved key "__proto__"', {
+      errors: [{ path: 'body', message: '"__proto__" is not allowed as a key' }],
+    });
   }
   // The schema validator that follows asks for c.req.json(), which Hono answers by parsing the
   // text again: hand it this parse instead.

@@ -46,7 +46,9 @@ function toGatewayError(error: unknown): GatewayError {
     if (error.status === 415) return new GatewayError('unsupported_media_type', error.message);
     if (error.status < 500) return new GatewayError('validation_failed', error.message || 'the request is malformed');
   }
-  return new GatewayError('internal', 'the gateway failed unexpectedly; the request id identifies it in the logs', { cause: error });
+  return new GatewayError('internal', 'the gateway failed unexpectedly; the request id identifies it in the logs', {
+    cause: error,
+  });
 }
 
 export const notFound = (c: Context<GatewayEnv>) =>

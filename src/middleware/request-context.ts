@@ -1,9 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { deadlineSignal, deadlineSource, type AbortSource, type Deadline, type DeadlineSignal } from '../../adapters/deadline.js';
+import {
+  deadlineSignal,
+  deadlineSource,
+  type AbortSource,
+  type Deadline,
+  type DeadlineSignal,
+} from '../../transport/deadline.js';
 import type { CallContext, Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import { redactHeaders } from '../logging/redact.js';
-import { ClientConnection } from '../runtime/client-connection.js';
+import { ClientConnection } from '../../transport/client-connection.js';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -24,7 +30,10 @@ export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<G
     c.set('extraHeaders', call.extraHeaders);
     c.set('call', call);
     if (requestLog.isLevelEnabled?.('debug') !== false) {
-      requestLog.debug({ method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) }, 'request');
+      requestLog.debug(
+        { method: c.req.method, path: c.req.path, headers: redactHeaders(c.req.raw.headers) },
+        'request',
+      );
     }
     try {
       await next();
@@ -89,8 +98,13 @@ class RequestCall implements CallContext {
   }
 
   /** One signal for both limits: `limitMs` and the request's own (or the client leaving). */
-  #within<S extends AbortSource>(limitMs: number, make: (ms: number, parent?: AbortSource) => Deadline<S>): Deadline<S> {
-    return this.#whole ? make(limitMs, this.#whole.signal) : make(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
+  #within<S extends AbortSource>(
+    limitMs: number,
+    make: (ms: number, parent?: AbortSource) => Deadline<S>,
+  ): Deadline<S> {
+    return this.#whole
+      ? make(limitMs, this.#whole.signal)
+      : make(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
   }
 
   recordCall(op: string, ms: number): void {
@@ -144,7 +158,10 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 function lazyChild(log: Log, bindings: Record<string, unknown>): Log {
   let child: Log | undefined;
   const made = () => (child ??= log.child(bindings));
-  const lazy = { child: (more: Record<string, unknown>) => made().child(more), isLevelEnabled: (level: (typeof LEVELS)[number]) => log.isLevelEnabled?.(level) !== false } as Log;
+  const lazy = {
+    child: (more: Record<string, unknown>) => made().child(more),
+    isLevelEnabled: (level: (typeof LEVELS)[number]) => log.isLevelEnabled?.(level) !== false,
+  } as Log;
   for (const level of LEVELS) {
     lazy[level] = (obj, msg) => {
       if (log.isLevelEnabled?.(level) !== false) made()[level](obj, msg);

@@ -10,10 +10,18 @@ import type { GatewayDeps } from '../deps.js';
 export function requireShopper(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!token) throw new GatewayError('unauthorized', 'send the access token from POST /v1/auth/login as Authorization: Bearer <accessToken>');
+    if (!token)
+      throw new GatewayError(
+        'unauthorized',
+        'send the access token from POST /v1/auth/login as Authorization: Bearer <accessToken>',
+      );
     const claims = await deps.sessions.verifyAccess(token);
     const adapter = deps.backends.get(claims.backend);
-    if (!adapter) throw new GatewayError('unauthorized', `this session's backend ${claims.backend} is no longer configured; log in again`);
+    if (!adapter)
+      throw new GatewayError(
+        'unauthorized',
+        `this session's backend ${claims.backend} is no longer configured; log in again`,
+      );
     c.set('shopper', claims);
     c.set('adapter', adapter);
     c.set('backend', claims.backend);

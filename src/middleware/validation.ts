@@ -26,6 +26,9 @@ export function toFieldErrors(issues: readonly Issue[], target: string): FieldEr
 export const validationHook: Hook<any, any, any, any> = (result) => {
   if (result.success) return;
   const errors = toFieldErrors(result.error.issues as Issue[], result.target);
-  const where = errors.map((e) => e.path).slice(0, 5).join(', ');
+  const where = errors
+    .map((e) => e.path)
+    .slice(0, 5)
+    .join(', ');
   throw new GatewayError('validation_failed', `invalid ${where}`, { errors });
 };

@@ -1,10 +1,24 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { GatewayError } from '../../adapters/errors.js';
-import { AddressCreateSchema, AddressPatchSchema, AddressSchema, PageQuerySchema, pageSchema } from '../../schemas/index.js';
+import {
+  AddressCreateSchema,
+  AddressPatchSchema,
+  AddressSchema,
+  PageQuerySchema,
+  pageSchema,
+} from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { answerCreated, answerPage, answerRead, conditionalDelete, conditionalWrite, deleteRoute, patchRoute } from './handlers.js';
+import {
+  answerCreated,
+  answerPage,
+  answerRead,
+  conditionalDelete,
+  conditionalWrite,
+  deleteRoute,
+  patchRoute,
+} from './handlers.js';
 import { recoverAddressCreate } from './recovery.js';
 import type { Subject } from './subject.js';
 import { AddressIdParam, body, json, problemResponses, resourceLock } from './support.js';
@@ -17,71 +31,109 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
   const list = `${subject.path}/addresses` as const;
   const item = `${list}/{addressId}` as const;
   const one = subject.params.extend({ addressId: AddressIdParam });
-  const location = (c: Parameters<Subject['url']>[0], addressId: string) => `${subject.url(c)}/addresses/${encodeURIComponent(addressId)}`;
+  const location = (c: Parameters<Subject['url']>[0], addressId: string) =>
+    `${subject.url(c)}/addresses/${encodeURIComponent(addressId)}`;
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
       createRoute({
-        method: 'get', path: list, operationId: op('listAddresses'), tags,
+        method: 'get',
+        path: list,
+        operationId: op('listAddresses'),
+        tags,
         summary: "A page of the customer's addresses (defaults first)",
         request: { params: subject.params, query: PageQuerySchema },
         responses: { 200: json(AddressPage, 'A page of addresses'), ...problemResponses },
       }),
       async (c) => {
         const query = c.req.valid('query');
-        return answerPage(c, deps.cursors, subject.cursorScope(c), query, (position) => c.get('adapter').listAddresses(subject.ref(c), { limit: query.limit, position }, c.get('call')));
+        return answerPage(c, deps.cursors, subject.cursorScope(c), query, (position) =>
+          c.get('adapter').listAddresses(subject.ref(c), { limit: query.limit, position }, c.get('call')),
+        );
       },
     )
     .openapi(
       createRoute({
-        method: 'post', path: list, operationId: op('createAddress'), tags,
+        method: 'post',
+        path: list,
+        operationId: op('createAddress'),
+        tags,
         summary: 'Add an address',
         request: { params: subject.params, body: body(AddressCreateSchema) },
         responses: { 201: json(AddressSchema, 'Created; Location names it'), ...problemResponses },
       }),
       async (c) => {
-        const adapter = c.get('adapter'), call = c.get('call'), recovering = c.get('recovering');
+        const adapter = c.get('adapter'),
+          call = c.get('call'),
+          recovering = c.get('recovering');
         const ref = subject.ref(c);
         const input = c.req.valid('json');
-        const created = (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) || (await adapter.createAddress(ref, input, call));
+        const created =
+          (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
+          (await adapter.createAddress(ref, input, call));
         return answerCreated(c, location(c, created.value.id), created);
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: item, operationId: op('getAddress'), tags,
+        method: 'get',
+        path: item,
+        operationId: op('getAddress'),
+        tags,
         summary: 'One address, with its ETag',
         request: { params: one },
-        responses: { 200: json(AddressSchema, 'The address'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
+        responses: {
+          200: json(AddressSchema, 'The address'),
+          304: { description: 'Unchanged since the If-None-Match ETag' },
+          ...problemResponses,
+        },
       }),
-      async (c) => answerRead(c, await c.get('adapter').getAddress(subject.ref(c), c.req.param('addressId') ?? '', c.get('call'))),
+      async (c) =>
+        answerRead(c, await c.get('adapter').getAddress(subject.ref(c), c.req.param('addressId') ?? '', c.get('call'))),
     )
     .openapi(
-      patchRoute(item, op('updateAddress'), tags, 'Partial update; a new `id` renames where the backend can (Location then names the new one)', [one, AddressPatchSchema, AddressSchema]),
+      patchRoute(
+        item,
+        op('updateAddress'),
+        tags,
+        'Partial update; a new `id` renames where the backend can (Location then names the new one)',
+        [one, AddressPatchSchema, AddressSchema],
+      ),
       async (c) => {
-        const adapter = c.get('adapter'), call = c.get('call');
+        const adapter = c.get('adapter'),
+          call = c.get('call');
         const addressId = c.req.param('addressId') ?? '';
         const patch = c.req.valid('json');
         const ref = subject.ref(c);
         if (patch.id !== undefined && patch.id !== addressId && !adapter.capabilities.addressRename) {
-          throw new GatewayError('not_supported', `backend ${adapter.backend} cannot rename addresses; create a new one instead`, {
-            errors: [{ path: 'id', message: 'cannot be changed on this backend' }],
-          });
+          throw new GatewayError(
+            'not_supported',
+            `backend ${adapter.backend} cannot rename addresses; create a new one instead`,
+            {
+              errors: [{ path: 'id', message: 'cannot be changed on this backend' }],
+            },
+          );
         }
         const read = () => adapter.getAddress(ref, addressId, call);
-        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c), addressId), read, (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call));
+        const updated = await conditionalWrite(
+          c,
+          adapter,
+          resourceLock(c, deps, subject.key(c), addressId),
+          read,
+          (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
+        );
         if (updated.value.id !== addressId) c.header('Location', location(c, updated.value.id));
         return c.json(updated.value, 200);
       },
     )
-    .openapi(
-      deleteRoute(item, op('deleteAddress'), tags, 'Delete an address; honours If-Match', one),
-      async (c) => {
-        const adapter = c.get('adapter'), call = c.get('call');
-        const addressId = c.req.param('addressId') ?? '';
-        const ref = subject.ref(c);
-        const read = () => adapter.getAddress(ref, addressId, call);
-        return conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () => adapter.deleteAddress(ref, addressId, call));
-      },
-    );
+    .openapi(deleteRoute(item, op('deleteAddress'), tags, 'Delete an address; honours If-Match', one), async (c) => {
+      const adapter = c.get('adapter'),
+        call = c.get('call');
+      const addressId = c.req.param('addressId') ?? '';
+      const ref = subject.ref(c);
+      const read = () => adapter.getAddress(ref, addressId, call);
+      return conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
+        adapter.deleteAddress(ref, addressId, call),
+      );
+    });
 }

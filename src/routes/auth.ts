@@ -12,13 +12,23 @@ const RefreshSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) 
 const SessionSchema = z
   .object({
     accessToken: z.string().openapi({ description: 'A JWT for `Authorization: Bearer` on /v1/me…' }),
-    refreshToken: z.string().openapi({ description: 'Good for one POST /v1/auth/refresh; using it twice ends the session.' }),
+    refreshToken: z
+      .string()
+      .openapi({ description: 'Good for one POST /v1/auth/refresh; using it twice ends the session.' }),
     expiresIn: z.int().openapi({ description: 'Seconds the access token is valid (900).', example: 900 }),
     customerId: z.string(),
   })
   .openapi('ShopperSession');
 
-const { 400: invalid, 403: keyRefused, 413: tooLarge, 415: notJson, 502: upstreamFailed, 503: unreachable, 504: tooSlow } = problemResponses;
+const {
+  400: invalid,
+  403: keyRefused,
+  413: tooLarge,
+  415: notJson,
+  502: upstreamFailed,
+  503: unreachable,
+  504: tooSlow,
+} = problemResponses;
 const authProblems = {
   400: invalid,
   401: problem('Email or password wrong (the same answer for an unknown email), or the token is not valid'),
@@ -39,24 +49,32 @@ const loginProblems = {
 export function loginRoutes(deps: GatewayDeps, scoped: boolean) {
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook }).openapi(
     createRoute({
-      method: 'post', path: '/auth/login', operationId: scoped ? 'loginShopperOnBackend' : 'loginShopper', tags: ['auth (shopper)'],
+      method: 'post',
+      path: '/auth/login',
+      operationId: scoped ? 'loginShopperOnBackend' : 'loginShopper',
+      tags: ['auth (shopper)'],
       summary: 'Sign a shopper in with email and password (the backend checks the password)',
       request: { body: body(LoginSchema) },
-      responses: { 200: json(SessionSchema, 'Signed in: an access token (15 min) and a refresh token'), ...loginProblems },
+      responses: {
+        200: json(SessionSchema, 'Signed in: an access token (15 min) and a refresh token'),
+        ...loginProblems,
+      },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
       const adapter = c.get('adapter');
       const backend = c.get('backend');
       const client = deps.clientAddress(c) ?? 'unknown';
-      if (!adapter.authenticateShopper) throw new GatewayError('not_supported', `backend ${backend} cannot verify shopper passwords`);
+      if (!adapter.authenticateShopper)
+        throw new GatewayError('not_supported', `backend ${backend} cannot verify shopper passwords`);
       const attempt = await deps.loginLimits.begin(backend, email, client);
       let customerId: string;
       try {
         ({ customerId } = await adapter.authenticateShopper({ email, password }, c.get('call')));
       } catch (error) {
         // Counted as failed; one answer for an unknown email and a wrong password, whatever the adapter said.
-        if (isGatewayError(error) && error.code === 'unauthorized') throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
+        if (isGatewayError(error) && error.code === 'unauthorized')
+          throw new GatewayError('unauthorized', WRONG_CREDENTIALS);
         await attempt.undecided();
         throw error;
       }
@@ -71,7 +89,10 @@ export function sessionRoutes(deps: GatewayDeps) {
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
       createRoute({
-        method: 'post', path: '/auth/refresh', operationId: 'refreshShopperSession', tags: ['auth (shopper)'],
+        method: 'post',
+        path: '/auth/refresh',
+        operationId: 'refreshShopperSession',
+        tags: ['auth (shopper)'],
         summary: 'Trade a refresh token for a new pair (the old one is used up)',
         request: { body: body(RefreshSchema) },
         responses: { 200: json(SessionSchema, 'A new access token and refresh token'), ...authProblems },
@@ -80,7 +101,10 @@ export function sessionRoutes(deps: GatewayDeps) {
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/auth/logout', operationId: 'logoutShopper', tags: ['auth (shopper)'],
+        method: 'post',
+        path: '/auth/logout',
+        operationId: 'logoutShopper',
+        tags: ['auth (shopper)'],
         summary: "End the refresh token's session (idempotent)",
         request: { body: body(RefreshSchema) },
         responses: { 204: { description: 'The session has ended' }, ...authProblems },

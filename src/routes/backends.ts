@@ -7,16 +7,25 @@ import { problemResponses } from './support.js';
 const BackendListSchema = z
   .object({
     default: z.string(),
-    items: z.array(z.object({ name: z.string(), default: z.boolean(), embedded: z.boolean(), capabilities: CapabilitiesSchema })),
+    items: z.array(
+      z.object({ name: z.string(), default: z.boolean(), embedded: z.boolean(), capabilities: CapabilitiesSchema }),
+    ),
   })
   .openapi('BackendList');
 
 export function backendRoutes(deps: GatewayDeps) {
   return new OpenAPIHono<GatewayEnv>().openapi(
     createRoute({
-      method: 'get', path: '/backends', operationId: 'listBackends', tags: ['backends'],
+      method: 'get',
+      path: '/backends',
+      operationId: 'listBackends',
+      tags: ['backends'],
       summary: 'Configured backends, the default one, and what each can do',
-      responses: { 200: { description: 'The backends', content: { 'application/json': { schema: BackendListSchema } } }, 401: problemResponses[401], 403: problemResponses[403] },
+      responses: {
+        200: { description: 'The backends', content: { 'application/json': { schema: BackendListSchema } } },
+        401: problemResponses[401],
+        403: problemResponses[403],
+      },
     }),
     (c) =>
       c.json(

@@ -40,22 +40,34 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
       createRoute({
-        method: 'get', path: '/customers', operationId: op('listCustomers'), tags: tag,
+        method: 'get',
+        path: '/customers',
+        operationId: op('listCustomers'),
+        tags: tag,
         summary: 'A page of customers',
         request: {
-          query: PageQuerySchema.extend({ email: Email.optional(), externalRef: z.string().min(1).max(256).optional(), updatedSince: DateTime.optional() }),
+          query: PageQuerySchema.extend({
+            email: Email.optional(),
+            externalRef: z.string().min(1).max(256).optional(),
+            updatedSince: DateTime.optional(),
+          }),
         },
         responses: { 200: json(CustomerPage, 'A page of customers'), ...problemResponses },
       }),
       async (c) => {
         const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
         const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
-        return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) => c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')));
+        return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) =>
+          c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')),
+        );
       },
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/customers', operationId: op('createCustomer'), tags: tag,
+        method: 'post',
+        path: '/customers',
+        operationId: op('createCustomer'),
+        tags: tag,
         summary: 'Register a customer (optionally with addresses and a password)',
         request: { body: body(CustomerCreateSchema) },
         responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
@@ -65,39 +77,62 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const recovering = c.get('recovering');
         const input = c.req.valid('json');
         const created =
-          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) || (await adapter.createCustomer(input, c.get('call')));
+          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) ||
+          (await adapter.createCustomer(input, c.get('call')));
         return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
       },
     )
     .openapi(
       deleteRoute('/customers/{customerId}', op('deleteCustomer'), tag, 'Delete a customer; honours If-Match', one),
       async (c) => {
-        const adapter = c.get('adapter'), call = c.get('call');
+        const adapter = c.get('adapter'),
+          call = c.get('call');
         const { customerId } = c.req.valid('param');
         const ref = customerRef(adapter, customerId);
         // The customer's shopper sessions end with it. They are keyed by the native id: resolve a
         // ref: before the delete (after it, nothing can); unknown, the delete answers 404 itself.
-        const id = ref.kind === 'id' ? ref.id : await adapter.getCustomer(ref, { expandAddresses: false }, call).then((found) => found.value.id, unlessNotFound);
-        const answer = await conditionalDelete(c, resourceLock(c, deps, customerId), () => adapter.getCustomer(ref, { expandAddresses: false }, call), () => adapter.deleteCustomer(ref, call));
+        const id =
+          ref.kind === 'id'
+            ? ref.id
+            : await adapter
+                .getCustomer(ref, { expandAddresses: false }, call)
+                .then((found) => found.value.id, unlessNotFound);
+        const answer = await conditionalDelete(
+          c,
+          resourceLock(c, deps, customerId),
+          () => adapter.getCustomer(ref, { expandAddresses: false }, call),
+          () => adapter.deleteCustomer(ref, call),
+        );
         if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
         return answer;
       },
     )
-    .route('/', profileRoutes(deps, subject, {
-      schema: CustomerPatchSchema,
-      // A customer an administrator deactivates (a closed or compromised account) cannot sign in
-      // any more; their open sessions end too, instead of refreshing for up to 30 days.
-      afterUpdate: async (c, customer) => {
-        if (!customer.status.active) await deps.sessions.endSessions(c.get('backend'), customer.id);
-      },
-    }, {
-      schema: PasswordChangeSchema,
-      summary: "Set or change the password; the customer's shopper sessions end",
-      // A password set by an administrator (a reset, a compromised account) ends every session.
-      afterChange: async (c) => {
-        const ref = subject.ref(c);
-        const id = ref.kind === 'id' ? ref.id : (await c.get('adapter').getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
-        await deps.sessions.endSessions(c.get('backend'), id);
-      },
-    }));
+    .route(
+      '/',
+      profileRoutes(
+        deps,
+        subject,
+        {
+          schema: CustomerPatchSchema,
+          // A customer an administrator deactivates (a closed or compromised account) cannot sign in
+          // any more; their open sessions end too, instead of refreshing for up to 30 days.
+          afterUpdate: async (c, customer) => {
+            if (!customer.status.active) await deps.sessions.endSessions(c.get('backend'), customer.id);
+          },
+        },
+        {
+          schema: PasswordChangeSchema,
+          summary: "Set or change the password; the customer's shopper sessions end",
+          // A password set by an administrator (a reset, a compromised account) ends every session.
+          afterChange: async (c) => {
+            const ref = subject.ref(c);
+            const id =
+              ref.kind === 'id'
+                ? ref.id
+                : (await c.get('adapter').getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
+            await deps.sessions.endSessions(c.get('backend'), id);
+          },
+        },
+      ),
+    );
 }

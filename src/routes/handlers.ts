@@ -4,7 +4,17 @@ import type { AdapterPage, CustomerAdapter, Versioned } from '../../adapters/typ
 import type { CursorCodec } from '../../adapters/cursor.js';
 import type { GatewayEnv } from '../context.js';
 import { deleteOrRecover } from './recovery.js';
-import { body, etagOf, IfMatchHeader, json, notModified, problemResponses, toPage, withIfMatch, type Serialize } from './support.js';
+import {
+  body,
+  etagOf,
+  IfMatchHeader,
+  json,
+  notModified,
+  problemResponses,
+  toPage,
+  withIfMatch,
+  type Serialize,
+} from './support.js';
 
 /**
  * The handler bodies customers and addresses share: a page behind a signed cursor, a created
@@ -59,17 +69,47 @@ export const patchRoute = <Path extends string, P extends z.ZodObject, B extends
   tags: string[],
   summary: string,
   [params, patch, result]: [P, B, R],
-) => createRoute({ method: 'patch', path, operationId, tags, summary, request: { params, headers: IfMatchHeader, body: body(patch) }, responses: { 200: json(result, 'The updated resource'), ...problemResponses } });
+) =>
+  createRoute({
+    method: 'patch',
+    path,
+    operationId,
+    tags,
+    summary,
+    request: { params, headers: IfMatchHeader, body: body(patch) },
+    responses: { 200: json(result, 'The updated resource'), ...problemResponses },
+  });
 
 /** The DELETE route of a resource: If-Match honoured, 204 when gone. */
-export const deleteRoute = <Path extends string, P extends z.ZodObject>(path: Path, operationId: string, tags: string[], summary: string, params: P) =>
-  createRoute({ method: 'delete', path, operationId, tags, summary, request: { params, headers: IfMatchHeader }, responses: { 204: { description: 'Deleted' }, ...problemResponses } });
+export const deleteRoute = <Path extends string, P extends z.ZodObject>(
+  path: Path,
+  operationId: string,
+  tags: string[],
+  summary: string,
+  params: P,
+) =>
+  createRoute({
+    method: 'delete',
+    path,
+    operationId,
+    tags,
+    summary,
+    request: { params, headers: IfMatchHeader },
+    responses: { 204: { description: 'Deleted' }, ...problemResponses },
+  });
 
 /**
  * A delete under the request's If-Match (checked by reading first, under `lock`), answered 204;
  * a retry of a request whose first attempt already deleted the resource is a success too.
  */
-export async function conditionalDelete<T extends object>(c: Context<GatewayEnv>, lock: Serialize, read: () => Promise<Versioned<T>>, remove: () => Promise<void>) {
-  await deleteOrRecover(Boolean(c.get('recovering')), () => withIfMatch(false, c.req.header('if-match'), lock, read, remove));
+export async function conditionalDelete<T extends object>(
+  c: Context<GatewayEnv>,
+  lock: Serialize,
+  read: () => Promise<Versioned<T>>,
+  remove: () => Promise<void>,
+) {
+  await deleteOrRecover(Boolean(c.get('recovering')), () =>
+    withIfMatch(false, c.req.header('if-match'), lock, read, remove),
+  );
   return c.body(null, 204);
 }

@@ -9,23 +9,34 @@ import { meSubject } from './subject.js';
 
 /** /v1/me…: the signed-in shopper's own profile and address book, the admin routes' shapes and rules. */
 export function meRoutes(deps: GatewayDeps) {
-  return new OpenAPIHono<GatewayEnv>()
-    // A stolen access token must not become a password oracle: wrong current passwords count
-    // against the same failed-login limits as logins (per customer and per client address).
-    .use('/me/password', async (c, next) => {
-      const { backend, sub } = c.get('shopper');
-      const account = `customer:${sub}`;
-      const client = deps.clientAddress(c) ?? 'unknown';
-      const attempt = await deps.loginLimits.begin(backend, account, client);
-      await next();
-      const failed = c.error;
-      if (!failed) await attempt.succeeded();
-      else if (!(isGatewayError(failed) && failed.errors?.some((e) => e.path === 'currentPassword'))) await attempt.undecided();
-    })
-    .route('/', profileRoutes(deps, meSubject, { schema: ShopperCustomerPatchSchema }, {
-      schema: ShopperPasswordChangeSchema,
-      summary: 'Change my password (the current one is required); my other sessions end',
-      afterChange: (c) => deps.sessions.endSessions(c.get('backend'), c.get('shopper').sub, c.get('shopper').sid),
-    }))
-    .route('/', addressRoutes(deps, meSubject));
+  return (
+    new OpenAPIHono<GatewayEnv>()
+      // A stolen access token must not become a password oracle: wrong current passwords count
+      // against the same failed-login limits as logins (per customer and per client address).
+      .use('/me/password', async (c, next) => {
+        const { backend, sub } = c.get('shopper');
+        const account = `customer:${sub}`;
+        const client = deps.clientAddress(c) ?? 'unknown';
+        const attempt = await deps.loginLimits.begin(backend, account, client);
+        await next();
+        const failed = c.error;
+        if (!failed) await attempt.succeeded();
+        else if (!(isGatewayError(failed) && failed.errors?.some((e) => e.path === 'currentPassword')))
+          await attempt.undecided();
+      })
+      .route(
+        '/',
+        profileRoutes(
+          deps,
+          meSubject,
+          { schema: ShopperCustomerPatchSchema },
+          {
+            schema: ShopperPasswordChangeSchema,
+            summary: 'Change my password (the current one is required); my other sessions end',
+            afterChange: (c) => deps.sessions.endSessions(c.get('backend'), c.get('shopper').sub, c.get('shopper').sid),
+          },
+        ),
+      )
+      .route('/', addressRoutes(deps, meSubject))
+  );
 }

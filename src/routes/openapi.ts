@@ -17,14 +17,18 @@ export function withBackendParameter<T>(document: T): T {
   const paths = (document as { paths?: Record<string, Record<string, { parameters?: unknown[] }>> }).paths ?? {};
   for (const [path, operations] of Object.entries(paths)) {
     if (!path.includes('{backend}')) continue;
-    for (const operation of Object.values(operations)) operation.parameters = [BACKEND_PARAMETER, ...(operation.parameters ?? [])];
+    for (const operation of Object.values(operations))
+      operation.parameters = [BACKEND_PARAMETER, ...(operation.parameters ?? [])];
   }
   return document;
 }
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'];
 
-type Operation = { parameters?: unknown[]; responses?: Record<string, { description?: string; headers?: Record<string, unknown> }> };
+type Operation = {
+  parameters?: unknown[];
+  responses?: Record<string, { description?: string; headers?: Record<string, unknown> }>;
+};
 
 /**
  * Every write takes `Idempotency-Key` (checked by one middleware, not by each route's schema):
@@ -51,23 +55,55 @@ export function withIdempotencyKey<T>(document: T, required: boolean): T {
         },
       ];
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        if (status.startsWith('2')) response.headers = { ...response.headers, [REPLAYED]: { description: '`true` when this answer is a replay kept for the Idempotency-Key', schema: { type: 'string', enum: ['true'] } } };
+        if (status.startsWith('2'))
+          response.headers = {
+            ...response.headers,
+            [REPLAYED]: {
+              description: '`true` when this answer is a replay kept for the Idempotency-Key',
+              schema: { type: 'string', enum: ['true'] },
+            },
+          };
       }
       const responses = operation.responses ?? {};
-      if (responses['409']) responses['409'] = { ...responses['409'], description: `${responses['409'].description}, or a request with the same Idempotency-Key is still running` };
-      if (responses['422']) responses['422'] = { ...responses['422'], description: `${responses['422'].description}, or the Idempotency-Key was used for another request` };
+      if (responses['409'])
+        responses['409'] = {
+          ...responses['409'],
+          description: `${responses['409'].description}, or a request with the same Idempotency-Key is still running`,
+        };
+      if (responses['422'])
+        responses['422'] = {
+          ...responses['422'],
+          description: `${responses['422'].description}, or the Idempotency-Key was used for another request`,
+        };
     }
   }
   return document;
 }
 
 const REPLAYED = 'Idempotent-Replayed';
-type Document = { paths?: Record<string, Record<string, { security?: Record<string, string[]>[] }>>; components?: Record<string, unknown> };
+type Document = {
+  paths?: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+  components?: Record<string, unknown>;
+};
 
 export const SECURITY_SCHEMES = {
-  adminKey: { type: 'http', scheme: 'bearer', description: 'An `admin` entry of API_KEYS, as `Authorization: Bearer <key>`.' },
-  apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API_KEYS entry: `storefront` keys reach only /v1/auth/* and /v1/me…, `admin` keys everything.' },
-  shopperToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` from POST /v1/auth/login or /v1/auth/refresh (15 minutes).' },
+  adminKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An `admin` entry of API_KEYS, as `Authorization: Bearer <key>`.',
+  },
+  apiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Api-Key',
+    description: 'An API_KEYS entry: `storefront` keys reach only /v1/auth/* and /v1/me…, `admin` keys everything.',
+  },
+  shopperToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'The `accessToken` from POST /v1/auth/login or /v1/auth/refresh (15 minutes).',
+  },
 } as const;
 
 /**

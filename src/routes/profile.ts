@@ -30,33 +30,65 @@ export interface UpdateRule {
 }
 
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
-export function profileRoutes<Path extends string>(deps: GatewayDeps, subject: Subject<Path>, update: UpdateRule, password: PasswordRule) {
+export function profileRoutes<Path extends string>(
+  deps: GatewayDeps,
+  subject: Subject<Path>,
+  update: UpdateRule,
+  password: PasswordRule,
+) {
   const { tags, operationId: op } = subject;
 
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
       createRoute({
-        method: 'get', path: subject.path, operationId: op('getCustomer'), tags,
+        method: 'get',
+        path: subject.path,
+        operationId: op('getCustomer'),
+        tags,
         summary: 'One customer, with its ETag',
         request: { params: subject.params, query: z.object({ expand: z.enum(['addresses']).optional() }) },
-        responses: { 200: json(CustomerSchema, 'The customer'), 304: { description: 'Unchanged since the If-None-Match ETag' }, ...problemResponses },
+        responses: {
+          200: json(CustomerSchema, 'The customer'),
+          304: { description: 'Unchanged since the If-None-Match ETag' },
+          ...problemResponses,
+        },
       }),
-      async (c) => answerRead(c, await c.get('adapter').getCustomer(subject.ref(c), { expandAddresses: c.req.valid('query').expand === 'addresses' }, c.get('call'))),
+      async (c) =>
+        answerRead(
+          c,
+          await c
+            .get('adapter')
+            .getCustomer(
+              subject.ref(c),
+              { expandAddresses: c.req.valid('query').expand === 'addresses' },
+              c.get('call'),
+            ),
+        ),
     )
     .openapi(
-      patchRoute(subject.path, op('updateCustomer'), tags, 'Partial update; honours If-Match', [subject.params, update.schema, CustomerSchema]),
+      patchRoute(subject.path, op('updateCustomer'), tags, 'Partial update; honours If-Match', [
+        subject.params,
+        update.schema,
+        CustomerSchema,
+      ]),
       async (c) => {
-        const adapter = c.get('adapter'), call = c.get('call');
+        const adapter = c.get('adapter'),
+          call = c.get('call');
         const ref = subject.ref(c);
         const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
-        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) => adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call));
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) =>
+          adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
+        );
         await update.afterUpdate?.(c, updated.value);
         return c.json(updated.value, 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'put', path: `${subject.path}/password` as const, operationId: op('setCustomerPassword'), tags,
+        method: 'put',
+        path: `${subject.path}/password` as const,
+        operationId: op('setCustomerPassword'),
+        tags,
         summary: password.summary,
         request: { params: subject.params, body: body(password.schema) },
         responses: { 204: { description: 'Changed' }, ...problemResponses },

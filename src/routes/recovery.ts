@@ -21,7 +21,12 @@ const recentEnough = (createdAt: string | undefined, since: number, unknown: boo
 type Scalars = Record<string, string | number | boolean>;
 /** The scalars the caller gave (defaults flags aside: later writes move them). */
 const scalarsOf = (given: object, ignore: string[] = []): Scalars =>
-  Object.fromEntries(Object.entries(given).filter(([key, value]) => !ignore.includes(key) && value !== null && ['string', 'number', 'boolean'].includes(typeof value)));
+  Object.fromEntries(
+    Object.entries(given).filter(
+      ([key, value]) =>
+        !ignore.includes(key) && value !== null && ['string', 'number', 'boolean'].includes(typeof value),
+    ),
+  );
 
 /** The stored record holds each given scalar, or (`partly`) has not received it yet (a later step of the write was lost). */
 const carries = (stored: object, given: Scalars, partly = false) =>
@@ -30,7 +35,8 @@ const carries = (stored: object, given: Scalars, partly = false) =>
     return held === value || (partly && (held === undefined || held === null));
   });
 
-const sameAddress = (stored: Address, given: AddressCreate) => carries(stored, scalarsOf(given, ['isDefaultBilling', 'isDefaultShipping']));
+const sameAddress = (stored: Address, given: AddressCreate) =>
+  carries(stored, scalarsOf(given, ['isDefaultBilling', 'isDefaultShipping']));
 
 async function allAddresses(adapter: CustomerAdapter, ref: CustomerRef, call: CallContext): Promise<Address[]> {
   const addresses: Address[] = [];
@@ -49,16 +55,28 @@ async function allAddresses(adapter: CustomerAdapter, ref: CustomerRef, call: Ca
  * (password, missing addresses, deactivation). Undefined when there is none or the backend cannot
  * look customers up by email: the create then runs again (the platform refuses a duplicate email).
  */
-export async function recoverCustomerCreate(adapter: CustomerAdapter, input: CustomerCreate, call: CallContext, since: number): Promise<Versioned<Customer> | undefined> {
+export async function recoverCustomerCreate(
+  adapter: CustomerAdapter,
+  input: CustomerCreate,
+  call: CallContext,
+  since: number,
+): Promise<Versioned<Customer> | undefined> {
   if (!adapter.capabilities.listCustomers) return undefined;
   const page = await adapter.listCustomers({ limit: 5, email: input.email }, call);
   const { addresses: _a, password: _p, active: _s, ...profile } = input;
   const fields = scalarsOf(profile, ['email']);
-  const found = page.items.find((c) => c.email.toLowerCase() === input.email.toLowerCase() && carries(c, fields, true) && recentEnough(c.createdAt, since, false));
+  const found = page.items.find(
+    (c) =>
+      c.email.toLowerCase() === input.email.toLowerCase() &&
+      carries(c, fields, true) &&
+      recentEnough(c.createdAt, since, false),
+  );
   if (!found) return undefined;
   call.log.info({ customerId: found.id }, 'recovered a registration an earlier attempt applied');
   const ref: CustomerRef = { kind: 'id', id: found.id };
-  const missing = Object.fromEntries(Object.entries(fields).filter(([key]) => !carries(found, { [key]: fields[key]! })));
+  const missing = Object.fromEntries(
+    Object.entries(fields).filter(([key]) => !carries(found, { [key]: fields[key]! })),
+  );
   if (Object.keys(missing).length > 0) await adapter.updateCustomer(ref, missing, {}, call);
   if (input.password !== undefined) await adapter.setPassword(ref, { password: input.password }, call);
   const existing = input.addresses?.length ? await allAddresses(adapter, ref, call) : [];
@@ -70,8 +88,16 @@ export async function recoverCustomerCreate(adapter: CustomerAdapter, input: Cus
 }
 
 /** The address an earlier attempt of this create added, if the customer holds one just like it. */
-export async function recoverAddressCreate(adapter: CustomerAdapter, ref: CustomerRef, input: AddressCreate, call: CallContext, since: number): Promise<Versioned<Address> | undefined> {
-  const found = (await allAddresses(adapter, ref, call)).find((stored) => sameAddress(stored, input) && recentEnough(stored.createdAt, since, true));
+export async function recoverAddressCreate(
+  adapter: CustomerAdapter,
+  ref: CustomerRef,
+  input: AddressCreate,
+  call: CallContext,
+  since: number,
+): Promise<Versioned<Address> | undefined> {
+  const found = (await allAddresses(adapter, ref, call)).find(
+    (stored) => sameAddress(stored, input) && recentEnough(stored.createdAt, since, true),
+  );
   if (!found) return undefined;
   call.log.info({ addressId: found.id }, 'recovered an address an earlier attempt added');
   return adapter.getAddress(ref, found.id, call);

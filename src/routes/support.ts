@@ -13,15 +13,31 @@ export const CustomerIdParam = z
   .string()
   .min(1)
   .max(300)
-  .openapi({ param: { name: 'customerId', in: 'path' }, description: "The backend's id, or `ref:<externalRef>`.", example: '00001' });
-export const AddressIdParam = z.string().min(1).max(256).openapi({ param: { name: 'addressId', in: 'path' }, example: 'home' });
+  .openapi({
+    param: { name: 'customerId', in: 'path' },
+    description: "The backend's id, or `ref:<externalRef>`.",
+    example: '00001',
+  });
+export const AddressIdParam = z
+  .string()
+  .min(1)
+  .max(256)
+  .openapi({ param: { name: 'addressId', in: 'path' }, example: 'home' });
 export const IfMatchHeader = z.object({ 'if-match': z.string().max(256).optional() });
 
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+export const body = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
 
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-export const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
-
-export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+export const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 
 /** The problem answers every resource route can give. */
 export const problemResponses = {
@@ -45,9 +61,15 @@ export const problemResponses = {
 export function customerRef(adapter: CustomerAdapter, raw: string): CustomerRef {
   if (!raw.startsWith('ref:')) return { kind: 'id', id: raw };
   const externalRef = raw.slice(4);
-  if (!externalRef) throw new GatewayError('validation_failed', 'ref: needs an external reference after it', { errors: [{ path: 'path.customerId', message: 'empty ref' }] });
+  if (!externalRef)
+    throw new GatewayError('validation_failed', 'ref: needs an external reference after it', {
+      errors: [{ path: 'path.customerId', message: 'empty ref' }],
+    });
   if (!adapter.capabilities.externalRefLookup) {
-    throw new GatewayError('not_supported', `backend ${adapter.backend} cannot look customers up by externalRef; use its native id`);
+    throw new GatewayError(
+      'not_supported',
+      `backend ${adapter.backend} cannot look customers up by externalRef; use its native id`,
+    );
   }
   return { kind: 'externalRef', externalRef };
 }
@@ -100,11 +122,15 @@ export function parseIfMatch(header: string | undefined): '*' | string[] | undef
  * check it (derived ETags, DELETE, several tags); callers hold the resource's lock around the read
  * and the write (see `conditionally`), so no other writer slips in between.
  */
-async function checkIfMatchByReading<T extends object>(ifMatch: string | undefined, read: () => Promise<Versioned<T>>): Promise<string | undefined> {
+async function checkIfMatchByReading<T extends object>(
+  ifMatch: string | undefined,
+  read: () => Promise<Versioned<T>>,
+): Promise<string | undefined> {
   const tags = parseIfMatch(ifMatch);
   if (tags === undefined || tags === '*') return undefined;
   const current = await etagOf(await read());
-  if (!tags.includes(current)) throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
+  if (!tags.includes(current))
+    throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
   return current;
 }
 
@@ -116,12 +142,20 @@ export type Serialize = <R>(fn: () => Promise<R>) => Promise<R>;
  * native id so `ref:<externalRef>` and the id of the same customer take the same lock (a ref is
  * resolved only when the lock is actually needed).
  */
-export function resourceLock(c: Context<GatewayEnv>, deps: GatewayDeps, customerId: string, addressId?: string): Serialize {
+export function resourceLock(
+  c: Context<GatewayEnv>,
+  deps: GatewayDeps,
+  customerId: string,
+  addressId?: string,
+): Serialize {
   return async (fn) => {
     const adapter = c.get('adapter');
     const ref = customerRef(adapter, customerId);
-    const id = ref.kind === 'id' ? ref.id : (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
-    const key = [c.get('backend'), id, ...(addressId === undefined ? [] : [addressId])].map(encodeURIComponent).join('/');
+    const id =
+      ref.kind === 'id' ? ref.id : (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
+    const key = [c.get('backend'), id, ...(addressId === undefined ? [] : [addressId])]
+      .map(encodeURIComponent)
+      .join('/');
     return deps.resourceLock(key, c.get('call').signal, fn);
   };
 }
@@ -157,7 +191,8 @@ export async function toPage<T>(
   limit: number,
   page: AdapterPage<T>,
 ): Promise<Page<T>> {
-  const nextCursor = page.next === null || page.next === undefined ? null : await cursors.encode(c.get('backend'), scope, page.next);
+  const nextCursor =
+    page.next === null || page.next === undefined ? null : await cursors.encode(c.get('backend'), scope, page.next);
   if (nextCursor) {
     const url = new URL(c.req.url);
     url.searchParams.set('cursor', nextCursor);

@@ -24,14 +24,25 @@ export interface LoginAttempt {
  * Unknown emails are counted exactly like known ones, so the limits reveal nothing about who has
  * an account; emails are stored only as digests.
  */
-export function createLoginLimits(store: SharedStore, limits: { perAccount: RatePerWindow; perClient: RatePerWindow }, now: () => number = Date.now) {
-  const counter = (key: string, window: RatePerWindow): Counter => ({ key, windowMs: window.windowSeconds * 1000, limit: window.limit });
+export function createLoginLimits(
+  store: SharedStore,
+  limits: { perAccount: RatePerWindow; perClient: RatePerWindow },
+  now: () => number = Date.now,
+) {
+  const counter = (key: string, window: RatePerWindow): Counter => ({
+    key,
+    windowMs: window.windowSeconds * 1000,
+    limit: window.limit,
+  });
   const giveBack = (c: Counter) => store.increment(c.key, -1, c.windowMs);
 
   return {
     /** Counts one attempt; 429 with Retry-After when the account or the client is over its limit. */
     async begin(backend: string, account: string, client: string): Promise<LoginAttempt> {
-      const accountCounter = counter(`login:failures:account:${await sha256Hex(`${backend}\n${account.toLowerCase()}`, 16)}`, limits.perAccount);
+      const accountCounter = counter(
+        `login:failures:account:${await sha256Hex(`${backend}\n${account.toLowerCase()}`, 16)}`,
+        limits.perAccount,
+      );
       const clientCounter = counter(`login:failures:client:${encodeURIComponent(client)}`, limits.perClient);
       for (const c of [accountCounter, clientCounter]) {
         const count = await store.increment(c.key, 1, c.windowMs);

@@ -27,17 +27,23 @@ interface EndedBefore {
   keep: string;
 }
 
-const invalidRefresh = () => new GatewayError('unauthorized', 'the refresh token is not valid (expired, logged out or revoked); log in again');
+const invalidRefresh = () =>
+  new GatewayError('unauthorized', 'the refresh token is not valid (expired, logged out or revoked); log in again');
 const ended = () => new GatewayError('unauthorized', 'this session has ended; log in again');
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const randomId = (size: number) => base64url(crypto.getRandomValues(new Uint8Array(size)));
 const digest = (text: string) => sha256Hex(text);
 
 const familyKey = (sid: string) => `session:family:${sid}`;
 const generationKey = (sid: string, generation: number) => `session:generation:${sid}:${generation}`;
 const usedKey = (sid: string, generation: number) => `session:used:${sid}:${generation}`;
-const endedKey = (backend: string, sub: string) => `session:ended:${encodeURIComponent(backend)}:${encodeURIComponent(sub)}`;
+const endedKey = (backend: string, sub: string) =>
+  `session:ended:${encodeURIComponent(backend)}:${encodeURIComponent(sub)}`;
 
 /** `<sid>.<generation>.<secret>`; only the secret's digest is stored. */
 function parseRefreshToken(token: string): { sid: string; generation: number } {
@@ -92,8 +98,14 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       // Atomic: of two refreshes with the same token, exactly one wins.
       if (!(await store.setIfAbsent(usedKey(sid, generation), '1', remaining(family)))) {
         await store.delete(familyKey(sid));
-        deps.log.warn({ session: sid, backend: family.backend }, 'a used refresh token was presented again: session revoked');
-        throw new GatewayError('unauthorized', 'this refresh token was already used; the session is revoked, log in again');
+        deps.log.warn(
+          { session: sid, backend: family.backend },
+          'a used refresh token was presented again: session revoked',
+        );
+        throw new GatewayError(
+          'unauthorized',
+          'this refresh token was already used; the session is revoked, log in again',
+        );
       }
       return issue(sid, generation + 1, family);
     },
@@ -101,7 +113,8 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
     /** Ends the token's session; an unknown or stale token changes nothing (logout is idempotent). */
     async end(refreshToken: string): Promise<void> {
       const { sid, generation } = parseRefreshToken(refreshToken);
-      if ((await store.get(generationKey(sid, generation))) === (await digest(refreshToken))) await store.delete(familyKey(sid));
+      if ((await store.get(generationKey(sid, generation))) === (await digest(refreshToken)))
+        await store.delete(familyKey(sid));
     },
 
     /** The claims of an access token whose session is still alive, else 401. */

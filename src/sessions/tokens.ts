@@ -44,17 +44,23 @@ export function createTokenSigner(keys: SigningKey[]) {
     /** The claims of a valid token, or 401 saying why (never echoing the token). */
     async verify(token: string): Promise<AccessClaims> {
       try {
-        const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => {
-          const secret = header.kid === undefined ? undefined : secrets.get(header.kid);
-          if (!secret) throw unauthorized('the access token was signed with a key this gateway does not hold');
-          return secret;
-        }, { issuer: ISSUER, audience: AUDIENCE, algorithms: [ALGORITHM] });
+        const { payload } = await jwtVerify(
+          token,
+          (header: JWTHeaderParameters) => {
+            const secret = header.kid === undefined ? undefined : secrets.get(header.kid);
+            if (!secret) throw unauthorized('the access token was signed with a key this gateway does not hold');
+            return secret;
+          },
+          { issuer: ISSUER, audience: AUDIENCE, algorithms: [ALGORITHM] },
+        );
         const { sub, backend, sid } = payload;
-        if (typeof sub !== 'string' || typeof backend !== 'string' || typeof sid !== 'string') throw unauthorized('the access token lacks its claims');
+        if (typeof sub !== 'string' || typeof backend !== 'string' || typeof sid !== 'string')
+          throw unauthorized('the access token lacks its claims');
         return { sub, backend, sid };
       } catch (error) {
         if (error instanceof GatewayError) throw error;
-        if (error instanceof errors.JWTExpired) throw unauthorized('the access token has expired; refresh it with POST /v1/auth/refresh');
+        if (error instanceof errors.JWTExpired)
+          throw unauthorized('the access token has expired; refresh it with POST /v1/auth/refresh');
         throw unauthorized('the access token is not valid');
       }
     },

@@ -19,8 +19,20 @@ export interface StoreNamespace {
   get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 
-type Operation = { [K in keyof Omit<SharedStore, 'close'>]: { op: K; args: Parameters<SharedStore[K]> } }[keyof Omit<SharedStore, 'close'>];
-const OPERATIONS = new Set(['get', 'set', 'setIfAbsent', 'delete', 'deleteIfEquals', 'increment', 'take', 'takeFromWindow']);
+type Operation = { [K in keyof Omit<SharedStore, 'close'>]: { op: K; args: Parameters<SharedStore[K]> } }[keyof Omit<
+  SharedStore,
+  'close'
+>];
+const OPERATIONS = new Set([
+  'get',
+  'set',
+  'setIfAbsent',
+  'delete',
+  'deleteIfEquals',
+  'increment',
+  'take',
+  'takeFromWindow',
+]);
 /** How often an object drops its expired keys (reads already ignore them). */
 const SWEEP_EVERY_MS = 60 * 60_000;
 
@@ -33,7 +45,10 @@ const SWEEP_EVERY_MS = 60 * 60_000;
 export class SharedStoreObject {
   private readonly store: Omit<SharedStore, 'close'>;
 
-  constructor(private readonly state: DurableState, _env: unknown) {
+  constructor(
+    private readonly state: DurableState,
+    _env: unknown,
+  ) {
     const storage = state.storage;
     this.store = storeOverTable({
       get: (key) => storage.get<Entry>(key),
@@ -47,7 +62,8 @@ export class SharedStoreObject {
 
   async fetch(request: Request): Promise<Response> {
     const operation = (await request.json()) as Operation;
-    if (!OPERATIONS.has(operation.op) || !Array.isArray(operation.args)) return Response.json({ error: 'unknown operation' }, { status: 400 });
+    if (!OPERATIONS.has(operation.op) || !Array.isArray(operation.args))
+      return Response.json({ error: 'unknown operation' }, { status: 400 });
     try {
       const result = await (this.store[operation.op] as (...args: unknown[]) => Promise<unknown>)(...operation.args);
       return Response.json({ result: result ?? null });
@@ -95,13 +111,20 @@ function shardOf(key: string, shards: number): number {
 export function createDurableObjectStore(namespace: StoreNamespace, options: DurableObjectStoreOptions): SharedStore {
   const shards = options.shards ?? 32;
   // A stub per call: Workers refuse I/O through an object created while serving another request.
-  const stubOf = (key: string) => namespace.get(namespace.idFromName(`${options.prefix}shard-${shardOf(key, shards)}`) as never);
+  const stubOf = (key: string) =>
+    namespace.get(namespace.idFromName(`${options.prefix}shard-${shardOf(key, shards)}`) as never);
   const call = async (operation: Operation): Promise<any> => {
     const key = `${options.prefix}${operation.args[0]}`;
     const response = await stubOf(key)
-      .fetch('https://shared-store/', { method: 'POST', body: JSON.stringify({ ...operation, args: [key, ...operation.args.slice(1)] }) })
+      .fetch('https://shared-store/', {
+        method: 'POST',
+        body: JSON.stringify({ ...operation, args: [key, ...operation.args.slice(1)] }),
+      })
       .catch((error: unknown) => {
-        throw new GatewayError('upstream_unavailable', 'the shared store (Durable Objects) is unreachable', { cause: error, retryAfter: 1 });
+        throw new GatewayError('upstream_unavailable', 'the shared store (Durable Objects) is unreachable', {
+          cause: error,
+          retryAfter: 1,
+        });
       });
     const answer = (await response.json()) as { result?: unknown; error?: string };
     if (!response.ok) throw new RangeError(answer.error ?? `shared store answered ${response.status}`);

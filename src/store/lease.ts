@@ -35,7 +35,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * token, polled with jittered backoff while someone else holds it, released by compare-and-delete
  * so a holder whose lease expired never frees a successor's.
  */
-export async function withLease<R>(store: SharedStore, key: string, options: LeaseOptions, fn: () => Promise<R>): Promise<R> {
+export async function withLease<R>(
+  store: SharedStore,
+  key: string,
+  options: LeaseOptions,
+  fn: () => Promise<R>,
+): Promise<R> {
   const token = crypto.randomUUID();
   const deadline = Date.now() + options.waitMs;
   let pause = 5;

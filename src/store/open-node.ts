@@ -10,13 +10,15 @@ import type { SharedStore } from './types.js';
  */
 export async function openNodeStore(config: StoreConfig, log: Log): Promise<SharedStore | undefined> {
   if (config.kind === 'memory') return undefined;
-  if (config.kind === 'durable-objects') throw new ConfigError('STORE', 'durable-objects is for the Workers entry; use redis on Node');
+  if (config.kind === 'durable-objects')
+    throw new ConfigError('STORE', 'durable-objects is for the Workers entry; use redis on Node');
   const { createRedisStore } = await import('./redis.js');
   try {
     return await createRedisStore({
       url: config.url,
       prefix: config.prefix,
-      onError: (error) => log.warn({ err: { message: error.message } }, 'shared store (Redis) connection error; reconnecting'),
+      onError: (error) =>
+        log.warn({ err: { message: error.message } }, 'shared store (Redis) connection error; reconnecting'),
     });
   } catch {
     // The cause may quote the URL, and the URL may hold a password.

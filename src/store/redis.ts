@@ -69,7 +69,10 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
       return await run();
     } catch (error) {
       // Not the URL: it may carry a password.
-      throw new GatewayError('upstream_unavailable', 'the shared store (Redis) is unreachable', { cause: error, retryAfter: 1 });
+      throw new GatewayError('upstream_unavailable', 'the shared store (Redis) is unreachable', {
+        cause: error,
+        retryAfter: 1,
+      });
     }
   };
   const positive = (ttlMs: number) => {
@@ -79,20 +82,35 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
 
   const takeWith = (script: string, name: string, args: (string | number)[]) =>
     call(async () => {
-      const [allowed, remaining, retryAfterMs] = (await client.eval(script, { keys: [key(name)], arguments: args.map(String) })) as number[];
+      const [allowed, remaining, retryAfterMs] = (await client.eval(script, {
+        keys: [key(name)],
+        arguments: args.map(String),
+      })) as number[];
       return { allowed: allowed === 1, remaining: Number(remaining), retryAfterMs: Number(retryAfterMs) };
     });
 
   return {
     get: (name) => call(async () => (await client.get(key(name))) ?? undefined),
-    set: (name, value, ttlMs) => call(async () => void (await client.set(key(name), value, { expiration: { type: 'PX', value: positive(ttlMs) } }))),
+    set: (name, value, ttlMs) =>
+      call(
+        async () => void (await client.set(key(name), value, { expiration: { type: 'PX', value: positive(ttlMs) } })),
+      ),
     setIfAbsent: (name, value, ttlMs) =>
-      call(async () => (await client.set(key(name), value, { condition: 'NX', expiration: { type: 'PX', value: positive(ttlMs) } })) === 'OK'),
+      call(
+        async () =>
+          (await client.set(key(name), value, {
+            condition: 'NX',
+            expiration: { type: 'PX', value: positive(ttlMs) },
+          })) === 'OK',
+      ),
     delete: (name) => call(async () => void (await client.del(key(name)))),
-    deleteIfEquals: (name, value) => call(async () => Number(await client.eval(DELETE_IF_EQUALS, { keys: [key(name)], arguments: [value] })) === 1),
+    deleteIfEquals: (name, value) =>
+      call(async () => Number(await client.eval(DELETE_IF_EQUALS, { keys: [key(name)], arguments: [value] })) === 1),
     increment: async (name, by, ttlMs) => {
       if (!Number.isInteger(by)) throw new RangeError('increment takes whole numbers');
-      return call(async () => Number(await client.eval(INCREMENT, { keys: [key(name)], arguments: [String(by), String(positive(ttlMs))] })));
+      return call(async () =>
+        Number(await client.eval(INCREMENT, { keys: [key(name)], arguments: [String(by), String(positive(ttlMs))] })),
+      );
     },
     async take(bucket, limit, cost = 1) {
       validateTake(limit, cost);

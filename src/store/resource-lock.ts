@@ -30,9 +30,18 @@ export function createResourceLock(store: SharedStore, options: ResourceLockOpti
         return await withLease(store, `lock:${key}`, { ttlMs: options.leaseTtlMs, waitMs: options.waitMs, signal }, fn);
       } catch (error) {
         if (error instanceof LeaseBusyError) {
-          throw new GatewayError('conflict', 'another write to this resource is in progress on another instance; retry shortly', { retryAfter: 1 });
+          throw new GatewayError(
+            'conflict',
+            'another write to this resource is in progress on another instance; retry shortly',
+            { retryAfter: 1 },
+          );
         }
-        if (signal.aborted) throw new GatewayError('upstream_timeout', "the request's deadline passed while another write to this resource held it", { cause: error });
+        if (signal.aborted)
+          throw new GatewayError(
+            'upstream_timeout',
+            "the request's deadline passed while another write to this resource held it",
+            { cause: error },
+          );
         throw error;
       }
     });

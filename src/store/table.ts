@@ -1,4 +1,11 @@
-import { bucketTtlMs, takeFromBucket, takeFromWindow, validateTake, validateWindow, type BucketState } from './bucket.js';
+import {
+  bucketTtlMs,
+  takeFromBucket,
+  takeFromWindow,
+  validateTake,
+  validateWindow,
+  type BucketState,
+} from './bucket.js';
 import { createKeyedQueue } from './lease.js';
 import type { SharedStore, TakeResult } from './types.js';
 
@@ -36,7 +43,8 @@ export function storeOverTable(table: EntryTable, now: () => number = Date.now):
     }
     return entry;
   };
-  const write = (key: string, value: string, ttlMs: number) => table.put(key, { value, expiresAt: now() + positive(ttlMs) });
+  const write = (key: string, value: string, ttlMs: number) =>
+    table.put(key, { value, expiresAt: now() + positive(ttlMs) });
   const takeWith = <S>(key: string, ttlMs: number, fallback: S, step: (state: S) => { state: S; result: TakeResult }) =>
     serial(async () => {
       const stored = await live(key);
@@ -70,7 +78,9 @@ export function storeOverTable(table: EntryTable, now: () => number = Date.now):
       }),
     async take(bucket, limit, cost = 1) {
       validateTake(limit, cost);
-      return takeWith<BucketState | undefined>(bucket, bucketTtlMs(limit), undefined, (state) => takeFromBucket(state, limit, cost, now()));
+      return takeWith<BucketState | undefined>(bucket, bucketTtlMs(limit), undefined, (state) =>
+        takeFromBucket(state, limit, cost, now()),
+      );
     },
     async takeFromWindow(key, limit) {
       validateWindow(limit);

@@ -6,7 +6,10 @@ import { GatewayError } from '../../adapters/errors.js';
 const codec = createCursorCodec('a-test-secret-that-is-long-enough');
 
 const rejects = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(GatewayError);
   expect((error as GatewayError).code).toBe('validation_failed');
   expect((error as GatewayError).errors?.[0]?.path).toBe('query.cursor');
@@ -26,10 +29,22 @@ describe('opaque cursor codec', () => {
 
   it('accepts the cursors earlier versions signed with WebCrypto (same HMAC-SHA256 bytes), so pages survive an upgrade', async () => {
     const secret = 'a-test-secret-that-is-long-enough';
-    const payload = btoa(JSON.stringify({ b: 'scayle', s: 'customers?', p: { next: 'c-42' } })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const payload = btoa(JSON.stringify({ b: 'scayle', s: 'customers?', p: { next: 'c-42' } }))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(payload))).slice(0, 12);
-    const signature = btoa(String.fromCharCode(...mac)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const signature = btoa(String.fromCharCode(...mac))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
     expect(await codec.decode(`${payload}.${signature}`, 'scayle', 'customers?')).toEqual({ next: 'c-42' });
   });
 
@@ -44,7 +59,14 @@ describe('opaque cursor codec', () => {
     const [payload, signature] = cursor.split('.');
     const edited = Buffer.from(JSON.stringify({ b: 'sfcc', s: 'customers?', p: 999 })).toString('base64url');
     await rejects(codec.decode(`${edited}.${signature}`, 'sfcc', 'customers?'));
-    await rejects(codec.decode(await createCursorCodec('another-secret-of-16-chars').encode('sfcc', 'customers?', 20), 'sfcc', 'customers?'));
-    for (const garbage of ['', '.', 'abc', `${payload}.`, `${payload}.${signature}.x`, '%%%.%%%']) await rejects(codec.decode(garbage, 'sfcc', 'customers?'));
+    await rejects(
+      codec.decode(
+        await createCursorCodec('another-secret-of-16-chars').encode('sfcc', 'customers?', 20),
+        'sfcc',
+        'customers?',
+      ),
+    );
+    for (const garbage of ['', '.', 'abc', `${payload}.`, `${payload}.${signature}.x`, '%%%.%%%'])
+      await rejects(codec.decode(garbage, 'sfcc', 'customers?'));
   });
 });

@@ -24,7 +24,9 @@ describe('instrumented adapters', () => {
     const { ctx } = testContext();
     ctx.log = recordingLog(records);
     await adapter.listCustomers({ limit: 5 }, ctx);
-    const missing = await adapter.getCustomer({ kind: 'id', id: 'nope' }, { expandAddresses: false }, ctx).catch((e: unknown) => e);
+    const missing = await adapter
+      .getCustomer({ kind: 'id', id: 'nope' }, { expandAddresses: false }, ctx)
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(GatewayError);
     expect((missing as GatewayError).code).toBe('not_found');
     expect(records).toEqual([
@@ -49,7 +51,12 @@ describe('instrumented adapters', () => {
       expect(res.body).toMatchObject({ code: 'internal', status: 500 });
       expect(JSON.stringify(res.body)).not.toContain('secretThing');
       const failure = lines.map((l) => JSON.parse(l)).find((r) => r.msg === 'adapter call failed');
-      expect(failure).toMatchObject({ level: 'error', op: 'getCustomer', outcome: 'internal', err: { name: 'TypeError' } });
+      expect(failure).toMatchObject({
+        level: 'error',
+        op: 'getCustomer',
+        outcome: 'internal',
+        err: { name: 'TypeError' },
+      });
     } finally {
       gw.deps.backends.set('memory', raw);
     }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { GatewayError } from '../../adapters/errors.js';
-import { compact, describeRef, FieldErrors, notAPosition, offsetPage, parsePosition, withCreated } from '../../adapters/support.js';
+import {
+  compact,
+  describeRef,
+  FieldErrors,
+  notAPosition,
+  offsetPage,
+  parsePosition,
+  withCreated,
+} from '../../adapters/support.js';
 import { failure } from './support.js';
 
 describe('adapter support helpers', () => {
@@ -33,9 +41,17 @@ describe('adapter support helpers', () => {
   it('withCreated keeps the code and upstream of the failed step and names what exists', () => {
     const step = new GatewayError('rate_limited', 'slow down', { retryAfter: 3, upstream: { status: 429 } });
     const error = withCreated(step, { customerId: '7' }, 'creating address 0');
-    expect(error).toMatchObject({ code: 'rate_limited', retryAfter: 3, upstream: { status: 429 }, created: { customerId: '7' } });
+    expect(error).toMatchObject({
+      code: 'rate_limited',
+      retryAfter: 3,
+      upstream: { status: 429 },
+      created: { customerId: '7' },
+    });
     expect(error.message).toContain('creating address 0');
-    expect(withCreated(new Error('bug'), { customerId: '7' }, 'x')).toMatchObject({ code: 'internal', created: { customerId: '7' } });
+    expect(withCreated(new Error('bug'), { customerId: '7' }, 'x')).toMatchObject({
+      code: 'internal',
+      created: { customerId: '7' },
+    });
   });
 
   it('FieldErrors names every refused field at once, and nothing when all is storable', async () => {
@@ -45,7 +61,10 @@ describe('adapter support helpers', () => {
     errors.add('d', 'too long');
     const error = await failure(Promise.resolve().then(() => errors.throwIfAny()));
     expect(error.code).toBe('validation_failed');
-    expect(error.errors).toEqual([{ path: 'addresses.0.a', message: 'no a' }, { path: 'd', message: 'too long' }]);
+    expect(error.errors).toEqual([
+      { path: 'addresses.0.a', message: 'no a' },
+      { path: 'd', message: 'too long' },
+    ]);
     expect(error.message).toMatch(/^demo cannot store this: addresses\.0\.a: no a; d: too long$/);
   });
 });

@@ -6,7 +6,12 @@ export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {}, ch
 /** A CallContext for calling adapters directly; `headers` collects what they add to the answer. */
 export function testContext(signal: AbortSignal = new AbortController().signal) {
   const headers = new Headers();
-  const ctx: CallContext = { requestId: 'test-request-1', signal, log: silentLog, setResponseHeader: (n, v) => headers.set(n, v) };
+  const ctx: CallContext = {
+    requestId: 'test-request-1',
+    signal,
+    log: silentLog,
+    setResponseHeader: (n, v) => headers.set(n, v),
+  };
   return { ctx, headers };
 }
 

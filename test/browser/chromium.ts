@@ -4,12 +4,20 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 /** Debian's `chromium` package (`.ci/run` installs it); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Why the browser tests cannot run here, or undefined when they can. Printed, never silent. */
-export const noBrowserReason = existsSync(CHROMIUM_PATH) ? undefined : `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+export const noBrowserReason = existsSync(CHROMIUM_PATH)
+  ? undefined
+  : `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 if (noBrowserReason) console.warn(`SKIPPING browser tests: ${noBrowserReason}`);
 
 export async function launchChromium(): Promise<Browser> {
@@ -24,7 +32,8 @@ export async function onlyOrigins(page: Page, origins: string[]): Promise<string
   const refused: string[] = [];
   await page.route('**/*', async (route) => {
     const url = route.request().url();
-    if (origins.some((origin) => url.startsWith(`${origin}/`)) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (origins.some((origin) => url.startsWith(`${origin}/`)) || url.startsWith('data:') || url.startsWith('blob:'))
+      return route.continue();
     refused.push(url);
     return route.abort('blockedbyclient');
   });

@@ -16,24 +16,35 @@ describe.skipIf(noBrowserReason !== undefined)('/docs in headless Chromium, offl
     await gateway?.stop();
   });
 
-  it('loads Swagger UI from the gateway itself, lists the operations and runs "Try it out"', () => checkDocs(browser, gateway.origin), 90_000);
+  it(
+    'loads Swagger UI from the gateway itself, lists the operations and runs "Try it out"',
+    () => checkDocs(browser, gateway.origin),
+    90_000,
+  );
 });
 
-describe.skipIf(noBrowserReason !== undefined)('/docs in headless Chromium, offline (the zero-config demo Worker in workerd)', () => {
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  let browser: Browser;
+describe.skipIf(noBrowserReason !== undefined)(
+  '/docs in headless Chromium, offline (the zero-config demo Worker in workerd)',
+  () => {
+    let worker: Awaited<ReturnType<typeof startWorker>>;
+    let browser: Browser;
 
-  beforeAll(async () => {
-    [worker, browser] = await Promise.all([startWorker({}, { demo: true }), launchChromium()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.dispose();
-  });
+    beforeAll(async () => {
+      [worker, browser] = await Promise.all([startWorker({}, { demo: true }), launchChromium()]);
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await worker?.dispose();
+    });
 
-  // Swagger UI's files come from the Workers Static Assets in front of the Worker (wrangler.toml).
-  it('loads Swagger UI from the Worker itself, lists the operations and runs "Try it out"', () => checkDocs(browser, worker.origin), 90_000);
-});
+    // Swagger UI's files come from the Workers Static Assets in front of the Worker (wrangler.toml).
+    it(
+      'loads Swagger UI from the Worker itself, lists the operations and runs "Try it out"',
+      () => checkDocs(browser, worker.origin),
+      90_000,
+    );
+  },
+);
 
 /** Swagger UI from `origin` alone: the operations listed, and "Try it out" on /v1/backends answering 200. */
 async function checkDocs(browser: Browser, origin: string) {
@@ -47,7 +58,9 @@ async function checkDocs(browser: Browser, origin: string) {
   }
   await expect.poll(() => page.locator('.auth-wrapper .authorize').count()).toBeGreaterThan(0);
 
-  const operation = page.locator('.opblock', { has: page.locator('.opblock-summary-path[data-path="/v1/backends"]') }).first();
+  const operation = page
+    .locator('.opblock', { has: page.locator('.opblock-summary-path[data-path="/v1/backends"]') })
+    .first();
   await operation.locator('.opblock-summary').click();
   await operation.locator('button.try-out__btn').click();
   await operation.locator('button.execute').click();

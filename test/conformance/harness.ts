@@ -23,8 +23,15 @@ export interface TestResponse {
 
 export function buildGateway(backend: string, env: Record<string, string>, logLines?: string[]): GatewayUnderTest {
   const config = parseEnv({ LOG_LEVEL: logLines ? 'debug' : 'silent', ...env });
-  const log = createLogger({ level: config.logLevel, write: logLines ? (line) => void logLines.push(line) : undefined });
-  const deps = createDeps(config, { fetch: (input, init) => fetch(input, init), log, docsAssets: nodeDocsAssets }, embeddedEmulators);
+  const log = createLogger({
+    level: config.logLevel,
+    write: logLines ? (line) => void logLines.push(line) : undefined,
+  });
+  const deps = createDeps(
+    config,
+    { fetch: (input, init) => fetch(input, init), log, docsAssets: nodeDocsAssets },
+    embeddedEmulators,
+  );
   const app = createApp(deps);
   return {
     deps,

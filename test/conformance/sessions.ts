@@ -16,12 +16,30 @@ export function runSessionConformance(target: ConformanceTarget): void {
       const tag = uniqueTag();
       const lastName = `Shop${tag.slice(-6)}`;
       const body = {
-        email: `shopper-${tag}@example.com`, firstName: 'Erika', lastName, password: PASSWORD,
-        addresses: [{ firstName: 'Erika', lastName, line1: street, city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
+        email: `shopper-${tag}@example.com`,
+        firstName: 'Erika',
+        lastName,
+        password: PASSWORD,
+        addresses: [
+          {
+            firstName: 'Erika',
+            lastName,
+            line1: street,
+            city: 'Berlin',
+            postalCode: '10115',
+            countryCode: 'DE',
+            isDefaultBilling: true,
+            isDefaultShipping: true,
+          },
+        ],
       };
       const res = await gw.call('POST', '/customers', body);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return { id: res.body.id as string, email: body.email, addressIds: (res.body.addresses ?? []).map((a: { id: string }) => a.id) as string[] };
+      return {
+        id: res.body.id as string,
+        email: body.email,
+        addressIds: (res.body.addresses ?? []).map((a: { id: string }) => a.id) as string[],
+      };
     };
     const login = (email: string, password: string) => gw.call('POST', '/auth/login', { email, password });
     const asShopper = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -37,7 +55,12 @@ export function runSessionConformance(target: ConformanceTarget): void {
         return ctx.skip('backend cannot verify passwords (capability shopperLogin)');
       }
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, customerId: shopper.id });
+      expect(res.body).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresIn: 900,
+        customerId: shopper.id,
+      });
       const me = await gw.call('GET', '/v1/me', undefined, asShopper(res.body.accessToken));
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ id: shopper.id, email: shopper.email });
@@ -61,15 +84,34 @@ export function runSessionConformance(target: ConformanceTarget): void {
       const shopper = await register('Hauptstraße 7');
       const auth = asShopper((await login(shopper.email, PASSWORD)).body.accessToken);
 
-      const added = await gw.call('POST', '/v1/me/addresses', { firstName: 'Erika', lastName: 'Paket', line1: 'Lieferweg 3', city: 'Hamburg', postalCode: '20095', countryCode: 'DE' }, auth);
+      const added = await gw.call(
+        'POST',
+        '/v1/me/addresses',
+        {
+          firstName: 'Erika',
+          lastName: 'Paket',
+          line1: 'Lieferweg 3',
+          city: 'Hamburg',
+          postalCode: '20095',
+          countryCode: 'DE',
+        },
+        auth,
+      );
       expect(added.status, JSON.stringify(added.body)).toBe(201);
       expect(added.headers.get('location')).toBe(`/v1/me/addresses/${encodeURIComponent(added.body.id)}`);
-      const patched = await gw.call('PATCH', `/v1/me/addresses/${encodeURIComponent(added.body.id)}`, { city: 'Bremen', postalCode: '28195' }, auth);
+      const patched = await gw.call(
+        'PATCH',
+        `/v1/me/addresses/${encodeURIComponent(added.body.id)}`,
+        { city: 'Bremen', postalCode: '28195' },
+        auth,
+      );
       expect(patched.status, JSON.stringify(patched.body)).toBe(200);
       expect(patched.body.city).toBe('Bremen');
       const listed = await gw.call('GET', '/v1/me/addresses', undefined, auth);
       expect(listed.body.items.map((a: { city: string }) => a.city)).toContain('Bremen');
-      expect((await gw.call('GET', `/customers/${shopper.id}/addresses/${encodeURIComponent(added.body.id)}`)).body.city).toBe('Bremen');
+      expect(
+        (await gw.call('GET', `/customers/${shopper.id}/addresses/${encodeURIComponent(added.body.id)}`)).body.city,
+      ).toBe('Bremen');
 
       // The other customer's address ids lead only into the shopper's own book.
       for (const id of other.addressIds) {
@@ -90,7 +132,12 @@ export function runSessionConformance(target: ConformanceTarget): void {
       const shopper = await register('Hauptstraße 8');
       const phone = (await login(shopper.email, PASSWORD)).body;
       const laptop = (await login(shopper.email, PASSWORD)).body;
-      const changed = await gw.call('PUT', '/v1/me/password', { currentPassword: PASSWORD, password: 'N3w!Passw0rd' }, asShopper(laptop.accessToken));
+      const changed = await gw.call(
+        'PUT',
+        '/v1/me/password',
+        { currentPassword: PASSWORD, password: 'N3w!Passw0rd' },
+        asShopper(laptop.accessToken),
+      );
       expect(changed.status, JSON.stringify(changed.body)).toBe(204);
       expect((await gw.call('GET', '/v1/me', undefined, asShopper(phone.accessToken))).status).toBe(401);
       expect((await gw.call('POST', '/v1/auth/refresh', { refreshToken: phone.refreshToken })).status).toBe(401);

@@ -89,7 +89,9 @@ export function runConformanceSuite(target: ConformanceTarget): void {
     it('is listed under /v1/backends with its capabilities', async () => {
       const res = await gw.call('GET', '/v1/backends');
       expect(res.status).toBe(200);
-      expect(res.body.items).toContainEqual(expect.objectContaining({ name: target.backend, capabilities: gw.capabilities }));
+      expect(res.body.items).toContainEqual(
+        expect.objectContaining({ name: target.backend, capabilities: gw.capabilities }),
+      );
     });
 
     describe('customers', () => {
@@ -107,17 +109,37 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         const read = await gw.call('GET', `${location}?expand=addresses`);
         expect(read.status).toBe(200);
         expect(read.headers.get('etag')).toMatch(/^(W\/)?".+"$/);
-        expect(read.body).toMatchObject({ id: created.body.id, email: input.email, lastName: input.lastName, status: { active: true } });
+        expect(read.body).toMatchObject({
+          id: created.body.id,
+          email: input.email,
+          lastName: input.lastName,
+          status: { active: true },
+        });
         expect(read.body.addresses).toHaveLength(1);
-        expect(read.body.addresses[0]).toMatchObject({ lastName: input.lastName, line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true });
+        expect(read.body.addresses[0]).toMatchObject({
+          lastName: input.lastName,
+          line1: 'Hauptstraße 5',
+          city: 'Berlin',
+          postalCode: '10115',
+          countryCode: 'DE',
+          isDefaultBilling: true,
+        });
       });
 
       it('patches fields and changes the ETag', async () => {
         const { body: customer } = await create();
         const before = await gw.call('GET', `/customers/${customer.id}`);
-        const patched = await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'Erikaa', lastName: 'Neumann' });
+        const patched = await gw.call('PATCH', `/customers/${customer.id}`, {
+          firstName: 'Erikaa',
+          lastName: 'Neumann',
+        });
         expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-        expect(patched.body).toMatchObject({ id: customer.id, firstName: 'Erikaa', lastName: 'Neumann', email: customer.email });
+        expect(patched.body).toMatchObject({
+          id: customer.id,
+          firstName: 'Erikaa',
+          lastName: 'Neumann',
+          email: customer.email,
+        });
         const after = await gw.call('GET', `/customers/${customer.id}`);
         expect(after.body).toMatchObject({ firstName: 'Erikaa', lastName: 'Neumann' });
         expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
@@ -129,11 +151,21 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         expect((await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'First' })).status).toBe(200);
         const current = (await gw.call('GET', `/customers/${customer.id}`)).headers.get('etag')!;
 
-        const refused = await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'Lost' }, { 'if-match': stale });
+        const refused = await gw.call(
+          'PATCH',
+          `/customers/${customer.id}`,
+          { firstName: 'Lost' },
+          { 'if-match': stale },
+        );
         expectProblem(refused, 412, 'precondition_failed');
         expect((await gw.call('GET', `/customers/${customer.id}`)).body.firstName).toBe('First');
 
-        const accepted = await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'Second' }, { 'if-match': current });
+        const accepted = await gw.call(
+          'PATCH',
+          `/customers/${customer.id}`,
+          { firstName: 'Second' },
+          { 'if-match': current },
+        );
         expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
         expect(accepted.body.firstName).toBe('Second');
       });
@@ -141,13 +173,37 @@ export function runConformanceSuite(target: ConformanceTarget): void {
       it('matches If-Match against every strong tag of a list; a weak tag or a stale DELETE is 412', async () => {
         const { body: customer } = await create();
         const etag = (await gw.call('GET', `/customers/${customer.id}`)).headers.get('etag')!;
-        const listed = await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'Listed' }, { 'if-match': `"not-it", ${etag}` });
+        const listed = await gw.call(
+          'PATCH',
+          `/customers/${customer.id}`,
+          { firstName: 'Listed' },
+          { 'if-match': `"not-it", ${etag}` },
+        );
         expect(listed.status, JSON.stringify(listed.body)).toBe(200);
         const current = (await gw.call('GET', `/customers/${customer.id}`)).headers.get('etag')!;
-        expectProblem(await gw.call('PATCH', `/customers/${customer.id}`, { firstName: 'Weak' }, { 'if-match': `W/${current.replace(/^W\//, '')}` }), 412, 'precondition_failed');
-        expectProblem(await gw.call('DELETE', `/customers/${customer.id}`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
+        expectProblem(
+          await gw.call(
+            'PATCH',
+            `/customers/${customer.id}`,
+            { firstName: 'Weak' },
+            { 'if-match': `W/${current.replace(/^W\//, '')}` },
+          ),
+          412,
+          'precondition_failed',
+        );
+        expectProblem(
+          await gw.call('DELETE', `/customers/${customer.id}`, undefined, { 'if-match': '"stale"' }),
+          412,
+          'precondition_failed',
+        );
         const address = (await gw.call('GET', `/customers/${customer.id}/addresses`)).body.items[0].id as string;
-        expectProblem(await gw.call('DELETE', `/customers/${customer.id}/addresses/${encodeURIComponent(address)}`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
+        expectProblem(
+          await gw.call('DELETE', `/customers/${customer.id}/addresses/${encodeURIComponent(address)}`, undefined, {
+            'if-match': '"stale"',
+          }),
+          412,
+          'precondition_failed',
+        );
         expect((await gw.call('GET', `/customers/${customer.id}?expand=addresses`)).body.addresses).toHaveLength(1);
       });
 
@@ -171,7 +227,11 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         expectProblem(unknown, 400, 'validation_failed');
         expect(unknown.body.errors).toContainEqual({ path: 'favouriteColour', message: 'unknown field' });
 
-        const badCountry = await gw.call('POST', '/customers', newCustomer(uniqueTag(), { addresses: [address({ countryCode: 'XX', isDefaultBilling: true })] }));
+        const badCountry = await gw.call(
+          'POST',
+          '/customers',
+          newCustomer(uniqueTag(), { addresses: [address({ countryCode: 'XX', isDefaultBilling: true })] }),
+        );
         expectProblem(badCountry, 400, 'validation_failed');
         expect(badCountry.body.errors).toContainEqual(expect.objectContaining({ path: 'addresses.0.countryCode' }));
       });
@@ -202,9 +262,13 @@ export function runConformanceSuite(target: ConformanceTarget): void {
       });
 
       it('never changes a password on a wrong currentPassword', async (ctx) => {
-        if (!gw.capabilities.passwordChange) return ctx.skip('backend cannot set passwords (capability passwordChange)');
+        if (!gw.capabilities.passwordChange)
+          return ctx.skip('backend cannot set passwords (capability passwordChange)');
         const { body: customer } = await create();
-        const wrong = await gw.call('PUT', `/customers/${customer.id}/password`, { currentPassword: 'Not-The-Passw0rd!', password: 'N3w!Passw0rd-3' });
+        const wrong = await gw.call('PUT', `/customers/${customer.id}/password`, {
+          currentPassword: 'Not-The-Passw0rd!',
+          password: 'N3w!Passw0rd-3',
+        });
         expectProblem(wrong, 400, 'validation_failed');
         expect(wrong.body.errors).toContainEqual(expect.objectContaining({ path: 'currentPassword' }));
       });
@@ -223,7 +287,10 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         let cursor: string | null = null;
         let pages = 0;
         do {
-          const res = await gw.call('GET', `/customers?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+          const res = await gw.call(
+            'GET',
+            `/customers?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          );
           expect(res.status, JSON.stringify(res.body)).toBe(200);
           expect(res.body.items.length).toBeLessThanOrEqual(2);
           expect(res.body.page.limit).toBe(2);
@@ -262,25 +329,49 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         expect(firstPage.status).toBe(200);
         const foreign = firstPage.body.page.nextCursor;
         expect(foreign).toEqual(expect.any(String));
-        expectProblem(await gw.call('GET', `/customers/${customer.id}/addresses?limit=1&cursor=${foreign}`), 400, 'validation_failed');
+        expectProblem(
+          await gw.call('GET', `/customers/${customer.id}/addresses?limit=1&cursor=${foreign}`),
+          400,
+          'validation_failed',
+        );
       });
     });
 
     describe('addresses', () => {
       it('creates, reads, updates, lists, pages and deletes an address', async () => {
         const { body: customer } = await create();
-        const created = await gw.call('POST', `/customers/${customer.id}/addresses`, address({ firstName: 'Hans', lastName: 'Schmidt', line1: 'Lindenallee 12', city: 'Hamburg', postalCode: '20095' }));
+        const created = await gw.call(
+          'POST',
+          `/customers/${customer.id}/addresses`,
+          address({
+            firstName: 'Hans',
+            lastName: 'Schmidt',
+            line1: 'Lindenallee 12',
+            city: 'Hamburg',
+            postalCode: '20095',
+          }),
+        );
         expect(created.status, JSON.stringify(created.body)).toBe(201);
-        expect(created.body).toMatchObject({ lastName: 'Schmidt', line1: 'Lindenallee 12', city: 'Hamburg', countryCode: 'DE' });
+        expect(created.body).toMatchObject({
+          lastName: 'Schmidt',
+          line1: 'Lindenallee 12',
+          city: 'Hamburg',
+          countryCode: 'DE',
+        });
         const id = created.body.id as string;
-        expect(created.headers.get('location')).toBe(`/v1/backends/${target.backend}/customers/${encodeURIComponent(customer.id)}/addresses/${encodeURIComponent(id)}`);
+        expect(created.headers.get('location')).toBe(
+          `/v1/backends/${target.backend}/customers/${encodeURIComponent(customer.id)}/addresses/${encodeURIComponent(id)}`,
+        );
 
         const read = await gw.call('GET', `/customers/${customer.id}/addresses/${encodeURIComponent(id)}`);
         expect(read.status).toBe(200);
         expect(read.headers.get('etag')).toBeTruthy();
         expect(read.body).toMatchObject({ id, firstName: 'Hans', postalCode: '20095' });
 
-        const updated = await gw.call('PATCH', `/customers/${customer.id}/addresses/${encodeURIComponent(id)}`, { city: 'Bremen', postalCode: '28195' });
+        const updated = await gw.call('PATCH', `/customers/${customer.id}/addresses/${encodeURIComponent(id)}`, {
+          city: 'Bremen',
+          postalCode: '28195',
+        });
         expect(updated.status, JSON.stringify(updated.body)).toBe(200);
         expect(updated.body).toMatchObject({ id, city: 'Bremen', postalCode: '28195', line1: 'Lindenallee 12' });
 
@@ -291,7 +382,10 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         const pageIds: string[] = [];
         let cursor: string | null = null;
         do {
-          const page = await gw.call('GET', `/customers/${customer.id}/addresses?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+          const page = await gw.call(
+            'GET',
+            `/customers/${customer.id}/addresses?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          );
           expect(page.status, JSON.stringify(page.body)).toBe(200);
           pageIds.push(...page.body.items.map((a: { id: string }) => a.id));
           cursor = page.body.page.nextCursor;
@@ -301,7 +395,11 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         const deleted = await gw.call('DELETE', `/customers/${customer.id}/addresses/${encodeURIComponent(id)}`);
         if (!gw.capabilities.addressDelete) return expectProblem(deleted, 501, 'not_supported');
         expect(deleted.status).toBe(204);
-        expectProblem(await gw.call('GET', `/customers/${customer.id}/addresses/${encodeURIComponent(id)}`), 404, 'not_found');
+        expectProblem(
+          await gw.call('GET', `/customers/${customer.id}/addresses/${encodeURIComponent(id)}`),
+          404,
+          'not_found',
+        );
       });
 
       it('honours If-Match on address updates', async () => {
@@ -309,39 +407,71 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         const list = await gw.call('GET', `/customers/${customer.id}/addresses`);
         const id = encodeURIComponent(list.body.items[0].id);
         const stale = (await gw.call('GET', `/customers/${customer.id}/addresses/${id}`)).headers.get('etag')!;
-        expect((await gw.call('PATCH', `/customers/${customer.id}/addresses/${id}`, { city: 'Köln', postalCode: '50667' })).status).toBe(200);
-        expectProblem(await gw.call('PATCH', `/customers/${customer.id}/addresses/${id}`, { city: 'Bonn' }, { 'if-match': stale }), 412, 'precondition_failed');
+        expect(
+          (await gw.call('PATCH', `/customers/${customer.id}/addresses/${id}`, { city: 'Köln', postalCode: '50667' }))
+            .status,
+        ).toBe(200);
+        expectProblem(
+          await gw.call('PATCH', `/customers/${customer.id}/addresses/${id}`, { city: 'Bonn' }, { 'if-match': stale }),
+          412,
+          'precondition_failed',
+        );
         expect((await gw.call('GET', `/customers/${customer.id}/addresses/${id}`)).body.city).toBe('Köln');
       });
 
       it('answers 404 for an unknown address and 400 for an invalid one', async () => {
         const { body: customer } = await create();
-        expectProblem(await gw.call('GET', `/customers/${customer.id}/addresses/nope-${uniqueTag()}`), 404, 'not_found');
-        const invalid = await gw.call('POST', `/customers/${customer.id}/addresses`, address({ postalCode: undefined, countryCode: 'Germany' }));
+        expectProblem(
+          await gw.call('GET', `/customers/${customer.id}/addresses/nope-${uniqueTag()}`),
+          404,
+          'not_found',
+        );
+        const invalid = await gw.call(
+          'POST',
+          `/customers/${customer.id}/addresses`,
+          address({ postalCode: undefined, countryCode: 'Germany' }),
+        );
         expectProblem(invalid, 400, 'validation_failed');
-        expect(invalid.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['postalCode', 'countryCode']));
+        expect(invalid.body.errors.map((e: { path: string }) => e.path)).toEqual(
+          expect.arrayContaining(['postalCode', 'countryCode']),
+        );
       });
 
       it('renames an address and answers with the new Location, where the backend can', async (ctx) => {
         const { body: customer } = await create();
         const first = (await gw.call('GET', `/customers/${customer.id}/addresses`)).body.items[0].id as string;
-        const renamed = await gw.call('PATCH', `/customers/${customer.id}/addresses/${encodeURIComponent(first)}`, { id: `renamed-${uniqueTag()}` });
+        const renamed = await gw.call('PATCH', `/customers/${customer.id}/addresses/${encodeURIComponent(first)}`, {
+          id: `renamed-${uniqueTag()}`,
+        });
         if (!gw.capabilities.addressRename) {
           expectProblem(renamed, 501, 'not_supported');
           return ctx.skip('backend cannot rename addresses (capability addressRename)');
         }
         expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
-        expect(renamed.headers.get('location')).toBe(`/v1/backends/${target.backend}/customers/${encodeURIComponent(customer.id)}/addresses/${encodeURIComponent(renamed.body.id)}`);
-        expectProblem(await gw.call('GET', `/customers/${customer.id}/addresses/${encodeURIComponent(first)}`), 404, 'not_found');
-        expect((await gw.call('GET', `/customers/${customer.id}/addresses/${encodeURIComponent(renamed.body.id)}`)).status).toBe(200);
+        expect(renamed.headers.get('location')).toBe(
+          `/v1/backends/${target.backend}/customers/${encodeURIComponent(customer.id)}/addresses/${encodeURIComponent(renamed.body.id)}`,
+        );
+        expectProblem(
+          await gw.call('GET', `/customers/${customer.id}/addresses/${encodeURIComponent(first)}`),
+          404,
+          'not_found',
+        );
+        expect(
+          (await gw.call('GET', `/customers/${customer.id}/addresses/${encodeURIComponent(renamed.body.id)}`)).status,
+        ).toBe(200);
       });
 
       it('answers 409 for a second address with the same id, where addresses are named', async (ctx) => {
-        if (!gw.capabilities.addressRename) return ctx.skip('backend assigns address ids itself (capability addressRename)');
+        if (!gw.capabilities.addressRename)
+          return ctx.skip('backend assigns address ids itself (capability addressRename)');
         const { body: customer } = await create();
         const id = `named-${uniqueTag()}`;
         expect((await gw.call('POST', `/customers/${customer.id}/addresses`, address({ id }))).status).toBe(201);
-        expectProblem(await gw.call('POST', `/customers/${customer.id}/addresses`, address({ id, line1: 'Other 1' })), 409, 'conflict');
+        expectProblem(
+          await gw.call('POST', `/customers/${customer.id}/addresses`, address({ id, line1: 'Other 1' })),
+          409,
+          'conflict',
+        );
       });
     });
   });

@@ -40,7 +40,9 @@ afterAll(async () => {
 describe('a client that leaves, through npm start', () => {
   it('cancels the upstream call at once, not at the 8 s attempt timeout', async () => {
     const client = new AbortController();
-    const read = fetch(`${gateway.origin}/v1/customers/4711?expand=addresses`, { signal: client.signal }).catch((error: unknown) => error);
+    const read = fetch(`${gateway.origin}/v1/customers/4711?expand=addresses`, { signal: client.signal }).catch(
+      (error: unknown) => error,
+    );
     while (arrived.length === 0) await new Promise((r) => setTimeout(r, 20));
     const call = arrived[0]!;
     expect(call.url).toMatch(/\/customers\/4711\?with=addresses/);

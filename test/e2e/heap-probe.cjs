@@ -18,5 +18,8 @@ process.on('SIGUSR2', () => {
   globalThis.gc();
   const liveBytes = oldSpace().space_used_size;
   const MiB = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
-  writeSync(2, `${JSON.stringify({ heapProbe: { maxOldMiB: MiB(maxOld), liveMiB: MiB(liveBytes), kept: live.length + ring.length } })}\n`);
+  writeSync(
+    2,
+    `${JSON.stringify({ heapProbe: { maxOldMiB: MiB(maxOld), liveMiB: MiB(liveBytes), kept: live.length + ring.length } })}\n`,
+  );
 });

@@ -15,19 +15,30 @@ describe('npm start: one winner per If-Match on every platform', () => {
     await platforms?.close();
   });
 
-  it.each(e2ePlatforms.map((p) => p.name))('%s: 50 concurrent PATCHes with the current If-Match give one 200 and 49 × 412', async (backend) => {
-    const base = `${gateway.origin}/v1/backends/${backend}/customers`;
-    const created = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(raceCustomer()) });
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    const url = `${base}/${encodeURIComponent(id)}`;
-    const etag = (await fetch(url)).headers.get('etag')!;
-    const statuses = await inParallel(50, 50, async (i) => {
-      const response = await fetch(url, { method: 'PATCH', headers: { 'content-type': 'application/json', 'if-match': etag }, body: JSON.stringify({ firstName: `Writer${i}` }) });
-      await response.body?.cancel();
-      return response.status;
-    });
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 412)).toHaveLength(49);
-  });
+  it.each(e2ePlatforms.map((p) => p.name))(
+    '%s: 50 concurrent PATCHes with the current If-Match give one 200 and 49 × 412',
+    async (backend) => {
+      const base = `${gateway.origin}/v1/backends/${backend}/customers`;
+      const created = await fetch(base, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(raceCustomer()),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const url = `${base}/${encodeURIComponent(id)}`;
+      const etag = (await fetch(url)).headers.get('etag')!;
+      const statuses = await inParallel(50, 50, async (i) => {
+        const response = await fetch(url, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', 'if-match': etag },
+          body: JSON.stringify({ firstName: `Writer${i}` }),
+        });
+        await response.body?.cancel();
+        return response.status;
+      });
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 412)).toHaveLength(49);
+    },
+  );
 });

@@ -8,49 +8,62 @@ import { e2ePlatforms, runScript, servePlatforms } from './support.js';
  */
 const pairs = e2ePlatforms.map((source, i) => [source, e2ePlatforms[(i + 1) % e2ePlatforms.length]!] as const);
 
-describe.concurrent.each(pairs.map(([source, target]) => [source.name, target.name, source, target] as const))('npm run migrate -- --from %s --to %s', (from, to, source, target) => {
-  let platforms: Awaited<ReturnType<typeof servePlatforms>>;
-  const run = `${Date.now().toString(36).slice(-4)}${from.slice(0, 2)}`;
-  const customers = [1, 2].map((n) => ({
-    email: `mig${n}-${run}@example.com`,
-    firstName: 'Erika',
-    lastName: `Mig${n}${run}`,
-    // Passwords never leave a platform: Open2b takes a customer without one only when inactive.
-    active: false,
-    addresses: [{ firstName: 'Erika', lastName: `Mig${n}${run}`, line1: `Line${n}${run} 7`, city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true }],
-  }));
+describe.concurrent.each(pairs.map(([source, target]) => [source.name, target.name, source, target] as const))(
+  'npm run migrate -- --from %s --to %s',
+  (from, to, source, target) => {
+    let platforms: Awaited<ReturnType<typeof servePlatforms>>;
+    const run = `${Date.now().toString(36).slice(-4)}${from.slice(0, 2)}`;
+    const customers = [1, 2].map((n) => ({
+      email: `mig${n}-${run}@example.com`,
+      firstName: 'Erika',
+      lastName: `Mig${n}${run}`,
+      // Passwords never leave a platform: Open2b takes a customer without one only when inactive.
+      active: false,
+      addresses: [
+        {
+          firstName: 'Erika',
+          lastName: `Mig${n}${run}`,
+          line1: `Line${n}${run} 7`,
+          city: 'Berlin',
+          postalCode: '10115',
+          countryCode: 'DE',
+          isDefaultBilling: true,
+        },
+      ],
+    }));
 
-  beforeAll(async () => {
-    // Empty platforms: what arrives in the target can only come from this run.
-    platforms = await servePlatforms([source, target], { seed: false });
-    const sourceGateway = buildGateway(from, platforms.env);
-    for (const customer of customers) {
-      const created = await sourceGateway.call('POST', '/customers', customer);
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-    }
-  });
-  afterAll(async () => platforms?.close());
+    beforeAll(async () => {
+      // Empty platforms: what arrives in the target can only come from this run.
+      platforms = await servePlatforms([source, target], { seed: false });
+      const sourceGateway = buildGateway(from, platforms.env);
+      for (const customer of customers) {
+        const created = await sourceGateway.call('POST', '/customers', customer);
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+      }
+    });
+    afterAll(async () => platforms?.close());
 
-  it('copies customers and their addresses; a second run skips them all', async () => {
-    const args = ['--from', from, '--to', to];
-    let first = await runScript('migrate', args, platforms.env);
-    // Platforms differ in what they can store: as a user would, take the --omit the run suggests.
-    const suggested = /add: (--omit \S+)/.exec(first.stdout)?.[1];
-    if (first.code === 1 && suggested) {
-      expect(first.stdout).toMatch(/2 read, 0 created, 0 skipped, 2 failed/); // refused whole, nothing half-written
-      args.push(...suggested.split(' '));
-      first = await runScript('migrate', args, platforms.env);
-    }
-    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
-    expect(first.stdout).toMatch(/2 read, 2 created, 0 skipped, 0 failed/);
-    const stored = await platforms.served.find((s) => s.platform === target)!.stored();
-    for (const [n, customer] of customers.entries()) {
-      expect(stored).toContain(customer.email);
-      expect(stored).toContain(`Line${n + 1}${run}`);
-    }
+    it('copies customers and their addresses; a second run skips them all', async () => {
+      const args = ['--from', from, '--to', to];
+      let first = await runScript('migrate', args, platforms.env);
+      // Platforms differ in what they can store: as a user would, take the --omit the run suggests.
+      const suggested = /add: (--omit \S+)/.exec(first.stdout)?.[1];
+      if (first.code === 1 && suggested) {
+        expect(first.stdout).toMatch(/2 read, 0 created, 0 skipped, 2 failed/); // refused whole, nothing half-written
+        args.push(...suggested.split(' '));
+        first = await runScript('migrate', args, platforms.env);
+      }
+      expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
+      expect(first.stdout).toMatch(/2 read, 2 created, 0 skipped, 0 failed/);
+      const stored = await platforms.served.find((s) => s.platform === target)!.stored();
+      for (const [n, customer] of customers.entries()) {
+        expect(stored).toContain(customer.email);
+        expect(stored).toContain(`Line${n + 1}${run}`);
+      }
 
-    const second = await runScript('migrate', args, platforms.env);
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/2 read, 0 created, 2 skipped, 0 failed/);
-  }, 180_000); // up to three child processes each, on a shared 2-core machine
-});
+      const second = await runScript('migrate', args, platforms.env);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/2 read, 0 created, 2 skipped, 0 failed/);
+    }, 180_000); // up to three child processes each, on a shared 2-core machine
+  },
+);

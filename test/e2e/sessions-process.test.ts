@@ -28,7 +28,11 @@ describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${gateway.origin}${path}`, {
       method,
-      headers: { 'x-api-key': STOREFRONT, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        'x-api-key': STOREFRONT,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -43,11 +47,30 @@ describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits 
     expect(me.status).toBe(200);
     expect(me.body.email).toBe('john.smith@example.com');
 
-    const added = await call('POST', '/v1/me/addresses', { id: 'e2e-office', lastName: 'Smith', line1: '5 Market St', city: 'Boston', postalCode: '02110', countryCode: 'US' }, auth);
+    const added = await call(
+      'POST',
+      '/v1/me/addresses',
+      {
+        id: 'e2e-office',
+        lastName: 'Smith',
+        line1: '5 Market St',
+        city: 'Boston',
+        postalCode: '02110',
+        countryCode: 'US',
+      },
+      auth,
+    );
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    const edited = await call('PATCH', '/v1/me/addresses/e2e-office', { city: 'Cambridge', postalCode: '02139' }, { ...auth, 'if-match': added.headers.get('etag')! });
+    const edited = await call(
+      'PATCH',
+      '/v1/me/addresses/e2e-office',
+      { city: 'Cambridge', postalCode: '02139' },
+      { ...auth, 'if-match': added.headers.get('etag')! },
+    );
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
-    const stored = emulator.backdoor.readAddresses(login.body.customerId).find((a: { address_id: string }) => a.address_id === 'e2e-office');
+    const stored = emulator.backdoor
+      .readAddresses(login.body.customerId)
+      .find((a: { address_id: string }) => a.address_id === 'e2e-office');
     expect(stored).toMatchObject({ city: 'Cambridge', postal_code: '02139' });
 
     expect((await call('GET', '/v1/customers', undefined, auth)).status).toBe(403);

@@ -13,7 +13,13 @@ describe('npm start, stopped while its stdout reader is gone', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const origin = `http://127.0.0.1:${port}`;
-      while (!(await fetch(`${origin}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
+      while (
+        !(await fetch(`${origin}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      )
+        await new Promise((r) => setTimeout(r, 100));
       child.stdout!.destroy(); // the reader is gone: the next write to the pipe fails with EPIPE
       expect((await fetch(`${origin}/v1/customers?limit=1`)).status).toBe(200); // its access line is now buffered
       process.kill(-child.pid!, 'SIGTERM');

@@ -13,11 +13,21 @@ const freePort = () =>
   });
 
 function newestSourceMtime(dir: string): number {
-  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestSourceMtime(join(dir, e.name)) : e.name.endsWith('.ts') ? statSync(join(dir, e.name)).mtimeMs : 0)));
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory()
+        ? newestSourceMtime(join(dir, e.name))
+        : e.name.endsWith('.ts')
+          ? statSync(join(dir, e.name)).mtimeMs
+          : 0,
+    ),
+  );
 }
 
 describe('npm start (production start)', () => {
-  const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
   let gateway: ChildProcess;
   let origin: string;
   const output: string[] = [];
@@ -33,7 +43,15 @@ describe('npm start (production start)', () => {
     gateway.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     gateway.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     origin = `http://127.0.0.1:${port}`;
-    for (let tries = 0; tries < 600 && !(await fetch(`${origin}/health`).then((r) => r.ok, () => false)); tries++) {
+    for (
+      let tries = 0;
+      tries < 600 &&
+      !(await fetch(`${origin}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      tries++
+    ) {
       if (gateway.exitCode !== null) throw new Error(`npm start exited: ${output.join('')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -46,7 +64,9 @@ describe('npm start (production start)', () => {
     expect(startCommand).toMatch(/^node \S+\.m?js$/);
     // The compiled build it ran is at least as new as every source file.
     const built = statSync(join('dist', 'node', '.built')).mtimeMs;
-    expect(built).toBeGreaterThanOrEqual(Math.max(...['src', 'adapters', 'emulators', 'schemas'].map(newestSourceMtime)));
+    expect(built).toBeGreaterThanOrEqual(
+      Math.max(...['src', 'adapters', 'transport', 'emulators', 'schemas'].map(newestSourceMtime)),
+    );
   });
 
   it('serves the API configured by env only, and logs each request', async () => {
@@ -62,12 +82,19 @@ describe('npm start (production start)', () => {
 describe('npm start: V8 heap growth', () => {
   it('grows the old space by ~1.75× what is live rather than V8’s default of up to 4×', async () => {
     const port = await freePort();
-    const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const startCommand = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts
+      .start;
     const [program, ...args] = startCommand.split(/\s+/);
     // heap-probe.cjs churns objects that get promoted and reports the old space's peak (see there).
     const probe = join(process.cwd(), 'test', 'e2e', 'heap-probe.cjs');
     const gateway = spawn(program!, args, {
-      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc --require ${probe}`.trim(), BACKENDS: 'memory', PORT: String(port), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc --require ${probe}`.trim(),
+        BACKENDS: 'memory',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     try {
@@ -80,7 +107,15 @@ describe('npm start: V8 heap growth', () => {
         });
         gateway.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stderr}`)));
       });
-      for (let tries = 0; tries < 600 && !(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)); tries++) {
+      for (
+        let tries = 0;
+        tries < 600 &&
+        !(await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        tries++
+      ) {
         await new Promise((r) => setTimeout(r, 50));
       }
       gateway.kill('SIGUSR2');

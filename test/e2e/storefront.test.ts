@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2ePlatforms, expectOneLogShape, logRecords, type RunningGateway, type ServedPlatform, servePlatforms, startGateway } from './support.js';
+import {
+  e2ePlatforms,
+  expectOneLogShape,
+  logRecords,
+  type RunningGateway,
+  type ServedPlatform,
+  servePlatforms,
+  startGateway,
+} from './support.js';
 
 /**
  * The composition users run: `npm start` (a child process configured by env only) in front of
@@ -23,7 +31,12 @@ interface Answer {
   body: any;
 }
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(`${gateway.origin}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -51,7 +64,14 @@ describe.each(e2ePlatforms.map((p) => p.name))('%s: storefront round trip throug
     capabilities = listed.body.items.find((b: { name: string }) => b.name === name).capabilities;
   });
 
-  const address = (line1: string) => ({ firstName: 'Erika', lastName, line1, city: 'Berlin', postalCode: '10115', countryCode: 'DE' });
+  const address = (line1: string) => ({
+    firstName: 'Erika',
+    lastName,
+    line1,
+    city: 'Berlin',
+    postalCode: '10115',
+    countryCode: 'DE',
+  });
 
   it('registers a customer with an address; the emulator stored both', async () => {
     const created = await call('POST', `${base}/customers`, {
@@ -73,7 +93,9 @@ describe.each(e2ePlatforms.map((p) => p.name))('%s: storefront round trip throug
     const read = await call('GET', `${base}/customers/${encodeURIComponent(id)}?expand=addresses`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id, email, lastName });
-    expect(read.body.addresses).toEqual([expect.objectContaining({ line1: `First${run} 1`, city: 'Berlin', countryCode: 'DE' })]);
+    expect(read.body.addresses).toEqual([
+      expect.objectContaining({ line1: `First${run} 1`, city: 'Berlin', countryCode: 'DE' }),
+    ]);
     etag = read.headers.get('etag')!;
     expect(etag).toMatch(/^(W\/)?".+"$/);
   });
@@ -83,7 +105,10 @@ describe.each(e2ePlatforms.map((p) => p.name))('%s: storefront round trip throug
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.headers.get('link')).toContain('rel="next"');
-    const second = await call('GET', `${base}/customers?limit=2&cursor=${encodeURIComponent(first.body.page.nextCursor)}`);
+    const second = await call(
+      'GET',
+      `${base}/customers?limit=2&cursor=${encodeURIComponent(first.body.page.nextCursor)}`,
+    );
     expect(second.status).toBe(200);
     expect(second.body.items.length).toBeGreaterThan(0);
     const ids = [...first.body.items, ...second.body.items].map((c: { id: string }) => c.id);
@@ -91,13 +116,20 @@ describe.each(e2ePlatforms.map((p) => p.name))('%s: storefront round trip throug
   });
 
   it('adds a second address (stored upstream) and pages addresses one at a time', async () => {
-    const added = await call('POST', `${base}/customers/${encodeURIComponent(id)}/addresses`, address(`Second${run} 2`));
+    const added = await call(
+      'POST',
+      `${base}/customers/${encodeURIComponent(id)}/addresses`,
+      address(`Second${run} 2`),
+    );
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     expect(await upstream.stored()).toContain(`Second${run}`);
     const lines: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Answer = await call('GET', `${base}/customers/${encodeURIComponent(id)}/addresses?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: Answer = await call(
+        'GET',
+        `${base}/customers/${encodeURIComponent(id)}/addresses?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items).toHaveLength(1);
       lines.push(page.body.items[0].line1);
@@ -108,12 +140,22 @@ describe.each(e2ePlatforms.map((p) => p.name))('%s: storefront round trip throug
 
   it('PATCH with the current If-Match is stored; a stale tag answers 412 and changes nothing', async () => {
     const current = (await call('GET', `${base}/customers/${encodeURIComponent(id)}`)).headers.get('etag')!;
-    const patched = await call('PATCH', `${base}/customers/${encodeURIComponent(id)}`, { firstName: `Kept${run}` }, { 'if-match': current });
+    const patched = await call(
+      'PATCH',
+      `${base}/customers/${encodeURIComponent(id)}`,
+      { firstName: `Kept${run}` },
+      { 'if-match': current },
+    );
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.body.firstName).toBe(`Kept${run}`);
     expect(await upstream.stored()).toContain(`Kept${run}`);
 
-    const stale = await call('PATCH', `${base}/customers/${encodeURIComponent(id)}`, { firstName: `Lost${run}` }, { 'if-match': current });
+    const stale = await call(
+      'PATCH',
+      `${base}/customers/${encodeURIComponent(id)}`,
+      { firstName: `Lost${run}` },
+      { 'if-match': current },
+    );
     expect(stale.status).toBe(412);
     expect(stale.headers.get('content-type')).toContain('application/problem+json');
     expect(stale.body).toMatchObject({ code: 'precondition_failed' });
@@ -123,7 +165,10 @@ describe.each(e2ePlatforms.map((p) => p.name))('%s: storefront round trip throug
   it('deletes an address where the platform can (gone upstream), 501 where it cannot', async () => {
     const list = await call('GET', `${base}/customers/${encodeURIComponent(id)}/addresses`);
     const second = list.body.items.find((a: { line1: string }) => a.line1 === `Second${run} 2`);
-    const deleted = await call('DELETE', `${base}/customers/${encodeURIComponent(id)}/addresses/${encodeURIComponent(second.id)}`);
+    const deleted = await call(
+      'DELETE',
+      `${base}/customers/${encodeURIComponent(id)}/addresses/${encodeURIComponent(second.id)}`,
+    );
     if (!capabilities.addressDelete) {
       expect(deleted.status).toBe(501);
       expect(await upstream.stored()).toContain(`Second${run}`);

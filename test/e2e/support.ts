@@ -25,10 +25,18 @@ export interface E2ePlatform {
 
 /** The platforms every e2e test covers. A new backend is one line here. */
 export const e2ePlatforms: E2ePlatform[] = [
-  { name: 'sfcc', create: createSfccEmulator, stored: (b) => JSON.stringify(b.readAll().map((c: any) => [c, b.readAddresses(c.customer_id)])) },
+  {
+    name: 'sfcc',
+    create: createSfccEmulator,
+    stored: (b) => JSON.stringify(b.readAll().map((c: any) => [c, b.readAddresses(c.customer_id)])),
+  },
   { name: 'scayle', create: createScayleEmulator, stored: (b) => JSON.stringify(b.readAll()) },
   { name: 'open2b', create: createOpen2bEmulator, stored: async (b) => JSON.stringify(await b.readAll()) },
-  { name: 'scapi', create: createScapiEmulator, stored: (b) => JSON.stringify(b.readAll().map((c: any) => [c, b.readAddresses(c.customerNo)])) },
+  {
+    name: 'scapi',
+    create: createScapiEmulator,
+    stored: (b) => JSON.stringify(b.readAll().map((c: any) => [c, b.readAddresses(c.customerNo)])),
+  },
 ];
 
 export interface ServedPlatform {
@@ -50,22 +58,35 @@ export async function servePlatforms(platforms: E2ePlatform[] = e2ePlatforms, op
   );
   return {
     served,
-    env: Object.assign({ BACKENDS: platforms.map((p) => p.name).join(',') }, ...served.map((s) => s.emulator.connectionEnv(s.server.origin))) as Record<string, string>,
+    env: Object.assign(
+      { BACKENDS: platforms.map((p) => p.name).join(',') },
+      ...served.map((s) => s.emulator.connectionEnv(s.server.origin)),
+    ) as Record<string, string>,
     close: () => Promise.all(served.map((s) => s.server.close())).then(() => undefined),
   };
 }
 
-const packageScripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+const packageScripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 
 /** The child's environment: only PATH (with node_modules/.bin, as npm sets it) and what the test gives. */
 function scriptEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env };
+  return {
+    PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}`,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    ...env,
+  };
 }
 
 /** Runs package.json script `name` exactly as npm would (its command line, via a shell), in its own process group. */
 export function spawnScript(name: string, args: string[], env: Record<string, string>): ChildProcess {
   const quoted = args.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
-  return spawn('sh', ['-c', `${packageScripts[name]} ${quoted}`], { env: scriptEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('sh', ['-c', `${packageScripts[name]} ${quoted}`], {
+    env: scriptEnv(env),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** A free loopback port for the gateway to listen on (it reads PORT from its environment). */
@@ -96,7 +117,8 @@ export async function startGateway(env: Record<string, string>): Promise<Running
   let stopping = false;
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
-      if (!stopping) console.error(`npm start exited unexpectedly (${code}):\n${stderr.join('')}${stdout.join('').slice(-4_000)}`);
+      if (!stopping)
+        console.error(`npm start exited unexpectedly (${code}):\n${stderr.join('')}${stdout.join('').slice(-4_000)}`);
       resolve(code);
     }),
   );
@@ -118,7 +140,8 @@ export async function startGateway(env: Record<string, string>): Promise<Running
     await exited;
   };
   for (let ready = false; !ready; ) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}: ${stderr.join('')}${stdout.join('')}`);
+    if (child.exitCode !== null)
+      throw new Error(`npm start exited with ${child.exitCode}: ${stderr.join('')}${stdout.join('')}`);
     ready = await fetch(`${origin}/health`).then(
       (r) => r.ok,
       () => false,
@@ -140,7 +163,11 @@ export async function runScript(name: string, args: string[], env: Record<string
 }
 
 /** Runs `work` over `count` items with at most `concurrency` in flight; answers the results in order. */
-export async function inParallel<T>(count: number, concurrency: number, work: (index: number) => Promise<T>): Promise<T[]> {
+export async function inParallel<T>(
+  count: number,
+  concurrency: number,
+  work: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const worker = async () => {

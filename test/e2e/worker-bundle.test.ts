@@ -18,9 +18,13 @@ describe('the production Worker bundle (wrangler deploy --dry-run)', () => {
   it('uploads at most 250 KiB gzip: no Swagger UI, no embedded emulators', async () => {
     outdir = await mkdtemp(join(tmpdir(), 'gateway-bundle-'));
     const metafile = join(outdir, 'meta.json');
-    const { stdout } = await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--env', '', '--outdir', join(outdir, 'upload'), '--metafile', metafile], {
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
-    });
+    const { stdout } = await promisify(execFile)(
+      join('node_modules', '.bin', 'wrangler'),
+      ['deploy', '--dry-run', '--env', '', '--outdir', join(outdir, 'upload'), '--metafile', metafile],
+      {
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+      },
+    );
     const total = /Total Upload:\s*[\d.]+\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(stdout);
     expect(total, stdout).not.toBeNull();
     expect(Number(total![1])).toBeLessThanOrEqual(250);
@@ -30,7 +34,11 @@ describe('the production Worker bundle (wrangler deploy --dry-run)', () => {
     expect(modules).toEqual(['worker.js']);
     // What esbuild put into worker.js: nothing from swagger-ui-dist, no emulator or its demo data.
     const { outputs } = JSON.parse(await readFile(metafile, 'utf8')) as Metafile;
-    const bundled = Object.values(outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([path]) => path));
+    const bundled = Object.values(outputs).flatMap((o) =>
+      Object.entries(o.inputs)
+        .filter(([, i]) => i.bytesInOutput > 0)
+        .map(([path]) => path),
+    );
     expect(bundled.some((path) => path.startsWith('src/'))).toBe(true);
     expect(bundled.filter((path) => path.includes('swagger-ui-dist/'))).toEqual([]);
     // (env.ts parses EMULATOR_FAULTS with emulators/shared/faults.ts: a few hundred bytes.)

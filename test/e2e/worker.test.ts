@@ -15,14 +15,24 @@ describe('the zero-config demo Worker (wrangler --env demo) in the real Workers 
   let worker: Awaited<ReturnType<typeof startWorker>>;
 
   beforeAll(async () => {
-    worker = await startWorker({ LOG_LEVEL: 'debug', SESSION_SIGNING_KEYS: `workerd:${'w'.repeat(40)}` }, { demo: true });
+    worker = await startWorker(
+      { LOG_LEVEL: 'debug', SESSION_SIGNING_KEYS: `workerd:${'w'.repeat(40)}` },
+      { demo: true },
+    );
   }, 120_000);
   afterAll(async () => worker?.dispose());
 
   it('serves the three embedded platforms by default', async () => {
-    const backends = (await (await worker.fetch('/v1/backends')).json()) as { default: string; items: { name: string; embedded: boolean }[] };
+    const backends = (await (await worker.fetch('/v1/backends')).json()) as {
+      default: string;
+      items: { name: string; embedded: boolean }[];
+    };
     expect(backends.default).toBe('sfcc');
-    expect(backends.items.map((b) => [b.name, b.embedded])).toEqual([['sfcc', true], ['scayle', true], ['open2b', true]]);
+    expect(backends.items.map((b) => [b.name, b.embedded])).toEqual([
+      ['sfcc', true],
+      ['scayle', true],
+      ['open2b', true],
+    ]);
   });
 
   it.each(['sfcc', 'scayle', 'open2b'])('does a customer + address round trip on %s', async (backend) => {
@@ -35,7 +45,18 @@ describe('the zero-config demo Worker (wrangler --env demo) in the real Workers 
         firstName: 'Wanda',
         lastName: 'Worker',
         password: SECRET_PASSWORD,
-        addresses: [{ firstName: 'Wanda', lastName: 'Worker', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
+        addresses: [
+          {
+            firstName: 'Wanda',
+            lastName: 'Worker',
+            line1: 'Hauptstraße 5',
+            city: 'Berlin',
+            postalCode: '10115',
+            countryCode: 'DE',
+            isDefaultBilling: true,
+            isDefaultShipping: true,
+          },
+        ],
       }),
     );
     const customer = (await created.json()) as { id: string; email: string };
@@ -57,7 +78,10 @@ describe('the zero-config demo Worker (wrangler --env demo) in the real Workers 
   });
 
   it('answers problems as application/problem+json with the request id', async () => {
-    const res = await worker.fetch('/v1/customers', json('POST', { email: 'nope' }, { 'x-request-id': 'workerd-test-1' }));
+    const res = await worker.fetch(
+      '/v1/customers',
+      json('POST', { email: 'nope' }, { 'x-request-id': 'workerd-test-1' }),
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.headers.get('x-request-id')).toBe('workerd-test-1');
@@ -66,7 +90,26 @@ describe('the zero-config demo Worker (wrangler --env demo) in the real Workers 
   it('writes JSON log lines and never the password (pino browser build ignores redact)', async () => {
     await worker.fetch(
       '/v1/customers',
-      json('POST', { email: `pw-${Date.now()}@example.com`, lastName: 'Secret', password: SECRET_PASSWORD, addresses: [{ lastName: 'Secret', line1: 'Weg 1', city: 'Bonn', postalCode: '53111', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }] }, { authorization: 'Bearer caller-token-123' }),
+      json(
+        'POST',
+        {
+          email: `pw-${Date.now()}@example.com`,
+          lastName: 'Secret',
+          password: SECRET_PASSWORD,
+          addresses: [
+            {
+              lastName: 'Secret',
+              line1: 'Weg 1',
+              city: 'Bonn',
+              postalCode: '53111',
+              countryCode: 'DE',
+              isDefaultBilling: true,
+              isDefaultShipping: true,
+            },
+          ],
+        },
+        { authorization: 'Bearer caller-token-123' },
+      ),
     );
     await new Promise((r) => setTimeout(r, 200));
     const text = worker.output.join('');
@@ -78,7 +121,10 @@ describe('the zero-config demo Worker (wrangler --env demo) in the real Workers 
   });
 
   it('signs a shopper in and serves /v1/me (sessions signed with SESSION_SIGNING_KEYS)', async () => {
-    const login = await worker.fetch('/v1/auth/login', json('POST', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' }));
+    const login = await worker.fetch(
+      '/v1/auth/login',
+      json('POST', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' }),
+    );
     expect(login.status, await login.clone().text()).toBe(200);
     const { accessToken } = (await login.json()) as { accessToken: string };
     const me = await worker.fetch('/v1/me', { headers: { authorization: `Bearer ${accessToken}` } });
@@ -105,37 +151,56 @@ describe('the Worker in workerd with *_BASE_URL pointing at emulators served ove
   });
 
   it('lists the platforms as reached over HTTP, not embedded', async () => {
-    const backends = (await (await worker.fetch('/v1/backends')).json()) as { items: { name: string; embedded: boolean }[] };
+    const backends = (await (await worker.fetch('/v1/backends')).json()) as {
+      items: { name: string; embedded: boolean }[];
+    };
     expect(backends.items.map((b) => [b.name, b.embedded])).toEqual(e2ePlatforms.map((p) => [p.name, false]));
   });
 
-  it.each(e2ePlatforms.map((p) => p.name))('registers, reads and patches on %s; the emulator stored it', async (backend) => {
-    const upstream = platforms.served.find((s) => s.platform.name === backend)!;
-    const base = `/v1/backends/${backend}`;
-    const email = `wl-${backend}-${Date.now()}@example.com`;
-    const created = await worker.fetch(
-      `${base}/customers`,
-      json('POST', {
-        email,
-        firstName: 'Wanda',
-        lastName: 'Loopback',
-        password: SECRET_PASSWORD,
-        addresses: [{ firstName: 'Wanda', lastName: 'Loopback', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
-      }),
-    );
-    const customer = (await created.json()) as { id: string };
-    expect(created.status, JSON.stringify(customer)).toBe(201);
-    expect(await upstream.stored()).toContain(email);
+  it.each(e2ePlatforms.map((p) => p.name))(
+    'registers, reads and patches on %s; the emulator stored it',
+    async (backend) => {
+      const upstream = platforms.served.find((s) => s.platform.name === backend)!;
+      const base = `/v1/backends/${backend}`;
+      const email = `wl-${backend}-${Date.now()}@example.com`;
+      const created = await worker.fetch(
+        `${base}/customers`,
+        json('POST', {
+          email,
+          firstName: 'Wanda',
+          lastName: 'Loopback',
+          password: SECRET_PASSWORD,
+          addresses: [
+            {
+              firstName: 'Wanda',
+              lastName: 'Loopback',
+              line1: 'Hauptstraße 5',
+              city: 'Berlin',
+              postalCode: '10115',
+              countryCode: 'DE',
+              isDefaultBilling: true,
+              isDefaultShipping: true,
+            },
+          ],
+        }),
+      );
+      const customer = (await created.json()) as { id: string };
+      expect(created.status, JSON.stringify(customer)).toBe(201);
+      expect(await upstream.stored()).toContain(email);
 
-    const url = `${base}/customers/${encodeURIComponent(customer.id)}`;
-    const read = await worker.fetch(`${url}?expand=addresses`);
-    expect(read.status).toBe(200);
-    expect(((await read.json()) as { addresses: { city: string }[] }).addresses[0]).toMatchObject({ city: 'Berlin' });
-    const patched = await worker.fetch(url, json('PATCH', { firstName: 'Wilma' }, { 'if-match': read.headers.get('etag')! }));
-    expect(patched.status, await patched.clone().text()).toBe(200);
-    expect(await upstream.stored()).toContain('Wilma');
-    expect((await worker.fetch(`${base}/customers/987654321`)).status).toBe(404);
-  });
+      const url = `${base}/customers/${encodeURIComponent(customer.id)}`;
+      const read = await worker.fetch(`${url}?expand=addresses`);
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { addresses: { city: string }[] }).addresses[0]).toMatchObject({ city: 'Berlin' });
+      const patched = await worker.fetch(
+        url,
+        json('PATCH', { firstName: 'Wilma' }, { 'if-match': read.headers.get('etag')! }),
+      );
+      expect(patched.status, await patched.clone().text()).toBe(200);
+      expect(await upstream.stored()).toContain('Wilma');
+      expect((await worker.fetch(`${base}/customers/987654321`)).status).toBe(404);
+    },
+  );
 
   it('serves /docs offline, Swagger UI from the static assets (not the script upload)', async () => {
     const html = await (await worker.fetch('/docs')).text();

@@ -12,11 +12,18 @@ import { Miniflare } from 'miniflare';
  * (`--env demo`, the embedded emulators); otherwise the production Worker (`--env ""`).
  * Everything the Worker prints (its log lines) is collected in `output`.
  */
-export async function startWorker(bindings: Record<string, string>, options: { demo?: boolean; durableObjects?: Record<string, string> } = {}) {
+export async function startWorker(
+  bindings: Record<string, string>,
+  options: { demo?: boolean; durableObjects?: Record<string, string> } = {},
+) {
   const outdir = await mkdtemp(join(tmpdir(), 'gateway-worker-'));
-  await promisify(execFile)(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--env', options.demo ? 'demo' : '', '--outdir', outdir], {
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
-  });
+  await promisify(execFile)(
+    join('node_modules', '.bin', 'wrangler'),
+    ['deploy', '--dry-run', '--env', options.demo ? 'demo' : '', '--outdir', outdir],
+    {
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+    },
+  );
   // Run it with the same runtime settings wrangler.toml gives it in production.
   const toml = await readFile('wrangler.toml', 'utf8');
   const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1]!;
@@ -24,7 +31,8 @@ export async function startWorker(bindings: Record<string, string>, options: { d
   // [assets]: the directory wrangler's [build] just wrote (Swagger UI's files for /docs).
   const assetsDirectory = resolve(/^\[assets\]\s*\ndirectory\s*=\s*"([^"]+)"/m.exec(toml)![1]!);
   const output: string[] = [];
-  const collect = (stream: NodeJS.ReadableStream) => stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  const collect = (stream: NodeJS.ReadableStream) =>
+    stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'worker.js'),

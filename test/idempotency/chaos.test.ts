@@ -25,14 +25,21 @@ const targets: ChaosTarget[] = [
   {
     backend: 'scayle',
     create: () => createScayleEmulator(),
-    stored: (e, email) => (e as Emulator<ScayleBackdoor>).backdoor.readAll().filter((c) => c.email === email).map((c) => ({ firstName: c.firstName, addresses: c.addresses.length })),
+    stored: (e, email) =>
+      (e as Emulator<ScayleBackdoor>).backdoor
+        .readAll()
+        .filter((c) => c.email === email)
+        .map((c) => ({ firstName: c.firstName, addresses: c.addresses.length })),
   },
   {
     backend: 'sfcc',
     create: () => createSfccEmulator(),
     stored: (e, email) => {
       const { backdoor } = e as Emulator<SfccBackdoor>;
-      return backdoor.readAll().filter((c) => c.email === email).map((c) => ({ firstName: c.first_name, addresses: backdoor.readAddresses(c.customer_id).length }));
+      return backdoor
+        .readAll()
+        .filter((c) => c.email === email)
+        .map((c) => ({ firstName: c.first_name, addresses: backdoor.readAddresses(c.customer_id).length }));
     },
   },
 ];
@@ -40,7 +47,13 @@ const SHOPPERS = 24;
 const MAX_ATTEMPTS = 12;
 
 /** A storefront's write: retried with the same Idempotency-Key while the answer is a 5xx or "still running". */
-async function write(gw: GatewayUnderTest, method: string, path: string, body: unknown, stats: { failedAttempts: number }): Promise<TestResponse> {
+async function write(
+  gw: GatewayUnderTest,
+  method: string,
+  path: string,
+  body: unknown,
+  stats: { failedAttempts: number },
+): Promise<TestResponse> {
   const key = `"${crypto.randomUUID()}"`;
   for (let attempt = 1; ; attempt++) {
     const res = await gw.call(method, path, body, { 'idempotency-key': key });
@@ -64,11 +77,26 @@ describe.each(targets)('chaos: lost answers and retried writes ($backend)', (tar
   it('without Idempotency-Key, a retried address create whose answer was lost is stored twice (the fault is real)', async () => {
     const tag = uniqueTag();
     const email = `chaos-control-${tag}@example.com`;
-    const created = await gw.call('POST', '/customers', { email, firstName: 'Erika', lastName: `Chaos${tag.slice(-6)}` });
+    const created = await gw.call('POST', '/customers', {
+      email,
+      firstName: 'Erika',
+      lastName: `Chaos${tag.slice(-6)}`,
+    });
     emulator.faults.inject({ method: 'POST', path: '/addresses', lostAnswer: true, times: 1 });
-    const address = { firstName: 'Erika', lastName: 'Chaos', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE' };
-    expect((await gw.call('POST', `/customers/${encodeURIComponent(created.body.id)}/addresses`, address)).status).toBeGreaterThanOrEqual(500);
-    expect((await gw.call('POST', `/customers/${encodeURIComponent(created.body.id)}/addresses`, address)).status).toBe(201);
+    const address = {
+      firstName: 'Erika',
+      lastName: 'Chaos',
+      line1: 'Hauptstraße 5',
+      city: 'Berlin',
+      postalCode: '10115',
+      countryCode: 'DE',
+    };
+    expect(
+      (await gw.call('POST', `/customers/${encodeURIComponent(created.body.id)}/addresses`, address)).status,
+    ).toBeGreaterThanOrEqual(500);
+    expect((await gw.call('POST', `/customers/${encodeURIComponent(created.body.id)}/addresses`, address)).status).toBe(
+      201,
+    );
     expect(target.stored(emulator, email)).toEqual([{ firstName: 'Erika', addresses: 2 }]);
   });
 
@@ -81,12 +109,25 @@ describe.each(targets)('chaos: lost answers and retried writes ($backend)', (tar
     });
     const outcomes = await Promise.all(
       shoppers.map(async ({ tag, email, lastName }) => {
-        const registered = await write(gw, 'POST', '/customers', { email, firstName: 'Erika', lastName, password: 'Str0ng!Passw0rd' }, stats);
+        const registered = await write(
+          gw,
+          'POST',
+          '/customers',
+          { email, firstName: 'Erika', lastName, password: 'Str0ng!Passw0rd' },
+          stats,
+        );
         if (registered.status !== 201) return `register ${registered.status} ${JSON.stringify(registered.body)}`;
         const id = encodeURIComponent(registered.body.id);
         const renamed = await write(gw, 'PATCH', `/customers/${id}`, { firstName: `Renamed${tag.slice(-4)}` }, stats);
         if (renamed.status !== 200) return `rename ${renamed.status} ${JSON.stringify(renamed.body)}`;
-        const address = { firstName: 'Erika', lastName, line1: `Hauptstraße ${tag.slice(-3)}`, city: 'Berlin', postalCode: '10115', countryCode: 'DE' };
+        const address = {
+          firstName: 'Erika',
+          lastName,
+          line1: `Hauptstraße ${tag.slice(-3)}`,
+          city: 'Berlin',
+          postalCode: '10115',
+          countryCode: 'DE',
+        };
         const added = await write(gw, 'POST', `/customers/${id}/addresses`, address, stats);
         return added.status === 201 ? 'ok' : `address ${added.status} ${JSON.stringify(added.body)}`;
       }),

@@ -5,14 +5,21 @@ import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/h
 import { sha256Hex } from '../../src/digest.js';
 import { fingerprintOf } from '../../src/idempotency/record.js';
 
-const KEY_A = 'a'.repeat(16) + '-caller-key-one';
-const KEY_B = 'b'.repeat(16) + '-caller-key-two';
-const customer = (tag = uniqueTag()) => ({ email: `idem-${tag}@example.com`, firstName: 'Erika', lastName: 'Mustermann' });
+const KEY_A = `${'a'.repeat(16)}-caller-key-one`;
+const KEY_B = `${'b'.repeat(16)}-caller-key-two`;
+const customer = (tag = uniqueTag()) => ({
+  email: `idem-${tag}@example.com`,
+  firstName: 'Erika',
+  lastName: 'Mustermann',
+});
 
 describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
   let gw: GatewayUnderTest;
   let scayle: Emulator<ScayleBackdoor>;
-  const withKey = (key: string, apiKey = KEY_A) => ({ 'idempotency-key': `"${key}"`, authorization: `Bearer ${apiKey}` });
+  const withKey = (key: string, apiKey = KEY_A) => ({
+    'idempotency-key': `"${key}"`,
+    authorization: `Bearer ${apiKey}`,
+  });
   const stored = (email: string) => scayle.backdoor.readAll().filter((c) => c.email === email);
   beforeEach(() => {
     gw = buildGateway('scayle', { BACKENDS: 'scayle', API_KEYS: `${KEY_A},${KEY_B}` });
@@ -26,7 +33,12 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     scayle.faults.inject({ status: 500 }); // any platform call from here on would fail
     // Same object, other key order: still the same request.
-    const retry = await gw.call('POST', '/customers', { lastName: input.lastName, firstName: input.firstName, email: input.email }, withKey('register-1'));
+    const retry = await gw.call(
+      'POST',
+      '/customers',
+      { lastName: input.lastName, firstName: input.firstName, email: input.email },
+      withKey('register-1'),
+    );
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.body).toEqual(first.body);
@@ -42,9 +54,16 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     const other = await gw.call('POST', '/customers', customer(), withKey('register-2'));
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
-    const elsewhere = await gw.call('PATCH', `/customers/${stored(input.email)[0]!.id}`, { firstName: 'X' }, withKey('register-2'));
+    const elsewhere = await gw.call(
+      'PATCH',
+      `/customers/${stored(input.email)[0]!.id}`,
+      { firstName: 'X' },
+      withKey('register-2'),
+    );
     expect(elsewhere.status).toBe(422);
-    expect((await gw.call('POST', '/customers', input, withKey('register-2'))).headers.get('idempotent-replayed')).toBe('true');
+    expect((await gw.call('POST', '/customers', input, withKey('register-2'))).headers.get('idempotent-replayed')).toBe(
+      'true',
+    );
   });
 
   it('answers 409 to a retry while the first request is still running', async () => {
@@ -89,7 +108,11 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     const since = Date.now() - 40_000; // past REQUEST_TIMEOUT_MS (30 s) + 5 s
     const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-dead')}`;
     const fingerprint = await fingerprintOf('POST', '/v1/backends/scayle/customers', JSON.stringify(input));
-    await gw.deps.store.set(storeKey, JSON.stringify({ state: 'running', fingerprint, token: 'dead-instance', since }), 60_000);
+    await gw.deps.store.set(
+      storeKey,
+      JSON.stringify({ state: 'running', fingerprint, token: 'dead-instance', since }),
+      60_000,
+    );
     const retry = await gw.call('POST', '/customers', input, withKey('register-dead'));
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
     expect(retry.body.id).toBe(applied.body.id);
@@ -112,7 +135,10 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
   });
 
   it('refuses a malformed key with a 400 naming the header', async () => {
-    const res = await gw.call('POST', '/customers', customer(), { ...withKey('x'), 'idempotency-key': '"' + 'k'.repeat(300) + '"' });
+    const res = await gw.call('POST', '/customers', customer(), {
+      ...withKey('x'),
+      'idempotency-key': `"${'k'.repeat(300)}"`,
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'header.idempotency-key' })]);
   });
@@ -123,12 +149,19 @@ describe('IDEMPOTENCY=required', () => {
     const gw = buildGateway('memory', { BACKENDS: 'memory', IDEMPOTENCY: 'required' });
     const missing = await gw.call('POST', '/customers', customer());
     expect(missing.status).toBe(400);
-    expect(missing.body.errors).toEqual([expect.objectContaining({ path: 'header.idempotency-key', message: expect.stringContaining('required') })]);
+    expect(missing.body.errors).toEqual([
+      expect.objectContaining({ path: 'header.idempotency-key', message: expect.stringContaining('required') }),
+    ]);
     expect((await gw.call('GET', '/customers')).status).toBe(200);
     expect((await gw.call('POST', '/customers', customer(), { 'idempotency-key': 'plain-token-1' })).status).toBe(201);
     const document = (await gw.call('GET', '/openapi.json')).body;
-    const parameter = document.paths['/v1/customers'].post.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key');
+    const parameter = document.paths['/v1/customers'].post.parameters.find(
+      (p: { name: string }) => p.name === 'Idempotency-Key',
+    );
     expect(parameter).toMatchObject({ in: 'header', required: true });
-    expect(document.paths['/v1/customers'].get.parameters?.some((p: { name: string }) => p.name === 'Idempotency-Key') ?? false).toBe(false);
+    expect(
+      document.paths['/v1/customers'].get.parameters?.some((p: { name: string }) => p.name === 'Idempotency-Key') ??
+        false,
+    ).toBe(false);
   });
 });

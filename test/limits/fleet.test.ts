@@ -35,22 +35,37 @@ async function startFleet(store: Record<string, string>) {
   const scayle = await servedCounting(createScayleEmulator({ rateLimit: { limit: BUDGET, windowSeconds: 600 } }));
   const open2b = await servedCounting(createOpen2bEmulator());
   const env = {
-    BACKENDS: 'scayle,open2b', LOG_LEVEL: 'warn', UPSTREAM_BUDGET_SCAYLE: `${BUDGET}/600`,
-    API_KEYS: KEYS.join(','), CALLER_RATE_LIMIT: `${CALLER_LIMIT}/600`, ...scayle.env, ...open2b.env, ...store,
+    BACKENDS: 'scayle,open2b',
+    LOG_LEVEL: 'warn',
+    UPSTREAM_BUDGET_SCAYLE: `${BUDGET}/600`,
+    API_KEYS: KEYS.join(','),
+    CALLER_RATE_LIMIT: `${CALLER_LIMIT}/600`,
+    ...scayle.env,
+    ...open2b.env,
+    ...store,
   };
   const gateways = await Promise.all([startGateway(env), startGateway(env)]);
   /** One request to instance `i % 2` as caller `key`. */
   const call = async (i: number, key: string, path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${gateways[i % 2]!.origin}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string>) } });
+    const response = await fetch(`${gateways[i % 2]!.origin}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string>) },
+    });
     const text = await response.text();
-    return { status: response.status, text, body: (text ? JSON.parse(text) : undefined) as any, headers: response.headers };
+    return {
+      status: response.status,
+      text,
+      body: (text ? JSON.parse(text) : undefined) as any,
+      headers: response.headers,
+    };
   };
   return {
     scayle,
     open2b,
     call,
     /** `count` requests spread over both instances, 8 at a time. */
-    spread: (count: number, key: string, path: (i: number) => string, init: (i: number) => RequestInit = () => ({})) => inParallel(count, 8, (i) => call(i, key, path(i), init(i))),
+    spread: (count: number, key: string, path: (i: number) => string, init: (i: number) => RequestInit = () => ({})) =>
+      inParallel(count, 8, (i) => call(i, key, path(i), init(i))),
     async stop() {
       await Promise.all(gateways.map((g: RunningGateway) => g.stop()));
       await Promise.all([scayle.close(), open2b.close()]);
@@ -81,14 +96,22 @@ describe('a fleet of two gateway processes', () => {
     expect(shared.scayle.statuses.filter((s) => s === 429)).toEqual([]);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(BUDGET);
     const refused = answers.filter((a) => a.status !== 200);
-    expect(refused.every((a) => a.status === 429 && a.body.code === 'rate_limited' && a.body.upstream === undefined)).toBe(true);
-    expect(refused.every((a) => Number(a.headers.get('retry-after')) > 0 && Number(a.headers.get('retry-after')) <= 600)).toBe(true);
+    expect(
+      refused.every((a) => a.status === 429 && a.body.code === 'rate_limited' && a.body.upstream === undefined),
+    ).toBe(true);
+    expect(
+      refused.every((a) => Number(a.headers.get('retry-after')) > 0 && Number(a.headers.get('retry-after')) <= 600),
+    ).toBe(true);
   });
 
   it('sharing one Redis give exactly one 200 among 50 concurrent same-If-Match PATCHes (Open2b, derived ETags)', async (ctx) => {
     if (!shared) return ctx.skip();
     const key = KEYS[1]!;
-    const created = await shared.call(0, key, '/v1/backends/open2b/customers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(raceCustomer()) });
+    const created = await shared.call(0, key, '/v1/backends/open2b/customers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(raceCustomer()),
+    });
     expect(created.status).toBe(201);
     const { id } = created.body as { id: string };
     const etag = (await shared.call(0, key, `/v1/backends/open2b/customers/${id}`)).headers.get('etag')!;
@@ -96,7 +119,11 @@ describe('a fleet of two gateway processes', () => {
       50,
       key,
       () => `/v1/backends/open2b/customers/${id}`,
-      (i) => ({ method: 'PATCH', headers: { 'content-type': 'application/json', 'if-match': etag }, body: JSON.stringify({ firstName: `Writer${i}` }) }),
+      (i) => ({
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'if-match': etag },
+        body: JSON.stringify({ firstName: `Writer${i}` }),
+      }),
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 412)).toHaveLength(49);
@@ -107,14 +134,23 @@ describe('a fleet of two gateway processes', () => {
     const answers = await shared.spread(CALLER_LIMIT + 10, KEYS[2]!, () => '/v1/backends');
     expect(answers.filter((a) => a.status === 200)).toHaveLength(CALLER_LIMIT);
     const refused = answers.filter((a) => a.status !== 200);
-    expect(refused.every((a) => a.status === 429 && a.headers.get('ratelimit-remaining') === '0' && Number(a.headers.get('retry-after')) > 0)).toBe(true);
+    expect(
+      refused.every(
+        (a) =>
+          a.status === 429 && a.headers.get('ratelimit-remaining') === '0' && Number(a.headers.get('retry-after')) > 0,
+      ),
+    ).toBe(true);
   });
 
   it('sharing one Redis replay an Idempotency-Key across instances: a registration retried on the other one is not made twice', async (ctx) => {
     if (!shared) return ctx.skip();
     const input = raceCustomer();
     const register = (i: number) =>
-      shared!.call(i, KEYS[3]!, '/v1/backends/open2b/customers', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `"${input.email}"` }, body: JSON.stringify(input) });
+      shared!.call(i, KEYS[3]!, '/v1/backends/open2b/customers', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `"${input.email}"` },
+        body: JSON.stringify(input),
+      });
     const first = await register(0);
     expect(first.status).toBe(201);
     const retry = await register(1);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { takesAbortSource } from '../../adapters/deadline.js';
+import { takesAbortSource } from '../../transport/deadline.js';
 import { budgetedFetch } from '../../src/limits/upstream-budget.js';
-import { createUpstreamFetch } from '../../src/runtime/upstream-fetch.js';
+import { createUpstreamFetch } from '../../transport/node-fetch.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { buildGateway } from '../conformance/harness.js';
 
-const KEY_A = 'a'.repeat(16) + '-limits-key-one';
-const KEY_B = 'b'.repeat(16) + '-limits-key-two';
+const KEY_A = `${'a'.repeat(16)}-limits-key-one`;
+const KEY_B = `${'b'.repeat(16)}-limits-key-two`;
 const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('caller rate limits (CALLER_RATE_LIMIT)', () => {
@@ -30,15 +30,28 @@ describe('caller rate limits (CALLER_RATE_LIMIT)', () => {
   it('gives each shopper session its own budget on /v1/me, kept across a token refresh', async () => {
     const ADMIN = 'admin-limits-key-0123456789';
     const STOREFRONT = 'storefront-limits-key-0123456789';
-    const gw = buildGateway('memory', { BACKENDS: 'memory', API_KEYS: `admin:${ADMIN},storefront:${STOREFRONT}`, CALLER_RATE_LIMIT: '3/600' });
+    const gw = buildGateway('memory', {
+      BACKENDS: 'memory',
+      API_KEYS: `admin:${ADMIN},storefront:${STOREFRONT}`,
+      CALLER_RATE_LIMIT: '3/600',
+    });
     const password = 'Str0ng!Passw0rd';
     const login = async (name: string) => {
-      expect((await gw.call('POST', '/v1/customers', { email: `${name}@example.com`, lastName: name, password }, as(ADMIN))).status).toBe(201);
-      const session = await gw.call('POST', '/v1/auth/login', { email: `${name}@example.com`, password }, { 'x-api-key': STOREFRONT });
+      expect(
+        (await gw.call('POST', '/v1/customers', { email: `${name}@example.com`, lastName: name, password }, as(ADMIN)))
+          .status,
+      ).toBe(201);
+      const session = await gw.call(
+        'POST',
+        '/v1/auth/login',
+        { email: `${name}@example.com`, password },
+        { 'x-api-key': STOREFRONT },
+      );
       expect(session.status, JSON.stringify(session.body)).toBe(200);
       return session.body as { accessToken: string; refreshToken: string };
     };
-    const me = (token: string) => gw.call('GET', '/v1/me', undefined, { 'x-api-key': STOREFRONT, authorization: `Bearer ${token}` });
+    const me = (token: string) =>
+      gw.call('GET', '/v1/me', undefined, { 'x-api-key': STOREFRONT, authorization: `Bearer ${token}` });
     const anna = await login('limits-anna');
     const bert = await login('limits-bert');
     const statuses = [];
@@ -47,7 +60,12 @@ describe('caller rate limits (CALLER_RATE_LIMIT)', () => {
     // Another shopper of the same storefront key is not affected.
     expect((await me(bert.accessToken)).status).toBe(200);
     // A fresh access token of the same session does not refill the budget.
-    const refreshed = await gw.call('POST', '/v1/auth/refresh', { refreshToken: anna.refreshToken }, { 'x-api-key': STOREFRONT });
+    const refreshed = await gw.call(
+      'POST',
+      '/v1/auth/refresh',
+      { refreshToken: anna.refreshToken },
+      { 'x-api-key': STOREFRONT },
+    );
     expect(refreshed.status).toBe(200);
     const after = await me(refreshed.body.accessToken);
     expect(after.status).toBe(429);
@@ -74,7 +92,11 @@ describe('upstream budgets', () => {
       expect(retryAfter).toBeGreaterThan(500);
       expect(retryAfter).toBeLessThanOrEqual(600);
     }
-    const write = await gw.call('POST', '/customers', { email: `budget-${Date.now()}@example.com`, firstName: 'Erika', lastName: 'Budget' });
+    const write = await gw.call('POST', '/customers', {
+      email: `budget-${Date.now()}@example.com`,
+      firstName: 'Erika',
+      lastName: 'Budget',
+    });
     expect(write.status).toBe(201);
   });
 
@@ -87,7 +109,11 @@ describe('upstream budgets', () => {
   });
 
   it('UPSTREAM_BUDGET_<BACKEND>=off lets the platform refuse instead (its 429 is passed on)', async () => {
-    const gw = buildGateway('scayle', { BACKENDS: 'scayle', EMULATOR_RATE_LIMIT: '2/600', UPSTREAM_BUDGET_SCAYLE: 'off' });
+    const gw = buildGateway('scayle', {
+      BACKENDS: 'scayle',
+      EMULATOR_RATE_LIMIT: '2/600',
+      UPSTREAM_BUDGET_SCAYLE: 'off',
+    });
     const reads = [];
     for (let i = 0; i < 3; i++) reads.push(await gw.call('GET', '/customers?limit=1'));
     expect(reads[2]!.status).toBe(429);

@@ -17,7 +17,7 @@ import {
   stateJson,
   summaryLines,
   UsageError,
-} from '../../src/migrate/index.js';
+} from '../../migrate/lib/index.js';
 import { testContext } from '../adapters/support.js';
 import { emptyTarget, seededSource, stored, wrap } from './support.js';
 
@@ -26,16 +26,59 @@ const { ctx } = testContext();
 describe('parseMigrateArgs', () => {
   it('reads the documented options', () => {
     expect(
-      parseMigrateArgs(['--from', 'sfcc', '--to', 'scayle', '--dry-run', '--since', '2024-01-01T00:00:00Z', '--report', 'r.json', '--report', 'r.html', '--resume', 's.json', '--batch-size', '100', '--max', '7', '--omit', 'salutation, phones.mobile', '--inactive', '--concurrency', '4', '--rate', '300/60']),
+      parseMigrateArgs([
+        '--from',
+        'sfcc',
+        '--to',
+        'scayle',
+        '--dry-run',
+        '--since',
+        '2024-01-01T00:00:00Z',
+        '--report',
+        'r.json',
+        '--report',
+        'r.html',
+        '--resume',
+        's.json',
+        '--batch-size',
+        '100',
+        '--max',
+        '7',
+        '--omit',
+        'salutation, phones.mobile',
+        '--inactive',
+        '--concurrency',
+        '4',
+        '--rate',
+        '300/60',
+      ]),
     ).toEqual({
-      help: false, command: 'migrate', from: 'sfcc', to: 'scayle', dryRun: true, since: '2024-01-01T00:00:00Z', reportPaths: ['r.json', 'r.html'], statePath: 's.json',
-      batchSize: 100, maxCustomers: 7, omit: ['salutation', 'phones.mobile'], createInactive: true, concurrency: 4, rate: { limit: 300, windowSeconds: 60 },
+      help: false,
+      command: 'migrate',
+      from: 'sfcc',
+      to: 'scayle',
+      dryRun: true,
+      since: '2024-01-01T00:00:00Z',
+      reportPaths: ['r.json', 'r.html'],
+      statePath: 's.json',
+      batchSize: 100,
+      maxCustomers: 7,
+      omit: ['salutation', 'phones.mobile'],
+      createInactive: true,
+      concurrency: 4,
+      rate: { limit: 300, windowSeconds: 60 },
     });
   });
 
   it('reads verify, --since last and an export source (which brings its passwords)', () => {
-    expect(parseMigrateArgs(['verify', '--from', 'sfcc', '--to', 'scayle', '--state', 's.json', '--since', 'last'])).toMatchObject({ command: 'verify', since: 'last', statePath: 's.json' });
-    expect(parseMigrateArgs(['--from', 'sfcc-export:/tmp/c.xml', '--to', 'scayle'])).toMatchObject({ from: 'sfcc-export', exportFile: '/tmp/c.xml', passwordsFrom: '/tmp/c.xml' });
+    expect(
+      parseMigrateArgs(['verify', '--from', 'sfcc', '--to', 'scayle', '--state', 's.json', '--since', 'last']),
+    ).toMatchObject({ command: 'verify', since: 'last', statePath: 's.json' });
+    expect(parseMigrateArgs(['--from', 'sfcc-export:/tmp/c.xml', '--to', 'scayle'])).toMatchObject({
+      from: 'sfcc-export',
+      exportFile: '/tmp/c.xml',
+      passwordsFrom: '/tmp/c.xml',
+    });
   });
 
   it.each([
@@ -58,16 +101,26 @@ describe('parseMigrateArgs', () => {
 
 describe('--omit', () => {
   it('accepts customer, phone, address and custom fields; refuses typos and what the migration needs', () => {
-    expect(checkOmitPaths(['salutation', 'phones.fax', 'addresses.companyName', 'custom.origin', 'custom'])).toEqual([]);
+    expect(checkOmitPaths(['salutation', 'phones.fax', 'addresses.companyName', 'custom.origin', 'custom'])).toEqual(
+      [],
+    );
     expect(checkOmitPaths(['salutaton', 'phones.pager', 'email', 'externalRef', 'addresses.x'])).toHaveLength(5);
   });
 
   it('leaves the fields out of every address and says what this customer lost', () => {
     const { input, omitted } = omitFields(
-      { email: 'a@example.com', salutation: 'Mr', phones: { mobile: '1' }, addresses: [{ lastName: 'A', line1: 'x', city: 'y', postalCode: '1', countryCode: 'DE', companyName: 'ACME' }] },
+      {
+        email: 'a@example.com',
+        salutation: 'Mr',
+        phones: { mobile: '1' },
+        addresses: [{ lastName: 'A', line1: 'x', city: 'y', postalCode: '1', countryCode: 'DE', companyName: 'ACME' }],
+      },
       ['salutation', 'phones.mobile', 'addresses.companyName', 'title'],
     );
-    expect(input).toEqual({ email: 'a@example.com', addresses: [{ lastName: 'A', line1: 'x', city: 'y', postalCode: '1', countryCode: 'DE' }] });
+    expect(input).toEqual({
+      email: 'a@example.com',
+      addresses: [{ lastName: 'A', line1: 'x', city: 'y', postalCode: '1', countryCode: 'DE' }],
+    });
     expect(omitted).toEqual(['salutation', 'phones.mobile', 'addresses.companyName']);
   });
 
@@ -75,13 +128,18 @@ describe('--omit', () => {
     const inner = emptyTarget();
     const target = wrap(inner, {
       async createCustomer(input, c) {
-        if (input.groups) throw new GatewayError('validation_failed', 'target cannot store groups', { errors: [{ path: 'groups.0', message: 'no groups here' }] });
+        if (input.groups)
+          throw new GatewayError('validation_failed', 'target cannot store groups', {
+            errors: [{ path: 'groups.0', message: 'no groups here' }],
+          });
         return inner.createCustomer(input, c);
       },
     });
     const source = await seededSource();
     const refused = await migrateCustomers({ source, target, ctx });
-    expect(refusedFields(refused)).toEqual([{ path: 'groups', customers: 1, message: 'no groups here', omittable: true }]);
+    expect(refusedFields(refused)).toEqual([
+      { path: 'groups', customers: 1, message: 'no groups here', omittable: true },
+    ]);
     expect(summaryLines(refused).join('\n')).toMatch(/--omit groups/);
 
     const retried = await migrateCustomers({ source, target, ctx, omit: ['groups'] });
@@ -91,7 +149,9 @@ describe('--omit', () => {
   });
 
   it('is refused before anything runs when a path is wrong', async () => {
-    await expect(migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, omit: ['emial'] })).rejects.toThrow(MigrationSetupError);
+    await expect(
+      migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, omit: ['emial'] }),
+    ).rejects.toThrow(MigrationSetupError);
   });
 
   it('--inactive creates customers inactive and says so', async () => {
@@ -107,7 +167,9 @@ describe('the report file', () => {
     const token = 'tok_live_4f1e9a0c7b';
     const target = wrap(emptyTarget(), {
       async createCustomer() {
-        throw new GatewayError('upstream_error', `upstream said: bad header X-Access-Token: ${token}`, { created: { customerId: '9', password: 'hunter2-pw' } });
+        throw new GatewayError('upstream_error', `upstream said: bad header X-Access-Token: ${token}`, {
+          created: { customerId: '9', password: 'hunter2-pw' },
+        });
       },
     });
     const result = await migrateCustomers({ source: await seededSource(), target, ctx });
@@ -118,19 +180,35 @@ describe('the report file', () => {
     expect(text).not.toMatch(/ada-secret-pw-1|giulia-secret-pw-2/);
     const report = JSON.parse(text);
     expect(report.counts).toMatchObject({ failed: 5, passwordResetNeeded: 0 });
-    expect(report.customers[0]).toMatchObject({ outcome: 'failed', code: 'upstream_error', created: { customerId: '9' } });
+    expect(report.customers[0]).toMatchObject({
+      outcome: 'failed',
+      code: 'upstream_error',
+      created: { customerId: '9' },
+    });
   });
 
   it('lists who needs a password reset', async () => {
-    const report = JSON.parse(reportJson(await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx })));
+    const report = JSON.parse(
+      reportJson(await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx })),
+    );
     expect(report.counts.passwordResetNeeded).toBe(2);
-    expect(report.customers.filter((c: { passwordResetNeeded?: boolean }) => c.passwordResetNeeded).map((c: { email: string }) => c.email)).toEqual(['ada@example.com', 'giulia@example.it']);
+    expect(
+      report.customers
+        .filter((c: { passwordResetNeeded?: boolean }) => c.passwordResetNeeded)
+        .map((c: { email: string }) => c.email),
+    ).toEqual(['ada@example.com', 'giulia@example.it']);
   });
 });
 
 describe('state file', () => {
   it('round-trips the position of a run under way and refuses anything else', async () => {
-    const result = await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, maxCustomers: 3 });
+    const result = await migrateCustomers({
+      source: await seededSource(),
+      target: emptyTarget(),
+      ctx,
+      batchSize: 2,
+      maxCustomers: 3,
+    });
     const state = stateAfter(undefined, result);
     expect(parseState(stateJson(state))).toEqual(state);
     expect(state.inProgress).toEqual(result.resumeFrom);
@@ -146,7 +224,11 @@ describe('state file', () => {
     const first = await migrateCustomers({ source, target, ctx, batchSize: 2, maxCustomers: 2 });
     const rest = await migrateCustomers({ source, target, ctx, batchSize: 2, resumeFrom: first.resumeFrom! });
     const state = stateAfter(stateAfter(undefined, first), rest);
-    expect(state).toEqual({ source: 'memory', target: 'memory', lastCompleted: { startedAt: first.startedAt, finishedAt: rest.finishedAt } });
+    expect(state).toEqual({
+      source: 'memory',
+      target: 'memory',
+      lastCompleted: { startedAt: first.startedAt, finishedAt: rest.finishedAt },
+    });
     expect(sinceLastRun(state, 'memory', 'memory')).toBe(first.startedAt);
     expect(() => sinceLastRun(stateAfter(undefined, first), 'memory', 'memory')).toThrow(/no completed run/);
     expect(() => sinceLastRun(state, 'memory', 'scayle')).toThrow(/belongs to memory → memory/);
@@ -157,7 +239,13 @@ describe('plain-text progress', () => {
   it('writes one line per page', async () => {
     const lines: string[] = [];
     const progress = plainTextProgress({ write: (t: string) => lines.push(t) });
-    await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, onProgress: (p) => progress.update(p) });
+    await migrateCustomers({
+      source: await seededSource(),
+      target: emptyTarget(),
+      ctx,
+      batchSize: 2,
+      onProgress: (p) => progress.update(p),
+    });
     expect(lines).toEqual([
       'page 1: 2/5 customers — 2 created, 0 skipped, 0 failed\n',
       'page 2: 4/5 customers — 4 created, 0 skipped, 0 failed\n',
@@ -169,9 +257,21 @@ describe('plain-text progress', () => {
 describe('progress bar', () => {
   it('draws the bar on a terminal and ends at the total', async () => {
     let out = '';
-    const terminal = { isTTY: true, columns: 120, write: (t: string) => ((out += t), true), on() {}, removeListener() {} };
+    const terminal = {
+      isTTY: true,
+      columns: 120,
+      write: (t: string) => ((out += t), true),
+      on() {},
+      removeListener() {},
+    };
     const progress = progressReporter(terminal);
-    await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, onProgress: (p) => progress.update(p) });
+    await migrateCustomers({
+      source: await seededSource(),
+      target: emptyTarget(),
+      ctx,
+      batchSize: 2,
+      onProgress: (p) => progress.update(p),
+    });
     progress.finish();
     expect(out).toMatch(/5\/5 customers \| 5 created, 0 skipped, 0 failed/);
   });

@@ -10,10 +10,11 @@ function runMigrate(args: string[]): Promise<{ code: number; stdout: string; std
   return new Promise((resolve) => {
     execFile(
       join('node_modules', '.bin', 'tsx'),
-      ['src/cli/migrate.ts', ...args],
+      ['migrate/cli/migrate.ts', ...args],
       // The memory backend seeds its demo shoppers; SCAYLE runs on its embedded emulator.
       { env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );
   });
 }
@@ -30,7 +31,11 @@ describe('npm run migrate', () => {
     expect(run.stdout).toMatch(/failed .*max\.mustermann@example\.de.*conflict/);
     const text = readFileSync(report, 'utf8');
     expect(text).not.toContain(SCAYLE_EMULATOR_TOKEN);
-    expect(JSON.parse(text).customers.map((c: { outcome: string }) => c.outcome)).toEqual(['created', 'failed', 'created']);
+    expect(JSON.parse(text).customers.map((c: { outcome: string }) => c.outcome)).toEqual([
+      'created',
+      'failed',
+      'created',
+    ]);
     // The outcomes were streamed through a spool file beside the report, which is gone once the report is whole.
     expect(readdirSync(dir).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
@@ -39,7 +44,11 @@ describe('npm run migrate', () => {
     const state = join(dir, 'state.json');
     const first = await runMigrate(['--from', 'memory', '--to', 'scayle', '--max', '1', '--resume', state]);
     expect(first.code).toBe(0);
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ source: 'memory', target: 'scayle', inProgress: { position: null, skip: 1, done: 1 } });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({
+      source: 'memory',
+      target: 'scayle',
+      inProgress: { position: null, skip: 1, done: 1 },
+    });
 
     // Each process has its own embedded emulators, so only the position carries over here.
     const dry = await runMigrate(['--from', 'memory', '--to', 'scayle', '--dry-run', '--resume', state]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../adapters/errors.js';
-import { addressKey, migrateCustomers, pairAddresses, type ResumePoint } from '../../src/migrate/index.js';
+import { addressKey, migrateCustomers, pairAddresses, type ResumePoint } from '../../migrate/lib/index.js';
 import { testContext } from '../adapters/support.js';
 import { emptyTarget, seededSource, sourceCustomers, stored, wrap } from './support.js';
 
@@ -12,16 +12,36 @@ describe('a re-run after a crash', () => {
     const target = emptyTarget();
     // What a run killed after creating Ada and her first address (and before Max's status) leaves behind.
     const [ada, max] = sourceCustomers;
-    await target.createCustomer({ ...ada!, addresses: [{ ...ada!.addresses![0]!, isDefaultShipping: true, isDefaultBilling: true }], groups: ['vip'], active: true } as never, ctx);
+    await target.createCustomer(
+      {
+        ...ada!,
+        addresses: [{ ...ada!.addresses![0]!, isDefaultShipping: true, isDefaultBilling: true }],
+        groups: ['vip'],
+        active: true,
+      } as never,
+      ctx,
+    );
     const maxRef = `memory:${(await source.listCustomers({ limit: 5, email: 'max@example.de' }, ctx)).items[0]!.id}`;
-    await target.createCustomer({ email: max!.email, firstName: 'Max', lastName: 'Mustermann', externalRef: maxRef, active: true }, ctx);
+    await target.createCustomer(
+      { email: max!.email, firstName: 'Max', lastName: 'Mustermann', externalRef: maxRef, active: true },
+      ctx,
+    );
 
     const result = await migrateCustomers({ source, target, ctx });
-    expect(result.customers.find((c) => c.email === 'ada@example.com')).toMatchObject({ outcome: 'completed', added: ['addresses.1'] });
-    expect(result.customers.find((c) => c.email === 'max@example.de')).toMatchObject({ outcome: 'completed', added: ['active: false'] });
+    expect(result.customers.find((c) => c.email === 'ada@example.com')).toMatchObject({
+      outcome: 'completed',
+      added: ['addresses.1'],
+    });
+    expect(result.customers.find((c) => c.email === 'max@example.de')).toMatchObject({
+      outcome: 'completed',
+      added: ['active: false'],
+    });
     expect(result.counts).toMatchObject({ created: 3, completed: 2, failed: 0 });
     const held = stored(target);
-    expect([...held.get('ada@example.com')!.addresses.values()].map((a) => a.line1).sort()).toEqual(['1 Babbage Lane', '12 St James Square']);
+    expect([...held.get('ada@example.com')!.addresses.values()].map((a) => a.line1).sort()).toEqual([
+      '1 Babbage Lane',
+      '12 St James Square',
+    ]);
     expect(held.get('max@example.de')!.customer.status.active).toBe(false);
 
     // Nothing is missing any more: a third run adds nothing.
@@ -35,7 +55,10 @@ describe('a re-run after a crash', () => {
     const ada = sourceCustomers[0]!;
     await target.createCustomer({ ...ada, addresses: [], active: true } as never, ctx);
     const result = await migrateCustomers({ source, target, ctx, dryRun: true });
-    expect(result.customers.find((c) => c.email === 'ada@example.com')).toMatchObject({ outcome: 'skipped', reason: 'exists, would add addresses.0, addresses.1' });
+    expect(result.customers.find((c) => c.email === 'ada@example.com')).toMatchObject({
+      outcome: 'skipped',
+      reason: 'exists, would add addresses.0, addresses.1',
+    });
     expect(stored(target).get('ada@example.com')!.addresses.size).toBe(0);
   });
 
@@ -45,18 +68,27 @@ describe('a re-run after a crash', () => {
     await inner.createCustomer({ ...sourceCustomers[0]!, addresses: [], active: true } as never, ctx);
     const target = wrap(inner, {
       async createAddress() {
-        throw new GatewayError('validation_failed', 'companyName: not stored here', { errors: [{ path: 'companyName', message: 'not stored' }] });
+        throw new GatewayError('validation_failed', 'companyName: not stored here', {
+          errors: [{ path: 'companyName', message: 'not stored' }],
+        });
       },
     });
     const result = await migrateCustomers({ source, target, ctx });
-    expect(result.customers.find((c) => c.email === 'ada@example.com')).toMatchObject({ outcome: 'failed', step: 'complete', code: 'validation_failed', targetId: expect.any(String) });
+    expect(result.customers.find((c) => c.email === 'ada@example.com')).toMatchObject({
+      outcome: 'failed',
+      step: 'complete',
+      code: 'validation_failed',
+      targetId: expect.any(String),
+    });
   });
 });
 
 describe('address matching across platforms', () => {
   const base = { countryCode: 'IT', postalCode: '00100', city: 'Roma', lastName: 'Rossi' };
   it('matches an address whose street line the target reshaped, and no other', () => {
-    expect(addressKey({ ...base, line1: 'Via Roma, 12' })).toBe(addressKey({ ...base, line1: '12 Via Roma', countryCode: 'it', postalCode: '00 100' }));
+    expect(addressKey({ ...base, line1: 'Via Roma, 12' })).toBe(
+      addressKey({ ...base, line1: '12 Via Roma', countryCode: 'it', postalCode: '00 100' }),
+    );
     expect(addressKey({ ...base, line1: 'Via Roma 12' })).not.toBe(addressKey({ ...base, line1: 'Via Roma 14' }));
   });
   it('pairs twins one by one', () => {
@@ -79,12 +111,22 @@ describe('checkpoints', () => {
       },
     });
     const points: ResumePoint[] = [];
-    const result = await migrateCustomers({ source, target, ctx, batchSize: 5, concurrency: 3, onCheckpoint: (p) => points.push(structuredClone(p)) });
+    const result = await migrateCustomers({
+      source,
+      target,
+      ctx,
+      batchSize: 5,
+      concurrency: 3,
+      onCheckpoint: (p) => points.push(structuredClone(p)),
+    });
     slow = false;
     expect(result.counts).toMatchObject({ created: 5, failed: 0 });
     expect(result.customers[0]!.email).not.toBe('ada@example.com');
     // While Ada was still being created, the point stayed before her.
-    const beforeAda = points.slice(0, points.findIndex((p) => p.skip > 0));
+    const beforeAda = points.slice(
+      0,
+      points.findIndex((p) => p.skip > 0),
+    );
     expect(beforeAda.length).toBeGreaterThanOrEqual(2);
     expect(points.map((p) => p.skip)).toEqual([...points.map((p) => p.skip)].sort((x, y) => x - y));
     expect(points.at(-1)).toMatchObject({ skip: 5, done: 5 });

@@ -8,17 +8,49 @@ import { serveWithHook, startMigrate, type RequestHook } from './process.js';
 
 /** Six shoppers with two addresses each; every third one disabled (SCAYLE needs a status PUT for those). */
 const shoppers: SfccCustomerSeed[] = Array.from({ length: 6 }, (_, i) => ({
-  customer: { login: `shopper${i}@example.com`, email: `shopper${i}@example.com`, last_name: `Shopper${i}`, first_name: 'Kim', c_externalRef: `K-${i}`, enabled: i % 3 !== 1 },
+  customer: {
+    login: `shopper${i}@example.com`,
+    email: `shopper${i}@example.com`,
+    last_name: `Shopper${i}`,
+    first_name: 'Kim',
+    c_externalRef: `K-${i}`,
+    enabled: i % 3 !== 1,
+  },
   addresses: ['home', 'work'].map((name, n) => ({
-    address_id: name, first_name: 'Kim', last_name: `Shopper${i}`, address1: `Hauptstraße ${i * 10 + n + 1}`, city: 'Berlin', postal_code: `1011${n}`, country_code: 'DE', preferred: n === 0,
+    address_id: name,
+    first_name: 'Kim',
+    last_name: `Shopper${i}`,
+    address1: `Hauptstraße ${i * 10 + n + 1}`,
+    city: 'Berlin',
+    postal_code: `1011${n}`,
+    country_code: 'DE',
+    preferred: n === 0,
   })),
 }));
 
 /** Where each run is killed: the nth request matching, counted from that run's start; `lands` lets the request still reach the emulator. */
 const killPoints = [
-  { what: 'a customer POST that lands (customer without addresses)', method: 'POST', path: /\/customers$/, nth: 2, lands: true },
-  { what: 'an address POST that lands (half the address book)', method: 'POST', path: /\/addresses$/, nth: 3, lands: true },
-  { what: 'a status PUT that never arrives (active where it should not be)', method: 'PUT', path: /\/status$/, nth: 1, lands: false },
+  {
+    what: 'a customer POST that lands (customer without addresses)',
+    method: 'POST',
+    path: /\/customers$/,
+    nth: 2,
+    lands: true,
+  },
+  {
+    what: 'an address POST that lands (half the address book)',
+    method: 'POST',
+    path: /\/addresses$/,
+    nth: 3,
+    lands: true,
+  },
+  {
+    what: 'a status PUT that never arrives (active where it should not be)',
+    method: 'PUT',
+    path: /\/status$/,
+    nth: 1,
+    lands: false,
+  },
   { what: 'a lookup between two customers', method: 'GET', path: /key%3DK-/, nth: 2, lands: false },
 ];
 
@@ -61,12 +93,18 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
     expect(held.map((c) => c.referenceKey).sort()).toEqual(shoppers.map((s) => s.customer.c_externalRef).sort());
     for (const shopper of shoppers) {
       const customer = held.find((c) => c.referenceKey === shopper.customer.c_externalRef)!;
-      expect(customer.addresses.map((a) => `${a.street} ${a.houseNumber}`).sort(), shopper.customer.email).toEqual(shopper.addresses!.map((a) => a.address1).sort());
+      expect(customer.addresses.map((a) => `${a.street} ${a.houseNumber}`).sort(), shopper.customer.email).toEqual(
+        shopper.addresses!.map((a) => a.address1).sort(),
+      );
       expect(customer.status.isActive, shopper.customer.email).toBe(shopper.customer.enabled);
     }
 
     // A nightly delta: --since last takes the start of the completed run (the first, killed, one).
-    sfcc.backdoor.seed([{ customer: { login: 'late@example.com', email: 'late@example.com', last_name: 'Late', c_externalRef: 'K-late' } }]);
+    sfcc.backdoor.seed([
+      {
+        customer: { login: 'late@example.com', email: 'late@example.com', last_name: 'Late', c_externalRef: 'K-late' },
+      },
+    ]);
     const delta = await startMigrate([...args, '--since', 'last'], env).done;
     expect(delta.stdout, delta.stderr).toMatch(/sfcc → scayle: 1 read, 1 created, 0 skipped/);
     expect(scayle.backdoor.readCustomer('late@example.com')).toMatchObject({ referenceKey: 'K-late' });
@@ -74,9 +112,16 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
     // verify, as a user runs it: the copy matches; a customer the source does not have makes it exit 1.
     scayle.backdoor.seed([{ email: 'walk-in@example.com', lastName: 'Walk-In' }]);
     const report = join(dir, 'reconciliation.json');
-    const verified = await startMigrate(['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report], env).done;
+    const verified = await startMigrate(
+      ['verify', '--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--report', report],
+      env,
+    ).done;
     expect(verified.code, verified.stderr).toBe(1);
-    expect(verified.stdout).toMatch(/verify sfcc → scayle: 7 checked, 7 matched, 0 differing, 0 missing on the target, 1 extra on the target/);
-    expect(JSON.parse(readFileSync(report, 'utf8')).customers).toEqual([expect.objectContaining({ outcome: 'extra', email: 'walk-in@example.com' })]);
+    expect(verified.stdout).toMatch(
+      /verify sfcc → scayle: 7 checked, 7 matched, 0 differing, 0 missing on the target, 1 extra on the target/,
+    );
+    expect(JSON.parse(readFileSync(report, 'utf8')).customers).toEqual([
+      expect.objectContaining({ outcome: 'extra', email: 'walk-in@example.com' }),
+    ]);
   }, 120_000);
 });

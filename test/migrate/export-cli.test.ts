@@ -15,22 +15,59 @@ describe('npm run migrate -- --from sfcc-export:<file> (HTTP-served SCAYLE)', ()
     const dir = mkdtempSync(join(tmpdir(), 'migrate-export-'));
     const file = join(dir, 'customer-list.xml');
     const hashes = ['ana', 'ben', 'cleo'].map(fakeHash);
-    writeFileSync(file, exportXml(['ana', 'ben', 'cleo'].map((name, i) => ({
-      no: `0000010${i}`, email: `${name}@example.com`, lastName: name.toUpperCase(), hash: hashes[i],
-      addresses: [{ id: 'home', line1: `Ringstraße ${i + 1}`, city: 'Wien', postalCode: '1010', country: 'AT', preferred: true }],
-    })), 'customer-list'));
+    writeFileSync(
+      file,
+      exportXml(
+        ['ana', 'ben', 'cleo'].map((name, i) => ({
+          no: `0000010${i}`,
+          email: `${name}@example.com`,
+          lastName: name.toUpperCase(),
+          hash: hashes[i],
+          addresses: [
+            {
+              id: 'home',
+              line1: `Ringstraße ${i + 1}`,
+              city: 'Wien',
+              postalCode: '1010',
+              country: 'AT',
+              preferred: true,
+            },
+          ],
+        })),
+        'customer-list',
+      ),
+    );
     const files = { state: join(dir, 'state.json'), json: join(dir, 'report.json'), html: join(dir, 'report.html') };
 
     const run = await startMigrate(
-      ['--from', `sfcc-export:${file}`, '--to', 'scayle', '--omit', 'login', '--state', files.state, '--report', files.json, '--report', files.html],
+      [
+        '--from',
+        `sfcc-export:${file}`,
+        '--to',
+        'scayle',
+        '--omit',
+        'login',
+        '--state',
+        files.state,
+        '--report',
+        files.json,
+        '--report',
+        files.html,
+      ],
       { ...(await served).env, LOG_LEVEL: 'debug' },
     ).done;
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/sfcc-export → scayle: 3 read, 3 created, 0 skipped, 0 failed, 0 need a password reset, 3 kept their password/);
+    expect(run.stdout).toMatch(
+      /sfcc-export → scayle: 3 read, 3 created, 0 skipped, 0 failed, 0 need a password reset, 3 kept their password/,
+    );
     for (const [i, name] of ['ana', 'ben', 'cleo'].entries()) {
       const customer = scayle.backdoor.readCustomer(`${name}@example.com`)!;
       expect(customer).toMatchObject({ referenceKey: `sfcc-export:0000010${i}`, hasPassword: true });
-      expect(scayle.backdoor.readCredential(customer.id)).toEqual({ hashingType: 'salesforce', hash: hashes[i], source: 'password-hash' });
+      expect(scayle.backdoor.readCredential(customer.id)).toEqual({
+        hashingType: 'salesforce',
+        hash: hashes[i],
+        source: 'password-hash',
+      });
     }
     // Not in the logs (debug level), the reports or the state file.
     const written = [run.stdout, run.stderr, ...Object.values(files).map((f) => readFileSync(f, 'utf8'))];

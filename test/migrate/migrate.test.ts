@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../adapters/errors.js';
 import { memoryStore } from '../../adapters/memory/index.js';
-import { migrateCustomers, MigrationSetupError, type MigrationProgress } from '../../src/migrate/index.js';
+import { migrateCustomers, MigrationSetupError, type MigrationProgress } from '../../migrate/lib/index.js';
 import { testContext } from '../adapters/support.js';
 import { emptyTarget, rejectingEmail, seededSource, sourceCustomers, stored, wrap } from './support.js';
 
@@ -21,13 +21,27 @@ describe('migrateCustomers memory → memory', () => {
 
     const ada = byEmail.get('ada@example.com')!;
     expect(ada.customer).toMatchObject({
-      firstName: 'Ada', lastName: 'Lovelace', externalRef: 'crm-1', gender: 'female', birthDate: '1815-12-10',
-      phones: { primary: '+44 20 7946 0001' }, groups: ['vip'], custom: { origin: 'webshop' },
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      externalRef: 'crm-1',
+      gender: 'female',
+      birthDate: '1815-12-10',
+      phones: { primary: '+44 20 7946 0001' },
+      groups: ['vip'],
+      custom: { origin: 'webshop' },
     });
     // The memory target names addresses (addressRename), so the source's names are kept.
     expect([...ada.addresses.keys()].sort()).toEqual(['home', 'work']);
-    expect(ada.addresses.get('work')).toMatchObject({ companyName: 'Analytical Engines', line1: '1 Babbage Lane', isDefaultBilling: false });
-    expect(ada.addresses.get('home')).toMatchObject({ isDefaultBilling: true, isDefaultShipping: true, countryCode: 'GB' });
+    expect(ada.addresses.get('work')).toMatchObject({
+      companyName: 'Analytical Engines',
+      line1: '1 Babbage Lane',
+      isDefaultBilling: false,
+    });
+    expect(ada.addresses.get('home')).toMatchObject({
+      isDefaultBilling: true,
+      isDefaultShipping: true,
+      countryCode: 'GB',
+    });
     // No password travels: the target has none, and the customer is flagged for a reset instead.
     expect(ada.passwordHash).toBeUndefined();
     expect(ada.customer.hasPassword).toBe(false);
@@ -40,13 +54,19 @@ describe('migrateCustomers memory → memory', () => {
     expect(byEmail.get('jean@example.fr')!.customer.externalRef).toBe('crm-4');
 
     // What the report says was created is what the target holds.
-    for (const report of result.customers) expect(memoryStore(target).records.get(report.targetId!)!.customer.email).toBe(report.email);
+    for (const report of result.customers)
+      expect(memoryStore(target).records.get(report.targetId!)!.customer.email).toBe(report.email);
   });
 
   it('counts and flags the customers who had a password for a reset', async () => {
     const result = await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx });
     expect(result.counts.passwordResetNeeded).toBe(2);
-    expect(result.customers.filter((c) => c.passwordResetNeeded).map((c) => c.email).sort()).toEqual(['ada@example.com', 'giulia@example.it']);
+    expect(
+      result.customers
+        .filter((c) => c.passwordResetNeeded)
+        .map((c) => c.email)
+        .sort(),
+    ).toEqual(['ada@example.com', 'giulia@example.it']);
   });
 
   it('is idempotent: a second run skips everyone and duplicates nothing', async () => {
@@ -104,11 +124,17 @@ describe('migrateCustomers memory → memory', () => {
 
   it('leaves alone a target customer that has the same email under another reference, in dry runs too', async () => {
     const target = emptyTarget();
-    await target.createCustomer({ email: 'max@example.de', lastName: 'Other', externalRef: 'shop-77', active: true }, ctx);
+    await target.createCustomer(
+      { email: 'max@example.de', lastName: 'Other', externalRef: 'shop-77', active: true },
+      ctx,
+    );
     for (const dryRun of [true, false]) {
       const result = await migrateCustomers({ source: await seededSource(), target, ctx, dryRun });
       expect(result.customers.find((c) => c.email === 'max@example.de')).toMatchObject({
-        outcome: 'failed', step: 'lookup', code: 'conflict', detail: expect.stringMatching(/under the reference shop-77/),
+        outcome: 'failed',
+        step: 'lookup',
+        code: 'conflict',
+        detail: expect.stringMatching(/under the reference shop-77/),
       });
       expect(result.counts.failed).toBe(1);
     }
@@ -117,17 +143,29 @@ describe('migrateCustomers memory → memory', () => {
 
   it('records a customer the target refuses and migrates the rest', async () => {
     const inner = emptyTarget();
-    const result = await migrateCustomers({ source: await seededSource(), target: rejectingEmail(inner, 'giulia@example.it'), ctx });
+    const result = await migrateCustomers({
+      source: await seededSource(),
+      target: rejectingEmail(inner, 'giulia@example.it'),
+      ctx,
+    });
 
     expect(result.counts).toMatchObject({ created: 4, failed: 1 });
     const giulia = result.customers.find((c) => c.email === 'giulia@example.it')!;
     expect(giulia).toMatchObject({
-      outcome: 'failed', step: 'create', code: 'validation_failed', detail: expect.stringMatching(/25 characters/),
+      outcome: 'failed',
+      step: 'create',
+      code: 'validation_failed',
+      detail: expect.stringMatching(/25 characters/),
       errors: [{ path: 'lastName', message: 'at most 25 characters' }],
     });
     // A customer that failed was not created, so it needs no reset yet.
     expect(result.counts.passwordResetNeeded).toBe(1);
-    expect([...stored(inner).keys()].sort()).toEqual(['ada@example.com', 'ana@example.es', 'jean@example.fr', 'max@example.de']);
+    expect([...stored(inner).keys()].sort()).toEqual([
+      'ada@example.com',
+      'ana@example.es',
+      'jean@example.fr',
+      'max@example.de',
+    ]);
   });
 
   it('refuses a customer with more addresses than the target holds, before writing anything', async () => {
@@ -135,7 +173,12 @@ describe('migrateCustomers memory → memory', () => {
     const target = wrap(inner, { capabilities: { maxAddresses: 1 } });
     const result = await migrateCustomers({ source: await seededSource(), target, ctx });
     const ada = result.customers.find((c) => c.email === 'ada@example.com')!;
-    expect(ada).toMatchObject({ outcome: 'failed', step: 'map', code: 'not_supported', detail: expect.stringMatching(/2 addresses.*at most 1/) });
+    expect(ada).toMatchObject({
+      outcome: 'failed',
+      step: 'map',
+      code: 'not_supported',
+      detail: expect.stringMatching(/2 addresses.*at most 1/),
+    });
     expect(stored(inner).has('ada@example.com')).toBe(false);
     expect(result.counts.created).toBe(4);
   });
@@ -146,13 +189,20 @@ describe('migrateCustomers memory → memory', () => {
       async createCustomer(input, c) {
         const { addresses, ...customer } = input;
         const created = await inner.createCustomer({ ...customer }, c);
-        if (addresses?.length) throw new GatewayError('validation_failed', 'address rejected', { created: { customerId: created.value.id } });
+        if (addresses?.length)
+          throw new GatewayError('validation_failed', 'address rejected', {
+            created: { customerId: created.value.id },
+          });
         return created;
       },
     });
     const result = await migrateCustomers({ source: await seededSource(), target, ctx });
     const ada = result.customers.find((c) => c.email === 'ada@example.com')!;
-    expect(ada).toMatchObject({ outcome: 'failed', step: 'create', created: { customerId: stored(inner).get('ada@example.com')!.customer.id } });
+    expect(ada).toMatchObject({
+      outcome: 'failed',
+      step: 'create',
+      created: { customerId: stored(inner).get('ada@example.com')!.customer.id },
+    });
   });
 
   it('waits out rate limits for the Retry-After the backend gave, then creates the customer', async () => {
@@ -168,7 +218,12 @@ describe('migrateCustomers memory → memory', () => {
       },
     });
     const waits: number[] = [];
-    const result = await migrateCustomers({ source: await seededSource(), target, ctx, retry: { sleep: async (ms) => void waits.push(ms) } });
+    const result = await migrateCustomers({
+      source: await seededSource(),
+      target,
+      ctx,
+      retry: { sleep: async (ms) => void waits.push(ms) },
+    });
     expect(waits).toEqual([3000, 3000]);
     expect(result.counts).toMatchObject({ created: 5, failed: 0 });
   });
@@ -185,15 +240,24 @@ describe('migrateCustomers memory → memory', () => {
         return inner.createCustomer(input, c);
       },
     });
-    const result = await migrateCustomers({ source: await seededSource(), target, ctx, retry: { maxAttempts: 3, sleep: async () => {} } });
+    const result = await migrateCustomers({
+      source: await seededSource(),
+      target,
+      ctx,
+      retry: { maxAttempts: 3, sleep: async () => {} },
+    });
     expect(attempts).toBe(3);
-    expect(result.customers.find((c) => c.email === 'max@example.de')).toMatchObject({ outcome: 'failed', code: 'rate_limited' });
+    expect(result.customers.find((c) => c.email === 'max@example.de')).toMatchObject({
+      outcome: 'failed',
+      code: 'rate_limited',
+    });
     expect(result.counts).toMatchObject({ created: 4, failed: 1 });
   });
 
   it('migrates only customers updated since the given instant', async () => {
     const source = await seededSource();
-    for (const r of memoryStore(source).records.values()) r.customer.updatedAt = r.customer.email === 'jean@example.fr' ? '2030-01-02T00:00:00Z' : '2020-01-01T00:00:00Z';
+    for (const r of memoryStore(source).records.values())
+      r.customer.updatedAt = r.customer.email === 'jean@example.fr' ? '2030-01-02T00:00:00Z' : '2020-01-01T00:00:00Z';
     const target = emptyTarget();
     const result = await migrateCustomers({ source, target, ctx, since: '2030-01-01T00:00:00Z' });
     expect(result.customers.map((c) => c.email)).toEqual(['jean@example.fr']);
@@ -202,7 +266,13 @@ describe('migrateCustomers memory → memory', () => {
 
   it('reports progress per customer and per page', async () => {
     const events: MigrationProgress[] = [];
-    await migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 2, onProgress: (p) => events.push(p) });
+    await migrateCustomers({
+      source: await seededSource(),
+      target: emptyTarget(),
+      ctx,
+      batchSize: 2,
+      onProgress: (p) => events.push(p),
+    });
     expect(events.filter((e) => e.kind === 'customer')).toHaveLength(5);
     expect(events.filter((e) => e.kind === 'page').map((e) => e.done)).toEqual([2, 4, 5]);
     expect(events.at(-1)).toMatchObject({ total: 5, pages: 3, counts: { created: 5 } });
@@ -222,11 +292,25 @@ describe('migrateCustomers: resuming', () => {
     const first = await migrateCustomers({ source, target, ctx, batchSize: 2, maxCustomers: 3 });
     expect(first.complete).toBe(false);
     expect(first.stoppedBy).toBeUndefined();
-    expect(first.resumeFrom).toMatchObject({ source: 'memory', target: 'memory', position: 2, skip: 1, done: 3, dryRun: false });
+    expect(first.resumeFrom).toMatchObject({
+      source: 'memory',
+      target: 'memory',
+      position: 2,
+      skip: 1,
+      done: 3,
+      dryRun: false,
+    });
     expect(memoryStore(inner).records.size).toBe(3);
 
     const events: MigrationProgress[] = [];
-    const second = await migrateCustomers({ source, target, ctx, batchSize: 2, resumeFrom: JSON.parse(JSON.stringify(first.resumeFrom)), onProgress: (p) => events.push(p) });
+    const second = await migrateCustomers({
+      source,
+      target,
+      ctx,
+      batchSize: 2,
+      resumeFrom: JSON.parse(JSON.stringify(first.resumeFrom)),
+      onProgress: (p) => events.push(p),
+    });
     expect(second.counts).toMatchObject({ read: 2, created: 2, failed: 0 });
     expect(second.complete).toBe(true);
     expect(events.at(-1)!.done).toBe(5);
@@ -237,7 +321,14 @@ describe('migrateCustomers: resuming', () => {
     const source = await seededSource();
     const { inner, target } = blindTarget();
     const stop = new AbortController();
-    const first = await migrateCustomers({ source, target, ctx, batchSize: 2, stop: stop.signal, onProgress: (p) => p.counts.read === 1 && stop.abort() });
+    const first = await migrateCustomers({
+      source,
+      target,
+      ctx,
+      batchSize: 2,
+      stop: stop.signal,
+      onProgress: (p) => p.counts.read === 1 && stop.abort(),
+    });
     expect(first.stoppedBy).toMatchObject({ code: 'stopped' });
     expect(first.counts.read).toBe(1);
     const second = await migrateCustomers({ source, target, ctx, batchSize: 2, resumeFrom: first.resumeFrom! });
@@ -270,8 +361,12 @@ describe('migrateCustomers: resuming', () => {
     const dry = await migrateCustomers({ source, target, ctx, dryRun: true, maxCustomers: 1 });
     await expect(migrateCustomers({ source, target, ctx, resumeFrom: dry.resumeFrom! })).rejects.toThrow(/dry run/);
     const real = await migrateCustomers({ source, target, ctx, maxCustomers: 1 });
-    await expect(migrateCustomers({ source, target, ctx, since: '2020-01-01T00:00:00Z', resumeFrom: real.resumeFrom! })).rejects.toThrow(MigrationSetupError);
-    await expect(migrateCustomers({ source, target, ctx, resumeFrom: { ...real.resumeFrom!, source: 'scayle' } })).rejects.toThrow(/belongs to the run scayle/);
+    await expect(
+      migrateCustomers({ source, target, ctx, since: '2020-01-01T00:00:00Z', resumeFrom: real.resumeFrom! }),
+    ).rejects.toThrow(MigrationSetupError);
+    await expect(
+      migrateCustomers({ source, target, ctx, resumeFrom: { ...real.resumeFrom!, source: 'scayle' } }),
+    ).rejects.toThrow(/belongs to the run scayle/);
   });
 });
 
@@ -281,10 +376,14 @@ describe('migrateCustomers: setup', () => {
     await expect(migrateCustomers({ source, target: emptyTarget(), ctx })).rejects.toThrow(/cannot list customers/);
     // How to turn the capability on comes from the adapter, not from the migration's own code.
     const hinted = wrap(source, { capabilityHints: { listCustomers: 'set THE_LIST_URL' } });
-    await expect(migrateCustomers({ source: hinted, target: emptyTarget(), ctx })).rejects.toThrow(/cannot list customers .*: set THE_LIST_URL$/);
+    await expect(migrateCustomers({ source: hinted, target: emptyTarget(), ctx })).rejects.toThrow(
+      /cannot list customers .*: set THE_LIST_URL$/,
+    );
   });
 
   it('refuses a bad batch size', async () => {
-    await expect(migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 500 })).rejects.toThrow(MigrationSetupError);
+    await expect(
+      migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 500 }),
+    ).rejects.toThrow(MigrationSetupError);
   });
 });

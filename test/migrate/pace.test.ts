@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../emulators/shared/rate-limit.js';
 import { rateLimitHeaders } from '../../emulators/scayle/wire.js';
-import { pacedFetch, TokenBucket } from '../../src/migrate/index.js';
+import { pacedFetch, TokenBucket } from '../../migrate/lib/index.js';
 
 /** Simulated time: sleeping moves the clock, so a ten-minute run takes milliseconds. */
 function fakeClock() {
@@ -13,13 +13,20 @@ function fakeClock() {
  * Drives `requests` writes, one after the other with 5 ms latency, through a bucket that
  * believes `assumed` against SCAYLE's emulated fixed-window limiter enforcing `actual`.
  */
-async function run(requests: number, assumed: { limit: number; windowSeconds: number }, actual: { limit: number; windowSeconds: number }) {
+async function run(
+  requests: number,
+  assumed: { limit: number; windowSeconds: number },
+  actual: { limit: number; windowSeconds: number },
+) {
   const clock = fakeClock();
   const limiter = createRateLimiter(actual, clock.now);
   const upstream = (async () => {
     clock.advance(5);
     const taken = limiter.take('customersWrite');
-    return new Response(null, { status: taken.ok ? 201 : 429, headers: rateLimitHeaders('customersWrite', actual.limit, taken.remaining, taken.resetSeconds) });
+    return new Response(null, {
+      status: taken.ok ? 201 : 429,
+      headers: rateLimitHeaders('customersWrite', actual.limit, taken.remaining, taken.resetSeconds),
+    });
   }) as typeof fetch;
   const paced = pacedFetch('scayle', upstream, assumed, clock);
   const start = clock.now();
@@ -29,19 +36,32 @@ async function run(requests: number, assumed: { limit: number; windowSeconds: nu
     if (response.status === 429) rejectedAt.push((clock.now() - start) / 1000);
   }
   const seconds = (clock.now() - start) / 1000;
-  return { rejectedAt, perSecond: requests / seconds, budgetPerSecond: actual.limit / actual.windowSeconds, stats: paced.stats() };
+  return {
+    rejectedAt,
+    perSecond: requests / seconds,
+    budgetPerSecond: actual.limit / actual.windowSeconds,
+    stats: paced.stats(),
+  };
 }
 
 describe('pacing to the platform budget', () => {
-  it('uses at least 90 % of SCAYLE\'s 300/min and is never refused after the first minute', async () => {
-    const { rejectedAt, perSecond, budgetPerSecond, stats } = await run(3000, { limit: 300, windowSeconds: 60 }, { limit: 300, windowSeconds: 60 });
+  it("uses at least 90 % of SCAYLE's 300/min and is never refused after the first minute", async () => {
+    const { rejectedAt, perSecond, budgetPerSecond, stats } = await run(
+      3000,
+      { limit: 300, windowSeconds: 60 },
+      { limit: 300, windowSeconds: 60 },
+    );
     expect(rejectedAt).toEqual([]);
     expect(perSecond / budgetPerSecond).toBeGreaterThanOrEqual(0.9);
     expect(stats).toMatchObject({ requests: 3000, rateLimited: 0 });
   });
 
   it('learns a shorter window from the reset headers (300/6 while assuming 300/60)', async () => {
-    const { rejectedAt, perSecond, budgetPerSecond, stats } = await run(6000, { limit: 300, windowSeconds: 60 }, { limit: 300, windowSeconds: 6 });
+    const { rejectedAt, perSecond, budgetPerSecond, stats } = await run(
+      6000,
+      { limit: 300, windowSeconds: 60 },
+      { limit: 300, windowSeconds: 6 },
+    );
     expect(rejectedAt.filter((s) => s > 60)).toEqual([]);
     expect(perSecond / budgetPerSecond).toBeGreaterThanOrEqual(0.9);
     expect(stats.windowSeconds).toBe(6);

@@ -5,16 +5,19 @@ import type { Emulator } from '../../emulators/shared/types.js';
 import { serveOnLoopback, type RunningEmulator } from '../../emulators/shared/runtime.js';
 
 /**
- * `npm run migrate`'s script command (`tsx src/cli/migrate.ts`) as a child process configured by
+ * `npm run migrate`'s script command (`tsx migrate/cli/migrate.ts`) as a child process configured by
  * env only, in its own process group: tsx runs the script in a second node process, and `kill()`
  * SIGKILLs the whole group, as the OOM killer or a closed terminal would.
  */
-export function startMigrate(args: string[], env: Record<string, string>): {
+export function startMigrate(
+  args: string[],
+  env: Record<string, string>,
+): {
   child: ChildProcess;
   kill(): void;
   done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
 } {
-  const child = spawn(join('node_modules', '.bin', 'tsx'), ['src/cli/migrate.ts', ...args], {
+  const child = spawn(join('node_modules', '.bin', 'tsx'), ['migrate/cli/migrate.ts', ...args], {
     env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -35,7 +38,10 @@ export type RequestHook = (request: Request) => Promise<Response | void>;
  * An emulator served on loopback behind a hook that sees every request first: the hook may hold
  * it (while a test kills the client), answer it itself, or let it through to the emulator.
  */
-export async function serveWithHook(emulator: Emulator<unknown>, hook: { current?: RequestHook }): Promise<RunningEmulator & { env: Record<string, string> }> {
+export async function serveWithHook(
+  emulator: Emulator<unknown>,
+  hook: { current?: RequestHook },
+): Promise<RunningEmulator & { env: Record<string, string> }> {
   const front = new Hono();
   front.all('*', async (c) => (await hook.current?.(c.req.raw)) ?? emulator.app.fetch(c.req.raw));
   const running = await serveOnLoopback(front);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { migrateCustomers, reportCustomerLine, reportJson, reportJsonFrame, summaryLines, type CustomerReport } from '../../src/migrate/index.js';
+import {
+  migrateCustomers,
+  reportCustomerLine,
+  reportJson,
+  reportJsonFrame,
+  summaryLines,
+  type CustomerReport,
+} from '../../migrate/lib/index.js';
 import { testContext } from '../adapters/support.js';
 import { emptyTarget, rejectingEmail, seededSource } from './support.js';
 

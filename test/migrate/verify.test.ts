@@ -4,7 +4,13 @@ import { memoryStore } from '../../adapters/memory/index.js';
 import { createDeps } from '../../src/deps.js';
 import { embeddedEmulators } from '../../src/embedded.js';
 import { parseEnv } from '../../src/env.js';
-import { isLossy, migrateCustomers, verifiedClean, verifyMigration, verifySummaryLines } from '../../src/migrate/index.js';
+import {
+  isLossy,
+  migrateCustomers,
+  verifiedClean,
+  verifyMigration,
+  verifySummaryLines,
+} from '../../migrate/lib/index.js';
 import { silentLog, testContext } from '../adapters/support.js';
 import { emptyTarget, seededSource, stored } from './support.js';
 
@@ -37,27 +43,51 @@ describe('verify', () => {
     expect(by('ana@example.es')).toMatchObject({ outcome: 'missing' });
     expect(by('stranger@example.com')).toMatchObject({ outcome: 'extra' });
     expect(verifiedClean(result)).toBe(false);
-    expect(verifySummaryLines(result)[0]).toBe('verify memory → memory: 5 checked, 1 matched, 3 differing, 1 missing on the target, 1 extra on the target');
+    expect(verifySummaryLines(result)[0]).toBe(
+      'verify memory → memory: 5 checked, 1 matched, 3 differing, 1 missing on the target, 1 extra on the target',
+    );
   });
 
   it('sfcc → scayle: what SCAYLE has no place for and how it reshapes street lines are not differences; a changed field is', async () => {
-    const deps = createDeps(parseEnv({ BACKENDS: 'sfcc,scayle', LOG_LEVEL: 'silent' }), { fetch: (i, init) => fetch(i, init), log: silentLog }, embeddedEmulators);
+    const deps = createDeps(
+      parseEnv({ BACKENDS: 'sfcc,scayle', LOG_LEVEL: 'silent' }),
+      { fetch: (i, init) => fetch(i, init), log: silentLog },
+      embeddedEmulators,
+    );
     const [source, target] = [deps.backends.get('sfcc')!, deps.backends.get('scayle')!];
     const scayle = deps.emulators.get('scayle')!.backdoor as ScayleBackdoor;
     const demo = scayle.readAll().map((c) => c.email);
     // Only what SCAYLE cannot store is left out; the lossy table covers the rest.
-    const omit = ['login', 'salutation', 'jobTitle', 'companyName', 'phones.mobile', 'phones.business', 'phones.fax', 'addresses.fullName', 'addresses.salutation', 'addresses.companyName'];
+    const omit = [
+      'login',
+      'salutation',
+      'jobTitle',
+      'companyName',
+      'phones.mobile',
+      'phones.business',
+      'phones.fax',
+      'addresses.fullName',
+      'addresses.salutation',
+      'addresses.companyName',
+    ];
     const migrated = await migrateCustomers({ source, target, ctx, omit });
     expect(migrated.counts.failed).toBe(0);
 
     const result = await verifyMigration({ source, target, ctx });
-    expect(result.counts).toMatchObject({ matched: migrated.counts.read, differing: 0, missing: 0, extra: demo.length });
+    expect(result.counts).toMatchObject({
+      matched: migrated.counts.read,
+      differing: 0,
+      missing: 0,
+      extra: demo.length,
+    });
     expect(isLossy('scayle', 'addresses.2.companyName')).toBe(true);
-
 
     // A value changed on the target behind the migration's back is a difference.
     await target.updateCustomer({ kind: 'externalRef', externalRef: 'CRM-1001' }, { firstName: 'Johnny' }, {}, ctx);
     const changed = await verifyMigration({ source, target, ctx });
-    expect(changed.customers.find((c) => c.email === 'john.smith@example.com')).toMatchObject({ outcome: 'differing', fields: ['firstName'] });
+    expect(changed.customers.find((c) => c.email === 'john.smith@example.com')).toMatchObject({
+      outcome: 'differing',
+      fields: ['firstName'],
+    });
   });
 });

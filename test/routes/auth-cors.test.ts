@@ -27,7 +27,11 @@ describe('CORS for browser storefronts (CORS_ORIGINS)', () => {
     const gw = buildGateway('memory', { BACKENDS: 'memory', CORS_ORIGINS: 'https://shop.example.com' });
     const preflight = await gw.app.request('/v1/customers', {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'if-match,content-type' },
+      headers: {
+        origin: 'https://shop.example.com',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'if-match,content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
@@ -50,10 +54,20 @@ describe('scoped API keys (API_KEYS admin:/storefront:)', () => {
   const gw = buildGateway('memory', { BACKENDS: 'memory', API_KEYS: `admin:${ADMIN},storefront:${KEY}` });
 
   it('a storefront key in X-Api-Key reaches /v1/auth/* only, never the admin routes', async () => {
-    const login = await gw.call('POST', '/v1/auth/login', { email: 'none@example.com', password: 'whatever-1' }, { 'x-api-key': KEY });
+    const login = await gw.call(
+      'POST',
+      '/v1/auth/login',
+      { email: 'none@example.com', password: 'whatever-1' },
+      { 'x-api-key': KEY },
+    );
     expect(login.status).toBe(401);
     expect(login.body.detail).toBe('email or password is wrong');
-    for (const [method, path] of [['GET', '/v1/customers'], ['GET', '/v1/customers/00001'], ['GET', '/v1/backends'], ['DELETE', '/v1/backends/memory/customers/00001']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/customers'],
+      ['GET', '/v1/customers/00001'],
+      ['GET', '/v1/backends'],
+      ['DELETE', '/v1/backends/memory/customers/00001'],
+    ] as const) {
       const res = await gw.call(method, path, undefined, { 'x-api-key': KEY });
       expect(res.status).toBe(403);
       expect(res.body.detail).toContain('storefront');
@@ -64,7 +78,16 @@ describe('scoped API keys (API_KEYS admin:/storefront:)', () => {
   it('an admin key works as Authorization: Bearer or X-Api-Key, on every route', async () => {
     expect((await gw.call('GET', '/v1/customers', undefined, { authorization: `Bearer ${ADMIN}` })).status).toBe(200);
     expect((await gw.call('GET', '/v1/customers', undefined, { 'x-api-key': ADMIN })).status).toBe(200);
-    expect((await gw.call('POST', '/v1/auth/login', { email: 'none@example.com', password: 'whatever-1' }, { 'x-api-key': ADMIN })).status).toBe(401);
+    expect(
+      (
+        await gw.call(
+          'POST',
+          '/v1/auth/login',
+          { email: 'none@example.com', password: 'whatever-1' },
+          { 'x-api-key': ADMIN },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('on /v1/me the key must come in X-Api-Key (Authorization carries the access token)', async () => {
@@ -74,6 +97,9 @@ describe('scoped API keys (API_KEYS admin:/storefront:)', () => {
     const noToken = await gw.call('GET', '/v1/me', undefined, { 'x-api-key': KEY });
     expect(noToken.status).toBe(401);
     expect(noToken.body.detail).toContain('access token');
-    expect((await gw.call('GET', '/v1/me', undefined, { 'x-api-key': 'wrong-key-0123456789abc', authorization: 'Bearer x' })).status).toBe(403);
+    expect(
+      (await gw.call('GET', '/v1/me', undefined, { 'x-api-key': 'wrong-key-0123456789abc', authorization: 'Bearer x' }))
+        .status,
+    ).toBe(403);
   });
 });

@@ -5,19 +5,30 @@ import { buildGateway } from '../conformance/harness.js';
 
 const gw = buildGateway('memory', { BACKENDS: 'memory' });
 // What a storefront does: a typed client from the exported app type, no code generation.
-const client = hc<GatewayApp>('http://gateway.local', { fetch: (input: RequestInfo | URL, init?: RequestInit) => gw.app.request(input, init) });
+const client = hc<GatewayApp>('http://gateway.local', {
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => gw.app.request(input, init),
+});
 
 describe('typed client from hono/client', () => {
   it('creates and reads a customer with typed inputs and outputs', async () => {
     const created = await client.v1.customers.$post({
-      json: { email: 'typed@example.com', lastName: 'Typed', addresses: [{ lastName: 'Typed', line1: 'Main St 1', city: 'Springfield', postalCode: '12345', countryCode: 'US' }] },
+      json: {
+        email: 'typed@example.com',
+        lastName: 'Typed',
+        addresses: [
+          { lastName: 'Typed', line1: 'Main St 1', city: 'Springfield', postalCode: '12345', countryCode: 'US' },
+        ],
+      },
     });
     expect(created.status).toBe(201);
     if (created.status !== 201) return;
     const customer = await created.json();
     const id: string = customer.id;
 
-    const read = await client.v1.customers[':customerId'].$get({ param: { customerId: id }, query: { expand: 'addresses' } });
+    const read = await client.v1.customers[':customerId'].$get({
+      param: { customerId: id },
+      query: { expand: 'addresses' },
+    });
     expect(read.status).toBe(200);
     if (read.status !== 200) return;
     const body = await read.json();
@@ -25,7 +36,10 @@ describe('typed client from hono/client', () => {
   });
 
   it('reaches a named backend and pages with typed page info', async () => {
-    const res = await client.v1.backends[':backend'].customers.$get({ param: { backend: 'memory' }, query: { limit: '1' } });
+    const res = await client.v1.backends[':backend'].customers.$get({
+      param: { backend: 'memory' },
+      query: { limit: '1' },
+    });
     expect(res.status).toBe(200);
     if (res.status !== 200) return;
     const page = await res.json();

@@ -3,10 +3,17 @@ import { stableJson } from '../../src/digest.js';
 import { deriveEtag } from '../../src/routes/support.js';
 
 const customer = {
-  id: 'c-4711', email: 'jürgen.müller@example.com', firstName: 'Jürgen', lastName: 'Müller', phone: undefined,
-  status: { active: true }, groups: ['vip', 'b2b'], externalRef: null,
-  custom: { zeta: 1, alpha: { nested: [3, 2, 1], 'ключ': 'значение', '😀': 'emoji' }, mid: 'x'.repeat(40) },
-  createdAt: '2026-01-02T03:04:05.000Z', updatedAt: '2026-11-29T17:00:00.000Z',
+  id: 'c-4711',
+  email: 'jürgen.müller@example.com',
+  firstName: 'Jürgen',
+  lastName: 'Müller',
+  phone: undefined,
+  status: { active: true },
+  groups: ['vip', 'b2b'],
+  externalRef: null,
+  custom: { zeta: 1, alpha: { nested: [3, 2, 1], ключ: 'значение', '😀': 'emoji' }, mid: 'x'.repeat(40) },
+  createdAt: '2026-01-02T03:04:05.000Z',
+  updatedAt: '2026-11-29T17:00:00.000Z',
   addresses: [{ id: 'a1', city: 'München' }],
 };
 

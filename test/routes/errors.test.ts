@@ -7,12 +7,21 @@ const customer = { email: 'route-test@example.com', lastName: 'Route' };
 const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number, code: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toBe('application/problem+json');
-  expect(res.body).toMatchObject({ status, code, type: expect.stringContaining(code), title: expect.any(String), detail: expect.any(String), requestId: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: expect.stringContaining(code),
+    title: expect.any(String),
+    detail: expect.any(String),
+    requestId: expect.any(String),
+  });
 };
 
 describe('error answers are application/problem+json', () => {
   it('415 for a body that is not JSON', async () => {
-    const res = await gw.call('POST', '/v1/customers', 'email=a@b.c', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await gw.call('POST', '/v1/customers', 'email=a@b.c', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expectProblem(res, 415, 'unsupported_media_type');
   });
 
@@ -23,14 +32,32 @@ describe('error answers are application/problem+json', () => {
   });
 
   it('400 naming every unknown field, nested ones with their path', async () => {
-    const res = await gw.call('POST', '/v1/customers', { ...customer, nickname: 'x', addresses: [{ lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE', floor: 3 }] });
+    const res = await gw.call('POST', '/v1/customers', {
+      ...customer,
+      nickname: 'x',
+      addresses: [{ lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE', floor: 3 }],
+    });
     expectProblem(res, 400, 'validation_failed');
-    expect(res.body.errors).toEqual(expect.arrayContaining([{ path: 'nickname', message: 'unknown field' }, { path: 'addresses.0.floor', message: 'unknown field' }]));
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'nickname', message: 'unknown field' },
+        { path: 'addresses.0.floor', message: 'unknown field' },
+      ]),
+    );
   });
 
   it('400 for a bad limit and a cursor that is not one of ours', async () => {
     // `0x10`, ` 5` and `1e1` are numbers to Number(), not to a caller reading the docs.
-    for (const query of ['limit=0', 'limit=201', 'limit=ten', 'limit=0x10', 'limit=%205', 'limit=1e1', 'limit=2.0', 'limit=']) {
+    for (const query of [
+      'limit=0',
+      'limit=201',
+      'limit=ten',
+      'limit=0x10',
+      'limit=%205',
+      'limit=1e1',
+      'limit=2.0',
+      'limit=',
+    ]) {
       const res = await gw.call('GET', `/v1/customers?${query}`);
       expectProblem(res, 400, 'validation_failed');
       expect(res.body.errors[0].path).toBe('query.limit');
@@ -46,7 +73,10 @@ describe('error answers are application/problem+json', () => {
   it('rejects a cursor issued for another filter of the same list', async () => {
     const first = await gw.call('GET', '/v1/customers?limit=1');
     expect(first.body.page.nextCursor).toEqual(expect.any(String));
-    const res = await gw.call('GET', `/v1/customers?limit=1&email=ada.lovelace%40example.com&cursor=${first.body.page.nextCursor}`);
+    const res = await gw.call(
+      'GET',
+      `/v1/customers?limit=1&email=ada.lovelace%40example.com&cursor=${first.body.page.nextCursor}`,
+    );
     expectProblem(res, 400, 'validation_failed');
   });
 
@@ -62,14 +92,23 @@ describe('error answers are application/problem+json', () => {
 
   it('413 for a body over 64 KiB, even without Content-Length', async () => {
     const big = JSON.stringify({ ...customer, custom: { blob: 'x'.repeat(70 * 1024) } });
-    expectProblem(await gw.call('POST', '/v1/customers', big, { 'content-type': 'application/json' }), 413, 'payload_too_large');
+    expectProblem(
+      await gw.call('POST', '/v1/customers', big, { 'content-type': 'application/json' }),
+      413,
+      'payload_too_large',
+    );
     const stream = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));
         controller.close();
       },
     });
-    const res = await gw.app.request('/v1/customers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const res = await gw.app.request('/v1/customers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
@@ -100,13 +139,25 @@ describe('error answers are application/problem+json', () => {
     expectProblem(res, 400, 'validation_failed');
     expect(res.body.errors).toContainEqual(expect.objectContaining({ path: 'custom' }));
     expect((await gw.call('GET', '/v1/customers')).status).toBe(200);
-    const proto = await gw.call('POST', '/v1/customers', `{"email":"proto@example.com","lastName":"P","custom":{"__proto__":{"x":1}}}`, { 'content-type': 'application/json' });
+    const proto = await gw.call(
+      'POST',
+      '/v1/customers',
+      `{"email":"proto@example.com","lastName":"P","custom":{"__proto__":{"x":1}}}`,
+      { 'content-type': 'application/json' },
+    );
     expectProblem(proto, 400, 'validation_failed');
   });
 
   it('400 for an address id a URL cannot carry', async () => {
     for (const id of ['..', '.', 'a/b']) {
-      const res = await gw.call('POST', '/v1/customers/00001/addresses', { id, lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE' });
+      const res = await gw.call('POST', '/v1/customers/00001/addresses', {
+        id,
+        lastName: 'A',
+        line1: 'B 1',
+        city: 'C',
+        postalCode: '1',
+        countryCode: 'DE',
+      });
       expectProblem(res, 400, 'validation_failed');
       expect(res.body.errors[0].path).toBe('id');
     }
@@ -118,28 +169,59 @@ describe('error answers are application/problem+json', () => {
     const valid = await codec.encode('memory', 'customers?', 1);
     const payload = Buffer.from('null').toString('base64url');
     // Re-sign "null" with the same key: a cursor anyone who knows the default secret could make.
-    const hmac = await crypto.subtle.importKey('raw', new TextEncoder().encode(gw.deps.config.cursorSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    const signature = Buffer.from(new Uint8Array(await crypto.subtle.sign('HMAC', hmac, new TextEncoder().encode(payload))).slice(0, 12)).toString('base64url');
+    const hmac = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(gw.deps.config.cursorSecret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const signature = Buffer.from(
+      new Uint8Array(await crypto.subtle.sign('HMAC', hmac, new TextEncoder().encode(payload))).slice(0, 12),
+    ).toString('base64url');
     expect(valid.split('.')[1]).toHaveLength(signature.length);
     expectProblem(await gw.call('GET', `/v1/customers?cursor=${payload}.${signature}`), 400, 'validation_failed');
   });
 
   it('honours If-Match lists, refuses weak tags, and checks If-Match on DELETE', async () => {
-    const created = await gw.call('POST', '/v1/customers', { ...customer, email: 'ifmatch@example.com', addresses: [{ id: 'a1', lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE' }, { id: 'a2', lastName: 'A', line1: 'B 2', city: 'C', postalCode: '1', countryCode: 'DE' }] });
+    const created = await gw.call('POST', '/v1/customers', {
+      ...customer,
+      email: 'ifmatch@example.com',
+      addresses: [
+        { id: 'a1', lastName: 'A', line1: 'B 1', city: 'C', postalCode: '1', countryCode: 'DE' },
+        { id: 'a2', lastName: 'A', line1: 'B 2', city: 'C', postalCode: '1', countryCode: 'DE' },
+      ],
+    });
     const id = created.body.id;
     const etag = (await gw.call('GET', `/v1/customers/${id}`)).headers.get('etag')!;
-    expect((await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'A' }, { 'if-match': `"other", ${etag}` })).status).toBe(200);
+    expect(
+      (await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'A' }, { 'if-match': `"other", ${etag}` })).status,
+    ).toBe(200);
     const current = (await gw.call('GET', `/v1/customers/${id}`)).headers.get('etag')!;
-    expectProblem(await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'B' }, { 'if-match': `W/${current}` }), 412, 'precondition_failed');
+    expectProblem(
+      await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'B' }, { 'if-match': `W/${current}` }),
+      412,
+      'precondition_failed',
+    );
 
     // An address ETag is its own: changing the customer does not make it stale.
     const addressEtag = (await gw.call('GET', `/v1/customers/${id}/addresses/a1`)).headers.get('etag')!;
     await gw.call('PATCH', `/v1/customers/${id}`, { firstName: 'C' });
     expect((await gw.call('GET', `/v1/customers/${id}/addresses/a1`)).headers.get('etag')).toBe(addressEtag);
 
-    expectProblem(await gw.call('DELETE', `/v1/customers/${id}/addresses/a1`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
-    expect((await gw.call('DELETE', `/v1/customers/${id}/addresses/a1`, undefined, { 'if-match': addressEtag })).status).toBe(204);
-    expectProblem(await gw.call('DELETE', `/v1/customers/${id}`, undefined, { 'if-match': '"stale"' }), 412, 'precondition_failed');
+    expectProblem(
+      await gw.call('DELETE', `/v1/customers/${id}/addresses/a1`, undefined, { 'if-match': '"stale"' }),
+      412,
+      'precondition_failed',
+    );
+    expect(
+      (await gw.call('DELETE', `/v1/customers/${id}/addresses/a1`, undefined, { 'if-match': addressEtag })).status,
+    ).toBe(204);
+    expectProblem(
+      await gw.call('DELETE', `/v1/customers/${id}`, undefined, { 'if-match': '"stale"' }),
+      412,
+      'precondition_failed',
+    );
     expect((await gw.call('GET', `/v1/customers/${id}`)).status).toBe(200);
   });
 

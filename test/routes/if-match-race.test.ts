@@ -22,9 +22,16 @@ const WRITERS = 50;
 
 /** Fires `WRITERS` PATCHes at once, all with the same If-Match; returns the statuses and the winner's body. */
 async function race(gw: GatewayUnderTest, path: string, etag: string, patchOf: (i: number) => Record<string, unknown>) {
-  const answers = await Promise.all(Array.from({ length: WRITERS }, (_, i) => gw.call('PATCH', path, patchOf(i), { 'if-match': etag })));
+  const answers = await Promise.all(
+    Array.from({ length: WRITERS }, (_, i) => gw.call('PATCH', path, patchOf(i), { 'if-match': etag })),
+  );
   const statuses = answers.map((a) => a.status);
-  return { ok: statuses.filter((s) => s === 200).length, preconditionFailed: statuses.filter((s) => s === 412).length, others: statuses.filter((s) => s !== 200 && s !== 412), winner: answers.find((a) => a.status === 200) };
+  return {
+    ok: statuses.filter((s) => s === 200).length,
+    preconditionFailed: statuses.filter((s) => s === 412).length,
+    others: statuses.filter((s) => s !== 200 && s !== 412),
+    winner: answers.find((a) => a.status === 200),
+  };
 }
 
 describe.each(targets)('one winner per If-Match: $backend', (target) => {
@@ -34,7 +41,9 @@ describe.each(targets)('one winner per If-Match: $backend', (target) => {
     const created = await gw.call('POST', '/customers', raceCustomer());
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const current = await gw.call('GET', `/customers/${created.body.id}`);
-    const result = await race(gw, `/customers/${created.body.id}`, current.headers.get('etag')!, (i) => ({ firstName: `Writer${i}` }));
+    const result = await race(gw, `/customers/${created.body.id}`, current.headers.get('etag')!, (i) => ({
+      firstName: `Writer${i}`,
+    }));
     expect(result.others).toEqual([]);
     expect(result.ok).toBe(1);
     expect(result.preconditionFailed).toBe(WRITERS - 1);
@@ -50,7 +59,12 @@ describe.each(targets)('one winner per If-Match: $backend', (target) => {
     const current = await gw.call('GET', `/customers/${created.body.id}`);
     const answers = await Promise.all(
       Array.from({ length: WRITERS }, (_, i) =>
-        gw.call('PATCH', i % 2 ? `/customers/${encodeURIComponent(created.body.id)}` : `/customers/ref:crm-${tag}`, { firstName: `Writer${i}` }, { 'if-match': current.headers.get('etag')! }),
+        gw.call(
+          'PATCH',
+          i % 2 ? `/customers/${encodeURIComponent(created.body.id)}` : `/customers/ref:crm-${tag}`,
+          { firstName: `Writer${i}` },
+          { 'if-match': current.headers.get('etag')! },
+        ),
       ),
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
@@ -62,7 +76,12 @@ describe.each(targets)('one winner per If-Match: $backend', (target) => {
     const customerId = encodeURIComponent(created.body.id);
     const addressId = encodeURIComponent((await gw.call('GET', `/customers/${customerId}/addresses`)).body.items[0].id);
     const current = await gw.call('GET', `/customers/${customerId}/addresses/${addressId}`);
-    const result = await race(gw, `/customers/${customerId}/addresses/${addressId}`, current.headers.get('etag')!, (i) => ({ line2: `Hinterhaus ${i}` }));
+    const result = await race(
+      gw,
+      `/customers/${customerId}/addresses/${addressId}`,
+      current.headers.get('etag')!,
+      (i) => ({ line2: `Hinterhaus ${i}` }),
+    );
     expect(result.others).toEqual([]);
     expect(result.ok).toBe(1);
     expect(result.preconditionFailed).toBe(WRITERS - 1);

@@ -17,11 +17,28 @@ describe('/openapi.json and /docs', () => {
 
   it('is generated from the zod schemas: every route and every canonical model is in it', async () => {
     const doc = (await (await gw.app.request('/openapi.json')).json()) as any;
-    for (const path of ['/v1/backends', '/v1/customers', '/v1/customers/{customerId}', '/v1/customers/{customerId}/password', '/v1/customers/{customerId}/addresses', '/v1/customers/{customerId}/addresses/{addressId}']) {
+    for (const path of [
+      '/v1/backends',
+      '/v1/customers',
+      '/v1/customers/{customerId}',
+      '/v1/customers/{customerId}/password',
+      '/v1/customers/{customerId}/addresses',
+      '/v1/customers/{customerId}/addresses/{addressId}',
+    ]) {
       expect(doc.paths).toHaveProperty([path]);
       if (path !== '/v1/backends') expect(doc.paths).toHaveProperty([path.replace('/v1', '/v1/backends/{backend}')]);
     }
-    for (const model of ['Customer', 'CustomerCreate', 'CustomerPatch', 'Address', 'AddressCreate', 'AddressPatch', 'Problem', 'CustomerPage', 'AddressPage']) {
+    for (const model of [
+      'Customer',
+      'CustomerCreate',
+      'CustomerPatch',
+      'Address',
+      'AddressCreate',
+      'AddressPatch',
+      'Problem',
+      'CustomerPage',
+      'AddressPage',
+    ]) {
       expect(doc.components.schemas).toHaveProperty([model]);
     }
     // Unknown fields are refused, so the document says so.

@@ -6,5 +6,16 @@ export const raceCustomer = (tag = uniqueTag()) => ({
   firstName: 'Erika',
   lastName: `Race${tag.slice(-6)}`,
   password: 'Str0ng!Passw0rd',
-  addresses: [{ firstName: 'Erika', lastName: `Race${tag.slice(-6)}`, line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', isDefaultBilling: true, isDefaultShipping: true }],
+  addresses: [
+    {
+      firstName: 'Erika',
+      lastName: `Race${tag.slice(-6)}`,
+      line1: 'Hauptstraße 5',
+      city: 'Berlin',
+      postalCode: '10115',
+      countryCode: 'DE',
+      isDefaultBilling: true,
+      isDefaultShipping: true,
+    },
+  ],
 });

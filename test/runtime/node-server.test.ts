@@ -7,10 +7,20 @@ import { buildGateway } from '../conformance/harness.js';
 /** One request over a given agent; resolves with status and headers, rejects on a socket error. */
 function request(agent: http.Agent, port: number, method: string, path: string, body?: Buffer) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request({ agent, port, host: '127.0.0.1', method, path, headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
-    });
+    const req = http.request(
+      {
+        agent,
+        port,
+        host: '127.0.0.1',
+        method,
+        path,
+        headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -22,7 +32,12 @@ describe('the Node server (src/runtime/node-server.ts) and its connections', () 
 
   beforeAll(async () => {
     const gw = buildGateway('memory', { BACKENDS: 'memory' });
-    server = serveGateway(gw.app.fetch, { port: 0, hostname: '127.0.0.1', headersTimeoutMs: 1_000, requestTimeoutMs: 5_000 });
+    server = serveGateway(gw.app.fetch, {
+      port: 0,
+      hostname: '127.0.0.1',
+      headersTimeoutMs: 1_000,
+      requestTimeoutMs: 5_000,
+    });
     await new Promise((resolve) => server.once('listening', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -35,7 +50,9 @@ describe('the Node server (src/runtime/node-server.ts) and its connections', () 
     const refused = await request(agent, port, 'POST', '/v1/customers', big);
     expect(refused.status).toBe(413);
     expect(refused.headers.connection).toBe('close');
-    const after = await Promise.all(Array.from({ length: 5 }, () => request(agent, port, 'GET', '/v1/customers?limit=1')));
+    const after = await Promise.all(
+      Array.from({ length: 5 }, () => request(agent, port, 'GET', '/v1/customers?limit=1')),
+    );
     expect(after.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     agent.destroy();
   });

@@ -15,8 +15,19 @@ const shopper = (token: string) => ({ 'x-api-key': STOREFRONT, authorization: `B
 const PASSWORD = 'Str0ng!Passw0rd';
 
 const customer = (name: string) => ({
-  email: `${name}@example.com`, lastName: name, password: PASSWORD,
-  addresses: [{ id: `${name}-home`, lastName: name, line1: `${name}straße 1`, city: 'Berlin', postalCode: '10115', countryCode: 'DE' }],
+  email: `${name}@example.com`,
+  lastName: name,
+  password: PASSWORD,
+  addresses: [
+    {
+      id: `${name}-home`,
+      lastName: name,
+      line1: `${name}straße 1`,
+      city: 'Berlin',
+      postalCode: '10115',
+      countryCode: 'DE',
+    },
+  ],
   externalRef: `crm-${name}`,
 });
 
@@ -27,7 +38,12 @@ describe('a shopper token reaches only its own customer', () => {
   beforeAll(async () => {
     b = (await gw.call('POST', '/v1/customers', customer('bertha'), admin)).body;
     const created = (await gw.call('POST', '/v1/customers', customer('anna'), admin)).body;
-    const session = await gw.call('POST', '/v1/auth/login', { email: 'anna@example.com', password: PASSWORD }, { 'x-api-key': STOREFRONT });
+    const session = await gw.call(
+      'POST',
+      '/v1/auth/login',
+      { email: 'anna@example.com', password: PASSWORD },
+      { 'x-api-key': STOREFRONT },
+    );
     expect(session.status, JSON.stringify(session.body)).toBe(200);
     a = { id: created.id, ...session.body };
   });
@@ -43,8 +59,12 @@ describe('a shopper token reaches only its own customer', () => {
 
   it("B's address ids are not found in A's book, and B's data stays untouched", async () => {
     expect((await gw.call('GET', '/v1/me/addresses/bertha-home', undefined, shopper(a.accessToken))).status).toBe(404);
-    expect((await gw.call('PATCH', '/v1/me/addresses/bertha-home', { city: 'Gekapert' }, shopper(a.accessToken))).status).toBe(404);
-    expect((await gw.call('DELETE', '/v1/me/addresses/bertha-home', undefined, shopper(a.accessToken))).status).toBe(404);
+    expect(
+      (await gw.call('PATCH', '/v1/me/addresses/bertha-home', { city: 'Gekapert' }, shopper(a.accessToken))).status,
+    ).toBe(404);
+    expect((await gw.call('DELETE', '/v1/me/addresses/bertha-home', undefined, shopper(a.accessToken))).status).toBe(
+      404,
+    );
     const patchId = await gw.call('PATCH', '/v1/me', { id: b.id, firstName: 'Mallory' }, shopper(a.accessToken));
     expect(patchId.status).toBe(400);
     const bAfter = await gw.call('GET', `/v1/customers/${b.id}?expand=addresses`, undefined, admin);
@@ -53,7 +73,13 @@ describe('a shopper token reaches only its own customer', () => {
   });
 
   it('neither the token nor the storefront key opens the admin routes (ids, ref:, other backends)', async () => {
-    for (const path of [`/v1/customers/${b.id}`, '/v1/customers/ref:crm-bertha', `/v1/backends/memory/customers/${b.id}/addresses`, '/v1/backends/open2b/customers/101', '/v1/customers']) {
+    for (const path of [
+      `/v1/customers/${b.id}`,
+      '/v1/customers/ref:crm-bertha',
+      `/v1/backends/memory/customers/${b.id}/addresses`,
+      '/v1/backends/open2b/customers/101',
+      '/v1/customers',
+    ]) {
       expect((await gw.call('GET', path, undefined, shopper(a.accessToken))).status).toBe(403);
       expect((await gw.call('GET', path, undefined, { authorization: `Bearer ${a.accessToken}` })).status).toBe(403);
     }
@@ -61,8 +87,13 @@ describe('a shopper token reaches only its own customer', () => {
 
   it('a token signed by anyone else, or edited, is refused', async () => {
     const forged = await new SignJWT({ backend: 'memory', sid: 'x'.repeat(24) })
-      .setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setSubject(b.id).setIssuer('customer-gateway').setAudience('customer-gateway:me')
-      .setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode('not-the-signing-secret-0123456789abcdef'));
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject(b.id)
+      .setIssuer('customer-gateway')
+      .setAudience('customer-gateway:me')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode('not-the-signing-secret-0123456789abcdef'));
     const [header, payload, signature] = a.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const edited = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: b.id })).toString('base64url')}.${signature}`;
@@ -82,7 +113,14 @@ describe('a shopper token reaches only its own customer', () => {
     const headers = (token: string) => ({ ...shopper(token), 'idempotency-key': '"same-key-for-both"' });
     const fromA = await gw.call('POST', '/v1/me/addresses', address, headers(a.accessToken));
     expect(fromA.status).toBe(201);
-    const bSession = (await gw.call('POST', '/v1/auth/login', { email: 'bertha@example.com', password: PASSWORD }, { 'x-api-key': STOREFRONT })).body;
+    const bSession = (
+      await gw.call(
+        'POST',
+        '/v1/auth/login',
+        { email: 'bertha@example.com', password: PASSWORD },
+        { 'x-api-key': STOREFRONT },
+      )
+    ).body;
     const fromB = await gw.call('POST', '/v1/me/addresses', address, headers(bSession.accessToken));
     expect(fromB.status).toBe(201);
     expect(fromB.headers.get('idempotent-replayed')).toBeNull();
@@ -96,22 +134,41 @@ describe('a shopper token reaches only its own customer', () => {
 
   it('a shopper edits their profile but not what the merchant controls (active, groups, externalRef, custom)', async () => {
     const before = await gw.call('GET', `/v1/customers/${a.id}`, undefined, admin);
-    for (const patch of [{ active: false }, { groups: ['wholesale'] }, { externalRef: 'crm-bertha' }, { custom: { loyaltyTier: 'gold' } }, { firstName: 'Anna', groups: ['vip'] }]) {
+    for (const patch of [
+      { active: false },
+      { groups: ['wholesale'] },
+      { externalRef: 'crm-bertha' },
+      { custom: { loyaltyTier: 'gold' } },
+      { firstName: 'Anna', groups: ['vip'] },
+    ]) {
       const res = await gw.call('PATCH', '/v1/me', patch, shopper(a.accessToken));
       expect(res.status, JSON.stringify(patch)).toBe(400);
       expect(res.body.errors).toContainEqual(expect.objectContaining({ path: Object.keys(patch).at(-1) }));
     }
     const after = await gw.call('GET', `/v1/customers/${a.id}`, undefined, admin);
     expect(after.body).toEqual(before.body);
-    const own = await gw.call('PATCH', '/v1/me', { firstName: 'Anna', phones: { mobile: '+49 30 1234567' } }, shopper(a.accessToken));
+    const own = await gw.call(
+      'PATCH',
+      '/v1/me',
+      { firstName: 'Anna', phones: { mobile: '+49 30 1234567' } },
+      shopper(a.accessToken),
+    );
     expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect(own.body).toMatchObject({ firstName: 'Anna', externalRef: 'crm-anna', status: { active: true } });
     // The administrator still sets them.
-    expect((await gw.call('PATCH', `/v1/customers/${a.id}`, { groups: ['vip'], custom: { loyaltyTier: 'gold' } }, admin)).body).toMatchObject({ groups: ['vip'], custom: { loyaltyTier: 'gold' } });
+    expect(
+      (await gw.call('PATCH', `/v1/customers/${a.id}`, { groups: ['vip'], custom: { loyaltyTier: 'gold' } }, admin))
+        .body,
+    ).toMatchObject({ groups: ['vip'], custom: { loyaltyTier: 'gold' } });
   });
 
   it('a session on another backend reaches only its own customer there', async () => {
-    const res = await gw.call('POST', '/v1/backends/open2b/auth/login', { email: 'giulia.rossi@example.it', password: 'giulia-2024' }, { 'x-api-key': STOREFRONT });
+    const res = await gw.call(
+      'POST',
+      '/v1/backends/open2b/auth/login',
+      { email: 'giulia.rossi@example.it', password: 'giulia-2024' },
+      { 'x-api-key': STOREFRONT },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const me = await gw.call('GET', '/v1/me', undefined, shopper(res.body.accessToken));
     expect(me.body).toMatchObject({ id: '101', email: 'giulia.rossi@example.it' });
@@ -120,11 +177,20 @@ describe('a shopper token reaches only its own customer', () => {
 });
 
 describe('refresh tokens rotate; a replay ends the whole session; logout ends it', () => {
-  const login = async () => (await gw.call('POST', '/v1/auth/login', { email: 'rota@example.com', password: PASSWORD }, { 'x-api-key': STOREFRONT })).body;
+  const login = async () =>
+    (
+      await gw.call(
+        'POST',
+        '/v1/auth/login',
+        { email: 'rota@example.com', password: PASSWORD },
+        { 'x-api-key': STOREFRONT },
+      )
+    ).body;
   beforeAll(async () => {
     await gw.call('POST', '/v1/customers', { email: 'rota@example.com', lastName: 'Rota', password: PASSWORD }, admin);
   });
-  const refresh = (refreshToken: string) => gw.call('POST', '/v1/auth/refresh', { refreshToken }, { 'x-api-key': STOREFRONT });
+  const refresh = (refreshToken: string) =>
+    gw.call('POST', '/v1/auth/refresh', { refreshToken }, { 'x-api-key': STOREFRONT });
 
   it('gives a new pair once per refresh token; presenting a used one revokes the family', async () => {
     const first = await login();
@@ -145,7 +211,10 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
   it('logout ends the session: its access and refresh tokens stop working, other sessions go on', async () => {
     const ended = await login();
     const other = await login();
-    expect((await gw.call('POST', '/v1/auth/logout', { refreshToken: ended.refreshToken }, { 'x-api-key': STOREFRONT })).status).toBe(204);
+    expect(
+      (await gw.call('POST', '/v1/auth/logout', { refreshToken: ended.refreshToken }, { 'x-api-key': STOREFRONT }))
+        .status,
+    ).toBe(204);
     expect((await gw.call('GET', '/v1/me', undefined, shopper(ended.accessToken))).status).toBe(401);
     expect((await refresh(ended.refreshToken)).status).toBe(401);
     expect((await gw.call('GET', '/v1/me', undefined, shopper(other.accessToken))).status).toBe(200);
@@ -153,7 +222,9 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
 
   it('a password set by an administrator ends every session of the customer', async () => {
     const session = await login();
-    expect((await gw.call('PUT', `/v1/customers/${session.customerId}/password`, { password: PASSWORD }, admin)).status).toBe(204);
+    expect(
+      (await gw.call('PUT', `/v1/customers/${session.customerId}/password`, { password: PASSWORD }, admin)).status,
+    ).toBe(204);
     expect((await gw.call('GET', '/v1/me', undefined, shopper(session.accessToken))).status).toBe(401);
     expect((await refresh(session.refreshToken)).status).toBe(401);
     expect((await gw.call('GET', '/v1/me', undefined, shopper((await login()).accessToken))).status).toBe(200);
@@ -174,10 +245,25 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
   });
 
   it('deleting a customer (by id or ref:) ends their sessions', async () => {
-    for (const [name, path] of [['gone-by-id', (id: string) => id], ['gone-by-ref', () => 'ref:crm-gone-by-ref']] as const) {
-      const created = await gw.call('POST', '/v1/customers', { email: `${name}@example.com`, lastName: 'Gone', password: PASSWORD, externalRef: `crm-${name}` }, admin);
+    for (const [name, path] of [
+      ['gone-by-id', (id: string) => id],
+      ['gone-by-ref', () => 'ref:crm-gone-by-ref'],
+    ] as const) {
+      const created = await gw.call(
+        'POST',
+        '/v1/customers',
+        { email: `${name}@example.com`, lastName: 'Gone', password: PASSWORD, externalRef: `crm-${name}` },
+        admin,
+      );
       expect(created.status).toBe(201);
-      const session = (await gw.call('POST', '/v1/auth/login', { email: `${name}@example.com`, password: PASSWORD }, { 'x-api-key': STOREFRONT })).body;
+      const session = (
+        await gw.call(
+          'POST',
+          '/v1/auth/login',
+          { email: `${name}@example.com`, password: PASSWORD },
+          { 'x-api-key': STOREFRONT },
+        )
+      ).body;
       expect((await gw.call('DELETE', `/v1/customers/${path(created.body.id)}`, undefined, admin)).status).toBe(204);
       const me = await gw.call('GET', '/v1/me', undefined, shopper(session.accessToken));
       expect(me.status).toBe(401);
@@ -188,6 +274,7 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
   });
 
   it('refuses refresh tokens it never issued', async () => {
-    for (const refreshToken of ['garbage', `${'a'.repeat(24)}.0.${'b'.repeat(43)}`]) expect((await refresh(refreshToken)).status).toBe(401);
+    for (const refreshToken of ['garbage', `${'a'.repeat(24)}.0.${'b'.repeat(43)}`])
+      expect((await refresh(refreshToken)).status).toBe(401);
   });
 });

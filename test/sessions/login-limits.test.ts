@@ -5,7 +5,10 @@ const PASSWORD = 'Str0ng!Passw0rd';
 
 async function gatewayWithShopper(env: Record<string, string>) {
   const gw = buildGateway('memory', { BACKENDS: 'memory', CLIENT_ADDRESS_HEADER: 'X-Forwarded-For', ...env });
-  expect((await gw.call('POST', '/v1/customers', { email: 'lena@example.com', lastName: 'Lena', password: PASSWORD })).status).toBe(201);
+  expect(
+    (await gw.call('POST', '/v1/customers', { email: 'lena@example.com', lastName: 'Lena', password: PASSWORD }))
+      .status,
+  ).toBe(201);
   // The proxy appends the address it saw to whatever the client sent.
   const login = (email: string, password: string, client = '203.0.113.7', clientWritten = '10.9.9.9') =>
     gw.call('POST', '/v1/auth/login', { email, password }, { 'x-forwarded-for': `${clientWritten}, ${client}` });
@@ -27,7 +30,10 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(600);
     }
-    const shape = ({ requestId: _id, detail, ...rest }: Record<string, unknown>) => ({ ...rest, detail: String(detail).replace(/\d+/g, 'N') });
+    const shape = ({ requestId: _id, detail, ...rest }: Record<string, unknown>) => ({
+      ...rest,
+      detail: String(detail).replace(/\d+/g, 'N'),
+    });
     expect(shape(known.body)).toEqual(shape(unknown.body));
     // Other accounts are not affected.
     expect((await login('someone@example.com', 'Wr0ng!Passw0rd', '198.51.100.9')).status).toBe(401);
@@ -51,7 +57,10 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
 
   it('a client cannot escape its limit by writing its own X-Forwarded-For entries', async () => {
     const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '100/600', LOGIN_CLIENT_LIMIT: '4/600' });
-    for (let i = 0; i < 4; i++) expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd', '203.0.113.7', `198.51.100.${i}`)).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd', '203.0.113.7', `198.51.100.${i}`)).status).toBe(
+        401,
+      );
     expect((await login('lena@example.com', PASSWORD, '203.0.113.7', '198.51.100.200')).status).toBe(429);
   });
 
@@ -65,9 +74,21 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
 
   it('wrong current passwords on PUT /v1/me/password count too: a stolen token is no password oracle', async () => {
     const { gw, login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600' });
-    const auth = { authorization: `Bearer ${(await login('lena@example.com', PASSWORD)).body.accessToken}`, 'x-forwarded-for': '203.0.113.7' };
-    for (let i = 0; i < 3; i++) expect((await gw.call('PUT', '/v1/me/password', { currentPassword: `Guess-${i}-Pw`, password: 'N3w!Passw0rd' }, auth)).status).toBe(400);
-    const blocked = await gw.call('PUT', '/v1/me/password', { currentPassword: PASSWORD, password: 'N3w!Passw0rd' }, auth);
+    const auth = {
+      authorization: `Bearer ${(await login('lena@example.com', PASSWORD)).body.accessToken}`,
+      'x-forwarded-for': '203.0.113.7',
+    };
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await gw.call('PUT', '/v1/me/password', { currentPassword: `Guess-${i}-Pw`, password: 'N3w!Passw0rd' }, auth))
+          .status,
+      ).toBe(400);
+    const blocked = await gw.call(
+      'PUT',
+      '/v1/me/password',
+      { currentPassword: PASSWORD, password: 'N3w!Passw0rd' },
+      auth,
+    );
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toBeTruthy();
     expect((await login('lena@example.com', PASSWORD)).status).toBe(200);

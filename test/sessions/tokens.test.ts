@@ -9,7 +9,10 @@ const NEW = { kid: '2026-new', secret: 'new-secret-0123456789abcdefghijklmnopqrs
 const claims = { sub: '00042', backend: 'memory', sid: 's'.repeat(24) };
 
 const refusal = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isGatewayError(error) && error.code).toBe('unauthorized');
   return (error as Error).message;
 };
@@ -36,8 +39,16 @@ describe('access tokens and signing-key rotation (SESSION_SIGNING_KEYS)', () => 
 
   it('refuses expired tokens, tokens without kid, and a key id pointing at another key', async () => {
     const key = new TextEncoder().encode(OLD.secret);
-    const base = () => new SignJWT({ backend: 'memory', sid: claims.sid }).setSubject(claims.sub).setIssuer('customer-gateway').setAudience('customer-gateway:me');
-    const expired = await base().setProtectedHeader({ alg: 'HS256', kid: OLD.kid }).setIssuedAt(Math.floor(Date.now() / 1000) - 2000).setExpirationTime(Math.floor(Date.now() / 1000) - 1000).sign(key);
+    const base = () =>
+      new SignJWT({ backend: 'memory', sid: claims.sid })
+        .setSubject(claims.sub)
+        .setIssuer('customer-gateway')
+        .setAudience('customer-gateway:me');
+    const expired = await base()
+      .setProtectedHeader({ alg: 'HS256', kid: OLD.kid })
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 2000)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 1000)
+      .sign(key);
     expect(await refusal(createTokenSigner([OLD]).verify(expired))).toContain('expired');
     const noKid = await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(key);
     await refusal(createTokenSigner([OLD]).verify(noKid));
@@ -49,9 +60,15 @@ describe('access tokens and signing-key rotation (SESSION_SIGNING_KEYS)', () => 
     const lines: string[] = [];
     const gw = buildGateway('memory', { BACKENDS: 'memory' }, lines);
     expect(lines.join('\n')).toMatch(/"level":"?(warn|40)"?.*SESSION_SIGNING_KEYS is unset/);
-    await gw.call('POST', '/v1/customers', { email: 'zero@example.com', lastName: 'Zero', password: 'Str0ng!Passw0rd' });
+    await gw.call('POST', '/v1/customers', {
+      email: 'zero@example.com',
+      lastName: 'Zero',
+      password: 'Str0ng!Passw0rd',
+    });
     const session = await gw.call('POST', '/v1/auth/login', { email: 'zero@example.com', password: 'Str0ng!Passw0rd' });
     expect(decodeProtectedHeader(session.body.accessToken).kid).toMatch(/^ephemeral-/);
-    expect((await gw.call('GET', '/v1/me', undefined, { authorization: `Bearer ${session.body.accessToken}` })).status).toBe(200);
+    expect(
+      (await gw.call('GET', '/v1/me', undefined, { authorization: `Bearer ${session.body.accessToken}` })).status,
+    ).toBe(200);
   });
 });

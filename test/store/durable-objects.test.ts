@@ -11,14 +11,20 @@ import { sharedStoreSuite } from './suite.js';
  */
 let started: ReturnType<typeof startWorker> | undefined;
 const worker = () =>
-  (started ??= startWorker({ STORE: 'durable-objects', BACKENDS: 'scayle', LOG_LEVEL: 'warn' }, { demo: true, durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } }));
+  (started ??= startWorker(
+    { STORE: 'durable-objects', BACKENDS: 'scayle', LOG_LEVEL: 'warn' },
+    { demo: true, durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } },
+  ));
 afterAll(async () => (await started)?.dispose(), 30_000);
 
 sharedStoreSuite('durable-objects', {
   async open() {
     const namespace = (await (await worker()).durableObjectNamespace('GATEWAY_STORE')) as unknown as StoreNamespace;
     // Few shards, so the suite's keys share objects as a busy deployment's would.
-    return { store: createDurableObjectStore(memoized(namespace), { prefix: uniquePrefix('do'), shards: 3 }), cleanup: async () => {} };
+    return {
+      store: createDurableObjectStore(memoized(namespace), { prefix: uniquePrefix('do'), shards: 3 }),
+      cleanup: async () => {},
+    };
   },
 });
 

@@ -14,7 +14,9 @@ export async function redisForTests(): Promise<{ url: string; stop(): Promise<vo
   const port = await freePort();
   let child: ChildProcess;
   try {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
       child.once('spawn', resolve);
@@ -51,7 +53,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export const uniquePrefix = (what: string) => `test:${what}:${process.pid}:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}:`;
+export const uniquePrefix = (what: string) =>
+  `test:${what}:${process.pid}:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}:`;
 
 /** Deletes every key under `prefix`. */
 export async function removeKeys(url: string, prefix: string): Promise<void> {

@@ -34,7 +34,12 @@ it('redis store: an unreachable Redis fails fast with a 503 that does not show t
 
 it('npm start with STORE=redis and an unreachable Redis stops, naming REDIS_URL but not its value', async () => {
   // PORT is never bound: the process stops before it listens.
-  const run = await runScript('start', [], { STORE: 'redis', REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1', BACKENDS: 'memory', PORT: '1' });
+  const run = await runScript('start', [], {
+    STORE: 'redis',
+    REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1',
+    BACKENDS: 'memory',
+    PORT: '1',
+  });
   expect(run.code).toBe(1);
   expect(run.stderr).toContain('REDIS_URL');
   expect(run.stdout + run.stderr).not.toContain('hunter2-secret');

@@ -7,7 +7,11 @@ describe('resource lock', () => {
     const store = createMemoryStore();
     await store.set('lock:scayle/42', 'another-instance', 60_000);
     const lock = createResourceLock(store, { fleetWide: true, leaseTtlMs: 5_000, waitMs: 50 });
-    await expect(lock('scayle/42', new AbortController().signal, async () => 'wrote')).rejects.toMatchObject({ status: 409, code: 'conflict', retryAfter: 1 });
+    await expect(lock('scayle/42', new AbortController().signal, async () => 'wrote')).rejects.toMatchObject({
+      status: 409,
+      code: 'conflict',
+      retryAfter: 1,
+    });
     await store.delete('lock:scayle/42');
     expect(await lock('scayle/42', new AbortController().signal, async () => 'wrote')).toBe('wrote');
     expect(await store.get('lock:scayle/42')).toBeUndefined();
@@ -17,7 +21,10 @@ describe('resource lock', () => {
     const store = createMemoryStore();
     await store.set('lock:open2b/7', 'another-instance', 60_000);
     const lock = createResourceLock(store, { fleetWide: true, leaseTtlMs: 5_000, waitMs: 60_000 });
-    await expect(lock('open2b/7', AbortSignal.timeout(30), async () => 'wrote')).rejects.toMatchObject({ status: 504, code: 'upstream_timeout' });
+    await expect(lock('open2b/7', AbortSignal.timeout(30), async () => 'wrote')).rejects.toMatchObject({
+      status: 504,
+      code: 'upstream_timeout',
+    });
   });
 
   it('within an instance: no store lease is taken, same-key writes run one at a time', async () => {

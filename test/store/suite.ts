@@ -30,7 +30,8 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
       await cleanup();
       await store.close();
     });
-    const test = (title: string, body: () => Promise<void>) => it(title, async (ctx) => (skipped ? ctx.skip() : body()));
+    const test = (title: string, body: () => Promise<void>) =>
+      it(title, async (ctx) => (skipped ? ctx.skip() : body()));
 
     test('get/set/delete round trip; absent keys read as undefined', async () => {
       expect(await store.get('a')).toBeUndefined();
@@ -53,7 +54,9 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
     });
 
     test('setIfAbsent writes once among concurrent callers', async () => {
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', `v${i}`, MINUTE)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', `v${i}`, MINUTE)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await store.get('once')).toBe(`v${results.indexOf(true)}`);
     });
@@ -78,7 +81,12 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
       const limit = { capacity: 5, refillPerSecond: 0.5 };
       const takes = await Promise.all(Array.from({ length: 8 }, () => store.take('bucket', limit)));
       expect(takes.filter((t) => t.allowed)).toHaveLength(5);
-      expect(takes.filter((t) => t.allowed).map((t) => t.remaining).sort()).toEqual([0, 1, 2, 3, 4]);
+      expect(
+        takes
+          .filter((t) => t.allowed)
+          .map((t) => t.remaining)
+          .sort(),
+      ).toEqual([0, 1, 2, 3, 4]);
       for (const refused of takes.filter((t) => !t.allowed)) {
         expect(refused.remaining).toBe(0);
         // One token at 0.5/s is at most 2 s away.
@@ -100,7 +108,12 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
     test('takeFromWindow: at most `limit` per window, whatever the alignment; then says when the oldest leaves', async () => {
       const limit = { limit: 4, windowMs: 300 };
       const takes = await Promise.all(Array.from({ length: 6 }, () => store.takeFromWindow('window', limit)));
-      expect(takes.filter((t) => t.allowed).map((t) => t.remaining).sort()).toEqual([0, 1, 2, 3]);
+      expect(
+        takes
+          .filter((t) => t.allowed)
+          .map((t) => t.remaining)
+          .sort(),
+      ).toEqual([0, 1, 2, 3]);
       const refused = takes.filter((t) => !t.allowed);
       expect(refused).toHaveLength(2);
       for (const r of refused) expect(r.retryAfterMs).toBeGreaterThan(0);
@@ -132,7 +145,9 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
 
     test('withLease gives up with LeaseBusyError when the lease stays held', async () => {
       await store.set('held', 'someone-else', MINUTE);
-      await expect(withLease(store, 'held', { ttlMs: 1000, waitMs: 30 }, async () => 'ran')).rejects.toBeInstanceOf(LeaseBusyError);
+      await expect(withLease(store, 'held', { ttlMs: 1000, waitMs: 30 }, async () => 'ran')).rejects.toBeInstanceOf(
+        LeaseBusyError,
+      );
       expect(await store.get('held')).toBe('someone-else');
     });
   });

@@ -2,9 +2,14 @@ import { failure } from '../support.js';
 import { describe, expect, it } from 'vitest';
 import { createOpen2bAdapter, open2bBackend } from '../../../adapters/open2b/index.js';
 import { ConfigError } from '../../../adapters/errors.js';
-import { type CustomerRef } from '../../../adapters/types.js';
+import type { CustomerRef } from '../../../adapters/types.js';
 import { createOpen2bEmulator, type Open2bEmulatorOptions } from '../../../emulators/open2b/index.js';
-import { AddressCreateSchema, CustomerCreateSchema, type AddressCreateInput, type CustomerCreateInput } from '../../../schemas/index.js';
+import {
+  AddressCreateSchema,
+  CustomerCreateSchema,
+  type AddressCreateInput,
+  type CustomerCreateInput,
+} from '../../../schemas/index.js';
 import { buildGateway } from '../../conformance/harness.js';
 import { silentLog, testContext } from '../support.js';
 
@@ -16,30 +21,59 @@ interface Sent {
 }
 
 /** The adapter on an in-process emulator, with every RPC it sends recorded. */
-function setup(emulatorOptions: Open2bEmulatorOptions = { seed: false }, env: Record<string, string> = {}, fetchOverride?: typeof fetch) {
+function setup(
+  emulatorOptions: Open2bEmulatorOptions = { seed: false },
+  env: Record<string, string> = {},
+  fetchOverride?: typeof fetch,
+) {
   const emulator = createOpen2bEmulator(emulatorOptions);
   const sent: Sent[] = [];
   const spy = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
-    sent.push({ method: new URL(request.url).pathname.split('/').pop()!, body: JSON.parse(await request.clone().text()) });
+    sent.push({
+      method: new URL(request.url).pathname.split('/').pop()!,
+      body: JSON.parse(await request.clone().text()),
+    });
     return (fetchOverride ?? emulator.fetch)(request);
   }) as typeof fetch;
-  const adapter = createOpen2bAdapter(open2bBackend.parseOptions({ ...emulator.connectionEnv(ORIGIN), ...env }), { fetch: spy, log: silentLog });
+  const adapter = createOpen2bAdapter(open2bBackend.parseOptions({ ...emulator.connectionEnv(ORIGIN), ...env }), {
+    fetch: spy,
+    log: silentLog,
+  });
   const calls = (method: string) => sent.filter((s) => s.method === `commerce.customers.${method}`);
   return { emulator, adapter, sent, calls, ctx: testContext().ctx };
 }
 
 let n = 0;
-const address = (o: Partial<AddressCreateInput> = {}) => ({ firstName: 'Erika', lastName: 'Muster', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', ...o });
+const address = (o: Partial<AddressCreateInput> = {}) => ({
+  firstName: 'Erika',
+  lastName: 'Muster',
+  line1: 'Hauptstraße 5',
+  city: 'Berlin',
+  postalCode: '10115',
+  countryCode: 'DE',
+  ...o,
+});
 const register = (o: Partial<CustomerCreateInput> = {}) =>
-  CustomerCreateSchema.parse({ email: `erika${++n}@example.de`, firstName: 'Erika', lastName: 'Muster', password: 'secret-12', addresses: [address({ isDefaultBilling: true, isDefaultShipping: true })], ...o });
+  CustomerCreateSchema.parse({
+    email: `erika${++n}@example.de`,
+    firstName: 'Erika',
+    lastName: 'Muster',
+    password: 'secret-12',
+    addresses: [address({ isDefaultBilling: true, isDefaultShipping: true })],
+    ...o,
+  });
 const id = (value: string): CustomerRef => ({ kind: 'id', id: value });
-
 
 describe('open2b configuration', () => {
   it('needs OPEN2B_BASE_URL and OPEN2B_API_KEY, defaults the key header and zone, and names a bad variable without its value', () => {
     const env = { OPEN2B_BASE_URL: 'https://shop.example/api/v6/', OPEN2B_API_KEY: 'k-123' };
-    expect(open2bBackend.parseOptions(env)).toEqual({ baseUrl: 'https://shop.example/api/v6', apiKey: 'k-123', keyHeader: 'X-Key', timezone: 'Europe/Rome' });
+    expect(open2bBackend.parseOptions(env)).toEqual({
+      baseUrl: 'https://shop.example/api/v6',
+      apiKey: 'k-123',
+      keyHeader: 'X-Key',
+      timezone: 'Europe/Rome',
+    });
     expect(() => open2bBackend.parseOptions({ ...env, OPEN2B_API_KEY: undefined })).toThrow(ConfigError);
     const bad = (() => {
       try {
@@ -69,11 +103,32 @@ describe('open2b configuration', () => {
 describe('open2b adapter: customers', () => {
   it('registers with one create call and reads the customer back with its billing address', async () => {
     const { adapter, emulator, calls, ctx } = setup({ seed: false, now: () => new Date('2025-07-01T10:00:00Z') });
-    const { value } = await adapter.createCustomer(register({ externalRef: 'EXT-1', phones: { primary: '+49 30 1' } }), ctx);
+    const { value } = await adapter.createCustomer(
+      register({ externalRef: 'EXT-1', phones: { primary: '+49 30 1' } }),
+      ctx,
+    );
     expect(calls('create')).toHaveLength(1);
-    expect(value).toMatchObject({ externalRef: 'EXT-1', firstName: 'Erika', status: { active: true, guest: false }, hasPassword: true, createdAt: '2025-07-01T12:00:00+02:00', phones: { primary: '+49 30 1' } });
-    expect(value.addresses).toEqual([expect.objectContaining({ id: 'billing', line1: 'Hauptstraße 5', isDefaultBilling: true, isDefaultShipping: true })]);
-    expect(await emulator.backdoor.readCustomer(Number(value.id))).toMatchObject({ code: 'EXT-1', billingAddress: { phoneNumber: '+49 30 1', email: value.email }, shippingAddress: null });
+    expect(value).toMatchObject({
+      externalRef: 'EXT-1',
+      firstName: 'Erika',
+      status: { active: true, guest: false },
+      hasPassword: true,
+      createdAt: '2025-07-01T12:00:00+02:00',
+      phones: { primary: '+49 30 1' },
+    });
+    expect(value.addresses).toEqual([
+      expect.objectContaining({
+        id: 'billing',
+        line1: 'Hauptstraße 5',
+        isDefaultBilling: true,
+        isDefaultShipping: true,
+      }),
+    ]);
+    expect(await emulator.backdoor.readCustomer(Number(value.id))).toMatchObject({
+      code: 'EXT-1',
+      billingAddress: { phoneNumber: '+49 30 1', email: value.email },
+      shippingAddress: null,
+    });
     expect(await emulator.backdoor.checkPassword(Number(value.id), 'secret-12')).toBe(true);
   });
 
@@ -133,7 +188,9 @@ describe('open2b adapter: customers', () => {
       const body = await request.json();
       // Ignore `fields`, as a careless installation might.
       const { fields: _ignored, ...rest } = body as Record<string, unknown>;
-      return emulator.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body: JSON.stringify(rest) }));
+      return emulator.fetch(
+        new Request(request.url, { method: 'POST', headers: request.headers, body: JSON.stringify(rest) }),
+      );
     }) as typeof fetch;
     const { adapter, ctx } = setup({}, {}, leaky);
     const text = JSON.stringify((await adapter.getCustomer(id('101'), { expandAddresses: true }, ctx)).value);
@@ -143,21 +200,31 @@ describe('open2b adapter: customers', () => {
 
   it('answers 404 for unknown or non-numeric ids and for an unknown ref', async () => {
     const { adapter, ctx } = setup({});
-    for (const ref of [id('999999'), id('abc'), id('0'), { kind: 'externalRef', externalRef: 'nope' } as CustomerRef, { kind: 'externalRef', externalRef: 'x'.repeat(40) } as CustomerRef]) {
+    for (const ref of [
+      id('999999'),
+      id('abc'),
+      id('0'),
+      { kind: 'externalRef', externalRef: 'nope' } as CustomerRef,
+      { kind: 'externalRef', externalRef: 'x'.repeat(40) } as CustomerRef,
+    ]) {
       expect((await failure(adapter.getCustomer(ref, { expandAddresses: false }, ctx))).code).toBe('not_found');
     }
   });
 
   it('looks ref: up through the code condition', async () => {
     const { adapter, calls, ctx } = setup({});
-    const { value } = await adapter.getCustomer({ kind: 'externalRef', externalRef: 'DEMO-104' }, { expandAddresses: false }, ctx);
+    const { value } = await adapter.getCustomer(
+      { kind: 'externalRef', externalRef: 'DEMO-104' },
+      { expandAddresses: false },
+      ctx,
+    );
     expect(value).toMatchObject({ id: '104', externalRef: 'DEMO-104' });
     expect(calls('find')[0]!.body.conditions).toEqual({ code: 'DEMO-104' });
   });
 
   it('maps AlreadyExists to 409 (same email with passwords, same code)', async () => {
     const { adapter, ctx } = setup({});
-    const email = (await failure(adapter.createCustomer(register({ email: 'giulia.rossi@example.it' }), ctx)));
+    const email = await failure(adapter.createCustomer(register({ email: 'giulia.rossi@example.it' }), ctx));
     expect([email.code, email.errors]).toEqual(['conflict', [{ path: 'email', message: 'already used' }]]);
     const code = await failure(adapter.createCustomer(register({ externalRef: 'DEMO-101' }), ctx));
     expect([code.code, code.errors![0]!.path]).toEqual(['conflict', 'externalRef']);
@@ -171,19 +238,50 @@ describe('open2b adapter: customers', () => {
 
   it('updates through a read-merge-write of the billing address and answers the stored result', async () => {
     const { adapter, emulator, calls, ctx } = setup({});
-    const { value } = await adapter.updateCustomer(id('102'), { lastName: 'Neri', externalRef: 'NEW-102', groups: ['3'] }, {}, ctx);
-    expect(value).toMatchObject({ lastName: 'Neri', externalRef: 'NEW-102', groups: ['3'], companyName: 'Bianchi Srl' });
-    expect(calls('update')[0]!.body).toEqual({ id: 102, customer: expect.objectContaining({ code: 'NEW-102', group: 3, billingAddress: expect.objectContaining({ lastName: 'Neri', street1: 'Corso Buenos Aires 8' }) }) });
-    expect(await emulator.backdoor.readCustomer(102)).toMatchObject({ billingAddress: { lastName: 'Neri', companyName: 'Bianchi Srl' }, code: 'NEW-102' });
+    const { value } = await adapter.updateCustomer(
+      id('102'),
+      { lastName: 'Neri', externalRef: 'NEW-102', groups: ['3'] },
+      {},
+      ctx,
+    );
+    expect(value).toMatchObject({
+      lastName: 'Neri',
+      externalRef: 'NEW-102',
+      groups: ['3'],
+      companyName: 'Bianchi Srl',
+    });
+    expect(calls('update')[0]!.body).toEqual({
+      id: 102,
+      customer: expect.objectContaining({
+        code: 'NEW-102',
+        group: 3,
+        billingAddress: expect.objectContaining({ lastName: 'Neri', street1: 'Corso Buenos Aires 8' }),
+      }),
+    });
+    expect(await emulator.backdoor.readCustomer(102)).toMatchObject({
+      billingAddress: { lastName: 'Neri', companyName: 'Bianchi Srl' },
+      code: 'NEW-102',
+    });
   });
 
   it('sends the unmapped billing codes back unchanged when it rewrites the billing address', async () => {
     const { adapter, emulator, ctx } = setup();
     const codes = { personalCode: 'RSSGLI80A41D612X', companyCode: 'IT01234567890', companyCode2: 'SDI-77' };
-    await emulator.backdoor.seed([{ id: 7, password: 'secret-12', billingAddress: { firstName: 'Giulia', lastName: 'Rossi', email: 'g@example.it', ...codes } }]);
+    await emulator.backdoor.seed([
+      {
+        id: 7,
+        password: 'secret-12',
+        billingAddress: { firstName: 'Giulia', lastName: 'Rossi', email: 'g@example.it', ...codes },
+      },
+    ]);
     await adapter.updateCustomer(id('7'), { lastName: 'Bianchi', phones: { mobile: '+39 333 1' } }, {}, ctx);
     await adapter.updateAddress(id('7'), 'billing', { city: 'Prato' }, {}, ctx);
-    expect((await emulator.backdoor.readCustomer(7))!.billingAddress).toMatchObject({ ...codes, lastName: 'Bianchi', mobileNumber: '+39 333 1', city: 'Prato' });
+    expect((await emulator.backdoor.readCustomer(7))!.billingAddress).toMatchObject({
+      ...codes,
+      lastName: 'Bianchi',
+      mobileNumber: '+39 333 1',
+      city: 'Prato',
+    });
   });
 
   it('deletes by id, and 404s after', async () => {
@@ -195,7 +293,9 @@ describe('open2b adapter: customers', () => {
 
   it('changes the password after checking the current one with authenticate', async () => {
     const { adapter, emulator, ctx } = setup({});
-    const wrong = await failure(adapter.setPassword(id('101'), { currentPassword: 'not-it', password: 'brand-new-1' }, ctx));
+    const wrong = await failure(
+      adapter.setPassword(id('101'), { currentPassword: 'not-it', password: 'brand-new-1' }, ctx),
+    );
     expect(wrong.errors).toEqual([{ path: 'currentPassword', message: 'does not match' }]);
     expect(await emulator.backdoor.checkPassword(101, 'giulia-2024')).toBe(true);
     const tooLong = await failure(adapter.setPassword(id('101'), { password: 'x'.repeat(17) }, ctx));
@@ -237,8 +337,13 @@ describe('open2b adapter: listing', () => {
 
   it('filters by email and externalRef through conditions', async () => {
     const { adapter, ctx } = setup({});
-    expect((await adapter.listCustomers({ limit: 5, email: 'MARCO.bianchi@example.it' }, ctx)).items.map((c) => c.id)).toEqual(['102']);
-    expect(await adapter.listCustomers({ limit: 5, externalRef: 'DEMO-103' }, ctx)).toMatchObject({ items: [{ id: '103' }], total: 1 });
+    expect(
+      (await adapter.listCustomers({ limit: 5, email: 'MARCO.bianchi@example.it' }, ctx)).items.map((c) => c.id),
+    ).toEqual(['102']);
+    expect(await adapter.listCustomers({ limit: 5, externalRef: 'DEMO-103' }, ctx)).toMatchObject({
+      items: [{ id: '103' }],
+      total: 1,
+    });
   });
 
   it('lists customers updated since an instant, newest first, comparing in the shop zone', async () => {
@@ -261,16 +366,31 @@ describe('open2b adapter: the two address slots', () => {
     expect(all.items[0]).toMatchObject({ isDefaultBilling: true, isDefaultShipping: false });
     const first = await adapter.listAddresses(id('101'), { limit: 1 }, ctx);
     expect([first.items.map((a) => a.id), first.next]).toEqual([['billing'], 'billing']);
-    expect((await adapter.listAddresses(id('101'), { limit: 1, position: 'billing' }, ctx)).items.map((a) => a.id)).toEqual(['shipping']);
-    expect((await adapter.getAddress(id('101'), 'shipping', ctx)).value).toMatchObject({ firstName: 'Giulia', lastName: 'Rossi', line1: 'Via Tornabuoni 3' });
+    expect(
+      (await adapter.listAddresses(id('101'), { limit: 1, position: 'billing' }, ctx)).items.map((a) => a.id),
+    ).toEqual(['shipping']);
+    expect((await adapter.getAddress(id('101'), 'shipping', ctx)).value).toMatchObject({
+      firstName: 'Giulia',
+      lastName: 'Rossi',
+      line1: 'Via Tornabuoni 3',
+    });
     expect((await failure(adapter.getAddress(id('102'), 'shipping', ctx))).code).toBe('not_found');
     expect((await failure(adapter.getAddress(id('101'), 'home', ctx))).code).toBe('not_found');
   });
 
   it('adds the second address to the shipping slot, then refuses a third with a 409 and writes nothing', async () => {
     const { adapter, emulator, ctx } = setup({});
-    const created = await adapter.createAddress(id('102'), AddressCreateSchema.parse(address({ firstName: 'Hans', lastName: 'Schmidt' })), ctx);
-    expect(created.value).toMatchObject({ id: 'shipping', firstName: 'Hans', lastName: 'Schmidt', isDefaultShipping: true });
+    const created = await adapter.createAddress(
+      id('102'),
+      AddressCreateSchema.parse(address({ firstName: 'Hans', lastName: 'Schmidt' })),
+      ctx,
+    );
+    expect(created.value).toMatchObject({
+      id: 'shipping',
+      firstName: 'Hans',
+      lastName: 'Schmidt',
+      isDefaultShipping: true,
+    });
     const stored = await emulator.backdoor.readCustomer(102);
     expect(stored!.shippingAddress).toMatchObject({ name: 'Hans Schmidt', street1: 'Hauptstraße 5', country: 'DE' });
     const third = await failure(adapter.createAddress(id('102'), AddressCreateSchema.parse(address()), ctx));
@@ -302,8 +422,16 @@ describe('open2b adapter: the two address slots', () => {
 
   it('register refuses two addresses asking for the same slot with a 409 naming the flag, and writes nothing', async () => {
     const { adapter, emulator, sent, ctx } = setup();
-    const e = await failure(adapter.createCustomer(register({ addresses: [address({ isDefaultBilling: true }), address({ isDefaultBilling: true })] }), ctx));
-    expect([e.code, e.errors]).toEqual(['conflict', [{ path: 'addresses.1.isDefaultBilling', message: 'the billing slot is taken' }]]);
+    const e = await failure(
+      adapter.createCustomer(
+        register({ addresses: [address({ isDefaultBilling: true }), address({ isDefaultBilling: true })] }),
+        ctx,
+      ),
+    );
+    expect([e.code, e.errors]).toEqual([
+      'conflict',
+      [{ path: 'addresses.1.isDefaultBilling', message: 'the billing slot is taken' }],
+    ]);
     expect(e.message).toContain('Open2b holds one billing and one shipping address');
     expect(e.message).not.toContain('update the');
     expect(sent).toEqual([]);
@@ -312,11 +440,22 @@ describe('open2b adapter: the two address slots', () => {
 
   it('register puts a shipping-only address into the shipping slot and requires a billing one', async () => {
     const { adapter, emulator, sent, ctx } = setup();
-    const { value } = await adapter.createCustomer(register({ addresses: [address({ line1: 'Ship 1', isDefaultShipping: true }), address({ line1: 'Bill 1' })] }), ctx);
-    expect(value.addresses!.map((a) => [a.id, a.line1])).toEqual([['billing', 'Bill 1'], ['shipping', 'Ship 1']]);
+    const { value } = await adapter.createCustomer(
+      register({ addresses: [address({ line1: 'Ship 1', isDefaultShipping: true }), address({ line1: 'Bill 1' })] }),
+      ctx,
+    );
+    expect(value.addresses!.map((a) => [a.id, a.line1])).toEqual([
+      ['billing', 'Bill 1'],
+      ['shipping', 'Ship 1'],
+    ]);
     const before = sent.length;
-    const e = await failure(adapter.createCustomer(register({ addresses: [address({ isDefaultShipping: true })] }), ctx));
-    expect([e.code, e.errors]).toEqual(['validation_failed', [{ path: 'addresses', message: expect.stringContaining('billing address') }]]);
+    const e = await failure(
+      adapter.createCustomer(register({ addresses: [address({ isDefaultShipping: true })] }), ctx),
+    );
+    expect([e.code, e.errors]).toEqual([
+      'validation_failed',
+      [{ path: 'addresses', message: expect.stringContaining('billing address') }],
+    ]);
     expect(sent.length).toBe(before);
     expect(await emulator.backdoor.readAll()).toHaveLength(1);
   });
@@ -343,7 +482,11 @@ describe('open2b adapter: upstream failures', () => {
   });
 
   it('an AccessDenied document is upstream_auth_failed', async () => {
-    const denied = (async () => Response.json({ status: 'error', error: { field: '', type: 'AccessDenied', description: 'key lacks commerce.customers' } })) as typeof fetch;
+    const denied = (async () =>
+      Response.json({
+        status: 'error',
+        error: { field: '', type: 'AccessDenied', description: 'key lacks commerce.customers' },
+      })) as typeof fetch;
     const { adapter, ctx } = setup({}, {}, denied);
     expect((await failure(adapter.listCustomers({ limit: 1 }, ctx))).code).toBe('upstream_auth_failed');
   });
@@ -370,9 +513,13 @@ describe('open2b adapter: upstream failures', () => {
   it('a truncated body is upstream_contract_violation, a dropped connection upstream_unavailable', async () => {
     const { adapter, emulator, ctx } = setup({});
     emulator.faults.inject({ malformed: true, times: 1, path: 'get' });
-    expect((await failure(adapter.getCustomer(id('101'), { expandAddresses: false }, ctx))).code).toBe('upstream_contract_violation');
+    expect((await failure(adapter.getCustomer(id('101'), { expandAddresses: false }, ctx))).code).toBe(
+      'upstream_contract_violation',
+    );
     emulator.faults.inject({ drop: true, path: 'update' });
-    expect((await failure(adapter.updateCustomer(id('101'), { firstName: 'G' }, {}, ctx))).code).toBe('upstream_unavailable');
+    expect((await failure(adapter.updateCustomer(id('101'), { firstName: 'G' }, {}, ctx))).code).toBe(
+      'upstream_unavailable',
+    );
   });
 
   it('a customer created but not readable back says what was created', async () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalPath, fromErrorDocument, fromHttpStatus } from '../../../adapters/open2b/errors.js';
 
-const doc = (type: string, field = '', description = 'upstream words with a secret value') => ({ type, field, description });
+const doc = (type: string, field = '', description = 'upstream words with a secret value') => ({
+  type,
+  field,
+  description,
+});
 
 describe('open2b error documents (HTTP 200, status "error")', () => {
   it('maps each type to the canonical code with the canonical field path', () => {
@@ -42,7 +46,8 @@ describe('open2b error documents (HTTP 200, status "error")', () => {
 });
 
 describe('open2b HTTP-level answers', () => {
-  const answer = (status: number, headers: Record<string, string> = {}) => fromHttpStatus(new Response('plain text', { status, headers }), 'commerce.customers.get');
+  const answer = (status: number, headers: Record<string, string> = {}) =>
+    fromHttpStatus(new Response('plain text', { status, headers }), 'commerce.customers.get');
   it('maps 403 to upstream_auth_failed (502), 429 to rate_limited with Retry-After, others to upstream_error', () => {
     expect([answer(403).code, answer(403).status]).toEqual(['upstream_auth_failed', 502]);
     expect(answer(401).code).toBe('upstream_auth_failed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUpstream } from '../../../adapters/http.js';
+import { parseUpstream } from '../../../transport/upstream-client.js';
 import { splitName, fromOpen2bCustomer } from '../../../adapters/open2b/map.js';
 import { GetAnswer } from '../../../adapters/open2b/upstream.js';
 import { CustomerSchema } from '../../../schemas/index.js';
@@ -22,11 +22,32 @@ const documented = {
     invoiceRecipient: 'M5UXCR1',
     fullName: 'Officine Verdi',
     billingAddress: {
-      firstName: 'Carla', lastName: 'Verdi', personalCode: 'VRDCRL80A41H501U', companyName: 'Officine Verdi', companyCode: 'IT01234567890',
-      companyCode2: '', street1: 'Via Garibaldi 7', street2: 'Interno 4', city: 'Bologna', postalCode: '40121', stateProv: 'BO', country: 'IT',
-      phoneNumber: '+39 051 998877', mobileNumber: '', faxNumber: '+39 051 998878', email: 'carla@officineverdi.it',
+      firstName: 'Carla',
+      lastName: 'Verdi',
+      personalCode: 'VRDCRL80A41H501U',
+      companyName: 'Officine Verdi',
+      companyCode: 'IT01234567890',
+      companyCode2: '',
+      street1: 'Via Garibaldi 7',
+      street2: 'Interno 4',
+      city: 'Bologna',
+      postalCode: '40121',
+      stateProv: 'BO',
+      country: 'IT',
+      phoneNumber: '+39 051 998877',
+      mobileNumber: '',
+      faxNumber: '+39 051 998878',
+      email: 'carla@officineverdi.it',
     },
-    shippingAddress: { name: 'Magazzino Centrale Verdi', street1: 'Via Emilia 300', street2: '', city: 'Modena', postalCode: '41121', stateProv: 'MO', country: 'IT' },
+    shippingAddress: {
+      name: 'Magazzino Centrale Verdi',
+      street1: 'Via Emilia 300',
+      street2: '',
+      city: 'Modena',
+      postalCode: '41121',
+      stateProv: 'MO',
+      country: 'IT',
+    },
   },
 };
 
@@ -52,12 +73,32 @@ describe('open2b mapping: customer', () => {
       lastLoginAt: '2024-06-30T21:40:05+02:00',
       addresses: [
         {
-          id: 'billing', firstName: 'Carla', lastName: 'Verdi', companyName: 'Officine Verdi', line1: 'Via Garibaldi 7', line2: 'Interno 4',
-          city: 'Bologna', postalCode: '40121', stateCode: 'BO', countryCode: 'IT', phone: '+39 051 998877', isDefaultBilling: true, isDefaultShipping: false,
+          id: 'billing',
+          firstName: 'Carla',
+          lastName: 'Verdi',
+          companyName: 'Officine Verdi',
+          line1: 'Via Garibaldi 7',
+          line2: 'Interno 4',
+          city: 'Bologna',
+          postalCode: '40121',
+          stateCode: 'BO',
+          countryCode: 'IT',
+          phone: '+39 051 998877',
+          isDefaultBilling: true,
+          isDefaultShipping: false,
         },
         {
-          id: 'shipping', firstName: 'Magazzino Centrale', lastName: 'Verdi', fullName: 'Magazzino Centrale Verdi', line1: 'Via Emilia 300',
-          city: 'Modena', postalCode: '41121', stateCode: 'MO', countryCode: 'IT', isDefaultBilling: false, isDefaultShipping: true,
+          id: 'shipping',
+          firstName: 'Magazzino Centrale',
+          lastName: 'Verdi',
+          fullName: 'Magazzino Centrale Verdi',
+          line1: 'Via Emilia 300',
+          city: 'Modena',
+          postalCode: '41121',
+          stateCode: 'MO',
+          countryCode: 'IT',
+          isDefaultBilling: false,
+          isDefaultShipping: true,
         },
       ],
     });
@@ -72,12 +113,26 @@ describe('open2b mapping: customer', () => {
 
   it('leaves out what Open2b keeps empty, and ships to the billing address when there is no shipping one', () => {
     const minimal = structuredClone(documented);
-    Object.assign(minimal.customer, { code: '', loginTime: null, canLogin: false, hasPassword: false, shippingAddress: null });
-    Object.assign(minimal.customer.billingAddress, { companyName: '', phoneNumber: '', faxNumber: '', street2: '', stateProv: '' });
+    Object.assign(minimal.customer, {
+      code: '',
+      loginTime: null,
+      canLogin: false,
+      hasPassword: false,
+      shippingAddress: null,
+    });
+    Object.assign(minimal.customer.billingAddress, {
+      companyName: '',
+      phoneNumber: '',
+      faxNumber: '',
+      street2: '',
+      stateProv: '',
+    });
     const customer = fromOpen2bCustomer(read(minimal), 'Europe/Rome', true);
     for (const key of ['externalRef', 'companyName', 'phones', 'lastLoginAt']) expect(customer).not.toHaveProperty(key);
     expect(customer.status).toEqual({ active: false, guest: false });
-    expect(customer.addresses).toEqual([expect.objectContaining({ id: 'billing', isDefaultBilling: true, isDefaultShipping: true })]);
+    expect(customer.addresses).toEqual([
+      expect.objectContaining({ id: 'billing', isDefaultBilling: true, isDefaultShipping: true }),
+    ]);
     expect(customer.addresses![0]).not.toHaveProperty('line2');
   });
 

@@ -41,7 +41,8 @@ describe('open2b shop-local datetimes', () => {
   });
 
   it('rejects what is not an Open2b datetime', () => {
-    for (const bad of ['2025-02-30 10:00:00', '2025-01-01T10:00:00', '2025-01-01 24:00:00', '', 'yesterday']) expect(shopTimeToInstant(bad, ROME)).toBeUndefined();
+    for (const bad of ['2025-02-30 10:00:00', '2025-01-01T10:00:00', '2025-01-01 24:00:00', '', 'yesterday'])
+      expect(shopTimeToInstant(bad, ROME)).toBeUndefined();
     expect(shopTimeToIso(null, ROME)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSignal, deadlineSource } from '../../../adapters/deadline.js';
+import { deadlineSignal, deadlineSource } from '../../../transport/deadline.js';
 import { createScapiAdapter } from '../../../adapters/scapi/index.js';
 import { SEARCH_WINDOW } from '../../../adapters/scapi/paginate.js';
 import { addressInput, byId, customerInput, failure, setup } from './helpers.js';
@@ -29,7 +29,12 @@ describe('scapi adapter', () => {
     const gone = new AbortController();
     gone.abort();
     // The gateway's contexts link every upstream call to the caller (deadlineWithin).
-    const left = { ...ctx, signal: gone.signal, deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal), sourceWithin: (ms: number) => deadlineSource(ms, gone.signal) };
+    const left = {
+      ...ctx,
+      signal: gone.signal,
+      deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal),
+      sourceWithin: (ms: number) => deadlineSource(ms, gone.signal),
+    };
     const [leaver, stayer] = await Promise.allSettled([
       adapter.getCustomer(byId('00001001'), { expandAddresses: false }, left),
       adapter.getCustomer(byId('00001001'), { expandAddresses: false }, ctx),
@@ -41,12 +46,24 @@ describe('scapi adapter', () => {
 
   it('looks customers up by ref:, answers 404 for numbers SCAPI cannot have, and 501 for updatedSince', async () => {
     const { adapter, ctx, sent } = setup({ emulator: {} });
-    expect((await adapter.getCustomer({ kind: 'externalRef', externalRef: 'CRM-2002' }, { expandAddresses: true }, ctx)).value).toMatchObject({
-      id: '00001002', addresses: [{ id: 'zuhause', isDefaultBilling: true, isDefaultShipping: true }],
+    expect(
+      (await adapter.getCustomer({ kind: 'externalRef', externalRef: 'CRM-2002' }, { expandAddresses: true }, ctx))
+        .value,
+    ).toMatchObject({
+      id: '00001002',
+      addresses: [{ id: 'zuhause', isDefaultBilling: true, isDefaultShipping: true }],
     });
-    expect((await failure(adapter.getCustomer({ kind: 'externalRef', externalRef: 'nobody' }, { expandAddresses: false }, ctx))).code).toBe('not_found');
+    expect(
+      (
+        await failure(
+          adapter.getCustomer({ kind: 'externalRef', externalRef: 'nobody' }, { expandAddresses: false }, ctx),
+        )
+      ).code,
+    ).toBe('not_found');
     const before = sent.length;
-    expect((await failure(adapter.getCustomer(byId('9'.repeat(101)), { expandAddresses: false }, ctx))).code).toBe('not_found');
+    expect((await failure(adapter.getCustomer(byId('9'.repeat(101)), { expandAddresses: false }, ctx))).code).toBe(
+      'not_found',
+    );
     expect(sent.length).toBe(before);
     const since = await failure(adapter.listCustomers({ limit: 5, updatedSince: '2025-01-01T00:00:00Z' }, ctx));
     expect(since).toMatchObject({ code: 'not_supported', message: expect.stringContaining('lastModified') });
@@ -55,7 +72,11 @@ describe('scapi adapter', () => {
   it(`pages past the search's ${SEARCH_WINDOW}-hit window by customer number, with no gap and no repeat`, async () => {
     const { adapter, ctx, emulator } = setup();
     const count = SEARCH_WINDOW + 5;
-    emulator.backdoor.seed(Array.from({ length: count }, (_, i) => ({ customer: { customerNo: String(i).padStart(6, '0'), lastName: 'N', credentials: { login: `l${i}` } } })));
+    emulator.backdoor.seed(
+      Array.from({ length: count }, (_, i) => ({
+        customer: { customerNo: String(i).padStart(6, '0'), lastName: 'N', credentials: { login: `l${i}` } },
+      })),
+    );
     const seen: string[] = [];
     let position: unknown = SEARCH_WINDOW - 15;
     let pages = 0;
@@ -70,30 +91,56 @@ describe('scapi adapter', () => {
 
   it('says what a create with addresses had already written when an address fails', async () => {
     const { adapter, ctx, emulator } = setup();
-    const error = await failure(adapter.createCustomer(customerInput({ addresses: [addressInput({ id: 'work', isDefaultBilling: true }), addressInput({ id: 'work' })] }), ctx));
-    expect(error).toMatchObject({ code: 'conflict', errors: [{ path: 'addresses.1.id' }], created: { customerId: expect.any(String), addresses: ['work'] } });
+    const error = await failure(
+      adapter.createCustomer(
+        customerInput({
+          addresses: [addressInput({ id: 'work', isDefaultBilling: true }), addressInput({ id: 'work' })],
+        }),
+        ctx,
+      ),
+    );
+    expect(error).toMatchObject({
+      code: 'conflict',
+      errors: [{ path: 'addresses.1.id' }],
+      created: { customerId: expect.any(String), addresses: ['work'] },
+    });
     const stored = emulator.backdoor.readCustomer(String(error.created!.customerId));
     expect(stored).toMatchObject({ primaryAddress: { addressId: 'work' } });
   });
 
   it('refuses a 257-byte value before writing anything', async () => {
     const { adapter, ctx, sent } = setup();
-    const error = await failure(adapter.createCustomer(customerInput({ password: 'Str0ng!Passw0rd', addresses: [addressInput({ line1: 'ß'.repeat(129) })] }), ctx));
+    const error = await failure(
+      adapter.createCustomer(
+        customerInput({ password: 'Str0ng!Passw0rd', addresses: [addressInput({ line1: 'ß'.repeat(129) })] }),
+        ctx,
+      ),
+    );
     expect(error).toMatchObject({ code: 'validation_failed', errors: [{ path: 'addresses.0.line1' }] });
     expect(sent).toHaveLength(0);
   });
 
   it('authenticates shoppers through SLAS: their customer number, or unauthorized for a wrong password or unknown email', async () => {
     const { adapter, ctx } = setup({ emulator: {} });
-    expect(await adapter.authenticateShopper!({ email: 'wei.leung@example.com', password: 'Demo!Passw0rd' }, ctx)).toEqual({ customerId: '00001001' });
-    for (const credentials of [{ email: 'wei.leung@example.com', password: 'wrong' }, { email: 'nobody@example.com', password: 'Demo!Passw0rd' }]) {
-      expect(await failure(adapter.authenticateShopper!(credentials, ctx))).toMatchObject({ code: 'unauthorized', message: 'email or password is wrong' });
+    expect(
+      await adapter.authenticateShopper!({ email: 'wei.leung@example.com', password: 'Demo!Passw0rd' }, ctx),
+    ).toEqual({ customerId: '00001001' });
+    for (const credentials of [
+      { email: 'wei.leung@example.com', password: 'wrong' },
+      { email: 'nobody@example.com', password: 'Demo!Passw0rd' },
+    ]) {
+      expect(await failure(adapter.authenticateShopper!(credentials, ctx))).toMatchObject({
+        code: 'unauthorized',
+        message: 'email or password is wrong',
+      });
     }
   });
 
   it('changes a password with the current one through a shopper session, and never on a wrong one', async () => {
     const { adapter, ctx, emulator } = setup({ emulator: {} });
-    const wrong = await failure(adapter.setPassword(byId('00001002'), { currentPassword: 'nope', password: 'N3w-Passw0rd!' }, ctx));
+    const wrong = await failure(
+      adapter.setPassword(byId('00001002'), { currentPassword: 'nope', password: 'N3w-Passw0rd!' }, ctx),
+    );
     expect(wrong).toMatchObject({ code: 'validation_failed', errors: [{ path: 'currentPassword' }] });
     expect(emulator.backdoor.readPassword('00001002')).toBe('Demo!Passw0rd');
     await adapter.setPassword(byId('00001002'), { currentPassword: 'Demo!Passw0rd', password: 'N3w-Passw0rd!' }, ctx);
@@ -110,4 +157,3 @@ describe('scapi adapter', () => {
     expect(updated.etag).not.toBe(read.etag);
   });
 });
-

@@ -10,11 +10,17 @@ export { addressInput, byId, capturingLog, context, customerInput, failure } fro
 export const ORIGIN = 'http://scapi.test';
 
 /** A scapi adapter on an in-process emulator; every request recorded at the fetch layer. */
-export function setup(opts: { emulator?: EmulatorOptions; options?: Partial<ScapiOptions>; deps?: Partial<ScapiAdapterDeps> } = {}) {
+export function setup(
+  opts: { emulator?: EmulatorOptions; options?: Partial<ScapiOptions>; deps?: Partial<ScapiAdapterDeps> } = {},
+) {
   const emulator = createScapiEmulator(opts.emulator ?? { seed: false });
   const options = { ...scapiBackend.parseOptions(emulator.connectionEnv(ORIGIN)), retryLimit: 0, ...opts.options };
   const sent: Recorded[] = [];
   const lines: string[] = [];
-  const adapter = createScapiAdapter(options, { fetch: recordingFetch(emulator.fetch, sent), log: capturingLog(lines), ...opts.deps });
+  const adapter = createScapiAdapter(options, {
+    fetch: recordingFetch(emulator.fetch, sent),
+    log: capturingLog(lines),
+    ...opts.deps,
+  });
   return { emulator, adapter, options, sent, lines, ...context(lines) };
 }

@@ -2,29 +2,52 @@ import { failure } from '../support.js';
 import { describe, expect, it } from 'vitest';
 import { createScayleAdapter, scayleBackend } from '../../../adapters/scayle/index.js';
 import { ConfigError } from '../../../adapters/errors.js';
-import { type CustomerAdapter, type CustomerRef } from '../../../adapters/types.js';
+import type { CustomerAdapter, CustomerRef } from '../../../adapters/types.js';
 import { createScayleEmulator, SCAYLE_EMULATOR_TOKEN } from '../../../emulators/scayle/index.js';
 import type { EmulatorOptions } from '../../../emulators/shared/types.js';
-import { AddressCreateSchema, CustomerCreateSchema, type AddressCreateInput, type CustomerCreateInput } from '../../../schemas/index.js';
+import {
+  AddressCreateSchema,
+  CustomerCreateSchema,
+  type AddressCreateInput,
+  type CustomerCreateInput,
+} from '../../../schemas/index.js';
 import { testContext } from '../support.js';
 
 const ORIGIN = 'http://scayle.test';
 
 /** An adapter wired to an in-process emulator, as the embedded default does. */
-function setup(emulatorOptions: EmulatorOptions = { seed: false }, adapterOverrides: { retryLimit?: number; accessToken?: string; fetch?: typeof fetch } = {}) {
+function setup(
+  emulatorOptions: EmulatorOptions = { seed: false },
+  adapterOverrides: { retryLimit?: number; accessToken?: string; fetch?: typeof fetch } = {},
+) {
   const emulator = createScayleEmulator(emulatorOptions);
-  const options = { ...scayleBackend.parseOptions(emulator.connectionEnv(ORIGIN)), retryLimit: adapterOverrides.retryLimit ?? 2 };
+  const options = {
+    ...scayleBackend.parseOptions(emulator.connectionEnv(ORIGIN)),
+    retryLimit: adapterOverrides.retryLimit ?? 2,
+  };
   if (adapterOverrides.accessToken) options.accessToken = adapterOverrides.accessToken;
   const adapter = createScayleAdapter(options, { fetch: adapterOverrides.fetch ?? emulator.fetch });
   return { emulator, adapter };
 }
 
 const customerInput = (overrides: Partial<CustomerCreateInput> = {}) =>
-  CustomerCreateSchema.parse({ email: `c-${Math.random().toString(36).slice(2, 8)}@example.com`, firstName: 'Jane', lastName: 'Roe', ...overrides });
+  CustomerCreateSchema.parse({
+    email: `c-${Math.random().toString(36).slice(2, 8)}@example.com`,
+    firstName: 'Jane',
+    lastName: 'Roe',
+    ...overrides,
+  });
 const addressInput = (overrides: Partial<AddressCreateInput> = {}) =>
-  AddressCreateSchema.parse({ firstName: 'Jane', lastName: 'Roe', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', ...overrides });
+  AddressCreateSchema.parse({
+    firstName: 'Jane',
+    lastName: 'Roe',
+    line1: 'Hauptstraße 5',
+    city: 'Berlin',
+    postalCode: '10115',
+    countryCode: 'DE',
+    ...overrides,
+  });
 const byId = (id: string): CustomerRef => ({ kind: 'id', id });
-
 
 describe('scayle configuration', () => {
   it('needs every SCAYLE_* variable and names the missing one, never a value', () => {
@@ -45,7 +68,10 @@ describe('scayle configuration', () => {
   it('takes the country in the path as configured, alpha-2 or alpha-3', async () => {
     for (const code of ['DE', 'DEU']) {
       const emulator = createScayleEmulator();
-      const adapter = createScayleAdapter({ ...scayleBackend.parseOptions({ ...emulator.connectionEnv(ORIGIN), SCAYLE_COUNTRY_CODE: code }) }, { fetch: emulator.fetch });
+      const adapter = createScayleAdapter(
+        { ...scayleBackend.parseOptions({ ...emulator.connectionEnv(ORIGIN), SCAYLE_COUNTRY_CODE: code }) },
+        { fetch: emulator.fetch },
+      );
       const { items } = await adapter.listCustomers({ limit: 1 }, testContext().ctx);
       expect(items).toHaveLength(1);
     }
@@ -57,26 +83,62 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     const { emulator, adapter } = setup();
     const { ctx } = testContext();
     const created = await adapter.createCustomer(
-      customerInput({ password: 'Str0ng!Passw0rd', active: false, externalRef: 'crm-9', gender: 'female', custom: { origin: 'web' }, addresses: [addressInput({ isDefaultBilling: true, isDefaultShipping: true, line2: 'Hof' })] }),
+      customerInput({
+        password: 'Str0ng!Passw0rd',
+        active: false,
+        externalRef: 'crm-9',
+        gender: 'female',
+        custom: { origin: 'web' },
+        addresses: [addressInput({ isDefaultBilling: true, isDefaultShipping: true, line2: 'Hof' })],
+      }),
       ctx,
     );
-    expect(created.value).toMatchObject({ externalRef: 'crm-9', gender: 'female', status: { active: false, guest: false }, hasPassword: true, custom: { origin: 'web' } });
-    expect(created.value.addresses).toEqual([expect.objectContaining({ line1: 'Hauptstraße 5', street: 'Hauptstraße', houseNumber: '5', countryCode: 'DE', isDefaultBilling: true })]);
+    expect(created.value).toMatchObject({
+      externalRef: 'crm-9',
+      gender: 'female',
+      status: { active: false, guest: false },
+      hasPassword: true,
+      custom: { origin: 'web' },
+    });
+    expect(created.value.addresses).toEqual([
+      expect.objectContaining({
+        line1: 'Hauptstraße 5',
+        street: 'Hauptstraße',
+        houseNumber: '5',
+        countryCode: 'DE',
+        isDefaultBilling: true,
+      }),
+    ]);
 
     const stored = emulator.backdoor.readCustomer(Number(created.value.id))!;
-    expect(stored).toMatchObject({ referenceKey: 'crm-9', gender: 'f', status: { isActive: false }, legacyCustomData: { origin: 'web' } });
-    expect(stored.addresses[0]).toMatchObject({
-      street: 'Hauptstraße', houseNumber: '5', additional: 'Hof', zipCode: '10115', countryCode: 'DEU',
-      isDefault: { billing: true, shipping: true }, recipient: { firstName: 'Jane', lastName: 'Roe' },
+    expect(stored).toMatchObject({
+      referenceKey: 'crm-9',
+      gender: 'f',
+      status: { isActive: false },
+      legacyCustomData: { origin: 'web' },
     });
-    expect(emulator.backdoor.readCredential(Number(created.value.id))).toMatchObject({ hashingType: 'internal', source: 'password' });
+    expect(stored.addresses[0]).toMatchObject({
+      street: 'Hauptstraße',
+      houseNumber: '5',
+      additional: 'Hof',
+      zipCode: '10115',
+      countryCode: 'DEU',
+      isDefault: { billing: true, shipping: true },
+      recipient: { firstName: 'Jane', lastName: 'Roe' },
+    });
+    expect(emulator.backdoor.readCredential(Number(created.value.id))).toMatchObject({
+      hashingType: 'internal',
+      source: 'password',
+    });
     expect(await emulator.backdoor.checkPassword(Number(created.value.id), 'Str0ng!Passw0rd')).toBe(true);
   });
 
   it('says what exists when an address step of a create fails', async () => {
     const { emulator, adapter } = setup();
     emulator.faults.inject({ method: 'POST', path: /\/addresses$/, status: 500, times: 1 });
-    const error = await failure(adapter.createCustomer(customerInput({ addresses: [addressInput()] }), testContext().ctx));
+    const error = await failure(
+      adapter.createCustomer(customerInput({ addresses: [addressInput()] }), testContext().ctx),
+    );
     expect(error.code).toBe('upstream_error');
     expect(error.created).toEqual({ customerId: expect.any(String) });
     expect(emulator.backdoor.readCustomer(Number(error.created!.customerId))).toBeDefined();
@@ -84,7 +146,9 @@ describe('scayle adapter writes what SCAYLE stores', () => {
 
   it('refuses an unstorable field before writing anything', async () => {
     const { emulator, adapter } = setup();
-    const error = await failure(adapter.createCustomer(customerInput({ addresses: [addressInput({ postBox: '12' })] }), testContext().ctx));
+    const error = await failure(
+      adapter.createCustomer(customerInput({ addresses: [addressInput({ postBox: '12' })] }), testContext().ctx),
+    );
     expect(error.errors).toEqual([{ path: 'addresses.0.postBox', message: expect.any(String) }]);
     expect(emulator.backdoor.readAll()).toHaveLength(0);
   });
@@ -92,12 +156,33 @@ describe('scayle adapter writes what SCAYLE stores', () => {
   it('spreads a PATCH over PATCH, reference-key, status, groups and legacy-custom-data', async () => {
     const { emulator, adapter } = setup();
     const { ctx } = testContext();
-    const { value } = await adapter.createCustomer(customerInput({ groups: ['a', 'b'], custom: { x: 1 }, phones: { primary: '+49 1' } }), ctx);
-    const updated = await adapter.updateCustomer(byId(value.id), { lastName: 'Neu', phones: null, externalRef: 'new-ref', active: false, groups: ['b', 'c'], custom: { y: 2 } }, {}, ctx);
-    expect(updated.value).toMatchObject({ lastName: 'Neu', externalRef: 'new-ref', status: { active: false }, groups: ['b', 'c'], custom: { y: 2 } });
+    const { value } = await adapter.createCustomer(
+      customerInput({ groups: ['a', 'b'], custom: { x: 1 }, phones: { primary: '+49 1' } }),
+      ctx,
+    );
+    const updated = await adapter.updateCustomer(
+      byId(value.id),
+      { lastName: 'Neu', phones: null, externalRef: 'new-ref', active: false, groups: ['b', 'c'], custom: { y: 2 } },
+      {},
+      ctx,
+    );
+    expect(updated.value).toMatchObject({
+      lastName: 'Neu',
+      externalRef: 'new-ref',
+      status: { active: false },
+      groups: ['b', 'c'],
+      custom: { y: 2 },
+    });
     expect(updated.value).not.toHaveProperty('phones');
     expect(updated.value).not.toHaveProperty('addresses');
-    expect(emulator.backdoor.readCustomer(Number(value.id))).toMatchObject({ lastName: 'Neu', phone: null, referenceKey: 'new-ref', status: { isActive: false }, groups: ['b', 'c'], legacyCustomData: { y: 2 } });
+    expect(emulator.backdoor.readCustomer(Number(value.id))).toMatchObject({
+      lastName: 'Neu',
+      phone: null,
+      referenceKey: 'new-ref',
+      status: { isActive: false },
+      groups: ['b', 'c'],
+      legacyCustomData: { y: 2 },
+    });
     // The answer equals a fresh read, so the ETag the gateway derives from either is the same.
     expect((await adapter.getCustomer(byId(value.id), { expandAddresses: false }, ctx)).value).toEqual(updated.value);
   });
@@ -107,10 +192,20 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     const { ctx } = testContext();
     await adapter.createCustomer(customerInput({ externalRef: 'taken' }), ctx);
     const other = await adapter.createCustomer(customerInput(), ctx);
-    const error = await failure(adapter.updateCustomer(byId(other.value.id), { lastName: 'Neu', phones: { primary: '+49 2' }, externalRef: 'taken' }, {}, ctx));
+    const error = await failure(
+      adapter.updateCustomer(
+        byId(other.value.id),
+        { lastName: 'Neu', phones: { primary: '+49 2' }, externalRef: 'taken' },
+        {},
+        ctx,
+      ),
+    );
     expect(error).toMatchObject({ code: 'conflict', errors: [{ path: 'externalRef' }] });
     expect(error.message).toMatch(/already written before that: lastName, phones\.primary$/);
-    expect(emulator.backdoor.readCustomer(Number(other.value.id))).toMatchObject({ lastName: 'Neu', referenceKey: null });
+    expect(emulator.backdoor.readCustomer(Number(other.value.id))).toMatchObject({
+      lastName: 'Neu',
+      referenceKey: null,
+    });
     // A failure before anything was written is passed on as it is.
     const first = await failure(adapter.updateCustomer(byId(other.value.id), { externalRef: 'taken' }, {}, ctx));
     expect(first).toMatchObject({ code: 'conflict' });
@@ -121,19 +216,29 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     const { adapter } = setup();
     const { ctx } = testContext();
     const ref = 'crm/7 ü';
-    const { value } = await adapter.createCustomer(customerInput({ externalRef: ref, addresses: [addressInput({ externalRef: 'home' })] }), ctx);
+    const { value } = await adapter.createCustomer(
+      customerInput({ externalRef: ref, addresses: [addressInput({ externalRef: 'home' })] }),
+      ctx,
+    );
     const found = await adapter.getCustomer({ kind: 'externalRef', externalRef: ref }, { expandAddresses: true }, ctx);
     expect(found.value.id).toBe(value.id);
     const address = await adapter.getAddress({ kind: 'externalRef', externalRef: ref }, 'ref:home', ctx);
     expect(address.value.id).toBe(value.addresses![0]!.id);
-    const patched = await adapter.updateCustomer({ kind: 'externalRef', externalRef: ref }, { groups: ['vip'] }, {}, ctx);
+    const patched = await adapter.updateCustomer(
+      { kind: 'externalRef', externalRef: ref },
+      { groups: ['vip'] },
+      {},
+      ctx,
+    );
     expect(patched.value.groups).toEqual(['vip']);
   });
 
   it('answers not_found for ids SCAYLE cannot have, without asking it', async () => {
     const { emulator, adapter } = setup();
     emulator.faults.inject({ status: 500 });
-    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, testContext().ctx))).code).toBe('not_found');
+    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, testContext().ctx))).code).toBe(
+      'not_found',
+    );
     expect((await failure(adapter.getAddress(byId('1'), 'home', testContext().ctx))).code).toBe('not_found');
   });
 
@@ -141,27 +246,76 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     const { emulator, adapter } = setup();
     const { ctx } = testContext();
     const [stored] = emulator.backdoor.seed([
-      { email: 'a@example.com', addresses: [{ street: 'Alte Straße', houseNumber: '1', zipCode: '10115', city: 'Berlin', countryCode: 'DEU', recipient: { firstName: 'A', lastName: 'B', gender: 'f' } }] },
+      {
+        email: 'a@example.com',
+        addresses: [
+          {
+            street: 'Alte Straße',
+            houseNumber: '1',
+            zipCode: '10115',
+            city: 'Berlin',
+            countryCode: 'DEU',
+            recipient: { firstName: 'A', lastName: 'B', gender: 'f' },
+          },
+        ],
+      },
     ]);
     const addressId = String(stored!.addresses[0]!.id);
-    const updated = await adapter.updateAddress(byId(String(stored!.id)), addressId, { line1: 'Neue Straße 22b', lastName: 'C', externalRef: 'work' }, {}, ctx);
-    expect(updated.value).toMatchObject({ id: addressId, line1: 'Neue Straße 22b', lastName: 'C', externalRef: 'work' });
+    const updated = await adapter.updateAddress(
+      byId(String(stored!.id)),
+      addressId,
+      { line1: 'Neue Straße 22b', lastName: 'C', externalRef: 'work' },
+      {},
+      ctx,
+    );
+    expect(updated.value).toMatchObject({
+      id: addressId,
+      line1: 'Neue Straße 22b',
+      lastName: 'C',
+      externalRef: 'work',
+    });
     expect(emulator.backdoor.readCustomer(stored!.id)!.addresses[0]).toMatchObject({
-      street: 'Neue Straße', houseNumber: '22b', referenceKey: 'work', recipient: { firstName: 'A', lastName: 'C', gender: 'f' },
+      street: 'Neue Straße',
+      houseNumber: '22b',
+      referenceKey: 'work',
+      recipient: { firstName: 'A', lastName: 'C', gender: 'f' },
     });
   });
 
   it('refuses a line1 that contradicts street and houseNumber, writing nothing', async () => {
     const { emulator, adapter } = setup();
     const { ctx } = testContext();
-    const { value } = await adapter.createCustomer(customerInput({ addresses: [addressInput({ line1: 'Calle Mayor, 5', countryCode: 'ES' })] }), ctx);
+    const { value } = await adapter.createCustomer(
+      customerInput({ addresses: [addressInput({ line1: 'Calle Mayor, 5', countryCode: 'ES' })] }),
+      ctx,
+    );
     const address = value.addresses![0]!;
     expect(address).toMatchObject({ street: 'Calle Mayor', houseNumber: '5', line1: 'Calle Mayor 5' });
     // A read-modify-write that changed only line1 must not keep the old street silently.
-    const error = await failure(adapter.updateAddress(byId(value.id), address.id, { line1: 'Gran Vía 1', street: 'Calle Mayor', houseNumber: '5' }, {}, ctx));
-    expect(error).toMatchObject({ code: 'validation_failed', errors: [{ path: 'line1', message: expect.stringContaining('Calle Mayor 5') }] });
-    expect(emulator.backdoor.readCustomer(Number(value.id))!.addresses[0]).toMatchObject({ street: 'Calle Mayor', houseNumber: '5' });
-    const moved = await adapter.updateAddress(byId(value.id), address.id, { line1: 'Gran Vía 1', street: 'Gran Vía', houseNumber: '1' }, {}, ctx);
+    const error = await failure(
+      adapter.updateAddress(
+        byId(value.id),
+        address.id,
+        { line1: 'Gran Vía 1', street: 'Calle Mayor', houseNumber: '5' },
+        {},
+        ctx,
+      ),
+    );
+    expect(error).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: 'line1', message: expect.stringContaining('Calle Mayor 5') }],
+    });
+    expect(emulator.backdoor.readCustomer(Number(value.id))!.addresses[0]).toMatchObject({
+      street: 'Calle Mayor',
+      houseNumber: '5',
+    });
+    const moved = await adapter.updateAddress(
+      byId(value.id),
+      address.id,
+      { line1: 'Gran Vía 1', street: 'Gran Vía', houseNumber: '1' },
+      {},
+      ctx,
+    );
     expect(moved.value).toMatchObject({ line1: 'Gran Vía 1', street: 'Gran Vía', houseNumber: '1' });
   });
 
@@ -184,9 +338,21 @@ describe('scayle adapter writes what SCAYLE stores', () => {
 describe('scayle adapter reads and pages', () => {
   it('maps the seeded demo data', async () => {
     const { adapter } = setup({});
-    const max = await adapter.getCustomer({ kind: 'externalRef', externalRef: 'crm-2001' }, { expandAddresses: true }, testContext().ctx);
-    expect(max.value).toMatchObject({ customerNo: 'customer-2001', gender: 'male', groups: ['employee'], custom: { score: { result: 'green' } } });
-    expect(max.value.addresses![1]).toMatchObject({ line1: 'Domstraße 1', collectionPoint: { type: 'hermes_parcelshop' } });
+    const max = await adapter.getCustomer(
+      { kind: 'externalRef', externalRef: 'crm-2001' },
+      { expandAddresses: true },
+      testContext().ctx,
+    );
+    expect(max.value).toMatchObject({
+      customerNo: 'customer-2001',
+      gender: 'male',
+      groups: ['employee'],
+      custom: { score: { result: 'green' } },
+    });
+    expect(max.value.addresses![1]).toMatchObject({
+      line1: 'Domstraße 1',
+      collectionPoint: { type: 'hermes_parcelshop' },
+    });
   });
 
   it('pages customers with SCAYLE cursors and rejects a position that is not one', async () => {
@@ -200,7 +366,9 @@ describe('scayle adapter reads and pages', () => {
       position = page.next ?? undefined;
     } while (position !== undefined);
     expect(ids).toEqual(['1', '2', '3', '4']);
-    expect((await failure(adapter.listCustomers({ limit: 1, position: 7 }, ctx))).errors).toEqual([{ path: 'query.cursor', message: expect.any(String) }]);
+    expect((await failure(adapter.listCustomers({ limit: 1, position: 7 }, ctx))).errors).toEqual([
+      { path: 'query.cursor', message: expect.any(String) },
+    ]);
   });
 
   it('pages addresses itself (SCAYLE lists them without a cursor)', async () => {
@@ -211,7 +379,9 @@ describe('scayle adapter reads and pages', () => {
     const second = await adapter.listAddresses(byId('1'), { limit: 1, position: first.next }, ctx);
     expect(second.next).toBeNull();
     expect(second.items[0]!.id).not.toBe(first.items[0]!.id);
-    expect((await failure(adapter.listAddresses(byId('1'), { limit: 1, position: 'abc' }, ctx))).errors![0]!.path).toBe('query.cursor');
+    expect((await failure(adapter.listAddresses(byId('1'), { limit: 1, position: 'abc' }, ctx))).errors![0]!.path).toBe(
+      'query.cursor',
+    );
   });
 
   it('filters by email and externalRef, and still filters by email when SCAYLE ignores filters[email]', async () => {
@@ -227,12 +397,22 @@ describe('scayle adapter reads and pages', () => {
       const page = await adapter.listCustomers({ limit: 20, email: 'ERIKA.musterfrau@example.at' }, testContext().ctx);
       expect(page.items.map((c) => c.email)).toEqual(['erika.musterfrau@example.at']);
     }
-    const adapter = createScayleAdapter(scayleBackend.parseOptions(emulator.connectionEnv(ORIGIN)), { fetch: emulator.fetch });
-    expect((await adapter.listCustomers({ limit: 20, externalRef: 'crm-2001' }, testContext().ctx)).items.map((c) => c.id)).toEqual(['1']);
+    const adapter = createScayleAdapter(scayleBackend.parseOptions(emulator.connectionEnv(ORIGIN)), {
+      fetch: emulator.fetch,
+    });
+    expect(
+      (await adapter.listCustomers({ limit: 20, externalRef: 'crm-2001' }, testContext().ctx)).items.map((c) => c.id),
+    ).toEqual(['1']);
     // SCAYLE splits filters at commas (and trims): neither may widen the match to other customers.
-    expect((await adapter.listCustomers({ limit: 20, externalRef: 'crm-2001,crm-2002' }, testContext().ctx)).items).toEqual([]);
+    expect(
+      (await adapter.listCustomers({ limit: 20, externalRef: 'crm-2001,crm-2002' }, testContext().ctx)).items,
+    ).toEqual([]);
     expect((await adapter.listCustomers({ limit: 20, externalRef: ' crm-2001' }, testContext().ctx)).items).toEqual([]);
-    expect((await adapter.listCustomers({ limit: 20, updatedSince: '2021-01-01T00:00:00+02:00' }, testContext().ctx)).items.map((c) => c.id)).toEqual(['2', '4']);
+    expect(
+      (
+        await adapter.listCustomers({ limit: 20, updatedSince: '2021-01-01T00:00:00+02:00' }, testContext().ctx)
+      ).items.map((c) => c.id),
+    ).toEqual(['2', '4']);
   });
 });
 
@@ -250,11 +430,23 @@ describe('scayle adapter under failure', () => {
     const { ctx } = testContext();
     const { value } = await adapter.createCustomer(customerInput(), ctx);
     const conflict = await failure(adapter.createCustomer(customerInput({ email: value.email }), ctx));
-    expect(conflict).toMatchObject({ code: 'conflict', errors: [{ path: 'email' }], upstream: { status: 409, code: 'CUSTOMER_EMAIL_ALREADY_EXISTS' } });
+    expect(conflict).toMatchObject({
+      code: 'conflict',
+      errors: [{ path: 'email' }],
+      upstream: { status: 409, code: 'CUSTOMER_EMAIL_ALREADY_EXISTS' },
+    });
     // SCAYLE takes at most 20 characters of zip code; the canonical model allows 32.
-    const invalid = await failure(adapter.createCustomer(customerInput({ addresses: [addressInput({ postalCode: '1'.repeat(25) })] }), ctx));
-    expect(invalid).toMatchObject({ code: 'validation_failed', errors: [{ path: 'addresses.0.postalCode' }], created: { customerId: expect.any(String) } });
-    const single = await failure(adapter.createAddress(byId(value.id), addressInput({ postalCode: '1'.repeat(25) }), ctx));
+    const invalid = await failure(
+      adapter.createCustomer(customerInput({ addresses: [addressInput({ postalCode: '1'.repeat(25) })] }), ctx),
+    );
+    expect(invalid).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: 'addresses.0.postalCode' }],
+      created: { customerId: expect.any(String) },
+    });
+    const single = await failure(
+      adapter.createAddress(byId(value.id), addressInput({ postalCode: '1'.repeat(25) }), ctx),
+    );
     expect(single.errors).toEqual([{ path: 'postalCode', message: expect.any(String) }]);
   });
 
@@ -262,7 +454,11 @@ describe('scayle adapter under failure', () => {
     const { adapter } = setup({ seed: true, rateLimit: { limit: 2, windowSeconds: 60 } }, { retryLimit: 0 });
     const first = testContext();
     await adapter.getCustomer(byId('1'), { expandAddresses: false }, first.ctx);
-    expect(Object.fromEntries(first.headers)).toEqual({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1', 'ratelimit-reset': expect.stringMatching(/^\d+$/) });
+    expect(Object.fromEntries(first.headers)).toEqual({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+      'ratelimit-reset': expect.stringMatching(/^\d+$/),
+    });
     await adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx);
     const third = testContext();
     const error = await failure(adapter.getCustomer(byId('1'), { expandAddresses: false }, third.ctx));
@@ -278,21 +474,33 @@ describe('scayle adapter under failure', () => {
     emulator.faults.inject({ method: 'GET', status: 503, times: 1 });
     expect((await adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx)).value.id).toBe('1');
     emulator.faults.inject({ method: 'POST', status: 503, times: 1 });
-    expect((await failure(adapter.createCustomer(customerInput(), testContext().ctx))).code).toBe('upstream_unavailable');
+    expect((await failure(adapter.createCustomer(customerInput(), testContext().ctx))).code).toBe(
+      'upstream_unavailable',
+    );
     expect(emulator.backdoor.readAll()).toHaveLength(4);
   });
 
   it('reports malformed bodies and dropped connections as upstream faults', async () => {
     const { emulator, adapter } = setup({}, { retryLimit: 0 });
     emulator.faults.inject({ malformed: true, times: 1 });
-    expect((await failure(adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx))).code).toBe('upstream_contract_violation');
+    expect((await failure(adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx))).code).toBe(
+      'upstream_contract_violation',
+    );
     emulator.faults.inject({ drop: true, times: 1 });
-    expect((await failure(adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx))).code).toBe('upstream_unavailable');
+    expect((await failure(adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx))).code).toBe(
+      'upstream_unavailable',
+    );
   });
 
   it('flags an answer that is not SCAYLE’s shape', async () => {
-    const shapeless: typeof fetch = async () => new Response(JSON.stringify({ id: 'x' }), { headers: { 'content-type': 'application/json' } });
-    const adapter: CustomerAdapter = createScayleAdapter(scayleBackend.parseOptions(createScayleEmulator().connectionEnv(ORIGIN)), { fetch: shapeless });
-    expect((await failure(adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx))).code).toBe('upstream_contract_violation');
+    const shapeless: typeof fetch = async () =>
+      new Response(JSON.stringify({ id: 'x' }), { headers: { 'content-type': 'application/json' } });
+    const adapter: CustomerAdapter = createScayleAdapter(
+      scayleBackend.parseOptions(createScayleEmulator().connectionEnv(ORIGIN)),
+      { fetch: shapeless },
+    );
+    expect((await failure(adapter.getCustomer(byId('1'), { expandAddresses: false }, testContext().ctx))).code).toBe(
+      'upstream_contract_violation',
+    );
   });
 });

@@ -27,14 +27,22 @@ describe('scayle through the gateway: rate limits', () => {
     const limited = await gw.call('POST', '/customers', body(3));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
-    expect(limited.body).toMatchObject({ code: 'rate_limited', backend: 'scayle', upstream: { status: 429, code: 'RATE_LIMIT_EXCEED' } });
+    expect(limited.body).toMatchObject({
+      code: 'rate_limited',
+      backend: 'scayle',
+      upstream: { status: 429, code: 'RATE_LIMIT_EXCEED' },
+    });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(50);
     expect(limited.headers.get('ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('ratelimit-limit')).toBe('3');
   });
 
   it('answers a rejected access token as 502 upstream_auth_failed, never 401', async () => {
-    const bad = buildGateway('scayle', { BACKENDS: 'scayle', ...emulator.connectionEnv(server.origin), SCAYLE_ACCESS_TOKEN: 'revoked-token' });
+    const bad = buildGateway('scayle', {
+      BACKENDS: 'scayle',
+      ...emulator.connectionEnv(server.origin),
+      SCAYLE_ACCESS_TOKEN: 'revoked-token',
+    });
     const res = await bad.call('GET', '/customers/1');
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({ code: 'upstream_auth_failed', upstream: { status: 401 } });
@@ -47,7 +55,10 @@ describe('scayle through the gateway: zero configuration', () => {
     const gw = buildGateway('scayle', { BACKENDS: 'scayle' });
     const res = await gw.call('GET', '/customers/ref:crm-2001?expand=addresses');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ email: 'max.mustermann@example.de', addresses: [expect.objectContaining({ line1: 'Domstraße 1', countryCode: 'DE' }), expect.anything()] });
+    expect(res.body).toMatchObject({
+      email: 'max.mustermann@example.de',
+      addresses: [expect.objectContaining({ line1: 'Domstraße 1', countryCode: 'DE' }), expect.anything()],
+    });
     const deleted = await gw.call('DELETE', `/customers/${res.body.id}/addresses/${res.body.addresses[0].id}`);
     expect(deleted.status).toBe(501);
     expect(deleted.body.detail).toMatch(/anonymize/);

@@ -12,7 +12,12 @@ import {
   toScayleCustomerCreate,
 } from '../../../adapters/scayle/map.js';
 import { ScayleAddressSchema, ScayleCustomerSchema } from '../../../adapters/scayle/upstream.js';
-import { AddressCreateSchema, CustomerCreateSchema, type AddressCreateInput, type CustomerCreateInput } from '../../../schemas/index.js';
+import {
+  AddressCreateSchema,
+  CustomerCreateSchema,
+  type AddressCreateInput,
+  type CustomerCreateInput,
+} from '../../../schemas/index.js';
 import customerFixture from './fixtures/customer.json' with { type: 'json' };
 import minimalFixture from './fixtures/customer-minimal.json' with { type: 'json' };
 import conflictFixture from './fixtures/error-conflict.json' with { type: 'json' };
@@ -29,8 +34,16 @@ const refusal = (run: () => unknown): GatewayError => {
   throw new Error('expected a GatewayError');
 };
 const addressInput = (overrides: Partial<AddressCreateInput> = {}) =>
-  AddressCreateSchema.parse({ lastName: 'Roe', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE', ...overrides });
-const customerInput = (overrides: Partial<CustomerCreateInput> = {}) => CustomerCreateSchema.parse({ email: 'jane@example.com', ...overrides });
+  AddressCreateSchema.parse({
+    lastName: 'Roe',
+    line1: 'Hauptstraße 5',
+    city: 'Berlin',
+    postalCode: '10115',
+    countryCode: 'DE',
+    ...overrides,
+  });
+const customerInput = (overrides: Partial<CustomerCreateInput> = {}) =>
+  CustomerCreateSchema.parse({ email: 'jane@example.com', ...overrides });
 
 describe('SCAYLE customer → canonical', () => {
   it('maps every documented field', () => {
@@ -67,7 +80,9 @@ describe('SCAYLE customer → canonical', () => {
   });
 
   it('maps gender m/f/d/n to male/female/diverse/unspecified', () => {
-    const genders = (['m', 'f', 'd', 'n'] as const).map((g) => fromScayleCustomer({ ...customer, gender: g }, false).gender);
+    const genders = (['m', 'f', 'd', 'n'] as const).map(
+      (g) => fromScayleCustomer({ ...customer, gender: g }, false).gender,
+    );
     expect(genders).toEqual(['male', 'female', 'diverse', 'unspecified']);
   });
 
@@ -134,29 +149,55 @@ describe('line1 ↔ street + houseNumber', () => {
   it('round-trips generated streets and house numbers in both orders', () => {
     const word = fc.stringMatching(/^[A-ZÄÖÜ][a-zäöüß]{1,12}$/);
     fc.assert(
-      fc.property(fc.array(word, { minLength: 1, maxLength: 3 }), fc.stringMatching(/^[1-9]\d{0,3}[a-d]?$/), fc.constantFrom('DE', 'US', 'GB', 'IT'), (words, number, country) => {
-        const street = words.join(' ');
-        expect(splitLine(joinLine(street, number, country), country)).toEqual({ street, houseNumber: number });
-      }),
+      fc.property(
+        fc.array(word, { minLength: 1, maxLength: 3 }),
+        fc.stringMatching(/^[1-9]\d{0,3}[a-d]?$/),
+        fc.constantFrom('DE', 'US', 'GB', 'IT'),
+        (words, number, country) => {
+          const street = words.join(' ');
+          expect(splitLine(joinLine(street, number, country), country)).toEqual({ street, houseNumber: number });
+        },
+      ),
     );
   });
 
   it('takes explicit street and houseNumber with line1 when they agree, and refuses a line1 they contradict', () => {
-    expect(streetPartsFor({ line1: 'Lange  Reihe 9', street: 'Lange Reihe', houseNumber: '9' }, 'DE')).toEqual({ street: 'Lange Reihe', houseNumber: '9' });
-    expect(streetPartsFor({ line1: '55, rue de Rivoli', street: 'rue de Rivoli', houseNumber: '55' }, 'FR')).toEqual({ street: 'rue de Rivoli', houseNumber: '55' });
-    expect(streetPartsFor({ line1: 'Hauptstraße 5 Hinterhaus', street: 'Hauptstraße', houseNumber: '5 Hinterhaus' }, 'DE')).toEqual({ street: 'Hauptstraße', houseNumber: '5 Hinterhaus' });
+    expect(streetPartsFor({ line1: 'Lange  Reihe 9', street: 'Lange Reihe', houseNumber: '9' }, 'DE')).toEqual({
+      street: 'Lange Reihe',
+      houseNumber: '9',
+    });
+    expect(streetPartsFor({ line1: '55, rue de Rivoli', street: 'rue de Rivoli', houseNumber: '55' }, 'FR')).toEqual({
+      street: 'rue de Rivoli',
+      houseNumber: '55',
+    });
+    expect(
+      streetPartsFor({ line1: 'Hauptstraße 5 Hinterhaus', street: 'Hauptstraße', houseNumber: '5 Hinterhaus' }, 'DE'),
+    ).toEqual({ street: 'Hauptstraße', houseNumber: '5 Hinterhaus' });
     // Storing street + houseNumber would silently drop what line1 says.
-    expect(streetPartsFor({ line1: 'Gran Via 1', street: 'Lange Reihe', houseNumber: '9' }, 'DE')).toMatchObject({ field: 'line1', message: expect.stringContaining('Lange Reihe 9') });
+    expect(streetPartsFor({ line1: 'Gran Via 1', street: 'Lange Reihe', houseNumber: '9' }, 'DE')).toMatchObject({
+      field: 'line1',
+      message: expect.stringContaining('Lange Reihe 9'),
+    });
     expect(streetPartsFor({ line1: 'Hauptstraße 5', street: 'Hauptstr.' }, 'DE')).toMatchObject({ field: 'line1' });
-    expect(streetPartsFor({ line1: 'Lange Reihe 9', street: 'Lange Reihe' }, 'DE')).toEqual({ street: 'Lange Reihe', houseNumber: '9' });
-    expect(streetPartsFor({ line1: 'Lange Reihe', houseNumber: '9' }, 'DE')).toEqual({ street: 'Lange Reihe', houseNumber: '9' });
+    expect(streetPartsFor({ line1: 'Lange Reihe 9', street: 'Lange Reihe' }, 'DE')).toEqual({
+      street: 'Lange Reihe',
+      houseNumber: '9',
+    });
+    expect(streetPartsFor({ line1: 'Lange Reihe', houseNumber: '9' }, 'DE')).toEqual({
+      street: 'Lange Reihe',
+      houseNumber: '9',
+    });
     expect(streetPartsFor({ line1: 'Lange Reihe 7', houseNumber: '9' }, 'DE')).toMatchObject({ field: 'houseNumber' });
   });
 });
 
 describe('canonical → SCAYLE writes', () => {
   it('builds the address create body from line1 alone', () => {
-    expect(toScayleAddressCreate(addressInput({ firstName: 'Jane', line2: 'Hinterhaus', isDefaultBilling: true, externalRef: 'home' }))).toEqual({
+    expect(
+      toScayleAddressCreate(
+        addressInput({ firstName: 'Jane', line2: 'Hinterhaus', isDefaultBilling: true, externalRef: 'home' }),
+      ),
+    ).toEqual({
       referenceKey: 'home',
       street: 'Hauptstraße',
       houseNumber: '5',
@@ -171,19 +212,50 @@ describe('canonical → SCAYLE writes', () => {
 
   it('writes a US line number-first and keeps the collection point', () => {
     const body = toScayleAddressCreate(
-      addressInput({ line1: '1600 Pennsylvania Avenue NW', countryCode: 'US', stateCode: 'DC', collectionPoint: { key: 'k', type: 'locker' } }),
+      addressInput({
+        line1: '1600 Pennsylvania Avenue NW',
+        countryCode: 'US',
+        stateCode: 'DC',
+        collectionPoint: { key: 'k', type: 'locker' },
+      }),
     );
-    expect(body).toMatchObject({ street: 'Pennsylvania Avenue NW', houseNumber: '1600', countryCode: 'USA', state: 'DC', collectionPoint: { key: 'k', type: 'locker' } });
+    expect(body).toMatchObject({
+      street: 'Pennsylvania Avenue NW',
+      houseNumber: '1600',
+      countryCode: 'USA',
+      state: 'DC',
+      collectionPoint: { key: 'k', type: 'locker' },
+    });
   });
 
   it('refuses, all at once, address fields SCAYLE cannot store, an id and a long title', () => {
-    const error = refusal(() => toScayleAddressCreate(addressInput({ id: 'home', companyName: 'ACME', suite: '4', title: 'x'.repeat(31) }), 'addresses.0.'));
+    const error = refusal(() =>
+      toScayleAddressCreate(
+        addressInput({ id: 'home', companyName: 'ACME', suite: '4', title: 'x'.repeat(31) }),
+        'addresses.0.',
+      ),
+    );
     expect(error.code).toBe('validation_failed');
-    expect(error.errors!.map((e) => e.path).sort()).toEqual(['addresses.0.companyName', 'addresses.0.id', 'addresses.0.suite', 'addresses.0.title']);
+    expect(error.errors!.map((e) => e.path).sort()).toEqual([
+      'addresses.0.companyName',
+      'addresses.0.id',
+      'addresses.0.suite',
+      'addresses.0.title',
+    ]);
   });
 
   it('builds the customer create body and refuses what SCAYLE has no field for', () => {
-    expect(toScayleCustomerCreate(customerInput({ gender: 'diverse', phones: { primary: '+49 1' }, externalRef: 'x-1', custom: { a: 1 }, groups: ['vip'] }))).toEqual({
+    expect(
+      toScayleCustomerCreate(
+        customerInput({
+          gender: 'diverse',
+          phones: { primary: '+49 1' },
+          externalRef: 'x-1',
+          custom: { a: 1 },
+          groups: ['vip'],
+        }),
+      ),
+    ).toEqual({
       email: 'jane@example.com',
       gender: 'd',
       phone: '+49 1',
@@ -191,26 +263,42 @@ describe('canonical → SCAYLE writes', () => {
       legacyCustomData: { a: 1 },
       groups: ['vip'],
     });
-    const error = refusal(() => toScayleCustomerCreate(customerInput({ phones: { mobile: '1' }, companyName: 'ACME', login: 'jane' })));
+    const error = refusal(() =>
+      toScayleCustomerCreate(customerInput({ phones: { mobile: '1' }, companyName: 'ACME', login: 'jane' })),
+    );
     expect(error.errors!.map((e) => e.path).sort()).toEqual(['companyName', 'login', 'phones.mobile']);
     expect(() => toScayleCustomerCreate(customerInput({ login: 'jane@example.com' }))).not.toThrow();
   });
 
   it('splits a customer PATCH over SCAYLE endpoints; null clears', () => {
-    expect(toScayleCustomerPatch({ firstName: null, gender: 'male', phones: null, externalRef: 'r-2', active: false, groups: null, custom: null })).toEqual({
+    expect(
+      toScayleCustomerPatch({
+        firstName: null,
+        gender: 'male',
+        phones: null,
+        externalRef: 'r-2',
+        active: false,
+        groups: null,
+        custom: null,
+      }),
+    ).toEqual({
       body: { firstName: null, gender: 'm', phone: null },
       referenceKey: 'r-2',
       active: false,
       groups: [],
       custom: {},
     });
-    expect(refusal(() => toScayleCustomerPatch({ externalRef: null })).errors).toEqual([{ path: 'externalRef', message: expect.any(String) }]);
+    expect(refusal(() => toScayleCustomerPatch({ externalRef: null })).errors).toEqual([
+      { path: 'externalRef', message: expect.any(String) },
+    ]);
     expect(() => toScayleCustomerPatch({ salutation: null, jobTitle: null })).not.toThrow();
   });
 
   it('re-splits line1 on an address PATCH, keeps the recipient gender and merges defaults', () => {
     const current = ScayleAddressSchema.parse(customer.addresses![0]);
-    expect(toScayleAddressPatch({ line1: 'Jungfernstieg 1', lastName: 'Neu', isDefaultShipping: false }, current)).toEqual({
+    expect(
+      toScayleAddressPatch({ line1: 'Jungfernstieg 1', lastName: 'Neu', isDefaultShipping: false }, current),
+    ).toEqual({
       body: {
         street: 'Jungfernstieg',
         houseNumber: '1',
@@ -218,7 +306,11 @@ describe('canonical → SCAYLE writes', () => {
         recipient: { firstName: 'Greta', lastName: 'Neu', gender: 'f', title: 'Prof.' },
       },
     });
-    expect(toScayleAddressPatch({ houseNumber: null, countryCode: 'AT', line2: null }, current).body).toEqual({ houseNumber: null, countryCode: 'AUT', additional: null });
+    expect(toScayleAddressPatch({ houseNumber: null, countryCode: 'AT', line2: null }, current).body).toEqual({
+      houseNumber: null,
+      countryCode: 'AUT',
+      additional: null,
+    });
     expect(refusal(() => toScayleAddressPatch({ street: null }, current)).errors![0]!.path).toBe('street');
   });
 });
@@ -238,12 +330,22 @@ describe('SCAYLE errors → GatewayError', () => {
 
   it('maps 409 to conflict on the customer path', () => {
     const error = toGatewayError(409, new Headers(), conflictFixture, { kind: 'customer', notFound: 'x' });
-    expect(error).toMatchObject({ code: 'conflict', status: 409, errors: [{ path: 'email', message: expect.any(String) }], upstream: { status: 409, code: 'CUSTOMER_EMAIL_ALREADY_EXISTS' } });
+    expect(error).toMatchObject({
+      code: 'conflict',
+      status: 409,
+      errors: [{ path: 'email', message: expect.any(String) }],
+      upstream: { status: 409, code: 'CUSTOMER_EMAIL_ALREADY_EXISTS' },
+    });
   });
 
   it('never answers our credential problems as the caller’s 401/403', () => {
     for (const status of [401, 403]) {
-      const error = toGatewayError(status, new Headers(), { errors: [{ errorKey: 'UNAUTHORIZED', message: 'token abc123 invalid', context: {} }] }, scope);
+      const error = toGatewayError(
+        status,
+        new Headers(),
+        { errors: [{ errorKey: 'UNAUTHORIZED', message: 'token abc123 invalid', context: {} }] },
+        scope,
+      );
       expect(error.code).toBe('upstream_auth_failed');
       expect(error.status).toBe(502);
       expect(error.message).not.toContain('abc123');
@@ -251,12 +353,27 @@ describe('SCAYLE errors → GatewayError', () => {
   });
 
   it('reads Retry-After for a 429 from X-RateLimit-Reset', () => {
-    const error = toGatewayError(429, new Headers({ 'x-ratelimit-reset': '42' }), { errors: [{ errorKey: 'RATE_LIMIT_EXCEED', message: 'x', context: {} }] }, scope);
+    const error = toGatewayError(
+      429,
+      new Headers({ 'x-ratelimit-reset': '42' }),
+      { errors: [{ errorKey: 'RATE_LIMIT_EXCEED', message: 'x', context: {} }] },
+      scope,
+    );
     expect(error).toMatchObject({ code: 'rate_limited', retryAfter: 42, upstream: { code: 'RATE_LIMIT_EXCEED' } });
   });
 
   it('maps the other documented statuses', () => {
-    const codes = [404, 408, 412, 413, 424, 500, 503].map((s) => toGatewayError(s, new Headers(), 'not json', scope).code);
-    expect(codes).toEqual(['not_found', 'upstream_timeout', 'rejected', 'payload_too_large', 'upstream_error', 'upstream_error', 'upstream_unavailable']);
+    const codes = [404, 408, 412, 413, 424, 500, 503].map(
+      (s) => toGatewayError(s, new Headers(), 'not json', scope).code,
+    );
+    expect(codes).toEqual([
+      'not_found',
+      'upstream_timeout',
+      'rejected',
+      'payload_too_large',
+      'upstream_error',
+      'upstream_error',
+      'upstream_unavailable',
+    ]);
   });
 });

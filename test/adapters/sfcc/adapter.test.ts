@@ -23,8 +23,17 @@ describe('sfcc configuration', () => {
   });
 
   it('defaults the Account Manager URL and the external-ref attribute; Data API is optional', () => {
-    const options = sfccBackend.parseOptions({ SFCC_BASE_URL: 'https://x.example/s/Site/dw/shop/v20_4/', SFCC_CLIENT_ID: 'id', SFCC_CLIENT_SECRET: 's' });
-    expect(options).toMatchObject({ baseUrl: 'https://x.example/s/Site/dw/shop/v20_4', oauthUrl: DEFAULT_OAUTH_URL, externalRefAttribute: 'c_externalRef', data: undefined });
+    const options = sfccBackend.parseOptions({
+      SFCC_BASE_URL: 'https://x.example/s/Site/dw/shop/v20_4/',
+      SFCC_CLIENT_ID: 'id',
+      SFCC_CLIENT_SECRET: 's',
+    });
+    expect(options).toMatchObject({
+      baseUrl: 'https://x.example/s/Site/dw/shop/v20_4',
+      oauthUrl: DEFAULT_OAUTH_URL,
+      externalRefAttribute: 'c_externalRef',
+      data: undefined,
+    });
   });
 });
 
@@ -38,13 +47,33 @@ describe('sfcc adapter writes what OCAPI stores', () => {
       externalRef: 'CRM-7',
       phones: { mobile: '0170 1' },
       custom: { origin: 'gateway' },
-      addresses: [addressInput({ id: 'home', isDefaultBilling: true, isDefaultShipping: true }), addressInput({ line1: 'Ringstraße 9' })],
+      addresses: [
+        addressInput({ id: 'home', isDefaultBilling: true, isDefaultShipping: true }),
+        addressInput({ line1: 'Ringstraße 9' }),
+      ],
     });
     const created = await adapter.createCustomer(input, ctx);
     expect(created.etag).toMatch(/^"[0-9a-f]{64}"$/);
-    expect(created.value).toMatchObject({ email: input.email, login: input.email, firstName: 'Jane', gender: 'female', externalRef: 'CRM-7', custom: { origin: 'gateway' } });
+    expect(created.value).toMatchObject({
+      email: input.email,
+      login: input.email,
+      firstName: 'Jane',
+      gender: 'female',
+      externalRef: 'CRM-7',
+      custom: { origin: 'gateway' },
+    });
     const stored = emulator.backdoor.readCustomer(created.value.id)!;
-    expect(stored).toMatchObject({ login: input.email, email: input.email, last_name: 'Roe', first_name: 'Jane', gender: 2, phone_mobile: '0170 1', c_externalRef: 'CRM-7', c_origin: 'gateway', enabled: true });
+    expect(stored).toMatchObject({
+      login: input.email,
+      email: input.email,
+      last_name: 'Roe',
+      first_name: 'Jane',
+      gender: 2,
+      phone_mobile: '0170 1',
+      c_externalRef: 'CRM-7',
+      c_origin: 'gateway',
+      enabled: true,
+    });
     expect(emulator.backdoor.readPassword(created.value.id)).toBe('Str0ng!Passw0rd');
     const addresses = emulator.backdoor.readAddresses(created.value.id);
     expect(addresses.map((a) => [a.address_id, a.preferred])).toEqual([
@@ -67,7 +96,11 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     const { adapter, emulator, ctx } = setup();
     const first = await adapter.createCustomer(customerInput({ externalRef: 'DUP-1' }), ctx);
     const again = await failure(adapter.createCustomer(customerInput({ email: first.value.email }), ctx));
-    expect(again).toMatchObject({ code: 'conflict', errors: [{ path: 'email', message: 'already used' }], upstream: { code: 'LoginAlreadyInUseException' } });
+    expect(again).toMatchObject({
+      code: 'conflict',
+      errors: [{ path: 'email', message: 'already used' }],
+      upstream: { code: 'LoginAlreadyInUseException' },
+    });
     const ref = await failure(adapter.createCustomer(customerInput({ externalRef: 'DUP-1' }), ctx));
     expect(ref).toMatchObject({ code: 'conflict', errors: [{ path: 'externalRef' }] });
     expect(emulator.backdoor.readAll()).toHaveLength(1);
@@ -75,8 +108,16 @@ describe('sfcc adapter writes what OCAPI stores', () => {
 
   it('says what was created when an address step fails', async () => {
     const { adapter, emulator, ctx } = setup();
-    emulator.backdoor.failHook({ method: 'POST', path: '/addresses', extensionPoint: 'dw.ocapi.shop.customer.addresses.beforePOST', statusCode: 'GEO', statusMessage: 'Address could not be verified.' });
-    const error = await failure(adapter.createCustomer(customerInput({ addresses: [addressInput({ id: 'a1' })] }), ctx));
+    emulator.backdoor.failHook({
+      method: 'POST',
+      path: '/addresses',
+      extensionPoint: 'dw.ocapi.shop.customer.addresses.beforePOST',
+      statusCode: 'GEO',
+      statusMessage: 'Address could not be verified.',
+    });
+    const error = await failure(
+      adapter.createCustomer(customerInput({ addresses: [addressInput({ id: 'a1' })] }), ctx),
+    );
     expect(error.code).toBe('rejected');
     expect(error.message).toContain('Address could not be verified.');
     const customerId = (error.created as { customerId: string }).customerId;
@@ -86,7 +127,15 @@ describe('sfcc adapter writes what OCAPI stores', () => {
 
   it('refuses what it cannot store before writing anything', async () => {
     const { adapter, emulator, ctx } = setup();
-    const error = await failure(adapter.createCustomer(customerInput({ gender: 'diverse', addresses: [addressInput({ collectionPoint: { key: 'k', type: 'locker' } })] }), ctx));
+    const error = await failure(
+      adapter.createCustomer(
+        customerInput({
+          gender: 'diverse',
+          addresses: [addressInput({ collectionPoint: { key: 'k', type: 'locker' } })],
+        }),
+        ctx,
+      ),
+    );
     expect(error.code).toBe('validation_failed');
     expect(error.errors?.map((e) => e.path).sort()).toEqual(['addresses.0.collectionPoint', 'gender']);
     expect(emulator.backdoor.readAll()).toEqual([]);
@@ -96,7 +145,12 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     const { adapter, emulator, ctx } = setup();
     const created = await adapter.createCustomer(customerInput({ custom: { a: 1, b: 2 } }), ctx);
     const id = byId(created.value.id);
-    const next = await adapter.updateCustomer(id, { firstName: 'Ann', custom: { b: 3 } }, { ifMatch: created.etag }, ctx);
+    const next = await adapter.updateCustomer(
+      id,
+      { firstName: 'Ann', custom: { b: 3 } },
+      { ifMatch: created.etag },
+      ctx,
+    );
     expect(next.etag).not.toBe(created.etag);
     expect(emulator.backdoor.readCustomer(created.value.id)).toMatchObject({ first_name: 'Ann', c_b: 3 });
     expect(emulator.backdoor.readCustomer(created.value.id)).not.toHaveProperty('c_a');
@@ -110,7 +164,12 @@ describe('sfcc adapter writes what OCAPI stores', () => {
   it('a customization hook refusing a change → 422 rejected with its message', async () => {
     const { adapter, emulator, ctx } = setup();
     const created = await adapter.createCustomer(customerInput(), ctx);
-    emulator.backdoor.failHook({ method: 'PATCH', extensionPoint: 'dw.ocapi.shop.customer.beforePatchCustomer', statusCode: 'CRM_LOCK', statusMessage: 'Profile is locked by CRM.' });
+    emulator.backdoor.failHook({
+      method: 'PATCH',
+      extensionPoint: 'dw.ocapi.shop.customer.beforePatchCustomer',
+      statusCode: 'CRM_LOCK',
+      statusMessage: 'Profile is locked by CRM.',
+    });
     const error = await failure(adapter.updateCustomer(byId(created.value.id), { firstName: 'X' }, {}, ctx));
     expect(error).toMatchObject({ code: 'rejected', status: 422, upstream: { status: 400, code: 'CRM_LOCK' } });
     expect(error.message).toContain('Profile is locked by CRM.');
@@ -121,9 +180,13 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     const error = await failure(adapter.deleteCustomer(byId('abc'), ctx));
     expect(error.code).toBe('not_supported');
     expect(error.message).toContain('active');
-    expect((await failure(adapter.getCustomer(byId('abcdefghijklmnopqrstuvwxyz'), { expandAddresses: false }, ctx))).code).toBe('not_found');
+    expect(
+      (await failure(adapter.getCustomer(byId('abcdefghijklmnopqrstuvwxyz'), { expandAddresses: false }, ctx))).code,
+    ).toBe('not_found');
     const before = sent.length;
-    expect((await failure(adapter.getCustomer(byId('x'.repeat(29)), { expandAddresses: false }, ctx))).code).toBe('not_found');
+    expect((await failure(adapter.getCustomer(byId('x'.repeat(29)), { expandAddresses: false }, ctx))).code).toBe(
+      'not_found',
+    );
     expect(sent.length).toBe(before);
   });
 });
@@ -132,7 +195,11 @@ describe('sfcc passwords', () => {
   it('with the current password: signs in as the shopper and PUTs the new one', async () => {
     const { adapter, emulator, ctx, sent } = setup();
     const created = await adapter.createCustomer(customerInput({ password: 'Str0ng!Passw0rd' }), ctx);
-    await adapter.setPassword(byId(created.value.id), { currentPassword: 'Str0ng!Passw0rd', password: 'N3w!Passw0rd-2' }, ctx);
+    await adapter.setPassword(
+      byId(created.value.id),
+      { currentPassword: 'Str0ng!Passw0rd', password: 'N3w!Passw0rd-2' },
+      ctx,
+    );
     expect(emulator.backdoor.readPassword(created.value.id)).toBe('N3w!Passw0rd-2');
     const put = sent.find((r) => r.method === 'PUT')!;
     expect(put.headers.get('authorization')).toMatch(/^Bearer ey/); // the shopper's JWT, not the client token
@@ -141,8 +208,13 @@ describe('sfcc passwords', () => {
   it('a wrong current password is a 400 on currentPassword and changes nothing', async () => {
     const { adapter, emulator, ctx } = setup();
     const created = await adapter.createCustomer(customerInput({ password: 'Str0ng!Passw0rd' }), ctx);
-    const error = await failure(adapter.setPassword(byId(created.value.id), { currentPassword: 'nope-nope', password: 'N3w!Passw0rd-2' }, ctx));
-    expect(error).toMatchObject({ code: 'validation_failed', errors: [{ path: 'currentPassword', message: 'does not match' }] });
+    const error = await failure(
+      adapter.setPassword(byId(created.value.id), { currentPassword: 'nope-nope', password: 'N3w!Passw0rd-2' }, ctx),
+    );
+    expect(error).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: 'currentPassword', message: 'does not match' }],
+    });
     expect(emulator.backdoor.readPassword(created.value.id)).toBe('Str0ng!Passw0rd');
   });
 
@@ -158,7 +230,9 @@ describe('sfcc passwords', () => {
   it('a new password the site policy refuses (putPassword hook status) → 422 with its message', async () => {
     const { adapter, ctx } = setup();
     const created = await adapter.createCustomer(customerInput({ password: 'Str0ng!Passw0rd' }), ctx);
-    const error = await failure(adapter.setPassword(byId(created.value.id), { currentPassword: 'Str0ng!Passw0rd', password: 'short' }, ctx));
+    const error = await failure(
+      adapter.setPassword(byId(created.value.id), { currentPassword: 'Str0ng!Passw0rd', password: 'short' }, ctx),
+    );
     expect(error.code).toBe('rejected');
     expect(error.message).toContain("doesn't match the acceptance criteria");
   });
@@ -167,7 +241,10 @@ describe('sfcc passwords', () => {
 describe('sfcc addresses', () => {
   it('renames via PATCH: follows the 301 and answers the address under its new id', async () => {
     const { adapter, emulator, ctx } = setup();
-    const created = await adapter.createCustomer(customerInput({ addresses: [addressInput({ id: 'old' }), addressInput({ id: 'taken' })] }), ctx);
+    const created = await adapter.createCustomer(
+      customerInput({ addresses: [addressInput({ id: 'old' }), addressInput({ id: 'taken' })] }),
+      ctx,
+    );
     const id = byId(created.value.id);
     const renamed = await adapter.updateAddress(id, 'old', { id: 'new', city: 'Potsdam' }, {}, ctx);
     expect(renamed.value).toMatchObject({ id: 'new', city: 'Potsdam' });
@@ -186,7 +263,9 @@ describe('sfcc addresses', () => {
     expect((await failure(adapter.updateAddress(id, 'nope', { city: 'X' }, {}, ctx))).code).toBe('not_found');
     expect((await failure(adapter.deleteAddress(id, 'nope', ctx))).code).toBe('not_found');
     await adapter.updateAddress(id, 'home', { city: 'Bonn' }, { ifMatch: address.etag }, ctx);
-    expect((await failure(adapter.updateAddress(id, 'home', { city: 'Köln' }, { ifMatch: address.etag }, ctx))).code).toBe('precondition_failed');
+    expect(
+      (await failure(adapter.updateAddress(id, 'home', { city: 'Köln' }, { ifMatch: address.etag }, ctx))).code,
+    ).toBe('precondition_failed');
   });
 
   it('lengths count characters as the spec does: a 256-character name outside the BMP round-trips', async () => {
@@ -202,7 +281,15 @@ describe('sfcc addresses', () => {
 
   it('one preferred address: setting a default moves it', async () => {
     const { adapter, emulator, ctx } = setup();
-    const created = await adapter.createCustomer(customerInput({ addresses: [addressInput({ id: 'a', isDefaultBilling: true, isDefaultShipping: true }), addressInput({ id: 'b' })] }), ctx);
+    const created = await adapter.createCustomer(
+      customerInput({
+        addresses: [
+          addressInput({ id: 'a', isDefaultBilling: true, isDefaultShipping: true }),
+          addressInput({ id: 'b' }),
+        ],
+      }),
+      ctx,
+    );
     await adapter.updateAddress(byId(created.value.id), 'b', { isDefaultShipping: true }, {}, ctx);
     expect(emulator.backdoor.readAddresses(created.value.id).map((a) => [a.address_id, a.preferred])).toEqual([
       ['b', true],
@@ -213,7 +300,9 @@ describe('sfcc addresses', () => {
   it('pages with start/count, preferred first; positions past 999 or not numbers are refused', async () => {
     const { adapter, ctx } = setup();
     const created = await adapter.createCustomer(
-      customerInput({ addresses: ['c', 'a', 'd', 'b'].map((name) => addressInput({ id: name, isDefaultBilling: name === 'd' })) }),
+      customerInput({
+        addresses: ['c', 'a', 'd', 'b'].map((name) => addressInput({ id: name, isDefaultBilling: name === 'd' })),
+      }),
       ctx,
     );
     const id = byId(created.value.id);
@@ -227,7 +316,10 @@ describe('sfcc addresses', () => {
     } while (position !== null);
     expect(seen).toEqual(['d', 'a', 'b', 'c']);
     for (const bad of [1000, -1, 'x', { start: 1 }]) {
-      expect(await failure(adapter.listAddresses(id, { limit: 3, position: bad }, ctx))).toMatchObject({ code: 'validation_failed', errors: [{ path: 'query.cursor' }] });
+      expect(await failure(adapter.listAddresses(id, { limit: 3, position: bad }, ctx))).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ path: 'query.cursor' }],
+      });
     }
   });
 });
@@ -250,18 +342,44 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
     const byEmail = await adapter.listCustomers({ limit: 10, email: 'ERIKA.mustermann@example.de' }, ctx);
     expect(byEmail.items.map((c) => c.lastName)).toEqual(['Mustermann']);
     const byRef = await adapter.listCustomers({ limit: 10, externalRef: 'CRM-1004' }, ctx);
-    expect(byRef.items).toEqual([expect.objectContaining({ login: 'mario.rossi', status: { active: false, guest: false } })]);
+    expect(byRef.items).toEqual([
+      expect.objectContaining({ login: 'mario.rossi', status: { active: false, guest: false } }),
+    ]);
     const since = await adapter.listCustomers({ limit: 10, updatedSince: '2022-01-01T00:00:00+01:00' }, ctx);
     expect(since.items.map((c) => c.lastName)).toEqual(['Rossi', 'Tanaka']);
   });
 
   it('looks customers up by externalRef through the configured attribute', async () => {
     const { adapter, emulator, ctx } = setup({ env: { SFCC_EXTERNAL_REF_ATTRIBUTE: 'c_crmId' } });
-    const [stored] = emulator.backdoor.seed([{ customer: { login: 'x@example.com', email: 'x@example.com', last_name: 'X', c_crmId: 'K-9', c_externalRef: 'other' } }]);
-    const found = await adapter.getCustomer({ kind: 'externalRef', externalRef: 'K-9' }, { expandAddresses: false }, ctx);
-    expect(found.value).toMatchObject({ id: stored!.customer_id, externalRef: 'K-9', custom: { externalRef: 'other' } });
+    const [stored] = emulator.backdoor.seed([
+      {
+        customer: {
+          login: 'x@example.com',
+          email: 'x@example.com',
+          last_name: 'X',
+          c_crmId: 'K-9',
+          c_externalRef: 'other',
+        },
+      },
+    ]);
+    const found = await adapter.getCustomer(
+      { kind: 'externalRef', externalRef: 'K-9' },
+      { expandAddresses: false },
+      ctx,
+    );
+    expect(found.value).toMatchObject({
+      id: stored!.customer_id,
+      externalRef: 'K-9',
+      custom: { externalRef: 'other' },
+    });
     expect(found.etag).toMatch(/^".+"$/);
-    expect((await failure(adapter.getCustomer({ kind: 'externalRef', externalRef: 'nope' }, { expandAddresses: false }, ctx))).code).toBe('not_found');
+    expect(
+      (
+        await failure(
+          adapter.getCustomer({ kind: 'externalRef', externalRef: 'nope' }, { expandAddresses: false }, ctx),
+        )
+      ).code,
+    ).toBe('not_found');
   });
 
   it('without SFCC_DATA_BASE_URL / SFCC_CUSTOMER_LIST: capabilities say so and both answer 501 naming them', async () => {
@@ -271,7 +389,10 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
     const list = await failure(adapter.listCustomers({ limit: 2 }, ctx));
     expect(list.code).toBe('not_supported');
     expect(list.message).toMatch(/SFCC_DATA_BASE_URL.*SFCC_CUSTOMER_LIST/);
-    expect((await failure(adapter.getCustomer({ kind: 'externalRef', externalRef: 'x' }, { expandAddresses: false }, ctx))).code).toBe('not_supported');
+    expect(
+      (await failure(adapter.getCustomer({ kind: 'externalRef', externalRef: 'x' }, { expandAddresses: false }, ctx)))
+        .code,
+    ).toBe('not_supported');
   });
 });
 
@@ -280,13 +401,22 @@ describe('sfcc under upstream faults', () => {
     const { adapter, emulator, ctx } = setup({ emulator: { seed: true } });
     await adapter.listCustomers({ limit: 1 }, ctx); // token cached; faults below hit the Shop API
     emulator.faults.inject({ path: '/dw/shop/', rateLimitSeconds: 30, times: 1 });
-    expect(await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).toMatchObject({ code: 'rate_limited', retryAfter: 30 });
+    expect(await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).toMatchObject({
+      code: 'rate_limited',
+      retryAfter: 30,
+    });
     emulator.faults.inject({ path: '/dw/shop/', status: 500, times: 1 });
-    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).code).toBe('upstream_error');
+    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).code).toBe(
+      'upstream_error',
+    );
     emulator.faults.inject({ path: '/dw/shop/', drop: true, times: 1 });
-    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).code).toBe('upstream_unavailable');
+    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).code).toBe(
+      'upstream_unavailable',
+    );
     emulator.faults.inject({ path: '/dw/shop/', malformed: true, times: 1 });
-    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).code).toBe('upstream_contract_violation');
+    expect((await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).code).toBe(
+      'upstream_contract_violation',
+    );
   });
 
   it('retries an idempotent read through a short 503', async () => {

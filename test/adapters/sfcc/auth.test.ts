@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSignal, deadlineSource, TAKES_ABORT_SOURCE } from '../../../adapters/deadline.js';
+import { deadlineSignal, deadlineSource, TAKES_ABORT_SOURCE } from '../../../transport/deadline.js';
 import { AccessTokens } from '../../../adapters/sfcc/client.js';
 import { createSfccAdapter } from '../../../adapters/sfcc/index.js';
 import { byId, capturingLog, context, customerInput, failure, setup } from './helpers.js';
@@ -7,7 +7,11 @@ import { byId, capturingLog, context, customerInput, failure, setup } from './he
 describe('sfcc Account Manager tokens', () => {
   it('gets one token and reuses it across calls (and concurrent calls share the request)', async () => {
     const { adapter, emulator, ctx } = setup({ emulator: { seed: true } });
-    await Promise.all([adapter.listCustomers({ limit: 2 }, ctx), adapter.listCustomers({ limit: 3 }, ctx), adapter.listCustomers({ limit: 4 }, ctx)]);
+    await Promise.all([
+      adapter.listCustomers({ limit: 2 }, ctx),
+      adapter.listCustomers({ limit: 3 }, ctx),
+      adapter.listCustomers({ limit: 4 }, ctx),
+    ]);
     await adapter.listCustomers({ limit: 1 }, ctx);
     expect(emulator.backdoor.accessTokensIssued).toBe(1);
   });
@@ -95,7 +99,11 @@ describe('sfcc Account Manager tokens', () => {
     }) as typeof globalThis.fetch;
     const adapter = createSfccAdapter(options, { fetch, log: capturingLog([]) });
     const error = await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx));
-    expect(error).toMatchObject({ code: 'upstream_auth_failed', status: 502, upstream: { status: 401, code: 'InvalidAccessTokenException' } });
+    expect(error).toMatchObject({
+      code: 'upstream_auth_failed',
+      status: 502,
+      upstream: { status: 401, code: 'InvalidAccessTokenException' },
+    });
     expect(shopCalls).toBe(2);
     expect(emulator.backdoor.accessTokensIssued).toBe(2);
   });
@@ -111,14 +119,26 @@ describe('sfcc Account Manager tokens', () => {
   it('never logs or reports tokens, secrets or passwords', async () => {
     const { adapter, ctx, sent, lines, options } = setup();
     const created = await adapter.createCustomer(customerInput({ password: 'Str0ng!Passw0rd' }), ctx);
-    await adapter.setPassword(byId(created.value.id), { currentPassword: 'Str0ng!Passw0rd', password: 'N3w!Passw0rd-2' }, ctx);
-    await failure(adapter.setPassword(byId(created.value.id), { currentPassword: 'Wr0ng!Passw0rd', password: 'N3w!Passw0rd-3' }, ctx));
+    await adapter.setPassword(
+      byId(created.value.id),
+      { currentPassword: 'Str0ng!Passw0rd', password: 'N3w!Passw0rd-2' },
+      ctx,
+    );
+    await failure(
+      adapter.setPassword(
+        byId(created.value.id),
+        { currentPassword: 'Wr0ng!Passw0rd', password: 'N3w!Passw0rd-3' },
+        ctx,
+      ),
+    );
     const secrets = [
       options.clientSecret,
       'Str0ng!Passw0rd',
       'N3w!Passw0rd-2',
       'Wr0ng!Passw0rd',
-      ...sent.map((r) => r.headers.get('authorization')?.replace(/^(Bearer|Basic) /, '')).filter((t): t is string => !!t),
+      ...sent
+        .map((r) => r.headers.get('authorization')?.replace(/^(Bearer|Basic) /, ''))
+        .filter((t): t is string => !!t),
     ];
     expect(secrets.length).toBeGreaterThan(5);
     expect(lines.length).toBeGreaterThan(0);

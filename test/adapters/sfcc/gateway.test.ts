@@ -36,9 +36,18 @@ describe('sfcc through the gateway', () => {
   it('a hook refusal is a 422 problem carrying the hook message', async () => {
     const gw = buildGateway('sfcc', { BACKENDS: 'sfcc', ...emulator.connectionEnv(server.origin) });
     const [first] = (await gw.call('GET', '/customers?limit=1')).body.items;
-    emulator.backdoor.failHook({ method: 'PATCH', extensionPoint: 'dw.ocapi.shop.customer.beforePatchCustomer', statusCode: 'LOCKED', statusMessage: 'Locked by CRM.' });
+    emulator.backdoor.failHook({
+      method: 'PATCH',
+      extensionPoint: 'dw.ocapi.shop.customer.beforePatchCustomer',
+      statusCode: 'LOCKED',
+      statusMessage: 'Locked by CRM.',
+    });
     const res = await gw.call('PATCH', `/customers/${first.id}`, { firstName: 'X' });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ code: 'rejected', detail: expect.stringContaining('Locked by CRM.'), upstream: { status: 400, code: 'LOCKED' } });
+    expect(res.body).toMatchObject({
+      code: 'rejected',
+      detail: expect.stringContaining('Locked by CRM.'),
+      upstream: { status: 400, code: 'LOCKED' },
+    });
   });
 });

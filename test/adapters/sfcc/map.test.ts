@@ -47,7 +47,14 @@ describe('sfcc mapping: OCAPI → canonical', () => {
       lastLoginAt: '2024-02-02T09:15:00.000Z',
       custom: { origin: 'webshop', loyaltyTier: 2 },
       addresses: [
-        expect.objectContaining({ id: 'me', line1: '10 Presidential Way', stateCode: 'MA', countryCode: 'US', isDefaultBilling: true, isDefaultShipping: true }),
+        expect.objectContaining({
+          id: 'me',
+          line1: '10 Presidential Way',
+          stateCode: 'MA',
+          countryCode: 'US',
+          isDefaultBilling: true,
+          isDefaultShipping: true,
+        }),
       ],
     });
     expect(CustomerSchema.safeParse(customer).success).toBe(true);
@@ -60,14 +67,20 @@ describe('sfcc mapping: OCAPI → canonical', () => {
   });
 
   it('maps female, and leaves a gender OCAPI does not define out', () => {
-    const parse = (gender: number) => fromOcapiCustomer(OcapiCustomerSchema.parse({ ...shopCustomer, gender }), 'c_externalRef').gender;
+    const parse = (gender: number) =>
+      fromOcapiCustomer(OcapiCustomerSchema.parse({ ...shopCustomer, gender }), 'c_externalRef').gender;
     expect(parse(2)).toBe('female');
     expect(parse(0)).toBeUndefined();
   });
 
   it('maps a Data API customer (login and enabled under credentials) and a guest', () => {
     const data = fromOcapiCustomer(OcapiCustomerSchema.parse(dataCustomer), 'c_externalRef');
-    expect(data).toMatchObject({ id: dataCustomer.customer_id, login: 'jsmith', externalRef: 'CRM-43', status: { active: false, guest: false } });
+    expect(data).toMatchObject({
+      id: dataCustomer.customer_id,
+      login: 'jsmith',
+      externalRef: 'CRM-43',
+      status: { active: false, guest: false },
+    });
     const guest = fromOcapiCustomer(OcapiCustomerSchema.parse(guestCustomer), 'c_externalRef');
     expect(guest.status).toEqual({ active: true, guest: true });
   });
@@ -103,11 +116,30 @@ describe('sfcc mapping: OCAPI → canonical', () => {
 describe('sfcc mapping: canonical → OCAPI', () => {
   it('registers with login, email and last name only; the rest is the follow-up PATCH', () => {
     const plan = toOcapiCustomerCreate(
-      customerInput({ email: 'a@example.com', lastName: 'Roe', firstName: 'Jane', gender: 'female', birthDate: '1990-01-02', externalRef: 'X-1', phones: { primary: '1', business: '2' }, custom: { origin: 'api' }, active: false }),
+      customerInput({
+        email: 'a@example.com',
+        lastName: 'Roe',
+        firstName: 'Jane',
+        gender: 'female',
+        birthDate: '1990-01-02',
+        externalRef: 'X-1',
+        phones: { primary: '1', business: '2' },
+        custom: { origin: 'api' },
+        active: false,
+      }),
       'c_externalRef',
     );
     expect(plan.registration).toEqual({ login: 'a@example.com', email: 'a@example.com', last_name: 'Roe' });
-    expect(plan.profile).toEqual({ first_name: 'Jane', gender: 2, birthday: '1990-01-02', phone_home: '1', phone_business: '2', enabled: false, c_origin: 'api', c_externalRef: 'X-1' });
+    expect(plan.profile).toEqual({
+      first_name: 'Jane',
+      gender: 2,
+      birthday: '1990-01-02',
+      phone_home: '1',
+      phone_business: '2',
+      enabled: false,
+      c_origin: 'api',
+      c_externalRef: 'X-1',
+    });
   });
 
   it('uses a given login, and treats gender unspecified as no gender', () => {
@@ -130,13 +162,29 @@ describe('sfcc mapping: canonical → OCAPI', () => {
       ),
     );
     expect(errors.map((e) => e.path).sort()).toEqual(
-      ['addresses.0.houseNumber', 'addresses.0.street', 'custom.bad-key', 'custom.externalRef', 'custom.nested', 'gender', 'groups', 'lastName'].sort(),
+      [
+        'addresses.0.houseNumber',
+        'addresses.0.street',
+        'custom.bad-key',
+        'custom.externalRef',
+        'custom.nested',
+        'gender',
+        'groups',
+        'lastName',
+      ].sort(),
     );
   });
 
   it('patches: null clears strings with "", phones and custom replace as a whole', () => {
     const doc = toOcapiCustomerPatch(
-      { firstName: null, title: 'Prof.', phones: { mobile: '0170' }, custom: { origin: 'new' }, externalRef: null, active: false },
+      {
+        firstName: null,
+        title: 'Prof.',
+        phones: { mobile: '0170' },
+        custom: { origin: 'new' },
+        externalRef: null,
+        active: false,
+      },
       'c_externalRef',
       ['c_origin', 'c_loyaltyTier', 'c_externalRef'],
     );
@@ -155,12 +203,20 @@ describe('sfcc mapping: canonical → OCAPI', () => {
   });
 
   it('refuses patches the Shop API cannot carry out', () => {
-    const errors = mapErrors(() => toOcapiCustomerPatch({ login: 'new', gender: null, birthDate: null, lastName: null, groups: [] }, 'c_externalRef'));
+    const errors = mapErrors(() =>
+      toOcapiCustomerPatch(
+        { login: 'new', gender: null, birthDate: null, lastName: null, groups: [] },
+        'c_externalRef',
+      ),
+    );
     expect(errors.map((e) => e.path).sort()).toEqual(['birthDate', 'gender', 'groups', 'lastName', 'login']);
   });
 
   it('writes an address with preferred for either default and a made-up name when none is given', () => {
-    const doc = toOcapiAddressCreate(addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }), (a) => makeAddressId(a, () => 'abc123'));
+    const doc = toOcapiAddressCreate(
+      addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }),
+      (a) => makeAddressId(a, () => 'abc123'),
+    );
     expect(doc).toEqual({
       address_id: 'hauptstrasse-5-berlin-abc123',
       first_name: 'Jane',
@@ -173,18 +229,29 @@ describe('sfcc mapping: canonical → OCAPI', () => {
       country_code: 'DE',
       preferred: true,
     });
-    expect(toOcapiAddressCreate(addressInput({ id: 'home' }), () => 'unused')).toMatchObject({ address_id: 'home', preferred: false });
+    expect(toOcapiAddressCreate(addressInput({ id: 'home' }), () => 'unused')).toMatchObject({
+      address_id: 'home',
+      preferred: false,
+    });
   });
 
   it('makes address names within OCAPI limits from any text', () => {
-    expect(makeAddressId({ line1: 'Rue de l’Église 3', city: 'Besançon' }, () => 'x')).toBe('rue-de-l-eglise-3-besancon-x');
+    expect(makeAddressId({ line1: 'Rue de l’Église 3', city: 'Besançon' }, () => 'x')).toBe(
+      'rue-de-l-eglise-3-besancon-x',
+    );
     expect(makeAddressId({ line1: '東京', city: '千代田' }, () => 'x')).toBe('address-x');
     expect(makeAddressId({ line1: 'a'.repeat(256), city: 'b' }, () => 'x').length).toBeLessThanOrEqual(256);
   });
 
   it('patches an address: rename, clears, one default flag sets preferred', () => {
-    expect(toOcapiAddressPatch({ id: 'new-name', line2: null, isDefaultBilling: true })).toEqual({ address_id: 'new-name', address2: '', preferred: true });
+    expect(toOcapiAddressPatch({ id: 'new-name', line2: null, isDefaultBilling: true })).toEqual({
+      address_id: 'new-name',
+      address2: '',
+      preferred: true,
+    });
     expect(toOcapiAddressPatch({ isDefaultBilling: false, isDefaultShipping: true })).toEqual({ preferred: true });
-    expect(mapErrors(() => toOcapiAddressPatch({ collectionPoint: { key: 'k', type: 't' } }))).toEqual([expect.objectContaining({ path: 'collectionPoint' })]);
+    expect(mapErrors(() => toOcapiAddressPatch({ collectionPoint: { key: 'k', type: 't' } }))).toEqual([
+      expect.objectContaining({ path: 'collectionPoint' }),
+    ]);
   });
 });

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { createOpen2bEmulator, OPEN2B_EMULATOR_KEY, type Open2bEmulatorOptions } from '../../../emulators/open2b/index.js';
+import {
+  createOpen2bEmulator,
+  OPEN2B_EMULATOR_KEY,
+  type Open2bEmulatorOptions,
+} from '../../../emulators/open2b/index.js';
 
 const BASE = 'http://open2b.test/api/v6';
 
 function setup(options: Open2bEmulatorOptions = { seed: false }) {
   const emulator = createOpen2bEmulator(options);
   const header = options.keyHeader ?? 'X-Key';
-  const post = async (method: string, body: unknown, headers: Record<string, string> = { [header]: options.apiKey ?? OPEN2B_EMULATOR_KEY }) => {
-    const res = await emulator.fetch(`${BASE}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const post = async (
+    method: string,
+    body: unknown,
+    headers: Record<string, string> = { [header]: options.apiKey ?? OPEN2B_EMULATOR_KEY },
+  ) => {
+    const res = await emulator.fetch(`${BASE}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     let json: any;
     try {
@@ -21,9 +33,18 @@ function setup(options: Open2bEmulatorOptions = { seed: false }) {
 }
 
 const billing = (overrides: Record<string, unknown> = {}) => ({
-  firstName: 'Ada', lastName: 'Lovelace', street1: 'Via Roma 1', city: 'Roma', postalCode: '00100', country: 'IT', email: 'ada@example.it', ...overrides,
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  street1: 'Via Roma 1',
+  city: 'Roma',
+  postalCode: '00100',
+  country: 'IT',
+  email: 'ada@example.it',
+  ...overrides,
 });
-const create = (customer: Record<string, unknown> = {}) => ({ customer: { password: { value: 'secret-1' }, billingAddress: billing(), ...customer } });
+const create = (customer: Record<string, unknown> = {}) => ({
+  customer: { password: { value: 'secret-1' }, billingAddress: billing(), ...customer },
+});
 
 describe('open2b emulator: the HTTP level', () => {
   it('answers only POST; anything else is a non-JSON 405', async () => {
@@ -89,7 +110,14 @@ describe('open2b emulator: commerce.customers', () => {
     const created = await post('commerce.customers.create', create({ code: 'C-1' }));
     expect(created.json).toEqual({ status: 'ok', id: expect.any(Number) });
     const stored = await emulator.backdoor.readCustomer(created.json.id);
-    expect(stored).toMatchObject({ code: 'C-1', canLogin: true, hasPassword: true, fullName: 'Ada Lovelace', shippingAddress: null, group: 1 });
+    expect(stored).toMatchObject({
+      code: 'C-1',
+      canLogin: true,
+      hasPassword: true,
+      fullName: 'Ada Lovelace',
+      shippingAddress: null,
+      group: 1,
+    });
     expect(stored!.encryptedPassword).toHaveLength(45);
     expect(stored!.encryptedPassword).not.toContain('secret-1');
     expect(await emulator.backdoor.checkPassword(created.json.id, 'secret-1')).toBe(true);
@@ -108,7 +136,11 @@ describe('open2b emulator: commerce.customers', () => {
   it('writes datetimes as shop-local "YYYY-MM-DD HH:MM:SS" in its zone', async () => {
     const { emulator, post } = setup({ seed: false, now: () => new Date('2025-07-01T10:00:00Z') });
     const { json } = await post('commerce.customers.create', create());
-    expect(await emulator.backdoor.readCustomer(json.id)).toMatchObject({ creationTime: '2025-07-01 12:00:00', updateTime: '2025-07-01 12:00:00', loginTime: null });
+    expect(await emulator.backdoor.readCustomer(json.id)).toMatchObject({
+      creationTime: '2025-07-01 12:00:00',
+      updateTime: '2025-07-01 12:00:00',
+      loginTime: null,
+    });
     const ny = setup({ seed: false, timezone: 'America/New_York', now: () => new Date('2025-07-01T10:00:00Z') });
     const other = await ny.post('commerce.customers.create', create());
     expect((await ny.emulator.backdoor.readCustomer(other.json.id))!.creationTime).toBe('2025-07-01 06:00:00');
@@ -117,16 +149,28 @@ describe('open2b emulator: commerce.customers', () => {
   it('answers errors as HTTP 200 {status:"error"} with field and type, and stores nothing', async () => {
     const { emulator, post } = setup();
     const cases: [unknown, { field: string; type: string }][] = [
-      [{ customer: { billingAddress: billing({ firstName: 'A'.repeat(26) }) } }, { field: 'billingAddress.firstName', type: 'InvalidValue' }],
-      [{ customer: { billingAddress: billing({ stateProv: 'ABCD' }) } }, { field: 'billingAddress.stateProv', type: 'InvalidValue' }],
+      [
+        { customer: { billingAddress: billing({ firstName: 'A'.repeat(26) }) } },
+        { field: 'billingAddress.firstName', type: 'InvalidValue' },
+      ],
+      [
+        { customer: { billingAddress: billing({ stateProv: 'ABCD' }) } },
+        { field: 'billingAddress.stateProv', type: 'InvalidValue' },
+      ],
       [{ customer: { code: 'x'.repeat(33), billingAddress: billing() } }, { field: 'code', type: 'InvalidValue' }],
       [{ customer: {} }, { field: 'billingAddress', type: 'Missing' }],
-      [{ customer: { billingAddress: billing({ city: undefined }) } }, { field: 'billingAddress.city', type: 'Missing' }],
+      [
+        { customer: { billingAddress: billing({ city: undefined }) } },
+        { field: 'billingAddress.city', type: 'Missing' },
+      ],
       [{ customer: { colour: 'blue', billingAddress: billing() } }, { field: 'colour', type: 'UnknownField' }],
       [{ customer: { canLogin: true, billingAddress: billing() } }, { field: 'password', type: 'Missing' }],
       [create({ password: { value: 'short' } }), { field: 'password', type: 'Malformed' }],
       [create({ group: 9 }), { field: 'group', type: 'NotFound' }],
-      [create({ billingAddress: billing({ email: 'not-an-email' }) }), { field: 'billingAddress.email', type: 'InvalidValue' }],
+      [
+        create({ billingAddress: billing({ email: 'not-an-email' }) }),
+        { field: 'billingAddress.email', type: 'InvalidValue' },
+      ],
       [create({ creationTime: '2999-01-01 00:00:00' }), { field: 'creationTime', type: 'InvalidValue' }],
       [create({ invoiceRecipient: 'not a code' }), { field: 'invoiceRecipient', type: 'Malformed' }],
     ];
@@ -141,20 +185,45 @@ describe('open2b emulator: commerce.customers', () => {
   it('keeps code unique, and email unique among customers with a password', async () => {
     const { post } = setup();
     await post('commerce.customers.create', create({ code: 'C-1' }));
-    expect((await post('commerce.customers.create', create({ code: 'C-1', billingAddress: billing({ email: 'b@example.it' }) }))).json).toMatchObject({ error: { field: 'code', type: 'AlreadyExists' } });
-    expect((await post('commerce.customers.create', create())).json).toMatchObject({ error: { field: 'billingAddress.email', type: 'AlreadyExists' } });
+    expect(
+      (
+        await post(
+          'commerce.customers.create',
+          create({ code: 'C-1', billingAddress: billing({ email: 'b@example.it' }) }),
+        )
+      ).json,
+    ).toMatchObject({ error: { field: 'code', type: 'AlreadyExists' } });
+    expect((await post('commerce.customers.create', create())).json).toMatchObject({
+      error: { field: 'billingAddress.email', type: 'AlreadyExists' },
+    });
     // Without a password the same email is allowed (Open2b only forbids two that can log in).
-    expect((await post('commerce.customers.create', { customer: { canLogin: false, billingAddress: billing() } })).json.status).toBe('ok');
+    expect(
+      (await post('commerce.customers.create', { customer: { canLogin: false, billingAddress: billing() } })).json
+        .status,
+    ).toBe('ok');
   });
 
   it('finds with conditions, order, first/limit and after; counts with the same conditions', async () => {
     const { emulator, post } = setup();
     await emulator.backdoor.seed([
       { id: 10, code: 'A', billingAddress: { firstName: 'A', lastName: 'One', email: 'one@x.it', country: 'IT' } },
-      { id: 11, code: 'B', password: 'pw-pw-pw', billingAddress: { firstName: 'B', lastName: 'Two', email: 'TWO@x.it', country: 'DE' } },
-      { id: 12, code: 'C', billingAddress: { firstName: 'C', lastName: 'Three', email: 'three@x.it', country: 'IT', companyName: 'Acme' }, labels: [3] },
+      {
+        id: 11,
+        code: 'B',
+        password: 'pw-pw-pw',
+        billingAddress: { firstName: 'B', lastName: 'Two', email: 'TWO@x.it', country: 'DE' },
+      },
+      {
+        id: 12,
+        code: 'C',
+        billingAddress: { firstName: 'C', lastName: 'Three', email: 'three@x.it', country: 'IT', companyName: 'Acme' },
+        labels: [3],
+      },
     ]);
-    const ids = async (body: unknown) => (await post('commerce.customers.find', { fields: ['id'], ...(body as object) })).json.customers.map((c: { id: number }) => c.id);
+    const ids = async (body: unknown) =>
+      (await post('commerce.customers.find', { fields: ['id'], ...(body as object) })).json.customers.map(
+        (c: { id: number }) => c.id,
+      );
     expect(await ids({})).toEqual([10, 11, 12]);
     expect(await ids({ order: ['-id'] })).toEqual([12, 11, 10]);
     expect(await ids({ conditions: { after: 10 }, limit: 1 })).toEqual([11]);
@@ -164,20 +233,54 @@ describe('open2b emulator: commerce.customers', () => {
     expect(await ids({ conditions: { country: 'IT', canLogin: false } })).toEqual([10, 12]);
     expect(await ids({ conditions: { keywords: 'acme' } })).toEqual([12]);
     expect(await ids({ conditions: { labels: [3] } })).toEqual([12]);
-    expect((await post('commerce.customers.count', { conditions: { country: 'IT' } })).json).toEqual({ status: 'ok', count: 2 });
-    expect((await post('commerce.customers.find', { order: ['colour'] })).json).toMatchObject({ error: { field: 'order', type: 'InvalidValue' } });
-    expect((await post('commerce.customers.find', { conditions: { colour: 1 } })).json).toMatchObject({ error: { field: 'conditions.colour', type: 'UnknownField' } });
-    expect((await post('commerce.customers.find', { limit: 0 })).json).toMatchObject({ error: { field: 'limit', type: 'InvalidValue' } });
+    expect((await post('commerce.customers.count', { conditions: { country: 'IT' } })).json).toEqual({
+      status: 'ok',
+      count: 2,
+    });
+    expect((await post('commerce.customers.find', { order: ['colour'] })).json).toMatchObject({
+      error: { field: 'order', type: 'InvalidValue' },
+    });
+    expect((await post('commerce.customers.find', { conditions: { colour: 1 } })).json).toMatchObject({
+      error: { field: 'conditions.colour', type: 'UnknownField' },
+    });
+    expect((await post('commerce.customers.find', { limit: 0 })).json).toMatchObject({
+      error: { field: 'limit', type: 'InvalidValue' },
+    });
   });
 
   it('updates only what is sent, clears the shipping address with null, and refuses canLogin without a password', async () => {
     const { emulator, post } = setup({ seed: false, now: () => new Date('2025-01-10T08:00:00Z') });
-    const { json } = await post('commerce.customers.create', create({ shippingAddress: { name: 'Charles Babbage', street1: 'Via Po 2', city: 'Torino', postalCode: '10100', country: 'IT' } }));
-    expect((await emulator.backdoor.readCustomer(json.id))!.shippingAddress).toMatchObject({ name: 'Charles Babbage', street2: '', stateProv: '' });
-    expect((await post('commerce.customers.update', { id: json.id, customer: { code: 'NEW', shippingAddress: null } })).json).toEqual({ status: 'ok' });
-    expect(await emulator.backdoor.readCustomer(json.id)).toMatchObject({ code: 'NEW', shippingAddress: null, billingAddress: { firstName: 'Ada' } });
-    expect((await post('commerce.customers.update', { id: json.id, customer: { password: null } })).json).toMatchObject({ error: { field: 'canLogin', type: 'InvalidValue' } });
-    expect((await post('commerce.customers.update', { id: 999, customer: {} })).json).toMatchObject({ error: { field: 'id', type: 'NotFound' } });
+    const { json } = await post(
+      'commerce.customers.create',
+      create({
+        shippingAddress: {
+          name: 'Charles Babbage',
+          street1: 'Via Po 2',
+          city: 'Torino',
+          postalCode: '10100',
+          country: 'IT',
+        },
+      }),
+    );
+    expect((await emulator.backdoor.readCustomer(json.id))!.shippingAddress).toMatchObject({
+      name: 'Charles Babbage',
+      street2: '',
+      stateProv: '',
+    });
+    expect(
+      (await post('commerce.customers.update', { id: json.id, customer: { code: 'NEW', shippingAddress: null } })).json,
+    ).toEqual({ status: 'ok' });
+    expect(await emulator.backdoor.readCustomer(json.id)).toMatchObject({
+      code: 'NEW',
+      shippingAddress: null,
+      billingAddress: { firstName: 'Ada' },
+    });
+    expect((await post('commerce.customers.update', { id: json.id, customer: { password: null } })).json).toMatchObject(
+      { error: { field: 'canLogin', type: 'InvalidValue' } },
+    );
+    expect((await post('commerce.customers.update', { id: 999, customer: {} })).json).toMatchObject({
+      error: { field: 'id', type: 'NotFound' },
+    });
   });
 
   it('authenticates by email and password: the customer with the previous loginTime, or null', async () => {
@@ -185,11 +288,20 @@ describe('open2b emulator: commerce.customers', () => {
     const { emulator, post } = setup({ seed: false, now: () => now });
     const { json } = await post('commerce.customers.create', create());
     now = new Date('2025-03-02T09:00:00Z');
-    const ok = await post('commerce.customers.authenticate', { email: 'ADA@example.it', password: 'secret-1', fields: ['id', 'loginTime'] });
+    const ok = await post('commerce.customers.authenticate', {
+      email: 'ADA@example.it',
+      password: 'secret-1',
+      fields: ['id', 'loginTime'],
+    });
     expect(ok.json).toEqual({ status: 'ok', customer: { id: json.id, loginTime: null } });
     expect((await emulator.backdoor.readCustomer(json.id))!.loginTime).toBe('2025-03-02 10:00:00');
-    expect((await post('commerce.customers.authenticate', { email: 'ada@example.it', password: 'wrong-1' })).json).toEqual({ status: 'ok', customer: null });
-    expect((await post('commerce.customers.authenticate', { email: 'ada@example.it', password: 'secret-1', fields: [] })).json).toEqual({ status: 'ok', customer: {} });
+    expect(
+      (await post('commerce.customers.authenticate', { email: 'ada@example.it', password: 'wrong-1' })).json,
+    ).toEqual({ status: 'ok', customer: null });
+    expect(
+      (await post('commerce.customers.authenticate', { email: 'ada@example.it', password: 'secret-1', fields: [] }))
+        .json,
+    ).toEqual({ status: 'ok', customer: {} });
   });
 
   it('deletes customers by id', async () => {
@@ -203,7 +315,15 @@ describe('open2b emulator: commerce.customers', () => {
     const { emulator, post } = setup({});
     const demo = await emulator.backdoor.readAll();
     expect(demo.length).toBeGreaterThanOrEqual(5);
-    expect((await post('commerce.customers.authenticate', { email: 'giulia.rossi@example.it', password: 'giulia-2024', fields: ['id'] })).json.customer).toEqual({ id: 101 });
+    expect(
+      (
+        await post('commerce.customers.authenticate', {
+          email: 'giulia.rossi@example.it',
+          password: 'giulia-2024',
+          fields: ['id'],
+        })
+      ).json.customer,
+    ).toEqual({ id: 101 });
     await post('commerce.customers.delete', { ids: [101] });
     emulator.backdoor.reset();
     expect((await emulator.backdoor.readAll()).map((c) => c.id)).toEqual(demo.map((c) => c.id));

@@ -7,7 +7,11 @@ const auth = { 'x-access-token': SCAYLE_EMULATOR_TOKEN, 'content-type': 'applica
 function setup(options: Parameters<typeof createScayleEmulator>[0] = {}) {
   const emulator = createScayleEmulator(options);
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => {
-    const res = await emulator.fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await emulator.fetch(`${BASE}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   };
@@ -15,8 +19,13 @@ function setup(options: Parameters<typeof createScayleEmulator>[0] = {}) {
 }
 
 const address = {
-  street: 'Hauptstraße', houseNumber: '5', zipCode: '10115', city: 'Berlin', countryCode: 'DEU',
-  recipient: { firstName: 'Jane', lastName: 'Roe' }, isDefault: { billing: true, shipping: true },
+  street: 'Hauptstraße',
+  houseNumber: '5',
+  zipCode: '10115',
+  city: 'Berlin',
+  countryCode: 'DEU',
+  recipient: { firstName: 'Jane', lastName: 'Roe' },
+  isDefault: { billing: true, shipping: true },
 };
 
 describe('SCAYLE emulator: auth and errors', () => {
@@ -25,7 +34,11 @@ describe('SCAYLE emulator: auth and errors', () => {
     for (const headers of [{}, { 'x-access-token': 'wrong' }] as Record<string, string>[]) {
       const res = await call('GET', '', undefined, headers);
       expect(res.status).toBe(401);
-      expect(res.body.errors[0]).toMatchObject({ errorKey: expect.any(String), message: expect.any(String), context: {} });
+      expect(res.body.errors[0]).toMatchObject({
+        errorKey: expect.any(String),
+        message: expect.any(String),
+        context: {},
+      });
     }
   });
 
@@ -53,7 +66,12 @@ describe('SCAYLE emulator: customers', () => {
   });
 
   it('creates (201), reads by id and by key%3D<ref>, and includes nested resources only with `with`', async () => {
-    const created = await s.call('POST', '', { email: 'jane@example.com', firstName: 'Jane', referenceKey: 'ext-1', legacyCustomData: { a: 1 } });
+    const created = await s.call('POST', '', {
+      email: 'jane@example.com',
+      firstName: 'Jane',
+      referenceKey: 'ext-1',
+      legacyCustomData: { a: 1 },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(typeof id).toBe('number');
@@ -82,16 +100,34 @@ describe('SCAYLE emulator: customers', () => {
     expect((await s.call('PATCH', `/${id}`, { lastName: 'Q', title: null })).status).toBe(200);
     expect((await s.call('PATCH', `/${id}`, { referenceKey: 'nope' })).status).toBe(400);
     expect((await s.call('PUT', `/${id}/reference-key`, { referenceKey: 'r-1' })).body.referenceKey).toBe('r-1');
-    expect((await s.call('PUT', `/key%3Dr-1/status`, { isActive: false, isGuestCustomer: false })).body.isActive).toBe(false);
+    expect((await s.call('PUT', `/key%3Dr-1/status`, { isActive: false, isGuestCustomer: false })).body.isActive).toBe(
+      false,
+    );
     await s.call('POST', `/${id}/customer-groups`, { groups: ['vip', 'b2b'] });
     expect((await s.call('DELETE', `/${id}/customer-groups/b2b`)).status).toBe(204);
     await s.call('PUT', `/${id}/legacy-custom-data`, { origin: 'shop' });
-    expect((await s.call('PUT', `/${id}/password`, { password: 'secret-pass', hashingType: 'internal' })).status).toBe(204);
+    expect((await s.call('PUT', `/${id}/password`, { password: 'secret-pass', hashingType: 'internal' })).status).toBe(
+      204,
+    );
     const stored = s.emulator.backdoor.readCustomer(id)!;
-    expect(stored).toMatchObject({ lastName: 'Q', title: null, referenceKey: 'r-1', status: { isActive: false }, groups: ['vip'], legacyCustomData: { origin: 'shop' }, hasPassword: true });
+    expect(stored).toMatchObject({
+      lastName: 'Q',
+      title: null,
+      referenceKey: 'r-1',
+      status: { isActive: false },
+      groups: ['vip'],
+      legacyCustomData: { origin: 'shop' },
+      hasPassword: true,
+    });
     expect(await s.emulator.backdoor.checkPassword(id, 'secret-pass')).toBe(true);
-    expect((await s.call('PUT', `/${id}/password-hash`, { hash: '$2y$12$abc', hashingType: 'external' })).status).toBe(204);
-    expect(s.emulator.backdoor.readCredential(id)).toMatchObject({ hashingType: 'external', hash: '$2y$12$abc', source: 'password-hash' });
+    expect((await s.call('PUT', `/${id}/password-hash`, { hash: '$2y$12$abc', hashingType: 'external' })).status).toBe(
+      204,
+    );
+    expect(s.emulator.backdoor.readCredential(id)).toMatchObject({
+      hashingType: 'external',
+      hash: '$2y$12$abc',
+      source: 'password-hash',
+    });
     expect((await s.call('DELETE', `/${id}`)).status).toBe(204);
     expect((await s.call('GET', `/${id}`)).status).toBe(404);
   });
@@ -101,14 +137,23 @@ describe('SCAYLE emulator: customers', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { entities: { id: number }[]; cursor: { next: string | null } } } = await s.call('GET', `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { body: { entities: { id: number }[]; cursor: { next: string | null } } } = await s.call(
+        'GET',
+        `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       seen.push(...page.body.entities.map((e) => e.id));
       cursor = page.body.cursor.next;
     } while (cursor);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
-    expect((await s.call('GET', '?filters[referenceKey]=k2,k4')).body.entities.map((e: { id: number }) => e.id)).toEqual([2, 4]);
-    expect((await s.call('GET', '?filters[minId]=4&sortDir=desc')).body.entities.map((e: { id: number }) => e.id)).toEqual([5, 4]);
-    expect((await s.call('GET', '?sort=lastLoginDate&sortDir=desc&limit=2')).body.entities.map((e: { id: number }) => e.id)).toEqual([5, 4]);
+    expect(
+      (await s.call('GET', '?filters[referenceKey]=k2,k4')).body.entities.map((e: { id: number }) => e.id),
+    ).toEqual([2, 4]);
+    expect(
+      (await s.call('GET', '?filters[minId]=4&sortDir=desc')).body.entities.map((e: { id: number }) => e.id),
+    ).toEqual([5, 4]);
+    expect(
+      (await s.call('GET', '?sort=lastLoginDate&sortDir=desc&limit=2')).body.entities.map((e: { id: number }) => e.id),
+    ).toEqual([5, 4]);
     expect((await s.call('GET', '?sort=nickname')).status).toBe(400);
     expect((await s.call('GET', '?limit=1001')).status).toBe(400);
     expect((await s.call('GET', '?cursor=garbage')).status).toBe(400);
@@ -122,7 +167,10 @@ describe('SCAYLE emulator: addresses', () => {
     const created = await s.call('POST', `/${customer.id}/addresses`, { ...address, referenceKey: 'home' });
     expect(created.status).toBe(201);
     const second = await s.call('POST', `/${customer.id}/addresses`, { ...address, referenceKey: 'work' });
-    expect(s.emulator.backdoor.readCustomer(customer.id)!.addresses[0]!.isDefault).toEqual({ billing: false, shipping: false });
+    expect(s.emulator.backdoor.readCustomer(customer.id)!.addresses[0]!.isDefault).toEqual({
+      billing: false,
+      shipping: false,
+    });
     const list = await s.call('GET', `/${customer.id}/addresses`);
     expect(list.body).toEqual({ entities: expect.any(Array) });
     expect(list.body.entities).toHaveLength(2);
@@ -131,10 +179,16 @@ describe('SCAYLE emulator: addresses', () => {
     expect(created.body).toMatchObject({ type: 'shipping', shopCountry: { shopKey: 'demo', countryCode: 'DE' } });
     expect(list.body.entities[0].shopCountry.countryCode).toBe('DE');
     expect(s.emulator.backdoor.readCustomer(customer.id)!.addresses[0]).not.toHaveProperty('shopCountry');
-    const patched = await s.call('PATCH', `/${customer.id}/addresses/${created.body.id}`, { houseNumber: null, city: 'Potsdam' });
+    const patched = await s.call('PATCH', `/${customer.id}/addresses/${created.body.id}`, {
+      houseNumber: null,
+      city: 'Potsdam',
+    });
     expect(patched.body).toMatchObject({ houseNumber: null, city: 'Potsdam', street: 'Hauptstraße' });
     expect((await s.call('POST', `/${customer.id}/addresses`, { ...address, referenceKey: 'home' })).status).toBe(409);
-    expect((await s.call('POST', `/${customer.id}/addresses`, { ...address, countryCode: 'DE' })).body.errors[0].context.field).toBe('countryCode');
+    expect(
+      (await s.call('POST', `/${customer.id}/addresses`, { ...address, countryCode: 'DE' })).body.errors[0].context
+        .field,
+    ).toBe('countryCode');
     const deleted = await s.call('DELETE', `/${customer.id}/addresses/${created.body.id}`);
     expect(deleted.status).toBe(405);
     expect(deleted.headers.get('allow')).toBe('GET, PATCH');

@@ -1,0 +1,79 @@
+/** The files `npm run migrate` reads and writes: the state file (atomically, as the run goes) and the reports. */
+import { constants, createReadStream, createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { access, appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { dirname } from 'node:path';
+import { parseState, stateJson, type MigrationState } from '../lib/index.js';
+
+export class FileProblem extends Error {}
+
+/** Checked before migrating: a report or state that cannot be written afterwards would be lost. */
+export async function assertWritable(option: string, path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch {
+    throw new FileProblem(`${option} ${path}: its directory does not exist or is not writable`);
+  }
+}
+
+/** The state file, or undefined on a first run (no file yet). */
+export async function readState(path: string): Promise<MigrationState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileProblem(`--state ${path}: cannot be read (${(error as Error).message})`);
+  }
+  try {
+    return parseState(text);
+  } catch (error) {
+    throw new FileProblem(`--state ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Replaces the state file in one step (write a temporary file beside it, then rename over it):
+ * a process killed at any moment leaves either the old state or the new one, never half a file.
+ * Synchronous, so checkpoints land in the order the customers finished.
+ */
+export function writeStateAtomically(path: string, state: MigrationState): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, stateJson(state), { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+/** Writes a report readable only by its owner (it holds emails). */
+export async function writePrivate(path: string, text: string): Promise<void> {
+  await writeFile(path, text, { mode: 0o600 });
+}
+
+/**
+ * A JSON report's customers, written to a private file beside the report as they finish (so a
+ * long run holds none of them), then framed into the report once the run ends.
+ */
+export function customerSpool(path: string) {
+  const spoolPath = `${path}.${process.pid}.customers.tmp`;
+  const spool = createWriteStream(spoolPath, { mode: 0o600 });
+  let lines = 0;
+  const closed = () =>
+    new Promise<void>((resolve, reject) => spool.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return {
+    add(line: string) {
+      spool.write(lines++ === 0 ? line : `,\n${line}`);
+    },
+    /** Writes head + the customers + tail to the report and removes the spool. */
+    async finish(head: string, tail: string) {
+      await closed();
+      await writePrivate(path, head);
+      await pipeline(createReadStream(spoolPath), createWriteStream(path, { flags: 'a' }));
+      await appendFile(path, tail);
+      await rm(spoolPath, { force: true });
+    },
+    async discard() {
+      await closed();
+      await rm(spoolPath, { force: true });
+    },
+  };
+}

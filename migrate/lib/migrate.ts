@@ -1,0 +1,222 @@
+import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import type { AdapterPage } from '../../adapters/types.js';
+import { MAX_LIMIT, type Customer } from '../../schemas/index.js';
+import { migrateCustomer, type CustomerStep } from './customer.js';
+import { DUPLICATE_RISK_WARNING, duplicateCheckFor } from './existing.js';
+import { READ_ONLY_CUSTOMER_FIELDS } from './map.js';
+import { checkOmitPaths } from './omit.js';
+import { withRateLimitRetry } from './retry.js';
+import { createTimeline } from './timeline.js';
+import type { CustomerReport, MigrateOptions, MigrationCounts, MigrationResult, ResumePoint } from './types.js';
+
+export const DEFAULT_BATCH_SIZE = 50;
+export const MAX_CONCURRENCY = 32;
+
+/** The run cannot start as asked (source cannot list, resume point from another run, …): a usage error. */
+export class MigrationSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationSetupError';
+  }
+}
+
+const isoNow = () => new Date().toISOString();
+
+function checkSetup(options: MigrateOptions, batchSize: number): void {
+  const { source, target, resumeFrom, since } = options;
+  if (source === target) throw new MigrationSetupError('source and target are the same backend');
+  if (!source.capabilities.listCustomers) {
+    const hint = source.capabilityHints?.listCustomers;
+    throw new MigrationSetupError(
+      `${source.backend} cannot list customers (capability listCustomers), so it cannot be a migration source${hint ? `: ${hint}` : ''}`,
+    );
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_LIMIT)
+    throw new MigrationSetupError(`batch size must be 1–${MAX_LIMIT}`);
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)
+    throw new MigrationSetupError(`concurrency must be 1–${MAX_CONCURRENCY}`);
+  const omitProblems = checkOmitPaths(options.omit ?? []);
+  if (omitProblems.length) throw new MigrationSetupError(`cannot omit ${omitProblems.join('; ')}`);
+  if (since !== undefined && Number.isNaN(Date.parse(since)))
+    throw new MigrationSetupError(`since "${since}" is not an ISO 8601 instant`);
+  if (resumeFrom) {
+    const run = `${source.backend} → ${target.backend}${since ? ` since ${since}` : ''}`;
+    const saved = `${resumeFrom.source} → ${resumeFrom.target}${resumeFrom.since ? ` since ${resumeFrom.since}` : ''}`;
+    if (resumeFrom.source !== source.backend || resumeFrom.target !== target.backend || resumeFrom.since !== since) {
+      throw new MigrationSetupError(`the resume point belongs to the run ${saved}, not ${run}`);
+    }
+    if (resumeFrom.dryRun && !options.dryRun) {
+      throw new MigrationSetupError(
+        'the resume point comes from a dry run, which created nothing: start the real run from the beginning',
+      );
+    }
+  }
+}
+
+/**
+ * Copies customers (with their addresses) from one backend to another through the canonical
+ * adapter contract. Safe to repeat: every customer carries a stable externalRef on the target, is
+ * skipped when the target already has it, and finished when an interrupted run left it half-done.
+ * One customer failing never stops the others; a source page that cannot be read ends the run
+ * with a resume point instead of throwing. With `concurrency` > 1 the customers of a page are
+ * migrated side by side; the checkpoint only passes a customer once every one before it is done.
+ */
+export async function migrateCustomers(options: MigrateOptions): Promise<MigrationResult> {
+  const { source, target, ctx, since } = options;
+  const dryRun = options.dryRun ?? false;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  checkSetup(options, batchSize);
+
+  const retry = <T>(call: () => Promise<T>) => withRateLimitRetry(call, ctx.signal, options.retry);
+  const duplicateCheck = duplicateCheckFor(target);
+  const counts: MigrationCounts = {
+    read: 0,
+    created: 0,
+    completed: 0,
+    wouldCreate: 0,
+    skipped: 0,
+    failed: 0,
+    passwordResetNeeded: 0,
+    passwordsCarried: 0,
+  };
+  const customers: CustomerReport[] = [];
+  const warnings = [
+    `not carried over (the target sets its own): ${READ_ONLY_CUSTOMER_FIELDS.join(', ')}; ` +
+      (options.passwordHashes && target.importPasswordHash
+        ? 'password hashes from the export are set on the target; customers without one there need a password reset'
+        : 'passwords cannot be read from any backend, so customers who had one need a password reset'),
+  ];
+  if (options.passwordHashes && !target.importPasswordHash)
+    warnings.push(`${target.backend} cannot take password hashes: customers in the export are flagged for a reset`);
+  if (duplicateCheck === 'none') warnings.push(DUPLICATE_RISK_WARNING);
+  if (duplicateCheck === 'email')
+    warnings.push(
+      `${target.backend} cannot look customers up by externalRef: customers already there are recognised by email`,
+    );
+
+  const startedAt = isoNow();
+  const timeline = createTimeline();
+  const doneBefore = options.resumeFrom?.done ?? 0;
+  const runStartedAt = options.resumeFrom?.startedAt ?? startedAt;
+  let position: unknown = options.resumeFrom?.position ?? null;
+  let skip = options.resumeFrom?.skip ?? 0;
+  let pages = 0;
+  let started = 0;
+  let total: number | undefined;
+  let complete = false;
+  let stoppedBy: MigrationResult['stoppedBy'];
+  const stopRequested = () => options.stop?.aborted || ctx.signal.aborted;
+  const limitReached = () => options.maxCustomers !== undefined && started >= options.maxCustomers;
+  const progress = (kind: 'customer' | 'page', last?: CustomerReport) =>
+    options.onProgress?.({ kind, counts: { ...counts }, done: doneBefore + counts.read, total, pages, last });
+  const point = (): ResumePoint => ({
+    source: source.backend,
+    target: target.backend,
+    ...(since ? { since } : {}),
+    dryRun,
+    position,
+    skip,
+    done: doneBefore + counts.read,
+    startedAt: runStartedAt,
+  });
+
+  const step: CustomerStep = {
+    source,
+    target,
+    ctx,
+    dryRun,
+    duplicateCheck,
+    omit: options.omit,
+    createInactive: options.createInactive,
+    passwordHashes: options.passwordHashes,
+    retry,
+  };
+
+  const count = (report: CustomerReport) => {
+    counts.read++;
+    const key = (
+      {
+        created: 'created',
+        completed: 'completed',
+        would_create: 'wouldCreate',
+        skipped: 'skipped',
+        failed: 'failed',
+      } as const
+    )[report.outcome];
+    counts[key]++;
+    if (report.passwordResetNeeded && report.outcome !== 'failed' && report.outcome !== 'skipped')
+      counts.passwordResetNeeded++;
+    if (report.passwordCarried) counts.passwordsCarried++;
+  };
+
+  for (;;) {
+    if (limitReached()) break;
+    if (stopRequested()) {
+      stoppedBy = { code: 'stopped', detail: 'stopped on request' };
+      break;
+    }
+    let page: AdapterPage<Customer>;
+    try {
+      page = await retry(() =>
+        source.listCustomers({ limit: batchSize, position: position ?? undefined, updatedSince: since }, ctx),
+      );
+    } catch (error) {
+      const e = isGatewayError(error) ? error : new GatewayError('internal', String(error));
+      stoppedBy = { code: e.code, detail: `reading a page of ${source.backend} customers failed: ${e.message}` };
+      break;
+    }
+    pages++;
+    total ??= page.total;
+
+    // Side by side within the page; `skip` moves past a customer only once all before it are done.
+    const finished = page.items.map((_, i) => i < skip);
+    let next = skip;
+    const worker = async () => {
+      while (next < page.items.length && !limitReached() && !stopRequested()) {
+        const index = next++;
+        started++;
+        const report = await migrateCustomer(page.items[index]!, step);
+        if (options.keepCustomer?.(report) ?? true) customers.push(report);
+        options.onCustomer?.(report);
+        count(report);
+        finished[index] = true;
+        while (skip < finished.length && finished[skip]) skip++;
+        timeline.note(counts.read);
+        options.onCheckpoint?.(point());
+        progress('customer', report);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 1, page.items.length) }, worker));
+    if (skip < page.items.length) {
+      if (stopRequested() && !limitReached()) stoppedBy = { code: 'stopped', detail: 'stopped on request' };
+      break;
+    }
+    progress('page');
+    if (page.next === null || page.next === undefined) {
+      complete = true;
+      break;
+    }
+    position = page.next;
+    skip = 0;
+    options.onCheckpoint?.(point());
+  }
+
+  return {
+    source: source.backend,
+    target: target.backend,
+    dryRun,
+    ...(since ? { since } : {}),
+    startedAt,
+    runStartedAt,
+    finishedAt: isoNow(),
+    duplicateCheck,
+    counts,
+    customers,
+    timeline: timeline.finish(counts.read),
+    warnings,
+    complete,
+    resumeFrom: complete ? null : point(),
+    ...(stoppedBy ? { stoppedBy } : {}),
+  };
+}

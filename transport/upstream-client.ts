@@ -1,0 +1,263 @@
+import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptions } from 'ky';
+import { BufferedResponse } from './buffered-response.js';
+import {
+  deadlineSignal,
+  deadlineSource,
+  takesAbortSource,
+  timedOut,
+  type AbortSource,
+  type Deadline,
+} from './deadline.js';
+import { GatewayError, upstreamTimeout } from '../adapters/errors.js';
+import { BodylessRequest, withKyStandIns } from './unlinked-request.js';
+import type { CallContext } from '../adapters/types.js';
+
+export interface UpstreamClientOptions {
+  /** Base URL every path is appended to (no trailing slash needed). */
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** Per attempt, its answer's body included. */
+  timeoutMs?: number;
+  /** Whole call including retries and Retry-After waits. */
+  totalTimeoutMs?: number;
+  /** Retries of an idempotent call; default DEFAULT_RETRY_LIMIT. */
+  retryLimit?: number;
+  headers?: Record<string, string>;
+  /** Backend name for error messages. */
+  backend: string;
+}
+
+export interface UpstreamRequest
+  extends Omit<KyOptions, 'prefixUrl' | 'signal' | 'retry' | 'throwHttpErrors' | 'fetch' | 'timeout'> {
+  /**
+   * Retry on 429/502/503/504. Defaults to true for GET/HEAD/PUT/DELETE and false otherwise;
+   * RPC reads sent as POST (Open2b find/get/count) opt in explicitly.
+   */
+  idempotent?: boolean;
+}
+
+export interface UpstreamClient {
+  /** Sends one upstream call; answers any HTTP status (adapters map them), throws GatewayError on transport failure. */
+  request(ctx: CallContext, method: string, path: string, options?: UpstreamRequest): Promise<Response>;
+}
+
+const IDEMPOTENT = new Set(['get', 'head', 'put', 'delete', 'options']);
+/**
+ * Retries of an idempotent call (after a 429/502/503/504 or a connection that failed). With 10 %
+ * of upstream calls failing, 2 retries lose 1 call in 1,000 (a 99.9 % target's whole error
+ * budget), 4 lose 1 in 100,000, for 1.11 upstream calls per call on average either way: retries
+ * cost only when calls fail, and the jittered backoff and total deadline bound an outage's load.
+ */
+export const DEFAULT_RETRY_LIMIT = 4;
+const RETRY_STATUSES = [429, 502, 503, 504];
+/** The statuses whose Retry-After (or rate-limit reset) header ky honours. */
+const RETRY_AFTER_STATUSES = [429, 503];
+const ALL_METHODS = ['get', 'head', 'put', 'delete', 'options', 'post', 'patch'];
+const isRetryStatus = (status: number) => RETRY_STATUSES.includes(status);
+const never = () => false;
+/** Longest wait an upstream may ask for before we retry instead of answering 429/503 at once. */
+const MAX_RETRY_WAIT_MS = 5_000;
+const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'];
+
+/** How long the upstream asks us to wait, from the headers ky itself honours (undefined: it did not say). */
+function requestedWaitMs(response: Response): number | undefined {
+  for (const name of WAIT_HEADERS) {
+    const seconds = retryAfterSeconds(response.headers.get(name));
+    if (seconds !== undefined) return seconds * 1000;
+  }
+  return undefined;
+}
+
+/**
+ * The one ky client every adapter uses: per-attempt timeout, the caller's abort signal, the
+ * request id forwarded, jittered retries for idempotent calls only (honouring Retry-After) and a
+ * bound on the total time, so a slow upstream cannot hold a request past the gateway's deadline.
+ */
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const totalTimeoutMs = options.totalTimeoutMs ?? 20_000;
+  const attemptTimeoutMs = options.timeoutMs ?? 8_000;
+  // No signal and no timeout of ky's own: each attempt gets one signal from us (below). Given a
+  // signal, ky composes it with its own (AbortSignal.any) on every call, and those weakly linked
+  // signals, like the Requests following them, are freed only by a full GC.
+  const api: KyInstance = ky.create({ prefixUrl: options.baseUrl, timeout: false });
+  const clientHeaders = Object.entries(options.headers ?? {});
+  // The Node upstream fetch takes a plain DeadlineSignal; any other gets a real AbortSignal.
+  const lightSignals = takesAbortSource(options.fetch);
+
+  return {
+    async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
+      const verb = method.toLowerCase();
+      const retryable = idempotent ?? IDEMPOTENT.has(verb);
+      const giveUpAt = Date.now() + totalTimeoutMs;
+      // One signal per attempt, and none for the call: an attempt is bound by the per-attempt
+      // timeout and by what is left of the call's (and the request's) time, so the call ends by
+      // its deadline however many attempts it takes. Each is kept (timer running) until the call
+      // ends, so the answer's body, read below, is bound by it too. A timed-out attempt is not
+      // retried (ky's rule for timeouts), which is why one signal can serve both limits.
+      const attempts: Deadline<AbortSource>[] = [];
+      const fetchAttempt = (input: RequestInfo | URL, init?: RequestInit) => {
+        const left = giveUpAt - Date.now();
+        if (left <= 0) return Promise.reject(timedOut());
+        const limit = Math.min(attemptTimeoutMs, left);
+        const attempt: Deadline<AbortSource> = lightSignals
+          ? (ctx.sourceWithin?.(limit) ?? deadlineSource(limit, ctx.signal))
+          : (ctx.deadlineWithin?.(limit) ?? deadlineSignal(limit, ctx.signal));
+        const signal = attempt.signal as AbortSignal; // a DeadlineSignal only for a fetch that takes one
+        attempts.push(attempt);
+        // The client's own headers and the request id go onto ky's Request here rather than
+        // through ky's `headers` option, for which ky copies them into fresh Headers objects three
+        // times per call. A header the call gives itself wins, as it would in ky's merge. (Not
+        // `instanceof Request`: @hono/node-server replaces the global Request with its own class.)
+        if (typeof input === 'object' && 'headers' in input) {
+          const sent = input.headers;
+          for (const [name, value] of clientHeaders) if (!sent.has(name)) sent.set(name, value);
+          if (!sent.has('x-request-id')) sent.set('x-request-id', ctx.requestId);
+        }
+        if (input instanceof BodylessRequest) {
+          return options.fetch(input.url, {
+            ...init,
+            method: input.method,
+            headers: input.headers,
+            redirect: input.redirect,
+            signal,
+          });
+        }
+        return options.fetch(input, { ...init, signal });
+      };
+      const cutShort = () => attempts.at(-1)?.signal.aborted === true;
+      try {
+        let response: Response;
+        try {
+          // ky's Requests and AbortController without their per-call cost (see unlinked-request.ts).
+          response = await withKyStandIns(() =>
+            api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
+              ...rest,
+              method: verb,
+              ...(headers === undefined ? {} : { headers }),
+              fetch: fetchAttempt,
+              // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
+              // the last retryable answer, below) for the adapter to map.
+              throwHttpErrors: retryable ? isRetryStatus : never,
+              retry: {
+                limit: retryable ? (options.retryLimit ?? DEFAULT_RETRY_LIMIT) : 0,
+                // Whether a call may be retried is decided above (`limit`), not by its method.
+                methods: ALL_METHODS,
+                statusCodes: RETRY_STATUSES,
+                afterStatusCodes: RETRY_AFTER_STATUSES,
+                maxRetryAfter: totalTimeoutMs,
+                // ky's backoff (0.3 s, doubling), never waiting past the deadline: ky's wait does not
+                // see our signal, so the deadline bounds it here.
+                delay: (attempt) => Math.max(0, Math.min(300 * 2 ** (attempt - 1), giveUpAt - Date.now())),
+                backoffLimit: 2_000,
+                jitter: true,
+                // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
+                // answer the 429/503 now, with its Retry-After, instead of a 504 later.
+                shouldRetry: ({ error }) => {
+                  // Past the deadline (or the caller left), or our own refusal (the fleet's call
+                  // budget is spent): another attempt would only fail the same way.
+                  if (cutShort() || error instanceof GatewayError) return false;
+                  if (!(error instanceof HTTPError)) return undefined;
+                  const wait = requestedWaitMs(error.response);
+                  if (wait === undefined) return undefined;
+                  return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
+                },
+              },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof HTTPError)) throw error;
+          response = error.response;
+        }
+        return await buffered(response);
+      } catch (error) {
+        // The caller's signal is the gateway's own deadline (or a client that left): a timeout, not a refusal.
+        throw toTransportError(error, options.backend, cutShort() || isTimeoutError(error));
+      } finally {
+        for (const attempt of attempts) attempt.dispose();
+      }
+    },
+  };
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The answer with its body read while the call's deadline still holds it, so a body that trickles
+ * is bound like the headers and the deadline's timer and listener are released when it returns.
+ * Upstream answers are small JSON documents.
+ */
+async function buffered(response: Response): Promise<Response> {
+  if (response instanceof BufferedResponse) return response; // already in memory (a fetch that answers one)
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : new Uint8Array(await response.arrayBuffer());
+  return new BufferedResponse(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * The query as part of the URL rather than ky's `searchParams`: for that option ky builds the
+ * Request three times over (and each Request follows the abort signal anew), once with it.
+ */
+function queryString(searchParams: KyOptions['searchParams']): string {
+  if (searchParams === undefined) return '';
+  const query =
+    typeof searchParams === 'string'
+      ? searchParams.replace(/^\?/, '')
+      : new URLSearchParams(searchParams as Record<string, string>).toString();
+  return query ? `?${query}` : '';
+}
+
+function toTransportError(error: unknown, backend: string, timedOut: boolean): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (timedOut) return upstreamTimeout(backend, error);
+  if (error instanceof Error && error.name === 'AbortError') {
+    return new GatewayError('upstream_timeout', `the request to ${backend} was aborted`, { cause: error });
+  }
+  return new GatewayError('upstream_unavailable', `${backend} could not be reached`, { cause: error });
+}
+
+/** Reads a JSON body, or throws upstream_contract_violation when the upstream sent something else. */
+export async function readJson(response: Response, backend: string): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    throw new GatewayError(
+      'upstream_contract_violation',
+      `${backend} answered ${response.status} with a body that is not JSON`,
+      {
+        upstream: { status: response.status },
+      },
+    );
+  }
+}
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date), if present and sane. */
+export function retryAfterSeconds(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Any (loose) zod schema of an upstream payload: what `parseUpstream` and every adapter client's `call` take. */
+export interface UpstreamSchema<T> {
+  safeParse(
+    data: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
+/** Parses an upstream payload with its (loose) zod schema; a mismatch is the upstream's fault, not the caller's. */
+export function parseUpstream<T>(schema: UpstreamSchema<T>, data: unknown, backend: string, what: string): T {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
+  throw new GatewayError(
+    'upstream_contract_violation',
+    `${backend} sent a ${what} that does not match its documented shape (${where})`,
+  );
+}
