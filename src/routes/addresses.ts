@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { GatewayError } from '../../adapters/errors.js';
+import { capable, unsupported } from '../../adapters/unsupported.js';
 import {
   AddressCreateSchema,
   AddressPatchSchema,
@@ -105,15 +105,8 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const addressId = c.req.param('addressId') ?? '';
         const patch = c.req.valid('json');
         const ref = subject.ref(c);
-        if (patch.id !== undefined && patch.id !== addressId && !adapter.capabilities.addressRename) {
-          throw new GatewayError(
-            'not_supported',
-            `backend ${adapter.backend} cannot rename addresses; create a new one instead`,
-            {
-              errors: [{ path: 'id', message: 'cannot be changed on this backend' }],
-            },
-          );
-        }
+        if (patch.id !== undefined && patch.id !== addressId && !adapter.capabilities.addressRename)
+          throw unsupported(adapter, 'addressRename', { field: 'id' });
         const read = () => adapter.getAddress(ref, addressId, call);
         const updated = await conditionalWrite(
           c,
@@ -130,10 +123,11 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       const adapter = c.get('adapter'),
         call = c.get('call');
       const addressId = c.req.param('addressId') ?? '';
+      const deleteAddress = capable(adapter, 'addressDelete');
       const ref = subject.ref(c);
       const read = () => adapter.getAddress(ref, addressId, call);
       return conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
-        adapter.deleteAddress(ref, addressId, call),
+        deleteAddress(ref, addressId, call),
       );
     });
 }

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { isGatewayError } from '../../adapters/errors.js';
+import { capable } from '../../adapters/unsupported.js';
 import {
   CustomerCreateSchema,
   CustomerPatchSchema,
@@ -57,8 +58,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
         const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
+        const list = capable(c.get('adapter'), 'listCustomers');
         return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) =>
-          c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')),
+          list({ limit, position, email, externalRef, updatedSince }, c.get('call')),
         );
       },
     )
@@ -88,6 +90,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter'),
           call = c.get('call');
         const { customerId } = c.req.valid('param');
+        const deleteCustomer = capable(adapter, 'customerDelete');
         const ref = customerRef(adapter, customerId);
         // The customer's shopper sessions end with it. They are keyed by the native id: resolve a
         // ref: before the delete (after it, nothing can); unknown, the delete answers 404 itself.
@@ -101,7 +104,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           c,
           resourceLock(c, deps, customerId),
           () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          () => adapter.deleteCustomer(ref, call),
+          () => deleteCustomer(ref, call),
         );
         if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
         return answer;

@@ -21,7 +21,7 @@ describe('a re-run after a crash', () => {
       } as never,
       ctx,
     );
-    const maxRef = `memory:${(await source.listCustomers({ limit: 5, email: 'max@example.de' }, ctx)).items[0]!.id}`;
+    const maxRef = `memory:${(await source.listCustomers!({ limit: 5, email: 'max@example.de' }, ctx)).items[0]!.id}`;
     await target.createCustomer(
       { email: max!.email, firstName: 'Max', lastName: 'Mustermann', externalRef: maxRef, active: true },
       ctx,

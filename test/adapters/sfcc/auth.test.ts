@@ -8,11 +8,11 @@ describe('sfcc Account Manager tokens', () => {
   it('gets one token and reuses it across calls (and concurrent calls share the request)', async () => {
     const { adapter, emulator, ctx } = setup({ emulator: { seed: true } });
     await Promise.all([
-      adapter.listCustomers({ limit: 2 }, ctx),
-      adapter.listCustomers({ limit: 3 }, ctx),
-      adapter.listCustomers({ limit: 4 }, ctx),
+      adapter.listCustomers!({ limit: 2 }, ctx),
+      adapter.listCustomers!({ limit: 3 }, ctx),
+      adapter.listCustomers!({ limit: 4 }, ctx),
     ]);
-    await adapter.listCustomers({ limit: 1 }, ctx);
+    await adapter.listCustomers!({ limit: 1 }, ctx);
     expect(emulator.backdoor.accessTokensIssued).toBe(1);
   });
 
