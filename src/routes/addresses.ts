@@ -9,6 +9,7 @@ import {
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
 import {
   answerCreated,
@@ -16,6 +17,7 @@ import {
   answerRead,
   conditionalDelete,
   conditionalWrite,
+  createdResponse,
   deleteRoute,
   patchRoute,
 } from './handlers.js';
@@ -64,13 +66,16 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       }),
       async (c) => {
         const adapter = c.get('adapter'),
-          call = c.get('call'),
           recovering = c.get('recovering');
         const ref = subject.ref(c);
         const input = c.req.valid('json');
-        const created =
-          (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
-          (await adapter.createAddress(ref, input, call));
+        const created = await outlastingDeadline(
+          c,
+          async (call) =>
+            (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
+            (await adapter.createAddress(ref, input, call)),
+          (late) => createdResponse(location(c, late.value.id), late),
+        );
         return answerCreated(c, location(c, created.value.id), created);
       },
     )

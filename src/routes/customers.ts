@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { isGatewayError } from '../../adapters/errors.js';
+import type { Versioned } from '../../adapters/types.js';
 import { capable } from '../../adapters/unsupported.js';
 import {
+  type Customer,
   CustomerCreateSchema,
   CustomerPatchSchema,
   CustomerSchema,
@@ -13,8 +15,9 @@ import {
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
-import { answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
+import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
@@ -78,10 +81,16 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter');
         const recovering = c.get('recovering');
         const input = c.req.valid('json');
-        const created =
-          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) ||
-          (await adapter.createCustomer(input, c.get('call')));
-        return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
+        const location = (created: Versioned<Customer>) =>
+          `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`;
+        const created = await outlastingDeadline(
+          c,
+          async (call) =>
+            (recovering && (await recoverCustomerCreate(adapter, input, call, recovering.since))) ||
+            (await adapter.createCustomer(input, call)),
+          (late) => createdResponse(location(late), late),
+        );
+        return answerCreated(c, location(created), created);
       },
     )
     .openapi(

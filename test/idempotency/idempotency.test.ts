@@ -105,7 +105,8 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     const input = customer();
     // The dead instance: its registration reached the platform, its record stayed `running`.
     const applied = await gw.call('POST', '/customers', input, { authorization: `Bearer ${KEY_A}` });
-    const since = Date.now() - 40_000; // past REQUEST_TIMEOUT_MS (30 s) + 5 s
+    // Past REQUEST_TIMEOUT_MS (30 s) + WRITE_SETTLE_MS (30 s) + 5 s: no attempt of a live instance runs that long.
+    const since = Date.now() - 70_000;
     const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-dead')}`;
     const fingerprint = await fingerprintOf('POST', '/v1/backends/scayle/customers', JSON.stringify(input));
     await gw.deps.store.set(
