@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from './errors.js';
 import type { AdapterMethod, CallContext, CustomerAdapter } from './types.js';
+import { capabilityMismatches } from './unsupported.js';
 
 /**
  * Every adapter method, as the keys of an object the compiler checks against CustomerAdapter:
@@ -26,9 +27,13 @@ const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
  * Wraps an adapter so every call is timed in the logs (on the request's access line when the
  * context records calls, else a line per call; a failure always gets its own line) and nothing
  * but a GatewayError leaves it: a bug inside an adapter becomes `internal` (logged with its
- * stack), not an unshaped throw.
+ * stack), not an unshaped throw. An adapter whose capability flags and methods disagree is
+ * refused (adapters/unsupported.ts): the gateway does not start with it.
  */
 export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
+  const mismatches = capabilityMismatches(adapter);
+  if (mismatches.length > 0)
+    throw new Error(`the ${adapter.backend} adapter says two things about what it can do: ${mismatches.join('; ')}`);
   const wrapped = {
     backend: adapter.backend,
     capabilities: adapter.capabilities,

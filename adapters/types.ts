@@ -82,10 +82,20 @@ export interface WriteOptions {
 export interface CustomerAdapter {
   readonly backend: string;
   readonly capabilities: Capabilities;
-  /** For a capability this instance lacks but its platform offers: the configuration that turns it on. */
+  /**
+   * For each capability this backend lacks: what to do instead (the configuration that turns it
+   * on, or the platform's own way). The 501 `not_supported` answer names it (adapters/unsupported.ts).
+   */
   readonly capabilityHints?: Partial<Record<keyof Capabilities, string>>;
 
-  listCustomers(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>>;
+  /*
+   * A method a capability stands for (CAPABILITY_METHODS in adapters/unsupported.ts) is optional:
+   * a backend that cannot do it says so by the flag being false and the method being absent,
+   * never by a method that only throws `not_supported`.
+   */
+
+  /** Capability `listCustomers`. */
+  listCustomers?(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>>;
   getCustomer(ref: CustomerRef, opts: { expandAddresses: boolean }, ctx: CallContext): Promise<Versioned<Customer>>;
   /** When `input.addresses` is given and one fails, throw with `created` naming what exists. */
   createCustomer(input: CustomerCreate, ctx: CallContext): Promise<Versioned<Customer>>;
@@ -95,8 +105,10 @@ export interface CustomerAdapter {
     opts: WriteOptions,
     ctx: CallContext,
   ): Promise<Versioned<Customer>>;
-  deleteCustomer(ref: CustomerRef, ctx: CallContext): Promise<void>;
-  setPassword(ref: CustomerRef, change: PasswordChange, ctx: CallContext): Promise<void>;
+  /** Capability `customerDelete`. */
+  deleteCustomer?(ref: CustomerRef, ctx: CallContext): Promise<void>;
+  /** Capability `passwordChange`. */
+  setPassword?(ref: CustomerRef, change: PasswordChange, ctx: CallContext): Promise<void>;
 
   listAddresses(ref: CustomerRef, page: PageRequest, ctx: CallContext): Promise<AdapterPage<Address>>;
   getAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<Versioned<Address>>;
@@ -109,7 +121,8 @@ export interface CustomerAdapter {
     opts: WriteOptions,
     ctx: CallContext,
   ): Promise<Versioned<Address>>;
-  deleteAddress(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
+  /** Capability `addressDelete`. */
+  deleteAddress?(ref: CustomerRef, addressId: string, ctx: CallContext): Promise<void>;
 
   /**
    * Checks a shopper's credentials (capability `shopperLogin`). A wrong password and an unknown
@@ -138,6 +151,12 @@ export interface PasswordHash {
 export const WRONG_CREDENTIALS = 'email or password is wrong';
 
 export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
+
+/** An adapter with every method a capability stands for (a backend that can do all of it). */
+export type CompleteAdapter = CustomerAdapter &
+  Required<
+    Pick<CustomerAdapter, 'listCustomers' | 'deleteCustomer' | 'setPassword' | 'deleteAddress' | 'authenticateShopper'>
+  >;
 
 /** What a backend factory gets besides its own options. */
 export interface AdapterDeps {

@@ -1,4 +1,5 @@
 import type { CallContext, CustomerAdapter, Log } from '../adapters/types.js';
+import type { SettleWindow } from './idempotency/settle.js';
 import type { AccessClaims } from './sessions/tokens.js';
 
 /** What the middleware puts on every request's context. */
@@ -20,5 +21,7 @@ export type GatewayEnv = {
      * first tried at `since` (ms): routes first look whether the platform already applied it.
      */
     recovering?: { since: number };
+    /** A create under an Idempotency-Key: it may outlive the deadline until this window ends (see idempotency/settle.ts). */
+    settling?: SettleWindow;
   };
 };

@@ -39,6 +39,8 @@ export interface GatewayConfig {
   store: StoreConfig;
   /** IDEMPOTENCY: whether writes must carry an Idempotency-Key. */
   idempotency: 'optional' | 'required';
+  /** WRITE_SETTLE_MS: how long a keyed create the deadline cut short may still run to learn its outcome (0: cut at the deadline). */
+  writeSettleMs: number;
   /** CALLER_RATE_LIMIT=<limit>/<seconds>: each caller's (API key's) budget at the gateway; off when unset. */
   callerRateLimit?: RatePerWindow;
   /** Per backend: the upstream's call budget shared by the fleet (UPSTREAM_BUDGET_<BACKEND>, else the platform's published limit). */
@@ -129,6 +131,7 @@ const GlobalEnv = z.object({
     .regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)')
     .default('customer-gateway:'),
   IDEMPOTENCY: z.enum(['optional', 'required']).default('optional'),
+  WRITE_SETTLE_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
   CALLER_RATE_LIMIT: ratePerWindow.optional(),
 });
 
@@ -207,6 +210,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     ...(global.EMULATOR_RATE_LIMIT ? { emulatorRateLimit: global.EMULATOR_RATE_LIMIT } : {}),
     store,
     idempotency: global.IDEMPOTENCY,
+    writeSettleMs: global.WRITE_SETTLE_MS,
     ...(global.CALLER_RATE_LIMIT ? { callerRateLimit: global.CALLER_RATE_LIMIT } : {}),
     upstreamBudgets,
     env,

@@ -113,6 +113,8 @@ describe('parseEnv: shared store, idempotency and limits', () => {
     });
     expect(config.store).toEqual({ kind: 'redis', url: 'redis://:pw@127.0.0.1:6379/2', prefix: 'customer-gateway:' });
     expect(config.idempotency).toBe('required');
+    expect(config.writeSettleMs).toBe(30_000);
+    expect(parseEnv({ BACKENDS: 'memory', WRITE_SETTLE_MS: '0' }).writeSettleMs).toBe(0);
     expect(config.callerRateLimit).toEqual({ limit: 120, windowSeconds: 60 });
     expect(config.upstreamBudgets).toEqual({ sfcc: { limit: 50, windowSeconds: 1 }, scayle: undefined });
     // An embedded emulator with a rate limit gets that limit as its budget.
@@ -128,6 +130,7 @@ describe('parseEnv: shared store, idempotency and limits', () => {
     expect(badUrl.variable).toBe('REDIS_URL');
     expect(badUrl.message).not.toContain('hunter2');
     expect(configError({ IDEMPOTENCY: 'sometimes' }).variable).toBe('IDEMPOTENCY');
+    expect(configError({ WRITE_SETTLE_MS: '-1' }).variable).toBe('WRITE_SETTLE_MS');
     expect(configError({ CALLER_RATE_LIMIT: '0/60' }).variable).toBe('CALLER_RATE_LIMIT');
     expect(configError({ BACKENDS: 'scayle', UPSTREAM_BUDGET_SCAYLE: 'fast' }).variable).toBe('UPSTREAM_BUDGET_SCAYLE');
   });

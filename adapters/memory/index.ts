@@ -12,6 +12,7 @@ import type {
   AdapterPage,
   BackendDefinition,
   Capabilities,
+  CompleteAdapter,
   CustomerAdapter,
   CustomerRef,
   PageRequest,
@@ -60,7 +61,7 @@ export interface MemoryOptions {
  * The reference adapter: the whole contract over an in-process store, with native ETags,
  * offset paging and real conflicts. Every other adapter should behave like this one.
  */
-export function createMemoryAdapter(options: MemoryOptions = { seed: false }): CustomerAdapter {
+export function createMemoryAdapter(options: MemoryOptions = { seed: false }): CompleteAdapter {
   const store = new MemoryStore();
   const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const etagOf = (r: MemoryRecord) => `"${r.customer.id}-${r.version}"`;
@@ -160,7 +161,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     return record;
   };
 
-  const adapter: CustomerAdapter = {
+  const adapter: CompleteAdapter = {
     backend: BACKEND,
     capabilities,
     authenticateShopper: memoryShopperLogin(store),

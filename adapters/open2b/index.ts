@@ -5,7 +5,7 @@ import type {
   BackendDefinition,
   CallContext,
   Capabilities,
-  CustomerAdapter,
+  CompleteAdapter,
   CustomerRef,
 } from '../types.js';
 import { createOpen2bClient } from './client.js';
@@ -65,7 +65,7 @@ const NATIVE_ID = /^[1-9]\d{0,14}$/;
 
 const notFound = (ref: CustomerRef) => new GatewayError('not_found', `customer ${describeRef(ref)} does not exist`);
 
-export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): CustomerAdapter {
+export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): CompleteAdapter {
   const client = createOpen2bClient(options, deps);
   const zone = options.timezone;
 

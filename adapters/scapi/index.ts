@@ -7,7 +7,7 @@ import type {
   BackendDefinition,
   CallContext,
   Capabilities,
-  CustomerAdapter,
+  CompleteAdapter,
   CustomerRef,
   Versioned,
 } from '../types.js';
@@ -74,7 +74,7 @@ const quote = (etag: string | undefined) => (etag ? `"${etag}"` : undefined);
  * through Shopper Customers (guest token), password changes through SLAS + Shopper Customers
  * (with the current password) or the reset actions (without), shopper login through SLAS.
  */
-export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps): CustomerAdapter {
+export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps): CompleteAdapter {
   const client = createScapiClient(options, deps.fetch);
   const attribute = options.externalRefAttribute;
   const newCustomerNo =
@@ -213,7 +213,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     etag: quote(address.etag),
   });
 
-  const adapter: CustomerAdapter = {
+  const adapter: CompleteAdapter = {
     backend: BACKEND,
     capabilities,
 

@@ -10,7 +10,6 @@ import type {
 } from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import { BACKEND, canonicalFieldPath, type ErrorScope } from './errors.js';
-import { scayleShopperLogin } from './login.js';
 import {
   toScayleAddressPatch,
   toScayleCustomerPatch,
@@ -47,15 +46,23 @@ const capabilities: Capabilities = {
   addressRename: false,
   externalRefLookup: true,
   passwordChange: true,
-  // The Admin API cannot check a shopper's password (see login.ts).
+  // The Admin API cannot check a shopper's password.
   shopperLogin: false,
 };
 
-/** The anonymize call SCAYLE offers instead of deleting an address. */
-const ADDRESS_DELETE_ALTERNATIVE =
-  'scayle cannot delete addresses; its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)';
+/** What SCAYLE offers instead of what its Admin API cannot do (no deleteAddress, no authenticateShopper). */
+const capabilityHints = {
+  addressDelete:
+    'its Admin API only anonymizes one (POST /shops/{shopKey}/countries/{countryCode}/customers/{customer}/addresses/{address}/anonymize)',
+  shopperLogin:
+    "its Admin API has no password check; sign shoppers in through SCAYLE's Storefront API (its OAuth login) or your identity provider, and call the admin routes from your own backend",
+} as const;
 
-export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDeps, 'fetch'>): CustomerAdapter {
+/** Every method but deleteAddress and authenticateShopper; importPasswordHash takes SFCC's hashes. */
+export type ScayleAdapter = CustomerAdapter &
+  Required<Pick<CustomerAdapter, 'listCustomers' | 'deleteCustomer' | 'setPassword' | 'importPasswordHash'>>;
+
+export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDeps, 'fetch'>): ScayleAdapter {
   const client: ScayleClient = createScayleClient(options, deps.fetch);
 
   const customerScope = (ref: CustomerRef | string): ErrorScope => ({
@@ -105,10 +112,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   /** A write answer stands for the customer only when it carries the custom data a GET would. */
   const asRead = (c: ScayleCustomer | undefined) => (c && c.legacyCustomData !== undefined ? c : undefined);
 
-  const adapter: CustomerAdapter = {
+  const adapter: ScayleAdapter = {
     backend: BACKEND,
     capabilities,
-    authenticateShopper: scayleShopperLogin,
+    capabilityHints,
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);
@@ -399,10 +406,6 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         );
       }
       return { value: fromScayleAddress(latest) };
-    },
-
-    async deleteAddress() {
-      throw new GatewayError('not_supported', ADDRESS_DELETE_ALTERNATIVE);
     },
   };
   return adapter;

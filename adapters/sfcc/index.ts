@@ -1,6 +1,7 @@
 import type { Address, Customer } from '../../schemas/index.js';
 import { GatewayError } from '../errors.js';
 import { withCreated } from '../support.js';
+import { unsupported } from '../unsupported.js';
 import type {
   AdapterDeps,
   BackendDefinition,
@@ -54,6 +55,14 @@ function upstreamIfMatch(ifMatch: string | undefined): string | undefined {
   return tags[0]!.replace(/^W\//, '').replace(/^"|"$/g, '');
 }
 
+/** What SFCC offers instead of a customer delete (capability customerDelete false, no deleteCustomer). */
+const CUSTOMER_DELETE_HINT =
+  'the Shop API has no customer delete; disable one with PATCH {"active": false}, or delete it in Business Manager';
+
+/** Every method but deleteCustomer (the Shop API has none); listCustomers only with the Data API. */
+export type SfccAdapter = CustomerAdapter &
+  Required<Pick<CustomerAdapter, 'setPassword' | 'deleteAddress' | 'authenticateShopper'>>;
+
 export interface SfccAdapterDeps extends AdapterDeps {
   /** Suffix generator for made-up address ids. */
   random?: () => string;
@@ -64,7 +73,7 @@ export interface SfccAdapterDeps extends AdapterDeps {
  * credentials), shopper JWTs where the Shop API insists on them (`shopper.ts`), and the Data API
  * customer search for listing and `ref:` lookups (`search.ts`).
  */
-export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): CustomerAdapter {
+export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): SfccAdapter {
   const client = new OcapiClient(options, deps.fetch);
   const search = createCustomerSearch(client, options);
   const shopper = createShopperFlows(client);
@@ -88,11 +97,8 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       if (tooLong(ref.id, MAX_CUSTOMER_ID)) throw new GatewayError('not_found', `customer ${ref.id} does not exist`);
       return ref.id;
     }
-    if (!search.available)
-      throw new GatewayError(
-        'not_supported',
-        `looking customers up by externalRef needs the Data API: ${DATA_API_HINT}`,
-      );
+    // Routes refuse ref: ids first (capability externalRefLookup); this guards direct callers.
+    if (!search.available) throw unsupported(adapter, 'externalRefLookup');
     const found = await search.byExternalRef(ctx, ref.externalRef);
     if (found.length === 0) throw new GatewayError('not_found', `customer ref:${ref.externalRef} does not exist`);
     if (found.length > 1)
@@ -155,13 +161,16 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     etag,
   });
 
-  const adapter: CustomerAdapter = {
+  const adapter: SfccAdapter = {
     backend: BACKEND,
     capabilities,
     authenticateShopper: sfccShopperLogin(client),
-    capabilityHints: search.available ? undefined : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT },
-
-    listCustomers: (query, ctx) => search.list(query, ctx),
+    capabilityHints: {
+      customerDelete: CUSTOMER_DELETE_HINT,
+      ...(search.available ? {} : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT }),
+    },
+    // Listing needs the Data API: without it the method is absent (capability listCustomers false).
+    ...(search.available ? { listCustomers: (query, ctx) => search.list(query, ctx) } : {}),
 
     async getCustomer(ref, { expandAddresses }, ctx) {
       return customerResult(await fetchCustomer(ctx, await resolveId(ref, ctx), expandAddresses));
@@ -218,13 +227,6 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       const doc = toOcapiCustomerPatch(patch, attribute, currentKeys);
       if (typeof patch.externalRef === 'string') await search.assertExternalRefFree(ctx, patch.externalRef, id);
       return customerResult(await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch)));
-    },
-
-    async deleteCustomer() {
-      throw new GatewayError(
-        'not_supported',
-        'the SFCC Shop API cannot delete customers: disable one with PATCH {"active": false}, or delete it in Business Manager',
-      );
     },
 
     async setPassword(ref, change, ctx) {

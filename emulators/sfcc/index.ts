@@ -56,17 +56,20 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
   const store = new SfccStore();
   const issuer = new TokenIssuer([SFCC_EMULATOR_CLIENT]);
   const hooks: HookFailure[] = [];
-  const faults = createFaults({
-    error: (_c, status) =>
-      status === 503
-        ? faultResponse('unavailable', 'The service is temporarily unavailable.')
-        : faultOf(
-            status,
-            status >= 500 ? FAULT.internal[0] : 'ClientException',
-            'An error occurred while processing the request.',
-          ),
-    rateLimited: (_c, seconds) => quotaExceeded(seconds),
-  });
+  const faults = createFaults(
+    {
+      error: (_c, status) =>
+        status === 503
+          ? faultResponse('unavailable', 'The service is temporarily unavailable.')
+          : faultOf(
+              status,
+              status >= 500 ? FAULT.internal[0] : 'ClientException',
+              'An error occurred while processing the request.',
+            ),
+      rateLimited: (_c, seconds) => quotaExceeded(seconds),
+    },
+    options.faults,
+  );
 
   const { app, limiter } = createSfccApp({
     store,

@@ -47,8 +47,12 @@ export interface FaultResponders {
 /** Marks a response the runtime layer must turn into a dropped connection (see runtime.ts). */
 export const DROP_HEADER = 'x-emulator-drop-connection';
 
-export function createFaults(responders: FaultResponders, initial: FaultSpec[] = []) {
-  const fresh = () => initial.map((s): FaultSpec & { left?: number } => ({ ...s, left: s.times }));
+/**
+ * `initial` is the emulator's `options.faults` (EMULATOR_FAULTS): a required parameter, so an
+ * emulator cannot forget to pass it on (the SFCC one once did, and ignored EMULATOR_FAULTS).
+ */
+export function createFaults(responders: FaultResponders, initial: readonly FaultSpec[] | undefined) {
+  const fresh = () => (initial ?? []).map((s): FaultSpec & { left?: number } => ({ ...s, left: s.times }));
   let specs = fresh();
 
   const controller: FaultController = {

@@ -1,5 +1,6 @@
 import { isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
+import { capable } from '../../adapters/unsupported.js';
 import type { DuplicateCheck } from './types.js';
 
 /** The best way this target offers to recognise a customer an earlier run already created. */
@@ -22,7 +23,7 @@ export const DUPLICATE_RISK_WARNING =
 export type Existing = { kind: 'ref' | 'email' | 'otherCustomer'; id: string; externalRef?: string };
 
 async function byEmail(target: CustomerAdapter, email: string, ctx: CallContext) {
-  const page = await target.listCustomers({ limit: 1, email }, ctx);
+  const page = await capable(target, 'listCustomers')({ limit: 1, email }, ctx);
   return page.items.find((c) => c.email.toLowerCase() === email.toLowerCase());
 }
 

@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { AdapterPage } from '../../adapters/types.js';
+import { capable } from '../../adapters/unsupported.js';
 import { MAX_LIMIT, type Customer } from '../../schemas/index.js';
 import { migrateCustomer, type CustomerStep } from './customer.js';
 import { DUPLICATE_RISK_WARNING, duplicateCheckFor } from './existing.js';
@@ -159,7 +160,10 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     let page: AdapterPage<Customer>;
     try {
       page = await retry(() =>
-        source.listCustomers({ limit: batchSize, position: position ?? undefined, updatedSince: since }, ctx),
+        capable(source, 'listCustomers')(
+          { limit: batchSize, position: position ?? undefined, updatedSince: since },
+          ctx,
+        ),
       );
     } catch (error) {
       const e = isGatewayError(error) ? error : new GatewayError('internal', String(error));

@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
+import { capable } from '../../adapters/unsupported.js';
 import type { Address, AddressCreate, Customer } from '../../schemas/index.js';
 import { comparableAddress, differingFields, pairAddresses } from './compare.js';
 import { isLossy } from './lossy.js';
@@ -101,7 +102,7 @@ async function findOnTarget(
       const externalRef = migrationRef(customer, sourceBackend);
       return (await target.getCustomer({ kind: 'externalRef', externalRef }, { expandAddresses: true }, ctx)).value;
     }
-    const found = (await target.listCustomers({ limit: 1, email: customer.email }, ctx)).items[0];
+    const found = (await capable(target, 'listCustomers')({ limit: 1, email: customer.email }, ctx)).items[0];
     return found && (await target.getCustomer({ kind: 'id', id: found.id }, { expandAddresses: true }, ctx)).value;
   } catch (error) {
     if (isGatewayError(error) && error.code === 'not_found') return undefined;
@@ -136,7 +137,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   let position: unknown;
   do {
     const page = await retry(() =>
-      source.listCustomers(
+      capable(source, 'listCustomers')(
         { limit: options.batchSize ?? DEFAULT_BATCH_SIZE, position, updatedSince: options.since },
         ctx,
       ),
@@ -183,7 +184,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     let next: unknown;
     do {
       const page = await retry(() =>
-        target.listCustomers({ limit: options.batchSize ?? DEFAULT_BATCH_SIZE, position: next }, ctx),
+        capable(target, 'listCustomers')({ limit: options.batchSize ?? DEFAULT_BATCH_SIZE, position: next }, ctx),
       );
       for (const c of page.items)
         if (!seen.has(c.id)) record({ outcome: 'extra', targetId: c.id, email: c.email, externalRef: c.externalRef });

@@ -5,6 +5,7 @@ import type { GatewayDeps } from '../deps.js';
 import { sha256Hex } from '../digest.js';
 import { callerOf } from '../limits/caller.js';
 import { fingerprintOf, IdempotencyRecord, REPLAYED_HEADERS } from './record.js';
+import { continueInBackground, SettleWindow } from './settle.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A Structured Field string (`"…"`, as the draft specifies) or, leniently, the bare token. */
@@ -28,13 +29,15 @@ function outcomeOf(response: Response): 'final' | 'uncertain' | 'not-applied' {
  * `Idempotency-Key` on POST, PUT, PATCH and DELETE (draft-ietf-httpapi-idempotency-key-header):
  * the first request runs and its answer is kept 24 h per caller and key; a retry with the same
  * fingerprint gets it replayed without calling the platform; another request under the same key
- * is a 422; a retry while the first still runs is a 409. A first attempt whose outcome is unknown
- * is not replayed as a failure: its retry runs again with `recovering` set.
+ * is a 422; a retry while the first still runs is a 409. A create the deadline cut short keeps
+ * running (settle.ts) and the key stays `running` until it settles. A first attempt whose outcome
+ * is still unknown is not replayed as a failure: its retry runs again with `recovering` set.
  */
 export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   const { store } = deps;
-  // A request cannot outlive its deadline; a `running` record older than this lost its instance.
-  const runningMs = deps.config.requestTimeoutMs + 5_000;
+  const { requestTimeoutMs, writeSettleMs } = deps.config;
+  // A request (or a create's settle window) cannot outlive this; a `running` record older than it lost its instance.
+  const runningMs = requestTimeoutMs + writeSettleMs + 5_000;
   // Not async itself: a read passes straight on, without a promise of its own.
   const middleware: MiddlewareHandler<GatewayEnv> = (c, next) => (WRITES.has(c.req.method) ? write(c, next) : next());
   return middleware;
@@ -85,15 +88,38 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     }
 
     c.set('recovering', recovering);
+    const window =
+      writeSettleMs > 0 ? new SettleWindow(startedAt + requestTimeoutMs + writeSettleMs, writeSettleMs) : undefined;
+    c.set('settling', window);
     await next();
-    await settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt).catch((error: unknown) => {
-      // The answer stands; the record stays `running`, and a retry after the deadline recovers.
-      c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
-    });
+    const record = (response: Response) =>
+      settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt, response).catch((error: unknown) => {
+        // The answer stands; the record stays `running`, and a retry after the deadline recovers.
+        c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
+      });
+    if (!window?.late) {
+      await record(c.res);
+      return;
+    }
+    // The caller has its 504; the key records what the create really did once it settles.
+    continueInBackground(
+      c,
+      window.late.then((response) => {
+        c.get('log').info({ status: response.status }, 'a create the deadline cut short has settled');
+        return record(response);
+      }),
+    );
   }
 
-  async function settle(c: Context<GatewayEnv>, storeKey: string, running: string, fingerprint: string, since: number) {
-    const outcome = outcomeOf(c.res);
+  async function settle(
+    c: Context<GatewayEnv>,
+    storeKey: string,
+    running: string,
+    fingerprint: string,
+    since: number,
+    response: Response,
+  ) {
+    const outcome = outcomeOf(response);
     if (outcome === 'not-applied' && !c.get('recovering')) {
       await store.deleteIfEquals(storeKey, running);
       return;
@@ -108,13 +134,19 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     }
     const headers: Record<string, string> = {};
     for (const name of REPLAYED_HEADERS) {
-      const value = c.res.headers.get(name);
+      const value = response.headers.get(name);
       if (value !== null) headers[name] = value;
     }
-    const body = await c.res.clone().text();
+    const body = await response.clone().text();
     await store.set(
       storeKey,
-      JSON.stringify({ state: 'done', fingerprint, status: c.res.status, headers, body } satisfies IdempotencyRecord),
+      JSON.stringify({
+        state: 'done',
+        fingerprint,
+        status: response.status,
+        headers,
+        body,
+      } satisfies IdempotencyRecord),
       KEEP_MS,
     );
   }

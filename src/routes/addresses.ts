@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { GatewayError } from '../../adapters/errors.js';
+import { capable, unsupported } from '../../adapters/unsupported.js';
 import {
   AddressCreateSchema,
   AddressPatchSchema,
@@ -9,6 +9,7 @@ import {
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
 import {
   answerCreated,
@@ -16,6 +17,7 @@ import {
   answerRead,
   conditionalDelete,
   conditionalWrite,
+  createdResponse,
   deleteRoute,
   patchRoute,
 } from './handlers.js';
@@ -64,13 +66,16 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       }),
       async (c) => {
         const adapter = c.get('adapter'),
-          call = c.get('call'),
           recovering = c.get('recovering');
         const ref = subject.ref(c);
         const input = c.req.valid('json');
-        const created =
-          (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
-          (await adapter.createAddress(ref, input, call));
+        const created = await outlastingDeadline(
+          c,
+          async (call) =>
+            (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
+            (await adapter.createAddress(ref, input, call)),
+          (late) => createdResponse(location(c, late.value.id), late),
+        );
         return answerCreated(c, location(c, created.value.id), created);
       },
     )
@@ -105,15 +110,8 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const addressId = c.req.param('addressId') ?? '';
         const patch = c.req.valid('json');
         const ref = subject.ref(c);
-        if (patch.id !== undefined && patch.id !== addressId && !adapter.capabilities.addressRename) {
-          throw new GatewayError(
-            'not_supported',
-            `backend ${adapter.backend} cannot rename addresses; create a new one instead`,
-            {
-              errors: [{ path: 'id', message: 'cannot be changed on this backend' }],
-            },
-          );
-        }
+        if (patch.id !== undefined && patch.id !== addressId && !adapter.capabilities.addressRename)
+          throw unsupported(adapter, 'addressRename', { field: 'id' });
         const read = () => adapter.getAddress(ref, addressId, call);
         const updated = await conditionalWrite(
           c,
@@ -130,10 +128,11 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       const adapter = c.get('adapter'),
         call = c.get('call');
       const addressId = c.req.param('addressId') ?? '';
+      const deleteAddress = capable(adapter, 'addressDelete');
       const ref = subject.ref(c);
       const read = () => adapter.getAddress(ref, addressId, call);
       return conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
-        adapter.deleteAddress(ref, addressId, call),
+        deleteAddress(ref, addressId, call),
       );
     });
 }

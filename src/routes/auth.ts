@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import { WRONG_CREDENTIALS } from '../../adapters/types.js';
+import { capable } from '../../adapters/unsupported.js';
 import { Email, Password } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
@@ -65,12 +66,11 @@ export function loginRoutes(deps: GatewayDeps, scoped: boolean) {
       const adapter = c.get('adapter');
       const backend = c.get('backend');
       const client = deps.clientAddress(c) ?? 'unknown';
-      if (!adapter.authenticateShopper)
-        throw new GatewayError('not_supported', `backend ${backend} cannot verify shopper passwords`);
+      const authenticate = capable(adapter, 'shopperLogin');
       const attempt = await deps.loginLimits.begin(backend, email, client);
       let customerId: string;
       try {
-        ({ customerId } = await adapter.authenticateShopper({ email, password }, c.get('call')));
+        ({ customerId } = await authenticate({ email, password }, c.get('call')));
       } catch (error) {
         // Counted as failed; one answer for an unknown email and a wrong password, whatever the adapter said.
         if (isGatewayError(error) && error.code === 'unauthorized')

@@ -1,6 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { isGatewayError } from '../../adapters/errors.js';
+import type { Versioned } from '../../adapters/types.js';
+import { capable } from '../../adapters/unsupported.js';
 import {
+  type Customer,
   CustomerCreateSchema,
   CustomerPatchSchema,
   CustomerSchema,
@@ -12,8 +15,9 @@ import {
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
-import { answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
+import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
@@ -57,8 +61,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
       async (c) => {
         const { limit, cursor, email, externalRef, updatedSince } = c.req.valid('query');
         const scope = `customers?${new URLSearchParams(Object.entries({ email, externalRef, updatedSince }).filter((e): e is [string, string] => e[1] !== undefined))}`;
+        const list = capable(c.get('adapter'), 'listCustomers');
         return answerPage(c, deps.cursors, scope, { limit, cursor }, (position) =>
-          c.get('adapter').listCustomers({ limit, position, email, externalRef, updatedSince }, c.get('call')),
+          list({ limit, position, email, externalRef, updatedSince }, c.get('call')),
         );
       },
     )
@@ -76,10 +81,16 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter');
         const recovering = c.get('recovering');
         const input = c.req.valid('json');
-        const created =
-          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) ||
-          (await adapter.createCustomer(input, c.get('call')));
-        return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
+        const location = (created: Versioned<Customer>) =>
+          `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`;
+        const created = await outlastingDeadline(
+          c,
+          async (call) =>
+            (recovering && (await recoverCustomerCreate(adapter, input, call, recovering.since))) ||
+            (await adapter.createCustomer(input, call)),
+          (late) => createdResponse(location(late), late),
+        );
+        return answerCreated(c, location(created), created);
       },
     )
     .openapi(
@@ -88,6 +99,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const adapter = c.get('adapter'),
           call = c.get('call');
         const { customerId } = c.req.valid('param');
+        const deleteCustomer = capable(adapter, 'customerDelete');
         const ref = customerRef(adapter, customerId);
         // The customer's shopper sessions end with it. They are keyed by the native id: resolve a
         // ref: before the delete (after it, nothing can); unknown, the delete answers 404 itself.
@@ -101,7 +113,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           c,
           resourceLock(c, deps, customerId),
           () => adapter.getCustomer(ref, { expandAddresses: false }, call),
-          () => adapter.deleteCustomer(ref, call),
+          () => deleteCustomer(ref, call),
         );
         if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
         return answer;

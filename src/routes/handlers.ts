@@ -41,6 +41,14 @@ export async function answerCreated<T extends object>(c: Context<GatewayEnv>, lo
   return c.json(created.value, 201);
 }
 
+/** The same 201 as a plain Response, for an answer given after the request's own (settle.ts). */
+export function createdResponse<T extends object>(location: string, created: Versioned<T>): Response {
+  return new Response(JSON.stringify(created.value), {
+    status: 201,
+    headers: { 'content-type': 'application/json', location, etag: etagOf(created) },
+  });
+}
+
 /** 200 with the ETag, or 304 when If-None-Match already names it. */
 export async function answerRead<T extends object>(c: Context<GatewayEnv>, found: Versioned<T>) {
   const etag = await etagOf(found);

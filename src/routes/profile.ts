@@ -8,6 +8,7 @@ import {
   type ShopperCustomerPatchSchema,
   type ShopperPasswordChangeSchema,
 } from '../../schemas/index.js';
+import { capable } from '../../adapters/unsupported.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
@@ -94,7 +95,8 @@ export function profileRoutes<Path extends string>(
         responses: { 204: { description: 'Changed' }, ...problemResponses },
       }),
       async (c) => {
-        await c.get('adapter').setPassword(subject.ref(c), c.req.valid('json'), c.get('call'));
+        const setPassword = capable(c.get('adapter'), 'passwordChange');
+        await setPassword(subject.ref(c), c.req.valid('json'), c.get('call'));
         await password.afterChange?.(c);
         return c.body(null, 204);
       },

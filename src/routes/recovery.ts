@@ -1,5 +1,6 @@
 import { isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
+import { capable } from '../../adapters/unsupported.js';
 import type { Address, AddressCreate, Customer, CustomerCreate } from '../../schemas/index.js';
 
 /**
@@ -61,7 +62,7 @@ export async function recoverCustomerCreate(
   call: CallContext,
   since: number,
 ): Promise<Versioned<Customer> | undefined> {
-  if (!adapter.capabilities.listCustomers) return undefined;
+  if (!adapter.listCustomers) return undefined;
   const page = await adapter.listCustomers({ limit: 5, email: input.email }, call);
   const { addresses: _a, password: _p, active: _s, ...profile } = input;
   const fields = scalarsOf(profile, ['email']);
@@ -78,7 +79,7 @@ export async function recoverCustomerCreate(
     Object.entries(fields).filter(([key]) => !carries(found, { [key]: fields[key]! })),
   );
   if (Object.keys(missing).length > 0) await adapter.updateCustomer(ref, missing, {}, call);
-  if (input.password !== undefined) await adapter.setPassword(ref, { password: input.password }, call);
+  if (input.password !== undefined) await capable(adapter, 'passwordChange')(ref, { password: input.password }, call);
   const existing = input.addresses?.length ? await allAddresses(adapter, ref, call) : [];
   for (const address of input.addresses ?? []) {
     if (!existing.some((stored) => sameAddress(stored, address))) await adapter.createAddress(ref, address, call);

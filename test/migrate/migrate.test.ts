@@ -342,7 +342,7 @@ describe('migrateCustomers: resuming', () => {
     const source = wrap(real, {
       async listCustomers(query, c) {
         if (++lists === 2) throw new GatewayError('upstream_unavailable', 'connection reset');
-        return real.listCustomers(query, c);
+        return real.listCustomers!(query, c);
       },
     });
     const target = emptyTarget();

@@ -4,6 +4,7 @@ import type { Capabilities, CustomerAdapter } from '../../adapters/types.js';
 import type { CustomerCreateInput } from '../../schemas/index.js';
 import { CustomerCreateSchema } from '../../schemas/index.js';
 import { testContext } from '../adapters/support.js';
+import { CAPABILITY_METHODS } from '../../adapters/unsupported.js';
 
 export const sourceCustomers: CustomerCreateInput[] = [
   {
@@ -78,7 +79,8 @@ export function stored(target: CustomerAdapter) {
 }
 
 /**
- * Wraps an adapter: `overrides` replace methods, `capabilities` are merged in. The wrapper is a new
+ * Wraps an adapter: `overrides` replace methods, `capabilities` are merged in (one set false drops its
+ * method). The wrapper is a new
  * object, so `memoryStore(inner)` still reads what really got written.
  */
 export function wrap(
@@ -100,8 +102,12 @@ export function wrap(
     'updateAddress',
     'deleteAddress',
   ] as const) {
-    wrapped[key] = (inner[key] as (...a: unknown[]) => unknown).bind(inner);
+    const method = inner[key] as ((...a: unknown[]) => unknown) | undefined;
+    if (method) wrapped[key] = method.bind(inner);
   }
+  // A capability turned off takes its method with it (the one way to say "cannot", adapters/unsupported.ts).
+  for (const [capability, method] of Object.entries(CAPABILITY_METHODS))
+    if (capabilities?.[capability as keyof Capabilities] === false) delete wrapped[method];
   return {
     ...(wrapped as unknown as CustomerAdapter),
     backend: inner.backend,

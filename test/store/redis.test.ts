@@ -20,10 +20,14 @@ sharedStoreSuite('redis', {
   },
 });
 
-it('redis store: an unreachable Redis fails fast with a 503 that does not show the URL', async () => {
+it('redis store: opening an unreachable Redis fails', async () => {
   await expect(createRedisStore({ url: 'redis://:s3cret@127.0.0.1:1', prefix: 'x:' })).rejects.toThrow();
+});
+
+it('redis store: a Redis that goes away fails fast with a 503 that does not show the URL', async (ctx) => {
   const redis = await redisForTests();
-  if ('skip' in redis) return;
+  // Needs a real Redis: without one this is skipped with the reason, never passed.
+  if ('skip' in redis) return ctx.skip(`needs Redis: ${redis.skip}`);
   const store = await createRedisStore({ url: redis.url, prefix: uniquePrefix('closed') });
   await store.close();
   const failure = await store.get('k').catch((error: unknown) => error);

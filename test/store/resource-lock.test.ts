@@ -29,7 +29,8 @@ describe('resource lock', () => {
 
   it('within an instance: no store lease is taken, same-key writes run one at a time', async () => {
     const store = createMemoryStore();
-    const lock = createResourceLock(store, { fleetWide: false, leaseTtlMs: 5_000, waitMs: 50 });
+    // waitMs is ample: ten 1 ms holders in a row must never time out, on however slow a machine.
+    const lock = createResourceLock(store, { fleetWide: false, leaseTtlMs: 5_000, waitMs: 30_000 });
     let inside = 0;
     let most = 0;
     await Promise.all(

@@ -319,12 +319,13 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     expect(moved.value).toMatchObject({ line1: 'Gran Vía 1', street: 'Gran Vía', houseNumber: '1' });
   });
 
-  it('cannot delete an address and names the anonymize call instead', async () => {
+  it('cannot delete an address or check a shopper password: no methods, and hints that name the alternatives', async () => {
     const { adapter } = setup();
-    const error = await failure(adapter.deleteAddress(byId('1'), '1', testContext().ctx));
-    expect(error.code).toBe('not_supported');
-    expect(error.message).toMatch(/anonymize/);
-    expect(adapter.capabilities.addressDelete).toBe(false);
+    expect(adapter.capabilities).toMatchObject({ addressDelete: false, shopperLogin: false });
+    expect(adapter.deleteAddress).toBeUndefined();
+    expect(adapter.authenticateShopper).toBeUndefined();
+    expect(adapter.capabilityHints?.addressDelete).toMatch(/anonymize/);
+    expect(adapter.capabilityHints?.shopperLogin).toMatch(/Storefront API/);
   });
 
   it('deletes a customer', async () => {

@@ -175,11 +175,11 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     expect(error.message).toContain('Profile is locked by CRM.');
   });
 
-  it('cannot delete customers (501, says what instead); unknown and over-long ids are 404', async () => {
+  it('cannot delete customers (no method; the hint says what instead); unknown and over-long ids are 404', async () => {
     const { adapter, ctx, sent } = setup();
-    const error = await failure(adapter.deleteCustomer(byId('abc'), ctx));
-    expect(error.code).toBe('not_supported');
-    expect(error.message).toContain('active');
+    expect(adapter.capabilities.customerDelete).toBe(false);
+    expect(adapter.deleteCustomer).toBeUndefined();
+    expect(adapter.capabilityHints?.customerDelete).toContain('"active": false');
     expect(
       (await failure(adapter.getCustomer(byId('abcdefghijklmnopqrstuvwxyz'), { expandAddresses: false }, ctx))).code,
     ).toBe('not_found');
@@ -331,7 +331,7 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
     let position: unknown;
     let pages = 0;
     do {
-      const page = await adapter.listCustomers({ limit: 2, position }, ctx);
+      const page = await adapter.listCustomers!({ limit: 2, position }, ctx);
       expect(page.total).toBe(5);
       ids.push(...page.items.map((c) => c.id));
       position = page.next;
@@ -339,13 +339,13 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
     } while (position !== null);
     expect(pages).toBe(3);
     expect(new Set(ids).size).toBe(5);
-    const byEmail = await adapter.listCustomers({ limit: 10, email: 'ERIKA.mustermann@example.de' }, ctx);
+    const byEmail = await adapter.listCustomers!({ limit: 10, email: 'ERIKA.mustermann@example.de' }, ctx);
     expect(byEmail.items.map((c) => c.lastName)).toEqual(['Mustermann']);
-    const byRef = await adapter.listCustomers({ limit: 10, externalRef: 'CRM-1004' }, ctx);
+    const byRef = await adapter.listCustomers!({ limit: 10, externalRef: 'CRM-1004' }, ctx);
     expect(byRef.items).toEqual([
       expect.objectContaining({ login: 'mario.rossi', status: { active: false, guest: false } }),
     ]);
-    const since = await adapter.listCustomers({ limit: 10, updatedSince: '2022-01-01T00:00:00+01:00' }, ctx);
+    const since = await adapter.listCustomers!({ limit: 10, updatedSince: '2022-01-01T00:00:00+01:00' }, ctx);
     expect(since.items.map((c) => c.lastName)).toEqual(['Rossi', 'Tanaka']);
   });
 
@@ -382,13 +382,11 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
     ).toBe('not_found');
   });
 
-  it('without SFCC_DATA_BASE_URL / SFCC_CUSTOMER_LIST: capabilities say so and both answer 501 naming them', async () => {
+  it('without SFCC_DATA_BASE_URL / SFCC_CUSTOMER_LIST: capabilities say so, no listCustomers, and ref: is 501 naming them', async () => {
     const { adapter, ctx } = setup({ data: false });
     expect(adapter.capabilities).toMatchObject({ listCustomers: false, externalRefLookup: false });
+    expect(adapter.listCustomers).toBeUndefined();
     expect(adapter.capabilityHints?.listCustomers).toMatch(/SFCC_DATA_BASE_URL.*SFCC_CUSTOMER_LIST/);
-    const list = await failure(adapter.listCustomers({ limit: 2 }, ctx));
-    expect(list.code).toBe('not_supported');
-    expect(list.message).toMatch(/SFCC_DATA_BASE_URL.*SFCC_CUSTOMER_LIST/);
     expect(
       (await failure(adapter.getCustomer({ kind: 'externalRef', externalRef: 'x' }, { expandAddresses: false }, ctx)))
         .code,
@@ -399,7 +397,7 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
 describe('sfcc under upstream faults', () => {
   it('429 → rate_limited with Retry-After; 5xx → upstream_error; dropped → upstream_unavailable; truncated → contract violation', async () => {
     const { adapter, emulator, ctx } = setup({ emulator: { seed: true } });
-    await adapter.listCustomers({ limit: 1 }, ctx); // token cached; faults below hit the Shop API
+    await adapter.listCustomers!({ limit: 1 }, ctx); // token cached; faults below hit the Shop API
     emulator.faults.inject({ path: '/dw/shop/', rateLimitSeconds: 30, times: 1 });
     expect(await failure(adapter.getCustomer(byId('abc'), { expandAddresses: false }, ctx))).toMatchObject({
       code: 'rate_limited',
@@ -421,7 +419,7 @@ describe('sfcc under upstream faults', () => {
 
   it('retries an idempotent read through a short 503', async () => {
     const { adapter, emulator, ctx } = setup({ emulator: { seed: true }, options: { retryLimit: 2 } });
-    const [first] = (await adapter.listCustomers({ limit: 1 }, ctx)).items;
+    const [first] = (await adapter.listCustomers!({ limit: 1 }, ctx)).items;
     emulator.faults.inject({ path: '/dw/shop/', status: 503, times: 1 });
     const read = await adapter.getCustomer(byId(first!.id), { expandAddresses: false }, ctx);
     expect(read.value.id).toBe(first!.id);

@@ -49,12 +49,12 @@ describe('sfcc requests conform to the Shop API 20.4 spec', () => {
       { ifMatch: patched.etag },
       ctx,
     );
-    await adapter.listCustomers({ limit: 2 }, ctx);
-    await adapter.listCustomers(
+    await adapter.listCustomers!({ limit: 2 }, ctx);
+    await adapter.listCustomers!(
       { limit: 200, position: 1, email: created.value.email, updatedSince: '2020-01-01T00:00:00+01:00' },
       ctx,
     );
-    await adapter.listCustomers({ limit: 5, externalRef: 'EXT-SPEC-1' }, ctx);
+    await adapter.listCustomers!({ limit: 5, externalRef: 'EXT-SPEC-1' }, ctx);
     const page = await adapter.listAddresses(id, { limit: 1 }, ctx);
     await adapter.listAddresses(id, { limit: 200, position: page.next ?? 0 }, ctx);
     const made = await adapter.createAddress(
