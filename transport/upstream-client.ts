@@ -153,7 +153,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
  * sent; a URL with init is taken as well. (Not `instanceof Request`: @hono/node-server replaces
  * the global Request with its own class.)
  */
-function sending(
+export function sending(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   clientHeaders: [string, string][],
