@@ -109,36 +109,42 @@ async function expectDeadlineHolds(
   await within(upstream.closed, BOUND_MS, 'the gateway closed its connection to the platform');
 }
 
-describe('REQUEST_TIMEOUT_MS against a platform that never answers, through npm start', () => {
+/** A running gateway: how to send it a request, and how to stop it. */
+interface Running {
+  send: Send;
+  stop(): Promise<void>;
+}
+
+const ENTRIES: [string, (env: Record<string, string>) => Promise<Running>][] = [
+  [
+    'npm start',
+    async (env) => {
+      const gateway = await startGateway(env);
+      return { send: (path, init) => fetch(`${gateway.origin}${path}`, init), stop: gateway.stop };
+    },
+  ],
+  [
+    'the Worker in workerd',
+    async (env) => {
+      const worker = await startWorker(env);
+      return { send: (path, init) => worker.fetch(path, init), stop: worker.dispose };
+    },
+  ],
+];
+
+describe.each(ENTRIES)('REQUEST_TIMEOUT_MS against a platform that never answers, through %s', (_entry, start) => {
   let platform: Awaited<ReturnType<typeof silentPlatform>>;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let gateway: Running;
   beforeAll(async () => {
     platform = await silentPlatform();
-    gateway = await startGateway(scayleEnv(platform.origin));
-  });
+    gateway = await start(scayleEnv(platform.origin));
+  }, 120_000);
   afterAll(async () => {
     await gateway?.stop();
     await platform?.close();
   });
 
   it.each(CALLS)('$name: 504 upstream_timeout at the deadline, and the platform connection closed', (call) =>
-    expectDeadlineHolds(platform, (path, init) => fetch(`${gateway.origin}${path}`, init), call),
-  );
-});
-
-describe('REQUEST_TIMEOUT_MS against a platform that never answers, through the Worker in workerd', () => {
-  let platform: Awaited<ReturnType<typeof silentPlatform>>;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
-  beforeAll(async () => {
-    platform = await silentPlatform();
-    worker = await startWorker(scayleEnv(platform.origin));
-  }, 120_000);
-  afterAll(async () => {
-    await worker?.dispose();
-    await platform?.close();
-  });
-
-  it.each(CALLS)('$name: 504 upstream_timeout at the deadline, and the platform connection closed', (call) =>
-    expectDeadlineHolds(platform, (path, init) => worker.fetch(path, init), call),
+    expectDeadlineHolds(platform, gateway.send, call),
   );
 });
