@@ -8,7 +8,7 @@ import type {
   CustomerPatch,
   PasswordChange,
 } from '../schemas/index.js';
-import type { Deadline, DeadlineSignal } from '../transport/deadline.js';
+import type { Deadline } from '../transport/deadline.js';
 
 export type { Capabilities } from '../schemas/index.js';
 
@@ -40,8 +40,6 @@ export interface CallContext {
    * two timers). Contexts without it (tests, the migration) get exactly that fallback.
    */
   deadlineWithin?(limitMs: number): Deadline;
-  /** The same deadline as a `DeadlineSignal`, for a fetch that takes one (`TAKES_ABORT_SOURCE`). */
-  sourceWithin?(limitMs: number): Deadline<DeadlineSignal>;
   /** Counts a successful adapter call towards the request's access-log line (op, ms). */
   recordCall?(op: string, ms: number): void;
 }

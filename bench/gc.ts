@@ -3,9 +3,9 @@
  * `--trace-gc-nvp` lines over SIDE_SECONDS (6) of load after a 3 s warm-up: bytes allocated, bytes
  * that outlived a scavenge and bytes promoted, per request, and the main thread's scavenge and
  * mark-compact pauses per request. Variants as in `bench/side-by-side.ts` (`variantProcess`):
- * `dist/node` (a build), a `.ts` server (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (`npm
- * start` itself), with `+v8-flag` and `@VAR=value`. Every variant gets npm start's V8 flags
- * first (`+allocation-site-pretenuring` turns that one back on). SIDE_PATH picks the route (GET one
+ * `dist/node` (a build), a `.ts` server (`bench/peers/hono-ky.ts`) or `scripts/start.mjs` (what `npm
+ * start` runs), with `+v8-flag` and `@VAR=value`. Every variant gets npm start's V8 flags
+ * (package.json's start command) first (`+allocation-site-pretenuring` turns that one back on). SIDE_PATH picks the route (GET one
  * customer with addresses; `/health` shows the per-request machinery alone), SIDE_BODY a JSON
  * body to POST there instead.
  *
@@ -13,13 +13,13 @@
  * every ~40 ms under load, a request takes a few). Bytes that do are copied, promoted and left for
  * a full GC, and they make the GC pauses the p99 is built from. Survivors that nothing holds at a
  * heap snapshot are kept by a dead old object pointing at them: RequestCall in
- * src/middleware/request-context.ts and the pretenuring flag in scripts/start.mjs are the two
+ * src/middleware/request-context.ts and the pretenuring flag on npm start's command are the two
  * cases this tool found.
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
-import { freePort, startTsServer, variantProcess } from './lib/processes.js';
+import { freePort, npmStartNodeOptions, startTsServer, variantProcess } from './lib/processes.js';
 
 const seconds = Number(process.env.SIDE_SECONDS ?? 6);
 const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
@@ -36,12 +36,8 @@ if (specs.length === 0) {
 const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
 try {
   for (const spec of specs) {
-    // The V8 flags scripts/start.mjs sets, so a build or a peer collects as it would under `npm start`.
-    const { args, env } = variantProcess(spec, [
-      '--heap-growing-percent=75',
-      '--no-allocation-site-pretenuring',
-      '--trace-gc-nvp',
-    ]);
+    // The V8 flags of npm start's command, so a build or a peer collects as it would under `npm start`.
+    const { args, env } = variantProcess(spec, [...npmStartNodeOptions(), '--trace-gc-nvp']);
     const port = await freePort();
     const server = spawn(process.execPath, args, {
       env: { ...process.env, PORT: String(port), ...gatewayEnvFor(upstream.origin), ...env },

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
-import { freePort, startTsServer } from './lib/processes.js';
+import { freePort, npmStartNodeOptions, startTsServer } from './lib/processes.js';
 
 interface ProfileNode {
   id: number;
@@ -23,7 +23,7 @@ const port = await freePort();
 execSync('node scripts/build.mjs', { stdio: 'inherit' });
 const gateway = spawn(
   process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--enable-source-maps', 'scripts/start.mjs'],
+  [...npmStartNodeOptions(), '--cpu-prof', `--cpu-prof-dir=${dir}`, '--enable-source-maps', 'scripts/start.mjs'],
   {
     env: {
       ...process.env,

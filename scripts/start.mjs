@@ -6,41 +6,20 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 
-/**
- * V8's old generation grows to up to 4× what survived the last full GC before it collects again,
- * and never hands the pages back while load lasts. Under load the gateway promotes short-lived
- * objects (whatever is in flight when a scavenge comes), so with ~20 MB live it sat at ~95 MB of
- * old space (RSS ~200 MiB). Growing by 1.75× keeps the old space at ~35 MB (RSS ~130–140 MiB)
- * for more frequent full GCs (each marks ~20 MB, mostly concurrently). The factor is a trade
- * measured side by side (docs/performance.md, Memory). Since ky's Requests stopped following its
- * abort signal (transport/unlinked-request.ts) far less is promoted and the factor matters less: a
- * 60 s soak after GET load ends at 126 MiB with 1.75×, 128 with 2×, 131 with 2.25× (V8's own
- * factor: 150–180 MiB in side-by-side runs). Not a cap: the heap's ceiling is unchanged, it only
- * grows in smaller steps. Applied here, before anything is loaded, so the first limit V8 computes
- * already uses it (V8 reads the flag on every limit computation);
- * `node --heap-growing-percent=N scripts/start.mjs` overrides it (and
- * `--allocation-site-pretenuring` the second flag).
- *
- * `--no-allocation-site-pretenuring`: V8 watches where objects are allocated and, when most of a
- * site's objects survive a scavenge, allocates that site's objects in the old generation from then
- * on. Under load some site on the path of a page of 20 customers became one (V8 does not say
- * which): from then on each page's objects from it were old, and dead after the request they
- * still kept the young objects they point at through scavenges (a scavenge treats old-to-young
- * pointers as roots), so each page promoted ~24 KB and full GCs came ~10× as often.
- * Without pretenuring: 24.6 → 2.4 KB promoted per page, 589 → 487 µs of CPU per page (side by
- * side, 6 turns), GET customer unchanged or slightly better (bench/gc.ts, docs/performance.md).
+/*
+ * V8 flags: package.json's start command passes them on node's command line, where Node documents
+ * V8 options (NODE_OPTIONS refuses these two), so V8 has them from its first heap limit on, and a
+ * V8 that no longer knows one refuses to start ("bad option") instead of ignoring it. Measured
+ * side by side, 8 alternating turns each (docs/performance.md, "Runtime flags"):
+ * --heap-growing-percent=75: the old space grows by 1.75× what survived the last full GC instead
+ *   of up to 4×: RSS under GET load 129 MiB instead of 216 (target 150), CPU per request the same
+ *   within noise. Not a cap: the heap's ceiling is unchanged.
+ * --no-allocation-site-pretenuring: V8 stops allocating a site's objects straight into the old
+ *   space once most survive a scavenge; under load a site on the path of a page of 20 customers
+ *   became one, and its old objects kept each page's young ones through scavenges: 23.4 → 7.4 KB
+ *   promoted and 9 → 4 full GCs per page (bench/gc.ts), 724 → 632 µs of CPU per page.
  */
-const V8_FLAGS = ['--heap-growing-percent=75', '--no-allocation-site-pretenuring'];
-for (const flag of V8_FLAGS) {
-  const name = (arg) =>
-    arg
-      .split('=')[0]
-      .replaceAll('_', '-')
-      .replace(/^--no-/, '--');
-  if (!process.execArgv.some((arg) => name(arg) === name(flag))) setFlagsFromString(flag);
-}
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'dist', 'node', 'node.js');

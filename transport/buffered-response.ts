@@ -3,27 +3,6 @@
 const NativeResponse = globalThis.Response;
 const decoder = new TextDecoder();
 
-/**
- * What every Response subclass of ours shares: json(), bytes() and blob() through the subclass's
- * own text() and arrayBuffer() (the base class's would read the empty body given to super()).
- */
-export abstract class WholeBodyResponse extends NativeResponse {
-  abstract override text(): Promise<string>;
-  abstract override arrayBuffer(): Promise<ArrayBuffer>;
-
-  override async json(): Promise<any> {
-    return JSON.parse(await this.text());
-  }
-
-  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return new Uint8Array(await this.arrayBuffer());
-  }
-
-  override async blob(): Promise<Blob> {
-    return new Blob([await this.arrayBuffer()], { type: this.headers.get('content-type') ?? '' });
-  }
-}
-
 export interface BufferedInit {
   status: number;
   statusText?: string;
@@ -31,17 +10,21 @@ export interface BufferedInit {
 }
 
 /**
- * A Response whose body is already in memory: `text()`, `json()`, `arrayBuffer()` hand out the
- * bytes held, and a ReadableStream is made only if someone asks for `body`. A Response built
- * from bytes the usual way wraps them in a stream and reads it back chunk by chunk, which cost
- * the gateway more CPU per request than its own mapping. It is a real Response (instanceof,
- * `clone()`, `bodyUsed`), and it keeps the Headers object it was given instead of copying it.
+ * An upstream answer whose body is already in memory: what `new Response(bytes, init)` is, and
+ * tested side by side with it (test/transport/buffered-response.test.ts), without the stream such
+ * a Response builds around its bytes and reads back chunk by chunk (more CPU per upstream call
+ * than the gateway's own mapping). `text()`, `json()`, `arrayBuffer()` and `bytes()` hand out the
+ * bytes held. Whatever needs the stream (`body`, `blob()`, `formData()`) turns it into a real
+ * Response over the same bytes, read as far as this one was, which answers everything from then
+ * on. It keeps the Headers object it was given instead of copying it.
  */
-export class BufferedResponse extends WholeBodyResponse {
+export class BufferedResponse extends NativeResponse {
   readonly #bytes: Uint8Array<ArrayBuffer> | null;
   readonly #headers: Headers;
-  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+  /** Read whole by one of the methods above, before anything asked for the stream. */
   #used = false;
+  /** The real Response this one became once something asked for the stream. */
+  #real: Response | undefined;
 
   constructor(bytes: Uint8Array<ArrayBuffer> | null, init: BufferedInit) {
     super(null, { status: init.status, statusText: init.statusText });
@@ -54,48 +37,65 @@ export class BufferedResponse extends WholeBodyResponse {
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    if (this.#stream === undefined) {
-      const bytes = this.#bytes;
-      this.#stream =
-        bytes === null
-          ? null
-          : new ReadableStream<Uint8Array<ArrayBuffer>>({
-              start: (controller) => {
-                if (!this.#used && bytes.byteLength > 0) controller.enqueue(bytes.slice());
-                this.#used = true;
-                controller.close();
-              },
-            });
-    }
-    return this.#stream;
+    return this.#bytes === null ? null : (this.#stream().body as ReadableStream<Uint8Array<ArrayBuffer>>);
   }
 
   override get bodyUsed(): boolean {
-    return this.#used;
-  }
-
-  /** The bytes, once: a second read fails as it does on any Response. */
-  #take(): Uint8Array<ArrayBuffer> {
-    if (this.#used) throw new TypeError('Body is unusable: body has already been read');
-    this.#used = true;
-    return this.#bytes ?? new Uint8Array(0);
+    return this.#real?.bodyUsed ?? this.#used;
   }
 
   override async text(): Promise<string> {
-    return decoder.decode(this.#take());
+    return this.#real ? this.#real.text() : decoder.decode(this.#take());
+  }
+
+  override async json(): Promise<any> {
+    return this.#real ? this.#real.json() : JSON.parse(decoder.decode(this.#take()));
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = this.#take();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return this.#real ? this.#real.arrayBuffer() : this.#take().slice().buffer;
   }
 
-  override clone(): BufferedResponse {
-    if (this.#used) throw new TypeError('Response.clone: body has already been used');
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#real ? new Uint8Array(await this.#real.arrayBuffer()) : this.#take().slice();
+  }
+
+  override blob(): Promise<Blob> {
+    return this.#stream().blob();
+  }
+
+  override formData(): Promise<FormData> {
+    return this.#stream().formData();
+  }
+
+  override clone(): Response {
+    if (this.#real) return this.#real.clone();
+    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
     return new BufferedResponse(this.#bytes, {
       status: this.status,
       statusText: this.statusText,
       headers: new Headers(this.#headers),
     });
+  }
+
+  /** The bytes, once (as a Response's body is read once); a null body reads as empty, any number of times. */
+  #take(): Uint8Array<ArrayBuffer> {
+    if (this.#bytes === null) return new Uint8Array(0);
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#bytes;
+  }
+
+  /** The real Response over the same bytes, consumed already if this one was. */
+  #stream(): Response {
+    if (this.#real) return this.#real;
+    const real = new NativeResponse(this.#bytes, {
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.#headers,
+    });
+    if (this.#used) void real.arrayBuffer();
+    this.#real = real;
+    return real;
   }
 }

@@ -1,6 +1,6 @@
-/** What `deadlineSignal` and `deadlineSource` hand out: the signal, and the way to stop its timer. */
-export interface Deadline<S extends AbortSource = AbortSignal> {
-  signal: S;
+/** What `deadlineSignal` hands out: the signal, and the way to stop its timer. */
+export interface Deadline {
+  signal: AbortSignal;
   /** Stops the timer and lets go of the parent; the signal then aborts only if it already has. */
   dispose(): void;
 }
@@ -25,28 +25,7 @@ export interface AbortSource {
  */
 export function deadlineSignal(ms: number, parent?: AbortSource): Deadline {
   const controller = new AbortController();
-  return armed(controller.signal, (reason) => controller.abort(reason), ms, parent);
-}
-
-/**
- * The same deadline as a `DeadlineSignal`, for a fetch that takes one (`TAKES_ABORT_SOURCE`):
- * an AbortController and its AbortSignal (an EventTarget), with undici's listener on it, cost
- * ~6 µs per upstream call on Node, this ~1.
- */
-export function deadlineSource(ms: number, parent?: AbortSource): Deadline<DeadlineSignal> {
-  const signal = new DeadlineSignal();
-  return armed(signal, (reason) => signal.abort(reason), ms, parent);
-}
-
-/** What a deadline that passes aborts with (as AbortSignal.timeout does). */
-export const timedOut = (): DOMException => new DOMException('The operation timed out.', 'TimeoutError');
-
-function armed<S extends AbortSource>(
-  signal: S,
-  abort: (reason: unknown) => void,
-  ms: number,
-  parent: AbortSource | undefined,
-): Deadline<S> {
+  const abort = (reason: unknown) => controller.abort(reason);
   const onParentAbort = () => {
     if (parent!.aborted) abort(parent!.reason);
   };
@@ -54,7 +33,7 @@ function armed<S extends AbortSource>(
   else parent?.addEventListener('abort', onParentAbort, { once: true });
   const timer = setTimeout(() => abort(timedOut()), ms);
   return {
-    signal,
+    signal: controller.signal,
     dispose() {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onParentAbort);
@@ -62,62 +41,5 @@ function armed<S extends AbortSource>(
   };
 }
 
-/**
- * Marks a fetch that takes any `DeadlineSignal` as its `signal`, not only an AbortSignal: the Node
- * upstream fetch does (undici takes anything with addEventListener). Platform fetches (Workers)
- * and the emulators' (which build a Request) do not, and get real AbortSignals.
- */
-export const TAKES_ABORT_SOURCE = Symbol('takes a DeadlineSignal as its signal');
-
-export function takesAbortSource(fetch: typeof globalThis.fetch): boolean {
-  return (fetch as { [TAKES_ABORT_SOURCE]?: boolean })[TAKES_ABORT_SOURCE] === true;
-}
-
-/** `wrapper`, which hands its init (signal and all) to `inner` unread, takes what `inner` takes. */
-export function takingSignalsOf(
-  wrapper: typeof globalThis.fetch,
-  inner: typeof globalThis.fetch,
-): typeof globalThis.fetch {
-  return takesAbortSource(inner) ? Object.assign(wrapper, { [TAKES_ABORT_SOURCE]: true }) : wrapper;
-}
-
-/**
- * What a fetch and undici read of an AbortSignal (aborted, reason, throwIfAborted, abort
- * listeners), as a plain object. As on an AbortSignal: a listener runs once, when it aborts (one
- * removed meanwhile does not), one added after that never does, and a listener that throws does
- * not keep the others from running (its error is reported as uncaught, as EventTarget does).
- */
-export class DeadlineSignal implements AbortSource {
-  aborted = false;
-  reason: unknown = undefined;
-  #listeners: (() => void)[] = [];
-
-  addEventListener(_type: 'abort', listener: () => void): void {
-    if (!this.aborted) this.#listeners.push(listener);
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    const at = this.#listeners.indexOf(listener);
-    if (at !== -1) this.#listeners.splice(at, 1);
-  }
-
-  throwIfAborted(): void {
-    if (this.aborted) throw this.reason;
-  }
-
-  /** The deadline's own: aborts once, with `reason` (an AbortError if none), and runs the listeners. */
-  abort(reason?: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason ?? new DOMException('This operation was aborted', 'AbortError');
-    for (let listener = this.#listeners.shift(); listener; listener = this.#listeners.shift()) {
-      try {
-        listener();
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  }
-}
+/** What a deadline that passes aborts with (as AbortSignal.timeout does). */
+export const timedOut = (): DOMException => new DOMException('The operation timed out.', 'TimeoutError');

@@ -1,7 +1,5 @@
-import type { Readable } from 'node:stream';
 import { Agent, interceptors, type Dispatcher } from 'undici';
-import { WholeBodyResponse } from './buffered-response.js';
-import { TAKES_ABORT_SOURCE, type DeadlineSignal } from './deadline.js';
+import { BufferedResponse } from './buffered-response.js';
 
 export interface UpstreamFetchOptions {
   /** Most sockets kept open per upstream origin. */
@@ -24,7 +22,7 @@ interface RequestLike {
   method: string;
   headers: Headers;
   body: ReadableStream<Uint8Array> | null;
-  signal?: AbortSignal | DeadlineSignal;
+  signal?: AbortSignal;
   redirect?: RequestRedirect;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
@@ -34,8 +32,7 @@ interface Outgoing {
   method: string;
   headers: Record<string, string>;
   body: Uint8Array | null;
-  /** A DeadlineSignal from the upstream client (TAKES_ABORT_SOURCE) or any AbortSignal. */
-  signal: AbortSignal | DeadlineSignal | undefined;
+  signal: AbortSignal | undefined;
   redirect: RequestRedirect;
 }
 
@@ -49,6 +46,14 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * over undici's pooled dispatcher (keep-alive sockets per origin, no fetch-spec machinery on the
  * hot path). It duck-types its input rather than using `instanceof`: ky hands it Requests of
  * @hono/node-server's class on the first try and of Node's own class (`request.clone()`) on retries.
+ *
+ * Unlike fetch, it answers once the whole body is in, read by undici's own body reader (no WHATWG
+ * stream), as a `BufferedResponse`: upstream answers are small JSON documents that the upstream
+ * client reads whole under the same signal anyway, and a stream built around a body and read back
+ * cost more CPU per call than the gateway's own mapping. Like any Response built from bytes, its
+ * `url` is empty and its `type` is `default`. The signal, a real AbortSignal, is undici's
+ * `Dispatcher.request` signal: it ends the call before the answer, while the headers are awaited
+ * and while the body arrives (test/transport/node-fetch.test.ts).
  */
 export function createUpstreamFetch(options: UpstreamFetchOptions = {}): UpstreamFetch {
   const agent = new Agent({
@@ -61,9 +66,8 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
     const outgoing = await toOutgoing(input, init);
     outgoing.signal?.throwIfAborted();
     const url = new URL(outgoing.url);
-    let answer: Dispatcher.ResponseData;
     try {
-      answer = await (outgoing.redirect === 'follow' ? following : agent).request({
+      const answer = await (outgoing.redirect === 'follow' ? following : agent).request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: outgoing.method as Dispatcher.HttpMethod,
@@ -71,31 +75,26 @@ export function createUpstreamFetch(options: UpstreamFetchOptions = {}): Upstrea
         body: outgoing.body,
         signal: outgoing.signal,
       });
+      if (outgoing.redirect === 'error' && REDIRECT_STATUSES.has(answer.statusCode)) {
+        void answer.body.dump().catch(() => {});
+        throw new Error(`unexpected redirect (${answer.statusCode}) with redirect: 'error'`);
+      }
+      const hasBody = !NULL_BODY_STATUSES.has(answer.statusCode) && outgoing.method !== 'HEAD';
+      // Without a body, drained so that the socket goes back to the pool.
+      const body = hasBody ? new Uint8Array(await answer.body.arrayBuffer()) : (await answer.body.dump(), null);
+      return new BufferedResponse(body, {
+        status: answer.statusCode,
+        statusText: answer.statusText,
+        headers: responseHeaders(answer.headers),
+      });
     } catch (error) {
       // Like fetch: an abort rejects with the signal's reason, anything else is a TypeError.
       if (outgoing.signal?.aborted) throw outgoing.signal.reason;
       throw new TypeError('fetch failed', { cause: error });
     }
-    if (outgoing.redirect === 'error' && REDIRECT_STATUSES.has(answer.statusCode)) {
-      void answer.body.dump().catch(() => {});
-      throw new TypeError('fetch failed', {
-        cause: new Error(`unexpected redirect (${answer.statusCode}) with redirect: 'error'`),
-      });
-    }
-    const hasBody = !NULL_BODY_STATUSES.has(answer.statusCode) && outgoing.method !== 'HEAD';
-    if (!hasBody) void answer.body.dump().catch(() => {}); // drain, so the socket goes back to the pool
-    return new UpstreamResponse(hasBody ? (answer.body as BodyReadable) : null, outgoing.url, {
-      status: answer.statusCode,
-      statusText: answer.statusText,
-      headers: responseHeaders(answer.headers),
-    });
   }
 
-  // The upstream client may hand it a DeadlineSignal instead of an AbortSignal: undici takes one.
-  return {
-    fetch: Object.assign(upstreamFetch, { [TAKES_ABORT_SOURCE]: true }) as typeof fetch,
-    close: () => agent.close(),
-  };
+  return { fetch: upstreamFetch, close: () => agent.close() };
 }
 
 function isRequestLike(input: unknown): input is RequestLike {
@@ -151,112 +150,4 @@ function responseHeaders(raw: Record<string, string | string[] | undefined>): He
     else if (value !== undefined) headers.append(name, value);
   }
   return headers;
-}
-
-/** undici's body: a Node stream that also reads itself whole (as text, bytes), without WHATWG streams. */
-type BodyReadable = Readable & { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer> };
-
-/**
- * The answer as a real Response over undici's body. Read whole (`text()`, `json()`,
- * `arrayBuffer()`: what ky and the adapters do) it goes through undici's own readers; a WHATWG
- * stream is built only when someone asks for `body`, pulled on demand, and cancelling it
- * releases the socket. A Response built around a stream costs more CPU per upstream call than
- * the gateway's whole mapping.
- */
-class UpstreamResponse extends WholeBodyResponse {
-  readonly #source: BodyReadable | null;
-  readonly #headers: Headers;
-  readonly #url: string;
-  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
-  #used = false;
-
-  constructor(
-    source: BodyReadable | null,
-    url: string,
-    init: { status: number; statusText: string; headers: Headers },
-  ) {
-    super(null, { status: init.status, statusText: init.statusText });
-    this.#source = source;
-    this.#headers = init.headers;
-    this.#url = url;
-  }
-
-  override get url(): string {
-    return this.#url;
-  }
-
-  override get headers(): Headers {
-    return this.#headers;
-  }
-
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    if (this.#stream === undefined) this.#stream = this.#source && !this.#used ? webStream(this.#source) : null;
-    return this.#stream;
-  }
-
-  override get bodyUsed(): boolean {
-    // A handed-out stream counts as used once someone holds its reader (as near as we can tell).
-    return this.#used || (this.#stream?.locked ?? false);
-  }
-
-  /** The body read whole, once: through the stream if one was handed out, else by undici. */
-  async #read<T>(
-    whole: (source: BodyReadable) => Promise<T>,
-    viaStream: (response: Response) => Promise<T>,
-  ): Promise<T> {
-    if (this.#used) throw new TypeError('Body is unusable: body has already been read');
-    this.#used = true;
-    if (this.#stream) return viaStream(new NativeResponse(this.#stream));
-    if (!this.#source) return viaStream(new NativeResponse(null));
-    return whole(this.#source);
-  }
-
-  override text(): Promise<string> {
-    return this.#read(
-      (source) => source.text(),
-      (r) => r.text(),
-    );
-  }
-
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#read(
-      (source) => source.arrayBuffer(),
-      (r) => r.arrayBuffer(),
-    );
-  }
-
-  override clone(): Response {
-    if (this.#used) throw new TypeError('Response.clone: body has already been used');
-    const body = this.body;
-    if (!body)
-      return new UpstreamResponse(null, this.#url, {
-        status: this.status,
-        statusText: this.statusText,
-        headers: new Headers(this.#headers),
-      });
-    const [mine, theirs] = body.tee();
-    this.#stream = mine;
-    const copy = new NativeResponse(theirs, {
-      status: this.status,
-      statusText: this.statusText,
-      headers: this.#headers,
-    });
-    Object.defineProperty(copy, 'url', { value: this.#url });
-    return copy;
-  }
-}
-
-/** A WHATWG stream over undici's body: pulled on demand, cancelling it releases the socket. */
-function webStream(body: Readable): ReadableStream<Uint8Array<ArrayBuffer>> {
-  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array<ArrayBuffer>>({
-    async pull(controller) {
-      const { value, done } = await chunks.next();
-      if (done) controller.close();
-      else controller.enqueue(new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength));
-    },
-    async cancel() {
-      await chunks.return?.(); // destroys the body: the socket is closed rather than read to the end
-    },
-  });
 }

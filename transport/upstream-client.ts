@@ -1,15 +1,7 @@
 import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptions } from 'ky';
 import { BufferedResponse } from './buffered-response.js';
-import {
-  deadlineSignal,
-  deadlineSource,
-  takesAbortSource,
-  timedOut,
-  type AbortSource,
-  type Deadline,
-} from './deadline.js';
+import { deadlineSignal, timedOut, type Deadline } from './deadline.js';
 import { GatewayError, upstreamTimeout } from '../adapters/errors.js';
-import { BodylessRequest, withKyStandIns } from './unlinked-request.js';
 import type { CallContext } from '../adapters/types.js';
 
 export interface UpstreamClientOptions {
@@ -81,8 +73,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   // signals, like the Requests following them, are freed only by a full GC.
   const api: KyInstance = ky.create({ prefixUrl: options.baseUrl, timeout: false });
   const clientHeaders = Object.entries(options.headers ?? {});
-  // The Node upstream fetch takes a plain DeadlineSignal; any other gets a real AbortSignal.
-  const lightSignals = takesAbortSource(options.fetch);
 
   return {
     async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
@@ -94,76 +84,52 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // its deadline however many attempts it takes. Each is kept (timer running) until the call
       // ends, so the answer's body, read below, is bound by it too. A timed-out attempt is not
       // retried (ky's rule for timeouts), which is why one signal can serve both limits.
-      const attempts: Deadline<AbortSource>[] = [];
+      const attempts: Deadline[] = [];
       const fetchAttempt = (input: RequestInfo | URL, init?: RequestInit) => {
         const left = giveUpAt - Date.now();
         if (left <= 0) return Promise.reject(timedOut());
         const limit = Math.min(attemptTimeoutMs, left);
-        const attempt: Deadline<AbortSource> = lightSignals
-          ? (ctx.sourceWithin?.(limit) ?? deadlineSource(limit, ctx.signal))
-          : (ctx.deadlineWithin?.(limit) ?? deadlineSignal(limit, ctx.signal));
-        const signal = attempt.signal as AbortSignal; // a DeadlineSignal only for a fetch that takes one
+        const attempt = ctx.deadlineWithin?.(limit) ?? deadlineSignal(limit, ctx.signal);
         attempts.push(attempt);
-        // The client's own headers and the request id go onto ky's Request here rather than
-        // through ky's `headers` option, for which ky copies them into fresh Headers objects three
-        // times per call. A header the call gives itself wins, as it would in ky's merge. (Not
-        // `instanceof Request`: @hono/node-server replaces the global Request with its own class.)
-        if (typeof input === 'object' && 'headers' in input) {
-          const sent = input.headers;
-          for (const [name, value] of clientHeaders) if (!sent.has(name)) sent.set(name, value);
-          if (!sent.has('x-request-id')) sent.set('x-request-id', ctx.requestId);
-        }
-        if (input instanceof BodylessRequest) {
-          return options.fetch(input.url, {
-            ...init,
-            method: input.method,
-            headers: input.headers,
-            redirect: input.redirect,
-            signal,
-          });
-        }
-        return options.fetch(input, { ...init, signal });
+        return options.fetch(input, sending(input, init, clientHeaders, ctx.requestId, attempt.signal));
       };
       const cutShort = () => attempts.at(-1)?.signal.aborted === true;
       try {
         let response: Response;
         try {
-          // ky's Requests and AbortController without their per-call cost (see unlinked-request.ts).
-          response = await withKyStandIns(() =>
-            api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
-              ...rest,
-              method: verb,
-              ...(headers === undefined ? {} : { headers }),
-              fetch: fetchAttempt,
-              // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
-              // the last retryable answer, below) for the adapter to map.
-              throwHttpErrors: retryable ? isRetryStatus : never,
-              retry: {
-                limit: retryable ? (options.retryLimit ?? DEFAULT_RETRY_LIMIT) : 0,
-                // Whether a call may be retried is decided above (`limit`), not by its method.
-                methods: ALL_METHODS,
-                statusCodes: RETRY_STATUSES,
-                afterStatusCodes: RETRY_AFTER_STATUSES,
-                maxRetryAfter: totalTimeoutMs,
-                // ky's backoff (0.3 s, doubling), never waiting past the deadline: ky's wait does not
-                // see our signal, so the deadline bounds it here.
-                delay: (attempt) => Math.max(0, Math.min(300 * 2 ** (attempt - 1), giveUpAt - Date.now())),
-                backoffLimit: 2_000,
-                jitter: true,
-                // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
-                // answer the 429/503 now, with its Retry-After, instead of a 504 later.
-                shouldRetry: ({ error }) => {
-                  // Past the deadline (or the caller left), or our own refusal (the fleet's call
-                  // budget is spent): another attempt would only fail the same way.
-                  if (cutShort() || error instanceof GatewayError) return false;
-                  if (!(error instanceof HTTPError)) return undefined;
-                  const wait = requestedWaitMs(error.response);
-                  if (wait === undefined) return undefined;
-                  return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
-                },
+          response = await api(`${path.replace(/^\//, '')}${queryString(searchParams)}`, {
+            ...rest,
+            method: verb,
+            ...(headers === undefined ? {} : { headers }),
+            fetch: fetchAttempt,
+            // ky retries only what it throws: throw the retryable statuses, hand back the rest (and
+            // the last retryable answer, below) for the adapter to map.
+            throwHttpErrors: retryable ? isRetryStatus : never,
+            retry: {
+              limit: retryable ? (options.retryLimit ?? DEFAULT_RETRY_LIMIT) : 0,
+              // Whether a call may be retried is decided above (`limit`), not by its method.
+              methods: ALL_METHODS,
+              statusCodes: RETRY_STATUSES,
+              afterStatusCodes: RETRY_AFTER_STATUSES,
+              maxRetryAfter: totalTimeoutMs,
+              // ky's backoff (0.3 s, doubling), never waiting past the deadline: ky's wait does not
+              // see our signal, so the deadline bounds it here.
+              delay: (attempt) => Math.max(0, Math.min(300 * 2 ** (attempt - 1), giveUpAt - Date.now())),
+              backoffLimit: 2_000,
+              jitter: true,
+              // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
+              // answer the 429/503 now, with its Retry-After, instead of a 504 later.
+              shouldRetry: ({ error }) => {
+                // Past the deadline (or the caller left), or our own refusal (the fleet's call
+                // budget is spent): another attempt would only fail the same way.
+                if (cutShort() || error instanceof GatewayError) return false;
+                if (!(error instanceof HTTPError)) return undefined;
+                const wait = requestedWaitMs(error.response);
+                if (wait === undefined) return undefined;
+                return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
               },
-            }),
-          );
+            },
+          });
         } catch (error) {
           if (!(error instanceof HTTPError)) throw error;
           response = error.response;
@@ -177,6 +143,28 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
     },
   };
+}
+
+/**
+ * The init an attempt is sent with: the attempt's signal, and the client's own headers and the
+ * request id added to what is sent (a header the call gives itself wins, as in ky's merge). They
+ * are set here rather than through ky's `headers` option, for which ky copies them into fresh
+ * Headers objects three times per call. ky hands its fetch a Request, whose Headers are the ones
+ * sent; a URL with init is taken as well. (Not `instanceof Request`: @hono/node-server replaces
+ * the global Request with its own class.)
+ */
+export function sending(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  clientHeaders: [string, string][],
+  requestId: string,
+  signal: AbortSignal,
+): RequestInit {
+  const request = typeof input === 'object' && 'headers' in input && init?.headers === undefined ? input : undefined;
+  const headers = request ? request.headers : new Headers(init?.headers);
+  for (const [name, value] of clientHeaders) if (!headers.has(name)) headers.set(name, value);
+  if (!headers.has('x-request-id')) headers.set('x-request-id', requestId);
+  return request ? { ...init, signal } : { ...init, headers, signal };
 }
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

@@ -50,10 +50,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The node options package.json's start command gives (its V8 flags), so a build runs as `npm start` runs it. */
+export function npmStartNodeOptions(): string[] {
+  const command = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return command.split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
 /**
  * The node arguments and env of a bench variant, `<target>[+v8-flag…][@VAR=value…]`: a target is
  * a build directory (`dist/node`: its node.js), a `.ts` server (run with tsx) or a `.mjs` script
- * (`scripts/start.mjs`: npm start itself); `+heap-growing-percent=75` passes a V8 flag,
+ * (`scripts/start.mjs`: what npm start runs, without the start command's flags); `+heap-growing-percent=75` passes a V8 flag,
  * `@LOG_LEVEL=warn` sets env. `v8Flags` come first, so a variant's own flags win.
  */
 export function variantProcess(spec: string, v8Flags: string[] = []): { args: string[]; env: Record<string, string> } {

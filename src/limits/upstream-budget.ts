@@ -1,4 +1,3 @@
-import { takingSignalsOf } from '../../transport/deadline.js';
 import { GatewayError } from '../../adapters/errors.js';
 import type { RatePerWindow } from '../env.js';
 import type { SharedStore } from '../store/types.js';
@@ -28,7 +27,7 @@ export function budgetedFetch(
 ): typeof globalThis.fetch {
   const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
   const limit = { limit: budget.limit, windowMs: budget.windowSeconds * 1000 };
-  const budgeted = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const scope = scopeOf(methodOf(input, init));
     const taken = await store.takeFromWindow(`budget:${backend}:${scope}`, limit);
     if (!taken.allowed) {
@@ -43,5 +42,4 @@ export function budgetedFetch(
     }
     return fetch(input, init);
   }) as typeof globalThis.fetch;
-  return takingSignalsOf(budgeted, fetch);
 }

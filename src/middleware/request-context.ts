@@ -1,11 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import {
-  deadlineSignal,
-  deadlineSource,
-  type AbortSource,
-  type Deadline,
-  type DeadlineSignal,
-} from '../../transport/deadline.js';
+import { deadlineSignal, type AbortSource, type Deadline } from '../../transport/deadline.js';
 import type { CallContext, Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import { redactHeaders } from '../logging/redact.js';
@@ -71,8 +65,7 @@ class RequestCall implements CallContext {
   ops: string | undefined;
   adapterMs = 0;
   // The gateway's deadline, or the client leaving. Built only when something waits on it; an
-  // upstream call asks for its own (deadlineWithin, or sourceWithin on Node) and gets one signal
-  // for both limits.
+  // upstream call asks for its own (deadlineWithin) and gets one signal for both limits.
   #whole: Deadline | undefined;
   // The client leaving: its connection on Node, the Request's signal elsewhere (Workers).
   #client: AbortSource | undefined;
@@ -89,22 +82,11 @@ class RequestCall implements CallContext {
     return (this.#whole ??= deadlineSignal(this.#remainingMs(), this.#clientSide())).signal;
   }
 
-  deadlineWithin(limitMs: number): Deadline {
-    return this.#within(limitMs, deadlineSignal);
-  }
-
-  sourceWithin(limitMs: number): Deadline<DeadlineSignal> {
-    return this.#within(limitMs, deadlineSource);
-  }
-
   /** One signal for both limits: `limitMs` and the request's own (or the client leaving). */
-  #within<S extends AbortSource>(
-    limitMs: number,
-    make: (ms: number, parent?: AbortSource) => Deadline<S>,
-  ): Deadline<S> {
+  deadlineWithin(limitMs: number): Deadline {
     return this.#whole
-      ? make(limitMs, this.#whole.signal)
-      : make(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
+      ? deadlineSignal(limitMs, this.#whole.signal)
+      : deadlineSignal(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
   }
 
   recordCall(op: string, ms: number): void {

@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { takesAbortSource } from '../../transport/deadline.js';
-import { budgetedFetch } from '../../src/limits/upstream-budget.js';
-import { createUpstreamFetch } from '../../transport/node-fetch.js';
-import { createMemoryStore } from '../../src/store/memory.js';
 import { buildGateway } from '../conformance/harness.js';
 
 const KEY_A = `${'a'.repeat(16)}-limits-key-one`;
@@ -98,14 +94,6 @@ describe('upstream budgets', () => {
       lastName: 'Budget',
     });
     expect(write.status).toBe(201);
-  });
-
-  it('a budgeted fetch takes the DeadlineSignal the fetch it wraps takes, and only then', () => {
-    const budget = { limit: 5, windowSeconds: 60 };
-    const store = createMemoryStore();
-    const nodeFetch = createUpstreamFetch().fetch;
-    expect(takesAbortSource(budgetedFetch(nodeFetch, store, 'scayle', budget))).toBe(true);
-    expect(takesAbortSource(budgetedFetch(globalThis.fetch, store, 'scayle', budget))).toBe(false);
   });
 
   it('UPSTREAM_BUDGET_<BACKEND>=off lets the platform refuse instead (its 429 is passed on)', async () => {

@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../adapters/errors.js';
-import { createUpstreamClient, DEFAULT_RETRY_LIMIT, retryAfterSeconds } from '../../transport/upstream-client.js';
+import {
+  createUpstreamClient,
+  DEFAULT_RETRY_LIMIT,
+  retryAfterSeconds,
+  sending,
+} from '../../transport/upstream-client.js';
 import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
 import { failure, testContext } from '../adapters/support.js';
 
@@ -161,6 +166,34 @@ describe('shared upstream client (ky)', () => {
     );
     expect(error.code).toBe('upstream_unavailable');
     expect(error.status).toBe(503);
+  });
+
+  it("sets the client's headers and the request id on what is sent, a Request or a URL with init", () => {
+    const own: [string, string][] = [
+      ['x-access-token', 't'],
+      ['accept', 'application/json'],
+    ];
+    const signal = new AbortController().signal;
+    const request = new Request('http://upstream.test/a', { headers: { accept: 'text/plain' } });
+    expect(sending(request, {}, own, 'r-1', signal)).toEqual({ signal });
+    expect(Object.fromEntries(request.headers)).toEqual({
+      accept: 'text/plain',
+      'x-access-token': 't',
+      'x-request-id': 'r-1',
+    });
+    const init = sending(
+      'http://upstream.test/b',
+      { method: 'POST', headers: { 'x-request-id': 'mine' } },
+      own,
+      'r-2',
+      signal,
+    );
+    expect(init).toMatchObject({ method: 'POST', signal });
+    expect(Object.fromEntries(init.headers as Headers)).toEqual({
+      accept: 'application/json',
+      'x-access-token': 't',
+      'x-request-id': 'mine',
+    });
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {

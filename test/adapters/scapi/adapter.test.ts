@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSignal, deadlineSource } from '../../../transport/deadline.js';
+import { deadlineSignal } from '../../../transport/deadline.js';
 import { createScapiAdapter } from '../../../adapters/scapi/index.js';
 import { SEARCH_WINDOW } from '../../../adapters/scapi/paginate.js';
 import { addressInput, byId, customerInput, failure, setup } from './helpers.js';
@@ -33,7 +33,6 @@ describe('scapi adapter', () => {
       ...ctx,
       signal: gone.signal,
       deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal),
-      sourceWithin: (ms: number) => deadlineSource(ms, gone.signal),
     };
     const [leaver, stayer] = await Promise.allSettled([
       adapter.getCustomer(byId('00001001'), { expandAddresses: false }, left),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineSignal, deadlineSource, TAKES_ABORT_SOURCE } from '../../../transport/deadline.js';
+import { deadlineSignal } from '../../../transport/deadline.js';
 import { AccessTokens } from '../../../adapters/sfcc/client.js';
 import { createSfccAdapter } from '../../../adapters/sfcc/index.js';
 import { byId, capturingLog, context, customerInput, failure, setup } from './helpers.js';
@@ -29,9 +29,7 @@ describe('sfcc Account Manager tokens', () => {
     expect(emulator.backdoor.accessTokensIssued).toBe(2);
   });
 
-  // Both kinds of upstream fetch: one that takes only AbortSignals (Workers, emulators) and the
-  // Node one, which takes the light DeadlineSignal (`TAKES_ABORT_SOURCE`).
-  describe.each([false, true])('through a fetch that takes DeadlineSignals: %s', (light) => {
+  describe('through a fetch that follows its abort signal', () => {
     // Like a real fetch (the in-process one ignores signals): an aborted request never answers;
     // the token endpoint answers only once `answering` settles (a slow platform, under the test's control).
     const signalAware = (emulator: ReturnType<typeof setup>['emulator'], answering?: Promise<void>) => {
@@ -41,7 +39,7 @@ describe('sfcc Account Manager tokens', () => {
         if (signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
         return emulator.fetch(new Request(input, { ...init, signal: undefined }));
       }) as typeof globalThis.fetch;
-      return light ? Object.assign(fetch, { [TAKES_ABORT_SOURCE]: true }) : fetch;
+      return fetch;
     };
 
     it('a caller that goes away does not fail the token request it shares with others', async () => {
@@ -54,7 +52,6 @@ describe('sfcc Account Manager tokens', () => {
         ...ctx,
         signal: gone.signal,
         deadlineWithin: (ms: number) => deadlineSignal(ms, gone.signal),
-        sourceWithin: (ms: number) => deadlineSource(ms, gone.signal),
       };
       const tokens = new AccessTokens(options, fetch);
       const [leaver, stayer] = await Promise.allSettled([tokens.get(left), tokens.get(ctx)]);
