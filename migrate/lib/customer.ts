@@ -18,7 +18,16 @@ export interface CustomerStep {
   passwordHashes?: PasswordHashSource;
   /** Wraps each backend call (rate-limit waits). */
   retry: <T>(call: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs the move of one customer (look up on the target, create or complete) as the only mover of
+   * it, when other movers work on the same shop (the live migration's lease in the shared store):
+   * may answer without running `move`, e.g. when the customer was already moved live.
+   */
+  claim?: MoveClaim;
 }
+
+/** See CustomerStep.claim. */
+export type MoveClaim = (customer: Customer, move: () => Promise<CustomerReport>) => Promise<CustomerReport>;
 
 function failure(report: CustomerReport, step: CustomerReport['step'], error: unknown): CustomerReport {
   const e = isGatewayError(error)
@@ -142,43 +151,47 @@ export async function migrateCustomer(summary: Customer, run: CustomerStep): Pro
   }
   if (mapped.notes.length) report.notes = mapped.notes;
 
-  try {
-    const existing = await retry(() =>
-      findExisting(target, run.duplicateCheck, { externalRef: report.externalRef, email: report.email }, ctx),
-    );
-    if (existing?.kind === 'otherCustomer') {
-      const whose = existing.externalRef ? `under the reference ${existing.externalRef}` : 'without a reference';
-      return {
-        ...report,
-        outcome: 'failed',
-        step: 'lookup',
-        code: 'conflict',
-        detail: `the target already has customer ${existing.id} with this email, ${whose}: left alone`,
-        errors: [{ path: 'email', message: 'already used on the target' }],
-        targetId: existing.id,
-      };
+  const move = async (): Promise<CustomerReport> => {
+    try {
+      const existing = await retry(() =>
+        findExisting(target, run.duplicateCheck, { externalRef: report.externalRef, email: report.email }, ctx),
+      );
+      if (existing?.kind === 'otherCustomer') {
+        const whose = existing.externalRef ? `under the reference ${existing.externalRef}` : 'without a reference';
+        return {
+          ...report,
+          outcome: 'failed',
+          step: 'lookup',
+          code: 'conflict',
+          detail: `the target already has customer ${existing.id} with this email, ${whose}: left alone`,
+          errors: [{ path: 'email', message: 'already used on the target' }],
+          targetId: existing.id,
+        };
+      }
+      // Only a reference proves the migration made it: a customer matched by email is left as it is.
+      if (existing?.kind === 'ref') return await finishExisting(customer, mapped, existing.id, run, report);
+      if (existing) return { ...report, outcome: 'skipped', reason: 'exists (same email)', targetId: existing.id };
+    } catch (error) {
+      return failure(report, 'lookup', error);
     }
-    // Only a reference proves the migration made it: a customer matched by email is left as it is.
-    if (existing?.kind === 'ref') return await finishExisting(customer, mapped, existing.id, run, report);
-    if (existing) return { ...report, outcome: 'skipped', reason: 'exists (same email)', targetId: existing.id };
-  } catch (error) {
-    return failure(report, 'lookup', error);
-  }
 
-  if (run.dryRun) {
-    await carryPassword(customer, undefined, run, report);
-    return { ...report, outcome: 'would_create' };
-  }
-  let targetId: string;
-  try {
-    targetId = (await retry(() => target.createCustomer(mapped.input, ctx))).value.id;
-  } catch (error) {
-    return failure(report, 'create', error);
-  }
-  try {
-    await carryPassword(customer, targetId, run, report);
-  } catch (error) {
-    return { ...failure(report, 'password', error), targetId, created: { customerId: targetId } };
-  }
-  return { ...report, outcome: 'created', targetId };
+    if (run.dryRun) {
+      await carryPassword(customer, undefined, run, report);
+      return { ...report, outcome: 'would_create' };
+    }
+    let targetId: string;
+    try {
+      targetId = (await retry(() => target.createCustomer(mapped.input, ctx))).value.id;
+    } catch (error) {
+      return failure(report, 'create', error);
+    }
+    try {
+      await carryPassword(customer, targetId, run, report);
+    } catch (error) {
+      return { ...failure(report, 'password', error), targetId, created: { customerId: targetId } };
+    }
+    return { ...report, outcome: 'created', targetId };
+  };
+  // A claim that fails (the shared store is unreachable, the lease stays held) fails this customer only.
+  return run.claim ? run.claim(customer, move).catch((error: unknown) => failure(report, 'lookup', error)) : move();
 }
