@@ -50,23 +50,42 @@ export function liveCustomerList(
     return movedBefore ? present(customer, at) : undefined;
   }
 
-  return async (query, ctx) => {
-    const position = parsePosition(Position, query.position, LIVE_BACKEND);
-    const at = position?.at ?? Date.now();
-    const { limit, email, externalRef, updatedSince } = query;
-    const filters = { limit, email, externalRef, updatedSince };
-    const onSource = config.phase === 'dual' && position?.w !== 't';
+  /** One page of one list, shown as `live` shows it. */
+  async function walk(
+    onSource: boolean,
+    query: ListCustomersQuery,
+    limit: number,
+    from: unknown,
+    at: number,
+    ctx: CallContext,
+  ) {
+    const { email, externalRef, updatedSince } = query;
     const side = onSource ? source : target;
-    const page = await side.listCustomers({ ...filters, position: position?.p ?? undefined }, ctx);
+    const page = await side.listCustomers(
+      { limit, email, externalRef, updatedSince, position: from ?? undefined },
+      ctx,
+    );
     const shown = await Promise.all(
       page.items.map((c) => (onSource ? fromSourceList : fromTargetList)(c, query, at, ctx)),
     );
     const ended = page.next === null || page.next === undefined;
-    return {
-      items: shown.filter((c): c is Customer => c !== undefined),
-      // The source's list ended: the target's follows (its customers born there).
-      next: ended ? (onSource ? { w: 't', p: null, at } : null) : { w: onSource ? 's' : 't', p: page.next, at },
-      ...(config.phase === 'target' && page.total !== undefined ? { total: page.total } : {}),
-    };
+    return { items: shown.filter((c): c is Customer => c !== undefined), ended, page };
+  }
+
+  return async (query, ctx) => {
+    const position = parsePosition(Position, query.position, LIVE_BACKEND);
+    const at = position?.at ?? Date.now();
+    const onSource = config.phase === 'dual' && position?.w !== 't';
+    const first = await walk(onSource, query, query.limit, position?.p, at, ctx);
+    if (!first.ended) return { items: first.items, next: { w: onSource ? 's' : 't', p: first.page.next, at } };
+    if (!onSource) {
+      const total = config.phase === 'target' ? first.page.total : undefined;
+      return { items: first.items, next: null, ...(total !== undefined ? { total } : {}) };
+    }
+    // The source's list ended: the target's follows (its customers born there), from this page on.
+    const room = query.limit - first.items.length;
+    if (room === 0) return { items: first.items, next: { w: 't', p: null, at } };
+    const rest = await walk(false, query, room, undefined, at, ctx);
+    return { items: [...first.items, ...rest.items], next: rest.ended ? null : { w: 't', p: rest.page.next, at } };
   };
 }

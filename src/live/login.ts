@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import { type CustomerAdapter, WRONG_CREDENTIALS } from '../../adapters/types.js';
 import { sourceLiveId, targetLiveId } from './ids.js';
-import { hasCode, type LiveParts, type Locator } from './locate.js';
+import { hasCode, type LiveParts, type Locator, unreachable } from './locate.js';
 
 const wrong = () => new GatewayError('unauthorized', WRONG_CREDENTIALS);
 
@@ -25,20 +25,25 @@ export function liveLogin(
     target.capabilities.passwordChange;
 
   return async (credentials, ctx) => {
+    let targetDown: unknown;
     if (targetVerifies) {
       try {
         const { customerId } = await target.authenticateShopper!(credentials, ctx);
         const at = await locator.locate({ kind: 'id', id: targetLiveId(customerId) }, ctx);
         return { customerId: at.sourceId !== undefined ? sourceLiveId(at.sourceId) : targetLiveId(customerId) };
       } catch (error) {
-        if (!hasCode(error, 'unauthorized') || !sourceVerifies) throw error;
+        // Target down: shoppers not moved yet can still sign in at the source.
+        if (unreachable(error)) targetDown = error;
+        else if (!hasCode(error, 'unauthorized')) throw error;
+        if (!sourceVerifies) throw error;
       }
     }
     if (!sourceVerifies) throw wrong();
     const { customerId: sourceId } = await source.authenticateShopper!(credentials, ctx);
     const known = await identities.get(sourceId);
-    // The target holds a password set since the move and refused this one: the source's is out of date.
-    if (targetVerifies && known?.state === 'moved' && known.pw) throw wrong();
+    // The target holds a password set since the move (and refused this one, or could not be asked):
+    // the source's is out of date.
+    if (targetVerifies && known?.state === 'moved' && known.pw) throw targetDown ?? wrong();
     await identities.count('loginsVerifiedAtSource');
     let record = known?.state === 'moved' ? known : undefined;
     try {
