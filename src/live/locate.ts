@@ -90,10 +90,11 @@ export function createLocator({ config, source, target, identities, mover }: Liv
     }
     if (record?.state === 'none') return { where: 'source', sourceId };
     if (record?.state === 'moving') {
-      // A move that did not finish: a write completes it anyway; a read tries, else reads the source.
+      // A move that did not finish: a write completes it anyway; a read tries (unless another mover
+      // holds it: a move under way, or a crashed one whose lease has not lapsed), else reads the source.
       if (write) return { where: 'source', sourceId };
       try {
-        return moved(sourceId, await mover.move(sourceId, ctx));
+        return moved(sourceId, await mover.move(sourceId, ctx, 0));
       } catch (error) {
         ctx.log.warn({ sourceId, code: (error as GatewayError).code }, 'live migration: completing a move failed');
         return { where: 'source', sourceId };

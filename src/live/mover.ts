@@ -60,12 +60,12 @@ export function createMover(options: MoverOptions) {
   }
 
   /** Runs `fn` holding the customer's move lease (its record changes under it too). */
-  async function exclusive<R>(sourceId: string, ctx: CallContext, fn: () => Promise<R>): Promise<R> {
+  async function exclusive<R>(sourceId: string, ctx: CallContext, fn: () => Promise<R>, waitMs = options.waitMs) {
     try {
       return await withLease(
         options.store,
         identities.leaseKey(sourceId),
-        { ttlMs: options.leaseTtlMs, waitMs: options.waitMs, signal: ctx.signal },
+        { ttlMs: options.leaseTtlMs, waitMs, signal: ctx.signal },
         fn,
       );
     } catch (error) {
@@ -81,40 +81,48 @@ export function createMover(options: MoverOptions) {
 
   /** The claim every mover of this pair takes: the live adapter's moves and a coordinated batch run's. */
   const claimFor =
-    (ctx: CallContext): MoveClaim =>
+    (ctx: CallContext, waitMs?: number): MoveClaim =>
     (customer, move) =>
-      exclusive(customer.id, ctx, async () => {
-        const known = await identities.get(customer.id);
-        const base = { sourceId: customer.id, email: customer.email, externalRef: customer.externalRef ?? '' };
-        if (known?.state === 'moved')
-          return { ...base, outcome: 'skipped', reason: 'moved by the live migration', targetId: known.t };
-        if (known?.state === 'deleted')
-          return { ...base, outcome: 'skipped', reason: 'deleted through the live migration' };
-        await identities.put(customer.id, { state: 'moving' });
-        const report = await move();
-        if (report.outcome !== 'failed' && report.targetId !== undefined) {
-          const a = await addressPairs(customer, report.targetId, ctx);
-          await identities.put(customer.id, {
-            state: 'moved',
-            t: report.targetId,
-            mt: Date.now(),
-            ...(a ? { a } : {}),
-          });
-          await identities.count('moved');
-        } else if (!report.created && !PARTLY_WRITTEN.includes(report.step)) {
-          // Nothing reached the target: the customer simply stays unmoved.
-          await identities.put(customer.id, { state: 'none' });
-        }
-        return report;
-      });
+      exclusive(
+        customer.id,
+        ctx,
+        async (): Promise<CustomerReport> => {
+          const known = await identities.get(customer.id);
+          const base = { sourceId: customer.id, email: customer.email, externalRef: customer.externalRef ?? '' };
+          if (known?.state === 'moved')
+            return { ...base, outcome: 'skipped', reason: 'moved by the live migration', targetId: known.t };
+          if (known?.state === 'deleted')
+            return { ...base, outcome: 'skipped', reason: 'deleted through the live migration' };
+          await identities.put(customer.id, { state: 'moving' });
+          const report = await move();
+          if (report.outcome !== 'failed' && report.targetId !== undefined) {
+            const a = await addressPairs(customer, report.targetId, ctx);
+            await identities.put(customer.id, {
+              state: 'moved',
+              t: report.targetId,
+              mt: Date.now(),
+              ...(a ? { a } : {}),
+            });
+            await identities.count('moved');
+          } else if (!report.created && !PARTLY_WRITTEN.includes(report.step)) {
+            // Nothing reached the target: the customer simply stays unmoved.
+            await identities.put(customer.id, { state: 'none' });
+          }
+          return report;
+        },
+        waitMs,
+      );
 
   return {
     claimFor,
     exclusive,
     addressPairs,
 
-    /** Moves one customer now (or finds it moved); answers its record. Throws the move's problem. */
-    async move(sourceId: string, ctx: CallContext): Promise<MoveRecord> {
+    /**
+     * Moves one customer now (or finds it moved); answers its record. Throws the move's problem.
+     * `waitMs`: how long to wait for another mover's lease (a read that only completes a move waits not at all).
+     */
+    async move(sourceId: string, ctx: CallContext, waitMs?: number): Promise<MoveRecord> {
       const step: CustomerStep = {
         source,
         target,
@@ -125,7 +133,7 @@ export function createMover(options: MoverOptions) {
         createInactive: options.createInactive,
         // A request does not wait out a rate limit: the caller gets the 429 and its Retry-After.
         retry: (call) => call(),
-        claim: claimFor(ctx),
+        claim: claimFor(ctx, waitMs),
       };
       const summary = { id: sourceId, email: '', status: { active: true, guest: false } } as Customer;
       const report = await migrateCustomer(summary, step);
