@@ -77,7 +77,7 @@ export function createLocator({ config, source, target, identities, mover }: Liv
   }
 
   async function locateSource(sourceId: string, ctx: CallContext, write: boolean): Promise<Located> {
-    const record = await identities.get(sourceId);
+    const record = await (write ? identities.get(sourceId) : identities.forRead(sourceId));
     if (record?.state === 'moved') {
       await identities.touch(sourceId, record);
       return moved(sourceId, record);

@@ -7,6 +7,9 @@ export const RECORD_TTL_MS = 400 * DAY_MS;
 const NOT_MOVED_TTL_MS = 60 * 60 * 1000;
 /** A record older than this is written again on a touch (so reads rarely write). */
 const REFRESH_AFTER_MS = DAY_MS;
+/** Reads of moved customers trust this instance's copy of their record this long (see `movedForRead`). */
+const READ_CACHE_MS = 30_000;
+const READ_CACHE_SIZE = 10_000;
 
 /**
  * What the shared store knows about one source customer:
@@ -41,8 +44,11 @@ export type Counter = (typeof COUNTERS)[number];
 export function createIdentityMap(store: SharedStore, source: string, target: string) {
   const prefix = `live:${source}>${target}:`;
   const key = (kind: string, id: string) => `${prefix}${kind}:${encodeURIComponent(id)}`;
+  /** Moved records this instance read lately, for reads only: a move is never undone, only deleted. */
+  const recent = new Map<string, { record: MoveRecord; until: number }>();
   const put = async (sourceId: string, record: Omit<MoveRecord, 'at'>) => {
     const full: MoveRecord = { ...record, at: Date.now() };
+    recent.delete(sourceId);
     await store.set(
       key('m', sourceId),
       JSON.stringify(full),
@@ -60,6 +66,23 @@ export function createIdentityMap(store: SharedStore, source: string, target: st
     },
 
     put,
+
+    /**
+     * The record for a read: a moved customer's from this instance's recent copy, saving the
+     * store's round trip on the hot path. Never used to decide a write or a sign-in (those read
+     * the store: another instance may have set the password since); a customer deleted on another
+     * instance meanwhile is then simply not found on the target.
+     */
+    async forRead(sourceId: string): Promise<MoveRecord | undefined> {
+      const hit = recent.get(sourceId);
+      if (hit && hit.until > Date.now()) return hit.record;
+      const record = await this.get(sourceId);
+      if (record?.state === 'moved') {
+        if (recent.size >= READ_CACHE_SIZE) recent.delete(recent.keys().next().value!);
+        recent.set(sourceId, { record, until: Date.now() + READ_CACHE_MS });
+      } else recent.delete(sourceId);
+      return record;
+    },
 
     /** Remembers "not moved" unless a record appeared meanwhile (a move that just ended must win). */
     async markNotMoved(sourceId: string): Promise<void> {
