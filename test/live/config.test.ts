@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../adapters/errors.js';
 import { parseEnv } from '../../src/env.js';
 
-const refused = (env: Record<string, string>) => {
+/** The variable a refused configuration names; undefined when it is accepted. */
+function refusedVariable(env: Record<string, string>): string | undefined {
   try {
     parseEnv(env);
+    return undefined;
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
+    if (!(error instanceof ConfigError)) throw error;
+    return error.variable;
   }
-  throw new Error('expected a ConfigError');
-};
+}
 
 describe('LIVE_MIGRATION configuration', () => {
   it('adds the two sides to BACKENDS when they are left out, and serves live (also as the default)', () => {
@@ -34,24 +35,22 @@ describe('LIVE_MIGRATION configuration', () => {
   });
 
   it('refuses a bad value at start, naming the variable', () => {
-    expect(refused({ LIVE_MIGRATION: 'sfcc' }).variable).toBe('LIVE_MIGRATION');
-    expect(refused({ LIVE_MIGRATION: 'sfcc->magento' }).message).toContain('magento');
-    expect(refused({ LIVE_MIGRATION: 'sfcc->sfcc' }).variable).toBe('LIVE_MIGRATION');
-    expect(refused({ LIVE_MIGRATION: 'sfcc->live' }).variable).toBe('LIVE_MIGRATION');
-    expect(refused({ LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_PHASE: 'later' }).variable).toBe(
-      'LIVE_MIGRATION_PHASE',
-    );
-    expect(refused({ LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_MIRROR: 'yes' }).variable).toBe(
-      'LIVE_MIGRATION_MIRROR',
-    );
-    expect(
-      refused({ LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_PHASE: 'target', LIVE_MIGRATION_MIRROR: 'on' }).variable,
-    ).toBe('LIVE_MIGRATION_MIRROR');
-    expect(refused({ LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_OMIT: 'email' }).variable).toBe(
-      'LIVE_MIGRATION_OMIT',
-    );
-    expect(refused({ LIVE_MIGRATION_PHASE: 'target' }).variable).toBe('LIVE_MIGRATION_PHASE');
-    expect(refused({ BACKENDS: 'live' }).variable).toBe('BACKENDS');
-    expect(refused({ DEFAULT_BACKEND: 'live' }).variable).toBe('DEFAULT_BACKEND');
+    const refused: [Record<string, string>, string][] = [
+      [{ LIVE_MIGRATION: 'sfcc' }, 'LIVE_MIGRATION'],
+      [{ LIVE_MIGRATION: 'sfcc->sfcc' }, 'LIVE_MIGRATION'],
+      [{ LIVE_MIGRATION: 'sfcc->live' }, 'LIVE_MIGRATION'],
+      [{ LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_PHASE: 'later' }, 'LIVE_MIGRATION_PHASE'],
+      [{ LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_MIRROR: 'yes' }, 'LIVE_MIGRATION_MIRROR'],
+      [
+        { LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_PHASE: 'target', LIVE_MIGRATION_MIRROR: 'on' },
+        'LIVE_MIGRATION_MIRROR',
+      ],
+      [{ LIVE_MIGRATION: 'sfcc->scayle', LIVE_MIGRATION_OMIT: 'email' }, 'LIVE_MIGRATION_OMIT'],
+      [{ LIVE_MIGRATION_PHASE: 'target' }, 'LIVE_MIGRATION_PHASE'],
+      [{ BACKENDS: 'live' }, 'BACKENDS'],
+      [{ DEFAULT_BACKEND: 'live' }, 'DEFAULT_BACKEND'],
+    ];
+    for (const [env, variable] of refused) expect(refusedVariable(env), JSON.stringify(env)).toBe(variable);
+    expect(() => parseEnv({ LIVE_MIGRATION: 'sfcc->magento' })).toThrow(/unknown backend "magento"/);
   });
 });
