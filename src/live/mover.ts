@@ -35,7 +35,8 @@ function moveFailure(report: CustomerReport, target: string): GatewayError {
   return new GatewayError(
     unstorable ? 'rejected' : ((report.code ?? 'internal') as ErrorCode),
     `moving customer ${report.sourceId} to ${target} failed (${report.step ?? 'move'}): ${report.detail ?? 'unknown'}${hint}`,
-    { errors: report.errors, ...(report.created ? { created: report.created } : {}) },
+    // No `created`: the caller created nothing; what the target holds is completed by the next touch.
+    { errors: report.errors },
   );
 }
 

@@ -54,7 +54,7 @@ describe('npm start with LIVE_MIGRATION=open2b->scayle', () => {
       STORE_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       // A killed gateway's move lease lapses a second after its deadline: short, so the test need not wait long.
-      REQUEST_TIMEOUT_MS: '3000',
+      REQUEST_TIMEOUT_MS: '2000',
     };
   }, 60_000);
   afterAll(async () => {
