@@ -120,7 +120,7 @@ async function finishExisting(
  * way it can end is a report entry, so the run always goes on to the next one.
  */
 export async function migrateCustomer(summary: Customer, run: CustomerStep): Promise<CustomerReport> {
-  const { source, target, ctx, retry } = run;
+  const { source, ctx, retry } = run;
   const base: CustomerReport = {
     sourceId: summary.id,
     email: summary.email,
@@ -151,47 +151,56 @@ export async function migrateCustomer(summary: Customer, run: CustomerStep): Pro
   }
   if (mapped.notes.length) report.notes = mapped.notes;
 
-  const move = async (): Promise<CustomerReport> => {
-    try {
-      const existing = await retry(() =>
-        findExisting(target, run.duplicateCheck, { externalRef: report.externalRef, email: report.email }, ctx),
-      );
-      if (existing?.kind === 'otherCustomer') {
-        const whose = existing.externalRef ? `under the reference ${existing.externalRef}` : 'without a reference';
-        return {
-          ...report,
-          outcome: 'failed',
-          step: 'lookup',
-          code: 'conflict',
-          detail: `the target already has customer ${existing.id} with this email, ${whose}: left alone`,
-          errors: [{ path: 'email', message: 'already used on the target' }],
-          targetId: existing.id,
-        };
-      }
-      // Only a reference proves the migration made it: a customer matched by email is left as it is.
-      if (existing?.kind === 'ref') return await finishExisting(customer, mapped, existing.id, run, report);
-      if (existing) return { ...report, outcome: 'skipped', reason: 'exists (same email)', targetId: existing.id };
-    } catch (error) {
-      return failure(report, 'lookup', error);
-    }
-
-    if (run.dryRun) {
-      await carryPassword(customer, undefined, run, report);
-      return { ...report, outcome: 'would_create' };
-    }
-    let targetId: string;
-    try {
-      targetId = (await retry(() => target.createCustomer(mapped.input, ctx))).value.id;
-    } catch (error) {
-      return failure(report, 'create', error);
-    }
-    try {
-      await carryPassword(customer, targetId, run, report);
-    } catch (error) {
-      return { ...failure(report, 'password', error), targetId, created: { customerId: targetId } };
-    }
-    return { ...report, outcome: 'created', targetId };
-  };
+  const place = () => placeOnTarget(customer, mapped, report, run);
   // A claim that fails (the shared store is unreachable, the lease stays held) fails this customer only.
-  return run.claim ? run.claim(customer, move).catch((error: unknown) => failure(report, 'lookup', error)) : move();
+  return run.claim ? run.claim(customer, place).catch((error: unknown) => failure(report, 'lookup', error)) : place();
+}
+
+/** Looks the customer up on the target, then creates it there or completes what an earlier run left half done. */
+async function placeOnTarget(
+  customer: Customer,
+  mapped: MappedCustomer,
+  report: CustomerReport,
+  run: CustomerStep,
+): Promise<CustomerReport> {
+  const { target, ctx, retry } = run;
+  try {
+    const existing = await retry(() =>
+      findExisting(target, run.duplicateCheck, { externalRef: report.externalRef, email: report.email }, ctx),
+    );
+    if (existing?.kind === 'otherCustomer') {
+      const whose = existing.externalRef ? `under the reference ${existing.externalRef}` : 'without a reference';
+      return {
+        ...report,
+        outcome: 'failed',
+        step: 'lookup',
+        code: 'conflict',
+        detail: `the target already has customer ${existing.id} with this email, ${whose}: left alone`,
+        errors: [{ path: 'email', message: 'already used on the target' }],
+        targetId: existing.id,
+      };
+    }
+    // Only a reference proves the migration made it: a customer matched by email is left as it is.
+    if (existing?.kind === 'ref') return await finishExisting(customer, mapped, existing.id, run, report);
+    if (existing) return { ...report, outcome: 'skipped', reason: 'exists (same email)', targetId: existing.id };
+  } catch (error) {
+    return failure(report, 'lookup', error);
+  }
+
+  if (run.dryRun) {
+    await carryPassword(customer, undefined, run, report);
+    return { ...report, outcome: 'would_create' };
+  }
+  let targetId: string;
+  try {
+    targetId = (await retry(() => target.createCustomer(mapped.input, ctx))).value.id;
+  } catch (error) {
+    return failure(report, 'create', error);
+  }
+  try {
+    await carryPassword(customer, targetId, run, report);
+  } catch (error) {
+    return { ...failure(report, 'password', error), targetId, created: { customerId: targetId } };
+  }
+  return { ...report, outcome: 'created', targetId };
 }
