@@ -6,7 +6,8 @@
  * Also: spawn→/health time, the gateway's RSS at 30 s and 60 s of load, the Worker bundle size and
  * a fresh workerd isolate's first request. Exits 1 when a target is missed.
  * BENCH_SECONDS (8, per target, taken in BENCH_ROUNDS (4) turns), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
- * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario.
+ * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario,
+ * BENCH_LIVE=0 skips the live migration's cost (a moved customer's GET through `live` vs the target's).
  */
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_TOKEN, gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { type Child, startGateway, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
+import { measureLiveMigration } from './lib/live.js';
 import { barChart, type Measurement, table, writeResults } from './lib/report.js';
 import { buildWorker, firstRequestLatency } from './lib/worker.js';
 
@@ -25,6 +27,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const withWorker = process.env.BENCH_WORKER !== '0';
+const withLive = process.env.BENCH_LIVE !== '0';
 
 const GATEWAY = 'customer-gateway';
 const EXPRESS = 'express+axios';
@@ -226,6 +229,20 @@ try {
   );
   results.measurements = measurements;
   results.ratios = { getCustomerVsExpress: vsExpress, getCustomerVsUndici: vsUndici };
+
+  if (withLive) {
+    console.log(`\nGET a moved customer through live vs the target backend directly (one gateway)`);
+    const live = await measureLiveMigration(
+      scayleEnv,
+      (targets, scenario) => measureInTurns(targets, scenario as Scenario),
+      children,
+    );
+    results.liveMigration = { measurements: live.measured, cost: live.cost, cpuCost: live.cpuCost };
+    // CPU per request, not req/s: robust to the rest of this machine's load (report.ts).
+    const cost = `${live.cpuCost.toFixed(2)}× CPU/req (${live.cost.toFixed(2)}× req/s)`;
+    check('GET moved customer: live costs ≤ 1.2× the target directly', live.cpuCost <= 1.2, cost);
+    console.log(`  live costs ${live.cost.toFixed(2)}× in req/s, ${live.cpuCost.toFixed(2)}× in CPU per request`);
+  }
 
   if (soakSeconds > 0) {
     console.log(`memory soak: GET customer on the gateway for ${soakSeconds} s`);

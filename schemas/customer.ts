@@ -40,6 +40,17 @@ const writableCustomer = {
   custom: CustomFields.optional(),
 };
 
+/** On the `live` backend (LIVE_MIGRATION): where the customer lives (docs/live-migration.md). */
+export const MigrationStateSchema = z
+  .object({
+    state: z.enum(['source', 'moved', 'target']).openapi({
+      description: '`source`: not moved yet; `moved`: moved to the target; `target`: exists only on the target.',
+    }),
+    sourceId: z.string().optional(),
+    targetId: z.string().optional(),
+  })
+  .openapi('MigrationState');
+
 export const CustomerSchema = z
   .object({
     id: CustomerId,
@@ -51,6 +62,7 @@ export const CustomerSchema = z
     updatedAt: DateTime.optional(),
     lastLoginAt: DateTime.optional(),
     addresses: z.array(AddressSchema).optional(),
+    migration: MigrationStateSchema.optional(),
   })
   .openapi('Customer');
 

@@ -10,6 +10,7 @@ import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js'
 import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
 import { budgetedFetch } from './limits/upstream-budget.js';
+import { addLiveBackend } from './live/index.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
@@ -123,6 +124,7 @@ export function createDeps(
     const log = runtime.log.child({ backend: backend.name });
     backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
   }
+  if (config.liveMigration) addLiveBackend(config.liveMigration, backends, store, config.requestTimeoutMs);
   const resourceLock = createResourceLock(store, {
     fleetWide: config.store.kind !== 'memory',
     // A write holds the lease at most for the request's deadline; a crashed holder's lease lapses soon after.

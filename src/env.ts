@@ -4,6 +4,7 @@ import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import type { LogLevel } from './logging/logger.js';
+import { LIVE_BACKEND, type LiveMigrationConfig, parseLiveMigrationEnv } from './live/config.js';
 
 export interface BackendConfig {
   name: string;
@@ -45,6 +46,8 @@ export interface GatewayConfig {
   callerRateLimit?: RatePerWindow;
   /** Per backend: the upstream's call budget shared by the fleet (UPSTREAM_BUDGET_<BACKEND>, else the platform's published limit). */
   upstreamBudgets: Record<string, RatePerWindow | undefined>;
+  /** LIVE_MIGRATION: the `live` backend carrying customers from one backend to another (src/live/). */
+  liveMigration?: LiveMigrationConfig;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
@@ -170,9 +173,19 @@ function parseSigningKeys(value: string | undefined): SigningKey[] {
 /** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
 export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
   const global = parseEnvSlice(GlobalEnv, env);
-  const names = global.BACKENDS.split(',')
+  const liveMigration = parseLiveMigrationEnv(env, Object.keys(backendDefinitions));
+  const listed = global.BACKENDS.split(',')
     .map((n) => n.trim())
     .filter(Boolean);
+  if (listed.includes(LIVE_BACKEND) && !liveMigration)
+    throw new ConfigError('BACKENDS', `${LIVE_BACKEND} needs LIVE_MIGRATION=<source>-><target>`);
+  // The live migration's two sides are configured backends: added when BACKENDS leaves them out.
+  const names = [
+    ...new Set([
+      ...listed.filter((n) => n !== LIVE_BACKEND),
+      ...(liveMigration ? [liveMigration.source, liveMigration.target] : []),
+    ]),
+  ];
   if (names.length === 0) throw new ConfigError('BACKENDS', 'names no backend');
   const backends = names.map((name): BackendConfig => {
     const definition = backendDefinitions[name];
@@ -190,9 +203,10 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
   const upstreamBudgets = Object.fromEntries(
     backends.map((b) => [b.name, upstreamBudget(b, env, global.EMULATOR_RATE_LIMIT)]),
   );
+  const served = liveMigration ? [...names, LIVE_BACKEND] : names;
   const defaultBackend = global.DEFAULT_BACKEND ?? names[0]!;
-  if (!names.includes(defaultBackend))
-    throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${names.join(', ')})`);
+  if (!served.includes(defaultBackend))
+    throw new ConfigError('DEFAULT_BACKEND', `must be one of BACKENDS (${served.join(', ')})`);
   return {
     port: global.PORT,
     logLevel: global.LOG_LEVEL,
@@ -213,6 +227,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     writeSettleMs: global.WRITE_SETTLE_MS,
     ...(global.CALLER_RATE_LIMIT ? { callerRateLimit: global.CALLER_RATE_LIMIT } : {}),
     upstreamBudgets,
+    ...(liveMigration ? { liveMigration } : {}),
     env,
   };
 }

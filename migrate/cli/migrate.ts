@@ -8,6 +8,9 @@ import { ConfigError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import { loadDeps } from '../../src/deps.js';
 import { parseEnv, type GatewayConfig } from '../../src/env.js';
+import { batchMoveClaim } from '../../src/live/index.js';
+import { openNodeStore } from '../../src/store/open-node.js';
+import type { SharedStore } from '../../src/store/types.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createUpstreamFetch } from '../../transport/node-fetch.js';
 import {
@@ -113,6 +116,7 @@ async function main() {
   // Only the two backends of this run are built, so an unrelated backend's settings cannot stop it.
   // Logs go to stderr and default to warnings: adapter calls are logged at info, once per call.
   let deps;
+  let store: SharedStore | undefined;
   try {
     // An export file is no configured backend: only the target is built then.
     const backends = args.exportFile === undefined ? [args.from, args.to] : [args.to];
@@ -128,8 +132,15 @@ async function main() {
       level: config.logLevel,
       write: (line) => void process.stderr.write(line.endsWith('\n') ? line : `${line}\n`),
     });
+    // With the gateway's shared store (STORE=redis), moves are coordinated with a running live migration.
+    store = await openNodeStore(config.store, log);
     // The process exits when done: its pooled sockets need no explicit close.
-    deps = await loadDeps(config, { fetch: createUpstreamFetch({ connections: 16 }).fetch, log, wrapFetch: pace });
+    deps = await loadDeps(config, {
+      fetch: createUpstreamFetch({ connections: 16 }).fetch,
+      log,
+      wrapFetch: pace,
+      store,
+    });
   } catch (error) {
     if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
     throw error;
@@ -159,6 +170,8 @@ async function main() {
   };
   const source = args.exportFile === undefined ? deps.backends.get(args.from)! : exportSource(args.exportFile);
   const target = deps.backends.get(args.to)!;
+  if (store && !args.dryRun)
+    say(`migrate: moves are coordinated through the shared store with a live migration ${args.from}->${args.to}`);
   const passwordHashes = args.command === 'verify' ? undefined : await passwordHashesFor(args, source);
   if (args.command === 'verify') {
     try {
@@ -193,6 +206,7 @@ async function main() {
       resumeFrom: state?.inProgress,
       concurrency: args.concurrency,
       passwordHashes,
+      ...(store && !args.dryRun ? { claim: batchMoveClaim(store, source, target, ctx) } : {}),
       omit: args.omit,
       createInactive: args.createInactive,
       stop: stop.signal,

@@ -18,7 +18,16 @@ export interface CustomerStep {
   passwordHashes?: PasswordHashSource;
   /** Wraps each backend call (rate-limit waits). */
   retry: <T>(call: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs the move of one customer (look up on the target, create or complete) as the only mover of
+   * it, when other movers work on the same shop (the live migration's lease in the shared store):
+   * may answer without running `move`, e.g. when the customer was already moved live.
+   */
+  claim?: MoveClaim;
 }
+
+/** See CustomerStep.claim. */
+export type MoveClaim = (customer: Customer, move: () => Promise<CustomerReport>) => Promise<CustomerReport>;
 
 function failure(report: CustomerReport, step: CustomerReport['step'], error: unknown): CustomerReport {
   const e = isGatewayError(error)
@@ -111,7 +120,7 @@ async function finishExisting(
  * way it can end is a report entry, so the run always goes on to the next one.
  */
 export async function migrateCustomer(summary: Customer, run: CustomerStep): Promise<CustomerReport> {
-  const { source, target, ctx, retry } = run;
+  const { source, ctx, retry } = run;
   const base: CustomerReport = {
     sourceId: summary.id,
     email: summary.email,
@@ -142,6 +151,19 @@ export async function migrateCustomer(summary: Customer, run: CustomerStep): Pro
   }
   if (mapped.notes.length) report.notes = mapped.notes;
 
+  const place = () => placeOnTarget(customer, mapped, report, run);
+  // A claim that fails (the shared store is unreachable, the lease stays held) fails this customer only.
+  return run.claim ? run.claim(customer, place).catch((error: unknown) => failure(report, 'lookup', error)) : place();
+}
+
+/** Looks the customer up on the target, then creates it there or completes what an earlier run left half done. */
+async function placeOnTarget(
+  customer: Customer,
+  mapped: MappedCustomer,
+  report: CustomerReport,
+  run: CustomerStep,
+): Promise<CustomerReport> {
+  const { target, ctx, retry } = run;
   try {
     const existing = await retry(() =>
       findExisting(target, run.duplicateCheck, { externalRef: report.externalRef, email: report.email }, ctx),

@@ -64,6 +64,7 @@ export function toCustomerCreate(customer: Customer, options: MappingOptions): M
     lastLoginAt: _l,
     addresses,
     externalRef: _ref,
+    migration: _migration,
     ...writable
   } = customer;
   const notes: string[] = [];

@@ -132,6 +132,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     createInactive: options.createInactive,
     passwordHashes: options.passwordHashes,
     retry,
+    claim: options.claim,
   };
 
   const count = (report: CustomerReport) => {

@@ -72,6 +72,8 @@ export interface MigrateOptions {
   /** Password hashes to carry to targets that take them (see passwords.ts). */
   passwordHashes?: PasswordHashSource;
   retry?: RetryOptions;
+  /** Coordinates each customer's move with other movers of the same shop (see CustomerStep.claim). */
+  claim?: import('./customer.js').MoveClaim;
 }
 
 /** Where a customer's password hash comes from (an SFCC customer-list export). Never logged or reported. */

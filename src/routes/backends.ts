@@ -31,11 +31,12 @@ export function backendRoutes(deps: GatewayDeps) {
       c.json(
         {
           default: deps.config.defaultBackend,
-          items: deps.config.backends.map((b) => ({
-            name: b.name,
-            default: b.name === deps.config.defaultBackend,
-            embedded: b.embedded,
-            capabilities: deps.backends.get(b.name)!.capabilities,
+          // Every served backend, the live migration's `live` too (it is no configured platform).
+          items: [...deps.backends].map(([name, adapter]) => ({
+            name,
+            default: name === deps.config.defaultBackend,
+            embedded: deps.config.backends.find((b) => b.name === name)?.embedded ?? false,
+            capabilities: adapter.capabilities,
           })),
         },
         200,

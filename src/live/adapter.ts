@@ -1,0 +1,223 @@
+import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import type { Capabilities, CallContext, CustomerAdapter, CustomerRef } from '../../adapters/types.js';
+import type { Address, Customer } from '../../schemas/index.js';
+import type { SharedStore } from '../store/types.js';
+import { addressOperations } from './addresses.js';
+import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
+import { liveAddressId, sourceLiveId, targetLiveId } from './ids.js';
+import { byRef, createLocator, type LiveParts, type Located } from './locate.js';
+import { liveLogin } from './login.js';
+import { createMover } from './mover.js';
+import { liveCustomerList } from './list.js';
+import { createIdentityMap } from './records.js';
+
+export interface LiveAdapterOptions {
+  config: LiveMigrationConfig;
+  source: CustomerAdapter;
+  target: CustomerAdapter;
+  store: SharedStore;
+  /** How long one move may hold its lease, and how long another mover waits for it. */
+  leaseTtlMs: number;
+  waitMs: number;
+}
+
+/** What `live` can do: what the target can, and in `dual` what needs the source too. */
+export function liveCapabilities(
+  config: LiveMigrationConfig,
+  source: Capabilities,
+  target: Capabilities,
+): Capabilities {
+  const dual = config.phase === 'dual';
+  return {
+    listCustomers: target.listCustomers && (!dual || source.listCustomers),
+    // The union of two lists is not counted cheaply; after cut-over the target's list is all of it.
+    totalCount: !dual && target.totalCount,
+    // Derived from what `live` answers, so an ETag read before a move is checked against that version.
+    etag: false,
+    customerDelete: target.customerDelete,
+    addressDelete: target.addressDelete,
+    addressRename: target.addressRename,
+    externalRefLookup: target.externalRefLookup && (!dual || source.externalRefLookup),
+    passwordChange: target.passwordChange,
+    // The target verifies; in `dual` the source verifies whoever the target cannot, and the password moves.
+    shopperLogin: target.shopperLogin || (dual && source.shopperLogin && target.passwordChange),
+    ...(target.maxAddresses !== undefined ? { maxAddresses: target.maxAddresses } : {}),
+  };
+}
+
+/**
+ * The `live` backend: one customer API over a shop moving from `source` to `target`. Customers
+ * are read where they live, moved on their first write or sign-in, and keep the ids clients know
+ * (src/live/ids.ts). See docs/live-migration.md.
+ */
+export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter {
+  const { config, source, target, store } = options;
+  const dual = config.phase === 'dual';
+  const identities = createIdentityMap(store, source.backend, target.backend);
+  const mover = createMover({ ...options, identities, omit: config.omit, createInactive: config.createInactive });
+  const parts: LiveParts = { config, source, target, identities, mover };
+  const locator = createLocator(parts);
+  const capabilities = liveCapabilities(config, source.capabilities, target.capabilities);
+  const synthetic = `${source.backend}:`;
+
+  const liveId = (at: Located) => (at.sourceId !== undefined ? sourceLiveId(at.sourceId) : targetLiveId(at.targetId!));
+  const presentAddress = (address: Address, at: Located): Address =>
+    at.where === 'target'
+      ? { ...address, id: liveAddressId(address.id, at.record) }
+      : target.capabilities.addressRename
+        ? address
+        : { ...address, id: sourceLiveId(address.id) };
+
+  /** The customer as `live` shows it: its live id, where it lives, the migration's reference hidden. */
+  function present(customer: Customer, at: Located): Customer {
+    const { externalRef, addresses, ...rest } = customer;
+    const shownRef =
+      at.sourceId !== undefined && externalRef === `${synthetic}${at.sourceId}` ? undefined : externalRef;
+    const state = at.where === 'source' ? 'source' : at.sourceId !== undefined ? 'moved' : 'target';
+    return {
+      ...rest,
+      id: liveId(at),
+      ...(shownRef !== undefined ? { externalRef: shownRef } : {}),
+      ...(addresses ? { addresses: addresses.map((a) => presentAddress(a, at)) } : {}),
+      migration: {
+        state,
+        ...(at.sourceId !== undefined ? { sourceId: at.sourceId } : {}),
+        ...(at.targetId !== undefined ? { targetId: at.targetId } : {}),
+      },
+    };
+  }
+
+  /** Mirror mode: a write to a moved customer is applied to the source too; a failure is logged and counted. */
+  async function mirror(at: Located, ctx: CallContext, what: string, write: () => Promise<unknown>, always = false) {
+    if (!dual || at.sourceId === undefined || !(config.mirror || always)) return;
+    try {
+      await write();
+    } catch (error) {
+      ctx.log.warn(
+        { sourceId: at.sourceId, op: what, code: isGatewayError(error) ? error.code : 'internal' },
+        'live migration: mirroring a write to the source failed',
+      );
+      await identities.count('mirrorFailures');
+    }
+  }
+
+  const sideOf = (at: Located): [CustomerAdapter, CustomerRef] =>
+    at.where === 'source' ? [source, { kind: 'id', id: at.sourceId! }] : [target, { kind: 'id', id: at.targetId! }];
+
+  async function read(at: Located, expandAddresses: boolean, ctx: CallContext): Promise<Customer> {
+    if (at.found && (at.found.addresses || !expandAddresses)) {
+      const { addresses, ...rest } = at.found.value;
+      return expandAddresses ? { ...rest, addresses } : rest;
+    }
+    const [adapter, ref] = sideOf(at);
+    try {
+      return (await adapter.getCustomer(ref, { expandAddresses }, ctx)).value;
+    } catch (error) {
+      // A moved customer deleted on the target behind the gateway's back: gone.
+      if (isGatewayError(error) && error.code === 'not_found') throw new GatewayError('not_found', error.message);
+      throw error;
+    }
+  }
+
+  /** A problem that names what a create already wrote names it by its live id. */
+  const withLiveCreated = (error: unknown) => {
+    if (!isGatewayError(error) || typeof error.created?.customerId !== 'string') return error;
+    const created = { ...error.created, customerId: targetLiveId(error.created.customerId) };
+    return new GatewayError(error.code, error.message, { errors: error.errors, upstream: error.upstream, created });
+  };
+
+  const adapter: CustomerAdapter = {
+    backend: LIVE_BACKEND,
+    capabilities,
+    capabilityHints: target.capabilityHints,
+
+    listCustomers: liveCustomerList(parts, locator, present),
+
+    async getCustomer(ref, { expandAddresses }, ctx) {
+      const at = await locator.locate(ref, ctx);
+      return { value: present(await read(at, expandAddresses, ctx), at) };
+    },
+
+    async createCustomer(input, ctx) {
+      // Registration: the email (and a reference) must be free on both platforms; the customer is born on the target.
+      if (dual && source.capabilities.listCustomers) {
+        const page = await source.listCustomers({ limit: 1, email: input.email }, ctx);
+        if (page.items.some((c) => c.email.toLowerCase() === input.email.toLowerCase()))
+          throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
+            errors: [{ path: 'email', message: 'already registered' }],
+          });
+      }
+      if (dual && input.externalRef !== undefined && (await byRef(source, input.externalRef, ctx)))
+        throw new GatewayError('conflict', `a customer with this externalRef exists on ${source.backend}`, {
+          errors: [{ path: 'externalRef', message: 'already used' }],
+        });
+      const created = await target.createCustomer(input, ctx).catch((error: unknown) => {
+        throw withLiveCreated(error);
+      });
+      await identities.markNative(created.value.id);
+      return { value: present(created.value, { where: 'target', targetId: created.value.id }) };
+    },
+
+    async updateCustomer(ref, patch, _opts, ctx) {
+      const at = await locator.forWrite(ref, ctx);
+      const updated = await target.updateCustomer({ kind: 'id', id: at.targetId! }, patch, {}, ctx);
+      await mirror(at, ctx, 'updateCustomer', () =>
+        source.updateCustomer({ kind: 'id', id: at.sourceId! }, patch, {}, ctx),
+      );
+      return { value: present(updated.value, at) };
+    },
+
+    async setPassword(ref, change, ctx) {
+      const at = await locator.forWrite(ref, ctx);
+      const onTarget = { kind: 'id', id: at.targetId! } as const;
+      const onSource = { kind: 'id', id: at.sourceId! } as const;
+      const sourceSide = dual && at.sourceId !== undefined && source.capabilities.passwordChange;
+      const targetHolds = target.capabilities.shopperLogin && at.record?.pw === true;
+      if (change.currentPassword !== undefined && sourceSide && !targetHolds) {
+        // The source still holds the current password: it checks it (and takes the new one).
+        await source.setPassword(onSource, change, ctx);
+        await target.setPassword(onTarget, { password: change.password }, ctx);
+      } else {
+        await target.setPassword(onTarget, change, ctx);
+        // Where the target cannot verify passwords, the source keeps verifying sign-ins: keep it current.
+        await mirror(
+          at,
+          ctx,
+          'setPassword',
+          () => source.setPassword(onSource, { password: change.password }, ctx),
+          !target.capabilities.shopperLogin,
+        );
+      }
+      if (at.sourceId !== undefined && !at.record?.pw) await mover.amend(at.sourceId, ctx, () => ({ pw: true }));
+    },
+
+    async deleteCustomer(ref, ctx) {
+      // A target that cannot delete says so itself, naming what to do instead.
+      if (!capabilities.customerDelete) return target.deleteCustomer(ref, ctx);
+      let at = await locator.locate(ref, ctx, true);
+      if (at.where === 'source') {
+        if (source.capabilities.customerDelete) return source.deleteCustomer({ kind: 'id', id: at.sourceId! }, ctx);
+        // The source cannot delete: the customer moves, is deleted there, and is remembered as deleted.
+        at = await locator.forWrite(ref, ctx);
+      }
+      await target.deleteCustomer({ kind: 'id', id: at.targetId! }, ctx);
+      if (at.sourceId === undefined) return;
+      // Deleted everywhere it can be, so neither a roll-back nor a lost store brings it back.
+      if (dual && source.capabilities.customerDelete)
+        await source.deleteCustomer({ kind: 'id', id: at.sourceId }, ctx).catch((error: unknown) => {
+          if (!isGatewayError(error) || error.code !== 'not_found') throw error;
+        });
+      await identities.put(at.sourceId, { state: 'deleted' });
+    },
+
+    ...addressOperations(parts, locator, presentAddress, mirror),
+    ...(capabilities.shopperLogin ? { authenticateShopper: liveLogin(parts, locator) } : {}),
+  };
+  if (target.importPasswordHash) {
+    adapter.importPasswordHash = async (ref, hash, ctx) => {
+      const at = await locator.forWrite(ref, ctx);
+      await target.importPasswordHash!({ kind: 'id', id: at.targetId! }, hash, ctx);
+    };
+  }
+  return adapter;
+}

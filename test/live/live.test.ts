@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayUnderTest } from '../conformance/harness.js';
+import { liveGateway, onTarget, type Platforms, type Seeded, seedSource, servePair, storable } from './support.js';
+
+/**
+ * The `live` backend in process, open2b → scayle (both served over HTTP on loopback): one
+ * identity across the move, reads where the customer lives, writes that move first, If-Match
+ * and Idempotency-Key across a move, registration, a lost store.
+ */
+describe('live migration open2b -> scayle', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  let customers: Seeded[];
+  beforeAll(async () => {
+    platforms = await servePair('open2b', 'scayle');
+    gw = liveGateway(platforms, 'open2b->scayle');
+    customers = await seedSource(gw, 'open2b', 8);
+  });
+  afterAll(async () => platforms.close());
+
+  it('is listed under /v1/backends with honest capabilities', async () => {
+    const res = await gw.call('GET', '/v1/backends');
+    const live = res.body.items.find((b: { name: string }) => b.name === 'live');
+    expect(live.capabilities).toMatchObject({
+      listCustomers: true,
+      etag: false,
+      shopperLogin: true, // Open2b verifies; the password then moves to SCAYLE
+      addressDelete: false, // SCAYLE cannot
+      externalRefLookup: true,
+    });
+    expect(res.body.items.map((b: { name: string }) => b.name)).toEqual(['open2b', 'scayle', 'live']);
+  });
+
+  it('reads a customer not moved yet from the source, by its source id and by ref:', async () => {
+    const [c] = customers;
+    const byId = await gw.call('GET', `/customers/${c!.id}?expand=addresses`);
+    expect(byId.status, JSON.stringify(byId.body)).toBe(200);
+    expect(byId.body).toMatchObject({ id: c!.id, email: c!.email, migration: { state: 'source', sourceId: c!.id } });
+    expect(byId.body.addresses).toHaveLength(1);
+    const byRef = await gw.call('GET', `/customers/ref:${c!.externalRef}`);
+    expect(byRef.body).toMatchObject({ id: c!.id, migration: { state: 'source' } });
+    expect((await onTarget(platforms, 'scayle', c!.email)).count).toBe(0);
+  });
+
+  it('a write moves the customer whole, then applies; every id keeps addressing it', async () => {
+    const c = customers[1]!;
+    const patched = await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Moved' });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body).toMatchObject({ id: c.id, firstName: 'Moved', migration: { state: 'moved', sourceId: c.id } });
+    const targetId = patched.body.migration.targetId as string;
+    const stored = await onTarget(platforms, 'scayle', c.email);
+    expect(stored).toMatchObject({ count: 1, addresses: 1 });
+    expect(stored.record).toMatchObject({ firstName: 'Moved', referenceKey: c.externalRef });
+    // Source untouched (no mirror): the change lives on the target only.
+    const source = (await platforms.backdoor('open2b').readCustomer(Number(c.id)))!;
+    expect(source.billingAddress.firstName).toBe('Erika');
+    for (const id of [c.id, `s:${c.id}`, `ref:${c.externalRef}`, `t:${targetId}`]) {
+      const read = await gw.call('GET', `/customers/${encodeURIComponent(id)}?expand=addresses`);
+      expect(read.status, id).toBe(200);
+      expect(read.body).toMatchObject({ id: c.id, firstName: 'Moved', migration: { state: 'moved', targetId } });
+      expect(read.body.addresses).toHaveLength(1);
+    }
+    // Source and target ids are both numbers here: a bare id is always the source's.
+    expect((await gw.call('GET', `/customers/${targetId}`)).body.id).not.toBe(`t:${targetId}`);
+  });
+
+  it('keeps address ids across the move; addresses added after it are t:<id>', async () => {
+    const c = customers[2]!;
+    const before = await gw.call('GET', `/customers/${c.id}/addresses`);
+    const addressId = before.body.items[0].id as string;
+    const added = await gw.call('POST', `/customers/${c.id}/addresses`, {
+      lastName: c.lastName,
+      line1: 'Ringstraße 9',
+      city: 'Köln',
+      postalCode: '50667',
+      countryCode: 'DE',
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.id).toMatch(/^t:/);
+    const old = await gw.call('PATCH', `/customers/${c.id}/addresses/${encodeURIComponent(addressId)}`, {
+      city: 'Bonn',
+    });
+    expect(old.status, JSON.stringify(old.body)).toBe(200);
+    expect(old.body).toMatchObject({ id: addressId, city: 'Bonn' });
+    const all = await gw.call('GET', `/customers/${c.id}/addresses`);
+    expect(all.body.items.map((a: { id: string }) => a.id).sort()).toEqual([addressId, added.body.id].sort());
+    expect((await onTarget(platforms, 'scayle', c.email)).addresses).toBe(2);
+  });
+
+  it('If-Match: the ETag read before the move is checked against that version; a stale one is 412', async () => {
+    const c = customers[3]!;
+    const etag = (await gw.call('GET', `/customers/${c.id}`)).headers.get('etag')!;
+    const first = await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Matched' }, { 'if-match': etag });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.migration.state).toBe('moved');
+    const stale = await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Lost' }, { 'if-match': etag });
+    expect(stale.status).toBe(412);
+    expect((await gw.call('GET', `/customers/${c.id}`)).body.firstName).toBe('Matched');
+  });
+
+  it('Idempotency-Key: a retried write that moved the customer replays, and nothing is created twice', async () => {
+    const c = customers[4]!;
+    const key = { 'idempotency-key': `live-${c.id}` };
+    const first = await gw.call('PATCH', `/customers/${c.id}`, { lastName: 'Once' }, key);
+    const again = await gw.call('PATCH', `/customers/${c.id}`, { lastName: 'Once' }, key);
+    expect(first.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect((await onTarget(platforms, 'scayle', c.email)).count).toBe(1);
+  });
+
+  it('registers on the target after checking the email on both platforms', async () => {
+    const taken = await gw.call('POST', '/customers', { ...storable(), email: customers[0]!.email });
+    expect(taken.status).toBe(409);
+    const input = storable();
+    const created = await gw.call('POST', '/customers', input);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.stringMatching(/^t:\d+$/), migration: { state: 'target' } });
+    expect(created.headers.get('location')).toBe(`/v1/backends/live/customers/${encodeURIComponent(created.body.id)}`);
+    expect((await onTarget(platforms, 'scayle', input.email)).count).toBe(1);
+    expect((await gw.call('GET', `/customers/${encodeURIComponent(created.body.id)}`)).body.email).toBe(input.email);
+  });
+
+  it('a lost store loses nothing: another gateway with an empty store finds moved customers on the target', async () => {
+    const fresh = liveGateway(platforms, 'open2b->scayle');
+    const c = customers[1]!;
+    const read = await fresh.call('GET', `/customers/${c.id}`);
+    expect(read.body).toMatchObject({ id: c.id, firstName: 'Moved', migration: { state: 'moved' } });
+    const write = await fresh.call('PATCH', `/customers/${c.id}`, { firstName: 'Again' });
+    expect(write.status).toBe(200);
+    expect(await onTarget(platforms, 'scayle', c.email)).toMatchObject({ count: 1, addresses: 1 });
+    // Its address ids are paired again from the source's.
+    const source = await fresh.call('GET', `/v1/backends/open2b/customers/${c.id}/addresses`);
+    const moved = await fresh.call('GET', `/customers/${c.id}/addresses`);
+    expect(moved.body.items.map((a: { id: string }) => a.id)).toEqual(
+      source.body.items.map((a: { id: string }) => a.id),
+    );
+  });
+
+  it('walks the union exactly once while customers move between pages', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await gw.call('GET', `/customers?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      seen.push(...res.body.items.map((c: { id: string }) => c.id));
+      cursor = res.body.page.nextCursor;
+      // Between pages, move customers both behind and ahead of the walk.
+      if (pages === 1)
+        for (const c of [customers[0]!, customers[7]!]) await gw.call('PATCH', `/customers/${c.id}`, { title: 'Dr.' });
+      pages++;
+    } while (cursor && pages < 50);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const c of customers) expect(seen).toContain(c.id);
+    expect(seen.filter((id) => id.startsWith('t:'))).toHaveLength(1); // the one registered above
+  });
+
+  it('deletes a moved customer everywhere; its ids answer 404', async () => {
+    const c = customers[5]!;
+    expect((await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Gone' })).status).toBe(200);
+    expect((await gw.call('DELETE', `/customers/${c.id}`)).status).toBe(204);
+    expect((await gw.call('GET', `/customers/${c.id}`)).status).toBe(404);
+    expect((await onTarget(platforms, 'scayle', c.email)).count).toBe(0);
+    expect(await platforms.backdoor('open2b').readCustomer(Number(c.id))).toBeUndefined();
+  });
+
+  it('reports the migration status', async () => {
+    const res = await gw.call('GET', '/v1/backends/live/migration');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ source: 'open2b', target: 'scayle', phase: 'dual', mirror: false });
+    expect(res.body.moved).toBeGreaterThanOrEqual(6);
+    expect(res.body.remaining).toBe(res.body.sourceCustomers - res.body.moved);
+  });
+});
