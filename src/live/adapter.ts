@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { Capabilities, CallContext, CustomerAdapter, CustomerRef } from '../../adapters/types.js';
+import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import type { SharedStore } from '../store/types.js';
 import { addressOperations } from './addresses.js';
@@ -43,6 +44,21 @@ export function liveCapabilities(
     shopperLogin: target.shopperLogin || (dual && source.shopperLogin && target.passwordChange),
     ...(target.maxAddresses !== undefined ? { maxAddresses: target.maxAddresses } : {}),
   };
+}
+
+/**
+ * What to do instead where `live` cannot: the target's hint, else the source's (in `dual` some
+ * capabilities need both platforms), else the pair named.
+ */
+function liveHints(source: CustomerAdapter, target: CustomerAdapter, capabilities: Capabilities) {
+  const hints: Partial<Record<keyof Capabilities, string>> = { ...target.capabilityHints };
+  for (const capability of Object.keys(CAPABILITY_METHODS) as MethodCapability[]) {
+    if (capabilities[capability] || hints[capability]) continue;
+    hints[capability] =
+      source.capabilityHints?.[capability] ??
+      `not while customers move from ${source.backend} to ${target.backend} (see docs/live-migration.md)`;
+  }
+  return hints;
 }
 
 /**
@@ -126,12 +142,53 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     return new GatewayError(error.code, error.message, { errors: error.errors, upstream: error.upstream, created });
   };
 
+  const setPassword: NonNullable<CustomerAdapter['setPassword']> = async (ref, change, ctx) => {
+    const at = await locator.forWrite(ref, ctx);
+    const onTarget = { kind: 'id', id: at.targetId! } as const;
+    const onSource = { kind: 'id', id: at.sourceId! } as const;
+    const sourceSide = dual && at.sourceId !== undefined && source.capabilities.passwordChange;
+    const targetHolds = target.capabilities.shopperLogin && at.record?.pw === true;
+    if (change.currentPassword !== undefined && sourceSide && !targetHolds) {
+      // The source still holds the current password: it checks it (and takes the new one).
+      await source.setPassword!(onSource, change, ctx);
+      await target.setPassword!(onTarget, { password: change.password }, ctx);
+    } else {
+      await target.setPassword!(onTarget, change, ctx);
+      // Where the target cannot verify passwords, the source keeps verifying sign-ins: keep it current.
+      await mirror(
+        at,
+        ctx,
+        'setPassword',
+        () => source.setPassword!(onSource, { password: change.password }, ctx),
+        !target.capabilities.shopperLogin,
+      );
+    }
+    if (at.sourceId !== undefined && !at.record?.pw) await mover.amend(at.sourceId, ctx, () => ({ pw: true }));
+  };
+
+  const deleteCustomer: NonNullable<CustomerAdapter['deleteCustomer']> = async (ref, ctx) => {
+    let at = await locator.locate(ref, ctx, true);
+    if (at.where === 'source') {
+      if (source.capabilities.customerDelete) return source.deleteCustomer!({ kind: 'id', id: at.sourceId! }, ctx);
+      // The source cannot delete: the customer moves, is deleted there, and is remembered as deleted.
+      at = await locator.forWrite(ref, ctx);
+    }
+    await target.deleteCustomer!({ kind: 'id', id: at.targetId! }, ctx);
+    if (at.sourceId === undefined) return;
+    // Deleted everywhere it can be, so neither a roll-back nor a lost store brings it back.
+    if (dual && source.capabilities.customerDelete)
+      await source.deleteCustomer!({ kind: 'id', id: at.sourceId }, ctx).catch((error: unknown) => {
+        if (!isGatewayError(error) || error.code !== 'not_found') throw error;
+      });
+    await identities.put(at.sourceId, { state: 'deleted' });
+  };
+
   const adapter: CustomerAdapter = {
     backend: LIVE_BACKEND,
     capabilities,
-    capabilityHints: target.capabilityHints,
+    capabilityHints: liveHints(source, target, capabilities),
 
-    listCustomers: liveCustomerList(parts, locator, present),
+    ...(capabilities.listCustomers ? { listCustomers: liveCustomerList(parts, locator, present) } : {}),
 
     async getCustomer(ref, { expandAddresses }, ctx) {
       const at = await locator.locate(ref, ctx);
@@ -141,7 +198,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     async createCustomer(input, ctx) {
       // Registration: the email (and a reference) must be free on both platforms; the customer is born on the target.
       if (dual && source.capabilities.listCustomers) {
-        const page = await source.listCustomers({ limit: 1, email: input.email }, ctx);
+        const page = await source.listCustomers!({ limit: 1, email: input.email }, ctx);
         if (page.items.some((c) => c.email.toLowerCase() === input.email.toLowerCase()))
           throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
             errors: [{ path: 'email', message: 'already registered' }],
@@ -167,49 +224,8 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       return { value: present(updated.value, at) };
     },
 
-    async setPassword(ref, change, ctx) {
-      const at = await locator.forWrite(ref, ctx);
-      const onTarget = { kind: 'id', id: at.targetId! } as const;
-      const onSource = { kind: 'id', id: at.sourceId! } as const;
-      const sourceSide = dual && at.sourceId !== undefined && source.capabilities.passwordChange;
-      const targetHolds = target.capabilities.shopperLogin && at.record?.pw === true;
-      if (change.currentPassword !== undefined && sourceSide && !targetHolds) {
-        // The source still holds the current password: it checks it (and takes the new one).
-        await source.setPassword(onSource, change, ctx);
-        await target.setPassword(onTarget, { password: change.password }, ctx);
-      } else {
-        await target.setPassword(onTarget, change, ctx);
-        // Where the target cannot verify passwords, the source keeps verifying sign-ins: keep it current.
-        await mirror(
-          at,
-          ctx,
-          'setPassword',
-          () => source.setPassword(onSource, { password: change.password }, ctx),
-          !target.capabilities.shopperLogin,
-        );
-      }
-      if (at.sourceId !== undefined && !at.record?.pw) await mover.amend(at.sourceId, ctx, () => ({ pw: true }));
-    },
-
-    async deleteCustomer(ref, ctx) {
-      // A target that cannot delete says so itself, naming what to do instead.
-      if (!capabilities.customerDelete) return target.deleteCustomer(ref, ctx);
-      let at = await locator.locate(ref, ctx, true);
-      if (at.where === 'source') {
-        if (source.capabilities.customerDelete) return source.deleteCustomer({ kind: 'id', id: at.sourceId! }, ctx);
-        // The source cannot delete: the customer moves, is deleted there, and is remembered as deleted.
-        at = await locator.forWrite(ref, ctx);
-      }
-      await target.deleteCustomer({ kind: 'id', id: at.targetId! }, ctx);
-      if (at.sourceId === undefined) return;
-      // Deleted everywhere it can be, so neither a roll-back nor a lost store brings it back.
-      if (dual && source.capabilities.customerDelete)
-        await source.deleteCustomer({ kind: 'id', id: at.sourceId }, ctx).catch((error: unknown) => {
-          if (!isGatewayError(error) || error.code !== 'not_found') throw error;
-        });
-      await identities.put(at.sourceId, { state: 'deleted' });
-    },
-
+    ...(capabilities.passwordChange ? { setPassword } : {}),
+    ...(capabilities.customerDelete ? { deleteCustomer } : {}),
     ...addressOperations(parts, locator, presentAddress, mirror),
     ...(capabilities.shopperLogin ? { authenticateShopper: liveLogin(parts, locator) } : {}),
   };

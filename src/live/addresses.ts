@@ -109,17 +109,15 @@ export function addressOperations(
         );
       return { value: present(updated.value, at) };
     },
-
-    async deleteAddress(ref, addressId, ctx) {
-      // A target that cannot delete addresses says so itself, naming what to do instead.
-      if (!target.capabilities.addressDelete) return target.deleteAddress(ref, addressId, ctx);
-      const at = await locator.forWrite(ref, ctx);
-      const id = nativeAddressId(at, addressId);
-      await target.deleteAddress(targetRef(at), id, ctx);
-      const copy = mirrored(at, id);
-      if (copy !== undefined)
-        await mirror(at, ctx, 'deleteAddress', () => source.deleteAddress(sourceRef(at), copy, ctx));
-    },
   };
-  return operations;
+  const deleteAddress: NonNullable<CustomerAdapter['deleteAddress']> = async (ref, addressId, ctx) => {
+    const at = await locator.forWrite(ref, ctx);
+    const id = nativeAddressId(at, addressId);
+    await target.deleteAddress!(targetRef(at), id, ctx);
+    const copy = mirrored(at, id);
+    if (copy !== undefined)
+      await mirror(at, ctx, 'deleteAddress', () => source.deleteAddress!(sourceRef(at), copy, ctx));
+  };
+  // Where the target cannot delete addresses, neither can `live` (capability addressDelete).
+  return { ...operations, ...(target.capabilities.addressDelete ? { deleteAddress } : {}) };
 }

@@ -61,7 +61,7 @@ export function liveCustomerList(
   ) {
     const { email, externalRef, updatedSince } = query;
     const side = onSource ? source : target;
-    const page = await side.listCustomers(
+    const page = await side.listCustomers!(
       { limit, email, externalRef, updatedSince, position: from ?? undefined },
       ctx,
     );

@@ -59,7 +59,7 @@ export function liveLogin(
     }
     if (!record.pw) {
       try {
-        await target.setPassword({ kind: 'id', id: record.t! }, { password: credentials.password }, ctx);
+        await target.setPassword!({ kind: 'id', id: record.t! }, { password: credentials.password }, ctx);
         // Moved inactive for want of a password (LIVE_MIGRATION_INACTIVE): it has one now.
         if (config.createInactive)
           await target.updateCustomer({ kind: 'id', id: record.t! }, { active: true }, {}, ctx);

@@ -56,7 +56,7 @@ export function liveMigrationRoutes(deps: GatewayDeps) {
       let sourceCustomers: number | undefined;
       if (config.phase === 'dual' && source.capabilities.listCustomers && source.capabilities.totalCount) {
         // The status stays readable while the source is down: only the count is left out then.
-        sourceCustomers = await source.listCustomers({ limit: 1 }, c.get('call')).then(
+        sourceCustomers = await source.listCustomers!({ limit: 1 }, c.get('call')).then(
           (page) => page.total,
           (error: unknown) => {
             if (unreachable(error)) return undefined;
