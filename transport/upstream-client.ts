@@ -10,6 +10,7 @@ import {
 } from './deadline.js';
 import { GatewayError, upstreamTimeout } from '../adapters/errors.js';
 import { BodylessRequest, withKyStandIns } from './unlinked-request.js';
+import { observed } from './attempt-observer.js';
 import type { CallContext } from '../adapters/types.js';
 
 export interface UpstreamClientOptions {
@@ -113,16 +114,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           for (const [name, value] of clientHeaders) if (!sent.has(name)) sent.set(name, value);
           if (!sent.has('x-request-id')) sent.set('x-request-id', ctx.requestId);
         }
+        // Traces and metrics (transport/attempt-observer.ts), when the request's context has them.
+        const ended = ctx.observeAttempt?.({
+          backend: options.backend,
+          request: input as Request,
+          number: attempts.length,
+        });
         if (input instanceof BodylessRequest) {
-          return options.fetch(input.url, {
-            ...init,
-            method: input.method,
-            headers: input.headers,
-            redirect: input.redirect,
-            signal,
-          });
+          return observed(
+            options.fetch(input.url, {
+              ...init,
+              method: input.method,
+              headers: input.headers,
+              redirect: input.redirect,
+              signal,
+            }),
+            ended,
+          );
         }
-        return options.fetch(input, { ...init, signal });
+        return observed(options.fetch(input, { ...init, signal }), ended);
       };
       const cutShort = () => attempts.at(-1)?.signal.aborted === true;
       try {
