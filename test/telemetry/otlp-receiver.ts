@@ -53,7 +53,7 @@ export interface ReceivedExport {
 type AnyValue = { stringValue?: string; boolValue?: boolean; intValue?: number | string; doubleValue?: number };
 type KeyValue = { key: string; value?: AnyValue };
 
-const valueOf = (value: AnyValue | undefined): string | number | boolean => {
+const attributeValue = (value: AnyValue | undefined): string | number | boolean => {
   if (value?.stringValue !== undefined) return value.stringValue;
   if (value?.boolValue !== undefined) return value.boolValue;
   if (value?.intValue !== undefined) return Number(value.intValue);
@@ -61,7 +61,7 @@ const valueOf = (value: AnyValue | undefined): string | number | boolean => {
   throw new Error(`an attribute value of a kind these tests do not expect: ${JSON.stringify(value)}`);
 };
 const attributesOf = (list: KeyValue[] | undefined) =>
-  Object.fromEntries((list ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
+  Object.fromEntries((list ?? []).map((kv) => [kv.key, attributeValue(kv.value)]));
 /** OTLP/JSON writes ids as hex; decoded protobuf bytes arrive as Uint8Array. */
 const hex = (id: string | Uint8Array | undefined) =>
   id === undefined ? '' : typeof id === 'string' ? id.toLowerCase() : Buffer.from(id).toString('hex');
