@@ -29,6 +29,13 @@ function workerStore(config: ReturnType<typeof parseEnv>, env: Record<string, un
  */
 declare const GATEWAY_EMBEDDED_EMULATORS: boolean;
 
+/**
+ * wrangler.toml's `define`: true by default. The OpenTelemetry SDK and its OTLP serializers are
+ * ~24 KiB gzip of the upload (docs/operations.md); a deployment that never traces and needs the
+ * room sets it to false, and esbuild drops them.
+ */
+declare const GATEWAY_TRACING: boolean;
+
 /** Like loadDeps (deps.ts), behind the build flag: imported only when a backend has no base URL. */
 async function emulatorFactories(config: ReturnType<typeof parseEnv>): Promise<EmulatorFactories> {
   // One condition around the import: esbuild drops an `if (false)` branch, not code after a return.
@@ -54,10 +61,11 @@ async function build(env: Record<string, unknown>): Promise<{ app: GatewayApp; t
     ...(config.tracing ? { mixin: () => tracing?.logFields() ?? {} } : {}),
   });
   // In the bundle (its gzip size is checked), but evaluated only when OTEL_* names an endpoint.
-  if (config.tracing) {
+  if (GATEWAY_TRACING && config.tracing) {
     const { startWorkerTracing } = await import('./telemetry/worker.js');
     tracing = startWorkerTracing(config.tracing, { log, serviceVersion: API_VERSION });
-  }
+  } else if (config.tracing)
+    log.warn({ variable: 'OTEL_EXPORTER_OTLP_ENDPOINT' }, 'this Worker is built without tracing (GATEWAY_TRACING)');
   // No docsAssets: Swagger UI's files are Workers Static Assets ([assets] in wrangler.toml),
   // answered before the Worker runs.
   const gateway = createApp(
