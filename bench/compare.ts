@@ -5,8 +5,9 @@
  * and prints req/s, p50/p99 and the gateway's ratios; writes bench/results/compare.{json,svg}.
  * Also: spawn→/health time, the gateway's RSS at 30 s and 60 s of load, the Worker bundle size and
  * a fresh workerd isolate's first request. Exits 1 when a target is missed.
+ * Tracing: the gateway without and with OTEL_* (spans exported to an OTLP sink on loopback), side by side.
  * BENCH_SECONDS (8, per target, taken in BENCH_ROUNDS (4) turns), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
- * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario.
+ * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_TRACING=0 the tracing part, BENCH_SCENARIOS=1 runs only the first scenario.
  */
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
@@ -25,6 +26,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const withWorker = process.env.BENCH_WORKER !== '0';
+const withTracing = process.env.BENCH_TRACING !== '0';
 
 const GATEWAY = 'customer-gateway';
 const EXPRESS = 'express+axios';
@@ -245,6 +247,7 @@ try {
       `+${(full - half).toFixed(0)} MiB`,
     );
   }
+  if (withTracing) results.tracing = await compareTracing(gateway, scayleEnv);
   await gateway.stop();
 
   if (withWorker) {
@@ -269,6 +272,38 @@ try {
   );
 } finally {
   await stopAll();
+}
+
+/**
+ * The cost of traces: the same GET on the gateway without OTEL_* (no SDK loaded) and on one
+ * exporting every span (server span, upstream attempt) to an OTLP sink on loopback, in turns.
+ */
+async function compareTracing(gateway: Child, env: Record<string, string>) {
+  const sink = await startTsServer('OTLP sink', 'bench/fixture/otlp-sink.ts', {});
+  children.push(sink);
+  const traced = await startGateway(
+    { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin, OTEL_SERVICE_NAME: 'bench' },
+    join(tmpdir(), `customer-gateway-bench-traced-${process.pid}.log`),
+  );
+  children.push(traced);
+  const scenario = scenarios[0];
+  console.log(`\ntracing: ${scenario.name}, the gateway without OTEL_* and with (spans to an OTLP sink on loopback)`);
+  const [off, on] = await measureInTurns(
+    [
+      { name: GATEWAY, origin: gateway.origin, pid: gateway.proc.pid! },
+      { name: `${GATEWAY} + traces`, origin: traced.origin, pid: traced.proc.pid! },
+    ],
+    scenario,
+  );
+  await traced.stop();
+  const exported = (await (await fetch(`${sink.origin}/count`)).json()) as { exports: number; bytes: number };
+  const ratio = on!.rps / off!.rps;
+  console.log(
+    `  with traces: ${ratio.toFixed(2)}× the req/s, ${(on!.cpuUsPerRequest - off!.cpuUsPerRequest).toFixed(0)} µs more CPU per request; ${exported.exports} exports (${(exported.bytes / 1024).toFixed(0)} KiB) received`,
+  );
+  check('spans reached the OTLP sink', exported.exports > 0, `${exported.exports} exports`);
+  check('GET customer with traces on ≥ 0.8× the req/s with them off', ratio >= 0.8, `${ratio.toFixed(2)}×`);
+  return { off, on, ratio, exports: exported.exports };
 }
 
 console.log('');
