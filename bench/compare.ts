@@ -301,8 +301,9 @@ async function compareTracing(gateway: Child, env: Record<string, string>) {
   console.log(
     `  with traces: ${ratio.toFixed(2)}× the req/s, ${(on!.cpuUsPerRequest - off!.cpuUsPerRequest).toFixed(0)} µs more CPU per request; ${exported.exports} exports (${(exported.bytes / 1024).toFixed(0)} KiB) received`,
   );
+  // No target for the cost of traces on (docs/operations.md, Cost): measured and reported. Off costs nothing:
+  // without OTEL_* no OpenTelemetry code is loaded.
   check('spans reached the OTLP sink', exported.exports > 0, `${exported.exports} exports`);
-  check('GET customer with traces on ≥ 0.8× the req/s with them off', ratio >= 0.8, `${ratio.toFixed(2)}×`);
   return { off, on, ratio, exports: exported.exports };
 }
 
