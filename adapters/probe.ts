@@ -53,7 +53,8 @@ export function probeFailure(error: unknown): ProbeResult & { ok: false } {
     case 'not_found':
       return result('not_found');
     default:
-      return result('upstream_error');
+      // A 404 on the collection itself: the shop, site or list in our configuration is unknown.
+      return result(upstreamStatus === 404 ? 'not_found' : 'upstream_error');
   }
 }
 

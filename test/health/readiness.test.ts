@@ -43,12 +43,11 @@ describe('/ready: the shared store and every backend, said per check', () => {
     expect((await buildGateway('scayle', env()).app.request('/health')).status).toBe(200);
   });
 
-  it('answers 503 naming the backend whose credentials were refused and the one unreachable, never a secret', async () => {
-    const revoked = 'revoked-scayle-token-0123456789';
+  it('answers 503 naming the backend whose credentials were refused, the unknown shop and the one unreachable, never a secret', async () => {
     const wrongSecret = 'wrong-sfcc-client-secret-xyz';
     const gateway = buildGateway('scayle', {
       ...env(),
-      SCAYLE_ACCESS_TOKEN: revoked,
+      SCAYLE_SHOP_KEY: 'no-such-shop',
       SFCC_CLIENT_SECRET: wrongSecret,
       // Nothing listens on port 9.
       OPEN2B_BASE_URL: 'http://127.0.0.1:9/api/v6',
@@ -60,16 +59,19 @@ describe('/ready: the shared store and every backend, said per check', () => {
       checks: { backends: Record<string, Record<string, unknown>> };
     };
     expect(body.status).toBe('not_ready');
-    expect(body.checks.backends.scayle).toMatchObject({ ok: false, problem: 'credentials', upstreamStatus: 401 });
+    expect(body.checks.backends.scayle).toMatchObject({
+      ok: false,
+      problem: 'not_found',
+      upstreamStatus: 404,
+      detail: expect.stringContaining('SCAYLE_SHOP_KEY'),
+    });
     expect(body.checks.backends.sfcc).toMatchObject({
       ok: false,
       problem: 'credentials',
       detail: expect.stringContaining('SFCC_CLIENT_SECRET'),
     });
     expect(body.checks.backends.open2b).toMatchObject({ ok: false, problem: 'unreachable' });
-    const text = JSON.stringify(body);
-    expect(text).not.toContain(revoked);
-    expect(text).not.toContain(wrongSecret);
+    expect(JSON.stringify(body)).not.toContain(wrongSecret);
   });
 
   it('asks a platform again only after 30 s (5 s after a failure); concurrent checks share one probe', async () => {
