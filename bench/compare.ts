@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { FIXTURE_TOKEN, gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { type Child, startGateway, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
 import { barChart, type Measurement, table, writeResults } from './lib/report.js';
+import { compareTracing } from './lib/tracing.js';
 import { buildWorker, firstRequestLatency } from './lib/worker.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -247,7 +248,15 @@ try {
       `+${(full - half).toFixed(0)} MiB`,
     );
   }
-  if (withTracing) results.tracing = await compareTracing(gateway, scayleEnv);
+  if (withTracing) {
+    const traced = await compareTracing(gateway, scayleEnv, {
+      children,
+      measure: (targets) => measureInTurns(targets, scenarios[0]),
+      scenario: scenarios[0].name,
+    });
+    check('spans reached the OTLP sink', traced.exports > 0, `${traced.exports} exports`);
+    results.tracing = traced;
+  }
   await gateway.stop();
 
   if (withWorker) {
@@ -272,39 +281,6 @@ try {
   );
 } finally {
   await stopAll();
-}
-
-/**
- * The cost of traces: the same GET on the gateway without OTEL_* (no SDK loaded) and on one
- * exporting every span (server span, upstream attempt) to an OTLP sink on loopback, in turns.
- */
-async function compareTracing(gateway: Child, env: Record<string, string>) {
-  const sink = await startTsServer('OTLP sink', 'bench/fixture/otlp-sink.ts', {});
-  children.push(sink);
-  const traced = await startGateway(
-    { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.origin, OTEL_SERVICE_NAME: 'bench' },
-    join(tmpdir(), `customer-gateway-bench-traced-${process.pid}.log`),
-  );
-  children.push(traced);
-  const scenario = scenarios[0];
-  console.log(`\ntracing: ${scenario.name}, the gateway without OTEL_* and with (spans to an OTLP sink on loopback)`);
-  const [off, on] = await measureInTurns(
-    [
-      { name: GATEWAY, origin: gateway.origin, pid: gateway.proc.pid! },
-      { name: `${GATEWAY} + traces`, origin: traced.origin, pid: traced.proc.pid! },
-    ],
-    scenario,
-  );
-  await traced.stop();
-  const exported = (await (await fetch(`${sink.origin}/count`)).json()) as { exports: number; bytes: number };
-  const ratio = on!.rps / off!.rps;
-  console.log(
-    `  with traces: ${ratio.toFixed(2)}× the req/s, ${(on!.cpuUsPerRequest - off!.cpuUsPerRequest).toFixed(0)} µs more CPU per request; ${exported.exports} exports (${(exported.bytes / 1024).toFixed(0)} KiB) received`,
-  );
-  // No target for the cost of traces on (docs/operations.md, Cost): measured and reported. Off costs nothing:
-  // without OTEL_* no OpenTelemetry code is loaded.
-  check('spans reached the OTLP sink', exported.exports > 0, `${exported.exports} exports`);
-  return { off, on, ratio, exports: exported.exports };
 }
 
 console.log('');
