@@ -20,8 +20,10 @@ const INSTRUMENTED = {
   deleteAddress: true,
   authenticateShopper: true,
   importPasswordHash: true,
+  probe: true,
 } as const satisfies Record<AdapterMethod, true>;
-const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
+/** Every method an adapter may have (wrappers of adapters go over these). */
+export const ADAPTER_METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 
 /**
  * Wraps an adapter so every call is timed in the logs (on the request's access line when the
@@ -39,7 +41,7 @@ export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
     capabilities: adapter.capabilities,
     capabilityHints: adapter.capabilityHints,
   } as CustomerAdapter;
-  for (const method of METHODS) {
+  for (const method of ADAPTER_METHODS) {
     // Optional methods an adapter does not offer stay absent on the wrapper too.
     if (typeof adapter[method] !== 'function') continue;
     const original = (adapter[method] as (...args: unknown[]) => Promise<unknown>).bind(adapter);

@@ -38,6 +38,8 @@ export class SharedRequest<T> {
       log: ctx.log,
       signal: new AbortController().signal,
       setResponseHeader: () => {},
+      // Its attempts are traced and counted like the caller's own.
+      ...(ctx.observeAttempt ? { observeAttempt: ctx.observeAttempt } : {}),
     };
     this.#pending ??= this.start(shared).finally(() => (this.#pending = undefined));
     return waitWithin(this.#pending, ctx.signal, this.backend);

@@ -8,6 +8,7 @@ import type {
   CustomerPatch,
   PasswordChange,
 } from '../schemas/index.js';
+import type { AttemptObserver } from '../transport/attempt-observer.js';
 import type { Deadline } from '../transport/deadline.js';
 
 export type { Capabilities } from '../schemas/index.js';
@@ -42,6 +43,8 @@ export interface CallContext {
   deadlineWithin?(limitMs: number): Deadline;
   /** Counts a successful adapter call towards the request's access-log line (op, ms). */
   recordCall?(op: string, ms: number): void;
+  /** Traces and metrics of each upstream attempt (the upstream client calls it); absent when both are off. */
+  observeAttempt?: AttemptObserver;
 }
 
 export type CustomerRef = { kind: 'id'; id: string } | { kind: 'externalRef'; externalRef: string };
@@ -136,7 +139,30 @@ export interface CustomerAdapter {
    * its password. Backends without it cannot take hashes (their customers need a reset).
    */
   importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
+
+  /**
+   * Optional: a platform's own check that its configuration works (reachable, credentials taken,
+   * shop known). Without it, `probeBackend` (adapters/probe.ts) makes one cheap authorised call
+   * through the canonical methods. Used by /ready (cached) and meant for the doctor too.
+   */
+  probe?(ctx: CallContext): Promise<ProbeResult>;
 }
+
+/** What a probe found, said without secrets (the readiness answer shows `detail`). */
+export type ProbeResult =
+  | { ok: true; detail: string }
+  | { ok: false; problem: ProbeProblem; detail: string; upstreamStatus?: number };
+
+/** Why a backend does not work, as an operator would fix it. */
+export type ProbeProblem =
+  | 'unreachable'
+  | 'timeout'
+  | 'tls'
+  | 'credentials'
+  | 'permission'
+  | 'not_found'
+  | 'clock_skew'
+  | 'upstream_error';
 
 /** A password hash as another platform stored it; `scheme` names that platform's hashing. */
 export interface PasswordHash {

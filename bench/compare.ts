@@ -5,9 +5,11 @@
  * and prints req/s, p50/p99 and the gateway's ratios; writes bench/results/compare.{json,svg}.
  * Also: spawn→/health time, the gateway's RSS at 30 s and 60 s of load, the Worker bundle size and
  * a fresh workerd isolate's first request. Exits 1 when a target is missed.
+ * Tracing: the gateway without and with OTEL_* (spans exported to an OTLP sink on loopback), side by side.
  * BENCH_SECONDS (8, per target, taken in BENCH_ROUNDS (4) turns), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
- * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario,
- * BENCH_LIVE=0 skips the live migration's cost (a moved customer's GET through `live` vs the target's).
+ * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_TRACING=0 the tracing part, BENCH_SCENARIOS=1 runs
+ * only the first scenario, BENCH_LIVE=0 skips the live migration's cost (a moved customer's GET through `live` vs
+ * the target's).
  */
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import { FIXTURE_TOKEN, gatewayEnvFor } from './fixture/scayle-upstream-config.j
 import { type Child, startGateway, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
 import { measureLiveMigration } from './lib/live.js';
 import { barChart, type Measurement, table, writeResults } from './lib/report.js';
+import { compareTracing } from './lib/tracing.js';
 import { buildWorker, firstRequestLatency } from './lib/worker.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -28,6 +31,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const withWorker = process.env.BENCH_WORKER !== '0';
 const withLive = process.env.BENCH_LIVE !== '0';
+const withTracing = process.env.BENCH_TRACING !== '0';
 
 const GATEWAY = 'customer-gateway';
 const EXPRESS = 'express+axios';
@@ -261,6 +265,15 @@ try {
       full <= half * 1.1,
       `+${(full - half).toFixed(0)} MiB`,
     );
+  }
+  if (withTracing) {
+    const traced = await compareTracing(gateway, scayleEnv, {
+      children,
+      measure: (targets) => measureInTurns(targets, scenarios[0]),
+      scenario: scenarios[0].name,
+    });
+    check('spans reached the OTLP sink', traced.exports > 0, `${traced.exports} exports`);
+    results.tracing = traced;
   }
   await gateway.stop();
 

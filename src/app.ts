@@ -20,6 +20,10 @@ import { adminSubject } from './routes/subject.js';
 import { idempotency } from './idempotency/middleware.js';
 import { callerRateLimit } from './limits/caller-limit.js';
 import { liveMigrationRoutes } from './live/index.js';
+import { readinessRoutes } from './health/routes.js';
+import { requestMetrics } from './metrics/middleware.js';
+import { metricsRoutes } from './metrics/routes.js';
+import { observeAttempts } from './telemetry/observe.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -28,7 +32,10 @@ export function createApp(deps: GatewayDeps) {
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
   app.onError(onError);
   app.notFound(notFound);
-  app.use('*', requestContext(deps.log, deps.config.requestTimeoutMs));
+  // Metrics and traces first: they see every request whole, its error answer included (docs/operations.md).
+  if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
+  if (deps.tracing) app.use('*', deps.tracing.requests);
+  app.use('*', requestContext(deps.log, deps.config.requestTimeoutMs, observeAttempts(deps.tracing, deps.metrics)));
   if (deps.config.corsOrigins.length > 0) {
     app.use(
       '*',
@@ -67,7 +74,10 @@ export function createApp(deps: GatewayDeps) {
   app.use('/v1/me', requireShopper(deps));
   app.use('/v1/me/*', requireShopper(deps));
   // After the shopper is known: on /v1/me… each session has its own budget (see callerOf).
-  if (deps.config.callerRateLimit) app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit));
+  if (deps.config.callerRateLimit) {
+    const refused = deps.metrics && (() => deps.metrics!.callerRefusals.inc());
+    app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit, refused));
+  }
   // After the backend is known, so body problems name it (and an unknown backend is a 404 first).
   app.use('/v1/*', limitBody, requireJsonBody);
   // Sign-in, refresh and logout are not resource writes: replaying their tokens would be wrong.
@@ -76,6 +86,8 @@ export function createApp(deps: GatewayDeps) {
 
   const routed = app
     .get('/health', (c) => c.json({ status: 'ok' as const, backends: [...deps.backends.keys()] }))
+    .route('/', readinessRoutes(deps.readiness))
+    .route('/', metricsRoutes(deps))
     .route('/', docsRoutes(deps.docsAssets))
     .route('/v1', backendRoutes(deps))
     .route('/v1', customerRoutes(deps, false))

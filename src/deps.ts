@@ -14,6 +14,11 @@ import { addLiveBackend } from './live/index.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
+import { createReadiness, type Readiness } from './health/readiness.js';
+import type { ShutdownHook } from './health/shutdown.js';
+import type { EventStats, GatewayMetrics } from './metrics/metrics.js';
+import { observeAdapter } from './telemetry/observe.js';
+import type { Tracing } from './telemetry/tracing.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -31,6 +36,16 @@ export interface GatewayDeps {
   /** The caller's network address (brute-force limits), as the runtime knows it. */
   clientAddress: (request: ClientRequest) => string | undefined;
   docsAssets: DocsAssetLoader;
+  /** OTEL_* set: the request spans (app.ts) and the upstream attempts' (request-context.ts). */
+  tracing?: Tracing;
+  /** Prometheus metrics (Node); absent on Workers. Hooks for other features: `deps.metrics?.liveMoves.inc(…)`. */
+  metrics?: GatewayMetrics;
+  /** /ready: the store and every backend's probe; drained first on SIGTERM. */
+  readiness: Readiness;
+  /** Run in order on graceful shutdown once the last request is answered (e.g. "flush the event outbox"). */
+  shutdownHooks: ShutdownHook[];
+  /** Set by the events feature: its backlog and dead letters, read at each /metrics scrape. */
+  eventStats?: () => Promise<EventStats>;
 }
 
 /** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
@@ -50,6 +65,10 @@ export interface RuntimeDeps {
   wrapFetch?: (backend: string, fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
   /** The shared store STORE names, opened by the entry (Redis on Node, Durable Objects on Workers); memory when absent. */
   store?: SharedStore;
+  /** Started by the entry when OTEL_* names an endpoint. */
+  tracing?: Tracing;
+  /** Node's Prometheus registry (src/metrics/prometheus.ts). */
+  metrics?: GatewayMetrics;
 }
 
 /** Emulator factories by backend name (src/embedded.ts has the real ones). */
@@ -98,7 +117,9 @@ export function createDeps(
 ): GatewayDeps {
   if (config.store.kind !== 'memory' && !runtime.store)
     throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
-  const store = runtime.store ?? createMemoryStore();
+  const untraced = runtime.store ?? createMemoryStore();
+  const store = runtime.tracing ? runtime.tracing.store(untraced, config.store.kind.replace('-', '_')) : untraced;
+  const { tracing, metrics } = runtime;
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
   for (const backend of config.backends) {
@@ -119,10 +140,12 @@ export function createDeps(
       fetch = emulator.fetch;
     }
     const budget = config.upstreamBudgets[backend.name];
-    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget);
+    const refused = metrics && (() => metrics.budgetRefusals.inc({ backend: backend.name }));
+    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget, refused);
     if (runtime.wrapFetch) fetch = runtime.wrapFetch(backend.name, fetch);
     const log = runtime.log.child({ backend: backend.name });
-    backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
+    const adapter = instrumentAdapter(definition.create(options, { fetch, log }));
+    backends.set(backend.name, observeAdapter(adapter, tracing, metrics));
   }
   if (config.liveMigration) addLiveBackend(config.liveMigration, backends, store, config.requestTimeoutMs);
   const resourceLock = createResourceLock(store, {
@@ -149,5 +172,9 @@ export function createDeps(
     clientAddress: config.clientAddressHeader
       ? fromHeader(config.clientAddressHeader)
       : (runtime.clientAddress ?? (() => undefined)),
+    ...(tracing ? { tracing } : {}),
+    ...(metrics ? { metrics } : {}),
+    readiness: createReadiness({ store, backends, log: runtime.log }),
+    shutdownHooks: [],
   };
 }

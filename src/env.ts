@@ -5,6 +5,7 @@ import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import type { LogLevel } from './logging/logger.js';
 import { LIVE_BACKEND, type LiveMigrationConfig, parseLiveMigrationEnv } from './live/config.js';
+import { parseTracingEnv, type TracingConfig } from './telemetry/config.js';
 
 export interface BackendConfig {
   name: string;
@@ -50,6 +51,12 @@ export interface GatewayConfig {
   liveMigration?: LiveMigrationConfig;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
+  /** OTEL_*: where traces go; undefined = tracing off (the SDK is not even loaded). docs/operations.md. */
+  tracing?: TracingConfig;
+  /** METRICS_PORT (+ METRICS_HOST): /metrics on a listener of its own (Node), without auth; unset = on PORT. */
+  metricsListener?: { port: number; host?: string };
+  /** SHUTDOWN_DELAY_MS, SHUTDOWN_GRACE_MS: graceful shutdown on SIGTERM (Node). */
+  shutdown: { delayMs: number; graceMs: number };
 }
 
 export type ApiKeyScope = 'admin' | 'storefront';
@@ -136,6 +143,13 @@ const GlobalEnv = z.object({
   IDEMPOTENCY: z.enum(['optional', 'required']).default('optional'),
   WRITE_SETTLE_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
   CALLER_RATE_LIMIT: ratePerWindow.optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z
+    .string()
+    .regex(/^[\w.:-]{1,255}$/, 'must be a host name or address')
+    .optional(),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
 const list = (value: string | undefined) =>
@@ -229,6 +243,25 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     upstreamBudgets,
     ...(liveMigration ? { liveMigration } : {}),
     env,
+    ...operationsConfig(global, env),
+  };
+}
+
+/** Traces, the metrics listener and graceful shutdown (docs/operations.md). */
+function operationsConfig(global: z.infer<typeof GlobalEnv>, env: Record<string, string | undefined>) {
+  if (global.METRICS_PORT !== undefined && global.METRICS_PORT === global.PORT)
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT');
+  if (global.METRICS_HOST !== undefined && global.METRICS_PORT === undefined)
+    throw new ConfigError('METRICS_HOST', 'needs METRICS_PORT');
+  const tracing = parseTracingEnv(env);
+  return {
+    ...(tracing ? { tracing } : {}),
+    ...(global.METRICS_PORT === undefined
+      ? {}
+      : {
+          metricsListener: { port: global.METRICS_PORT, ...(global.METRICS_HOST ? { host: global.METRICS_HOST } : {}) },
+        }),
+    shutdown: { delayMs: global.SHUTDOWN_DELAY_MS, graceMs: global.SHUTDOWN_GRACE_MS },
   };
 }
 

@@ -1,10 +1,11 @@
 import { ConfigError } from '../adapters/errors.js';
-import { createApp, type GatewayApp } from './app.js';
+import { API_VERSION, createApp, type GatewayApp } from './app.js';
 import { createDeps, type EmulatorFactories } from './deps.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { createDurableObjectStore, type StoreNamespace } from './store/durable-object.js';
 import type { SharedStore } from './store/types.js';
+import type { Tracing } from './telemetry/tracing.js';
 
 // The Durable Object class behind STORE=durable-objects (bound as GATEWAY_STORE in wrangler.toml).
 export { SharedStoreObject } from './store/durable-object.js';
@@ -28,6 +29,13 @@ function workerStore(config: ReturnType<typeof parseEnv>, env: Record<string, un
  */
 declare const GATEWAY_EMBEDDED_EMULATORS: boolean;
 
+/**
+ * wrangler.toml's `define`: true by default. The OpenTelemetry SDK and its OTLP serializers are
+ * ~24 KiB gzip of the upload (docs/operations.md); a deployment that never traces and needs the
+ * room sets it to false, and esbuild drops them.
+ */
+declare const GATEWAY_TRACING: boolean;
+
 /** Like loadDeps (deps.ts), behind the build flag: imported only when a backend has no base URL. */
 async function emulatorFactories(config: ReturnType<typeof parseEnv>): Promise<EmulatorFactories> {
   // One condition around the import: esbuild drops an `if (false)` branch, not code after a return.
@@ -41,32 +49,50 @@ async function emulatorFactories(config: ReturnType<typeof parseEnv>): Promise<E
  * as on Node) and kept for the isolate's life, so embedded emulators keep their state between
  * requests. Requests arriving while it is built wait for the same build.
  */
-let app: Promise<GatewayApp> | undefined;
+let app: Promise<{ app: GatewayApp; tracing?: Tracing }> | undefined;
 
-async function build(env: Record<string, unknown>): Promise<GatewayApp> {
+async function build(env: Record<string, unknown>): Promise<{ app: GatewayApp; tracing?: Tracing }> {
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = parseEnv(vars);
   const store = workerStore(config, env);
+  let tracing: Tracing | undefined;
+  const log = createLogger({
+    level: config.logLevel,
+    ...(config.tracing ? { mixin: () => tracing?.logFields() ?? {} } : {}),
+  });
+  // In the bundle (its gzip size is checked), but evaluated only when OTEL_* names an endpoint.
+  if (GATEWAY_TRACING && config.tracing) {
+    const { startWorkerTracing } = await import('./telemetry/worker.js');
+    tracing = startWorkerTracing(config.tracing, { log, serviceVersion: API_VERSION });
+  } else if (config.tracing)
+    log.warn({ variable: 'OTEL_EXPORTER_OTLP_ENDPOINT' }, 'this Worker is built without tracing (GATEWAY_TRACING)');
   // No docsAssets: Swagger UI's files are Workers Static Assets ([assets] in wrangler.toml),
   // answered before the Worker runs.
-  return createApp(
+  const gateway = createApp(
     createDeps(
       config,
       {
         fetch: (input, init) => fetch(input, init),
-        log: createLogger({ level: config.logLevel }),
+        log,
         store,
+        tracing,
         // Cloudflare sets the caller's address on every request it forwards.
         clientAddress: (c) => c.req.header('cf-connecting-ip'),
       },
       await emulatorFactories(config),
     ),
   );
+  return tracing ? { app: gateway, tracing } : { app: gateway };
+}
+
+/** What the Workers runtime hands every request besides env: the part used here. */
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 export default {
-  async fetch(request: Request, env: Record<string, unknown>, ctx: unknown): Promise<Response> {
-    let ready: GatewayApp;
+  async fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> {
+    let ready: { app: GatewayApp; tracing?: Tracing };
     try {
       ready = await (app ??= build(env));
     } catch (error) {
@@ -89,6 +115,9 @@ export default {
         },
       );
     }
-    return ready.fetch(request, env, ctx as never);
+    const response = await ready.app.fetch(request, env, ctx as never);
+    // The request's spans have ended: export them after the answer, while the runtime keeps the isolate.
+    if (ready.tracing) ctx.waitUntil(ready.tracing.flush());
+    return response;
   },
 };

@@ -2,6 +2,7 @@ import ky, { HTTPError, isTimeoutError, type KyInstance, type Options as KyOptio
 import { BufferedResponse } from './buffered-response.js';
 import { deadlineSignal, timedOut, type Deadline } from './deadline.js';
 import { GatewayError, upstreamTimeout } from '../adapters/errors.js';
+import { observed } from './attempt-observer.js';
 import type { CallContext } from '../adapters/types.js';
 
 export interface UpstreamClientOptions {
@@ -91,7 +92,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const limit = Math.min(attemptTimeoutMs, left);
         const attempt = ctx.deadlineWithin?.(limit) ?? deadlineSignal(limit, ctx.signal);
         attempts.push(attempt);
-        return options.fetch(input, sending(input, init, clientHeaders, ctx.requestId, attempt.signal));
+        const outgoing = sending(input, init, clientHeaders, ctx.requestId, attempt.signal);
+        // Traces and metrics (transport/attempt-observer.ts), when the request's context has them.
+        const ended = ctx.observeAttempt?.({
+          backend: options.backend,
+          request: attemptRequest(input, outgoing),
+          number: attempts.length,
+        });
+        return observed(options.fetch(input, outgoing), ended);
       };
       const cutShort = () => attempts.at(-1)?.signal.aborted === true;
       try {
@@ -165,6 +173,16 @@ export function sending(
   for (const [name, value] of clientHeaders) if (!headers.has(name)) headers.set(name, value);
   if (!headers.has('x-request-id')) headers.set('x-request-id', requestId);
   return request ? { ...init, signal } : { ...init, headers, signal };
+}
+
+/** What an attempt observer sees of an attempt: the method, URL and the Headers that are sent. */
+function attemptRequest(input: RequestInfo | URL, outgoing: RequestInit) {
+  const request = typeof input === 'object' && 'url' in input ? input : undefined;
+  return {
+    method: request?.method ?? outgoing.method ?? 'GET',
+    url: request?.url ?? String(input),
+    headers: outgoing.headers instanceof Headers ? outgoing.headers : (request as Request).headers,
+  };
 }
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

@@ -71,7 +71,10 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
           'this Idempotency-Key was used for a different request (method, path or body); use a new key',
         );
       }
-      if (previous?.state === 'done') return replay(c, previous);
+      if (previous?.state === 'done') {
+        deps.metrics?.idempotencyReplays.inc({ backend: c.get('backend') ?? '' });
+        return replay(c, previous);
+      }
       // Its outcome is unknown when it failed so, or when its instance died mid-request.
       const unknown =
         previous?.state === 'uncertain' || (previous?.state === 'running' && startedAt - previous.since > runningMs);

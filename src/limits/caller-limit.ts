@@ -11,7 +11,12 @@ import { callerOf } from './caller.js';
  * budget. Answers carry `RateLimit-Limit/-Remaining/-Reset` (they then describe the caller's own
  * budget, not the platform's); a spent budget is a 429 with `Retry-After`.
  */
-export function callerRateLimit(store: SharedStore, rate: RatePerWindow): MiddlewareHandler<GatewayEnv> {
+export function callerRateLimit(
+  store: SharedStore,
+  rate: RatePerWindow,
+  /** Told of each refusal (metrics). */
+  onRefused?: () => void,
+): MiddlewareHandler<GatewayEnv> {
   const bucket = { capacity: rate.limit, refillPerSecond: rate.limit / rate.windowSeconds };
   return async (c, next) => {
     const taken = await store.take(`caller:${await callerOf(c)}`, bucket);
@@ -23,6 +28,7 @@ export function callerRateLimit(store: SharedStore, rate: RatePerWindow): Middle
     };
     const apply = () => Object.assign(c.get('extraHeaders'), headers);
     if (!taken.allowed) {
+      onRefused?.();
       apply();
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
       throw new GatewayError(

@@ -24,6 +24,8 @@ export function budgetedFetch(
   store: SharedStore,
   backend: string,
   budget: RatePerWindow,
+  /** Told of each refusal (metrics). */
+  onRefused?: () => void,
 ): typeof globalThis.fetch {
   const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
   const limit = { limit: budget.limit, windowMs: budget.windowSeconds * 1000 };
@@ -31,6 +33,7 @@ export function budgetedFetch(
     const scope = scopeOf(methodOf(input, init));
     const taken = await store.takeFromWindow(`budget:${backend}:${scope}`, limit);
     if (!taken.allowed) {
+      onRefused?.();
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
       throw new GatewayError(
         'rate_limited',

@@ -17,6 +17,8 @@ export interface LoggerOptions {
   asyncStdout?: boolean;
   /** With asyncStdout: the file descriptor written instead of stdout (1). */
   fd?: number;
+  /** Fields added to every line as it is written (tracing: the active span's trace_id and span_id). */
+  mixin?: () => Record<string, string>;
 }
 
 /**
@@ -32,10 +34,16 @@ export function createLogger(options: LoggerOptions): Log {
       base: undefined,
       timestamp: oncePerMillisecond(pino.stdTimeFunctions.isoTime),
       formatters: { level: (label) => ({ level: label }) },
+      ...(options.mixin ? { mixin: options.mixin } : {}),
       browser: {
         asObject: true,
+        // pino's browser build (Workers) has no mixin: the fields are added here, as the line is written.
         write: (record: object) =>
-          (write ?? console.log)(JSON.stringify(nodeLineShape(record as Record<string, unknown>))),
+          (write ?? console.log)(
+            JSON.stringify(
+              nodeLineShape(options.mixin ? { ...record, ...options.mixin() } : (record as Record<string, unknown>)),
+            ),
+          ),
       },
     },
     write

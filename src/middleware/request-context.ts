@@ -4,6 +4,7 @@ import type { CallContext, Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import { redactHeaders } from '../logging/redact.js';
 import { ClientConnection } from '../../transport/client-connection.js';
+import type { AttemptObserver } from '../../transport/attempt-observer.js';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -12,13 +13,18 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * (every line carries the id), the adapter CallContext with the gateway's deadline, and one
  * access-log line per request (with the adapter calls it made).
  */
-export function requestContext(log: Log, timeoutMs: number): MiddlewareHandler<GatewayEnv> {
+export function requestContext(
+  log: Log,
+  timeoutMs: number,
+  /** Traces and metrics of the upstream attempts (src/telemetry/observe.ts); undefined when both are off. */
+  observeAttempt?: AttemptObserver,
+): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = performance.now();
     const offered = c.req.header('x-request-id');
     const requestId = offered && CLIENT_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
     const requestLog = lazyChild(log, { requestId });
-    const call = new RequestCall(requestId, requestLog, timeoutMs, started, c);
+    const call = new RequestCall(requestId, requestLog, timeoutMs, started, c, observeAttempt);
     c.set('requestId', requestId);
     c.set('log', requestLog);
     c.set('extraHeaders', call.extraHeaders);
@@ -76,6 +82,7 @@ class RequestCall implements CallContext {
     private readonly timeoutMs: number,
     private readonly started: number,
     private readonly c: Context<GatewayEnv>,
+    readonly observeAttempt: AttemptObserver | undefined,
   ) {}
 
   get signal(): AbortSignal {

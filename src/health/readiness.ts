@@ -1,0 +1,136 @@
+import { isGatewayError } from '../../adapters/errors.js';
+import { probeBackend } from '../../adapters/probe.js';
+import type { CallContext, CustomerAdapter, Log, ProbeResult } from '../../adapters/types.js';
+import type { SharedStore } from '../store/types.js';
+
+/** A backend that worked is asked again after this long (the issue's 30 s). */
+export const PROBE_OK_TTL_MS = 30_000;
+/** A backend that failed is asked again sooner, so a fix shows within seconds, yet never more than once per this. */
+export const PROBE_FAILED_TTL_MS = 5_000;
+const PROBE_TIMEOUT_MS = 5_000;
+const STORE_TIMEOUT_MS = 2_000;
+
+export interface CheckResult {
+  ok: boolean;
+  detail: string;
+  /** Why it failed, as an operator fixes it (see ProbeProblem). */
+  problem?: string;
+  upstreamStatus?: number;
+  /** When this answer was found (a backend's is cached). */
+  checkedAt: string;
+}
+
+export interface ReadinessReport {
+  status: 'ready' | 'not_ready' | 'draining';
+  checks: { store?: CheckResult; backends?: Record<string, CheckResult> };
+}
+
+export interface Readiness {
+  check(): Promise<ReadinessReport>;
+  /** From now on /ready answers 503 `draining` (graceful shutdown: the load balancer stops sending first). */
+  drain(): void;
+  readonly draining: boolean;
+}
+
+interface Cached {
+  result: CheckResult;
+  until: number;
+}
+
+/**
+ * /ready: the shared store answers (every time, bounded by 2 s) and every backend takes our
+ * configuration (its probe, cached: 30 s after a success, 5 s after a failure; concurrent checks
+ * share one probe). Answers say which check failed and why, never a secret: details are the
+ * adapters' own error messages, which name variables, not values.
+ */
+export function createReadiness(deps: {
+  store: SharedStore;
+  backends: Map<string, CustomerAdapter>;
+  log: Log;
+  now?: () => number;
+}): Readiness {
+  const now = deps.now ?? Date.now;
+  const cache = new Map<string, Cached>();
+  const pending = new Map<string, Promise<CheckResult>>();
+  let draining = false;
+
+  const probe = async (name: string, adapter: CustomerAdapter): Promise<CheckResult> => {
+    const ctx = probeContext(deps.log, name);
+    const result: ProbeResult = await probeBackend(adapter, ctx).catch((error: unknown) => ({
+      ok: false as const,
+      problem: 'upstream_error' as const,
+      detail: isGatewayError(error) ? error.message : 'the probe failed unexpectedly',
+    }));
+    const checked: CheckResult = { ...result, checkedAt: new Date(now()).toISOString() };
+    cache.set(name, { result: checked, until: now() + (result.ok ? PROBE_OK_TTL_MS : PROBE_FAILED_TTL_MS) });
+    if (!result.ok)
+      deps.log.warn({ backend: name, problem: result.problem, detail: result.detail }, 'backend not ready');
+    return checked;
+  };
+
+  const backendCheck = (name: string, adapter: CustomerAdapter): Promise<CheckResult> => {
+    const cached = cache.get(name);
+    if (cached && now() < cached.until) return Promise.resolve(cached.result);
+    let running = pending.get(name);
+    if (!running) {
+      running = probe(name, adapter).finally(() => pending.delete(name));
+      pending.set(name, running);
+    }
+    return running;
+  };
+
+  const storeCheck = async (): Promise<CheckResult> => {
+    const checkedAt = new Date(now()).toISOString();
+    try {
+      await withTimeout(deps.store.get('ready:probe'), STORE_TIMEOUT_MS);
+      return { ok: true, detail: 'answered', checkedAt };
+    } catch (error) {
+      const detail =
+        error instanceof ProbeTimeout ? `did not answer within ${STORE_TIMEOUT_MS} ms` : 'refused the call';
+      return { ok: false, problem: 'unreachable', detail, checkedAt };
+    }
+  };
+
+  return {
+    async check() {
+      if (draining) return { status: 'draining', checks: {} };
+      const names = [...deps.backends.keys()];
+      const [store, ...backends] = await Promise.all([
+        storeCheck(),
+        ...names.map((name) => backendCheck(name, deps.backends.get(name)!)),
+      ]);
+      const ready = store!.ok && backends.every((b) => b.ok);
+      return {
+        status: ready ? 'ready' : 'not_ready',
+        checks: { store, backends: Object.fromEntries(names.map((name, i) => [name, backends[i]!])) },
+      };
+    },
+    drain() {
+      draining = true;
+    },
+    get draining() {
+      return draining;
+    },
+  };
+}
+
+/** A probe's context: its own deadline, its calls logged at debug (a probe every 30 s is no news). */
+function probeContext(log: Log, backend: string): CallContext {
+  return {
+    requestId: `readiness-${backend}-${crypto.randomUUID().slice(0, 8)}`,
+    signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    log,
+    setResponseHeader: () => {},
+    recordCall: () => {},
+  };
+}
+
+class ProbeTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProbeTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

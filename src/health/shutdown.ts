@@ -1,0 +1,78 @@
+import type { Server } from 'node:http';
+import type { Log } from '../../adapters/types.js';
+import type { Readiness } from './readiness.js';
+
+/**
+ * Work to finish before the process exits, after the last request was answered: run in the order
+ * added (GatewayDeps.shutdownHooks, e.g. the events feature's "deliver what is in the outbox"),
+ * each bounded, before the entry closes the upstream connections, the store and the logs.
+ */
+export interface ShutdownHook {
+  name: string;
+  run(): Promise<void>;
+}
+
+export interface GracefulShutdown {
+  readiness: Readiness;
+  /** The servers to stop: the API's and, if any, the metrics one. */
+  servers: Server[];
+  /** SHUTDOWN_DELAY_MS: how long requests are still taken after /ready turned 503. */
+  delayMs: number;
+  /** SHUTDOWN_GRACE_MS: how long requests in flight may take to finish once no new ones are taken. */
+  graceMs: number;
+  /** In order: the deployment's hooks, then the entry's own (tracing, upstream connections, store, logs). */
+  hooks: ShutdownHook[];
+  log: Log;
+}
+
+const HOOK_TIMEOUT_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * SIGTERM: /ready fails first (and answers carry `Connection: close`), requests are still taken
+ * for SHUTDOWN_DELAY_MS while load balancers notice, then the listeners close: requests in
+ * flight finish (idle keep-alive connections are closed as they free up) for at most
+ * SHUTDOWN_GRACE_MS, after which the rest are cut. Then the hooks run, in order.
+ */
+export async function shutDownGracefully(options: GracefulShutdown): Promise<void> {
+  const { servers, log } = options;
+  options.readiness.drain();
+  for (const server of servers) server.on('request', (_req, res) => res.setHeader('connection', 'close'));
+  log.info(
+    { delayMs: options.delayMs, graceMs: options.graceMs },
+    'shutting down: /ready answers 503; requests in flight may finish',
+  );
+  if (options.delayMs > 0) await sleep(options.delayMs);
+  const closed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  // A keep-alive connection whose request ends after close() would otherwise stay open until its idle timeout.
+  const idleCloser = setInterval(() => {
+    for (const server of servers) server.closeIdleConnections();
+  }, 50);
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const finished = await Promise.race([
+    closed.then(() => true),
+    new Promise<false>((resolve) => {
+      graceTimer = setTimeout(() => resolve(false), options.graceMs);
+    }),
+  ]);
+  clearInterval(idleCloser);
+  clearTimeout(graceTimer);
+  if (!finished) {
+    log.warn(
+      { graceMs: options.graceMs },
+      'requests still in flight after SHUTDOWN_GRACE_MS: their connections are cut',
+    );
+    for (const server of servers) server.closeAllConnections();
+  }
+  for (const hook of options.hooks) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), HOOK_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([hook.run().then(() => 'done' as const), timeout]).catch((error: unknown) =>
+      error instanceof Error ? error.message : 'failed',
+    );
+    clearTimeout(timer);
+    if (outcome !== 'done') log.warn({ hook: hook.name, outcome }, 'shutdown step did not complete');
+  }
+}

@@ -1,0 +1,63 @@
+import { type ContextManager, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { ATTR_DB_OPERATION_NAME, ATTR_DB_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
+import type { SharedStore } from '../store/types.js';
+
+/**
+ * Every store method but close, as the keys of an object the compiler checks against SharedStore:
+ * a method added to the interface and missing here fails tsc (it would be missing on the wrapper).
+ */
+const TRACED = {
+  get: true,
+  set: true,
+  setIfAbsent: true,
+  delete: true,
+  deleteIfEquals: true,
+  increment: true,
+  take: true,
+  takeFromWindow: true,
+} as const satisfies Record<Exclude<keyof SharedStore, 'close'>, true>;
+
+/** What a key is for (`idempotency`, `budget`, `session`, …): its first segment, never the rest (it may name a caller). */
+const keyKind = (key: unknown) =>
+  typeof key === 'string' ? key.slice(0, Math.max(0, key.indexOf(':'))) || 'other' : 'other';
+
+/**
+ * The shared store with a CLIENT span per call made within a traced request (`store get`, …):
+ * the store's system (memory, redis, durable_objects), the operation and what the key is for.
+ */
+export function tracedStore(store: SharedStore, system: string, tracer: Tracer, contexts: ContextManager): SharedStore {
+  const traced = { close: () => store.close() } as SharedStore;
+  for (const method of Object.keys(TRACED) as (keyof typeof TRACED)[]) {
+    const original = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
+    (traced as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const active = contexts.active();
+      if (!trace.getSpan(active)) return original(...args);
+      const span = tracer.startSpan(
+        `store ${method}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            [ATTR_DB_SYSTEM_NAME]: system,
+            [ATTR_DB_OPERATION_NAME]: method,
+            'gateway.store.key_kind': keyKind(args[0]),
+          },
+        },
+        active,
+      );
+      return contexts
+        .with(trace.setSpan(active, span), () => original(...args))
+        .then(
+          (result) => {
+            span.end();
+            return result;
+          },
+          (error: unknown) => {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+            span.end();
+            throw error;
+          },
+        );
+    };
+  }
+  return traced;
+}
