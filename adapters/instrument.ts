@@ -19,6 +19,8 @@ const INSTRUMENTED = {
   deleteAddress: true,
   authenticateShopper: true,
   importPasswordHash: true,
+  convertGuest: true,
+  eraseCustomer: true,
 } as const satisfies Record<AdapterMethod, true>;
 const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 

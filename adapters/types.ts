@@ -125,6 +125,34 @@ export interface CustomerAdapter {
    * its password. Backends without it cannot take hashes (their customers need a reset).
    */
   importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
+
+  /**
+   * Capability `guestConversion`: makes the guest customer `ref` a registered one in the
+   * platform's way (its status, and the password when given), keeping its id, addresses and
+   * history. The gateway then applies the registration's other fields and addresses. A customer
+   * that is no guest throws `conflict`.
+   */
+  convertGuest?(ref: CustomerRef, registration: GuestRegistration, ctx: CallContext): Promise<void>;
+
+  /**
+   * Capability `erasure` (GDPR Art. 17): erases the customer on the platform in its own way
+   * (deleted, or anonymised where that is how the platform erases) and says what it did. A
+   * platform that refuses (open orders) throws `conflict` saying why, having changed nothing.
+   */
+  eraseCustomer?(ref: CustomerRef, ctx: CallContext): Promise<PlatformErasure>;
+}
+
+/** What a guest's registration sets on the platform itself. */
+export interface GuestRegistration {
+  password?: string;
+  active: boolean;
+}
+
+/** What a platform did to erase a customer. */
+export interface PlatformErasure {
+  outcome: 'deleted' | 'anonymized';
+  /** In the platform's terms: which call, what it covers, what it keeps (e.g. orders). */
+  detail: string;
 }
 
 /** A password hash as another platform stored it; `scheme` names that platform's hashing. */

@@ -3,6 +3,7 @@ import { parseEnvSlice } from '../adapters/options.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
+import { type AccountsConfig, parseAccountsEnv } from './accounts/config.js';
 import type { LogLevel } from './logging/logger.js';
 
 export interface BackendConfig {
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   callerRateLimit?: RatePerWindow;
   /** Per backend: the upstream's call budget shared by the fleet (UPSTREAM_BUDGET_<BACKEND>, else the platform's published limit). */
   upstreamBudgets: Record<string, RatePerWindow | undefined>;
+  /** Password reset limits (PASSWORD_RESET_*): docs/accounts.md. */
+  accounts: AccountsConfig;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
@@ -78,7 +81,7 @@ const PUBLISHED_BUDGETS: Record<string, RatePerWindow> = {
 };
 
 /** `<limit>/<windowSeconds>`, e.g. `300/60`. */
-const ratePerWindow = z
+export const ratePerWindow = z
   .string()
   .regex(/^\d{1,7}\/\d{1,6}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
   .transform((text): RatePerWindow => {
@@ -209,6 +212,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     idempotency: global.IDEMPOTENCY,
     ...(global.CALLER_RATE_LIMIT ? { callerRateLimit: global.CALLER_RATE_LIMIT } : {}),
     upstreamBudgets,
+    accounts: parseAccountsEnv(env),
     env,
   };
 }

@@ -17,6 +17,7 @@ import type {
   PageRequest,
 } from '../types.js';
 import { demoCustomers } from './demo.js';
+import { memoryAccounts } from './accounts.js';
 import { memoryShopperLogin } from './login.js';
 import { hashPassword, type MemoryRecord, MemoryStore } from './store.js';
 
@@ -30,6 +31,8 @@ const capabilities: Capabilities = {
   externalRefLookup: true,
   passwordChange: true,
   shopperLogin: true,
+  guestConversion: true,
+  erasure: true,
 };
 
 const BACKEND = 'memory';
@@ -164,6 +167,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     backend: BACKEND,
     capabilities,
     authenticateShopper: memoryShopperLogin(store),
+    ...memoryAccounts(store, find),
 
     async listCustomers(query) {
       const since = query.updatedSince ? Date.parse(query.updatedSince) : undefined;

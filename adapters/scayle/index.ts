@@ -10,6 +10,7 @@ import type {
 } from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import { BACKEND, canonicalFieldPath, type ErrorScope } from './errors.js';
+import { scayleAccounts } from './accounts.js';
 import { scayleShopperLogin } from './login.js';
 import {
   toScayleAddressPatch,
@@ -49,6 +50,8 @@ const capabilities: Capabilities = {
   passwordChange: true,
   // The Admin API cannot check a shopper's password (see login.ts).
   shopperLogin: false,
+  guestConversion: true,
+  erasure: true,
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */
@@ -109,6 +112,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     backend: BACKEND,
     capabilities,
     authenticateShopper: scayleShopperLogin,
+    ...scayleAccounts(client, customerPath, customerScope),
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);

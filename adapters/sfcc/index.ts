@@ -25,6 +25,7 @@ import {
 import { parseSfccOptions, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import { createCustomerSearch, DATA_API_HINT } from './search.js';
+import { sfccAccounts } from './accounts.js';
 import { sfccShopperLogin } from './login.js';
 import { createShopperFlows } from './shopper.js';
 import {
@@ -79,6 +80,9 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     externalRefLookup: search.available,
     passwordChange: true,
     shopperLogin: true,
+    // OCAPI guests are not customer records (see accounts.ts).
+    guestConversion: false,
+    erasure: search.available,
   };
   const oauth = { kind: 'oauth' } as const;
   const newAddressId = (input: Parameters<typeof makeAddressId>[0]) => makeAddressId(input, deps.random);
@@ -159,7 +163,19 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     backend: BACKEND,
     capabilities,
     authenticateShopper: sfccShopperLogin(client),
-    capabilityHints: search.available ? undefined : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT },
+    capabilityHints: search.available
+      ? undefined
+      : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT, erasure: DATA_API_HINT },
+    ...sfccAccounts(
+      client,
+      options,
+      async (id, ctx) => {
+        const no = (await fetchCustomer(ctx, id, false)).body.customer_no;
+        if (!no) throw new GatewayError('upstream_contract_violation', `SFCC customer ${id} has no customer_no`);
+        return no;
+      },
+      resolveId,
+    ),
 
     listCustomers: (query, ctx) => search.list(query, ctx),
 

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bearerOf, clientIdOf, type TokenIssuer } from './auth.js';
 import type { CustomerRecord, SfccStore } from './store.js';
 import { isObject } from './validate.js';
@@ -12,7 +12,8 @@ import { documentResponse, faultResponse, OCAPI_VERSION } from './wire.js';
 export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerList: string }): Hono {
   const app = new Hono();
 
-  app.post('/customer_lists/:listId/customer_search', async (c) => {
+  /** Server-to-server only: the client id, an Account Manager token, a known customer list. */
+  const authorize = async (c: Context): Promise<Response | undefined> => {
     const clientId = clientIdOf(c);
     if (!clientId)
       return faultResponse(
@@ -33,6 +34,24 @@ export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerL
         customerListId: c.req.param('listId'),
       });
     }
+    return undefined;
+  };
+
+  // Deletes the customer with its addresses (Data API customer_lists resource); orders keep their own copy.
+  app.delete('/customer_lists/:listId/customers/:customerNo', async (c) => {
+    const refused = await authorize(c);
+    if (refused) return refused;
+    const customerNo = c.req.param('customerNo');
+    const record = [...deps.store.records.values()].find((r) => r.customer.customer_no === customerNo);
+    if (!record)
+      return faultResponse('customerNotFound', `No customer with number '${customerNo}' was found.`, { customerNo });
+    deps.store.records.delete(record.customer.customer_id);
+    return c.body(null, 204);
+  });
+
+  app.post('/customer_lists/:listId/customer_search', async (c) => {
+    const refused = await authorize(c);
+    if (refused) return refused;
     if (!/^application\/json/i.test(c.req.header('content-type') ?? ''))
       return faultResponse('unsupportedMediaType', 'Use application/json.');
     let body: unknown;

@@ -4,6 +4,7 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { sha256Hex } from '../digest.js';
 import { callerOf } from '../limits/caller.js';
+import { indexRecord } from './by-customer.js';
 import { fingerprintOf, IdempotencyRecord, REPLAYED_HEADERS } from './record.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -117,6 +118,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       JSON.stringify({ state: 'done', fingerprint, status: c.res.status, headers, body } satisfies IdempotencyRecord),
       KEEP_MS,
     );
+    await indexRecord(store, c, storeKey, KEEP_MS);
   }
 }
 

@@ -13,7 +13,8 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
+import { registerCustomer } from '../accounts/registration.js';
+import { answerConverted, answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
@@ -70,16 +71,25 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         tags: tag,
         summary: 'Register a customer (optionally with addresses and a password)',
         request: { body: body(CustomerCreateSchema) },
-        responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
+        responses: {
+          200: json(
+            CustomerSchema,
+            'A guest customer with this email became the registered customer (same id; capability guestConversion); Location names it',
+          ),
+          201: json(CustomerSchema, 'Created; Location names it'),
+          ...problemResponses,
+        },
       }),
       async (c) => {
         const adapter = c.get('adapter');
         const recovering = c.get('recovering');
         const input = c.req.valid('json');
-        const created =
-          (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) ||
-          (await adapter.createCustomer(input, c.get('call')));
-        return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
+        const recovered = recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since));
+        const { customer, converted } = recovered
+          ? { customer: recovered, converted: false }
+          : await registerCustomer(adapter, input, c.get('call'));
+        const location = `${c.get('basePath')}/customers/${encodeURIComponent(customer.value.id)}`;
+        return converted ? answerConverted(c, location, customer) : answerCreated(c, location, customer);
       },
     )
     .openapi(

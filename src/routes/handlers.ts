@@ -41,6 +41,13 @@ export async function answerCreated<T extends object>(c: Context<GatewayEnv>, lo
   return c.json(created.value, 201);
 }
 
+/** 200 with Location and ETag: a registration that converted an existing guest customer. */
+export async function answerConverted<T extends object>(c: Context<GatewayEnv>, location: string, found: Versioned<T>) {
+  c.header('Location', location);
+  c.header('ETag', await etagOf(found));
+  return c.json(found.value, 200);
+}
+
 /** 200 with the ETag, or 304 when If-None-Match already names it. */
 export async function answerRead<T extends object>(c: Context<GatewayEnv>, found: Versioned<T>) {
   const etag = await etagOf(found);
