@@ -57,9 +57,14 @@ async function main() {
   // stops writing. Left to exit, pino's synchronous flush (sonic-boom 4) retries such a write
   // forever and the process never ends. Bounded, in case stdout is merely stuck.
   const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  // Answered work still running (password reset lookups) finishes before the store and upstreams close.
   const shutdown = () =>
     server.close(
-      () => void Promise.allSettled([upstream.close(), store?.close(), flushLogs()]).finally(() => process.exit(0)),
+      () =>
+        void deps.accounts.background
+          .settled()
+          .then(() => Promise.allSettled([upstream.close(), store?.close(), flushLogs()]))
+          .finally(() => process.exit(0)),
     );
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
