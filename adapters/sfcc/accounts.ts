@@ -3,6 +3,24 @@ import { path, type OcapiClient } from './client.js';
 import type { SfccOptions } from './options.js';
 
 /**
+ * A customer's login, changed through the Data API (`credentials.login`; the Shop API cannot):
+ * where the email is the login, a shopper's new email moves it. Absent without the Data API.
+ */
+export function sfccLoginChange(client: OcapiClient, options: SfccOptions) {
+  if (!options.data) return undefined;
+  const list = options.data.customerList;
+  return async (ctx: CallContext, customerNo: string, login: string): Promise<void> => {
+    await client.call(ctx, 'data', {
+      method: 'PATCH',
+      path: path('customer_lists', list, 'customers', customerNo),
+      auth: { kind: 'oauth' },
+      json: { credentials: { login } },
+      what: `the login of customer ${customerNo}`,
+    });
+  };
+}
+
+/**
  * Erasure on SFCC: the Shop API cannot delete customers, the Data API can
  * (`DELETE customer_lists/{list}/customers/{customer_no}`: the profile with its addresses; orders
  * keep their own copy of the buyer). Offered only with the Data API configured. Guests have no

@@ -25,7 +25,7 @@ import {
 import { parseSfccOptions, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import { createCustomerSearch, DATA_API_HINT } from './search.js';
-import { sfccAccounts } from './accounts.js';
+import { sfccAccounts, sfccLoginChange } from './accounts.js';
 import { sfccShopperLogin } from './login.js';
 import { createShopperFlows } from './shopper.js';
 import {
@@ -69,6 +69,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const client = new OcapiClient(options, deps.fetch);
   const search = createCustomerSearch(client, options);
   const shopper = createShopperFlows(client);
+  const changeLogin = sfccLoginChange(client, options);
   const attribute = options.externalRefAttribute;
   const capabilities: Capabilities = {
     listCustomers: search.available,
@@ -230,10 +231,20 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async updateCustomer(ref, patch, { ifMatch }, ctx) {
       const id = await resolveId(ref, ctx);
       // `custom` replaces the whole set: learn which c_* attributes to clear.
-      const currentKeys = patch.custom !== undefined ? customKeysOf((await fetchCustomer(ctx, id, false)).body) : [];
-      const doc = toOcapiCustomerPatch(patch, attribute, currentKeys);
+      const current =
+        patch.custom !== undefined || patch.login ? (await fetchCustomer(ctx, id, false)).body : undefined;
+      const doc = toOcapiCustomerPatch(patch, attribute, current ? customKeysOf(current) : [], {
+        loginThroughDataApi: changeLogin !== undefined,
+      });
       if (typeof patch.externalRef === 'string') await search.assertExternalRefFree(ctx, patch.externalRef, id);
-      return customerResult(await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch)));
+      const updated = await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch));
+      if (!patch.login || patch.login === (current?.login ?? current?.credentials?.login))
+        return customerResult(updated);
+      // After the Shop API PATCH, which checks If-Match against the document before this change.
+      await changeLogin!(ctx, updated.body.customer_no ?? '', patch.login).catch((error: unknown) => {
+        throw withCreated(error, { customerId: id, updated: Object.keys(doc) }, 'changing the login (Data API)');
+      });
+      return customerResult(await fetchCustomer(ctx, id, false));
     },
 
     async deleteCustomer() {

@@ -50,7 +50,7 @@ export async function verifyCurrentPassword(
 /**
  * PATCH /v1/me: a new email needs the current password, and once stored the event
  * `customer.email.changed` carries the old address (so the merchant can tell its owner). The
- * password never reaches the platform's update.
+ * password never reaches the platform's update; a login that was the old email becomes the new one.
  */
 export function emailChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule['guard']> {
   return async (c, input) => {
@@ -63,8 +63,11 @@ export function emailChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule['gua
     const previousEmail = current.value.email;
     if (patch.email === previousEmail) return { patch };
     await verifyCurrentPassword(deps, c, previousEmail, currentPassword, 'change the email');
+    // Where the email is the login (SFCC, SCAPI), the login moves with it: the shopper signs in with the new email.
+    const login = current.value.login;
+    const movesLogin = patch.login === undefined && login?.toLowerCase() === previousEmail.toLowerCase();
     return {
-      patch,
+      patch: movesLogin ? { ...patch, login: patch.email } : patch,
       stored: (customer) =>
         deps.accounts.events.emit(
           { type: 'customer.email.changed', backend, customerId: sub, email: customer.email, previousEmail },

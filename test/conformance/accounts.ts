@@ -150,8 +150,9 @@ export function runAccountConformance(target: AccountTarget): void {
         email: newEmail,
         previousEmail: shopper.email,
       });
-      // Other changes need no password.
+      // Other changes need no password; the shopper now signs in with the new email.
       expect((await gw.call('PATCH', '/v1/me', { firstName: 'Erikaa' }, auth)).status).toBe(200);
+      expect((await gw.call('POST', '/v1/auth/login', { email: newEmail, password: PASSWORD })).status).toBe(200);
     });
 
     it('registering with the email of a guest converts the guest (same id, its addresses kept), or says why not', async (ctx) => {
