@@ -91,7 +91,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
       backend,
       customerId: subject.customerId,
       reference: request.reference,
-      steps: steps.map((s) => `${s.where}: ${s.outcome}`),
+      steps: steps.map((s) => `${s.where} ${s.what.split(' (')[0]}: ${s.outcome}`),
     },
     failures.length === 0 ? 'customer erased' : 'customer erasure incomplete',
   );
