@@ -184,8 +184,7 @@ export function customerRoutes(resources: ScayleResources): Hono {
     return c.json(present(customer, FULL));
   });
 
-  // SCAYLE's delete anonymises the customer with its addresses at once ("soft-deleted", restorable
-  // for a while, then deleted for good); orders stay. Customers with ongoing orders are refused.
+  // Anonymises ("soft-deleted", restorable for a while, then deleted for good); refused with ongoing orders.
   app.delete(`${CUSTOMERS}/:ident`, (c) => {
     const customer = anonymize(findCustomer(c));
     store.customers.delete(customer.id);

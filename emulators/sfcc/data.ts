@@ -37,14 +37,21 @@ export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerL
     return undefined;
   };
 
+  /** The customer the path's customer_no names, or its 404 fault. */
+  const byNumber = (c: Context): CustomerRecord | Response => {
+    const customerNo = c.req.param('customerNo');
+    const record = [...deps.store.records.values()].find((r) => r.customer.customer_no === customerNo);
+    return (
+      record ?? faultResponse('customerNotFound', `No customer with number '${customerNo}' was found.`, { customerNo })
+    );
+  };
+
   // Deletes the customer with its addresses (Data API customer_lists resource); orders keep their own copy.
   app.delete('/customer_lists/:listId/customers/:customerNo', async (c) => {
     const refused = await authorize(c);
     if (refused) return refused;
-    const customerNo = c.req.param('customerNo');
-    const record = [...deps.store.records.values()].find((r) => r.customer.customer_no === customerNo);
-    if (!record)
-      return faultResponse('customerNotFound', `No customer with number '${customerNo}' was found.`, { customerNo });
+    const record = byNumber(c);
+    if (record instanceof Response) return record;
     deps.store.records.delete(record.customer.customer_id);
     return c.body(null, 204);
   });
@@ -53,10 +60,8 @@ export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerL
   app.patch('/customer_lists/:listId/customers/:customerNo', async (c) => {
     const refused = await authorize(c);
     if (refused) return refused;
-    const customerNo = c.req.param('customerNo');
-    const record = [...deps.store.records.values()].find((r) => r.customer.customer_no === customerNo);
-    if (!record)
-      return faultResponse('customerNotFound', `No customer with number '${customerNo}' was found.`, { customerNo });
+    const record = byNumber(c);
+    if (record instanceof Response) return record;
     const body = await c.req.json().catch(() => undefined);
     const login = isObject(body) && isObject(body.credentials) ? body.credentials.login : undefined;
     const extra = isObject(body) ? Object.keys(body).filter((k) => k !== 'credentials' && !k.startsWith('_')) : [];

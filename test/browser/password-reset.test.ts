@@ -1,24 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
 import { type RecordingAccountEvents, recordingAccountEvents } from '../accounts/recording-events.js';
 import { buildGateway } from '../conformance/harness.js';
-import { launchChromium, noBrowserReason, onlyOrigins } from './chromium.js';
+import { launchChromium, noBrowserReason, onlyOrigins, serveFixture } from './chromium.js';
 
 const STOREFRONT = 'storefront-key-reset-0123456789';
 const EMAIL = 'john.smith@example.com';
 const NEW_PASSWORD = 'Br0wser!Reset-9';
 
-async function servePage(): Promise<{ origin: string; server: Server }> {
-  const html = await readFile(new URL('./fixtures/reset-password.html', import.meta.url), 'utf8');
-  const server = createServer((_request, response) =>
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
-}
+const servePage = () => serveFixture('reset-password.html');
 
 /**
  * PENDING THE EVENTS MERGE (issue 23): the token reaches the test through the recording event

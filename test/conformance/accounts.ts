@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentAdapter } from '../../adapters/instrument.js';
 import { type RecordingAccountEvents, recordingAccountEvents } from '../accounts/recording-events.js';
 import type { AccountProbe, AccountTarget } from './account-targets.js';
-import { buildGateway, type GatewayUnderTest, uniqueTag } from './harness.js';
+import { buildGateway, type GatewayUnderTest, shopperRegistration, uniqueTag } from './harness.js';
 
 const PASSWORD = 'Str0ng!Passw0rd';
 /** 6–16 characters: Open2b stores no longer ones, SCAYLE no shorter than 8. */
@@ -31,27 +31,9 @@ export function runAccountConformance(target: AccountTarget): void {
     afterAll(async () => teardown?.());
 
     const register = async (overrides: Record<string, unknown> = {}) => {
-      const tag = uniqueTag();
-      const lastName = `Acct${tag.slice(-6)}`;
-      const input = {
-        email: `acct-${tag}@example.com`,
-        firstName: 'Erika',
-        lastName,
-        password: PASSWORD,
-        addresses: [
-          {
-            firstName: 'Erika',
-            lastName,
-            line1: 'Hauptstraße 5',
-            city: 'Berlin',
-            postalCode: '10115',
-            countryCode: 'DE',
-            isDefaultBilling: true,
-            isDefaultShipping: true,
-          },
-        ],
-        ...overrides,
-      };
+      const registration = shopperRegistration('Acct', PASSWORD);
+      const { lastName } = registration;
+      const input = { ...registration, ...overrides };
       const res = await gw.call('POST', '/customers', input);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return { id: res.body.id as string, email: input.email, lastName };

@@ -68,3 +68,27 @@ export function uniqueTag(): string {
   counter += 1;
   return `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}${counter}`;
 }
+
+/**
+ * A registration with a password and one default address, named alike (Open2b keeps one name
+ * for the customer and its billing address). Unique per call.
+ */
+export function shopperRegistration(prefix: string, password: string, street = 'Hauptstraße 5') {
+  const tag = uniqueTag();
+  const lastName = `${prefix}${tag.slice(-6)}`;
+  const address = {
+    firstName: 'Erika',
+    lastName,
+    line1: street,
+    city: 'Berlin',
+    postalCode: '10115',
+    countryCode: 'DE',
+  };
+  return {
+    email: `${prefix.toLowerCase()}-${tag}@example.com`,
+    firstName: 'Erika',
+    lastName,
+    password,
+    addresses: [{ ...address, isDefaultBilling: true, isDefaultShipping: true }],
+  };
+}
