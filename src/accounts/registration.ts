@@ -67,7 +67,13 @@ export async function registerCustomer(
   call: CallContext,
 ): Promise<Registration> {
   if (adapter.convertGuest && adapter.capabilities.guestConversion) {
-    const guest = await guestWithEmail(adapter, input.email, call);
+    const guest = await guestWithEmail(adapter, input.email, call).catch((error: unknown) => {
+      // A spent read budget must not stop a registration (a write): it goes on without the
+      // lookup, and where the platform refuses the email the conflict below looks again.
+      if (!isGatewayError(error) || error.code !== 'rate_limited') throw error;
+      call.log.warn({ backend: adapter.backend }, 'registration without the guest lookup: reads are rate limited');
+      return undefined;
+    });
     if (guest) return { customer: await convert(adapter, guest, input, call), converted: true };
   }
   try {
