@@ -168,7 +168,13 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
         await store.delete(lastUsedKey(sid));
       }
       await store.delete(indexKey(backend, sub));
-      await store.delete(endedKey(backend, sub));
+      // Sessions the index does not know (begun before it existed) end too: the end marker holds
+      // only a time and the customer's id, and lapses with the longest session.
+      await store.set(
+        endedKey(backend, sub),
+        JSON.stringify({ at: now(), keep: '' } satisfies EndedBefore),
+        SESSION_MS,
+      );
       return alive.length;
     },
 
