@@ -21,6 +21,8 @@ const INSTRUMENTED = {
   authenticateShopper: true,
   importPasswordHash: true,
   probe: true,
+  convertGuest: true,
+  eraseCustomer: true,
 } as const satisfies Record<AdapterMethod, true>;
 /** Every method an adapter may have (wrappers of adapters go over these). */
 export const ADAPTER_METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];

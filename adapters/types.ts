@@ -146,6 +146,34 @@ export interface CustomerAdapter {
    * through the canonical methods. Used by /ready (cached) and meant for the doctor too.
    */
   probe?(ctx: CallContext): Promise<ProbeResult>;
+
+  /**
+   * Capability `guestConversion`: makes the guest customer `ref` a registered one in the
+   * platform's way (its status, and the password when given), keeping its id, addresses and
+   * history. The gateway then applies the registration's other fields and addresses. A customer
+   * that is no guest throws `conflict`.
+   */
+  convertGuest?(ref: CustomerRef, registration: GuestRegistration, ctx: CallContext): Promise<void>;
+
+  /**
+   * Capability `erasure` (GDPR Art. 17): erases the customer on the platform in its own way
+   * (deleted, or anonymised where that is how the platform erases) and says what it did. A
+   * platform that refuses (open orders) throws `conflict` saying why, having changed nothing.
+   */
+  eraseCustomer?(ref: CustomerRef, ctx: CallContext): Promise<PlatformErasure>;
+}
+
+/** What a guest's registration sets on the platform itself. */
+export interface GuestRegistration {
+  password?: string;
+  active: boolean;
+}
+
+/** What a platform did to erase a customer. */
+export interface PlatformErasure {
+  outcome: 'deleted' | 'anonymized';
+  /** In the platform's terms: which call, what it covers, what it keeps (e.g. orders). */
+  detail: string;
 }
 
 /** What a probe found, said without secrets (the readiness answer shows `detail`). */

@@ -15,6 +15,8 @@ export const CAPABILITY_METHODS = {
   addressDelete: 'deleteAddress',
   passwordChange: 'setPassword',
   shopperLogin: 'authenticateShopper',
+  guestConversion: 'convertGuest',
+  erasure: 'eraseCustomer',
 } as const satisfies Partial<Record<keyof Capabilities, AdapterMethod>>;
 
 export type MethodCapability = keyof typeof CAPABILITY_METHODS;
@@ -30,6 +32,11 @@ const CANNOT: Record<Exclude<Flag, 'totalCount' | 'etag'>, { what: string; inste
   externalRefLookup: { what: 'look customers up by externalRef', instead: 'use its native id' },
   passwordChange: { what: 'set passwords', instead: "set it in the platform's own tools" },
   shopperLogin: { what: 'verify shopper passwords', instead: 'sign shoppers in through your identity provider' },
+  guestConversion: {
+    what: 'turn a guest customer into a registered one',
+    instead: 'register with another email, or merge the guest in the platform',
+  },
+  erasure: { what: 'erase customers', instead: "erase the customer in the platform's own tools" },
 };
 
 /** The 501 for a capability this backend lacks, naming what to do instead. */

@@ -21,6 +21,14 @@ export const CapabilitiesSchema = z
     shopperLogin: z.boolean().openapi({
       description: 'POST /v1/auth/login works: the platform verifies shopper passwords (`authenticateShopper`).',
     }),
+    guestConversion: z.boolean().openapi({
+      description:
+        'Registering (POST /customers) with the email of a guest customer converts that guest (same id, addresses and history) instead of answering 409 or making a second customer (`convertGuest`).',
+    }),
+    erasure: z.boolean().openapi({
+      description:
+        'POST /customers/{customerId}/erase and DELETE /v1/me erase the customer on the platform, in its own way (`eraseCustomer`).',
+    }),
     maxAddresses: z
       .int()
       .optional()

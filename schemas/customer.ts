@@ -93,7 +93,14 @@ export const ShopperCustomerPatchSchema = CustomerPatchSchema.omit({
   groups: true,
   externalRef: true,
   custom: true,
-}).openapi('ShopperCustomerPatch');
+})
+  .extend({
+    currentPassword: Password.optional().openapi({
+      format: 'password',
+      description: 'Required when `email` changes: the current password, checked by the platform.',
+    }),
+  })
+  .openapi('ShopperCustomerPatch');
 
 export const PasswordChangeSchema = z
   .strictObject({ currentPassword: Password.optional(), password: Password })
@@ -110,3 +117,4 @@ export type CustomerCreate = z.infer<typeof CustomerCreateSchema>;
 export type CustomerCreateInput = z.input<typeof CustomerCreateSchema>;
 export type CustomerPatch = z.infer<typeof CustomerPatchSchema>;
 export type PasswordChange = z.infer<typeof PasswordChangeSchema>;
+export type ShopperCustomerPatch = z.infer<typeof ShopperCustomerPatchSchema>;

@@ -9,6 +9,8 @@ import { notFound, onError } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
 import { requireShopper } from './middleware/shopper.js';
 import { validationHook } from './middleware/validation.js';
+import { passwordResetConfirmRoutes, passwordResetRoutes } from './accounts/reset-routes.js';
+import { adminAccountRoutes, meAccountRoutes } from './accounts/routes.js';
 import { addressRoutes } from './routes/addresses.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { backendRoutes } from './routes/backends.js';
@@ -70,6 +72,7 @@ export function createApp(deps: GatewayDeps) {
   app.use('/v1/customers', selectBackend(deps, false));
   app.use('/v1/customers/*', selectBackend(deps, false));
   app.use('/v1/auth/login', selectBackend(deps, false));
+  app.use('/v1/auth/password-reset', selectBackend(deps, false));
   app.use('/v1/backends/:backend/*', selectBackend(deps, true));
   app.use('/v1/me', requireShopper(deps));
   app.use('/v1/me/*', requireShopper(deps));
@@ -98,7 +101,14 @@ export function createApp(deps: GatewayDeps) {
     .route('/v1', liveMigrationRoutes(deps))
     .route('/v1/backends/:backend', customerRoutes(deps, true))
     .route('/v1/backends/:backend', addressRoutes(deps, adminSubject(true, 'addresses')))
-    .route('/v1/backends/:backend', loginRoutes(deps, true));
+    .route('/v1/backends/:backend', loginRoutes(deps, true))
+    // The shopper's account life: password reset, erasure, export (src/accounts/).
+    .route('/v1', passwordResetRoutes(deps, false))
+    .route('/v1', passwordResetConfirmRoutes(deps))
+    .route('/v1', meAccountRoutes(deps))
+    .route('/v1', adminAccountRoutes(deps, false))
+    .route('/v1/backends/:backend', passwordResetRoutes(deps, true))
+    .route('/v1/backends/:backend', adminAccountRoutes(deps, true));
 
   let document: object | undefined;
   routed.get('/openapi.json', (c) => {

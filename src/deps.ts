@@ -6,6 +6,8 @@ import type { CustomerAdapter, Log } from '../adapters/types.js';
 import type { Emulator, EmulatorOptions } from '../emulators/shared/types.js';
 import type { GatewayConfig, SigningKey } from './env.js';
 import type { DocsAssetLoader } from './routes/docs.js';
+import { type AccountsDeps, createAccounts } from './accounts/deps.js';
+import type { AccountEvents } from './accounts/events.js';
 import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js';
 import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
@@ -46,6 +48,8 @@ export interface GatewayDeps {
   shutdownHooks: ShutdownHook[];
   /** Set by the events feature: its backlog and dead letters, read at each /metrics scrape. */
   eventStats?: () => Promise<EventStats>;
+  /** Password reset, erasure, export: their stores, limits, events and erasure steps (src/accounts/). */
+  accounts: AccountsDeps;
 }
 
 /** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
@@ -69,6 +73,8 @@ export interface RuntimeDeps {
   tracing?: Tracing;
   /** Node's Prometheus registry (src/metrics/prometheus.ts). */
   metrics?: GatewayMetrics;
+  /** Where account events go (password reset tokens, email changes, erasures); see src/accounts/events.ts. */
+  accountEvents?: AccountEvents;
 }
 
 /** Emulator factories by backend name (src/embedded.ts has the real ones). */
@@ -154,6 +160,11 @@ export function createDeps(
     leaseTtlMs: config.requestTimeoutMs + 1000,
     waitMs: config.requestTimeoutMs,
   });
+  const sessions = createSessions({
+    store,
+    signer: createTokenSigner(signingKeys(config, runtime.log)),
+    log: runtime.log,
+  });
   return {
     config,
     log: runtime.log,
@@ -162,7 +173,8 @@ export function createDeps(
     emulators,
     store,
     resourceLock,
-    sessions: createSessions({ store, signer: createTokenSigner(signingKeys(config, runtime.log)), log: runtime.log }),
+    sessions,
+    accounts: createAccounts(config.accounts, { store, sessions, log: runtime.log }, runtime.accountEvents),
     loginLimits: createLoginLimits(store, config.loginLimits),
     docsAssets:
       runtime.docsAssets ??

@@ -3,6 +3,7 @@ import { parseEnvSlice } from '../adapters/options.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
+import { type AccountsConfig, parseAccountsEnv } from './accounts/config.js';
 import type { LogLevel } from './logging/logger.js';
 import { LIVE_BACKEND, type LiveMigrationConfig, parseLiveMigrationEnv } from './live/config.js';
 import { parseTracingEnv, type TracingConfig } from './telemetry/config.js';
@@ -49,6 +50,8 @@ export interface GatewayConfig {
   upstreamBudgets: Record<string, RatePerWindow | undefined>;
   /** LIVE_MIGRATION: the `live` backend carrying customers from one backend to another (src/live/). */
   liveMigration?: LiveMigrationConfig;
+  /** Password reset limits (PASSWORD_RESET_*): docs/accounts.md. */
+  accounts: AccountsConfig;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
   /** OTEL_*: where traces go; undefined = tracing off (the SDK is not even loaded). docs/operations.md. */
@@ -90,7 +93,7 @@ const PUBLISHED_BUDGETS: Record<string, RatePerWindow> = {
 };
 
 /** `<limit>/<windowSeconds>`, e.g. `300/60`. */
-const ratePerWindow = z
+export const ratePerWindow = z
   .string()
   .regex(/^\d{1,7}\/\d{1,6}$/, 'must be <limit>/<windowSeconds>, e.g. 300/60')
   .transform((text): RatePerWindow => {
@@ -242,6 +245,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     ...(global.CALLER_RATE_LIMIT ? { callerRateLimit: global.CALLER_RATE_LIMIT } : {}),
     upstreamBudgets,
     ...(liveMigration ? { liveMigration } : {}),
+    accounts: parseAccountsEnv(env),
     env,
     ...operationsConfig(global, env),
   };

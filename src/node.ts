@@ -89,6 +89,8 @@ async function main() {
   const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   // After the deployment's own hooks (deps.shutdownHooks: they may still need the store and upstreams).
   const closing: ShutdownHook[] = [
+    // Answered work still running (password reset lookups) finishes before the store and upstreams close.
+    { name: 'finish answered background work', run: () => deps.accounts.background.settled() },
     ...(tracing ? [{ name: 'export traces', run: () => tracing!.shutdown() }] : []),
     { name: 'close upstream connections', run: () => upstream.close() },
     ...(store ? [{ name: 'close the shared store', run: () => store.close() }] : []),

@@ -18,6 +18,7 @@ import type {
   PageRequest,
 } from '../types.js';
 import { demoCustomers } from './demo.js';
+import { memoryAccounts } from './accounts.js';
 import { memoryShopperLogin } from './login.js';
 import { hashPassword, type MemoryRecord, MemoryStore } from './store.js';
 
@@ -31,6 +32,8 @@ const capabilities: Capabilities = {
   externalRefLookup: true,
   passwordChange: true,
   shopperLogin: true,
+  guestConversion: true,
+  erasure: true,
 };
 
 const BACKEND = 'memory';
@@ -165,6 +168,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     backend: BACKEND,
     capabilities,
     authenticateShopper: memoryShopperLogin(store),
+    ...memoryAccounts(store, find),
 
     async listCustomers(query) {
       const since = query.updatedSince ? Date.parse(query.updatedSince) : undefined;

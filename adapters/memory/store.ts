@@ -8,6 +8,8 @@ export interface MemoryRecord {
   version: number;
   /** Per-address revision for address ETags, so a change elsewhere on the customer does not stale them. */
   addressRevisions: Map<string, number>;
+  /** Orders of the customer that are not closed yet (set by tests): erasure refuses while there are any. */
+  openOrders?: number;
 }
 
 /** The memory backend's whole state; exposed to tests as a backdoor (`memoryStore(adapter)`). */

@@ -15,6 +15,7 @@ import { parseOpen2bOptions, type Open2bOptions } from './options.js';
 import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
 import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
+import { open2bAccounts } from './accounts.js';
 import { open2bShopperLogin } from './login.js';
 import { shopTimeToInstant } from './time.js';
 import {
@@ -47,6 +48,8 @@ const capabilities: Capabilities = {
   externalRefLookup: true,
   passwordChange: true,
   shopperLogin: true,
+  guestConversion: true,
+  erasure: true,
   maxAddresses: 2,
 };
 
@@ -64,6 +67,21 @@ const fields = [...CUSTOMER_FIELDS];
 const NATIVE_ID = /^[1-9]\d{0,14}$/;
 
 const notFound = (ref: CustomerRef) => new GatewayError('not_found', `customer ${describeRef(ref)} does not exist`);
+
+/** Open2b stores plain passwords of 6–16 characters: a longer one would be refused, not cut. */
+function checkPasswordLength(password: string): void {
+  const { min, max } = OPEN2B_LIMITS.password;
+  const length = charLength(password);
+  if (length < min || length > max) {
+    throw new GatewayError(
+      'validation_failed',
+      `password must have ${min}–${max} characters for Open2b; got ${length}`,
+      {
+        errors: [{ path: 'password', message: `must have between ${min} and ${max} characters for Open2b` }],
+      },
+    );
+  }
+}
 
 export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): CompleteAdapter {
   const client = createOpen2bClient(options, deps);
@@ -113,6 +131,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
     backend: BACKEND,
     capabilities,
     authenticateShopper: open2bShopperLogin(client),
+    ...open2bAccounts(client, load, checkPasswordLength),
 
     async listCustomers(query, ctx) {
       const conditions = {
@@ -196,17 +215,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
 
     async setPassword(ref, change, ctx) {
       const current = await load(ref, ctx);
-      const { min, max } = OPEN2B_LIMITS.password;
-      const length = charLength(change.password);
-      if (length < min || length > max) {
-        throw new GatewayError(
-          'validation_failed',
-          `password must have ${min}–${max} characters for Open2b; got ${length}`,
-          {
-            errors: [{ path: 'password', message: `must have between ${min} and ${max} characters for Open2b` }],
-          },
-        );
-      }
+      checkPasswordLength(change.password);
       if (change.currentPassword !== undefined) {
         // Open2b can only check a password by authenticating, which also moves loginTime on (see docs/backends/open2b.md).
         const limits = OPEN2B_LIMITS['authenticate.password'];

@@ -69,6 +69,12 @@ export function addressOf(c: CustomerWire, slot: Slot): Address | undefined {
   return c.shippingAddress ? fromOpen2bShipping(c.shippingAddress) : undefined;
 }
 
+/**
+ * Open2b has no guest flag: a customer without a password that cannot log in is what a checkout
+ * without registration leaves behind, so that is a guest. (A deactivated customer keeps its password.)
+ */
+export const isOpen2bGuest = (c: Pick<CustomerWire, 'canLogin' | 'hasPassword'>) => !c.canLogin && !c.hasPassword;
+
 export function fromOpen2bCustomer(c: CustomerWire, zone: string, withAddresses: boolean): Customer {
   const b = c.billingAddress;
   const phones = compact({
@@ -84,8 +90,7 @@ export function fromOpen2bCustomer(c: CustomerWire, zone: string, withAddresses:
     lastName: present(b.lastName),
     companyName: present(b.companyName),
     phones: Object.keys(phones).length > 0 ? phones : undefined,
-    // Open2b has no guest customers: every record is a registered one, that can log in or not.
-    status: { active: c.canLogin, guest: false },
+    status: { active: c.canLogin, guest: isOpen2bGuest(c) },
     groups: [String(c.group)],
     hasPassword: c.hasPassword,
     createdAt: shopTimeToIso(c.creationTime, zone),

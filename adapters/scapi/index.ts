@@ -51,6 +51,9 @@ const capabilities: Capabilities = {
   externalRefLookup: true,
   passwordChange: true,
   shopperLogin: true,
+  // SCAPI guests (SLAS guest logins) have no customer record to convert: registering makes one.
+  guestConversion: false,
+  erasure: true,
 };
 
 /** customerNo: at most 100 characters (spec); longer ids cannot exist. */
@@ -216,6 +219,10 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
   const adapter: CompleteAdapter = {
     backend: BACKEND,
     capabilities,
+    capabilityHints: {
+      guestConversion:
+        'the Admin Customers API keeps only registered customers (a guest exists only on its orders): register the shopper, or merge the guest order in Business Manager',
+    },
 
     async listCustomers(query, ctx) {
       const at = customerPosition(query.position);
@@ -332,6 +339,15 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
         path: customerPath(await customerNoOf(ref, ctx)),
         errors: customerScope(ref),
       });
+    },
+
+    async eraseCustomer(ref, ctx) {
+      await adapter.deleteCustomer(ref, ctx);
+      return {
+        outcome: 'deleted',
+        detail:
+          'Admin Customers deleteCustomerFromCustomerList: the customer with its addresses and related information; orders keep their own copy of the buyer',
+      };
     },
 
     async setPassword(ref, change, ctx) {

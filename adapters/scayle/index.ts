@@ -10,6 +10,7 @@ import type {
 } from '../types.js';
 import { addressSegment, createScayleClient, customerSegment, type ScayleClient } from './client.js';
 import { BACKEND, canonicalFieldPath, type ErrorScope } from './errors.js';
+import { scayleAccounts } from './accounts.js';
 import {
   toScayleAddressPatch,
   toScayleCustomerPatch,
@@ -48,6 +49,8 @@ const capabilities: Capabilities = {
   passwordChange: true,
   // The Admin API cannot check a shopper's password.
   shopperLogin: false,
+  guestConversion: true,
+  erasure: true,
 };
 
 /** What SCAYLE offers instead of what its Admin API cannot do (no deleteAddress, no authenticateShopper). */
@@ -116,6 +119,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     backend: BACKEND,
     capabilities,
     capabilityHints,
+    ...scayleAccounts(client, customerPath, customerScope),
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);

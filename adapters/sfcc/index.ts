@@ -26,6 +26,7 @@ import {
 import { parseSfccOptions, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import { createCustomerSearch, DATA_API_HINT } from './search.js';
+import { sfccAccounts, sfccLoginChange } from './accounts.js';
 import { sfccShopperLogin } from './login.js';
 import { createShopperFlows } from './shopper.js';
 import {
@@ -77,6 +78,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const client = new OcapiClient(options, deps.fetch);
   const search = createCustomerSearch(client, options);
   const shopper = createShopperFlows(client);
+  const changeLogin = sfccLoginChange(client, options);
   const attribute = options.externalRefAttribute;
   const capabilities: Capabilities = {
     listCustomers: search.available,
@@ -88,6 +90,9 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     externalRefLookup: search.available,
     passwordChange: true,
     shopperLogin: true,
+    // OCAPI guests are not customer records (see accounts.ts).
+    guestConversion: false,
+    erasure: search.available,
   };
   const oauth = { kind: 'oauth' } as const;
   const newAddressId = (input: Parameters<typeof makeAddressId>[0]) => makeAddressId(input, deps.random);
@@ -167,8 +172,22 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     authenticateShopper: sfccShopperLogin(client),
     capabilityHints: {
       customerDelete: CUSTOMER_DELETE_HINT,
-      ...(search.available ? {} : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT }),
+      guestConversion:
+        'OCAPI keeps no guest customer records (a guest exists only on its orders): register the shopper; their guest orders stay as they are',
+      ...(search.available
+        ? {}
+        : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT, erasure: DATA_API_HINT }),
     },
+    ...sfccAccounts(
+      client,
+      options,
+      async (id, ctx) => {
+        const no = (await fetchCustomer(ctx, id, false)).body.customer_no;
+        if (!no) throw new GatewayError('upstream_contract_violation', `SFCC customer ${id} has no customer_no`);
+        return no;
+      },
+      resolveId,
+    ),
     // Listing needs the Data API: without it the method is absent (capability listCustomers false).
     ...(search.available ? { listCustomers: (query, ctx) => search.list(query, ctx) } : {}),
 
@@ -223,10 +242,20 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async updateCustomer(ref, patch, { ifMatch }, ctx) {
       const id = await resolveId(ref, ctx);
       // `custom` replaces the whole set: learn which c_* attributes to clear.
-      const currentKeys = patch.custom !== undefined ? customKeysOf((await fetchCustomer(ctx, id, false)).body) : [];
-      const doc = toOcapiCustomerPatch(patch, attribute, currentKeys);
+      const current =
+        patch.custom !== undefined || patch.login ? (await fetchCustomer(ctx, id, false)).body : undefined;
+      const doc = toOcapiCustomerPatch(patch, attribute, current ? customKeysOf(current) : [], {
+        loginThroughDataApi: changeLogin !== undefined,
+      });
       if (typeof patch.externalRef === 'string') await search.assertExternalRefFree(ctx, patch.externalRef, id);
-      return customerResult(await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch)));
+      const updated = await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch));
+      if (!patch.login || patch.login === (current?.login ?? current?.credentials?.login))
+        return customerResult(updated);
+      // After the Shop API PATCH, which checks If-Match against the document before this change.
+      await changeLogin!(ctx, updated.body.customer_no ?? '', patch.login).catch((error: unknown) => {
+        throw withCreated(error, { customerId: id, updated: Object.keys(doc) }, 'changing the login (Data API)');
+      });
+      return customerResult(await fetchCustomer(ctx, id, false));
     },
 
     async setPassword(ref, change, ctx) {

@@ -223,11 +223,17 @@ export function toOcapiCustomerPatch(
   patch: CustomerPatch,
   externalRefAttribute: string,
   currentCustomKeys: string[] = [],
+  options: { loginThroughDataApi?: boolean } = {},
 ): Doc {
   const errors = new FieldErrors(BACKEND);
   const doc: Doc = {};
   if (patch.email !== undefined) doc.email = patch.email;
-  if (patch.login !== undefined) errors.add('login', 'the Shop API cannot change a login');
+  // A login is changed through the Data API (see index.ts), where it is configured.
+  if (patch.login !== undefined && !options.loginThroughDataApi)
+    errors.add(
+      'login',
+      'the Shop API cannot change a login (the Data API can: set SFCC_DATA_BASE_URL and SFCC_CUSTOMER_LIST)',
+    );
   if (patch.groups !== undefined) errors.add('groups', 'SFCC customer groups cannot be written through the Shop API');
   for (const [canonical, ocapi] of Object.entries(CUSTOMER_STRINGS)) {
     const value = patch[canonical as keyof typeof CUSTOMER_STRINGS];

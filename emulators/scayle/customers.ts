@@ -184,10 +184,12 @@ export function customerRoutes(resources: ScayleResources): Hono {
     return c.json(present(customer, FULL));
   });
 
+  // Anonymises ("soft-deleted", restorable for a while, then deleted for good); refused with ongoing orders.
   app.delete(`${CUSTOMERS}/:ident`, (c) => {
-    const customer = findCustomer(c);
+    const customer = anonymize(findCustomer(c));
     store.customers.delete(customer.id);
     store.credentials.delete(customer.id);
+    store.deletionQueue.set(customer.id, customer);
     return c.body(null, 204);
   });
 
@@ -260,8 +262,11 @@ export function customerRoutes(resources: ScayleResources): Hono {
     return c.json(present(customer, FULL));
   });
 
-  const anonymizeCustomer = (c: Context) => {
-    const customer = findCustomer(c);
+  const anonymize = (customer: ScayleCustomer) => {
+    if (store.ongoingOrders.get(customer.id))
+      fail(409, ERROR_KEYS.ongoingOrders, 'Customers with ongoing orders cannot be anonymized.', {
+        customerId: customer.id,
+      });
     Object.assign(customer, {
       firstName: 'anonymized',
       lastName: 'anonymized',
@@ -273,6 +278,10 @@ export function customerRoutes(resources: ScayleResources): Hono {
     });
     for (const a of customer.addresses) anonymizeAddressFields(a);
     touch(customer);
+    return customer;
+  };
+  const anonymizeCustomer = (c: Context) => {
+    anonymize(findCustomer(c));
     return c.body(null, 204);
   };
   app.post(`${CUSTOMERS}/:ident/anonymize`, anonymizeCustomer);

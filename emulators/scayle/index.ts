@@ -33,6 +33,10 @@ export interface ScayleBackdoor {
   readCredential(id: number): StoredCredential | undefined;
   /** Whether `password` is the customer's password (set via PUT password). */
   checkPassword(id: number, password: string): boolean;
+  /** A customer a DELETE anonymised, as SCAYLE keeps it until it deletes it for good. */
+  readDeleted(id: number): ScayleCustomer | undefined;
+  /** Gives the customer ongoing orders (0: none): SCAYLE then refuses to anonymise or delete it. */
+  setOngoingOrders(id: number, count: number): void;
   /** Back to the initial state: the demo data when seeded, else empty; rate-limit windows restart. */
   reset(): void;
 }
@@ -144,6 +148,11 @@ export function createScayleEmulator(options: EmulatorOptions = {}): Emulator<Sc
       const credential = store.credentials.get(id);
       return credential?.source === 'password' && credential.hash === fingerprint(password);
     },
+    readDeleted: (id) => {
+      const found = store.deletionQueue.get(id);
+      return found && structuredClone(found);
+    },
+    setOngoingOrders: (id, count) => void store.ongoingOrders.set(id, count),
     reset: initial,
   };
 

@@ -89,6 +89,13 @@ export const scayleNow = (): string => new Date().toISOString().replace(/\.\d{3}
 export class ScayleStore {
   readonly customers = new Map<number, ScayleCustomer>();
   readonly credentials = new Map<number, StoredCredential>();
+  /**
+   * Customers a DELETE has anonymised ("soft-deleted"): SCAYLE keeps them, anonymised, for a
+   * restore period before deleting them for good. The API no longer finds them.
+   */
+  readonly deletionQueue = new Map<number, ScayleCustomer>();
+  /** Ongoing orders per customer (the backdoor sets them): SCAYLE refuses to anonymise such customers. */
+  readonly ongoingOrders = new Map<number, number>();
   private nextCustomerId = 1;
   private nextAddressId = 1;
 
@@ -120,6 +127,8 @@ export class ScayleStore {
   clear(): void {
     this.customers.clear();
     this.credentials.clear();
+    this.deletionQueue.clear();
+    this.ongoingOrders.clear();
     this.nextCustomerId = 1;
     this.nextAddressId = 1;
   }

@@ -22,6 +22,8 @@ export const ERROR_KEYS = {
   unknownField: 'UNKNOWN_FIELD',
   emailTaken: 'CUSTOMER_EMAIL_ALREADY_EXISTS',
   referenceKeyTaken: 'REFERENCE_KEY_ALREADY_EXISTS',
+  /** Unconfirmed: SCAYLE documents the refusal (ongoing orders), not its key. */
+  ongoingOrders: 'CUSTOMER_HAS_ONGOING_ORDERS',
   rateLimited: 'RATE_LIMIT_EXCEED',
   internal: 'INTERNAL_SERVER_ERROR',
   unavailable: 'SERVICE_UNAVAILABLE',

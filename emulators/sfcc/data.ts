@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bearerOf, clientIdOf, type TokenIssuer } from './auth.js';
 import type { CustomerRecord, SfccStore } from './store.js';
 import { isObject } from './validate.js';
-import { documentResponse, faultResponse, OCAPI_VERSION } from './wire.js';
+import { documentResponse, faultResponse, OCAPI_VERSION, ocapiNow } from './wire.js';
 
 /**
  * The Data API's `customer_search` on a customer list
@@ -12,7 +12,8 @@ import { documentResponse, faultResponse, OCAPI_VERSION } from './wire.js';
 export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerList: string }): Hono {
   const app = new Hono();
 
-  app.post('/customer_lists/:listId/customer_search', async (c) => {
+  /** Server-to-server only: the client id, an Account Manager token, a known customer list. */
+  const authorize = async (c: Context): Promise<Response | undefined> => {
     const clientId = clientIdOf(c);
     if (!clientId)
       return faultResponse(
@@ -33,6 +34,53 @@ export function dataApp(deps: { store: SfccStore; issuer: TokenIssuer; customerL
         customerListId: c.req.param('listId'),
       });
     }
+    return undefined;
+  };
+
+  /** The customer the path's customer_no names, or its 404 fault. */
+  const byNumber = (c: Context): CustomerRecord | Response => {
+    const customerNo = c.req.param('customerNo');
+    const record = [...deps.store.records.values()].find((r) => r.customer.customer_no === customerNo);
+    return (
+      record ?? faultResponse('customerNotFound', `No customer with number '${customerNo}' was found.`, { customerNo })
+    );
+  };
+
+  // Deletes the customer with its addresses (Data API customer_lists resource); orders keep their own copy.
+  app.delete('/customer_lists/:listId/customers/:customerNo', async (c) => {
+    const refused = await authorize(c);
+    if (refused) return refused;
+    const record = byNumber(c);
+    if (record instanceof Response) return record;
+    deps.store.records.delete(record.customer.customer_id);
+    return c.body(null, 204);
+  });
+
+  // Changes a customer's login (`credentials.login`), the one Data API customer write the gateway uses.
+  app.patch('/customer_lists/:listId/customers/:customerNo', async (c) => {
+    const refused = await authorize(c);
+    if (refused) return refused;
+    const record = byNumber(c);
+    if (record instanceof Response) return record;
+    const body = await c.req.json().catch(() => undefined);
+    const login = isObject(body) && isObject(body.credentials) ? body.credentials.login : undefined;
+    const extra = isObject(body) ? Object.keys(body).filter((k) => k !== 'credentials' && !k.startsWith('_')) : [];
+    if (extra.length > 0)
+      return faultResponse('unknownProperty', `Property '${extra[0]}' is not supported by this emulator.`, {
+        property: extra[0],
+      });
+    if (typeof login !== 'string' || login.length === 0 || login.length > 256)
+      return faultResponse('invalidLogin', 'The login must be 1 to 256 characters.', { property: 'credentials.login' });
+    const holder = deps.store.byLogin(login);
+    if (holder && holder !== record) return faultResponse('loginInUse', `The login '${login}' is already in use.`);
+    record.customer.login = login;
+    record.customer.last_modified = ocapiNow();
+    return documentResponse(dataCustomer(record));
+  });
+
+  app.post('/customer_lists/:listId/customer_search', async (c) => {
+    const refused = await authorize(c);
+    if (refused) return refused;
     if (!/^application\/json/i.test(c.req.header('content-type') ?? ''))
       return faultResponse('unsupportedMediaType', 'Use application/json.');
     let body: unknown;

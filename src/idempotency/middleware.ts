@@ -4,6 +4,7 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { sha256Hex } from '../digest.js';
 import { callerOf } from '../limits/caller.js';
+import { indexRecord } from './by-customer.js';
 import { fingerprintOf, IdempotencyRecord, REPLAYED_HEADERS } from './record.js';
 import { continueInBackground, SettleWindow } from './settle.js';
 
@@ -152,6 +153,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       } satisfies IdempotencyRecord),
       KEEP_MS,
     );
+    await indexRecord(store, c, storeKey, KEEP_MS);
   }
 }
 

@@ -5,6 +5,9 @@ import type { RatePerWindow } from '../env.js';
 import type { SharedStore } from '../store/types.js';
 import { callerOf } from './caller.js';
 
+/** The store key of a caller's budget. */
+export const callerBucketKey = (caller: string) => `caller:${caller}`;
+
 /**
  * CALLER_RATE_LIMIT: each caller (API key; see callerOf for shopper sessions) gets a token bucket
  * of `limit` requests refilled over `windowSeconds`, in the shared store so the fleet enforces one
@@ -19,7 +22,7 @@ export function callerRateLimit(
 ): MiddlewareHandler<GatewayEnv> {
   const bucket = { capacity: rate.limit, refillPerSecond: rate.limit / rate.windowSeconds };
   return async (c, next) => {
-    const taken = await store.take(`caller:${await callerOf(c)}`, bucket);
+    const taken = await store.take(callerBucketKey(await callerOf(c)), bucket);
     const secondsToFull = Math.ceil((rate.limit - taken.remaining) / bucket.refillPerSecond);
     const headers = {
       'RateLimit-Limit': String(rate.limit),

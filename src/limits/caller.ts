@@ -10,7 +10,11 @@ import { sha256Hex } from '../digest.js';
  */
 export async function callerOf(c: Context<GatewayEnv>): Promise<string> {
   const shopper = c.get('shopper');
-  if (shopper) return `shopper:${await sha256Hex(`${shopper.backend}\n${shopper.sub}`, 12)}`;
+  if (shopper) return shopperCaller(shopper.backend, shopper.sub);
   const apiKey = c.req.header('x-api-key') ?? /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
   return apiKey ? `key:${await sha256Hex(apiKey, 12)}` : 'anonymous';
 }
+
+/** A shopper as a caller: a digest of backend and customer (the erasure forgets its budget by it). */
+export const shopperCaller = async (backend: string, sub: string) =>
+  `shopper:${await sha256Hex(`${backend}\n${sub}`, 12)}`;

@@ -42,6 +42,9 @@ export function liveCapabilities(
     passwordChange: target.passwordChange,
     // The target verifies; in `dual` the source verifies whoever the target cannot, and the password moves.
     shopperLogin: target.shopperLogin || (dual && source.shopperLogin && target.passwordChange),
+    // A guest is converted where it lives; erasure must reach both platforms and the mapping (see below).
+    guestConversion: false,
+    erasure: false,
     ...(target.maxAddresses !== undefined ? { maxAddresses: target.maxAddresses } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { GatewayError } from '../../adapters/errors.js';
 import type { GatewayEnv } from '../context.js';
@@ -7,6 +7,11 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** The methods whose body the gateway reads; a DELETE only when it sends one (DELETE /v1/me: the current password). */
+const carriesBody = (c: Context) =>
+  BODY_METHODS.has(c.req.method) ||
+  (c.req.method === 'DELETE' &&
+    (c.req.header('transfer-encoding') !== undefined || /^[1-9]\d*$/.test(c.req.header('content-length') ?? '')));
 
 const tooLarge = () => {
   throw new GatewayError('payload_too_large', `the request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
@@ -23,7 +28,7 @@ const DECIMAL = /^\d+$/;
  * would read it, and for a write it is the slow way to the same bytes.
  */
 export const limitBody: MiddlewareHandler<GatewayEnv> = (c, next) => {
-  if (!BODY_METHODS.has(c.req.method)) return next();
+  if (!carriesBody(c)) return next();
   const length = c.req.header('content-length');
   if (length !== undefined && DECIMAL.test(length) && c.req.header('transfer-encoding') === undefined) {
     return Number(length) > MAX_BODY_BYTES ? tooLarge() : next();
@@ -54,7 +59,7 @@ function hasProtoKey(root: unknown): boolean {
  * own and the ticks to resolve it with next()'s).
  */
 export const requireJsonBody: MiddlewareHandler<GatewayEnv> = (c, next) =>
-  BODY_METHODS.has(c.req.method) ? parseJsonBody(c, next) : next();
+  carriesBody(c) ? parseJsonBody(c, next) : next();
 
 const parseJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';

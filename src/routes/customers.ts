@@ -17,7 +17,15 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
-import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
+import { registerCustomer } from '../accounts/registration.js';
+import {
+  answerConverted,
+  answerCreated,
+  answerPage,
+  conditionalDelete,
+  createdResponse,
+  deleteRoute,
+} from './handlers.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
@@ -75,7 +83,14 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         tags: tag,
         summary: 'Register a customer (optionally with addresses and a password)',
         request: { body: body(CustomerCreateSchema) },
-        responses: { 201: json(CustomerSchema, 'Created; Location names it'), ...problemResponses },
+        responses: {
+          200: json(
+            CustomerSchema,
+            'A guest customer with this email became the registered customer (same id; capability guestConversion); Location names it',
+          ),
+          201: json(CustomerSchema, 'Created; Location names it'),
+          ...problemResponses,
+        },
       }),
       async (c) => {
         const adapter = c.get('adapter');
@@ -83,14 +98,18 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const input = c.req.valid('json');
         const location = (created: Versioned<Customer>) =>
           `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`;
-        const created = await outlastingDeadline(
+        // Registration converts a guest with the same email where the platform can (200), else creates (201).
+        const { customer, converted } = await outlastingDeadline(
           c,
-          async (call) =>
-            (recovering && (await recoverCustomerCreate(adapter, input, call, recovering.since))) ||
-            (await adapter.createCustomer(input, call)),
-          (late) => createdResponse(location(late), late),
+          async (call) => {
+            const recovered = recovering && (await recoverCustomerCreate(adapter, input, call, recovering.since));
+            return recovered ? { customer: recovered, converted: false } : registerCustomer(adapter, input, call);
+          },
+          (late) => createdResponse(location(late.customer), late.customer, late.converted ? 200 : 201),
         );
-        return answerCreated(c, location(created), created);
+        return converted
+          ? answerConverted(c, location(customer), customer)
+          : answerCreated(c, location(customer), customer);
       },
     )
     .openapi(

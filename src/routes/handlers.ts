@@ -42,11 +42,22 @@ export async function answerCreated<T extends object>(c: Context<GatewayEnv>, lo
 }
 
 /** The same 201 as a plain Response, for an answer given after the request's own (settle.ts). */
-export function createdResponse<T extends object>(location: string, created: Versioned<T>): Response {
+export function createdResponse<T extends object>(
+  location: string,
+  created: Versioned<T>,
+  status: 200 | 201 = 201,
+): Response {
   return new Response(JSON.stringify(created.value), {
-    status: 201,
+    status,
     headers: { 'content-type': 'application/json', location, etag: etagOf(created) },
   });
+}
+
+/** 200 with Location and ETag: a registration that converted an existing guest customer. */
+export async function answerConverted<T extends object>(c: Context<GatewayEnv>, location: string, found: Versioned<T>) {
+  c.header('Location', location);
+  c.header('ETag', await etagOf(found));
+  return c.json(found.value, 200);
 }
 
 /** 200 with the ETag, or 304 when If-None-Match already names it. */

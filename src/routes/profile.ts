@@ -2,7 +2,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
   type Customer,
+  type CustomerPatch,
   type CustomerPatchSchema,
+  type ShopperCustomerPatch,
   CustomerSchema,
   type PasswordChangeSchema,
   type ShopperCustomerPatchSchema,
@@ -26,6 +28,15 @@ export interface PasswordRule {
 export interface UpdateRule {
   /** The fields this caller may change. */
   schema: typeof CustomerPatchSchema | typeof ShopperCustomerPatchSchema;
+  /**
+   * Runs before the backend is asked: checks what the caller must prove for this change (the
+   * current password for a shopper's new email), answers the patch to send and what to do once
+   * the backend has stored it.
+   */
+  guard?(
+    c: Context<GatewayEnv>,
+    input: CustomerPatch | ShopperCustomerPatch,
+  ): Promise<{ patch: CustomerPatch; stored?(customer: Customer): Promise<void> }>;
   /** Runs after the backend stored the update, with the customer as it now is. */
   afterUpdate?(c: Context<GatewayEnv>, customer: Customer): Promise<void>;
 }
@@ -77,9 +88,12 @@ export function profileRoutes<Path extends string>(
           call = c.get('call');
         const ref = subject.ref(c);
         const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
+        const input = c.req.valid('json');
+        const { patch, stored } = update.guard ? await update.guard(c, input) : { patch: input, stored: undefined };
         const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) =>
-          adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
+          adapter.updateCustomer(ref, patch, { ifMatch }, call),
         );
+        await stored?.(updated.value);
         await update.afterUpdate?.(c, updated.value);
         return c.json(updated.value, 200);
       },

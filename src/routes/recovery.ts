@@ -36,10 +36,12 @@ const carries = (stored: object, given: Scalars, partly = false) =>
     return held === value || (partly && (held === undefined || held === null));
   });
 
-const sameAddress = (stored: Address, given: AddressCreate) =>
+/** The stored address holds every scalar the caller gave (default flags aside). */
+export const sameAddress = (stored: Address, given: AddressCreate) =>
   carries(stored, scalarsOf(given, ['isDefaultBilling', 'isDefaultShipping']));
 
-async function allAddresses(adapter: CustomerAdapter, ref: CustomerRef, call: CallContext): Promise<Address[]> {
+/** Every address of the customer, page after page. */
+export async function allAddresses(adapter: CustomerAdapter, ref: CustomerRef, call: CallContext): Promise<Address[]> {
   const addresses: Address[] = [];
   let position: unknown;
   do {

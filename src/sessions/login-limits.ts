@@ -17,6 +17,10 @@ export interface LoginAttempt {
   undecided(): Promise<void>;
 }
 
+/** The failed-login counter of an account (an email, or `customer:<id>`): a digest, never the address. */
+export const accountCounterKey = async (backend: string, account: string) =>
+  `login:failures:account:${await sha256Hex(`${backend}\n${account.toLowerCase()}`, 16)}`;
+
 /**
  * Failed-login counters in the shared store, one per account (backend + email) and one per client
  * address, each over a fixed window opened by its first attempt. An attempt is counted *before*
@@ -39,10 +43,7 @@ export function createLoginLimits(
   return {
     /** Counts one attempt; 429 with Retry-After when the account or the client is over its limit. */
     async begin(backend: string, account: string, client: string): Promise<LoginAttempt> {
-      const accountCounter = counter(
-        `login:failures:account:${await sha256Hex(`${backend}\n${account.toLowerCase()}`, 16)}`,
-        limits.perAccount,
-      );
+      const accountCounter = counter(await accountCounterKey(backend, account), limits.perAccount);
       const clientCounter = counter(`login:failures:client:${encodeURIComponent(client)}`, limits.perClient);
       for (const c of [accountCounter, clientCounter]) {
         const count = await store.increment(c.key, 1, c.windowMs);

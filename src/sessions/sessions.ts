@@ -44,6 +44,18 @@ const generationKey = (sid: string, generation: number) => `session:generation:$
 const usedKey = (sid: string, generation: number) => `session:used:${sid}:${generation}`;
 const endedKey = (backend: string, sub: string) =>
   `session:ended:${encodeURIComponent(backend)}:${encodeURIComponent(sub)}`;
+/** The customer's sessions (for the export and the erasure); a session also leaves it when it is found gone. */
+const indexKey = (backend: string, sub: string) =>
+  `session:by-customer:${encodeURIComponent(backend)}:${encodeURIComponent(sub)}`;
+/** When the session last signed in or refreshed (ms). */
+const lastUsedKey = (sid: string) => `session:last-used:${sid}`;
+
+/** A live session as the customer's export shows it: no tokens, no session id. */
+export interface SessionInfo {
+  startedAt: number;
+  lastUsedAt: number;
+  sid: string;
+}
 
 /** `<sid>.<generation>.<secret>`; only the secret's digest is stored. */
 function parseRefreshToken(token: string): { sid: string; generation: number } {
@@ -78,8 +90,26 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
   const issue = async (sid: string, generation: number, family: Family): Promise<TokenPair> => {
     const refreshToken = `${sid}.${generation}.${randomId(32)}`;
     await store.set(generationKey(sid, generation), await digest(refreshToken), remaining(family));
+    await store.set(lastUsedKey(sid), String(now()), remaining(family));
     const accessToken = await signer.sign({ sub: family.sub, backend: family.backend, sid });
     return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, customerId: family.sub };
+  };
+
+  /** The customer's live sessions, oldest first (dead ones leave the index as they are found). */
+  const list = async (backend: string, sub: string): Promise<SessionInfo[]> => {
+    const alive: SessionInfo[] = [];
+    for (const sid of await store.setMembers(indexKey(backend, sub))) {
+      const family = await readFamily(sid);
+      if (!family || remaining(family) <= 0 || (await endedByPasswordChange(sid, family))) {
+        // Dead either way: what is left of it goes now, not only when it expires.
+        if (family) await store.delete(familyKey(sid));
+        await store.removeFromSet(indexKey(backend, sub), sid);
+        continue;
+      }
+      const lastUsedAt = Number((await store.get(lastUsedKey(sid))) ?? family.createdAt);
+      alive.push({ sid, startedAt: family.createdAt, lastUsedAt });
+    }
+    return alive.sort((a, b) => a.startedAt - b.startedAt);
   };
 
   return {
@@ -87,6 +117,7 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       const sid = randomId(18);
       const family: Family = { sub, backend, createdAt: now() };
       await store.set(familyKey(sid), JSON.stringify(family), SESSION_MS);
+      await store.addToSet(indexKey(backend, sub), sid, SESSION_MS);
       return issue(sid, 0, family);
     },
 
@@ -124,6 +155,27 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       if (!family || family.sub !== claims.sub || family.backend !== claims.backend) throw ended();
       if (await endedByPasswordChange(claims.sid, family)) throw ended();
       return claims;
+    },
+
+    list,
+
+    /** Erasure: every session of the customer ends and what the store kept about them goes; answers how many were alive. */
+    async eraseAll(backend: string, sub: string): Promise<number> {
+      const all = await store.setMembers(indexKey(backend, sub));
+      const alive = await list(backend, sub);
+      for (const sid of all) {
+        await store.delete(familyKey(sid));
+        await store.delete(lastUsedKey(sid));
+      }
+      await store.delete(indexKey(backend, sub));
+      // Sessions the index does not know (begun before it existed) end too: the end marker holds
+      // only a time and the customer's id, and lapses with the longest session.
+      await store.set(
+        endedKey(backend, sub),
+        JSON.stringify({ at: now(), keep: '' } satisfies EndedBefore),
+        SESSION_MS,
+      );
+      return alive.length;
     },
 
     /** After a password change: every session of the customer started until now ends, but `keep` (the one that changed it). */

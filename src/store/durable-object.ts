@@ -32,6 +32,9 @@ const OPERATIONS = new Set([
   'increment',
   'take',
   'takeFromWindow',
+  'addToSet',
+  'setMembers',
+  'removeFromSet',
 ]);
 /** How often an object drops its expired keys (reads already ignore them). */
 const SWEEP_EVERY_MS = 60 * 60_000;
@@ -139,6 +142,9 @@ export function createDurableObjectStore(namespace: StoreNamespace, options: Dur
     increment: (...args) => call({ op: 'increment', args }),
     take: (...args) => call({ op: 'take', args }),
     takeFromWindow: (...args) => call({ op: 'takeFromWindow', args }),
+    addToSet: (...args) => call({ op: 'addToSet', args }),
+    setMembers: (...args) => call({ op: 'setMembers', args }),
+    removeFromSet: (...args) => call({ op: 'removeFromSet', args }),
     close: async () => {},
   };
 }

@@ -44,6 +44,19 @@ end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, 0, math.max(1, tonumber(oldest[2]) + window - now)}`;
 
+// Index sets as sorted sets scored by each member's expiry (server time); the key lives as long as
+// its longest-lived member.
+const ADD_TO_SET = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1`;
+const SET_MEMBERS = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')`;
+
 /**
  * The store for several Node instances: one Redis (node-redis client). Atomic steps are single
  * commands (SET NX PX) or Lua scripts. Without a connection, calls fail at once (no offline queue)
@@ -120,6 +133,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
       validateWindow(limit);
       return takeWith(TAKE_FROM_WINDOW, name, [limit.limit, Math.ceil(limit.windowMs), crypto.randomUUID()]);
     },
+    addToSet: (name, member, ttlMs) =>
+      call(
+        async () =>
+          void (await client.eval(ADD_TO_SET, { keys: [key(name)], arguments: [member, String(positive(ttlMs))] })),
+      ),
+    setMembers: (name) =>
+      call(async () => (await client.eval(SET_MEMBERS, { keys: [key(name)], arguments: [] })) as string[]),
+    removeFromSet: (name, member) => call(async () => void (await client.zRem(key(name), member))),
     async close() {
       if (client.isOpen) await client.close();
     },

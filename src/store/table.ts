@@ -45,6 +45,20 @@ export function storeOverTable(table: EntryTable, now: () => number = Date.now):
   };
   const write = (key: string, value: string, ttlMs: number) =>
     table.put(key, { value, expiresAt: now() + positive(ttlMs) });
+  /** An index set as stored: member → when it expires (ms). */
+  const readSet = async (key: string): Promise<Record<string, number>> => {
+    const entry = await live(key);
+    if (!entry) return {};
+    const at = now();
+    return Object.fromEntries(
+      Object.entries(JSON.parse(entry.value) as Record<string, number>).filter(([, expiresAt]) => expiresAt > at),
+    );
+  };
+  const writeSet = async (key: string, members: Record<string, number>) => {
+    const last = Math.max(...Object.values(members));
+    if (Object.keys(members).length === 0) await table.delete(key);
+    else await table.put(key, { value: JSON.stringify(members), expiresAt: last });
+  };
   const takeWith = <S>(key: string, ttlMs: number, fallback: S, step: (state: S) => { state: S; result: TakeResult }) =>
     serial(async () => {
       const stored = await live(key);
@@ -82,6 +96,20 @@ export function storeOverTable(table: EntryTable, now: () => number = Date.now):
         takeFromBucket(state, limit, cost, now()),
       );
     },
+    addToSet: (key, member, ttlMs) =>
+      serial(async () => {
+        const members = await readSet(key);
+        members[member] = now() + positive(ttlMs);
+        await writeSet(key, members);
+      }),
+    setMembers: (key) => serial(async () => Object.keys(await readSet(key))),
+    removeFromSet: (key, member) =>
+      serial(async () => {
+        const members = await readSet(key);
+        if (!(member in members)) return;
+        delete members[member];
+        await writeSet(key, members);
+      }),
     async takeFromWindow(key, limit) {
       validateWindow(limit);
       return takeWith<number[]>(key, limit.windowMs, [], (times) => {

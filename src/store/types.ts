@@ -21,6 +21,15 @@ export interface SharedStore {
    * (so no window of that length, however aligned, ever sees more); else when the oldest leaves.
    */
   takeFromWindow(key: string, limit: WindowLimit): Promise<TakeResult>;
+  /**
+   * Index sets (e.g. a customer's sessions): adds `member` for `ttlMs` (again: from now). Each
+   * member expires on its own; the set lives as long as its longest-lived member. Atomic.
+   */
+  addToSet(key: string, member: string, ttlMs: number): Promise<void>;
+  /** The set's live members, in no particular order; none for an absent key. */
+  setMembers(key: string): Promise<string[]>;
+  /** Atomic; an absent member or set changes nothing. */
+  removeFromSet(key: string, member: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,9 @@ const TRACED = {
   increment: true,
   take: true,
   takeFromWindow: true,
+  addToSet: true,
+  setMembers: true,
+  removeFromSet: true,
 } as const satisfies Record<Exclude<keyof SharedStore, 'close'>, true>;
 
 /** What a key is for (`idempotency`, `budget`, `session`, …): its first segment, never the rest (it may name a caller). */

@@ -3,7 +3,7 @@ import { instrumentAdapter } from '../../adapters/instrument.js';
 import { createMemoryAdapter } from '../../adapters/memory/index.js';
 import { backendDefinitions } from '../../adapters/registry.js';
 import type { CustomerAdapter } from '../../adapters/types.js';
-import { CAPABILITY_METHODS, capabilityMismatches, type MethodCapability } from '../../adapters/unsupported.js';
+import { capabilityMismatches, type MethodCapability } from '../../adapters/unsupported.js';
 import { EMBEDDED_ORIGIN } from '../../src/deps.js';
 import { embeddedEmulators } from '../../src/embedded.js';
 import { buildGateway } from '../conformance/harness.js';
@@ -35,17 +35,21 @@ const configurations = Object.values(backendDefinitions).flatMap((definition) =>
   }));
 });
 
-/** The route that needs each method, answered 501 when the backend lacks it. */
-const ROUTES: Record<MethodCapability, [method: string, path: string, body?: unknown]> = {
+/**
+ * The route that needs each method, answered 501 when the backend lacks it. (Without
+ * guestConversion a registration is still made: the platform's 409 says why, see accounts.ts.)
+ */
+const ROUTES: Record<Exclude<MethodCapability, 'guestConversion'>, [method: string, path: string, body?: unknown]> = {
   listCustomers: ['GET', '/customers'],
   customerDelete: ['DELETE', '/customers/4711'],
   addressDelete: ['DELETE', '/customers/4711/addresses/1'],
   passwordChange: ['PUT', '/customers/4711/password', { password: 'N3w!Passw0rd-1' }],
   shopperLogin: ['POST', '/auth/login', { email: 'jane@example.com', password: 'S3cret-Passw0rd' }],
+  erasure: ['POST', '/customers/4711/erase', {}],
 };
 
 const lacking = (adapter: CustomerAdapter) =>
-  (Object.keys(CAPABILITY_METHODS) as MethodCapability[]).filter((c) => !adapter.capabilities[c]);
+  (Object.keys(ROUTES) as (keyof typeof ROUTES)[]).filter((c) => !adapter.capabilities[c]);
 
 describe.each(configurations)('$label', ({ adapter }) => {
   it('has each method a capability stands for exactly when the flag is true, and a hint for each it lacks', () => {

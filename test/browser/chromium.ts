@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's `chromium` package (`.ci/run` installs it); CHROMIUM_PATH overrides. */
@@ -38,4 +40,14 @@ export async function onlyOrigins(page: Page, origins: string[]): Promise<string
     return route.abort('blockedbyclient');
   });
   return refused;
+}
+
+/** Serves one page of `fixtures/` on loopback: its origin is what CORS_ORIGINS allows (or not). */
+export async function serveFixture(name: string): Promise<{ origin: string; server: Server }> {
+  const html = await readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+  const server = createServer((_request, response) =>
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
 }

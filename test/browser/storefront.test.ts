@@ -1,22 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../e2e/support.js';
-import { launchChromium, noBrowserReason, onlyOrigins } from './chromium.js';
+import { launchChromium, noBrowserReason, onlyOrigins, serveFixture } from './chromium.js';
 
 const STOREFRONT = 'storefront-key-browser-0123456789';
 const ADMIN = 'admin-key-browser-0123456789';
 
-/** Serves the demo storefront page on loopback: its origin is what CORS_ORIGINS allows (or not). */
-async function servePage(): Promise<{ origin: string; server: Server }> {
-  const html = await readFile(new URL('./fixtures/storefront.html', import.meta.url), 'utf8');
-  const server = createServer((_request, response) =>
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
-}
+const servePage = () => serveFixture('storefront.html');
 
 describe.skipIf(noBrowserReason !== undefined)(
   'a storefront page on an allowed CORS origin signs a shopper in and edits their address book',

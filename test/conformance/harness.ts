@@ -1,6 +1,6 @@
 import type { Capabilities } from '../../adapters/types.js';
 import { createApp } from '../../src/app.js';
-import { createDeps, type GatewayDeps } from '../../src/deps.js';
+import { createDeps, type GatewayDeps, type RuntimeDeps } from '../../src/deps.js';
 import { embeddedEmulators } from '../../src/embedded.js';
 import { parseEnv } from '../../src/env.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -21,7 +21,13 @@ export interface TestResponse {
   body: any;
 }
 
-export function buildGateway(backend: string, env: Record<string, string>, logLines?: string[]): GatewayUnderTest {
+export function buildGateway(
+  backend: string,
+  env: Record<string, string>,
+  logLines?: string[],
+  /** Runtime pieces a test supplies itself, e.g. a recording `accountEvents`. */
+  runtime: Pick<RuntimeDeps, 'accountEvents'> = {},
+): GatewayUnderTest {
   const config = parseEnv({ LOG_LEVEL: logLines ? 'debug' : 'silent', ...env });
   const log = createLogger({
     level: config.logLevel,
@@ -29,7 +35,7 @@ export function buildGateway(backend: string, env: Record<string, string>, logLi
   });
   const deps = createDeps(
     config,
-    { fetch: (input, init) => fetch(input, init), log, docsAssets: nodeDocsAssets },
+    { fetch: (input, init) => fetch(input, init), log, docsAssets: nodeDocsAssets, ...runtime },
     embeddedEmulators,
   );
   const app = createApp(deps);
@@ -61,4 +67,28 @@ let counter = 0;
 export function uniqueTag(): string {
   counter += 1;
   return `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}${counter}`;
+}
+
+/**
+ * A registration with a password and one default address, named alike (Open2b keeps one name
+ * for the customer and its billing address). Unique per call.
+ */
+export function shopperRegistration(prefix: string, password: string, street = 'Hauptstraße 5') {
+  const tag = uniqueTag();
+  const lastName = `${prefix}${tag.slice(-6)}`;
+  const address = {
+    firstName: 'Erika',
+    lastName,
+    line1: street,
+    city: 'Berlin',
+    postalCode: '10115',
+    countryCode: 'DE',
+  };
+  return {
+    email: `${prefix.toLowerCase()}-${tag}@example.com`,
+    firstName: 'Erika',
+    lastName,
+    password,
+    addresses: [{ ...address, isDefaultBilling: true, isDefaultShipping: true }],
+  };
 }

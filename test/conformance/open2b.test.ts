@@ -1,4 +1,6 @@
 import { createOpen2bEmulator } from '../../emulators/open2b/index.js';
+import { open2bAccounts } from './account-targets.js';
+import { runAccountConformance } from './accounts.js';
 import { runSessionConformance } from './sessions.js';
 import { loopbackEmulator, runConformanceSuite } from './suite.js';
 
@@ -6,3 +8,4 @@ import { loopbackEmulator, runConformanceSuite } from './suite.js';
 const target = loopbackEmulator('open2b', () => createOpen2bEmulator());
 runConformanceSuite(target);
 runSessionConformance(target);
+runAccountConformance(open2bAccounts);

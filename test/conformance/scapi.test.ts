@@ -1,4 +1,6 @@
 import { createScapiEmulator } from '../../emulators/scapi/index.js';
+import { scapiAccounts } from './account-targets.js';
+import { runAccountConformance } from './accounts.js';
 import { runSessionConformance } from './sessions.js';
 import { loopbackEmulator, runConformanceSuite } from './suite.js';
 
@@ -6,3 +8,4 @@ import { loopbackEmulator, runConformanceSuite } from './suite.js';
 const target = loopbackEmulator('scapi', () => createScapiEmulator());
 runConformanceSuite(target);
 runSessionConformance(target);
+runAccountConformance(scapiAccounts);

@@ -1,4 +1,6 @@
 import { createScayleEmulator } from '../../emulators/scayle/index.js';
+import { scayleAccounts } from './account-targets.js';
+import { runAccountConformance } from './accounts.js';
 import { runSessionConformance } from './sessions.js';
 import { loopbackEmulator, runConformanceSuite } from './suite.js';
 
@@ -6,3 +8,4 @@ import { loopbackEmulator, runConformanceSuite } from './suite.js';
 const target = loopbackEmulator('scayle', () => createScayleEmulator());
 runConformanceSuite(target);
 runSessionConformance(target);
+runAccountConformance(scayleAccounts);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueTag } from './harness.js';
+import { shopperRegistration, uniqueTag } from './harness.js';
 import { type ConformanceTarget, gatewayForTarget } from './suite.js';
 
 const PASSWORD = 'Str0ng!Passw0rd';
@@ -13,26 +13,7 @@ export function runSessionConformance(target: ConformanceTarget): void {
     const gw = gatewayForTarget(target);
 
     const register = async (street: string) => {
-      const tag = uniqueTag();
-      const lastName = `Shop${tag.slice(-6)}`;
-      const body = {
-        email: `shopper-${tag}@example.com`,
-        firstName: 'Erika',
-        lastName,
-        password: PASSWORD,
-        addresses: [
-          {
-            firstName: 'Erika',
-            lastName,
-            line1: street,
-            city: 'Berlin',
-            postalCode: '10115',
-            countryCode: 'DE',
-            isDefaultBilling: true,
-            isDefaultShipping: true,
-          },
-        ],
-      };
+      const body = shopperRegistration('Shop', PASSWORD, street);
       const res = await gw.call('POST', '/customers', body);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return {

@@ -1,4 +1,6 @@
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
+import { sfccAccounts } from './account-targets.js';
+import { runAccountConformance } from './accounts.js';
 import { runSessionConformance } from './sessions.js';
 import { loopbackEmulator, runConformanceSuite } from './suite.js';
 
@@ -6,3 +8,4 @@ import { loopbackEmulator, runConformanceSuite } from './suite.js';
 const target = loopbackEmulator('sfcc', () => createSfccEmulator());
 runConformanceSuite(target);
 runSessionConformance(target);
+runAccountConformance(sfccAccounts);

@@ -130,6 +130,26 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
       expect((await store.takeFromWindow('other-window', { limit: 1, windowMs: 60_000 })).allowed).toBe(false);
     });
 
+    test('index sets: concurrent adds all land; members expire on their own; removal is exact', async () => {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.addToSet('index', `m${i}`, MINUTE)));
+      expect((await store.setMembers('index')).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+      await store.removeFromSet('index', 'm3');
+      await store.removeFromSet('index', 'never-added');
+      expect(await store.setMembers('index')).not.toContain('m3');
+      expect(await store.setMembers('index')).toHaveLength(19);
+      expect(await store.setMembers('no-such-index')).toEqual([]);
+
+      await store.addToSet('mixed', 'brief', 60);
+      await store.addToSet('mixed', 'long', MINUTE);
+      await sleep(250);
+      expect(await store.setMembers('mixed')).toEqual(['long']);
+      await store.addToSet('gone', 'brief', 60);
+      await sleep(250);
+      expect(await store.setMembers('gone')).toEqual([]);
+      await store.addToSet('gone', 'again', MINUTE);
+      expect(await store.setMembers('gone')).toEqual(['again']);
+    });
+
     test('withLease: 20 concurrent holders never overlap, and all get their turn', async () => {
       let inside = 0;
       let most = 0;

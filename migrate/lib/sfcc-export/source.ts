@@ -50,6 +50,8 @@ const capabilities: Capabilities = {
   externalRefLookup: false,
   passwordChange: false,
   shopperLogin: false,
+  guestConversion: false,
+  erasure: false,
 };
 
 const readOnly = () =>

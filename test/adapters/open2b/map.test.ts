@@ -129,7 +129,8 @@ describe('open2b mapping: customer', () => {
     });
     const customer = fromOpen2bCustomer(read(minimal), 'Europe/Rome', true);
     for (const key of ['externalRef', 'companyName', 'phones', 'lastLoginAt']) expect(customer).not.toHaveProperty(key);
-    expect(customer.status).toEqual({ active: false, guest: false });
+    // No password and no login: what a checkout without registration leaves, a guest.
+    expect(customer.status).toEqual({ active: false, guest: true });
     expect(customer.addresses).toEqual([
       expect.objectContaining({ id: 'billing', isDefaultBilling: true, isDefaultShipping: true }),
     ]);

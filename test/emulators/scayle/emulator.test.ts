@@ -132,6 +132,29 @@ describe('SCAYLE emulator: customers', () => {
     expect((await s.call('GET', `/${id}`)).status).toBe(404);
   });
 
+  it("DELETE anonymises the customer into SCAYLE's deletion queue, and is refused (409, nothing changed) while it has ongoing orders", async () => {
+    const s = setup({ seed: false });
+    const [kept, gone] = s.emulator.backdoor.seed(
+      ['kept', 'gone'].map((name) => ({ email: `${name}@example.com`, lastName: name, addresses: [address] })),
+    );
+    s.emulator.backdoor.setOngoingOrders(gone!.id, 2);
+    const refused = await s.call('DELETE', `/${gone!.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors[0].errorKey).toBe('CUSTOMER_HAS_ONGOING_ORDERS');
+    expect(s.emulator.backdoor.readCustomer(gone!.id)).toEqual(gone);
+    expect((await s.call('POST', `/${gone!.id}/anonymize`)).status).toBe(409);
+
+    s.emulator.backdoor.setOngoingOrders(gone!.id, 0);
+    expect((await s.call('DELETE', `/${gone!.id}`)).status).toBe(204);
+    expect((await s.call('GET', `/${gone!.id}`)).status).toBe(404);
+    const queued = s.emulator.backdoor.readDeleted(gone!.id)!;
+    expect(queued).toMatchObject({ id: gone!.id, lastName: 'anonymized', phone: null });
+    expect(JSON.stringify(queued)).not.toMatch(/gone@example|Hauptstraße|Roe/);
+    expect(s.emulator.backdoor.readCustomer(kept!.id)).toEqual(kept);
+    // The email is free again.
+    expect((await s.call('POST', '', { email: 'gone@example.com' })).status).toBe(201);
+  });
+
   it('pages with limit and cursor and filters by documented filters', async () => {
     for (let i = 1; i <= 5; i++) await s.call('POST', '', { email: `c${i}@example.com`, referenceKey: `k${i}` });
     const seen: number[] = [];

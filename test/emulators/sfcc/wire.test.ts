@@ -425,6 +425,21 @@ describe('sfcc emulator: Data API customer_search', () => {
     expect(both.body.total).toBe(1);
   });
 
+  it('deletes a customer by customer_no (Data API customer_lists), with an Account Manager token only', async () => {
+    const no = h.emulator.backdoor.readCustomer('john.smith@example.com')!.customer_no;
+    const remove = (headers = h.as(), list = 'SiteGenesis', customerNo = no) =>
+      h.call('DELETE', `/customer_lists/${list}/customers/${customerNo}`, { base: SFCC_DATA_PATH, headers });
+    expect((await remove({ 'x-dw-client-id': CLIENT })).status).toBe(401);
+    expect((await remove(h.as(), 'Elsewhere')).body.fault.type).toBe('CustomerListNotFoundException');
+    const others = h.emulator.backdoor.readAll().filter((c) => c.customer_no !== no);
+    expect((await remove()).status).toBe(204);
+    expect(h.emulator.backdoor.readCustomer('john.smith@example.com')).toBeUndefined();
+    expect(h.emulator.backdoor.readAll()).toEqual(others);
+    const again = await remove();
+    expect(again.status).toBe(404);
+    expect(again.body.fault.type).toBe('CustomerNotFoundException');
+  });
+
   it('refuses shopper tokens, unknown lists, bad counts and unsupported queries', async () => {
     const guest = await h.call('POST', '/customers/auth', {
       headers: { 'x-dw-client-id': CLIENT },

@@ -1,0 +1,39 @@
+import { GatewayError } from '../errors.js';
+import type { CallContext, CustomerAdapter, CustomerRef } from '../types.js';
+import type { Open2bClient } from './client.js';
+import { isOpen2bGuest } from './map.js';
+import { type CustomerWire, OkAnswer } from './upstream.js';
+
+/**
+ * Guests and erasure on Open2b. A guest is a customer without a password that cannot log in (the
+ * record a checkout without registration leaves); Open2b lets such a record share its email with
+ * a registered customer, so a registration would otherwise make a second customer. One
+ * `commerce.customers.update` gives it the password and `canLogin`. Erasure is
+ * `commerce.customers.delete` (the customer with its billing and shipping address).
+ */
+export function open2bAccounts(
+  client: Open2bClient,
+  load: (ref: CustomerRef, ctx: CallContext) => Promise<CustomerWire>,
+  checkPassword: (password: string) => void,
+): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
+  return {
+    async convertGuest(ref, { password, active }, ctx) {
+      const current = await load(ref, ctx);
+      if (!isOpen2bGuest(current)) throw new GatewayError('conflict', `customer ${current.id} is not a guest`);
+      if (password !== undefined) checkPassword(password);
+      const customer = { canLogin: active, ...(password !== undefined ? { password: { value: password } } : {}) };
+      await client.call(ctx, 'commerce.customers.update', { id: current.id, customer }, OkAnswer, {
+        customerNames: true,
+      });
+    },
+
+    async eraseCustomer(ref, ctx) {
+      const current = await load(ref, ctx);
+      await client.call(ctx, 'commerce.customers.delete', { ids: [current.id] }, OkAnswer);
+      return {
+        outcome: 'deleted',
+        detail: 'commerce.customers.delete: the customer record with its billing and shipping address',
+      };
+    },
+  };
+}

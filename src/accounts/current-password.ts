@@ -1,0 +1,78 @@
+import type { Context } from 'hono';
+import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import type { ShopperCustomerPatch } from '../../schemas/index.js';
+import type { GatewayEnv } from '../context.js';
+import type { GatewayDeps } from '../deps.js';
+import type { UpdateRule } from '../routes/profile.js';
+
+const wrongPassword = () =>
+  new GatewayError('validation_failed', 'currentPassword is wrong', {
+    errors: [{ path: 'currentPassword', message: 'does not match' }],
+  });
+
+/**
+ * A shopper's sensitive change (a new email, erasing the account) needs the current password,
+ * checked by the platform the way it checks a login. Wrong guesses count against the same
+ * failed-login limits as `PUT /v1/me/password` (per customer and per client address), so a stolen
+ * access token is no password oracle. A platform that cannot check passwords cannot allow it.
+ */
+export async function verifyCurrentPassword(
+  deps: GatewayDeps,
+  c: Context<GatewayEnv>,
+  email: string,
+  password: string | undefined,
+  change: string,
+): Promise<void> {
+  if (password === undefined)
+    throw new GatewayError('validation_failed', `currentPassword is required to ${change}`, {
+      errors: [{ path: 'currentPassword', message: 'required' }],
+    });
+  const adapter = c.get('adapter');
+  const { backend, sub } = c.get('shopper');
+  if (!adapter.capabilities.shopperLogin || !adapter.authenticateShopper)
+    throw new GatewayError(
+      'not_supported',
+      `backend ${backend} cannot check a shopper's password, so a shopper cannot ${change} here; an administrator can, through /v1/customers/{customerId}`,
+    );
+  const attempt = await deps.loginLimits.begin(backend, `customer:${sub}`, deps.clientAddress(c) ?? 'unknown');
+  let customerId: string;
+  try {
+    ({ customerId } = await adapter.authenticateShopper({ email, password }, c.get('call')));
+  } catch (error) {
+    if (isGatewayError(error) && error.code === 'unauthorized') throw wrongPassword();
+    await attempt.undecided();
+    throw error;
+  }
+  if (customerId !== sub) throw wrongPassword();
+  await attempt.succeeded();
+}
+
+/**
+ * PATCH /v1/me: a new email needs the current password, and once stored the event
+ * `customer.email.changed` carries the old address (so the merchant can tell its owner). The
+ * password never reaches the platform's update; a login that was the old email becomes the new one.
+ */
+export function emailChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule['guard']> {
+  return async (c, input) => {
+    const { currentPassword, ...patch } = input as ShopperCustomerPatch;
+    if (patch.email === undefined) return { patch };
+    const { backend, sub } = c.get('shopper');
+    const current = await c
+      .get('adapter')
+      .getCustomer({ kind: 'id', id: sub }, { expandAddresses: false }, c.get('call'));
+    const previousEmail = current.value.email;
+    if (patch.email === previousEmail) return { patch };
+    await verifyCurrentPassword(deps, c, previousEmail, currentPassword, 'change the email');
+    // Where the email is the login (SFCC, SCAPI), the login moves with it: the shopper signs in with the new email.
+    const login = current.value.login;
+    const movesLogin = patch.login === undefined && login?.toLowerCase() === previousEmail.toLowerCase();
+    return {
+      patch: movesLogin ? { ...patch, login: patch.email } : patch,
+      stored: (customer) =>
+        deps.accounts.events.emit(
+          { type: 'customer.email.changed', backend, customerId: sub, email: customer.email, previousEmail },
+          c.get('log'),
+        ),
+    };
+  };
+}

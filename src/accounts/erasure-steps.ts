@@ -1,0 +1,72 @@
+import type { ResetTokens } from './reset-tokens.js';
+import { resetEmailKey } from './reset-limits.js';
+import { deleteRecordsAbout } from '../idempotency/by-customer.js';
+import { callerBucketKey } from '../limits/caller-limit.js';
+import { shopperCaller } from '../limits/caller.js';
+import { accountCounterKey } from '../sessions/login-limits.js';
+import type { Sessions } from '../sessions/sessions.js';
+import type { SharedStore } from '../store/types.js';
+
+/** The customer an erasure is about, as the platform knew it before erasing it. */
+export interface ErasureSubject {
+  backend: string;
+  /** The backend's native id. */
+  customerId: string;
+  /** Unknown when the platform no longer had the customer (a retry finishing an earlier erasure). */
+  email?: string;
+  externalRef?: string;
+}
+
+/**
+ * One place the gateway keeps something about customers, and how to erase it. The erasure runs
+ * the platform first, then every step in order, and reports each. Parts of the gateway that keep
+ * customer data of their own (the events outbox in `full` payload mode, the live-migration
+ * mapping, migration state) add a step to `deps.accounts.erasureSteps`.
+ */
+export interface ErasureStep {
+  /** Where the data lived, e.g. `gateway`, `events outbox`, `live migration`. */
+  where: string;
+  what: string;
+  /** Erases it; answers how many records there were, or undefined where they are not counted. */
+  erase(subject: ErasureSubject): Promise<number | undefined>;
+}
+
+/** What the gateway itself keeps about a customer in the shared store. */
+export function gatewayErasureSteps(deps: {
+  store: SharedStore;
+  sessions: Sessions;
+  resetTokens: ResetTokens;
+}): ErasureStep[] {
+  const { store, sessions, resetTokens } = deps;
+  return [
+    {
+      where: 'gateway',
+      what: 'shopper sessions (the customer is signed out everywhere)',
+      erase: (s) => sessions.eraseAll(s.backend, s.customerId),
+    },
+    {
+      where: 'gateway',
+      what: 'Idempotency-Key records (kept answers about the customer)',
+      erase: (s) =>
+        deleteRecordsAbout(store, s.backend, [s.customerId, ...(s.externalRef ? [`ref:${s.externalRef}`] : [])]),
+    },
+    {
+      where: 'gateway',
+      what: 'password reset tokens',
+      erase: (s) => resetTokens.revokeAll(s.backend, s.customerId),
+    },
+    {
+      where: 'gateway',
+      what: 'rate-limit counters keyed by the customer (failed logins, reset requests, request budget)',
+      async erase(s) {
+        const counters = [await accountCounterKey(s.backend, `customer:${s.customerId}`)];
+        if (s.email) counters.push(await accountCounterKey(s.backend, s.email));
+        const keys = counters.flatMap((key) => [key, `${key}:reset`]);
+        keys.push(callerBucketKey(await shopperCaller(s.backend, s.customerId)));
+        if (s.email) keys.push(await resetEmailKey(s.backend, s.email));
+        for (const key of keys) await store.delete(key);
+        return undefined;
+      },
+    },
+  ];
+}

@@ -1,0 +1,104 @@
+import { unsupported } from '../../adapters/unsupported.js';
+import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import type { CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
+import type { ErasureReport, ErasureStepReport } from '../../schemas/index.js';
+import type { GatewayDeps } from '../deps.js';
+import type { ErasureSubject } from './erasure-steps.js';
+
+/** Copies an erasure through the gateway cannot reach; the report says so every time. */
+export const NOT_REACHED = [
+  "the platform's backups and its own logs (erased on the platform's retention schedule)",
+  "orders and invoices on the platform (kept for the merchant's legal retention; SCAYLE anonymises the customer on them)",
+  'copies already delivered to event consumers and webhook receivers (they receive customer.erased and must erase theirs)',
+  "the gateway's log lines (request metadata and ids, never bodies; kept for the log retention)",
+];
+
+export interface ErasureRequest {
+  adapter: CustomerAdapter;
+  backend: string;
+  ref: CustomerRef;
+  call: CallContext;
+  /** The data-subject request's reference, for the report and the audit line. */
+  reference?: string;
+}
+
+const notFound = (error: unknown) => isGatewayError(error) && error.code === 'not_found';
+
+/**
+ * GDPR Art. 17 through the gateway: the platform erases the customer in its own way first (a
+ * platform that refuses, e.g. for open orders, answers 409 and nothing at all is erased), then
+ * every erasure step clears what the gateway keeps, and `customer.erased` (ids only) goes out. The
+ * report lists each step. A step that fails does not stop the others; the answer then says what
+ * is left, and the same request again finishes it (a customer the platform no longer has is
+ * still cleared from the gateway by its id).
+ */
+export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest): Promise<ErasureReport> {
+  const { adapter, backend, ref, call } = request;
+  if (!adapter.eraseCustomer || !adapter.capabilities.erasure) throw unsupported(adapter, 'erasure');
+  const found = await adapter.getCustomer(ref, { expandAddresses: false }, call).catch((error: unknown) => {
+    if (notFound(error) && ref.kind === 'id') return undefined;
+    throw error;
+  });
+  const subject: ErasureSubject = found
+    ? { backend, customerId: found.value.id, email: found.value.email, externalRef: found.value.externalRef }
+    : { backend, customerId: (ref as { id: string }).id };
+
+  const platform: PlatformErasure | undefined = found
+    ? await adapter.eraseCustomer({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
+        if (notFound(error)) return undefined;
+        throw error;
+      })
+    : undefined;
+  const steps: ErasureStepReport[] = [
+    platform
+      ? { where: 'platform', what: `the ${backend} customer and its addresses`, ...platform }
+      : { where: 'platform', what: `the ${backend} customer`, outcome: 'not found', detail: 'nothing to erase there' },
+  ];
+
+  const failures: { what: string; error: unknown }[] = [];
+  for (const step of deps.accounts.erasureSteps) {
+    try {
+      const count = await step.erase(subject);
+      steps.push({
+        where: step.where,
+        what: step.what,
+        outcome: count === 0 ? 'nothing held' : 'erased',
+        ...(count === undefined ? {} : { count }),
+      });
+    } catch (error) {
+      failures.push({ what: `${step.where}: ${step.what}`, error });
+      steps.push({ where: step.where, what: step.what, outcome: 'failed' });
+    }
+  }
+  await deps.accounts.events
+    .emit({ type: 'customer.erased', backend, customerId: subject.customerId }, call.log)
+    .catch((error: unknown) => failures.push({ what: 'the customer.erased event', error }));
+
+  const report: ErasureReport = {
+    backend,
+    customerId: subject.customerId,
+    erasedAt: new Date().toISOString(),
+    ...(request.reference ? { reference: request.reference } : {}),
+    steps,
+    notReached: NOT_REACHED,
+  };
+  // The audit line: ids and outcomes only.
+  call.log.info(
+    {
+      backend,
+      customerId: subject.customerId,
+      reference: request.reference,
+      steps: steps.map((s) => `${s.where} ${s.what.split(' (')[0]}: ${s.outcome}`),
+    },
+    failures.length === 0 ? 'customer erased' : 'customer erasure incomplete',
+  );
+  if (failures.length > 0) {
+    const first = failures[0]!.error;
+    throw new GatewayError(
+      isGatewayError(first) ? first.code : 'internal',
+      `the customer is erased on the platform, but not yet from: ${failures.map((f) => f.what).join('; ')}; send the same request again to finish`,
+      { retryAfter: 1, cause: first },
+    );
+  }
+  return report;
+}

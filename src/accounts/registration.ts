@@ -1,0 +1,96 @@
+import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import { withCreated } from '../../adapters/support.js';
+import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
+import type { Customer, CustomerCreate } from '../../schemas/index.js';
+import { stableJson } from '../digest.js';
+import { allAddresses, sameAddress } from '../routes/recovery.js';
+
+export interface Registration {
+  customer: Versioned<Customer>;
+  /** An existing guest became this registered customer (same id) instead of a new one being made. */
+  converted: boolean;
+}
+
+/** The guest customer holding this email, where the backend can look customers up by email. */
+async function guestWithEmail(adapter: CustomerAdapter, email: string, call: CallContext) {
+  if (!adapter.capabilities.listCustomers) return undefined;
+  const page = await adapter.listCustomers!({ email, limit: 5 }, call);
+  return page.items.find((c) => c.status.guest && c.email.toLowerCase() === email.toLowerCase());
+}
+
+/** The registration's fields that the guest does not hold yet (or holds otherwise). */
+function changedFields(guest: Customer, input: CustomerCreate): Record<string, unknown> {
+  const { addresses: _a, password: _p, active: _s, email: _e, ...fields } = input;
+  return Object.fromEntries(
+    Object.entries(fields).filter(
+      ([key, value]) => value !== undefined && stableJson(value) !== stableJson(guest[key as keyof Customer]),
+    ),
+  );
+}
+
+/** The guest becomes the registered customer: its status and password on the platform, then the rest. */
+async function convert(
+  adapter: CustomerAdapter,
+  guest: Customer,
+  input: CustomerCreate,
+  call: CallContext,
+): Promise<Versioned<Customer>> {
+  const ref: CustomerRef = { kind: 'id', id: guest.id };
+  await adapter.convertGuest!(ref, { password: input.password, active: input.active }, call);
+  call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
+  let step = 'updating its profile';
+  try {
+    const patch = changedFields(guest, input);
+    if (Object.keys(patch).length > 0) await adapter.updateCustomer(ref, patch, {}, call);
+    const held = input.addresses?.length ? await allAddresses(adapter, ref, call) : [];
+    for (const [i, address] of (input.addresses ?? []).entries()) {
+      if (held.some((stored) => sameAddress(stored, address))) continue;
+      step = `adding address ${i}`;
+      await adapter.createAddress(ref, address, call);
+    }
+    step = 'reading it back';
+    return await adapter.getCustomer(ref, { expandAddresses: true }, call);
+  } catch (error) {
+    throw withCreated(error, { customerId: guest.id, convertedGuest: true }, step);
+  }
+}
+
+/**
+ * POST /customers: a registration. Where the backend converts guests (capability
+ * `guestConversion`) and a guest holds the email, that guest becomes the registered customer,
+ * keeping its id, addresses and order history. Elsewhere the platform decides; when it refuses
+ * the email because a guest holds it, the 409 says so.
+ */
+export async function registerCustomer(
+  adapter: CustomerAdapter,
+  input: CustomerCreate,
+  call: CallContext,
+): Promise<Registration> {
+  if (adapter.convertGuest && adapter.capabilities.guestConversion) {
+    const guest = await guestWithEmail(adapter, input.email, call).catch((error: unknown) => {
+      // A spent read budget must not stop a registration (a write): it goes on without the
+      // lookup, and where the platform refuses the email the conflict below looks again.
+      if (!isGatewayError(error) || error.code !== 'rate_limited') throw error;
+      call.log.warn({ backend: adapter.backend }, 'registration without the guest lookup: reads are rate limited');
+      return undefined;
+    });
+    if (guest) return { customer: await convert(adapter, guest, input, call), converted: true };
+  }
+  try {
+    return { customer: await adapter.createCustomer(input, call), converted: false };
+  } catch (error) {
+    if (!isGatewayError(error) || error.code !== 'conflict' || !error.errors?.some((e) => e.path === 'email'))
+      throw error;
+    // The platform refuses the email: a guest may hold it after all (one made meanwhile, or one
+    // an email filter the platform does not honour missed).
+    const guest = await guestWithEmail(adapter, input.email, call).catch(() => undefined);
+    if (!guest) throw error;
+    if (adapter.convertGuest && adapter.capabilities.guestConversion)
+      return { customer: await convert(adapter, guest, input, call), converted: true };
+    throw new GatewayError(
+      'conflict',
+      `a guest customer (${guest.id}) holds this email, and backend ${adapter.backend} cannot turn guests into registered customers; register with another email, or remove the guest record on the platform first`,
+      { errors: [{ path: 'email', message: 'held by a guest customer' }], upstream: error.upstream },
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import type { Context } from 'hono';
+import type { GatewayEnv } from '../context.js';
+import type { SharedStore } from '../store/types.js';
+
+/**
+ * Idempotency records keep answers, and answers carry personal data (a registration answers the
+ * whole customer). To erase a customer's records they are indexed by the customer the request
+ * was about: the shopper on /v1/me…, the customer a /customers/{customerId}… path names (as
+ * named: an id or `ref:<externalRef>`), the customer a registration created.
+ */
+const indexKey = (backend: string, customer: string) =>
+  `idempotency:by-customer:${encodeURIComponent(backend)}:${encodeURIComponent(customer)}`;
+const CUSTOMER_IN_PATH = /^\/v1\/(?:backends\/[^/]+\/)?customers\/([^/]+)/;
+const REGISTRATION = /^\/v1\/(?:backends\/[^/]+\/)?customers$/;
+
+/** The customer an answered write was about, if any. */
+async function customerOf(c: Context<GatewayEnv>): Promise<string | undefined> {
+  const shopper = c.get('shopper');
+  if (shopper) return shopper.sub;
+  const named = CUSTOMER_IN_PATH.exec(c.req.path)?.[1];
+  if (named) return decodeURIComponent(named);
+  if (REGISTRATION.test(c.req.path) && c.req.method === 'POST' && c.res.status < 300) {
+    const created = (await c.res
+      .clone()
+      .json()
+      .catch(() => ({}))) as { id?: unknown };
+    return typeof created.id === 'string' ? created.id : undefined;
+  }
+  return undefined;
+}
+
+/** Indexes a record just written for the customer its request was about (kept as long as the record). */
+export async function indexRecord(store: SharedStore, c: Context<GatewayEnv>, recordKey: string, keepMs: number) {
+  const backend = c.get('backend');
+  const customer = backend === undefined ? undefined : await customerOf(c);
+  if (customer !== undefined) await store.addToSet(indexKey(backend!, customer), recordKey, keepMs);
+}
+
+/** Erasure: deletes the records about the customer (under each name it was addressed by); answers how many. */
+export async function deleteRecordsAbout(store: SharedStore, backend: string, names: string[]): Promise<number> {
+  let count = 0;
+  for (const name of names) {
+    const index = indexKey(backend, name);
+    for (const recordKey of await store.setMembers(index)) {
+      if ((await store.get(recordKey)) !== undefined) count++;
+      await store.delete(recordKey);
+    }
+    await store.delete(index);
+  }
+  return count;
+}

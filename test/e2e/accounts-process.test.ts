@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { redisForTests, removeKeys, uniquePrefix } from '../store/redis-server.js';
+import { e2ePlatforms, logRecords, type RunningGateway, servePlatforms, startGateway } from './support.js';
+
+const ADMIN = 'admin-key-accounts-0123456789';
+const STOREFRONT = 'storefront-key-accounts-0123456789';
+const DEMO_PASSWORD = 'Demo!Passw0rd';
+
+/**
+ * The account flows as users run them: `npm start` (env only) in front of every platform's
+ * emulator served over HTTP, with the shared store in Redis when one answers (else the process's
+ * memory, said below). What arrived is read on each emulator's backdoor. The reset token itself
+ * needs the events pipeline (a signed sink); without one the gateway must say so, alike for every
+ * email, and tell the operator.
+ */
+describe('npm start + every platform over HTTP: email change, guest conversion, erasure, export, reset without a sink', () => {
+  let platforms: Awaited<ReturnType<typeof servePlatforms>>;
+  let gateway: RunningGateway;
+  let redis: Awaited<ReturnType<typeof redisForTests>>;
+  const prefix = uniquePrefix('accounts-e2e');
+  const backdoor = (name: string) => platforms.served.find((s) => s.platform.name === name)!.emulator.backdoor;
+
+  beforeAll(async () => {
+    [platforms, redis] = await Promise.all([servePlatforms(e2ePlatforms), redisForTests()]);
+    const store: Record<string, string> =
+      'url' in redis ? { STORE: 'redis', REDIS_URL: redis.url, STORE_PREFIX: prefix } : {};
+    if ('skip' in redis) console.warn(`accounts e2e: shared store in process memory (${redis.skip})`);
+    gateway = await startGateway({
+      ...platforms.env,
+      ...store,
+      API_KEYS: `admin:${ADMIN},storefront:${STOREFRONT}`,
+      SESSION_SIGNING_KEYS: `e2e:${'k'.repeat(40)}`,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await platforms?.close();
+    if (redis && 'url' in redis) await removeKeys(redis.url, prefix);
+  });
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${gateway.origin}${path}`, {
+      method,
+      headers: {
+        ...(path.startsWith('/v1/me') || path.startsWith('/v1/auth')
+          ? { 'x-api-key': STOREFRONT }
+          : { authorization: `Bearer ${ADMIN}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  const login = async (backend: string, email: string, password: string) => {
+    const res = await call('POST', `/v1/backends/${backend}/auth/login`, { email, password });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return { authorization: `Bearer ${res.body.accessToken}` };
+  };
+
+  it('sfcc: a shopper changes the email with the current password, exports, then erases the account (Data API delete)', async () => {
+    const tag = Date.now().toString(36);
+    const email = `e2e-${tag}@example.com`;
+    const registered = await call('POST', '/v1/backends/sfcc/customers', {
+      email,
+      lastName: 'Eraser',
+      password: DEMO_PASSWORD,
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const auth = await login('sfcc', email, DEMO_PASSWORD);
+    const newEmail = `e2e-new-${tag}@example.com`;
+    expect((await call('PATCH', '/v1/me', { email: newEmail }, auth)).status).toBe(400);
+    const changed = await call('PATCH', '/v1/me', { email: newEmail, currentPassword: DEMO_PASSWORD }, auth);
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    // The email was the login: the login moved with it (Data API), so the shopper signs in with the new one.
+    expect(backdoor('sfcc').readCustomer(registered.body.id)).toMatchObject({ email: newEmail, login: newEmail });
+    await login('sfcc', newEmail, DEMO_PASSWORD);
+
+    const exported = await call('GET', '/v1/me/export', undefined, auth);
+    expect(exported.status).toBe(200);
+    expect(exported.body.customer).toMatchObject({ id: registered.body.id, email: newEmail });
+    expect(exported.body.sessions.map((x: { current?: boolean }) => x.current ?? false)).toEqual([true, false]);
+
+    const others = backdoor('sfcc')
+      .readAll()
+      .filter((c: { customer_id: string }) => c.customer_id !== registered.body.id);
+    const erased = await call('DELETE', '/v1/me', { currentPassword: DEMO_PASSWORD }, auth);
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(erased.body.steps[0]).toMatchObject({ where: 'platform', outcome: 'deleted' });
+    expect(backdoor('sfcc').readCustomer(registered.body.id)).toBeUndefined();
+    expect(backdoor('sfcc').readAll()).toEqual(others);
+    expect((await call('GET', '/v1/me', undefined, auth)).status).toBe(401);
+
+    // Without an event sink the email change and the erasure were not delivered: said with ids, never an address.
+    // Log lines reach stdout asynchronously: wait for them.
+    await vi.waitFor(
+      () => expect(logRecords(gateway.stdout).filter((r) => r.msg === 'customer erased')).toHaveLength(1),
+      { timeout: 10_000 },
+    );
+    const undelivered = logRecords(gateway.stdout).filter(
+      (r) => r.msg === 'account event not delivered: no event sink is configured',
+    );
+    expect(undelivered.map((r) => r.event)).toEqual(
+      expect.arrayContaining(['customer.email.changed', 'customer.erased']),
+    );
+    expect(JSON.stringify(undelivered)).not.toContain(email);
+  });
+
+  it('scayle and open2b: registering with a guest email converts the guest; scayle refuses erasure with open orders, then anonymises', async () => {
+    const tag = Date.now().toString(36);
+    const [scayleGuest] = backdoor('scayle').seed([
+      { email: `guest-${tag}@example.com`, lastName: 'Gast', status: { isActive: true, isGuestCustomer: true } },
+    ]);
+    const [open2bGuest] = await backdoor('open2b').seed([
+      { canLogin: false, billingAddress: { email: `guest-${tag}@example.com`, firstName: 'Erika', lastName: 'Gast' } },
+    ]);
+    for (const [backend, id] of [
+      ['scayle', String(scayleGuest.id)],
+      ['open2b', String(open2bGuest.id)],
+    ]) {
+      const res = await call('POST', `/v1/backends/${backend}/customers`, {
+        email: `guest-${tag}@example.com`,
+        lastName: 'Gast',
+        password: 'Gast!Passw0rd',
+      });
+      expect(res.status, `${backend}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body).toMatchObject({ id, status: { guest: false } });
+    }
+    expect(backdoor('scayle').readCustomer(scayleGuest.id).status).toEqual({ isActive: true, isGuestCustomer: false });
+    expect(backdoor('scayle').checkPassword(scayleGuest.id, 'Gast!Passw0rd')).toBe(true);
+    expect(await backdoor('open2b').checkPassword(open2bGuest.id, 'Gast!Passw0rd')).toBe(true);
+
+    const before = JSON.stringify(backdoor('scayle').readAll());
+    backdoor('scayle').setOngoingOrders(scayleGuest.id, 1);
+    const refused = await call('POST', `/v1/backends/scayle/customers/${scayleGuest.id}/erase`, {});
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(backdoor('scayle').readAll())).toBe(before);
+    backdoor('scayle').setOngoingOrders(scayleGuest.id, 0);
+    const erased = await call('POST', `/v1/backends/scayle/customers/${scayleGuest.id}/erase`, {
+      reference: 'DSR-e2e',
+    });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(erased.body.reference).toBe('DSR-e2e');
+    expect(erased.body.steps[0]).toMatchObject({ where: 'platform', outcome: 'anonymized' });
+    expect(backdoor('scayle').readDeleted(scayleGuest.id)).toMatchObject({ lastName: 'anonymized' });
+    const left = backdoor('scayle')
+      .readAll()
+      .map((c: { id: number }) => c.id);
+    expect(
+      JSON.parse(before)
+        .filter((c: { id: number }) => c.id !== scayleGuest.id)
+        .map((c: { id: number }) => c.id),
+    ).toEqual(left);
+  });
+
+  it('open2b and scapi: an administrator exports and erases a customer', async () => {
+    for (const [backend, id] of [
+      ['open2b', '101'],
+      ['scapi', String(backdoor('scapi').readAll()[0].customerNo)],
+    ]) {
+      const exported = await call('GET', `/v1/backends/${backend}/customers/${id}/export`);
+      expect(exported.status, JSON.stringify(exported.body)).toBe(200);
+      expect(exported.headers.get('content-disposition')).toContain('attachment');
+      expect(exported.body.addresses.length).toBeGreaterThan(0);
+      const erased = await call('POST', `/v1/backends/${backend}/customers/${id}/erase`, {});
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect((await call('GET', `/v1/backends/${backend}/customers/${id}`)).status).toBe(404);
+    }
+  });
+
+  it('a reset request without a signed event sink: the same 501 for a known and an unknown email, and an error for the operator', async () => {
+    const known = await call('POST', '/v1/backends/sfcc/auth/password-reset', { email: 'john.smith@example.com' });
+    const unknown = await call('POST', '/v1/backends/sfcc/auth/password-reset', { email: 'nobody@example.com' });
+    expect(known.status).toBe(501);
+    expect({ ...known.body, requestId: 0 }).toEqual({ ...unknown.body, requestId: 0 });
+    const refusals = () =>
+      logRecords(gateway.stdout).filter(
+        (r) => r.level === 'error' && String(r.msg).startsWith('password reset refused'),
+      );
+    await vi.waitFor(() => expect(refusals()).toHaveLength(2), { timeout: 10_000 });
+    const warnings = logRecords(gateway.stdout).filter((r) => r.level === 'warn');
+    expect(warnings.some((r) => String(r.msg).startsWith('password reset is off'))).toBe(true);
+  });
+});
