@@ -69,10 +69,17 @@ const scayleEnv = (origin: string) => ({
 const CALLS = [
   { name: 'a read (GET customer)', method: 'GET', path: '/v1/customers/4711?expand=addresses', upstream: /^GET / },
   {
-    name: 'a write (POST customer)',
+    // An address, not a registration: a registration first looks for a guest with its email (a read).
+    name: 'a write (POST address)',
     method: 'POST',
-    path: '/v1/customers',
-    body: JSON.stringify({ email: 'silent@example.com', firstName: 'Sina', lastName: 'Silent' }),
+    path: '/v1/customers/4711/addresses',
+    body: JSON.stringify({
+      lastName: 'Silent',
+      line1: 'Hauptstraße 5',
+      city: 'Berlin',
+      postalCode: '10115',
+      countryCode: 'DE',
+    }),
     upstream: /^POST /,
   },
 ] as const;
