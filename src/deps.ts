@@ -12,7 +12,7 @@ import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js'
 import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
 import { budgetedFetch } from './limits/upstream-budget.js';
-import { addLiveBackend } from './live/index.js';
+import { createLiveBackend, LIVE_BACKEND, liveMappingErasure } from './live/index.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
@@ -153,7 +153,10 @@ export function createDeps(
     const adapter = instrumentAdapter(definition.create(options, { fetch, log }));
     backends.set(backend.name, observeAdapter(adapter, tracing, metrics));
   }
-  if (config.liveMigration) addLiveBackend(config.liveMigration, backends, store, config.requestTimeoutMs);
+  if (config.liveMigration) {
+    const live = createLiveBackend(config.liveMigration, backends, store, config.requestTimeoutMs, metrics);
+    backends.set(LIVE_BACKEND, observeAdapter(live, tracing, metrics));
+  }
   const resourceLock = createResourceLock(store, {
     fleetWide: config.store.kind !== 'memory',
     // A write holds the lease at most for the request's deadline; a crashed holder's lease lapses soon after.
@@ -165,6 +168,8 @@ export function createDeps(
     signer: createTokenSigner(signingKeys(config, runtime.log)),
     log: runtime.log,
   });
+  const accounts = createAccounts(config.accounts, { store, sessions, log: runtime.log }, runtime.accountEvents);
+  if (config.liveMigration) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration, store, backends));
   return {
     config,
     log: runtime.log,
@@ -174,7 +179,7 @@ export function createDeps(
     store,
     resourceLock,
     sessions,
-    accounts: createAccounts(config.accounts, { store, sessions, log: runtime.log }, runtime.accountEvents),
+    accounts,
     loginLimits: createLoginLimits(store, config.loginLimits),
     docsAssets:
       runtime.docsAssets ??

@@ -1,3 +1,4 @@
+import type { CallContext } from '../../adapters/types.js';
 import type { ResetTokens } from './reset-tokens.js';
 import { resetEmailKey } from './reset-limits.js';
 import { deleteRecordsAbout } from '../idempotency/by-customer.js';
@@ -28,7 +29,7 @@ export interface ErasureStep {
   where: string;
   what: string;
   /** Erases it; answers how many records there were, or undefined where they are not counted. */
-  erase(subject: ErasureSubject): Promise<number | undefined>;
+  erase(subject: ErasureSubject, call: CallContext): Promise<number | undefined>;
 }
 
 /** What the gateway itself keeps about a customer in the shared store. */

@@ -58,7 +58,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
   const failures: { what: string; error: unknown }[] = [];
   for (const step of deps.accounts.erasureSteps) {
     try {
-      const count = await step.erase(subject);
+      const count = await step.erase(subject, call);
       steps.push({
         where: step.where,
         what: step.what,

@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
-import type { Capabilities, CallContext, CustomerAdapter, CustomerRef } from '../../adapters/types.js';
+import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import type { SharedStore } from '../store/types.js';
@@ -10,7 +10,7 @@ import { byRef, createLocator, type LiveParts, type Located } from './locate.js'
 import { liveLogin } from './login.js';
 import { createMover } from './mover.js';
 import { liveCustomerList } from './list.js';
-import { createIdentityMap } from './records.js';
+import { type Counter, createIdentityMap } from './records.js';
 
 export interface LiveAdapterOptions {
   config: LiveMigrationConfig;
@@ -20,6 +20,8 @@ export interface LiveAdapterOptions {
   /** How long one move may hold its lease, and how long another mover waits for it. */
   leaseTtlMs: number;
   waitMs: number;
+  /** Told of every move, password carried, source verification and mirror failure (metrics). */
+  counted?: (counter: Counter, by: number) => void;
 }
 
 /** What `live` can do: what the target can, and in `dual` what needs the source too. */
@@ -42,9 +44,10 @@ export function liveCapabilities(
     passwordChange: target.passwordChange,
     // The target verifies; in `dual` the source verifies whoever the target cannot, and the password moves.
     shopperLogin: target.shopperLogin || (dual && source.shopperLogin && target.passwordChange),
-    // A guest is converted where it lives; erasure must reach both platforms and the mapping (see below).
+    // A guest would be converted where it lives, which a move then copies: not offered while moving.
     guestConversion: false,
-    erasure: false,
+    // Erasure reaches every platform that may hold the customer: in `dual` both.
+    erasure: target.erasure && (!dual || source.erasure),
     ...(target.maxAddresses !== undefined ? { maxAddresses: target.maxAddresses } : {}),
   };
 }
@@ -72,7 +75,7 @@ function liveHints(source: CustomerAdapter, target: CustomerAdapter, capabilitie
 export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter {
   const { config, source, target, store } = options;
   const dual = config.phase === 'dual';
-  const identities = createIdentityMap(store, source.backend, target.backend);
+  const identities = createIdentityMap(store, source.backend, target.backend, options.counted);
   const mover = createMover({ ...options, identities, omit: config.omit, createInactive: config.createInactive });
   const parts: LiveParts = { config, source, target, identities, mover };
   const locator = createLocator(parts);
@@ -184,6 +187,28 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
         if (!isGatewayError(error) || error.code !== 'not_found') throw error;
       });
     await identities.put(at.sourceId, { state: 'deleted' });
+    // `moved` counts the customers that live on the target now: the status's `remaining` is the rest.
+    await identities.count('moved', -1);
+  };
+
+  /**
+   * Erasure: the source first (in `dual` the shop's orders live there, so a refusal for open
+   * orders comes before anything is erased), then the target, then the identity map. A moved
+   * customer's copy on the source is erased too; after cut-over the source is not called (erase
+   * there through its own backend, docs/live-migration.md).
+   */
+  const eraseCustomer: NonNullable<CustomerAdapter['eraseCustomer']> = async (ref, ctx) => {
+    const at = await locator.locate(ref, ctx, true);
+    const done: PlatformErasure[] = [];
+    if (dual && at.sourceId !== undefined) done.push(await source.eraseCustomer!({ kind: 'id', id: at.sourceId }, ctx));
+    if (at.targetId !== undefined) done.push(await target.eraseCustomer!({ kind: 'id', id: at.targetId }, ctx));
+    if (at.sourceId !== undefined && at.targetId !== undefined) await identities.count('moved', -1);
+    if (at.sourceId !== undefined) await identities.forget('source', at.sourceId);
+    else if (at.targetId !== undefined) await identities.forget('target', at.targetId);
+    return {
+      outcome: done.some((d) => d.outcome === 'anonymized') ? 'anonymized' : 'deleted',
+      detail: done.map((d) => d.detail).join('; then '),
+    };
   };
 
   const adapter: CustomerAdapter = {
@@ -229,6 +254,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
 
     ...(capabilities.passwordChange ? { setPassword } : {}),
     ...(capabilities.customerDelete ? { deleteCustomer } : {}),
+    ...(capabilities.erasure ? { eraseCustomer } : {}),
     ...addressOperations(parts, locator, presentAddress, mirror),
     ...(capabilities.shopperLogin ? { authenticateShopper: liveLogin(parts, locator) } : {}),
   };

@@ -1,11 +1,14 @@
-import { ConfigError } from '../../adapters/errors.js';
+import { ConfigError, isGatewayError } from '../../adapters/errors.js';
+import { capable } from '../../adapters/unsupported.js';
 import { instrumentAdapter } from '../../adapters/instrument.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
 import { createLiveAdapter } from './adapter.js';
-import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
+import type { LiveMigrationConfig } from './config.js';
 import { createMover } from './mover.js';
-import { createIdentityMap } from './records.js';
+import { type Counter, createIdentityMap } from './records.js';
+import type { ErasureStep } from '../accounts/erasure-steps.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 
 export { LIVE_BACKEND, parseLiveMigrationEnv, type LiveMigrationConfig } from './config.js';
 export { liveMigrationRoutes } from './route.js';
@@ -15,12 +18,13 @@ export { liveMigrationRoutes } from './route.js';
  * were built. A target that cannot look customers up by their migration reference could not
  * tell a moved customer from a new one: refused at start rather than risking duplicates.
  */
-export function addLiveBackend(
+export function createLiveBackend(
   config: LiveMigrationConfig,
   backends: Map<string, CustomerAdapter>,
   store: SharedStore,
   requestTimeoutMs: number,
-): void {
+  metrics?: Pick<GatewayMetrics, 'liveMoves'>,
+): CustomerAdapter {
   const source = backends.get(config.source)!;
   const target = backends.get(config.target)!;
   if (!target.capabilities.externalRefLookup)
@@ -36,8 +40,61 @@ export function addLiveBackend(
     // A move is a handful of upstream calls within one request: its lease lapses soon after a crashed holder's deadline.
     leaseTtlMs: requestTimeoutMs + 1000,
     waitMs: requestTimeoutMs,
+    counted: metrics && ((counter, by) => metrics.liveMoves.inc({ kind: METRIC_KINDS[counter] }, by)),
   });
-  backends.set(LIVE_BACKEND, instrumentAdapter(live));
+  return instrumentAdapter(live);
+}
+
+/** The status counters as the bounded `kind` label of `gateway_live_migration_moves_total`. */
+const METRIC_KINDS: Record<Counter, string> = {
+  moved: 'customer',
+  passwordsCarried: 'password',
+  loginsVerifiedAtSource: 'login_verified_at_source',
+  mirrorFailures: 'mirror_failure',
+};
+
+/**
+ * Erasure of a customer through one side's own backend rather than `live`: the identity map's
+ * entries about it go, and so does the copy the migration made of it on the other platform (the
+ * gateway put it there; in `target` phase the source is not called). `live` erases both sides and
+ * its entries itself as it erases the customer.
+ */
+export function liveMappingErasure(
+  config: LiveMigrationConfig,
+  store: SharedStore,
+  backends: Map<string, CustomerAdapter>,
+): ErasureStep {
+  const identities = createIdentityMap(store, config.source, config.target);
+  return {
+    where: 'live migration',
+    what: `the identity map between ${config.source} and ${config.target}, and the migration's copy on the other platform`,
+    async erase(subject, ctx) {
+      const side =
+        subject.backend === config.source ? 'source' : subject.backend === config.target ? 'target' : undefined;
+      if (!side) return 0;
+      const sourceId = side === 'source' ? subject.customerId : await identities.sourceOf(subject.customerId);
+      const record = sourceId ? await identities.get(sourceId) : undefined;
+      const moved = record?.state === 'moved';
+      // The same person on the other platform: the copy a move made, or (in `dual`) the original it came from.
+      const copy =
+        side === 'source'
+          ? moved
+            ? record.t
+            : undefined
+          : config.phase === 'dual'
+            ? sourceId || undefined
+            : undefined;
+      if (copy !== undefined) {
+        const other = backends.get(side === 'source' ? config.target : config.source)!;
+        await capable(other, 'erasure')({ kind: 'id', id: copy }, ctx).catch((error: unknown) => {
+          if (!(isGatewayError(error) && error.code === 'not_found')) throw error;
+        });
+      }
+      // `moved` counts the customers living on the target (the status's `remaining` is the rest).
+      if (moved) await identities.count('moved', -1);
+      return (await identities.forget(side, subject.customerId)) + (copy !== undefined ? 1 : 0);
+    },
+  };
 }
 
 /**

@@ -41,7 +41,13 @@ export type Counter = (typeof COUNTERS)[number];
  * pair, so a second migration (or a batch run to another target) never reads this one's records.
  * Losing them loses nothing: every moved customer carries its migration reference on the target.
  */
-export function createIdentityMap(store: SharedStore, source: string, target: string) {
+export function createIdentityMap(
+  store: SharedStore,
+  source: string,
+  target: string,
+  /** Told of every count (Prometheus: `gateway_live_migration_moves_total`). */
+  counted?: (counter: Counter, by: number) => void,
+) {
   const prefix = `live:${source}>${target}:`;
   const key = (kind: string, id: string) => `${prefix}${kind}:${encodeURIComponent(id)}`;
   /** Moved records this instance read lately, for reads only: a move is never undone, only deleted. */
@@ -102,6 +108,23 @@ export function createIdentityMap(store: SharedStore, source: string, target: st
       return store.get(key('t', targetId));
     },
 
+    /**
+     * Erasure (GDPR Art. 17): what the map knows of a customer goes, on either side. A source id
+     * also takes its target's reverse entry, a target id its source's record.
+     */
+    async forget(side: 'source' | 'target', id: string): Promise<number> {
+      const sourceId = side === 'source' ? id : await store.get(key('t', id));
+      const record = sourceId ? await this.get(sourceId) : undefined;
+      const targetId = side === 'target' ? id : record?.t;
+      const keys = [
+        ...(sourceId ? [key('m', sourceId), key('lease', sourceId)] : []),
+        ...(targetId !== undefined ? [key('t', targetId)] : []),
+      ];
+      if (sourceId) recent.delete(sourceId);
+      for (const name of keys) await store.delete(name);
+      return record || targetId !== undefined ? 1 : 0;
+    },
+
     /** Remembers that a target customer began there (registered through `live`): never on the source. */
     async markNative(targetId: string): Promise<void> {
       await store.set(key('t', targetId), '', RECORD_TTL_MS);
@@ -109,6 +132,8 @@ export function createIdentityMap(store: SharedStore, source: string, target: st
 
     async count(counter: Counter, by = 1): Promise<void> {
       await store.increment(key('count', counter), by, RECORD_TTL_MS);
+      // A customer deleted or erased after its move leaves the count; the metric counts moves made.
+      if (by > 0) counted?.(counter, by);
     },
 
     async counts(): Promise<Record<Counter, number>> {

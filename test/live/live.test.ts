@@ -165,6 +165,28 @@ describe('live migration open2b -> scayle', () => {
     expect(await platforms.backdoor('open2b').readCustomer(Number(c.id))).toBeUndefined();
   });
 
+  it('erases a moved customer on both platforms and forgets where it moved; erasure through the source forgets too', async () => {
+    const moved = customers[6]!;
+    const other = (await seedSource(gw, 'open2b', 1))[0]!;
+    const mapping = (id: string) => gw.deps.store.get(`live:open2b>scayle:m:${encodeURIComponent(id)}`);
+    expect((await gw.call('PATCH', `/customers/${moved.id}`, { firstName: 'Erase' })).status).toBe(200);
+    expect(await mapping(moved.id)).toBeDefined();
+    const erased = await gw.call('POST', `/customers/${moved.id}/erase`, {});
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(await platforms.backdoor('open2b').readCustomer(Number(moved.id))).toBeUndefined();
+    expect((await onTarget(platforms, 'scayle', moved.email)).count).toBe(0); // SCAYLE anonymises
+    expect(await mapping(moved.id)).toBeUndefined();
+    expect((await gw.call('GET', `/customers/${moved.id}`)).status).toBe(404);
+
+    // Moved, then erased through the source's own backend: the migration's copy on SCAYLE goes too.
+    expect((await gw.call('PATCH', `/customers/${other.id}`, { firstName: 'Copied' })).status).toBe(200);
+    const direct = await gw.call('POST', `/v1/backends/open2b/customers/${other.id}/erase`, {});
+    expect(direct.status, JSON.stringify(direct.body)).toBe(200);
+    expect(direct.body.steps).toContainEqual(expect.objectContaining({ where: 'live migration', count: 2 }));
+    expect((await onTarget(platforms, 'scayle', other.email)).count).toBe(0);
+    expect(await mapping(other.id)).toBeUndefined();
+  });
+
   it('reports the migration status', async () => {
     const res = await gw.call('GET', '/v1/backends/live/migration');
     expect(res.status).toBe(200);
