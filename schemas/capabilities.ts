@@ -21,6 +21,10 @@ export const CapabilitiesSchema = z
     shopperLogin: z.boolean().openapi({
       description: 'POST /v1/auth/login works: the platform verifies shopper passwords (`authenticateShopper`).',
     }),
+    listByUpdatedSince: z.boolean().openapi({
+      description:
+        'Customers can be listed by change time (`updatedSince`): the event poller finds changes made outside the gateway (docs/events.md).',
+    }),
     maxAddresses: z
       .int()
       .optional()

@@ -4,3 +4,4 @@ export * from './customer.js';
 export * from './page.js';
 export * from './problem.js';
 export * from './capabilities.js';
+export * from './events.js';

@@ -18,6 +18,7 @@ import { meRoutes } from './routes/me.js';
 import { withBackendParameter, withIdempotencyKey, withSecurity } from './routes/openapi.js';
 import { adminSubject } from './routes/subject.js';
 import { idempotency } from './idempotency/middleware.js';
+import { eventRoutes } from './events/routes.js';
 import { callerRateLimit } from './limits/caller-limit.js';
 
 export const API_VERSION = '1.0.0';
@@ -82,6 +83,7 @@ export function createApp(deps: GatewayDeps) {
     .route('/v1', loginRoutes(deps, false))
     .route('/v1', sessionRoutes(deps))
     .route('/v1', meRoutes(deps))
+    .route('/v1', eventRoutes(deps.events))
     .route('/v1/backends/:backend', customerRoutes(deps, true))
     .route('/v1/backends/:backend', addressRoutes(deps, adminSubject(true, 'addresses')))
     .route('/v1/backends/:backend', loginRoutes(deps, true));

@@ -20,5 +20,7 @@ export type GatewayEnv = {
      * first tried at `since` (ms): routes first look whether the platform already applied it.
      */
     recovering?: { since: number };
+    /** The write's Idempotency-Key as the store keys it (per caller): its change events get ids derived from it. */
+    idempotencyKey?: string;
   };
 };

@@ -13,6 +13,8 @@ import { budgetedFetch } from './limits/upstream-budget.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
+import { createEvents, type EventsRuntime } from './events/index.js';
+import type { EventSink } from './events/sinks/types.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -30,6 +32,8 @@ export interface GatewayDeps {
   /** The caller's network address (brute-force limits), as the runtime knows it. */
   clientAddress: (request: ClientRequest) => string | undefined;
   docsAssets: DocsAssetLoader;
+  /** Change events (docs/events.md); undefined when off. */
+  events?: EventsRuntime;
 }
 
 /** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
@@ -49,6 +53,10 @@ export interface RuntimeDeps {
   wrapFetch?: (backend: string, fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
   /** The shared store STORE names, opened by the entry (Redis on Node, Durable Objects on Workers); memory when absent. */
   store?: SharedStore;
+  /** Where change events go, opened by the entry (webhooks; NATS on Node; the queue on Workers). */
+  eventSinks?: EventSink[];
+  /** Workers: events are delivered within the invocation that recorded them (no background loop). */
+  deliverEventsInline?: boolean;
 }
 
 /** Emulator factories by backend name (src/embedded.ts has the real ones). */
@@ -129,10 +137,19 @@ export function createDeps(
     leaseTtlMs: config.requestTimeoutMs + 1000,
     waitMs: config.requestTimeoutMs,
   });
+  const events = createEvents(config.events, {
+    store,
+    log: runtime.log,
+    sinks: runtime.eventSinks ?? [],
+    backends,
+    deliverInline: runtime.deliverEventsInline,
+    durableStore: config.store.kind !== 'memory',
+  });
   return {
     config,
     log: runtime.log,
     backends,
+    events,
     cursors: createCursorCodec(config.cursorSecret),
     emulators,
     store,

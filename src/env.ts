@@ -4,6 +4,7 @@ import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import type { LogLevel } from './logging/logger.js';
+import { type EventsConfig, parseEventsEnv } from './events/config.js';
 
 export interface BackendConfig {
   name: string;
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   callerRateLimit?: RatePerWindow;
   /** Per backend: the upstream's call budget shared by the fleet (UPSTREAM_BUDGET_<BACKEND>, else the platform's published limit). */
   upstreamBudgets: Record<string, RatePerWindow | undefined>;
+  /** Change events: sinks, payload, polling, retries (EVENTS*, WEBHOOK_*). */
+  events: EventsConfig;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
 }
@@ -209,6 +212,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     idempotency: global.IDEMPOTENCY,
     ...(global.CALLER_RATE_LIMIT ? { callerRateLimit: global.CALLER_RATE_LIMIT } : {}),
     upstreamBudgets,
+    events: parseEventsEnv(env),
     env,
   };
 }

@@ -8,6 +8,7 @@ import { nodeDocsAssets } from './runtime/docs-assets-node.js';
 import { serveGateway } from './runtime/node-server.js';
 import { createUpstreamFetch } from '../transport/node-fetch.js';
 import { openNodeStore } from './store/open-node.js';
+import { openNodeEventSinks } from './events/sinks/open.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
 async function main() {
@@ -28,15 +29,21 @@ async function main() {
     );
     process.exit(1);
   });
+  const eventSinks = await openNodeEventSinks(config.events).catch((error: unknown) => {
+    console.error(`customer-gateway: ${error instanceof Error ? error.message : 'an event sink could not be opened'}`);
+    process.exit(1);
+  });
   const upstream = createUpstreamFetch({ connections: 64 });
   const deps = await loadDeps(config, {
     fetch: upstream.fetch,
     log,
     store,
+    eventSinks,
     docsAssets: nodeDocsAssets,
     clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
   });
   const app = createApp(deps);
+  deps.events?.start();
   const limits = {
     port: config.port,
     headersTimeoutMs: config.headersTimeoutMs,
@@ -57,9 +64,13 @@ async function main() {
   // stops writing. Left to exit, pino's synchronous flush (sonic-boom 4) retries such a write
   // forever and the process never ends. Bounded, in case stdout is merely stuck.
   const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  // Events first: the dispatcher delivers what is due (bounded) and hands its lease on while the store is open.
   const shutdown = () =>
     server.close(
-      () => void Promise.allSettled([upstream.close(), store?.close(), flushLogs()]).finally(() => process.exit(0)),
+      () =>
+        void Promise.allSettled([deps.events?.stop()])
+          .then(() => Promise.allSettled([upstream.close(), store?.close(), flushLogs()]))
+          .finally(() => process.exit(0)),
     );
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

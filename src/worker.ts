@@ -1,6 +1,7 @@
 import { ConfigError } from '../adapters/errors.js';
 import { createApp, type GatewayApp } from './app.js';
-import { createDeps, type EmulatorFactories } from './deps.js';
+import { createDeps, type EmulatorFactories, type GatewayDeps } from './deps.js';
+import { openWorkerEventSinks } from './events/sinks/open.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { createDurableObjectStore, type StoreNamespace } from './store/durable-object.js';
@@ -41,34 +42,37 @@ async function emulatorFactories(config: ReturnType<typeof parseEnv>): Promise<E
  * as on Node) and kept for the isolate's life, so embedded emulators keep their state between
  * requests. Requests arriving while it is built wait for the same build.
  */
-let app: Promise<GatewayApp> | undefined;
+let app: Promise<{ gateway: GatewayApp; deps: GatewayDeps }> | undefined;
 
-async function build(env: Record<string, unknown>): Promise<GatewayApp> {
+async function build(env: Record<string, unknown>): Promise<{ gateway: GatewayApp; deps: GatewayDeps }> {
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = parseEnv(vars);
   const store = workerStore(config, env);
   // No docsAssets: Swagger UI's files are Workers Static Assets ([assets] in wrangler.toml),
   // answered before the Worker runs.
-  return createApp(
-    createDeps(
-      config,
-      {
-        fetch: (input, init) => fetch(input, init),
-        log: createLogger({ level: config.logLevel }),
-        store,
-        // Cloudflare sets the caller's address on every request it forwards.
-        clientAddress: (c) => c.req.header('cf-connecting-ip'),
-      },
-      await emulatorFactories(config),
-    ),
+  const deps = createDeps(
+    config,
+    {
+      fetch: (input, init) => fetch(input, init),
+      log: createLogger({ level: config.logLevel }),
+      store,
+      // Cloudflare sets the caller's address on every request it forwards.
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
+      // Webhooks and the EVENTS_QUEUE binding; no background loop here: each write delivers its
+      // events within its invocation (waitUntil), the cron trigger retries and polls.
+      eventSinks: await openWorkerEventSinks(config.events, env),
+      deliverEventsInline: true,
+    },
+    await emulatorFactories(config),
   );
+  return { gateway: createApp(deps), deps };
 }
 
 export default {
   async fetch(request: Request, env: Record<string, unknown>, ctx: unknown): Promise<Response> {
     let ready: GatewayApp;
     try {
-      ready = await (app ??= build(env));
+      ready = (await (app ??= build(env))).gateway;
     } catch (error) {
       if (!(error instanceof ConfigError)) {
         app = undefined;
@@ -90,5 +94,11 @@ export default {
       );
     }
     return ready.fetch(request, env, ctx as never);
+  },
+
+  /** The cron trigger (wrangler.toml [triggers]): polls for changes made elsewhere and retries due deliveries. */
+  async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: { waitUntil(p: Promise<unknown>): void }) {
+    const { deps } = await (app ??= build(env));
+    if (deps.events) ctx.waitUntil(deps.events.scheduled());
   },
 };

@@ -30,6 +30,7 @@ const capabilities: Capabilities = {
   externalRefLookup: true,
   passwordChange: true,
   shopperLogin: true,
+  listByUpdatedSince: true,
 };
 
 const BACKEND = 'memory';

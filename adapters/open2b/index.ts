@@ -47,6 +47,8 @@ const capabilities: Capabilities = {
   externalRefLookup: true,
   passwordChange: true,
   shopperLogin: true,
+  // find ordered by -updateTime, stopped at the first older customer (there is no updateTime condition).
+  listByUpdatedSince: true,
   maxAddresses: 2,
 };
 

@@ -51,6 +51,8 @@ const capabilities: Capabilities = {
   externalRefLookup: true,
   passwordChange: true,
   shopperLogin: true,
+  // The Admin Customers search cannot filter on lastModified (updatedSince is a 501).
+  listByUpdatedSince: false,
 };
 
 /** customerNo: at most 100 characters (spec); longer ids cannot exist. */

@@ -49,6 +49,8 @@ const capabilities: Capabilities = {
   passwordChange: true,
   // The Admin API cannot check a shopper's password (see login.ts).
   shopperLogin: false,
+  // filters[minUpdatedAt]
+  listByUpdatedSince: true,
 };
 
 /** The anonymize call SCAYLE offers instead of deleting an address. */

@@ -79,6 +79,8 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     externalRefLookup: search.available,
     passwordChange: true,
     shopperLogin: true,
+    // The Data API customer_search: range_query on last_modified.
+    listByUpdatedSince: search.available,
   };
   const oauth = { kind: 'oauth' } as const;
   const newAddressId = (input: Parameters<typeof makeAddressId>[0]) => makeAddressId(input, deps.random);
@@ -159,7 +161,9 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     backend: BACKEND,
     capabilities,
     authenticateShopper: sfccShopperLogin(client),
-    capabilityHints: search.available ? undefined : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT },
+    capabilityHints: search.available
+      ? undefined
+      : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT, listByUpdatedSince: DATA_API_HINT },
 
     listCustomers: (query, ctx) => search.list(query, ctx),
 

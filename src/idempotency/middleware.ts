@@ -85,6 +85,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     }
 
     c.set('recovering', recovering);
+    c.set('idempotencyKey', storeKey);
     await next();
     await settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt).catch((error: unknown) => {
       // The answer stands; the record stays `running`, and a retry after the deadline recovers.

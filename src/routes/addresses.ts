@@ -10,6 +10,7 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
+import { addressChanged, emit, nativeId } from '../events/emit.js';
 import {
   answerCreated,
   answerPage,
@@ -71,6 +72,9 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const created =
           (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
           (await adapter.createAddress(ref, input, call));
+        await emit(deps.events, c, async () => [
+          addressChanged('customer.address.created', c.get('backend'), await nativeId(c, ref), created.value),
+        ]);
         return answerCreated(c, location(c, created.value.id), created);
       },
     )
@@ -122,6 +126,16 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
           read,
           (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
+        await emit(deps.events, c, async () => [
+          addressChanged(
+            'customer.address.updated',
+            c.get('backend'),
+            await nativeId(c, ref),
+            updated.value,
+            patch,
+            addressId,
+          ),
+        ]);
         if (updated.value.id !== addressId) c.header('Location', location(c, updated.value.id));
         return c.json(updated.value, 200);
       },
@@ -132,8 +146,12 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       const addressId = c.req.param('addressId') ?? '';
       const ref = subject.ref(c);
       const read = () => adapter.getAddress(ref, addressId, call);
-      return conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
+      const answer = await conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
         adapter.deleteAddress(ref, addressId, call),
       );
+      await emit(deps.events, c, async () => [
+        { type: 'customer.address.deleted', backend: c.get('backend'), customerId: await nativeId(c, ref), addressId },
+      ]);
+      return answer;
     });
 }

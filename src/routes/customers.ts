@@ -13,6 +13,7 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
+import { customerCreated, emit } from '../events/emit.js';
 import { answerCreated, answerPage, conditionalDelete, deleteRoute } from './handlers.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
@@ -78,7 +79,14 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const input = c.req.valid('json');
         const created =
           (recovering && (await recoverCustomerCreate(adapter, input, c.get('call'), recovering.since))) ||
-          (await adapter.createCustomer(input, c.get('call')));
+          (await adapter.createCustomer(input, c.get('call')).catch(async (error: unknown) => {
+            // The customer exists although a later step (an address) failed: it was created all the same.
+            const customerId = isGatewayError(error) ? error.created?.customerId : undefined;
+            if (typeof customerId === 'string')
+              await emit(deps.events, c, () => [{ type: 'customer.created', backend: c.get('backend'), customerId }]);
+            throw error;
+          }));
+        await emit(deps.events, c, () => customerCreated(c.get('backend'), created.value));
         return answerCreated(c, `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`, created);
       },
     )
@@ -104,6 +112,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           () => adapter.deleteCustomer(ref, call),
         );
         if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
+        await emit(deps.events, c, () =>
+          id === undefined ? [] : [{ type: 'customer.deleted', backend: c.get('backend'), customerId: id }],
+        );
         return answer;
       },
     )

@@ -11,6 +11,7 @@ import {
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
+import { customerUpdated, emit, nativeId } from '../events/emit.js';
 import { answerRead, conditionalWrite, patchRoute } from './handlers.js';
 import type { Subject } from './subject.js';
 import { body, json, problemResponses, resourceLock } from './support.js';
@@ -80,6 +81,7 @@ export function profileRoutes<Path extends string>(
           adapter.updateCustomer(ref, c.req.valid('json'), { ifMatch }, call),
         );
         await update.afterUpdate?.(c, updated.value);
+        await emit(deps.events, c, () => [customerUpdated(c.get('backend'), updated.value, c.req.valid('json'))]);
         return c.json(updated.value, 200);
       },
     )
@@ -96,6 +98,13 @@ export function profileRoutes<Path extends string>(
       async (c) => {
         await c.get('adapter').setPassword(subject.ref(c), c.req.valid('json'), c.get('call'));
         await password.afterChange?.(c);
+        await emit(deps.events, c, async () => [
+          {
+            type: 'customer.password.changed',
+            backend: c.get('backend'),
+            customerId: await nativeId(c, subject.ref(c)),
+          },
+        ]);
         return c.body(null, 204);
       },
     );

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../adapters/errors.js';
-import { storeOverTable, type Entry } from './table.js';
+import { logsOverOrderedTable } from './log.js';
+import { storeOverTable, type Entry, type EntryTable } from './table.js';
 import type { SharedStore } from './types.js';
 
 /** The parts of the Workers runtime used here (structural, so Node type-checks and tests it too). */
@@ -7,7 +8,7 @@ interface DurableStorage {
   get<T>(key: string): Promise<T | undefined>;
   put<T>(key: string, value: T): Promise<void>;
   delete(key: string): Promise<boolean>;
-  list<T>(options?: { limit?: number; start?: string }): Promise<Map<string, T>>;
+  list<T>(options?: { limit?: number; start?: string; startAfter?: string; prefix?: string }): Promise<Map<string, T>>;
   getAlarm(): Promise<number | null>;
   setAlarm(when: number): Promise<void>;
 }
@@ -29,9 +30,14 @@ const OPERATIONS = new Set([
   'setIfAbsent',
   'delete',
   'deleteIfEquals',
+  'renewIfEquals',
   'increment',
   'take',
   'takeFromWindow',
+  'appendToLog',
+  'readLog',
+  'findInLog',
+  'countLog',
 ]);
 /** How often an object drops its expired keys (reads already ignore them). */
 const SWEEP_EVERY_MS = 60 * 60_000;
@@ -50,14 +56,22 @@ export class SharedStoreObject {
     _env: unknown,
   ) {
     const storage = state.storage;
-    this.store = storeOverTable({
+    const table: EntryTable = {
       get: (key) => storage.get<Entry>(key),
       put: async (key, entry) => {
         await storage.put(key, entry);
         if ((await storage.getAlarm()) === null) await storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
       },
       delete: (key) => storage.delete(key),
-    });
+    };
+    this.store = {
+      ...storeOverTable(table),
+      // The event outbox: one log lives in the one object its name hashes to, in key order.
+      ...logsOverOrderedTable({
+        ...table,
+        list: async (prefix, startAfter, limit) => [...(await storage.list<Entry>({ prefix, startAfter, limit }))],
+      }),
+    };
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -136,9 +150,14 @@ export function createDurableObjectStore(namespace: StoreNamespace, options: Dur
     setIfAbsent: (...args) => call({ op: 'setIfAbsent', args }),
     delete: (...args) => call({ op: 'delete', args }),
     deleteIfEquals: (...args) => call({ op: 'deleteIfEquals', args }),
+    renewIfEquals: (...args) => call({ op: 'renewIfEquals', args }),
     increment: (...args) => call({ op: 'increment', args }),
     take: (...args) => call({ op: 'take', args }),
     takeFromWindow: (...args) => call({ op: 'takeFromWindow', args }),
+    appendToLog: (...args) => call({ op: 'appendToLog', args }),
+    readLog: (...args) => call({ op: 'readLog', args }),
+    findInLog: (...args) => call({ op: 'findInLog', args }),
+    countLog: (...args) => call({ op: 'countLog', args }),
     close: async () => {},
   };
 }
