@@ -18,7 +18,7 @@ import { meRoutes } from './routes/me.js';
 import { withBackendParameter, withIdempotencyKey, withSecurity } from './routes/openapi.js';
 import { adminSubject } from './routes/subject.js';
 import { idempotency } from './idempotency/middleware.js';
-import { eventRoutes } from './events/routes.js';
+import { documentEventWebhook, eventRoutes } from './events/routes.js';
 import { callerRateLimit } from './limits/caller-limit.js';
 
 export const API_VERSION = '1.0.0';
@@ -88,6 +88,7 @@ export function createApp(deps: GatewayDeps) {
     .route('/v1/backends/:backend', addressRoutes(deps, adminSubject(true, 'addresses')))
     .route('/v1/backends/:backend', loginRoutes(deps, true));
 
+  documentEventWebhook(app.openAPIRegistry);
   let document: object | undefined;
   routed.get('/openapi.json', (c) => {
     document ??= withSecurity(

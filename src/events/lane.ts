@@ -148,17 +148,19 @@ export class Lane {
     }
     const open = [...groups].filter(([key]) => !state.parked[key]);
     const failed = new Map<string, { rest: OutboxEntry[]; error: unknown }>();
+    let delivered = 0;
     await eachLimited(open, this.sink.concurrency, async ([key, entries]) => {
       for (let i = 0; i < entries.length; i++) {
         try {
           await this.sink.deliver(entries[i]!.event);
+          delivered++;
         } catch (error) {
           failed.set(key, { rest: entries.slice(i), error });
           return;
         }
       }
     });
-    if (open.length > 0 && failed.size === open.length) return this.sinkDown(state, batch, failed, now);
+    if (failed.size > 0 && delivered === 0) return this.sinkDown(state, batch, failed, now);
     this.downSince = undefined;
     this.downAttempts = 0;
     for (const [key, entries] of groups) {

@@ -59,28 +59,7 @@ export function eventRoutes(events: EventsRuntime | undefined) {
     return events;
   };
   const tags = ['events'];
-  const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
-  app.openAPIRegistry.registerWebhook({
-    method: 'post',
-    path: 'customerEvent',
-    operationId: 'customerEventWebhook',
-    tags,
-    summary: 'What each WEBHOOK_URLS receiver gets: one CloudEvent per request, signed per Standard Webhooks',
-    description:
-      'Verify `webhook-signature` (HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` with the WEBHOOK_SECRET) before trusting the body, e.g. with the `standardwebhooks` library; deduplicate on `webhook-id` (the event id). Answer 2xx within 10 s; anything else is retried with backoff for EVENTS_DEAD_AFTER_SECONDS, then dead-lettered.',
-    request: {
-      headers: z.object({
-        'webhook-id': z.string().openapi({ description: 'The event id; the same on every retry.' }),
-        'webhook-timestamp': z
-          .string()
-          .openapi({ description: 'Seconds since the epoch when this attempt was signed.' }),
-        'webhook-signature': z.string().openapi({ description: 'Space-separated `v1,<base64>` signatures.' }),
-      }),
-      body: { required: true, content: { 'application/cloudevents+json': { schema: CustomerEventSchema } } },
-    },
-    responses: { 200: { description: 'Any 2xx: delivered' } },
-  });
-  return app
+  return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
       createRoute({
         method: 'get',
@@ -149,4 +128,30 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         return c.json({ id, sinks: handed }, 202);
       },
     );
+}
+
+/** The webhook every WEBHOOK_URLS receiver gets, in the OpenAPI document's `webhooks` (registered on the root app). */
+export function documentEventWebhook(registry: OpenAPIHono['openAPIRegistry']): void {
+  registry.registerWebhook({
+    method: 'post',
+    path: 'customerEvent',
+    operationId: 'customerEventWebhook',
+    // The receiver checks webhook-signature (described above) rather than an API key.
+    security: [],
+    tags: ['events'],
+    summary: 'What each WEBHOOK_URLS receiver gets: one CloudEvent per request, signed per Standard Webhooks',
+    description:
+      'Verify `webhook-signature` (HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` with the WEBHOOK_SECRET) before trusting the body, e.g. with the `standardwebhooks` library; deduplicate on `webhook-id` (the event id). Answer 2xx within 10 s; anything else is retried with backoff for EVENTS_DEAD_AFTER_SECONDS, then dead-lettered.',
+    request: {
+      headers: z.object({
+        'webhook-id': z.string().openapi({ description: 'The event id; the same on every retry.' }),
+        'webhook-timestamp': z
+          .string()
+          .openapi({ description: 'Seconds since the epoch when this attempt was signed.' }),
+        'webhook-signature': z.string().openapi({ description: 'Space-separated `v1,<base64>` signatures.' }),
+      }),
+      body: { required: true, content: { 'application/cloudevents+json': { schema: CustomerEventSchema } } },
+    },
+    responses: { 200: { description: 'Any 2xx: delivered' } },
+  });
 }
