@@ -1,5 +1,6 @@
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
 import type { Address, Customer } from '../../schemas/index.js';
+import { stableJson } from '../digest.js';
 import { createLeaseHolder } from '../store/lease.js';
 import type { SharedStore } from '../store/types.js';
 import type { EventDraft } from './model.js';
@@ -19,6 +20,8 @@ export interface PollerOptions {
 /** Changes are listed from this long before the watermark: late commits and whole-second clocks. */
 const OVERLAP_MS = 60_000;
 const PAGE = 100;
+/** Change times are whole seconds on some platforms: one this close to now is not taken as final. */
+const SETTLE_MS = 2_000;
 /** A poll's own deadline, upstream retries included. */
 const POLL_TIMEOUT_MS = 5 * 60_000;
 
@@ -64,7 +67,11 @@ export function createPoller(options: PollerOptions) {
     return addresses;
   }
 
-  /** The drafts for one customer found changed; undefined when it is as last seen. */
+  /**
+   * The drafts for one customer found in the change list; undefined when it is as last seen.
+   * Fields are compared every time (no extra call); addresses are listed only when the platform's
+   * change time moved since the snapshot (one call per changed customer).
+   */
   async function compare(
     backend: string,
     adapter: CustomerAdapter,
@@ -73,10 +80,15 @@ export function createPoller(options: PollerOptions) {
     ctx: CallContext,
   ) {
     const before = await snapshots.get(backend, customer.id);
-    if (before?.u !== undefined && before.u === customer.updatedAt) return undefined;
+    const base = { backend, customerId: customer.id, origin: 'poll' as const };
+    if (before?.u !== undefined && before.u === customer.updatedAt) {
+      const after: Snapshot = { ...before, f: (await snapshots.snapshotOf(customer, [])).f };
+      const changed = changedBetween(before.f, after.f);
+      if (changed.length === 0) return undefined;
+      return { after, drafts: [{ ...base, type: 'customer.updated', changed, customer } satisfies EventDraft] };
+    }
     const addresses = await allAddresses(adapter, customer.id, ctx);
     const after = await snapshots.snapshotOf(customer, addresses);
-    const base = { backend, customerId: customer.id, origin: 'poll' as const };
     if (!before) {
       // Never seen: new since the last poll, or changed in some way nobody can tell.
       const isNew = customer.createdAt !== undefined && Date.parse(customer.createdAt) >= since;
@@ -129,8 +141,12 @@ export function createPoller(options: PollerOptions) {
         const found = await compare(backend, adapter, customer, since, ctx);
         if (customer.updatedAt) newest = Math.max(newest, Date.parse(customer.updatedAt));
         if (!found) continue;
-        await options.record(found.drafts, `poll ${backend} ${customer.id} ${customer.updatedAt ?? ''}`);
-        await snapshots.put(backend, customer.id, found.after);
+        // Ids derived from the state found: a poll that died before its snapshot was kept records the same ids again.
+        await options.record(found.drafts, `poll ${backend} ${customer.id} ${stableJson(found.after)}`);
+        // A change time this recent may not be final: another change within the same (whole) second
+        // would keep it. Without it in the snapshot, the next poll lists the addresses again.
+        const recent = customer.updatedAt !== undefined && Date.parse(customer.updatedAt) > Date.now() - SETTLE_MS;
+        await snapshots.put(backend, customer.id, recent ? { f: found.after.f, a: found.after.a } : found.after);
         recorded += found.drafts.length;
       }
       position = page.next;
@@ -139,12 +155,13 @@ export function createPoller(options: PollerOptions) {
     return recorded;
   }
 
-  async function pollOnce(): Promise<void> {
+  /** One poll of every backend that can list by change time, unless another instance polled within the interval (`force`: regardless). */
+  async function pollOnce(force = false): Promise<void> {
     if (polled.length === 0 || !(await lease.hold().catch(() => false))) return;
     renewedAt = Date.now();
     try {
       const last = Number((await store.get(POLLED_AT)) ?? 0);
-      if (Date.now() - last < options.intervalMs * 0.9) return;
+      if (!force && Date.now() - last < options.intervalMs * 0.9) return;
       await store.set(POLLED_AT, String(Date.now()), Math.max(options.intervalMs * 10, 3_600_000));
       for (const [backend, adapter] of polled) {
         const recorded = await pollBackend(backend, adapter).catch((error: unknown) => {
@@ -168,7 +185,7 @@ export function createPoller(options: PollerOptions) {
       const next = () => {
         timer = setTimeout(
           () => {
-            running = pollOnce()
+            running = pollOnce(false)
               .catch((error: unknown) => log.warn({ err: error }, 'event poll failed'))
               .finally(() => {
                 running = undefined;
