@@ -20,8 +20,10 @@ export interface PollerOptions {
 /** Changes are listed from this long before the watermark: late commits and whole-second clocks. */
 const OVERLAP_MS = 60_000;
 const PAGE = 100;
-/** Change times are whole seconds on some platforms: one this close to now is not taken as final. */
+/** Changes are looked at once they are this old (at most; a quarter of the interval when that is shorter). */
 const SETTLE_MS = 2_000;
+/** A change time (whole seconds on SCAYLE and Open2b) is final once its second is surely over. */
+const FINAL_AFTER_MS = 2_000;
 /** A poll's own deadline, upstream retries included. */
 const POLL_TIMEOUT_MS = 5 * 60_000;
 
@@ -38,6 +40,7 @@ export function createPoller(options: PollerOptions) {
   const { store, snapshots } = options;
   const log = options.log.child({ component: 'events-poller' });
   const lease = createLeaseHolder(store, 'events:poller', options.leaseMs);
+  const settleMs = Math.min(SETTLE_MS, options.intervalMs / 4);
   let renewedAt = 0;
   /** A long poll keeps its lease; one that lost it stops (another instance polls now). */
   const renewLease = async () => {
@@ -136,17 +139,21 @@ export function createPoller(options: PollerOptions) {
         { limit: PAGE, position, updatedSince: new Date(since).toISOString() },
         ctx,
       );
+      const settled = Date.now() - settleMs;
       for (const customer of page.items) {
+        // Too recent: a write through the gateway may not have noted its state yet, and a whole-second
+        // change time may still be shared by a later change. The next poll (its overlap) looks again.
+        if (customer.updatedAt !== undefined && Date.parse(customer.updatedAt) > settled) continue;
         await renewLease();
         const found = await compare(backend, adapter, customer, since, ctx);
         if (customer.updatedAt) newest = Math.max(newest, Date.parse(customer.updatedAt));
         if (!found) continue;
         // Ids derived from the state found: a poll that died before its snapshot was kept records the same ids again.
         await options.record(found.drafts, `poll ${backend} ${customer.id} ${stableJson(found.after)}`);
-        // A change time this recent may not be final: another change within the same (whole) second
-        // would keep it. Without it in the snapshot, the next poll lists the addresses again.
-        const recent = customer.updatedAt !== undefined && Date.parse(customer.updatedAt) > Date.now() - SETTLE_MS;
-        await snapshots.put(backend, customer.id, recent ? { f: found.after.f, a: found.after.a } : found.after);
+        // A whole-second change time this recent may still be shared by a later change: without it in
+        // the snapshot, the next poll lists this customer's addresses again instead of skipping them.
+        const final = customer.updatedAt !== undefined && Date.parse(customer.updatedAt) < Date.now() - FINAL_AFTER_MS;
+        await snapshots.put(backend, customer.id, final ? found.after : { f: found.after.f, a: found.after.a });
         recorded += found.drafts.length;
       }
       position = page.next;

@@ -104,6 +104,8 @@ export interface RunningGateway {
   stdout: string[];
   stderr: string[];
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group (a crash: no shutdown hook runs); resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 /** Starts the gateway as `npm start` does (package.json "start", env only) and waits for /health. */
@@ -148,7 +150,12 @@ export async function startGateway(env: Record<string, string>): Promise<Running
     );
     if (!ready) await new Promise((r) => setTimeout(r, 100));
   }
-  return { origin, stdout, stderr, stop };
+  const kill = async () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+  };
+  return { origin, stdout, stderr, stop, kill };
 }
 
 /** Runs `npm run <name> -- args` (package.json script, env only) to completion. */

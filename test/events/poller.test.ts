@@ -10,7 +10,8 @@ import { eventsGateway, recordingSink } from './support.js';
  * announced a second time.
  */
 const sink = recordingSink();
-const gw = eventsGateway({ BACKENDS: 'scayle,scapi', EVENTS_POLL_SECONDS: '3600', EVENTS_LEASE_MS: '500' }, [sink]);
+const gw = eventsGateway({ BACKENDS: 'scayle,scapi', EVENTS_POLL_SECONDS: '1', EVENTS_LEASE_MS: '500' }, [sink]);
+// The dispatcher runs; the poll timer does not (each test polls when it has made its changes).
 gw.events.dispatcher.start();
 afterAll(() => gw.events.stop());
 const poller = gw.events.poller!;
@@ -30,6 +31,8 @@ const address = { street: 'Elsewhere 1', zipCode: '20095', city: 'Hamburg', coun
 
 /** Polls, then waits until every event recorded so far was delivered; answers the new ones. */
 async function poll() {
+  // Changes are looked at once they are a quarter of the interval old (see SETTLE_MS).
+  await new Promise((resolve) => setTimeout(resolve, 300));
   const before = sink.received.length;
   await poller.pollOnce(true);
   const recorded = (await gw.events.outbox.read(0, 10_000)).length;

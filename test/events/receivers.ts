@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { CustomerEvent } from '../../schemas/index.js';
 
@@ -89,19 +89,25 @@ export async function natsForTests(): Promise<{ url: string; connection: NatsCon
   }
 }
 
-/** Every message of a stream, in order, with its Nats-Msg-Id. */
+/** Every message of a stream, in order, with its Nats-Msg-Id (read by an ordered consumer). */
 export async function readStream(connection: NatsConnection, stream: string) {
-  const manager = await jetstreamManager(connection);
-  const info = await manager.streams.info(stream);
+  const info = await (await jetstreamManager(connection)).streams.info(stream);
   const messages: { subject: string; msgId: string | undefined; event: CustomerEvent }[] = [];
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-    const message = await manager.streams.getMessage(stream, { seq }).catch(() => null);
-    if (!message) continue;
-    messages.push({
-      subject: message.subject,
-      msgId: message.header?.get('Nats-Msg-Id'),
-      event: message.json<CustomerEvent>(),
-    });
+  if (info.state.messages === 0) return messages;
+  const consumer = await jetstream(connection).consumers.get(stream);
+  while (messages.length < info.state.messages) {
+    const batch = await consumer.fetch({ max_messages: 1000, expires: 2_000 });
+    let got = 0;
+    for await (const message of batch) {
+      got++;
+      messages.push({
+        subject: message.subject,
+        msgId: message.headers?.get('Nats-Msg-Id'),
+        event: message.json<CustomerEvent>(),
+      });
+      if (message.info.pending === 0) break;
+    }
+    if (got === 0) break;
   }
   return messages;
 }
