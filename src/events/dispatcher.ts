@@ -72,6 +72,28 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
+  let draining: Promise<void> | undefined;
+  let again = false;
+  async function drainOnce(budgetMs: number, acquire: boolean): Promise<void> {
+    if (acquire && !(await lease.hold().catch(() => false))) return;
+    const until = Date.now() + budgetMs;
+    try {
+      let busy = lanes.slice();
+      while (Date.now() < until && lease.held) {
+        if (busy.length === 0) {
+          if (!again) break;
+          busy = lanes.slice();
+        }
+        again = false;
+        const results = await Promise.all(busy.map(stepSafely));
+        busy = busy.filter((_, i) => results[i]);
+      }
+    } finally {
+      for (const lane of lanes) lane.reset();
+      if (acquire) await lease.release().catch(() => undefined);
+    }
+  }
+
   return {
     sinks: sinks.map((s) => s.name),
 
@@ -94,25 +116,25 @@ export function createDispatcher(options: DispatcherOptions) {
       running = false;
       wakeAll();
       await Promise.all(loops);
-      if (lease.held) await this.drain(flushMs, false);
+      if (lease.held) await drainOnce(flushMs, false);
       await lease.release().catch(() => undefined);
       await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
     },
 
-    /** Workers (and stop): takes the lease if free, delivers until nothing is due or `budgetMs` passed, releases. */
-    async drain(budgetMs: number, acquire = true): Promise<void> {
-      if (acquire && !(await lease.hold().catch(() => false))) return;
-      const until = Date.now() + budgetMs;
-      try {
-        let busy = lanes.slice();
-        while (busy.length > 0 && Date.now() < until && lease.held) {
-          const results = await Promise.all(busy.map(stepSafely));
-          busy = busy.filter((_, i) => results[i]);
-        }
-      } finally {
-        for (const lane of lanes) lane.reset();
-        if (acquire) await lease.release().catch(() => undefined);
+    /**
+     * Workers (and stop): takes the lease if free, delivers until nothing is due or `budgetMs`
+     * passed, releases. One drain at a time per instance: a call while one runs has it go round
+     * once more instead (the isolate's writes share one dispatcher).
+     */
+    drain(budgetMs: number, acquire = true): Promise<void> {
+      if (draining) {
+        again = true;
+        return draining;
       }
+      draining = drainOnce(budgetMs, acquire).finally(() => {
+        draining = undefined;
+      });
+      return draining;
     },
 
     /** Per sink, events waiting (not yet delivered nor dead-lettered); for metrics. */
