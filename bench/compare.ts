@@ -6,7 +6,8 @@
  * Also: spawn→/health time, the gateway's RSS at 30 s and 60 s of load, the Worker bundle size and
  * a fresh workerd isolate's first request. Exits 1 when a target is missed.
  * BENCH_SECONDS (8, per target, taken in BENCH_ROUNDS (4) turns), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
- * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario.
+ * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_SCENARIOS=1 runs only the first scenario,
+ * BENCH_EVENTS=0 skips the change-events costs (bench/events.ts).
  */
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { FIXTURE_TOKEN, gatewayEnvFor } from './fixture/scayle-upstream-config.j
 import { type Child, startGateway, startTsServer, treeCpuMs, treeRssMiB } from './lib/processes.js';
 import { barChart, type Measurement, table, writeResults } from './lib/report.js';
 import { buildWorker, firstRequestLatency } from './lib/worker.js';
+import { benchEvents } from './events.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
@@ -246,6 +248,16 @@ try {
     );
   }
   await gateway.stop();
+
+  // Issue 23: what change events cost (bench/events.ts).
+  if (process.env.BENCH_EVENTS !== '0')
+    results.events = await benchEvents({
+      upstreamEnv: scayleEnv,
+      measure: (targets) => measureInTurns(targets, scenarios[2]),
+      check,
+      children,
+      soakSeconds,
+    });
 
   if (withWorker) {
     const bundle = await buildWorker();
