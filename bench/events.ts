@@ -45,7 +45,8 @@ async function register(origin: string, count: number, concurrency = 32) {
 async function removeKeys(prefix: string) {
   const client = createClient({ url: REDIS_URL });
   await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await client.del(keys);
+  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+    if (keys.length) await client.del(keys);
   await client.close();
 }
 
@@ -95,12 +96,21 @@ export async function benchEvents(options: EventsBenchOptions): Promise<Record<s
     let stored = 0;
     while (stored < count && performance.now() - started < 120_000) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      stored = await manager.streams.info(stream).then((i) => i.state.messages, () => 0);
+      stored = await manager.streams.info(stream).then(
+        (i) => i.state.messages,
+        () => 0,
+      );
     }
     const perSecond = stored / ((performance.now() - started) / 1000);
-    console.log(`NATS JetStream: ${stored} events from the outbox in the stream, ${perSecond.toFixed(0)} events/s (start included)`);
+    console.log(
+      `NATS JetStream: ${stored} events from the outbox in the stream, ${perSecond.toFixed(0)} events/s (start included)`,
+    );
     results.natsEventsPerSecond = Math.round(perSecond);
-    check('delivery to NATS ≥ 1000 events/s', stored === count && perSecond >= 1000, `${perSecond.toFixed(0)} events/s`);
+    check(
+      'delivery to NATS ≥ 1000 events/s',
+      stored === count && perSecond >= 1000,
+      `${perSecond.toFixed(0)} events/s`,
+    );
     await deliverer.stop();
     await manager.streams.delete(stream).catch(() => undefined);
     await nats.close();
@@ -142,8 +152,11 @@ export async function benchEvents(options: EventsBenchOptions): Promise<Record<s
     await Promise.all(Array.from({ length: 16 }, worker));
     clearInterval(sampler);
     samples.push(treeRssMiB(gateway.proc.pid!));
-    const [, half = 0, , , full = 0] = samples;
-    console.log(`  ${next} registrations, all events waiting in Redis; RSS ${samples.map((s) => s.toFixed(0)).join(' → ')} MiB`);
+    const half = samples[1] ?? 0; // at half-time (sampled every quarter)
+    const full = samples.at(-1) ?? 0;
+    console.log(
+      `  ${next} registrations, all events waiting in Redis; RSS ${samples.map((s) => s.toFixed(0)).join(' → ')} MiB`,
+    );
     results.soakWithReceiverDown = { registrations: next, rssMiB: samples.map(Math.round) };
     check(
       'RSS flat while the webhook receiver is down (grows ≤ 10 % from half-time to the end)',

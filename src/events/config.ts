@@ -36,7 +36,7 @@ const EventsEnv = z.object({
     .regex(/^[\x21-\x7e]{1,200}$/, 'must be a URI reference without spaces')
     .default('/customer-gateway'),
   EVENTS_POLL_SECONDS: whole(0, 86_400).default(60),
-  EVENTS_RETENTION_HOURS: whole(1, 24 * 90).default(24 * 7),
+  EVENTS_RETENTION_HOURS: whole(1, 24 * 90).default(72),
   EVENTS_DEAD_AFTER_SECONDS: whole(1, 86_400 * 30).default(86_400),
   EVENTS_BACKOFF_MS: z
     .string()

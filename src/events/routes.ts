@@ -39,6 +39,25 @@ const Redelivered = z
 const { 400: invalid, 401: noKey, 403: keyRefused, 404: missing, 501: off, 503: unreachable } = problemResponses;
 const problems = { 400: invalid, 401: noKey, 403: keyRefused, 501: off, 503: unreachable } as const;
 
+/** A GET of a log in order, paged by `after` (the feed and the dead letters). */
+const feedRoute = <Path extends string, R extends object>(
+  path: Path,
+  operationId: string,
+  summary: string,
+  page: R,
+  description?: string,
+) =>
+  createRoute({
+    method: 'get',
+    path,
+    operationId,
+    tags: ['events'],
+    summary,
+    ...(description ? { description } : {}),
+    request: { query: FeedQuery },
+    responses: { 200: page, ...problems },
+  });
+
 /** A secret-bearing event's data never leaves through the API. */
 const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
   isSecretEvent(event.type)
@@ -61,17 +80,13 @@ export function eventRoutes(events: EventsRuntime | undefined) {
   const tags = ['events'];
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
     .openapi(
-      createRoute({
-        method: 'get',
-        path: '/events',
-        operationId: 'listEvents',
-        tags,
-        summary: 'Change events in the order they were recorded (pull feed, replay)',
-        description:
-          'Follow `page.nextCursor` as `after`; an empty page means you are caught up (poll again later with the same cursor). Events are kept EVENTS_RETENTION_HOURS (default 7 days). Secret-bearing types are never listed.',
-        request: { query: FeedQuery },
-        responses: { 200: json(EventPage, 'A page of events'), ...problems },
-      }),
+      feedRoute(
+        '/events',
+        'listEvents',
+        'Change events in the order they were recorded (pull feed, replay)',
+        json(EventPage, 'A page of events'),
+        'Follow `page.nextCursor` as `after`; an empty page means you are caught up (poll again later with the same cursor). Events are kept EVENTS_RETENTION_HOURS (default 3 days). Secret-bearing types are never listed.',
+      ),
       async (c) => {
         const { after, limit } = c.req.valid('query');
         const from = Number(after ?? 0);
@@ -82,15 +97,12 @@ export function eventRoutes(events: EventsRuntime | undefined) {
       },
     )
     .openapi(
-      createRoute({
-        method: 'get',
-        path: '/events/dead',
-        operationId: 'listDeadLetters',
-        tags,
-        summary: 'Events a sink did not take within EVENTS_DEAD_AFTER_SECONDS (default 24 h)',
-        request: { query: FeedQuery },
-        responses: { 200: json(DeadLetterPage, 'A page of dead letters'), ...problems },
-      }),
+      feedRoute(
+        '/events/dead',
+        'listDeadLetters',
+        'Events a sink did not take within EVENTS_DEAD_AFTER_SECONDS (default 24 h)',
+        json(DeadLetterPage, 'A page of dead letters'),
+      ),
       async (c) => {
         const { after, limit } = c.req.valid('query');
         const from = Number(after ?? 0);

@@ -24,7 +24,8 @@ type Operation = { [K in keyof Omit<SharedStore, 'close'>]: { op: K; args: Param
   SharedStore,
   'close'
 >];
-const OPERATIONS = new Set([
+/** Every operation of SharedStore but close, each one call to the object that owns its key. */
+const OPERATION_NAMES = [
   'get',
   'set',
   'setIfAbsent',
@@ -38,7 +39,10 @@ const OPERATIONS = new Set([
   'readLog',
   'findInLog',
   'countLog',
-]);
+] as const satisfies readonly Operation['op'][];
+// A SharedStore operation missing from the list fails to compile here.
+const allOperations: Exclude<Operation['op'], (typeof OPERATION_NAMES)[number]> extends never ? true : never = true;
+const OPERATIONS = new Set<string>(allOperations ? OPERATION_NAMES : []);
 /** How often an object drops its expired keys (reads already ignore them). */
 const SWEEP_EVERY_MS = 60 * 60_000;
 
@@ -144,20 +148,8 @@ export function createDurableObjectStore(namespace: StoreNamespace, options: Dur
     if (!response.ok) throw new RangeError(answer.error ?? `shared store answered ${response.status}`);
     return answer.result ?? undefined;
   };
-  return {
-    get: (...args) => call({ op: 'get', args }),
-    set: (...args) => call({ op: 'set', args }),
-    setIfAbsent: (...args) => call({ op: 'setIfAbsent', args }),
-    delete: (...args) => call({ op: 'delete', args }),
-    deleteIfEquals: (...args) => call({ op: 'deleteIfEquals', args }),
-    renewIfEquals: (...args) => call({ op: 'renewIfEquals', args }),
-    increment: (...args) => call({ op: 'increment', args }),
-    take: (...args) => call({ op: 'take', args }),
-    takeFromWindow: (...args) => call({ op: 'takeFromWindow', args }),
-    appendToLog: (...args) => call({ op: 'appendToLog', args }),
-    readLog: (...args) => call({ op: 'readLog', args }),
-    findInLog: (...args) => call({ op: 'findInLog', args }),
-    countLog: (...args) => call({ op: 'countLog', args }),
-    close: async () => {},
-  };
+  const operations = Object.fromEntries(
+    OPERATION_NAMES.map((op) => [op, (...args: unknown[]) => call({ op, args } as Operation)]),
+  ) as unknown as Omit<SharedStore, 'close'>;
+  return { ...operations, close: async () => {} };
 }

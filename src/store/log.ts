@@ -40,7 +40,7 @@ interface MemoryLog {
 }
 
 /** Logs in process memory; `maxEntries` bounds each log (the oldest go first beyond it). */
-export function createMemoryLogs(now: () => number, maxEntries = 200_000): LogOperations & { clear(): void } {
+export function createMemoryLogs(now: () => number, maxEntries = 50_000): LogOperations & { clear(): void } {
   const logs = new Map<string, MemoryLog>();
   const trimmed = (name: string): MemoryLog | undefined => {
     const log = logs.get(name);

@@ -124,13 +124,13 @@ describe('events off, documentation, configuration', () => {
     for (const value of Object.values(env)) expect((error as ConfigError).message).not.toContain(value);
   });
 
-  it('defaults: ids payloads, a poll a minute, 24 h of retries, 7 days kept; http only on loopback', () => {
+  it('defaults: ids payloads, a poll a minute, 24 h of retries, 3 days kept; http only on loopback', () => {
     expect(parseEventsEnv({})).toMatchObject({
       mode: 'auto',
       payload: 'ids',
       pollSeconds: 60,
       deadAfterMs: 86_400_000,
-      retentionMs: 7 * 86_400_000,
+      retentionMs: 3 * 86_400_000,
     });
     const local = parseEventsEnv({
       WEBHOOK_URLS: 'http://127.0.0.1:9/h',

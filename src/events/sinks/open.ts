@@ -9,8 +9,8 @@ export const webhookSinks = (config: EventsConfig, fetch?: typeof globalThis.fet
   Promise.all(config.webhooks.urls.map((url) => createWebhookSink({ url, secrets: config.webhooks.secrets, fetch })));
 
 /** Node: webhooks and NATS (its client is imported only when EVENTS_NATS_URL is set). */
-export async function openNodeEventSinks(config: EventsConfig): Promise<EventSink[]> {
-  const sinks = await webhookSinks(config);
+export async function openNodeEventSinks(config: EventsConfig, fetch?: typeof globalThis.fetch): Promise<EventSink[]> {
+  const sinks = await webhookSinks(config, fetch);
   if (config.nats) {
     const { createNatsSink } = await import('./nats.js');
     try {
