@@ -111,9 +111,12 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
           method,
           headers: { 'content-type': 'application/json', 'idempotency-key': key },
           body: JSON.stringify(body),
+          signal: AbortSignal.timeout(15_000),
         }).catch(() => undefined);
         const text = await res?.text();
-        if (res && res.status < 500 && res.status !== 409) {
+        // 409 while the first attempt is still running (or died running: then after the deadline + 5 s).
+        const running = res?.status === 409 && text?.includes('still being processed');
+        if (res && res.status < 500 && !running) {
           expect(res.status, text).toBeLessThan(300);
           if (++answered in at) chaos = chaos.then(at[answered]);
           return JSON.parse(text!) as { id: string };
@@ -121,16 +124,6 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
         await new Promise((resolve) => setTimeout(resolve, res ? 100 : 20));
       }
     };
-    const t0 = Date.now();
-    const mark = (what: string) => console.log(`chaos ${what} at ${Date.now() - t0} ms (answered ${answered})`);
-    for (const n of Object.keys(at)) {
-      const act = at[Number(n)]!;
-      at[Number(n)] = async () => {
-        mark(`start ${n}`);
-        await act();
-        mark(`done ${n}`);
-      };
-    }
     const tag = Date.now().toString(36);
     const registered = await inParallel(CUSTOMERS, 64, async (i) => {
       // Open2b answers fastest here: it takes half the customers, so the test stays within its time.
@@ -162,7 +155,6 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
       return { backend, id, email };
     });
     await chaos;
-    mark('writes done');
     expect(answered).toBe(WRITES);
 
     // Counted against the backdoors: every customer is there, renamed three times.
@@ -186,7 +178,6 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
 
     // The webhook: every delivery verified with the Standard Webhooks reference library.
     await receiver.until(() => new Set(receiver.deliveries.map((d) => d.headers['webhook-id'])).size >= expected);
-    mark('webhook complete');
     const verifier = new Webhook(SECRET);
     for (const delivery of receiver.deliveries) {
       expect(verifier.verify(delivery.body, delivery.headers)).toEqual(delivery.event);
@@ -202,7 +193,6 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
       await new Promise((resolve) => setTimeout(resolve, 200));
       messages = await readStream(nats.connection, stream);
     }
-    mark('nats complete');
     for (const m of messages) expect(m.msgId).toBe(m.event.id);
     check(
       messages.map((m) => m.event),
