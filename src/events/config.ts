@@ -77,6 +77,8 @@ function webhookUrl(text: string): URL {
   } catch {
     throw new ConfigError('WEBHOOK_URLS', 'holds an entry that is not a URL');
   }
+  if (url.username || url.password)
+    throw new ConfigError('WEBHOOK_URLS', 'must not carry credentials (receivers check WEBHOOK_SECRET signatures)');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname)))
     throw new ConfigError('WEBHOOK_URLS', 'takes https: URLs only (http: only for a loopback host)');
   return url;

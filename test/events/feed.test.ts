@@ -107,6 +107,10 @@ describe('events off, documentation, configuration', () => {
     [{ WEBHOOK_URLS: 'https://crm.example/hooks' }, 'WEBHOOK_SECRET'],
     [{ WEBHOOK_URLS: 'http://crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('x'.repeat(32))}` }, 'WEBHOOK_URLS'],
     [{ WEBHOOK_URLS: 'https://crm.example/hooks', WEBHOOK_SECRET: 'not-a-secret' }, 'WEBHOOK_SECRET'],
+    [
+      { WEBHOOK_URLS: 'https://user:hunter2@crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('x'.repeat(32))}` },
+      'WEBHOOK_URLS',
+    ],
     [{ EVENTS_PAYLOAD: 'everything' }, 'EVENTS_PAYLOAD'],
     [{ EVENTS_POLL_SECONDS: '-1' }, 'EVENTS_POLL_SECONDS'],
     [{ EVENTS_NATS_URL: 'http://nats' }, 'EVENTS_NATS_URL'],
