@@ -16,7 +16,7 @@ import { deleteStream, natsForTests, readStream, type Receiver, startReceiver } 
 const CUSTOMERS = 250;
 const RENAMES = 7;
 const WRITES = CUSTOMERS * (1 + RENAMES);
-/** Open2b needs a billing address and a password at registration; the others take the bare minimum. */
+/** Open2b needs a billing address at registration; the others take the bare minimum. */
 const storyOf = (backend: string) => [
   'customer.created',
   ...(backend === 'open2b' ? ['customer.address.created'] : []),
@@ -103,17 +103,29 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
     };
 
     /** A storefront's write: the same Idempotency-Key until it has a final answer. */
+    // At most 64 requests in flight; a write waiting to retry does not hold a place (after a kill,
+    // the writes it cut wait for their deadline while the other customers go on).
+    let inFlight = 0;
+    const queued: (() => void)[] = [];
+    const send = async (path: string, init: RequestInit) => {
+      if (inFlight >= 64) await new Promise<void>((resolve) => queued.push(resolve));
+      inFlight++;
+      try {
+        const res = await fetch(`${gateway.origin}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+        return { status: res.status, text: await res.text() };
+      } catch {
+        return undefined;
+      } finally {
+        inFlight--;
+        queued.shift()?.();
+      }
+    };
     const write = async (method: string, path: string, body: unknown) => {
       const key = `"${crypto.randomUUID()}"`;
       for (;;) {
-        const origin = gateway.origin;
-        const res = await fetch(`${origin}${path}`, {
-          method,
-          headers: { 'content-type': 'application/json', 'idempotency-key': key },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(15_000),
-        }).catch(() => undefined);
-        const text = await res?.text();
+        const headers = { 'content-type': 'application/json', 'idempotency-key': key };
+        const res = await send(path, { method, headers, body: JSON.stringify(body) });
+        const text = res?.text;
         // 409 while the first attempt is still running (or died running: then after the deadline + 5 s).
         const running = res?.status === 409 && text?.includes('still being processed');
         if (res && res.status < 500 && !running) {
@@ -125,7 +137,7 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
       }
     };
     const tag = Date.now().toString(36);
-    const registered = await inParallel(CUSTOMERS, 64, async (i) => {
+    const registered = await inParallel(CUSTOMERS, CUSTOMERS, async (i) => {
       // Open2b's emulator answers fastest: it takes two thirds of the customers, so the test stays short.
       const backend = BACKENDS[[2, 2, 0, 2, 2, 1][i % 6]!]!;
       const base = `/v1/backends/${backend}/customers`;
@@ -137,7 +149,8 @@ describe('chaos: change events through two SIGKILLs and a webhook outage', () =>
         lastName: `Chaos${i}`,
         ...(open2b
           ? {
-              password: 'Str0ng!Passw0rd',
+              // Open2b lets only customers with a password log in: this one does not log in (no hashing).
+              active: false,
               addresses: [
                 {
                   lastName: `Chaos${i}`,
