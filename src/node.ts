@@ -30,8 +30,7 @@ async function main() {
     process.exit(1);
   });
   const upstream = createUpstreamFetch({ connections: 64 });
-  // Webhooks go through the same pooled fetch as upstream calls (keep-alive, no fetch-spec overhead).
-  const eventSinks = await openNodeEventSinks(config.events, upstream.fetch).catch((error: unknown) => {
+  const eventSinks = await openNodeEventSinks(config.events).catch((error: unknown) => {
     console.error(`customer-gateway: ${error instanceof Error ? error.message : 'an event sink could not be opened'}`);
     process.exit(1);
   });

@@ -14,10 +14,14 @@ interface Parked {
   since: number;
 }
 
-/** What a lane keeps in the store: how far it read the outbox, and who is waiting for a retry. */
+/**
+ * What a lane keeps in the store: how far it read the outbox, who is waiting for a retry, and
+ * since when the sink is down (kept there too: on Workers each invocation starts afresh).
+ */
 interface LaneState {
   cursor: number;
   parked: Record<string, Parked>;
+  down?: { since: number; attempts: number; until: number };
 }
 
 export interface LaneOptions {
@@ -63,9 +67,6 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : '
  */
 export class Lane {
   private state: LaneState | undefined;
-  private pausedUntil = 0;
-  private downSince: number | undefined;
-  private downAttempts = 0;
 
   constructor(
     readonly sink: EventSink,
@@ -75,27 +76,25 @@ export class Lane {
   /** When this lane next has something due (ms), if it is waiting for a time rather than for events. */
   get wakeAt(): number | undefined {
     const due = Object.values(this.state?.parked ?? {}).map((p) => p.nextAt);
-    const next = Math.min(...due, this.pausedUntil > Date.now() ? this.pausedUntil : Infinity);
+    const until = this.state?.down?.until ?? 0;
+    const next = Math.min(...due, until > Date.now() ? until : Infinity);
     return Number.isFinite(next) ? next : undefined;
   }
 
   /** Forgets what it knew (another instance may have moved on while this one did not hold the lease). */
   reset(): void {
     this.state = undefined;
-    this.pausedUntil = 0;
-    this.downSince = undefined;
-    this.downAttempts = 0;
   }
 
   /** One step; true when it did something (the caller steps again at once). */
   async step(): Promise<boolean> {
     const now = Date.now();
-    if (now < this.pausedUntil) return false;
     const state = (this.state ??= await this.load(now));
+    if (now < (state.down?.until ?? 0)) return false;
     const retried = await this.retryDue(state, now);
-    const advanced = await this.takeNew(state, now);
-    if (retried || advanced) await this.save(state);
-    return advanced;
+    const outcome = await this.takeNew(state, now);
+    if (retried || outcome !== 'idle') await this.save(state);
+    return outcome === 'advanced';
   }
 
   private takes(entry: OutboxEntry): boolean {
@@ -136,9 +135,9 @@ export class Lane {
     return true;
   }
 
-  private async takeNew(state: LaneState, now: number): Promise<boolean> {
+  private async takeNew(state: LaneState, now: number): Promise<'advanced' | 'down' | 'idle'> {
     const batch = await this.options.outbox.read(state.cursor, BATCH);
-    if (batch.length === 0) return false;
+    if (batch.length === 0) return 'idle';
     const groups = new Map<string, OutboxEntry[]>();
     for (const entry of batch) {
       if (!this.takes(entry)) continue;
@@ -161,8 +160,7 @@ export class Lane {
       }
     });
     if (failed.size > 0 && delivered === 0) return this.sinkDown(state, batch, failed, now);
-    this.downSince = undefined;
-    this.downAttempts = 0;
+    delete state.down;
     for (const [key, entries] of groups) {
       const parked = state.parked[key];
       if (parked) parked.seqs.push(...entries.map((e) => e.seq).filter((seq) => !parked.seqs.includes(seq)));
@@ -175,7 +173,7 @@ export class Lane {
         since: now,
       };
     state.cursor = batch.at(-1)!.seq;
-    return true;
+    return 'advanced';
   }
 
   /**
@@ -187,10 +185,14 @@ export class Lane {
     batch: OutboxEntry[],
     failed: Map<string, { error: unknown }>,
     now: number,
-  ): Promise<boolean> {
-    const downSince = (this.downSince ??= now);
-    this.pausedUntil = now + backoffMs(++this.downAttempts, this.options.backoff);
-    const expired = (e: OutboxEntry) => now - Math.max(e.seq / 1000, downSince) >= this.options.deadAfterMs;
+  ): Promise<'advanced' | 'down'> {
+    const attempts = (state.down?.attempts ?? 0) + 1;
+    const down = (state.down = {
+      since: state.down?.since ?? now,
+      attempts,
+      until: now + backoffMs(attempts, this.options.backoff),
+    });
+    const expired = (e: OutboxEntry) => now - Math.max(e.seq / 1000, down.since) >= this.options.deadAfterMs;
     let through = 0;
     for (const entry of batch) {
       if (!expired(entry)) break;
@@ -198,11 +200,11 @@ export class Lane {
       if (!this.takes(entry)) continue;
       const parked = state.parked[entry.orderKey];
       if (parked) parked.seqs.push(entry.seq);
-      else await this.deadLetter(entry, failed.get(entry.orderKey)?.error, this.downAttempts);
+      else await this.deadLetter(entry, failed.get(entry.orderKey)?.error, attempts);
     }
-    if (through === 0) return false;
+    if (through === 0) return 'down';
     state.cursor = through;
-    return true;
+    return 'advanced';
   }
 
   private async deadLetter(entry: OutboxEntry, error: unknown, attempts: number): Promise<void> {

@@ -23,7 +23,13 @@ afterEach(async () => {
   n = 0;
 });
 
-function setup(sinks: EventSink[], store: SharedStore = createMemoryStore(), deadAfterMs = 60_000, leaseMs = 1000) {
+function setup(
+  sinks: EventSink[],
+  store: SharedStore = createMemoryStore(),
+  deadAfterMs = 60_000,
+  leaseMs = 1000,
+  background = true,
+) {
   const outbox = createOutbox(store, 3_600_000);
   const dispatcher = createDispatcher({
     store,
@@ -41,7 +47,7 @@ function setup(sinks: EventSink[], store: SharedStore = createMemoryStore(), dea
     dispatcher.wake();
     return event;
   };
-  dispatcher.start();
+  if (background) dispatcher.start();
   stops.push(() => dispatcher.stop(1000));
   return { store, outbox, dispatcher, record };
 }
@@ -150,5 +156,22 @@ describe('event dispatcher', () => {
       const delivered = ids(sink.received, `C${c}`).map((id) => Number(id.split('-')[1]));
       expect(delivered).toEqual([...delivered].sort((a, b) => a - b));
     }
+  });
+
+  it('Workers-style (one drain per invocation): a sink that stays down is dead-lettered across drains', async () => {
+    const sink = recordingSink();
+    sink.failing = () => true;
+    const { record, dispatcher, outbox } = setup([sink], createMemoryStore(), 150, 1000, false);
+    await record('A');
+    await record('B');
+    await dispatcher.drain(1000);
+    expect(sink.attempts).toBeGreaterThan(0);
+    // Each drain starts from what the store says (the outage's start included), as a new isolate would.
+    while ((await outbox.readDead(0, 10)).length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await dispatcher.drain(1000);
+    }
+    expect((await outbox.readDead(0, 10)).map((d) => d.letter.event.id)).toEqual(['ev-1-A', 'ev-2-B']);
+    expect(await dispatcher.backlog()).toEqual({ 'test:recording': 0 });
   });
 });

@@ -5,7 +5,8 @@ import type { CustomerEvent } from '../../schemas/index.js';
 import { buildEvent } from '../../src/events/model.js';
 import { createNatsSink } from '../../src/events/sinks/nats.js';
 import type { EventSink } from '../../src/events/sinks/types.js';
-import { createWebhookSink } from '../../src/events/sinks/webhook.js';
+import { createWebhookSink, type WebhookSinkOptions } from '../../src/events/sinks/webhook.js';
+import { nodeWebhookTransport } from '../../src/events/sinks/webhook-node.js';
 import { expectCloudEvent } from './support.js';
 import { deleteStream, natsForTests, readStream, type Receiver, startReceiver } from './receivers.js';
 
@@ -83,26 +84,47 @@ function sinkSuite(name: string, target: SinkTarget) {
   });
 }
 
-let receiver: Receiver;
-sinkSuite('webhook (Standard Webhooks)', {
-  async open() {
-    receiver = await startReceiver();
-    const sink = await createWebhookSink({ url: new URL(receiver.url), secrets: [SECRET], timeoutMs: 2_000 });
-    return {
-      sink,
-      received: async () => receiver.deliveries.map((d) => ({ dedupId: d.headers['webhook-id'], event: d.event })),
-      down: receiver.down,
-      up: receiver.up,
-      close: receiver.close,
-    };
-  },
-});
+/** The two ways webhooks are sent: fetch and the reference library (Workers), undici and node:crypto (Node). */
+const transports: [string, (secrets: string[]) => Partial<WebhookSinkOptions> & { close?(): Promise<void> }][] = [
+  ['fetch, signed by the reference library (Workers)', () => ({})],
+  ['undici, signed by node:crypto (Node)', (secrets) => nodeWebhookTransport(secrets)],
+];
 
-describe('webhook signatures and answers', () => {
+for (const [how, transport] of transports) {
+  let receiver: Receiver;
+  sinkSuite(`webhook (Standard Webhooks; ${how})`, {
+    async open() {
+      receiver = await startReceiver();
+      const options = transport([SECRET]);
+      const sink = await createWebhookSink({
+        url: new URL(receiver.url),
+        secrets: [SECRET],
+        timeoutMs: 2_000,
+        ...options,
+      });
+      return {
+        sink,
+        received: async () => receiver.deliveries.map((d) => ({ dedupId: d.headers['webhook-id'], event: d.event })),
+        down: receiver.down,
+        up: receiver.up,
+        close: async () => {
+          await options.close?.();
+          await receiver.close();
+        },
+      };
+    },
+  });
+}
+
+describe.each(transports)('webhook signatures and answers (%s)', (_how, transport) => {
   it('verify with the Standard Webhooks reference library and with an HMAC computed per the specification', async () => {
     const r = await startReceiver();
     try {
-      const sink = await createWebhookSink({ url: new URL(r.url), secrets: [SECRET, NEXT_SECRET] });
+      const sink = await createWebhookSink({
+        url: new URL(r.url),
+        secrets: [SECRET, NEXT_SECRET],
+        ...transport([SECRET, NEXT_SECRET]),
+      });
       const sent = event('sig');
       await sink.deliver(sent);
       const [delivery] = r.deliveries;
@@ -127,7 +149,7 @@ describe('webhook signatures and answers', () => {
   it('anything but a 2xx is a failure: 500, 410, a redirect', async () => {
     const r = await startReceiver();
     try {
-      const sink = await createWebhookSink({ url: new URL(r.url), secrets: [SECRET] });
+      const sink = await createWebhookSink({ url: new URL(r.url), secrets: [SECRET], ...transport([SECRET]) });
       for (const status of [500, 410, 302]) {
         r.answer(() => status);
         await expect(sink.deliver(event('x'))).rejects.toThrow(`webhook answered ${status}`);

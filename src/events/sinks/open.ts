@@ -2,15 +2,25 @@ import { ConfigError } from '../../../adapters/errors.js';
 import type { EventsConfig } from '../config.js';
 import type { EventSink } from './types.js';
 import { createQueueSink, type QueueProducer } from './queue.js';
-import { createWebhookSink } from './webhook.js';
+import { createWebhookSink, type WebhookSinkOptions } from './webhook.js';
 
 /** One sink per WEBHOOK_URLS entry: each has its own cursor, so one receiver down never holds up another. */
-export const webhookSinks = (config: EventsConfig, fetch?: typeof globalThis.fetch): Promise<EventSink[]> =>
-  Promise.all(config.webhooks.urls.map((url) => createWebhookSink({ url, secrets: config.webhooks.secrets, fetch })));
+export const webhookSinks = (config: EventsConfig, transport: Partial<WebhookSinkOptions> = {}): Promise<EventSink[]> =>
+  Promise.all(
+    config.webhooks.urls.map((url) => createWebhookSink({ url, secrets: config.webhooks.secrets, ...transport })),
+  );
 
-/** Node: webhooks and NATS (its client is imported only when EVENTS_NATS_URL is set). */
-export async function openNodeEventSinks(config: EventsConfig, fetch?: typeof globalThis.fetch): Promise<EventSink[]> {
-  const sinks = await webhookSinks(config, fetch);
+/** Node: webhooks (undici and node:crypto) and NATS; each client is imported only when it is configured. */
+export async function openNodeEventSinks(config: EventsConfig): Promise<EventSink[]> {
+  const sinks: EventSink[] = [];
+  if (config.webhooks.urls.length > 0) {
+    const { nodeWebhookTransport } = await import('./webhook-node.js');
+    const transport = nodeWebhookTransport(config.webhooks.secrets);
+    const hooks = await webhookSinks(config, transport);
+    // The pool closes with the last of them.
+    hooks[0] = { ...hooks[0]!, close: transport.close };
+    sinks.push(...hooks);
+  }
   if (config.nats) {
     const { createNatsSink } = await import('./nats.js');
     try {
