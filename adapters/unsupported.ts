@@ -37,6 +37,10 @@ const CANNOT: Record<Exclude<Flag, 'totalCount' | 'etag'>, { what: string; inste
     instead: 'register with another email, or merge the guest in the platform',
   },
   erasure: { what: 'erase customers', instead: "erase the customer in the platform's own tools" },
+  listByUpdatedSince: {
+    what: 'list customers by change time',
+    instead: 'read customers by id, or keep change times in your own system',
+  },
 };
 
 /** The 501 for a capability this backend lacks, naming what to do instead. */

@@ -9,7 +9,7 @@
  * BENCH_SECONDS (8, per target, taken in BENCH_ROUNDS (4) turns), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (16), BENCH_SOAK_SECONDS (60; 0 skips
  * the memory soak), BENCH_WORKER=0 skips the Worker part, BENCH_TRACING=0 the tracing part, BENCH_SCENARIOS=1 runs
  * only the first scenario, BENCH_LIVE=0 skips the live migration's cost (a moved customer's GET through `live` vs
- * the target's).
+ * the target's), BENCH_EVENTS=0 skips the change-events costs (bench/events.ts).
  */
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
@@ -23,6 +23,7 @@ import { measureLiveMigration } from './lib/live.js';
 import { barChart, type Measurement, table, writeResults } from './lib/report.js';
 import { compareTracing } from './lib/tracing.js';
 import { buildWorker, firstRequestLatency } from './lib/worker.js';
+import { benchEvents } from './events.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
@@ -276,6 +277,16 @@ try {
     results.tracing = traced;
   }
   await gateway.stop();
+
+  // Issue 23: what change events cost (bench/events.ts).
+  if (process.env.BENCH_EVENTS !== '0')
+    results.events = await benchEvents({
+      upstreamEnv: scayleEnv,
+      measure: (targets) => measureInTurns(targets, scenarios[2]),
+      check,
+      children,
+      soakSeconds,
+    });
 
   if (withWorker) {
     const bundle = await buildWorker();

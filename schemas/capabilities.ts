@@ -29,6 +29,10 @@ export const CapabilitiesSchema = z
       description:
         'POST /customers/{customerId}/erase and DELETE /v1/me erase the customer on the platform, in its own way (`eraseCustomer`).',
     }),
+    listByUpdatedSince: z.boolean().openapi({
+      description:
+        'Customers can be listed by change time (`updatedSince`): the event poller finds changes made outside the gateway (docs/events.md).',
+    }),
     maxAddresses: z
       .int()
       .optional()

@@ -5,3 +5,4 @@ export * from './page.js';
 export * from './problem.js';
 export * from './capabilities.js';
 export * from './accounts.js';
+export * from './events.js';

@@ -20,6 +20,7 @@ import { meRoutes } from './routes/me.js';
 import { withBackendParameter, withIdempotencyKey, withSecurity } from './routes/openapi.js';
 import { adminSubject } from './routes/subject.js';
 import { idempotency } from './idempotency/middleware.js';
+import { documentEventWebhook, eventRoutes } from './events/routes.js';
 import { callerRateLimit } from './limits/caller-limit.js';
 import { liveMigrationRoutes } from './live/index.js';
 import { readinessRoutes } from './health/routes.js';
@@ -99,6 +100,7 @@ export function createApp(deps: GatewayDeps) {
     .route('/v1', sessionRoutes(deps))
     .route('/v1', meRoutes(deps))
     .route('/v1', liveMigrationRoutes(deps))
+    .route('/v1', eventRoutes(deps.events))
     .route('/v1/backends/:backend', customerRoutes(deps, true))
     .route('/v1/backends/:backend', addressRoutes(deps, adminSubject(true, 'addresses')))
     .route('/v1/backends/:backend', loginRoutes(deps, true))
@@ -110,6 +112,7 @@ export function createApp(deps: GatewayDeps) {
     .route('/v1/backends/:backend', passwordResetRoutes(deps, true))
     .route('/v1/backends/:backend', adminAccountRoutes(deps, true));
 
+  documentEventWebhook(app.openAPIRegistry);
   let document: object | undefined;
   routed.get('/openapi.json', (c) => {
     document ??= withSecurity(

@@ -23,5 +23,7 @@ export type GatewayEnv = {
     recovering?: { since: number };
     /** A create under an Idempotency-Key: it may outlive the deadline until this window ends (see idempotency/settle.ts). */
     settling?: SettleWindow;
+    /** The write's Idempotency-Key as the store keys it (per caller): its change events get ids derived from it. */
+    idempotencyKey?: string;
   };
 };

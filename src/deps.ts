@@ -21,6 +21,8 @@ import type { ShutdownHook } from './health/shutdown.js';
 import type { EventStats, GatewayMetrics } from './metrics/metrics.js';
 import { observeAdapter } from './telemetry/observe.js';
 import type { Tracing } from './telemetry/tracing.js';
+import { createEvents, type EventsRuntime } from './events/index.js';
+import type { EventSink } from './events/sinks/types.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -50,6 +52,8 @@ export interface GatewayDeps {
   eventStats?: () => Promise<EventStats>;
   /** Password reset, erasure, export: their stores, limits, events and erasure steps (src/accounts/). */
   accounts: AccountsDeps;
+  /** Change events (docs/events.md); undefined when off. */
+  events?: EventsRuntime;
 }
 
 /** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
@@ -75,6 +79,10 @@ export interface RuntimeDeps {
   metrics?: GatewayMetrics;
   /** Where account events go (password reset tokens, email changes, erasures); see src/accounts/events.ts. */
   accountEvents?: AccountEvents;
+  /** Where change events go, opened by the entry (webhooks; NATS on Node; the queue on Workers). */
+  eventSinks?: EventSink[];
+  /** Workers: events are delivered within the invocation that recorded them (no background loop). */
+  deliverEventsInline?: boolean;
 }
 
 /** Emulator factories by backend name (src/embedded.ts has the real ones). */
@@ -170,10 +178,22 @@ export function createDeps(
   });
   const accounts = createAccounts(config.accounts, { store, sessions, log: runtime.log }, runtime.accountEvents);
   if (config.liveMigration) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration, store, backends));
+  const events = createEvents(config.events, {
+    store,
+    log: runtime.log,
+    sinks: runtime.eventSinks ?? [],
+    backends,
+    deliverInline: runtime.deliverEventsInline,
+    durableStore: config.store.kind !== 'memory',
+  });
   return {
     config,
     log: runtime.log,
     backends,
+    events,
+    ...(events
+      ? { eventStats: async () => ((s) => ({ backlog: s.backlog, dead: s.deadLetters }))(await events.stats()) }
+      : {}),
     cursors: createCursorCodec(config.cursorSecret),
     emulators,
     store,

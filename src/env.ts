@@ -7,6 +7,7 @@ import { type AccountsConfig, parseAccountsEnv } from './accounts/config.js';
 import type { LogLevel } from './logging/logger.js';
 import { LIVE_BACKEND, type LiveMigrationConfig, parseLiveMigrationEnv } from './live/config.js';
 import { parseTracingEnv, type TracingConfig } from './telemetry/config.js';
+import { type EventsConfig, parseEventsEnv } from './events/config.js';
 
 export interface BackendConfig {
   name: string;
@@ -52,6 +53,8 @@ export interface GatewayConfig {
   liveMigration?: LiveMigrationConfig;
   /** Password reset limits (PASSWORD_RESET_*): docs/accounts.md. */
   accounts: AccountsConfig;
+  /** Change events: sinks, payload, polling, retries (EVENTS*, WEBHOOK_*). */
+  events: EventsConfig;
   /** The untouched environment, for backends whose options are read once their emulator runs. */
   env: Record<string, string | undefined>;
   /** OTEL_*: where traces go; undefined = tracing off (the SDK is not even loaded). docs/operations.md. */
@@ -246,6 +249,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     upstreamBudgets,
     ...(liveMigration ? { liveMigration } : {}),
     accounts: parseAccountsEnv(env),
+    events: parseEventsEnv(env),
     env,
     ...operationsConfig(global, env),
   };

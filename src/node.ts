@@ -12,6 +12,7 @@ import { serveGateway } from './runtime/node-server.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { createUpstreamFetch } from '../transport/node-fetch.js';
 import { openNodeStore } from './store/open-node.js';
+import { openNodeEventSinks } from './events/sinks/open.js';
 
 /** Node entry: `npm start`. The only place that reads process.env, listens and may exit. */
 async function main() {
@@ -45,16 +46,22 @@ async function main() {
   });
   const upstream = createUpstreamFetch({ connections: 64 });
   const metrics = createPrometheusMetrics();
+  const eventSinks = await openNodeEventSinks(config.events).catch((error: unknown) => {
+    console.error(`customer-gateway: ${error instanceof Error ? error.message : 'an event sink could not be opened'}`);
+    process.exit(1);
+  });
   const deps = await loadDeps(config, {
     fetch: upstream.fetch,
     log,
     store,
     tracing,
     metrics,
+    eventSinks,
     docsAssets: nodeDocsAssets,
     clientAddress: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
   });
   const app = createApp(deps);
+  deps.events?.start();
   const limits = {
     port: config.port,
     headersTimeoutMs: config.headersTimeoutMs,
@@ -89,6 +96,8 @@ async function main() {
   const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   // After the deployment's own hooks (deps.shutdownHooks: they may still need the store and upstreams).
   const closing: ShutdownHook[] = [
+    // The dispatcher delivers what is due (bounded) and hands its lease on while the store is open.
+    ...(deps.events ? [{ name: 'stop event delivery', run: () => deps.events!.stop() }] : []),
     // Answered work still running (password reset lookups) finishes before the store and upstreams close.
     { name: 'finish answered background work', run: () => deps.accounts.background.settled() },
     ...(tracing ? [{ name: 'export traces', run: () => tracing!.shutdown() }] : []),

@@ -1,6 +1,7 @@
 import { ConfigError } from '../adapters/errors.js';
 import { API_VERSION, createApp, type GatewayApp } from './app.js';
-import { createDeps, type EmulatorFactories } from './deps.js';
+import { createDeps, type EmulatorFactories, type GatewayDeps } from './deps.js';
+import { openWorkerEventSinks } from './events/sinks/open.js';
 import { parseEnv } from './env.js';
 import { createLogger } from './logging/logger.js';
 import { createDurableObjectStore, type StoreNamespace } from './store/durable-object.js';
@@ -49,9 +50,14 @@ async function emulatorFactories(config: ReturnType<typeof parseEnv>): Promise<E
  * as on Node) and kept for the isolate's life, so embedded emulators keep their state between
  * requests. Requests arriving while it is built wait for the same build.
  */
-let app: Promise<{ app: GatewayApp; tracing?: Tracing }> | undefined;
+interface Built {
+  gateway: GatewayApp;
+  deps: GatewayDeps;
+  tracing?: Tracing;
+}
+let app: Promise<Built> | undefined;
 
-async function build(env: Record<string, unknown>): Promise<{ app: GatewayApp; tracing?: Tracing }> {
+async function build(env: Record<string, unknown>): Promise<Built> {
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = parseEnv(vars);
   const store = workerStore(config, env);
@@ -68,21 +74,23 @@ async function build(env: Record<string, unknown>): Promise<{ app: GatewayApp; t
     log.warn({ variable: 'OTEL_EXPORTER_OTLP_ENDPOINT' }, 'this Worker is built without tracing (GATEWAY_TRACING)');
   // No docsAssets: Swagger UI's files are Workers Static Assets ([assets] in wrangler.toml),
   // answered before the Worker runs.
-  const gateway = createApp(
-    createDeps(
-      config,
-      {
-        fetch: (input, init) => fetch(input, init),
-        log,
-        store,
-        tracing,
-        // Cloudflare sets the caller's address on every request it forwards.
-        clientAddress: (c) => c.req.header('cf-connecting-ip'),
-      },
-      await emulatorFactories(config),
-    ),
+  const deps = createDeps(
+    config,
+    {
+      fetch: (input, init) => fetch(input, init),
+      log,
+      store,
+      tracing,
+      // Cloudflare sets the caller's address on every request it forwards.
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
+      // Webhooks and the EVENTS_QUEUE binding; no background loop here: each write delivers its
+      // events within its invocation (waitUntil), the cron trigger retries and polls.
+      eventSinks: await openWorkerEventSinks(config.events, env),
+      deliverEventsInline: true,
+    },
+    await emulatorFactories(config),
   );
-  return tracing ? { app: gateway, tracing } : { app: gateway };
+  return { gateway: createApp(deps), deps, ...(tracing ? { tracing } : {}) };
 }
 
 /** What the Workers runtime hands every request besides env: the part used here. */
@@ -92,7 +100,7 @@ interface ExecutionContext {
 
 export default {
   async fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> {
-    let ready: { app: GatewayApp; tracing?: Tracing };
+    let ready: Built;
     try {
       ready = await (app ??= build(env));
     } catch (error) {
@@ -115,9 +123,15 @@ export default {
         },
       );
     }
-    const response = await ready.app.fetch(request, env, ctx as never);
+    const response = await ready.gateway.fetch(request, env, ctx as never);
     // The request's spans have ended: export them after the answer, while the runtime keeps the isolate.
     if (ready.tracing) ctx.waitUntil(ready.tracing.flush());
     return response;
+  },
+
+  /** The cron trigger (wrangler.toml [triggers]): polls for changes made elsewhere and retries due deliveries. */
+  async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext) {
+    const { deps } = await (app ??= build(env));
+    if (deps.events) ctx.waitUntil(deps.events.scheduled());
   },
 };

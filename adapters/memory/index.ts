@@ -34,6 +34,7 @@ const capabilities: Capabilities = {
   shopperLogin: true,
   guestConversion: true,
   erasure: true,
+  listByUpdatedSince: true,
 };
 
 const BACKEND = 'memory';

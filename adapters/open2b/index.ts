@@ -50,6 +50,8 @@ const capabilities: Capabilities = {
   shopperLogin: true,
   guestConversion: true,
   erasure: true,
+  // find ordered by -updateTime, stopped at the first older customer (there is no updateTime condition).
+  listByUpdatedSince: true,
   maxAddresses: 2,
 };
 

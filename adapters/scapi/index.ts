@@ -54,6 +54,8 @@ const capabilities: Capabilities = {
   // SCAPI guests (SLAS guest logins) have no customer record to convert: registering makes one.
   guestConversion: false,
   erasure: true,
+  // The Admin Customers search cannot filter on lastModified (updatedSince is a 501).
+  listByUpdatedSince: false,
 };
 
 /** customerNo: at most 100 characters (spec); longer ids cannot exist. */

@@ -51,6 +51,8 @@ const capabilities: Capabilities = {
   shopperLogin: false,
   guestConversion: true,
   erasure: true,
+  // filters[minUpdatedAt]
+  listByUpdatedSince: true,
 };
 
 /** What SCAYLE offers instead of what its Admin API cannot do (no deleteAddress, no authenticateShopper). */

@@ -93,6 +93,8 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     // OCAPI guests are not customer records (see accounts.ts).
     guestConversion: false,
     erasure: search.available,
+    // The Data API customer_search: range_query on last_modified.
+    listByUpdatedSince: search.available,
   };
   const oauth = { kind: 'oauth' } as const;
   const newAddressId = (input: Parameters<typeof makeAddressId>[0]) => makeAddressId(input, deps.random);
@@ -176,7 +178,12 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
         'OCAPI keeps no guest customer records (a guest exists only on its orders): register the shopper; their guest orders stay as they are',
       ...(search.available
         ? {}
-        : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT, erasure: DATA_API_HINT }),
+        : {
+            listCustomers: DATA_API_HINT,
+            externalRefLookup: DATA_API_HINT,
+            erasure: DATA_API_HINT,
+            listByUpdatedSince: DATA_API_HINT,
+          }),
     },
     ...sfccAccounts(
       client,

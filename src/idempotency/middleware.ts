@@ -95,6 +95,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     const window =
       writeSettleMs > 0 ? new SettleWindow(startedAt + requestTimeoutMs + writeSettleMs, writeSettleMs) : undefined;
     c.set('settling', window);
+    c.set('idempotencyKey', storeKey);
     await next();
     const record = (response: Response) =>
       settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt, response).catch((error: unknown) => {

@@ -48,6 +48,8 @@ export function liveCapabilities(
     guestConversion: false,
     // Erasure reaches every platform that may hold the customer: in `dual` both.
     erasure: target.erasure && (!dual || source.erasure),
+    // The union list filtered by change time needs both sides while moving.
+    listByUpdatedSince: target.listByUpdatedSince && (!dual || source.listByUpdatedSince),
     ...(target.maxAddresses !== undefined ? { maxAddresses: target.maxAddresses } : {}),
   };
 }

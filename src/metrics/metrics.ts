@@ -2,8 +2,8 @@ import type { Counter, Gauge, Histogram } from 'prom-client';
 
 /** What the events feature reports at each scrape (GatewayDeps.eventStats). */
 export interface EventStats {
-  /** Events written to the outbox and not yet delivered to every sink. */
-  backlog: number;
+  /** Per sink (`webhook`, `nats`, `queue`): events written to the outbox and not yet delivered there. */
+  backlog: Record<string, number>;
   /** Events given up on after their retries (dead letters). */
   dead: number;
 }

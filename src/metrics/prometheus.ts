@@ -18,7 +18,12 @@ export function createPrometheusMetrics(): GatewayMetrics {
     new Histogram<L>({ name, help, labelNames, buckets: DURATION_BUCKETS, registers });
   // Registered at the first scrape that has event stats: without the events feature there is no backlog to show.
   const eventGauges = {
-    backlog: new Gauge({ name: 'gateway_events_backlog', help: 'Change events not yet delivered', registers: [] }),
+    backlog: new Gauge({
+      name: 'gateway_events_backlog',
+      help: 'Change events not yet delivered, by sink',
+      labelNames: ['sink'],
+      registers: [],
+    }),
     dead: new Gauge({ name: 'gateway_events_dead_letters', help: 'Change events given up on', registers: [] }),
   };
   let eventGaugesRegistered = false;
@@ -73,7 +78,7 @@ export function createPrometheusMetrics(): GatewayMetrics {
           registry.registerMetric(eventGauges.dead);
           eventGaugesRegistered = true;
         }
-        eventGauges.backlog.set(stats.backlog);
+        for (const [sink, count] of Object.entries(stats.backlog)) eventGauges.backlog.set({ sink }, count);
         eventGauges.dead.set(stats.dead);
       }
       return registry.metrics();

@@ -11,6 +11,7 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
+import { addressChanged, emit, nativeId } from '../events/emit.js';
 import {
   answerCreated,
   answerPage,
@@ -69,11 +70,18 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
           recovering = c.get('recovering');
         const ref = subject.ref(c);
         const input = c.req.valid('json');
+        // The event is recorded by the create itself, so a create that outlives the deadline still has it.
         const created = await outlastingDeadline(
           c,
-          async (call) =>
-            (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
-            (await adapter.createAddress(ref, input, call)),
+          async (call) => {
+            const address =
+              (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
+              (await adapter.createAddress(ref, input, call));
+            await emit(deps.events, c, async () => [
+              addressChanged('customer.address.created', c.get('backend'), await nativeId(c, ref, call), address.value),
+            ]);
+            return address;
+          },
           (late) => createdResponse(location(c, late.value.id), late),
         );
         return answerCreated(c, location(c, created.value.id), created);
@@ -120,6 +128,16 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
           read,
           (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
+        await emit(deps.events, c, async () => [
+          addressChanged(
+            'customer.address.updated',
+            c.get('backend'),
+            await nativeId(c, ref),
+            updated.value,
+            patch,
+            addressId,
+          ),
+        ]);
         if (updated.value.id !== addressId) c.header('Location', location(c, updated.value.id));
         return c.json(updated.value, 200);
       },
@@ -131,8 +149,12 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       const deleteAddress = capable(adapter, 'addressDelete');
       const ref = subject.ref(c);
       const read = () => adapter.getAddress(ref, addressId, call);
-      return conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
+      const answer = await conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
         deleteAddress(ref, addressId, call),
       );
+      await emit(deps.events, c, async () => [
+        { type: 'customer.address.deleted', backend: c.get('backend'), customerId: await nativeId(c, ref), addressId },
+      ]);
+      return answer;
     });
 }

@@ -26,6 +26,7 @@ import {
   createdResponse,
   deleteRoute,
 } from './handlers.js';
+import { customerCreated, customerUpdated, emit } from '../events/emit.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
@@ -99,11 +100,34 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const location = (created: Versioned<Customer>) =>
           `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`;
         // Registration converts a guest with the same email where the platform can (200), else creates (201).
+        // Its events are recorded by the create itself, so one that outlives the deadline still has them.
         const { customer, converted } = await outlastingDeadline(
           c,
           async (call) => {
             const recovered = recovering && (await recoverCustomerCreate(adapter, input, call, recovering.since));
-            return recovered ? { customer: recovered, converted: false } : registerCustomer(adapter, input, call);
+            const registration = recovered
+              ? { customer: recovered, converted: false }
+              : await registerCustomer(adapter, input, call).catch(async (error: unknown) => {
+                  // The customer exists although a later step (an address) failed: it was created all the same.
+                  const customerId = isGatewayError(error) ? error.created?.customerId : undefined;
+                  if (typeof customerId === 'string')
+                    await emit(deps.events, c, () => [
+                      { type: 'customer.created', backend: c.get('backend'), customerId },
+                    ]);
+                  throw error;
+                });
+            const { addresses: _a, password: _p, email: _e, ...profile } = input;
+            await emit(deps.events, c, () =>
+              registration.converted
+                ? [
+                    customerUpdated(c.get('backend'), registration.customer.value, {
+                      ...profile,
+                      status: { guest: false },
+                    }),
+                  ]
+                : customerCreated(c.get('backend'), registration.customer.value),
+            );
+            return registration;
           },
           (late) => createdResponse(location(late.customer), late.customer, late.converted ? 200 : 201),
         );
@@ -135,6 +159,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           () => deleteCustomer(ref, call),
         );
         if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
+        await emit(deps.events, c, () =>
+          id === undefined ? [] : [{ type: 'customer.deleted', backend: c.get('backend'), customerId: id }],
+        );
         return answer;
       },
     )

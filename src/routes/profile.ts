@@ -14,6 +14,7 @@ import { capable } from '../../adapters/unsupported.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
+import { customerUpdated, emit, nativeId } from '../events/emit.js';
 import { answerRead, conditionalWrite, patchRoute } from './handlers.js';
 import type { Subject } from './subject.js';
 import { body, json, problemResponses, resourceLock } from './support.js';
@@ -95,6 +96,7 @@ export function profileRoutes<Path extends string>(
         );
         await stored?.(updated.value);
         await update.afterUpdate?.(c, updated.value);
+        await emit(deps.events, c, () => [customerUpdated(c.get('backend'), updated.value, c.req.valid('json'))]);
         return c.json(updated.value, 200);
       },
     )
@@ -112,6 +114,13 @@ export function profileRoutes<Path extends string>(
         const setPassword = capable(c.get('adapter'), 'passwordChange');
         await setPassword(subject.ref(c), c.req.valid('json'), c.get('call'));
         await password.afterChange?.(c);
+        await emit(deps.events, c, async () => [
+          {
+            type: 'customer.password.changed',
+            backend: c.get('backend'),
+            customerId: await nativeId(c, subject.ref(c)),
+          },
+        ]);
         return c.body(null, 204);
       },
     );

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../adapters/errors.js';
-import { storeOverTable, type Entry } from './table.js';
+import { logsOverOrderedTable } from './log.js';
+import { storeOverTable, type Entry, type EntryTable } from './table.js';
 import type { SharedStore } from './types.js';
 
 /** The parts of the Workers runtime used here (structural, so Node type-checks and tests it too). */
@@ -7,7 +8,7 @@ interface DurableStorage {
   get<T>(key: string): Promise<T | undefined>;
   put<T>(key: string, value: T): Promise<void>;
   delete(key: string): Promise<boolean>;
-  list<T>(options?: { limit?: number; start?: string }): Promise<Map<string, T>>;
+  list<T>(options?: { limit?: number; start?: string; startAfter?: string; prefix?: string }): Promise<Map<string, T>>;
   getAlarm(): Promise<number | null>;
   setAlarm(when: number): Promise<void>;
 }
@@ -23,19 +24,28 @@ type Operation = { [K in keyof Omit<SharedStore, 'close'>]: { op: K; args: Param
   SharedStore,
   'close'
 >];
-const OPERATIONS = new Set([
+/** Every operation of SharedStore but close, each one call to the object that owns its key. */
+const OPERATION_NAMES = [
   'get',
   'set',
   'setIfAbsent',
   'delete',
   'deleteIfEquals',
+  'renewIfEquals',
   'increment',
   'take',
   'takeFromWindow',
   'addToSet',
   'setMembers',
   'removeFromSet',
-]);
+  'appendToLog',
+  'readLog',
+  'findInLog',
+  'countLog',
+] as const satisfies readonly Operation['op'][];
+// A SharedStore operation missing from the list fails to compile here.
+const allOperations: Exclude<Operation['op'], (typeof OPERATION_NAMES)[number]> extends never ? true : never = true;
+const OPERATIONS = new Set<string>(allOperations ? OPERATION_NAMES : []);
 /** How often an object drops its expired keys (reads already ignore them). */
 const SWEEP_EVERY_MS = 60 * 60_000;
 
@@ -53,14 +63,22 @@ export class SharedStoreObject {
     _env: unknown,
   ) {
     const storage = state.storage;
-    this.store = storeOverTable({
+    const table: EntryTable = {
       get: (key) => storage.get<Entry>(key),
       put: async (key, entry) => {
         await storage.put(key, entry);
         if ((await storage.getAlarm()) === null) await storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
       },
       delete: (key) => storage.delete(key),
-    });
+    };
+    this.store = {
+      ...storeOverTable(table),
+      // The event outbox: one log lives in the one object its name hashes to, in key order.
+      ...logsOverOrderedTable({
+        ...table,
+        list: async (prefix, startAfter, limit) => [...(await storage.list<Entry>({ prefix, startAfter, limit }))],
+      }),
+    };
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -133,18 +151,8 @@ export function createDurableObjectStore(namespace: StoreNamespace, options: Dur
     if (!response.ok) throw new RangeError(answer.error ?? `shared store answered ${response.status}`);
     return answer.result ?? undefined;
   };
-  return {
-    get: (...args) => call({ op: 'get', args }),
-    set: (...args) => call({ op: 'set', args }),
-    setIfAbsent: (...args) => call({ op: 'setIfAbsent', args }),
-    delete: (...args) => call({ op: 'delete', args }),
-    deleteIfEquals: (...args) => call({ op: 'deleteIfEquals', args }),
-    increment: (...args) => call({ op: 'increment', args }),
-    take: (...args) => call({ op: 'take', args }),
-    takeFromWindow: (...args) => call({ op: 'takeFromWindow', args }),
-    addToSet: (...args) => call({ op: 'addToSet', args }),
-    setMembers: (...args) => call({ op: 'setMembers', args }),
-    removeFromSet: (...args) => call({ op: 'removeFromSet', args }),
-    close: async () => {},
-  };
+  const operations = Object.fromEntries(
+    OPERATION_NAMES.map((op) => [op, (...args: unknown[]) => call({ op, args } as Operation)]),
+  ) as unknown as Omit<SharedStore, 'close'>;
+  return { ...operations, close: async () => {} };
 }

@@ -84,3 +84,36 @@ export function createKeyedQueue() {
 }
 
 export type KeyedQueue = ReturnType<typeof createKeyedQueue>;
+
+/**
+ * A lease held for as long as its holder lives (one dispatcher or poller per fleet): `hold()`
+ * takes it or renews it and says whether this instance holds it; a holder that dies stops
+ * renewing, and the lease passes to whoever calls `hold()` after it lapsed (`ttlMs`).
+ */
+export function createLeaseHolder(store: SharedStore, key: string, ttlMs: number) {
+  const token = crypto.randomUUID();
+  let heldUntil = 0;
+  return {
+    async hold(): Promise<boolean> {
+      const now = Date.now();
+      const held =
+        (heldUntil > now && (await store.renewIfEquals(key, token, ttlMs))) ||
+        (await store.setIfAbsent(key, token, ttlMs)) ||
+        // Held by this token but not known here (e.g. a renewal whose answer was lost).
+        (await store.renewIfEquals(key, token, ttlMs));
+      // A margin for the store's clock and the time the answer took.
+      heldUntil = held ? now + ttlMs * 0.8 : 0;
+      return held;
+    },
+    /** Whether the last `hold()` got it and it has not lapsed since (by this instance's clock). */
+    get held() {
+      return heldUntil > Date.now();
+    },
+    async release(): Promise<void> {
+      heldUntil = 0;
+      await store.deleteIfEquals(key, token);
+    },
+  };
+}
+
+export type LeaseHolder = ReturnType<typeof createLeaseHolder>;

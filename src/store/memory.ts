@@ -1,3 +1,4 @@
+import { createMemoryLogs } from './log.js';
 import { storeOverTable, type Entry } from './table.js';
 import type { SharedStore } from './types.js';
 
@@ -42,10 +43,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
     },
     now,
   );
+  const logs = createMemoryLogs(now);
   return {
     ...store,
+    ...logs,
     async close() {
       entries.clear();
+      logs.clear();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { createClient } from 'redis';
 import { GatewayError } from '../../adapters/errors.js';
 import { bucketTtlMs, validateTake, validateWindow } from './bucket.js';
-import type { SharedStore } from './types.js';
+import { validateLogArgs } from './log.js';
+import type { LogEntry, SharedStore } from './types.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -13,6 +14,8 @@ export interface RedisStoreOptions {
 
 // Compare-and-delete: a lease is released only by the holder whose token it still holds.
 const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+// Compare-and-extend: a lease is renewed only by the holder whose token it still holds.
+const RENEW_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 // INCRBY keeps an existing key's TTL; a new key gets ours.
 const INCREMENT = `local v = redis.call('INCRBY', KEYS[1], ARGV[1])
 if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -56,6 +59,35 @@ return 1`;
 const SET_MEMBERS = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')`;
+// The ordered log of log.ts: a sorted set of "<id> <value>" members scored by seq, a hash id → seq
+// (idempotent appends, lookups) and the last seq; seqs and trimming on the server's clock.
+const APPEND_TO_LOG = `local seen = redis.call('HGET', KEYS[2], ARGV[1])
+if seen then return {seen, 0} end
+local ttl = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local seq = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, now * 1000)
+local text = string.format('%.0f', seq)
+redis.call('ZADD', KEYS[1], text, ARGV[1] .. ' ' .. ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], text)
+redis.call('SET', KEYS[3], text, 'PX', ttl)
+local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', (now - ttl) * 1000), 'LIMIT', 0, 100)
+for _, member in ipairs(old) do redis.call('HDEL', KEYS[2], string.match(member, '^(%S+) ')) end
+if #old > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #old - 1) end
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+return {text, 1}`;
+const FIND_IN_LOG = `local seq = redis.call('HGET', KEYS[2], ARGV[1])
+if not seq then return false end
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], seq, seq, 'LIMIT', 0, 1)
+if #found == 0 then return false end
+return {seq, found[1]}`;
+
+/** A log member is "<id> <value>". */
+function logEntry(seq: number | string, member: string): LogEntry {
+  const space = member.indexOf(' ');
+  return { seq: Number(seq), id: member.slice(0, space), value: member.slice(space + 1) };
+}
 
 /**
  * The store for several Node instances: one Redis (node-redis client). Atomic steps are single
@@ -77,6 +109,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
   await client.connect();
   started = true;
   const key = (name: string) => `${options.prefix}${name}`;
+  const logKeys = (log: string) => [key(`${log}|z`), key(`${log}|i`), key(`${log}|last`)];
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -119,6 +152,13 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
     delete: (name) => call(async () => void (await client.del(key(name)))),
     deleteIfEquals: (name, value) =>
       call(async () => Number(await client.eval(DELETE_IF_EQUALS, { keys: [key(name)], arguments: [value] })) === 1),
+    renewIfEquals: (name, value, ttlMs) =>
+      call(
+        async () =>
+          Number(
+            await client.eval(RENEW_IF_EQUALS, { keys: [key(name)], arguments: [value, String(positive(ttlMs))] }),
+          ) === 1,
+      ),
     increment: async (name, by, ttlMs) => {
       if (!Number.isInteger(by)) throw new RangeError('increment takes whole numbers');
       return call(async () =>
@@ -141,6 +181,31 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
     setMembers: (name) =>
       call(async () => (await client.eval(SET_MEMBERS, { keys: [key(name)], arguments: [] })) as string[]),
     removeFromSet: (name, member) => call(async () => void (await client.zRem(key(name), member))),
+    async appendToLog(log, id, value, retentionMs) {
+      validateLogArgs(log, id, retentionMs);
+      const [seq, added] = (await call(() =>
+        client.eval(APPEND_TO_LOG, { keys: logKeys(log), arguments: [id, value, String(positive(retentionMs))] }),
+      )) as [string, number];
+      return { seq: Number(seq), added: added === 1 };
+    },
+    async readLog(log, after, limit) {
+      validateLogArgs(log);
+      const found = await call(() =>
+        client.zRangeByScoreWithScores(key(`${log}|z`), `(${after}`, '+inf', { LIMIT: { offset: 0, count: limit } }),
+      );
+      return found.map(({ value, score }) => logEntry(score, value));
+    },
+    async findInLog(log, id) {
+      validateLogArgs(log, id);
+      const found = (await call(() => client.eval(FIND_IN_LOG, { keys: logKeys(log), arguments: [id] }))) as
+        | [string, string]
+        | null;
+      return found ? logEntry(found[0], found[1]) : undefined;
+    },
+    async countLog(log, after, cap) {
+      validateLogArgs(log);
+      return Math.min(cap, await call(() => client.zCount(key(`${log}|z`), `(${after}`, '+inf')));
+    },
     async close() {
       if (client.isOpen) await client.close();
     },

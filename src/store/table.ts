@@ -9,6 +9,9 @@ import {
 import { createKeyedQueue } from './lease.js';
 import type { SharedStore, TakeResult } from './types.js';
 
+/** The ordered-log operations, which need more than a key → entry table (log.ts). */
+type LogOps = 'appendToLog' | 'readLog' | 'findInLog' | 'countLog';
+
 /** One stored value and when it expires (ms since epoch). */
 export interface Entry {
   value: string;
@@ -32,7 +35,7 @@ const positive = (ttlMs: number) => {
  * memory, one Durable Object). Operations run one at a time, so each read-modify-write is atomic
  * even when the table answers asynchronously.
  */
-export function storeOverTable(table: EntryTable, now: () => number = Date.now): Omit<SharedStore, 'close'> {
+export function storeOverTable(table: EntryTable, now: () => number = Date.now): Omit<SharedStore, 'close' | LogOps> {
   const queue = createKeyedQueue();
   const serial = <R>(fn: () => Promise<R>) => queue.run('table', fn);
   const live = async (key: string) => {
@@ -81,6 +84,12 @@ export function storeOverTable(table: EntryTable, now: () => number = Date.now):
       serial(async () => {
         if ((await live(key))?.value !== value) return false;
         await table.delete(key);
+        return true;
+      }),
+    renewIfEquals: (key, value, ttlMs) =>
+      serial(async () => {
+        if ((await live(key))?.value !== value) return false;
+        await write(key, value, ttlMs);
         return true;
       }),
     increment: (key, by, ttlMs) =>

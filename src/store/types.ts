@@ -12,6 +12,8 @@ export interface SharedStore {
   delete(key: string): Promise<void>;
   /** Atomic compare-and-delete (lease release): true when the key held `value` and is gone. */
   deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Atomic compare-and-extend (lease renewal): true when the key held `value` and now lives `ttlMs` more. */
+  renewIfEquals(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Atomic; creates the key with `ttlMs` when absent (an existing key keeps its expiry). */
   increment(key: string, by: number, ttlMs: number): Promise<number>;
   /** Token bucket: takes `cost` (default 1) tokens when there are enough, else says when there will be. */
@@ -30,7 +32,28 @@ export interface SharedStore {
   setMembers(key: string): Promise<string[]>;
   /** Atomic; an absent member or set changes nothing. */
   removeFromSet(key: string, member: string): Promise<void>;
+  /**
+   * Ordered append-only log (the event outbox): appends `value` under `id` unless the log still
+   * holds `id` (a retried append is a no-op, answered with the first one's seq). Sequence numbers
+   * grow strictly and never repeat, even after the log expired: `seq` is
+   * max(previous + 1, append time in ms × 1000). Entries older than `retentionMs` are dropped;
+   * the whole log is gone after `retentionMs` without appends.
+   */
+  appendToLog(log: string, id: string, value: string, retentionMs: number): Promise<{ seq: number; added: boolean }>;
+  /** At most `limit` retained entries with seq > `after`, in seq order. */
+  readLog(log: string, after: number, limit: number): Promise<LogEntry[]>;
+  /** The retained entry appended under `id`. */
+  findInLog(log: string, id: string): Promise<LogEntry | undefined>;
+  /** How many retained entries have seq > `after`, counted up to `cap` (stats; the answer is min(count, cap)). */
+  countLog(log: string, after: number, cap: number): Promise<number>;
   close(): Promise<void>;
+}
+
+/** One entry of an ordered log; `seq` / 1000 is about when it was appended (ms since epoch). */
+export interface LogEntry {
+  seq: number;
+  id: string;
+  value: string;
 }
 
 export interface WindowLimit {

@@ -18,6 +18,11 @@ const TRACED = {
   addToSet: true,
   setMembers: true,
   removeFromSet: true,
+  renewIfEquals: true,
+  appendToLog: true,
+  readLog: true,
+  findInLog: true,
+  countLog: true,
 } as const satisfies Record<Exclude<keyof SharedStore, 'close'>, true>;
 
 /** What a key is for (`idempotency`, `budget`, `session`, …): its first segment, never the rest (it may name a caller). */

@@ -104,7 +104,7 @@ export interface RunningGateway {
   stdout: string[];
   stderr: string[];
   stop(): Promise<void>;
-  /** SIGKILLs the process group (a crash: nothing is flushed, no request finishes). */
+  /** SIGKILL to the whole process group (a crash: no shutdown hook runs); resolves once it is gone. */
   kill(): Promise<void>;
 }
 

@@ -14,7 +14,14 @@ import { Miniflare } from 'miniflare';
  */
 export async function startWorker(
   bindings: Record<string, string>,
-  options: { demo?: boolean; durableObjects?: Record<string, string> } = {},
+  options: {
+    demo?: boolean;
+    durableObjects?: Record<string, string>;
+    /** Queue producer bindings of the gateway, e.g. { EVENTS_QUEUE: { queueName: 'events' } }. */
+    queueProducers?: Record<string, { queueName: string }>;
+    /** More Workers beside the gateway (e.g. a queue consumer), reachable with `worker(name)`. */
+    workers?: Record<string, unknown>[];
+  } = {},
 ) {
   const outdir = await mkdtemp(join(tmpdir(), 'gateway-worker-'));
   await promisify(execFile)(
@@ -33,7 +40,7 @@ export async function startWorker(
   const output: string[] = [];
   const collect = (stream: NodeJS.ReadableStream) =>
     stream.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  const mf = new Miniflare({
+  const gateway = {
     modules: true,
     scriptPath: join(outdir, 'worker.js'),
     modulesRoot: outdir,
@@ -42,11 +49,17 @@ export async function startWorker(
     compatibilityFlags,
     bindings,
     ...(options.durableObjects ? { durableObjects: options.durableObjects } : {}),
-    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
-      collect(stdout);
-      collect(stderr);
-    },
-  });
+    ...(options.queueProducers ? { queueProducers: options.queueProducers } : {}),
+  };
+  const handleRuntimeStdio = (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+    collect(stdout);
+    collect(stderr);
+  };
+  const mf = new Miniflare(
+    options.workers
+      ? ({ workers: [{ name: 'gateway', ...gateway }, ...options.workers], handleRuntimeStdio } as never)
+      : { ...gateway, handleRuntimeStdio },
+  );
   const url = await mf.ready;
   return {
     output,
@@ -55,6 +68,8 @@ export async function startWorker(
     /** A Durable Object namespace of the Worker, usable from Node (Miniflare proxies the calls into workerd). */
     durableObjectNamespace: (binding: string) => mf.getDurableObjectNamespace(binding),
     fetch: (path: string, init?: RequestInit) => mf.dispatchFetch(`http://gateway.test${path}`, init as never),
+    /** Another Worker of this Miniflare (its fetch, scheduled and queue handlers), or the gateway. */
+    worker: (name?: string) => mf.getWorker(name),
     async dispose() {
       await mf.dispose();
       await rm(outdir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDurableObjectStore, type StoreNamespace } from '../../src/store/durable-object.js';
-import { startWorker } from '../e2e/workerd.js';
+import { startWorkerWithEvents, type WorkerWithEvents, workerEventsSuite } from '../events/worker-events.js';
 import { uniquePrefix } from './redis-server.js';
 import { sharedStoreSuite } from './suite.js';
 
@@ -9,13 +9,12 @@ import { sharedStoreSuite } from './suite.js';
  * shared suite drives it from here through the GATEWAY_STORE namespace, and the gateway in the
  * Worker (the zero-config demo build: SCAYLE is its embedded emulator) uses it for Idempotency-Key.
  */
-let started: ReturnType<typeof startWorker> | undefined;
-const worker = () =>
-  (started ??= startWorker(
-    { STORE: 'durable-objects', BACKENDS: 'scayle', LOG_LEVEL: 'warn' },
-    { demo: true, durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } },
-  ));
-afterAll(async () => (await started)?.dispose(), 30_000);
+let started: Promise<WorkerWithEvents> | undefined;
+// With change events on (a webhook receiver and a queue consumer beside it): the same Worker runs
+// the change-events suite below, as one wrangler build and one workerd start.
+const withEvents = () => (started ??= startWorkerWithEvents({ BACKENDS: 'scayle', LOG_LEVEL: 'warn' }));
+const worker = async () => (await withEvents()).worker;
+afterAll(async () => (await started)?.worker.dispose(), 30_000);
 
 sharedStoreSuite('durable-objects', {
   async open() {
@@ -67,3 +66,5 @@ describe('the Worker with STORE=durable-objects', () => {
     expect(await retry.text()).toBe(answer);
   }, 120_000);
 });
+
+workerEventsSuite(withEvents);

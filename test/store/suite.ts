@@ -71,6 +71,61 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
       expect(await store.deleteIfEquals('lease', 'mine')).toBe(false);
     });
 
+    test('renewIfEquals extends only the matching value', async () => {
+      await store.set('renew', 'mine', 150);
+      expect(await store.renewIfEquals('renew', 'theirs', MINUTE)).toBe(false);
+      expect(await store.renewIfEquals('renew', 'mine', MINUTE)).toBe(true);
+      await sleep(250);
+      expect(await store.get('renew')).toBe('mine');
+      expect(await store.renewIfEquals('renew-absent', 'mine', MINUTE)).toBe(false);
+      expect(await store.get('renew-absent')).toBeUndefined();
+    });
+
+    test('logs: appends in order with growing seqs; a retried id is not appended twice', async () => {
+      const appended = [];
+      for (const id of ['e1', 'e2', 'e3']) appended.push(await store.appendToLog('log-a', id, `value ${id} ✓`, MINUTE));
+      expect(appended.map((a) => a.added)).toEqual([true, true, true]);
+      const seqs = appended.map((a) => a.seq);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      expect(new Set(seqs).size).toBe(3);
+      // About the append time × 1000 (cursors stay ahead across a log that expired and started again).
+      expect(Math.abs(seqs[0]! / 1000 - Date.now())).toBeLessThan(MINUTE);
+      expect(await store.appendToLog('log-a', 'e2', 'another value', MINUTE)).toEqual({ seq: seqs[1], added: false });
+      expect(await store.readLog('log-a', 0, 10)).toEqual([
+        { seq: seqs[0], id: 'e1', value: 'value e1 ✓' },
+        { seq: seqs[1], id: 'e2', value: 'value e2 ✓' },
+        { seq: seqs[2], id: 'e3', value: 'value e3 ✓' },
+      ]);
+      expect((await store.readLog('log-a', seqs[0]!, 1)).map((e) => e.id)).toEqual(['e2']);
+      expect(await store.readLog('log-a', seqs[2]!, 10)).toEqual([]);
+      expect(await store.readLog('log-absent', 0, 10)).toEqual([]);
+      expect(await store.findInLog('log-a', 'e3')).toEqual({ seq: seqs[2], id: 'e3', value: 'value e3 ✓' });
+      expect(await store.findInLog('log-a', 'nope')).toBeUndefined();
+      expect(await store.countLog('log-a', seqs[0]!, 100)).toBe(2);
+      expect(await store.countLog('log-a', 0, 2)).toBe(2);
+    });
+
+    test('logs: concurrent appends get distinct seqs, read back in seq order', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => store.appendToLog('log-b', `id-${i}`, String(i), MINUTE)),
+      );
+      expect(new Set(results.map((r) => r.seq)).size).toBe(40);
+      const read = await store.readLog('log-b', 0, 100);
+      expect(read.map((e) => e.seq)).toEqual(results.map((r) => r.seq).sort((a, b) => a - b));
+      for (const entry of read) expect(results[Number(entry.value)]!.seq).toBe(entry.seq);
+    });
+
+    test('logs: entries older than the retention are dropped; seqs keep growing', async () => {
+      const first = await store.appendToLog('log-c', 'old', 'x', 100);
+      await sleep(250);
+      const second = await store.appendToLog('log-c', 'new', 'y', 100);
+      expect(second.seq).toBeGreaterThan(first.seq);
+      expect((await store.readLog('log-c', 0, 10)).map((e) => e.id)).toEqual(['new']);
+      expect(await store.findInLog('log-c', 'old')).toBeUndefined();
+      // A retried append of an id that has expired is a new entry.
+      expect((await store.appendToLog('log-c', 'old', 'x', MINUTE)).added).toBe(true);
+    });
+
     test('increment is atomic and creates absent keys', async () => {
       const values = await Promise.all(Array.from({ length: 25 }, () => store.increment('count', 2, MINUTE)));
       expect(values.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => 2 * (i + 1)));

@@ -48,6 +48,7 @@ const capabilities: Capabilities = {
   addressDelete: false,
   addressRename: false,
   externalRefLookup: false,
+  listByUpdatedSince: false,
   passwordChange: false,
   shopperLogin: false,
   guestConversion: false,

@@ -1,0 +1,67 @@
+import type { Context } from 'hono';
+import type { CustomerAdapter, CustomerRef } from '../../adapters/types.js';
+import type { Address, Customer } from '../../schemas/index.js';
+import type { GatewayEnv } from '../context.js';
+import type { EventsRuntime } from './index.js';
+import { changedPaths, type EventDraft } from './model.js';
+
+/**
+ * What the routes call after a write succeeded, before answering: the drafts are built only when
+ * events are on (a `ref:` id may cost a lookup), and recorded in the outbox before the answer.
+ */
+export async function emit(
+  events: EventsRuntime | undefined,
+  c: Context<GatewayEnv>,
+  drafts: () => EventDraft[] | Promise<EventDraft[]>,
+): Promise<void> {
+  if (events) await events.record(c, await drafts());
+}
+
+/**
+ * The native id behind a customer reference (events name customers by it); `call` is the request's
+ * unless the write outlives it (idempotency/settle.ts).
+ */
+export async function nativeId(c: Context<GatewayEnv>, ref: CustomerRef, call = c.get('call')): Promise<string> {
+  if (ref.kind === 'id') return ref.id;
+  const adapter: CustomerAdapter = c.get('adapter');
+  return (await adapter.getCustomer(ref, { expandAddresses: false }, call)).value.id;
+}
+
+/** A registration: the customer, then each address it was created with. */
+export const customerCreated = (backend: string, customer: Customer): EventDraft[] => [
+  { type: 'customer.created', backend, customerId: customer.id, customer },
+  ...(customer.addresses ?? []).map(
+    (address): EventDraft => ({
+      type: 'customer.address.created',
+      backend,
+      customerId: customer.id,
+      addressId: address.id,
+      address,
+    }),
+  ),
+];
+
+export const customerUpdated = (backend: string, customer: Customer, patch: object): EventDraft => ({
+  type: 'customer.updated',
+  backend,
+  customerId: customer.id,
+  changed: changedPaths(patch),
+  customer,
+});
+
+export const addressChanged = (
+  type: 'customer.address.created' | 'customer.address.updated',
+  backend: string,
+  customerId: string,
+  address: Address,
+  patch?: { id?: string },
+  previousId?: string,
+): EventDraft => ({
+  type,
+  backend,
+  customerId,
+  addressId: address.id,
+  ...(previousId !== undefined && previousId !== address.id ? { previousAddressId: previousId } : {}),
+  ...(patch ? { changed: changedPaths(patch) } : {}),
+  address,
+});

@@ -1,0 +1,110 @@
+import type { Context } from 'hono';
+import type { CustomerAdapter, Log } from '../../adapters/types.js';
+import type { GatewayEnv } from '../context.js';
+import type { SharedStore } from '../store/types.js';
+import type { EventsConfig } from './config.js';
+import { createDispatcher } from './dispatcher.js';
+import { buildEvent, type EventDraft, eventIds } from './model.js';
+import { createOutbox } from './outbox.js';
+import { createPoller } from './poller.js';
+import { createSnapshots } from './snapshots.js';
+import type { EventSink } from './sinks/types.js';
+
+export interface EventsDeps {
+  store: SharedStore;
+  log: Log;
+  /** The sinks the entry opened (webhooks everywhere, NATS on Node, the queue on Workers). */
+  sinks: EventSink[];
+  backends: Map<string, CustomerAdapter>;
+  /** Workers: no background loop; each write's events are delivered within its invocation (waitUntil). */
+  deliverInline?: boolean | undefined;
+  /** STORE is shared (Redis, Durable Objects): the outbox outlives a crash of this process. */
+  durableStore: boolean;
+}
+
+/** How long one Workers invocation delivers after a write, or from the cron trigger. */
+const INLINE_BUDGET_MS = 20_000;
+
+/**
+ * Change events: the outbox every write appends to before it is answered, the dispatcher that
+ * delivers to the sinks, the poller that finds changes made elsewhere, and their counts.
+ * Undefined when events are off (EVENTS=off, or `auto` without a sink).
+ */
+export function createEvents(config: EventsConfig, deps: EventsDeps) {
+  if (config.mode === 'off' || (config.mode === 'auto' && deps.sinks.length === 0)) return undefined;
+  const { store, log } = deps;
+  if (!deps.durableStore)
+    log.warn(
+      { variable: 'STORE' },
+      'change events are on with STORE=memory: events not yet delivered are lost if this process dies; use a shared STORE',
+    );
+  const outbox = createOutbox(store, config.retentionMs);
+  const dispatcher = createDispatcher({
+    store,
+    log: log.child({ component: 'events' }),
+    outbox,
+    sinks: deps.sinks,
+    backoff: config.backoff,
+    deadAfterMs: config.deadAfterMs,
+    retentionMs: config.retentionMs,
+    leaseMs: config.leaseMs,
+  });
+  const settings = { source: config.source, payload: config.payload };
+  const snapshots = createSnapshots(store, config.retentionMs);
+  const record = async (drafts: EventDraft[], idempotencyKey?: string) => {
+    if (drafts.length === 0) return;
+    const ids = await eventIds(drafts.length, idempotencyKey);
+    const time = new Date();
+    await outbox.append(drafts.map((draft, i) => buildEvent(draft, ids[i]!, time, settings)));
+  };
+  /** Has recorded events delivered now: wakes the Node loop, or delivers within the Workers invocation. */
+  const deliverSoon = (c: Context<GatewayEnv>) => {
+    if (deps.deliverInline) c.executionCtx.waitUntil(dispatcher.drain(INLINE_BUDGET_MS));
+    else dispatcher.wake();
+  };
+  const poller =
+    config.pollSeconds > 0
+      ? createPoller({ ...deps, snapshots, record, intervalMs: config.pollSeconds * 1000, leaseMs: config.leaseMs })
+      : undefined;
+
+  return {
+    config,
+    outbox,
+    dispatcher,
+    poller,
+
+    /** Records a write's events in the outbox (before the answer), then has them delivered. */
+    async record(c: Context<GatewayEnv>, drafts: EventDraft[]): Promise<void> {
+      await record(drafts, c.get('idempotencyKey'));
+      // The poller compares what it finds with what the gateway wrote, so it does not announce it again.
+      if (poller) await snapshots.remember(drafts.filter((d) => poller.polls(d.backend)));
+      deliverSoon(c);
+    },
+    deliverSoon,
+
+    /** Node: starts delivering and polling in the background. */
+    start(): void {
+      dispatcher.start();
+      poller?.start();
+    },
+
+    /** Node, on SIGTERM: delivers what is due (bounded), stops polling, gives the leases back. */
+    async stop(): Promise<void> {
+      await Promise.all([dispatcher.stop(), poller?.stop()]);
+    },
+
+    /** Workers' cron trigger: one poll and one round of retries, each under its lease. */
+    async scheduled(): Promise<void> {
+      await poller?.pollOnce();
+      await dispatcher.drain(INLINE_BUDGET_MS);
+    },
+
+    /** For metrics (issue 25): events waiting per sink, and dead letters kept. */
+    async stats(): Promise<{ backlog: Record<string, number>; deadLetters: number }> {
+      const [backlog, deadLetters] = await Promise.all([dispatcher.backlog(), outbox.countDead(1_000_000)]);
+      return { backlog, deadLetters };
+    },
+  };
+}
+
+export type EventsRuntime = NonNullable<ReturnType<typeof createEvents>>;

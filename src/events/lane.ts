@@ -1,0 +1,234 @@
+import type { Log } from '../../adapters/types.js';
+import { isSecretEvent } from '../../schemas/index.js';
+import type { SharedStore } from '../store/types.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
+import type { EventSink } from './sinks/types.js';
+
+/** One customer whose delivery failed: its undelivered events (outbox seqs, in order) wait here. */
+interface Parked {
+  seqs: number[];
+  attempts: number;
+  /** When the next attempt is due (ms). */
+  nextAt: number;
+  /** When the first event of `seqs` first failed (ms): dead-lettered `deadAfterMs` later. */
+  since: number;
+}
+
+/**
+ * What a lane keeps in the store: how far it read the outbox, who is waiting for a retry, and
+ * since when the sink is down (kept there too: on Workers each invocation starts afresh).
+ */
+interface LaneState {
+  cursor: number;
+  parked: Record<string, Parked>;
+  down?: { since: number; attempts: number; until: number };
+}
+
+export interface LaneOptions {
+  store: SharedStore;
+  outbox: Outbox;
+  log: Log;
+  backoff: { firstMs: number; maxMs: number };
+  deadAfterMs: number;
+  retentionMs: number;
+}
+
+/** Events read from the outbox per step. */
+const BATCH = 200;
+
+/** A lane that finds no state starts this far back (events recorded while the fleet started). */
+const START_BACK_MS = 5 * 60_000;
+
+export const laneKey = (sink: string) => `events:lane:${sink}`;
+export const initialCursor = (now: number) => (now - START_BACK_MS) * 1000;
+
+/** The retry delay after `attempts` failures: doubling from `first` up to `max`, ±25 % jitter. */
+export const backoffMs = (attempts: number, { firstMs, maxMs }: { firstMs: number; maxMs: number }) =>
+  Math.min(maxMs, firstMs * 2 ** Math.min(30, attempts - 1)) * (0.75 + Math.random() * 0.5);
+
+/** Runs `work` over `items`, at most `limit` at once. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : 'delivery failed').slice(0, 200);
+
+/**
+ * Delivery to one sink, by the fleet's one dispatcher (it holds the lease). Each step retries the
+ * customers whose time has come, then takes the next batch of the outbox: customers in parallel,
+ * each customer's events one after another. A customer whose event fails is parked with its later
+ * events (its order holds; others go on) and retried with backoff; an event failing for
+ * `deadAfterMs` is dead-lettered. When nothing of a batch gets through, the sink is down: the
+ * cursor stays and the whole lane backs off (the backlog stays in the store's outbox).
+ */
+export class Lane {
+  private state: LaneState | undefined;
+
+  constructor(
+    readonly sink: EventSink,
+    private readonly options: LaneOptions,
+  ) {}
+
+  /** When this lane next has something due (ms), if it is waiting for a time rather than for events. */
+  get wakeAt(): number | undefined {
+    const due = Object.values(this.state?.parked ?? {}).map((p) => p.nextAt);
+    const until = this.state?.down?.until ?? 0;
+    const next = Math.min(...due, until > Date.now() ? until : Infinity);
+    return Number.isFinite(next) ? next : undefined;
+  }
+
+  /** Forgets what it knew (another instance may have moved on while this one did not hold the lease). */
+  reset(): void {
+    this.state = undefined;
+  }
+
+  /** One step; true when it did something (the caller steps again at once). */
+  async step(): Promise<boolean> {
+    const now = Date.now();
+    const state = (this.state ??= await this.load(now));
+    if (now < (state.down?.until ?? 0)) return false;
+    const retried = await this.retryDue(state, now);
+    const outcome = await this.takeNew(state, now);
+    if (retried || outcome !== 'idle') await this.save(state);
+    return outcome === 'advanced';
+  }
+
+  private takes(entry: OutboxEntry): boolean {
+    if (entry.to !== undefined && entry.to !== this.sink.name) return false;
+    return this.sink.signed || !isSecretEvent(entry.event.type);
+  }
+
+  private async retryDue(state: LaneState, now: number): Promise<boolean> {
+    const due = Object.entries(state.parked).filter(([, p]) => p.nextAt <= now);
+    await eachLimited(due, this.sink.concurrency, async ([key, parked]) => {
+      if (await this.retryParked(parked, now)) delete state.parked[key];
+    });
+    return due.length > 0;
+  }
+
+  /** Delivers a parked customer's events in order; true when none is left. */
+  private async retryParked(parked: Parked, now: number): Promise<boolean> {
+    while (parked.seqs.length > 0) {
+      const entry = await this.options.outbox.at(parked.seqs[0]!);
+      if (!entry) {
+        parked.seqs.shift(); // past the retention
+        continue;
+      }
+      try {
+        await this.sink.deliver(entry.event);
+      } catch (error) {
+        parked.attempts++;
+        if (now - parked.since < this.options.deadAfterMs) {
+          parked.nextAt = now + backoffMs(parked.attempts, this.options.backoff);
+          return false;
+        }
+        await this.deadLetter(entry, error, parked.attempts);
+      }
+      parked.seqs.shift();
+      parked.attempts = 0;
+      parked.since = now;
+    }
+    return true;
+  }
+
+  private async takeNew(state: LaneState, now: number): Promise<'advanced' | 'down' | 'idle'> {
+    const batch = await this.options.outbox.read(state.cursor, BATCH);
+    if (batch.length === 0) return 'idle';
+    const groups = new Map<string, OutboxEntry[]>();
+    for (const entry of batch) {
+      if (!this.takes(entry)) continue;
+      const group = groups.get(entry.orderKey);
+      if (group) group.push(entry);
+      else groups.set(entry.orderKey, [entry]);
+    }
+    const open = [...groups].filter(([key]) => !state.parked[key]);
+    const failed = new Map<string, { rest: OutboxEntry[]; error: unknown }>();
+    let delivered = 0;
+    await eachLimited(open, this.sink.concurrency, async ([key, entries]) => {
+      for (let i = 0; i < entries.length; i++) {
+        try {
+          await this.sink.deliver(entries[i]!.event);
+          delivered++;
+        } catch (error) {
+          failed.set(key, { rest: entries.slice(i), error });
+          return;
+        }
+      }
+    });
+    if (failed.size > 0 && delivered === 0) return this.sinkDown(state, batch, failed, now);
+    delete state.down;
+    for (const [key, entries] of groups) {
+      const parked = state.parked[key];
+      if (parked) parked.seqs.push(...entries.map((e) => e.seq).filter((seq) => !parked.seqs.includes(seq)));
+    }
+    for (const [key, { rest }] of failed)
+      state.parked[key] = {
+        seqs: rest.map((e) => e.seq),
+        attempts: 1,
+        nextAt: now + backoffMs(1, this.options.backoff),
+        since: now,
+      };
+    state.cursor = batch.at(-1)!.seq;
+    return 'advanced';
+  }
+
+  /**
+   * Nothing of the batch got through: keep the cursor and back off. Events that have waited
+   * `deadAfterMs` since the outage began (or since they were recorded, if later) are dead-lettered.
+   */
+  private async sinkDown(
+    state: LaneState,
+    batch: OutboxEntry[],
+    failed: Map<string, { error: unknown }>,
+    now: number,
+  ): Promise<'advanced' | 'down'> {
+    const attempts = (state.down?.attempts ?? 0) + 1;
+    const down = (state.down = {
+      since: state.down?.since ?? now,
+      attempts,
+      until: now + backoffMs(attempts, this.options.backoff),
+    });
+    const expired = (e: OutboxEntry) => now - Math.max(e.seq / 1000, down.since) >= this.options.deadAfterMs;
+    let through = 0;
+    for (const entry of batch) {
+      if (!expired(entry)) break;
+      through = entry.seq;
+      if (!this.takes(entry)) continue;
+      const parked = state.parked[entry.orderKey];
+      if (parked) parked.seqs.push(entry.seq);
+      else await this.deadLetter(entry, failed.get(entry.orderKey)?.error, attempts);
+    }
+    if (through === 0) return 'down';
+    state.cursor = through;
+    return 'advanced';
+  }
+
+  private async deadLetter(entry: OutboxEntry, error: unknown, attempts: number): Promise<void> {
+    const reason = error === undefined ? 'not delivered while the sink was down' : reasonOf(error);
+    await this.options.outbox.deadLetter({
+      event: entry.event,
+      sink: this.sink.name,
+      reason,
+      attempts,
+      deadAt: new Date().toISOString(),
+    });
+    // Never the data: it may be personal, or a secret.
+    this.options.log.warn(
+      { eventId: entry.event.id, type: entry.event.type, sink: this.sink.name, attempts, reason },
+      'event dead-lettered: not delivered within EVENTS_DEAD_AFTER_SECONDS',
+    );
+  }
+
+  private async load(now: number): Promise<LaneState> {
+    const text = await this.options.store.get(laneKey(this.sink.name));
+    return text ? (JSON.parse(text) as LaneState) : { cursor: initialCursor(now), parked: {} };
+  }
+
+  private async save(state: LaneState): Promise<void> {
+    await this.options.store.set(laneKey(this.sink.name), JSON.stringify(state), this.options.retentionMs);
+  }
+}

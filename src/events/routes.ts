@@ -1,0 +1,169 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { GatewayError } from '../../adapters/errors.js';
+import {
+  CustomerEventSchema,
+  type CustomerEvent,
+  DeadLetterSchema,
+  isSecretEvent,
+  PageQuerySchema,
+  pageSchema,
+} from '../../schemas/index.js';
+import type { GatewayEnv } from '../context.js';
+import { validationHook } from '../middleware/validation.js';
+import { body, json, problemResponses } from '../routes/support.js';
+import type { EventsRuntime } from './index.js';
+
+const EventPage = pageSchema(CustomerEventSchema, 'EventPage');
+const DeadLetterPage = pageSchema(DeadLetterSchema, 'DeadLetterPage');
+
+const FeedQuery = PageQuerySchema.omit({ cursor: true }).extend({
+  after: z
+    .string()
+    .regex(/^\d{1,17}$/, 'must be a cursor from page.nextCursor')
+    .optional()
+    .openapi({ description: 'Continue after this position (page.nextCursor); absent: from the oldest event kept.' }),
+});
+const RedeliverBody = z
+  .strictObject({
+    sinks: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .optional()
+      .openapi({ description: 'Only these sinks (as named in the dead letters); absent: every sink it died on.' }),
+  })
+  .openapi('RedeliverRequest');
+const Redelivered = z
+  .object({ id: z.string(), sinks: z.array(z.string()).openapi({ description: 'The sinks it is queued for again.' }) })
+  .openapi('Redelivered');
+
+const { 400: invalid, 401: noKey, 403: keyRefused, 404: missing, 501: off, 503: unreachable } = problemResponses;
+const problems = { 400: invalid, 401: noKey, 403: keyRefused, 501: off, 503: unreachable } as const;
+
+/** A GET of a log in order, paged by `after` (the feed and the dead letters). */
+const feedRoute = <Path extends string, R extends object>(
+  path: Path,
+  operationId: string,
+  summary: string,
+  page: R,
+  description?: string,
+) =>
+  createRoute({
+    method: 'get',
+    path,
+    operationId,
+    tags: ['events'],
+    summary,
+    ...(description ? { description } : {}),
+    request: { query: FeedQuery },
+    responses: { 200: page, ...problems },
+  });
+
+/** A secret-bearing event's data never leaves through the API. */
+const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
+  isSecretEvent(event.type)
+    ? { ...event, data: { customerId: event.data.customerId, origin: event.data.origin } }
+    : event;
+
+/**
+ * The pull feed and the dead letters (admin keys). Mounted whether or not events are on, so the
+ * OpenAPI document always describes them; off, they answer 501 naming how to turn them on.
+ */
+export function eventRoutes(events: EventsRuntime | undefined) {
+  const on = () => {
+    if (!events)
+      throw new GatewayError(
+        'not_supported',
+        'change events are off: configure a sink (WEBHOOK_URLS, EVENTS_NATS_URL, an EVENTS_QUEUE binding) or set EVENTS=on',
+      );
+    return events;
+  };
+  const tags = ['events'];
+  return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
+    .openapi(
+      feedRoute(
+        '/events',
+        'listEvents',
+        'Change events in the order they were recorded (pull feed, replay)',
+        json(EventPage, 'A page of events'),
+        'Follow `page.nextCursor` as `after`; an empty page means you are caught up (poll again later with the same cursor). Events are kept EVENTS_RETENTION_HOURS (default 3 days). Secret-bearing types are never listed.',
+      ),
+      async (c) => {
+        const { after, limit } = c.req.valid('query');
+        const from = Number(after ?? 0);
+        const entries = await on().outbox.read(from, limit);
+        const items = entries.filter((e) => e.to === undefined && !isSecretEvent(e.event.type)).map((e) => e.event);
+        const nextCursor = String(entries.at(-1)?.seq ?? from);
+        return c.json({ items, page: { limit, nextCursor } }, 200);
+      },
+    )
+    .openapi(
+      feedRoute(
+        '/events/dead',
+        'listDeadLetters',
+        'Events a sink did not take within EVENTS_DEAD_AFTER_SECONDS (default 24 h)',
+        json(DeadLetterPage, 'A page of dead letters'),
+      ),
+      async (c) => {
+        const { after, limit } = c.req.valid('query');
+        const from = Number(after ?? 0);
+        const dead = await on().outbox.readDead(from, limit);
+        const items = dead.map(({ letter }) => ({ ...letter, event: withoutSecrets(letter.event) }));
+        return c.json({ items, page: { limit, nextCursor: String(dead.at(-1)?.seq ?? from) } }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/events/{id}/redeliver',
+        operationId: 'redeliverEvent',
+        tags,
+        summary: 'Queue a dead-lettered event for delivery again (after the events queued meanwhile)',
+        request: {
+          params: z.object({
+            id: z
+              .string()
+              .regex(/^[\x21-\x7e]{1,100}$/, 'is not an event id')
+              .openapi({ param: { name: 'id', in: 'path' } }),
+          }),
+          body: body(RedeliverBody),
+        },
+        responses: { 202: json(Redelivered, 'Queued again'), 404: missing, ...problems },
+      }),
+      async (c) => {
+        const runtime = on();
+        const { id } = c.req.valid('param');
+        const wanted = c.req.valid('json').sinks;
+        const sinks = runtime.dispatcher.sinks.filter((s) => !wanted || wanted.includes(s));
+        const handed = await runtime.outbox.redeliver(id, sinks);
+        if (handed.length === 0) throw new GatewayError('not_found', `no dead letter of event ${id}`);
+        runtime.deliverSoon(c);
+        return c.json({ id, sinks: handed }, 202);
+      },
+    );
+}
+
+/** The webhook every WEBHOOK_URLS receiver gets, in the OpenAPI document's `webhooks` (registered on the root app). */
+export function documentEventWebhook(registry: OpenAPIHono['openAPIRegistry']): void {
+  registry.registerWebhook({
+    method: 'post',
+    path: 'customerEvent',
+    operationId: 'customerEventWebhook',
+    // The receiver checks webhook-signature (described above) rather than an API key.
+    security: [],
+    tags: ['events'],
+    summary: 'What each WEBHOOK_URLS receiver gets: one CloudEvent per request, signed per Standard Webhooks',
+    description:
+      'Verify `webhook-signature` (HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` with the WEBHOOK_SECRET) before trusting the body, e.g. with the `standardwebhooks` library; deduplicate on `webhook-id` (the event id). Answer 2xx within 10 s; anything else is retried with backoff for EVENTS_DEAD_AFTER_SECONDS, then dead-lettered.',
+    request: {
+      headers: z.object({
+        'webhook-id': z.string().openapi({ description: 'The event id; the same on every retry.' }),
+        'webhook-timestamp': z
+          .string()
+          .openapi({ description: 'Seconds since the epoch when this attempt was signed.' }),
+        'webhook-signature': z.string().openapi({ description: 'Space-separated `v1,<base64>` signatures.' }),
+      }),
+      body: { required: true, content: { 'application/cloudevents+json': { schema: CustomerEventSchema } } },
+    },
+    responses: { 200: { description: 'Any 2xx: delivered' } },
+  });
+}

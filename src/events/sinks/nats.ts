@@ -1,0 +1,69 @@
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, headers } from '@nats-io/transport-node';
+import type { CustomerEvent } from '../../../schemas/index.js';
+import { CLOUDEVENTS_JSON, DeliveryError, type EventSink } from './types.js';
+
+export interface NatsSinkOptions {
+  servers: string[];
+  stream: string;
+  /** Subjects are `<subject>.<backend>.<event type>`, e.g. `customer-events.scayle.customer.created`. */
+  subject: string;
+  /** The stream's max_age when it is created here (the outbox's retention). */
+  maxAgeMs: number;
+}
+
+/** JetStream's de-duplication window for streams created here: redeliveries after a crash fall within it. */
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+const nanos = (ms: number) => ms * 1_000_000;
+
+/**
+ * NATS JetStream (nats.js v3): publishes each event with its id as `Nats-Msg-Id`, so JetStream
+ * drops a redelivery within the stream's duplicate window, and resolves once the stream
+ * acknowledged it. The stream is created when missing. Node only (not in the Worker bundle).
+ */
+export async function createNatsSink(options: NatsSinkOptions): Promise<EventSink> {
+  const connection = await connect({
+    servers: options.servers,
+    name: 'customer-gateway-events',
+    timeout: 5_000,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1_000,
+  });
+  try {
+    const manager = await jetstreamManager(connection);
+    await manager.streams.info(options.stream).catch(async (error: unknown) => {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+      await manager.streams.add({
+        name: options.stream,
+        subjects: [`${options.subject}.>`],
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+        max_age: nanos(options.maxAgeMs),
+      });
+    });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const js = jetstream(connection, { timeout: 10_000 });
+  const backendOf = (event: CustomerEvent) => /\/backends\/([^/]+)$/.exec(event.source)?.[1] ?? 'unknown';
+  return {
+    name: `nats:${options.stream}`,
+    signed: false,
+    concurrency: 64,
+    async deliver(event) {
+      const meta = headers();
+      meta.set('content-type', CLOUDEVENTS_JSON);
+      try {
+        await js.publish(`${options.subject}.${backendOf(event)}.${event.type}`, JSON.stringify(event), {
+          msgID: event.id,
+          headers: meta,
+        });
+      } catch (error) {
+        throw new DeliveryError(`NATS did not acknowledge (${error instanceof Error ? error.message : 'error'})`, {
+          cause: error,
+        });
+      }
+    },
+    close: () => connection.drain().catch(() => connection.close()),
+  };
+}

@@ -1,0 +1,28 @@
+import type { CustomerEvent } from '../../../schemas/index.js';
+
+/**
+ * Where events go. One small factory per kind (webhook.ts, nats.ts, queue.ts), each answering
+ * this: the dispatcher does ordering, retries and dead letters for all of them alike.
+ */
+export interface EventSink {
+  /** Stable and free of secrets: the sink's cursor, retry state and dead letters are kept under it. */
+  readonly name: string;
+  /** Deliveries are signed: secret-bearing events may go here (and only here). */
+  readonly signed: boolean;
+  /** How many customers' events it takes at once (each customer's one after another). */
+  readonly concurrency: number;
+  /** Resolves once the sink has the event; throws (a DeliveryError, or any error) when it does not. */
+  deliver(event: CustomerEvent): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A failed delivery, with what may be said about it (a status, never a body or a secret). */
+export class DeliveryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** The one serialisation of an event on the wire (CloudEvents JSON format, structured mode). */
+export const CLOUDEVENTS_JSON = 'application/cloudevents+json; charset=utf-8';

@@ -1,0 +1,113 @@
+import type { Address, Customer } from '../../schemas/index.js';
+import murmurhash from 'murmurhash';
+import { stableJson } from '../digest.js';
+import { createKeyedQueue } from '../store/lease.js';
+import type { SharedStore } from '../store/types.js';
+import type { EventDraft } from './model.js';
+
+/**
+ * What the gateway last knew of a customer, for the poller: per canonical field path and per
+ * address a short salted digest of the value (never the value: no personal data in the store),
+ * and the platform's `updatedAt` at that time. A write through the gateway updates it, so the
+ * poller finding that same state announces nothing; a field whose digest differs changed elsewhere.
+ */
+export interface Snapshot {
+  /** The customer's updatedAt when last seen: the same again means nothing changed. */
+  u?: string;
+  /** Field path → digest. */
+  f: Record<string, string>;
+  /** Address id → (field path → digest). */
+  a: Record<string, Record<string, string>>;
+}
+
+/** Fields that are not changes of the customer (a login is not an update) or are not theirs to compare. */
+const IGNORED = new Set(['id', 'createdAt', 'updatedAt', 'lastLoginAt', 'addresses']);
+
+/** Canonical field paths and values, one level into objects (`phones.mobile`, `status.active`). */
+export function fieldsOf(resource: object): [string, unknown][] {
+  const fields: [string, unknown][] = [];
+  for (const [name, value] of Object.entries(resource)) {
+    if (IGNORED.has(name) || value === undefined) continue;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      for (const [member, inner] of Object.entries(value)) fields.push([`${name}.${member}`, inner]);
+    else fields.push([name, value]);
+  }
+  return fields;
+}
+
+/** Paths whose digest differs between two digests maps (added and removed ones too), sorted. */
+export function changedBetween(before: Record<string, string>, after: Record<string, string>): string[] {
+  const paths = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...paths].filter((p) => before[p] !== after[p]).sort();
+}
+
+const SALT_KEY = 'events:snapshot-salt';
+
+export function createSnapshots(store: SharedStore, retentionMs: number) {
+  const key = (backend: string, customerId: string) => `events:seen:${backend}:${customerId}`;
+  // The fleet's one salt, kept longer than any snapshot: digests of short values (a country, a
+  // gender) cannot be looked up in a table made without it.
+  let salt: Promise<string> | undefined;
+  const saltOf = () =>
+    (salt ??= (async () => {
+      await store.setIfAbsent(SALT_KEY, crypto.randomUUID(), retentionMs * 10);
+      return (await store.get(SALT_KEY)) ?? '';
+    })().catch((error: unknown) => {
+      salt = undefined;
+      throw error;
+    }));
+  // A fast 32-bit hash seeded by the salt: every write pays for it. Whoever can read the store can
+  // read the salt too, so a cryptographic hash would hide nothing more.
+  const digests = async (resource: object): Promise<Record<string, string>> => {
+    const seed = murmurhash.v3(await saltOf());
+    return Object.fromEntries(
+      fieldsOf(resource).map(([path, value]) => [path, murmurhash.v3(stableJson(value), seed).toString(36)]),
+    );
+  };
+  const get = async (backend: string, customerId: string): Promise<Snapshot | undefined> => {
+    const text = await store.get(key(backend, customerId));
+    return text ? (JSON.parse(text) as Snapshot) : undefined;
+  };
+  const put = (backend: string, customerId: string, snapshot: Snapshot) =>
+    store.set(key(backend, customerId), JSON.stringify(snapshot), retentionMs);
+  // One customer's snapshot is read, changed and written by one write at a time (within this instance).
+  const queue = createKeyedQueue();
+
+  const apply = async (draft: EventDraft) => {
+    const { backend, customerId } = draft;
+    if (draft.type === 'customer.deleted') return store.delete(key(backend, customerId));
+    if (draft.type === 'customer.created' && draft.customer)
+      return put(backend, customerId, await snapshotOf(draft.customer, draft.customer.addresses ?? []));
+    const snapshot = await get(backend, customerId);
+    if (!snapshot) return; // Never seen: the poller will take it as it finds it.
+    if (draft.type === 'customer.updated' && draft.customer) {
+      snapshot.f = await digests(draft.customer);
+      if (draft.customer.updatedAt !== undefined) snapshot.u = draft.customer.updatedAt;
+    } else if (draft.type === 'customer.address.deleted' && draft.addressId !== undefined) {
+      delete snapshot.a[draft.addressId];
+    } else if (draft.address) {
+      if (draft.previousAddressId !== undefined) delete snapshot.a[draft.previousAddressId];
+      snapshot.a[draft.address.id] = await digests(draft.address);
+    } else return;
+    await put(backend, customerId, snapshot);
+  };
+
+  const snapshotOf = async (customer: Customer, addresses: Address[]): Promise<Snapshot> => ({
+    ...(customer.updatedAt !== undefined ? { u: customer.updatedAt } : {}),
+    f: await digests(customer),
+    a: Object.fromEntries(await Promise.all(addresses.map(async (a) => [a.id, await digests(a)] as const))),
+  });
+
+  return {
+    get,
+    put,
+    snapshotOf,
+    /** After a write through the gateway: what it wrote is now known state. */
+    async remember(drafts: EventDraft[]): Promise<void> {
+      for (const draft of drafts)
+        await queue.run(`${draft.backend} ${draft.customerId}`, () => apply(draft).then(() => undefined));
+    },
+  };
+}
+
+export type Snapshots = ReturnType<typeof createSnapshots>;

@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/logger.js';
+import { type CustomerEvent, EVENT_TYPES } from '../../schemas/index.js';
+import { createDispatcher } from '../../src/events/dispatcher.js';
+import { buildEvent, type EventDraft } from '../../src/events/model.js';
+import { createOutbox } from '../../src/events/outbox.js';
+import type { EventSink } from '../../src/events/sinks/types.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import type { SharedStore } from '../../src/store/types.js';
+import { recordingSink } from './support.js';
+
+/**
+ * Issue 23 point 4, the dispatcher alone (memory store, test sinks): at least once, in order per
+ * customer, retried with backoff, dead-lettered after EVENTS_DEAD_AFTER_SECONDS, one delivering
+ * instance per fleet.
+ */
+const log = createLogger({ level: 'silent' });
+const settings = { source: '/test', payload: 'ids' as const };
+const stops: (() => Promise<void>)[] = [];
+let n = 0;
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+  n = 0;
+});
+
+function setup(
+  sinks: EventSink[],
+  store: SharedStore = createMemoryStore(),
+  deadAfterMs = 60_000,
+  leaseMs = 1000,
+  background = true,
+) {
+  const outbox = createOutbox(store, 3_600_000);
+  const dispatcher = createDispatcher({
+    store,
+    log,
+    outbox,
+    sinks,
+    backoff: { firstMs: 10, maxMs: 40 },
+    deadAfterMs,
+    retentionMs: 3_600_000,
+    leaseMs,
+  });
+  const record = async (customerId: string, type: EventDraft['type'] = 'customer.updated') => {
+    const event = buildEvent({ type, backend: 'memory', customerId }, `ev-${++n}-${customerId}`, new Date(), settings);
+    await outbox.append([event]);
+    dispatcher.wake();
+    return event;
+  };
+  if (background) dispatcher.start();
+  stops.push(() => dispatcher.stop(1000));
+  return { store, outbox, dispatcher, record };
+}
+
+const ids = (events: CustomerEvent[], subject?: string) =>
+  events.filter((e) => subject === undefined || e.subject === subject).map((e) => e.id);
+
+describe('event dispatcher', () => {
+  it("a failing customer waits (its order holds) while other customers' events go on", async () => {
+    const sink = recordingSink();
+    let refusals = 2;
+    sink.failing = (event) => event.id === 'ev-2-A' && refusals-- > 0;
+    const { record } = setup([sink]);
+    for (const customer of ['A', 'A', 'B', 'A', 'B']) await record(customer);
+    await sink.until(5);
+    expect(ids(sink.received, 'A')).toEqual(['ev-1-A', 'ev-2-A', 'ev-4-A']);
+    expect(ids(sink.received, 'B')).toEqual(['ev-3-B', 'ev-5-B']);
+    // B did not wait for A's retries.
+    expect(ids(sink.received).indexOf('ev-3-B')).toBeLessThan(ids(sink.received).indexOf('ev-2-A'));
+    expect(refusals).toBe(-1);
+  });
+
+  it('a sink that is down keeps the backlog in the store and gets all of it, in order, once it is back', async () => {
+    const sink = recordingSink();
+    let down = true;
+    sink.failing = () => down;
+    const { record, dispatcher } = setup([sink]);
+    const customers = ['A', 'B', 'C'];
+    for (let i = 0; i < 30; i++) await record(customers[i % 3]!);
+    while (sink.attempts < 5) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await dispatcher.backlog()).toEqual({ 'test:recording': 30 });
+    down = false;
+    await sink.until(30);
+    for (const customer of customers)
+      expect(ids(sink.received, customer)).toEqual(
+        Array.from({ length: 30 }, (_, i) => `ev-${i + 1}-${customers[i % 3]}`).filter((id) => id.endsWith(customer)),
+      );
+    // The lane keeps its cursor once the batch is done.
+    while ((await dispatcher.backlog())['test:recording'] !== 0)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+
+  it('an event refused past EVENTS_DEAD_AFTER_SECONDS is dead-lettered; the customer goes on; redelivery brings it', async () => {
+    const sink = recordingSink();
+    let poison = true;
+    sink.failing = (event) => poison && event.id === 'ev-2-A';
+    const { record, outbox, dispatcher } = setup([sink], createMemoryStore(), 150);
+    for (const customer of ['A', 'A', 'A']) await record(customer);
+    await sink.until(2);
+    expect(ids(sink.received)).toEqual(['ev-1-A', 'ev-3-A']);
+    const dead = await outbox.readDead(0, 10);
+    expect(dead.map((d) => [d.letter.event.id, d.letter.sink, d.letter.reason])).toEqual([
+      ['ev-2-A', 'test:recording', 'the test sink refuses'],
+    ]);
+    expect(dead[0]!.letter.attempts).toBeGreaterThan(1);
+    poison = false;
+    expect(await outbox.redeliver('ev-2-A', dispatcher.sinks)).toEqual(['test:recording']);
+    dispatcher.wake();
+    await sink.until(3);
+    expect(ids(sink.received)).toEqual(['ev-1-A', 'ev-3-A', 'ev-2-A']);
+    expect((await outbox.readDead(0, 10))[0]!.letter.redeliveredAt).toEqual(expect.any(String));
+    expect(await outbox.redeliver('never-dead', dispatcher.sinks)).toEqual([]);
+  });
+
+  it('each sink has its own cursor: one refusing does not hold up another', async () => {
+    const healthy = recordingSink('test:healthy');
+    const broken = recordingSink('test:broken');
+    broken.failing = () => true;
+    const { record } = setup([healthy, broken]);
+    for (const customer of ['A', 'B', 'A']) await record(customer);
+    await healthy.until(3);
+    expect(ids(healthy.received)).toHaveLength(3);
+    expect(broken.received).toEqual([]);
+  });
+
+  it('secret-bearing event types go only to signed sinks (and never to the pull feed)', async () => {
+    const types = EVENT_TYPES as Record<string, { description: string; secret?: boolean }>;
+    types['customer.password_reset.requested'] = { description: 'test', secret: true };
+    try {
+      const signed = recordingSink('test:signed', { signed: true });
+      const unsigned = recordingSink('test:unsigned');
+      const { record } = setup([signed, unsigned]);
+      await record('A', 'customer.password_reset.requested' as EventDraft['type']);
+      await record('A');
+      await signed.until(2);
+      await unsigned.until(1);
+      expect(signed.received.map((e) => e.type)).toEqual(['customer.password_reset.requested', 'customer.updated']);
+      expect(unsigned.received.map((e) => e.type)).toEqual(['customer.updated']);
+    } finally {
+      delete types['customer.password_reset.requested'];
+    }
+  });
+
+  it('one dispatcher per fleet: when its holder stops, another instance takes over, and nothing is lost', async () => {
+    const store = createMemoryStore();
+    const sink = recordingSink();
+    const first = setup([sink], store, 60_000, 300);
+    for (let i = 0; i < 10; i++) await first.record(`C${i % 4}`);
+    await sink.until(10);
+    const second = setup([sink], store, 60_000, 300);
+    await first.dispatcher.stop(100);
+    for (let i = 10; i < 20; i++) await second.record(`C${i % 4}`);
+    await sink.until(20);
+    expect(new Set(ids(sink.received)).size).toBe(20);
+    for (let c = 0; c < 4; c++) {
+      const delivered = ids(sink.received, `C${c}`).map((id) => Number(id.split('-')[1]));
+      expect(delivered).toEqual([...delivered].sort((a, b) => a - b));
+    }
+  });
+
+  it('Workers-style (one drain per invocation): a sink that stays down is dead-lettered across drains', async () => {
+    const sink = recordingSink();
+    sink.failing = () => true;
+    const { record, dispatcher, outbox } = setup([sink], createMemoryStore(), 150, 1000, false);
+    await record('A');
+    await record('B');
+    await dispatcher.drain(1000);
+    expect(sink.attempts).toBeGreaterThan(0);
+    // Each drain starts from what the store says (the outage's start included), as a new isolate would.
+    while ((await outbox.readDead(0, 10)).length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await dispatcher.drain(1000);
+    }
+    expect((await outbox.readDead(0, 10)).map((d) => d.letter.event.id)).toEqual(['ev-1-A', 'ev-2-B']);
+    expect(await dispatcher.backlog()).toEqual({ 'test:recording': 0 });
+  });
+});

@@ -1,0 +1,145 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../schemas/index.js';
+import { ConfigError } from '../../adapters/errors.js';
+import { parseEventsEnv } from '../../src/events/config.js';
+import { buildGateway } from '../conformance/harness.js';
+import { eventsGateway, recordingSink } from './support.js';
+
+/** Issue 23 points 1 and 5: the pull feed, dead letters and redelivery over HTTP; the OpenAPI document; config. */
+const ADMIN = 'admin-key-0123456789abcdef';
+const STOREFRONT = 'storefront-key-0123456789';
+const admin = { authorization: `Bearer ${ADMIN}` };
+
+describe('GET /v1/events, /v1/events/dead, POST /v1/events/{id}/redeliver', () => {
+  const sink = recordingSink();
+  let refusing = false;
+  sink.failing = () => refusing;
+  const gw = eventsGateway(
+    {
+      BACKENDS: 'memory',
+      API_KEYS: `admin:${ADMIN},storefront:${STOREFRONT}`,
+      EVENTS_DEAD_AFTER_SECONDS: '1',
+      EVENTS_BACKOFF_MS: '20/100',
+    },
+    [sink],
+  );
+  gw.events.start();
+  afterAll(() => gw.events.stop());
+  const register = async (lastName: string) =>
+    (await gw.call('POST', '/v1/customers', { email: `${lastName}-${Date.now()}@example.com`, lastName }, admin)).body
+      .id as string;
+
+  it('lists events in order, page by page, for admin keys only', async () => {
+    const first = await gw.call('GET', '/v1/events?limit=200', undefined, admin);
+    expect(first.status).toBe(200);
+    const start = first.body.page.nextCursor as string;
+    const ids = [await register('Feed'), await register('Feed'), await register('Feed')];
+    const page1 = await gw.call('GET', `/v1/events?after=${start}&limit=2`, undefined, admin);
+    expect(page1.body.items.map((e: { subject: string }) => e.subject)).toEqual(ids.slice(0, 2));
+    const page2 = await gw.call('GET', `/v1/events?after=${page1.body.page.nextCursor}&limit=2`, undefined, admin);
+    expect(page2.body.items.map((e: { subject: string }) => e.subject)).toEqual(ids.slice(2));
+    const caughtUp = await gw.call('GET', `/v1/events?after=${page2.body.page.nextCursor}`, undefined, admin);
+    expect(caughtUp.body).toEqual({ items: [], page: { limit: 20, nextCursor: page2.body.page.nextCursor } });
+    expect((await gw.call('GET', '/v1/events', undefined, { 'x-api-key': STOREFRONT })).status).toBe(403);
+    const bad = await gw.call('GET', '/v1/events?after=abc', undefined, admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('query.after');
+  });
+
+  it('shows what a sink could not take, and redelivers it on request', async () => {
+    refusing = true;
+    const refused = await register('Dead');
+    let dead: { status: number; body: any } = { status: 0, body: { items: [] } };
+    while (!dead.body.items.some((d: any) => d.event.subject === refused)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      dead = await gw.call('GET', '/v1/events/dead', undefined, admin);
+    }
+    const letter = dead.body.items.find((d: any) => d.event.subject === refused);
+    expect(letter).toMatchObject({
+      sink: 'test:recording',
+      reason: 'the test sink refuses',
+      event: { type: 'customer.created', subject: refused },
+    });
+    refusing = false;
+    const redelivered = await gw.call('POST', `/v1/events/${letter.event.id}/redeliver`, {}, admin);
+    expect(redelivered.status).toBe(202);
+    expect(redelivered.body).toEqual({ id: letter.event.id, sinks: ['test:recording'] });
+    while (!sink.received.some((e) => e.id === letter.event.id)) await new Promise((r) => setTimeout(r, 20));
+    const after = await gw.call('GET', '/v1/events/dead', undefined, admin);
+    expect(after.body.items.find((d: any) => d.event.id === letter.event.id).redeliveredAt).toEqual(expect.any(String));
+    // The redelivery copy is not a new event of the feed.
+    const feed = await gw.call('GET', '/v1/events?limit=200', undefined, admin);
+    expect(feed.body.items.filter((e: { id: string }) => e.id === letter.event.id)).toHaveLength(1);
+    expect((await gw.call('POST', '/v1/events/nope/redeliver', {}, admin)).status).toBe(404);
+  });
+
+  it('reports backlog and dead letters for metrics', async () => {
+    expect(await gw.events.stats()).toEqual({ backlog: { 'test:recording': expect.any(Number) }, deadLetters: 1 });
+  });
+});
+
+describe('events off, documentation, configuration', () => {
+  it('without a sink the feed answers 501 naming how to turn events on', async () => {
+    const gw = buildGateway('memory', { BACKENDS: 'memory' });
+    expect(gw.deps.events).toBeUndefined();
+    const res = await gw.call('GET', '/v1/events');
+    expect(res.status).toBe(501);
+    expect(res.body.detail).toMatch(/WEBHOOK_URLS/);
+  });
+
+  it('the OpenAPI document describes the envelope, every type, the feed and the signed webhook', async () => {
+    const doc = (await buildGateway('memory', { BACKENDS: 'memory' }).call('GET', '/openapi.json')).body;
+    expect(doc.components.schemas.CustomerEvent.properties.specversion).toBeDefined();
+    expect(doc.components.schemas.EventType.enum).toEqual(Object.keys(EVENT_TYPES));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/events', '/v1/events/dead', '/v1/events/{id}/redeliver']),
+    );
+    const hook = doc.webhooks.customerEvent.post;
+    expect(hook.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+    ]);
+    expect(doc.components.schemas.Capabilities.properties.listByUpdatedSince).toBeDefined();
+  });
+
+  it.each([
+    [{ WEBHOOK_URLS: 'https://crm.example/hooks' }, 'WEBHOOK_SECRET'],
+    [{ WEBHOOK_URLS: 'http://crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('x'.repeat(32))}` }, 'WEBHOOK_URLS'],
+    [{ WEBHOOK_URLS: 'https://crm.example/hooks', WEBHOOK_SECRET: 'not-a-secret' }, 'WEBHOOK_SECRET'],
+    [
+      { WEBHOOK_URLS: 'https://user:hunter2@crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('x'.repeat(32))}` },
+      'WEBHOOK_URLS',
+    ],
+    [{ EVENTS_PAYLOAD: 'everything' }, 'EVENTS_PAYLOAD'],
+    [{ EVENTS_POLL_SECONDS: '-1' }, 'EVENTS_POLL_SECONDS'],
+    [{ EVENTS_NATS_URL: 'http://nats' }, 'EVENTS_NATS_URL'],
+    [{ EVENTS_BACKOFF_MS: '250' }, 'EVENTS_BACKOFF_MS'],
+    [{ EVENTS_DEAD_AFTER_SECONDS: String(8 * 86_400) }, 'EVENTS_DEAD_AFTER_SECONDS'],
+  ])('a bad setting %j is a ConfigError naming %s, never its value', (env, variable) => {
+    let error: unknown;
+    try {
+      parseEventsEnv(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(variable);
+    for (const value of Object.values(env)) expect((error as ConfigError).message).not.toContain(value);
+  });
+
+  it('defaults: ids payloads, a poll a minute, 24 h of retries, 3 days kept; http only on loopback', () => {
+    expect(parseEventsEnv({})).toMatchObject({
+      mode: 'auto',
+      payload: 'ids',
+      pollSeconds: 60,
+      deadAfterMs: 86_400_000,
+      retentionMs: 3 * 86_400_000,
+    });
+    const local = parseEventsEnv({
+      WEBHOOK_URLS: 'http://127.0.0.1:9/h',
+      WEBHOOK_SECRET: `whsec_${btoa('k'.repeat(32))}`,
+    });
+    expect(local.webhooks.urls.map(String)).toEqual(['http://127.0.0.1:9/h']);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { API_PREFIX } from '../../emulators/scayle/app.js';
+import { SCAYLE_EMULATOR_TOKEN } from '../../emulators/scayle/index.js';
+import { EMBEDDED_ORIGIN } from '../../src/deps.js';
+import { eventsGateway, recordingSink } from './support.js';
+
+/**
+ * Issue 23 point 3: changes made outside the gateway (another system calling SCAYLE's Admin API
+ * directly) are found by polling by change time, and what the gateway wrote itself is not
+ * announced a second time.
+ */
+const sink = recordingSink();
+const gw = eventsGateway({ BACKENDS: 'scayle,scapi', EVENTS_POLL_SECONDS: '1', EVENTS_LEASE_MS: '500' }, [sink]);
+// The dispatcher runs; the poll timer does not (each test polls when it has made its changes).
+gw.events.dispatcher.start();
+afterAll(() => gw.events.stop());
+const poller = gw.events.poller!;
+
+/** Another system writing to SCAYLE directly. */
+async function outside(method: string, path: string, body: unknown) {
+  const scayle = gw.deps.emulators.get('scayle')!;
+  const res = await scayle.fetch(`${EMBEDDED_ORIGIN}${API_PREFIX}/shops/demo/countries/DE/customers${path}`, {
+    method,
+    headers: { 'x-access-token': SCAYLE_EMULATOR_TOKEN, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBeLessThan(300);
+  return (await res.json()) as { id: number };
+}
+const address = { street: 'Elsewhere 1', zipCode: '20095', city: 'Hamburg', countryCode: 'DEU' };
+
+/** Polls, then waits until every event recorded so far was delivered; answers the new ones. */
+async function poll() {
+  // Changes are looked at once they are a quarter of the interval old (see SETTLE_MS).
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const before = sink.received.length;
+  await poller.pollOnce(true);
+  const recorded = (await gw.events.outbox.read(0, 10_000)).length;
+  await sink.until(recorded);
+  return sink.received.slice(before).map((e) => [e.type, e.subject, e.data.origin, e.data.changed ?? null]);
+}
+
+describe('the event poller (SCAYLE: filters[minUpdatedAt])', () => {
+  it('finds what others changed, and nothing the gateway wrote itself', async () => {
+    expect(poller.polls('scayle')).toBe(true);
+    expect(poller.polls('scapi')).toBe(false); // cannot list by change time (capability listByUpdatedSince)
+    expect(await poll()).toEqual([]); // the first poll only sets the watermark
+    const tag = Date.now().toString(36);
+    const mine = await gw.call('POST', '/v1/backends/scayle/customers', {
+      email: `mine-${tag}@example.com`,
+      lastName: 'Gateway',
+      addresses: [
+        { lastName: 'Gateway', line1: 'Hauptstraße 5', city: 'Berlin', postalCode: '10115', countryCode: 'DE' },
+      ],
+    });
+    expect(mine.status).toBe(201);
+    const a = mine.body.id as string;
+    const b = String((await outside('POST', '', { email: `theirs-${tag}@example.com`, lastName: 'Elsewhere' })).id);
+    await outside('POST', `/${b}/addresses`, address);
+    await outside('PATCH', `/${a}`, { firstName: 'Renamed' });
+    // The gateway's own registration (and its address) were announced when they were written, not again here.
+    // Customers come in the platform's list order; each customer's events in order (a stable sort keeps it).
+    const bySubject = (events: unknown[][]) => events.sort((x, y) => String(x[1]).localeCompare(String(y[1])));
+    expect(bySubject(await poll())).toEqual(
+      bySubject([
+        ['customer.created', b, 'poll', null],
+        ['customer.address.created', b, 'poll', null],
+        ['customer.updated', a, 'poll', ['firstName']],
+      ]),
+    );
+    expect(await poll()).toEqual([]); // found once
+    const second = await outside('POST', `/${b}/addresses`, { ...address, street: 'Elsewhere 2' });
+    await outside('PATCH', `/${b}`, { lastName: 'Moved' });
+    expect(await poll()).toEqual([
+      ['customer.updated', b, 'poll', ['lastName']],
+      ['customer.address.created', b, 'poll', null],
+    ]);
+    const last = sink.received.at(-1)!;
+    expect(last.data.addressId).toBe(String(second.id));
+    // A gateway write is announced by the gateway; the poll after it adds nothing.
+    const count = sink.received.length;
+    expect((await gw.call('PATCH', `/v1/backends/scayle/customers/${b}`, { lastName: 'Back' })).status).toBe(200);
+    await sink.until(count + 1);
+    expect(await poll()).toEqual([]);
+    expect(sink.received.at(-1)).toMatchObject({
+      type: 'customer.updated',
+      data: { origin: 'gateway', changed: ['lastName'] },
+    });
+  });
+
+  it('one poller per fleet: a holder that died keeps the others off only until its lease lapses', async () => {
+    // Another instance took the lease and died (it never renews it).
+    await gw.deps.store.set('events:poller', 'a-dead-instance', 500);
+    const b = String((await outside('POST', '', { email: `late-${Date.now()}@example.com`, lastName: 'Late' })).id);
+    expect(await poll()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await poll()).toEqual([['customer.created', b, 'poll', null]]);
+  });
+});
