@@ -1,4 +1,5 @@
 import { ConfigError } from '../adapters/errors.js';
+import { checkZodEnglishOnly } from './runtime/zod-check.js';
 import { API_VERSION, createApp, type GatewayApp } from './app.js';
 import { createDeps, type EmulatorFactories, type GatewayDeps } from './deps.js';
 import { openWorkerEventSinks } from './events/sinks/open.js';
@@ -58,6 +59,7 @@ interface Built {
 let app: Promise<Built> | undefined;
 
 async function build(env: Record<string, unknown>): Promise<Built> {
+  checkZodEnglishOnly();
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = parseEnv(vars);
   const store = workerStore(config, env);

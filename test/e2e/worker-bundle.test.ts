@@ -43,5 +43,7 @@ describe('the production Worker bundle (wrangler deploy --dry-run)', () => {
     expect(bundled.filter((path) => path.includes('swagger-ui-dist/'))).toEqual([]);
     // (env.ts parses EMULATOR_FAULTS with emulators/shared/faults.ts: a few hundred bytes.)
     expect(bundled.filter((path) => /^emulators\/(?!shared\/)/.test(path) || path === 'src/embedded.ts')).toEqual([]);
+    // zod's locales: English only (wrangler.toml [alias], src/runtime/zod-english-only.ts).
+    expect(bundled.filter((path) => path.includes('zod/v4/locales/'))).toEqual(['node_modules/zod/v4/locales/en.js']);
   }, 120_000);
 });
