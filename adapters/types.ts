@@ -84,6 +84,8 @@ export interface CustomerAdapter {
   readonly capabilities: Capabilities;
   /** For a capability this instance lacks but its platform offers: the configuration that turns it on. */
   readonly capabilityHints?: Partial<Record<keyof Capabilities, string>>;
+  /** The platform when `backend` names an instance of it (`brand-a` of `scayle`); absent means `backend` itself. */
+  readonly platform?: string;
 
   listCustomers(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>>;
   getCustomer(ref: CustomerRef, opts: { expandAddresses: boolean }, ctx: CallContext): Promise<Versioned<Customer>>;
@@ -137,7 +139,7 @@ export interface PasswordHash {
 /** The one answer to every failed shopper login, so it never tells whether the email exists. */
 export const WRONG_CREDENTIALS = 'email or password is wrong';
 
-export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
+export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints' | 'platform'>;
 
 /** What a backend factory gets besides its own options. */
 export interface AdapterDeps {
@@ -154,6 +156,12 @@ export interface BackendDefinition<Options = unknown> {
   name: string;
   /** The variable whose absence means "run on the embedded emulator" (several: all of them absent). */
   baseUrlVariable?: string | readonly string[];
+  /**
+   * Every variable `parseOptions` reads, all starting with the platform's prefix (`SCAYLE_`): an
+   * instance `brand-a:scayle` reads them as `BRAND_A_…` (src/instances.ts). Without the list an
+   * instance maps every variable that starts with the prefix.
+   */
+  variables?: readonly string[];
   parseOptions(env: Record<string, string | undefined>): Options;
   create(options: Options, deps: AdapterDeps): CustomerAdapter;
 }

@@ -4,11 +4,13 @@ import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError, GatewayError } from '../adapters/errors.js';
 import type { CustomerAdapter, Log } from '../adapters/types.js';
 import type { Emulator, EmulatorOptions } from '../emulators/shared/types.js';
+import { type CircuitBreakers, createCircuitBreakers } from './breaker/breaker.js';
 import type { GatewayConfig, SigningKey } from './env.js';
 import type { DocsAssetLoader } from './routes/docs.js';
 import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js';
 import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
+import { asInstance, instanceVariable } from './instances.js';
 import { budgetedFetch } from './limits/upstream-budget.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
@@ -30,6 +32,8 @@ export interface GatewayDeps {
   /** The caller's network address (brute-force limits), as the runtime knows it. */
   clientAddress: (request: ClientRequest) => string | undefined;
   docsAssets: DocsAssetLoader;
+  /** Per-backend circuit breakers (undefined when BREAKER_FAILURES=off): `state(backend)` for /ready and metrics. */
+  breaker?: CircuitBreakers;
 }
 
 /** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
@@ -100,28 +104,40 @@ export function createDeps(
   const store = runtime.store ?? createMemoryStore();
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
+  const breaker =
+    config.breaker &&
+    createCircuitBreakers(config.breaker, {
+      log: runtime.log,
+      ...(config.store.kind === 'memory' ? {} : { fleet: store }),
+      probeTtlMs: config.requestTimeoutMs + 1000,
+    });
   for (const backend of config.backends) {
-    const definition = backendDefinitions[backend.name]!;
+    const platform = backend.platform ?? backend.name;
+    const definition = backendDefinitions[platform]!;
     let options = backend.options;
     let fetch = runtime.fetch;
     if (backend.embedded) {
-      const createEmulator = emulatorFactories[backend.name];
+      const createEmulator = emulatorFactories[platform];
       // The production Worker is built without emulators (wrangler.toml): say so, not just "required".
       if (!createEmulator)
         throw new ConfigError(
-          [definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!,
+          instanceVariable([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, { name: backend.name, platform }),
           `is required for ${backend.name} (this build has no embedded emulators to fall back on)`,
         );
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);
-      options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
+      options = asInstance({ name: backend.name, platform }, () =>
+        definition.parseOptions({ ...(backend.settings ?? config.env), ...emulator.connectionEnv(EMBEDDED_ORIGIN) }),
+      );
       fetch = emulator.fetch;
     }
     const budget = config.upstreamBudgets[backend.name];
-    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget);
+    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget, platform);
+    if (breaker) fetch = breaker.wrap(backend.name, fetch);
     if (runtime.wrapFetch) fetch = runtime.wrapFetch(backend.name, fetch);
     const log = runtime.log.child({ backend: backend.name });
-    backends.set(backend.name, instrumentAdapter(definition.create(options, { fetch, log })));
+    const adapter = definition.create(options, { fetch, log });
+    backends.set(backend.name, instrumentAdapter(adapter, { name: backend.name, platform }));
   }
   const resourceLock = createResourceLock(store, {
     fleetWide: config.store.kind !== 'memory',
@@ -144,6 +160,7 @@ export function createDeps(
       (async (name) => {
         throw new GatewayError('not_found', `${name} is not available in this runtime`);
       }),
+    breaker,
     clientAddress: config.clientAddressHeader
       ? fromHeader(config.clientAddressHeader)
       : (runtime.clientAddress ?? (() => undefined)),

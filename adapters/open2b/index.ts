@@ -11,7 +11,7 @@ import type {
 import { createOpen2bClient } from './client.js';
 import { BACKEND } from './errors.js';
 import { addressesOf, addressOf, isSlot, fromOpen2bCustomer } from './map.js';
-import { parseOpen2bOptions, type Open2bOptions } from './options.js';
+import { parseOpen2bOptions, OPEN2B_VARIABLES, type Open2bOptions } from './options.js';
 import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
 import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
@@ -287,5 +287,6 @@ export const open2bBackend: BackendDefinition<Open2bOptions> = {
   name: BACKEND,
   baseUrlVariable: 'OPEN2B_BASE_URL',
   parseOptions: parseOpen2bOptions,
+  variables: OPEN2B_VARIABLES,
   create: createOpen2bAdapter,
 };

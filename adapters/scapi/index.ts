@@ -22,7 +22,7 @@ import {
   toScapiCustomerPatch,
   utf8Length,
 } from './map.js';
-import { parseScapiOptions, type ScapiOptions } from './options.js';
+import { parseScapiOptions, SCAPI_VARIABLES, type ScapiOptions } from './options.js';
 import { ADDRESS_PAGE_MAX, addressOffset, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
 import { customerQuery, findByExternalRef, searchCustomers } from './search.js';
 import { changePassword, registerCustomer, resetPassword, shopperCustomerNo, withShopperSession } from './shopper.js';
@@ -463,5 +463,6 @@ export const scapiBackend: BackendDefinition<ScapiOptions> = {
   name: BACKEND,
   baseUrlVariable: ['SCAPI_BASE_URL', 'SCAPI_SHORT_CODE'],
   parseOptions: parseScapiOptions,
+  variables: SCAPI_VARIABLES,
   create: (options, deps) => createScapiAdapter(options, deps),
 };

@@ -19,7 +19,7 @@ import {
   toScayleAddressCreate,
   toScayleCustomerCreate,
 } from './map.js';
-import { parseScayleOptions, type ScayleOptions } from './options.js';
+import { parseScayleOptions, SCAYLE_VARIABLES, type ScayleOptions } from './options.js';
 import { CURSOR_PARAM, customerCursor, nextCustomerPosition, pageAddresses } from './paginate.js';
 import {
   ScayleAddressListSchema,
@@ -412,5 +412,6 @@ export const scayleBackend: BackendDefinition<ScayleOptions> = {
   name: BACKEND,
   baseUrlVariable: 'SCAYLE_BASE_URL',
   parseOptions: parseScayleOptions,
+  variables: SCAYLE_VARIABLES,
   create: createScayleAdapter,
 };

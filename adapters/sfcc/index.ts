@@ -22,7 +22,7 @@ import {
   toOcapiCustomerCreate,
   toOcapiCustomerPatch,
 } from './map.js';
-import { parseSfccOptions, type SfccOptions } from './options.js';
+import { parseSfccOptions, SFCC_VARIABLES, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import { createCustomerSearch, DATA_API_HINT } from './search.js';
 import { sfccShopperLogin } from './login.js';
@@ -308,5 +308,6 @@ export const sfccBackend: BackendDefinition<SfccOptions> = {
   name: BACKEND,
   baseUrlVariable: 'SFCC_BASE_URL',
   parseOptions: parseSfccOptions,
+  variables: SFCC_VARIABLES,
   create: createSfccAdapter,
 };

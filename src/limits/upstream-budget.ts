@@ -25,8 +25,10 @@ export function budgetedFetch(
   store: SharedStore,
   backend: string,
   budget: RatePerWindow,
+  /** The platform whose scopes the budget counts (an instance `brand-a` of `scayle` counts SCAYLE's). */
+  platform = backend,
 ): typeof globalThis.fetch {
-  const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
+  const scopeOf = BUDGET_SCOPES[platform] ?? (() => 'calls');
   const limit = { limit: budget.limit, windowMs: budget.windowSeconds * 1000 };
   const budgeted = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const scope = scopeOf(methodOf(input, init));

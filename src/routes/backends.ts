@@ -8,7 +8,15 @@ const BackendListSchema = z
   .object({
     default: z.string(),
     items: z.array(
-      z.object({ name: z.string(), default: z.boolean(), embedded: z.boolean(), capabilities: CapabilitiesSchema }),
+      z.object({
+        name: z.string(),
+        platform: z
+          .string()
+          .openapi({ description: 'The platform; differs from `name` for an instance (`brand-a:scayle`)' }),
+        default: z.boolean(),
+        embedded: z.boolean(),
+        capabilities: CapabilitiesSchema,
+      }),
     ),
   })
   .openapi('BackendList');
@@ -31,12 +39,16 @@ export function backendRoutes(deps: GatewayDeps) {
       c.json(
         {
           default: deps.config.defaultBackend,
-          items: deps.config.backends.map((b) => ({
-            name: b.name,
-            default: b.name === deps.config.defaultBackend,
-            embedded: b.embedded,
-            capabilities: deps.backends.get(b.name)!.capabilities,
-          })),
+          // A key limited to some backends sees only those.
+          items: deps.config.backends
+            .filter((b) => c.get('keyBackends')?.includes(b.name) ?? true)
+            .map((b) => ({
+              name: b.name,
+              platform: b.platform ?? b.name,
+              default: b.name === deps.config.defaultBackend,
+              embedded: b.embedded,
+              capabilities: deps.backends.get(b.name)!.capabilities,
+            })),
         },
         200,
       ),
