@@ -32,6 +32,8 @@ export interface CircuitBreakers {
 
 interface Circuit {
   failures: number;
+  /** When the backend last answered (epoch ms; 0: never). */
+  answeredAt: number;
   /** 0 when closed; when open, until when (epoch ms); past it the breaker is half-open. */
   openUntil: number;
   /** A probe of this instance is in flight. */
@@ -47,6 +49,12 @@ interface OpenRecord {
   until: number;
 }
 
+/**
+ * Failures open the breaker only when the backend has not answered for this long: on a busy
+ * platform that merely drops some connections, a few unlucky failures in a row come within
+ * milliseconds of an answer; a platform that is down answers nothing for seconds.
+ */
+export const MIN_STREAK_MS = 1_000;
 /** A half-open instance that lost the probe to another asks the store again at most this often. */
 const HALF_OPEN_RECHECK_MS = 1_000;
 /** How long the fleet's record outlives the cool-down: the breaker stays half-open (one probe) that long without traffic. */
@@ -62,7 +70,8 @@ function countsAsFailure(error: unknown, init: RequestInit | undefined, input: R
 
 /**
  * Per-backend circuit breakers. Closed, a backend's calls go through untouched (no store call on
- * the hot path); `failures` consecutive connection failures or timeouts open it: for `cooldownMs`
+ * the hot path); `failures` consecutive connection failures or timeouts, with no
+ * answer for at least MIN_STREAK_MS, open it: for `cooldownMs`
  * every call is answered 503 `upstream_unavailable` with Retry-After at once; then it is half-open
  * and lets one probe through: an answer (any status) closes it, another failure opens it again.
  * With a shared store (`fleet`), a trip is written there: another instance adopts it on its own
@@ -84,7 +93,15 @@ export function createCircuitBreakers(
     if (!circuit)
       circuits.set(
         backend,
-        (circuit = { failures: 0, openUntil: 0, probing: false, quietUntil: 0, opened: 0, rejected: 0 }),
+        (circuit = {
+          failures: 0,
+          answeredAt: 0,
+          openUntil: 0,
+          probing: false,
+          quietUntil: 0,
+          opened: 0,
+          rejected: 0,
+        }),
       );
     return circuit;
   };
@@ -155,7 +172,8 @@ export function createCircuitBreakers(
   /** A closed breaker's failure: counts it, adopts the fleet's trip, or trips. */
   const failed = async (backend: string, circuit: Circuit) => {
     circuit.failures++;
-    if (circuit.failures >= config.failures) return open(backend, circuit, 'consecutive failures');
+    if (circuit.failures >= config.failures && now() - circuit.answeredAt >= MIN_STREAK_MS)
+      return open(backend, circuit, 'consecutive failures');
     const record = await readRecord(backend);
     if (record && circuit.openUntil === 0) {
       circuit.openUntil = record.until;
@@ -193,6 +211,7 @@ export function createCircuitBreakers(
           } else if (failure && circuit.openUntil === 0) await failed(backend, circuit);
           throw error;
         }
+        circuit.answeredAt = now();
         if (probe) await close(backend, circuit);
         else if (circuit.failures !== 0) circuit.failures = 0;
         return response;
