@@ -20,6 +20,7 @@ const INSTRUMENTED = {
   deleteAddress: true,
   authenticateShopper: true,
   importPasswordHash: true,
+  probe: true,
 } as const satisfies Record<AdapterMethod, true>;
 const METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 

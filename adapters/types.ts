@@ -9,6 +9,7 @@ import type {
   PasswordChange,
 } from '../schemas/index.js';
 import type { Deadline, DeadlineSignal } from '../transport/deadline.js';
+import type { ProbeResult } from './probe.js';
 
 export type { Capabilities } from '../schemas/index.js';
 
@@ -127,6 +128,13 @@ export interface CustomerAdapter {
    * its password. Backends without it cannot take hashes (their customers need a reset).
    */
   importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
+
+  /**
+   * Optional: checks with a few cheap authorised calls that the configured credentials and
+   * shop/site/list work, and says which setting to fix when not (`npm run doctor`; readiness
+   * checks share it). Never throws for what it diagnoses. Absent: nothing to reach (memory).
+   */
+  probe?(ctx: CallContext): Promise<ProbeResult>;
 }
 
 /** A password hash as another platform stored it; `scheme` names that platform's hashing. */

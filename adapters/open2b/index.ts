@@ -28,6 +28,7 @@ import {
   type CustomerBody,
   type CustomerWire,
 } from './upstream.js';
+import { probeOpen2b } from './probe.js';
 
 export type { Open2bOptions } from './options.js';
 
@@ -112,6 +113,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   return {
     backend: BACKEND,
     capabilities,
+    probe: (ctx) => probeOpen2b(client, ctx),
     authenticateShopper: open2bShopperLogin(client),
 
     async listCustomers(query, ctx) {

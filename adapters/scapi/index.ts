@@ -33,6 +33,7 @@ import {
   type ScapiAddress,
   type ScapiCustomer,
 } from './upstream.js';
+import { probeScapi } from './probe.js';
 
 export type { ScapiOptions } from './options.js';
 
@@ -216,6 +217,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    probe: (ctx) => probeScapi(client, ctx),
 
     async listCustomers(query, ctx) {
       const at = customerPosition(query.position);

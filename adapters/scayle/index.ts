@@ -30,6 +30,7 @@ import {
   type ScayleAddress,
   type ScayleCustomer,
 } from './upstream.js';
+import { probeScayle } from './probe.js';
 
 export type { ScayleOptions } from './options.js';
 
@@ -108,6 +109,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    probe: (ctx) => probeScayle(client, options, ctx),
     authenticateShopper: scayleShopperLogin,
 
     async listCustomers(query, ctx) {

@@ -34,6 +34,7 @@ import {
   type OcapiAddress,
   type OcapiCustomer,
 } from './upstream.js';
+import { probeSfcc } from './probe.js';
 
 export type { SfccOptions } from './options.js';
 
@@ -158,6 +159,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const adapter: CustomerAdapter = {
     backend: BACKEND,
     capabilities,
+    probe: (ctx) => probeSfcc(client, options, ctx),
     authenticateShopper: sfccShopperLogin(client),
     capabilityHints: search.available ? undefined : { listCustomers: DATA_API_HINT, externalRefLookup: DATA_API_HINT },
 

@@ -56,17 +56,37 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
   const store = new SfccStore();
   const issuer = new TokenIssuer([SFCC_EMULATOR_CLIENT]);
   const hooks: HookFailure[] = [];
-  const faults = createFaults({
-    error: (_c, status) =>
-      status === 503
-        ? faultResponse('unavailable', 'The service is temporarily unavailable.')
-        : faultOf(
-            status,
-            status >= 500 ? FAULT.internal[0] : 'ClientException',
-            'An error occurred while processing the request.',
-          ),
-    rateLimited: (_c, seconds) => quotaExceeded(seconds),
-  });
+  const faults = createFaults(
+    {
+      error: (_c, status) =>
+        status === 503
+          ? faultResponse('unavailable', 'The service is temporarily unavailable.')
+          : faultOf(
+              status,
+              status >= 500 ? FAULT.internal[0] : 'ClientException',
+              'An error occurred while processing the request.',
+            ),
+      rateLimited: (_c, seconds) => quotaExceeded(seconds),
+      // Account Manager refuses the client; OCAPI refuses its token (the adapter then asks AM again).
+      unauthorized: (c) =>
+        c.req.path.startsWith('/dwsso/')
+          ? Response.json(
+              { error: 'invalid_client', error_description: 'Client authentication failed' },
+              { status: 401 },
+            )
+          : faultResponse('invalidToken', 'The access token was revoked.'),
+      // What OCAPI answers a client whose OCAPI settings lack the resource.
+      forbidden: (c) =>
+        faultResponse(
+          'clientForbidden',
+          `Access to resource '${c.req.method} ${c.req.path}' is not allowed for this client.`,
+          {
+            clientId: c.req.header('x-dw-client-id') ?? '',
+          },
+        ),
+    },
+    options.faults,
+  );
 
   const { app, limiter } = createSfccApp({
     store,

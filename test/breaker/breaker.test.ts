@@ -18,7 +18,7 @@ function upstream() {
     if (state.mode === 'answer-503') return new Response('{}', { status: 503 });
     if (state.mode === 'budget') throw new GatewayError('rate_limited', 'budget spent', { retryAfter: 1 });
     if (state.mode === 'hang') await new Promise<void>((resolve) => (release = resolve));
-    if (state.mode === 'up') return new Response('{}', { status: 200 }); // it came back while we waited
+    if ((state.mode as string) === 'up') return new Response('{}', { status: 200 }); // it came back while we waited
     if (init?.signal?.aborted) throw init.signal.reason;
     throw new TypeError('fetch failed', {
       cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
