@@ -82,20 +82,20 @@ interface Sample {
 /** Sends `rate` requests per second to `url` on schedule until stopped; every answer is a sample. */
 function openLoop(agent: Agent, url: string, rate: number, samples: Sample[]) {
   const started = performance.now();
+  const { origin, pathname, search } = new URL(url);
+  const request = { origin, path: pathname + search, method: 'GET' as const };
   let sent = 0;
   const timer = setInterval(() => {
     const due = Math.floor(((performance.now() - started) / 1000) * rate);
     for (; sent < due; sent++) {
       const at = performance.now();
-      agent
-        .request({ origin: new URL(url).origin, path: new URL(url).pathname + new URL(url).search, method: 'GET' })
-        .then(
-          async (answer) => {
-            await answer.body.dump();
-            samples.push({ at, ms: performance.now() - at, status: answer.statusCode });
-          },
-          () => samples.push({ at, ms: performance.now() - at, status: 0 }),
-        );
+      agent.request(request).then(
+        async (answer) => {
+          await answer.body.dump();
+          samples.push({ at, ms: performance.now() - at, status: answer.statusCode });
+        },
+        () => samples.push({ at, ms: performance.now() - at, status: 0 }),
+      );
     }
   }, 5);
   return () => clearInterval(timer);
@@ -105,6 +105,10 @@ const percentile = (values: number[], p: number) => {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+};
+const latencies = (samples: Sample[]) => {
+  const ms = samples.map((s) => s.ms);
+  return { requests: samples.length, p50: percentile(ms, 50), p99: percentile(ms, 99) };
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -176,30 +180,8 @@ async function runOne(fixture: Child, mode: Mode, variant: string) {
       return [
         phase,
         {
-          up: {
-            requests: up.length,
-            failures: up.filter((s) => s.status !== 200).length,
-            p50: percentile(
-              up.map((s) => s.ms),
-              50,
-            ),
-            p99: percentile(
-              up.map((s) => s.ms),
-              99,
-            ),
-          },
-          down: {
-            requests: down.length,
-            statuses,
-            p50: percentile(
-              down.map((s) => s.ms),
-              50,
-            ),
-            p99: percentile(
-              down.map((s) => s.ms),
-              99,
-            ),
-          },
+          up: { ...latencies(up), failures: up.filter((s) => s.status !== 200).length },
+          down: { ...latencies(down), statuses },
           rssMiB: { max: Math.round(Math.max(...memory)), last: Math.round(memory.at(-1) ?? Number.NaN) },
         },
       ];

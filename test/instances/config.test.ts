@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../adapters/errors.js';
 import { parseEnv } from '../../src/env.js';
 import { selectEntries } from '../../src/instances.js';
-
-const configError = (env: Record<string, string>) => {
-  try {
-    parseEnv(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-};
+import { configError } from '../support/config-error.js';
 
 const scayle = (prefix: string, shop: string) => ({
   [`${prefix}_BASE_URL`]: 'https://tenant.admin.api.scayle.cloud/api/admin/v1',
