@@ -70,10 +70,10 @@ function countsAsFailure(error: unknown, init: RequestInit | undefined, input: R
 
 /**
  * Per-backend circuit breakers. Closed, a backend's calls go through untouched (no store call on
- * the hot path); `failures` consecutive connection failures or timeouts, with no
- * answer for at least MIN_STREAK_MS, open it: for `cooldownMs`
- * every call is answered 503 `upstream_unavailable` with Retry-After at once; then it is half-open
- * and lets one probe through: an answer (any status) closes it, another failure opens it again.
+ * the hot path); `failures` consecutive connection failures or timeouts, with no answer for at
+ * least MIN_STREAK_MS, open it: for `cooldownMs` every call is answered 503 `upstream_unavailable`
+ * with Retry-After at once; then it is half-open and lets one probe through: an answer (any
+ * status) closes it, another failure opens it again.
  * With a shared store (`fleet`), a trip is written there: another instance adopts it on its own
  * first failure, and one probe runs for the whole fleet. HTTP answers (4xx, 429, 5xx) never count:
  * the platform is reachable and the retries and budgets deal with them.
