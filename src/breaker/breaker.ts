@@ -17,6 +17,8 @@ export interface BreakerStatus {
   opened: number;
   /** Upstream calls answered 503 at once, without reaching the backend. */
   rejected: number;
+  /** Upstream calls waiting for an answer now. */
+  pending: number;
 }
 
 export interface CircuitBreakers {
@@ -42,6 +44,7 @@ interface Circuit {
   quietUntil: number;
   opened: number;
   rejected: number;
+  pending: number;
 }
 
 /** The fleet's record of an open breaker: `{until}` under `breaker:<backend>`. */
@@ -73,7 +76,8 @@ function countsAsFailure(error: unknown, init: RequestInit | undefined, input: R
  * the hot path); `failures` consecutive connection failures or timeouts, with no answer for at
  * least MIN_STREAK_MS, open it: for `cooldownMs` every call is answered 503 `upstream_unavailable`
  * with Retry-After at once; then it is half-open and lets one probe through: an answer (any
- * status) closes it, another failure opens it again.
+ * status) closes it, another failure opens it again. Besides, at most `maxPending` calls to one
+ * backend wait at once: a platform that hangs cannot pile up requests before the first time out.
  * With a shared store (`fleet`), a trip is written there: another instance adopts it on its own
  * first failure, and one probe runs for the whole fleet. HTTP answers (4xx, 429, 5xx) never count:
  * the platform is reachable and the retries and budgets deal with them.
@@ -86,6 +90,7 @@ export function createCircuitBreakers(
   const now = options.now ?? Date.now;
   const instanceId = crypto.randomUUID();
   const circuits = new Map<string, Circuit>();
+  const maxPending = config.maxPending > 0 ? config.maxPending : Number.POSITIVE_INFINITY;
   const recordKey = (backend: string) => `breaker:${backend}`;
   const probeKey = (backend: string) => `breaker:${backend}:probe`;
   const circuitOf = (backend: string): Circuit => {
@@ -101,6 +106,7 @@ export function createCircuitBreakers(
           quietUntil: 0,
           opened: 0,
           rejected: 0,
+          pending: 0,
         }),
       );
     return circuit;
@@ -191,6 +197,7 @@ export function createCircuitBreakers(
       ...(state === 'open' ? { retryAfterSeconds: Math.ceil(left / 1000) } : {}),
       opened: circuit.opened,
       rejected: circuit.rejected,
+      pending: circuit.pending,
     };
   };
 
@@ -199,10 +206,15 @@ export function createCircuitBreakers(
       const circuit = circuitOf(backend);
       const guarded = (async (input: RequestInfo | URL, init?: RequestInit) => {
         const probe = circuit.openUntil !== 0 && (await admit(backend, circuit));
+        // A platform that hangs answers nothing until the first calls time out: meanwhile calls pile up.
+        if (circuit.pending >= maxPending && !probe)
+          refuse(backend, circuit, 1, `${circuit.pending} calls to it are waiting for an answer`);
         let response: Response;
+        circuit.pending++;
         try {
           response = await fetch(input, init);
         } catch (error) {
+          circuit.pending--;
           const failure = countsAsFailure(error, init, input);
           if (probe && failure) await open(backend, circuit, 'the probe failed');
           else if (probe) {
@@ -211,6 +223,7 @@ export function createCircuitBreakers(
           } else if (failure && circuit.openUntil === 0) await failed(backend, circuit);
           throw error;
         }
+        circuit.pending--;
         circuit.answeredAt = now();
         if (probe) await close(backend, circuit);
         else if (circuit.failures !== 0) circuit.failures = 0;

@@ -11,25 +11,25 @@ const COOLDOWN_MS = 10_000;
 /** An upstream whose next answers the test decides; counts the calls that reached it. */
 function upstream() {
   const state = { calls: 0, mode: 'down' as 'down' | 'up' | 'hang' | 'client-left' | 'budget' | 'answer-503' };
-  let release: (() => void) | undefined;
+  const waiting: (() => void)[] = [];
   const fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
     state.calls++;
     if (state.mode === 'up') return new Response('{}', { status: 200 });
     if (state.mode === 'answer-503') return new Response('{}', { status: 503 });
     if (state.mode === 'budget') throw new GatewayError('rate_limited', 'budget spent', { retryAfter: 1 });
-    if (state.mode === 'hang') await new Promise<void>((resolve) => (release = resolve));
+    if (state.mode === 'hang') await new Promise<void>((resolve) => waiting.push(resolve));
     if ((state.mode as string) === 'up') return new Response('{}', { status: 200 }); // it came back while we waited
     if (init?.signal?.aborted) throw init.signal.reason;
     throw new TypeError('fetch failed', {
       cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
     });
   }) as typeof globalThis.fetch;
-  return { state, fetch, release: () => release?.() };
+  return { state, fetch, release: () => waiting.splice(0).forEach((resolve) => resolve()) };
 }
 
-function breakers(clock: { now: number }, fleet?: SharedStore, failures = 3): CircuitBreakers {
+function breakers(clock: { now: number }, fleet?: SharedStore, failures = 3, maxPending = 0): CircuitBreakers {
   return createCircuitBreakers(
-    { failures, cooldownMs: COOLDOWN_MS },
+    { failures, cooldownMs: COOLDOWN_MS, maxPending },
     { log: silentLog, probeTtlMs: 5_000, now: () => clock.now, ...(fleet ? { fleet } : {}) },
   );
 }
@@ -116,6 +116,26 @@ describe('circuit breaker (one instance)', () => {
     up.state.mode = 'up';
     expect(await call(fetch)).toBe('ok');
     expect(b.state('open2b').state).toBe('closed');
+    expect(await call(fetch)).toBe('ok');
+  });
+});
+
+describe('calls waiting at once (BREAKER_MAX_PENDING)', () => {
+  it('answers 503 at once beyond the limit while a platform hangs, without counting that as its failure', async () => {
+    const clock = { now: 0 };
+    const up = upstream();
+    up.state.mode = 'hang';
+    const b = breakers(clock, undefined, 3, 2);
+    const fetch = b.wrap('scayle', up.fetch);
+    const waiting = [call(fetch), call(fetch)];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(b.state('scayle').pending).toBe(2);
+    expect(await call(fetch)).toBe('503 retry 1');
+    expect(up.state.calls).toBe(2);
+    up.state.mode = 'up';
+    up.release();
+    expect(await Promise.all(waiting)).toEqual(['ok', 'ok']);
+    expect(b.state('scayle')).toMatchObject({ state: 'closed', pending: 0, consecutiveFailures: 0 });
     expect(await call(fetch)).toBe('ok');
   });
 });
