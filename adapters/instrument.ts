@@ -1,4 +1,5 @@
 import { GatewayError, isGatewayError } from './errors.js';
+import { renameVariables } from './variables.js';
 import type { AdapterMethod, CallContext, CustomerAdapter } from './types.js';
 import { capabilityMismatches } from './unsupported.js';
 
@@ -34,15 +35,24 @@ export const ADAPTER_METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
  * stack), not an unshaped throw. An adapter whose capability flags and methods disagree is
  * refused (adapters/unsupported.ts): the gateway does not start with it.
  */
-export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
+export function instrumentAdapter(
+  adapter: CustomerAdapter,
+  /** The BACKENDS entry it serves: an instance (`brand-a` of `scayle`) is named so in logs and errors. */
+  entry: { name: string; platform: string } = { name: adapter.backend, platform: adapter.backend },
+): CustomerAdapter {
   const mismatches = capabilityMismatches(adapter);
   if (mismatches.length > 0)
-    throw new Error(`the ${adapter.backend} adapter says two things about what it can do: ${mismatches.join('; ')}`);
+    throw new Error(`the ${entry.name} adapter says two things about what it can do: ${mismatches.join('; ')}`);
   const wrapped = {
-    backend: adapter.backend,
+    backend: entry.name,
+    platform: entry.platform,
     capabilities: adapter.capabilities,
     capabilityHints: adapter.capabilityHints,
   } as CustomerAdapter;
+  const backend = entry.name;
+  // An instance's settings are its own variables (BRAND_A_SHOP_KEY): an error naming SCAYLE_SHOP_KEY says so.
+  const renamed = (error: GatewayError) =>
+    entry.name === entry.platform ? error : withDetail(error, renameVariables(error.message, entry));
   for (const method of ADAPTER_METHODS) {
     // Optional methods an adapter does not offer stay absent on the wrapper too.
     if (typeof adapter[method] !== 'function') continue;
@@ -57,16 +67,16 @@ export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
         // request at info); a context without that logs each call.
         if (ctx.recordCall) {
           ctx.recordCall(method, ms);
-          ctx.log.debug({ backend: adapter.backend, op: method, ms, outcome: 'ok' }, 'adapter call');
-        } else ctx.log.info({ backend: adapter.backend, op: method, ms, outcome: 'ok' }, 'adapter call');
+          ctx.log.debug({ backend, op: method, ms, outcome: 'ok' }, 'adapter call');
+        } else ctx.log.info({ backend, op: method, ms, outcome: 'ok' }, 'adapter call');
         return result;
       } catch (error) {
         const gatewayError = isGatewayError(error)
-          ? error
-          : new GatewayError('internal', `unexpected failure in the ${adapter.backend} adapter`, { cause: error });
+          ? renamed(error)
+          : new GatewayError('internal', `unexpected failure in the ${backend} adapter`, { cause: error });
         ctx.log[gatewayError.status >= 500 ? 'error' : 'info'](
           {
-            backend: adapter.backend,
+            backend,
             op: method,
             ms: elapsed(started),
             outcome: gatewayError.code,
@@ -80,6 +90,13 @@ export function instrumentAdapter(adapter: CustomerAdapter): CustomerAdapter {
     };
   }
   return wrapped;
+}
+
+/** The same error with another detail (GatewayError's fields are read-only). */
+function withDetail(error: GatewayError, detail: string): GatewayError {
+  if (detail === error.message) return error;
+  const { errors, upstream, retryAfter, created, cause } = error;
+  return new GatewayError(error.code, detail, { errors, upstream, retryAfter, created, cause });
 }
 
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;

@@ -1,5 +1,97 @@
-import { isGatewayError } from './errors.js';
-import type { CallContext, CustomerAdapter, ProbeProblem, ProbeResult } from './types.js';
+import { classifyTransportFailure } from '../transport/failure.js';
+import { type GatewayError, isGatewayError } from './errors.js';
+import type { CallContext, CustomerAdapter } from './types.js';
+
+/**
+ * What an adapter's `probe` finds out about its configuration with a few cheap authorised calls:
+ * `npm run doctor` prints it, readiness checks can share it. A probe never throws for what it
+ * diagnoses; variables are the platform's own names (an instance's caller renames them).
+ */
+export type ProbeProblem =
+  /** DNS, connection refused or reset, no answer in time. */
+  | 'unreachable'
+  | 'tls'
+  | 'credentials'
+  /** The shop, site, customer list, organization or store path the configuration names does not exist. */
+  | 'unknown-target'
+  /** The credentials are good but may not use a resource the gateway needs. */
+  | 'permission'
+  | 'clock-skew'
+  /** The platform answered something the probe cannot place (5xx, unexpected shape). */
+  | 'upstream';
+
+export interface ProbeFailure {
+  problem: ProbeProblem;
+  /** What went wrong, for an operator: never a secret or a configured value. */
+  detail: string;
+  /** The settings to look at. */
+  variables: string[];
+}
+
+export interface ProbeResult {
+  /** What was checked and worked, in order, e.g. `Account Manager token`, `customer list SiteGenesis`. */
+  passed: string[];
+  /** The first check that failed (later checks did not run). */
+  failure?: ProbeFailure;
+}
+
+/** One check: a call, and which settings each kind of refusal points at. */
+export interface ProbeStep {
+  /** What it checks, e.g. `shop shop-a country DE`. */
+  what: string;
+  run(): Promise<unknown>;
+  /** The variable(s) naming the host it calls (unreachable, TLS). */
+  address: string[];
+  credentials: string[];
+  /** The variables naming what a 404 means is unknown. */
+  target?: string[];
+  /** The platform's own reading of an error, before the generic one (a 404 that means "all is well", a 403 that is about the key). */
+  diagnose?(error: GatewayError): ProbeFailure | 'passed' | undefined;
+}
+
+/** What the platform answered (the doctor names the settings itself, so the adapter's own hints are left out). */
+const answered = (error: GatewayError) =>
+  error.upstream?.status
+    ? `answered HTTP ${error.upstream.status}${error.upstream.code ? ` ${error.upstream.code}` : ''}`
+    : error.message;
+
+/** The generic reading of a failed step: the transport first, then the HTTP status the platform answered. */
+export function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
+  const transport = classifyTransportFailure(error);
+  if (transport && (!isGatewayError(error) || error.upstream === undefined))
+    return {
+      problem: transport.kind === 'tls' ? 'tls' : 'unreachable',
+      detail: `${step.what}: ${transport.detail}`,
+      variables: step.address,
+    };
+  if (!isGatewayError(error)) return { problem: 'upstream', detail: `${step.what}: ${String(error)}`, variables: [] };
+  if (error.code === 'upstream_timeout' || error.code === 'upstream_unavailable')
+    if (error.upstream === undefined)
+      return { problem: 'unreachable', detail: `${step.what}: ${error.message}`, variables: step.address };
+  const status = error.upstream?.status;
+  if (status === 403)
+    return { problem: 'permission', detail: `${step.what}: ${answered(error)}`, variables: step.credentials };
+  if (status === 401 || error.code === 'upstream_auth_failed')
+    return { problem: 'credentials', detail: `${step.what}: ${answered(error)}`, variables: step.credentials };
+  if (status === 404 && step.target)
+    return { problem: 'unknown-target', detail: `${step.what}: ${answered(error)}`, variables: step.target };
+  return { problem: 'upstream', detail: `${step.what}: ${error.message} (${answered(error)})`, variables: [] };
+}
+
+/** Runs the steps in order and stops at the first failure. */
+export async function runProbe(steps: ProbeStep[]): Promise<ProbeResult> {
+  const passed: string[] = [];
+  for (const step of steps) {
+    try {
+      await step.run();
+    } catch (error) {
+      const own = isGatewayError(error) ? step.diagnose?.(error) : undefined;
+      if (own !== 'passed') return { passed, failure: own ?? diagnose(step, error) };
+    }
+    passed.push(step.what);
+  }
+  return { passed };
+}
 
 /**
  * An id no platform hands out in practice, yet well-formed for every one of them (numeric, 15
@@ -8,62 +100,25 @@ import type { CallContext, CustomerAdapter, ProbeProblem, ProbeResult } from './
 export const PROBE_CUSTOMER_ID = '987654321098765';
 
 /**
- * Does this backend work as configured? The adapter's own `probe` when it has one; otherwise one
- * cheap authorised call through the canonical methods: a page of one customer where the backend
- * lists (that also proves the shop, site or list exists), else a read of a customer that does not
- * exist (a 404 proves the platform took our credentials). A platform that rate-limits the probe
- * answered, so it counts as working.
+ * Does this backend work as configured (/ready)? The adapter's own `probe` when it has one;
+ * otherwise one cheap authorised call through the canonical methods (`live`, `memory`): a page of
+ * one customer where the backend lists, else a read of a customer that does not exist (a 404
+ * proves the platform took our credentials). A platform that rate-limits the probe answered.
  */
-export async function probeBackend(adapter: CustomerAdapter, ctx: CallContext): Promise<ProbeResult> {
+export function probeBackend(adapter: CustomerAdapter, ctx: CallContext): Promise<ProbeResult> {
   if (adapter.probe) return adapter.probe(ctx);
-  const listing = adapter.capabilities.listCustomers;
-  try {
-    if (listing) await adapter.listCustomers!({ limit: 1 }, ctx);
-    else await adapter.getCustomer({ kind: 'id', id: PROBE_CUSTOMER_ID }, { expandAddresses: false }, ctx);
-    return { ok: true, detail: listing ? 'listed customers' : 'read a customer' };
-  } catch (error) {
-    if (isGatewayError(error) && error.code === 'not_found' && !listing)
-      return { ok: true, detail: 'read a customer (none with the probe id, as expected)' };
-    if (isGatewayError(error) && error.code === 'rate_limited')
-      return { ok: true, detail: 'answered, but rate limited (credentials not checked this time)' };
-    return probeFailure(error);
-  }
-}
-
-/** A failed call as a probe result: the problem an operator fixes, and the adapter's own message (never a secret). */
-export function probeFailure(error: unknown): ProbeResult & { ok: false } {
-  if (!isGatewayError(error)) return { ok: false, problem: 'upstream_error', detail: 'the probe failed unexpectedly' };
-  const upstreamStatus = error.upstream?.status;
-  const result = (problem: ProbeProblem) => ({
-    ok: false as const,
-    problem,
-    detail: error.message,
-    ...(upstreamStatus === undefined ? {} : { upstreamStatus }),
-  });
-  switch (error.code) {
-    case 'upstream_unavailable':
-      return result(isTlsFailure(error) ? 'tls' : 'unreachable');
-    case 'upstream_timeout':
-      return result('timeout');
-    case 'upstream_auth_failed':
-    case 'unauthorized':
-      return result('credentials');
-    case 'forbidden':
-      return result('permission');
-    case 'not_found':
-      return result('not_found');
-    default:
-      // A 404 on the collection itself: the shop, site or list in our configuration is unknown.
-      return result(upstreamStatus === 404 ? 'not_found' : 'upstream_error');
-  }
-}
-
-/** Node's TLS errors (certificate, handshake) somewhere in the cause chain. */
-function isTlsFailure(error: unknown): boolean {
-  for (let cause: unknown = error, depth = 0; cause && depth < 6; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /CERT|SSL|TLS|SELF_SIGNED/.test(code)) return true;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return false;
+  const list = adapter.capabilities.listCustomers ? adapter.listCustomers : undefined;
+  return runProbe([
+    {
+      what: list ? 'listed customers' : 'read a customer',
+      run: () =>
+        list
+          ? list({ limit: 1 }, ctx)
+          : adapter.getCustomer({ kind: 'id', id: PROBE_CUSTOMER_ID }, { expandAddresses: false }, ctx),
+      address: [],
+      credentials: [],
+      diagnose: (error) =>
+        (error.code === 'not_found' && !list) || error.code === 'rate_limited' ? 'passed' : undefined,
+    },
+  ]);
 }

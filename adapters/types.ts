@@ -10,6 +10,7 @@ import type {
 } from '../schemas/index.js';
 import type { AttemptObserver } from '../transport/attempt-observer.js';
 import type { Deadline } from '../transport/deadline.js';
+import type { ProbeResult } from './probe.js';
 
 export type { Capabilities } from '../schemas/index.js';
 
@@ -88,6 +89,8 @@ export interface CustomerAdapter {
    * on, or the platform's own way). The 501 `not_supported` answer names it (adapters/unsupported.ts).
    */
   readonly capabilityHints?: Partial<Record<keyof Capabilities, string>>;
+  /** The platform when `backend` names an instance of it (`brand-a` of `scayle`); absent means `backend` itself. */
+  readonly platform?: string;
 
   /*
    * A method a capability stands for (CAPABILITY_METHODS in adapters/unsupported.ts) is optional:
@@ -141,9 +144,10 @@ export interface CustomerAdapter {
   importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
 
   /**
-   * Optional: a platform's own check that its configuration works (reachable, credentials taken,
-   * shop known). Without it, `probeBackend` (adapters/probe.ts) makes one cheap authorised call
-   * through the canonical methods. Used by /ready (cached) and meant for the doctor too.
+   * Optional: checks with a few cheap authorised calls that the configured credentials and
+   * shop/site/list work, and says which setting to fix when not (`npm run doctor`; /ready shares
+   * it, cached). Never throws for what it diagnoses. Absent: `probeBackend` (adapters/probe.ts)
+   * makes one cheap authorised call through the canonical methods.
    */
   probe?(ctx: CallContext): Promise<ProbeResult>;
 
@@ -176,22 +180,6 @@ export interface PlatformErasure {
   detail: string;
 }
 
-/** What a probe found, said without secrets (the readiness answer shows `detail`). */
-export type ProbeResult =
-  | { ok: true; detail: string }
-  | { ok: false; problem: ProbeProblem; detail: string; upstreamStatus?: number };
-
-/** Why a backend does not work, as an operator would fix it. */
-export type ProbeProblem =
-  | 'unreachable'
-  | 'timeout'
-  | 'tls'
-  | 'credentials'
-  | 'permission'
-  | 'not_found'
-  | 'clock_skew'
-  | 'upstream_error';
-
 /** A password hash as another platform stored it; `scheme` names that platform's hashing. */
 export interface PasswordHash {
   hash: string;
@@ -202,7 +190,7 @@ export interface PasswordHash {
 /** The one answer to every failed shopper login, so it never tells whether the email exists. */
 export const WRONG_CREDENTIALS = 'email or password is wrong';
 
-export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints'>;
+export type AdapterMethod = Exclude<keyof CustomerAdapter, 'backend' | 'capabilities' | 'capabilityHints' | 'platform'>;
 
 /** An adapter with every method a capability stands for (a backend that can do all of it). */
 export type CompleteAdapter = CustomerAdapter &
@@ -225,6 +213,12 @@ export interface BackendDefinition<Options = unknown> {
   name: string;
   /** The variable whose absence means "run on the embedded emulator" (several: all of them absent). */
   baseUrlVariable?: string | readonly string[];
+  /**
+   * Every variable `parseOptions` reads, all starting with the platform's prefix (`SCAYLE_`): an
+   * instance `brand-a:scayle` reads them as `BRAND_A_…` (src/instances.ts). Without the list an
+   * instance maps every variable that starts with the prefix.
+   */
+  variables?: readonly string[];
   parseOptions(env: Record<string, string | undefined>): Options;
   create(options: Options, deps: AdapterDeps): CustomerAdapter;
 }

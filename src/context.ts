@@ -14,6 +14,8 @@ export type GatewayEnv = {
     backend: string;
     /** `/v1` or `/v1/backends/{backend}`: where Location and Link URLs start. */
     basePath: string;
+    /** The backends the caller's API key is limited to (API_KEYS `admin@brand-a+brand-b:…`); unset: all. */
+    keyBackends?: readonly string[];
     /** On /v1/me*: the checked claims of the shopper's access token. */
     shopper: AccessClaims;
     /**

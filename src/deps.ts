@@ -4,6 +4,7 @@ import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError, GatewayError } from '../adapters/errors.js';
 import type { CustomerAdapter, Log } from '../adapters/types.js';
 import type { Emulator, EmulatorOptions } from '../emulators/shared/types.js';
+import { type CircuitBreakers, createCircuitBreakers } from './breaker/breaker.js';
 import type { GatewayConfig, SigningKey } from './env.js';
 import type { DocsAssetLoader } from './routes/docs.js';
 import { type AccountsDeps, createAccounts } from './accounts/deps.js';
@@ -11,6 +12,7 @@ import type { AccountEvents } from './accounts/events.js';
 import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js';
 import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
+import { asInstance, instanceVariable } from './instances.js';
 import { budgetedFetch } from './limits/upstream-budget.js';
 import { createLiveBackend, LIVE_BACKEND, liveMappingErasure } from './live/index.js';
 import { createMemoryStore } from './store/memory.js';
@@ -54,6 +56,8 @@ export interface GatewayDeps {
   accounts: AccountsDeps;
   /** Change events (docs/events.md); undefined when off. */
   events?: EventsRuntime;
+  /** Per-backend circuit breakers (undefined when BREAKER_FAILURES=off): `state(backend)` for /ready and metrics. */
+  breaker?: CircuitBreakers;
 }
 
 /** What a runtime can read a client address from: Hono's context (Node's socket is in `env`). */
@@ -136,29 +140,40 @@ export function createDeps(
   const { tracing, metrics } = runtime;
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
+  const breaker =
+    config.breaker &&
+    createCircuitBreakers(config.breaker, {
+      log: runtime.log,
+      ...(config.store.kind === 'memory' ? {} : { fleet: store }),
+      probeTtlMs: config.requestTimeoutMs + 1000,
+    });
   for (const backend of config.backends) {
-    const definition = backendDefinitions[backend.name]!;
+    const platform = backend.platform ?? backend.name;
+    const definition = backendDefinitions[platform]!;
     let options = backend.options;
     let fetch = runtime.fetch;
     if (backend.embedded) {
-      const createEmulator = emulatorFactories[backend.name];
+      const createEmulator = emulatorFactories[platform];
       // The production Worker is built without emulators (wrangler.toml): say so, not just "required".
       if (!createEmulator)
         throw new ConfigError(
-          [definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!,
+          instanceVariable([definition.baseUrlVariable ?? 'BACKENDS'].flat()[0]!, { name: backend.name, platform }),
           `is required for ${backend.name} (this build has no embedded emulators to fall back on)`,
         );
       const emulator = createEmulator({ faults: config.emulatorFaults, rateLimit: config.emulatorRateLimit });
       emulators.set(backend.name, emulator);
-      options = definition.parseOptions({ ...config.env, ...emulator.connectionEnv(EMBEDDED_ORIGIN) });
+      options = asInstance({ name: backend.name, platform }, () =>
+        definition.parseOptions({ ...(backend.settings ?? config.env), ...emulator.connectionEnv(EMBEDDED_ORIGIN) }),
+      );
       fetch = emulator.fetch;
     }
     const budget = config.upstreamBudgets[backend.name];
     const refused = metrics && (() => metrics.budgetRefusals.inc({ backend: backend.name }));
-    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget, refused);
+    if (budget) fetch = budgetedFetch(fetch, store, backend.name, budget, platform, refused);
+    if (breaker) fetch = breaker.wrap(backend.name, fetch);
     if (runtime.wrapFetch) fetch = runtime.wrapFetch(backend.name, fetch);
     const log = runtime.log.child({ backend: backend.name });
-    const adapter = instrumentAdapter(definition.create(options, { fetch, log }));
+    const adapter = instrumentAdapter(definition.create(options, { fetch, log }), { name: backend.name, platform });
     backends.set(backend.name, observeAdapter(adapter, tracing, metrics));
   }
   if (config.liveMigration) {
@@ -206,6 +221,7 @@ export function createDeps(
       (async (name) => {
         throw new GatewayError('not_found', `${name} is not available in this runtime`);
       }),
+    breaker,
     clientAddress: config.clientAddressHeader
       ? fromHeader(config.clientAddressHeader)
       : (runtime.clientAddress ?? (() => undefined)),

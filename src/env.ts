@@ -4,6 +4,8 @@ import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import { type AccountsConfig, parseAccountsEnv } from './accounts/config.js';
+import { type BreakerConfig, parseBreakerEnv } from './breaker/config.js';
+import { asInstance, parseBackendEntries, platformView, variablePrefix } from './instances.js';
 import type { LogLevel } from './logging/logger.js';
 import { LIVE_BACKEND, type LiveMigrationConfig, parseLiveMigrationEnv } from './live/config.js';
 import { parseTracingEnv, type TracingConfig } from './telemetry/config.js';
@@ -14,6 +16,10 @@ export interface BackendConfig {
   /** No base URL configured: runs on the built-in emulator (options are parsed when it starts). */
   embedded: boolean;
   options?: unknown;
+  /** Set when `name` is an instance of a platform (`brand-a:scayle` in BACKENDS); absent: `name` is the platform. */
+  platform?: string;
+  /** An instance's environment as its platform reads it (BRAND_A_X as SCAYLE_X); absent: the environment itself. */
+  settings?: Record<string, string | undefined>;
 }
 
 export interface GatewayConfig {
@@ -63,12 +69,16 @@ export interface GatewayConfig {
   metricsListener?: { port: number; host?: string };
   /** SHUTDOWN_DELAY_MS, SHUTDOWN_GRACE_MS: graceful shutdown on SIGTERM (Node). */
   shutdown: { delayMs: number; graceMs: number };
+  /** The per-backend circuit breaker (BREAKER_FAILURES, BREAKER_COOLDOWN_MS); undefined when off. */
+  breaker?: BreakerConfig;
 }
 
 export type ApiKeyScope = 'admin' | 'storefront';
 export interface ApiKey {
   key: string;
   scope: ApiKeyScope;
+  /** The backends (instances) the key reaches (`admin@brand-a+brand-b:<key>`); absent: all of them. */
+  backends?: string[];
 }
 export interface SigningKey {
   kid: string;
@@ -164,13 +174,24 @@ const list = (value: string | undefined) =>
     .map((v) => v.trim())
     .filter(Boolean);
 
-/** `admin:<key>`, `storefront:<key>`, or a bare key (admin, as before scopes existed). */
-function parseApiKeys(value: string | undefined): ApiKey[] {
+/**
+ * `admin:<key>`, `storefront:<key>`, or a bare key (admin, as before scopes existed); a scope may
+ * be limited to some backends: `storefront@brand-a+brand-b:<key>`.
+ */
+function parseApiKeys(value: string | undefined, backends: string[]): ApiKey[] {
   return list(value).map((entry) => {
-    const scoped = /^(admin|storefront):(.*)$/.exec(entry);
-    const key = scoped ? scoped[2]! : entry;
+    const scoped = /^(admin|storefront)(?:@([a-z0-9+-]+))?:(.*)$/.exec(entry);
+    const key = scoped ? scoped[3]! : entry;
     if (key.length < 16) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
-    return { key, scope: (scoped?.[1] as ApiKeyScope | undefined) ?? 'admin' };
+    const reaches = scoped?.[2]?.split('+');
+    const unknown = reaches?.find((name) => !backends.includes(name));
+    if (unknown !== undefined)
+      throw new ConfigError('API_KEYS', `a key is limited to "${unknown}", which is not in BACKENDS`);
+    return {
+      key,
+      scope: (scoped?.[1] as ApiKeyScope | undefined) ?? 'admin',
+      ...(reaches ? { backends: reaches } : {}),
+    };
   });
 }
 
@@ -193,31 +214,33 @@ function parseSigningKeys(value: string | undefined): SigningKey[] {
 /** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
 export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
   const global = parseEnvSlice(GlobalEnv, env);
-  const liveMigration = parseLiveMigrationEnv(env, Object.keys(backendDefinitions));
   const listed = global.BACKENDS.split(',')
     .map((n) => n.trim())
     .filter(Boolean);
+  const own = listed.filter((n) => n !== LIVE_BACKEND);
+  const ownNames = own.map((entry) => entry.split(':')[0]!.trim());
+  const liveMigration = parseLiveMigrationEnv(env, [...new Set([...Object.keys(backendDefinitions), ...ownNames])]);
   if (listed.includes(LIVE_BACKEND) && !liveMigration)
     throw new ConfigError('BACKENDS', `${LIVE_BACKEND} needs LIVE_MIGRATION=<source>-><target>`);
-  // The live migration's two sides are configured backends: added when BACKENDS leaves them out.
-  const names = [
-    ...new Set([
-      ...listed.filter((n) => n !== LIVE_BACKEND),
-      ...(liveMigration ? [liveMigration.source, liveMigration.target] : []),
-    ]),
-  ];
-  if (names.length === 0) throw new ConfigError('BACKENDS', 'names no backend');
-  const backends = names.map((name): BackendConfig => {
-    const definition = backendDefinitions[name];
-    if (!definition)
-      throw new ConfigError(
-        'BACKENDS',
-        `unknown backend "${name}" (known: ${Object.keys(backendDefinitions).join(', ')})`,
-      );
+  // The live migration's two sides are configured backends: a platform BACKENDS leaves out is added.
+  const implicit = liveMigration
+    ? [liveMigration.source, liveMigration.target].filter((name) => !ownNames.includes(name))
+    : [];
+  const entries = parseBackendEntries([...own, ...implicit].join(','));
+  const names = entries.map((e) => e.name);
+  const backends = entries.map((entry): BackendConfig => {
+    const definition = backendDefinitions[entry.platform]!;
+    const settings = platformView(env, entry);
     const embedded =
       definition.baseUrlVariable !== undefined &&
-      [definition.baseUrlVariable].flat().every((name) => !env[name]?.trim());
-    return { name, embedded, options: embedded ? undefined : definition.parseOptions(env) };
+      [definition.baseUrlVariable].flat().every((name) => !settings[name]?.trim());
+    const options = embedded ? undefined : asInstance(entry, () => definition.parseOptions(settings));
+    return {
+      name: entry.name,
+      embedded,
+      options,
+      ...(settings === env ? {} : { platform: entry.platform, settings }),
+    };
   });
   const store = storeConfig(global.STORE, global.REDIS_URL, global.STORE_PREFIX);
   const upstreamBudgets = Object.fromEntries(
@@ -235,7 +258,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     cursorSecret: global.CURSOR_SECRET,
     requestTimeoutMs: global.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: global.HEADERS_TIMEOUT_MS,
-    apiKeys: parseApiKeys(global.API_KEYS),
+    apiKeys: parseApiKeys(global.API_KEYS, names),
     sessionSigningKeys: parseSigningKeys(global.SESSION_SIGNING_KEYS),
     ...(global.CLIENT_ADDRESS_HEADER ? { clientAddressHeader: global.CLIENT_ADDRESS_HEADER.toLowerCase() } : {}),
     loginLimits: { perAccount: global.LOGIN_ACCOUNT_LIMIT, perClient: global.LOGIN_CLIENT_LIMIT },
@@ -255,7 +278,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
   };
 }
 
-/** Traces, the metrics listener and graceful shutdown (docs/operations.md). */
+/** Traces, the metrics listener, graceful shutdown and the circuit breaker (docs/operations.md). */
 function operationsConfig(global: z.infer<typeof GlobalEnv>, env: Record<string, string | undefined>) {
   if (global.METRICS_PORT !== undefined && global.METRICS_PORT === global.PORT)
     throw new ConfigError('METRICS_PORT', 'must differ from PORT');
@@ -270,6 +293,7 @@ function operationsConfig(global: z.infer<typeof GlobalEnv>, env: Record<string,
           metricsListener: { port: global.METRICS_PORT, ...(global.METRICS_HOST ? { host: global.METRICS_HOST } : {}) },
         }),
     shutdown: { delayMs: global.SHUTDOWN_DELAY_MS, graceMs: global.SHUTDOWN_GRACE_MS },
+    breaker: parseBreakerEnv(env),
   };
 }
 
@@ -290,9 +314,9 @@ function upstreamBudget(
   env: Record<string, string | undefined>,
   emulatorRateLimit: RatePerWindow | undefined,
 ): RatePerWindow | undefined {
-  const variable = `UPSTREAM_BUDGET_${backend.name.toUpperCase()}`;
+  const variable = `UPSTREAM_BUDGET_${variablePrefix(backend.name).slice(0, -1)}`;
   const override = env[variable]?.trim();
   if (override === 'off') return undefined;
   if (override) return parseEnvSlice(z.object({ [variable]: ratePerWindow }), env)[variable];
-  return backend.embedded ? emulatorRateLimit : PUBLISHED_BUDGETS[backend.name];
+  return backend.embedded ? emulatorRateLimit : PUBLISHED_BUDGETS[backend.platform ?? backend.name];
 }

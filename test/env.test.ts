@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../adapters/errors.js';
 import { parseEnv } from '../src/env.js';
-
-const configError = (env: Record<string, string>) => {
-  try {
-    parseEnv(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-};
+import { configError } from './support/config-error.js';
 
 describe('parseEnv', () => {
   it('defaults to the three platforms on their embedded emulators, port 8787', () => {

@@ -292,5 +292,6 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
 export const memoryBackend: BackendDefinition<MemoryOptions> = {
   name: BACKEND,
   parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }),
+  variables: ['MEMORY_SEED'],
   create: (options) => createMemoryAdapter(options),
 };

@@ -11,7 +11,7 @@ import type {
 import { createOpen2bClient } from './client.js';
 import { BACKEND } from './errors.js';
 import { addressesOf, addressOf, isSlot, fromOpen2bCustomer } from './map.js';
-import { parseOpen2bOptions, type Open2bOptions } from './options.js';
+import { parseOpen2bOptions, OPEN2B_VARIABLES, type Open2bOptions } from './options.js';
 import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
 import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
@@ -29,6 +29,7 @@ import {
   type CustomerBody,
   type CustomerWire,
 } from './upstream.js';
+import { probeOpen2b } from './probe.js';
 
 export type { Open2bOptions } from './options.js';
 
@@ -132,6 +133,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
   return {
     backend: BACKEND,
     capabilities,
+    probe: (ctx) => probeOpen2b(client, ctx),
     authenticateShopper: open2bShopperLogin(client),
     ...open2bAccounts(client, load, checkPasswordLength),
 
@@ -298,5 +300,6 @@ export const open2bBackend: BackendDefinition<Open2bOptions> = {
   name: BACKEND,
   baseUrlVariable: 'OPEN2B_BASE_URL',
   parseOptions: parseOpen2bOptions,
+  variables: OPEN2B_VARIABLES,
   create: createOpen2bAdapter,
 };

@@ -24,6 +24,9 @@ const Env = z.object({
   OPEN2B_TIMEZONE: timeZone.default('Europe/Rome'),
 });
 
+/** Every variable this platform reads (an instance `<name>:<platform>` reads them under its own prefix). */
+export const OPEN2B_VARIABLES = Object.keys(Env.shape);
+
 export interface Open2bOptions {
   baseUrl: string;
   apiKey: string;

@@ -119,6 +119,8 @@ export interface ScapiClient {
   call(ctx: CallContext, call: ScapiCall): Promise<undefined>;
   /** The raw answer (for SLAS's 303 login redirect); the caller reads or cancels the body. */
   send(ctx: CallContext, call: ScapiCall): Promise<Response>;
+  /** An Account Manager token (the cached one while it is fresh): what the doctor checks first. */
+  token(ctx: CallContext): Promise<string>;
   readonly options: ScapiOptions;
 }
 
@@ -170,6 +172,7 @@ export function createScapiClient(options: ScapiOptions, fetch: typeof globalThi
   return {
     options,
     send,
+    token: (ctx) => am.get(ctx),
     async call<T>(ctx: CallContext, call: ScapiCall, schema?: UpstreamSchema<T>): Promise<T> {
       const response = await send(ctx, call);
       if (!response.ok) {

@@ -22,7 +22,7 @@ import {
   toScapiCustomerPatch,
   utf8Length,
 } from './map.js';
-import { parseScapiOptions, type ScapiOptions } from './options.js';
+import { parseScapiOptions, SCAPI_VARIABLES, type ScapiOptions } from './options.js';
 import { ADDRESS_PAGE_MAX, addressOffset, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
 import { customerQuery, findByExternalRef, searchCustomers } from './search.js';
 import { changePassword, registerCustomer, resetPassword, shopperCustomerNo, withShopperSession } from './shopper.js';
@@ -33,6 +33,7 @@ import {
   type ScapiAddress,
   type ScapiCustomer,
 } from './upstream.js';
+import { probeScapi } from './probe.js';
 
 export type { ScapiOptions } from './options.js';
 
@@ -225,6 +226,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
       guestConversion:
         'the Admin Customers API keeps only registered customers (a guest exists only on its orders): register the shopper, or merge the guest order in Business Manager',
     },
+    probe: (ctx) => probeScapi(client, ctx),
 
     async listCustomers(query, ctx) {
       const at = customerPosition(query.position);
@@ -481,5 +483,6 @@ export const scapiBackend: BackendDefinition<ScapiOptions> = {
   name: BACKEND,
   baseUrlVariable: ['SCAPI_BASE_URL', 'SCAPI_SHORT_CODE'],
   parseOptions: parseScapiOptions,
+  variables: SCAPI_VARIABLES,
   create: (options, deps) => createScapiAdapter(options, deps),
 };

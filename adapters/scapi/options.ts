@@ -33,6 +33,9 @@ const env = z.object({
     .default('c_externalRef'),
 });
 
+/** Every variable this platform reads (an instance `<name>:<platform>` reads them under its own prefix). */
+export const SCAPI_VARIABLES = Object.keys(env.shape);
+
 export interface ScapiOptions {
   /** Origin every API family hangs below (`/customer/customers/v1`, `/shopper/auth/v1`, …). */
   baseUrl: string;

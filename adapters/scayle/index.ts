@@ -19,7 +19,7 @@ import {
   toScayleAddressCreate,
   toScayleCustomerCreate,
 } from './map.js';
-import { parseScayleOptions, type ScayleOptions } from './options.js';
+import { parseScayleOptions, SCAYLE_VARIABLES, type ScayleOptions } from './options.js';
 import { CURSOR_PARAM, customerCursor, nextCustomerPosition, pageAddresses } from './paginate.js';
 import {
   ScayleAddressListSchema,
@@ -30,6 +30,7 @@ import {
   type ScayleAddress,
   type ScayleCustomer,
 } from './upstream.js';
+import { probeScayle } from './probe.js';
 
 export type { ScayleOptions } from './options.js';
 
@@ -122,6 +123,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     capabilities,
     capabilityHints,
     ...scayleAccounts(client, customerPath, customerScope),
+    probe: (ctx) => probeScayle(client, options, ctx),
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);
@@ -421,5 +423,6 @@ export const scayleBackend: BackendDefinition<ScayleOptions> = {
   name: BACKEND,
   baseUrlVariable: 'SCAYLE_BASE_URL',
   parseOptions: parseScayleOptions,
+  variables: SCAYLE_VARIABLES,
   create: createScayleAdapter,
 };

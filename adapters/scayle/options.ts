@@ -16,6 +16,9 @@ const ScayleEnv = z.object({
     .refine((code) => countries.isValid(code), 'is not an ISO 3166-1 country code'),
 });
 
+/** Every variable this platform reads (an instance `<name>:<platform>` reads them under its own prefix). */
+export const SCAYLE_VARIABLES = Object.keys(ScayleEnv.shape);
+
 export interface ScayleOptions {
   /** e.g. https://{tenant}.admin.api.scayle.cloud/api/admin/v1 */
   baseUrl: string;

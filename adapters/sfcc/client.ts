@@ -183,6 +183,11 @@ export class OcapiClient {
     this.tokens = new AccessTokens(options, fetch);
   }
 
+  /** An Account Manager token (the cached one while it is fresh): what the doctor checks first. */
+  token(ctx: CallContext): Promise<string> {
+    return this.tokens.get(ctx);
+  }
+
   /** One OCAPI call, answered as its parsed body (schema given) and headers, or thrown as a GatewayError. */
   call<T>(
     ctx: CallContext,

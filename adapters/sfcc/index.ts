@@ -23,7 +23,7 @@ import {
   toOcapiCustomerCreate,
   toOcapiCustomerPatch,
 } from './map.js';
-import { parseSfccOptions, type SfccOptions } from './options.js';
+import { parseSfccOptions, SFCC_VARIABLES, type SfccOptions } from './options.js';
 import { MAX_ADDRESS_START, nextStart, startFrom } from './paginate.js';
 import { createCustomerSearch, DATA_API_HINT } from './search.js';
 import { sfccAccounts, sfccLoginChange } from './accounts.js';
@@ -36,6 +36,7 @@ import {
   type OcapiAddress,
   type OcapiCustomer,
 } from './upstream.js';
+import { probeSfcc } from './probe.js';
 
 export type { SfccOptions } from './options.js';
 
@@ -171,6 +172,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const adapter: SfccAdapter = {
     backend: BACKEND,
     capabilities,
+    probe: (ctx) => probeSfcc(client, options, ctx),
     authenticateShopper: sfccShopperLogin(client),
     capabilityHints: {
       customerDelete: CUSTOMER_DELETE_HINT,
@@ -346,5 +348,6 @@ export const sfccBackend: BackendDefinition<SfccOptions> = {
   name: BACKEND,
   baseUrlVariable: 'SFCC_BASE_URL',
   parseOptions: parseSfccOptions,
+  variables: SFCC_VARIABLES,
   create: createSfccAdapter,
 };

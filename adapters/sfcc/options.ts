@@ -23,6 +23,9 @@ const env = z.object({
     .default('c_externalRef'),
 });
 
+/** Every variable this platform reads (an instance `<name>:<platform>` reads them under its own prefix). */
+export const SFCC_VARIABLES = Object.keys(env.shape);
+
 export interface SfccOptions {
   baseUrl: string;
   clientId: string;

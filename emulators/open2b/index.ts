@@ -12,7 +12,7 @@ import {
   shopTime,
   type Open2bCustomer,
 } from './store.js';
-import { plainResponse } from './wire.js';
+import { errorBody, Open2bError, plainResponse } from './wire.js';
 
 export type { Open2bBillingAddress, Open2bCustomer, Open2bShippingAddress } from './store.js';
 export type { Open2bCustomerSeed } from './seed.js';
@@ -122,6 +122,10 @@ export function createOpen2bEmulator(options: Open2bEmulatorOptions = {}): Emula
     {
       error: (_c, status) => plainResponse(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
       rateLimited: (_c, seconds) => rateLimitedResponse(seconds),
+      // A missing or wrong key is a plain 403; a key without the permission is AccessDenied in a 200.
+      unauthorized: () => plainResponse(403, 'Forbidden'),
+      forbidden: () =>
+        Response.json(errorBody(new Open2bError('', 'AccessDenied', 'The key may not call this method'))),
     },
     options.faults,
   );

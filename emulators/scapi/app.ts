@@ -1,11 +1,19 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { createRateLimiter } from '../shared/rate-limit.js';
 import { accountManagerApp } from './auth.js';
 import { adminAddressesApp } from './addresses.js';
 import { adminCustomersApp, type ScapiRealm } from './admin.js';
 import { shopperCustomersApp } from './shopper.js';
 import { slasApp } from './slas.js';
-import { ACCOUNT_MANAGER_PATH, ADMIN_PREFIX, loadShedHeaders, problem, SHOPPER_PREFIX, SLAS_PREFIX } from './wire.js';
+import {
+  ACCOUNT_MANAGER_PATH,
+  ADMIN_PREFIX,
+  loadShedHeaders,
+  oauthError,
+  problem,
+  SHOPPER_PREFIX,
+  SLAS_PREFIX,
+} from './wire.js';
 
 export interface ScapiAppOptions {
   realm: ScapiRealm;
@@ -74,4 +82,10 @@ export const scapiFaultResponders = {
       {},
       { 'retry-after': String(seconds) },
     ),
+  // Account Manager refuses the client; the APIs refuse its token (the adapter then asks AM again).
+  unauthorized: (c: Context) =>
+    c.req.path.startsWith(ACCOUNT_MANAGER_PATH)
+      ? oauthError(401, 'invalid_client', 'Client authentication failed')
+      : problem('invalid-access-token', 'The access token was revoked.'),
+  forbidden: () => problem('insufficient-scope', 'The access token lacks a scope this resource needs.'),
 };

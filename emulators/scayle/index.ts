@@ -58,6 +58,9 @@ export function createScayleEmulator(options: EmulatorOptions = {}): Emulator<Sc
             status === 503 ? 'Service unavailable.' : 'Internal server error.',
           ),
         ]),
+      unauthorized: () =>
+        errorResponse(401, [scayleError(ERROR_KEYS.unauthorized, 'Missing or invalid access token.')]),
+      forbidden: () => errorResponse(403, [scayleError('FORBIDDEN', 'The access token may not use this resource.')]),
       rateLimited: (c, seconds) => rateLimitedResponse(scopeOf(c.req.method), options.rateLimit?.limit ?? 300, seconds),
     },
     options.faults,

@@ -67,6 +67,23 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
               'An error occurred while processing the request.',
             ),
       rateLimited: (_c, seconds) => quotaExceeded(seconds),
+      // Account Manager refuses the client; OCAPI refuses its token (the adapter then asks AM again).
+      unauthorized: (c) =>
+        c.req.path.startsWith('/dwsso/')
+          ? Response.json(
+              { error: 'invalid_client', error_description: 'Client authentication failed' },
+              { status: 401 },
+            )
+          : faultResponse('invalidToken', 'The access token was revoked.'),
+      // What OCAPI answers a client whose OCAPI settings lack the resource.
+      forbidden: (c) =>
+        faultResponse(
+          'clientForbidden',
+          `Access to resource '${c.req.method} ${c.req.path}' is not allowed for this client.`,
+          {
+            clientId: c.req.header('x-dw-client-id') ?? '',
+          },
+        ),
     },
     options.faults,
   );

@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 /**
  * One fault-injection switch shared by every emulator. A test (or EMULATOR_FAULTS at start-up)
  * injects a spec; matching requests then get latency, an error status, a 429, a dropped
- * connection (before or after the request was applied) or a malformed body. Each emulator supplies how its protocol words the 429 and
+ * connection (before or after the request was applied), a malformed body, a refusal of the
+ * credentials or of a resource, or a skewed clock. Each emulator supplies how its protocol words the 429 and
  * error bodies; everything else is common.
  */
 export interface FaultSpec {
@@ -25,6 +26,12 @@ export interface FaultSpec {
   lostAnswer?: boolean;
   /** Answer 200 with a truncated JSON body. */
   malformed?: boolean;
+  /** Refuse the credentials as the platform does (its 401, or Open2b's 403): a revoked key or client. */
+  refuseCredentials?: boolean;
+  /** Refuse as the platform does a client that may not use the resource (OCAPI's 403 ClientAccessForbiddenException, …). */
+  forbidden?: boolean;
+  /** Answer normally, with a `Date` header this many seconds off (a platform, or this machine, with a wrong clock). */
+  clockSkewSeconds?: number;
   /** Probability 0..1 that a matching request is hit (default 1). */
   rate?: number;
   /** Apply to the next N matching requests only (default: until cleared). */
@@ -42,6 +49,10 @@ export interface FaultController {
 export interface FaultResponders {
   error(c: Context, status: number): Response;
   rateLimited(c: Context, seconds: number): Response;
+  /** The platform's refusal of our credentials (default: `error(c, 401)`). */
+  unauthorized?(c: Context): Response;
+  /** The platform's refusal of a resource the credentials may not use (default: `error(c, 403)`). */
+  forbidden?(c: Context): Response;
 }
 
 /** Marks a response the runtime layer must turn into a dropped connection (see runtime.ts). */
@@ -87,6 +98,13 @@ export function createFaults(responders: FaultResponders, initial: readonly Faul
       c.res = dropped();
       return;
     }
+    if (spec.clockSkewSeconds !== undefined) {
+      await next();
+      c.res.headers.set('date', new Date(Date.now() + spec.clockSkewSeconds * 1000).toUTCString());
+      return;
+    }
+    if (spec.refuseCredentials) return responders.unauthorized?.(c) ?? responders.error(c, 401);
+    if (spec.forbidden) return responders.forbidden?.(c) ?? responders.error(c, 403);
     if (spec.rateLimitSeconds !== undefined) return responders.rateLimited(c, spec.rateLimitSeconds);
     if (spec.status) return responders.error(c, spec.status);
     if (spec.malformed)

@@ -11,6 +11,7 @@ import { parseEnv, type GatewayConfig } from '../../src/env.js';
 import { batchMoveClaim } from '../../src/live/index.js';
 import { openNodeStore } from '../../src/store/open-node.js';
 import type { SharedStore } from '../../src/store/types.js';
+import { selectEntries } from '../../src/instances.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createUpstreamFetch } from '../../transport/node-fetch.js';
 import {
@@ -104,11 +105,12 @@ async function main() {
   // an embedded emulator). The migration waits for it (pace.ts) where the gateway would refuse.
   const pacers: ReturnType<typeof pacedFetch>[] = [];
   let budgets: GatewayConfig['upstreamBudgets'] = {};
+  const platforms = new Map<string, string>();
   const pace = (backend: string, fetch: typeof globalThis.fetch) => {
     const budget =
       args.rate === 'off' ? undefined : backend === args.to ? (args.rate ?? budgets[backend]) : budgets[backend];
     if (!budget) return fetch;
-    const paced = pacedFetch(backend, fetch, budget);
+    const paced = pacedFetch(backend, fetch, budget, undefined, platforms.get(backend));
     pacers.push(paced);
     return paced.fetch;
   };
@@ -123,10 +125,12 @@ async function main() {
     const config = parseEnv({
       LOG_LEVEL: 'warn',
       ...process.env,
-      BACKENDS: backends.join(','),
+      // An instance named in BACKENDS (`brand-a:scayle`) keeps its platform.
+      BACKENDS: selectEntries(process.env.BACKENDS, backends),
       DEFAULT_BACKEND: backends[0],
     });
     budgets = config.upstreamBudgets;
+    for (const b of config.backends) platforms.set(b.name, b.platform ?? b.name);
     config.upstreamBudgets = {};
     const log = createLogger({
       level: config.logLevel,

@@ -5,7 +5,8 @@ import { DEFAULT_BATCH_SIZE, MAX_CONCURRENCY } from './migrate.js';
 export const USAGE = `usage: npm run migrate -- --from <source> --to <backend> [options]
        npm run migrate -- verify --from <source> --to <backend> [--report <file>] [--omit <paths>]
 
-  --from <source>       source backend (sfcc, scayle, open2b, memory; it must be able to list customers)
+  --from <source>       source backend (sfcc, scayle, open2b, memory, or an instance named in BACKENDS
+                        such as brand-a of brand-a:scayle; it must be able to list customers)
                         or sfcc-export:<customer-list.xml>, an SFCC Business Manager customer export
   --to <backend>        target backend
   --dry-run             read, map and look up on the target, but write nothing
@@ -29,8 +30,8 @@ export const USAGE = `usage: npm run migrate -- --from <source> --to <backend> [
                         password log in (Open2b); activate them once they have set a password
   -h, --help            this text
 
-Backends are configured from the environment as for the gateway (BACKENDS is set to the two
-named here); without a base URL a backend runs on its embedded emulator, which lives only as long
+Backends are configured from the environment as for the gateway (BACKENDS is cut down to the two
+named here; an instance keeps its <name>:<platform> entry and reads <NAME>_* variables); without a base URL a backend runs on its embedded emulator, which lives only as long
 as this process: good for a demo or a dry run, not for moving real data.
 Exit status: 0 nothing failed (verify: everything matches), 1 some customers failed or the run
 stopped on an error (verify: something differs), 2 usage or configuration error, 130 stopped by

@@ -160,9 +160,16 @@ export class TokenBucket {
  * Wraps a backend's fetch so every request first takes a token from its scope's bucket and every
  * answer feeds the bucket. `stats()` says how the run kept to the budget (for the report).
  */
-export function pacedFetch(backend: string, fetch: typeof globalThis.fetch, budget: Budget, clock: Clock = realClock) {
+export function pacedFetch(
+  backend: string,
+  fetch: typeof globalThis.fetch,
+  budget: Budget,
+  clock: Clock = realClock,
+  /** Whose scopes to count: an instance (`brand-a` of `scayle`) counts its platform's. */
+  platform = backend,
+) {
   const buckets = new Map<string, TokenBucket>();
-  const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
+  const scopeOf = BUDGET_SCOPES[platform] ?? (() => 'calls');
   const stats: PaceStats = { backend, ...budget, requests: 0, rateLimited: 0, waitedSeconds: 0 };
   const paced = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();

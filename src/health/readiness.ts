@@ -1,6 +1,6 @@
 import { isGatewayError } from '../../adapters/errors.js';
-import { probeBackend } from '../../adapters/probe.js';
-import type { CallContext, CustomerAdapter, Log, ProbeResult } from '../../adapters/types.js';
+import { probeBackend, type ProbeResult } from '../../adapters/probe.js';
+import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
 
 /** A backend that worked is asked again after this long (the 30 s). */
@@ -15,7 +15,8 @@ export interface CheckResult {
   detail: string;
   /** Why it failed, as an operator fixes it (see ProbeProblem). */
   problem?: string;
-  upstreamStatus?: number;
+  /** The settings to look at (names, never values). */
+  variables?: string[];
   /** When this answer was found (a backend's is cached). */
   checkedAt: string;
 }
@@ -57,14 +58,20 @@ export function createReadiness(deps: {
   const probe = async (name: string, adapter: CustomerAdapter): Promise<CheckResult> => {
     const ctx = probeContext(deps.log, name);
     const result: ProbeResult = await probeBackend(adapter, ctx).catch((error: unknown) => ({
-      ok: false as const,
-      problem: 'upstream_error' as const,
-      detail: isGatewayError(error) ? error.message : 'the probe failed unexpectedly',
+      passed: [],
+      failure: {
+        problem: 'upstream' as const,
+        detail: isGatewayError(error) ? error.message : 'the probe failed unexpectedly',
+        variables: [],
+      },
     }));
-    const checked: CheckResult = { ...result, checkedAt: new Date(now()).toISOString() };
-    cache.set(name, { result: checked, until: now() + (result.ok ? PROBE_OK_TTL_MS : PROBE_FAILED_TTL_MS) });
-    if (!result.ok)
-      deps.log.warn({ backend: name, problem: result.problem, detail: result.detail }, 'backend not ready');
+    const { failure } = result;
+    const checked: CheckResult = failure
+      ? { ok: false, ...failure, checkedAt: new Date(now()).toISOString() }
+      : { ok: true, detail: result.passed.join(', '), checkedAt: new Date(now()).toISOString() };
+    cache.set(name, { result: checked, until: now() + (failure ? PROBE_FAILED_TTL_MS : PROBE_OK_TTL_MS) });
+    if (failure)
+      deps.log.warn({ backend: name, problem: failure.problem, detail: failure.detail }, 'backend not ready');
     return checked;
   };
 

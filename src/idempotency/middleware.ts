@@ -53,7 +53,10 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     if (!key) throw keyProblem('must be 1 to 255 visible ASCII characters, as a quoted string');
     const url = new URL(c.req.url);
     const fingerprint = await fingerprintOf(c.req.method, url.pathname + url.search, await c.req.text());
-    const storeKey = `idempotency:${await callerOf(c)}:${await sha256Hex(key)}`;
+    // Per backend instance: two shops' storefronts sharing a key never share records (a platform keeps today's keys).
+    const adapter = c.get('adapter');
+    const instance = adapter?.platform && adapter.platform !== adapter.backend ? `${adapter.backend}/` : '';
+    const storeKey = `idempotency:${instance}${await callerOf(c)}:${await sha256Hex(key)}`;
     const startedAt = Date.now();
     const running = JSON.stringify({
       state: 'running',

@@ -24,10 +24,12 @@ export function budgetedFetch(
   store: SharedStore,
   backend: string,
   budget: RatePerWindow,
+  /** The platform whose scopes the budget counts (an instance `brand-a` of `scayle` counts SCAYLE's). */
+  platform = backend,
   /** Told of each refusal (metrics). */
   onRefused?: () => void,
 ): typeof globalThis.fetch {
-  const scopeOf = BUDGET_SCOPES[backend] ?? (() => 'calls');
+  const scopeOf = BUDGET_SCOPES[platform] ?? (() => 'calls');
   const limit = { limit: budget.limit, windowMs: budget.windowSeconds * 1000 };
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const scope = scopeOf(methodOf(input, init));

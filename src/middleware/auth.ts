@@ -1,7 +1,7 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { GatewayError } from '../../adapters/errors.js';
 import type { GatewayEnv } from '../context.js';
-import type { ApiKey, ApiKeyScope } from '../env.js';
+import type { ApiKey } from '../env.js';
 
 const encoder = new TextEncoder();
 const sha256 = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
@@ -27,12 +27,12 @@ const isStorefrontPath = (path: string) => AUTH_PATH.test(path) || SHOPPER_PATH.
  * all of them (no early exit). Unset, the API is open (the zero-config development default).
  */
 export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
-  const known = Promise.all(keys.map(async ({ key, scope }) => ({ scope, digest: await sha256(key) })));
-  const scopeOf = async (offered: string): Promise<ApiKeyScope | undefined> => {
+  const known = Promise.all(keys.map(async (key) => ({ key, digest: await sha256(key.key) })));
+  const keyOf = async (offered: string): Promise<ApiKey | undefined> => {
     const digest = await sha256(offered);
-    let scope: ApiKeyScope | undefined;
-    for (const candidate of await known) if (sameDigest(candidate.digest, digest)) scope = candidate.scope;
-    return scope;
+    let found: ApiKey | undefined;
+    for (const candidate of await known) if (sameDigest(candidate.digest, digest)) found = candidate.key;
+    return found;
   };
 
   return async (c, next) => {
@@ -47,10 +47,21 @@ export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
           : 'send an API key as Authorization: Bearer <key> or X-Api-Key',
       );
     }
-    const scope = await scopeOf(offered);
-    if (!scope) throw new GatewayError('forbidden', 'this API key is not accepted');
-    if (scope === 'storefront' && !isStorefrontPath(path))
+    const key = await keyOf(offered);
+    if (!key) throw new GatewayError('forbidden', 'this API key is not accepted');
+    if (key.scope === 'storefront' && !isStorefrontPath(path))
       throw new GatewayError('forbidden', 'a storefront API key reaches only /v1/auth/* and /v1/me*');
+    if (key.backends) c.set('keyBackends', key.backends);
     await next();
   };
+}
+
+/**
+ * Whether the caller's API key reaches `backend` (keys limited to some backends, e.g. one brand's
+ * storefront): called wherever the backend becomes known (path, default, session).
+ */
+export function assertKeyReaches(c: Context<GatewayEnv>, backend: string): void {
+  const reaches = c.get('keyBackends');
+  if (reaches && !reaches.includes(backend))
+    throw new GatewayError('forbidden', `this API key is limited to ${reaches.join(', ')}`);
 }

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '../../adapters/errors.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { assertKeyReaches } from './auth.js';
 
 /**
  * /v1/me…: the shopper's access token (`Authorization: Bearer`) decides the customer and the
@@ -22,6 +23,7 @@ export function requireShopper(deps: GatewayDeps): MiddlewareHandler<GatewayEnv>
         'unauthorized',
         `this session's backend ${claims.backend} is no longer configured; log in again`,
       );
+    assertKeyReaches(c, claims.backend);
     c.set('shopper', claims);
     c.set('adapter', adapter);
     c.set('backend', claims.backend);

@@ -5,6 +5,7 @@ import { capable } from '../../adapters/unsupported.js';
 import { Email, Password } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { assertKeyReaches } from '../middleware/auth.js';
 import { validationHook } from '../middleware/validation.js';
 import { body, json, problem, problemResponses } from './support.js';
 
@@ -97,7 +98,11 @@ export function sessionRoutes(deps: GatewayDeps) {
         request: { body: body(RefreshSchema) },
         responses: { 200: json(SessionSchema, 'A new access token and refresh token'), ...authProblems },
       }),
-      async (c) => c.json(await deps.sessions.refresh(c.req.valid('json').refreshToken), 200),
+      async (c) =>
+        c.json(
+          await deps.sessions.refresh(c.req.valid('json').refreshToken, (backend) => assertKeyReaches(c, backend)),
+          200,
+        ),
     )
     .openapi(
       createRoute({
@@ -110,7 +115,7 @@ export function sessionRoutes(deps: GatewayDeps) {
         responses: { 204: { description: 'The session has ended' }, ...authProblems },
       }),
       async (c) => {
-        await deps.sessions.end(c.req.valid('json').refreshToken);
+        await deps.sessions.end(c.req.valid('json').refreshToken, (backend) => assertKeyReaches(c, backend));
         return c.body(null, 204);
       },
     );

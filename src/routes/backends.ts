@@ -8,7 +8,15 @@ const BackendListSchema = z
   .object({
     default: z.string(),
     items: z.array(
-      z.object({ name: z.string(), default: z.boolean(), embedded: z.boolean(), capabilities: CapabilitiesSchema }),
+      z.object({
+        name: z.string(),
+        platform: z
+          .string()
+          .openapi({ description: 'The platform; differs from `name` for an instance (`brand-a:scayle`)' }),
+        default: z.boolean(),
+        embedded: z.boolean(),
+        capabilities: CapabilitiesSchema,
+      }),
     ),
   })
   .openapi('BackendList');
@@ -31,13 +39,20 @@ export function backendRoutes(deps: GatewayDeps) {
       c.json(
         {
           default: deps.config.defaultBackend,
-          // Every served backend, the live migration's `live` too (it is no configured platform).
-          items: [...deps.backends].map(([name, adapter]) => ({
-            name,
-            default: name === deps.config.defaultBackend,
-            embedded: deps.config.backends.find((b) => b.name === name)?.embedded ?? false,
-            capabilities: adapter.capabilities,
-          })),
+          // Every served backend (the live migration's `live` too: it is no configured platform); a key
+          // limited to some backends sees only those.
+          items: [...deps.backends]
+            .filter(([name]) => c.get('keyBackends')?.includes(name) ?? true)
+            .map(([name, adapter]) => {
+              const configured = deps.config.backends.find((b) => b.name === name);
+              return {
+                name,
+                platform: configured ? (configured.platform ?? name) : name,
+                default: name === deps.config.defaultBackend,
+                embedded: configured?.embedded ?? false,
+                capabilities: adapter.capabilities,
+              };
+            }),
         },
         200,
       ),

@@ -7,6 +7,7 @@ import { deleteOrRecover } from './recovery.js';
 import {
   body,
   etagOf,
+  etagScope,
   IfMatchHeader,
   json,
   notModified,
@@ -37,7 +38,7 @@ export async function answerPage<T>(
 /** 201 with Location and ETag. */
 export async function answerCreated<T extends object>(c: Context<GatewayEnv>, location: string, created: Versioned<T>) {
   c.header('Location', location);
-  c.header('ETag', await etagOf(created));
+  c.header('ETag', await etagOf(created, etagScope(c)));
   return c.json(created.value, 201);
 }
 
@@ -62,7 +63,7 @@ export async function answerConverted<T extends object>(c: Context<GatewayEnv>, 
 
 /** 200 with the ETag, or 304 when If-None-Match already names it. */
 export async function answerRead<T extends object>(c: Context<GatewayEnv>, found: Versioned<T>) {
-  const etag = await etagOf(found);
+  const etag = await etagOf(found, etagScope(c));
   c.header('ETag', etag);
   if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304);
   return c.json(found.value, 200);
@@ -76,8 +77,9 @@ export async function conditionalWrite<T extends object>(
   read: () => Promise<Versioned<T>>,
   write: (nativeIfMatch: string | undefined) => Promise<Versioned<T>>,
 ): Promise<Versioned<T>> {
-  const updated = await withIfMatch(adapter.capabilities.etag, c.req.header('if-match'), lock, read, write);
-  c.header('ETag', await etagOf(updated));
+  const scope = etagScope(c);
+  const updated = await withIfMatch(adapter.capabilities.etag, c.req.header('if-match'), lock, read, write, scope);
+  c.header('ETag', await etagOf(updated, scope));
   return updated;
 }
 
@@ -128,7 +130,7 @@ export async function conditionalDelete<T extends object>(
   remove: () => Promise<void>,
 ) {
   await deleteOrRecover(Boolean(c.get('recovering')), () =>
-    withIfMatch(false, c.req.header('if-match'), lock, read, remove),
+    withIfMatch(false, c.req.header('if-match'), lock, read, remove, etagScope(c)),
   );
   return c.body(null, 204);
 }

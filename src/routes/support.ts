@@ -81,16 +81,22 @@ let scratch = new Uint8Array(8192);
  * an ETag tells versions of one resource apart and needs no secrecy, so a cryptographic digest
  * (async WebCrypto, a tenth of the gateway's CPU per request under load) buys nothing.
  */
-export function deriveEtag(value: object): string {
-  const text = stableJson(value, 'addresses');
+export function deriveEtag(value: object, scope = ''): string {
+  const text = scope + stableJson(value, 'addresses');
   // UTF-8 is at most 3 bytes per UTF-16 code unit.
   if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
   const bytes = scratch.subarray(0, utf8.encodeInto(text, scratch).written);
   return `"${hex8(murmurhash.v3(bytes, 0x9747b28c))}${hex8(murmurhash.v3(bytes, 0x5bd1e995))}"`;
 }
 
-export function etagOf<T extends object>(result: Versioned<T>): string {
-  return result.etag ?? deriveEtag(result.value);
+export function etagOf<T extends object>(result: Versioned<T>, scope = ''): string {
+  return result.etag ?? deriveEtag(result.value, scope);
+}
+
+/** What derived ETags of the request's backend are scoped to: an instance's name, so two shops' ETags differ ('' for a platform). */
+export function etagScope(c: Context<GatewayEnv>): string {
+  const adapter = c.get('adapter');
+  return adapter.platform === undefined || adapter.platform === adapter.backend ? '' : `${adapter.backend}\n`;
 }
 
 /** Conditional GET (RFC 9110 weak comparison): the caller's copy is current. */
@@ -121,10 +127,11 @@ export function parseIfMatch(header: string | undefined): '*' | string[] | undef
 async function checkIfMatchByReading<T extends object>(
   ifMatch: string | undefined,
   read: () => Promise<Versioned<T>>,
+  scope: string,
 ): Promise<string | undefined> {
   const tags = parseIfMatch(ifMatch);
   if (tags === undefined || tags === '*') return undefined;
-  const current = await etagOf(await read());
+  const current = await etagOf(await read(), scope);
   if (!tags.includes(current))
     throw new GatewayError('precondition_failed', `If-Match ${ifMatch} does not match the current ETag ${current}`);
   return current;
@@ -168,12 +175,14 @@ export async function withIfMatch<T extends object, R>(
   serialize: Serialize,
   read: () => Promise<Versioned<T>>,
   write: (nativeIfMatch: string | undefined) => Promise<R>,
+  /** See etagScope. */
+  scope = '',
 ): Promise<R> {
   const tags = parseIfMatch(ifMatch);
   if (tags === undefined || tags === '*') return write(undefined);
   if (upstreamChecks && tags.length === 1) return write(tags[0]);
   return serialize(async () => {
-    const matched = await checkIfMatchByReading(ifMatch, read);
+    const matched = await checkIfMatchByReading(ifMatch, read, scope);
     // Hand a native backend the tag that matched, so it still rejects a change made since our read.
     return write(upstreamChecks ? matched : undefined);
   });

@@ -121,10 +121,12 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       return issue(sid, 0, family);
     },
 
-    async refresh(refreshToken: string): Promise<TokenPair> {
+    /** `assertBackend` throws when the caller may not use a session of this backend (an API key limited to others). */
+    async refresh(refreshToken: string, assertBackend?: (backend: string) => void): Promise<TokenPair> {
       const { sid, generation } = parseRefreshToken(refreshToken);
       const family = await readFamily(sid);
       if (!family || remaining(family) <= 0 || (await endedByPasswordChange(sid, family))) throw invalidRefresh();
+      assertBackend?.(family.backend);
       if ((await store.get(generationKey(sid, generation))) !== (await digest(refreshToken))) throw invalidRefresh();
       // Atomic: of two refreshes with the same token, exactly one wins.
       if (!(await store.setIfAbsent(usedKey(sid, generation), '1', remaining(family)))) {
@@ -142,10 +144,12 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
     },
 
     /** Ends the token's session; an unknown or stale token changes nothing (logout is idempotent). */
-    async end(refreshToken: string): Promise<void> {
+    async end(refreshToken: string, assertBackend?: (backend: string) => void): Promise<void> {
       const { sid, generation } = parseRefreshToken(refreshToken);
-      if ((await store.get(generationKey(sid, generation))) === (await digest(refreshToken)))
-        await store.delete(familyKey(sid));
+      if ((await store.get(generationKey(sid, generation))) !== (await digest(refreshToken))) return;
+      const family = assertBackend && (await readFamily(sid));
+      if (family) assertBackend(family.backend);
+      await store.delete(familyKey(sid));
     },
 
     /** The claims of an access token whose session is still alive, else 401. */

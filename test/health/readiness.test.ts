@@ -59,16 +59,17 @@ describe('/ready: the shared store and every backend, said per check', () => {
       checks: { backends: Record<string, Record<string, unknown>> };
     };
     expect(body.status).toBe('not_ready');
+    // The same probe as `npm run doctor` (adapters/probe.ts): the problem, and the settings to look at.
     expect(body.checks.backends.scayle).toMatchObject({
       ok: false,
-      problem: 'not_found',
-      upstreamStatus: 404,
-      detail: expect.stringContaining('SCAYLE_SHOP_KEY'),
+      problem: 'unknown-target',
+      detail: expect.stringContaining('404'),
+      variables: expect.arrayContaining(['SCAYLE_SHOP_KEY']),
     });
     expect(body.checks.backends.sfcc).toMatchObject({
       ok: false,
       problem: 'credentials',
-      detail: expect.stringContaining('SFCC_CLIENT_SECRET'),
+      variables: expect.arrayContaining(['SFCC_CLIENT_SECRET']),
     });
     expect(body.checks.backends.open2b).toMatchObject({ ok: false, problem: 'unreachable' });
     expect(JSON.stringify(body)).not.toContain(wrongSecret);
