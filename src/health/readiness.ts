@@ -1,5 +1,6 @@
 import { isGatewayError } from '../../adapters/errors.js';
 import { probeBackend, type ProbeResult } from '../../adapters/probe.js';
+import { instanceVariable, renameVariables } from '../../adapters/variables.js';
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
 
@@ -66,8 +67,16 @@ export function createReadiness(deps: {
       },
     }));
     const { failure } = result;
+    // An instance's settings by its own names (BRAND_A_SHOP_KEY), as the doctor says them.
+    const entry = { name, platform: adapter.platform ?? name };
     const checked: CheckResult = failure
-      ? { ok: false, ...failure, checkedAt: new Date(now()).toISOString() }
+      ? {
+          ok: false,
+          problem: failure.problem,
+          detail: renameVariables(failure.detail, entry),
+          variables: [...new Set(failure.variables.map((v) => instanceVariable(v, entry)))],
+          checkedAt: new Date(now()).toISOString(),
+        }
       : { ok: true, detail: result.passed.join(', '), checkedAt: new Date(now()).toISOString() };
     cache.set(name, { result: checked, until: now() + (failure ? PROBE_FAILED_TTL_MS : PROBE_OK_TTL_MS) });
     if (failure)
