@@ -44,8 +44,9 @@ describe('clock skew', () => {
       )) as unknown as typeof fetch;
     const reading: ClockReading = {};
     await diagnosingFetch(upstream, reading)('https://am.example/token');
-    expect(Math.abs(reading.dateSkewSeconds! - 10)).toBeLessThanOrEqual(1);
-    expect(Math.abs(reading.tokenSkewSeconds! - 300)).toBeLessThanOrEqual(1);
+    // A Date header counts whole seconds: up to 1 s off, and room for a slow machine.
+    expect(Math.abs(reading.dateSkewSeconds! - 10)).toBeLessThanOrEqual(2);
+    expect(Math.abs(reading.tokenSkewSeconds! - 300)).toBeLessThanOrEqual(2);
     expect(skewOf(reading)).toMatchObject({ source: "its access token's iat" });
     expect(skewOf({ dateSkewSeconds: -20 })).toBeUndefined();
     expect(skewOf({ dateSkewSeconds: -45 })).toEqual({ seconds: -45, source: 'its Date header' });
