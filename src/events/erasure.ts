@@ -12,7 +12,7 @@ export function eventsErasureSteps(held: HeldEvents, snapshots: Snapshots): Eras
   return [
     {
       where: 'events outbox',
-      what: 'customer data in events not yet past EVENTS_RETENTION_HOURS, delivered or not, and in dead letters (kept with their ids only)',
+      what: 'customer data in held events and dead letters (payloads, emails, a sealed reset token); the events keep their ids',
       erase: (s) => held.redact(s.backend, s.customerId),
     },
     {

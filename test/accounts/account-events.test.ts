@@ -76,7 +76,10 @@ describe('account events through the events pipeline', () => {
     // Not in any key, value, member or log entry the store was ever given; the pull feed does not list it.
     expect(written.filter((text) => text.includes(token))).toEqual([]);
     const feed = await gw.call('GET', '/v1/events?limit=100');
-    expect(feed.body.items.map((e: CustomerEvent) => e.type)).not.toContain('customer.password_reset.requested');
+    const types = feed.body.items.map((e: CustomerEvent) => e.type);
+    expect(types).not.toContain('customer.password_reset.requested');
+    // The new password is announced like any password change.
+    expect(types).toContain('customer.password.changed');
   });
 
   it('EVENTS_PAYLOAD=full: the export lists the held events; erasure leaves none holding the email or name (dead letters too), and touches no other customer', async () => {
