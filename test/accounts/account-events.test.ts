@@ -149,6 +149,8 @@ describe('account events through the events pipeline', () => {
     const about = feed.filter((e) => e.subject === erased);
     expect(about.map((e) => e.type)).toEqual(expect.arrayContaining(['customer.created', 'customer.erased']));
     for (const event of about) expect(Object.keys(event.data).sort()).not.toContain('customer');
+    // The email change's update names what changed, not the password that proved it.
+    expect(about.find((e) => e.type === 'customer.updated')?.data.changed).toEqual(['email']);
     // The other customer's events keep their payload.
     const other = feed.find((e) => e.subject === kept && e.type === 'customer.created')!;
     expect(other.data.customer).toMatchObject({ email: 'keep-me@example.com', lastName: 'Keeper' });
