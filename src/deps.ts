@@ -188,7 +188,7 @@ export function createDeps(
   // Account events go through the change events when they are on (a test may bring its own).
   const accountEvents = runtime.accountEvents ?? (events ? outboxAccountEvents(events) : undefined);
   const accounts = createAccounts(config.accounts, { store, sessions, log: runtime.log }, accountEvents);
-  if (events) accounts.erasureSteps.push(...events.erasureSteps());
+  if (events) accounts.erasureSteps.push(events.erasureStep());
   if (config.liveMigration) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration, store, backends));
   return {
     config,

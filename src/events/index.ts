@@ -4,7 +4,7 @@ import type { GatewayEnv } from '../context.js';
 import type { SharedStore } from '../store/types.js';
 import type { EventsConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
-import { eventsErasureSteps } from './erasure.js';
+import { eventsErasureStep } from './erasure.js';
 import { createHeldEvents } from './held.js';
 import { buildEvent, type EventDraft, eventIds } from './model.js';
 import { createOutbox } from './outbox.js';
@@ -104,8 +104,8 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
       else dispatcher.wake();
     },
     held,
-    /** Erasure steps of the events feature (deps.accounts.erasureSteps). */
-    erasureSteps: () => eventsErasureSteps(held, snapshots),
+    /** The erasure step of the events feature (deps.accounts.erasureSteps). */
+    erasureStep: () => eventsErasureStep(held, snapshots),
 
     /** Node: starts delivering and polling in the background. */
     start(): void {

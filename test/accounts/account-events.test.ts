@@ -138,7 +138,7 @@ describe('account events through the events pipeline', () => {
 
     const report = await gw.call('POST', `/v1/customers/${erased}/erase`, {});
     expect(report.status).toBe(200);
-    const step = report.body.steps.find((s: { where: string }) => s.where === 'events outbox');
+    const step = report.body.steps.find((s: { where: string }) => s.where === 'change events');
     expect(step).toMatchObject({ outcome: 'erased', count: expect.any(Number) });
     expect(step.count).toBeGreaterThanOrEqual(3);
     const after = await heldText(store);
@@ -155,7 +155,7 @@ describe('account events through the events pipeline', () => {
     const other = feed.find((e) => e.subject === kept && e.type === 'customer.created')!;
     expect(other.data.customer).toMatchObject({ email: 'keep-me@example.com', lastName: 'Keeper' });
     expect((await gw.call('POST', `/v1/customers/${erased}/erase`, {})).body.steps).toContainEqual(
-      expect.objectContaining({ where: 'events outbox', outcome: 'nothing held', count: 0 }),
+      expect.objectContaining({ where: 'change events', outcome: 'nothing held', count: 0 }),
     );
   });
 });
