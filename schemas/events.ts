@@ -23,6 +23,18 @@ export const EVENT_TYPES = {
   'customer.address.updated': { description: 'An address changed; `data.changed` names its field paths.' },
   'customer.address.deleted': { description: 'An address was removed from a customer.' },
   'customer.password.changed': { description: "A customer's password was set or changed (never the password)." },
+  'customer.password_reset.requested': {
+    description:
+      'A shopper asked for a password reset: `data.token` (30 minutes, one use) is for the shop to email to `data.email`. Signed sinks only.',
+    secret: true,
+  },
+  'customer.email.changed': {
+    description:
+      "A shopper changed their email: `data.previousEmail` (and `data.email`, the new one), in both payload modes, so the shop can tell the old address's owner.",
+  },
+  'customer.erased': {
+    description: 'A customer was erased (GDPR Art. 17): ids only; erase your copies of their data.',
+  },
 } as const satisfies Record<string, EventTypeInfo>;
 
 export type EventType = keyof typeof EVENT_TYPES;
@@ -60,6 +72,23 @@ export const CustomerEventDataSchema = z
       description: 'EVENTS_PAYLOAD=full: the customer after the change (never a password or hash).',
     }),
     address: AddressSchema.optional().openapi({ description: 'EVENTS_PAYLOAD=full: the address after the change.' }),
+    email: z.string().optional().openapi({
+      description:
+        '`customer.email.changed`: the new email; `customer.password_reset.requested`: where to send the token. In both payload modes.',
+      format: 'email',
+    }),
+    previousEmail: z.string().optional().openapi({
+      description:
+        '`customer.email.changed`: the email before the change (to notify its owner). In both payload modes.',
+      format: 'email',
+    }),
+    token: z.string().optional().openapi({
+      description:
+        '`customer.password_reset.requested` only (signed sinks only): the reset token, for a link to the storefront that confirms it with `POST /v1/auth/password-reset/confirm`. Never a password or hash.',
+    }),
+    expiresAt: DateTime.optional().openapi({
+      description: '`customer.password_reset.requested`: when the token stops working.',
+    }),
   })
   .openapi('CustomerEventData');
 

@@ -9,6 +9,7 @@ import type { GatewayConfig, SigningKey } from './env.js';
 import type { DocsAssetLoader } from './routes/docs.js';
 import { type AccountsDeps, createAccounts } from './accounts/deps.js';
 import type { AccountEvents } from './accounts/events.js';
+import { outboxAccountEvents } from './accounts/outbox-events.js';
 import { createLoginLimits, type LoginLimits } from './sessions/login-limits.js';
 import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
@@ -81,7 +82,7 @@ export interface RuntimeDeps {
   tracing?: Tracing;
   /** Node's Prometheus registry (src/metrics/prometheus.ts). */
   metrics?: GatewayMetrics;
-  /** Where account events go (password reset tokens, email changes, erasures); see src/accounts/events.ts. */
+  /** Where account events go (password reset tokens, email changes, erasures): the change events' outbox unless given; see src/accounts/events.ts. */
   accountEvents?: AccountEvents;
   /** Where change events go, opened by the entry (webhooks; NATS on Node; the queue on Workers). */
   eventSinks?: EventSink[];
@@ -191,8 +192,6 @@ export function createDeps(
     signer: createTokenSigner(signingKeys(config, runtime.log)),
     log: runtime.log,
   });
-  const accounts = createAccounts(config.accounts, { store, sessions, log: runtime.log }, runtime.accountEvents);
-  if (config.liveMigration) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration, store, backends));
   const events = createEvents(config.events, {
     store,
     log: runtime.log,
@@ -201,6 +200,11 @@ export function createDeps(
     deliverInline: runtime.deliverEventsInline,
     durableStore: config.store.kind !== 'memory',
   });
+  // Account events go through the change events when they are on (a test may bring its own).
+  const accountEvents = runtime.accountEvents ?? (events ? outboxAccountEvents(events) : undefined);
+  const accounts = createAccounts(config.accounts, { store, sessions, log: runtime.log }, accountEvents);
+  if (events) accounts.erasureSteps.push(events.erasureStep());
+  if (config.liveMigration) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration, store, backends));
   return {
     config,
     log: runtime.log,

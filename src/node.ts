@@ -96,10 +96,11 @@ async function main() {
   const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   // After the deployment's own hooks (deps.shutdownHooks: they may still need the store and upstreams).
   const closing: ShutdownHook[] = [
+    // Answered work still running (password reset lookups) finishes before the store and upstreams
+    // close, and before event delivery stops: the reset token it records is then delivered.
+    { name: 'finish answered background work', run: () => deps.accounts.background.settled() },
     // The dispatcher delivers what is due (bounded) and hands its lease on while the store is open.
     ...(deps.events ? [{ name: 'stop event delivery', run: () => deps.events!.stop() }] : []),
-    // Answered work still running (password reset lookups) finishes before the store and upstreams close.
-    { name: 'finish answered background work', run: () => deps.accounts.background.settled() },
     ...(tracing ? [{ name: 'export traces', run: () => tracing!.shutdown() }] : []),
     { name: 'close upstream connections', run: () => upstream.close() },
     ...(store ? [{ name: 'close the shared store', run: () => store.close() }] : []),

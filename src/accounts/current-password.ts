@@ -72,6 +72,7 @@ export function emailChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule['gua
         deps.accounts.events.emit(
           { type: 'customer.email.changed', backend, customerId: sub, email: customer.email, previousEmail },
           c.get('log'),
+          c,
         ),
     };
   };

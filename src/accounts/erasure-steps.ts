@@ -21,11 +21,11 @@ export interface ErasureSubject {
 /**
  * One place the gateway keeps something about customers, and how to erase it. The erasure runs
  * the platform first, then every step in order, and reports each. Parts of the gateway that keep
- * customer data of their own (the events outbox in `full` payload mode, the live-migration
- * mapping, migration state) add a step to `deps.accounts.erasureSteps`.
+ * customer data of their own (the change events, the live-migration mapping, migration state) add
+ * a step to `deps.accounts.erasureSteps`.
  */
 export interface ErasureStep {
-  /** Where the data lived, e.g. `gateway`, `events outbox`, `live migration`. */
+  /** Where the data lived, e.g. `gateway`, `change events`, `live migration`. */
   where: string;
   what: string;
   /** Erases it; answers how many records there were, or undefined where they are not counted. */

@@ -2,6 +2,8 @@ import { unsupported } from '../../adapters/unsupported.js';
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import type { ErasureReport, ErasureStepReport } from '../../schemas/index.js';
+import type { Context } from 'hono';
+import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import type { ErasureSubject } from './erasure-steps.js';
 
@@ -20,6 +22,8 @@ export interface ErasureRequest {
   call: CallContext;
   /** The data-subject request's reference, for the report and the audit line. */
   reference?: string;
+  /** The request: `customer.erased` is delivered after its answer (Workers keep running for it). */
+  http?: Context<GatewayEnv>;
 }
 
 const notFound = (error: unknown) => isGatewayError(error) && error.code === 'not_found';
@@ -71,7 +75,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     }
   }
   await deps.accounts.events
-    .emit({ type: 'customer.erased', backend, customerId: subject.customerId }, call.log)
+    .emit({ type: 'customer.erased', backend, customerId: subject.customerId }, call.log, request.http)
     .catch((error: unknown) => failures.push({ what: 'the customer.erased event', error }));
 
   const report: ErasureReport = {

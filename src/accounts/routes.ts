@@ -56,7 +56,13 @@ export function meAccountRoutes(deps: GatewayDeps) {
         const ref = shopperRef(c);
         const { email } = (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value;
         await verifyCurrentPassword(deps, c, email, currentPassword, 'erase the account');
-        const report = await eraseCustomer(deps, { adapter, backend: c.get('backend'), ref, call: c.get('call') });
+        const report = await eraseCustomer(deps, {
+          adapter,
+          backend: c.get('backend'),
+          ref,
+          call: c.get('call'),
+          http: c,
+        });
         return c.json(report, 200);
       },
     )
@@ -109,6 +115,7 @@ export function adminAccountRoutes(deps: GatewayDeps, scoped: boolean) {
           ref,
           call: c.get('call'),
           reference,
+          http: c,
         });
         return c.json(report, 200);
       },

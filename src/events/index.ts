@@ -4,9 +4,12 @@ import type { GatewayEnv } from '../context.js';
 import type { SharedStore } from '../store/types.js';
 import type { EventsConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
+import { eventsErasureStep } from './erasure.js';
+import { createHeldEvents } from './held.js';
 import { buildEvent, type EventDraft, eventIds } from './model.js';
 import { createOutbox } from './outbox.js';
 import { createPoller } from './poller.js';
+import { createSealer } from './seal.js';
 import { createSnapshots } from './snapshots.js';
 import type { EventSink } from './sinks/types.js';
 
@@ -38,7 +41,14 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
       { variable: 'STORE' },
       'change events are on with STORE=memory: events not yet delivered are lost if this process dies; use a shared STORE',
     );
-  const outbox = createOutbox(store, config.retentionMs);
+  // Secret-bearing events are recorded only where a signed sink (a webhook) can take them, sealed.
+  const signedSinks = deps.sinks.filter((s) => s.signed).map((s) => s.name);
+  const sealer =
+    signedSinks.length > 0 && config.webhooks.secrets.length > 0
+      ? createSealer(store, { secrets: config.webhooks.secrets, signedSinks })
+      : undefined;
+  const outbox = createOutbox(store, config.retentionMs, sealer);
+  const held = createHeldEvents(store, outbox, config.source);
   const dispatcher = createDispatcher({
     store,
     log: log.child({ component: 'events' }),
@@ -81,6 +91,21 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
       deliverSoon(c);
     },
     deliverSoon,
+
+    /**
+     * Records events that are not a route's write (the account events): random ids, no snapshot;
+     * delivered after `c`'s answer, or, without a request to wait for (a background task, which
+     * the runtime keeps alive already), within this call on Workers.
+     */
+    async recordAndDeliver(drafts: EventDraft[], c?: Context<GatewayEnv>): Promise<void> {
+      await record(drafts);
+      if (c) deliverSoon(c);
+      else if (deps.deliverInline) await dispatcher.drain(INLINE_BUDGET_MS);
+      else dispatcher.wake();
+    },
+    held,
+    /** The erasure step of the events feature (deps.accounts.erasureSteps). */
+    erasureStep: () => eventsErasureStep(held, snapshots),
 
     /** Node: starts delivering and polling in the background. */
     start(): void {

@@ -102,6 +102,18 @@ export class Lane {
     return this.sink.signed || !isSecretEvent(entry.event.type);
   }
 
+  /**
+   * One event to the sink. A sealed (secret-bearing) one is opened just before (only signed sinks
+   * take it); one that cannot be opened any more (its token expired) is dead-lettered at once.
+   */
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    if (entry.sealed === undefined) return this.sink.deliver(entry.event);
+    const event = await this.options.outbox.open(entry);
+    if (!event) return this.deadLetter(entry, new Error('its secret expired before it could be delivered'), 1);
+    await this.sink.deliver(event);
+    await this.options.outbox.delivered(entry, this.sink.name);
+  }
+
   private async retryDue(state: LaneState, now: number): Promise<boolean> {
     const due = Object.entries(state.parked).filter(([, p]) => p.nextAt <= now);
     await eachLimited(due, this.sink.concurrency, async ([key, parked]) => {
@@ -119,7 +131,7 @@ export class Lane {
         continue;
       }
       try {
-        await this.sink.deliver(entry.event);
+        await this.deliver(entry);
       } catch (error) {
         parked.attempts++;
         if (now - parked.since < this.options.deadAfterMs) {
@@ -151,7 +163,7 @@ export class Lane {
     await eachLimited(open, this.sink.concurrency, async ([key, entries]) => {
       for (let i = 0; i < entries.length; i++) {
         try {
-          await this.sink.deliver(entries[i]!.event);
+          await this.deliver(entries[i]!);
           delivered++;
         } catch (error) {
           failed.set(key, { rest: entries.slice(i), error });
@@ -215,6 +227,8 @@ export class Lane {
       reason,
       attempts,
       deadAt: new Date().toISOString(),
+      // Sealed still: a redelivery while it can be opened delivers the secret.
+      ...(entry.sealed === undefined ? {} : { sealed: entry.sealed }),
     });
     // Never the data: it may be personal, or a secret.
     this.options.log.warn(

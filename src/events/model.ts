@@ -14,12 +14,37 @@ export interface EventDraft {
   /** The resource after the change: sent only with EVENTS_PAYLOAD=full. */
   customer?: Customer;
   address?: Address;
+  /**
+   * Account events (src/accounts/events.ts), in both payload modes because they are what the
+   * event is for: the new and old email of `customer.email.changed`, and the reset token of
+   * `customer.password_reset.requested` with where and until when it goes (sealed in the outbox).
+   */
+  email?: string;
+  previousEmail?: string;
+  token?: string;
+  expiresAt?: string;
 }
+
+/** The members of event data that name things rather than carry a customer's data. */
+const ID_FIELDS = ['customerId', 'origin', 'addressId', 'previousAddressId', 'changed'] as const;
+
+/** The data with ids and changed paths only: what an erased customer's held events keep, and what a secret event shows. */
+export function idsOnly(data: CustomerEventData): CustomerEventData {
+  const kept: Record<string, unknown> = {};
+  for (const field of ID_FIELDS) if (data[field] !== undefined) kept[field] = data[field];
+  return kept as CustomerEventData;
+}
+
+/** Whether the data holds more than ids (a payload, an email, a token). */
+export const beyondIds = (data: CustomerEventData) =>
+  Object.keys(data).some((field) => !(ID_FIELDS as readonly string[]).includes(field));
 
 export interface EventSettings {
   source: string;
   payload: EventsPayload;
 }
+
+const ACCOUNT_FIELDS = ['email', 'previousEmail', 'token', 'expiresAt'] as const;
 
 /** The CloudEvents envelope of a draft. With `ids` the data holds ids and changed paths only. */
 export function buildEvent(draft: EventDraft, id: string, time: Date, settings: EventSettings): CustomerEvent {
@@ -31,6 +56,7 @@ export function buildEvent(draft: EventDraft, id: string, time: Date, settings: 
     if (draft.customer) data.customer = draft.customer;
     if (draft.address) data.address = draft.address;
   }
+  for (const field of ACCOUNT_FIELDS) if (draft[field] !== undefined) data[field] = draft[field];
   return {
     specversion: '1.0',
     id,

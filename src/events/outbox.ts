@@ -1,12 +1,15 @@
-import type { CustomerEvent, DeadLetter } from '../../schemas/index.js';
+import { type CustomerEvent, type DeadLetter, isSecretEvent } from '../../schemas/index.js';
 import type { SharedStore } from '../store/types.js';
 import { orderKeyOf } from './model.js';
+import type { Sealer } from './seal.js';
 
 /**
  * The outbox: every event, in the order the gateway recorded them, in one ordered log of the
  * shared store (written before the write's answer, so a crash after answering loses nothing).
  * The pull feed reads it; each sink's dispatcher lane reads it with its own cursor. A dead letter
  * handed back for redelivery is appended again, addressed to the one sink it died on (`to`).
+ * Secret-bearing events are kept sealed (seal.ts). Every entry about a customer is also listed in
+ * the customer's index (`aboutKey`), for the export and the erasure (held.ts).
  */
 export const OUTBOX_LOG = 'events:outbox';
 export const DEAD_LOG = 'events:dead';
@@ -15,7 +18,16 @@ export interface OutboxRecord {
   event: CustomerEvent;
   /** A redelivery: only this sink takes it (the pull feed leaves it out). */
   to?: string;
+  /** A secret-bearing event's data, sealed (seal.ts); `event.data` then holds its ids only. */
+  sealed?: string;
 }
+
+/** A dead letter as the store keeps it: with the sealed data of a secret event, for its redelivery. */
+export type StoredDeadLetter = DeadLetter & { sealed?: string };
+
+/** The index of the entries (outbox and dead letters) about one customer: members are `<log> <entry id>`. */
+export const aboutKey = (event: Pick<CustomerEvent, 'source' | 'subject'>) =>
+  `events:about:${encodeURIComponent(event.source)}:${encodeURIComponent(event.subject)}`;
 
 export interface OutboxEntry extends OutboxRecord {
   seq: number;
@@ -27,14 +39,42 @@ const parse = (seq: number, value: string): OutboxEntry => {
   return { ...record, seq, orderKey: orderKeyOf(record.event) };
 };
 
-export function createOutbox(store: SharedStore, retentionMs: number) {
+/**
+ * `sealer`: present when a signed sink is configured; without one a secret-bearing event is
+ * refused rather than kept in clear (the account events do not emit it then).
+ */
+export function createOutbox(store: SharedStore, retentionMs: number, sealer?: Sealer) {
+  /** Appends, and lists the entry in its customer's index (at the same time: the index only points). */
+  const keep = async (log: string, id: string, event: CustomerEvent, value: string) => {
+    await Promise.all([
+      store.appendToLog(log, id, value, retentionMs),
+      store.addToSet(aboutKey(event), `${log} ${id}`, retentionMs),
+    ]);
+  };
+  const recordOf = async (event: CustomerEvent): Promise<OutboxRecord> => {
+    if (!isSecretEvent(event.type)) return { event };
+    if (!sealer) throw new Error(`${event.type} carries a secret: it needs a signed sink to be recorded`);
+    return sealer.seal(event);
+  };
   return {
     retentionMs,
+    /** Whether secret-bearing events can be recorded (and so delivered): a signed sink is configured. */
+    sealsSecrets: sealer !== undefined,
     /** One after another: the events of one write keep their order. */
     async append(events: CustomerEvent[]): Promise<void> {
-      for (const event of events)
-        await store.appendToLog(OUTBOX_LOG, event.id, JSON.stringify({ event } satisfies OutboxRecord), retentionMs);
+      for (const event of events) await keep(OUTBOX_LOG, event.id, event, JSON.stringify(await recordOf(event)));
     },
+    /** The event as a sink gets it: a sealed one opened (undefined once it cannot be any more). */
+    async open(entry: OutboxRecord): Promise<CustomerEvent | undefined> {
+      if (entry.sealed === undefined) return entry.event;
+      return sealer?.open(entry.event, entry.sealed);
+    },
+    /** A signed sink took a sealed event (seal.ts shreds it once every one has). */
+    async delivered(entry: OutboxRecord, sink: string): Promise<void> {
+      if (entry.sealed !== undefined) await sealer?.delivered(entry.event.id, sink);
+    },
+    /** Nobody can open the event's sealed data again (its customer was erased). */
+    shred: async (eventId: string) => sealer?.shred(eventId),
     async read(after: number, limit: number): Promise<OutboxEntry[]> {
       return (await store.readLog(OUTBOX_LOG, after, limit)).map((e) => parse(e.seq, e.value));
     },
@@ -44,14 +84,14 @@ export function createOutbox(store: SharedStore, retentionMs: number) {
     },
     count: (after: number, cap: number) => store.countLog(OUTBOX_LOG, after, cap),
 
-    async deadLetter(letter: DeadLetter): Promise<void> {
-      await store.appendToLog(DEAD_LOG, `${letter.event.id}@${letter.sink}`, JSON.stringify(letter), retentionMs);
+    async deadLetter(letter: StoredDeadLetter): Promise<void> {
+      await keep(DEAD_LOG, `${letter.event.id}@${letter.sink}`, letter.event, JSON.stringify(letter));
     },
     async readDead(after: number, limit: number): Promise<{ seq: number; letter: DeadLetter }[]> {
       const entries = await store.readLog(DEAD_LOG, after, limit);
       return Promise.all(
         entries.map(async (e) => {
-          const letter = JSON.parse(e.value) as DeadLetter;
+          const { sealed: _sealed, ...letter } = JSON.parse(e.value) as StoredDeadLetter;
           const redeliveredAt = await store.get(`events:redelivered:${e.id}`);
           return { seq: e.seq, letter: redeliveredAt ? { ...letter, redeliveredAt } : letter };
         }),
@@ -64,10 +104,10 @@ export function createOutbox(store: SharedStore, retentionMs: number) {
       for (const sink of sinks) {
         const found = await store.findInLog(DEAD_LOG, `${id}@${sink}`);
         if (!found) continue;
-        const { event } = JSON.parse(found.value) as DeadLetter;
+        const { event, sealed } = JSON.parse(found.value) as StoredDeadLetter;
         const at = new Date().toISOString();
-        const record: OutboxRecord = { event, to: sink };
-        await store.appendToLog(OUTBOX_LOG, `${id}@${sink}@${at}`, JSON.stringify(record), retentionMs);
+        const record: OutboxRecord = { event, to: sink, ...(sealed === undefined ? {} : { sealed }) };
+        await keep(OUTBOX_LOG, `${id}@${sink}@${at}`, event, JSON.stringify(record));
         await store.set(`events:redelivered:${found.id}`, at, retentionMs);
         handed.push(sink);
       }

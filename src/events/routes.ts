@@ -12,6 +12,7 @@ import type { GatewayEnv } from '../context.js';
 import { validationHook } from '../middleware/validation.js';
 import { body, json, problemResponses } from '../routes/support.js';
 import type { EventsRuntime } from './index.js';
+import { idsOnly } from './model.js';
 
 const EventPage = pageSchema(CustomerEventSchema, 'EventPage');
 const DeadLetterPage = pageSchema(DeadLetterSchema, 'DeadLetterPage');
@@ -60,9 +61,7 @@ const feedRoute = <Path extends string, R extends object>(
 
 /** A secret-bearing event's data never leaves through the API. */
 const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
-  isSecretEvent(event.type)
-    ? { ...event, data: { customerId: event.data.customerId, origin: event.data.origin } }
-    : event;
+  isSecretEvent(event.type) ? { ...event, data: idsOnly(event.data) } : event;
 
 /**
  * The pull feed and the dead letters (admin keys). Mounted whether or not events are on, so the

@@ -102,6 +102,8 @@ export function createSnapshots(store: SharedStore, retentionMs: number) {
     get,
     put,
     snapshotOf,
+    /** Erasure: the digests of an erased customer's fields go too (the poller takes what it finds next as new). */
+    forget: (backend: string, customerId: string) => store.delete(key(backend, customerId)),
     /** After a write through the gateway: what it wrote is now known state. */
     async remember(drafts: EventDraft[]): Promise<void> {
       for (const draft of drafts)

@@ -96,7 +96,8 @@ export function profileRoutes<Path extends string>(
         );
         await stored?.(updated.value);
         await update.afterUpdate?.(c, updated.value);
-        await emit(deps.events, c, () => [customerUpdated(c.get('backend'), updated.value, c.req.valid('json'))]);
+        // What was written: never `currentPassword` (a proof, not a field), and a login that moved with the email.
+        await emit(deps.events, c, () => [customerUpdated(c.get('backend'), updated.value, patch)]);
         return c.json(updated.value, 200);
       },
     )

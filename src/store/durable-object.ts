@@ -42,6 +42,7 @@ const OPERATION_NAMES = [
   'readLog',
   'findInLog',
   'countLog',
+  'replaceInLog',
 ] as const satisfies readonly Operation['op'][];
 // A SharedStore operation missing from the list fails to compile here.
 const allOperations: Exclude<Operation['op'], (typeof OPERATION_NAMES)[number]> extends never ? true : never = true;

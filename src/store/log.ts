@@ -7,7 +7,7 @@ import type { LogEntry, SharedStore } from './types.js';
  * place: process memory (arrays) and one Durable Object (its storage, listed in key order).
  * Redis runs the same steps in Lua (redis.ts).
  */
-export type LogOperations = Pick<SharedStore, 'appendToLog' | 'readLog' | 'findInLog' | 'countLog'>;
+export type LogOperations = Pick<SharedStore, 'appendToLog' | 'readLog' | 'findInLog' | 'countLog' | 'replaceInLog'>;
 
 /** Ids and log names end up in keys and Redis members: visible ASCII, no spaces. */
 const NAME = /^[\x21-\x7e]{1,200}$/;
@@ -82,6 +82,13 @@ export function createMemoryLogs(now: () => number, maxEntries = 50_000): LogOpe
       validateLogArgs(name);
       const log = trimmed(name);
       return log ? Math.min(cap, log.entries.length - firstAfter(log.entries, after)) : 0;
+    },
+    async replaceInLog(name, id, value) {
+      validateLogArgs(name, id);
+      // The array and the index hold the same entry object.
+      const found = trimmed(name)?.ids.get(id);
+      if (found) found.value = value;
+      return found !== undefined;
     },
     clear: () => logs.clear(),
   };
@@ -159,5 +166,15 @@ export function logsOverOrderedTable(table: OrderedEntryTable, now: () => number
       validateLogArgs(log);
       return (await scan(log, after, cap)).length;
     },
+    replaceInLog: (log, id, value) =>
+      serial(async () => {
+        validateLogArgs(log, id);
+        const seq = await live(`${log}|i|${id}`);
+        const key = seq && `${log}|e|${seqKey(Number(seq.value))}`;
+        const entry = key && (await live(key));
+        if (!key || !entry) return false;
+        await table.put(key, { value: JSON.stringify({ id, value }), expiresAt: entry.expiresAt });
+        return true;
+      }),
   };
 }

@@ -82,6 +82,14 @@ if not seq then return false end
 local found = redis.call('ZRANGEBYSCORE', KEYS[1], seq, seq, 'LIMIT', 0, 1)
 if #found == 0 then return false end
 return {seq, found[1]}`;
+// Same seq (score), same expiry (the sorted set's): the member is "<id> <value>", so a new value is a new member.
+const REPLACE_IN_LOG = `local seq = redis.call('HGET', KEYS[2], ARGV[1])
+if not seq then return 0 end
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], seq, seq, 'LIMIT', 0, 1)
+if #found == 0 then return 0 end
+redis.call('ZREM', KEYS[1], found[1])
+redis.call('ZADD', KEYS[1], seq, ARGV[1] .. ' ' .. ARGV[2])
+return 1`;
 
 /** A log member is "<id> <value>". */
 function logEntry(seq: number | string, member: string): LogEntry {
@@ -205,6 +213,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
     async countLog(log, after, cap) {
       validateLogArgs(log);
       return Math.min(cap, await call(() => client.zCount(key(`${log}|z`), `(${after}`, '+inf')));
+    },
+    async replaceInLog(log, id, value) {
+      validateLogArgs(log, id);
+      const replaced = await call(() => client.eval(REPLACE_IN_LOG, { keys: logKeys(log), arguments: [id, value] }));
+      return Number(replaced) === 1;
     },
     async close() {
       if (client.isOpen) await client.close();

@@ -10,7 +10,7 @@ import { createKeyedQueue } from './lease.js';
 import type { SharedStore, TakeResult } from './types.js';
 
 /** The ordered-log operations, which need more than a key → entry table (log.ts). */
-type LogOps = 'appendToLog' | 'readLog' | 'findInLog' | 'countLog';
+type LogOps = 'appendToLog' | 'readLog' | 'findInLog' | 'countLog' | 'replaceInLog';
 
 /** One stored value and when it expires (ms since epoch). */
 export interface Entry {

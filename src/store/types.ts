@@ -46,6 +46,11 @@ export interface SharedStore {
   findInLog(log: string, id: string): Promise<LogEntry | undefined>;
   /** How many retained entries have seq > `after`, counted up to `cap` (stats; the answer is min(count, cap)). */
   countLog(log: string, after: number, cap: number): Promise<number>;
+  /**
+   * Replaces the value of the retained entry appended under `id`, keeping its seq and expiry (an
+   * erasure redacts the events it holds about a customer); false when no such entry is retained.
+   */
+  replaceInLog(log: string, id: string, value: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

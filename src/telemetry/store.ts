@@ -23,6 +23,7 @@ const TRACED = {
   readLog: true,
   findInLog: true,
   countLog: true,
+  replaceInLog: true,
 } as const satisfies Record<Exclude<keyof SharedStore, 'close'>, true>;
 
 /** What a key is for (`idempotency`, `budget`, `session`, …): its first segment, never the rest (it may name a caller). */

@@ -11,9 +11,10 @@ export type RecordingAccountEvents = AccountEvents & {
 };
 
 /**
- * The test double of the account events: a "signed sink" that keeps what it is given, so a test
- * can read the reset token the shop's mailer would have sent. (Once the events pipeline lands,
- * the process-level tests read it from a webhook receiver instead.)
+ * The test double of the account events for fast in-process suites (conformance, abuse): a
+ * "signed sink" that keeps what it is given, so a test can read the reset token the shop's mailer
+ * would have sent. The real path (outbox, sealed token, signed webhook) is tested in
+ * account-events.test.ts, the npm start e2e test and the browser test, with a webhook receiver.
  */
 export function recordingAccountEvents(): RecordingAccountEvents {
   const events: AccountEvent[] = [];

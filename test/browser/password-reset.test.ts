@@ -1,47 +1,52 @@
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, serveOnLoopback } from '../../emulators/shared/runtime.js';
-import { type RecordingAccountEvents, recordingAccountEvents } from '../accounts/recording-events.js';
-import { buildGateway } from '../conformance/harness.js';
+import { type Receiver, startReceiver, verifiedEvent } from '../events/receivers.js';
+import { e2ePlatforms, type RunningGateway, servePlatforms, startGateway } from '../e2e/support.js';
 import { launchChromium, noBrowserReason, onlyOrigins, serveFixture } from './chromium.js';
 
 const STOREFRONT = 'storefront-key-reset-0123456789';
 const EMAIL = 'john.smith@example.com';
 const NEW_PASSWORD = 'Br0wser!Reset-9';
+const SECRET = `whsec_${Buffer.from('browser-reset-secret-0123456789ab').toString('base64')}`;
 
 const servePage = () => serveFixture('reset-password.html');
 
 /**
- * PENDING THE EVENTS MERGE (issue 23): the token reaches the test through the recording event
- * sink of an in-process gateway (served over HTTP on loopback, the embedded SFCC emulator behind
- * it), not yet through `npm start` and a webhook receiver. Once signed webhooks exist: start the
- * gateway with `startGateway({ WEBHOOK_URLS, WEBHOOK_SECRET, … })`, receive the
- * `customer.password_reset.requested` delivery in a receiver here, verify its signature, take the
- * token from it. The page and every step in the browser stay as they are.
+ * What a shop runs: `npm start` (env only) in front of the SFCC emulator served over HTTP, change
+ * events on to the shop's webhook receiver (here: it verifies the Standard Webhooks signature with
+ * the reference library and hands the token to the "email"), and a storefront page from the
+ * origin CORS_ORIGINS allows, driven in Chromium.
  */
 describe.skipIf(noBrowserReason !== undefined)(
-  'a storefront page on an allowed CORS origin: forgotten password → token by email → new password → sign in (token from a test sink: pending events)',
+  'a storefront page on an allowed CORS origin: forgotten password → token by webhook → new password → sign in',
   () => {
     let browser: Browser;
     let shop: { origin: string; server: Server };
-    let gateway: RunningEmulator;
-    let events: RecordingAccountEvents;
+    let platforms: Awaited<ReturnType<typeof servePlatforms>>;
+    let receiver: Receiver;
+    let gateway: RunningGateway;
 
     beforeAll(async () => {
-      [shop, browser] = await Promise.all([servePage(), launchChromium()]);
-      events = recordingAccountEvents();
-      const gw = buildGateway(
-        'sfcc',
-        { BACKENDS: 'sfcc', CORS_ORIGINS: shop.origin, API_KEYS: `storefront:${STOREFRONT}`, LOG_LEVEL: 'silent' },
-        undefined,
-        { accountEvents: events },
-      );
-      gateway = await serveOnLoopback(gw.app);
+      [shop, browser, platforms, receiver] = await Promise.all([
+        servePage(),
+        launchChromium(),
+        servePlatforms(e2ePlatforms.filter((p) => p.name === 'sfcc')),
+        startReceiver(),
+      ]);
+      gateway = await startGateway({
+        ...platforms.env,
+        CORS_ORIGINS: shop.origin,
+        API_KEYS: `storefront:${STOREFRONT}`,
+        WEBHOOK_URLS: receiver.url,
+        WEBHOOK_SECRET: SECRET,
+        EVENTS_POLL_SECONDS: '0',
+      });
     }, 60_000);
     afterAll(async () => {
       await browser?.close();
-      await gateway?.close();
+      await gateway?.stop();
+      await Promise.all([platforms?.close(), receiver?.close()]);
       shop?.server.close();
     });
 
@@ -55,9 +60,10 @@ describe.skipIf(noBrowserReason !== undefined)(
       await page.click('#forgot button');
       await page.locator('#status', { hasText: 'Check your email' }).waitFor({ timeout: 30_000 });
 
-      // What the shop's mailer gets: the token for the customer holding the email.
-      const { token, email } = await events.next('customer.password_reset.requested');
-      expect(email).toBe(EMAIL);
+      // What the shop's mailer gets, signed: the token for the customer holding the email.
+      const { data } = await verifiedEvent(receiver, SECRET, (e) => e.type === 'customer.password_reset.requested');
+      expect(data.email).toBe(EMAIL);
+      const token = data.token!;
       await open(`&token=${encodeURIComponent(token)}`);
       await page.fill('#reset [name=password]', NEW_PASSWORD);
       await page.click('#reset button');

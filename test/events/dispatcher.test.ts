@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
-import { type CustomerEvent, EVENT_TYPES } from '../../schemas/index.js';
+import type { CustomerEvent } from '../../schemas/index.js';
 import { createDispatcher } from '../../src/events/dispatcher.js';
 import { buildEvent, type EventDraft } from '../../src/events/model.js';
 import { createOutbox } from '../../src/events/outbox.js';
+import { createSealer, type Sealer } from '../../src/events/seal.js';
 import type { EventSink } from '../../src/events/sinks/types.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { SharedStore } from '../../src/store/types.js';
@@ -16,6 +17,7 @@ import { recordingSink } from './support.js';
  */
 const log = createLogger({ level: 'silent' });
 const settings = { source: '/test', payload: 'ids' as const };
+const SECRET = `whsec_${Buffer.from('dispatcher-secret-0123456789ab').toString('base64')}`;
 const stops: (() => Promise<void>)[] = [];
 let n = 0;
 afterEach(async () => {
@@ -29,8 +31,9 @@ function setup(
   deadAfterMs = 60_000,
   leaseMs = 1000,
   background = true,
+  sealer?: Sealer,
 ) {
-  const outbox = createOutbox(store, 3_600_000);
+  const outbox = createOutbox(store, 3_600_000, sealer);
   const dispatcher = createDispatcher({
     store,
     log,
@@ -124,21 +127,17 @@ describe('event dispatcher', () => {
   });
 
   it('secret-bearing event types go only to signed sinks (and never to the pull feed)', async () => {
-    const types = EVENT_TYPES as Record<string, { description: string; secret?: boolean }>;
-    types['customer.password_reset.requested'] = { description: 'test', secret: true };
-    try {
-      const signed = recordingSink('test:signed', { signed: true });
-      const unsigned = recordingSink('test:unsigned');
-      const { record } = setup([signed, unsigned]);
-      await record('A', 'customer.password_reset.requested' as EventDraft['type']);
-      await record('A');
-      await signed.until(2);
-      await unsigned.until(1);
-      expect(signed.received.map((e) => e.type)).toEqual(['customer.password_reset.requested', 'customer.updated']);
-      expect(unsigned.received.map((e) => e.type)).toEqual(['customer.updated']);
-    } finally {
-      delete types['customer.password_reset.requested'];
-    }
+    const signed = recordingSink('test:signed', { signed: true });
+    const unsigned = recordingSink('test:unsigned');
+    const store = createMemoryStore();
+    const sealer = createSealer(store, { secrets: [SECRET], signedSinks: [signed.name] });
+    const { record } = setup([signed, unsigned], store, 60_000, 1000, true, sealer);
+    await record('A', 'customer.password_reset.requested');
+    await record('A');
+    await signed.until(2);
+    await unsigned.until(1);
+    expect(signed.received.map((e) => e.type)).toEqual(['customer.password_reset.requested', 'customer.updated']);
+    expect(unsigned.received.map((e) => e.type)).toEqual(['customer.updated']);
   });
 
   it('one dispatcher per fleet: when its holder stops, another instance takes over, and nothing is lost', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Webhook } from 'standardwebhooks';
 import type { CustomerEvent } from '../../schemas/index.js';
 
 /** One request a webhook receiver got: the headers that matter and the raw body. */
@@ -68,6 +69,21 @@ export async function startReceiver() {
 }
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/**
+ * The first delivery (already received or yet to come) whose event `where` accepts, as a receiver
+ * should read it: verified with the Standard Webhooks reference library against `secret`.
+ */
+export async function verifiedEvent(
+  receiver: Receiver,
+  secret: string,
+  where: (event: CustomerEvent) => boolean,
+): Promise<CustomerEvent> {
+  const find = () => receiver.deliveries.find((d) => where(d.event));
+  await receiver.until(() => find() !== undefined);
+  const delivery = find()!;
+  return new Webhook(secret).verify(delivery.body, delivery.headers) as CustomerEvent;
+}
 
 /**
  * The real NATS server with JetStream: NATS_URL, else 127.0.0.1:4222 (.ci/run starts one there).

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import type { CustomerEvent } from '../../schemas/index.js';
 import { startWorker } from '../e2e/workerd.js';
-import { type Receiver, startReceiver } from './receivers.js';
+import { type Receiver, startReceiver, verifiedEvent } from './receivers.js';
 import { expectCloudEvent } from './support.js';
 
 /**
@@ -96,5 +96,37 @@ export function workerEventsSuite(started: () => Promise<WorkerWithEvents>) {
       const scheduled = await (await worker.worker()).scheduled({ cron: '* * * * *' });
       expect(scheduled.outcome).toBe('ok');
     }, 120_000);
+
+    it('a password reset: the token reaches the signed webhook from the answered background work, never the queue', async () => {
+      const { worker, receiver } = await started();
+      const email = `reset-${Date.now()}@example.com`;
+      const json = (body: unknown) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const created = await worker.fetch(
+        '/v1/backends/scayle/customers',
+        json({ email, lastName: 'Edge', password: 'Edge!Passw0rd' }),
+      );
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      expect((await worker.fetch('/v1/backends/scayle/auth/password-reset', json({ email }))).status).toBe(202);
+      // Sealed in the Durable Objects outbox by WebCrypto in workerd, opened for the webhook only.
+      const { data } = await verifiedEvent(
+        receiver,
+        SECRET,
+        (e) => e.type === 'customer.password_reset.requested' && e.subject === id,
+      );
+      expect(data.email).toBe(email);
+      const confirmed = await worker.fetch(
+        '/v1/auth/password-reset/confirm',
+        json({ token: data.token, password: 'N3w!Passw0rd' }),
+      );
+      expect(confirmed.status).toBe(204);
+      const consumer = await worker.worker('consumer');
+      const queued = (await (await consumer.fetch('http://consumer/')).json()) as CustomerEvent[];
+      expect(queued.filter((e) => e.type === 'customer.password_reset.requested')).toEqual([]);
+    }, 60_000);
   });
 }

@@ -69,3 +69,31 @@ export async function removeKeys(url: string, prefix: string): Promise<void> {
     await client.close();
   }
 }
+
+/** Every key under `prefix` and everything it holds, as text (to look for what must not be there). */
+export async function dumpKeys(url: string, prefix: string): Promise<string> {
+  const client = createClient({ url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const lines: string[] = [];
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+      for (const key of batch) {
+        const type = await client.type(key);
+        const value =
+          type === 'string'
+            ? await client.get(key)
+            : type === 'hash'
+              ? await client.hGetAll(key)
+              : type === 'zset'
+                ? await client.zRange(key, 0, -1)
+                : type === 'set'
+                  ? await client.sMembers(key)
+                  : await client.lRange(key, 0, -1);
+        lines.push(`${key} ${JSON.stringify(value)}`);
+      }
+    return lines.join('\n');
+  } finally {
+    await client.close();
+  }
+}

@@ -126,6 +126,25 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
       expect((await store.appendToLog('log-c', 'old', 'x', MINUTE)).added).toBe(true);
     });
 
+    test('logs: replacing an entry keeps its place, id and seq; an absent one is not made', async () => {
+      const seqs = [];
+      for (const id of ['r1', 'r2', 'r3'])
+        seqs.push((await store.appendToLog('log-r', id, `personal ${id}`, MINUTE)).seq);
+      expect(await store.replaceInLog('log-r', 'r2', 'redacted ✓')).toBe(true);
+      expect(await store.readLog('log-r', 0, 10)).toEqual([
+        { seq: seqs[0], id: 'r1', value: 'personal r1' },
+        { seq: seqs[1], id: 'r2', value: 'redacted ✓' },
+        { seq: seqs[2], id: 'r3', value: 'personal r3' },
+      ]);
+      expect(await store.findInLog('log-r', 'r2')).toEqual({ seq: seqs[1], id: 'r2', value: 'redacted ✓' });
+      expect(await store.countLog('log-r', 0, 10)).toBe(3);
+      expect(await store.replaceInLog('log-r', 'nope', 'x')).toBe(false);
+      expect(await store.replaceInLog('log-absent', 'r1', 'x')).toBe(false);
+      expect(await store.findInLog('log-r', 'nope')).toBeUndefined();
+      // Still one entry per id: a retried append of it is a no-op.
+      expect(await store.appendToLog('log-r', 'r2', 'again', MINUTE)).toEqual({ seq: seqs[1], added: false });
+    });
+
     test('increment is atomic and creates absent keys', async () => {
       const values = await Promise.all(Array.from({ length: 25 }, () => store.increment('count', 2, MINUTE)));
       expect(values.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => 2 * (i + 1)));

@@ -1,0 +1,63 @@
+import type { CustomerEvent, ExportedEvent } from '../../schemas/index.js';
+import type { SharedStore } from '../store/types.js';
+import { beyondIds, idsOnly } from './model.js';
+import { aboutKey, type Outbox, type OutboxRecord, type StoredDeadLetter } from './outbox.js';
+
+/** One entry about a customer, as stored: an outbox record or a dead letter, both holding an event. */
+interface HeldEntry {
+  log: string;
+  id: string;
+  stored: OutboxRecord | StoredDeadLetter;
+}
+
+/**
+ * What the events feature holds about one customer, through the customer's index (outbox.ts):
+ * the events still kept (outbox and dead letters, within EVENTS_RETENTION_HOURS, delivered or
+ * not) for the export, and their redaction to ids for the erasure.
+ */
+export function createHeldEvents(store: SharedStore, outbox: Outbox, source: string) {
+  const about = (backend: string, customerId: string) =>
+    aboutKey({ source: `${source}/backends/${backend}`, subject: customerId });
+
+  async function entries(backend: string, customerId: string): Promise<HeldEntry[]> {
+    const key = about(backend, customerId);
+    const found: HeldEntry[] = [];
+    for (const member of await store.setMembers(key)) {
+      const [log, id] = [member.slice(0, member.indexOf(' ')), member.slice(member.indexOf(' ') + 1)];
+      const entry = await store.findInLog(log, id);
+      // Past the retention: the index outlived it by a moment.
+      if (!entry) await store.removeFromSet(key, member);
+      else found.push({ log, id, stored: JSON.parse(entry.value) as HeldEntry['stored'] });
+    }
+    return found;
+  }
+
+  return {
+    /** The events about the customer still held, oldest first, each once (a dead letter is a copy); secrets never. */
+    async about(backend: string, customerId: string): Promise<ExportedEvent[]> {
+      const events = new Map<string, CustomerEvent>();
+      for (const { stored } of await entries(backend, customerId)) events.set(stored.event.id, stored.event);
+      return [...events.values()]
+        .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
+        .map(({ id, type, time, data }) => ({ id, type, time, data }));
+    },
+
+    /**
+     * Erasure: every held event about the customer keeps its ids only (no payload, email or sealed
+     * token), in place: the sinks still get it, as ids. Answers how many events held more.
+     */
+    async redact(backend: string, customerId: string): Promise<number> {
+      const redacted = new Set<string>();
+      for (const { log, id, stored } of await entries(backend, customerId)) {
+        if (!beyondIds(stored.event.data) && stored.sealed === undefined) continue;
+        const { sealed: _sealed, ...kept } = stored;
+        const value = { ...kept, event: { ...stored.event, data: idsOnly(stored.event.data) } };
+        if (await store.replaceInLog(log, id, JSON.stringify(value))) redacted.add(stored.event.id);
+        if (stored.sealed !== undefined) await outbox.shred(stored.event.id);
+      }
+      return redacted.size;
+    },
+  };
+}
+
+export type HeldEvents = ReturnType<typeof createHeldEvents>;
