@@ -29,15 +29,21 @@ const LiveMigrationStatusSchema = z
 
 const { 401: noKey, 403: keyRefused, 404: missing, 502: failed, 503: down, 504: slow } = problemResponses;
 
-/** GET /v1/backends/live/migration: how far the live migration is (admin). */
+/**
+ * GET /v1/backends/live/migration: how far the live migration is (admin). Declared with a
+ * `{backend}` parameter rather than a literal `live` segment: a literal where every other route
+ * has `:backend` makes Hono's RegExpRouter refuse the route table, and the app would fall back to
+ * the slower TrieRouter for every request (test/live/live.test.ts checks which one runs).
+ */
 export function liveMigrationRoutes(deps: GatewayDeps) {
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook }).openapi(
     createRoute({
       method: 'get',
-      path: `/backends/${LIVE_BACKEND}/migration`,
+      path: '/backends/{backend}/migration',
       operationId: 'getLiveMigrationStatus',
       tags: ['live migration'],
       summary: 'How far the live migration (LIVE_MIGRATION) is: customers moved, passwords carried, what remains',
+      description: `Only the \`${LIVE_BACKEND}\` backend has a migration status: any other backend answers 404.`,
       responses: {
         200: json(LiveMigrationStatusSchema, 'The migration status'),
         401: noKey,
@@ -50,6 +56,8 @@ export function liveMigrationRoutes(deps: GatewayDeps) {
     }),
     async (c) => {
       const config = deps.config.liveMigration;
+      if (c.req.param('backend') !== LIVE_BACKEND)
+        throw new GatewayError('not_found', `only the ${LIVE_BACKEND} backend has a migration status`);
       if (!config) throw new GatewayError('not_found', 'no live migration is configured (LIVE_MIGRATION)');
       const counts = await createIdentityMap(deps.store, config.source, config.target).counts();
       const source = deps.backends.get(config.source)!;

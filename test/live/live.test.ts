@@ -193,5 +193,15 @@ describe('live migration open2b -> scayle', () => {
     expect(res.body).toMatchObject({ source: 'open2b', target: 'scayle', phase: 'dual', mirror: false });
     expect(res.body.moved).toBeGreaterThanOrEqual(6);
     expect(res.body.remaining).toBe(res.body.sourceCustomers - res.body.moved);
+    const other = await gw.app.request('/v1/backends/open2b/migration');
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ code: 'not_found', detail: expect.stringContaining('only the live') });
+  });
+
+  it('keeps a route table that the fast RegExpRouter of Hono takes (no TrieRouter fallback)', async () => {
+    // SmartRouter picks its router at the first request; a route RegExpRouter cannot hold makes
+    // it fall back to TrieRouter for every request (slower per request, bench/compare.ts).
+    await gw.app.request('/health');
+    expect((gw.app.router as unknown as { activeRouter: { name: string } }).activeRouter.name).toBe('RegExpRouter');
   });
 });
