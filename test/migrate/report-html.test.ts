@@ -1,23 +1,12 @@
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../adapters/errors.js';
 import { migrateCustomers, reportHtml, throughput } from '../../migrate/lib/index.js';
 import { testContext } from '../adapters/support.js';
+import { launchChromium, noBrowserReason } from '../browser/chromium.js';
 import { emptyTarget, seededSource, wrap } from './support.js';
 
 const { ctx } = testContext();
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-describe('the HTML report', () => {
+describe.skipIf(noBrowserReason !== undefined)('the HTML report', () => {
   it('opens in Chromium with the summary, a drawn throughput chart and every customer, failures first, markup in messages shown as text', async () => {
     const token = 'scayle-live-token-123456';
     const inner = emptyTarget();
@@ -41,7 +30,7 @@ describe('the HTML report', () => {
     const html = reportHtml(result, [token]);
     expect(html).not.toContain(token);
 
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.setContent(html);
