@@ -61,7 +61,8 @@ describe('GET /v1/events, /v1/events/dead, POST /v1/events/{id}/redeliver', () =
       event: { type: 'customer.created', subject: refused },
     });
     refusing = false;
-    const redelivered = await gw.call('POST', `/v1/events/${letter.event.id}/redeliver`, {}, admin);
+    // As `curl -X POST …/redeliver` sends it: no body, no Content-Type.
+    const redelivered = await gw.call('POST', `/v1/events/${letter.event.id}/redeliver`, undefined, admin);
     expect(redelivered.status).toBe(202);
     expect(redelivered.body).toEqual({ id: letter.event.id, sinks: ['test:recording'] });
     while (!sink.received.some((e) => e.id === letter.event.id)) await new Promise((r) => setTimeout(r, 20));

@@ -25,6 +25,20 @@ describe('error answers are application/problem+json', () => {
     expectProblem(res, 415, 'unsupported_media_type');
   });
 
+  it('415 for a body without a Content-Type; no body at all is an empty object to the schema (400 naming what is required)', async () => {
+    const typeless = await gw.app.request('/v1/customers', { method: 'POST', body: JSON.stringify(customer) });
+    expectProblem(
+      { status: typeless.status, headers: typeless.headers, body: await typeless.json() },
+      415,
+      'unsupported_media_type',
+    );
+    const empty = await gw.app.request('/v1/customers', { method: 'POST' });
+    const body = await empty.json();
+    expectProblem({ status: empty.status, headers: empty.headers, body }, 400, 'validation_failed');
+    expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'email' })]));
+    expect((await gw.call('GET', '/v1/customers?email=route-test@example.com')).body.items).toEqual([]);
+  });
+
   it('400 for malformed JSON', async () => {
     const res = await gw.call('POST', '/v1/customers', '{"email": "a@b.c",', { 'content-type': 'application/json' });
     expectProblem(res, 400, 'validation_failed');
