@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2ePlatforms, expectOneLogShape, logRecords, servePlatforms } from './support.js';
 import { startWorker } from './workerd.js';
+import { berlinAddress } from '../support/address.js';
 
 // 16 characters: the longest password Open2b stores.
 const SECRET_PASSWORD = 'Wrkrd-S3cret-Pw!';
@@ -45,18 +46,7 @@ describe('the zero-config demo Worker (wrangler --env demo) in the real Workers 
         firstName: 'Wanda',
         lastName: 'Worker',
         password: SECRET_PASSWORD,
-        addresses: [
-          {
-            firstName: 'Wanda',
-            lastName: 'Worker',
-            line1: 'Hauptstraße 5',
-            city: 'Berlin',
-            postalCode: '10115',
-            countryCode: 'DE',
-            isDefaultBilling: true,
-            isDefaultShipping: true,
-          },
-        ],
+        addresses: [berlinAddress({ firstName: 'Wanda', lastName: 'Worker' })],
       }),
     );
     const customer = (await created.json()) as { id: string; email: string };

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/digest.js';
 import { fingerprintOf } from '../../src/idempotency/record.js';
 import { eventsGateway, expectCloudEvent, recordingSink } from './support.js';
+import { berlinAddress } from '../support/address.js';
 
 /**
  * Issue 23 points 1 and 2, in process: every write through the gateway, on every backend and on
@@ -14,16 +15,7 @@ const gw = eventsGateway({ BACKENDS: BACKENDS.join(',') }, [sink]);
 gw.events.start();
 afterAll(() => gw.events.stop());
 
-const address = {
-  firstName: 'Erika',
-  lastName: 'Muster',
-  line1: 'Hauptstraße 5',
-  city: 'Berlin',
-  postalCode: '10115',
-  countryCode: 'DE',
-  isDefaultBilling: true,
-  isDefaultShipping: true,
-};
+const address = berlinAddress();
 
 describe.each(BACKENDS)('change events on %s', (backend) => {
   it('register, update, address create/update/delete, password, delete: each write its events, in order', async () => {

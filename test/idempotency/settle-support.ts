@@ -1,5 +1,6 @@
 import type { Emulator } from '../../emulators/shared/types.js';
 import type { TestResponse } from '../conformance/harness.js';
+import { berlinAddress } from '../support/address.js';
 
 /** An inactive customer without a password (Open2b: email need not be unique), with a billing address. */
 export const registration = (tag: string) => ({
@@ -7,18 +8,7 @@ export const registration = (tag: string) => ({
   firstName: 'Ines',
   lastName: `Late${tag.slice(-8)}`,
   active: false,
-  addresses: [
-    {
-      firstName: 'Ines',
-      lastName: `Late${tag.slice(-8)}`,
-      line1: 'Hauptstraße 5',
-      city: 'Berlin',
-      postalCode: '10115',
-      countryCode: 'DE',
-      isDefaultBilling: true,
-      isDefaultShipping: true,
-    },
-  ],
+  addresses: [berlinAddress({ firstName: 'Ines', lastName: `Late${tag.slice(-8)}` })],
 });
 
 /** The platform call that stores a new customer (a registration without a password), per backend. */

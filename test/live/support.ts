@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { serveOnLoopback } from '../../emulators/shared/runtime.js';
 import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
 import { e2ePlatforms } from '../e2e/support.js';
+import { berlinAddress } from '../support/address.js';
 
 /**
  * Support for the live-migration tests: platform emulators served on loopback (so several
@@ -64,18 +65,7 @@ export function storable(tag = uniqueTag()) {
     lastName,
     password: PASSWORD,
     externalRef: `crm-${tag}`,
-    addresses: [
-      {
-        firstName: 'Erika',
-        lastName,
-        line1: `Hauptstraße ${tag.length}`,
-        city: 'Berlin',
-        postalCode: '10115',
-        countryCode: 'DE',
-        isDefaultBilling: true,
-        isDefaultShipping: true,
-      },
-    ],
+    addresses: [berlinAddress({ lastName, line1: `Hauptstraße ${tag.length}` })],
   };
 }
 

@@ -1,4 +1,5 @@
 import { uniqueTag } from '../conformance/harness.js';
+import { berlinAddress } from '../support/address.js';
 
 /** A customer every backend accepts (Open2b wants a password and one name for customer and billing address). */
 export const raceCustomer = (tag = uniqueTag()) => ({
@@ -6,16 +7,5 @@ export const raceCustomer = (tag = uniqueTag()) => ({
   firstName: 'Erika',
   lastName: `Race${tag.slice(-6)}`,
   password: 'Str0ng!Passw0rd',
-  addresses: [
-    {
-      firstName: 'Erika',
-      lastName: `Race${tag.slice(-6)}`,
-      line1: 'Hauptstraße 5',
-      city: 'Berlin',
-      postalCode: '10115',
-      countryCode: 'DE',
-      isDefaultBilling: true,
-      isDefaultShipping: true,
-    },
-  ],
+  addresses: [berlinAddress({ lastName: `Race${tag.slice(-6)}` })],
 });
