@@ -24,7 +24,7 @@ import {
 } from './handlers.js';
 import { recoverAddressCreate } from './recovery.js';
 import type { Subject } from './subject.js';
-import { AddressIdParam, body, json, problemResponses, resourceLock } from './support.js';
+import { AddressIdParam, body, etagScope, json, problemResponses, resourceLock } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 
@@ -82,7 +82,7 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
             ]);
             return address;
           },
-          (late) => createdResponse(location(c, late.value.id), late),
+          (late) => createdResponse(location(c, late.value.id), late, etagScope(c)),
         );
         return answerCreated(c, location(c, created.value.id), created);
       },

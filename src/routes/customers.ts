@@ -18,19 +18,12 @@ import type { GatewayDeps } from '../deps.js';
 import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
 import { registerCustomer } from '../accounts/registration.js';
-import {
-  answerConverted,
-  answerCreated,
-  answerPage,
-  conditionalDelete,
-  createdResponse,
-  deleteRoute,
-} from './handlers.js';
+import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
 import { customerCreated, customerUpdated, emit } from '../events/emit.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
-import { body, CustomerIdParam, customerRef, json, problemResponses, resourceLock } from './support.js';
+import { body, CustomerIdParam, customerRef, etagScope, json, problemResponses, resourceLock } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -129,11 +122,9 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
             );
             return registration;
           },
-          (late) => createdResponse(location(late.customer), late.customer, late.converted ? 200 : 201),
+          (late) => createdResponse(location(late.customer), late.customer, etagScope(c), late.converted ? 200 : 201),
         );
-        return converted
-          ? answerConverted(c, location(customer), customer)
-          : answerCreated(c, location(customer), customer);
+        return answerCreated(c, location(customer), customer, converted ? 200 : 201);
       },
     )
     .openapi(

@@ -35,30 +35,30 @@ export async function answerPage<T>(
   return c.json(await toPage(c, cursors, scope, limit, await list(position)), 200);
 }
 
-/** 201 with Location and ETag. */
-export async function answerCreated<T extends object>(c: Context<GatewayEnv>, location: string, created: Versioned<T>) {
+/** 201 with Location and ETag (200: a registration that converted an existing guest customer). */
+export async function answerCreated<T extends object, S extends 200 | 201 = 201>(
+  c: Context<GatewayEnv>,
+  location: string,
+  created: Versioned<T>,
+  status: S = 201 as S,
+) {
   c.header('Location', location);
   c.header('ETag', await etagOf(created, etagScope(c)));
-  return c.json(created.value, 201);
+  return c.json(created.value, status);
 }
 
-/** The same 201 as a plain Response, for an answer given after the request's own (settle.ts). */
+/** The same answer as a plain Response, for one given after the request's own (settle.ts). */
 export function createdResponse<T extends object>(
   location: string,
   created: Versioned<T>,
+  /** etagScope(c): an instance's ETags are its own, as answerCreated's. */
+  scope: string,
   status: 200 | 201 = 201,
 ): Response {
   return new Response(JSON.stringify(created.value), {
     status,
-    headers: { 'content-type': 'application/json', location, etag: etagOf(created) },
+    headers: { 'content-type': 'application/json', location, etag: etagOf(created, scope) },
   });
-}
-
-/** 200 with Location and ETag: a registration that converted an existing guest customer. */
-export async function answerConverted<T extends object>(c: Context<GatewayEnv>, location: string, found: Versioned<T>) {
-  c.header('Location', location);
-  c.header('ETag', await etagOf(found));
-  return c.json(found.value, 200);
 }
 
 /** 200 with the ETag, or 304 when If-None-Match already names it. */

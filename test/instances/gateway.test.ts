@@ -54,6 +54,22 @@ describe('two embedded SCAYLE instances', () => {
     expect(own.status).toBe(200);
   });
 
+  it("answers a registration that converts a guest with brand-a's own ETag, the one its GET gives", async () => {
+    const email = `guest-a-${Date.now()}@example.com`;
+    backdoor('brand-a').seed([
+      {
+        email,
+        lastName: 'Guest',
+        status: { isActive: true, isGuestCustomer: true },
+        addresses: [{ street: 'Gastweg', houseNumber: '1', zipCode: '10115', city: 'Berlin', countryCode: 'DEU' }],
+      },
+    ]);
+    const converted = await gw.call('POST', at('brand-a', '/customers'), { email, lastName: 'Guest' });
+    expect(converted.status, JSON.stringify(converted.body)).toBe(200);
+    const read = await gw.call('GET', at('brand-a', `/customers/${converted.body.id}`));
+    expect(converted.headers.get('etag')).toBe(read.headers.get('etag'));
+  });
+
   it('keeps Idempotency-Key records per instance: one key on both shops creates on both, a retry replays', async () => {
     const key = { 'idempotency-key': `"same-key-${Date.now()}"` };
     const body = { email: `idem-${Date.now()}@example.com`, lastName: 'Idem' };
