@@ -13,26 +13,35 @@ const indexKey = (backend: string, customer: string) =>
 const CUSTOMER_IN_PATH = /^\/v1\/(?:backends\/[^/]+\/)?customers\/([^/]+)/;
 const REGISTRATION = /^\/v1\/(?:backends\/[^/]+\/)?customers$/;
 
-/** The customer an answered write was about, if any. */
-async function customerOf(c: Context<GatewayEnv>): Promise<string | undefined> {
+/** The customer an answered write was about, if any (`answer`: the response the record keeps, and its body). */
+function customerOf(c: Context<GatewayEnv>, answer: { status: number; body: string }): string | undefined {
   const shopper = c.get('shopper');
   if (shopper) return shopper.sub;
   const named = CUSTOMER_IN_PATH.exec(c.req.path)?.[1];
   if (named) return decodeURIComponent(named);
-  if (REGISTRATION.test(c.req.path) && c.req.method === 'POST' && c.res.status < 300) {
-    const created = (await c.res
-      .clone()
-      .json()
-      .catch(() => ({}))) as { id?: unknown };
+  if (REGISTRATION.test(c.req.path) && c.req.method === 'POST' && answer.status < 300) {
+    // The recorded answer, not c.res: a create that settled after the deadline answered 504 there.
+    let created: { id?: unknown } = {};
+    try {
+      created = JSON.parse(answer.body) as { id?: unknown };
+    } catch {
+      /* not a customer: nothing to index */
+    }
     return typeof created.id === 'string' ? created.id : undefined;
   }
   return undefined;
 }
 
 /** Indexes a record just written for the customer its request was about (kept as long as the record). */
-export async function indexRecord(store: SharedStore, c: Context<GatewayEnv>, recordKey: string, keepMs: number) {
+export async function indexRecord(
+  store: SharedStore,
+  c: Context<GatewayEnv>,
+  recordKey: string,
+  keepMs: number,
+  answer: { status: number; body: string },
+) {
   const backend = c.get('backend');
-  const customer = backend === undefined ? undefined : await customerOf(c);
+  const customer = backend === undefined ? undefined : customerOf(c, answer);
   if (customer !== undefined) await store.addToSet(indexKey(backend!, customer), recordKey, keepMs);
 }
 

@@ -157,7 +157,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       } satisfies IdempotencyRecord),
       KEEP_MS,
     );
-    await indexRecord(store, c, storeKey, KEEP_MS);
+    await indexRecord(store, c, storeKey, KEEP_MS, { status: response.status, body });
   }
 }
 

@@ -29,7 +29,7 @@ describe('a registration whose answer the deadline cut off, retried with the sam
   it.concurrent.each(['sfcc', 'scayle', 'open2b', 'scapi'])(
     '%s: stores one customer (inactive, no password) and replays the real 201 once the platform has written it',
     async (backend) => {
-      const { emulator, input, register } = setup(backend);
+      const { gw, emulator, input, register } = setup(backend);
       slowRegistration(backend, emulator, SLOW_MS);
 
       const first = await register();
@@ -49,6 +49,14 @@ describe('a registration whose answer the deadline cut off, retried with the sam
       expect(settled.headers.get('location')).toContain(`/customers/${encodeURIComponent(settled.body.id)}`);
       expect(settled.body).toMatchObject({ email: input.email, status: { active: false } });
       expect(await registrationsOf(backend, emulator, input.email)).toEqual([settled.body.id]);
+      // The kept answer holds the whole customer: it is indexed under the customer, for erasure.
+      const index = `idempotency:by-customer:${encodeURIComponent(backend)}:${encodeURIComponent(settled.body.id)}`;
+      let indexed: string[] = [];
+      for (let i = 0; i < 50 && indexed.length === 0; i++) {
+        indexed = await gw.deps.store.setMembers(index);
+        if (indexed.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(indexed).toHaveLength(1);
     },
   );
 
