@@ -100,16 +100,26 @@ interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/**
+ * The isolate's gateway, built once. A configuration error stays (every request answers it); any
+ * other failure is not kept, so the next request or cron run builds again.
+ */
+async function builtGateway(env: Record<string, unknown>): Promise<Built> {
+  try {
+    return await (app ??= build(env));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) app = undefined;
+    throw error;
+  }
+}
+
 export default {
   async fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> {
     let ready: Built;
     try {
-      ready = await (app ??= build(env));
+      ready = await builtGateway(env);
     } catch (error) {
-      if (!(error instanceof ConfigError)) {
-        app = undefined;
-        throw error;
-      }
+      if (!(error instanceof ConfigError)) throw error;
       // The message names the variable, never its value.
       return new Response(
         JSON.stringify({
@@ -133,7 +143,7 @@ export default {
 
   /** The cron trigger (wrangler.toml [triggers]): polls for changes made elsewhere and retries due deliveries. */
   async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: ExecutionContext) {
-    const { deps } = await (app ??= build(env));
+    const { deps } = await builtGateway(env);
     if (deps.events) ctx.waitUntil(deps.events.scheduled());
   },
 };
