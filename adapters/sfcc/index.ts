@@ -46,6 +46,13 @@ const MAX_ADDRESS_ID = 256;
 /** Lengths as the spec (JSON Schema) and the canonical schemas count them: characters, not UTF-16 units. */
 const tooLong = (value: string, max: number) => [...value].length > max;
 
+/** The customer_no the Data API addresses a customer by: OCAPI always sends it, and a call without one would name no customer. */
+function customerNoOf(body: { customer_no?: string | null }, id: string): string {
+  if (!body.customer_no)
+    throw new GatewayError('upstream_contract_violation', `SFCC customer ${id} has no customer_no`);
+  return body.customer_no;
+}
+
 /** A caller's If-Match as OCAPI takes it: one bare tag; `*` needs no check at all. */
 function upstreamIfMatch(ifMatch: string | undefined): string | undefined {
   if (ifMatch === undefined) return undefined;
@@ -190,11 +197,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     ...sfccAccounts(
       client,
       options,
-      async (id, ctx) => {
-        const no = (await fetchCustomer(ctx, id, false)).body.customer_no;
-        if (!no) throw new GatewayError('upstream_contract_violation', `SFCC customer ${id} has no customer_no`);
-        return no;
-      },
+      async (id, ctx) => customerNoOf((await fetchCustomer(ctx, id, false)).body, id),
       resolveId,
     ),
     // Listing needs the Data API: without it the method is absent (capability listCustomers false).
@@ -261,7 +264,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       if (!patch.login || patch.login === (current?.login ?? current?.credentials?.login))
         return customerResult(updated);
       // After the Shop API PATCH, which checks If-Match against the document before this change.
-      await changeLogin!(ctx, updated.body.customer_no ?? '', patch.login).catch((error: unknown) => {
+      await changeLogin!(ctx, customerNoOf(updated.body, id), patch.login).catch((error: unknown) => {
         throw withCreated(error, { customerId: id, updated: Object.keys(doc) }, 'changing the login (Data API)');
       });
       return customerResult(await fetchCustomer(ctx, id, false));
