@@ -18,6 +18,23 @@ export function compact<T extends object>(value: T): T {
 }
 
 /**
+ * A context for upstream work that does not end with its request's deadline: the request's id and
+ * log, its attempts traced and counted like the request's own (observeAttempt), and `signal` instead
+ * of the request's. `forRequest`: the work may still be part of the request's answer, so the headers
+ * and the adapter calls it records go to the request; otherwise they go nowhere.
+ */
+export function detachedCall(call: CallContext, signal: AbortSignal, forRequest = false): CallContext {
+  return {
+    requestId: call.requestId,
+    log: call.log,
+    signal,
+    setResponseHeader: forRequest ? (name, value) => call.setResponseHeader(name, value) : () => {},
+    ...(forRequest && call.recordCall ? { recordCall: (op: string, ms: number) => call.recordCall!(op, ms) } : {}),
+    ...(call.observeAttempt ? { observeAttempt: call.observeAttempt } : {}),
+  };
+}
+
+/**
  * Upstream work several callers wait on at once (a token request). The first caller starts it
  * without its own signal or deadline, so one caller going away does not fail the others; the
  * upstream client's timeouts bound the work, and each caller waits for it only as long as its
@@ -33,15 +50,9 @@ export class SharedRequest<T> {
   ) {}
 
   get(ctx: CallContext): Promise<T> {
-    const shared: CallContext = {
-      requestId: ctx.requestId,
-      log: ctx.log,
-      signal: new AbortController().signal,
-      setResponseHeader: () => {},
-      // Its attempts are traced and counted like the caller's own.
-      ...(ctx.observeAttempt ? { observeAttempt: ctx.observeAttempt } : {}),
-    };
-    this.#pending ??= this.start(shared).finally(() => (this.#pending = undefined));
+    this.#pending ??= this.start(detachedCall(ctx, new AbortController().signal)).finally(
+      () => (this.#pending = undefined),
+    );
     return waitWithin(this.#pending, ctx.signal, this.backend);
   }
 }

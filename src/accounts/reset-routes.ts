@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { GatewayError } from '../../adapters/errors.js';
-import type { CallContext } from '../../adapters/types.js';
+import { detachedCall } from '../../adapters/support.js';
+import { deadlineSignal } from '../../transport/deadline.js';
 import {
   PasswordResetAcceptedSchema,
   PasswordResetConfirmSchema,
@@ -29,14 +30,6 @@ const {
   504: slow,
 } = problemResponses;
 const limited = problem('Too many reset requests for this email or from this client address; see Retry-After');
-
-/** Its own deadline and no caller to wait for: the work of a request that has been answered. */
-const detachedCall = (call: CallContext, timeoutMs: number): CallContext => ({
-  requestId: call.requestId,
-  log: call.log,
-  signal: AbortSignal.timeout(timeoutMs),
-  setResponseHeader: () => {},
-});
 
 /** POST …/auth/password-reset: mounted at /v1 (default backend) and /v1/backends/{backend}, like login. */
 export function passwordResetRoutes(deps: GatewayDeps, scoped: boolean) {
@@ -76,9 +69,11 @@ export function passwordResetRoutes(deps: GatewayDeps, scoped: boolean) {
           `backend ${backend} cannot look customers up by email, which a password reset needs${adapter.capabilityHints?.listCustomers ? `: ${adapter.capabilityHints.listCustomers}` : ''}`,
         );
       await deps.accounts.resetLimits.request(backend, email, deps.clientAddress(c) ?? 'unknown');
-      const call = detachedCall(c.get('call'), deps.config.requestTimeoutMs);
+      // Its own deadline and no caller to wait for: the work of a request that has been answered.
+      const deadline = deadlineSignal(deps.config.requestTimeoutMs);
+      const call = detachedCall(c.get('call'), deadline.signal);
       deps.accounts.background.run(c, log, 'password reset request', () =>
-        issueReset(deps, adapter, backend, email, call),
+        issueReset(deps, adapter, backend, email, call).finally(() => deadline.dispose()),
       );
       return c.json(ACCEPTED, 202);
     },

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import { GatewayError } from '../../adapters/errors.js';
 import type { CallContext } from '../../adapters/types.js';
+import { detachedCall } from '../../adapters/support.js';
+import { deadlineSignal } from '../../transport/deadline.js';
 import type { GatewayEnv } from '../context.js';
 import { onError } from '../middleware/errors.js';
 
@@ -40,18 +42,8 @@ export async function outlastingDeadline<T>(
   const call = c.get('call');
   if (!window) return create(call);
 
-  const lasting = new AbortController();
-  const timer = setTimeout(
-    () => lasting.abort(new DOMException('The operation timed out.', 'TimeoutError')),
-    Math.max(0, window.until - Date.now()),
-  );
-  const running = create({
-    requestId: call.requestId,
-    log: call.log,
-    signal: lasting.signal,
-    setResponseHeader: (name, value) => call.setResponseHeader(name, value),
-    recordCall: call.recordCall && ((op, ms) => call.recordCall!(op, ms)),
-  }).finally(() => clearTimeout(timer));
+  const lasting = deadlineSignal(Math.max(0, window.until - Date.now()));
+  const running = create(detachedCall(call, lasting.signal, true)).finally(() => lasting.dispose());
 
   const deadline = call.signal;
   let cutOff = false;
