@@ -27,6 +27,12 @@ export function migrationRef(customer: Pick<Customer, 'id' | 'externalRef'>, sou
   return customer.externalRef ?? `${sourceBackend}:${customer.id}`;
 }
 
+/** The source id in a reference `migrationRef` made up (`<sourceBackend>:<sourceId>`); undefined for any other. */
+export function sourceIdOfRef(ref: string | undefined, sourceBackend: string): string | undefined {
+  const prefix = `${sourceBackend}:`;
+  return ref?.startsWith(prefix) ? ref.slice(prefix.length) : undefined;
+}
+
 export interface MappingOptions {
   sourceBackend: string;
   /** The target names its addresses (capability addressRename): keep the source's names. */

@@ -4,7 +4,7 @@ import { resetEmailKey } from './reset-limits.js';
 import { deleteRecordsAbout } from '../idempotency/by-customer.js';
 import { callerBucketKey } from '../limits/caller-limit.js';
 import { shopperCaller } from '../limits/caller.js';
-import { accountCounterKey } from '../sessions/login-limits.js';
+import { accountCounterKeys } from '../sessions/login-limits.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { SharedStore } from '../store/types.js';
 
@@ -60,9 +60,8 @@ export function gatewayErasureSteps(deps: {
       where: 'gateway',
       what: 'rate-limit counters keyed by the customer (failed logins, reset requests, request budget)',
       async erase(s) {
-        const counters = [await accountCounterKey(s.backend, `customer:${s.customerId}`)];
-        if (s.email) counters.push(await accountCounterKey(s.backend, s.email));
-        const keys = counters.flatMap((key) => [key, `${key}:reset`]);
+        const keys = await accountCounterKeys(s.backend, `customer:${s.customerId}`);
+        if (s.email) keys.push(...(await accountCounterKeys(s.backend, s.email)));
         keys.push(callerBucketKey(await shopperCaller(s.backend, s.customerId)));
         if (s.email) keys.push(await resetEmailKey(s.backend, s.email));
         for (const key of keys) await store.delete(key);

@@ -2,7 +2,7 @@ import { capable } from '../../adapters/unsupported.js';
 import { isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef } from '../../adapters/types.js';
 import type { GatewayDeps } from '../deps.js';
-import { accountCounterKey } from '../sessions/login-limits.js';
+import { accountCounterKeys } from '../sessions/login-limits.js';
 import { invalidToken } from './reset-tokens.js';
 
 /**
@@ -85,8 +85,7 @@ export async function confirmReset(
   }
   await deps.sessions.endSessions(backend, customerId);
   await deps.accounts.resetTokens.revokeAll(backend, customerId);
-  const counter = await accountCounterKey(backend, email);
-  for (const key of [counter, `${counter}:reset`]) await deps.store.delete(key);
+  for (const key of await accountCounterKeys(backend, email)) await deps.store.delete(key);
   call.log.info({ backend, customerId }, 'password reset: new password set, sessions ended');
   return { backend, customerId };
 }

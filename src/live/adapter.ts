@@ -2,6 +2,7 @@ import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
+import { migrationRef } from '../../migrate/lib/map.js';
 import type { SharedStore } from '../store/types.js';
 import { addressOperations } from './addresses.js';
 import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
@@ -82,7 +83,6 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
   const parts: LiveParts = { config, source, target, identities, mover };
   const locator = createLocator(parts);
   const capabilities = liveCapabilities(config, source.capabilities, target.capabilities);
-  const synthetic = `${source.backend}:`;
 
   const liveId = (at: Located) => (at.sourceId !== undefined ? sourceLiveId(at.sourceId) : targetLiveId(at.targetId!));
   const presentAddress = (address: Address, at: Located): Address =>
@@ -96,7 +96,9 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
   function present(customer: Customer, at: Located): Customer {
     const { externalRef, addresses, ...rest } = customer;
     const shownRef =
-      at.sourceId !== undefined && externalRef === `${synthetic}${at.sourceId}` ? undefined : externalRef;
+      at.sourceId !== undefined && externalRef === migrationRef({ id: at.sourceId }, source.backend)
+        ? undefined
+        : externalRef;
     const state = at.where === 'source' ? 'source' : at.sourceId !== undefined ? 'moved' : 'target';
     return {
       ...rest,

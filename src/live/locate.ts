@@ -1,6 +1,6 @@
 import { type ErrorCode, GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef } from '../../adapters/types.js';
-import { migrationRef } from '../../migrate/lib/map.js';
+import { migrationRef, sourceIdOfRef } from '../../migrate/lib/map.js';
 import type { Customer } from '../../schemas/index.js';
 import type { LiveMigrationConfig } from './config.js';
 import { parseLiveId } from './ids.js';
@@ -52,7 +52,6 @@ export async function byRef(adapter: CustomerAdapter, externalRef: string, ctx: 
  */
 export function createLocator({ config, source, target, identities, mover }: LiveParts) {
   const dual = config.phase === 'dual';
-  const synthetic = `${source.backend}:`;
   const moved = (sourceId: string, record: MoveRecord): Located => ({
     where: 'target',
     sourceId,
@@ -72,7 +71,7 @@ export function createLocator({ config, source, target, identities, mover }: Liv
   }
 
   async function adoptByReference(sourceId: string, ctx: CallContext): Promise<Located | undefined> {
-    const onTarget = await byRef(target, `${synthetic}${sourceId}`, ctx);
+    const onTarget = await byRef(target, migrationRef({ id: sourceId }, source.backend), ctx);
     return onTarget && adopt(sourceId, onTarget.id, undefined, ctx);
   }
 
@@ -128,8 +127,7 @@ export function createLocator({ config, source, target, identities, mover }: Liv
   async function fromTarget(onTarget: Customer, ctx: CallContext, known?: string): Promise<Located> {
     const found = { value: onTarget, addresses: onTarget.addresses !== undefined };
     let sourceId = known ?? (await identities.sourceOf(onTarget.id));
-    if (sourceId === undefined && onTarget.externalRef?.startsWith(synthetic))
-      sourceId = onTarget.externalRef.slice(synthetic.length);
+    sourceId ??= sourceIdOfRef(onTarget.externalRef, source.backend);
     if (sourceId === undefined && dual && onTarget.externalRef) {
       // A reference of its own: moved from a source customer with that reference, or born here.
       sourceId = (await byRef(source, onTarget.externalRef, ctx).catch(() => undefined))?.id;

@@ -18,8 +18,16 @@ export interface LoginAttempt {
 }
 
 /** The failed-login counter of an account (an email, or `customer:<id>`): a digest, never the address. */
-export const accountCounterKey = async (backend: string, account: string) =>
+const accountCounterKey = async (backend: string, account: string) =>
   `login:failures:account:${await sha256Hex(`${backend}\n${account.toLowerCase()}`, 16)}`;
+/** Beside each counter: when its window ends (for Retry-After). */
+const windowEndKey = (counterKey: string) => `${counterKey}:reset`;
+
+/** Every key an account's failed logins are kept under (to forget them: a reset, an erasure). */
+export async function accountCounterKeys(backend: string, account: string): Promise<string[]> {
+  const key = await accountCounterKey(backend, account);
+  return [key, windowEndKey(key)];
+}
 
 /**
  * Failed-login counters in the shared store, one per account (backend + email) and one per client
@@ -48,9 +56,9 @@ export function createLoginLimits(
       for (const c of [accountCounter, clientCounter]) {
         const count = await store.increment(c.key, 1, c.windowMs);
         // The first attempt opens the window; its end is kept beside the count for Retry-After.
-        if (count === 1) await store.set(`${c.key}:reset`, String(now() + c.windowMs), c.windowMs);
+        if (count === 1) await store.set(windowEndKey(c.key), String(now() + c.windowMs), c.windowMs);
         if (count <= c.limit) continue;
-        const resetAt = Number((await store.get(`${c.key}:reset`)) ?? now() + c.windowMs);
+        const resetAt = Number((await store.get(windowEndKey(c.key))) ?? now() + c.windowMs);
         const retryAfter = Math.max(1, Math.ceil((resetAt - now()) / 1000));
         throw new GatewayError('rate_limited', `too many failed logins; try again in ${retryAfter} s`, { retryAfter });
       }
