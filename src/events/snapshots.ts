@@ -47,21 +47,21 @@ export function createSnapshots(store: SharedStore, retentionMs: number) {
   const key = (backend: string, customerId: string) => `events:seen:${backend}:${customerId}`;
   // The fleet's one salt, kept longer than any snapshot: digests of short values (a country, a
   // gender) cannot be looked up in a table made without it.
-  let salt: Promise<string> | undefined;
-  const saltOf = () =>
-    (salt ??= (async () => {
+  let seed: Promise<number> | undefined;
+  const seedOf = () =>
+    (seed ??= (async () => {
       await store.setIfAbsent(SALT_KEY, crypto.randomUUID(), retentionMs * 10);
-      return (await store.get(SALT_KEY)) ?? '';
+      return murmurhash.v3((await store.get(SALT_KEY)) ?? '');
     })().catch((error: unknown) => {
-      salt = undefined;
+      seed = undefined;
       throw error;
     }));
   // A fast 32-bit hash seeded by the salt: every write pays for it. Whoever can read the store can
   // read the salt too, so a cryptographic hash would hide nothing more.
   const digests = async (resource: object): Promise<Record<string, string>> => {
-    const seed = murmurhash.v3(await saltOf());
+    const salted = await seedOf();
     return Object.fromEntries(
-      fieldsOf(resource).map(([path, value]) => [path, murmurhash.v3(stableJson(value), seed).toString(36)]),
+      fieldsOf(resource).map(([path, value]) => [path, murmurhash.v3(stableJson(value), salted).toString(36)]),
     );
   };
   const get = async (backend: string, customerId: string): Promise<Snapshot | undefined> => {

@@ -15,11 +15,11 @@ export type WebhookPost = (
 export type WebhookSigner = (id: string, timestamp: Date, body: string) => string;
 
 /** The Standard Webhooks reference library signs (everywhere; on Node, webhook-node.ts signs natively). */
-export const referenceSigner =
-  (secrets: string[]): WebhookSigner =>
-  (id, timestamp, body) => {
-    return secrets.map((secret) => new Webhook(secret).sign(id, timestamp, body)).join(' ');
-  };
+export const referenceSigner = (secrets: string[]): WebhookSigner => {
+  // Each secret decoded once, not per delivery.
+  const signers = secrets.map((secret) => new Webhook(secret));
+  return (id, timestamp, body) => signers.map((signer) => signer.sign(id, timestamp, body)).join(' ');
+};
 
 /** The runtime's fetch: no redirects followed, the body drained so the connection is reused. */
 export const fetchPost =
