@@ -5,6 +5,13 @@ import { ConfigError } from './errors.js';
  * Parses a backend's slice of the environment with a zod object whose keys are the variable
  * names. The error names the first bad variable and why, never its value (it may be a secret).
  */
+/** A comma-separated variable as its items, trimmed, empty ones left out (unset: none). */
+export const commaList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 export function parseEnvSlice<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const slice: Record<string, string | undefined> = {};
   for (const key of Object.keys(schema.shape)) {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { parseEnvSlice } from '../adapters/options.js';
+import { commaList, parseEnvSlice } from '../adapters/options.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import { ConfigError } from '../adapters/errors.js';
 import { type FaultSpec, faultsFromEnv } from '../emulators/shared/faults.js';
 import { type AccountsConfig, parseAccountsEnv } from './accounts/config.js';
 import { type BreakerConfig, parseBreakerEnv } from './breaker/config.js';
-import { asInstance, parseBackendEntries, platformView, variablePrefix } from './instances.js';
+import { asInstance, entryName, parseBackendEntries, platformView, variablePrefix } from './instances.js';
 import type { LogLevel } from './logging/logger.js';
 import { LIVE_BACKEND, type LiveMigrationConfig, parseLiveMigrationEnv } from './live/config.js';
 import { parseTracingEnv, type TracingConfig } from './telemetry/config.js';
@@ -168,18 +168,12 @@ const GlobalEnv = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-
 /**
  * `admin:<key>`, `storefront:<key>`, or a bare key (admin, as before scopes existed); a scope may
  * be limited to some backends: `storefront@brand-a+brand-b:<key>`.
  */
 function parseApiKeys(value: string | undefined, backends: string[]): ApiKey[] {
-  return list(value).map((entry) => {
+  return commaList(value).map((entry) => {
     const scoped = /^(admin|storefront)(?:@([a-z0-9+-]+))?:(.*)$/.exec(entry);
     const key = scoped ? scoped[3]! : entry;
     if (key.length < 16) throw new ConfigError('API_KEYS', 'every key must be at least 16 characters');
@@ -197,7 +191,7 @@ function parseApiKeys(value: string | undefined, backends: string[]): ApiKey[] {
 
 /** `<kid>:<secret>` entries; the first signs new tokens, all of them verify (rotation). */
 function parseSigningKeys(value: string | undefined): SigningKey[] {
-  const keys = list(value).map((entry) => {
+  const keys = commaList(value).map((entry) => {
     const match = /^([A-Za-z0-9._-]{1,64}):(.{32,})$/.exec(entry);
     if (!match)
       throw new ConfigError(
@@ -214,11 +208,9 @@ function parseSigningKeys(value: string | undefined): SigningKey[] {
 /** Pure: the typed configuration, or a ConfigError naming the variable (never its value). */
 export function parseEnv(env: Record<string, string | undefined>): GatewayConfig {
   const global = parseEnvSlice(GlobalEnv, env);
-  const listed = global.BACKENDS.split(',')
-    .map((n) => n.trim())
-    .filter(Boolean);
+  const listed = commaList(global.BACKENDS);
   const own = listed.filter((n) => n !== LIVE_BACKEND);
-  const ownNames = own.map((entry) => entry.split(':')[0]!.trim());
+  const ownNames = own.map(entryName);
   const liveMigration = parseLiveMigrationEnv(env, [...new Set([...Object.keys(backendDefinitions), ...ownNames])]);
   if (listed.includes(LIVE_BACKEND) && !liveMigration)
     throw new ConfigError('BACKENDS', `${LIVE_BACKEND} needs LIVE_MIGRATION=<source>-><target>`);
@@ -226,7 +218,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
   const implicit = liveMigration
     ? [liveMigration.source, liveMigration.target].filter((name) => !ownNames.includes(name))
     : [];
-  const entries = parseBackendEntries([...own, ...implicit].join(','));
+  const entries = parseBackendEntries([...own, ...implicit]);
   const names = entries.map((e) => e.name);
   const backends = entries.map((entry): BackendConfig => {
     const definition = backendDefinitions[entry.platform]!;
@@ -262,7 +254,7 @@ export function parseEnv(env: Record<string, string | undefined>): GatewayConfig
     sessionSigningKeys: parseSigningKeys(global.SESSION_SIGNING_KEYS),
     ...(global.CLIENT_ADDRESS_HEADER ? { clientAddressHeader: global.CLIENT_ADDRESS_HEADER.toLowerCase() } : {}),
     loginLimits: { perAccount: global.LOGIN_ACCOUNT_LIMIT, perClient: global.LOGIN_CLIENT_LIMIT },
-    corsOrigins: list(global.CORS_ORIGINS),
+    corsOrigins: commaList(global.CORS_ORIGINS),
     emulatorFaults: global.EMULATOR_FAULTS,
     ...(global.EMULATOR_RATE_LIMIT ? { emulatorRateLimit: global.EMULATOR_RATE_LIMIT } : {}),
     store,

@@ -1,4 +1,5 @@
 import { ConfigError } from '../adapters/errors.js';
+import { commaList } from '../adapters/options.js';
 import { backendDefinitions } from '../adapters/registry.js';
 import type { BackendDefinition } from '../adapters/types.js';
 import {
@@ -23,27 +24,26 @@ const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 const definitionOf = (entry: BackendEntry): BackendDefinition => backendDefinitions[entry.platform]!;
 
-/** `sfcc, brand-a:scayle` → entries; throws ConfigError('BACKENDS') naming what is wrong. */
-export function parseBackendEntries(value: string): BackendEntry[] {
+/** The name a BACKENDS entry (`brand-a:scayle`, `sfcc`) serves under. */
+export const entryName = (entry: string): string => entry.split(':')[0]!.trim();
+
+/** BACKENDS' entries (`sfcc`, `brand-a:scayle`, as commaList splits them); throws ConfigError('BACKENDS') naming what is wrong. */
+export function parseBackendEntries(items: string[]): BackendEntry[] {
   const known = Object.keys(backendDefinitions);
-  const entries = value
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)
-    .map((text): BackendEntry => {
-      const [name = '', platform = name, extra] = text.split(':').map((part) => part.trim());
-      if (!backendDefinitions[platform] || extra !== undefined)
-        throw new ConfigError(
-          'BACKENDS',
-          `unknown backend "${text}" (known: ${known.join(', ')}; an instance of one is <name>:<platform>)`,
-        );
-      if (name !== platform && (!NAME.test(name) || backendDefinitions[name]))
-        throw new ConfigError(
-          'BACKENDS',
-          `"${name}" cannot name an instance: use 1-32 lower-case letters, digits or -, starting with a letter, and no platform's name`,
-        );
-      return { name, platform };
-    });
+  const entries = items.map((text): BackendEntry => {
+    const [name = '', platform = name, extra] = text.split(':').map((part) => part.trim());
+    if (!backendDefinitions[platform] || extra !== undefined)
+      throw new ConfigError(
+        'BACKENDS',
+        `unknown backend "${text}" (known: ${known.join(', ')}; an instance of one is <name>:<platform>)`,
+      );
+    if (name !== platform && (!NAME.test(name) || backendDefinitions[name]))
+      throw new ConfigError(
+        'BACKENDS',
+        `"${name}" cannot name an instance: use 1-32 lower-case letters, digits or -, starting with a letter, and no platform's name`,
+      );
+    return { name, platform };
+  });
   if (entries.length === 0) throw new ConfigError('BACKENDS', 'names no backend');
   const seen = new Map<string, string>();
   for (const entry of entries) {
@@ -99,6 +99,6 @@ export function asInstance<T>(entry: BackendEntry, parse: () => T): T {
 
 /** Only the entries of BACKENDS that `names` name (the migration builds two): `brand-a:scayle`, or the name as given. */
 export function selectEntries(backends: string | undefined, names: string[]): string {
-  const entries = (backends ?? '').split(',').map((e) => e.trim());
-  return names.map((name) => entries.find((e) => e.split(':')[0]!.trim() === name) ?? name).join(',');
+  const entries = commaList(backends);
+  return names.map((name) => entries.find((e) => entryName(e) === name) ?? name).join(',');
 }

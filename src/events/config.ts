@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../adapters/errors.js';
-import { parseEnvSlice } from '../../adapters/options.js';
+import { commaList, parseEnvSlice } from '../../adapters/options.js';
 
 export type EventsPayload = 'ids' | 'full';
 
@@ -61,12 +61,6 @@ const EventsEnv = z.object({
     .default('customer-events'),
 });
 
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /** https: only, except on loopback (a receiver on this machine, tests). */
@@ -86,7 +80,7 @@ function webhookUrl(text: string): URL {
 
 /** `whsec_` + base64 of 24 to 64 random bytes (Standard Webhooks); several, comma-separated, during a rotation. */
 function webhookSecrets(value: string | undefined): string[] {
-  const secrets = list(value);
+  const secrets = commaList(value);
   if (secrets.length === 0) throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URLS');
   for (const secret of secrets) {
     const bytes = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret)?.[1];
@@ -98,7 +92,7 @@ function webhookSecrets(value: string | undefined): string[] {
 }
 
 function natsServers(value: string): string[] {
-  const servers = list(value);
+  const servers = commaList(value);
   for (const server of servers)
     if (!/^(nats|tls|wss?):\/\/[^\s/]+(:\d+)?\/?$/.test(server) && !/^[\w.-]+:\d+$/.test(server))
       throw new ConfigError('EVENTS_NATS_URL', 'must be nats://host:port (comma-separated for a cluster)');
@@ -109,7 +103,7 @@ function natsServers(value: string): string[] {
 /** Pure: the events configuration, or a ConfigError naming the variable (never its value). */
 export function parseEventsEnv(env: Record<string, string | undefined>): EventsConfig {
   const e = parseEnvSlice(EventsEnv, env);
-  const urls = list(e.WEBHOOK_URLS).map(webhookUrl);
+  const urls = commaList(e.WEBHOOK_URLS).map(webhookUrl);
   const retentionMs = e.EVENTS_RETENTION_HOURS * 3_600_000;
   const deadAfterMs = e.EVENTS_DEAD_AFTER_SECONDS * 1000;
   if (deadAfterMs >= retentionMs)

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../adapters/errors.js';
+import { commaList } from '../../adapters/options.js';
 import { checkOmitPaths } from '../../migrate/lib/omit.js';
 
 /** The name the live migration is served under: /v1/backends/live/… */
@@ -60,10 +61,7 @@ export function parseLiveMigrationEnv(
   const mirror = onOff(env, 'LIVE_MIGRATION_MIRROR');
   if (mirror && phase === 'target')
     throw new ConfigError('LIVE_MIGRATION_MIRROR', 'cannot be on in phase target (the source is no longer called)');
-  const omit = (env.LIVE_MIGRATION_OMIT ?? '')
-    .split(',')
-    .map((path) => path.trim())
-    .filter(Boolean);
+  const omit = commaList(env.LIVE_MIGRATION_OMIT);
   const problems = checkOmitPaths(omit);
   if (problems.length) throw new ConfigError('LIVE_MIGRATION_OMIT', `cannot omit ${problems.join('; ')}`);
   return { source, target, phase, mirror, omit, createInactive: onOff(env, 'LIVE_MIGRATION_INACTIVE') };
