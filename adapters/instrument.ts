@@ -3,6 +3,14 @@ import { renameVariables } from './variables.js';
 import type { AdapterMethod, CallContext, CustomerAdapter } from './types.js';
 import { capabilityMismatches } from './unsupported.js';
 
+/** What else watches every call of a backend (traces and metrics, src/telemetry/observe.ts). */
+export interface CallObserver {
+  /** Runs the call: within it, upstream attempts know the operation they serve. */
+  around?<T>(method: AdapterMethod, run: () => Promise<T>): Promise<T>;
+  /** Each call's duration and outcome (`ok`, or the error code it ended with). */
+  ended?(method: AdapterMethod, seconds: number, outcome: string): void;
+}
+
 /**
  * Every adapter method, as the keys of an object the compiler checks against CustomerAdapter:
  * a method added to the interface and missing here (or listed here and not there) fails tsc.
@@ -26,7 +34,7 @@ const INSTRUMENTED = {
   eraseCustomer: true,
 } as const satisfies Record<AdapterMethod, true>;
 /** Every method an adapter may have (wrappers of adapters go over these). */
-export const ADAPTER_METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
+const ADAPTER_METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];
 
 /**
  * Wraps an adapter so every call is timed in the logs (on the request's access line when the
@@ -39,6 +47,8 @@ export function instrumentAdapter(
   adapter: CustomerAdapter,
   /** The BACKENDS entry it serves: an instance (`brand-a` of `scayle`) is named so in logs and errors. */
   entry: { name: string; platform: string } = { name: adapter.backend, platform: adapter.backend },
+  /** Traces and metrics of each call, given once per backend (src/telemetry/observe.ts). */
+  observer: CallObserver = {},
 ): CustomerAdapter {
   const mismatches = capabilityMismatches(adapter);
   if (mismatches.length > 0)
@@ -56,12 +66,15 @@ export function instrumentAdapter(
   for (const method of ADAPTER_METHODS) {
     // Optional methods an adapter does not offer stay absent on the wrapper too.
     if (typeof adapter[method] !== 'function') continue;
-    const original = (adapter[method] as (...args: unknown[]) => Promise<unknown>).bind(adapter);
+    const bound = (adapter[method] as (...args: unknown[]) => Promise<unknown>).bind(adapter);
+    const { around, ended } = observer;
+    const original = around ? (...args: unknown[]) => around(method, () => bound(...args)) : bound;
     (wrapped as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       const ctx = args[args.length - 1] as CallContext;
       const started = performance.now();
       try {
         const result = await original(...args);
+        ended?.(method, (performance.now() - started) / 1000, 'ok');
         const ms = elapsed(started);
         // The gateway's contexts put successful calls on the request's access line (one line per
         // request at info); a context without that logs each call.
@@ -74,6 +87,7 @@ export function instrumentAdapter(
         const gatewayError = isGatewayError(error)
           ? renamed(error)
           : new GatewayError('internal', `unexpected failure in the ${backend} adapter`, { cause: error });
+        ended?.(method, (performance.now() - started) / 1000, gatewayError.code);
         ctx.log[gatewayError.status >= 500 ? 'error' : 'info'](
           {
             backend,

@@ -22,7 +22,7 @@ import type { SharedStore } from './store/types.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
 import type { ShutdownHook } from './health/shutdown.js';
 import type { EventStats, GatewayMetrics } from './metrics/metrics.js';
-import { observeAdapter } from './telemetry/observe.js';
+import { callObserver } from './telemetry/observe.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { createEvents, type EventsRuntime } from './events/index.js';
 import type { EventSink } from './events/sinks/types.js';
@@ -174,12 +174,19 @@ export function createDeps(
     if (breaker) fetch = breaker.wrap(backend.name, fetch);
     if (runtime.wrapFetch) fetch = runtime.wrapFetch(backend.name, fetch);
     const log = runtime.log.child({ backend: backend.name });
-    const adapter = instrumentAdapter(definition.create(options, { fetch, log }), { name: backend.name, platform });
-    backends.set(backend.name, observeAdapter(adapter, tracing, metrics));
+    const adapter = instrumentAdapter(
+      definition.create(options, { fetch, log }),
+      { name: backend.name, platform },
+      callObserver(backend.name, tracing, metrics),
+    );
+    backends.set(backend.name, adapter);
   }
   if (config.liveMigration) {
-    const live = createLiveBackend(config.liveMigration, backends, store, config.requestTimeoutMs, metrics);
-    backends.set(LIVE_BACKEND, observeAdapter(live, tracing, metrics));
+    const observer = callObserver(LIVE_BACKEND, tracing, metrics);
+    backends.set(
+      LIVE_BACKEND,
+      createLiveBackend(config.liveMigration, backends, store, config.requestTimeoutMs, metrics, observer),
+    );
   }
   const resourceLock = createResourceLock(store, {
     fleetWide: config.store.kind !== 'memory',

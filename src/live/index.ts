@@ -1,6 +1,6 @@
 import { ConfigError, isGatewayError } from '../../adapters/errors.js';
 import { capable } from '../../adapters/unsupported.js';
-import { instrumentAdapter } from '../../adapters/instrument.js';
+import { type CallObserver, instrumentAdapter } from '../../adapters/instrument.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
 import { createLiveAdapter } from './adapter.js';
@@ -24,6 +24,8 @@ export function createLiveBackend(
   store: SharedStore,
   requestTimeoutMs: number,
   metrics?: Pick<GatewayMetrics, 'liveMoves'>,
+  /** Its calls traced and measured like every backend's (src/telemetry/observe.ts). */
+  observer: CallObserver = {},
 ): CustomerAdapter {
   const source = backends.get(config.source)!;
   const target = backends.get(config.target)!;
@@ -42,7 +44,7 @@ export function createLiveBackend(
     waitMs: requestTimeoutMs,
     counted: metrics && ((counter, by) => metrics.liveMoves.inc({ kind: METRIC_KINDS[counter] }, by)),
   });
-  return instrumentAdapter(live);
+  return instrumentAdapter(live, undefined, observer);
 }
 
 /** The status counters as the bounded `kind` label of `gateway_live_migration_moves_total`. */
