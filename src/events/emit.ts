@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import type { CustomerAdapter, CustomerRef } from '../../adapters/types.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { EventsRuntime } from './index.js';
@@ -15,16 +14,6 @@ export async function emit(
   drafts: () => EventDraft[] | Promise<EventDraft[]>,
 ): Promise<void> {
   if (events) await events.record(c, await drafts());
-}
-
-/**
- * The native id behind a customer reference (events name customers by it); `call` is the request's
- * unless the write outlives it (idempotency/settle.ts).
- */
-export async function nativeId(c: Context<GatewayEnv>, ref: CustomerRef, call = c.get('call')): Promise<string> {
-  if (ref.kind === 'id') return ref.id;
-  const adapter: CustomerAdapter = c.get('adapter');
-  return (await adapter.getCustomer(ref, { expandAddresses: false }, call)).value.id;
 }
 
 /** A registration: the customer, then each address it was created with. */

@@ -11,7 +11,7 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
-import { addressChanged, emit, nativeId } from '../events/emit.js';
+import { addressChanged, emit } from '../events/emit.js';
 import {
   answerCreated,
   answerPage,
@@ -24,7 +24,7 @@ import {
 } from './handlers.js';
 import { recoverAddressCreate } from './recovery.js';
 import type { Subject } from './subject.js';
-import { AddressIdParam, body, etagScope, json, problemResponses, resourceLock } from './support.js';
+import { AddressIdParam, body, etagScope, json, nativeId, problemResponses, resourceLock } from './support.js';
 
 const AddressPage = pageSchema(AddressSchema, 'AddressPage');
 

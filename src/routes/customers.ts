@@ -23,7 +23,16 @@ import { customerCreated, customerUpdated, emit } from '../events/emit.js';
 import { profileRoutes } from './profile.js';
 import { recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
-import { body, CustomerIdParam, customerRef, etagScope, json, problemResponses, resourceLock } from './support.js';
+import {
+  body,
+  CustomerIdParam,
+  customerRef,
+  etagScope,
+  json,
+  nativeId,
+  problemResponses,
+  resourceLock,
+} from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
 
@@ -174,12 +183,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           summary: "Set or change the password; the customer's shopper sessions end",
           // A password set by an administrator (a reset, a compromised account) ends every session.
           afterChange: async (c) => {
-            const ref = subject.ref(c);
-            const id =
-              ref.kind === 'id'
-                ? ref.id
-                : (await c.get('adapter').getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
-            await deps.sessions.endSessions(c.get('backend'), id);
+            await deps.sessions.endSessions(c.get('backend'), await nativeId(c, subject.ref(c)));
           },
         },
       ),

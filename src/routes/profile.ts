@@ -14,10 +14,10 @@ import { capable } from '../../adapters/unsupported.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
-import { customerUpdated, emit, nativeId } from '../events/emit.js';
+import { customerUpdated, emit } from '../events/emit.js';
 import { answerRead, conditionalWrite, patchRoute } from './handlers.js';
 import type { Subject } from './subject.js';
-import { body, json, problemResponses, resourceLock } from './support.js';
+import { body, json, nativeId, problemResponses, resourceLock } from './support.js';
 
 export interface PasswordRule {
   schema: typeof PasswordChangeSchema | typeof ShopperPasswordChangeSchema;

@@ -58,6 +58,29 @@ export const problemResponses = {
   504: problem('The backend did not answer in time'),
 } as const;
 
+/** Per request, the native ids its `ref:` references were resolved to (the lock, then the event, need the same one). */
+const resolvedRefs = new WeakMap<Context<GatewayEnv>, Map<string, Promise<string>>>();
+
+/**
+ * The native id behind a customer reference (locks and events name customers by it), looked up
+ * once per request; `call` is the request's unless the write outlives it (idempotency/settle.ts).
+ */
+export function nativeId(c: Context<GatewayEnv>, ref: CustomerRef, call = c.get('call')): Promise<string> {
+  if (ref.kind === 'id') return Promise.resolve(ref.id);
+  let resolved = resolvedRefs.get(c);
+  if (!resolved) resolvedRefs.set(c, (resolved = new Map()));
+  let id = resolved.get(ref.externalRef);
+  if (!id) {
+    id = (c.get('adapter') as CustomerAdapter)
+      .getCustomer(ref, { expandAddresses: false }, call)
+      .then((found) => found.value.id);
+    // A lookup that failed is not kept: the next asks again.
+    id.catch(() => resolved!.delete(ref.externalRef));
+    resolved.set(ref.externalRef, id);
+  }
+  return id;
+}
+
 /** `ref:<externalRef>` or a native id; ref lookups only where the backend can do them. */
 export function customerRef(adapter: CustomerAdapter, raw: string): CustomerRef {
   if (!raw.startsWith('ref:')) return { kind: 'id', id: raw };
@@ -152,10 +175,7 @@ export function resourceLock(
   addressId?: string,
 ): Serialize {
   return async (fn) => {
-    const adapter = c.get('adapter');
-    const ref = customerRef(adapter, customerId);
-    const id =
-      ref.kind === 'id' ? ref.id : (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value.id;
+    const id = await nativeId(c, customerRef(c.get('adapter'), customerId));
     const key = [c.get('backend'), id, ...(addressId === undefined ? [] : [addressId])]
       .map(encodeURIComponent)
       .join('/');
