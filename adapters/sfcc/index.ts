@@ -179,7 +179,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const adapter: SfccAdapter = {
     backend: BACKEND,
     capabilities,
-    probe: (ctx) => probeSfcc(client, options, ctx),
+    probe: (ctx) => probeSfcc(client, options, search, ctx),
     authenticateShopper: sfccShopperLogin(client),
     capabilityHints: {
       customerDelete: CUSTOMER_DELETE_HINT,

@@ -2,6 +2,7 @@ import { type ProbeFailure, type ProbeResult, type ProbeStep, runProbe } from '.
 import type { CallContext } from '../types.js';
 import type { OcapiClient } from './client.js';
 import type { SfccOptions } from './options.js';
+import type { CustomerSearch } from './search.js';
 
 /** A customer id no site has: the Shop API answers CustomerNotFoundException when site and client are fine. */
 const NO_SUCH_CUSTOMER = 'customer-gateway-doctor';
@@ -18,7 +19,12 @@ const notAllowed = (api: string, resource: string): ProbeFailure => ({
  * resource on the configured site, and, with the Data API configured, a search of one customer on
  * the customer list.
  */
-export function probeSfcc(client: OcapiClient, options: SfccOptions, ctx: CallContext): Promise<ProbeResult> {
+export function probeSfcc(
+  client: OcapiClient,
+  options: SfccOptions,
+  search: CustomerSearch,
+  ctx: CallContext,
+): Promise<ProbeResult> {
   const credentials = ['SFCC_CLIENT_ID', 'SFCC_CLIENT_SECRET'];
   const steps: ProbeStep[] = [
     {
@@ -59,14 +65,7 @@ export function probeSfcc(client: OcapiClient, options: SfccOptions, ctx: CallCo
       address: ['SFCC_DATA_BASE_URL'],
       credentials: ['SFCC_CLIENT_ID'],
       target: ['SFCC_CUSTOMER_LIST', 'SFCC_DATA_BASE_URL'],
-      run: () =>
-        client.call(ctx, 'data', {
-          method: 'POST',
-          path: `customer_lists/${encodeURIComponent(data.customerList)}/customer_search`,
-          auth: { kind: 'oauth' },
-          json: { query: { match_all_query: {} }, count: 1 },
-          what: 'the customer search',
-        }),
+      run: () => search.list({ limit: 1 }, ctx),
       diagnose: (error) => {
         if (error.upstream?.status === 403)
           return notAllowed('Data API', 'POST /customer_lists/{list_id}/customer_search');
