@@ -45,6 +45,8 @@ export interface ProbeStep {
   credentials: string[];
   /** The variables naming what a 404 means is unknown. */
   target?: string[];
+  /** What a 403 means for this call, for an operator (else the generic `answered HTTP 403`). */
+  forbidden?: string;
   /** The platform's own reading of an error, before the generic one (a 404 that means "all is well", a 403 that is about the key). */
   diagnose?(error: GatewayError): ProbeFailure | 'passed' | undefined;
 }
@@ -70,7 +72,11 @@ export function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
       return { problem: 'unreachable', detail: `${step.what}: ${error.message}`, variables: step.address };
   const status = error.upstream?.status;
   if (status === 403)
-    return { problem: 'permission', detail: `${step.what}: ${answered(error)}`, variables: step.credentials };
+    return {
+      problem: 'permission',
+      detail: step.forbidden ?? `${step.what}: ${answered(error)}`,
+      variables: step.credentials,
+    };
   if (status === 401 || error.code === 'upstream_auth_failed')
     return { problem: 'credentials', detail: `${step.what}: ${answered(error)}`, variables: step.credentials };
   if (status === 404 && step.target)

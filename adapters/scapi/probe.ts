@@ -24,6 +24,8 @@ export function probeScapi(client: ScapiClient, ctx: CallContext): Promise<Probe
       credentials: ['SCAPI_CLIENT_ID'],
       target: ['SCAPI_ORGANIZATION_ID', 'SCAPI_CUSTOMER_LIST'],
       run: () => searchCustomers(client, ctx, { matchAllQuery: {} }, { offset: 0 }, 1),
+      forbidden:
+        'the API client lacks a scope the gateway needs (sfcc.customerlists, sfcc.customerlists.rw): add it in Account Manager',
       diagnose: (error) =>
         error.upstream?.status === 404 || error.upstream?.code === 'customer-list-not-found'
           ? {
@@ -31,14 +33,7 @@ export function probeScapi(client: ScapiClient, ctx: CallContext): Promise<Probe
               detail: `SCAPI does not know the organization or customer list ${customerList} (HTTP 404${error.upstream.code ? ` ${error.upstream.code}` : ''})`,
               variables: ['SCAPI_ORGANIZATION_ID', 'SCAPI_CUSTOMER_LIST'],
             }
-          : error.upstream?.status === 403
-            ? {
-                problem: 'permission',
-                detail:
-                  'the API client lacks a scope the gateway needs (sfcc.customerlists, sfcc.customerlists.rw): add it in Account Manager',
-                variables: ['SCAPI_CLIENT_ID'],
-              }
-            : undefined,
+          : undefined,
     },
     {
       what: `SLAS guest token for site ${siteId}`,

@@ -13,14 +13,7 @@ export function probeScayle(options: ScayleOptions, list: () => Promise<unknown>
       credentials: ['SCAYLE_ACCESS_TOKEN'],
       target: ['SCAYLE_SHOP_KEY', 'SCAYLE_COUNTRY_CODE'],
       run: list,
-      diagnose: (error) =>
-        error.upstream?.status === 403
-          ? {
-              problem: 'permission',
-              detail: 'SCAYLE accepts the access token but not for customers (HTTP 403): give it the customer scopes',
-              variables: ['SCAYLE_ACCESS_TOKEN'],
-            }
-          : undefined,
+      forbidden: 'SCAYLE accepts the access token but not for customers (HTTP 403): give it the customer scopes',
     },
   ]);
 }

@@ -1,4 +1,4 @@
-import { type ProbeFailure, type ProbeResult, type ProbeStep, runProbe } from '../probe.js';
+import { type ProbeResult, type ProbeStep, runProbe } from '../probe.js';
 import type { CallContext } from '../types.js';
 import type { OcapiClient } from './client.js';
 import type { SfccOptions } from './options.js';
@@ -8,11 +8,8 @@ import type { CustomerSearch } from './search.js';
 const NO_SUCH_CUSTOMER = 'customer-gateway-doctor';
 
 /** OCAPI's 403: the client's OCAPI settings (Business Manager) do not list the resource. */
-const notAllowed = (api: string, resource: string): ProbeFailure => ({
-  problem: 'permission',
-  detail: `the API client may not call ${resource} (OCAPI answered 403): add it for this client in Business Manager, OCAPI settings, ${api}`,
-  variables: ['SFCC_CLIENT_ID'],
-});
+const notAllowed = (api: string, resource: string) =>
+  `the API client may not call ${resource} (OCAPI answered 403): add it for this client in Business Manager, OCAPI settings, ${api}`;
 
 /**
  * Three checks: an Account Manager token (client id and secret), the Shop API's customers
@@ -45,9 +42,9 @@ export function probeSfcc(
           auth: { kind: 'oauth' },
           what: 'the Shop API',
         }),
+      forbidden: notAllowed('Shop API', 'GET /customers/{id}'),
       diagnose: (error) => {
         if (error.upstream?.code === 'CustomerNotFoundException') return 'passed';
-        if (error.upstream?.status === 403) return notAllowed('Shop API', 'GET /customers/{id}');
         if (error.upstream?.code === 'NotFoundException')
           return {
             problem: 'unknown-target',
@@ -66,9 +63,8 @@ export function probeSfcc(
       credentials: ['SFCC_CLIENT_ID'],
       target: ['SFCC_CUSTOMER_LIST', 'SFCC_DATA_BASE_URL'],
       run: () => search.list({ limit: 1 }, ctx),
+      forbidden: notAllowed('Data API', 'POST /customer_lists/{list_id}/customer_search'),
       diagnose: (error) => {
-        if (error.upstream?.status === 403)
-          return notAllowed('Data API', 'POST /customer_lists/{list_id}/customer_search');
         if (error.upstream?.code === 'CustomerListNotFoundException')
           return {
             problem: 'unknown-target',
