@@ -1,6 +1,7 @@
 import { classifyTransportFailure } from '../transport/failure.js';
 import { type GatewayError, isGatewayError } from './errors.js';
 import type { CallContext, CustomerAdapter } from './types.js';
+import { type BackendEntry, instanceVariable, renameVariables } from './variables.js';
 
 /**
  * What an adapter's `probe` finds out about its configuration with a few cheap authorised calls:
@@ -82,6 +83,15 @@ export function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
   if (status === 404 && step.target)
     return { problem: 'unknown-target', detail: `${step.what}: ${answered(error)}`, variables: step.target };
   return { problem: 'upstream', detail: `${step.what}: ${error.message} (${answered(error)})`, variables: [] };
+}
+
+/** A failure with an instance's own variable names (BRAND_A_SHOP_KEY), in its detail too, each variable once. */
+export function asInstanceFailure(failure: ProbeFailure, entry: BackendEntry): ProbeFailure {
+  return {
+    problem: failure.problem,
+    detail: renameVariables(failure.detail, entry),
+    variables: [...new Set(failure.variables.map((v) => instanceVariable(v, entry)))],
+  };
 }
 
 /** Runs the steps in order and stops at the first failure. */
