@@ -59,7 +59,7 @@ const answered = (error: GatewayError) =>
     : error.message;
 
 /** The generic reading of a failed step: the transport first, then the HTTP status the platform answered. */
-export function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
+function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
   const transport = classifyTransportFailure(error);
   if (transport && (!isGatewayError(error) || error.upstream === undefined))
     return {
@@ -113,7 +113,7 @@ export async function runProbe(steps: ProbeStep[]): Promise<ProbeResult> {
  * An id no platform hands out in practice, yet well-formed for every one of them (numeric, 15
  * digits), so the adapter really asks the platform instead of refusing it locally.
  */
-export const PROBE_CUSTOMER_ID = '987654321098765';
+const PROBE_CUSTOMER_ID = '987654321098765';
 
 /**
  * Does this backend work as configured (/ready)? The adapter's own `probe` when it has one;
