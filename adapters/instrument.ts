@@ -95,7 +95,7 @@ export function instrumentAdapter(
             ms: elapsed(started),
             outcome: gatewayError.code,
             upstream: gatewayError.upstream,
-            ...(isGatewayError(error) ? {} : { err: describe(error) }),
+            ...(isGatewayError(error) ? {} : { err: describeError(error) }),
           },
           'adapter call failed',
         );
@@ -115,8 +115,9 @@ function withDetail(error: GatewayError, detail: string): GatewayError {
 
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
 
-function describe(error: unknown) {
+/** An error as log fields (`err`): name, message and, unless `withStack` is false, the stack; anything else as its string. */
+export function describeError(error: unknown, withStack = true) {
   return error instanceof Error
-    ? { name: error.name, message: error.message, stack: error.stack }
+    ? { name: error.name, message: error.message, ...(withStack ? { stack: error.stack } : {}) }
     : { value: String(error) };
 }

@@ -1,6 +1,7 @@
 import { classifyTransportFailure } from '../transport/failure.js';
 import { type GatewayError, isGatewayError } from './errors.js';
 import type { CallContext, CustomerAdapter } from './types.js';
+import { type BackendEntry, instanceVariable, renameVariables } from './variables.js';
 
 /**
  * What an adapter's `probe` finds out about its configuration with a few cheap authorised calls:
@@ -45,6 +46,8 @@ export interface ProbeStep {
   credentials: string[];
   /** The variables naming what a 404 means is unknown. */
   target?: string[];
+  /** What a 403 means for this call, for an operator (else the generic `answered HTTP 403`). */
+  forbidden?: string;
   /** The platform's own reading of an error, before the generic one (a 404 that means "all is well", a 403 that is about the key). */
   diagnose?(error: GatewayError): ProbeFailure | 'passed' | undefined;
 }
@@ -56,7 +59,7 @@ const answered = (error: GatewayError) =>
     : error.message;
 
 /** The generic reading of a failed step: the transport first, then the HTTP status the platform answered. */
-export function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
+function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
   const transport = classifyTransportFailure(error);
   if (transport && (!isGatewayError(error) || error.upstream === undefined))
     return {
@@ -70,12 +73,25 @@ export function diagnose(step: ProbeStep, error: unknown): ProbeFailure {
       return { problem: 'unreachable', detail: `${step.what}: ${error.message}`, variables: step.address };
   const status = error.upstream?.status;
   if (status === 403)
-    return { problem: 'permission', detail: `${step.what}: ${answered(error)}`, variables: step.credentials };
+    return {
+      problem: 'permission',
+      detail: step.forbidden ?? `${step.what}: ${answered(error)}`,
+      variables: step.credentials,
+    };
   if (status === 401 || error.code === 'upstream_auth_failed')
     return { problem: 'credentials', detail: `${step.what}: ${answered(error)}`, variables: step.credentials };
   if (status === 404 && step.target)
     return { problem: 'unknown-target', detail: `${step.what}: ${answered(error)}`, variables: step.target };
   return { problem: 'upstream', detail: `${step.what}: ${error.message} (${answered(error)})`, variables: [] };
+}
+
+/** A failure with an instance's own variable names (BRAND_A_SHOP_KEY), in its detail too, each variable once. */
+export function asInstanceFailure(failure: ProbeFailure, entry: BackendEntry): ProbeFailure {
+  return {
+    problem: failure.problem,
+    detail: renameVariables(failure.detail, entry),
+    variables: [...new Set(failure.variables.map((v) => instanceVariable(v, entry)))],
+  };
 }
 
 /** Runs the steps in order and stops at the first failure. */
@@ -97,7 +113,7 @@ export async function runProbe(steps: ProbeStep[]): Promise<ProbeResult> {
  * An id no platform hands out in practice, yet well-formed for every one of them (numeric, 15
  * digits), so the adapter really asks the platform instead of refusing it locally.
  */
-export const PROBE_CUSTOMER_ID = '987654321098765';
+const PROBE_CUSTOMER_ID = '987654321098765';
 
 /**
  * Does this backend work as configured (/ready)? The adapter's own `probe` when it has one;

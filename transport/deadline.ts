@@ -25,13 +25,12 @@ export interface AbortSource {
  */
 export function deadlineSignal(ms: number, parent?: AbortSource): Deadline {
   const controller = new AbortController();
-  const abort = (reason: unknown) => controller.abort(reason);
   const onParentAbort = () => {
-    if (parent!.aborted) abort(parent!.reason);
+    if (parent!.aborted) controller.abort(parent!.reason);
   };
-  if (parent?.aborted) abort(parent.reason);
+  if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener('abort', onParentAbort, { once: true });
-  const timer = setTimeout(() => abort(timedOut()), ms);
+  const timer = setTimeout(() => controller.abort(timedOut()), ms);
   return {
     signal: controller.signal,
     dispose() {

@@ -25,6 +25,7 @@ import {
   CUSTOMER_FIELDS,
   FindAnswer,
   GetAnswer,
+  METHODS as M,
   OkAnswer,
   type CustomerBody,
   type CustomerWire,
@@ -55,16 +56,6 @@ const capabilities: Capabilities = {
   listByUpdatedSince: true,
   maxAddresses: 2,
 };
-
-const M = {
-  find: 'commerce.customers.find',
-  get: 'commerce.customers.get',
-  count: 'commerce.customers.count',
-  create: 'commerce.customers.create',
-  update: 'commerce.customers.update',
-  delete: 'commerce.customers.delete',
-  authenticate: 'commerce.customers.authenticate',
-} as const;
 
 const fields = [...CUSTOMER_FIELDS];
 const NATIVE_ID = /^[1-9]\d{0,14}$/;

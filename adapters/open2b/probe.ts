@@ -1,17 +1,17 @@
 import { type ProbeResult, runProbe } from '../probe.js';
 import type { CallContext } from '../types.js';
 import type { Open2bClient } from './client.js';
-import { CountAnswer } from './upstream.js';
+import { CountAnswer, METHODS } from './upstream.js';
 
 /** `commerce.customers.count`: the key, its header and the store's API path in one cheap read. */
 export function probeOpen2b(client: Open2bClient, ctx: CallContext): Promise<ProbeResult> {
   return runProbe([
     {
-      what: 'commerce.customers.count',
+      what: METHODS.count,
       address: ['OPEN2B_BASE_URL'],
       credentials: ['OPEN2B_API_KEY', 'OPEN2B_KEY_HEADER'],
       target: ['OPEN2B_BASE_URL'],
-      run: () => client.call(ctx, 'commerce.customers.count', { conditions: {} }, CountAnswer),
+      run: () => client.call(ctx, METHODS.count, { conditions: {} }, CountAnswer),
       diagnose: (error) => {
         const { status, code } = error.upstream ?? {};
         // Open2b refuses a missing or wrong key with a plain 403; AccessDenied (in a 200) is a key without the permission.

@@ -74,6 +74,17 @@ export const ErrorWire = z.object({
   error: z.object({ field: z.string().nullish(), type: z.string(), description: z.string().nullish() }),
 });
 
+/** The Open2b API methods the adapter calls (seed: commerce.customers). */
+export const METHODS = {
+  find: 'commerce.customers.find',
+  get: 'commerce.customers.get',
+  count: 'commerce.customers.count',
+  create: 'commerce.customers.create',
+  update: 'commerce.customers.update',
+  delete: 'commerce.customers.delete',
+  authenticate: 'commerce.customers.authenticate',
+} as const;
+
 export const GetAnswer = z.object({ status: z.literal('ok'), customer: CustomerWire.nullable() });
 export const FindAnswer = z.object({ status: z.literal('ok'), customers: z.array(CustomerWire) });
 export const CountAnswer = z.object({ status: z.literal('ok'), count: z.number().int().min(0) });

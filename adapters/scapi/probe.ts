@@ -1,6 +1,7 @@
 import { type ProbeResult, runProbe } from '../probe.js';
 import type { CallContext } from '../types.js';
 import type { ScapiClient } from './client.js';
+import { searchCustomers } from './search.js';
 import { guestToken } from './shopper.js';
 
 /**
@@ -22,15 +23,9 @@ export function probeScapi(client: ScapiClient, ctx: CallContext): Promise<Probe
       address: ['SCAPI_SHORT_CODE', 'SCAPI_BASE_URL'],
       credentials: ['SCAPI_CLIENT_ID'],
       target: ['SCAPI_ORGANIZATION_ID', 'SCAPI_CUSTOMER_LIST'],
-      run: () =>
-        client.call(ctx, {
-          api: 'admin',
-          method: 'POST',
-          path: `customer-lists/${encodeURIComponent(customerList)}/customer-search`,
-          auth: { kind: 'am' },
-          json: { query: { matchAllQuery: {} }, limit: 1 },
-          errors: { kind: 'customer', notFound: 'SCAPI does not know the organization or customer list' },
-        }),
+      run: () => searchCustomers(client, ctx, { matchAllQuery: {} }, { offset: 0 }, 1),
+      forbidden:
+        'the API client lacks a scope the gateway needs (sfcc.customerlists, sfcc.customerlists.rw): add it in Account Manager',
       diagnose: (error) =>
         error.upstream?.status === 404 || error.upstream?.code === 'customer-list-not-found'
           ? {
@@ -38,14 +33,7 @@ export function probeScapi(client: ScapiClient, ctx: CallContext): Promise<Probe
               detail: `SCAPI does not know the organization or customer list ${customerList} (HTTP 404${error.upstream.code ? ` ${error.upstream.code}` : ''})`,
               variables: ['SCAPI_ORGANIZATION_ID', 'SCAPI_CUSTOMER_LIST'],
             }
-          : error.upstream?.status === 403
-            ? {
-                problem: 'permission',
-                detail:
-                  'the API client lacks a scope the gateway needs (sfcc.customerlists, sfcc.customerlists.rw): add it in Account Manager',
-                variables: ['SCAPI_CLIENT_ID'],
-              }
-            : undefined,
+          : undefined,
     },
     {
       what: `SLAS guest token for site ${siteId}`,

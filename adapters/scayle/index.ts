@@ -123,7 +123,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     capabilities,
     capabilityHints,
     ...scayleAccounts(client, customerPath, customerScope),
-    probe: (ctx) => probeScayle(client, options, ctx),
+    probe: (ctx) => probeScayle(options, () => adapter.listCustomers({ limit: 1 }, ctx)),
 
     async listCustomers(query, ctx) {
       const cursor = customerCursor(query.position);

@@ -17,6 +17,7 @@ import {
   customKeysOf,
   fromOcapiAddress,
   fromOcapiCustomer,
+  loginOf,
   makeAddressId,
   toOcapiAddressCreate,
   toOcapiAddressPatch,
@@ -179,7 +180,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
   const adapter: SfccAdapter = {
     backend: BACKEND,
     capabilities,
-    probe: (ctx) => probeSfcc(client, options, ctx),
+    probe: (ctx) => probeSfcc(client, options, search, ctx),
     authenticateShopper: sfccShopperLogin(client),
     capabilityHints: {
       customerDelete: CUSTOMER_DELETE_HINT,
@@ -261,8 +262,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       });
       if (typeof patch.externalRef === 'string') await search.assertExternalRefFree(ctx, patch.externalRef, id);
       const updated = await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch));
-      if (!patch.login || patch.login === (current?.login ?? current?.credentials?.login))
-        return customerResult(updated);
+      if (!patch.login || patch.login === (current && loginOf(current))) return customerResult(updated);
       // After the Shop API PATCH, which checks If-Match against the document before this change.
       await changeLogin!(ctx, customerNoOf(updated.body, id), patch.login).catch((error: unknown) => {
         throw withCreated(error, { customerId: id, updated: Object.keys(doc) }, 'changing the login (Data API)');
@@ -273,7 +273,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async setPassword(ref, change, ctx) {
       const id = await resolveId(ref, ctx);
       const { body } = await fetchCustomer(ctx, id, false);
-      const login = body.login ?? body.credentials?.login;
+      const login = loginOf(body);
       if (!login) throw new GatewayError('upstream_contract_violation', `SFCC customer ${id} has no login`);
       await shopper.setPassword(ctx, id, login, change);
     },

@@ -69,6 +69,9 @@ export function fromOcapiAddress(doc: OcapiAddress): Address {
   });
 }
 
+/** The customer's login: OCAPI's `login`, or `credentials.login` where the document carries only that. */
+export const loginOf = (doc: OcapiCustomer): string | undefined => str(doc.login) ?? str(doc.credentials?.login);
+
 export function fromOcapiCustomer(doc: OcapiCustomer, externalRefAttribute: string): Customer {
   const custom: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
@@ -93,7 +96,7 @@ export function fromOcapiCustomer(doc: OcapiCustomer, externalRefAttribute: stri
           ? String(externalRef)
           : undefined,
     email: doc.email ?? '',
-    login: str(doc.login) ?? str(doc.credentials?.login),
+    login: loginOf(doc),
     firstName: str(doc.first_name),
     lastName: str(doc.last_name),
     secondName: str(doc.second_name),

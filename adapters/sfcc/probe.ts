@@ -1,24 +1,27 @@
-import { type ProbeFailure, type ProbeResult, type ProbeStep, runProbe } from '../probe.js';
+import { type ProbeResult, type ProbeStep, runProbe } from '../probe.js';
 import type { CallContext } from '../types.js';
 import type { OcapiClient } from './client.js';
 import type { SfccOptions } from './options.js';
+import type { CustomerSearch } from './search.js';
 
 /** A customer id no site has: the Shop API answers CustomerNotFoundException when site and client are fine. */
 const NO_SUCH_CUSTOMER = 'customer-gateway-doctor';
 
 /** OCAPI's 403: the client's OCAPI settings (Business Manager) do not list the resource. */
-const notAllowed = (api: string, resource: string): ProbeFailure => ({
-  problem: 'permission',
-  detail: `the API client may not call ${resource} (OCAPI answered 403): add it for this client in Business Manager, OCAPI settings, ${api}`,
-  variables: ['SFCC_CLIENT_ID'],
-});
+const notAllowed = (api: string, resource: string) =>
+  `the API client may not call ${resource} (OCAPI answered 403): add it for this client in Business Manager, OCAPI settings, ${api}`;
 
 /**
  * Three checks: an Account Manager token (client id and secret), the Shop API's customers
  * resource on the configured site, and, with the Data API configured, a search of one customer on
  * the customer list.
  */
-export function probeSfcc(client: OcapiClient, options: SfccOptions, ctx: CallContext): Promise<ProbeResult> {
+export function probeSfcc(
+  client: OcapiClient,
+  options: SfccOptions,
+  search: CustomerSearch,
+  ctx: CallContext,
+): Promise<ProbeResult> {
   const credentials = ['SFCC_CLIENT_ID', 'SFCC_CLIENT_SECRET'];
   const steps: ProbeStep[] = [
     {
@@ -39,9 +42,9 @@ export function probeSfcc(client: OcapiClient, options: SfccOptions, ctx: CallCo
           auth: { kind: 'oauth' },
           what: 'the Shop API',
         }),
+      forbidden: notAllowed('Shop API', 'GET /customers/{id}'),
       diagnose: (error) => {
         if (error.upstream?.code === 'CustomerNotFoundException') return 'passed';
-        if (error.upstream?.status === 403) return notAllowed('Shop API', 'GET /customers/{id}');
         if (error.upstream?.code === 'NotFoundException')
           return {
             problem: 'unknown-target',
@@ -59,17 +62,9 @@ export function probeSfcc(client: OcapiClient, options: SfccOptions, ctx: CallCo
       address: ['SFCC_DATA_BASE_URL'],
       credentials: ['SFCC_CLIENT_ID'],
       target: ['SFCC_CUSTOMER_LIST', 'SFCC_DATA_BASE_URL'],
-      run: () =>
-        client.call(ctx, 'data', {
-          method: 'POST',
-          path: `customer_lists/${encodeURIComponent(data.customerList)}/customer_search`,
-          auth: { kind: 'oauth' },
-          json: { query: { match_all_query: {} }, count: 1 },
-          what: 'the customer search',
-        }),
+      run: () => search.list({ limit: 1 }, ctx),
+      forbidden: notAllowed('Data API', 'POST /customer_lists/{list_id}/customer_search'),
       diagnose: (error) => {
-        if (error.upstream?.status === 403)
-          return notAllowed('Data API', 'POST /customer_lists/{list_id}/customer_search');
         if (error.upstream?.code === 'CustomerListNotFoundException')
           return {
             problem: 'unknown-target',

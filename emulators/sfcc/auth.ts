@@ -120,17 +120,19 @@ export function basicCredentials(c: Context): { user: string; password: string }
 export const clientIdOf = (c: Context): string | undefined =>
   c.req.query('client_id') ?? c.req.header('x-dw-client-id');
 
+/** Account Manager's OAuth 2 error body. */
+export const oauthError = (status: 400 | 401, error: string, description: string) =>
+  new Response(JSON.stringify({ error, error_description: description }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+
 /**
  * Account Manager's token endpoint (`POST /dwsso/oauth2/access_token`): HTTP Basic
  * `client_id:secret`, form body `grant_type=client_credentials`; OAuth 2 error bodies.
  */
 export function accountManagerApp(issuer: TokenIssuer): Hono {
   const app = new Hono();
-  const oauthError = (status: 400 | 401, error: string, description: string) =>
-    new Response(JSON.stringify({ error, error_description: description }), {
-      status,
-      headers: { 'content-type': 'application/json' },
-    });
   app.post('/access_token', async (c) => {
     const basic = basicCredentials(c);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);

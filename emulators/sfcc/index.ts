@@ -10,7 +10,7 @@ import {
   SFCC_OAUTH_PATH,
   SFCC_SHOP_PATH,
 } from './app.js';
-import { TokenIssuer } from './auth.js';
+import { oauthError, TokenIssuer } from './auth.js';
 import { demoCustomers, type SfccCustomerSeed } from './seed.js';
 import type { HookFailure } from './shop.js';
 import { type OcapiAddress, type OcapiCustomer, SfccStore, sortedAddresses } from './store.js';
@@ -20,6 +20,9 @@ export type { OcapiAddress, OcapiCustomer } from './store.js';
 export type { SfccCustomerSeed } from './seed.js';
 export type { HookFailure } from './shop.js';
 export { SFCC_CUSTOMER_LIST_ID, SFCC_DATA_PATH, SFCC_OAUTH_PATH, SFCC_SHOP_PATH, SFCC_SITE } from './app.js';
+
+/** Account Manager's path prefix (`/dwsso/`): a fault there answers as Account Manager does. */
+const ACCOUNT_MANAGER = SFCC_OAUTH_PATH.slice(0, SFCC_OAUTH_PATH.indexOf('/', 1) + 1);
 
 /** API client the emulator knows (what connectionEnv hands the adapter). */
 export const SFCC_EMULATOR_CLIENT = { id: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', secret: 'sfcc-emulator-client-secret' };
@@ -69,11 +72,8 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
       rateLimited: (_c, seconds) => quotaExceeded(seconds),
       // Account Manager refuses the client; OCAPI refuses its token (the adapter then asks AM again).
       unauthorized: (c) =>
-        c.req.path.startsWith('/dwsso/')
-          ? Response.json(
-              { error: 'invalid_client', error_description: 'Client authentication failed' },
-              { status: 401 },
-            )
+        c.req.path.startsWith(ACCOUNT_MANAGER)
+          ? oauthError(401, 'invalid_client', 'Client authentication failed')
           : faultResponse('invalidToken', 'The access token was revoked.'),
       // What OCAPI answers a client whose OCAPI settings lack the resource.
       forbidden: (c) =>

@@ -1,6 +1,5 @@
-import type { ProbeFailure, ProbeProblem, ProbeResult } from '../../adapters/probe.js';
+import { asInstanceFailure, type ProbeFailure, type ProbeProblem, type ProbeResult } from '../../adapters/probe.js';
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
-import { instanceVariable, renameVariables } from '../../adapters/variables.js';
 import { deadlineSignal } from '../../transport/deadline.js';
 import { loadDeps } from '../deps.js';
 import type { BackendConfig, GatewayConfig } from '../env.js';
@@ -34,10 +33,12 @@ function label(backend: BackendConfig): string {
 }
 
 function failureLine(backend: BackendConfig, failure: ProbeFailure): string {
-  const entry = { name: backend.name, platform: backend.platform ?? backend.name };
-  const variables = [...new Set(failure.variables.map((v) => instanceVariable(v, entry)))];
+  const { problem, detail, variables } = asInstanceFailure(failure, {
+    name: backend.name,
+    platform: backend.platform ?? backend.name,
+  });
   const fix = variables.length ? `; check ${variables.join(', ')}` : '';
-  return `${label(backend)}: ${PROBLEM_WORDS[failure.problem]}: ${renameVariables(failure.detail, entry)}${fix}`;
+  return `${label(backend)}: ${PROBLEM_WORDS[problem]}: ${detail}${fix}`;
 }
 
 /** What one backend's probe found, with the clock its answers showed. */

@@ -1,6 +1,5 @@
 import { isGatewayError } from '../../adapters/errors.js';
-import { probeBackend, type ProbeResult } from '../../adapters/probe.js';
-import { instanceVariable, renameVariables } from '../../adapters/variables.js';
+import { asInstanceFailure, probeBackend, type ProbeResult } from '../../adapters/probe.js';
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
 
@@ -68,13 +67,10 @@ export function createReadiness(deps: {
     }));
     const { failure } = result;
     // An instance's settings by its own names (BRAND_A_SHOP_KEY), as the doctor says them.
-    const entry = { name, platform: adapter.platform ?? name };
     const checked: CheckResult = failure
       ? {
           ok: false,
-          problem: failure.problem,
-          detail: renameVariables(failure.detail, entry),
-          variables: [...new Set(failure.variables.map((v) => instanceVariable(v, entry)))],
+          ...asInstanceFailure(failure, { name, platform: adapter.platform ?? name }),
           checkedAt: new Date(now()).toISOString(),
         }
       : { ok: true, detail: result.passed.join(', '), checkedAt: new Date(now()).toISOString() };

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 
 /** The one route label of every request no route answered (a 404 for an unknown path). */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /** `:customerId` (and `:id{regex}`) → `{customerId}`, as the OpenAPI document writes it; by Hono path. */
 const templates = new Map<string, string>();

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { describeError } from '../../adapters/instrument.js';
 import type { Log } from '../../adapters/types.js';
 
 /**
@@ -13,10 +14,7 @@ export function createBackgroundTasks() {
     run(c: Context, log: Log, what: string, work: () => Promise<void>): void {
       const task: Promise<void> = work()
         .catch((error: unknown) => {
-          log.error(
-            { err: error instanceof Error ? { name: error.name, message: error.message } : { value: String(error) } },
-            `${what} failed`,
-          );
+          log.error({ err: describeError(error, false) }, `${what} failed`);
         })
         .finally(() => pending.delete(task));
       pending.add(task);

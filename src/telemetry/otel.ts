@@ -47,7 +47,7 @@ const headerGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
   keys: (headers) => [...headers.keys()],
 };
-export const headerSetter: TextMapSetter<Headers> = { set: (headers, key, value) => headers.set(key, value) };
+const headerSetter: TextMapSetter<Headers> = { set: (headers, key, value) => headers.set(key, value) };
 
 /** OTEL_TRACES_SAMPLER as the SDK's sampler. */
 function samplerOf(config: TracingConfig): Sampler {

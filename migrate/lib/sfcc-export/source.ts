@@ -121,12 +121,9 @@ export function exportSource(
     hashFor: (customer) => (customer.customerNo === undefined ? undefined : page.get(customer.customerNo)?.hash),
     createCustomer: readOnly,
     updateCustomer: readOnly,
-    deleteCustomer: readOnly,
-    setPassword: readOnly,
     listAddresses: readOnly,
     getAddress: readOnly,
     createAddress: readOnly,
     updateAddress: readOnly,
-    deleteAddress: readOnly,
   };
 }
