@@ -1,4 +1,4 @@
-import { unsupported } from '../../adapters/unsupported.js';
+import { capable } from '../../adapters/unsupported.js';
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import type { ErasureReport, ErasureStepReport } from '../../schemas/index.js';
@@ -38,7 +38,7 @@ const notFound = (error: unknown) => isGatewayError(error) && error.code === 'no
  */
 export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest): Promise<ErasureReport> {
   const { adapter, backend, ref, call } = request;
-  if (!adapter.eraseCustomer || !adapter.capabilities.erasure) throw unsupported(adapter, 'erasure');
+  const erase = capable(adapter, 'erasure');
   const found = await adapter.getCustomer(ref, { expandAddresses: false }, call).catch((error: unknown) => {
     if (notFound(error) && ref.kind === 'id') return undefined;
     throw error;
@@ -48,7 +48,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     : { backend, customerId: (ref as { id: string }).id };
 
   const platform: PlatformErasure | undefined = found
-    ? await adapter.eraseCustomer({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
+    ? await erase({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
         if (notFound(error)) return undefined;
         throw error;
       })

@@ -3,6 +3,7 @@ import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformE
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import { migrationRef } from '../../migrate/lib/map.js';
+import { customersWithEmail } from '../routes/recovery.js';
 import type { SharedStore } from '../store/types.js';
 import { addressOperations } from './addresses.js';
 import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
@@ -229,13 +230,10 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
 
     async createCustomer(input, ctx) {
       // Registration: the email (and a reference) must be free on both platforms; the customer is born on the target.
-      if (dual && source.capabilities.listCustomers) {
-        const page = await source.listCustomers!({ limit: 1, email: input.email }, ctx);
-        if (page.items.some((c) => c.email.toLowerCase() === input.email.toLowerCase()))
-          throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
-            errors: [{ path: 'email', message: 'already registered' }],
-          });
-      }
+      if (dual && source.capabilities.listCustomers && (await customersWithEmail(source, input.email, ctx, 1)).length)
+        throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
+          errors: [{ path: 'email', message: 'already registered' }],
+        });
       if (dual && input.externalRef !== undefined && (await byRef(source, input.externalRef, ctx)))
         throw new GatewayError('conflict', `a customer with this externalRef exists on ${source.backend}`, {
           errors: [{ path: 'externalRef', message: 'already used' }],
