@@ -12,7 +12,7 @@ import { byRef, createLocator, type LiveParts, type Located } from './locate.js'
 import { liveLogin } from './login.js';
 import { createMover } from './mover.js';
 import { liveCustomerList } from './list.js';
-import { type Counter, createIdentityMap } from './records.js';
+import type { IdentityMap } from './records.js';
 
 export interface LiveAdapterOptions {
   config: LiveMigrationConfig;
@@ -22,8 +22,8 @@ export interface LiveAdapterOptions {
   /** How long one move may hold its lease, and how long another mover waits for it. */
   leaseTtlMs: number;
   waitMs: number;
-  /** Told of every move, password carried, source verification and mirror failure (metrics). */
-  counted?: (counter: Counter, by: number) => void;
+  /** The pair's identity map (the one the erasure step and the status route use too). */
+  identities: IdentityMap;
 }
 
 /** What `live` can do: what the target can, and in `dual` what needs the source too. */
@@ -77,10 +77,10 @@ function liveHints(source: CustomerAdapter, target: CustomerAdapter, capabilitie
  * (src/live/ids.ts). See docs/live-migration.md.
  */
 export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter {
-  const { config, source, target, store } = options;
+  const { config, source, target } = options;
   const dual = config.phase === 'dual';
-  const identities = createIdentityMap(store, source.backend, target.backend, options.counted);
-  const mover = createMover({ ...options, identities, omit: config.omit, createInactive: config.createInactive });
+  const { identities } = options;
+  const mover = createMover({ ...options, omit: config.omit, createInactive: config.createInactive });
   const parts: LiveParts = { config, source, target, identities, mover };
   const locator = createLocator(parts);
   const capabilities = liveCapabilities(config, source.capabilities, target.capabilities);
