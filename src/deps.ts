@@ -15,7 +15,7 @@ import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
 import { asInstance, instanceVariable } from './instances.js';
 import { budgetedFetch } from './limits/upstream-budget.js';
-import { createLiveBackend, LIVE_BACKEND, liveMappingErasure } from './live/index.js';
+import { createLiveBackend, LIVE_BACKEND, type LiveBackend, liveMappingErasure } from './live/index.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
@@ -57,6 +57,8 @@ export interface GatewayDeps {
   accounts: AccountsDeps;
   /** Change events (docs/events.md); undefined when off. */
   events?: EventsRuntime;
+  /** LIVE_MIGRATION: the `live` backend and its identity map (the status route reads its counters). */
+  live?: LiveBackend;
   /** Per-backend circuit breakers (undefined when BREAKER_FAILURES=off): `state(backend)` for /ready and metrics. */
   breaker?: CircuitBreakers;
 }
@@ -181,13 +183,17 @@ export function createDeps(
     );
     backends.set(backend.name, adapter);
   }
-  if (config.liveMigration) {
-    const observer = callObserver(LIVE_BACKEND, tracing, metrics);
-    backends.set(
-      LIVE_BACKEND,
-      createLiveBackend(config.liveMigration, backends, store, config.requestTimeoutMs, metrics, observer),
+  const live =
+    config.liveMigration &&
+    createLiveBackend(
+      config.liveMigration,
+      backends,
+      store,
+      config.requestTimeoutMs,
+      metrics,
+      callObserver(LIVE_BACKEND, tracing, metrics),
     );
-  }
+  if (live) backends.set(LIVE_BACKEND, live.adapter);
   const resourceLock = createResourceLock(store, {
     fleetWide: config.store.kind !== 'memory',
     // A write holds the lease at most for the request's deadline; a crashed holder's lease lapses soon after.
@@ -211,11 +217,12 @@ export function createDeps(
   const accountEvents = runtime.accountEvents ?? (events ? outboxAccountEvents(events) : undefined);
   const accounts = createAccounts(config.accounts, { store, sessions, log: runtime.log }, accountEvents);
   if (events) accounts.erasureSteps.push(events.erasureStep());
-  if (config.liveMigration) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration, store, backends));
+  if (live) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration!, live.identities, backends));
   return {
     config,
     log: runtime.log,
     backends,
+    ...(live ? { live } : {}),
     events,
     ...(events
       ? { eventStats: async () => ((s) => ({ backlog: s.backlog, dead: s.deadLetters }))(await events.stats()) }

@@ -10,6 +10,8 @@ import { hashPassword, type MemoryRecord, type MemoryStore } from './store.js';
 export function memoryAccounts(
   store: MemoryStore,
   find: (ref: CustomerRef) => MemoryRecord,
+  /** The adapter's clock, in the form its timestamps take. */
+  now: () => string,
 ): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
   return {
     async convertGuest(ref, { password, active }) {
@@ -21,7 +23,7 @@ export function memoryAccounts(
         ...record.customer,
         status: { active, guest: false },
         hasPassword: record.passwordHash !== undefined,
-        updatedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        updatedAt: now(),
       };
       record.version++;
     },

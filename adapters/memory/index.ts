@@ -169,7 +169,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     backend: BACKEND,
     capabilities,
     authenticateShopper: memoryShopperLogin(store),
-    ...memoryAccounts(store, find),
+    ...memoryAccounts(store, find, now),
 
     async listCustomers(query) {
       const since = query.updatedSince ? Date.parse(query.updatedSince) : undefined;

@@ -15,6 +15,8 @@ export function open2bAccounts(
   client: Open2bClient,
   load: (ref: CustomerRef, ctx: CallContext) => Promise<CustomerWire>,
   checkPassword: (password: string) => void,
+  /** The adapter's deleteCustomer. */
+  remove: (ref: CustomerRef, ctx: CallContext) => Promise<void>,
 ): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
   return {
     async convertGuest(ref, { password, active }, ctx) {
@@ -28,8 +30,7 @@ export function open2bAccounts(
     },
 
     async eraseCustomer(ref, ctx) {
-      const current = await load(ref, ctx);
-      await client.call(ctx, 'commerce.customers.delete', { ids: [current.id] }, OkAnswer);
+      await remove(ref, ctx);
       return {
         outcome: 'deleted',
         detail: 'commerce.customers.delete: the customer record with its billing and shipping address',

@@ -111,6 +111,12 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
     return after;
   };
 
+  /** Deletes the customer with its billing and shipping address (a delete, and an erasure). */
+  const remove = async (ref: CustomerRef, ctx: CallContext) => {
+    const current = await load(ref, ctx);
+    await client.call(ctx, M.delete, { ids: [current.id] }, OkAnswer);
+  };
+
   const slotOf = (addressId: string, c: CustomerWire) => {
     if (!isSlot(addressId) || !addressOf(c, addressId)) {
       throw new GatewayError(
@@ -126,7 +132,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
     capabilities,
     probe: (ctx) => probeOpen2b(client, ctx),
     authenticateShopper: open2bShopperLogin(client),
-    ...open2bAccounts(client, load, checkPasswordLength),
+    ...open2bAccounts(client, load, checkPasswordLength, remove),
 
     async listCustomers(query, ctx) {
       const conditions = {
@@ -203,10 +209,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
       return { value: fromOpen2bCustomer(await update(current.id, body, ctx, { customerNames: true }), zone, false) };
     },
 
-    async deleteCustomer(ref, ctx) {
-      const current = await load(ref, ctx);
-      await client.call(ctx, M.delete, { ids: [current.id] }, OkAnswer);
-    },
+    deleteCustomer: remove,
 
     async setPassword(ref, change, ctx) {
       const current = await load(ref, ctx);

@@ -1,6 +1,6 @@
 import { isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
-import { capable } from '../../adapters/unsupported.js';
+import { customersWithEmail } from '../../src/routes/recovery.js';
 import type { DuplicateCheck } from './types.js';
 
 /** The best way this target offers to recognise a customer an earlier run already created. */
@@ -22,10 +22,8 @@ export const DUPLICATE_RISK_WARNING =
  */
 export type Existing = { kind: 'ref' | 'email' | 'otherCustomer'; id: string; externalRef?: string };
 
-async function byEmail(target: CustomerAdapter, email: string, ctx: CallContext) {
-  const page = await capable(target, 'listCustomers')({ limit: 1, email }, ctx);
-  return page.items.find((c) => c.email.toLowerCase() === email.toLowerCase());
-}
+const byEmail = async (target: CustomerAdapter, email: string, ctx: CallContext) =>
+  (await customersWithEmail(target, email, ctx, 1))[0];
 
 export async function findExisting(
   target: CustomerAdapter,

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import { capable } from '../../adapters/unsupported.js';
 import type { ShopperCustomerPatch } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
@@ -29,15 +30,11 @@ export async function verifyCurrentPassword(
     });
   const adapter = c.get('adapter');
   const { backend, sub } = c.get('shopper');
-  if (!adapter.capabilities.shopperLogin || !adapter.authenticateShopper)
-    throw new GatewayError(
-      'not_supported',
-      `backend ${backend} cannot check a shopper's password, so a shopper cannot ${change} here; an administrator can, through /v1/customers/{customerId}`,
-    );
+  const authenticate = capable(adapter, 'shopperLogin');
   const attempt = await deps.loginLimits.begin(backend, `customer:${sub}`, deps.clientAddress(c) ?? 'unknown');
   let customerId: string;
   try {
-    ({ customerId } = await adapter.authenticateShopper({ email, password }, c.get('call')));
+    ({ customerId } = await authenticate({ email, password }, c.get('call')));
   } catch (error) {
     if (isGatewayError(error) && error.code === 'unauthorized') throw wrongPassword();
     await attempt.undecided();

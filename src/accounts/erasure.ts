@@ -1,7 +1,7 @@
-import { unsupported } from '../../adapters/unsupported.js';
+import { capable } from '../../adapters/unsupported.js';
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
-import type { ErasureReport, ErasureStepReport } from '../../schemas/index.js';
+import type { Customer, ErasureReport, ErasureStepReport } from '../../schemas/index.js';
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
@@ -19,6 +19,8 @@ export interface ErasureRequest {
   adapter: CustomerAdapter;
   backend: string;
   ref: CustomerRef;
+  /** The customer `ref` names, where the caller read it already (it is not read again). */
+  customer?: Customer;
   call: CallContext;
   /** The data-subject request's reference, for the report and the audit line. */
   reference?: string;
@@ -38,17 +40,22 @@ const notFound = (error: unknown) => isGatewayError(error) && error.code === 'no
  */
 export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest): Promise<ErasureReport> {
   const { adapter, backend, ref, call } = request;
-  if (!adapter.eraseCustomer || !adapter.capabilities.erasure) throw unsupported(adapter, 'erasure');
-  const found = await adapter.getCustomer(ref, { expandAddresses: false }, call).catch((error: unknown) => {
-    if (notFound(error) && ref.kind === 'id') return undefined;
-    throw error;
-  });
+  const erase = capable(adapter, 'erasure');
+  const found =
+    request.customer ??
+    (await adapter.getCustomer(ref, { expandAddresses: false }, call).then(
+      (read) => read.value,
+      (error: unknown) => {
+        if (notFound(error) && ref.kind === 'id') return undefined;
+        throw error;
+      },
+    ));
   const subject: ErasureSubject = found
-    ? { backend, customerId: found.value.id, email: found.value.email, externalRef: found.value.externalRef }
+    ? { backend, customerId: found.id, email: found.email, externalRef: found.externalRef }
     : { backend, customerId: (ref as { id: string }).id };
 
   const platform: PlatformErasure | undefined = found
-    ? await adapter.eraseCustomer({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
+    ? await erase({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
         if (notFound(error)) return undefined;
         throw error;
       })

@@ -2,6 +2,7 @@ import { capable } from '../../adapters/unsupported.js';
 import { isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef } from '../../adapters/types.js';
 import type { GatewayDeps } from '../deps.js';
+import { customersWithEmail } from '../routes/recovery.js';
 import { accountCounterKeys } from '../sessions/login-limits.js';
 import { invalidToken } from './reset-tokens.js';
 
@@ -19,10 +20,7 @@ export async function issueReset(
   call: CallContext,
 ): Promise<void> {
   // The route answered 501 already where the backend cannot list (reset-routes.ts).
-  const page = await adapter.listCustomers!({ email, limit: 5 }, call);
-  const holders = page.items.filter(
-    (c) => c.email.toLowerCase() === email.toLowerCase() && c.status.active && !c.status.guest,
-  );
+  const holders = (await customersWithEmail(adapter, email, call)).filter((c) => c.status.active && !c.status.guest);
   if (holders.length !== 1) {
     // Ids only: the email stays out of the logs.
     if (holders.length > 1)

@@ -3,7 +3,8 @@ import { withCreated } from '../../adapters/support.js';
 import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
 import type { Customer, CustomerCreate } from '../../schemas/index.js';
 import { stableJson } from '../digest.js';
-import { allAddresses, sameAddress } from '../routes/recovery.js';
+import { capable } from '../../adapters/unsupported.js';
+import { allAddresses, customersWithEmail, sameAddress } from '../routes/recovery.js';
 
 export interface Registration {
   customer: Versioned<Customer>;
@@ -14,8 +15,7 @@ export interface Registration {
 /** The guest customer holding this email, where the backend can look customers up by email. */
 async function guestWithEmail(adapter: CustomerAdapter, email: string, call: CallContext) {
   if (!adapter.capabilities.listCustomers) return undefined;
-  const page = await adapter.listCustomers!({ email, limit: 5 }, call);
-  return page.items.find((c) => c.status.guest && c.email.toLowerCase() === email.toLowerCase());
+  return (await customersWithEmail(adapter, email, call)).find((c) => c.status.guest);
 }
 
 /** The registration's fields that the guest does not hold yet (or holds otherwise). */
@@ -36,7 +36,7 @@ async function convert(
   call: CallContext,
 ): Promise<Versioned<Customer>> {
   const ref: CustomerRef = { kind: 'id', id: guest.id };
-  await adapter.convertGuest!(ref, { password: input.password, active: input.active }, call);
+  await capable(adapter, 'guestConversion')(ref, { password: input.password, active: input.active }, call);
   call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
   let step = 'updating its profile';
   try {
@@ -66,7 +66,7 @@ export async function registerCustomer(
   input: CustomerCreate,
   call: CallContext,
 ): Promise<Registration> {
-  if (adapter.convertGuest && adapter.capabilities.guestConversion) {
+  if (adapter.capabilities.guestConversion) {
     const guest = await guestWithEmail(adapter, input.email, call).catch((error: unknown) => {
       // A spent read budget must not stop a registration (a write): it goes on without the
       // lookup, and where the platform refuses the email the conflict below looks again.
@@ -85,7 +85,7 @@ export async function registerCustomer(
     // an email filter the platform does not honour missed).
     const guest = await guestWithEmail(adapter, input.email, call).catch(() => undefined);
     if (!guest) throw error;
-    if (adapter.convertGuest && adapter.capabilities.guestConversion)
+    if (adapter.capabilities.guestConversion)
       return { customer: await convert(adapter, guest, input, call), converted: true };
     throw new GatewayError(
       'conflict',

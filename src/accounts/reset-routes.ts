@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { GatewayError } from '../../adapters/errors.js';
 import { detachedCall } from '../../adapters/support.js';
+import { unsupported } from '../../adapters/unsupported.js';
 import { deadlineSignal } from '../../transport/deadline.js';
 import {
   PasswordResetAcceptedSchema,
@@ -63,11 +64,8 @@ export function passwordResetRoutes(deps: GatewayDeps, scoped: boolean) {
         log.error({ feature: 'password reset' }, `password reset refused: ${NO_SIGNED_SINK}`);
         throw new GatewayError('not_supported', NO_SIGNED_SINK);
       }
-      if (!adapter.capabilities.listCustomers)
-        throw new GatewayError(
-          'not_supported',
-          `backend ${backend} cannot look customers up by email, which a password reset needs${adapter.capabilityHints?.listCustomers ? `: ${adapter.capabilityHints.listCustomers}` : ''}`,
-        );
+      // A password reset looks the email up.
+      if (!adapter.capabilities.listCustomers) throw unsupported(adapter, 'listCustomers');
       await deps.accounts.resetLimits.request(backend, email, deps.clientAddress(c) ?? 'unknown');
       // Its own deadline and no caller to wait for: the work of a request that has been answered.
       const deadline = deadlineSignal(deps.config.requestTimeoutMs);

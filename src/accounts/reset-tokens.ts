@@ -1,5 +1,6 @@
 import { GatewayError } from '../../adapters/errors.js';
 import { sha256Hex } from '../digest.js';
+import { deleteIndexed } from '../store/indexed.js';
 import type { SharedStore } from '../store/types.js';
 
 /** A reset token is good for 30 minutes and one use. */
@@ -84,15 +85,7 @@ export function createResetTokens(store: SharedStore, now: () => number = Date.n
     /** Every token issued to the customer until now stops working; answers how many were still out. */
     async revokeAll(backend: string, customerId: string): Promise<number> {
       await store.set(revokedKey(backend, customerId), String(now()), RESET_TOKEN_MS);
-      const index = indexKey(backend, customerId);
-      const digests = await store.setMembers(index);
-      let live = 0;
-      for (const digest of digests) {
-        if ((await store.get(tokenKey(digest))) !== undefined) live++;
-        await store.delete(tokenKey(digest));
-        await store.removeFromSet(index, digest);
-      }
-      return live;
+      return deleteIndexed(store, indexKey(backend, customerId), tokenKey);
     },
   };
 }

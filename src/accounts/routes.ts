@@ -54,12 +54,13 @@ export function meAccountRoutes(deps: GatewayDeps) {
         const { currentPassword } = c.req.valid('json');
         const adapter = c.get('adapter');
         const ref = shopperRef(c);
-        const { email } = (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value;
-        await verifyCurrentPassword(deps, c, email, currentPassword, 'erase the account');
+        const customer = (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value;
+        await verifyCurrentPassword(deps, c, customer.email, currentPassword, 'erase the account');
         const report = await eraseCustomer(deps, {
           adapter,
           backend: c.get('backend'),
           ref,
+          customer,
           call: c.get('call'),
           http: c,
         });

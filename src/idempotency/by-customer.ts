@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../context.js';
+import { deleteIndexed } from '../store/indexed.js';
 import type { SharedStore } from '../store/types.js';
 
 /**
@@ -48,13 +49,6 @@ export async function indexRecord(
 /** Erasure: deletes the records about the customer (under each name it was addressed by); answers how many. */
 export async function deleteRecordsAbout(store: SharedStore, backend: string, names: string[]): Promise<number> {
   let count = 0;
-  for (const name of names) {
-    const index = indexKey(backend, name);
-    for (const recordKey of await store.setMembers(index)) {
-      if ((await store.get(recordKey)) !== undefined) count++;
-      await store.delete(recordKey);
-    }
-    await store.delete(index);
-  }
+  for (const name of names) count += await deleteIndexed(store, indexKey(backend, name));
   return count;
 }

@@ -3,6 +3,7 @@ import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformE
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import { migrationRef } from '../../migrate/lib/map.js';
+import { customersWithEmail } from '../routes/recovery.js';
 import type { SharedStore } from '../store/types.js';
 import { addressOperations } from './addresses.js';
 import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
@@ -11,7 +12,7 @@ import { byRef, createLocator, type LiveParts, type Located } from './locate.js'
 import { liveLogin } from './login.js';
 import { createMover } from './mover.js';
 import { liveCustomerList } from './list.js';
-import { type Counter, createIdentityMap } from './records.js';
+import type { IdentityMap } from './records.js';
 
 export interface LiveAdapterOptions {
   config: LiveMigrationConfig;
@@ -21,8 +22,8 @@ export interface LiveAdapterOptions {
   /** How long one move may hold its lease, and how long another mover waits for it. */
   leaseTtlMs: number;
   waitMs: number;
-  /** Told of every move, password carried, source verification and mirror failure (metrics). */
-  counted?: (counter: Counter, by: number) => void;
+  /** The pair's identity map (the one the erasure step and the status route use too). */
+  identities: IdentityMap;
 }
 
 /** What `live` can do: what the target can, and in `dual` what needs the source too. */
@@ -76,10 +77,10 @@ function liveHints(source: CustomerAdapter, target: CustomerAdapter, capabilitie
  * (src/live/ids.ts). See docs/live-migration.md.
  */
 export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter {
-  const { config, source, target, store } = options;
+  const { config, source, target } = options;
   const dual = config.phase === 'dual';
-  const identities = createIdentityMap(store, source.backend, target.backend, options.counted);
-  const mover = createMover({ ...options, identities, omit: config.omit, createInactive: config.createInactive });
+  const { identities } = options;
+  const mover = createMover({ ...options, omit: config.omit, createInactive: config.createInactive });
   const parts: LiveParts = { config, source, target, identities, mover };
   const locator = createLocator(parts);
   const capabilities = liveCapabilities(config, source.capabilities, target.capabilities);
@@ -229,13 +230,10 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
 
     async createCustomer(input, ctx) {
       // Registration: the email (and a reference) must be free on both platforms; the customer is born on the target.
-      if (dual && source.capabilities.listCustomers) {
-        const page = await source.listCustomers!({ limit: 1, email: input.email }, ctx);
-        if (page.items.some((c) => c.email.toLowerCase() === input.email.toLowerCase()))
-          throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
-            errors: [{ path: 'email', message: 'already registered' }],
-          });
-      }
+      if (dual && source.capabilities.listCustomers && (await customersWithEmail(source, input.email, ctx, 1)).length)
+        throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
+          errors: [{ path: 'email', message: 'already registered' }],
+        });
       if (dual && input.externalRef !== undefined && (await byRef(source, input.externalRef, ctx)))
         throw new GatewayError('conflict', `a customer with this externalRef exists on ${source.backend}`, {
           errors: [{ path: 'externalRef', message: 'already used' }],

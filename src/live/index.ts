@@ -6,12 +6,18 @@ import type { SharedStore } from '../store/types.js';
 import { createLiveAdapter } from './adapter.js';
 import type { LiveMigrationConfig } from './config.js';
 import { createMover } from './mover.js';
-import { type Counter, createIdentityMap } from './records.js';
+import { type Counter, createIdentityMap, type IdentityMap } from './records.js';
 import type { ErasureStep } from '../accounts/erasure-steps.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 
 export { LIVE_BACKEND, parseLiveMigrationEnv, type LiveMigrationConfig } from './config.js';
 export { liveMigrationRoutes } from './route.js';
+
+/** The `live` backend and its pair's one identity map (one read cache: an erasure's `forget` clears what `live` reads). */
+export interface LiveBackend {
+  adapter: CustomerAdapter;
+  identities: IdentityMap;
+}
 
 /**
  * Adds the `live` backend to the built backends (deps.ts), composed from its two sides as they
@@ -26,7 +32,7 @@ export function createLiveBackend(
   metrics?: Pick<GatewayMetrics, 'liveMoves'>,
   /** Its calls traced and measured like every backend's (src/telemetry/observe.ts). */
   observer: CallObserver = {},
-): CustomerAdapter {
+): LiveBackend {
   const source = backends.get(config.source)!;
   const target = backends.get(config.target)!;
   if (!target.capabilities.externalRefLookup)
@@ -34,17 +40,23 @@ export function createLiveBackend(
       'LIVE_MIGRATION',
       `${target.backend} cannot look customers up by externalRef, so moved customers could not be recognised${target.capabilityHints?.externalRefLookup ? `: ${target.capabilityHints.externalRefLookup}` : ''}`,
     );
+  const identities = createIdentityMap(
+    store,
+    source.backend,
+    target.backend,
+    metrics && ((counter, by) => metrics.liveMoves.inc({ kind: METRIC_KINDS[counter] }, by)),
+  );
   const live = createLiveAdapter({
     config,
     source,
     target,
     store,
+    identities,
     // A move is a handful of upstream calls within one request: its lease lapses soon after a crashed holder's deadline.
     leaseTtlMs: requestTimeoutMs + 1000,
     waitMs: requestTimeoutMs,
-    counted: metrics && ((counter, by) => metrics.liveMoves.inc({ kind: METRIC_KINDS[counter] }, by)),
   });
-  return instrumentAdapter(live, undefined, observer);
+  return { adapter: instrumentAdapter(live, undefined, observer), identities };
 }
 
 /** The status counters as the bounded `kind` label of `gateway_live_migration_moves_total`. */
@@ -63,10 +75,9 @@ const METRIC_KINDS: Record<Counter, string> = {
  */
 export function liveMappingErasure(
   config: LiveMigrationConfig,
-  store: SharedStore,
+  identities: IdentityMap,
   backends: Map<string, CustomerAdapter>,
 ): ErasureStep {
-  const identities = createIdentityMap(store, config.source, config.target);
   return {
     where: 'live migration',
     what: `the identity map between ${config.source} and ${config.target}, and the migration's copy on the other platform`,

@@ -17,12 +17,8 @@ export function liveLogin(
   locator: Locator,
 ): NonNullable<CustomerAdapter['authenticateShopper']> {
   const dual = config.phase === 'dual';
-  const targetVerifies = target.capabilities.shopperLogin && target.authenticateShopper !== undefined;
-  const sourceVerifies =
-    dual &&
-    source.capabilities.shopperLogin &&
-    source.authenticateShopper !== undefined &&
-    target.capabilities.passwordChange;
+  const targetVerifies = target.capabilities.shopperLogin;
+  const sourceVerifies = dual && source.capabilities.shopperLogin && target.capabilities.passwordChange;
 
   return async (credentials, ctx) => {
     let targetDown: unknown;

@@ -6,7 +6,6 @@ import { validationHook } from '../middleware/validation.js';
 import { json, problemResponses } from '../routes/support.js';
 import { LIVE_BACKEND } from './config.js';
 import { unreachable } from './locate.js';
-import { createIdentityMap } from './records.js';
 
 const count = (description: string) => z.int().min(0).openapi({ description });
 
@@ -58,8 +57,9 @@ export function liveMigrationRoutes(deps: GatewayDeps) {
       const config = deps.config.liveMigration;
       if (c.req.param('backend') !== LIVE_BACKEND)
         throw new GatewayError('not_found', `only the ${LIVE_BACKEND} backend has a migration status`);
-      if (!config) throw new GatewayError('not_found', 'no live migration is configured (LIVE_MIGRATION)');
-      const counts = await createIdentityMap(deps.store, config.source, config.target).counts();
+      if (!config || !deps.live)
+        throw new GatewayError('not_found', 'no live migration is configured (LIVE_MIGRATION)');
+      const counts = await deps.live.identities.counts();
       const source = deps.backends.get(config.source)!;
       let sourceCustomers: number | undefined;
       if (config.phase === 'dual' && source.capabilities.listCustomers && source.capabilities.totalCount) {

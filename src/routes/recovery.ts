@@ -40,6 +40,21 @@ const carries = (stored: object, given: Scalars, partly = false) =>
 export const sameAddress = (stored: Address, given: AddressCreate) =>
   carries(stored, scalarsOf(given, ['isDefaultBilling', 'isDefaultShipping']));
 
+/**
+ * The customers holding this email, case aside: the platform's email filter may match more (a
+ * prefix, a substring), so only exact matches are kept. A 501 where the backend cannot list.
+ */
+export async function customersWithEmail(
+  adapter: CustomerAdapter,
+  email: string,
+  call: CallContext,
+  limit = 5,
+): Promise<Customer[]> {
+  const page = await capable(adapter, 'listCustomers')({ email, limit }, call);
+  const wanted = email.toLowerCase();
+  return page.items.filter((c) => c.email.toLowerCase() === wanted);
+}
+
 /** Every address of the customer, page after page. */
 export async function allAddresses(adapter: CustomerAdapter, ref: CustomerRef, call: CallContext): Promise<Address[]> {
   const addresses: Address[] = [];
@@ -64,16 +79,11 @@ export async function recoverCustomerCreate(
   call: CallContext,
   since: number,
 ): Promise<Versioned<Customer> | undefined> {
-  if (!adapter.listCustomers) return undefined;
-  const page = await adapter.listCustomers({ limit: 5, email: input.email }, call);
+  if (!adapter.capabilities.listCustomers) return undefined;
+  const holders = await customersWithEmail(adapter, input.email, call);
   const { addresses: _a, password: _p, active: _s, ...profile } = input;
   const fields = scalarsOf(profile, ['email']);
-  const found = page.items.find(
-    (c) =>
-      c.email.toLowerCase() === input.email.toLowerCase() &&
-      carries(c, fields, true) &&
-      recentEnough(c.createdAt, since, false),
-  );
+  const found = holders.find((c) => carries(c, fields, true) && recentEnough(c.createdAt, since, false));
   if (!found) return undefined;
   call.log.info({ customerId: found.id }, 'recovered a registration an earlier attempt applied');
   const ref: CustomerRef = { kind: 'id', id: found.id };

@@ -187,6 +187,18 @@ describe('live migration open2b -> scayle', () => {
     expect(await mapping(other.id)).toBeUndefined();
   });
 
+  it('a customer erased through the source backend is gone through live at once (one identity map: its read cache forgets it too)', async () => {
+    const c = (await seedSource(gw, 'open2b', 1))[0]!;
+    expect((await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Cached' })).status).toBe(200);
+    // A read through live keeps the moved record in this instance's read cache.
+    expect((await gw.call('GET', `/customers/${c.id}`)).status).toBe(200);
+    const direct = await gw.call('POST', `/v1/backends/open2b/customers/${c.id}/erase`, {});
+    expect(direct.status, JSON.stringify(direct.body)).toBe(200);
+    // The erasure step forgot it in the map `live` reads through: no stale copy of its record is left.
+    expect(await gw.deps.live!.identities.forRead(c.id)).toBeUndefined();
+    expect((await gw.call('GET', `/customers/${c.id}`)).status).toBe(404);
+  });
+
   it('reports the migration status', async () => {
     const res = await gw.call('GET', '/v1/backends/live/migration');
     expect(res.status).toBe(200);
