@@ -9,8 +9,8 @@ export interface DispatcherOptions extends LaneOptions {
 
 /** How often a running dispatcher looks at the outbox when nothing woke it (events of other instances). */
 const IDLE_MS = 200;
-/** Stats count at most this many waiting events per sink. */
-const COUNT_CAP = 1_000_000;
+/** Stats count at most this many waiting events per sink, and as many dead letters. */
+export const COUNT_CAP = 1_000_000;
 
 /**
  * The fleet's one delivery process: whoever holds the `events:dispatcher` lease runs a lane per

@@ -3,7 +3,7 @@ import type { CustomerAdapter, Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import type { SharedStore } from '../store/types.js';
 import type { EventsConfig } from './config.js';
-import { createDispatcher } from './dispatcher.js';
+import { COUNT_CAP, createDispatcher } from './dispatcher.js';
 import { eventsErasureStep } from './erasure.js';
 import { createHeldEvents } from './held.js';
 import { buildEvent, type EventDraft, eventIds } from './model.js';
@@ -126,7 +126,7 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
 
     /** For metrics (issue 25): events waiting per sink, and dead letters kept. */
     async stats(): Promise<{ backlog: Record<string, number>; deadLetters: number }> {
-      const [backlog, deadLetters] = await Promise.all([dispatcher.backlog(), outbox.countDead(1_000_000)]);
+      const [backlog, deadLetters] = await Promise.all([dispatcher.backlog(), outbox.countDead(COUNT_CAP)]);
       return { backlog, deadLetters };
     },
   };
