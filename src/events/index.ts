@@ -67,10 +67,15 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
     const time = new Date();
     await outbox.append(drafts.map((draft, i) => buildEvent(draft, ids[i]!, time, settings)));
   };
-  /** Has recorded events delivered now: wakes the Node loop, or delivers within the Workers invocation. */
-  const deliverSoon = (c: Context<GatewayEnv>) => {
-    if (deps.deliverInline) c.executionCtx.waitUntil(dispatcher.drain(INLINE_BUDGET_MS));
-    else dispatcher.wake();
+  /**
+   * Has recorded events delivered now: wakes the Node loop; on Workers delivers after `c`'s answer,
+   * or, without a request to wait for (a background task, which the runtime keeps alive already),
+   * within this call.
+   */
+  const deliver = async (c?: Context<GatewayEnv>): Promise<void> => {
+    if (!deps.deliverInline) dispatcher.wake();
+    else if (c) c.executionCtx.waitUntil(dispatcher.drain(INLINE_BUDGET_MS));
+    else await dispatcher.drain(INLINE_BUDGET_MS);
   };
   const poller =
     config.pollSeconds > 0
@@ -88,20 +93,14 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
       await record(drafts, c.get('idempotencyKey'));
       // The poller compares what it finds with what the gateway wrote, so it does not announce it again.
       if (poller) await snapshots.remember(drafts.filter((d) => poller.polls(d.backend)));
-      deliverSoon(c);
+      await deliver(c);
     },
-    deliverSoon,
+    deliver,
 
-    /**
-     * Records events that are not a route's write (the account events): random ids, no snapshot;
-     * delivered after `c`'s answer, or, without a request to wait for (a background task, which
-     * the runtime keeps alive already), within this call on Workers.
-     */
+    /** Records events that are not a route's write (the account events): random ids, no snapshot; then `deliver(c)`. */
     async recordAndDeliver(drafts: EventDraft[], c?: Context<GatewayEnv>): Promise<void> {
       await record(drafts);
-      if (c) deliverSoon(c);
-      else if (deps.deliverInline) await dispatcher.drain(INLINE_BUDGET_MS);
-      else dispatcher.wake();
+      await deliver(c);
     },
     held,
     /** The erasure step of the events feature (deps.accounts.erasureSteps). */
