@@ -150,5 +150,3 @@ export function createDispatcher(options: DispatcherOptions) {
     },
   };
 }
-
-export type Dispatcher = ReturnType<typeof createDispatcher>;

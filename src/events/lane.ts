@@ -49,7 +49,7 @@ export async function loadLaneState(store: SharedStore, sink: string, now: numbe
 }
 
 /** The retry delay after `attempts` failures: doubling from `first` up to `max`, ±25 % jitter. */
-export const backoffMs = (attempts: number, { firstMs, maxMs }: { firstMs: number; maxMs: number }) =>
+const backoffMs = (attempts: number, { firstMs, maxMs }: { firstMs: number; maxMs: number }) =>
   Math.min(maxMs, firstMs * 2 ** Math.min(30, attempts - 1)) * (0.75 + Math.random() * 0.5);
 
 /** Runs `work` over `items`, at most `limit` at once. */

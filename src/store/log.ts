@@ -18,7 +18,7 @@ export function validateLogArgs(log: string, id?: string, retentionMs?: number) 
 }
 
 /** The next sequence number: strictly after the last, and never below the clock (ms × 1000). */
-export const nextSeq = (last: number, nowMs: number) => Math.max(last + 1, Math.floor(nowMs) * 1000);
+const nextSeq = (last: number, nowMs: number) => Math.max(last + 1, Math.floor(nowMs) * 1000);
 
 /** First index in `entries` (ascending seq) whose seq is > `after`. */
 function firstAfter(entries: LogEntry[], after: number): number {
@@ -39,15 +39,18 @@ interface MemoryLog {
   ids: Map<string, LogEntry>;
 }
 
-/** Logs in process memory; `maxEntries` bounds each log (the oldest go first beyond it). */
-export function createMemoryLogs(now: () => number, maxEntries = 50_000): LogOperations & { clear(): void } {
+/** Entries kept per log in process memory (the oldest go first beyond it). */
+const MAX_ENTRIES = 50_000;
+
+/** Logs in process memory, each bounded by MAX_ENTRIES. */
+export function createMemoryLogs(now: () => number): LogOperations & { clear(): void } {
   const logs = new Map<string, MemoryLog>();
   const trimmed = (name: string): MemoryLog | undefined => {
     const log = logs.get(name);
     if (!log) return undefined;
     const cutoff = (now() - log.retentionMs) * 1000;
     let drop = 0;
-    while (drop < log.entries.length && (log.entries[drop]!.seq < cutoff || log.entries.length - drop > maxEntries))
+    while (drop < log.entries.length && (log.entries[drop]!.seq < cutoff || log.entries.length - drop > MAX_ENTRIES))
       log.ids.delete(log.entries[drop++]!.id);
     if (drop > 0) log.entries.splice(0, drop);
     return log;
