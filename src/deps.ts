@@ -21,7 +21,7 @@ import { createResourceLock, type ResourceLock } from './store/resource-lock.js'
 import type { SharedStore } from './store/types.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
 import type { ShutdownHook } from './health/shutdown.js';
-import type { EventStats, GatewayMetrics } from './metrics/metrics.js';
+import type { GatewayMetrics } from './metrics/metrics.js';
 import { observeAdapter } from './telemetry/observe.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { createEvents, type EventsRuntime } from './events/index.js';
@@ -51,11 +51,9 @@ export interface GatewayDeps {
   readiness: Readiness;
   /** Run in order on graceful shutdown once the last request is answered (e.g. "flush the event outbox"). */
   shutdownHooks: ShutdownHook[];
-  /** Set by the events feature: its backlog and dead letters, read at each /metrics scrape. */
-  eventStats?: () => Promise<EventStats>;
   /** Password reset, erasure, export: their stores, limits, events and erasure steps (src/accounts/). */
   accounts: AccountsDeps;
-  /** Change events (docs/events.md); undefined when off. */
+  /** Change events (docs/events.md); undefined when off. Its stats() are read at each /metrics scrape. */
   events?: EventsRuntime;
   /** Per-backend circuit breakers (undefined when BREAKER_FAILURES=off): `state(backend)` for /ready and metrics. */
   breaker?: CircuitBreakers;
@@ -210,9 +208,6 @@ export function createDeps(
     log: runtime.log,
     backends,
     events,
-    ...(events
-      ? { eventStats: async () => ((s) => ({ backlog: s.backlog, dead: s.deadLetters }))(await events.stats()) }
-      : {}),
     cursors: createCursorCodec(config.cursorSecret),
     emulators,
     store,
