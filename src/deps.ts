@@ -20,7 +20,6 @@ import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
-import type { ShutdownHook } from './health/shutdown.js';
 import type { GatewayMetrics } from './metrics/metrics.js';
 import { observeAdapter } from './telemetry/observe.js';
 import type { Tracing } from './telemetry/tracing.js';
@@ -49,8 +48,6 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   /** /ready: the store and every backend's probe; drained first on SIGTERM. */
   readiness: Readiness;
-  /** Run in order on graceful shutdown once the last request is answered (e.g. "flush the event outbox"). */
-  shutdownHooks: ShutdownHook[];
   /** Password reset, erasure, export: their stores, limits, events and erasure steps (src/accounts/). */
   accounts: AccountsDeps;
   /** Change events (docs/events.md); undefined when off. Its stats() are read at each /metrics scrape. */
@@ -227,6 +224,5 @@ export function createDeps(
     ...(tracing ? { tracing } : {}),
     ...(metrics ? { metrics } : {}),
     readiness: createReadiness({ store, backends, log: runtime.log }),
-    shutdownHooks: [],
   };
 }

@@ -94,7 +94,6 @@ async function main() {
   // stops writing. Left to exit, pino's synchronous flush (sonic-boom 4) retries such a write
   // forever and the process never ends. Bounded, in case stdout is merely stuck.
   const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-  // After the deployment's own hooks (deps.shutdownHooks: they may still need the store and upstreams).
   const closing: ShutdownHook[] = [
     // Answered work still running (password reset lookups) finishes before the store and upstreams
     // close, and before event delivery stops: the reset token it records is then delivered.
@@ -116,7 +115,7 @@ async function main() {
       readiness: deps.readiness,
       servers,
       ...config.shutdown,
-      hooks: [...deps.shutdownHooks, ...closing],
+      hooks: closing,
       log,
     }).finally(() => process.exit(0));
   };

@@ -3,9 +3,9 @@ import type { Log } from '../../adapters/types.js';
 import type { Readiness } from './readiness.js';
 
 /**
- * Work to finish before the process exits, after the last request was answered: run in the order
- * added (GatewayDeps.shutdownHooks, e.g. the events feature's "deliver what is in the outbox"),
- * each bounded, before the entry closes the upstream connections, the store and the logs.
+ * Work to finish before the process exits, after the last request was answered, each bounded:
+ * the entry's steps (node.ts), e.g. the events feature's "deliver what is due", then closing the
+ * upstream connections, the store and the logs.
  */
 export interface ShutdownHook {
   name: string;
@@ -20,7 +20,7 @@ export interface GracefulShutdown {
   delayMs: number;
   /** SHUTDOWN_GRACE_MS: how long requests in flight may take to finish once no new ones are taken. */
   graceMs: number;
-  /** In order: the deployment's hooks, then the entry's own (tracing, upstream connections, store, logs). */
+  /** In order: background work, event delivery, then tracing, upstream connections, store, logs (node.ts). */
   hooks: ShutdownHook[];
   log: Log;
 }
