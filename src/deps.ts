@@ -20,8 +20,7 @@ import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
-import type { ShutdownHook } from './health/shutdown.js';
-import type { EventStats, GatewayMetrics } from './metrics/metrics.js';
+import type { GatewayMetrics } from './metrics/metrics.js';
 import { callObserver } from './telemetry/observe.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { createEvents, type EventsRuntime } from './events/index.js';
@@ -49,13 +48,9 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   /** /ready: the store and every backend's probe; drained first on SIGTERM. */
   readiness: Readiness;
-  /** Run in order on graceful shutdown once the last request is answered (e.g. "flush the event outbox"). */
-  shutdownHooks: ShutdownHook[];
-  /** Set by the events feature: its backlog and dead letters, read at each /metrics scrape. */
-  eventStats?: () => Promise<EventStats>;
   /** Password reset, erasure, export: their stores, limits, events and erasure steps (src/accounts/). */
   accounts: AccountsDeps;
-  /** Change events (docs/events.md); undefined when off. */
+  /** Change events (docs/events.md); undefined when off. Its stats() are read at each /metrics scrape. */
   events?: EventsRuntime;
   /** LIVE_MIGRATION: the `live` backend and its identity map (the status route reads its counters). */
   live?: LiveBackend;
@@ -224,9 +219,6 @@ export function createDeps(
     backends,
     ...(live ? { live } : {}),
     events,
-    ...(events
-      ? { eventStats: async () => ((s) => ({ backlog: s.backlog, dead: s.deadLetters }))(await events.stats()) }
-      : {}),
     cursors: createCursorCodec(config.cursorSecret),
     emulators,
     store,
@@ -246,6 +238,5 @@ export function createDeps(
     ...(tracing ? { tracing } : {}),
     ...(metrics ? { metrics } : {}),
     readiness: createReadiness({ store, backends, log: runtime.log }),
-    shutdownHooks: [],
   };
 }

@@ -4,6 +4,7 @@ import { API_VERSION, createApp } from './app.js';
 import { loadDeps } from './deps.js';
 import { parseEnv } from './env.js';
 import { shutDownGracefully, type ShutdownHook } from './health/shutdown.js';
+import { withTimeout } from './health/timeout.js';
 import { createLogger } from './logging/logger.js';
 import { createPrometheusMetrics } from './metrics/prometheus.js';
 import { serveMetrics } from './metrics/server.js';
@@ -93,8 +94,7 @@ async function main() {
   // is gone (`npm start | shipper`, both stopped at once) that write fails with EPIPE and pino
   // stops writing. Left to exit, pino's synchronous flush (sonic-boom 4) retries such a write
   // forever and the process never ends. Bounded, in case stdout is merely stuck.
-  const flushLogs = () => Promise.race([log.flush?.(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-  // After the deployment's own hooks (deps.shutdownHooks: they may still need the store and upstreams).
+  const flushLogs = () => withTimeout(Promise.resolve(log.flush?.()), 2_000, { unref: true });
   const closing: ShutdownHook[] = [
     // Answered work still running (password reset lookups) finishes before the store and upstreams
     // close, and before event delivery stops: the reset token it records is then delivered.
@@ -116,7 +116,7 @@ async function main() {
       readiness: deps.readiness,
       servers,
       ...config.shutdown,
-      hooks: [...deps.shutdownHooks, ...closing],
+      hooks: closing,
       log,
     }).finally(() => process.exit(0));
   };

@@ -1,5 +1,5 @@
 import { createLeaseHolder } from '../store/lease.js';
-import { initialCursor, Lane, laneKey, type LaneOptions } from './lane.js';
+import { Lane, type LaneOptions, loadLaneState } from './lane.js';
 import type { EventSink } from './sinks/types.js';
 
 export interface DispatcherOptions extends LaneOptions {
@@ -9,8 +9,8 @@ export interface DispatcherOptions extends LaneOptions {
 
 /** How often a running dispatcher looks at the outbox when nothing woke it (events of other instances). */
 const IDLE_MS = 200;
-/** Stats count at most this many waiting events per sink. */
-const COUNT_CAP = 1_000_000;
+/** Stats count at most this many waiting events per sink, and as many dead letters. */
+export const COUNT_CAP = 1_000_000;
 
 /**
  * The fleet's one delivery process: whoever holds the `events:dispatcher` lease runs a lane per
@@ -141,10 +141,7 @@ export function createDispatcher(options: DispatcherOptions) {
     async backlog(): Promise<Record<string, number>> {
       const entries = await Promise.all(
         sinks.map(async (sink) => {
-          const text = await store.get(laneKey(sink.name));
-          const state = text
-            ? (JSON.parse(text) as { cursor: number; parked: Record<string, { seqs: number[] }> })
-            : { cursor: initialCursor(Date.now()), parked: {} };
+          const state = await loadLaneState(store, sink.name, Date.now());
           const parked = Object.values(state.parked).reduce((sum, p) => sum + p.seqs.length, 0);
           return [sink.name, (await options.outbox.count(state.cursor, COUNT_CAP)) + parked] as const;
         }),
@@ -153,5 +150,3 @@ export function createDispatcher(options: DispatcherOptions) {
     },
   };
 }
-
-export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,6 +1,6 @@
 import type { CustomerEvent, ExportedEvent } from '../../schemas/index.js';
 import type { SharedStore } from '../store/types.js';
-import { beyondIds, idsOnly } from './model.js';
+import { beyondIds, eventSource, idsOnly } from './model.js';
 import { aboutKey, type Outbox, type OutboxRecord, type StoredDeadLetter } from './outbox.js';
 
 /** One entry about a customer, as stored: an outbox record or a dead letter, both holding an event. */
@@ -17,7 +17,7 @@ interface HeldEntry {
  */
 export function createHeldEvents(store: SharedStore, outbox: Outbox, source: string) {
   const about = (backend: string, customerId: string) =>
-    aboutKey({ source: `${source}/backends/${backend}`, subject: customerId });
+    aboutKey({ source: eventSource(source, backend), subject: customerId });
 
   async function entries(backend: string, customerId: string): Promise<HeldEntry[]> {
     const key = about(backend, customerId);

@@ -3,7 +3,7 @@ import type { CustomerAdapter, Log } from '../../adapters/types.js';
 import type { GatewayEnv } from '../context.js';
 import type { SharedStore } from '../store/types.js';
 import type { EventsConfig } from './config.js';
-import { createDispatcher } from './dispatcher.js';
+import { COUNT_CAP, createDispatcher } from './dispatcher.js';
 import { eventsErasureStep } from './erasure.js';
 import { createHeldEvents } from './held.js';
 import { buildEvent, type EventDraft, eventIds } from './model.js';
@@ -67,10 +67,15 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
     const time = new Date();
     await outbox.append(drafts.map((draft, i) => buildEvent(draft, ids[i]!, time, settings)));
   };
-  /** Has recorded events delivered now: wakes the Node loop, or delivers within the Workers invocation. */
-  const deliverSoon = (c: Context<GatewayEnv>) => {
-    if (deps.deliverInline) c.executionCtx.waitUntil(dispatcher.drain(INLINE_BUDGET_MS));
-    else dispatcher.wake();
+  /**
+   * Has recorded events delivered now: wakes the Node loop; on Workers delivers after `c`'s answer,
+   * or, without a request to wait for (a background task, which the runtime keeps alive already),
+   * within this call.
+   */
+  const deliver = async (c?: Context<GatewayEnv>): Promise<void> => {
+    if (!deps.deliverInline) dispatcher.wake();
+    else if (c) c.executionCtx.waitUntil(dispatcher.drain(INLINE_BUDGET_MS));
+    else await dispatcher.drain(INLINE_BUDGET_MS);
   };
   const poller =
     config.pollSeconds > 0
@@ -88,20 +93,14 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
       await record(drafts, c.get('idempotencyKey'));
       // The poller compares what it finds with what the gateway wrote, so it does not announce it again.
       if (poller) await snapshots.remember(drafts.filter((d) => poller.polls(d.backend)));
-      deliverSoon(c);
+      await deliver(c);
     },
-    deliverSoon,
+    deliver,
 
-    /**
-     * Records events that are not a route's write (the account events): random ids, no snapshot;
-     * delivered after `c`'s answer, or, without a request to wait for (a background task, which
-     * the runtime keeps alive already), within this call on Workers.
-     */
+    /** Records events that are not a route's write (the account events): random ids, no snapshot; then `deliver(c)`. */
     async recordAndDeliver(drafts: EventDraft[], c?: Context<GatewayEnv>): Promise<void> {
       await record(drafts);
-      if (c) deliverSoon(c);
-      else if (deps.deliverInline) await dispatcher.drain(INLINE_BUDGET_MS);
-      else dispatcher.wake();
+      await deliver(c);
     },
     held,
     /** The erasure step of the events feature (deps.accounts.erasureSteps). */
@@ -126,7 +125,7 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
 
     /** For metrics (issue 25): events waiting per sink, and dead letters kept. */
     async stats(): Promise<{ backlog: Record<string, number>; deadLetters: number }> {
-      const [backlog, deadLetters] = await Promise.all([dispatcher.backlog(), outbox.countDead(1_000_000)]);
+      const [backlog, deadLetters] = await Promise.all([dispatcher.backlog(), outbox.countDead(COUNT_CAP)]);
       return { backlog, deadLetters };
     },
   };

@@ -39,11 +39,17 @@ const BATCH = 200;
 /** A lane that finds no state starts this far back (events recorded while the fleet started). */
 const START_BACK_MS = 5 * 60_000;
 
-export const laneKey = (sink: string) => `events:lane:${sink}`;
-export const initialCursor = (now: number) => (now - START_BACK_MS) * 1000;
+const laneKey = (sink: string) => `events:lane:${sink}`;
+const initialCursor = (now: number) => (now - START_BACK_MS) * 1000;
+
+/** What the store says of a sink's lane (or a fresh start at `now`); the lane and the backlog stats read it. */
+export async function loadLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
+  const text = await store.get(laneKey(sink));
+  return text ? (JSON.parse(text) as LaneState) : { cursor: initialCursor(now), parked: {} };
+}
 
 /** The retry delay after `attempts` failures: doubling from `first` up to `max`, ±25 % jitter. */
-export const backoffMs = (attempts: number, { firstMs, maxMs }: { firstMs: number; maxMs: number }) =>
+const backoffMs = (attempts: number, { firstMs, maxMs }: { firstMs: number; maxMs: number }) =>
   Math.min(maxMs, firstMs * 2 ** Math.min(30, attempts - 1)) * (0.75 + Math.random() * 0.5);
 
 /** Runs `work` over `items`, at most `limit` at once. */
@@ -89,7 +95,7 @@ export class Lane {
   /** One step; true when it did something (the caller steps again at once). */
   async step(): Promise<boolean> {
     const now = Date.now();
-    const state = (this.state ??= await this.load(now));
+    const state = (this.state ??= await loadLaneState(this.options.store, this.sink.name, now));
     if (now < (state.down?.until ?? 0)) return false;
     const retried = await this.retryDue(state, now);
     const outcome = await this.takeNew(state, now);
@@ -235,11 +241,6 @@ export class Lane {
       { eventId: entry.event.id, type: entry.event.type, sink: this.sink.name, attempts, reason },
       'event dead-lettered: not delivered within EVENTS_DEAD_AFTER_SECONDS',
     );
-  }
-
-  private async load(now: number): Promise<LaneState> {
-    const text = await this.options.store.get(laneKey(this.sink.name));
-    return text ? (JSON.parse(text) as LaneState) : { cursor: initialCursor(now), parked: {} };
   }
 
   private async save(state: LaneState): Promise<void> {

@@ -47,6 +47,11 @@ export interface EventSettings {
 const ACCOUNT_FIELDS = ['email', 'previousEmail', 'token', 'expiresAt'] as const;
 
 /** The CloudEvents envelope of a draft. With `ids` the data holds ids and changed paths only. */
+/** An event's CloudEvents `source`: EVENTS_SOURCE, then the backend the customer lives in. */
+export const eventSource = (source: string, backend: string) => `${source}/backends/${backend}`;
+/** The backend an event's `source` names (eventSource's inverse); `unknown` for another source. */
+export const backendOfSource = (source: string) => /\/backends\/([^/]+)$/.exec(source)?.[1] ?? 'unknown';
+
 export function buildEvent(draft: EventDraft, id: string, time: Date, settings: EventSettings): CustomerEvent {
   const data: CustomerEventData = { customerId: draft.customerId, origin: draft.origin ?? 'gateway' };
   if (draft.addressId !== undefined) data.addressId = draft.addressId;
@@ -60,7 +65,7 @@ export function buildEvent(draft: EventDraft, id: string, time: Date, settings: 
   return {
     specversion: '1.0',
     id,
-    source: `${settings.source}/backends/${draft.backend}`,
+    source: eventSource(settings.source, draft.backend),
     type: draft.type,
     time: time.toISOString(),
     subject: draft.customerId,

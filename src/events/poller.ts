@@ -212,5 +212,3 @@ export function createPoller(options: PollerOptions) {
     },
   };
 }
-
-export type Poller = ReturnType<typeof createPoller>;

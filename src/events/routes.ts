@@ -135,7 +135,7 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         const sinks = runtime.dispatcher.sinks.filter((s) => !wanted || wanted.includes(s));
         const handed = await runtime.outbox.redeliver(id, sinks);
         if (handed.length === 0) throw new GatewayError('not_found', `no dead letter of event ${id}`);
-        runtime.deliverSoon(c);
+        await runtime.deliver(c);
         return c.json({ id, sinks: handed }, 202);
       },
     );

@@ -24,7 +24,7 @@ export interface Snapshot {
 const IGNORED = new Set(['id', 'createdAt', 'updatedAt', 'lastLoginAt', 'addresses']);
 
 /** Canonical field paths and values, one level into objects (`phones.mobile`, `status.active`). */
-export function fieldsOf(resource: object): [string, unknown][] {
+function fieldsOf(resource: object): [string, unknown][] {
   const fields: [string, unknown][] = [];
   for (const [name, value] of Object.entries(resource)) {
     if (IGNORED.has(name) || value === undefined) continue;

@@ -2,6 +2,7 @@ import { isGatewayError } from '../../adapters/errors.js';
 import { asInstanceFailure, probeBackend, type ProbeResult } from '../../adapters/probe.js';
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
+import { withTimeout } from './timeout.js';
 
 /** A backend that worked is asked again after this long (the issue's 30 s). */
 export const PROBE_OK_TTL_MS = 30_000;
@@ -94,12 +95,13 @@ export function createReadiness(deps: {
   const storeCheck = async (): Promise<CheckResult> => {
     const checkedAt = new Date(now()).toISOString();
     try {
-      await withTimeout(deps.store.get('ready:probe'), STORE_TIMEOUT_MS);
-      return { ok: true, detail: 'answered', checkedAt };
-    } catch (error) {
-      const detail =
-        error instanceof ProbeTimeout ? `did not answer within ${STORE_TIMEOUT_MS} ms` : 'refused the call';
-      return { ok: false, problem: 'unreachable', detail, checkedAt };
+      // Mapped to 'answered' first: a stored value could be anything, `'timeout'` too.
+      const answered = deps.store.get('ready:probe').then(() => 'answered' as const);
+      if ((await withTimeout(answered, STORE_TIMEOUT_MS)) === 'answered')
+        return { ok: true, detail: 'answered', checkedAt };
+      return { ok: false, problem: 'unreachable', detail: `did not answer within ${STORE_TIMEOUT_MS} ms`, checkedAt };
+    } catch {
+      return { ok: false, problem: 'unreachable', detail: 'refused the call', checkedAt };
     }
   };
 
@@ -135,14 +137,4 @@ function probeContext(log: Log, backend: string): CallContext {
     setResponseHeader: () => {},
     recordCall: () => {},
   };
-}
-
-class ProbeTimeout extends Error {}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProbeTimeout()), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

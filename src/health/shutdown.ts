@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { Log } from '../../adapters/types.js';
 import type { Readiness } from './readiness.js';
+import { withTimeout } from './timeout.js';
 
 /**
- * Work to finish before the process exits, after the last request was answered: run in the order
- * added (GatewayDeps.shutdownHooks, e.g. the events feature's "deliver what is in the outbox"),
- * each bounded, before the entry closes the upstream connections, the store and the logs.
+ * Work to finish before the process exits, after the last request was answered, each bounded:
+ * the entry's steps (node.ts), e.g. the events feature's "deliver what is due", then closing the
+ * upstream connections, the store and the logs.
  */
 export interface ShutdownHook {
   name: string;
@@ -20,7 +21,7 @@ export interface GracefulShutdown {
   delayMs: number;
   /** SHUTDOWN_GRACE_MS: how long requests in flight may take to finish once no new ones are taken. */
   graceMs: number;
-  /** In order: the deployment's hooks, then the entry's own (tracing, upstream connections, store, logs). */
+  /** In order: background work, event delivery, then tracing, upstream connections, store, logs (node.ts). */
   hooks: ShutdownHook[];
   log: Log;
 }
@@ -48,16 +49,9 @@ export async function shutDownGracefully(options: GracefulShutdown): Promise<voi
   const idleCloser = setInterval(() => {
     for (const server of servers) server.closeIdleConnections();
   }, 50);
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
-  const finished = await Promise.race([
-    closed.then(() => true),
-    new Promise<false>((resolve) => {
-      graceTimer = setTimeout(() => resolve(false), options.graceMs);
-    }),
-  ]);
+  const finished = await withTimeout(closed, options.graceMs);
   clearInterval(idleCloser);
-  clearTimeout(graceTimer);
-  if (!finished) {
+  if (finished === 'timeout') {
     log.warn(
       { graceMs: options.graceMs },
       'requests still in flight after SHUTDOWN_GRACE_MS: their connections are cut',
@@ -65,14 +59,10 @@ export async function shutDownGracefully(options: GracefulShutdown): Promise<voi
     for (const server of servers) server.closeAllConnections();
   }
   for (const hook of options.hooks) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), HOOK_TIMEOUT_MS);
-    });
-    const outcome = await Promise.race([hook.run().then(() => 'done' as const), timeout]).catch((error: unknown) =>
-      error instanceof Error ? error.message : 'failed',
-    );
-    clearTimeout(timer);
+    const outcome = await withTimeout(
+      hook.run().then(() => 'done' as const),
+      HOOK_TIMEOUT_MS,
+    ).catch((error: unknown) => (error instanceof Error ? error.message : 'failed'));
     if (outcome !== 'done') log.warn({ hook: hook.name, outcome }, 'shutdown step did not complete');
   }
 }

@@ -1,12 +1,15 @@
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
-/** What the events feature reports at each scrape (GatewayDeps.eventStats). */
+/** What the events feature reports at each scrape (`deps.events.stats()`). */
 export interface EventStats {
   /** Per sink (`webhook`, `nats`, `queue`): events written to the outbox and not yet delivered there. */
   backlog: Record<string, number>;
   /** Events given up on after their retries (dead letters). */
-  dead: number;
+  deadLetters: number;
 }
+
+/** Where a scrape reads the event stats from: the events feature, when on (GatewayDeps.events). */
+export type EventStatsSource = { stats(): Promise<EventStats> } | undefined;
 
 /**
  * The gateway's Prometheus metrics (prom-client types, imported as types only: Workers never load
@@ -36,7 +39,7 @@ export interface GatewayMetrics {
   readonly sessionsRefused: Counter<'flow' | 'reason'>;
   /** Hook for live migration (issue 22): `deps.metrics?.liveMoves.inc({ kind: 'customer' })` (or `password`). */
   readonly liveMoves: Counter<'kind'>;
-  /** The Prometheus text exposition; with `eventStats`, the event backlog and dead letters read at the scrape. */
-  render(eventStats?: () => Promise<EventStats>): Promise<string>;
+  /** The Prometheus text exposition; with `events`, the event backlog and dead letters read at the scrape. */
+  render(events?: EventStatsSource): Promise<string>;
   readonly contentType: string;
 }

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventStats, GatewayMetrics } from './metrics.js';
+import type { EventStatsSource, GatewayMetrics } from './metrics.js';
 
 /** Seconds; the top buckets reach the default 30 s request deadline. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -69,9 +69,9 @@ export function createPrometheusMetrics(): GatewayMetrics {
       'kind',
     ]),
     contentType: registry.contentType,
-    async render(eventStats?: () => Promise<EventStats>) {
+    async render(events?: EventStatsSource) {
       // A failing count leaves the gauges at their last value rather than failing the whole scrape.
-      const stats = await eventStats?.().catch(() => undefined);
+      const stats = await events?.stats().catch(() => undefined);
       if (stats) {
         if (!eventGaugesRegistered) {
           registry.registerMetric(eventGauges.backlog);
@@ -79,7 +79,7 @@ export function createPrometheusMetrics(): GatewayMetrics {
           eventGaugesRegistered = true;
         }
         for (const [sink, count] of Object.entries(stats.backlog)) eventGauges.backlog.set({ sink }, count);
-        eventGauges.dead.set(stats.dead);
+        eventGauges.dead.set(stats.deadLetters);
       }
       return registry.metrics();
     },

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Log } from '../../adapters/types.js';
-import type { EventStats, GatewayMetrics } from './metrics.js';
+import type { EventStatsSource, GatewayMetrics } from './metrics.js';
 
 /**
  * METRICS_PORT: /metrics alone on a listener of its own, without authentication, for a scraper
@@ -10,8 +10,8 @@ import type { EventStats, GatewayMetrics } from './metrics.js';
 export function serveMetrics(
   metrics: GatewayMetrics,
   listener: { port: number; host?: string },
-  /** `source.eventStats` is read at each scrape (GatewayDeps: the events feature sets it). */
-  options: { log: Log; source: { eventStats?: () => Promise<EventStats> } },
+  /** `source.events` is read at each scrape (GatewayDeps: the events feature, when on). */
+  options: { log: Log; source: { events?: EventStatsSource } },
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -19,7 +19,7 @@ export function serveMetrics(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: this listener serves GET /metrics only\n');
       return;
     }
-    metrics.render(options.source.eventStats).then(
+    metrics.render(options.source.events).then(
       (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(req.method === 'HEAD' ? '' : text),
       (error: unknown) => {
         options.log.error({ err: error }, 'rendering /metrics failed');

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../adapters/errors.js';
 import { logsOverOrderedTable } from './log.js';
 import { storeOverTable, type Entry, type EntryTable } from './table.js';
-import type { SharedStore } from './types.js';
+import { type SharedStore, STORE_OPERATIONS, type StoreOperation } from './types.js';
 
 /** The parts of the Workers runtime used here (structural, so Node type-checks and tests it too). */
 interface DurableStorage {
@@ -20,33 +20,9 @@ export interface StoreNamespace {
   get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 
-type Operation = { [K in keyof Omit<SharedStore, 'close'>]: { op: K; args: Parameters<SharedStore[K]> } }[keyof Omit<
-  SharedStore,
-  'close'
->];
+type Operation = { [K in StoreOperation]: { op: K; args: Parameters<SharedStore[K]> } }[StoreOperation];
 /** Every operation of SharedStore but close, each one call to the object that owns its key. */
-const OPERATION_NAMES = [
-  'get',
-  'set',
-  'setIfAbsent',
-  'delete',
-  'deleteIfEquals',
-  'renewIfEquals',
-  'increment',
-  'take',
-  'takeFromWindow',
-  'addToSet',
-  'setMembers',
-  'removeFromSet',
-  'appendToLog',
-  'readLog',
-  'findInLog',
-  'countLog',
-  'replaceInLog',
-] as const satisfies readonly Operation['op'][];
-// A SharedStore operation missing from the list fails to compile here.
-const allOperations: Exclude<Operation['op'], (typeof OPERATION_NAMES)[number]> extends never ? true : never = true;
-const OPERATIONS = new Set<string>(allOperations ? OPERATION_NAMES : []);
+const OPERATIONS = new Set<string>(Object.keys(STORE_OPERATIONS));
 /** How often an object drops its expired keys (reads already ignore them). */
 const SWEEP_EVERY_MS = 60 * 60_000;
 
@@ -153,7 +129,7 @@ export function createDurableObjectStore(namespace: StoreNamespace, options: Dur
     return answer.result ?? undefined;
   };
   const operations = Object.fromEntries(
-    OPERATION_NAMES.map((op) => [op, (...args: unknown[]) => call({ op, args } as Operation)]),
+    [...OPERATIONS].map((op) => [op, (...args: unknown[]) => call({ op, args } as Operation)]),
   ) as unknown as Omit<SharedStore, 'close'>;
   return { ...operations, close: async () => {} };
 }

@@ -115,5 +115,3 @@ export function createLeaseHolder(store: SharedStore, key: string, ttlMs: number
     },
   };
 }
-
-export type LeaseHolder = ReturnType<typeof createLeaseHolder>;

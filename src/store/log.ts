@@ -18,7 +18,7 @@ export function validateLogArgs(log: string, id?: string, retentionMs?: number) 
 }
 
 /** The next sequence number: strictly after the last, and never below the clock (ms × 1000). */
-export const nextSeq = (last: number, nowMs: number) => Math.max(last + 1, Math.floor(nowMs) * 1000);
+const nextSeq = (last: number, nowMs: number) => Math.max(last + 1, Math.floor(nowMs) * 1000);
 
 /** First index in `entries` (ascending seq) whose seq is > `after`. */
 function firstAfter(entries: LogEntry[], after: number): number {
@@ -39,15 +39,18 @@ interface MemoryLog {
   ids: Map<string, LogEntry>;
 }
 
-/** Logs in process memory; `maxEntries` bounds each log (the oldest go first beyond it). */
-export function createMemoryLogs(now: () => number, maxEntries = 50_000): LogOperations & { clear(): void } {
+/** Entries kept per log in process memory (the oldest go first beyond it). */
+const MAX_ENTRIES = 50_000;
+
+/** Logs in process memory, each bounded by MAX_ENTRIES. */
+export function createMemoryLogs(now: () => number): LogOperations & { clear(): void } {
   const logs = new Map<string, MemoryLog>();
   const trimmed = (name: string): MemoryLog | undefined => {
     const log = logs.get(name);
     if (!log) return undefined;
     const cutoff = (now() - log.retentionMs) * 1000;
     let drop = 0;
-    while (drop < log.entries.length && (log.entries[drop]!.seq < cutoff || log.entries.length - drop > maxEntries))
+    while (drop < log.entries.length && (log.entries[drop]!.seq < cutoff || log.entries.length - drop > MAX_ENTRIES))
       log.ids.delete(log.entries[drop++]!.id);
     if (drop > 0) log.entries.splice(0, drop);
     return log;
@@ -115,23 +118,21 @@ export function logsOverOrderedTable(table: OrderedEntryTable, now: () => number
     const entry = await table.get(key);
     return entry && entry.expiresAt > now() ? entry : undefined;
   };
-  /** Live entries after `after`, page by page, until `limit` or the end. */
-  const scan = async (log: string, after: number, limit: number): Promise<LogEntry[]> => {
+  /** Visits live entries after `after`, page by page, until `limit` were visited or the end. */
+  const scan = async (log: string, after: number, limit: number, visit: (seq: number, entry: Entry) => void) => {
     const prefix = `${log}|e|`;
-    const found: LogEntry[] = [];
     let from = `${prefix}${seqKey(after)}`;
-    while (found.length < limit) {
-      const asked = Math.min(500, limit - found.length);
+    for (let visited = 0; visited < limit; ) {
+      const asked = Math.min(500, limit - visited);
       const page = await table.list(prefix, from, asked);
       for (const [key, entry] of page) {
         if (entry.expiresAt <= now()) continue;
-        const { id, value } = JSON.parse(entry.value) as { id: string; value: string };
-        found.push({ seq: Number(key.slice(prefix.length)), id, value });
+        visit(Number(key.slice(prefix.length)), entry);
+        visited++;
       }
       if (page.length < asked) break;
       from = page.at(-1)![0];
     }
-    return found.slice(0, limit);
   };
   const entryAt = async (log: string, seq: number): Promise<LogEntry | undefined> => {
     const entry = await live(`${log}|e|${seqKey(seq)}`);
@@ -155,7 +156,12 @@ export function logsOverOrderedTable(table: OrderedEntryTable, now: () => number
       }),
     readLog: async (log, after, limit) => {
       validateLogArgs(log);
-      return scan(log, after, limit);
+      const found: LogEntry[] = [];
+      await scan(log, after, limit, (seq, entry) => {
+        const { id, value } = JSON.parse(entry.value) as { id: string; value: string };
+        found.push({ seq, id, value });
+      });
+      return found;
     },
     findInLog: async (log, id) => {
       validateLogArgs(log, id);
@@ -164,7 +170,9 @@ export function logsOverOrderedTable(table: OrderedEntryTable, now: () => number
     },
     countLog: async (log, after, cap) => {
       validateLogArgs(log);
-      return (await scan(log, after, cap)).length;
+      let count = 0;
+      await scan(log, after, cap, () => count++);
+      return count;
     },
     replaceInLog: (log, id, value) =>
       serial(async () => {

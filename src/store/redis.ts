@@ -12,6 +12,10 @@ export interface RedisStoreOptions {
   onError?: (error: Error) => void;
 }
 
+// Lua lines setting `now` to the Redis server's clock in ms, so every instance agrees on time.
+const NOW_MS_LUA = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
 // Compare-and-delete: a lease is released only by the holder whose token it still holds.
 const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 // Compare-and-extend: a lease is renewed only by the holder whose token it still holds.
@@ -22,9 +26,7 @@ if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) 
 return v`;
 // The token bucket of bucket.ts, on the server's clock so every instance agrees on time.
 const TAKE = `local capacity, rate, cost, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+${NOW_MS_LUA}local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = capacity
 if state[1] then tokens = math.min(capacity, tonumber(state[1]) + math.max(0, now - tonumber(state[2])) / 1000 * rate) end
 local allowed, retry = 0, 0
@@ -35,9 +37,7 @@ return {allowed, math.floor(tokens), retry}`;
 
 // The sliding-window log of memory.ts as a sorted set of allowed takes (score: server time in ms).
 const TAKE_FROM_WINDOW = `local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+${NOW_MS_LUA}redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], now, now .. ':' .. ARGV[3])
@@ -49,24 +49,18 @@ return {0, 0, math.max(1, tonumber(oldest[2]) + window - now)}`;
 
 // Index sets as sorted sets scored by each member's expiry (server time); the key lives as long as
 // its longest-lived member.
-const ADD_TO_SET = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ttl = tonumber(ARGV[2])
+const ADD_TO_SET = `${NOW_MS_LUA}local ttl = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1`;
-const SET_MEMBERS = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')`;
+const SET_MEMBERS = `${NOW_MS_LUA}return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')`;
 // The ordered log of log.ts: a sorted set of "<id> <value>" members scored by seq, a hash id → seq
 // (idempotent appends, lookups) and the last seq; seqs and trimming on the server's clock.
 const APPEND_TO_LOG = `local seen = redis.call('HGET', KEYS[2], ARGV[1])
 if seen then return {seen, 0} end
 local ttl = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local seq = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, now * 1000)
+${NOW_MS_LUA}local seq = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, now * 1000)
 local text = string.format('%.0f', seq)
 redis.call('ZADD', KEYS[1], text, ARGV[1] .. ' ' .. ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[1], text)

@@ -7,10 +7,8 @@ import {
   type BucketState,
 } from './bucket.js';
 import { createKeyedQueue } from './lease.js';
+import type { LogOperations } from './log.js';
 import type { SharedStore, TakeResult } from './types.js';
-
-/** The ordered-log operations, which need more than a key → entry table (log.ts). */
-type LogOps = 'appendToLog' | 'readLog' | 'findInLog' | 'countLog' | 'replaceInLog';
 
 /** One stored value and when it expires (ms since epoch). */
 export interface Entry {
@@ -33,9 +31,13 @@ const positive = (ttlMs: number) => {
 /**
  * SharedStore semantics over a plain key → entry table, for stores that live in one place (process
  * memory, one Durable Object). Operations run one at a time, so each read-modify-write is atomic
- * even when the table answers asynchronously.
+ * even when the table answers asynchronously. The ordered-log operations need more than a key →
+ * entry table (log.ts).
  */
-export function storeOverTable(table: EntryTable, now: () => number = Date.now): Omit<SharedStore, 'close' | LogOps> {
+export function storeOverTable(
+  table: EntryTable,
+  now: () => number = Date.now,
+): Omit<SharedStore, 'close' | keyof LogOperations> {
   const queue = createKeyedQueue();
   const serial = <R>(fn: () => Promise<R>) => queue.run('table', fn);
   const live = async (key: string) => {

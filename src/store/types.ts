@@ -54,6 +54,32 @@ export interface SharedStore {
   close(): Promise<void>;
 }
 
+/**
+ * Every operation of SharedStore but close, as the keys of an object the compiler checks against
+ * the interface: an operation added to SharedStore and missing here fails tsc. The stores that
+ * forward or wrap each operation (Durable Objects, tracing) take their list from it.
+ */
+export const STORE_OPERATIONS = {
+  get: true,
+  set: true,
+  setIfAbsent: true,
+  delete: true,
+  deleteIfEquals: true,
+  renewIfEquals: true,
+  increment: true,
+  take: true,
+  takeFromWindow: true,
+  addToSet: true,
+  setMembers: true,
+  removeFromSet: true,
+  appendToLog: true,
+  readLog: true,
+  findInLog: true,
+  countLog: true,
+  replaceInLog: true,
+} as const satisfies Record<Exclude<keyof SharedStore, 'close'>, true>;
+export type StoreOperation = keyof typeof STORE_OPERATIONS;
+
 /** One entry of an ordered log; `seq` / 1000 is about when it was appended (ms since epoch). */
 export interface LogEntry {
   seq: number;

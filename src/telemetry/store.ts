@@ -1,30 +1,6 @@
 import { type ContextManager, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { ATTR_DB_OPERATION_NAME, ATTR_DB_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
-import type { SharedStore } from '../store/types.js';
-
-/**
- * Every store method but close, as the keys of an object the compiler checks against SharedStore:
- * a method added to the interface and missing here fails tsc (it would be missing on the wrapper).
- */
-const TRACED = {
-  get: true,
-  set: true,
-  setIfAbsent: true,
-  delete: true,
-  deleteIfEquals: true,
-  increment: true,
-  take: true,
-  takeFromWindow: true,
-  addToSet: true,
-  setMembers: true,
-  removeFromSet: true,
-  renewIfEquals: true,
-  appendToLog: true,
-  readLog: true,
-  findInLog: true,
-  countLog: true,
-  replaceInLog: true,
-} as const satisfies Record<Exclude<keyof SharedStore, 'close'>, true>;
+import { type SharedStore, STORE_OPERATIONS, type StoreOperation } from '../store/types.js';
 
 /** What a key is for (`idempotency`, `budget`, `session`, …): its first segment, never the rest (it may name a caller). */
 const keyKind = (key: unknown) =>
@@ -36,7 +12,7 @@ const keyKind = (key: unknown) =>
  */
 export function tracedStore(store: SharedStore, system: string, tracer: Tracer, contexts: ContextManager): SharedStore {
   const traced = { close: () => store.close() } as SharedStore;
-  for (const method of Object.keys(TRACED) as (keyof typeof TRACED)[]) {
+  for (const method of Object.keys(STORE_OPERATIONS) as StoreOperation[]) {
     const original = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
     (traced as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       const active = contexts.active();

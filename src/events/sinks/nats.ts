@@ -1,6 +1,6 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
-import type { CustomerEvent } from '../../../schemas/index.js';
+import { backendOfSource } from '../model.js';
 import { CLOUDEVENTS_JSON, DeliveryError, type EventSink } from './types.js';
 
 export interface NatsSinkOptions {
@@ -45,7 +45,6 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
     throw error;
   }
   const js = jetstream(connection, { timeout: 10_000 });
-  const backendOf = (event: CustomerEvent) => /\/backends\/([^/]+)$/.exec(event.source)?.[1] ?? 'unknown';
   return {
     name: `nats:${options.stream}`,
     signed: false,
@@ -54,7 +53,7 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
       const meta = headers();
       meta.set('content-type', CLOUDEVENTS_JSON);
       try {
-        await js.publish(`${options.subject}.${backendOf(event)}.${event.type}`, JSON.stringify(event), {
+        await js.publish(`${options.subject}.${backendOfSource(event.source)}.${event.type}`, JSON.stringify(event), {
           msgID: event.id,
           headers: meta,
         });

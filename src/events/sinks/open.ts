@@ -5,7 +5,7 @@ import { createQueueSink, type QueueProducer } from './queue.js';
 import { createWebhookSink, type WebhookSinkOptions } from './webhook.js';
 
 /** One sink per WEBHOOK_URLS entry: each has its own cursor, so one receiver down never holds up another. */
-export const webhookSinks = (config: EventsConfig, transport: Partial<WebhookSinkOptions> = {}): Promise<EventSink[]> =>
+const webhookSinks = (config: EventsConfig, transport: Partial<WebhookSinkOptions> = {}): Promise<EventSink[]> =>
   Promise.all(
     config.webhooks.urls.map((url) => createWebhookSink({ url, secrets: config.webhooks.secrets, ...transport })),
   );

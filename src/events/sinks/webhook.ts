@@ -15,14 +15,14 @@ export type WebhookPost = (
 export type WebhookSigner = (id: string, timestamp: Date, body: string) => string;
 
 /** The Standard Webhooks reference library signs (everywhere; on Node, webhook-node.ts signs natively). */
-export const referenceSigner = (secrets: string[]): WebhookSigner => {
+const referenceSigner = (secrets: string[]): WebhookSigner => {
   // Each secret decoded once, not per delivery.
   const signers = secrets.map((secret) => new Webhook(secret));
   return (id, timestamp, body) => signers.map((signer) => signer.sign(id, timestamp, body)).join(' ');
 };
 
 /** The runtime's fetch: no redirects followed, the body drained so the connection is reused. */
-export const fetchPost =
+const fetchPost =
   (doFetch: typeof fetch = (input, init) => fetch(input, init)): WebhookPost =>
   async (url, headers, body, timeoutMs) => {
     const response = await doFetch(url, {
