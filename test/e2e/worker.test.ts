@@ -162,18 +162,7 @@ describe('the Worker in workerd with *_BASE_URL pointing at emulators served ove
           firstName: 'Wanda',
           lastName: 'Loopback',
           password: SECRET_PASSWORD,
-          addresses: [
-            {
-              firstName: 'Wanda',
-              lastName: 'Loopback',
-              line1: 'Hauptstraße 5',
-              city: 'Berlin',
-              postalCode: '10115',
-              countryCode: 'DE',
-              isDefaultBilling: true,
-              isDefaultShipping: true,
-            },
-          ],
+          addresses: [berlinAddress({ firstName: 'Wanda', lastName: 'Loopback' })],
         }),
       );
       const customer = (await created.json()) as { id: string };
