@@ -15,7 +15,13 @@ import { createSessions, type Sessions } from './sessions/sessions.js';
 import { createTokenSigner } from './sessions/tokens.js';
 import { asInstance, instanceVariable } from './instances.js';
 import { budgetedFetch } from './limits/upstream-budget.js';
-import { createLiveBackend, LIVE_BACKEND, type LiveBackend, liveMappingErasure } from './live/index.js';
+import {
+  createLiveBackend,
+  LIVE_BACKEND,
+  type LiveBackend,
+  liveErasureNames,
+  liveMappingErasure,
+} from './live/index.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
@@ -212,7 +218,10 @@ export function createDeps(
   const accountEvents = runtime.accountEvents ?? (events ? outboxAccountEvents(events) : undefined);
   const accounts = createAccounts(config.accounts, { store, sessions, log: runtime.log }, accountEvents);
   if (events) accounts.erasureSteps.push(events.erasureStep());
-  if (live) accounts.erasureSteps.push(liveMappingErasure(config.liveMigration!, live.identities, backends));
+  if (live) {
+    accounts.erasureSteps.push(liveMappingErasure(config.liveMigration!, live.identities, backends));
+    accounts.erasureNames.push(liveErasureNames(config.liveMigration!, live.identities));
+  }
   return {
     config,
     log: runtime.log,

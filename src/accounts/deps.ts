@@ -3,7 +3,7 @@ import type { Sessions } from '../sessions/sessions.js';
 import type { SharedStore } from '../store/types.js';
 import { createBackgroundTasks, type BackgroundTasks } from '../runtime/background.js';
 import type { AccountsConfig } from './config.js';
-import { gatewayErasureSteps, type ErasureStep } from './erasure-steps.js';
+import { type ErasureNames, gatewayErasureSteps, type ErasureStep } from './erasure-steps.js';
 import { type AccountEvents, NO_SIGNED_SINK, unconfiguredAccountEvents } from './events.js';
 import { createResetLimits, type ResetLimits } from './reset-limits.js';
 import { createResetTokens, type ResetTokens } from './reset-tokens.js';
@@ -17,6 +17,8 @@ export interface AccountsDeps {
   background: BackgroundTasks;
   /** What an erasure clears after the platform, in order; parts of the gateway holding customer data add theirs. */
   erasureSteps: ErasureStep[];
+  /** Where an erased customer has other names (live migration adds its pair's). */
+  erasureNames: ErasureNames[];
 }
 
 export function createAccounts(
@@ -34,5 +36,6 @@ export function createAccounts(
     resetLimits: createResetLimits(store, config.resetLimits),
     background: createBackgroundTasks(),
     erasureSteps: gatewayErasureSteps({ store, sessions, resetTokens }),
+    erasureNames: [],
   };
 }

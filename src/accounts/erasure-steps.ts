@@ -30,7 +30,19 @@ export interface ErasureStep {
   what: string;
   /** Erases it; answers how many records there were, or undefined where they are not counted. */
   erase(subject: ErasureSubject, call: CallContext): Promise<number | undefined>;
+  /**
+   * False for a step that finds the customer's other names itself (the live migration's mapping):
+   * it runs for the erased name only. Every other step runs once per name (`ErasureNames`).
+   */
+  eachName?: false;
 }
+
+/**
+ * The same person under the gateway's other backend names (a live migration's `live`, source and
+ * target ids), asked before the platform erasure, which forgets them. The gateway keeps records
+ * under each name (events, sessions, kept answers), so each name is erased.
+ */
+export type ErasureNames = (subject: ErasureSubject) => Promise<ErasureSubject[]>;
 
 /** What the gateway itself keeps about a customer in the shared store. */
 export function gatewayErasureSteps(deps: {

@@ -54,6 +54,9 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     ? { backend, customerId: found.id, email: found.email, externalRef: found.externalRef }
     : { backend, customerId: (ref as { id: string }).id };
 
+  // Asked now: the platform erasure below forgets how the names map (live migration).
+  const otherNames = (await Promise.all(deps.accounts.erasureNames.map((names) => names(subject)))).flat();
+
   const platform: PlatformErasure | undefined = found
     ? await erase({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
         if (notFound(error)) return undefined;
@@ -69,7 +72,11 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
   const failures: { what: string; error: unknown }[] = [];
   for (const step of deps.accounts.erasureSteps) {
     try {
-      const count = await step.erase(subject, call);
+      let count: number | undefined;
+      for (const name of step.eachName === false ? [subject] : [subject, ...otherNames]) {
+        const erased = await step.erase(name, call);
+        if (erased !== undefined) count = (count ?? 0) + erased;
+      }
       steps.push({
         where: step.where,
         what: step.what,
@@ -81,9 +88,11 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
       steps.push({ where: step.where, what: step.what, outcome: 'failed' });
     }
   }
-  await deps.accounts.events
-    .emit({ type: 'customer.erased', backend, customerId: subject.customerId }, call.log, request.http)
-    .catch((error: unknown) => failures.push({ what: 'the customer.erased event', error }));
+  // Consumers may hold the customer under any of its names: each gets its own customer.erased.
+  for (const name of [subject, ...otherNames])
+    await deps.accounts.events
+      .emit({ type: 'customer.erased', backend: name.backend, customerId: name.customerId }, call.log, request.http)
+      .catch((error: unknown) => failures.push({ what: `the customer.erased event (${name.backend})`, error }));
 
   const report: ErasureReport = {
     backend,

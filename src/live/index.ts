@@ -4,10 +4,11 @@ import { type CallObserver, instrumentAdapter } from '../../adapters/instrument.
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
 import { createLiveAdapter } from './adapter.js';
-import type { LiveMigrationConfig } from './config.js';
+import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
+import { parseLiveId, sourceLiveId, targetLiveId } from './ids.js';
 import { createMover } from './mover.js';
 import { type Counter, createIdentityMap, type IdentityMap } from './records.js';
-import type { ErasureStep } from '../accounts/erasure-steps.js';
+import type { ErasureNames, ErasureStep, ErasureSubject } from '../accounts/erasure-steps.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 
 export { LIVE_BACKEND, parseLiveMigrationEnv, type LiveMigrationConfig } from './config.js';
@@ -80,6 +81,8 @@ export function liveMappingErasure(
 ): ErasureStep {
   return {
     where: 'live migration',
+    // It finds the other side itself; after it ran, the map no longer knows the other names.
+    eachName: false,
     what: `the identity map between ${config.source} and ${config.target}, and the migration's copy on the other platform`,
     async erase(subject, ctx) {
       const side =
@@ -120,4 +123,35 @@ export function batchMoveClaim(store: SharedStore, source: CustomerAdapter, targ
   const identities = createIdentityMap(store, source.backend, target.backend);
   // A batch customer is a few calls; a crashed run's lease lapses after a minute.
   return createMover({ source, target, store, identities, leaseTtlMs: 60_000, waitMs: 60_000 }).claimFor(ctx);
+}
+
+/**
+ * The customer's other names in the pair, for the erasure of the gateway's own records under
+ * each: an erasure through `live` also finds what was kept under the source's and the target's
+ * ids, and one through either side what was kept under `live`'s id and the other side's.
+ */
+export function liveErasureNames(config: LiveMigrationConfig, identities: IdentityMap): ErasureNames {
+  return async (subject) => {
+    let sourceId: string | undefined;
+    let targetId: string | undefined;
+    const live = subject.backend === LIVE_BACKEND ? parseLiveId(subject.customerId) : undefined;
+    if (subject.backend === config.source || live?.side === 'source') {
+      sourceId = live?.id ?? subject.customerId;
+      targetId = (await identities.get(sourceId))?.t;
+    } else if (subject.backend === config.target || live?.side === 'target') {
+      targetId = live?.id ?? subject.customerId;
+      // '' for a customer that began on the target.
+      sourceId = (await identities.sourceOf(targetId)) || undefined;
+    } else return [];
+    const names: ErasureSubject[] = [
+      { backend: LIVE_BACKEND, customerId: sourceId !== undefined ? sourceLiveId(sourceId) : targetLiveId(targetId!) },
+      ...(sourceId !== undefined ? [{ backend: config.source, customerId: sourceId }] : []),
+      ...(targetId !== undefined ? [{ backend: config.target, customerId: targetId }] : []),
+    ];
+    // The same person: the same email and reference (a move carries both).
+    const { email, externalRef } = subject;
+    return names
+      .filter((name) => name.backend !== subject.backend)
+      .map((name) => ({ ...name, ...(email === undefined ? {} : { email }), ...(externalRef ? { externalRef } : {}) }));
+  };
 }

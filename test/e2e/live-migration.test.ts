@@ -8,6 +8,7 @@ import {
   seedSource,
   servePair,
 } from '../live/support.js';
+import { backendOfSource } from '../../src/events/model.js';
 import { redisForTests, removeKeys, uniquePrefix } from '../store/redis-server.js';
 import { type RunningGateway, startGateway } from './support.js';
 
@@ -120,6 +121,34 @@ describe('npm start with LIVE_MIGRATION=open2b->scayle', () => {
     }
     expect(read.body).toMatchObject({ migration: { state: 'moved' }, addresses: [expect.any(Object)] });
     expect(await onTarget(platforms, 'scayle', c.email)).toMatchObject({ count: 1, addresses: 1 });
+  }, 60_000);
+
+  it('an erasure through the target backend clears the events kept under live and the source too (pull feed)', async (ctx) => {
+    if ('skip' in redis) return ctx.skip();
+    const gateway = await start({ EVENTS: 'on', EVENTS_PAYLOAD: 'full', EVENTS_POLL_SECONDS: '0' });
+    const c = customers[3]!;
+    const moved = await call(gateway, 'PATCH', `/v1/customers/${c.id}`, { firstName: 'Evented' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const targetId = moved.body.migration.targetId as string;
+    expect(
+      (await call(gateway, 'PATCH', `/v1/backends/scayle/customers/${targetId}`, { lastName: 'Direct' })).status,
+    ).toBe(200);
+    const names: Record<string, string> = { live: c.id, open2b: c.id, scayle: targetId };
+    const aboutThem = async () => {
+      const feed = await call(gateway, 'GET', '/v1/events?limit=200');
+      expect(feed.status, JSON.stringify(feed.body)).toBe(200);
+      return (feed.body.items as { type: string; source: string; subject: string; data: unknown }[]).filter(
+        (e) => names[backendOfSource(e.source)] === e.subject,
+      );
+    };
+    const holding = async () => (await aboutThem()).filter((e) => JSON.stringify(e.data).includes(c.email));
+    expect(new Set((await holding()).map((e) => backendOfSource(e.source)))).toEqual(new Set(['live', 'scayle']));
+
+    const report = await call(gateway, 'POST', `/v1/backends/scayle/customers/${targetId}/erase`, {});
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    expect(await holding()).toEqual([]);
+    const erased = (await aboutThem()).filter((e) => e.type === 'customer.erased');
+    expect(erased.map((e) => backendOfSource(e.source)).sort()).toEqual(['live', 'open2b', 'scayle']);
   }, 60_000);
 
   it('after cut-over (phase target, the source stopped) source ids and ref: still resolve', async (ctx) => {

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendOfSource } from '../../src/events/model.js';
+import { eventsGateway, recordingSink } from '../events/support.js';
+import { type Platforms, servePair, storable } from './support.js';
+
+/**
+ * One person, three names during a live migration (open2b → scayle): `live`'s id, the source's
+ * and, once moved, the target's. The gateway keeps events under each name (writes through each
+ * backend, EVENTS_PAYLOAD=full); an erasure through any one name clears them under all three and
+ * tells consumers of each name.
+ */
+describe('erasure across the names of a live migration', () => {
+  let platforms: Platforms;
+  let gw: ReturnType<typeof eventsGateway>;
+  beforeAll(async () => {
+    platforms = await servePair('open2b', 'scayle');
+    gw = eventsGateway(
+      { ...platforms.env, BACKENDS: 'open2b', LIVE_MIGRATION: 'open2b->scayle', EVENTS_PAYLOAD: 'full' },
+      [recordingSink()],
+    );
+  });
+  afterAll(async () => {
+    await gw.events.stop();
+    await platforms.close();
+  });
+
+  /** A customer written under all three names: registered on the source, moved by a write through live, then written on the target. */
+  async function writtenUnderEveryName() {
+    const { externalRef: _ref, ...input } = storable();
+    const created = await gw.call('POST', '/v1/backends/open2b/customers', input);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const moved = await gw.call('PATCH', `/v1/backends/live/customers/${id}`, { firstName: 'Moved' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const targetId = moved.body.migration.targetId as string;
+    const direct = await gw.call('PATCH', `/v1/backends/scayle/customers/${targetId}`, { firstName: 'Direct' });
+    expect(direct.status, JSON.stringify(direct.body)).toBe(200);
+    const names = { live: id, open2b: id, scayle: targetId };
+    return { email: input.email, names };
+  }
+
+  /** Names under which a held event still carries the email. */
+  async function namesHolding(email: string, names: Record<string, string>) {
+    const holding: string[] = [];
+    for (const [backend, id] of Object.entries(names))
+      if ((await gw.events.held.about(backend, id)).some((e) => JSON.stringify(e.data).includes(email)))
+        holding.push(backend);
+    return holding;
+  }
+
+  async function erasedEventsAbout(names: Record<string, string>) {
+    const recorded = await gw.events.outbox.read(0, 10_000);
+    return recorded
+      .map((entry) => entry.event)
+      .filter((e) => e.type === 'customer.erased' && names[backendOfSource(e.source)] === e.subject)
+      .map((e) => backendOfSource(e.source))
+      .sort();
+  }
+
+  it.each([
+    ['the target backend', 'scayle'],
+    ['live', 'live'],
+    ['the source backend', 'open2b'],
+  ])('through %s: no held event under any name keeps the data; customer.erased under each', async (_how, through) => {
+    const { email, names } = await writtenUnderEveryName();
+    expect(await namesHolding(email, names)).toEqual(['live', 'open2b', 'scayle']);
+
+    const erased = await gw.call(
+      'POST',
+      `/v1/backends/${through}/customers/${names[through as keyof typeof names]}/erase`,
+      {},
+    );
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(erased.body.steps).toContainEqual(expect.objectContaining({ where: 'change events', outcome: 'erased' }));
+
+    expect(await namesHolding(email, names)).toEqual([]);
+    expect(await erasedEventsAbout(names)).toEqual(['live', 'open2b', 'scayle']);
+    expect((await gw.call('GET', `/v1/backends/live/customers/${names.live}`)).status).toBe(404);
+  });
+});
