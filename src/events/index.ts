@@ -48,7 +48,7 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
       ? createSealer(store, { secrets: config.webhooks.secrets, signedSinks })
       : undefined;
   const outbox = createOutbox(store, config.retentionMs, sealer);
-  const held = createHeldEvents(store, outbox, config.source);
+  const held = createHeldEvents(store, outbox, config.source, deps.sinks);
   const dispatcher = createDispatcher({
     store,
     log: log.child({ component: 'events' }),

@@ -1,6 +1,7 @@
 import type { Log } from '../../adapters/types.js';
 import { isSecretEvent } from '../../schemas/index.js';
 import type { SharedStore } from '../store/types.js';
+import { beyondIds } from './model.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import type { EventSink } from './sinks/types.js';
 
@@ -113,11 +114,13 @@ export class Lane {
    * take it); one that cannot be opened any more (its token expired) is dead-lettered at once.
    */
   private async deliver(entry: OutboxEntry): Promise<void> {
-    if (entry.sealed === undefined) return this.sink.deliver(entry.event);
-    const event = await this.options.outbox.open(entry);
+    const event = entry.sealed === undefined ? entry.event : await this.options.outbox.open(entry);
     if (!event) return this.deadLetter(entry, new Error('its secret expired before it could be delivered'), 1);
-    await this.sink.deliver(event);
-    await this.options.outbox.delivered(entry, this.sink.name);
+    const copy = await this.sink.deliver(event);
+    // The sink keeps a copy with personal data in it: listed for the customer's erasure.
+    if (typeof copy === 'string' && beyondIds(event.data))
+      await this.options.outbox.keptCopy(event, this.sink.name, copy);
+    if (entry.sealed !== undefined) await this.options.outbox.delivered(entry, this.sink.name);
   }
 
   private async retryDue(state: LaneState, now: number): Promise<boolean> {

@@ -13,6 +13,8 @@ import type { Sealer } from './seal.js';
  */
 export const OUTBOX_LOG = 'events:outbox';
 export const DEAD_LOG = 'events:dead';
+/** How an index member naming a sink's copy starts (aboutKey). */
+export const COPY_MEMBER = 'copy:';
 
 export interface OutboxRecord {
   event: CustomerEvent;
@@ -25,7 +27,10 @@ export interface OutboxRecord {
 /** A dead letter as the store keeps it: with the sealed data of a secret event, for its redelivery. */
 export type StoredDeadLetter = DeadLetter & { sealed?: string };
 
-/** The index of the entries (outbox and dead letters) about one customer: members are `<log> <entry id>`. */
+/**
+ * The index of what is kept about one customer: members are `<log> <entry id>` (outbox entries and
+ * dead letters) and `copy:<sink> <copy>` (copies a sink keeps, events/sinks/types.ts).
+ */
 export const aboutKey = (event: Pick<CustomerEvent, 'source' | 'subject'>) =>
   `events:about:${encodeURIComponent(event.source)}:${encodeURIComponent(event.subject)}`;
 
@@ -72,6 +77,10 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
     /** A signed sink took a sealed event (seal.ts shreds it once every one has). */
     async delivered(entry: OutboxRecord, sink: string): Promise<void> {
       if (entry.sealed !== undefined) await sealer?.delivered(entry.event.id, sink);
+    },
+    /** A sink keeps a copy of the event, with personal data in it, that it can remove (`EventSink.erase`). */
+    async keptCopy(event: CustomerEvent, sink: string, copy: string): Promise<void> {
+      await store.addToSet(aboutKey(event), `${COPY_MEMBER}${sink} ${copy}`, retentionMs);
     },
     /** Nobody can open the event's sealed data again (its customer was erased). */
     shred: async (eventId: string) => sealer?.shred(eventId),

@@ -218,3 +218,26 @@ it('NATS: the stream is created once with its subjects; JetStream drops a redeli
     await nats.connection.close();
   }
 });
+
+it('NATS: deliver answers where the stream keeps the copy, and erase deletes exactly those copies (once)', async (ctx) => {
+  const nats = await natsForTests();
+  if ('skip' in nats) return ctx.skip();
+  const stream = `${STREAM}_ERASE`;
+  try {
+    const sink = await createNatsSink({ servers: [nats.url], stream, subject: `${SUBJECT}-e`, maxAgeMs: 3_600_000 });
+    const [gone, kept] = [event('erase-me'), event('keep-me')];
+    const copy = await sink.deliver(gone);
+    await sink.deliver(kept);
+    expect(copy).toMatch(/^\d+$/);
+    // The same event again (a redelivery): JetStream answers with the first copy's place.
+    expect(await sink.deliver(gone)).toBe(copy);
+    expect(await sink.erase!([copy as string])).toBe(1);
+    expect((await readStream(nats.connection, stream)).map((m) => m.event.id)).toEqual([kept.id]);
+    // Already gone (an interrupted erasure run again, or past max_age): nothing removed, no error.
+    expect(await sink.erase!([copy as string])).toBe(0);
+    await sink.close();
+  } finally {
+    await deleteStream(nats.connection, stream);
+    await nats.connection.close();
+  }
+});

@@ -1,4 +1,10 @@
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { backendOfSource } from '../model.js';
 import { CLOUDEVENTS_JSON, DeliveryError, type EventSink } from './types.js';
@@ -29,8 +35,9 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1_000,
   });
+  let manager: JetStreamManager;
   try {
-    const manager = await jetstreamManager(connection);
+    manager = await jetstreamManager(connection);
     await manager.streams.info(options.stream).catch(async (error: unknown) => {
       if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
       await manager.streams.add({
@@ -53,15 +60,29 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
       const meta = headers();
       meta.set('content-type', CLOUDEVENTS_JSON);
       try {
-        await js.publish(`${options.subject}.${backendOfSource(event.source)}.${event.type}`, JSON.stringify(event), {
-          msgID: event.id,
-          headers: meta,
-        });
+        const subject = `${options.subject}.${backendOfSource(event.source)}.${event.type}`;
+        const ack = await js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: meta });
+        // Where the stream keeps it (a redelivery within the duplicate window: the first copy's).
+        return String(ack.seq);
       } catch (error) {
         throw new DeliveryError(`NATS did not acknowledge (${error instanceof Error ? error.message : 'error'})`, {
           cause: error,
         });
       }
+    },
+    /** A customer's erasure: the stream's copies of its events are deleted, their bytes overwritten (erase). */
+    async erase(copies) {
+      let removed = 0;
+      for (const seq of copies.map(Number)) {
+        const deleted = await manager.streams.deleteMessage(options.stream, seq, true).catch(async (error: unknown) => {
+          // The server refuses to delete a message it does not have with a generic code: ask whether
+          // it is there. Gone already (past max_age, or an interrupted erasure run again): done.
+          if ((await manager.streams.getMessage(options.stream, { seq })) !== null) throw error;
+          return false;
+        });
+        if (deleted) removed++;
+      }
+      return removed;
     },
     close: () => connection.drain().catch(() => connection.close()),
   };

@@ -11,8 +11,14 @@ export interface EventSink {
   readonly signed: boolean;
   /** How many customers' events it takes at once (each customer's one after another). */
   readonly concurrency: number;
-  /** Resolves once the sink has the event; throws (a DeliveryError, or any error) when it does not. */
-  deliver(event: CustomerEvent): Promise<void>;
+  /**
+   * Resolves once the sink has the event; throws (a DeliveryError, or any error) when it does not.
+   * A sink that keeps its own copies and can remove one (a JetStream stream) resolves with where it
+   * keeps this one, for `erase`.
+   */
+  deliver(event: CustomerEvent): Promise<string | undefined | void>;
+  /** Removes kept copies (what `deliver` answered) for a customer's erasure; resolves with how many it removed. */
+  erase?(copies: string[]): Promise<number>;
   close(): Promise<void>;
 }
 
