@@ -26,7 +26,6 @@ import { liveMigrationRoutes } from './live/index.js';
 import { readinessRoutes } from './health/routes.js';
 import { requestMetrics } from './metrics/middleware.js';
 import { metricsRoutes } from './metrics/routes.js';
-import { observeAttempts } from './telemetry/observe.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -38,7 +37,7 @@ export function createApp(deps: GatewayDeps) {
   // Metrics and traces first: they see every request whole, its error answer included (docs/operations.md).
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
   if (deps.tracing) app.use('*', deps.tracing.requests);
-  app.use('*', requestContext(deps.log, deps.config.requestTimeoutMs, observeAttempts(deps.tracing, deps.metrics)));
+  app.use('*', requestContext(deps.log, deps.config.requestTimeoutMs, deps.observeAttempt));
   if (deps.config.corsOrigins.length > 0) {
     app.use(
       '*',

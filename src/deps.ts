@@ -27,8 +27,9 @@ import { createResourceLock, type ResourceLock } from './store/resource-lock.js'
 import type { SharedStore } from './store/types.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
 import type { GatewayMetrics } from './metrics/metrics.js';
-import { callObserver } from './telemetry/observe.js';
+import { callObserver, observeAttempts } from './telemetry/observe.js';
 import type { Tracing } from './telemetry/tracing.js';
+import type { AttemptObserver } from '../transport/attempt-observer.js';
 import { createEvents, type EventsRuntime } from './events/index.js';
 import type { EventSink } from './events/sinks/types.js';
 
@@ -52,6 +53,11 @@ export interface GatewayDeps {
   tracing?: Tracing;
   /** Prometheus metrics (Node); absent on Workers. Hooks for other features: `deps.metrics?.liveMoves.inc(…)`. */
   metrics?: GatewayMetrics;
+  /**
+   * What the upstream client tells traces and metrics of each attempt; every call context carries
+   * it: a request's, and those of background work (the events poller, readiness probes).
+   */
+  observeAttempt?: AttemptObserver;
   /** /ready: the store and every backend's probe; drained first on SIGTERM. */
   readiness: Readiness;
   /** Password reset, erasure, export: their stores, limits, events and erasure steps (src/accounts/). */
@@ -142,6 +148,7 @@ export function createDeps(
   const untraced = runtime.store ?? createMemoryStore();
   const store = runtime.tracing ? runtime.tracing.store(untraced, config.store.kind.replace('-', '_')) : untraced;
   const { tracing, metrics } = runtime;
+  const observeAttempt = observeAttempts(tracing, metrics);
   const backends = new Map<string, CustomerAdapter>();
   const emulators = new Map<string, Emulator<unknown>>();
   const breaker =
@@ -213,6 +220,7 @@ export function createDeps(
     backends,
     deliverInline: runtime.deliverEventsInline,
     durableStore: config.store.kind !== 'memory',
+    observeAttempt,
   });
   // Account events go through the change events when they are on (a test may bring its own).
   const accountEvents = runtime.accountEvents ?? (events ? outboxAccountEvents(events) : undefined);
@@ -246,6 +254,7 @@ export function createDeps(
       : (runtime.clientAddress ?? (() => undefined)),
     ...(tracing ? { tracing } : {}),
     ...(metrics ? { metrics } : {}),
-    readiness: createReadiness({ store, backends, log: runtime.log }),
+    ...(observeAttempt ? { observeAttempt } : {}),
+    readiness: createReadiness({ store, backends, log: runtime.log, observeAttempt }),
   };
 }

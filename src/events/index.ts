@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { CustomerAdapter, Log } from '../../adapters/types.js';
+import type { AttemptObserver } from '../../transport/attempt-observer.js';
 import type { GatewayEnv } from '../context.js';
 import type { SharedStore } from '../store/types.js';
 import type { EventsConfig } from './config.js';
@@ -23,6 +24,8 @@ export interface EventsDeps {
   deliverInline?: boolean | undefined;
   /** STORE is shared (Redis, Durable Objects): the outbox outlives a crash of this process. */
   durableStore: boolean;
+  /** The poller's upstream attempts are traced and counted like a request's. */
+  observeAttempt?: AttemptObserver | undefined;
 }
 
 /** How long one Workers invocation delivers after a write, or from the cron trigger. */

@@ -1,4 +1,5 @@
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
+import type { AttemptObserver } from '../../transport/attempt-observer.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import { stableJson } from '../digest.js';
 import { createLeaseHolder } from '../store/lease.js';
@@ -15,6 +16,8 @@ export interface PollerOptions {
   record(drafts: EventDraft[], idempotencyKey: string): Promise<void>;
   intervalMs: number;
   leaseMs: number;
+  /** Its upstream attempts traced and counted like a request's (deps.observeAttempt). */
+  observeAttempt?: AttemptObserver | undefined;
 }
 
 /** Changes are listed from this long before the watermark: late commits and whole-second clocks. */
@@ -53,6 +56,7 @@ export function createPoller(options: PollerOptions) {
   let running: Promise<void> | undefined;
 
   const context = (): CallContext => ({
+    ...(options.observeAttempt ? { observeAttempt: options.observeAttempt } : {}),
     requestId: `events-poll-${crypto.randomUUID()}`,
     signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
     log,

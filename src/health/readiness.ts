@@ -1,5 +1,6 @@
 import { isGatewayError } from '../../adapters/errors.js';
 import { asInstanceFailure, probeBackend, type ProbeResult } from '../../adapters/probe.js';
+import type { AttemptObserver } from '../../transport/attempt-observer.js';
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
 import type { SharedStore } from '../store/types.js';
 import { withTimeout } from './timeout.js';
@@ -49,6 +50,8 @@ export function createReadiness(deps: {
   store: SharedStore;
   backends: Map<string, CustomerAdapter>;
   log: Log;
+  /** Probes' upstream attempts are traced and counted like a request's. */
+  observeAttempt?: AttemptObserver | undefined;
   now?: () => number;
 }): Readiness {
   const now = deps.now ?? Date.now;
@@ -57,7 +60,7 @@ export function createReadiness(deps: {
   let draining = false;
 
   const probe = async (name: string, adapter: CustomerAdapter): Promise<CheckResult> => {
-    const ctx = probeContext(deps.log, name);
+    const ctx = probeContext(deps.log, name, deps.observeAttempt);
     const result: ProbeResult = await probeBackend(adapter, ctx).catch((error: unknown) => ({
       passed: [],
       failure: {
@@ -129,8 +132,9 @@ export function createReadiness(deps: {
 }
 
 /** A probe's context: its own deadline, its calls logged at debug (a probe every 30 s is no news). */
-function probeContext(log: Log, backend: string): CallContext {
+function probeContext(log: Log, backend: string, observeAttempt?: AttemptObserver): CallContext {
   return {
+    ...(observeAttempt ? { observeAttempt } : {}),
     requestId: `readiness-${backend}-${crypto.randomUUID().slice(0, 8)}`,
     signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     log,

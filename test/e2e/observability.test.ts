@@ -196,6 +196,17 @@ describe('npm start with OTEL_* and METRICS_PORT: spans exported, metrics scrape
     expect((await call('/metrics')).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
   });
+
+  it("counts the readiness probe's upstream attempt like a request's (work outside requests is not invisible)", async () => {
+    const attempts = async () =>
+      (family(await scrape(`http://127.0.0.1:${metricsPort}/metrics`), 'gateway_upstream_attempts_total')?.series ?? [])
+        .filter((s) => s.labels.backend === 'scayle')
+        .reduce((sum, s) => sum + s.value, 0);
+    const before = await attempts();
+    // /ready probes SCAYLE once (the answer is then cached): one attempt, whatever its outcome.
+    await fetch(`${gateway.origin}/ready`);
+    expect(await attempts()).toBe(before + 1);
+  });
 });
 
 describe('npm start without METRICS_PORT: /metrics on the API port behind an admin key', () => {
