@@ -26,6 +26,7 @@ import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
+import { type BackgroundTasks, createBackgroundTasks } from './runtime/background.js';
 import type { GatewayMetrics } from './metrics/metrics.js';
 import { callObserver, observeAttempts } from './telemetry/observe.js';
 import type { Tracing } from './telemetry/tracing.js';
@@ -60,6 +61,11 @@ export interface GatewayDeps {
   observeAttempt?: AttemptObserver;
   /** /ready: the store and every backend's probe; drained first on SIGTERM. */
   readiness: Readiness;
+  /**
+   * Work a request starts and does not wait for (a password reset's lookup, a create settling after
+   * its deadline): Workers are told to keep the isolate for it; the Node entry waits for it before exiting.
+   */
+  background: BackgroundTasks;
   /** Password reset, erasure, export: their stores, limits, events and erasure steps (src/accounts/). */
   accounts: AccountsDeps;
   /** Change events (docs/events.md); undefined when off. Its stats() are read at each /metrics scrape. */
@@ -256,5 +262,6 @@ export function createDeps(
     ...(metrics ? { metrics } : {}),
     ...(observeAttempt ? { observeAttempt } : {}),
     readiness: createReadiness({ store, backends, log: runtime.log, observeAttempt }),
+    background: createBackgroundTasks(),
   };
 }

@@ -96,9 +96,10 @@ async function main() {
   // forever and the process never ends. Bounded, in case stdout is merely stuck.
   const flushLogs = () => withTimeout(Promise.resolve(log.flush?.()), 2_000, { unref: true });
   const closing: ShutdownHook[] = [
-    // Answered work still running (password reset lookups) finishes before the store and upstreams
-    // close, and before event delivery stops: the reset token it records is then delivered.
-    { name: 'finish answered background work', run: () => deps.accounts.background.settled() },
+    // Answered work still running (password reset lookups, creates settling after their deadline)
+    // finishes before the store and upstreams close, and before event delivery stops: the reset
+    // token it records is then delivered, and a settled create's key holds its real answer.
+    { name: 'finish answered background work', run: () => deps.background.settled() },
     // The dispatcher delivers what is due (bounded) and hands its lease on while the store is open.
     ...(deps.events ? [{ name: 'stop event delivery', run: () => deps.events!.stop() }] : []),
     ...(tracing ? [{ name: 'export traces', run: () => tracing!.shutdown() }] : []),

@@ -1,7 +1,6 @@
 import type { Log } from '../../adapters/types.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { SharedStore } from '../store/types.js';
-import { createBackgroundTasks, type BackgroundTasks } from '../runtime/background.js';
 import type { AccountsConfig } from './config.js';
 import { type ErasureNames, gatewayErasureSteps, type ErasureStep } from './erasure-steps.js';
 import { type AccountEvents, NO_SIGNED_SINK, unconfiguredAccountEvents } from './events.js';
@@ -13,8 +12,6 @@ export interface AccountsDeps {
   events: AccountEvents;
   resetTokens: ResetTokens;
   resetLimits: ResetLimits;
-  /** Work answered before it is done (reset requests); the Node entry waits for it before exiting. */
-  background: BackgroundTasks;
   /** What an erasure clears after the platform, in order; parts of the gateway holding customer data add theirs. */
   erasureSteps: ErasureStep[];
   /** Where an erased customer has other names (live migration adds its pair's). */
@@ -34,7 +31,6 @@ export function createAccounts(
     events,
     resetTokens,
     resetLimits: createResetLimits(store, config.resetLimits),
-    background: createBackgroundTasks(),
     erasureSteps: gatewayErasureSteps({ store, sessions, resetTokens }),
     erasureNames: [],
   };

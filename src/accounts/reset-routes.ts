@@ -70,7 +70,7 @@ export function passwordResetRoutes(deps: GatewayDeps, scoped: boolean) {
       // Its own deadline and no caller to wait for: the work of a request that has been answered.
       const deadline = deadlineSignal(deps.config.requestTimeoutMs);
       const call = detachedCall(c.get('call'), deadline.signal);
-      deps.accounts.background.run(c, log, 'password reset request', () =>
+      deps.background.run(c, log, 'password reset request', () =>
         issueReset(deps, adapter, backend, email, call).finally(() => deadline.dispose()),
       );
       return c.json(ACCEPTED, 202);

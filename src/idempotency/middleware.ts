@@ -6,7 +6,7 @@ import { sha256Hex } from '../digest.js';
 import { callerOf } from '../limits/caller.js';
 import { indexRecord } from './by-customer.js';
 import { fingerprintOf, IdempotencyRecord, REPLAYED_HEADERS } from './record.js';
-import { continueInBackground, SettleWindow } from './settle.js';
+import { SettleWindow } from './settle.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A Structured Field string (`"…"`, as the draft specifies) or, leniently, the bare token. */
@@ -109,14 +109,14 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       await record(c.res);
       return;
     }
-    // The caller has its 504; the key records what the create really did once it settles.
-    continueInBackground(
-      c,
-      window.late.then((response) => {
-        c.get('log').info({ status: response.status }, 'a create the deadline cut short has settled');
-        return record(response);
-      }),
-    );
+    // The caller has its 504; the key records what the create really did once it settles (a
+    // gateway told to stop waits for it: its key is then not left `running` for a retry to wait out).
+    const late = window.late;
+    deps.background.run(c, c.get('log'), 'recording a create the deadline cut short', async () => {
+      const response = await late;
+      c.get('log').info({ status: response.status }, 'a create the deadline cut short has settled');
+      await record(response);
+    });
   }
 
   async function settle(

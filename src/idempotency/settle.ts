@@ -69,12 +69,3 @@ export async function outlastingDeadline<T>(
     deadline.removeEventListener('abort', onDeadline);
   }
 }
-
-/** Keeps background work going after the answer: the Workers runtime needs telling, Node does not. */
-export function continueInBackground(c: Context<GatewayEnv>, work: Promise<unknown>): void {
-  try {
-    c.executionCtx.waitUntil(work);
-  } catch {
-    // No ExecutionContext (Node): the promise runs on by itself.
-  }
-}

@@ -56,7 +56,7 @@ describe('password reset abuse', () => {
     expect(statuses.slice(0, 5)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
     expect(answers[KNOWN]!.slice(5).every((a) => a.retryAfter && a.body.code === 'rate_limited')).toBe(true);
-    await gw.deps.accounts.background.settled();
+    await gw.deps.background.settled();
     // Only the accepted requests for the known email issued a token.
     expect(events.events.filter((e) => e.type === 'customer.password_reset.requested')).toHaveLength(5);
   });
@@ -91,7 +91,7 @@ describe('password reset abuse', () => {
     expect(seen(known)).toEqual(seen(unknown));
     expect(events.events).toEqual([]);
     open();
-    await gw.deps.accounts.background.settled();
+    await gw.deps.background.settled();
     expect(asked).toBe(2);
     expect(events.events.map((e) => e.customerId)).toEqual([customerId]);
   });
@@ -134,7 +134,7 @@ describe('password reset abuse', () => {
     await request(KNOWN);
     const { token } = await events.next('customer.password_reset.requested');
     expect((await confirm(token, 'N3w!Passw0rd-x')).status).toBe(204);
-    await gw.deps.accounts.background.settled();
+    await gw.deps.background.settled();
     const all = logLines.join('\n');
     for (const secret of [token, 'N3w!Passw0rd-x', PASSWORD]) expect(all).not.toContain(secret);
     expect(all).toContain('password reset token issued');

@@ -76,7 +76,7 @@ export function runAccountConformance(target: AccountTarget): void {
         }
         if (canLogin()) await login(shopper.email, NEW_PASSWORD);
 
-        await gw.deps.accounts.background.settled();
+        await gw.deps.background.settled();
         expect(
           events.events.filter((e) => e.type === 'customer.password_reset.requested' && e.email === unknownEmail),
         ).toEqual([]);

@@ -117,8 +117,10 @@ export async function startGateway(env: Record<string, string>): Promise<Running
   child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
   let stopping = false;
+  // `close`, not `exit`: the shell `sh -c` ends at once on SIGTERM, the gateway (holding the
+  // pipes too) only after its shutdown; stop() resolves once the gateway itself is gone.
   const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       if (!stopping)
         console.error(`npm start exited unexpectedly (${code}):\n${stderr.join('')}${stdout.join('').slice(-4_000)}`);
       resolve(code);
