@@ -55,7 +55,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     : { backend, customerId: (ref as { id: string }).id };
 
   // Asked now: the platform erasure below forgets how the names map (live migration).
-  const otherNames = (await Promise.all(deps.accounts.erasureNames.map((names) => names(subject)))).flat();
+  const otherNames = await otherNamesOf(deps, subject);
 
   const platform: PlatformErasure | undefined = found
     ? await erase({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
@@ -73,10 +73,16 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
   for (const step of deps.accounts.erasureSteps) {
     try {
       let count: number | undefined;
+      let failed: { error: unknown } | undefined;
+      // One name failing does not keep the step from the others; the step is reported failed.
       for (const name of step.eachName === false ? [subject] : [subject, ...otherNames]) {
-        const erased = await step.erase(name, call);
+        const erased = await step.erase(name, call).catch((error: unknown) => {
+          failed ??= { error };
+          return undefined;
+        });
         if (erased !== undefined) count = (count ?? 0) + erased;
       }
+      if (failed) throw failed.error;
       steps.push({
         where: step.where,
         what: step.what,
@@ -93,6 +99,9 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     await deps.accounts.events
       .emit({ type: 'customer.erased', backend: name.backend, customerId: name.customerId }, call.log, request.http)
       .catch((error: unknown) => failures.push({ what: `the customer.erased event (${name.backend})`, error }));
+
+  // Finished: a retry has nothing left to find under the other names.
+  if (failures.length === 0 && otherNames.length > 0) await deps.store.delete(namesKey(subject)).catch(() => undefined);
 
   const report: ErasureReport = {
     backend,
@@ -121,4 +130,36 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     );
   }
   return report;
+}
+
+/** How long an unfinished erasure keeps the customer's other names, for the retry that finishes it. */
+const NAMES_KEEP_MS = 30 * 24 * 3_600_000;
+const namesKey = (subject: ErasureSubject) =>
+  `erasure:names:${encodeURIComponent(subject.backend)}:${encodeURIComponent(subject.customerId)}`;
+
+/**
+ * The customer's other names (a live migration's), from the features that know them, and from an
+ * earlier attempt of this erasure: the platform erasure and the live-mapping step forget how the
+ * names map, so an attempt that failed half-way keeps them (ids only) until one finishes.
+ */
+async function otherNamesOf(deps: GatewayDeps, subject: ErasureSubject): Promise<ErasureSubject[]> {
+  const asked = (await Promise.all(deps.accounts.erasureNames.map((names) => names(subject)))).flat();
+  const earlier = await deps.store.get(namesKey(subject));
+  const kept = earlier === undefined ? [] : (JSON.parse(earlier) as Pick<ErasureSubject, 'backend' | 'customerId'>[]);
+  const { email, externalRef } = subject;
+  const names = new Map<string, ErasureSubject>();
+  for (const name of [...kept, ...asked])
+    names.set(`${name.backend}\n${name.customerId}`, {
+      ...(email === undefined ? {} : { email }),
+      ...(externalRef ? { externalRef } : {}),
+      ...name,
+    });
+  const all = [...names.values()];
+  if (all.length > 0)
+    await deps.store.set(
+      namesKey(subject),
+      JSON.stringify(all.map(({ backend, customerId }) => ({ backend, customerId }))),
+      NAMES_KEEP_MS,
+    );
+  return all;
 }

@@ -117,10 +117,19 @@ export class Lane {
     const event = entry.sealed === undefined ? entry.event : await this.options.outbox.open(entry);
     if (!event) return this.deadLetter(entry, new Error('its secret expired before it could be delivered'), 1);
     const copy = await this.sink.deliver(event);
-    // The sink keeps a copy with personal data in it: listed for the customer's erasure.
-    if (typeof copy === 'string' && beyondIds(event.data))
-      await this.options.outbox.keptCopy(event, this.sink.name, copy);
+    if (typeof copy === 'string' && beyondIds(event.data)) await this.keptCopy(entry, copy);
     if (entry.sealed !== undefined) await this.options.outbox.delivered(entry, this.sink.name);
+  }
+
+  /**
+   * The sink keeps a copy with personal data in it: listed for the customer's erasure. An erasure
+   * that ran while it was on its way (this step read the event before) found no copy to delete and
+   * redacted the outbox entry: the copy is deleted here instead.
+   */
+  private async keptCopy(entry: OutboxEntry, copy: string): Promise<void> {
+    await this.options.outbox.keptCopy(entry.event, this.sink.name, copy);
+    const now = await this.options.outbox.at(entry.seq);
+    if (now && !beyondIds(now.event.data)) await this.sink.erase?.([copy]);
   }
 
   private async retryDue(state: LaneState, now: number): Promise<boolean> {

@@ -85,21 +85,13 @@ export function liveMappingErasure(
     eachName: false,
     what: `the identity map between ${config.source} and ${config.target}, and the migration's copy on the other platform`,
     async erase(subject, ctx) {
-      const side =
-        subject.backend === config.source ? 'source' : subject.backend === config.target ? 'target' : undefined;
-      if (!side) return 0;
-      const sourceId = side === 'source' ? subject.customerId : await identities.sourceOf(subject.customerId);
-      const record = sourceId ? await identities.get(sourceId) : undefined;
+      // Through `live` its adapter erased both sides and the map's entries already.
+      const at = subject.backend === LIVE_BACKEND ? undefined : await pairOf(config, identities, subject);
+      if (!at) return 0;
+      const { side, sourceId, record } = at;
       const moved = record?.state === 'moved';
       // The same person on the other platform: the copy a move made, or (in `dual`) the original it came from.
-      const copy =
-        side === 'source'
-          ? moved
-            ? record.t
-            : undefined
-          : config.phase === 'dual'
-            ? sourceId || undefined
-            : undefined;
+      const copy = side === 'source' ? (moved ? record.t : undefined) : config.phase === 'dual' ? sourceId : undefined;
       if (copy !== undefined) {
         const other = backends.get(side === 'source' ? config.target : config.source)!;
         await capable(other, 'erasure')({ kind: 'id', id: copy }, ctx).catch((error: unknown) => {
@@ -125,6 +117,21 @@ export function batchMoveClaim(store: SharedStore, source: CustomerAdapter, targ
   return createMover({ source, target, store, identities, leaseTtlMs: 60_000, waitMs: 60_000 }).claimFor(ctx);
 }
 
+/** Where the customer `subject` names stands in the pair: its side, and its ids on both sides as the identity map knows them. */
+async function pairOf(config: LiveMigrationConfig, identities: IdentityMap, subject: ErasureSubject) {
+  const live = subject.backend === LIVE_BACKEND ? parseLiveId(subject.customerId) : undefined;
+  const side =
+    live?.side ??
+    (subject.backend === config.source ? 'source' : subject.backend === config.target ? 'target' : undefined);
+  if (!side) return undefined;
+  const id = live?.id ?? subject.customerId;
+  // '' for a customer that began on the target.
+  const sourceId = side === 'source' ? id : (await identities.sourceOf(id)) || undefined;
+  const record = sourceId === undefined ? undefined : await identities.get(sourceId);
+  const targetId = side === 'target' ? id : record?.t;
+  return { side, sourceId, targetId, record };
+}
+
 /**
  * The customer's other names in the pair, for the erasure of the gateway's own records under
  * each: an erasure through `live` also finds what was kept under the source's and the target's
@@ -132,17 +139,9 @@ export function batchMoveClaim(store: SharedStore, source: CustomerAdapter, targ
  */
 export function liveErasureNames(config: LiveMigrationConfig, identities: IdentityMap): ErasureNames {
   return async (subject) => {
-    let sourceId: string | undefined;
-    let targetId: string | undefined;
-    const live = subject.backend === LIVE_BACKEND ? parseLiveId(subject.customerId) : undefined;
-    if (subject.backend === config.source || live?.side === 'source') {
-      sourceId = live?.id ?? subject.customerId;
-      targetId = (await identities.get(sourceId))?.t;
-    } else if (subject.backend === config.target || live?.side === 'target') {
-      targetId = live?.id ?? subject.customerId;
-      // '' for a customer that began on the target.
-      sourceId = (await identities.sourceOf(targetId)) || undefined;
-    } else return [];
+    const at = await pairOf(config, identities, subject);
+    if (!at) return [];
+    const { sourceId, targetId } = at;
     const names: ErasureSubject[] = [
       { backend: LIVE_BACKEND, customerId: sourceId !== undefined ? sourceLiveId(sourceId) : targetLiveId(targetId!) },
       ...(sourceId !== undefined ? [{ backend: config.source, customerId: sourceId }] : []),

@@ -203,7 +203,8 @@ describe('npm start with OTEL_* and METRICS_PORT: spans exported, metrics scrape
         .filter((s) => s.labels.backend === 'scayle')
         .reduce((sum, s) => sum + s.value, 0);
     const before = await attempts();
-    // /ready probes SCAYLE once (the answer is then cached): one attempt, whatever its outcome.
+    // /ready probes SCAYLE once (the answer is then cached 30 s): one attempt, whatever its outcome.
+    // The first /ready of this gateway: a test before this one that called /ready would leave it cached.
     await fetch(`${gateway.origin}/ready`);
     expect(await attempts()).toBe(before + 1);
   });

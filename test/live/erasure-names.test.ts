@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../adapters/errors.js';
 import { backendOfSource } from '../../src/events/model.js';
 import { eventsGateway, recordingSink } from '../events/support.js';
 import { type Platforms, servePair, storable } from './support.js';
@@ -33,11 +34,22 @@ describe('erasure across the names of a live migration', () => {
     const moved = await gw.call('PATCH', `/v1/backends/live/customers/${id}`, { firstName: 'Moved' });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     const targetId = moved.body.migration.targetId as string;
-    const direct = await gw.call('PATCH', `/v1/backends/scayle/customers/${targetId}`, { firstName: 'Direct' });
+    const direct = await patchOnTarget(targetId);
     expect(direct.status, JSON.stringify(direct.body)).toBe(200);
     const names = { live: id, open2b: id, scayle: targetId };
     return { email: input.email, names };
   }
+
+  /** A keyed write on the target: the gateway keeps its answer (the whole customer) under the key. */
+  const patchOnTarget = (targetId: string) =>
+    gw.call(
+      'PATCH',
+      `/v1/backends/scayle/customers/${targetId}`,
+      { firstName: 'Direct' },
+      {
+        'idempotency-key': `"direct-${targetId}"`,
+      },
+    );
 
   /** Names under which a held event still carries the email. */
   async function namesHolding(email: string, names: Record<string, string>) {
@@ -76,5 +88,30 @@ describe('erasure across the names of a live migration', () => {
     expect(await namesHolding(email, names)).toEqual([]);
     expect(await erasedEventsAbout(names)).toEqual(['live', 'open2b', 'scayle']);
     expect((await gw.call('GET', `/v1/backends/live/customers/${names.live}`)).status).toBe(404);
+    // The answer kept under the target's Idempotency-Key went too: the same request is not replayed.
+    expect((await patchOnTarget(names.scayle)).headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('an erasure that failed half-way, sent again, still reaches every name (they are kept until it finishes)', async () => {
+    const { email, names } = await writtenUnderEveryName();
+    const steps = gw.deps.accounts.erasureSteps;
+    const index = steps.findIndex((step) => step.where === 'change events');
+    const original = steps[index]!;
+    steps[index] = {
+      ...original,
+      erase: async () => {
+        throw new GatewayError('upstream_unavailable', 'the store is away for a moment');
+      },
+    };
+    const first = await gw.call('POST', `/v1/backends/scayle/customers/${names.scayle}/erase`, {});
+    steps[index] = original;
+    expect(first.status, JSON.stringify(first.body)).toBe(503);
+    // The platform erasure and the live-mapping step ran: the identity map no longer knows the names.
+    expect(await gw.deps.live!.identities.sourceOf(names.scayle)).toBeUndefined();
+    expect(await namesHolding(email, names)).toEqual(['live', 'open2b', 'scayle']);
+
+    const again = await gw.call('POST', `/v1/backends/scayle/customers/${names.scayle}/erase`, {});
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(await namesHolding(email, names)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
+import { GatewayError } from '../../../adapters/errors.js';
 import { backendOfSource } from '../model.js';
 import { CLOUDEVENTS_JSON, DeliveryError, type EventSink } from './types.js';
 
@@ -21,6 +22,7 @@ export interface NatsSinkOptions {
 /** JetStream's de-duplication window for streams created here: redeliveries after a crash fall within it. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 const nanos = (ms: number) => ms * 1_000_000;
+const describe = (error: unknown) => (error instanceof Error ? error.message : 'error');
 
 /**
  * NATS JetStream (nats.js v3): publishes each event with its id as `Nats-Msg-Id`, so JetStream
@@ -63,24 +65,38 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
         const subject = `${options.subject}.${backendOfSource(event.source)}.${event.type}`;
         const ack = await js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: meta });
         // Where the stream keeps it (a redelivery within the duplicate window: the first copy's).
-        return String(ack.seq);
+        return `${ack.seq}:${event.id}`;
       } catch (error) {
-        throw new DeliveryError(`NATS did not acknowledge (${error instanceof Error ? error.message : 'error'})`, {
+        throw new DeliveryError(`NATS did not acknowledge (${describe(error)})`, {
           cause: error,
         });
       }
     },
     /** A customer's erasure: the stream's copies of its events are deleted, their bytes overwritten (erase). */
+    /**
+     * A customer's erasure: the stream's copies of its events are deleted, their bytes overwritten
+     * (`erase`). A copy is named by its sequence and its event's id: a message at that sequence
+     * with another Nats-Msg-Id (the stream was recreated and numbers again) is not ours to delete.
+     */
     async erase(copies) {
       let removed = 0;
-      for (const seq of copies.map(Number)) {
-        const deleted = await manager.streams.deleteMessage(options.stream, seq, true).catch(async (error: unknown) => {
-          // The server refuses to delete a message it does not have with a generic code: ask whether
-          // it is there. Gone already (past max_age, or an interrupted erasure run again): done.
-          if ((await manager.streams.getMessage(options.stream, { seq })) !== null) throw error;
-          return false;
-        });
-        if (deleted) removed++;
+      try {
+        for (const copy of copies) {
+          const [seq, eventId] = [Number(copy.slice(0, copy.indexOf(':'))), copy.slice(copy.indexOf(':') + 1)];
+          // null: gone already (past max_age, or an interrupted erasure sent again).
+          const stored = await manager.streams.getMessage(options.stream, { seq });
+          if (stored?.header.get('Nats-Msg-Id') !== eventId) continue;
+          if (await manager.streams.deleteMessage(options.stream, seq, true)) removed++;
+        }
+      } catch (error) {
+        throw new GatewayError(
+          'upstream_unavailable',
+          `NATS JetStream did not delete the stream's copies (${describe(error)})`,
+          {
+            cause: error,
+            retryAfter: 5,
+          },
+        );
       }
       return removed;
     },

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomerEvent } from '../../schemas/index.js';
+import { createNatsSink } from '../../src/events/sinks/nats.js';
+import type { EventSink } from '../../src/events/sinks/types.js';
+import { deleteStream, natsForTests, readStream } from './receivers.js';
+import { eventsGateway } from './support.js';
+
+/**
+ * An erasure that runs while the dispatcher is publishing the customer's event: the dispatcher
+ * read it (with its data) before the erasure redacted the outbox, and the erasure found no copy
+ * in the stream yet. The dispatcher deletes the copy it made itself (a real nats-server).
+ */
+describe('erasure while an event with personal data is on its way to NATS', () => {
+  let nats: Awaited<ReturnType<typeof natsForTests>>;
+  const stream = `TEST_ERASE_RACE_${process.pid}_${Date.now().toString(36)}`;
+  beforeAll(async () => {
+    nats = await natsForTests();
+    if ('skip' in nats) console.warn(`skipping the NATS erasure race test: ${nats.skip}`);
+  });
+  afterAll(async () => {
+    if (!('skip' in nats)) {
+      await deleteStream(nats.connection, stream);
+      await nats.connection.close();
+    }
+  });
+
+  it('leaves no copy with the customer’s data in the stream', async (ctx) => {
+    if ('skip' in nats) return ctx.skip();
+    const natsSink = await createNatsSink({
+      servers: [nats.url],
+      stream,
+      subject: stream.toLowerCase(),
+      maxAgeMs: 3_600_000,
+    });
+    let erasing: ((event: CustomerEvent) => Promise<void>) | undefined;
+    // The NATS sink, but the first delivery of a customer.created waits for an erasure of its customer.
+    const sink: EventSink = {
+      ...natsSink,
+      async deliver(event) {
+        const during = event.type === 'customer.created' ? erasing : undefined;
+        erasing = undefined;
+        await during?.(event);
+        return natsSink.deliver(event);
+      },
+    };
+    const gw = eventsGateway({ BACKENDS: 'scayle', EVENTS_PAYLOAD: 'full' }, [sink]);
+    const email = `race-${process.pid}-${Date.now()}@example.org`;
+    const erased = new Promise<number>((resolve) => {
+      erasing = async (event) => {
+        const res = await gw.call('POST', `/v1/backends/scayle/customers/${event.subject}/erase`, {});
+        resolve(res.status);
+      };
+    });
+    gw.events.start();
+    try {
+      const created = await gw.call('POST', '/v1/backends/scayle/customers', { email, lastName: 'Race' });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(await erased).toBe(200);
+      // Delivered: the customer.erased after it is in the stream too.
+      let messages = await readStream(nats.connection, stream);
+      for (let i = 0; i < 100 && !messages.some((m) => m.event.type === 'customer.erased'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        messages = await readStream(nats.connection, stream);
+      }
+      expect(messages.map((m) => m.event.type)).toEqual(['customer.erased']);
+      expect(JSON.stringify(messages)).not.toContain(email);
+    } finally {
+      await gw.events.stop();
+    }
+  });
+});
