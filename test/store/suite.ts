@@ -72,10 +72,12 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
     });
 
     test('renewIfEquals extends only the matching value', async () => {
-      await store.set('renew', 'mine', 150);
+      // A second to renew in (two calls; a Durable Object under a busy machine's load takes time),
+      // then past the first TTL by a margin: sleeps only ever overshoot.
+      await store.set('renew', 'mine', 1_000);
       expect(await store.renewIfEquals('renew', 'theirs', MINUTE)).toBe(false);
       expect(await store.renewIfEquals('renew', 'mine', MINUTE)).toBe(true);
-      await sleep(250);
+      await sleep(1_250);
       expect(await store.get('renew')).toBe('mine');
       expect(await store.renewIfEquals('renew-absent', 'mine', MINUTE)).toBe(false);
       expect(await store.get('renew-absent')).toBeUndefined();
@@ -116,9 +118,11 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
     });
 
     test('logs: entries older than the retention are dropped; seqs keep growing', async () => {
-      const first = await store.appendToLog('log-c', 'old', 'x', 100);
-      await sleep(250);
-      const second = await store.appendToLog('log-c', 'new', 'y', 100);
+      // Two seconds of retention: the new entry must still be there when read right after its
+      // append, however busy the machine; the old one is past it by the sleep's margin.
+      const first = await store.appendToLog('log-c', 'old', 'x', 2_000);
+      await sleep(2_500);
+      const second = await store.appendToLog('log-c', 'new', 'y', 2_000);
       expect(second.seq).toBeGreaterThan(first.seq);
       expect((await store.readLog('log-c', 0, 10)).map((e) => e.id)).toEqual(['new']);
       expect(await store.findInLog('log-c', 'old')).toBeUndefined();
