@@ -237,8 +237,10 @@ export class Lane {
     return 'advanced';
   }
 
-  private async deadLetter(entry: OutboxEntry, error: unknown, attempts: number): Promise<void> {
+  private async deadLetter(read: OutboxEntry, error: unknown, attempts: number): Promise<void> {
     const reason = error === undefined ? 'not delivered while the sink was down' : reasonOf(error);
+    // As the outbox holds it now: an erasure while its delivery was tried has redacted it since this step read it.
+    const entry = (await this.options.outbox.at(read.seq)) ?? read;
     await this.options.outbox.deadLetter({
       event: entry.event,
       sink: this.sink.name,

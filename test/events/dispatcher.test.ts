@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
-import type { CustomerEvent } from '../../schemas/index.js';
+import type { Customer, CustomerEvent } from '../../schemas/index.js';
+import { createHeldEvents } from '../../src/events/held.js';
 import { createDispatcher } from '../../src/events/dispatcher.js';
 import { buildEvent, type EventDraft } from '../../src/events/model.js';
 import { createOutbox } from '../../src/events/outbox.js';
@@ -113,6 +114,39 @@ describe('event dispatcher', () => {
     expect(ids(sink.received)).toEqual(['ev-1-A', 'ev-3-A', 'ev-2-A']);
     expect((await outbox.readDead(0, 10))[0]!.letter.redeliveredAt).toEqual(expect.any(String));
     expect(await outbox.redeliver('never-dead', dispatcher.sinks)).toEqual([]);
+  });
+
+  it('an event whose customer was erased while its delivery was failing is dead-lettered with ids only', async () => {
+    const store = createMemoryStore();
+    const held = () => createHeldEvents(store, createOutbox(store, 3_600_000), '/test');
+    let attempts = 0;
+    // A sink that is down; while the first attempt is on its way, the customer is erased.
+    const sink: EventSink = {
+      name: 'test:down',
+      signed: false,
+      concurrency: 1,
+      async deliver() {
+        if (attempts++ === 0) await held().redact('memory', 'A');
+        throw new Error('the test sink is down');
+      },
+      close: async () => {},
+    };
+    // Dead-lettered at the first failure: the step's copy of the event still has the data.
+    const { outbox } = setup([sink], store, 0);
+    const customer = { id: 'A', email: 'erased@example.org', lastName: 'Erased' } as Customer;
+    await outbox.append([
+      buildEvent({ type: 'customer.created', backend: 'memory', customerId: 'A', customer }, 'ev-full-A', new Date(), {
+        ...settings,
+        payload: 'full',
+      }),
+    ]);
+    let dead = await outbox.readDead(0, 10);
+    for (let i = 0; i < 100 && dead.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      dead = await outbox.readDead(0, 10);
+    }
+    expect(dead.map((d) => d.letter.event.id)).toEqual(['ev-full-A']);
+    expect(JSON.stringify(dead)).not.toContain('erased@example.org');
   });
 
   it('each sink has its own cursor: one refusing does not hold up another', async () => {
