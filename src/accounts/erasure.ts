@@ -63,6 +63,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
         throw error;
       })
     : undefined;
+  await keepNames(deps, subject, otherNames);
   const steps: ErasureStepReport[] = [
     platform
       ? { where: 'platform', what: `the ${backend} customer and its addresses`, ...platform }
@@ -132,7 +133,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
   return report;
 }
 
-/** How long an unfinished erasure keeps the customer's other names, for the retry that finishes it. */
+/** How long an unfinished erasure keeps the customer's other names (from its last attempt), for the retry that finishes it. */
 const NAMES_KEEP_MS = 30 * 24 * 3_600_000;
 const namesKey = (subject: ErasureSubject) =>
   `erasure:names:${encodeURIComponent(subject.backend)}:${encodeURIComponent(subject.customerId)}`;
@@ -140,7 +141,7 @@ const namesKey = (subject: ErasureSubject) =>
 /**
  * The customer's other names (a live migration's), from the features that know them, and from an
  * earlier attempt of this erasure: the platform erasure and the live-mapping step forget how the
- * names map, so an attempt that failed half-way keeps them (ids only) until one finishes.
+ * names map, so an attempt that failed half-way keeps them (`keepNames`) until one finishes.
  */
 async function otherNamesOf(deps: GatewayDeps, subject: ErasureSubject): Promise<ErasureSubject[]> {
   const asked = (await Promise.all(deps.accounts.erasureNames.map((names) => names(subject)))).flat();
@@ -154,12 +155,12 @@ async function otherNamesOf(deps: GatewayDeps, subject: ErasureSubject): Promise
       ...(externalRef ? { externalRef } : {}),
       ...name,
     });
-  const all = [...names.values()];
-  if (all.length > 0)
-    await deps.store.set(
-      namesKey(subject),
-      JSON.stringify(all.map(({ backend, customerId }) => ({ backend, customerId }))),
-      NAMES_KEEP_MS,
-    );
-  return all;
+  return [...names.values()];
+}
+
+/** Keeps the other names (ids only) once the platform erased the customer, for a retry of this erasure. */
+async function keepNames(deps: GatewayDeps, subject: ErasureSubject, names: ErasureSubject[]): Promise<void> {
+  if (names.length === 0) return;
+  const ids = names.map(({ backend, customerId }) => ({ backend, customerId }));
+  await deps.store.set(namesKey(subject), JSON.stringify(ids), NAMES_KEEP_MS);
 }

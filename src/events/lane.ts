@@ -239,9 +239,7 @@ export class Lane {
 
   private async deadLetter(read: OutboxEntry, error: unknown, attempts: number): Promise<void> {
     const reason = error === undefined ? 'not delivered while the sink was down' : reasonOf(error);
-    // As the outbox holds it now: an erasure while its delivery was tried has redacted it since this step read it.
-    const entry = (await this.options.outbox.at(read.seq)) ?? read;
-    await this.options.outbox.deadLetter({
+    const letter = (entry: OutboxEntry) => ({
       event: entry.event,
       sink: this.sink.name,
       reason,
@@ -250,6 +248,16 @@ export class Lane {
       // Sealed still: a redelivery while it can be opened delivers the secret.
       ...(entry.sealed === undefined ? {} : { sealed: entry.sealed }),
     });
+    // As the outbox holds it now: an erasure while its delivery was tried has redacted it since this step read it.
+    const entry = (await this.options.outbox.at(read.seq)) ?? read;
+    await this.options.outbox.deadLetter(letter(entry));
+    // An erasure between that read and the write did not see the letter: it is redacted here instead.
+    const after = await this.options.outbox.at(read.seq);
+    const redactedSince =
+      after !== undefined &&
+      ((beyondIds(entry.event.data) && !beyondIds(after.event.data)) ||
+        (entry.sealed !== undefined && after.sealed === undefined));
+    if (redactedSince) await this.options.outbox.replaceDeadLetter(letter(after));
     // Never the data: it may be personal, or a secret.
     this.options.log.warn(
       { eventId: entry.event.id, type: entry.event.type, sink: this.sink.name, attempts, reason },

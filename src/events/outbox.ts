@@ -96,6 +96,10 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
     async deadLetter(letter: StoredDeadLetter): Promise<void> {
       await keep(DEAD_LOG, `${letter.event.id}@${letter.sink}`, letter.event, JSON.stringify(letter));
     },
+    /** Writes a dead letter again in place (its event redacted since it was written). */
+    async replaceDeadLetter(letter: StoredDeadLetter): Promise<void> {
+      await store.replaceInLog(DEAD_LOG, `${letter.event.id}@${letter.sink}`, JSON.stringify(letter));
+    },
     async readDead(after: number, limit: number): Promise<{ seq: number; letter: DeadLetter }[]> {
       const entries = await store.readLog(DEAD_LOG, after, limit);
       return Promise.all(

@@ -4,7 +4,7 @@ import type { Customer, CustomerEvent } from '../../schemas/index.js';
 import { createHeldEvents } from '../../src/events/held.js';
 import { createDispatcher } from '../../src/events/dispatcher.js';
 import { buildEvent, type EventDraft } from '../../src/events/model.js';
-import { createOutbox } from '../../src/events/outbox.js';
+import { createOutbox, DEAD_LOG } from '../../src/events/outbox.js';
 import { createSealer, type Sealer } from '../../src/events/seal.js';
 import type { EventSink } from '../../src/events/sinks/types.js';
 import { createMemoryStore } from '../../src/store/memory.js';
@@ -147,6 +147,40 @@ describe('event dispatcher', () => {
     }
     expect(dead.map((d) => d.letter.event.id)).toEqual(['ev-full-A']);
     expect(JSON.stringify(dead)).not.toContain('erased@example.org');
+  });
+
+  it('…and with ids only when the erasure comes between the dispatcher’s last look and its writing the letter', async () => {
+    const memory = createMemoryStore();
+    let erased = false;
+    // The store as the dispatcher sees it: the erasure runs just before the dead letter is appended.
+    const store: SharedStore = {
+      ...memory,
+      async appendToLog(log, id, value, retentionMs) {
+        if (log === DEAD_LOG && !erased) {
+          erased = true;
+          await createHeldEvents(memory, createOutbox(memory, 3_600_000), '/test').redact('memory', 'B');
+        }
+        return memory.appendToLog(log, id, value, retentionMs);
+      },
+    };
+    const sink = recordingSink();
+    sink.failing = () => true;
+    const { outbox } = setup([sink], store, 0);
+    const customer = { id: 'B', email: 'late@example.org', lastName: 'Late' } as Customer;
+    await outbox.append([
+      buildEvent({ type: 'customer.created', backend: 'memory', customerId: 'B', customer }, 'ev-full-B', new Date(), {
+        ...settings,
+        payload: 'full',
+      }),
+    ]);
+    let dead = await outbox.readDead(0, 10);
+    for (let i = 0; i < 100 && dead.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      dead = await outbox.readDead(0, 10);
+    }
+    expect(erased).toBe(true);
+    expect(dead.map((d) => d.letter.event.id)).toEqual(['ev-full-B']);
+    expect(JSON.stringify(dead)).not.toContain('late@example.org');
   });
 
   it('each sink has its own cursor: one refusing does not hold up another', async () => {

@@ -89,6 +89,8 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
           if (await manager.streams.deleteMessage(options.stream, seq, true)) removed++;
         }
       } catch (error) {
+        // The stream itself is gone (an operator deleted it): so are its copies.
+        if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return removed;
         throw new GatewayError(
           'upstream_unavailable',
           `NATS JetStream did not delete the stream's copies (${describe(error)})`,
