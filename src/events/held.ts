@@ -77,7 +77,7 @@ export function createHeldEvents(store: SharedStore, outbox: Outbox, source: str
       for (const { log, id, stored } of await entries(backend, customerId)) {
         if (!beyondIds(stored.event.data) && stored.sealed === undefined) continue;
         const { sealed: _sealed, ...kept } = stored;
-        const value = { ...kept, event: { ...stored.event, data: idsOnly(stored.event.data) } };
+        const value = { ...kept, redacted: true, event: { ...stored.event, data: idsOnly(stored.event.data) } };
         if (await store.replaceInLog(log, id, JSON.stringify(value))) redacted.add(stored.event.id);
         if (stored.sealed !== undefined) await outbox.shred(stored.event.id);
       }

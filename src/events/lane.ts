@@ -116,8 +116,11 @@ export class Lane {
   private async deliver(entry: OutboxEntry): Promise<void> {
     const event = entry.sealed === undefined ? entry.event : await this.options.outbox.open(entry);
     if (!event) return this.deadLetter(entry, new Error('its secret expired before it could be delivered'), 1);
-    const copy = await this.sink.deliver(event);
-    if (typeof copy === 'string' && beyondIds(event.data)) await this.keptCopy(entry, copy);
+    const kept = await this.sink.deliver(event);
+    if (kept && beyondIds(event.data)) await this.keptCopy(entry, kept.copy);
+    // Redacted by an erasure after an earlier delivery whose copy was never noted (the process died
+    // in between): the sink answers with that copy, which still has the data.
+    else if (kept?.earlier && entry.redacted) await this.sink.erase?.([kept.copy]);
     if (entry.sealed !== undefined) await this.options.outbox.delivered(entry, this.sink.name);
   }
 

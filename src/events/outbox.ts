@@ -22,6 +22,8 @@ export interface OutboxRecord {
   to?: string;
   /** A secret-bearing event's data, sealed (seal.ts); `event.data` then holds its ids only. */
   sealed?: string;
+  /** An erasure redacted it to ids (held.ts): a sink may still keep an earlier copy with the data. */
+  redacted?: true;
 }
 
 /** A dead letter as the store keeps it: with the sealed data of a secret event, for its redelivery. */

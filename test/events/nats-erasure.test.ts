@@ -6,9 +6,11 @@ import { deleteStream, natsForTests, readStream } from './receivers.js';
 import { eventsGateway } from './support.js';
 
 /**
- * An erasure that runs while the dispatcher is publishing the customer's event: the dispatcher
- * read it (with its data) before the erasure redacted the outbox, and the erasure found no copy
- * in the stream yet. The dispatcher deletes the copy it made itself (a real nats-server).
+ * Copies in the stream that the erasure cannot know of (a real nats-server): one published while
+ * the erasure runs (the dispatcher read the event, with its data, before the outbox was redacted),
+ * and one a dispatcher published just before it died, without noting it. The dispatcher deletes
+ * each itself: the first as it notes it, the second when the redacted event goes out again and
+ * JetStream answers with the earlier copy.
  */
 describe('erasure while an event with personal data is on its way to NATS', () => {
   let nats: Awaited<ReturnType<typeof natsForTests>>;
@@ -66,6 +68,39 @@ describe('erasure while an event with personal data is on its way to NATS', () =
       expect(JSON.stringify(messages)).not.toContain(email);
     } finally {
       await gw.events.stop();
+    }
+  });
+
+  it('a copy published before a crash, never noted, is deleted when the redacted event is delivered again', async (ctx) => {
+    if ('skip' in nats) return ctx.skip();
+    const sink = await createNatsSink({
+      servers: [nats.url],
+      stream: `${stream}_CRASH`,
+      subject: `${stream.toLowerCase()}-crash`,
+      maxAgeMs: 3_600_000,
+    });
+    const gw = eventsGateway({ BACKENDS: 'scayle', EVENTS_PAYLOAD: 'full' }, [sink]);
+    const email = `crash-${process.pid}-${Date.now()}@example.org`;
+    try {
+      const created = await gw.call('POST', '/v1/backends/scayle/customers', { email, lastName: 'Crash' });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      // A dispatcher published the event and died before noting its copy.
+      const [entry] = await gw.events.outbox.read(0, 10);
+      await sink.deliver(entry!.event);
+      const erased = await gw.call('POST', `/v1/backends/scayle/customers/${created.body.id}/erase`, {});
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      // The next dispatcher delivers what the outbox holds: the event redacted, and customer.erased.
+      gw.events.start();
+      let messages = await readStream(nats.connection, `${stream}_CRASH`);
+      for (let i = 0; i < 100 && !messages.some((m) => m.event.type === 'customer.erased'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        messages = await readStream(nats.connection, `${stream}_CRASH`);
+      }
+      expect(messages.map((m) => m.event.type)).toEqual(['customer.erased']);
+      expect(JSON.stringify(messages)).not.toContain(email);
+    } finally {
+      await gw.events.stop();
+      await deleteStream(nats.connection, `${stream}_CRASH`);
     }
   });
 });

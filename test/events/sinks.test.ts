@@ -226,17 +226,18 @@ it('NATS: deliver answers where the stream keeps the copy, and erase deletes exa
   try {
     const sink = await createNatsSink({ servers: [nats.url], stream, subject: `${SUBJECT}-e`, maxAgeMs: 3_600_000 });
     const [gone, kept] = [event('erase-me'), event('keep-me')];
-    const copy = await sink.deliver(gone);
+    const first = await sink.deliver(gone);
     await sink.deliver(kept);
-    expect(copy).toBe(`1:${gone.id}`);
+    const copy = `1:${gone.id}`;
+    expect(first).toEqual({ copy, earlier: false });
     // The same event again (a redelivery): JetStream answers with the first copy's place.
-    expect(await sink.deliver(gone)).toBe(copy);
+    expect(await sink.deliver(gone)).toEqual({ copy, earlier: true });
     // A sequence holding another event (the stream was recreated and numbers again) is left alone.
     expect(await sink.erase!([`2:${gone.id}`])).toBe(0);
-    expect(await sink.erase!([copy as string])).toBe(1);
+    expect(await sink.erase!([copy])).toBe(1);
     expect((await readStream(nats.connection, stream)).map((m) => m.event.id)).toEqual([kept.id]);
     // Already gone (an interrupted erasure run again, or past max_age): nothing removed, no error.
-    expect(await sink.erase!([copy as string])).toBe(0);
+    expect(await sink.erase!([copy])).toBe(0);
     await sink.close();
   } finally {
     await deleteStream(nats.connection, stream);

@@ -65,7 +65,7 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
         const subject = `${options.subject}.${backendOfSource(event.source)}.${event.type}`;
         const ack = await js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: meta });
         // Where the stream keeps it (a redelivery within the duplicate window: the first copy's).
-        return `${ack.seq}:${event.id}`;
+        return { copy: `${ack.seq}:${event.id}`, earlier: ack.duplicate };
       } catch (error) {
         throw new DeliveryError(`NATS did not acknowledge (${describe(error)})`, {
           cause: error,

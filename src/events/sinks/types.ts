@@ -16,10 +16,17 @@ export interface EventSink {
    * A sink that keeps its own copies and can remove one (a JetStream stream) resolves with where it
    * keeps this one, for `erase`.
    */
-  deliver(event: CustomerEvent): Promise<string | undefined | void>;
+  deliver(event: CustomerEvent): Promise<KeptCopy | undefined | void>;
   /** Removes kept copies (what `deliver` answered) for a customer's erasure; resolves with how many it removed. */
   erase?(copies: string[]): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Where a sink keeps its copy of an event. */
+export interface KeptCopy {
+  copy: string;
+  /** It had the event already (a redelivery): the copy is that first delivery's, as it was then. */
+  earlier: boolean;
 }
 
 /** A failed delivery, with what may be said about it (a status, never a body or a secret). */
