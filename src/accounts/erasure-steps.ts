@@ -42,7 +42,10 @@ export interface ErasureStep {
  * target ids), asked before the platform erasure, which forgets them. The gateway keeps records
  * under each name (events, sessions, kept answers), so each name is erased.
  */
-export type ErasureNames = (subject: ErasureSubject) => Promise<ErasureSubject[]>;
+export type ErasureNames = (subject: ErasureSubject) => Promise<ErasureName[]>;
+
+/** One of those names: the backend and its id (the email and reference are the subject's). */
+export type ErasureName = Pick<ErasureSubject, 'backend' | 'customerId'>;
 
 /** What the gateway itself keeps about a customer in the shared store. */
 export function gatewayErasureSteps(deps: {

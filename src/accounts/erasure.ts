@@ -5,7 +5,7 @@ import type { Customer, ErasureReport, ErasureStepReport } from '../../schemas/i
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
-import type { ErasureSubject } from './erasure-steps.js';
+import type { ErasureName, ErasureSubject } from './erasure-steps.js';
 
 /** Copies an erasure through the gateway cannot reach; the report says so every time. */
 export const NOT_REACHED = [
@@ -146,7 +146,8 @@ const namesKey = (subject: ErasureSubject) =>
 async function otherNamesOf(deps: GatewayDeps, subject: ErasureSubject): Promise<ErasureSubject[]> {
   const asked = (await Promise.all(deps.accounts.erasureNames.map((names) => names(subject)))).flat();
   const earlier = await deps.store.get(namesKey(subject));
-  const kept = earlier === undefined ? [] : (JSON.parse(earlier) as Pick<ErasureSubject, 'backend' | 'customerId'>[]);
+  const kept = earlier === undefined ? [] : (JSON.parse(earlier) as ErasureName[]);
+  // The same person: the same email and reference (a move carries both).
   const { email, externalRef } = subject;
   const names = new Map<string, ErasureSubject>();
   for (const name of [...kept, ...asked])

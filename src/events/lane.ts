@@ -131,8 +131,7 @@ export class Lane {
    */
   private async keptCopy(entry: OutboxEntry, copy: string): Promise<void> {
     await this.options.outbox.keptCopy(entry.event, this.sink.name, copy);
-    const now = await this.options.outbox.at(entry.seq);
-    if (now && !beyondIds(now.event.data)) await this.sink.erase?.([copy]);
+    if ((await this.options.outbox.at(entry.seq))?.redacted) await this.sink.erase?.([copy]);
   }
 
   private async retryDue(state: LaneState, now: number): Promise<boolean> {
@@ -256,11 +255,7 @@ export class Lane {
     await this.options.outbox.deadLetter(letter(entry));
     // An erasure between that read and the write did not see the letter: it is redacted here instead.
     const after = await this.options.outbox.at(read.seq);
-    const redactedSince =
-      after !== undefined &&
-      ((beyondIds(entry.event.data) && !beyondIds(after.event.data)) ||
-        (entry.sealed !== undefined && after.sealed === undefined));
-    if (redactedSince) await this.options.outbox.replaceDeadLetter(letter(after));
+    if (after?.redacted && !entry.redacted) await this.options.outbox.replaceDeadLetter(letter(after));
     // Never the data: it may be personal, or a secret.
     this.options.log.warn(
       { eventId: entry.event.id, type: entry.event.type, sink: this.sink.name, attempts, reason },

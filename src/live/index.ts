@@ -8,7 +8,7 @@ import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
 import { parseLiveId, sourceLiveId, targetLiveId } from './ids.js';
 import { createMover } from './mover.js';
 import { type Counter, createIdentityMap, type IdentityMap } from './records.js';
-import type { ErasureNames, ErasureStep, ErasureSubject } from '../accounts/erasure-steps.js';
+import type { ErasureName, ErasureNames, ErasureStep, ErasureSubject } from '../accounts/erasure-steps.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 
 export { LIVE_BACKEND, parseLiveMigrationEnv, type LiveMigrationConfig } from './config.js';
@@ -142,15 +142,11 @@ export function liveErasureNames(config: LiveMigrationConfig, identities: Identi
     const at = await pairOf(config, identities, subject);
     if (!at) return [];
     const { sourceId, targetId } = at;
-    const names: ErasureSubject[] = [
+    const names: ErasureName[] = [
       { backend: LIVE_BACKEND, customerId: sourceId !== undefined ? sourceLiveId(sourceId) : targetLiveId(targetId!) },
       ...(sourceId !== undefined ? [{ backend: config.source, customerId: sourceId }] : []),
       ...(targetId !== undefined ? [{ backend: config.target, customerId: targetId }] : []),
     ];
-    // The same person: the same email and reference (a move carries both).
-    const { email, externalRef } = subject;
-    return names
-      .filter((name) => name.backend !== subject.backend)
-      .map((name) => ({ ...name, ...(email === undefined ? {} : { email }), ...(externalRef ? { externalRef } : {}) }));
+    return names.filter((name) => name.backend !== subject.backend);
   };
 }

@@ -59,6 +59,26 @@ function setup(
 const ids = (events: CustomerEvent[], subject?: string) =>
   events.filter((e) => subject === undefined || e.subject === subject).map((e) => e.id);
 
+/** Records a customer.created with the whole customer (EVENTS_PAYLOAD=full), then waits for its dead letter. */
+async function deadLettersOfFullEvent(outbox: ReturnType<typeof createOutbox>, customerId: string, email: string) {
+  const customer = { id: customerId, email, lastName: 'Erased' } as Customer;
+  const full = { ...settings, payload: 'full' as const };
+  await outbox.append([
+    buildEvent(
+      { type: 'customer.created', backend: 'memory', customerId, customer },
+      `ev-full-${customerId}`,
+      new Date(),
+      full,
+    ),
+  ]);
+  let dead = await outbox.readDead(0, 10);
+  for (let i = 0; i < 100 && dead.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    dead = await outbox.readDead(0, 10);
+  }
+  return dead;
+}
+
 describe('event dispatcher', () => {
   it("a failing customer waits (its order holds) while other customers' events go on", async () => {
     const sink = recordingSink();
@@ -133,18 +153,7 @@ describe('event dispatcher', () => {
     };
     // Dead-lettered at the first failure: the step's copy of the event still has the data.
     const { outbox } = setup([sink], store, 0);
-    const customer = { id: 'A', email: 'erased@example.org', lastName: 'Erased' } as Customer;
-    await outbox.append([
-      buildEvent({ type: 'customer.created', backend: 'memory', customerId: 'A', customer }, 'ev-full-A', new Date(), {
-        ...settings,
-        payload: 'full',
-      }),
-    ]);
-    let dead = await outbox.readDead(0, 10);
-    for (let i = 0; i < 100 && dead.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      dead = await outbox.readDead(0, 10);
-    }
+    const dead = await deadLettersOfFullEvent(outbox, 'A', 'erased@example.org');
     expect(dead.map((d) => d.letter.event.id)).toEqual(['ev-full-A']);
     expect(JSON.stringify(dead)).not.toContain('erased@example.org');
   });
@@ -166,18 +175,7 @@ describe('event dispatcher', () => {
     const sink = recordingSink();
     sink.failing = () => true;
     const { outbox } = setup([sink], store, 0);
-    const customer = { id: 'B', email: 'late@example.org', lastName: 'Late' } as Customer;
-    await outbox.append([
-      buildEvent({ type: 'customer.created', backend: 'memory', customerId: 'B', customer }, 'ev-full-B', new Date(), {
-        ...settings,
-        payload: 'full',
-      }),
-    ]);
-    let dead = await outbox.readDead(0, 10);
-    for (let i = 0; i < 100 && dead.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      dead = await outbox.readDead(0, 10);
-    }
+    const dead = await deadLettersOfFullEvent(outbox, 'B', 'late@example.org');
     expect(erased).toBe(true);
     expect(dead.map((d) => d.letter.event.id)).toEqual(['ev-full-B']);
     expect(JSON.stringify(dead)).not.toContain('late@example.org');

@@ -72,7 +72,6 @@ export async function createNatsSink(options: NatsSinkOptions): Promise<EventSin
         });
       }
     },
-    /** A customer's erasure: the stream's copies of its events are deleted, their bytes overwritten (erase). */
     /**
      * A customer's erasure: the stream's copies of its events are deleted, their bytes overwritten
      * (`erase`). A copy is named by its sequence and its event's id: a message at that sequence
