@@ -101,8 +101,9 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
       .emit({ type: 'customer.erased', backend: name.backend, customerId: name.customerId }, call.log, request.http)
       .catch((error: unknown) => failures.push({ what: `the customer.erased event (${name.backend})`, error }));
 
-  // Finished: a retry has nothing left to find under the other names.
-  if (failures.length === 0 && otherNames.length > 0) await deps.store.delete(namesKey(subject)).catch(() => undefined);
+  // Finished: a retry has nothing left to find under any name.
+  if (failures.length === 0 && otherNames.length > 0)
+    await Promise.all([subject, ...otherNames].map((name) => deps.store.delete(namesKey(name)))).catch(() => undefined);
 
   const report: ErasureReport = {
     backend,
@@ -135,8 +136,8 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
 
 /** How long an unfinished erasure keeps the customer's other names (from its last attempt), for the retry that finishes it. */
 const NAMES_KEEP_MS = 30 * 24 * 3_600_000;
-const namesKey = (subject: ErasureSubject) =>
-  `erasure:names:${encodeURIComponent(subject.backend)}:${encodeURIComponent(subject.customerId)}`;
+const namesKey = (name: ErasureName) =>
+  `erasure:names:${encodeURIComponent(name.backend)}:${encodeURIComponent(name.customerId)}`;
 
 /**
  * The customer's other names (a live migration's), from the features that know them, and from an
@@ -150,18 +151,24 @@ async function otherNamesOf(deps: GatewayDeps, subject: ErasureSubject): Promise
   // The same person: the same email and reference (a move carries both).
   const { email, externalRef } = subject;
   const names = new Map<string, ErasureSubject>();
-  for (const name of [...kept, ...asked])
+  for (const name of [...kept, ...asked]) {
+    if (name.backend === subject.backend && name.customerId === subject.customerId) continue;
     names.set(`${name.backend}\n${name.customerId}`, {
       ...(email === undefined ? {} : { email }),
       ...(externalRef ? { externalRef } : {}),
       ...name,
     });
+  }
   return [...names.values()];
 }
 
-/** Keeps the other names (ids only) once the platform erased the customer, for a retry of this erasure. */
+/**
+ * Keeps every name (ids only) once the platform erased the customer, for a retry of this erasure:
+ * under each name, since the retry may come through another one (first `live`, then the target).
+ */
 async function keepNames(deps: GatewayDeps, subject: ErasureSubject, names: ErasureSubject[]): Promise<void> {
   if (names.length === 0) return;
-  const ids = names.map(({ backend, customerId }) => ({ backend, customerId }));
-  await deps.store.set(namesKey(subject), JSON.stringify(ids), NAMES_KEEP_MS);
+  const ids = [subject, ...names].map(({ backend, customerId }) => ({ backend, customerId }));
+  const value = JSON.stringify(ids);
+  await Promise.all(ids.map((name) => deps.store.set(namesKey(name), value, NAMES_KEEP_MS)));
 }

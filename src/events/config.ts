@@ -78,13 +78,26 @@ function webhookUrl(text: string): URL {
   return url;
 }
 
+/**
+ * The key a `whsec_…` secret (Standard Webhooks) stands for: the bytes after `whsec_`, base64.
+ * The one decoding of it, for signing (webhook-node.ts) and sealing (seal.ts) alike; WEBHOOK_SECRET
+ * is checked with it at start, so later callers only see secrets that decode.
+ */
+export function webhookSecretKey(secret: string): Uint8Array<ArrayBuffer> {
+  const base64 = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret)?.[1];
+  if (base64 === undefined) throw new RangeError('not whsec_ followed by base64');
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
 /** `whsec_` + base64 of 24 to 64 random bytes (Standard Webhooks); several, comma-separated, during a rotation. */
 function webhookSecrets(value: string | undefined): string[] {
   const secrets = commaList(value);
   if (secrets.length === 0) throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URLS');
   for (const secret of secrets) {
-    const bytes = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret)?.[1];
-    const length = bytes === undefined ? 0 : Math.floor((bytes.length * 3) / 4) - (bytes.match(/=/g)?.length ?? 0);
+    let length = 0;
+    try {
+      length = webhookSecretKey(secret).length;
+    } catch {}
     if (length < 24 || length > 64)
       throw new ConfigError('WEBHOOK_SECRET', 'must be whsec_ followed by base64 of 24 to 64 random bytes');
   }

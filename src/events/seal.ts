@@ -1,5 +1,6 @@
 import type { CustomerEvent, CustomerEventData } from '../../schemas/index.js';
 import type { SharedStore } from '../store/types.js';
+import { webhookSecretKey } from './config.js';
 import { idsOnly } from './model.js';
 
 /**
@@ -33,7 +34,7 @@ export function createSealer(store: SharedStore, options: { secrets: string[]; s
     throw new RangeError('sealing needs a webhook secret and a signed sink');
   // Every secret of a rotation opens; the first seals.
   const bases = options.secrets.map((secret) =>
-    crypto.subtle.importKey('raw', fromBase64(secret.slice('whsec_'.length)), 'HKDF', false, ['deriveKey']),
+    crypto.subtle.importKey('raw', webhookSecretKey(secret), 'HKDF', false, ['deriveKey']),
   );
   const keyOf = async (base: Promise<CryptoKey>, salt: Bytes, eventId: string) =>
     crypto.subtle.deriveKey(

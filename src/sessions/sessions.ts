@@ -165,9 +165,10 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
 
     /** Erasure: every session of the customer ends and what the store kept about them goes; answers how many were alive. */
     async eraseAll(backend: string, sub: string): Promise<number> {
-      const all = await store.setMembers(indexKey(backend, sub));
-      const alive = await list(backend, sub);
-      for (const sid of all) {
+      let alive = 0;
+      for (const sid of await store.setMembers(indexKey(backend, sub))) {
+        const family = await readFamily(sid);
+        if (family && remaining(family) > 0 && !(await endedByPasswordChange(sid, family))) alive++;
         await store.delete(familyKey(sid));
         await store.delete(lastUsedKey(sid));
       }
@@ -179,7 +180,7 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
         JSON.stringify({ at: now(), keep: '' } satisfies EndedBefore),
         SESSION_MS,
       );
-      return alive.length;
+      return alive;
     },
 
     /** After a password change: every session of the customer started until now ends, but `keep` (the one that changed it). */

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { webhookSecretKey } from '../config.js';
 import type { WebhookPost, WebhookSigner } from './webhook.js';
 
 /**
@@ -12,7 +13,7 @@ export function nodeWebhookTransport(secrets: string[]): {
   sign: WebhookSigner;
   close(): Promise<void>;
 } {
-  const keys = secrets.map((secret) => Buffer.from(secret.slice('whsec_'.length), 'base64'));
+  const keys = secrets.map(webhookSecretKey);
   const agent = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
   return {
     sign: (id, timestamp, body) =>
