@@ -11,12 +11,9 @@ export async function startNodeTracing(
   config: TracingConfig,
   options: { log: Log; serviceVersion: string },
 ): Promise<Tracing> {
-  const { OTLPTraceExporter } =
-    config.protocol === 'http/json'
-      ? await import('@opentelemetry/exporter-trace-otlp-http')
-      : await import('@opentelemetry/exporter-trace-otlp-proto');
+  const { otlpTraceExporters } = await import('./otlp-exporters.js');
   const { createOtelTracing } = await import('./otel.js');
-  const exporter = new OTLPTraceExporter({
+  const exporter = new otlpTraceExporters[config.protocol]({
     url: config.url,
     headers: config.headers,
     timeoutMillis: config.timeoutMs,

@@ -224,3 +224,34 @@ describe('npm start without METRICS_PORT: /metrics on the API port behind an adm
     expect(sample(families, 'gateway_http_request_duration_seconds', { route: '/metrics', status: '401' })).toBe(1);
   });
 });
+
+describe('npm start with OTEL_EXPORTER_OTLP_PROTOCOL=http/json', () => {
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    gateway = await startGateway({
+      BACKENDS: 'memory',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.origin,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      LOG_LEVEL: 'warn',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await receiver?.close();
+  });
+
+  // The other exporter package, loaded by the built entry: each protocol is its own code path there.
+  it("exports a request's span as OTLP/JSON", async () => {
+    const traceId = '6b3f7a8e1d4c5e9fa02b3c4d5e6f7081';
+    const res = await fetch(`${gateway.origin}/v1/backends/memory/customers?limit=1`, {
+      headers: { traceparent: `00-${traceId}-2233445566778899-01` },
+    });
+    expect(res.status).toBe(200);
+    await receiver.waitFor((spans) => spans.find((s) => s.traceId === traceId && s.kind === SPAN_KIND.SERVER));
+    expect(receiver.exports.map((e) => e.contentType)).toContain('application/json');
+    expect(receiver.exports.filter((e) => !e.contentType.startsWith('application/json'))).toEqual([]);
+  });
+});
