@@ -54,8 +54,10 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     ? { backend, customerId: found.id, email: found.email, externalRef: found.externalRef }
     : { backend, customerId: (ref as { id: string }).id };
 
-  // Asked now: the platform erasure below forgets how the names map (live migration).
+  // Asked now: the platform erasure below forgets how the names map (live migration). Kept before
+  // anything is erased, so a store that cannot keep them fails the request while nothing is.
   const otherNames = await otherNamesOf(deps, subject);
+  await keepNames(deps, subject, otherNames);
 
   const platform: PlatformErasure | undefined = found
     ? await erase({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
@@ -63,7 +65,6 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
         throw error;
       })
     : undefined;
-  await keepNames(deps, subject, otherNames);
   const steps: ErasureStepReport[] = [
     platform
       ? { where: 'platform', what: `the ${backend} customer and its addresses`, ...platform }
@@ -134,7 +135,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
   return report;
 }
 
-/** How long an unfinished erasure keeps the customer's other names (from its last attempt), for the retry that finishes it. */
+/** How long an unfinished erasure keeps the customer's names (from its last attempt), for the retry that finishes it. */
 const NAMES_KEEP_MS = 30 * 24 * 3_600_000;
 const namesKey = (name: ErasureName) =>
   `erasure:names:${encodeURIComponent(name.backend)}:${encodeURIComponent(name.customerId)}`;
@@ -163,8 +164,9 @@ async function otherNamesOf(deps: GatewayDeps, subject: ErasureSubject): Promise
 }
 
 /**
- * Keeps every name (ids only) once the platform erased the customer, for a retry of this erasure:
- * under each name, since the retry may come through another one (first `live`, then the target).
+ * Keeps every name (ids only) for a retry of this erasure, under each name, since the retry may
+ * come through another one (first `live`, then the target). A platform that refuses the erasure
+ * leaves them to lapse: an earlier attempt through another name may still need them.
  */
 async function keepNames(deps: GatewayDeps, subject: ErasureSubject, names: ErasureSubject[]): Promise<void> {
   if (names.length === 0) return;

@@ -80,8 +80,9 @@ function webhookUrl(text: string): URL {
 
 /**
  * The key a `whsec_…` secret (Standard Webhooks) stands for: the bytes after `whsec_`, base64.
- * The one decoding of it, for signing (webhook-node.ts) and sealing (seal.ts) alike; WEBHOOK_SECRET
- * is checked with it at start, so later callers only see secrets that decode.
+ * The one decoding of it, for signing (webhook-node.ts on Node, the reference library elsewhere)
+ * and sealing (seal.ts) alike; WEBHOOK_SECRET is checked with it at start, so later callers only
+ * see secrets that decode.
  */
 export function webhookSecretKey(secret: string): Uint8Array<ArrayBuffer> {
   const base64 = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret)?.[1];

@@ -72,7 +72,7 @@ const METRIC_KINDS: Record<Counter, string> = {
  * Erasure of a customer through one side's own backend rather than `live`: the identity map's
  * entries about it go, and so does the copy the migration made of it on the other platform (the
  * gateway put it there; in `target` phase the source is not called). `live` erases both sides and
- * its entries itself as it erases the customer.
+ * its entries itself as it erases the customer; this step finishes what an earlier attempt left.
  */
 export function liveMappingErasure(
   config: LiveMigrationConfig,
@@ -85,22 +85,34 @@ export function liveMappingErasure(
     eachName: false,
     what: `the identity map between ${config.source} and ${config.target}, and the migration's copy on the other platform`,
     async erase(subject, ctx) {
-      // Through `live` its adapter erased both sides and the map's entries already.
-      const at = subject.backend === LIVE_BACKEND ? undefined : await pairOf(config, identities, subject);
+      const at = await pairOf(config, identities, subject);
       if (!at) return 0;
-      const { side, sourceId, record } = at;
+      const { side, sourceId, targetId, record } = at;
       const moved = record?.state === 'moved';
-      // The same person on the other platform: the copy a move made, or (in `dual`) the original it came from.
-      const copy = side === 'source' ? (moved ? record.t : undefined) : config.phase === 'dual' ? sourceId : undefined;
-      if (copy !== undefined) {
-        const other = backends.get(side === 'source' ? config.target : config.source)!;
-        await capable(other, 'erasure')({ kind: 'id', id: copy }, ctx).catch((error: unknown) => {
+      const dual = config.phase === 'dual';
+      let copies: { backend: string; id: string }[];
+      if (subject.backend === LIVE_BACKEND) {
+        // `live` erases both sides and forgets the pair as it erases the customer, so the map knows
+        // nothing more. A pair it still knows is what an earlier attempt left (one side's erasure
+        // failed; this retry found no customer to erase through `live`): both sides go here.
+        if (!record) return 0;
+        copies = [
+          ...(dual && sourceId !== undefined ? [{ backend: config.source, id: sourceId }] : []),
+          ...(targetId !== undefined ? [{ backend: config.target, id: targetId }] : []),
+        ];
+      } else {
+        // The same person on the other platform: the copy a move made, or (in `dual`) the original it came from.
+        const copy = side === 'source' ? (moved ? record.t : undefined) : dual ? sourceId : undefined;
+        copies = copy === undefined ? [] : [{ backend: side === 'source' ? config.target : config.source, id: copy }];
+      }
+      for (const { backend, id } of copies)
+        await capable(backends.get(backend)!, 'erasure')({ kind: 'id', id }, ctx).catch((error: unknown) => {
           if (!(isGatewayError(error) && error.code === 'not_found')) throw error;
         });
-      }
       // `moved` counts the customers living on the target (the status's `remaining` is the rest).
       if (moved) await identities.count('moved', -1);
-      return (await identities.forget(side, subject.customerId)) + (copy !== undefined ? 1 : 0);
+      const native = side === 'source' ? sourceId! : targetId!;
+      return (await identities.forget(side, native)) + copies.length;
     },
   };
 }

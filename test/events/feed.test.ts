@@ -108,6 +108,9 @@ describe('events off, documentation, configuration', () => {
     [{ WEBHOOK_URLS: 'https://crm.example/hooks' }, 'WEBHOOK_SECRET'],
     [{ WEBHOOK_URLS: 'http://crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('x'.repeat(32))}` }, 'WEBHOOK_URLS'],
     [{ WEBHOOK_URLS: 'https://crm.example/hooks', WEBHOOK_SECRET: 'not-a-secret' }, 'WEBHOOK_SECRET'],
+    // Too short (16 bytes), and base64 that no decoder reads alike (one character past a whole group).
+    [{ WEBHOOK_URLS: 'https://crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('s'.repeat(16))}` }, 'WEBHOOK_SECRET'],
+    [{ WEBHOOK_URLS: 'https://crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('s'.repeat(33))}A` }, 'WEBHOOK_SECRET'],
     [
       { WEBHOOK_URLS: 'https://user:hunter2@crm.example/hooks', WEBHOOK_SECRET: `whsec_${btoa('x'.repeat(32))}` },
       'WEBHOOK_URLS',

@@ -134,4 +134,22 @@ describe('erasure across the names of a live migration', () => {
       for (const key of kept) expect(await gw.deps.store.get(key), key).toBeUndefined();
     },
   );
+
+  it('a retry through live finishes what the first attempt left on the source: the copy there and the identity map', async () => {
+    const { email, names } = await writtenUnderEveryName();
+    // The live-mapping step cannot erase the source's copy: the first attempt, through the target, is left half-done.
+    platforms.faults('open2b').inject({ path: 'commerce.customers.delete', status: 503 });
+    const first = await gw.call('POST', `/v1/backends/scayle/customers/${names.scayle}/erase`, {});
+    platforms.faults('open2b').clear();
+    expect(first.status, JSON.stringify(first.body)).toBeGreaterThanOrEqual(500);
+    expect(first.body.detail).toMatch(/not yet from: live migration: .*send the same request again/);
+    expect((await gw.call('GET', `/v1/backends/open2b/customers/${names.open2b}`)).status).toBe(200);
+
+    // Through `live` no customer is found to erase (its target is gone): the mapping step finishes the source.
+    const again = await gw.call('POST', `/v1/backends/live/customers/${names.live}/erase`, {});
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect((await gw.call('GET', `/v1/backends/open2b/customers/${names.open2b}`)).status).toBe(404);
+    expect(await gw.deps.live!.identities.get(names.open2b)).toBeUndefined();
+    expect(await namesHolding(email, names)).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { CustomerEvent } from '../../../schemas/index.js';
 import { sha256Hex } from '../../digest.js';
+import { webhookSecretKey } from '../config.js';
 import { CLOUDEVENTS_JSON, DeliveryError, type EventSink } from './types.js';
 
 /** How a runtime sends one webhook request: resolves with the status, rejects when no answer came. */
@@ -16,8 +17,8 @@ export type WebhookSigner = (id: string, timestamp: Date, body: string) => strin
 
 /** The Standard Webhooks reference library signs (everywhere; on Node, webhook-node.ts signs natively). */
 const referenceSigner = (secrets: string[]): WebhookSigner => {
-  // Each secret decoded once, not per delivery.
-  const signers = secrets.map((secret) => new Webhook(secret));
+  // Each secret decoded once (by webhookSecretKey, as for sealing and Node's signing), not per delivery.
+  const signers = secrets.map((secret) => new Webhook(webhookSecretKey(secret), { format: 'raw' }));
   return (id, timestamp, body) => signers.map((signer) => signer.sign(id, timestamp, body)).join(' ');
 };
 
