@@ -1,8 +1,9 @@
 /**
  * Compiles the Node entry (src/node.ts) to JavaScript under dist/node/ with esbuild, so `npm start`
- * runs plain JS instead of a TypeScript loader. npm packages stay external (node resolves them
- * from node_modules as usual); the embedded emulators become their own chunk, loaded only when a
- * backend has no base URL. Runs from `prepare` (npm ci / npm install) and, when dist/ is missing
+ * runs plain JS instead of a TypeScript loader. npm packages are bundled too (CommonJS ones keep
+ * their `require` of Node built-ins through the banner below); what is loaded only on demand (the
+ * embedded emulators, when a backend has no base URL; the tracing SDK; the Redis and NATS
+ * clients) becomes chunks of its own. Runs from `prepare` (npm ci / npm install) and, when dist/ is missing
  * or older than the sources, from scripts/start.mjs. Run directly, it also writes the Worker's
  * static assets (scripts/worker-assets.mjs).
  */
