@@ -105,14 +105,19 @@ export function liveMappingErasure(
         const copy = side === 'source' ? (moved ? record.t : undefined) : dual ? sourceId : undefined;
         copies = copy === undefined ? [] : [{ backend: side === 'source' ? config.target : config.source, id: copy }];
       }
+      let erased = 0;
       for (const { backend, id } of copies)
-        await capable(backends.get(backend)!, 'erasure')({ kind: 'id', id }, ctx).catch((error: unknown) => {
-          if (!(isGatewayError(error) && error.code === 'not_found')) throw error;
-        });
+        erased += await capable(backends.get(backend)!, 'erasure')({ kind: 'id', id }, ctx).then(
+          () => 1,
+          (error: unknown) => {
+            if (isGatewayError(error) && error.code === 'not_found') return 0;
+            throw error;
+          },
+        );
       // `moved` counts the customers living on the target (the status's `remaining` is the rest).
       if (moved) await identities.count('moved', -1);
       const native = side === 'source' ? sourceId! : targetId!;
-      return (await identities.forget(side, native)) + copies.length;
+      return (await identities.forget(side, native)) + erased;
     },
   };
 }

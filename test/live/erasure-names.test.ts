@@ -148,8 +148,12 @@ describe('erasure across the names of a live migration', () => {
     // Through `live` no customer is found to erase (its target is gone): the mapping step finishes the source.
     const again = await gw.call('POST', `/v1/backends/live/customers/${names.live}/erase`, {});
     expect(again.status, JSON.stringify(again.body)).toBe(200);
+    // The source's customer (1) and the map's pair (1); the target was erased by the first attempt.
+    expect(again.body.steps).toContainEqual(expect.objectContaining({ where: 'live migration', count: 2 }));
     expect((await gw.call('GET', `/v1/backends/open2b/customers/${names.open2b}`)).status).toBe(404);
     expect(await gw.deps.live!.identities.get(names.open2b)).toBeUndefined();
     expect(await namesHolding(email, names)).toEqual([]);
+    for (const [backend, id] of Object.entries(names))
+      expect(await gw.deps.store.get(`erasure:names:${backend}:${id}`), backend).toBeUndefined();
   });
 });
