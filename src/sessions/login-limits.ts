@@ -53,11 +53,18 @@ export function createLoginLimits(
     async begin(backend: string, account: string, client: string): Promise<LoginAttempt> {
       const accountCounter = counter(await accountCounterKey(backend, account), limits.perAccount);
       const clientCounter = counter(`login:failures:client:${encodeURIComponent(client)}`, limits.perClient);
+      const counted: Counter[] = [];
       for (const c of [accountCounter, clientCounter]) {
         const count = await store.increment(c.key, 1, c.windowMs);
         // The first attempt opens the window; its end is kept beside the count for Retry-After.
         if (count === 1) await store.set(windowEndKey(c.key), String(now() + c.windowMs), c.windowMs);
-        if (count <= c.limit) continue;
+        if (count <= c.limit) {
+          counted.push(c);
+          continue;
+        }
+        // Refused before the platform is asked: no failed login of the account. Else a client over
+        // its own limit would still lock every account it names (the per-client limit caps that).
+        await Promise.all(counted.map(giveBack));
         const resetAt = Number((await store.get(windowEndKey(c.key))) ?? now() + c.windowMs);
         const retryAfter = Math.max(1, Math.ceil((resetAt - now()) / 1000));
         throw new GatewayError('rate_limited', `too many failed logins; try again in ${retryAfter} s`, { retryAfter });

@@ -55,6 +55,13 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
     expect((await login('lena@example.com', PASSWORD, '192.0.2.55')).status).toBe(200);
   });
 
+  it("a client over its own limit cannot lock others' accounts: its refused attempts do not count against them", async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600', LOGIN_CLIENT_LIMIT: '4/600' });
+    for (let i = 0; i < 4; i++) expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd')).status).toBe(401);
+    for (let i = 0; i < 6; i++) expect((await login('lena@example.com', 'Wr0ng!Passw0rd')).status).toBe(429);
+    expect((await login('lena@example.com', PASSWORD, '192.0.2.55')).status).toBe(200);
+  });
+
   it('a client cannot escape its limit by writing its own X-Forwarded-For entries', async () => {
     const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '100/600', LOGIN_CLIENT_LIMIT: '4/600' });
     for (let i = 0; i < 4; i++)
