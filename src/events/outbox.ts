@@ -113,13 +113,17 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
       );
     },
     countDead: (cap: number) => store.countLog(DEAD_LOG, 0, cap),
-    /** Hands the dead letters of event `id` back to their sinks; answers those sinks (none: no such dead letter). */
-    async redeliver(id: string, sinks: string[]): Promise<string[]> {
+    /**
+     * Hands the dead letters of event `id` back to their sinks; answers those sinks (none: no such
+     * dead letter, or none whose event `visible` lets the caller touch).
+     */
+    async redeliver(id: string, sinks: string[], visible: (event: CustomerEvent) => boolean = () => true) {
       const handed: string[] = [];
       for (const sink of sinks) {
         const found = await store.findInLog(DEAD_LOG, `${id}@${sink}`);
         if (!found) continue;
         const { event, sealed } = JSON.parse(found.value) as StoredDeadLetter;
+        if (!visible(event)) continue;
         const at = new Date().toISOString();
         const record: OutboxRecord = { event, to: sink, ...(sealed === undefined ? {} : { sealed }) };
         await keep(OUTBOX_LOG, `${id}@${sink}@${at}`, event, JSON.stringify(record));

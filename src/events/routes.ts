@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { GatewayError } from '../../adapters/errors.js';
 import {
   CustomerEventSchema,
@@ -12,7 +13,7 @@ import type { GatewayEnv } from '../context.js';
 import { validationHook } from '../middleware/validation.js';
 import { body, json, problemResponses } from '../routes/support.js';
 import type { EventsRuntime } from './index.js';
-import { idsOnly } from './model.js';
+import { backendOfSource, idsOnly } from './model.js';
 
 const EventPage = pageSchema(CustomerEventSchema, 'EventPage');
 const DeadLetterPage = pageSchema(DeadLetterSchema, 'DeadLetterPage');
@@ -63,6 +64,34 @@ const feedRoute = <Path extends string, R extends object>(
 const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
   isSecretEvent(event.type) ? { ...event, data: idsOnly(event.data) } : event;
 
+/** Which events the caller may see: an API key limited to some backends (a brand's key) sees theirs only. */
+const visibleTo = (c: Context<GatewayEnv>) => {
+  const backends = c.get('keyBackends');
+  return (event: CustomerEvent) => !backends || backends.includes(backendOfSource(event.source));
+};
+
+/**
+ * Up to `limit` entries of a log that `shown` keeps, read on past those it leaves out (another
+ * backend's events, redeliveries), so that an empty page still means the caller is caught up.
+ */
+async function pageOf<T extends { seq: number }>(
+  read: (after: number, limit: number) => Promise<T[]>,
+  after: number,
+  limit: number,
+  shown: (entry: T) => boolean,
+): Promise<{ items: T[]; nextCursor: string }> {
+  const items: T[] = [];
+  let cursor = after;
+  for (;;) {
+    const entries = await read(cursor, limit);
+    for (const entry of entries) {
+      cursor = entry.seq;
+      if (shown(entry) && items.push(entry) === limit) return { items, nextCursor: String(cursor) };
+    }
+    if (entries.length < limit) return { items, nextCursor: String(cursor) };
+  }
+}
+
 /**
  * The pull feed and the dead letters (admin keys). Mounted whether or not events are on, so the
  * OpenAPI document always describes them; off, they answer 501 naming how to turn them on.
@@ -88,11 +117,15 @@ export function eventRoutes(events: EventsRuntime | undefined) {
       ),
       async (c) => {
         const { after, limit } = c.req.valid('query');
-        const from = Number(after ?? 0);
-        const entries = await on().outbox.read(from, limit);
-        const items = entries.filter((e) => e.to === undefined && !isSecretEvent(e.event.type)).map((e) => e.event);
-        const nextCursor = String(entries.at(-1)?.seq ?? from);
-        return c.json({ items, page: { limit, nextCursor } }, 200);
+        const outbox = on().outbox;
+        const visible = visibleTo(c);
+        const { items, nextCursor } = await pageOf(
+          (from, n) => outbox.read(from, n),
+          Number(after ?? 0),
+          limit,
+          (e) => e.to === undefined && !isSecretEvent(e.event.type) && visible(e.event),
+        );
+        return c.json({ items: items.map((e) => e.event), page: { limit, nextCursor } }, 200);
       },
     )
     .openapi(
@@ -104,10 +137,16 @@ export function eventRoutes(events: EventsRuntime | undefined) {
       ),
       async (c) => {
         const { after, limit } = c.req.valid('query');
-        const from = Number(after ?? 0);
-        const dead = await on().outbox.readDead(from, limit);
-        const items = dead.map(({ letter }) => ({ ...letter, event: withoutSecrets(letter.event) }));
-        return c.json({ items, page: { limit, nextCursor: String(dead.at(-1)?.seq ?? from) } }, 200);
+        const outbox = on().outbox;
+        const visible = visibleTo(c);
+        const { items, nextCursor } = await pageOf(
+          (from, n) => outbox.readDead(from, n),
+          Number(after ?? 0),
+          limit,
+          ({ letter }) => visible(letter.event),
+        );
+        const letters = items.map(({ letter }) => ({ ...letter, event: withoutSecrets(letter.event) }));
+        return c.json({ items: letters, page: { limit, nextCursor } }, 200);
       },
     )
     .openapi(
@@ -133,7 +172,8 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         const { id } = c.req.valid('param');
         const wanted = c.req.valid('json').sinks;
         const sinks = runtime.dispatcher.sinks.filter((s) => !wanted || wanted.includes(s));
-        const handed = await runtime.outbox.redeliver(id, sinks);
+        // Another backend's dead letter is, for a limited key, no dead letter at all.
+        const handed = await runtime.outbox.redeliver(id, sinks, visibleTo(c));
         if (handed.length === 0) throw new GatewayError('not_found', `no dead letter of event ${id}`);
         await runtime.deliver(c);
         return c.json({ id, sinks: handed }, 202);

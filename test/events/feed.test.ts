@@ -147,3 +147,64 @@ describe('events off, documentation, configuration', () => {
     expect(local.webhooks.urls.map(String)).toEqual(['http://127.0.0.1:9/h']);
   });
 });
+
+describe('the feed for an API key limited to some backends (admin@a)', () => {
+  const ALL = 'admin-all-key-0123456789';
+  const BRAND_A = 'admin-a-key-0123456789ab';
+  const sink = recordingSink();
+  let refusing = false;
+  sink.failing = () => refusing;
+  const gw = eventsGateway(
+    {
+      BACKENDS: 'a:memory,b:memory',
+      MEMORY_SEED: 'false',
+      API_KEYS: `admin:${ALL},admin@a:${BRAND_A}`,
+      EVENTS_PAYLOAD: 'full',
+      EVENTS_DEAD_AFTER_SECONDS: '1',
+      EVENTS_BACKOFF_MS: '20/100',
+    },
+    [sink],
+  );
+  gw.events.start();
+  afterAll(() => gw.events.stop());
+  const as = (key: string) => ({ 'x-api-key': key });
+  const register = async (backend: string, lastName: string) =>
+    (
+      await gw.call(
+        'POST',
+        `/v1/backends/${backend}/customers`,
+        { email: `${lastName}-${Date.now()}@example.com`, lastName },
+        as(ALL),
+      )
+    ).body.id as string;
+
+  it("lists only its backends' events and dead letters, reading on past the others; redelivers only its own", async () => {
+    refusing = true;
+    // Another brand's customers before and after this brand's one: a page of 2 has to read past them.
+    for (let i = 0; i < 3; i++) await register('b', `Other${i}`);
+    const own = await register('a', 'Own');
+    await register('b', 'Other3');
+    const feed = await gw.call('GET', '/v1/events?limit=2', undefined, as(BRAND_A));
+    expect(feed.status).toBe(200);
+    expect(feed.body.items.map((e: { source: string; subject: string }) => [e.source, e.subject])).toEqual([
+      ['/customer-gateway/backends/a', own],
+    ]);
+    expect(JSON.stringify(feed.body)).not.toContain('Other');
+    const all = await gw.call('GET', '/v1/events?limit=100', undefined, as(ALL));
+    expect(all.body.items.filter((e: { source: string }) => e.source.endsWith('/b'))).toHaveLength(4);
+
+    let dead: { body: any } = { body: { items: [] } };
+    while (dead.body.items.length < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      dead = await gw.call('GET', '/v1/events/dead?limit=100', undefined, as(ALL));
+    }
+    refusing = false;
+    const ownDead = await gw.call('GET', '/v1/events/dead?limit=100', undefined, as(BRAND_A));
+    expect(ownDead.body.items.map((d: { event: { subject: string } }) => d.event.subject)).toEqual([own]);
+    const otherId = dead.body.items.find((d: any) => d.event.source.endsWith('/b')).event.id as string;
+    expect((await gw.call('POST', `/v1/events/${otherId}/redeliver`, {}, as(BRAND_A))).status).toBe(404);
+    expect(
+      (await gw.call('POST', `/v1/events/${ownDead.body.items[0].event.id}/redeliver`, {}, as(BRAND_A))).status,
+    ).toBe(202);
+  });
+});
