@@ -58,9 +58,18 @@ export async function confirmReset(
   token: string,
   password: string,
   call: CallContext,
+  /** Throws when the caller's API key may not use the token's backend (a key limited to another brand). */
+  assertBackend?: (backend: string) => void,
 ): Promise<{ backend: string; customerId: string }> {
   const redeemed = await deps.accounts.resetTokens.redeem(token);
   const { backend, customerId } = redeemed;
+  try {
+    assertBackend?.(backend);
+  } catch (error) {
+    // Refused before anything was done: the token stays good for its own brand's shop.
+    await redeemed.giveBack();
+    throw error;
+  }
   const adapter = deps.backends.get(backend);
   if (!adapter) throw invalidToken();
   const ref: CustomerRef = { kind: 'id', id: customerId };

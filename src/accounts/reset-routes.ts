@@ -10,6 +10,7 @@ import {
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { assertKeyReaches } from '../middleware/auth.js';
 import { validationHook } from '../middleware/validation.js';
 import { body, json, problem, problemResponses } from '../routes/support.js';
 import { emit } from '../events/emit.js';
@@ -105,7 +106,9 @@ export function passwordResetConfirmRoutes(deps: GatewayDeps) {
     async (c) => {
       const { token, password } = c.req.valid('json');
       await deps.accounts.resetLimits.confirm(deps.clientAddress(c) ?? 'unknown');
-      const { backend, customerId } = await confirmReset(deps, token, password, c.get('call'));
+      const { backend, customerId } = await confirmReset(deps, token, password, c.get('call'), (backend) =>
+        assertKeyReaches(c, backend),
+      );
       c.set('backend', backend);
       // A reset sets the password like any other password change, and is announced like one.
       await emit(deps.events, c, () => [{ type: 'customer.password.changed', backend, customerId }]);

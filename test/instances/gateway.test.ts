@@ -154,4 +154,20 @@ describe('API keys limited to instances, and sessions per instance', () => {
     // Refused without using the token up: a's storefront can still refresh with it.
     expect((await refresh(key('front-a'))).status).toBe(200);
   });
+
+  it("b's password reset token is refused with a's storefront key, and works with b's", async () => {
+    const onB = await gw.call('GET', '/v1/backends/b/customers?limit=100', undefined, { 'x-api-key': key('all') });
+    const id = onB.body.items.find((c: { email: string }) => c.email === shopper.email).id as string;
+    const { token } = await gw.deps.accounts.resetTokens.issue('b', id, shopper.email);
+    const password = 'N3w!Passw0rd-b';
+    const confirm = (apiKey: string) =>
+      gw.call('POST', '/v1/auth/password-reset/confirm', { token, password }, { 'x-api-key': apiKey });
+    expect((await confirm(key('front-a'))).status).toBe(403);
+    // Refused without using the token up, and without setting the password.
+    const login = (apiKey: string, pw: string) =>
+      gw.call('POST', '/v1/backends/b/auth/login', { email: shopper.email, password: pw }, { 'x-api-key': apiKey });
+    expect((await login(key('front-b'), password)).status).toBe(401);
+    expect((await confirm(key('front-b'))).status).toBe(204);
+    expect((await login(key('front-b'), password)).status).toBe(200);
+  });
 });
