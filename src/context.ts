@@ -27,5 +27,10 @@ export type GatewayEnv = {
     settling?: SettleWindow;
     /** The write's Idempotency-Key as the store keys it (per caller): its change events get ids derived from it. */
     idempotencyKey?: string;
+    /**
+     * The platform applied this request's write: a later step's failure (recording its events, a
+     * refusal with Retry-After) does not mean nothing happened (idempotency/middleware.ts).
+     */
+    writeApplied?: true;
   };
 };

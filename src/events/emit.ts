@@ -6,13 +6,15 @@ import { changedPaths, type EventDraft } from './model.js';
 
 /**
  * What the routes call after a write succeeded, before answering: the drafts are built only when
- * events are on (a `ref:` id may cost a lookup), and recorded in the outbox before the answer.
+ * events are on (a `ref:` id may cost a lookup), and recorded in the outbox before the answer. It
+ * marks the write applied, so a failure from here on leaves its Idempotency-Key to recovery.
  */
 export async function emit(
   events: EventsRuntime | undefined,
   c: Context<GatewayEnv>,
   drafts: () => EventDraft[] | Promise<EventDraft[]>,
 ): Promise<void> {
+  c.set('writeApplied', true);
   if (events) await events.record(c, await drafts());
 }
 

@@ -19,12 +19,21 @@ const keyProblem = (message: string) =>
     errors: [{ path: 'header.idempotency-key', message }],
   });
 
-/** What became of a request, for its record: final (replay it), unknown (recover on retry), or nothing happened. */
-function outcomeOf(response: Response): 'final' | 'uncertain' | 'not-applied' {
-  if (response.status === 429 || response.headers.has('retry-after')) return 'not-applied';
+/**
+ * What became of a request, for its record: final (replay it), unknown (recover on retry), or
+ * nothing happened. A refusal with Retry-After means nothing happened only if no step of the write
+ * was applied before it (a registration's password step, an address's event record after the
+ * platform stored it): then the retry must recover, not run the write again.
+ */
+function outcomeOf(response: Response, applied: boolean): 'final' | 'uncertain' | 'not-applied' {
+  if (response.status === 429 || response.headers.has('retry-after')) return applied ? 'uncertain' : 'not-applied';
   if (response.status >= 500 && response.status !== 501) return 'uncertain';
   return 'final';
 }
+
+/** Whether part of the write was applied: a route said so, or the error names what was created. */
+const partlyApplied = (c: Context<GatewayEnv>) =>
+  c.get('writeApplied') === true || (c.error instanceof GatewayError && c.error.created !== undefined);
 
 /**
  * `Idempotency-Key` on POST, PUT, PATCH and DELETE (draft-ietf-httpapi-idempotency-key-header):
@@ -127,7 +136,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     since: number,
     response: Response,
   ) {
-    const outcome = outcomeOf(response);
+    const outcome = outcomeOf(response, partlyApplied(c));
     if (outcome === 'not-applied' && !c.get('recovering')) {
       await store.deleteIfEquals(storeKey, running);
       return;

@@ -158,6 +158,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           () => adapter.getCustomer(ref, { expandAddresses: false }, call),
           () => deleteCustomer(ref, call),
         );
+        c.set('writeApplied', true);
         if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
         await emit(deps.events, c, () =>
           id === undefined ? [] : [{ type: 'customer.deleted', backend: c.get('backend'), customerId: id }],

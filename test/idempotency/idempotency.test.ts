@@ -102,6 +102,26 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     expect(stored(input.email)).toHaveLength(1);
   });
 
+  it('a refusal with Retry-After after part of the write was applied is not "nothing happened": the retry recovers it', async () => {
+    const input = { ...customer(), password: 'Secret-pass-123' };
+    // The customer is created; setting its password is refused with a wait longer than the gateway waits.
+    scayle.faults.inject({ method: 'PUT', path: '/password', rateLimitSeconds: 30, times: 1 });
+    const refused = await gw.call('POST', '/customers', input, withKey('register-partly'));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(429);
+    expect(refused.body.created).toBeDefined();
+    expect(stored(input.email)).toHaveLength(1);
+
+    // As Retry-After invites: the same request again finishes the registration, it does not conflict with it.
+    const retry = await gw.call('POST', '/customers', input, withKey('register-partly'));
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.body.id).toBe(refused.body.created.customerId);
+    expect(stored(input.email)).toHaveLength(1);
+    expect(retry.body.hasPassword).toBe(true);
+    const again = await gw.call('POST', '/customers', input, withKey('register-partly'));
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.status).toBe(201);
+  });
+
   it('recovers the write of an instance that died mid-request: a retry after the deadline finds what it applied', async () => {
     const input = customer();
     // The dead instance: its registration reached the platform, its record stayed `running`.
