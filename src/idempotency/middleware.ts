@@ -92,8 +92,11 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       const unknown =
         previous?.state === 'uncertain' || (previous?.state === 'running' && startedAt - previous.since > runningMs);
       // Free when it just expired, or unknown and we take it over (of concurrent retries, one wins).
-      const free = storedText === undefined || (unknown && (await store.deleteIfEquals(storeKey, storedText)));
-      if (!free || !(await store.setIfAbsent(storeKey, running, KEEP_MS))) {
+      const free =
+        storedText === undefined
+          ? await store.setIfAbsent(storeKey, running, KEEP_MS)
+          : unknown && (await takeOver(storeKey, storedText, running));
+      if (!free) {
         throw new GatewayError(
           'conflict',
           'a request with this Idempotency-Key is still being processed; retry when it has finished',
@@ -110,10 +113,12 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     c.set('idempotencyKey', storeKey);
     await next();
     const record = (response: Response) =>
-      settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt, response).catch((error: unknown) => {
-        // The answer stands; the record stays `running`, and a retry after the deadline recovers.
-        c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
-      });
+      settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt, response)
+        .then(() => recovering && store.delete(takeOverKey(storeKey)))
+        .catch((error: unknown) => {
+          // The answer stands; the record stays `running`, and a retry after the deadline recovers.
+          c.get('log').error({ err: error }, 'could not record the Idempotency-Key outcome');
+        });
     if (!window?.late) {
       await record(c.res);
       return;
@@ -126,6 +131,24 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       c.get('log').info({ status: response.status }, 'a create the deadline cut short has settled');
       await record(response);
     });
+  }
+
+  /**
+   * Takes over a key whose outcome is unknown, for a retry that recovers it. The record is replaced,
+   * never deleted first: were the key absent for a moment, a concurrent retry could take it as new
+   * and run the write again without looking for what the first attempt applied. Of concurrent
+   * retries the one that claims the takeover wins; the claim goes when its attempt is recorded (or
+   * lapses with an instance that died).
+   */
+  async function takeOver(storeKey: string, seen: string, running: string): Promise<boolean> {
+    const claim = takeOverKey(storeKey);
+    if (!(await store.setIfAbsent(claim, running, runningMs))) return false;
+    if ((await store.get(storeKey)) !== seen) {
+      await store.deleteIfEquals(claim, running);
+      return false;
+    }
+    await store.set(storeKey, running, KEEP_MS);
+    return true;
   }
 
   async function settle(
@@ -169,6 +192,8 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     await indexRecord(store, c, storeKey, KEEP_MS, { status: response.status, body });
   }
 }
+
+const takeOverKey = (storeKey: string) => `${storeKey}:takeover`;
 
 function replay(c: Context<GatewayEnv>, record: Extract<IdempotencyRecord, { state: 'done' }>): Response {
   c.get('log').info({ status: record.status }, 'replaying the answer kept for this Idempotency-Key');
