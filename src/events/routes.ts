@@ -10,6 +10,7 @@ import {
   pageSchema,
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
+import { keyReaches } from '../middleware/auth.js';
 import { validationHook } from '../middleware/validation.js';
 import { body, json, problemResponses } from '../routes/support.js';
 import type { EventsRuntime } from './index.js';
@@ -65,30 +66,28 @@ const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
   isSecretEvent(event.type) ? { ...event, data: idsOnly(event.data) } : event;
 
 /** Which events the caller may see: an API key limited to some backends (a brand's key) sees theirs only. */
-const visibleTo = (c: Context<GatewayEnv>) => {
-  const backends = c.get('keyBackends');
-  return (event: CustomerEvent) => !backends || backends.includes(backendOfSource(event.source));
-};
+const visibleTo = (c: Context<GatewayEnv>) => (event: CustomerEvent) => keyReaches(c, backendOfSource(event.source));
 
 /**
- * Up to `limit` entries of a log that `shown` keeps, read on past those it leaves out (another
- * backend's events, redeliveries), so that an empty page still means the caller is caught up.
+ * The page `query` asks for of a log: up to `limit` entries that `shown` keeps, read on past those
+ * it leaves out (another backend's events, redeliveries), so an empty page still means caught up.
  */
 async function pageOf<T extends { seq: number }>(
+  query: { after?: string | undefined; limit: number },
   read: (after: number, limit: number) => Promise<T[]>,
-  after: number,
-  limit: number,
   shown: (entry: T) => boolean,
-): Promise<{ items: T[]; nextCursor: string }> {
+): Promise<{ items: T[]; page: { limit: number; nextCursor: string } }> {
+  const { limit } = query;
   const items: T[] = [];
-  let cursor = after;
+  let cursor = Number(query.after ?? 0);
+  const page = () => ({ items, page: { limit, nextCursor: String(cursor) } });
   for (;;) {
     const entries = await read(cursor, limit);
     for (const entry of entries) {
       cursor = entry.seq;
-      if (shown(entry) && items.push(entry) === limit) return { items, nextCursor: String(cursor) };
+      if (shown(entry) && items.push(entry) === limit) return page();
     }
-    if (entries.length < limit) return { items, nextCursor: String(cursor) };
+    if (entries.length < limit) return page();
   }
 }
 
@@ -116,16 +115,13 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         'Follow `page.nextCursor` as `after`; an empty page means you are caught up (poll again later with the same cursor). Events are kept EVENTS_RETENTION_HOURS (default 3 days). Secret-bearing types are never listed.',
       ),
       async (c) => {
-        const { after, limit } = c.req.valid('query');
-        const outbox = on().outbox;
         const visible = visibleTo(c);
-        const { items, nextCursor } = await pageOf(
-          (from, n) => outbox.read(from, n),
-          Number(after ?? 0),
-          limit,
+        const { items, page } = await pageOf(
+          c.req.valid('query'),
+          on().outbox.read,
           (e) => e.to === undefined && !isSecretEvent(e.event.type) && visible(e.event),
         );
-        return c.json({ items: items.map((e) => e.event), page: { limit, nextCursor } }, 200);
+        return c.json({ items: items.map((e) => e.event), page }, 200);
       },
     )
     .openapi(
@@ -136,17 +132,14 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         json(DeadLetterPage, 'A page of dead letters'),
       ),
       async (c) => {
-        const { after, limit } = c.req.valid('query');
-        const outbox = on().outbox;
         const visible = visibleTo(c);
-        const { items, nextCursor } = await pageOf(
-          (from, n) => outbox.readDead(from, n),
-          Number(after ?? 0),
-          limit,
-          ({ letter }) => visible(letter.event),
+        const { items, page } = await pageOf(c.req.valid('query'), on().outbox.readDead, ({ letter }) =>
+          visible(letter.event),
         );
-        const letters = items.map(({ letter }) => ({ ...letter, event: withoutSecrets(letter.event) }));
-        return c.json({ items: letters, page: { limit, nextCursor } }, 200);
+        return c.json(
+          { items: items.map(({ letter }) => ({ ...letter, event: withoutSecrets(letter.event) })), page },
+          200,
+        );
       },
     )
     .openapi(

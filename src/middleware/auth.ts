@@ -56,12 +56,15 @@ export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
   };
 }
 
+/** Whether the caller's API key reaches `backend` (keys limited to some backends, e.g. one brand's). */
+export const keyReaches = (c: Context<GatewayEnv>, backend: string): boolean =>
+  c.get('keyBackends')?.includes(backend) ?? true;
+
 /**
- * Whether the caller's API key reaches `backend` (keys limited to some backends, e.g. one brand's
- * storefront): called wherever the backend becomes known (path, default, session).
+ * 403 unless the caller's API key reaches `backend` (keys limited to some backends, e.g. one
+ * brand's storefront): called wherever the backend becomes known (path, default, session, token).
  */
 export function assertKeyReaches(c: Context<GatewayEnv>, backend: string): void {
-  const reaches = c.get('keyBackends');
-  if (reaches && !reaches.includes(backend))
-    throw new GatewayError('forbidden', `this API key is limited to ${reaches.join(', ')}`);
+  if (!keyReaches(c, backend))
+    throw new GatewayError('forbidden', `this API key is limited to ${c.get('keyBackends')!.join(', ')}`);
 }

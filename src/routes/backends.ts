@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { CapabilitiesSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { keyReaches } from '../middleware/auth.js';
 import { problemResponses } from './support.js';
 
 const BackendListSchema = z
@@ -42,7 +43,7 @@ export function backendRoutes(deps: GatewayDeps) {
           // Every served backend (the live migration's `live` too: it is no configured platform); a key
           // limited to some backends sees only those.
           items: [...deps.backends]
-            .filter(([name]) => c.get('keyBackends')?.includes(name) ?? true)
+            .filter(([name]) => keyReaches(c, name))
             .map(([name, adapter]) => {
               const configured = deps.config.backends.find((b) => b.name === name);
               return {

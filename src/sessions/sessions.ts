@@ -95,12 +95,16 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
     return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, customerId: family.sub };
   };
 
+  /** A session that may still be used: not expired, nor ended by a password change. */
+  const isAlive = async (sid: string, family: Family): Promise<boolean> =>
+    remaining(family) > 0 && !(await endedByPasswordChange(sid, family));
+
   /** The customer's live sessions, oldest first (dead ones leave the index as they are found). */
   const list = async (backend: string, sub: string): Promise<SessionInfo[]> => {
     const alive: SessionInfo[] = [];
     for (const sid of await store.setMembers(indexKey(backend, sub))) {
       const family = await readFamily(sid);
-      if (!family || remaining(family) <= 0 || (await endedByPasswordChange(sid, family))) {
+      if (!family || !(await isAlive(sid, family))) {
         // Dead either way: what is left of it goes now, not only when it expires.
         if (family) await store.delete(familyKey(sid));
         await store.removeFromSet(indexKey(backend, sub), sid);
@@ -125,7 +129,7 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
     async refresh(refreshToken: string, assertBackend?: (backend: string) => void): Promise<TokenPair> {
       const { sid, generation } = parseRefreshToken(refreshToken);
       const family = await readFamily(sid);
-      if (!family || remaining(family) <= 0 || (await endedByPasswordChange(sid, family))) throw invalidRefresh();
+      if (!family || !(await isAlive(sid, family))) throw invalidRefresh();
       assertBackend?.(family.backend);
       if ((await store.get(generationKey(sid, generation))) !== (await digest(refreshToken))) throw invalidRefresh();
       // Atomic: of two refreshes with the same token, exactly one wins.
@@ -168,7 +172,7 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       let alive = 0;
       for (const sid of await store.setMembers(indexKey(backend, sub))) {
         const family = await readFamily(sid);
-        if (family && remaining(family) > 0 && !(await endedByPasswordChange(sid, family))) alive++;
+        if (family && (await isAlive(sid, family))) alive++;
         await store.delete(familyKey(sid));
         await store.delete(lastUsedKey(sid));
       }
