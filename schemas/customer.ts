@@ -97,7 +97,7 @@ export const ShopperCustomerPatchSchema = CustomerPatchSchema.omit({
   .extend({
     currentPassword: Password.optional().openapi({
       format: 'password',
-      description: 'Required when `email` changes: the current password, checked by the platform.',
+      description: 'Required when `email` or `login` changes: the current password, checked by the platform.',
     }),
   })
   .openapi('ShopperCustomerPatch');

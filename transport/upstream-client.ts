@@ -3,6 +3,7 @@ import { BufferedResponse } from './buffered-response.js';
 import { deadlineSignal, timedOut, type Deadline } from './deadline.js';
 import { GatewayError, upstreamTimeout } from '../adapters/errors.js';
 import { observed } from './attempt-observer.js';
+import { classifyTransportFailure } from './failure.js';
 import type { CallContext } from '../adapters/types.js';
 
 export interface UpstreamClientOptions {
@@ -61,6 +62,12 @@ function requestedWaitMs(response: Response): number | undefined {
   return undefined;
 }
 
+/** A failure before the request could leave: no name, no connection, no TLS. */
+const neverSent = (error: unknown) => {
+  const kind = classifyTransportFailure(error)?.kind;
+  return kind === 'dns' || kind === 'refused' || kind === 'tls';
+};
+
 /**
  * The one ky client every adapter uses: per-attempt timeout, the caller's abort signal, the
  * request id forwarded, jittered retries for idempotent calls only (honouring Retry-After) and a
@@ -79,6 +86,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
+      const writes = verb !== 'get' && verb !== 'head';
       const giveUpAt = Date.now() + totalTimeoutMs;
       // One signal per attempt, and none for the call: an attempt is bound by the per-attempt
       // timeout and by what is left of the call's (and the request's) time, so the call ends by
@@ -99,7 +107,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           request: attemptRequest(input, outgoing),
           number: attempts.length,
         });
-        return observed(options.fetch(input, outgoing), ended);
+        const sent = observed(options.fetch(input, outgoing), ended);
+        if (!writes) return sent;
+        return sent.catch((error: unknown) => {
+          if (!attempt.signal.aborted && !neverSent(error)) ctx.lostWriteAnswers = (ctx.lostWriteAnswers ?? 0) + 1;
+          throw error;
+        });
       };
       const cutShort = () => attempts.at(-1)?.signal.aborted === true;
       try {

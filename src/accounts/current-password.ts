@@ -45,23 +45,33 @@ export async function verifyCurrentPassword(
 }
 
 /**
- * PATCH /v1/me: a new email needs the current password, and once stored the event
- * `customer.email.changed` carries the old address (so the merchant can tell its owner). The
+ * PATCH /v1/me: a new email or a new login (the name the shopper signs in with) needs the current
+ * password, as either hands the account's sign-in to whoever holds the session. Once stored, the
+ * event `customer.email.changed` carries the old address (so the merchant can tell its owner). The
  * password never reaches the platform's update; a login that was the old email becomes the new one.
  */
-export function emailChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule['guard']> {
+export function credentialChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule['guard']> {
   return async (c, input) => {
     const { currentPassword, ...patch } = input as ShopperCustomerPatch;
-    if (patch.email === undefined) return { patch };
+    if (patch.email === undefined && patch.login === undefined) return { patch };
     const { backend, sub } = c.get('shopper');
     const current = await c
       .get('adapter')
       .getCustomer({ kind: 'id', id: sub }, { expandAddresses: false }, c.get('call'));
     const previousEmail = current.value.email;
-    if (patch.email === previousEmail) return { patch };
-    await verifyCurrentPassword(deps, c, previousEmail, currentPassword, 'change the email');
-    // Where the email is the login (SFCC, SCAPI), the login moves with it: the shopper signs in with the new email.
     const login = current.value.login;
+    const changesEmail = patch.email !== undefined && patch.email !== previousEmail;
+    const changesLogin = patch.login !== undefined && patch.login !== (login ?? null);
+    if (!changesEmail && !changesLogin) return { patch };
+    await verifyCurrentPassword(
+      deps,
+      c,
+      previousEmail,
+      currentPassword,
+      changesEmail ? 'change the email' : 'change the login',
+    );
+    if (!changesEmail) return { patch };
+    // Where the email is the login (SFCC, SCAPI), the login moves with it: the shopper signs in with the new email.
     const movesLogin = patch.login === undefined && login?.toLowerCase() === previousEmail.toLowerCase();
     return {
       patch: movesLogin ? { ...patch, login: patch.email } : patch,

@@ -12,7 +12,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A Structured Field string (`"…"`, as the draft specifies) or, leniently, the bare token. */
 const KEY_SYNTAX = /^"?([\x20-\x21\x23-\x7e]{1,255})"?$/;
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
-const KEEP_MS = 24 * 60 * 60 * 1000;
+/** How long a key's record (and what a write notes beside it) is kept. */
+export const KEEP_MS = 24 * 60 * 60 * 1000;
 
 const keyProblem = (message: string) =>
   new GatewayError('validation_failed', `Idempotency-Key ${message}`, {
@@ -61,7 +62,12 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     const key = KEY_SYNTAX.exec(header.trim())?.[1];
     if (!key) throw keyProblem('must be 1 to 255 visible ASCII characters, as a quoted string');
     const url = new URL(c.req.url);
-    const fingerprint = await fingerprintOf(c.req.method, url.pathname + url.search, await c.req.text());
+    const fingerprint = await fingerprintOf(
+      deps.config.cursorSecret,
+      c.req.method,
+      url.pathname + url.search,
+      await c.req.text(),
+    );
     // Per backend instance: two shops' storefronts sharing a key never share records (a platform keeps today's keys).
     const adapter = c.get('adapter');
     const instance = adapter?.platform && adapter.platform !== adapter.backend ? `${adapter.backend}/` : '';

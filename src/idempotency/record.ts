@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sha256Hex, stableJson } from '../digest.js';
+import { hmacSha256Hex, stableJson } from '../digest.js';
 
 /**
  * What the store keeps per (caller, Idempotency-Key):
@@ -28,13 +28,21 @@ export const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'link'];
 /**
  * The request fingerprint: method, path with query, and the body (as canonical JSON when it is
  * JSON, so a retry that re-serialises the same object with other key order still matches).
+ * Keyed by the deployment's secret (CURSOR_SECRET, the same on every instance: a retry may reach
+ * any): a registration's body holds a password, and a plain digest kept in the store beside the
+ * answer (which names the customer) would let whoever reads the store test guesses offline.
  */
-export async function fingerprintOf(method: string, pathAndQuery: string, body: string): Promise<string> {
+export async function fingerprintOf(
+  secret: string,
+  method: string,
+  pathAndQuery: string,
+  body: string,
+): Promise<string> {
   let canonical = body;
   try {
     canonical = body === '' ? '' : stableJson(JSON.parse(body));
   } catch {
     /* not JSON: the bytes themselves */
   }
-  return sha256Hex(`${method}\n${pathAndQuery}\n${canonical}`);
+  return hmacSha256Hex(secret, `idempotency\n${method}\n${pathAndQuery}\n${canonical}`);
 }

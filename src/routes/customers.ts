@@ -21,7 +21,7 @@ import { registerCustomer } from '../accounts/registration.js';
 import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
 import { customerCreated, customerUpdated, emit } from '../events/emit.js';
 import { profileRoutes } from './profile.js';
-import { recoverCustomerCreate } from './recovery.js';
+import { idBeforeDelete, recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
 import {
   body,
@@ -35,12 +35,6 @@ import {
 } from './support.js';
 
 const CustomerPage = pageSchema(CustomerSchema, 'CustomerPage');
-
-/** `undefined` for a not_found failure; any other failure is thrown on. */
-const unlessNotFound = (error: unknown): undefined => {
-  if (isGatewayError(error) && error.code === 'not_found') return undefined;
-  throw error;
-};
 
 /**
  * Customer routes, mounted at /v1 (default backend) and /v1/backends/{backend}; `scoped` only
@@ -146,12 +140,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         const ref = customerRef(adapter, customerId);
         // The customer's shopper sessions end with it. They are keyed by the native id: resolve a
         // ref: before the delete (after it, nothing can); unknown, the delete answers 404 itself.
-        const id =
-          ref.kind === 'id'
-            ? ref.id
-            : await adapter
-                .getCustomer(ref, { expandAddresses: false }, call)
-                .then((found) => found.value.id, unlessNotFound);
+        const id = await idBeforeDelete(c, deps.store, ref);
         const answer = await conditionalDelete(
           c,
           resourceLock(c, deps, customerId),

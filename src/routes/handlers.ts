@@ -129,7 +129,7 @@ export async function conditionalDelete<T extends object>(
   read: () => Promise<Versioned<T>>,
   remove: () => Promise<void>,
 ) {
-  await deleteOrRecover(Boolean(c.get('recovering')), () =>
+  await deleteOrRecover(Boolean(c.get('recovering')), c.get('call'), () =>
     withIfMatch(false, c.req.header('if-match'), lock, read, remove, etagScope(c)),
   );
   return c.body(null, 204);

@@ -3,7 +3,7 @@ import { isGatewayError } from '../../adapters/errors.js';
 import { ShopperCustomerPatchSchema, ShopperPasswordChangeSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
-import { emailChangeGuard } from '../accounts/current-password.js';
+import { credentialChangeGuard } from '../accounts/current-password.js';
 import { addressRoutes } from './addresses.js';
 import { profileRoutes } from './profile.js';
 import { meSubject } from './subject.js';
@@ -30,7 +30,7 @@ export function meRoutes(deps: GatewayDeps) {
         profileRoutes(
           deps,
           meSubject,
-          { schema: ShopperCustomerPatchSchema, guard: emailChangeGuard(deps) },
+          { schema: ShopperCustomerPatchSchema, guard: credentialChangeGuard(deps) },
           {
             schema: ShopperPasswordChangeSchema,
             summary: 'Change my password (the current one is required); my other sessions end',

@@ -1,7 +1,11 @@
+import type { Context } from 'hono';
 import { isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
 import { capable } from '../../adapters/unsupported.js';
 import type { Address, AddressCreate, Customer, CustomerCreate } from '../../schemas/index.js';
+import type { GatewayEnv } from '../context.js';
+import { KEEP_MS } from '../idempotency/middleware.js';
+import type { SharedStore } from '../store/types.js';
 
 /**
  * Recovery of retried writes (same Idempotency-Key) whose first attempt ended without an answer:
@@ -116,11 +120,51 @@ export async function recoverAddressCreate(
   return adapter.getAddress(ref, found.id, call);
 }
 
-/** A retried DELETE finding nothing to delete: the earlier attempt did it. */
-export async function deleteOrRecover(recovering: boolean, remove: () => Promise<void>): Promise<void> {
+/** `undefined` for a not_found failure; any other failure is thrown on. */
+const unlessNotFound = (error: unknown): undefined => {
+  if (isGatewayError(error) && error.code === 'not_found') return undefined;
+  throw error;
+};
+
+/**
+ * The native id of the customer a DELETE is about to remove (the sessions to end and the event
+ * name it), `undefined` when there is none. A `ref:` is resolved before the delete; a retry
+ * recovering a lost answer finds nothing under the ref any more, so the id is noted beside the
+ * Idempotency-Key (the id only, kept as long as the key's record) for that retry to read.
+ */
+export async function idBeforeDelete(
+  c: Context<GatewayEnv>,
+  store: SharedStore,
+  ref: CustomerRef,
+): Promise<string | undefined> {
+  if (ref.kind === 'id') return ref.id;
+  const key = c.get('idempotencyKey');
+  const note = key === undefined ? undefined : `${key}:deleting`;
+  const found = await c
+    .get('adapter')
+    .getCustomer(ref, { expandAddresses: false }, c.get('call'))
+    .then((customer) => customer.value.id, unlessNotFound);
+  if (found === undefined) return note !== undefined && c.get('recovering') ? store.get(note) : undefined;
+  if (note !== undefined) await store.set(note, found, KEEP_MS);
+  return found;
+}
+
+/**
+ * A DELETE that finds nothing to delete after an earlier attempt may have applied it: the retry of
+ * an Idempotency-Key whose outcome was unknown (`recovering`), or the upstream client's own retry
+ * after an attempt of this delete lost its answer. Either way the customer (or address) is gone
+ * through this request: answered as deleted, not as 404.
+ */
+export async function deleteOrRecover(
+  recovering: boolean,
+  call: CallContext,
+  remove: () => Promise<void>,
+): Promise<void> {
+  const lostBefore = call.lostWriteAnswers ?? 0;
   try {
     await remove();
   } catch (error) {
-    if (!(recovering && isGatewayError(error) && error.code === 'not_found')) throw error;
+    const ownRetry = (call.lostWriteAnswers ?? 0) > lostBefore;
+    if (!((recovering || ownRetry) && isGatewayError(error) && error.code === 'not_found')) throw error;
   }
 }

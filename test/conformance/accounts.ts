@@ -135,6 +135,16 @@ export function runAccountConformance(target: AccountTarget): void {
       // Other changes need no password; the shopper now signs in with the new email.
       expect((await gw.call('PATCH', '/v1/me', { firstName: 'Erikaa' }, auth)).status).toBe(200);
       expect((await gw.call('POST', '/v1/auth/login', { email: newEmail, password: PASSWORD })).status).toBe(200);
+
+      // A new login is another way in: it needs the password too, and without it nothing changes.
+      const loginBefore = (await gw.call('GET', `/customers/${shopper.id}`)).body.login;
+      const newLogin = `login-${uniqueTag()}`;
+      const noProof = await gw.call('PATCH', '/v1/me', { login: newLogin }, auth);
+      expect(noProof.status, JSON.stringify(noProof.body)).toBe(400);
+      expect(noProof.body.errors).toEqual([{ path: 'currentPassword', message: 'required' }]);
+      const wrongProof = await gw.call('PATCH', '/v1/me', { login: newLogin, currentPassword: 'Wr0ng!Passw0rd' }, auth);
+      expect(wrongProof.body.errors).toEqual([{ path: 'currentPassword', message: 'does not match' }]);
+      expect((await gw.call('GET', `/customers/${shopper.id}`)).body.login).toEqual(loginBefore);
     });
 
     it('registering with the email of a guest converts the guest (same id, its addresses kept), or says why not', async (ctx) => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
 import type { Emulator } from '../../emulators/shared/types.js';
 import { buildGateway, type GatewayUnderTest, uniqueTag } from '../conformance/harness.js';
-import { sha256Hex } from '../../src/digest.js';
+import { sha256Hex, stableJson } from '../../src/digest.js';
 import { fingerprintOf } from '../../src/idempotency/record.js';
 
 const KEY_A = `${'a'.repeat(16)}-caller-key-one`;
@@ -129,7 +129,12 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     // Past REQUEST_TIMEOUT_MS (30 s) + WRITE_SETTLE_MS (30 s) + 5 s: no attempt of a live instance runs that long.
     const since = Date.now() - 70_000;
     const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-dead')}`;
-    const fingerprint = await fingerprintOf('POST', '/v1/backends/scayle/customers', JSON.stringify(input));
+    const fingerprint = await fingerprintOf(
+      gw.deps.config.cursorSecret,
+      'POST',
+      '/v1/backends/scayle/customers',
+      JSON.stringify(input),
+    );
     await gw.deps.store.set(
       storeKey,
       JSON.stringify({ state: 'running', fingerprint, token: 'dead-instance', since }),
@@ -139,6 +144,29 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
     expect(retry.body.id).toBe(applied.body.id);
     expect(stored(input.email)).toHaveLength(1);
+  });
+
+  it('keeps no plain digest of the request: whoever reads the store cannot test a password guess offline', async () => {
+    const input = { ...customer(), password: 'Gu3ss!MeNot' };
+    const storeKeyOf = async (key: string) => `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex(key)}`;
+    expect((await gw.call('POST', '/customers', input, withKey('keyed-1'))).status).toBe(201);
+    const record = JSON.parse((await gw.deps.store.get(await storeKeyOf('keyed-1')))!);
+    expect(JSON.stringify(record)).not.toContain(input.password);
+    // The stored answer names the customer; a plain digest of the request beside it would confirm a guess.
+    const guess = await sha256Hex(`POST\n/v1/backends/scayle/customers\n${stableJson(input)}`);
+    expect(record.fingerprint).not.toBe(guess);
+    // Keyed by the deployment's secret: another secret, another fingerprint for the same request.
+    const other = buildGateway('scayle', {
+      BACKENDS: 'scayle',
+      API_KEYS: KEY_A,
+      CURSOR_SECRET: 'another-deployment-secret',
+    });
+    const again = { ...input, email: `x-${input.email}` };
+    expect((await gw.call('POST', '/customers', again, withKey('keyed-2'))).status).toBe(201);
+    expect((await other.call('POST', '/customers', again, withKey('keyed-2'))).status).toBe(201);
+    const mine = JSON.parse((await gw.deps.store.get(await storeKeyOf('keyed-2')))!);
+    const theirs = JSON.parse((await other.deps.store.get(await storeKeyOf('keyed-2')))!);
+    expect(mine.fingerprint).not.toBe(theirs.fingerprint);
   });
 
   it('replays PATCH and DELETE answers too, and ignores the header on reads', async () => {
