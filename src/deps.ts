@@ -121,6 +121,22 @@ export async function loadDeps(config: GatewayConfig, runtime: RuntimeDeps): Pro
   return createDeps(config, runtime, factories);
 }
 
+/** A warning at most once a minute while the memory store drops live keys to stay within its bound. */
+function memoryStoreFull(log: Log): (count: number) => void {
+  let warnedAt = -Infinity;
+  let since = 0;
+  return (count) => {
+    since += count;
+    if (Date.now() - warnedAt < 60_000) return;
+    log.warn(
+      { variable: 'STORE', evicted: since },
+      'the memory store is full and dropped its oldest keys (idempotency records, sessions, live-migration mappings among them); use STORE=redis for this load',
+    );
+    warnedAt = Date.now();
+    since = 0;
+  };
+}
+
 /**
  * Without SESSION_SIGNING_KEYS the gateway signs with a key made now: sessions then end when it
  * restarts and no other instance accepts them, which is fine for development and said in the log.
@@ -151,7 +167,7 @@ export function createDeps(
 ): GatewayDeps {
   if (config.store.kind !== 'memory' && !runtime.store)
     throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
-  const untraced = runtime.store ?? createMemoryStore();
+  const untraced = runtime.store ?? createMemoryStore({ onEvict: memoryStoreFull(runtime.log) });
   const store = runtime.tracing ? runtime.tracing.store(untraced, config.store.kind.replace('-', '_')) : untraced;
   const { tracing, metrics } = runtime;
   const observeAttempt = observeAttempts(tracing, metrics);

@@ -48,3 +48,22 @@ describe('loadDeps: the embedded emulators are loaded only for backends without 
     expect([...deps.emulators.keys()]).toEqual(['sfcc']);
   });
 });
+
+describe('the memory store, when full', () => {
+  it('has the gateway warn the operator (once a minute), naming STORE, when it drops live keys', async () => {
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const log = {
+      ...silentLog,
+      warn: (fields: Record<string, unknown>, message: string) => warnings.push({ fields, message }),
+    };
+    const { loadDeps } = await import('../src/deps.js');
+    const deps = await loadDeps(parseEnv(REAL_SCAYLE), { ...runtime, log: log as typeof silentLog });
+    const full = () => warnings.filter((w) => w.fields.variable === 'STORE');
+    for (let i = 0; i < 100_000; i++) await deps.store.set(`k${i}`, 'v', 60_000);
+    expect(full()).toEqual([]);
+    for (let i = 0; i < 2_000; i++) await deps.store.set(`more${i}`, 'v', 60_000);
+    expect(full()).toHaveLength(1);
+    expect(full()[0]!.message).toContain('STORE=redis');
+    expect(full()[0]!.fields.evicted).toBeGreaterThan(0);
+  });
+});

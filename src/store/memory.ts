@@ -7,6 +7,11 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** Most live keys kept; the oldest writes go first beyond it (a bound, not a cache policy). */
   maxKeys?: number;
+  /**
+   * Told how many live keys a sweep dropped to stay within `maxKeys`: what went may have been an
+   * idempotency record, a session or a live migration's mapping, so an operator must hear of it.
+   */
+  onEvict?: (count: number) => void;
 }
 
 /**
@@ -23,10 +28,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
     const at = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= at) entries.delete(key);
     // Still over the bound: Map order is insertion order, so the oldest writes go first.
+    let evicted = 0;
     for (const key of entries.keys()) {
       if (entries.size <= maxKeys) break;
       entries.delete(key);
+      evicted++;
     }
+    if (evicted > 0) options.onEvict?.(evicted);
   };
   const store = storeOverTable(
     {

@@ -13,6 +13,23 @@ describe('memory store specifics', () => {
     expect(await store.get('d')).toBe('d');
   });
 
+  it('says how many live keys it dropped, so the gateway can warn the operator', async () => {
+    const dropped: number[] = [];
+    const store = createMemoryStore({ maxKeys: 3, onEvict: (count) => dropped.push(count) });
+    for (const key of ['a', 'b', 'c']) await store.set(key, key, 60_000);
+    expect(dropped).toEqual([]);
+    await store.set('d', 'd', 60_000);
+    expect(dropped).toEqual([1]);
+    // An expired key is not a live one: making room by sweeping it is no eviction.
+    const clock = { at: 0 };
+    const timed = createMemoryStore({ maxKeys: 2, now: () => clock.at, onEvict: (count) => dropped.push(count) });
+    await timed.set('x', 'x', 10);
+    await timed.set('y', 'y', 60_000);
+    clock.at = 20;
+    await timed.set('z', 'z', 60_000);
+    expect(dropped).toEqual([1]);
+  });
+
   it('token bucket follows the injected clock exactly', async () => {
     let now = 1_000_000;
     const store = createMemoryStore({ now: () => now });
