@@ -21,7 +21,9 @@ export function compact<T extends object>(value: T): T {
  * A context for upstream work that does not end with its request's deadline: the request's id and
  * log, its attempts traced and counted like the request's own (observeAttempt), and `signal` instead
  * of the request's. `forRequest`: the work may still be part of the request's answer, so the headers
- * and the adapter calls it records go to the request; otherwise they go nowhere.
+ * and the adapter calls it records go to the request; otherwise they go nowhere. Its
+ * `lostDeleteAnswers` stay its own: a delete whose not-found the route must weigh (recovery.ts)
+ * runs on the request's context, never on a detached one.
  */
 export function detachedCall(call: CallContext, signal: AbortSignal, forRequest = false): CallContext {
   return {

@@ -47,11 +47,11 @@ export interface CallContext {
   /** Traces and metrics of each upstream attempt (the upstream client calls it); absent when both are off. */
   observeAttempt?: AttemptObserver;
   /**
-   * Upstream write attempts that were sent and lost their answer (the connection failed before
-   * it came; not a timeout of ours), counted by the upstream client. The platform may have
-   * applied them: a retried delete that then finds nothing was the request's own.
+   * Upstream DELETE attempts that were sent and lost their answer (the connection failed before it
+   * came; not a timeout of ours), counted by the upstream client. The platform may have applied
+   * them: when the client's retry then finds nothing, the delete was the request's own.
    */
-  lostWriteAnswers?: number;
+  lostDeleteAnswers?: number;
 }
 
 export type CustomerRef = { kind: 'id'; id: string } | { kind: 'externalRef'; externalRef: string };

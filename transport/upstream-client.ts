@@ -62,10 +62,19 @@ function requestedWaitMs(response: Response): number | undefined {
   return undefined;
 }
 
-/** A failure before the request could leave: no name, no connection, no TLS. */
+/**
+ * A failure before the request could leave: no name, no connection (refused or timed out), no
+ * TLS. Read from Node's and undici's error codes; Workers' fetch errors carry none, so there
+ * every failed attempt counts as possibly applied.
+ */
 const neverSent = (error: unknown) => {
-  const kind = classifyTransportFailure(error)?.kind;
-  return kind === 'dns' || kind === 'refused' || kind === 'tls';
+  const failure = classifyTransportFailure(error);
+  return (
+    failure?.kind === 'dns' ||
+    failure?.kind === 'refused' ||
+    failure?.kind === 'tls' ||
+    failure?.code === 'UND_ERR_CONNECT_TIMEOUT'
+  );
 };
 
 /**
@@ -86,7 +95,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     async request(ctx, method, path, { idempotent, headers, searchParams, ...rest } = {}) {
       const verb = method.toLowerCase();
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
-      const writes = verb !== 'get' && verb !== 'head';
+      // A delete that lost an attempt's answer and then finds nothing deleted it itself (src/routes/recovery.ts).
+      const deletes = verb === 'delete';
       const giveUpAt = Date.now() + totalTimeoutMs;
       // One signal per attempt, and none for the call: an attempt is bound by the per-attempt
       // timeout and by what is left of the call's (and the request's) time, so the call ends by
@@ -108,9 +118,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           number: attempts.length,
         });
         const sent = observed(options.fetch(input, outgoing), ended);
-        if (!writes) return sent;
+        if (!deletes) return sent;
         return sent.catch((error: unknown) => {
-          if (!attempt.signal.aborted && !neverSent(error)) ctx.lostWriteAnswers = (ctx.lostWriteAnswers ?? 0) + 1;
+          if (!attempt.signal.aborted && !neverSent(error)) ctx.lostDeleteAnswers = (ctx.lostDeleteAnswers ?? 0) + 1;
           throw error;
         });
       };

@@ -5,7 +5,7 @@ import type { GatewayDeps } from '../deps.js';
 import { sha256Hex } from '../digest.js';
 import { callerOf } from '../limits/caller.js';
 import { indexRecord } from './by-customer.js';
-import { fingerprintOf, IdempotencyRecord, REPLAYED_HEADERS } from './record.js';
+import { fingerprintOf, IdempotencyRecord, legacyFingerprintOf, REPLAYED_HEADERS } from './record.js';
 import { SettleWindow } from './settle.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -62,12 +62,8 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     const key = KEY_SYNTAX.exec(header.trim())?.[1];
     if (!key) throw keyProblem('must be 1 to 255 visible ASCII characters, as a quoted string');
     const url = new URL(c.req.url);
-    const fingerprint = await fingerprintOf(
-      deps.config.cursorSecret,
-      c.req.method,
-      url.pathname + url.search,
-      await c.req.text(),
-    );
+    const body = await c.req.text();
+    const fingerprint = await fingerprintOf(deps.config.cursorSecret, c.req.method, url.pathname + url.search, body);
     // Per backend instance: two shops' storefronts sharing a key never share records (a platform keeps today's keys).
     const adapter = c.get('adapter');
     const instance = adapter?.platform && adapter.platform !== adapter.backend ? `${adapter.backend}/` : '';
@@ -84,7 +80,11 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     if (!(await store.setIfAbsent(storeKey, running, KEEP_MS))) {
       const storedText = await store.get(storeKey);
       const previous = storedText === undefined ? undefined : IdempotencyRecord.parse(JSON.parse(storedText));
-      if (previous && previous.fingerprint !== fingerprint) {
+      if (
+        previous &&
+        previous.fingerprint !== fingerprint &&
+        previous.fingerprint !== (await legacyFingerprintOf(c.req.method, url.pathname + url.search, body))
+      ) {
         throw new GatewayError(
           'idempotency_key_reused',
           'this Idempotency-Key was used for a different request (method, path or body); use a new key',

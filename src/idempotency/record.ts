@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacSha256Hex, stableJson } from '../digest.js';
+import { hmacSha256Hex, sha256Hex, stableJson } from '../digest.js';
 
 /**
  * What the store keeps per (caller, Idempotency-Key):
@@ -38,11 +38,23 @@ export async function fingerprintOf(
   pathAndQuery: string,
   body: string,
 ): Promise<string> {
-  let canonical = body;
+  return hmacSha256Hex(secret, `idempotency\n${method}\n${pathAndQuery}\n${canonicalBody(body)}`);
+}
+
+/**
+ * The unkeyed fingerprint earlier versions wrote (a plain SHA-256). Compared only when a kept
+ * record's fingerprint differs, never written: a retry whose first attempt an older instance
+ * recorded, during a rolling upgrade or its records' 24 h, is still recognised as the same request.
+ */
+export function legacyFingerprintOf(method: string, pathAndQuery: string, body: string): Promise<string> {
+  return sha256Hex(`${method}\n${pathAndQuery}\n${canonicalBody(body)}`);
+}
+
+/** As canonical JSON when it is JSON, so a retry that re-serialises the same object still matches. */
+function canonicalBody(body: string): string {
   try {
-    canonical = body === '' ? '' : stableJson(JSON.parse(body));
+    return body === '' ? '' : stableJson(JSON.parse(body));
   } catch {
-    /* not JSON: the bytes themselves */
+    return body; // not JSON: the bytes themselves
   }
-  return hmacSha256Hex(secret, `idempotency\n${method}\n${pathAndQuery}\n${canonical}`);
 }

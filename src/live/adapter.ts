@@ -26,6 +26,12 @@ export interface LiveAdapterOptions {
   identities: IdentityMap;
 }
 
+/** A not_found failure as a value, for the caller to weigh; any other failure is thrown on. */
+const notFound = (error: unknown): GatewayError => {
+  if (isGatewayError(error) && error.code === 'not_found') return error;
+  throw error;
+};
+
 /** What `live` can do: what the target can, and in `dual` what needs the source too. */
 export function liveCapabilities(
   config: LiveMigrationConfig,
@@ -184,16 +190,19 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       // The source cannot delete: the customer moves, is deleted there, and is remembered as deleted.
       at = await locator.forWrite(ref, ctx);
     }
-    await target.deleteCustomer!({ kind: 'id', id: at.targetId! }, ctx);
-    if (at.sourceId === undefined) return;
-    // Deleted everywhere it can be, so neither a roll-back nor a lost store brings it back.
-    if (dual && source.capabilities.customerDelete)
-      await source.deleteCustomer!({ kind: 'id', id: at.sourceId }, ctx).catch((error: unknown) => {
-        if (!isGatewayError(error) || error.code !== 'not_found') throw error;
-      });
-    await identities.put(at.sourceId, { state: 'deleted' });
-    // `moved` counts the customers that live on the target now: the status's `remaining` is the rest.
-    await identities.count('moved', -1);
+    // Gone from the target already (an earlier attempt, or this one's own lost answer, deleted it):
+    // the rest is still done, so no copy on the source and no `moved` entry outlives it; the
+    // route then decides whether the `not_found` was this request's own delete.
+    const gone = await target.deleteCustomer!({ kind: 'id', id: at.targetId! }, ctx).then(() => undefined, notFound);
+    if (at.sourceId !== undefined) {
+      // Deleted everywhere it can be, so neither a roll-back nor a lost store brings it back.
+      if (dual && source.capabilities.customerDelete)
+        await source.deleteCustomer!({ kind: 'id', id: at.sourceId }, ctx).catch(notFound);
+      await identities.put(at.sourceId, { state: 'deleted' });
+      // `moved` counts the customers that live on the target now: the status's `remaining` is the rest.
+      await identities.count('moved', -1);
+    }
+    if (gone) throw gone;
   };
 
   /**

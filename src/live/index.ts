@@ -83,7 +83,9 @@ export function liveMappingErasure(
     where: 'live migration',
     // It finds the other side itself; after it ran, the map no longer knows the other names.
     eachName: false,
-    what: `the identity map between ${config.source} and ${config.target}, and the migration's copy on the other platform`,
+    // Through a side's own backend it erases the other side's copy; through `live`, a retry erases
+    // whatever the map still names on either side (the platform step found no customer there).
+    what: `the identity map between ${config.source} and ${config.target}, and the customer it still names on either platform`,
     async erase(subject, ctx) {
       const at = await pairOf(config, identities, subject);
       if (!at) return 0;

@@ -70,7 +70,7 @@ class RequestCall implements CallContext {
   readonly extraHeaders: Record<string, string> = {};
   ops: string | undefined;
   adapterMs = 0;
-  lostWriteAnswers = 0;
+  lostDeleteAnswers = 0;
   // The gateway's deadline, or the client leaving. Built only when something waits on it; an
   // upstream call asks for its own (deadlineWithin) and gets one signal for both limits.
   #whole: Deadline | undefined;

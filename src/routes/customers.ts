@@ -21,7 +21,7 @@ import { registerCustomer } from '../accounts/registration.js';
 import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
 import { customerCreated, customerUpdated, emit } from '../events/emit.js';
 import { profileRoutes } from './profile.js';
-import { idBeforeDelete, recoverCustomerCreate } from './recovery.js';
+import { forgetDeleteNote, idBeforeDelete, recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
 import {
   body,
@@ -152,6 +152,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
         await emit(deps.events, c, () =>
           id === undefined ? [] : [{ type: 'customer.deleted', backend: c.get('backend'), customerId: id }],
         );
+        await forgetDeleteNote(c, deps.store, ref);
         return answer;
       },
     )

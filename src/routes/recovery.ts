@@ -138,8 +138,7 @@ export async function idBeforeDelete(
   ref: CustomerRef,
 ): Promise<string | undefined> {
   if (ref.kind === 'id') return ref.id;
-  const key = c.get('idempotencyKey');
-  const note = key === undefined ? undefined : `${key}:deleting`;
+  const note = deleteNote(c);
   const found = await c
     .get('adapter')
     .getCustomer(ref, { expandAddresses: false }, c.get('call'))
@@ -148,6 +147,17 @@ export async function idBeforeDelete(
   if (note !== undefined) await store.set(note, found, KEEP_MS);
   return found;
 }
+
+/** Once the delete's sessions and event are recorded, no retry needs the note: it goes (a customer's id, under a key). */
+export async function forgetDeleteNote(c: Context<GatewayEnv>, store: SharedStore, ref: CustomerRef): Promise<void> {
+  const note = ref.kind === 'externalRef' ? deleteNote(c) : undefined;
+  if (note !== undefined) await store.delete(note);
+}
+
+const deleteNote = (c: Context<GatewayEnv>) => {
+  const key = c.get('idempotencyKey');
+  return key === undefined ? undefined : `${key}:deleting`;
+};
 
 /**
  * A DELETE that finds nothing to delete after an earlier attempt may have applied it: the retry of
@@ -160,11 +170,11 @@ export async function deleteOrRecover(
   call: CallContext,
   remove: () => Promise<void>,
 ): Promise<void> {
-  const lostBefore = call.lostWriteAnswers ?? 0;
+  const lostBefore = call.lostDeleteAnswers ?? 0;
   try {
     await remove();
   } catch (error) {
-    const ownRetry = (call.lostWriteAnswers ?? 0) > lostBefore;
+    const ownRetry = (call.lostDeleteAnswers ?? 0) > lostBefore;
     if (!((recovering || ownRetry) && isGatewayError(error) && error.code === 'not_found')) throw error;
   }
 }

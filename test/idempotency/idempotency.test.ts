@@ -146,6 +146,21 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     expect(stored(input.email)).toHaveLength(1);
   });
 
+  it('recognises a record an earlier version wrote (unkeyed fingerprint) as the same request across an upgrade', async () => {
+    const input = customer();
+    const applied = await gw.call('POST', '/customers', input, { authorization: `Bearer ${KEY_A}` });
+    const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-upgrade')}`;
+    const fingerprint = await sha256Hex(`POST\n/v1/backends/scayle/customers\n${stableJson(input)}`);
+    await gw.deps.store.set(storeKey, JSON.stringify({ state: 'uncertain', fingerprint, since: Date.now() }), 60_000);
+    const retry = await gw.call('POST', '/customers', input, withKey('register-upgrade'));
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.body.id).toBe(applied.body.id);
+    expect(stored(input.email)).toHaveLength(1);
+    // Another request under that key is still another request.
+    const other = await gw.call('POST', '/customers', customer(), withKey('register-upgrade'));
+    expect(other.status).toBe(422);
+  });
+
   it('keeps no plain digest of the request: whoever reads the store cannot test a password guess offline', async () => {
     const input = { ...customer(), password: 'Gu3ss!MeNot' };
     const storeKeyOf = async (key: string) => `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex(key)}`;

@@ -165,6 +165,19 @@ describe('live migration open2b -> scayle', () => {
     expect(await platforms.backdoor('open2b').readCustomer(Number(c.id))).toBeUndefined();
   });
 
+  it("a moved customer whose delete on the target lost its answer: 204, and the source's copy and the mapping go too", async () => {
+    const [c] = await seedSource(gw, 'open2b', 1);
+    expect((await gw.call('PATCH', `/customers/${c!.id}`, { firstName: 'Lost' })).status).toBe(200);
+    // SCAYLE deletes it and the connection drops before its answer: the gateway's retry finds nothing.
+    platforms.faults('scayle').inject({ method: 'DELETE', path: /\/customers\/[^/]+$/, lostAnswer: true, times: 1 });
+    const deleted = await gw.call('DELETE', `/customers/${c!.id}`);
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    expect((await gw.call('GET', `/customers/${c!.id}`)).status).toBe(404);
+    expect((await onTarget(platforms, 'scayle', c!.email)).count).toBe(0);
+    expect(await platforms.backdoor('open2b').readCustomer(Number(c!.id))).toBeUndefined();
+    expect(await gw.deps.store.get(`live:open2b>scayle:m:${encodeURIComponent(c!.id)}`)).toContain('deleted');
+  });
+
   it('erases a moved customer on both platforms and forgets where it moved; erasure through the source forgets too', async () => {
     const moved = customers[6]!;
     const other = (await seedSource(gw, 'open2b', 1))[0]!;
