@@ -104,11 +104,15 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
             const registration = recovered
               ? { customer: recovered, converted: false }
               : await registerCustomer(adapter, input, call).catch(async (error: unknown) => {
-                  // The customer exists although a later step (an address) failed: it was created all the same.
-                  const customerId = isGatewayError(error) ? error.created?.customerId : undefined;
+                  // The customer exists although a later step (an address) failed: it was created (or a
+                  // guest converted) all the same.
+                  const created = isGatewayError(error) ? error.created : undefined;
+                  const customerId = created?.customerId;
                   if (typeof customerId === 'string')
                     await emit(deps.events, c, () => [
-                      { type: 'customer.created', backend: c.get('backend'), customerId },
+                      created?.convertedGuest
+                        ? { type: 'customer.updated', backend: c.get('backend'), customerId, changed: ['status.guest'] }
+                        : { type: 'customer.created', backend: c.get('backend'), customerId },
                     ]);
                   throw error;
                 });

@@ -17,6 +17,8 @@ export interface AccountProbe {
   snapshot(): Promise<Map<string, string>>;
   /** Whether `password` is the customer's password on the platform now. */
   passwordIs(id: string, password: string): Promise<boolean>;
+  /** A profile field value the canonical schema lets through and this platform cannot store. Absent: it stores every one. */
+  refusedProfile?: Record<string, unknown>;
   /** Stores a guest (what a checkout without registration leaves) with one address; answers its id. Absent: the platform keeps no guest records. */
   seedGuest?(email: string, lastName: string): Promise<string>;
   /** Gives the customer orders that are not closed yet. Absent: the platform does not refuse erasure for them. */
@@ -122,6 +124,7 @@ export const scayleAccounts = loopback(
   (b) => ({
     snapshot: async () => new Map(b.readAll().map((c) => [String(c.id), json([c, b.readCredential(c.id)])])),
     passwordIs: async (id, password) => b.checkPassword(Number(id), password),
+    refusedProfile: { salutation: 'Frau' },
     async seedGuest(email, lastName) {
       const [guest] = b.seed([
         {
@@ -144,6 +147,7 @@ export const open2bAccounts = loopback(
   (b) => ({
     snapshot: async () => new Map((await b.readAll()).map((c) => [String(c.id), json(c)])),
     passwordIs: (id, password) => b.checkPassword(Number(id), password),
+    refusedProfile: { salutation: 'Frau' },
     async seedGuest(email, lastName) {
       const [guest] = await b.seed([
         {

@@ -161,6 +161,20 @@ export function runAccountConformance(target: AccountTarget): void {
       const guestId = await probe.seedGuest(email, lastName);
       const before = await gw.call('GET', `/customers/${guestId}?expand=addresses`);
       expect(before.body.status.guest).toBe(true);
+      if (probe.refusedProfile && gw.capabilities.guestConversion) {
+        // A value the platform cannot store is refused before the guest is converted: a corrected retry converts it.
+        const snapshot = await probe.snapshot();
+        const refused = await gw.call('POST', '/customers', {
+          email,
+          firstName: 'Erika',
+          lastName,
+          password: PASSWORD,
+          ...probe.refusedProfile,
+        });
+        expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+        expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(Object.keys(probe.refusedProfile));
+        expect((await probe.snapshot()).get(guestId)).toBe(snapshot.get(guestId));
+      }
       const registered = await gw.call('POST', '/customers', {
         email,
         firstName: 'Erika',
