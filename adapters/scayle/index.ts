@@ -18,6 +18,8 @@ import {
   fromScayleCustomer,
   toScayleAddressCreate,
   toScayleCustomerCreate,
+  DOT_GROUP,
+  isDotSegment,
 } from './map.js';
 import { parseScayleOptions, SCAYLE_VARIABLES, type ScayleOptions } from './options.js';
 import { CURSOR_PARAM, customerCursor, nextCustomerPosition, pageAddresses } from './paginate.js';
@@ -262,6 +264,14 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         current = await fetchCustomer(ctx, path, scope, false);
         path = `/${current.id}`;
       }
+      // A group held from elsewhere whose name is a URL path step cannot be removed by name: refused
+      // before anything is written (map.ts, isDotSegment).
+      const stuck =
+        current && fromScayleCustomer(current, false).groups?.find((g) => isDotSegment(g) && !plan.groups?.includes(g));
+      if (plan.groups !== undefined && stuck !== undefined)
+        throw new GatewayError('validation_failed', `the customer holds the group "${stuck}": ${DOT_GROUP}`, {
+          errors: [{ path: 'groups', message: DOT_GROUP }],
+        });
       const bodyFields = Object.keys(plan.body).map((field) => canonicalFieldPath('customer', field));
       if (bodyFields.length > 0) {
         latest = await step(bodyFields.join(', '), () =>

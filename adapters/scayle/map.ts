@@ -103,6 +103,14 @@ const CUSTOMER_UNSUPPORTED: Record<string, string> = {
   companyName: 'SCAYLE assigns companies through its company resource, not by name',
 };
 
+/**
+ * SCAYLE removes a group by its name in the URL (DELETE …/customer-groups/{group}), and a URL
+ * reads "." and ".." (also percent-encoded) as steps up the path: such a name would address the
+ * customer itself. It could never be removed, so it is not stored either.
+ */
+export const isDotSegment = (name: string) => /^(\.|%2e){1,2}$/i.test(name);
+export const DOT_GROUP = 'a SCAYLE group named "." or ".." could not be removed again (its name is a URL path step)';
+
 function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatch): FieldErrors {
   const errors = new FieldErrors(BACKEND);
   errors.unsupported(input, CUSTOMER_UNSUPPORTED);
@@ -114,6 +122,8 @@ function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatc
     if (input.phones?.[kind] !== undefined)
       errors.add(`phones.${kind}`, 'SCAYLE stores one phone number (phones.primary)');
   }
+  for (const [i, group] of (input.groups ?? []).entries())
+    if (isDotSegment(group)) errors.add(`groups.${i}`, DOT_GROUP);
   return errors;
 }
 

@@ -187,6 +187,23 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     expect((await adapter.getCustomer(byId(value.id), { expandAddresses: false }, ctx)).value).toEqual(updated.value);
   });
 
+  it('refuses a group named "." or ".." (removing it would address the customer itself), also one held from elsewhere', async () => {
+    const { emulator, adapter } = setup();
+    const { ctx } = testContext();
+    for (const name of ['..', '.', '%2E%2e'])
+      expect((await failure(adapter.createCustomer(customerInput({ groups: ['ok', name] }), ctx))).errors).toEqual([
+        { path: 'groups.1', message: expect.stringContaining('path step') },
+      ]);
+    expect(emulator.backdoor.readAll()).toHaveLength(0);
+    // Given the group outside the gateway: replacing the groups would DELETE …/customer-groups/.. (the customer).
+    const [held] = emulator.backdoor.seed([{ email: 'dots@example.com', firstName: 'Dot', groups: ['..'] }]);
+    const error = await failure(
+      adapter.updateCustomer(byId(String(held!.id)), { firstName: 'Neu', groups: ['x'] }, {}, ctx),
+    );
+    expect(error.errors).toEqual([{ path: 'groups', message: expect.stringContaining('path step') }]);
+    expect(emulator.backdoor.readCustomer(held!.id)).toMatchObject({ firstName: 'Dot', groups: ['..'] });
+  });
+
   it('says what a multi-call PATCH already wrote when a later call fails', async () => {
     const { emulator, adapter } = setup();
     const { ctx } = testContext();
