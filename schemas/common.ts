@@ -4,7 +4,14 @@ import countries from 'i18n-iso-countries';
 /** Longest string the canonical API accepts anywhere; backends may allow less (and say so). */
 export const MAX_STRING = 256;
 
-export const text = (max = MAX_STRING) => z.string().min(1).max(max);
+/** A lone UTF-16 surrogate (`"\ud800"` is valid JSON): no platform can store it as sent (it becomes U+FFFD). */
+const LONE_SURROGATE = /\p{Cs}/u;
+export const text = (max = MAX_STRING) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !LONE_SURROGATE.test(value), 'contains a lone UTF-16 surrogate, which is not text');
 
 /** ISO 3166-1 alpha-2, checked against the ISO list rather than a bare regex. */
 export const CountryCode = z
@@ -23,10 +30,30 @@ const nestsWithin = (value: unknown, left: number): boolean =>
   typeof value !== 'object' ||
   (left > 0 && Object.values(value).every((v) => nestsWithin(v, left - 1)));
 
-/** JSON values carried through `custom` untouched. */
+/**
+ * Numbers JSON carries that no backend stores as sent: JSON.parse has already rounded an integer
+ * beyond ±2^53 (12345678901234567890 arrives as …000) and made 1e400 Infinity (stored as null).
+ */
+const UNSTORABLE_NUMBER = 'not stored as sent: beyond ±2^53 (or not finite) a number loses digits; send it as a string';
+const isUnstorableNumber = (value: number) =>
+  !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value));
+
+/** The paths of such numbers in a custom value (as deep as it may nest). */
+function* unstorableNumbers(value: unknown, path: (string | number)[], left: number): Generator<(string | number)[]> {
+  if (typeof value === 'number' && isUnstorableNumber(value)) yield path;
+  if (value === null || typeof value !== 'object' || left < 0) return;
+  for (const [key, item] of Object.entries(value))
+    yield* unstorableNumbers(item, [...path, Array.isArray(value) ? Number(key) : key], left - 1);
+}
+
+/** JSON values carried through `custom` untouched, so a number that cannot be is refused by path. */
 export const CustomFields = z
   .record(z.string().min(1).max(MAX_STRING), z.unknown())
   .refine((value) => nestsWithin(value, MAX_CUSTOM_DEPTH), `must not nest deeper than ${MAX_CUSTOM_DEPTH} levels`)
+  .superRefine((value, ctx) => {
+    for (const path of unstorableNumbers(value, [], MAX_CUSTOM_DEPTH))
+      ctx.addIssue({ code: 'custom', path, message: UNSTORABLE_NUMBER });
+  })
   .openapi({ example: { origin: 'webshop' } });
 
 type PatchShape<S extends z.ZodRawShape> = {

@@ -52,6 +52,27 @@ function hasProtoKey(root: unknown): boolean {
   return false;
 }
 
+/** JSON is UTF-8 (RFC 8259 §8.1): a charset parameter, if any, must say so. */
+const UTF8_CHARSET = /^(?!.*;\s*charset\s*=)|;\s*charset\s*=\s*"?utf-?8"?\s*(;|$)/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text, refused (400) when it is not UTF-8: decoding leniently would store U+FFFD in
+ * place of what the caller sent. Later readers (the Idempotency-Key fingerprint) get the same text.
+ */
+async function utf8Text(c: Context<GatewayEnv>): Promise<string> {
+  let text: string;
+  try {
+    text = strictUtf8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new GatewayError('validation_failed', 'the request body is not valid UTF-8', {
+      errors: [{ path: 'body', message: 'not UTF-8' }],
+    });
+  }
+  c.req.text = () => Promise.resolve(text);
+  return text;
+}
+
 /**
  * Writes must send JSON: 415 for another content type, 400 for a body that does not parse.
  * Parsing here (Hono caches it) lets the schema validators that follow see a clean object. Not
@@ -67,7 +88,12 @@ const parseJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   // object to the schemas: optional-only bodies pass, required fields are named in a 400. Only an
   // empty body: one that has bytes still needs a JSON type (read first, because on Workers a
   // chunked body has neither Content-Length nor Transfer-Encoding to tell).
-  if (type === '' && (await c.req.text()) === '') return next();
+  if (type === '' && (await utf8Text(c)) === '') return next();
+  if (JSON_TYPE.test(type) && !UTF8_CHARSET.test(type)) {
+    throw new GatewayError('unsupported_media_type', 'JSON is UTF-8: send charset=utf-8 or no charset', {
+      errors: [{ path: 'header.content-type', message: 'charset must be utf-8' }],
+    });
+  }
   if (!JSON_TYPE.test(type)) {
     throw new GatewayError(
       'unsupported_media_type',
@@ -77,7 +103,7 @@ const parseJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
       },
     );
   }
-  const text = await c.req.text();
+  const text = await utf8Text(c);
   let body: unknown;
   try {
     body = JSON.parse(text);

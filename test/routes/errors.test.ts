@@ -45,6 +45,70 @@ describe('error answers are application/problem+json', () => {
     expect(res.body.errors).toEqual([{ path: 'body', message: 'malformed JSON' }]);
   });
 
+  it('400 for a body that is not UTF-8 and 415 for another charset: nothing is stored in their place', async () => {
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"email":"bytes@example.com","lastName":"A'),
+      0xff,
+      0xfe,
+      ...new TextEncoder().encode('B"}'),
+    ]);
+    const raw = await gw.app.request('/v1/customers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bytes,
+    });
+    const problem = { status: raw.status, headers: raw.headers, body: await raw.json() };
+    expectProblem(problem, 400, 'validation_failed');
+    expect(problem.body.errors).toEqual([{ path: 'body', message: 'not UTF-8' }]);
+    const latin = await gw.call(
+      'POST',
+      '/v1/customers',
+      { ...customer, email: 'latin@example.com' },
+      {
+        'content-type': 'application/json; charset=iso-8859-1',
+      },
+    );
+    expectProblem(latin, 415, 'unsupported_media_type');
+    const utf8 = await gw.call(
+      'POST',
+      '/v1/customers',
+      { ...customer, email: 'utf8@example.com', lastName: 'Łódź' },
+      {
+        'content-type': 'application/json; charset=UTF-8',
+      },
+    );
+    expect(utf8.status, JSON.stringify(utf8.body)).toBe(201);
+    const listed = (await gw.call('GET', '/v1/customers?limit=100')).body.items.map((c: { email: string }) => c.email);
+    expect(listed).not.toContain('bytes@example.com');
+    expect(listed).not.toContain('latin@example.com');
+  });
+
+  it('400 naming the path of a value no backend stores as sent: big or infinite numbers in custom, lone surrogates', async () => {
+    const numbers = await gw.call(
+      'POST',
+      '/v1/customers',
+      `{"email":"n@example.com","lastName":"N","custom":{"ok":9007199254740991,"big":12345678901234567890,"deep":{"list":[1,1e400]}}}`,
+      { 'content-type': 'application/json' },
+    );
+    expectProblem(numbers, 400, 'validation_failed');
+    expect(numbers.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'custom.big',
+      'custom.deep.list.1',
+    ]);
+    const surrogate = await gw.call('POST', '/v1/customers', `{"email":"s@example.com","lastName":"A\\ud800B"}`, {
+      'content-type': 'application/json',
+    });
+    expectProblem(surrogate, 400, 'validation_failed');
+    expect(surrogate.body.errors).toEqual([{ path: 'lastName', message: expect.stringContaining('surrogate') }]);
+    // A pair is one character, and fine.
+    const emoji = await gw.call('POST', '/v1/customers', {
+      ...customer,
+      email: 'emoji@example.com',
+      lastName: 'Fröhlich 😀',
+    });
+    expect(emoji.status, JSON.stringify(emoji.body)).toBe(201);
+  });
+
   it('400 naming every unknown field, nested ones with their path', async () => {
     const res = await gw.call('POST', '/v1/customers', {
       ...customer,
