@@ -10,6 +10,7 @@ import type {
 import { compact, FieldErrors } from '../support.js';
 import { joinLine, streetPartsFor } from './address-lines.js';
 import { BACKEND } from './errors.js';
+import { SCAYLE_LIMITS } from './limits.js';
 import { fromScayleGender, orUndefined, toAlpha2, toAlpha3, toScayleGender, toTimestamp } from './values.js';
 import type { ScayleAddress, ScayleCustomer } from './upstream.js';
 
@@ -127,11 +128,38 @@ function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatc
   return errors;
 }
 
+/** Where SCAYLE's customer fields come from in the canonical model, for naming them in errors. */
+const CUSTOMER_PATHS: Record<string, string> = { phone: 'phones.primary', referenceKey: 'externalRef' };
+
+/** SCAYLE_LIMITS against a customer body as it would be sent (plus its reference key and groups). */
+function checkCustomerLengths(errors: FieldErrors, body: Record<string, unknown>) {
+  tooLong(errors, body, SCAYLE_LIMITS.customer, (field) => CUSTOMER_PATHS[field] ?? field);
+  const groups = Array.isArray(body.groups) ? (body.groups as unknown[]) : [];
+  for (const [i, group] of groups.entries())
+    if (typeof group === 'string' && group.length > SCAYLE_LIMITS.group)
+      errors.add(`groups.${i}`, `SCAYLE takes at most ${SCAYLE_LIMITS.group} characters`);
+}
+
+/** Each string of `values` longer than its limit in `limits`, named by `pathOf`. */
+function tooLong(
+  errors: FieldErrors,
+  values: Record<string, unknown> | undefined,
+  limits: Readonly<Record<string, number>>,
+  pathOf: (field: string) => string,
+) {
+  for (const [field, max] of Object.entries(limits)) {
+    const value = values?.[field];
+    if (typeof value === 'string' && value.length > max)
+      errors.add(pathOf(field), `SCAYLE takes at most ${max} characters`);
+  }
+}
+
 /** Body of POST …/customers. Password, status and addresses are separate calls. */
 export function toScayleCustomerCreate(input: CustomerCreate): Record<string, unknown> {
   const errors = unsupportedCustomerFields(input);
-  errors.throwIfAny();
-  return compact({
+  if (input.password !== undefined && input.password.length < SCAYLE_LIMITS.passwordMin)
+    errors.add('password', `SCAYLE takes passwords of at least ${SCAYLE_LIMITS.passwordMin} characters`);
+  const body = compact({
     email: input.email,
     firstName: input.firstName,
     lastName: input.lastName,
@@ -143,6 +171,9 @@ export function toScayleCustomerCreate(input: CustomerCreate): Record<string, un
     groups: input.groups,
     legacyCustomData: input.custom,
   });
+  checkCustomerLengths(errors, body);
+  errors.throwIfAny();
+  return body;
 }
 
 /** A canonical PATCH split over SCAYLE's endpoints (PATCH, reference-key, status, groups, custom data). */
@@ -160,7 +191,6 @@ export interface ScayleCustomerPatchPlan {
 export function toScayleCustomerPatch(patch: CustomerPatch): ScayleCustomerPatchPlan {
   const errors = unsupportedCustomerFields(patch);
   if (patch.externalRef === null) errors.add('externalRef', 'SCAYLE cannot remove a reference key, only replace it');
-  errors.throwIfAny();
   const body: Record<string, unknown> = compact({
     email: patch.email,
     firstName: patch.firstName,
@@ -171,6 +201,8 @@ export function toScayleCustomerPatch(patch: CustomerPatch): ScayleCustomerPatch
     // phones replaces the whole object: without a primary number SCAYLE's phone is cleared.
     phone: patch.phones === undefined ? undefined : (patch.phones?.primary ?? null),
   });
+  checkCustomerLengths(errors, { ...body, referenceKey: patch.externalRef, groups: patch.groups });
+  errors.throwIfAny();
   return compact({
     body,
     referenceKey: orUndefined(patch.externalRef),
@@ -193,16 +225,36 @@ const ADDRESS_UNSUPPORTED: Record<string, string> = {
   suite: 'SCAYLE addresses have no suite (use line2)',
 };
 
-/** SCAYLE's documented limit for the recipient title. */
-export const RECIPIENT_TITLE_MAX = 30;
-
 function addressFieldErrors(input: AddressCreate | AddressPatch, prefix: string): FieldErrors {
   const errors = new FieldErrors(BACKEND);
   errors.unsupported(input, ADDRESS_UNSUPPORTED, prefix);
-  if (typeof input.title === 'string' && input.title.length > RECIPIENT_TITLE_MAX) {
-    errors.add(`${prefix}title`, `SCAYLE takes at most ${RECIPIENT_TITLE_MAX} characters`);
-  }
   return errors;
+}
+
+/** Where SCAYLE's address fields come from in the canonical model, for naming them in errors. */
+const ADDRESS_PATHS: Record<string, string> = {
+  referenceKey: 'externalRef',
+  additional: 'line2',
+  zipCode: 'postalCode',
+  state: 'stateCode',
+};
+
+/**
+ * SCAYLE_LIMITS against an address body as it would be sent. Street and house number are named as
+ * the caller sent them: `street`/`houseNumber` when given, else the `line1` they were split from.
+ */
+function checkAddressLengths(
+  errors: FieldErrors,
+  body: Record<string, unknown>,
+  input: { street?: string | null; houseNumber?: string | null },
+  prefix: string,
+) {
+  const pathOf = (field: string) =>
+    (field === 'street' || field === 'houseNumber') && !input[field] ? 'line1' : (ADDRESS_PATHS[field] ?? field);
+  tooLong(errors, body, SCAYLE_LIMITS.address, (field) => `${prefix}${pathOf(field)}`);
+  tooLong(errors, body.recipient as Record<string, unknown>, SCAYLE_LIMITS.recipient, (field) => `${prefix}${field}`);
+  const point = body.collectionPoint as Record<string, unknown> | undefined;
+  tooLong(errors, point, SCAYLE_LIMITS.collectionPoint, (field) => `${prefix}collectionPoint.${field}`);
 }
 
 const toScayleCollectionPoint = (cp: CollectionPoint) =>
@@ -215,10 +267,12 @@ export function toScayleAddressCreate(input: AddressCreate, prefix = ''): Record
     errors.add(`${prefix}id`, 'SCAYLE numbers addresses itself; name one with externalRef instead');
   }
   const parts = streetPartsFor(input, input.countryCode);
-  if ('field' in parts) errors.add(`${prefix}${parts.field}`, parts.message);
-  errors.throwIfAny();
+  if ('field' in parts) {
+    errors.add(`${prefix}${parts.field}`, parts.message);
+    errors.throwIfAny();
+  }
   const { street, houseNumber } = parts as { street: string; houseNumber: string | null };
-  return compact({
+  const body = compact({
     referenceKey: input.externalRef,
     street,
     houseNumber: houseNumber ?? undefined,
@@ -232,6 +286,9 @@ export function toScayleAddressCreate(input: AddressCreate, prefix = ''): Record
     recipient: compact({ firstName: input.firstName, lastName: input.lastName, title: input.title }),
     collectionPoint: input.collectionPoint && toScayleCollectionPoint(input.collectionPoint),
   });
+  checkAddressLengths(errors, body, input, prefix);
+  errors.throwIfAny();
+  return body;
 }
 
 export interface ScayleAddressPatchPlan {
@@ -263,7 +320,6 @@ export function toScayleAddressPatch(patch: AddressPatch, current: ScayleAddress
     if (patch.street === null) errors.add('street', 'SCAYLE requires a street; send line1 to replace it');
     lines = compact({ street: patch.street ?? undefined, houseNumber: patch.houseNumber });
   }
-  errors.throwIfAny();
 
   const names = patch.firstName !== undefined || patch.lastName !== undefined || patch.title !== undefined;
   const recipient = names
@@ -276,7 +332,7 @@ export function toScayleAddressPatch(patch: AddressPatch, current: ScayleAddress
     : undefined;
   const defaults = patch.isDefaultBilling !== undefined || patch.isDefaultShipping !== undefined;
 
-  return compact({
+  const plan = compact({
     body: compact({
       ...lines,
       additional: patch.line2,
@@ -297,4 +353,7 @@ export function toScayleAddressPatch(patch: AddressPatch, current: ScayleAddress
     }),
     referenceKey: orUndefined(patch.externalRef),
   });
+  checkAddressLengths(errors, { ...plan.body, referenceKey: plan.referenceKey }, patch, '');
+  errors.throwIfAny();
+  return plan;
 }

@@ -187,6 +187,38 @@ describe('scayle adapter writes what SCAYLE stores', () => {
     expect((await adapter.getCustomer(byId(value.id), { expandAddresses: false }, ctx)).value).toEqual(updated.value);
   });
 
+  it("refuses what a later call of a registration would refuse before the customer is created (password, lengths), naming the caller's fields", async () => {
+    const { emulator, adapter } = setup();
+    const { ctx } = testContext();
+    const long = (n: number) => 'x'.repeat(n);
+    const cases: [Partial<CustomerCreateInput>, string[]][] = [
+      [{ password: 'Sh0rt!' }, ['password']],
+      [{ addresses: [addressInput({ postalCode: long(21) })] }, ['addresses.0.postalCode']],
+      [{ addresses: [addressInput({ line1: `Hauptstraße ${'9'.repeat(51)}` })] }, ['addresses.0.line1']],
+      [{ addresses: [addressInput({ line2: long(256), city: long(256) })] }, ['addresses.0.line2', 'addresses.0.city']],
+      [{ lastName: long(256), firstName: long(256) }, ['lastName', 'firstName']],
+      [{ groups: [long(256)] }, ['groups.0']],
+    ];
+    for (const [overrides, paths] of cases) {
+      const error = await failure(adapter.createCustomer(customerInput(overrides), ctx));
+      expect(error.errors?.map((e) => e.path).sort(), JSON.stringify(overrides).slice(0, 80)).toEqual(paths.sort());
+    }
+    expect(emulator.backdoor.readAll()).toHaveLength(0);
+    // The longest SCAYLE takes is stored whole.
+    const created = await adapter.createCustomer(
+      customerInput({ password: 'L0ng-enough', addresses: [addressInput({ postalCode: long(20), line2: long(255) })] }),
+      ctx,
+    );
+    expect(emulator.backdoor.readCustomer(Number(created.value.id))?.addresses[0]).toMatchObject({
+      zipCode: long(20),
+      additional: long(255),
+    });
+    // An address PATCH is checked the same way, before it is sent.
+    const addressId = created.value.addresses![0]!.id;
+    const patch = await failure(adapter.updateAddress(byId(created.value.id), addressId, { city: long(256) }, {}, ctx));
+    expect(patch.errors).toEqual([{ path: 'city', message: 'SCAYLE takes at most 255 characters' }]);
+  });
+
   it('refuses a group named "." or ".." (removing it would address the customer itself), also one held from elsewhere', async () => {
     const { emulator, adapter } = setup();
     const { ctx } = testContext();
@@ -453,15 +485,13 @@ describe('scayle adapter under failure', () => {
       errors: [{ path: 'email' }],
       upstream: { status: 409, code: 'CUSTOMER_EMAIL_ALREADY_EXISTS' },
     });
-    // SCAYLE takes at most 20 characters of zip code; the canonical model allows 32.
+    // SCAYLE takes at most 20 characters of zip code; the canonical model allows 32. Refused before
+    // the customer is created (limits.ts), not after it, by the address call.
     const invalid = await failure(
       adapter.createCustomer(customerInput({ addresses: [addressInput({ postalCode: '1'.repeat(25) })] }), ctx),
     );
-    expect(invalid).toMatchObject({
-      code: 'validation_failed',
-      errors: [{ path: 'addresses.0.postalCode' }],
-      created: { customerId: expect.any(String) },
-    });
+    expect(invalid).toMatchObject({ code: 'validation_failed', errors: [{ path: 'addresses.0.postalCode' }] });
+    expect(invalid.created).toBeUndefined();
     const single = await failure(
       adapter.createAddress(byId(value.id), addressInput({ postalCode: '1'.repeat(25) }), ctx),
     );
