@@ -255,19 +255,26 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async updateCustomer(ref, patch, { ifMatch }, ctx) {
       const id = await resolveId(ref, ctx);
       // `custom` replaces the whole set: learn which c_* attributes to clear.
-      const current =
-        patch.custom !== undefined || patch.login ? (await fetchCustomer(ctx, id, false)).body : undefined;
+      const read = patch.custom !== undefined || patch.login ? await fetchCustomer(ctx, id, false) : undefined;
+      const current = read?.body;
       const doc = toOcapiCustomerPatch(patch, attribute, current ? customKeysOf(current) : [], {
         loginThroughDataApi: changeLogin !== undefined,
       });
       if (typeof patch.externalRef === 'string') await search.assertExternalRefFree(ctx, patch.externalRef, id);
-      const updated = await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch));
-      if (!patch.login || patch.login === (current && loginOf(current))) return customerResult(updated);
-      // After the Shop API PATCH, which checks If-Match against the document before this change.
-      await changeLogin!(ctx, customerNoOf(updated.body, id), patch.login).catch((error: unknown) => {
-        throw withCreated(error, { customerId: id, updated: Object.keys(doc) }, 'changing the login (Data API)');
+      if (!patch.login || !read || patch.login === loginOf(read.body))
+        return customerResult(await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch)));
+      // The login first (Data API): another customer holding it is the likeliest refusal, and it must
+      // come before any profile field is written. It moves the ETag, so If-Match is checked here,
+      // against the document just read, as the Shop API would have.
+      const expected = upstreamIfMatch(ifMatch);
+      if (expected !== undefined && expected !== upstreamIfMatch(read.etag))
+        throw new GatewayError('precondition_failed', `If-Match does not match the current ETag of customer ${id}`);
+      await changeLogin!(ctx, customerNoOf(read.body, id), patch.login);
+      if (Object.keys(doc).length === 0) return customerResult(await fetchCustomer(ctx, id, false));
+      const updated = await patchCustomer(ctx, id, doc).catch((error: unknown) => {
+        throw withCreated(error, { customerId: id, updated: ['login'] }, 'writing the profile (Shop API)');
       });
-      return customerResult(await fetchCustomer(ctx, id, false));
+      return customerResult(updated);
     },
 
     async setPassword(ref, change, ctx) {

@@ -92,6 +92,41 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     expect(sent.some((r) => r.url.pathname.endsWith('/customers/auth'))).toBe(false);
   });
 
+  it('a PATCH with a new login changes it first: a login another customer holds, or a stale If-Match, writes nothing', async () => {
+    const { adapter, emulator, ctx } = setup();
+    const mine = await adapter.createCustomer(customerInput({ firstName: 'Mine' }), ctx);
+    const theirs = await adapter.createCustomer(customerInput(), ctx);
+    const byMine = byId(mine.value.id);
+    const taken = await failure(
+      adapter.updateCustomer(byMine, { firstName: 'Changed', login: theirs.value.login }, {}, ctx),
+    );
+    expect(taken.code).toBe('conflict');
+    expect(taken.created).toBeUndefined();
+    expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
+      first_name: 'Mine',
+      login: mine.value.login,
+    });
+
+    const stale = await failure(
+      adapter.updateCustomer(byMine, { firstName: 'Changed', login: 'new.login' }, { ifMatch: '"0000"' }, ctx),
+    );
+    expect(stale.code).toBe('precondition_failed');
+    expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
+      first_name: 'Mine',
+      login: mine.value.login,
+    });
+
+    const current = await adapter.getCustomer(byMine, { expandAddresses: false }, ctx);
+    const changed = await adapter.updateCustomer(
+      byMine,
+      { firstName: 'Changed', login: 'new.login' },
+      { ifMatch: current.etag },
+      ctx,
+    );
+    expect(changed.value).toMatchObject({ firstName: 'Changed', login: 'new.login' });
+    expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({ first_name: 'Changed', login: 'new.login' });
+  });
+
   it('a registered email (the login) is a 409 naming email; a used externalRef is a 409 too', async () => {
     const { adapter, emulator, ctx } = setup();
     const first = await adapter.createCustomer(customerInput({ externalRef: 'DUP-1' }), ctx);
