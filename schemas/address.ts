@@ -16,6 +16,7 @@ export const AddressId = z
   .min(1)
   .max(MAX_STRING)
   .regex(/^[^/?#]+$/, 'must not contain "/", "?" or "#"')
+  .refine((id) => id.trim() !== '', 'must not be blank')
   // URLs collapse these segments, so such an address could never be read, changed or deleted.
   .refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."')
   .openapi({ example: 'home' });

@@ -74,6 +74,16 @@ export const CustomerCreateSchema = z
     addresses: z
       .array(AddressCreateSchema)
       .max(50)
+      // Two addresses named alike: the platform would take the first and refuse the second, after
+      // the customer exists. Refused here, for every backend, before anything is written.
+      .superRefine((addresses, ctx) => {
+        const seen = new Set<string>();
+        for (const [i, { id }] of addresses.entries()) {
+          if (id === undefined) continue;
+          if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'names another address too' });
+          seen.add(id);
+        }
+      })
       .optional()
       .openapi({ description: 'Created with the customer; Open2b requires one (its billing address).' }),
   })

@@ -109,6 +109,37 @@ describe('error answers are application/problem+json', () => {
     expect(emoji.status, JSON.stringify(emoji.body)).toBe(201);
   });
 
+  it('400 for a registration whose addresses share an id, or with a blank one: refused before the customer exists', async () => {
+    const address = {
+      lastName: 'Route',
+      line1: 'Hauptstraße 5',
+      city: 'Berlin',
+      postalCode: '10115',
+      countryCode: 'DE',
+    };
+    const twice = await gw.call('POST', '/v1/customers', {
+      ...customer,
+      email: 'twice@example.com',
+      addresses: [
+        { ...address, id: 'a' },
+        { ...address, id: 'b' },
+        { ...address, id: 'a' },
+      ],
+    });
+    expectProblem(twice, 400, 'validation_failed');
+    expect(twice.body.errors).toEqual([{ path: 'addresses.2.id', message: 'names another address too' }]);
+    const blank = await gw.call('POST', '/v1/customers', {
+      ...customer,
+      email: 'blank@example.com',
+      addresses: [{ ...address, id: ' ' }],
+    });
+    expectProblem(blank, 400, 'validation_failed');
+    expect(blank.body.errors).toEqual([{ path: 'addresses.0.id', message: 'must not be blank' }]);
+    const emails = (await gw.call('GET', '/v1/customers?limit=100')).body.items.map((c: { email: string }) => c.email);
+    expect(emails).not.toContain('twice@example.com');
+    expect(emails).not.toContain('blank@example.com');
+  });
+
   it('400 naming every unknown field, nested ones with their path', async () => {
     const res = await gw.call('POST', '/v1/customers', {
       ...customer,
