@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { describe, expect, it } from 'vitest';
 import { instantToIso, shopTimeToInstant, shopTimeToIso } from '../../../adapters/open2b/time.js';
 // The adapter never writes a datetime; what it reads is what Open2b (here: the emulator) wrote.
@@ -37,6 +39,15 @@ describe('open2b shop-local datetimes', () => {
       const instant = new Date(t);
       const back = shopTimeToInstant(instantToShopTime(instant, ROME), ROME)!;
       if (back.getTime() !== t) expect(instant.toISOString()).toBe('2025-10-26T01:00:00.000Z');
+    }
+  });
+
+  it("prints instants across a DST year (every 5 h 17 min) as date-fns' format did, in zones east and west, on half hours and on UTC", () => {
+    for (const zone of ['Europe/Rome', 'America/St_Johns', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC']) {
+      for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2026, 0, 1); t += 5 * 3_600_000 + 1_017_000) {
+        const expected = format(new TZDate(t, zone), "yyyy-MM-dd'T'HH:mm:ssxxx");
+        expect(instantToIso(new Date(t), zone), `${zone} ${new Date(t).toISOString()}`).toBe(expected);
+      }
     }
   });
 

@@ -89,18 +89,27 @@ describe('scapi adapter', () => {
   });
 
   it('says what a create with addresses had already written when an address fails', async () => {
-    const { adapter, ctx, emulator } = setup();
+    // The platform fails the second address (503): the customer and the first address exist.
+    const platform: { fetch?: typeof fetch } = {};
+    let addressPosts = 0;
+    const failSecondAddress = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (request.method === 'POST' && new URL(request.url).pathname.endsWith('/addresses') && ++addressPosts === 2)
+        return new Response('{"title":"Service Unavailable"}', { status: 503 });
+      return platform.fetch!(request);
+    }) as typeof fetch;
+    const { adapter, ctx, emulator } = setup({ deps: { fetch: failSecondAddress } });
+    platform.fetch = emulator.fetch;
     const error = await failure(
       adapter.createCustomer(
         customerInput({
-          addresses: [addressInput({ id: 'work', isDefaultBilling: true }), addressInput({ id: 'work' })],
+          addresses: [addressInput({ id: 'work', isDefaultBilling: true }), addressInput({ id: 'home' })],
         }),
         ctx,
       ),
     );
     expect(error).toMatchObject({
-      code: 'conflict',
-      errors: [{ path: 'addresses.1.id' }],
+      code: 'upstream_unavailable',
       created: { customerId: expect.any(String), addresses: ['work'] },
     });
     const stored = emulator.backdoor.readCustomer(String(error.created!.customerId));
