@@ -173,6 +173,9 @@ function customToOcapi(
     else if (`c_${key}` === externalRefAttribute)
       errors.add(path, 'holds externalRef on this backend; set externalRef instead');
     else if (value === null) doc[`c_${key}`] = null;
+    // OCAPI takes an empty string as "no value": stored, it would read back absent.
+    else if (value === '')
+      errors.add(path, 'SFCC keeps no empty string (it clears the attribute): send null to clear it');
     else if (isScalar(value) || (Array.isArray(value) && value.every(isScalar))) doc[`c_${key}`] = value;
     else errors.add(path, 'SFCC custom attributes hold a string, number, boolean or a list of them');
   }

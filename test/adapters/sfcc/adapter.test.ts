@@ -196,6 +196,17 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     expect(emulator.backdoor.readCustomer(created.value.id)).not.toHaveProperty('first_name');
   });
 
+  it('refuses an empty string in custom, which OCAPI would take as "no value", before writing anything', async () => {
+    const { adapter, emulator, ctx } = setup();
+    const refused = await failure(adapter.createCustomer(customerInput({ custom: { note: '', kept: 'x' } }), ctx));
+    expect(refused.errors).toEqual([{ path: 'custom.note', message: expect.stringContaining('send null') }]);
+    expect(emulator.backdoor.readAll()).toHaveLength(0);
+    const created = await adapter.createCustomer(customerInput({ custom: { note: 'n' } }), ctx);
+    const patch = await failure(adapter.updateCustomer(byId(created.value.id), { custom: { note: '' } }, {}, ctx));
+    expect(patch.errors?.map((e) => e.path)).toEqual(['custom.note']);
+    expect(emulator.backdoor.readCustomer(created.value.id)).toMatchObject({ c_note: 'n' });
+  });
+
   it('a customization hook refusing a change → 422 rejected with its message', async () => {
     const { adapter, emulator, ctx } = setup();
     const created = await adapter.createCustomer(customerInput(), ctx);
