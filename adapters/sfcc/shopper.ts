@@ -121,7 +121,14 @@ export function createShopperFlows(client: OcapiClient) {
           // refused as "wrong current password": let the caller see the failure instead.
           idempotent: false,
         }),
-      );
+      ).catch((error: unknown) => {
+        // The site's policy (its putPassword hook) refused the new password: named, in the policy's words.
+        if (!(error instanceof GatewayError) || error.code !== 'rejected') throw error;
+        throw new GatewayError('rejected', error.message, {
+          upstream: error.upstream,
+          errors: [{ path: 'password', message: error.message.replace(/^SFCC refused [^:]*: /, '') }],
+        });
+      });
     },
   };
 }

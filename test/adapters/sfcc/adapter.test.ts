@@ -281,6 +281,7 @@ describe('sfcc passwords', () => {
     );
     expect(error.code).toBe('rejected');
     expect(error.message).toContain("doesn't match the acceptance criteria");
+    expect(error.errors).toEqual([{ path: 'password', message: expect.stringContaining('acceptance criteria') }]);
   });
 });
 
