@@ -112,6 +112,12 @@ function checkFullName(
   lastName: string,
   prefix: string,
 ) {
+  // One name joined by a space, read back split at its last space: a blank part would read back
+  // as another name (" " as lastName gives the first name as the last).
+  if (lastName.trim() === '')
+    p.add(`${prefix}lastName`, 'must not be blank: Open2b keeps "firstName lastName" as one name');
+  if (firstName !== undefined && firstName.trim() === '')
+    p.add(`${prefix}firstName`, 'must not be blank (leave it out): Open2b keeps "firstName lastName" as one name');
   const composed = [firstName, lastName].filter(Boolean).join(' ');
   if (fullName !== undefined && fullName !== null && fullName !== composed) {
     p.add(`${prefix}fullName`, 'Open2b keeps one name per address: leave fullName out or make it "firstName lastName"');

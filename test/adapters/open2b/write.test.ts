@@ -326,6 +326,17 @@ describe('open2b update payloads', () => {
     expect(toOpen2bAddressPatch(withShipping, 'shipping', { fullName: 'Firma Meier' }).shippingAddress!.name).toBe(
       'Firma Meier',
     );
+    // A blank part would read back as another name ("Hans " splits into lastName "Hans"): refused.
+    expect(error(() => toOpen2bAddressPatch(withShipping, 'shipping', { lastName: ' ' })).errors).toEqual([
+      { path: 'lastName', message: expect.stringContaining('must not be blank') },
+    ]);
+    expect(error(() => toOpen2bAddressPatch(withShipping, 'shipping', { firstName: '  ' })).errors).toEqual([
+      { path: 'firstName', message: expect.stringContaining('must not be blank') },
+    ]);
+    const blankShipping = error(() =>
+      toOpen2bCustomerCreate(register({ addresses: [address(), address({ lastName: ' ', isDefaultShipping: true })] })),
+    );
+    expect(blankShipping.errors).toContainEqual({ path: 'addresses.1.lastName', message: expect.any(String) });
     expect(toOpen2bAddressPatch(withShipping, 'shipping', { city: 'Kiel' }).shippingAddress).toMatchObject({
       name: 'Hans Schmidt',
       city: 'Kiel',
