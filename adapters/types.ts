@@ -160,8 +160,8 @@ export interface CustomerAdapter {
   /**
    * Capability `guestConversion`: makes the guest customer `ref` a registered one in the
    * platform's way (its status, and the password when given), keeping its id, addresses and
-   * history. The gateway then applies the registration's other fields and addresses. A customer
-   * that is no guest throws `conflict`.
+   * history. The gateway then applies the registration's other fields and addresses (`then`,
+   * checked before anything is written). A customer that is no guest throws `conflict`.
    */
   convertGuest?(ref: CustomerRef, registration: GuestRegistration, ctx: CallContext): Promise<void>;
 
@@ -177,6 +177,12 @@ export interface CustomerAdapter {
 export interface GuestRegistration {
   password?: string;
   active: boolean;
+  /**
+   * What the gateway writes after the conversion (the registration's other fields, its addresses):
+   * checked first, so a value the platform can never store refuses the registration while the
+   * customer is still an unchanged guest.
+   */
+  then: { profile: CustomerPatch; addresses: AddressCreate[] };
 }
 
 /** What a platform did to erase a customer. */

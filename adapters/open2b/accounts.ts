@@ -3,6 +3,7 @@ import type { CallContext, CustomerAdapter, CustomerRef } from '../types.js';
 import type { Open2bClient } from './client.js';
 import { isOpen2bGuest } from './map.js';
 import { type CustomerWire, OkAnswer } from './upstream.js';
+import { checkOpen2bConversion } from './write.js';
 
 /**
  * Guests and erasure on Open2b. A guest is a customer without a password that cannot log in (the
@@ -19,7 +20,8 @@ export function open2bAccounts(
   remove: (ref: CustomerRef, ctx: CallContext) => Promise<void>,
 ): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
   return {
-    async convertGuest(ref, { password, active }, ctx) {
+    async convertGuest(ref, { password, active, then }, ctx) {
+      checkOpen2bConversion(then.profile, then.addresses);
       const current = await load(ref, ctx);
       if (!isOpen2bGuest(current)) throw new GatewayError('conflict', `customer ${current.id} is not a guest`);
       if (password !== undefined) checkPassword(password);

@@ -75,6 +75,25 @@ function rejectUnstorable(p: FieldErrors, input: object, keys: readonly string[]
   p.unsupported(input, Object.fromEntries(keys.map((key) => [key, NO_FIELD])), prefix);
 }
 
+/**
+ * What a guest's registration writes after converting it (its other fields, its addresses), checked
+ * before the conversion for what Open2b can never store, whatever the guest holds: fields it has no
+ * place for, the customer's name lengths, a login, a group. (Slots and merged lengths are checked
+ * again when written.)
+ */
+export function checkOpen2bConversion(profile: CustomerPatch, addresses: readonly AddressCreate[]): void {
+  const p = new FieldErrors(BACKEND);
+  rejectUnstorable(p, profile, UNSTORABLE_CUSTOMER);
+  if (typeof profile.login === 'string' && typeof profile.email === 'string')
+    checkLogin(p, profile.login, profile.email);
+  if (profile.groups !== undefined) toGroup(p, profile.groups);
+  if (typeof profile.externalRef === 'string') checkLength(p, 'code', profile.externalRef, 'externalRef');
+  if (typeof profile.firstName === 'string') checkLength(p, 'billingAddress.firstName', profile.firstName, 'firstName');
+  if (typeof profile.lastName === 'string') checkLength(p, 'billingAddress.lastName', profile.lastName, 'lastName');
+  for (const [i, address] of addresses.entries()) rejectUnstorable(p, address, UNSTORABLE_ADDRESS, `addresses.${i}.`);
+  p.throwIfAny();
+}
+
 function checkLogin(p: FieldErrors, login: string | null | undefined, email: string) {
   if (login !== undefined && login !== null && login.toLowerCase() !== email.toLowerCase()) {
     p.add('login', 'Open2b logs customers in with their email; leave login out or make it equal to email');

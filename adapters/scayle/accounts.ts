@@ -4,6 +4,8 @@ import type { CustomerAdapter, CustomerRef } from '../types.js';
 import type { ScayleClient } from './client.js';
 import type { ErrorScope } from './errors.js';
 import { ScayleCustomerSchema, ScayleStatusSchema } from './upstream.js';
+import { isShortPassword, SHORT_PASSWORD } from './limits.js';
+import { toScayleAddressCreate, toScayleCustomerPatch } from './map.js';
 
 /**
  * Guests and erasure on SCAYLE. A guest is a customer with `status.isGuestCustomer`; the Admin
@@ -18,7 +20,14 @@ export function scayleAccounts(
   customerScope: (ref: CustomerRef) => ErrorScope,
 ): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
   return {
-    async convertGuest(ref, { password, active }, ctx) {
+    async convertGuest(ref, { password, active, then }, ctx) {
+      // What follows the conversion is mapped first: a field SCAYLE cannot store refuses it now.
+      toScayleCustomerPatch(then.profile);
+      then.addresses.forEach((address, i) => toScayleAddressCreate(address, `addresses.${i}.`));
+      if (password !== undefined && isShortPassword(password))
+        throw new GatewayError('validation_failed', SHORT_PASSWORD, {
+          errors: [{ path: 'password', message: SHORT_PASSWORD }],
+        });
       const scope = customerScope(ref);
       const current = await client.call(
         ctx,

@@ -10,7 +10,7 @@ import type {
 import { compact, FieldErrors } from '../support.js';
 import { joinLine, streetPartsFor } from './address-lines.js';
 import { BACKEND } from './errors.js';
-import { SCAYLE_LIMITS } from './limits.js';
+import { isShortPassword, SCAYLE_LIMITS, SHORT_PASSWORD } from './limits.js';
 import { fromScayleGender, orUndefined, toAlpha2, toAlpha3, toScayleGender, toTimestamp } from './values.js';
 import type { ScayleAddress, ScayleCustomer } from './upstream.js';
 
@@ -157,8 +157,7 @@ function tooLong(
 /** Body of POST …/customers. Password, status and addresses are separate calls. */
 export function toScayleCustomerCreate(input: CustomerCreate): Record<string, unknown> {
   const errors = unsupportedCustomerFields(input);
-  if (input.password !== undefined && input.password.length < SCAYLE_LIMITS.passwordMin)
-    errors.add('password', `SCAYLE takes passwords of at least ${SCAYLE_LIMITS.passwordMin} characters`);
+  if (input.password !== undefined && isShortPassword(input.password)) errors.add('password', SHORT_PASSWORD);
   const body = compact({
     email: input.email,
     firstName: input.firstName,

@@ -29,10 +29,10 @@ function changedFields(guest: Customer, input: CustomerCreate): Record<string, u
 }
 
 /**
- * The guest becomes the registered customer: its profile and addresses first, while it is still a
- * guest, then its status and password. A value the platform refuses then leaves a guest that a
- * corrected retry converts, not a registered customer the retry finds taken (409); addresses an
- * earlier attempt added are not added twice.
+ * The guest becomes the registered customer: its status and password on the platform first (a
+ * guest that cannot sign in yet is still a guest if that fails), then the rest. The platform's
+ * adapter checks the rest before converting, so a value it can never store refuses the
+ * registration while the guest is unchanged; what fails after the conversion says so (`created`).
  */
 async function convert(
   adapter: CustomerAdapter,
@@ -42,17 +42,23 @@ async function convert(
 ): Promise<Versioned<Customer>> {
   const ref: CustomerRef = { kind: 'id', id: guest.id };
   const patch = changedFields(guest, input);
-  if (Object.keys(patch).length > 0) await adapter.updateCustomer(ref, patch, {}, call);
-  const held = input.addresses?.length ? await allAddresses(adapter, ref, call) : [];
-  for (const address of input.addresses ?? []) {
-    if (!held.some((stored) => sameAddress(stored, address))) await adapter.createAddress(ref, address, call);
-  }
-  await capable(adapter, 'guestConversion')(ref, { password: input.password, active: input.active }, call);
+  const addresses = input.addresses ?? [];
+  const registration = { password: input.password, active: input.active, then: { profile: patch, addresses } };
+  await capable(adapter, 'guestConversion')(ref, registration, call);
   call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
+  let step = 'updating its profile';
   try {
+    if (Object.keys(patch).length > 0) await adapter.updateCustomer(ref, patch, {}, call);
+    const held = addresses.length ? await allAddresses(adapter, ref, call) : [];
+    for (const [i, address] of addresses.entries()) {
+      if (held.some((stored) => sameAddress(stored, address))) continue;
+      step = `adding address ${i}`;
+      await adapter.createAddress(ref, address, call);
+    }
+    step = 'reading it back';
     return await adapter.getCustomer(ref, { expandAddresses: true }, call);
   } catch (error) {
-    throw withCreated(error, { customerId: guest.id, convertedGuest: true }, 'reading it back');
+    throw withCreated(error, { customerId: guest.id, convertedGuest: true }, step);
   }
 }
 

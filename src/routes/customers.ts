@@ -20,6 +20,7 @@ import { validationHook } from '../middleware/validation.js';
 import { registerCustomer } from '../accounts/registration.js';
 import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
 import { customerCreated, customerUpdated, emit } from '../events/emit.js';
+import { changedPaths } from '../events/model.js';
 import { profileRoutes } from './profile.js';
 import { forgetDeleteNote, idBeforeDelete, recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
@@ -97,6 +98,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           `${c.get('basePath')}/customers/${encodeURIComponent(created.value.id)}`;
         // Registration converts a guest with the same email where the platform can (200), else creates (201).
         // Its events are recorded by the create itself, so one that outlives the deadline still has them.
+        const { addresses: _a, password: _p, email: _e, ...profile } = input;
         const { customer, converted } = await outlastingDeadline(
           c,
           async (call) => {
@@ -106,17 +108,23 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
               : await registerCustomer(adapter, input, call).catch(async (error: unknown) => {
                   // The customer exists although a later step (an address) failed: it was created (or a
                   // guest converted) all the same.
+                  // (A converted guest's event names what the registration set, some of which the
+                  // failed step may not have written: consumers read the customer anyway.)
                   const created = isGatewayError(error) ? error.created : undefined;
                   const customerId = created?.customerId;
                   if (typeof customerId === 'string')
                     await emit(deps.events, c, () => [
                       created?.convertedGuest
-                        ? { type: 'customer.updated', backend: c.get('backend'), customerId, changed: ['status.guest'] }
+                        ? {
+                            type: 'customer.updated',
+                            backend: c.get('backend'),
+                            customerId,
+                            changed: changedPaths({ ...profile, status: { guest: false } }),
+                          }
                         : { type: 'customer.created', backend: c.get('backend'), customerId },
                     ]);
                   throw error;
                 });
-            const { addresses: _a, password: _p, email: _e, ...profile } = input;
             await emit(deps.events, c, () =>
               registration.converted
                 ? [

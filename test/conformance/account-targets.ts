@@ -19,6 +19,8 @@ export interface AccountProbe {
   passwordIs(id: string, password: string): Promise<boolean>;
   /** A profile field value the canonical schema lets through and this platform cannot store. Absent: it stores every one. */
   refusedProfile?: Record<string, unknown>;
+  /** A password the canonical schema lets through and this platform refuses. Absent: it takes every one. */
+  refusedPassword?: string;
   /** Stores a guest (what a checkout without registration leaves) with one address; answers its id. Absent: the platform keeps no guest records. */
   seedGuest?(email: string, lastName: string): Promise<string>;
   /** Gives the customer orders that are not closed yet. Absent: the platform does not refuse erasure for them. */
@@ -125,6 +127,7 @@ export const scayleAccounts = loopback(
     snapshot: async () => new Map(b.readAll().map((c) => [String(c.id), json([c, b.readCredential(c.id)])])),
     passwordIs: async (id, password) => b.checkPassword(Number(id), password),
     refusedProfile: { salutation: 'Frau' },
+    refusedPassword: 'Sh0rt!x',
     async seedGuest(email, lastName) {
       const [guest] = b.seed([
         {
@@ -148,6 +151,7 @@ export const open2bAccounts = loopback(
     snapshot: async () => new Map((await b.readAll()).map((c) => [String(c.id), json(c)])),
     passwordIs: (id, password) => b.checkPassword(Number(id), password),
     refusedProfile: { salutation: 'Frau' },
+    refusedPassword: 'Sh0rt',
     async seedGuest(email, lastName) {
       const [guest] = await b.seed([
         {

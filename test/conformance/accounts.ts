@@ -161,19 +161,27 @@ export function runAccountConformance(target: AccountTarget): void {
       const guestId = await probe.seedGuest(email, lastName);
       const before = await gw.call('GET', `/customers/${guestId}?expand=addresses`);
       expect(before.body.status.guest).toBe(true);
-      if (probe.refusedProfile && gw.capabilities.guestConversion) {
-        // A value the platform cannot store is refused before the guest is converted: a corrected retry converts it.
+      if (probe.refusedProfile && probe.refusedPassword && gw.capabilities.guestConversion) {
+        // A value the platform cannot store, or a password it refuses, is refused while the guest is
+        // unchanged (no new name, no new address, still a guest): a corrected retry converts it.
         const snapshot = await probe.snapshot();
-        const refused = await gw.call('POST', '/customers', {
-          email,
-          firstName: 'Erika',
-          lastName,
-          password: PASSWORD,
-          ...probe.refusedProfile,
-        });
-        expect(refused.status, JSON.stringify(refused.body)).toBe(400);
-        expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(Object.keys(probe.refusedProfile));
-        expect((await probe.snapshot()).get(guestId)).toBe(snapshot.get(guestId));
+        const extra = { lastName, line1: 'Neuweg 2', city: 'Berlin', postalCode: '10115', countryCode: 'DE' };
+        const refusals: [Record<string, unknown>, string[]][] = [
+          [{ password: PASSWORD, ...probe.refusedProfile }, Object.keys(probe.refusedProfile)],
+          [{ password: probe.refusedPassword }, ['password']],
+        ];
+        for (const [fields, paths] of refusals) {
+          const refused = await gw.call('POST', '/customers', {
+            email,
+            firstName: 'Erika',
+            lastName,
+            addresses: [extra],
+            ...fields,
+          });
+          expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+          expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(paths);
+          expect((await probe.snapshot()).get(guestId)).toBe(snapshot.get(guestId));
+        }
       }
       const registered = await gw.call('POST', '/customers', {
         email,
