@@ -198,9 +198,15 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       // Deleted everywhere it can be, so neither a roll-back nor a lost store brings it back.
       if (dual && source.capabilities.customerDelete)
         await source.deleteCustomer!({ kind: 'id', id: at.sourceId }, ctx).catch(notFound);
-      await identities.put(at.sourceId, { state: 'deleted' });
-      // `moved` counts the customers that live on the target now: the status's `remaining` is the rest.
-      await identities.count('moved', -1);
+      // Under the customer's lease, and counted once: of two deletes of one customer (both may get
+      // this far now that a target already gone does not stop them), only the one that finds it
+      // `moved` counts it out. `moved` counts the customers that live on the target now.
+      const sourceId = at.sourceId;
+      await mover.exclusive(sourceId, ctx, async () => {
+        const wasMoved = (await identities.get(sourceId))?.state === 'moved';
+        await identities.put(sourceId, { state: 'deleted' });
+        if (wasMoved) await identities.count('moved', -1);
+      });
     }
     if (gone) throw gone;
   };

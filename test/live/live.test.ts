@@ -178,6 +178,17 @@ describe('live migration open2b -> scayle', () => {
     expect(await gw.deps.store.get(`live:open2b>scayle:m:${encodeURIComponent(c!.id)}`)).toContain('deleted');
   });
 
+  it('two deletes of one moved customer at once count it out of `moved` once', async () => {
+    const [c] = await seedSource(gw, 'open2b', 1);
+    expect((await gw.call('PATCH', `/customers/${c!.id}`, { firstName: 'Twice' })).status).toBe(200);
+    const moved = async () => (await gw.call('GET', '/v1/backends/live/migration')).body.moved as number;
+    const before = await moved();
+    const answers = await Promise.all([1, 2].map(() => gw.call('DELETE', `/customers/${c!.id}`)));
+    expect(answers.map((a) => a.status).sort()).toEqual(expect.arrayContaining([204]));
+    for (const a of answers) expect([204, 404, 409], JSON.stringify(a.body)).toContain(a.status);
+    expect(await moved()).toBe(before - 1);
+  });
+
   it('erases a moved customer on both platforms and forgets where it moved; erasure through the source forgets too', async () => {
     const moved = customers[6]!;
     const other = (await seedSource(gw, 'open2b', 1))[0]!;
