@@ -255,26 +255,33 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async updateCustomer(ref, patch, { ifMatch }, ctx) {
       const id = await resolveId(ref, ctx);
       // `custom` replaces the whole set: learn which c_* attributes to clear.
-      const read = patch.custom !== undefined || patch.login ? await fetchCustomer(ctx, id, false) : undefined;
-      const current = read?.body;
+      const current =
+        patch.custom !== undefined || patch.login ? (await fetchCustomer(ctx, id, false)).body : undefined;
       const doc = toOcapiCustomerPatch(patch, attribute, current ? customKeysOf(current) : [], {
         loginThroughDataApi: changeLogin !== undefined,
       });
       if (typeof patch.externalRef === 'string') await search.assertExternalRefFree(ctx, patch.externalRef, id);
-      if (!patch.login || !read || patch.login === loginOf(read.body))
-        return customerResult(await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch)));
-      // The login first (Data API): another customer holding it is the likeliest refusal, and it must
-      // come before any profile field is written. It moves the ETag, so If-Match is checked here,
-      // against the document just read, as the Shop API would have.
-      const expected = upstreamIfMatch(ifMatch);
-      if (expected !== undefined && expected !== upstreamIfMatch(read.etag))
-        throw new GatewayError('precondition_failed', `If-Match does not match the current ETag of customer ${id}`);
-      await changeLogin!(ctx, customerNoOf(read.body, id), patch.login);
-      if (Object.keys(doc).length === 0) return customerResult(await fetchCustomer(ctx, id, false));
-      const updated = await patchCustomer(ctx, id, doc).catch((error: unknown) => {
-        throw withCreated(error, { customerId: id, updated: ['login'] }, 'writing the profile (Shop API)');
+      const updated = await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch));
+      if (!patch.login || !current || patch.login === loginOf(current)) return customerResult(updated);
+      // After the Shop API PATCH, which checks If-Match atomically against the document before this
+      // change (the login change moves the ETag). A login another customer holds then fails with the
+      // profile written: the problem says so, naming what was.
+      await changeLogin!(ctx, customerNoOf(updated.body, id), patch.login).catch((error: unknown) => {
+        const cause = error instanceof GatewayError ? error : undefined;
+        if (!cause) throw error;
+        const written = Object.keys(patch).filter((field) => field !== 'login');
+        throw new GatewayError(
+          cause.code,
+          `${cause.message}; the login was not changed, but the rest of the change was written: ${written.join(', ') || 'nothing'}`,
+          {
+            errors: cause.errors,
+            upstream: cause.upstream,
+            created: { customerId: id, updated: written },
+            cause: error,
+          },
+        );
       });
-      return customerResult(updated);
+      return customerResult(await fetchCustomer(ctx, id, false));
     },
 
     async setPassword(ref, change, ctx) {

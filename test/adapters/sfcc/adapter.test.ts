@@ -92,39 +92,41 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     expect(sent.some((r) => r.url.pathname.endsWith('/customers/auth'))).toBe(false);
   });
 
-  it('a PATCH with a new login changes it first: a login another customer holds, or a stale If-Match, writes nothing', async () => {
+  it('a PATCH with a new login another customer holds: 409 saying what was written; a stale If-Match writes nothing', async () => {
     const { adapter, emulator, ctx } = setup();
     const mine = await adapter.createCustomer(customerInput({ firstName: 'Mine' }), ctx);
     const theirs = await adapter.createCustomer(customerInput(), ctx);
     const byMine = byId(mine.value.id);
+    // If-Match is checked atomically by the Shop API PATCH, so the login (Data API) comes after it.
     const taken = await failure(
       adapter.updateCustomer(byMine, { firstName: 'Changed', login: theirs.value.login }, {}, ctx),
     );
     expect(taken.code).toBe('conflict');
-    expect(taken.created).toBeUndefined();
+    expect(taken.message).toContain('the login was not changed, but the rest of the change was written: firstName');
+    expect(taken.created).toEqual({ customerId: mine.value.id, updated: ['firstName'] });
     expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
-      first_name: 'Mine',
+      first_name: 'Changed',
       login: mine.value.login,
     });
 
     const stale = await failure(
-      adapter.updateCustomer(byMine, { firstName: 'Changed', login: 'new.login' }, { ifMatch: '"0000"' }, ctx),
+      adapter.updateCustomer(byMine, { firstName: 'Lost', login: 'new.login' }, { ifMatch: '"0000"' }, ctx),
     );
     expect(stale.code).toBe('precondition_failed');
     expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
-      first_name: 'Mine',
+      first_name: 'Changed',
       login: mine.value.login,
     });
 
     const current = await adapter.getCustomer(byMine, { expandAddresses: false }, ctx);
     const changed = await adapter.updateCustomer(
       byMine,
-      { firstName: 'Changed', login: 'new.login' },
+      { firstName: 'Renamed', login: 'new.login' },
       { ifMatch: current.etag },
       ctx,
     );
-    expect(changed.value).toMatchObject({ firstName: 'Changed', login: 'new.login' });
-    expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({ first_name: 'Changed', login: 'new.login' });
+    expect(changed.value).toMatchObject({ firstName: 'Renamed', login: 'new.login' });
+    expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({ first_name: 'Renamed', login: 'new.login' });
   });
 
   it('a registered email (the login) is a 409 naming email; a used externalRef is a 409 too', async () => {
