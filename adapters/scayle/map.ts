@@ -106,10 +106,10 @@ const CUSTOMER_UNSUPPORTED: Record<string, string> = {
 
 /**
  * SCAYLE removes a group by its name in the URL (DELETE …/customer-groups/{group}), and a URL
- * reads "." and ".." (also percent-encoded) as steps up the path: such a name would address the
- * customer itself. It could never be removed, so it is not stored either.
+ * reads "." and ".." as steps up the path: such a name would address the customer itself. It could
+ * never be removed, so it is not stored either. (A name with "%" is encoded as "%25…": no step.)
  */
-export const isDotSegment = (name: string) => /^(\.|%2e){1,2}$/i.test(name);
+export const isDotSegment = (name: string) => name === '.' || name === '..';
 export const DOT_GROUP = 'a SCAYLE group named "." or ".." could not be removed again (its name is a URL path step)';
 
 function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatch): FieldErrors {

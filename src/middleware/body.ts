@@ -52,8 +52,8 @@ function hasProtoKey(root: unknown): boolean {
   return false;
 }
 
-/** JSON is UTF-8 (RFC 8259 §8.1): a charset parameter, if any, must say so. */
-const UTF8_CHARSET = /^(?!.*;\s*charset\s*=)|;\s*charset\s*=\s*"?utf-?8"?\s*(;|$)/i;
+/** JSON is UTF-8 (RFC 8259 §8.1): a charset parameter, if any, must say so (or US-ASCII, a subset). */
+const UTF8_CHARSET = /^(?!.*;\s*charset\s*=)|;\s*charset\s*=\s*"?(utf-?8|us-ascii)"?\s*(;|$)/i;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**

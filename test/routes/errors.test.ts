@@ -78,6 +78,15 @@ describe('error answers are application/problem+json', () => {
       },
     );
     expect(utf8.status, JSON.stringify(utf8.body)).toBe(201);
+    const ascii = await gw.call(
+      'POST',
+      '/v1/customers',
+      { ...customer, email: 'ascii@example.com' },
+      {
+        'content-type': 'application/json;charset="us-ascii"',
+      },
+    );
+    expect(ascii.status, JSON.stringify(ascii.body)).toBe(201);
     const listed = (await gw.call('GET', '/v1/customers?limit=100')).body.items.map((c: { email: string }) => c.email);
     expect(listed).not.toContain('bytes@example.com');
     expect(listed).not.toContain('latin@example.com');
