@@ -160,7 +160,7 @@ export interface CustomerAdapter {
   /**
    * Capability `guestConversion`: makes the guest customer `ref` a registered one in the
    * platform's way (its status, and the password when given), keeping its id, addresses and
-   * history. The gateway then applies the registration's other fields and addresses (`then`,
+   * history. The gateway then applies the registration's other fields and addresses (`followedBy`,
    * checked before anything is written). A customer that is no guest throws `conflict`.
    */
   convertGuest?(ref: CustomerRef, registration: GuestRegistration, ctx: CallContext): Promise<void>;
@@ -182,7 +182,7 @@ export interface GuestRegistration {
    * checked first, so a value the platform can never store refuses the registration while the
    * customer is still an unchanged guest.
    */
-  then: { profile: CustomerPatch; addresses: AddressCreate[] };
+  followedBy: { profile: CustomerPatch; addresses: AddressCreate[] };
 }
 
 /** What a platform did to erase a customer. */

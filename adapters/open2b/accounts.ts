@@ -20,8 +20,8 @@ export function open2bAccounts(
   remove: (ref: CustomerRef, ctx: CallContext) => Promise<void>,
 ): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
   return {
-    async convertGuest(ref, { password, active, then }, ctx) {
-      checkOpen2bConversion(then.profile, then.addresses);
+    async convertGuest(ref, { password, active, followedBy }, ctx) {
+      checkOpen2bConversion(followedBy.profile, followedBy.addresses);
       const current = await load(ref, ctx);
       if (!isOpen2bGuest(current)) throw new GatewayError('conflict', `customer ${current.id} is not a guest`);
       if (password !== undefined) checkPassword(password);

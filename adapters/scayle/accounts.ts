@@ -20,10 +20,10 @@ export function scayleAccounts(
   customerScope: (ref: CustomerRef) => ErrorScope,
 ): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
   return {
-    async convertGuest(ref, { password, active, then }, ctx) {
+    async convertGuest(ref, { password, active, followedBy }, ctx) {
       // What follows the conversion is mapped first: a field SCAYLE cannot store refuses it now.
-      toScayleCustomerPatch(then.profile);
-      then.addresses.forEach((address, i) => toScayleAddressCreate(address, `addresses.${i}.`));
+      toScayleCustomerPatch(followedBy.profile);
+      followedBy.addresses.forEach((address, i) => toScayleAddressCreate(address, `addresses.${i}.`));
       if (password !== undefined && isShortPassword(password))
         throw new GatewayError('validation_failed', SHORT_PASSWORD, {
           errors: [{ path: 'password', message: SHORT_PASSWORD }],

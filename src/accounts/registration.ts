@@ -43,7 +43,7 @@ async function convert(
   const ref: CustomerRef = { kind: 'id', id: guest.id };
   const patch = changedFields(guest, input);
   const addresses = input.addresses ?? [];
-  const registration = { password: input.password, active: input.active, then: { profile: patch, addresses } };
+  const registration = { password: input.password, active: input.active, followedBy: { profile: patch, addresses } };
   await capable(adapter, 'guestConversion')(ref, registration, call);
   call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
   let step = 'updating its profile';

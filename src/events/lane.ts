@@ -11,7 +11,7 @@ interface Parked {
   attempts: number;
   /** When the next attempt is due (ms). */
   nextAt: number;
-  /** When the first event of `seqs` first failed (ms): dead-lettered `deadAfterMs` later. */
+  /** Since when the customer's delivery fails (ms): an event is dead-lettered `deadAfterMs` after this or its recording, whichever is later. */
   since: number;
 }
 
@@ -142,19 +142,32 @@ export class Lane {
     return due.length > 0;
   }
 
-  /** Delivers a parked customer's events in order; true when none is left. */
+  /**
+   * Delivers a parked customer's events in order; true when none is left. Each waits its own
+   * EVENTS_DEAD_AFTER_SECONDS, from when the customer's delivery began failing or from when it was
+   * recorded, whichever is later (as while the sink is down): the events queued behind a refused one
+   * are not made to wait one dead-letter time each, which would take them past the retention.
+   */
   private async retryParked(parked: Parked, now: number): Promise<boolean> {
     while (parked.seqs.length > 0) {
-      const entry = await this.options.outbox.at(parked.seqs[0]!);
+      const seq = parked.seqs[0]!;
+      const entry = await this.options.outbox.at(seq);
       if (!entry) {
-        parked.seqs.shift(); // past the retention
+        // Only a lane that did not run for longer than the retention gets here: said, not silent.
+        this.options.log.error(
+          { seq, sink: this.sink.name },
+          'an event left the outbox (EVENTS_RETENTION_HOURS) before it was delivered or dead-lettered',
+        );
+        parked.seqs.shift();
         continue;
       }
       try {
         await this.deliver(entry);
+        // Through again: a later failure of this customer starts a new wait.
+        parked.since = now;
       } catch (error) {
         parked.attempts++;
-        if (now - parked.since < this.options.deadAfterMs) {
+        if (now - Math.max(seq / 1000, parked.since) < this.options.deadAfterMs) {
           parked.nextAt = now + backoffMs(parked.attempts, this.options.backoff);
           return false;
         }
@@ -162,7 +175,6 @@ export class Lane {
       }
       parked.seqs.shift();
       parked.attempts = 0;
-      parked.since = now;
     }
     return true;
   }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import type { Customer, CustomerEvent } from '../../schemas/index.js';
 import { createHeldEvents } from '../../src/events/held.js';
@@ -220,6 +220,44 @@ describe('event dispatcher', () => {
     for (let c = 0; c < 4; c++) {
       const delivered = ids(sink.received, `C${c}`).map((id) => Number(id.split('-')[1]));
       expect(delivered).toEqual([...delivered].sort((a, b) => a - b));
+    }
+  });
+
+  it('events queued behind a refused one are each dead-lettered after their own wait, none lost past the retention', async () => {
+    // One clock for the store (the outbox's positions) and the lanes, moved by the test.
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    try {
+      const sink = recordingSink();
+      sink.failing = (event) => event.subject === 'A';
+      const deadAfterMs = 60_000;
+      const { record, dispatcher, outbox } = setup(
+        [sink],
+        createMemoryStore({ now: () => clock }),
+        deadAfterMs,
+        1000,
+        false,
+      );
+      await record('B');
+      for (let i = 0; i < 4; i++) await record('A');
+      await dispatcher.drain(1000); // B goes through; A's four wait behind the first refusal
+      expect(ids(sink.received)).toEqual(['ev-1-B']);
+      clock += deadAfterMs + 1_000;
+      await dispatcher.drain(1000);
+      // All four have waited their time: each is dead-lettered now, not one dead-letter time after another.
+      expect((await outbox.readDead(0, 10)).map((d) => d.letter.event.id)).toEqual([
+        'ev-2-A',
+        'ev-3-A',
+        'ev-4-A',
+        'ev-5-A',
+      ]);
+      // The customer goes on: a later event of A is tried afresh (and waits its own time).
+      sink.failing = () => false;
+      await record('A');
+      await dispatcher.drain(1000);
+      expect(ids(sink.received, 'A')).toEqual(['ev-6-A']);
+    } finally {
+      now.mockRestore();
     }
   });
 
