@@ -33,6 +33,12 @@ const POLL_TIMEOUT_MS = 5 * 60_000;
 const watermarkKey = (backend: string) => `events:watermark:${backend}`;
 const POLLED_AT = 'events:polled-at';
 
+/** The gateway has written the customer since the platform listed it: its own event says so, with newer data. */
+const writtenSinceListed = (snapshot: Snapshot | undefined, customer: Customer) =>
+  snapshot?.u !== undefined &&
+  customer.updatedAt !== undefined &&
+  Date.parse(snapshot.u) > Date.parse(customer.updatedAt);
+
 /**
  * Changes made outside the gateway: every `intervalMs`, one instance of the fleet (the holder of
  * the `events:poller` lease, who also finds the last poll long enough ago) lists each backend's
@@ -87,6 +93,7 @@ export function createPoller(options: PollerOptions) {
     ctx: CallContext,
   ) {
     const before = await snapshots.get(backend, customer.id);
+    if (writtenSinceListed(before, customer)) return undefined;
     const base = { backend, customerId: customer.id, origin: 'poll' as const };
     if (before?.u !== undefined && before.u === customer.updatedAt) {
       const after: Snapshot = { ...before, f: (await snapshots.snapshotOf(customer, [])).f };
@@ -153,6 +160,9 @@ export function createPoller(options: PollerOptions) {
         const found = await compare(backend, adapter, customer, since, ctx);
         if (customer.updatedAt) newest = Math.max(newest, Date.parse(customer.updatedAt));
         if (!found) continue;
+        // Written through the gateway while this customer was compared: what was found is older
+        // than what the gateway announced (recording it would put old data after new).
+        if (writtenSinceListed(await snapshots.get(backend, customer.id), customer)) continue;
         // Ids derived from the state found: a poll that died before its snapshot was kept records the same ids again.
         await options.record(found.drafts, `poll ${backend} ${customer.id} ${stableJson(found.after)}`);
         // A whole-second change time this recent may still be shared by a later change: without it in

@@ -88,6 +88,35 @@ describe('the event poller (SCAYLE: filters[minUpdatedAt])', () => {
     });
   });
 
+  it('a gateway write landing while the poll compares a customer is announced once, by the gateway, never followed by older data', async () => {
+    const c = String((await outside('POST', '', { email: `race-${Date.now()}@example.com`, lastName: 'Start' })).id);
+    expect(await poll()).toEqual([['customer.created', c, 'poll', null]]);
+    await outside('PATCH', `/${c}`, { lastName: 'Before' });
+    // Settled, as the poll's settle time (a quarter of its interval) makes it: SCAYLE's change times
+    // are whole seconds, and the gateway's write below gets a later one.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // The platform lists the customer (lastName Before); the gateway writes After before the poll compares it.
+    const adapter = gw.deps.backends.get('scayle')!;
+    const list = adapter.listCustomers!;
+    let raced = false;
+    adapter.listCustomers = async (query, ctx) => {
+      const page = await list.call(adapter, query, ctx);
+      if (!raced && page.items.some((item) => item.id === c)) {
+        raced = true;
+        expect((await gw.call('PATCH', `/v1/backends/scayle/customers/${c}`, { lastName: 'After' })).status).toBe(200);
+      }
+      return page;
+    };
+    try {
+      const found = await poll();
+      expect(raced).toBe(true);
+      expect(found.filter((e) => e[1] === c)).toEqual([['customer.updated', c, 'gateway', ['lastName']]]);
+      expect(await poll()).toEqual([]);
+    } finally {
+      adapter.listCustomers = list;
+    }
+  });
+
   it('one poller per fleet: a holder that died keeps the others off only until its lease lapses', async () => {
     // Another instance took the lease and died (it never renews it).
     await gw.deps.store.set('events:poller', 'a-dead-instance', 500);
