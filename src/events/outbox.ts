@@ -52,11 +52,12 @@ const parse = (seq: number, value: string): OutboxEntry => {
  */
 export function createOutbox(store: SharedStore, retentionMs: number, sealer?: Sealer) {
   /** Appends, and lists the entry in its customer's index (at the same time: the index only points). */
-  const keep = async (log: string, id: string, event: CustomerEvent, value: string) => {
-    await Promise.all([
+  const keep = async (log: string, id: string, event: CustomerEvent, value: string): Promise<boolean> => {
+    const [{ added }] = await Promise.all([
       store.appendToLog(log, id, value, retentionMs),
       store.addToSet(aboutKey(event), `${log} ${id}`, retentionMs),
     ]);
+    return added;
   };
   const recordOf = async (event: CustomerEvent): Promise<OutboxRecord> => {
     if (!isSecretEvent(event.type)) return { event };
@@ -96,7 +97,12 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
     count: (after: number, cap: number) => store.countLog(OUTBOX_LOG, after, cap),
 
     async deadLetter(letter: StoredDeadLetter): Promise<void> {
-      await keep(DEAD_LOG, `${letter.event.id}@${letter.sink}`, letter.event, JSON.stringify(letter));
+      const id = `${letter.event.id}@${letter.sink}`;
+      if (await keep(DEAD_LOG, id, letter.event, JSON.stringify(letter))) return;
+      // Dead again after a redelivery: the letter (in its place) says why and when now, and is no
+      // longer marked redelivered.
+      await store.replaceInLog(DEAD_LOG, id, JSON.stringify(letter));
+      await store.delete(`events:redelivered:${id}`);
     },
     /** Writes a dead letter again in place (its event redacted since it was written). */
     async replaceDeadLetter(letter: StoredDeadLetter): Promise<void> {

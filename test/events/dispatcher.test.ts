@@ -136,6 +136,25 @@ describe('event dispatcher', () => {
     expect(await outbox.redeliver('never-dead', dispatcher.sinks)).toEqual([]);
   });
 
+  it('a redelivered event that dies again is dead-lettered again: its letter is new, no longer marked redelivered', async () => {
+    const sink = recordingSink();
+    sink.failing = () => true;
+    const { record, outbox, dispatcher } = setup([sink], createMemoryStore(), 100);
+    await record('A');
+    const dead = async () => (await outbox.readDead(0, 10)).map((d) => d.letter);
+    while ((await dead()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const [first] = await dead();
+    expect(await outbox.redeliver('ev-1-A', dispatcher.sinks)).toEqual(['test:recording']);
+    expect((await dead())[0]!.redeliveredAt).toEqual(expect.any(String));
+    dispatcher.wake();
+    // Still refused: after its wait it is dead again, and the one letter says so.
+    while ((await dead())[0]!.deadAt === first!.deadAt) await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await dead();
+    expect(again).toHaveLength(1);
+    expect(again[0]).not.toHaveProperty('redeliveredAt');
+    expect(again[0]!.event.id).toBe('ev-1-A');
+  });
+
   it('an event whose customer was erased while its delivery was failing is dead-lettered with ids only', async () => {
     const store = createMemoryStore();
     const held = () => createHeldEvents(store, createOutbox(store, 3_600_000), '/test');
