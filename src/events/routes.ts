@@ -68,6 +68,8 @@ const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
 /** Which events the caller may see: an API key limited to some backends (a brand's key) sees theirs only. */
 const visibleTo = (c: Context<GatewayEnv>) => (event: CustomerEvent) => keyReaches(c, backendOfSource(event.source));
 
+const SCAN_CHUNK = 1_000;
+
 /**
  * The page `query` asks for of a log: up to `limit` entries that `shown` keeps, read on past those
  * it leaves out (another backend's events, redeliveries), so an empty page still means caught up.
@@ -81,13 +83,17 @@ async function pageOf<T extends { seq: number }>(
   const items: T[] = [];
   let cursor = Number(query.after ?? 0);
   const page = () => ({ items, page: { limit, nextCursor: String(cursor) } });
+  // The first read is the page; reads past hidden entries take SCAN_CHUNK at a time: a key limited to
+  // one backend may have to read past many of the others' entries, one `limit` at a time was slow.
+  let chunk = limit;
   for (;;) {
-    const entries = await read(cursor, limit);
+    const entries = await read(cursor, chunk);
     for (const entry of entries) {
       cursor = entry.seq;
       if (shown(entry) && items.push(entry) === limit) return page();
     }
-    if (entries.length < limit) return page();
+    if (entries.length < chunk) return page();
+    chunk = Math.max(limit, SCAN_CHUNK);
   }
 }
 
