@@ -64,6 +64,7 @@ export function createSnapshots(store: SharedStore, retentionMs: number) {
       fieldsOf(resource).map(([path, value]) => [path, murmurhash.v3(stableJson(value), salted).toString(36)]),
     );
   };
+  const digestOf = async (value: unknown) => murmurhash.v3(stableJson(value), await seedOf()).toString(36);
   const get = async (backend: string, customerId: string): Promise<Snapshot | undefined> => {
     const text = await store.get(key(backend, customerId));
     return text ? (JSON.parse(text) as Snapshot) : undefined;
@@ -88,6 +89,14 @@ export function createSnapshots(store: SharedStore, retentionMs: number) {
     } else if (draft.address) {
       if (draft.previousAddressId !== undefined) delete snapshot.a[draft.previousAddressId];
       snapshot.a[draft.address.id] = await digests(draft.address);
+      // One default of each kind per customer: the address that became it took it from the others,
+      // a change the platform made because of this write (not news for the poller).
+      for (const flag of ['isDefaultBilling', 'isDefaultShipping'] as const) {
+        if (draft.address[flag] !== true) continue;
+        const no = await digestOf(false);
+        for (const [id, fields] of Object.entries(snapshot.a))
+          if (id !== draft.address.id && fields[flag] !== undefined) fields[flag] = no;
+      }
     } else return;
     await put(backend, customerId, snapshot);
   };

@@ -117,6 +117,30 @@ describe('the event poller (SCAYLE: filters[minUpdatedAt])', () => {
     }
   });
 
+  it("a gateway write that makes an address the default is not announced again as the other address's change", async () => {
+    const line = { lastName: 'Default', city: 'Berlin', postalCode: '10115', countryCode: 'DE' };
+    const created = await gw.call('POST', '/v1/backends/scayle/customers', {
+      email: `default-${Date.now()}@example.com`,
+      lastName: 'Default',
+      addresses: [{ ...line, line1: 'Erste Straße 1', isDefaultBilling: true, isDefaultShipping: true }],
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect(await poll()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // SCAYLE's change times are whole seconds
+    const second = await gw.call('POST', `/v1/backends/scayle/customers/${id}/addresses`, {
+      ...line,
+      line1: 'Zweite Straße 2',
+      isDefaultBilling: true,
+    });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    // SCAYLE took the billing default from the first address: the gateway's write did that.
+    const first = created.body.addresses[0].id as string;
+    const read = await gw.call('GET', `/v1/backends/scayle/customers/${id}/addresses/${first}`);
+    expect(read.body.isDefaultBilling).toBe(false);
+    expect(await poll()).toEqual([]);
+  });
+
   it('one poller per fleet: a holder that died keeps the others off only until its lease lapses', async () => {
     // Another instance took the lease and died (it never renews it).
     await gw.deps.store.set('events:poller', 'a-dead-instance', 500);
