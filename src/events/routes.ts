@@ -23,6 +23,8 @@ const FeedQuery = PageQuerySchema.omit({ cursor: true }).extend({
   after: z
     .string()
     .regex(/^\d{1,17}$/, 'must be a cursor from page.nextCursor')
+    // A position is an exact integer: beyond 2^53 a number is rounded (and its next cursor would be refused).
+    .refine((after) => Number.isSafeInteger(Number(after)), 'must be a cursor from page.nextCursor')
     .optional()
     .openapi({ description: 'Continue after this position (page.nextCursor); absent: from the oldest event kept.' }),
 });

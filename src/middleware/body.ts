@@ -106,7 +106,8 @@ const parseJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const text = await utf8Text(c);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // No body at all reads as `{}` with a JSON type too (`curl -H 'content-type: application/json' -X POST`).
+    body = text === '' ? {} : JSON.parse(text);
   } catch {
     throw new GatewayError('validation_failed', 'the request body is not valid JSON', {
       errors: [{ path: 'body', message: 'malformed JSON' }],

@@ -41,9 +41,12 @@ describe('GET /v1/events, /v1/events/dead, POST /v1/events/{id}/redeliver', () =
     const caughtUp = await gw.call('GET', `/v1/events?after=${page2.body.page.nextCursor}`, undefined, admin);
     expect(caughtUp.body).toEqual({ items: [], page: { limit: 20, nextCursor: page2.body.page.nextCursor } });
     expect((await gw.call('GET', '/v1/events', undefined, { 'x-api-key': STOREFRONT })).status).toBe(403);
-    const bad = await gw.call('GET', '/v1/events?after=abc', undefined, admin);
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].path).toBe('query.after');
+    for (const after of ['abc', '99999999999999999']) {
+      // Not a position; or past 2^53, where it would be rounded (and its next cursor refused).
+      const bad = await gw.call('GET', `/v1/events?after=${after}`, undefined, admin);
+      expect(bad.status, after).toBe(400);
+      expect(bad.body.errors[0].path).toBe('query.after');
+    }
   });
 
   it('shows what a sink could not take, and redelivers it on request', async () => {
@@ -72,6 +75,12 @@ describe('GET /v1/events, /v1/events/dead, POST /v1/events/{id}/redeliver', () =
     const feed = await gw.call('GET', '/v1/events?limit=200', undefined, admin);
     expect(feed.body.items.filter((e: { id: string }) => e.id === letter.event.id)).toHaveLength(1);
     expect((await gw.call('POST', '/v1/events/nope/redeliver', {}, admin)).status).toBe(404);
+    // No body with a JSON Content-Type is no body too (not "malformed JSON").
+    const typed = await gw.app.request('/v1/events/nope/redeliver', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...admin },
+    });
+    expect(typed.status).toBe(404);
   });
 
   it('reports backlog and dead letters for metrics', async () => {
