@@ -82,6 +82,8 @@ export class GatewayError extends Error {
 }
 
 export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;
+/** The platform (or the gateway) has no such customer or address. */
+export const isNotFound = (e: unknown): e is GatewayError => isGatewayError(e) && e.code === 'not_found';
 
 /** The backend did not answer within the call's (or the caller's) time. */
 export const upstreamTimeout = (backend: string, cause?: unknown): GatewayError =>

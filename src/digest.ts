@@ -56,18 +56,3 @@ export async function sha256Hex(text: string, bytes = 32): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest).slice(0, bytes), (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-/** Imported once per secret (a deployment has one or two). */
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
-
-/** Hex HMAC-SHA-256 of a text under `secret`. Web Crypto: Node and Workers alike. */
-export async function hmacSha256Hex(secret: string, text: string): Promise<string> {
-  let key = hmacKeys.get(secret);
-  if (key === undefined) {
-    const raw = new TextEncoder().encode(secret);
-    key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    hmacKeys.set(secret, key);
-  }
-  const mac = await crypto.subtle.sign('HMAC', await key, new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
-}

@@ -264,11 +264,11 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         current = await fetchCustomer(ctx, path, scope, false);
         path = `/${current.id}`;
       }
+      const held = (current && fromScayleCustomer(current, false).groups) ?? [];
       // A group held from elsewhere whose name is a URL path step cannot be removed by name: refused
       // before anything is written (map.ts, isDotSegment).
-      const stuck =
-        current && fromScayleCustomer(current, false).groups?.find((g) => isDotSegment(g) && !plan.groups?.includes(g));
-      if (plan.groups !== undefined && stuck !== undefined)
+      const stuck = plan.groups && held.find((g) => isDotSegment(g) && !plan.groups!.includes(g));
+      if (stuck !== undefined)
         throw new GatewayError('validation_failed', `the customer holds the group "${stuck}": ${DOT_GROUP}`, {
           errors: [{ path: 'groups', message: DOT_GROUP }],
         });
@@ -298,9 +298,8 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         latest = undefined;
       }
       if (plan.groups !== undefined && current) {
-        const had = fromScayleCustomer(current, false).groups ?? [];
-        const added = plan.groups.filter((g) => !had.includes(g));
-        const removed = had.filter((g) => !plan.groups!.includes(g));
+        const added = plan.groups.filter((g) => !held.includes(g));
+        const removed = held.filter((g) => !plan.groups!.includes(g));
         if (added.length) {
           latest = await step('groups', () =>
             client.call(

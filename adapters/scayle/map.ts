@@ -123,22 +123,20 @@ function unsupportedCustomerFields(input: Partial<CustomerCreate> | CustomerPatc
     if (input.phones?.[kind] !== undefined)
       errors.add(`phones.${kind}`, 'SCAYLE stores one phone number (phones.primary)');
   }
-  for (const [i, group] of (input.groups ?? []).entries())
+  for (const [i, group] of (input.groups ?? []).entries()) {
     if (isDotSegment(group)) errors.add(`groups.${i}`, DOT_GROUP);
+    else if (group.length > SCAYLE_LIMITS.group)
+      errors.add(`groups.${i}`, `SCAYLE takes at most ${SCAYLE_LIMITS.group} characters`);
+  }
   return errors;
 }
 
 /** Where SCAYLE's customer fields come from in the canonical model, for naming them in errors. */
 const CUSTOMER_PATHS: Record<string, string> = { phone: 'phones.primary', referenceKey: 'externalRef' };
 
-/** SCAYLE_LIMITS against a customer body as it would be sent (plus its reference key and groups). */
-function checkCustomerLengths(errors: FieldErrors, body: Record<string, unknown>) {
+/** SCAYLE_LIMITS against a customer body as it would be sent (plus its reference key). */
+const checkCustomerLengths = (errors: FieldErrors, body: Record<string, unknown>) =>
   tooLong(errors, body, SCAYLE_LIMITS.customer, (field) => CUSTOMER_PATHS[field] ?? field);
-  const groups = Array.isArray(body.groups) ? (body.groups as unknown[]) : [];
-  for (const [i, group] of groups.entries())
-    if (typeof group === 'string' && group.length > SCAYLE_LIMITS.group)
-      errors.add(`groups.${i}`, `SCAYLE takes at most ${SCAYLE_LIMITS.group} characters`);
-}
 
 /** Each string of `values` longer than its limit in `limits`, named by `pathOf`. */
 function tooLong(
@@ -200,7 +198,7 @@ export function toScayleCustomerPatch(patch: CustomerPatch): ScayleCustomerPatch
     // phones replaces the whole object: without a primary number SCAYLE's phone is cleared.
     phone: patch.phones === undefined ? undefined : (patch.phones?.primary ?? null),
   });
-  checkCustomerLengths(errors, { ...body, referenceKey: patch.externalRef, groups: patch.groups });
+  checkCustomerLengths(errors, { ...body, referenceKey: patch.externalRef });
   errors.throwIfAny();
   return compact({
     body,

@@ -1,5 +1,5 @@
 import { capable } from '../../adapters/unsupported.js';
-import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import { GatewayError, isGatewayError, isNotFound } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import type { Customer, ErasureReport, ErasureStepReport } from '../../schemas/index.js';
 import type { Context } from 'hono';
@@ -28,8 +28,6 @@ export interface ErasureRequest {
   http?: Context<GatewayEnv>;
 }
 
-const notFound = (error: unknown) => isGatewayError(error) && error.code === 'not_found';
-
 /**
  * GDPR Art. 17 through the gateway: the platform erases the customer in its own way first (a
  * platform that refuses, e.g. for open orders, answers 409 and nothing at all is erased), then
@@ -46,7 +44,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
     (await adapter.getCustomer(ref, { expandAddresses: false }, call).then(
       (read) => read.value,
       (error: unknown) => {
-        if (notFound(error) && ref.kind === 'id') return undefined;
+        if (isNotFound(error) && ref.kind === 'id') return undefined;
         throw error;
       },
     ));
@@ -61,7 +59,7 @@ export async function eraseCustomer(deps: GatewayDeps, request: ErasureRequest):
 
   const platform: PlatformErasure | undefined = found
     ? await erase({ kind: 'id', id: subject.customerId }, call).catch((error: unknown) => {
-        if (notFound(error)) return undefined;
+        if (isNotFound(error)) return undefined;
         throw error;
       })
     : undefined;

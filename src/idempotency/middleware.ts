@@ -63,7 +63,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     if (!key) throw keyProblem('must be 1 to 255 visible ASCII characters, as a quoted string');
     const url = new URL(c.req.url);
     const body = await c.req.text();
-    const fingerprint = await fingerprintOf(deps.config.cursorSecret, c.req.method, url.pathname + url.search, body);
+    const fingerprint = fingerprintOf(deps.config.cursorSecret, c.req.method, url.pathname + url.search, body);
     // Per backend instance: two shops' storefronts sharing a key never share records (a platform keeps today's keys).
     const adapter = c.get('adapter');
     const instance = adapter?.platform && adapter.platform !== adapter.backend ? `${adapter.backend}/` : '';

@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { hmacSha256Hex, sha256Hex, stableJson } from '../digest.js';
+import { sha256Hex, stableJson } from '../digest.js';
 
 /**
  * What the store keeps per (caller, Idempotency-Key):
@@ -31,14 +32,12 @@ export const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'link'];
  * Keyed by the deployment's secret (CURSOR_SECRET, the same on every instance: a retry may reach
  * any): a registration's body holds a password, and a plain digest kept in the store beside the
  * answer (which names the customer) would let whoever reads the store test guesses offline.
+ * node:crypto's HMAC, as the page cursors' (adapters/cursor.ts): synchronous, and on every keyed write.
  */
-export async function fingerprintOf(
-  secret: string,
-  method: string,
-  pathAndQuery: string,
-  body: string,
-): Promise<string> {
-  return hmacSha256Hex(secret, `idempotency\n${method}\n${pathAndQuery}\n${canonicalBody(body)}`);
+export function fingerprintOf(secret: string, method: string, pathAndQuery: string, body: string): string {
+  return createHmac('sha256', secret)
+    .update(`idempotency\n${method}\n${pathAndQuery}\n${canonicalBody(body)}`)
+    .digest('hex');
 }
 
 /**

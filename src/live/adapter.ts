@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import { GatewayError, isGatewayError, isNotFound } from '../../adapters/errors.js';
 import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
@@ -28,7 +28,7 @@ export interface LiveAdapterOptions {
 
 /** A not_found failure as a value, for the caller to weigh; any other failure is thrown on. */
 const notFound = (error: unknown): GatewayError => {
-  if (isGatewayError(error) && error.code === 'not_found') return error;
+  if (isNotFound(error)) return error;
   throw error;
 };
 

@@ -1,4 +1,4 @@
-import { ConfigError, isGatewayError } from '../../adapters/errors.js';
+import { ConfigError, isNotFound } from '../../adapters/errors.js';
 import { capable } from '../../adapters/unsupported.js';
 import { type CallObserver, instrumentAdapter } from '../../adapters/instrument.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
@@ -112,7 +112,7 @@ export function liveMappingErasure(
         erased += await capable(backends.get(backend)!, 'erasure')({ kind: 'id', id }, ctx).then(
           () => 1,
           (error: unknown) => {
-            if (isGatewayError(error) && error.code === 'not_found') return 0;
+            if (isNotFound(error)) return 0;
             throw error;
           },
         );

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { isGatewayError } from '../../adapters/errors.js';
+import { isNotFound } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
 import { capable } from '../../adapters/unsupported.js';
 import type { Address, AddressCreate, Customer, CustomerCreate } from '../../schemas/index.js';
@@ -122,7 +122,7 @@ export async function recoverAddressCreate(
 
 /** `undefined` for a not_found failure; any other failure is thrown on. */
 const unlessNotFound = (error: unknown): undefined => {
-  if (isGatewayError(error) && error.code === 'not_found') return undefined;
+  if (isNotFound(error)) return undefined;
   throw error;
 };
 
@@ -175,6 +175,6 @@ export async function deleteOrRecover(
     await remove();
   } catch (error) {
     const ownRetry = (call.lostDeleteAnswers ?? 0) > lostBefore;
-    if (!((recovering || ownRetry) && isGatewayError(error) && error.code === 'not_found')) throw error;
+    if (!((recovering || ownRetry) && isNotFound(error))) throw error;
   }
 }

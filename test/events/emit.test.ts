@@ -128,7 +128,7 @@ describe('change events on /v1/me, with EVENTS_PAYLOAD=full, and for retried wri
     // runs again in recovery mode, finds the customer, and records the same event ids (a no-op).
     const record = {
       state: 'uncertain',
-      fingerprint: await fingerprintOf(fullGw.deps.config.cursorSecret, 'POST', '/v1/customers', JSON.stringify(body)),
+      fingerprint: fingerprintOf(fullGw.deps.config.cursorSecret, 'POST', '/v1/customers', JSON.stringify(body)),
       since: Date.now() - 1000,
     };
     await fullGw.deps.store.set(`idempotency:anonymous:${await sha256Hex(raw)}`, JSON.stringify(record), 60_000);

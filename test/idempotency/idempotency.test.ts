@@ -129,7 +129,7 @@ describe('Idempotency-Key (embedded SCAYLE, counted on its backdoor)', () => {
     // Past REQUEST_TIMEOUT_MS (30 s) + WRITE_SETTLE_MS (30 s) + 5 s: no attempt of a live instance runs that long.
     const since = Date.now() - 70_000;
     const storeKey = `idempotency:key:${await sha256Hex(KEY_A, 12)}:${await sha256Hex('register-dead')}`;
-    const fingerprint = await fingerprintOf(
+    const fingerprint = fingerprintOf(
       gw.deps.config.cursorSecret,
       'POST',
       '/v1/backends/scayle/customers',
