@@ -2,6 +2,8 @@
  * `npx tsx bench/profile.ts`: a CPU profile of the gateway (`npm start` with its V8 flags, --cpu-prof)
  * under BENCH_SECONDS (8) of GET customer with addresses against the fixture upstream, summarised
  * as self time per package and per function. For finding what dominates; not a benchmark.
+ * PROFILE_SCENARIO=register profiles POST register instead; PROFILE_WEBHOOK=1 turns change events
+ * on, delivered to bench/fixture/webhook-receiver.ts (issue 23's cost).
  */
 import autocannon from 'autocannon';
 import { execSync, spawn } from 'node:child_process';
@@ -17,7 +19,18 @@ interface ProfileNode {
 }
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const register = process.env.PROFILE_SCENARIO === 'register';
 const upstream = await startTsServer('fixture upstream', 'bench/fixture/scayle-upstream.ts', {});
+const receiver =
+  process.env.PROFILE_WEBHOOK === '1'
+    ? await startTsServer('webhook receiver', 'bench/fixture/webhook-receiver.ts', {})
+    : undefined;
+const webhookEnv = receiver
+  ? {
+      WEBHOOK_URLS: `${receiver.origin}/hooks`,
+      WEBHOOK_SECRET: `whsec_${Buffer.from('bench-webhook-secret-0123456789').toString('base64')}`,
+    }
+  : {};
 const dir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const port = await freePort();
 execSync('node scripts/build.mjs', { stdio: 'inherit' });
@@ -29,6 +42,7 @@ const gateway = spawn(
       ...process.env,
       PORT: String(port),
       ...gatewayEnvFor(upstream.origin, process.env.LOG_LEVEL ?? 'info'),
+      ...webhookEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   },
@@ -41,10 +55,25 @@ while (
   ))
 )
   await new Promise((r) => setTimeout(r, 20));
+let registered = 0;
 const result = await autocannon({
-  url: `${origin}/v1/customers/4711?expand=addresses`,
+  url: register ? `${origin}/v1/customers` : `${origin}/v1/customers/4711?expand=addresses`,
   connections: 16,
   duration: seconds,
+  ...(register
+    ? {
+        method: 'POST' as const,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req: autocannon.Request) => ({
+              ...req,
+              body: JSON.stringify({ email: `profile-${++registered}@example.org`, lastName: 'Bench' }),
+            }),
+          },
+        ],
+      }
+    : {}),
 });
 const stats = (await (await fetch(`${upstream.origin}/__stats`)).json()) as { connectionsOpened: number };
 console.log(
@@ -55,6 +84,10 @@ await new Promise((resolve) => {
   gateway.kill('SIGTERM');
 });
 await upstream.stop();
+if (receiver) {
+  console.log(`webhooks received: ${await (await fetch(receiver.origin)).text()}`);
+  await receiver.stop();
+}
 
 const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as {
   nodes: ProfileNode[];
