@@ -90,6 +90,17 @@ export function parsePosition<T>(schema: z.ZodType<T>, position: unknown, backen
   return parsed.data;
 }
 
+/**
+ * Addresses in the canonical order every backend answers: the customer's defaults first, then the
+ * rest, each in the order given (a stable sort).
+ */
+export function defaultsFirst<T extends { isDefaultBilling?: boolean; isDefaultShipping?: boolean }>(
+  addresses: T[],
+): T[] {
+  const isDefault = (a: T) => Number(a.isDefaultBilling === true || a.isDefaultShipping === true);
+  return [...addresses].sort((a, b) => isDefault(b) - isDefault(a));
+}
+
 const Offset = z.int().min(0);
 
 /** One page of a list held whole in memory; the position is the offset of the page's first item. */

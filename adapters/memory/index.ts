@@ -7,7 +7,7 @@ import type {
   CustomerPatch,
 } from '../../schemas/index.js';
 import { GatewayError } from '../errors.js';
-import { describeRef, offsetPage } from '../support.js';
+import { defaultsFirst, describeRef, offsetPage } from '../support.js';
 import type {
   AdapterPage,
   BackendDefinition,
@@ -112,9 +112,12 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
     }
   };
   const page = <T>(all: T[], req: PageRequest): AdapterPage<T> => offsetPage(all, req.limit, req.position, BACKEND);
+  // Same order as OCAPI: defaults first, then by id, so pages are stable across backends.
+  const addressesOf = (r: MemoryRecord): Address[] =>
+    defaultsFirst([...r.addresses.values()].sort((a, b) => a.id.localeCompare(b.id)));
   const view = (r: MemoryRecord, withAddresses: boolean): Customer => ({
     ...structuredClone(r.customer),
-    ...(withAddresses ? { addresses: [...r.addresses.values()].map((a) => structuredClone(a)) } : {}),
+    ...(withAddresses ? { addresses: addressesOf(r).map((a) => structuredClone(a)) } : {}),
   });
   const toAddress = (input: AddressCreate, id: string): Address => ({
     ...structuredClone(input),
@@ -230,14 +233,8 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
 
     async listAddresses(ref, req) {
       const record = find(ref);
-      // Same order as OCAPI: defaults first, then by id, so pages are stable across backends.
-      const all = [...record.addresses.values()].sort(
-        (a, b) =>
-          Number(b.isDefaultBilling || b.isDefaultShipping) - Number(a.isDefaultBilling || a.isDefaultShipping) ||
-          a.id.localeCompare(b.id),
-      );
       return page(
-        all.map((a) => structuredClone(a)),
+        addressesOf(record).map((a) => structuredClone(a)),
         req,
       );
     },

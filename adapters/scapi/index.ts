@@ -1,6 +1,6 @@
 import type { Address } from '../../schemas/index.js';
 import { GatewayError, isGatewayError } from '../errors.js';
-import { describeRef, withCreated } from '../support.js';
+import { defaultsFirst, describeRef, offsetPage, withCreated } from '../support.js';
 import type { UpstreamSchema } from '../../transport/upstream-client.js';
 import type {
   AdapterDeps,
@@ -23,7 +23,7 @@ import {
   utf8Length,
 } from './map.js';
 import { parseScapiOptions, SCAPI_VARIABLES, type ScapiOptions } from './options.js';
-import { ADDRESS_PAGE_MAX, addressOffset, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
+import { ADDRESS_PAGE_MAX, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
 import { customerQuery, findByExternalRef, searchCustomers } from './search.js';
 import { changePassword, registerCustomer, resetPassword, shopperCustomerNo, withShopperSession } from './shopper.js';
 import {
@@ -39,7 +39,8 @@ export type { ScapiOptions } from './options.js';
 
 /**
  * Customers carry no ETag (the gateway derives one); addresses carry the spec's `etag`, which the
- * gateway answers as their ETag and checks by reading first (the Admin API takes no If-Match).
+ * gateway answers as their ETag (marked when the address is the customer's default) and checks by
+ * reading first (the Admin API takes no If-Match).
  * An address id names the address, and the Admin API has no rename.
  */
 const capabilities: Capabilities = {
@@ -214,9 +215,11 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     }
   };
 
+  // The default flags come from the customer (primaryAddress), not from the address's own etag: the
+  // ETag names both, so an address another one took the default from no longer matches its old tag.
   const addressResult = (address: ScapiAddress, primaryId: string | undefined): Versioned<Address> => ({
     value: fromScapiAddress(address, primaryId),
-    etag: quote(address.etag),
+    etag: quote(address.etag && (address.addressId === primaryId ? `${address.etag}.default` : address.etag)),
   });
 
   const adapter: CompleteAdapter = {
@@ -258,7 +261,8 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     async getCustomer(ref, { expandAddresses }, ctx) {
       const customer = await lookup(ref, ctx);
       const addresses = expandAddresses ? await allAddresses(customer.customerNo, ctx, customerScope(ref)) : undefined;
-      return { value: fromScapiCustomer(customer, attribute, addresses) };
+      const value = fromScapiCustomer(customer, attribute, addresses);
+      return { value: value.addresses ? { ...value, addresses: defaultsFirst(value.addresses) } : value };
     },
 
     async createCustomer(input, ctx) {
@@ -390,32 +394,16 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
 
     async listAddresses(ref, page, ctx) {
       const customer = await lookup(ref, ctx);
-      const start = addressOffset(page.position);
-      const items: ScapiAddress[] = [];
-      let total = 0;
-      do {
-        const limit = Math.min(ADDRESS_PAGE_MAX, page.limit - items.length);
-        const result = await admin(
-          ctx,
-          {
-            method: 'GET',
-            path: addressPath(customer.customerNo),
-            query: { limit, offset: start + items.length },
-            what: 'address list',
-            errors: addressScope(ref),
-          },
-          AddressResultSchema,
-        );
-        items.push(...result.data);
-        total = result.total;
-        if (result.data.length < limit) break;
-      } while (items.length < page.limit && start + items.length < total);
-      const end = start + items.length;
-      return {
-        items: items.map((a) => fromScapiAddress(a, customer.primaryAddress?.addressId)),
-        next: end < total && items.length > 0 ? end : null,
-        total,
-      };
+      // SCAPI lists the book in its own order: read whole (as for ?expand=addresses) and put the
+      // primary address first, as every backend answers.
+      const all = await allAddresses(customer.customerNo, ctx, addressScope(ref));
+      const primary = customer.primaryAddress?.addressId;
+      return offsetPage(
+        defaultsFirst(all.map((a) => fromScapiAddress(a, primary))),
+        page.limit,
+        page.position,
+        BACKEND,
+      );
     },
 
     async getAddress(ref, addressId, ctx) {

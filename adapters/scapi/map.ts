@@ -134,6 +134,9 @@ function putCustom(doc: Doc, errors: FieldErrors, custom: Record<string, unknown
     if (!CUSTOM_KEY.test(key)) errors.add(path, 'must be a custom attribute name (letters, digits, underscores)');
     else if (property === externalRefAttribute)
       errors.add(path, 'holds externalRef on this backend; set externalRef instead');
+    // B2C Commerce takes an empty string as "no value" (as OCAPI does): stored, it would read back absent.
+    else if (value === '')
+      errors.add(path, 'SCAPI keeps no empty string (it clears the attribute): send null to clear it');
     else if (value === null || scalar(value) || (Array.isArray(value) && value.every(scalar))) doc[property] = value;
     else errors.add(path, 'SCAPI custom attributes hold a string, number, boolean or a list of them');
   }

@@ -47,5 +47,3 @@ export function nextCustomerPosition(
 /** The page size one search may ask for at a position: never past the window (a caller may change `limit` between pages). */
 export const searchLimit = (at: CustomerPosition, limit: number) =>
   'offset' in at ? Math.min(limit, SEARCH_WINDOW - at.offset) : limit;
-
-export const addressOffset = (position: unknown): number => parsePosition(z.int().min(0), position, BACKEND) ?? 0;

@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../errors.js';
-import { describeRef, withCreated } from '../support.js';
+import { defaultsFirst, describeRef, withCreated } from '../support.js';
 import type {
   AdapterDeps,
   BackendDefinition,
@@ -369,7 +369,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         { path: `${customerPath(ref)}/addresses`, what: 'address list', errors: addressScope(ref) },
         ScayleAddressListSchema,
       );
-      const all = [...list.entities].sort((a, b) => a.id - b.id).map(fromScayleAddress);
+      const all = defaultsFirst([...list.entities].sort((a, b) => a.id - b.id).map(fromScayleAddress));
       return pageAddresses(all, page.limit, page.position);
     },
 

@@ -7,7 +7,7 @@ import type {
   CustomerCreate,
   CustomerPatch,
 } from '../../schemas/index.js';
-import { compact, FieldErrors } from '../support.js';
+import { compact, defaultsFirst, FieldErrors } from '../support.js';
 import { joinLine, streetPartsFor } from './address-lines.js';
 import { BACKEND } from './errors.js';
 import { isShortPassword, SCAYLE_LIMITS, SHORT_PASSWORD } from './limits.js';
@@ -89,7 +89,7 @@ export function fromScayleCustomer(c: ScayleCustomer, withAddresses: boolean): C
     createdAt: toTimestamp(c.createdAt),
     updatedAt: toTimestamp(c.updatedAt),
     custom: toCustom(c.legacyCustomData),
-    addresses: withAddresses ? (c.addresses ?? []).map(fromScayleAddress) : undefined,
+    addresses: withAddresses ? defaultsFirst((c.addresses ?? []).map(fromScayleAddress)) : undefined,
   });
 }
 

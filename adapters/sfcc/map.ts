@@ -235,7 +235,8 @@ export function toOcapiCustomerPatch(
   const doc: Doc = {};
   if (patch.email !== undefined) doc.email = patch.email;
   // A login is changed through the Data API (see index.ts), where it is configured.
-  if (patch.login !== undefined && !options.loginThroughDataApi)
+  if (patch.login === null) errors.add('login', 'SFCC customers always have a login');
+  else if (patch.login !== undefined && !options.loginThroughDataApi)
     errors.add(
       'login',
       'the Shop API cannot change a login (the Data API can: set SFCC_DATA_BASE_URL and SFCC_CUSTOMER_LIST)',

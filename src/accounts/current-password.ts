@@ -20,7 +20,8 @@ const wrongPassword = () =>
 export async function verifyCurrentPassword(
   deps: GatewayDeps,
   c: Context<GatewayEnv>,
-  email: string,
+  /** What the shopper signs in with: the login where the platform keeps one apart from the email. */
+  login: string,
   password: string | undefined,
   change: string,
 ): Promise<void> {
@@ -34,7 +35,7 @@ export async function verifyCurrentPassword(
   const attempt = await deps.loginLimits.begin(backend, `customer:${sub}`, deps.clientAddress(c) ?? 'unknown');
   let customerId: string;
   try {
-    ({ customerId } = await authenticate({ email, password }, c.get('call')));
+    ({ customerId } = await authenticate({ email: login, password }, c.get('call')));
   } catch (error) {
     if (isGatewayError(error) && error.code === 'unauthorized') throw wrongPassword();
     await attempt.undecided();
@@ -66,15 +67,16 @@ export function credentialChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule
     await verifyCurrentPassword(
       deps,
       c,
-      previousEmail,
+      login ?? previousEmail,
       currentPassword,
       changesEmail ? 'change the email' : 'change the login',
     );
-    if (!changesEmail) return { patch };
+    if (!changesEmail) return { patch, signedIn: true };
     // Where the email is the login (SFCC, SCAPI), the login moves with it: the shopper signs in with the new email.
     const movesLogin = patch.login === undefined && login?.toLowerCase() === previousEmail.toLowerCase();
     return {
       patch: movesLogin ? { ...patch, login: patch.email } : patch,
+      signedIn: true,
       stored: (customer) =>
         deps.accounts.events.emit(
           { type: 'customer.email.changed', backend, customerId: sub, email: customer.email, previousEmail },

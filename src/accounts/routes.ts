@@ -55,7 +55,7 @@ export function meAccountRoutes(deps: GatewayDeps) {
         const adapter = c.get('adapter');
         const ref = shopperRef(c);
         const customer = (await adapter.getCustomer(ref, { expandAddresses: false }, c.get('call'))).value;
-        await verifyCurrentPassword(deps, c, customer.email, currentPassword, 'erase the account');
+        await verifyCurrentPassword(deps, c, customer.login ?? customer.email, currentPassword, 'erase the account');
         const report = await eraseCustomer(deps, {
           adapter,
           backend: c.get('backend'),

@@ -71,12 +71,16 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const ref = subject.ref(c);
         const input = c.req.valid('json');
         // The event is recorded by the create itself, so a create that outlives the deadline still has it.
+        // Under the customer's lock: a new default address (or Open2b's billing slot) rewrites others.
+        const lock = resourceLock(c, deps, subject.key(c));
         const created = await outlastingDeadline(
           c,
           async (call) => {
-            const address =
-              (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
-              (await adapter.createAddress(ref, input, call));
+            const address = await lock(
+              async () =>
+                (recovering && (await recoverAddressCreate(adapter, ref, input, call, recovering.since))) ||
+                (await adapter.createAddress(ref, input, call)),
+            );
             await emit(deps.events, c, async () => [
               addressChanged('customer.address.created', c.get('backend'), await nativeId(c, ref, call), address.value),
             ]);
@@ -121,12 +125,8 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         if (patch.id !== undefined && patch.id !== addressId && !adapter.capabilities.addressRename)
           throw unsupported(adapter, 'addressRename', { field: 'id' });
         const read = () => adapter.getAddress(ref, addressId, call);
-        const updated = await conditionalWrite(
-          c,
-          adapter,
-          resourceLock(c, deps, subject.key(c), addressId),
-          read,
-          (ifMatch) => adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
+        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) =>
+          adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
         await emit(deps.events, c, async () => [
           addressChanged(
@@ -149,7 +149,7 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
       const deleteAddress = capable(adapter, 'addressDelete');
       const ref = subject.ref(c);
       const read = () => adapter.getAddress(ref, addressId, call);
-      const answer = await conditionalDelete(c, resourceLock(c, deps, subject.key(c), addressId), read, () =>
+      const answer = await conditionalDelete(c, resourceLock(c, deps, subject.key(c)), read, () =>
         deleteAddress(ref, addressId, call),
       );
       await emit(deps.events, c, async () => [

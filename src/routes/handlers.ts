@@ -69,16 +69,21 @@ export async function answerRead<T extends object>(c: Context<GatewayEnv>, found
   return c.json(found.value, 200);
 }
 
-/** A write under the request's If-Match (checked upstream where the backend can, else under `lock`); sets the new ETag. */
+/**
+ * A write under `lock` and the request's If-Match (checked upstream where the backend can, else by
+ * reading first); sets the new ETag. `prepare`: see withIfMatch.
+ */
 export async function conditionalWrite<T extends object>(
   c: Context<GatewayEnv>,
   adapter: CustomerAdapter,
   lock: Serialize,
   read: () => Promise<Versioned<T>>,
   write: (nativeIfMatch: string | undefined) => Promise<Versioned<T>>,
+  prepare?: () => Promise<boolean>,
 ): Promise<Versioned<T>> {
   const scope = etagScope(c);
-  const updated = await withIfMatch(adapter.capabilities.etag, c.req.header('if-match'), lock, read, write, scope);
+  const ifMatch = c.req.header('if-match');
+  const updated = await withIfMatch(adapter.capabilities.etag, ifMatch, lock, read, write, scope, prepare);
   c.header('ETag', await etagOf(updated, scope));
   return updated;
 }

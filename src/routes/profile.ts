@@ -30,16 +30,20 @@ export interface UpdateRule {
   /** The fields this caller may change. */
   schema: typeof CustomerPatchSchema | typeof ShopperCustomerPatchSchema;
   /**
-   * Runs before the backend is asked: checks what the caller must prove for this change (the
-   * current password for a shopper's new email), answers the patch to send and what to do once
-   * the backend has stored it.
+   * Runs before the backend is asked, under the customer's lock and after the If-Match check:
+   * checks what the caller must prove for this change (the current password for a shopper's new
+   * email), answers the patch to send, what to do once the backend has stored it, and whether the
+   * check signed the shopper in (which moves the customer's version: its last login).
    */
-  guard?(
-    c: Context<GatewayEnv>,
-    input: CustomerPatch | ShopperCustomerPatch,
-  ): Promise<{ patch: CustomerPatch; stored?(customer: Customer): Promise<void> }>;
+  guard?(c: Context<GatewayEnv>, input: CustomerPatch | ShopperCustomerPatch): Promise<Guarded>;
   /** Runs after the backend stored the update, with the customer as it now is. */
   afterUpdate?(c: Context<GatewayEnv>, customer: Customer): Promise<void>;
+}
+
+export interface Guarded {
+  patch: CustomerPatch;
+  stored?(customer: Customer): Promise<void>;
+  signedIn?: boolean;
 }
 
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
@@ -90,10 +94,21 @@ export function profileRoutes<Path extends string>(
         const ref = subject.ref(c);
         const read = () => adapter.getCustomer(ref, { expandAddresses: false }, call);
         const input = c.req.valid('json');
-        const { patch, stored } = update.guard ? await update.guard(c, input) : { patch: input, stored: undefined };
-        const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) =>
-          adapter.updateCustomer(ref, patch, { ifMatch }, call),
+        const { guard } = update;
+        let guarded: Guarded = { patch: input };
+        const updated = await conditionalWrite(
+          c,
+          adapter,
+          resourceLock(c, deps, subject.key(c)),
+          read,
+          (ifMatch) => adapter.updateCustomer(ref, guarded.patch, { ifMatch }, call),
+          guard &&
+            (async () => {
+              guarded = await guard(c, input);
+              return guarded.signedIn === true;
+            }),
         );
+        const { patch, stored } = guarded;
         await stored?.(updated.value);
         await update.afterUpdate?.(c, updated.value);
         // What was written: never `currentPassword` (a proof, not a field), and a login that moved with the email.

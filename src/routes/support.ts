@@ -24,7 +24,19 @@ export const AddressIdParam = z
   .min(1)
   .max(256)
   .openapi({ param: { name: 'addressId', in: 'path' }, example: 'home' });
-export const IfMatchHeader = z.object({ 'if-match': z.string().max(256).optional() });
+/**
+ * `*` or a list of entity tags, each quoted (RFC 9110): an unquoted tag matched on a platform that
+ * compares bare tags (OCAPI) and never elsewhere, so it is refused the same way on every backend.
+ */
+export const IfMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .max(256)
+    .regex(/^\s*(\*|(W\/)?"[\x21\x23-\x7e\x80-\xff]*"(\s*,\s*(W\/)?"[\x21\x23-\x7e\x80-\xff]*")*)?\s*$/, {
+      message: 'must be * or a list of quoted entity tags, e.g. "abc"',
+    })
+    .optional(),
+});
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -145,7 +157,7 @@ export function parseIfMatch(header: string | undefined): '*' | string[] | undef
 /**
  * Checks If-Match by reading the current representation first. Used where the upstream cannot
  * check it (derived ETags, DELETE, several tags); callers hold the resource's lock around the read
- * and the write (see `conditionally`), so no other writer slips in between.
+ * and the write (see `withIfMatch`), so no other writer slips in between.
  */
 async function checkIfMatchByReading<T extends object>(
   ifMatch: string | undefined,
@@ -164,29 +176,27 @@ async function checkIfMatchByReading<T extends object>(
 export type Serialize = <R>(fn: () => Promise<R>) => Promise<R>;
 
 /**
- * The lock of one customer (or one of its addresses) of the request's backend, keyed by the
- * native id so `ref:<externalRef>` and the id of the same customer take the same lock (a ref is
- * resolved only when the lock is actually needed).
+ * The lock of one customer of the request's backend, its addresses included (on some platforms an
+ * address is part of the customer's record), keyed by the native id so `ref:<externalRef>` and the
+ * id of the same customer take the same lock (a ref is resolved only when the lock is needed).
  */
-export function resourceLock(
-  c: Context<GatewayEnv>,
-  deps: GatewayDeps,
-  customerId: string,
-  addressId?: string,
-): Serialize {
+export function resourceLock(c: Context<GatewayEnv>, deps: GatewayDeps, customerId: string): Serialize {
   return async (fn) => {
     const id = await nativeId(c, customerRef(c.get('adapter'), customerId));
-    const key = [c.get('backend'), id, ...(addressId === undefined ? [] : [addressId])]
-      .map(encodeURIComponent)
-      .join('/');
-    return deps.resourceLock(key, c.get('call').signal, fn);
+    return deps.resourceLock([c.get('backend'), id].map(encodeURIComponent).join('/'), c.get('call').signal, fn);
   };
 }
 
 /**
- * Runs a write with If-Match honoured by the upstream where it can (native ETags, one tag), else
- * by the gateway: read, compare and write under the resource's lock, so of N writers carrying
- * the same current tag exactly one wins.
+ * Runs a write as the only writer of its customer through the gateway (fleet-wide with a shared
+ * store), with If-Match honoured by the upstream where it can (native ETags, one tag), else by the
+ * gateway: read, compare and write under the lock, so of N writers carrying the same current tag
+ * exactly one wins. The lock is taken without If-Match too: several platforms take a write as a
+ * whole record read and written back (Open2b keeps the billing address on its customer, SCAYLE
+ * replaces a whole address), where two writes of different fields at once kept only one of them.
+ * `prepare` runs after the If-Match check and before the write (the current-password check of a
+ * shopper's new email); answering true, it says it changed the resource's version itself (a
+ * login), so a native backend is then handed the tag read after it.
  */
 export async function withIfMatch<T extends object, R>(
   /** The upstream checks If-Match on this write itself (capability `etag`; never for DELETE). */
@@ -197,14 +207,20 @@ export async function withIfMatch<T extends object, R>(
   write: (nativeIfMatch: string | undefined) => Promise<R>,
   /** See etagScope. */
   scope = '',
+  prepare?: () => Promise<boolean>,
 ): Promise<R> {
   const tags = parseIfMatch(ifMatch);
-  if (tags === undefined || tags === '*') return write(undefined);
-  if (upstreamChecks && tags.length === 1) return write(tags[0]);
   return serialize(async () => {
+    if (tags === undefined || tags === '*') {
+      await prepare?.();
+      return write(undefined);
+    }
+    if (upstreamChecks && tags.length === 1 && !prepare) return write(tags[0]);
     const matched = await checkIfMatchByReading(ifMatch, read, scope);
+    const moved = (await prepare?.()) === true;
+    if (!upstreamChecks) return write(undefined);
     // Hand a native backend the tag that matched, so it still rejects a change made since our read.
-    return write(upstreamChecks ? matched : undefined);
+    return write(moved ? etagOf(await read(), scope) : matched);
   });
 }
 

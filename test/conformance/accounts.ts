@@ -152,6 +152,37 @@ export function runAccountConformance(target: AccountTarget): void {
       else expect(proven.body.errors.map((e: { path: string }) => e.path)).toEqual(['login']);
     });
 
+    it('a new email under If-Match, and with a login that is not the email, takes the current password', async (ctx) => {
+      if (!canLogin()) return ctx.skip('no shopper sessions on this backend (capability shopperLogin)');
+      const shopper = await register();
+      const auth = asShopper(await login(shopper.email));
+      // The password check signs the shopper in (the platform's last login moves): the If-Match the
+      // shopper read before still holds for the change itself.
+      const etag = (await me(await login(shopper.email))).headers.get('etag')!;
+      const newEmail = `new-${uniqueTag()}@example.com`;
+      const changed = await gw.call(
+        'PATCH',
+        '/v1/me',
+        { email: newEmail, currentPassword: PASSWORD },
+        { ...auth, 'if-match': etag },
+      );
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      expect(changed.body.email).toBe(newEmail);
+      const stale = await gw.call('PATCH', '/v1/me', { firstName: 'Stale' }, { ...auth, 'if-match': etag });
+      expect(stale.status, JSON.stringify(stale.body)).toBe(412);
+
+      // An administrator changes the email; where the platform keeps the login apart, it stays.
+      const adminEmail = `admin-${uniqueTag()}@example.com`;
+      expect((await gw.call('PATCH', `/customers/${shopper.id}`, { email: adminEmail })).status).toBe(200);
+      const { login: signIn } = (await gw.call('GET', `/customers/${shopper.id}`)).body as { login?: string };
+      const proof = signIn ?? adminEmail;
+      const again = asShopper(await login(proof));
+      const third = `third-${uniqueTag()}@example.com`;
+      const proven = await gw.call('PATCH', '/v1/me', { email: third, currentPassword: PASSWORD }, again);
+      expect(proven.status, JSON.stringify(proven.body)).toBe(200);
+      expect(proven.body.email).toBe(third);
+    });
+
     it('registering with the email of a guest converts the guest (same id, its addresses kept), or says why not', async (ctx) => {
       if (!probe.seedGuest)
         return ctx.skip(`${target.backend} keeps no guest customer records: a registration makes a new customer`);

@@ -157,11 +157,41 @@ describe('scapi adapter', () => {
     expect(weak).toMatchObject({ code: 'validation_failed', errors: [{ path: 'password' }] });
   });
 
-  it('answers address ETags as SCAPI gives them', async () => {
+  it("answers address ETags as SCAPI gives them, marked while the address is the customer's default", async () => {
     const { adapter, ctx, emulator } = setup({ emulator: {} });
     const read = await adapter.getAddress(byId('00001001'), 'home', ctx);
-    expect(read.etag).toBe(`"${emulator.backdoor.readAddresses('00001001')[0]!.etag}"`);
+    const native = emulator.backdoor.readAddresses('00001001')[0]!.etag;
+    expect(read.value.isDefaultBilling).toBe(true);
+    expect(read.etag).toBe(`"${native}.default"`);
     const updated = await adapter.updateAddress(byId('00001001'), 'home', { city: 'Oakland' }, {}, ctx);
     expect(updated.etag).not.toBe(read.etag);
+
+    // Another address taking the default changes the flags of this one, and so its ETag.
+    const other = await adapter.createAddress(
+      byId('00001001'),
+      {
+        lastName: 'L',
+        line1: 'Elm St 1',
+        city: 'Oakland',
+        postalCode: '94601',
+        countryCode: 'US',
+        isDefaultBilling: false,
+        isDefaultShipping: false,
+      },
+      ctx,
+    );
+    await adapter.updateAddress(
+      byId('00001001'),
+      other.value.id,
+      { isDefaultBilling: true, isDefaultShipping: true },
+      {},
+      ctx,
+    );
+    const demoted = await adapter.getAddress(byId('00001001'), 'home', ctx);
+    expect(demoted.value.isDefaultBilling).toBe(false);
+    expect(demoted.etag).toBe(
+      `"${emulator.backdoor.readAddresses('00001001').find((a) => a.addressId === 'home')!.etag}"`,
+    );
+    expect(demoted.etag).not.toBe(updated.etag);
   });
 });

@@ -108,7 +108,8 @@ describe('scapi mapping', () => {
           lastName: undefined,
           gender: 'diverse',
           groups: ['vip'],
-          custom: { 'bad-key': 1, nested: { a: 1 } },
+          // An empty string would read back absent (B2C Commerce clears the attribute).
+          custom: { 'bad-key': 1, nested: { a: 1 }, blank: '' },
           addresses: [address({ street: 'Main St', collectionPoint: { key: 'k', type: 't' } })],
         }),
         ATTR,
@@ -118,6 +119,7 @@ describe('scapi mapping', () => {
       'addresses.0.collectionPoint',
       'addresses.0.street',
       'custom.bad-key',
+      'custom.blank',
       'custom.nested',
       'gender',
       'groups',

@@ -212,6 +212,13 @@ describe('sfcc mapping: canonical → OCAPI', () => {
     expect(errors.map((e) => e.path).sort()).toEqual(['birthDate', 'gender', 'groups', 'lastName', 'login']);
   });
 
+  it('refuses clearing the login, even where the Data API changes logins (every SFCC customer has one)', () => {
+    const errors = mapErrors(() =>
+      toOcapiCustomerPatch({ login: null, firstName: 'Jo' }, 'c_externalRef', [], { loginThroughDataApi: true }),
+    );
+    expect(errors).toEqual([{ path: 'login', message: 'SFCC customers always have a login' }]);
+  });
+
   it('writes an address with preferred for either default and a made-up name when none is given', () => {
     const doc = toOcapiAddressCreate(
       addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }),
