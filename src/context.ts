@@ -25,8 +25,14 @@ export type GatewayEnv = {
     recovering?: { since: number };
     /** A create under an Idempotency-Key: it may outlive the deadline until this window ends (see idempotency/settle.ts). */
     settling?: SettleWindow;
-    /** The write's Idempotency-Key as the store keys it (per caller): its change events get ids derived from it. */
+    /** The write's Idempotency-Key as the store keys it (per caller). */
     idempotencyKey?: string;
+    /**
+     * What the write's change-event ids derive from: its Idempotency-Key and the request's
+     * fingerprint, so a retry records the same ids and a key reused for another request (its
+     * record lapsed) new ones, which the outbox would otherwise take as recorded already.
+     */
+    eventIdSeed?: string;
     /**
      * The platform applied this request's write: a later step's failure (recording its events, a
      * refusal with Retry-After) does not mean nothing happened (idempotency/middleware.ts).

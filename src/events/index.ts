@@ -64,9 +64,9 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
   });
   const settings = { source: config.source, payload: config.payload };
   const snapshots = createSnapshots(store, config.retentionMs);
-  const record = async (drafts: EventDraft[], idempotencyKey?: string) => {
+  const record = async (drafts: EventDraft[], seed?: string) => {
     if (drafts.length === 0) return;
-    const ids = await eventIds(drafts.length, idempotencyKey);
+    const ids = await eventIds(drafts.length, seed);
     const time = new Date();
     await outbox.append(drafts.map((draft, i) => buildEvent(draft, ids[i]!, time, settings)));
   };
@@ -93,7 +93,7 @@ export function createEvents(config: EventsConfig, deps: EventsDeps) {
 
     /** Records a write's events in the outbox (before the answer), then has them delivered. */
     async record(c: Context<GatewayEnv>, drafts: EventDraft[]): Promise<void> {
-      await record(drafts, c.get('idempotencyKey'));
+      await record(drafts, c.get('eventIdSeed'));
       // The poller compares what it finds with what the gateway wrote, so it does not announce it again.
       if (poller) await snapshots.remember(drafts.filter((d) => poller.polls(d.backend)));
       await deliver(c);

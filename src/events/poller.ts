@@ -34,10 +34,10 @@ const watermarkKey = (backend: string) => `events:watermark:${backend}`;
 const POLLED_AT = 'events:polled-at';
 
 /** The gateway has written the customer since the platform listed it: its own event says so, with newer data. */
-const writtenSinceListed = (snapshot: Snapshot | undefined, customer: Customer) =>
-  snapshot?.u !== undefined &&
-  customer.updatedAt !== undefined &&
-  Date.parse(snapshot.u) > Date.parse(customer.updatedAt);
+const writtenSinceListed = (snapshot: Snapshot | undefined, customer: Customer) => {
+  const seen = snapshot?.w ?? snapshot?.u;
+  return seen !== undefined && customer.updatedAt !== undefined && Date.parse(seen) > Date.parse(customer.updatedAt);
+};
 
 /**
  * Changes made outside the gateway: every `intervalMs`, one instance of the fleet (the holder of

@@ -27,6 +27,13 @@ const FeedQuery = PageQuerySchema.omit({ cursor: true }).extend({
     .refine((after) => Number.isSafeInteger(Number(after)), 'must be a cursor from page.nextCursor')
     .optional()
     .openapi({ description: 'Continue after this position (page.nextCursor); absent: from the oldest event kept.' }),
+  // Every other list pages with `cursor`: here it would be ignored and the oldest page answered
+  // again, so a consumer written for those lists would loop. Refused by name instead.
+  cursor: z
+    .string()
+    .refine(() => false, 'this feed pages with `after` (the value of page.nextCursor)')
+    .optional()
+    .openapi({ description: 'Not taken here: use `after`.' }),
 });
 const RedeliverBody = z
   .strictObject({
@@ -62,6 +69,14 @@ const feedRoute = <Path extends string, R extends object>(
     request: { query: FeedQuery },
     responses: { 200: page, ...problems },
   });
+
+/** `Link: rel="next"` as every list answers it: a feed always has a next position (poll it again later). */
+function linkNext(c: Context<GatewayEnv>, page: { limit: number; nextCursor: string }): void {
+  const url = new URL(c.req.url);
+  url.searchParams.set('after', page.nextCursor);
+  url.searchParams.set('limit', String(page.limit));
+  c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
+}
 
 /** A secret-bearing event's data never leaves through the API. */
 const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
@@ -129,6 +144,7 @@ export function eventRoutes(events: EventsRuntime | undefined) {
           on().outbox.read,
           (e) => e.to === undefined && !isSecretEvent(e.event.type) && visible(e.event),
         );
+        linkNext(c, page);
         return c.json({ items: items.map((e) => e.event), page }, 200);
       },
     )
@@ -144,6 +160,7 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         const { items, page } = await pageOf(c.req.valid('query'), on().outbox.readDead, ({ letter }) =>
           visible(letter.event),
         );
+        linkNext(c, page);
         return c.json(
           { items: items.map(({ letter }) => ({ ...letter, event: withoutSecrets(letter.event) })), page },
           200,

@@ -12,8 +12,13 @@ import type { EventDraft } from './model.js';
  * poller finding that same state announces nothing; a field whose digest differs changed elsewhere.
  */
 export interface Snapshot {
-  /** The customer's updatedAt when last seen: the same again means nothing changed. */
+  /** The customer's updatedAt when last seen whole: the same again means nothing changed. */
   u?: string;
+  /**
+   * The customer's updatedAt after the gateway's last write of some of its fields (which leaves `u`
+   * as it was: what else changed since is for the next poll to find, its addresses listed again).
+   */
+  w?: string;
   /** Field path → digest. */
   f: Record<string, string>;
   /** Address id → (field path → digest). */
@@ -33,6 +38,15 @@ function fieldsOf(resource: object): [string, unknown][] {
     else fields.push([name, value]);
   }
   return fields;
+}
+
+/** Objects a write replaces whole (what it leaves out is cleared): a path into one stands for all of it. */
+const WRITTEN_WHOLE = new Set(['phones', 'custom']);
+
+/** Whether `path` is one a write of `written` paths set (see WRITTEN_WHOLE). */
+function writtenBy(written: string[], path: string): boolean {
+  const top = path.split('.')[0]!;
+  return written.some((p) => p === path || (WRITTEN_WHOLE.has(top) && p.split('.')[0] === top));
 }
 
 /** Paths whose digest differs between two digests maps (added and removed ones too), sorted. */
@@ -82,13 +96,34 @@ export function createSnapshots(store: SharedStore, retentionMs: number) {
     const snapshot = await get(backend, customerId);
     if (!snapshot) return; // Never seen: the poller will take it as it finds it.
     if (draft.type === 'customer.updated' && draft.customer) {
-      snapshot.f = await digests(draft.customer);
-      if (draft.customer.updatedAt !== undefined) snapshot.u = draft.customer.updatedAt;
+      // Only the fields this write changed: the customer as it now is may also show a change made
+      // elsewhere since the last poll, which keeps its old digest so that poll still finds it.
+      const now = await digests(draft.customer);
+      if (draft.changed === undefined) snapshot.f = now;
+      else
+        for (const path of new Set([...Object.keys(snapshot.f), ...Object.keys(now)]))
+          if (!writtenBy(draft.changed, path)) continue;
+          else if (now[path] === undefined) delete snapshot.f[path];
+          else snapshot.f[path] = now[path];
+      if (draft.customer.updatedAt !== undefined) snapshot.w = draft.customer.updatedAt;
+    } else if (draft.type === 'customer.password.changed') {
+      // Not news for the poller: the flag the platform now shows (where it shows one).
+      if (snapshot.f.hasPassword === undefined) return;
+      snapshot.f.hasPassword = await digestOf(true);
     } else if (draft.type === 'customer.address.deleted' && draft.addressId !== undefined) {
       delete snapshot.a[draft.addressId];
     } else if (draft.address) {
       if (draft.previousAddressId !== undefined) delete snapshot.a[draft.previousAddressId];
-      snapshot.a[draft.address.id] = await digests(draft.address);
+      const now = await digests(draft.address);
+      const known = snapshot.a[draft.address.id];
+      // An update: only the fields it changed (as for the customer above); a new address whole.
+      if (known === undefined || draft.changed === undefined || draft.previousAddressId !== undefined)
+        snapshot.a[draft.address.id] = now;
+      else
+        for (const path of new Set([...Object.keys(known), ...Object.keys(now)]))
+          if (!writtenBy(draft.changed, path)) continue;
+          else if (now[path] === undefined) delete known[path];
+          else known[path] = now[path];
       // One default of each kind per customer: the address that became it took it from the others,
       // a change the platform made because of this write (not news for the poller).
       for (const flag of ['isDefaultBilling', 'isDefaultShipping'] as const) {

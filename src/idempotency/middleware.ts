@@ -117,6 +117,7 @@ export function idempotency(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
       writeSettleMs > 0 ? new SettleWindow(startedAt + requestTimeoutMs + writeSettleMs, writeSettleMs) : undefined;
     c.set('settling', window);
     c.set('idempotencyKey', storeKey);
+    c.set('eventIdSeed', `${storeKey} ${fingerprint}`);
     await next();
     const record = (response: Response) =>
       settle(c, storeKey, running, fingerprint, recovering?.since ?? startedAt, response)

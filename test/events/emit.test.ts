@@ -138,5 +138,18 @@ describe('change events on /v1/me, with EVENTS_PAYLOAD=full, and for retried wri
     expect(recovered.headers.get('idempotent-replayed')).toBeNull();
     const events = (await fullGw.events.outbox.read(0, 1000)).filter((e) => e.event.subject === first.body.id);
     expect(events.map((e) => e.event.type)).toEqual(['customer.created']);
+
+    // The key's record lapses (kept 24 h, events 72 h) and the key is used again for another
+    // request: a new write with events of its own, not taken for the first one's.
+    const rawPatchKey = crypto.randomUUID();
+    const patchKey = { 'idempotency-key': `"${rawPatchKey}"` };
+    const path = `/v1/customers/${first.body.id}`;
+    expect((await fullGw.call('PATCH', path, { firstName: 'One' }, patchKey)).status).toBe(200);
+    await fullGw.deps.store.delete(`idempotency:anonymous:${await sha256Hex(rawPatchKey)}`);
+    expect((await fullGw.call('PATCH', path, { lastName: 'Two' }, patchKey)).status).toBe(200);
+    const updates = (await fullGw.events.outbox.read(0, 1000))
+      .filter((e) => e.event.subject === first.body.id && e.event.type === 'customer.updated')
+      .map((e) => e.event.data.changed);
+    expect(updates).toEqual([['firstName'], ['lastName']]);
   });
 });

@@ -36,8 +36,14 @@ describe('GET /v1/events, /v1/events/dead, POST /v1/events/{id}/redeliver', () =
     const ids = [await register('Feed'), await register('Feed'), await register('Feed')];
     const page1 = await gw.call('GET', `/v1/events?after=${start}&limit=2`, undefined, admin);
     expect(page1.body.items.map((e: { subject: string }) => e.subject)).toEqual(ids.slice(0, 2));
+    // Link: rel="next" names the next page, as on every list.
+    expect(page1.headers.get('link')).toBe(`</v1/events?after=${page1.body.page.nextCursor}&limit=2>; rel="next"`);
     const page2 = await gw.call('GET', `/v1/events?after=${page1.body.page.nextCursor}&limit=2`, undefined, admin);
     expect(page2.body.items.map((e: { subject: string }) => e.subject)).toEqual(ids.slice(2));
+    // `cursor`, how the other lists page, is refused by name: ignored, it would answer the oldest page again.
+    const wrongName = await gw.call('GET', `/v1/events?cursor=${page1.body.page.nextCursor}`, undefined, admin);
+    expect(wrongName.status).toBe(400);
+    expect(wrongName.body.errors[0].path).toBe('query.cursor');
     const caughtUp = await gw.call('GET', `/v1/events?after=${page2.body.page.nextCursor}`, undefined, admin);
     expect(caughtUp.body).toEqual({ items: [], page: { limit: 20, nextCursor: page2.body.page.nextCursor } });
     expect((await gw.call('GET', '/v1/events', undefined, { 'x-api-key': STOREFRONT })).status).toBe(403);

@@ -141,6 +141,47 @@ describe('the event poller (SCAYLE: filters[minUpdatedAt])', () => {
     expect(await poll()).toEqual([]);
   });
 
+  it('a change made elsewhere is still found when the gateway writes other fields of the customer before the poll', async () => {
+    const c = String((await outside('POST', '', { email: `before-${Date.now()}@example.com`, lastName: 'Start' })).id);
+    const billing = await outside('POST', `/${c}/addresses`, address);
+    expect((await poll()).map((e) => e[0])).toEqual(['customer.created', 'customer.address.created']);
+    // Another system changes the last name and the address's city; then the gateway writes the first
+    // name and the address's postal code, before any poll: the customer it reads back shows both.
+    await outside('PATCH', `/${c}`, { lastName: 'BackOffice' });
+    await outside('PATCH', `/${c}/addresses/${billing.id}`, { city: 'Bremen' });
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // SCAYLE's change times are whole seconds
+    const count = sink.received.length;
+    expect((await gw.call('PATCH', `/v1/backends/scayle/customers/${c}`, { firstName: 'Gateway' })).status).toBe(200);
+    const written = await gw.call('PATCH', `/v1/backends/scayle/customers/${c}/addresses/${billing.id}`, {
+      postalCode: '28195',
+    });
+    expect(written.status, JSON.stringify(written.body)).toBe(200);
+    await sink.until(count + 2);
+    expect(sink.received.slice(count).map((e) => [e.type, e.data.origin, e.data.changed])).toEqual([
+      ['customer.updated', 'gateway', ['firstName']],
+      ['customer.address.updated', 'gateway', ['postalCode']],
+    ]);
+    // The poll announces what the other system changed, and only that.
+    expect(await poll()).toEqual([
+      ['customer.updated', c, 'poll', ['lastName']],
+      ['customer.address.updated', c, 'poll', ['city']],
+    ]);
+    expect(await poll()).toEqual([]);
+  });
+
+  it('a password the gateway set is announced once (customer.password.changed), not again as hasPassword', async () => {
+    const c = String((await outside('POST', '', { email: `pw-${Date.now()}@example.com`, lastName: 'NoPassword' })).id);
+    expect(await poll()).toEqual([['customer.created', c, 'poll', null]]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const set = await gw.call('PUT', `/v1/backends/scayle/customers/${c}/password`, { password: 'Str0ng!Passw0rd' });
+    expect(set.status, JSON.stringify(set.body)).toBe(204);
+    expect(await poll()).toEqual([]);
+    expect(sink.received.filter((e) => e.subject === c).map((e) => e.type)).toEqual([
+      'customer.created',
+      'customer.password.changed',
+    ]);
+  });
+
   it('one poller per fleet: a holder that died keeps the others off only until its lease lapses', async () => {
     // Another instance took the lease and died (it never renews it).
     await gw.deps.store.set('events:poller', 'a-dead-instance', 500);
