@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import { withCreated } from '../../adapters/support.js';
 import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
-import type { Customer, CustomerCreate } from '../../schemas/index.js';
+import type { Address, Customer, CustomerCreate } from '../../schemas/index.js';
 import { stableJson } from '../digest.js';
 import { capable } from '../../adapters/unsupported.js';
 import { allAddresses, customersWithEmail, sameAddress } from '../routes/recovery.js';
@@ -10,6 +10,8 @@ export interface Registration {
   customer: Versioned<Customer>;
   /** An existing guest became this registered customer (same id) instead of a new one being made. */
   converted: boolean;
+  /** What a conversion wrote: the guest's fields it changed and the addresses it added (its events name these). */
+  conversion?: { changed: Record<string, unknown>; added: Address[] };
 }
 
 /** The guest customer holding this email, where the backend can look customers up by email. */
@@ -39,7 +41,7 @@ async function convert(
   guest: Customer,
   input: CustomerCreate,
   call: CallContext,
-): Promise<Versioned<Customer>> {
+): Promise<Registration> {
   const ref: CustomerRef = { kind: 'id', id: guest.id };
   const patch = changedFields(guest, input);
   const addresses = input.addresses ?? [];
@@ -47,16 +49,20 @@ async function convert(
   await capable(adapter, 'guestConversion')(ref, registration, call);
   call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
   let step = 'updating its profile';
+  const added: Address[] = [];
   try {
     if (Object.keys(patch).length > 0) await adapter.updateCustomer(ref, patch, {}, call);
     const held = addresses.length ? await allAddresses(adapter, ref, call) : [];
     for (const [i, address] of addresses.entries()) {
       if (held.some((stored) => sameAddress(stored, address))) continue;
       step = `adding address ${i}`;
-      await adapter.createAddress(ref, address, call);
+      added.push((await adapter.createAddress(ref, address, call)).value);
     }
     step = 'reading it back';
-    return await adapter.getCustomer(ref, { expandAddresses: true }, call);
+    const customer = await adapter.getCustomer(ref, { expandAddresses: true }, call);
+    const active = customer.value.status.active;
+    const status = { guest: false, ...(active === guest.status.active ? {} : { active }) };
+    return { customer, converted: true, conversion: { changed: { ...patch, status }, added } };
   } catch (error) {
     throw withCreated(error, { customerId: guest.id, convertedGuest: true }, step);
   }
@@ -81,7 +87,7 @@ export async function registerCustomer(
       call.log.warn({ backend: adapter.backend }, 'registration without the guest lookup: reads are rate limited');
       return undefined;
     });
-    if (guest) return { customer: await convert(adapter, guest, input, call), converted: true };
+    if (guest) return convert(adapter, guest, input, call);
   }
   try {
     return { customer: await adapter.createCustomer(input, call), converted: false };
@@ -92,8 +98,7 @@ export async function registerCustomer(
     // an email filter the platform does not honour missed).
     const guest = await guestWithEmail(adapter, input.email, call).catch(() => undefined);
     if (!guest) throw error;
-    if (adapter.capabilities.guestConversion)
-      return { customer: await convert(adapter, guest, input, call), converted: true };
+    if (adapter.capabilities.guestConversion) return convert(adapter, guest, input, call);
     throw new GatewayError(
       'conflict',
       `a guest customer (${guest.id}) holds this email, and backend ${adapter.backend} cannot turn guests into registered customers; register with another email, or remove the guest record on the platform first`,

@@ -32,6 +32,23 @@ export const customerCreated = (backend: string, customer: Customer): EventDraft
   ),
 ];
 
+/**
+ * A guest converted by a registration: what the conversion changed (its fields, the guest status),
+ * the password it set, and each address it added.
+ */
+export const conversionEvents = (
+  backend: string,
+  customer: Customer,
+  conversion: { changed: object; added: Address[] },
+  input: { password?: string | undefined },
+): EventDraft[] => [
+  customerUpdated(backend, customer, conversion.changed),
+  ...(input.password === undefined
+    ? []
+    : [{ type: 'customer.password.changed', backend, customerId: customer.id } satisfies EventDraft]),
+  ...conversion.added.map((address) => addressChanged('customer.address.created', backend, customer.id, address)),
+];
+
 export const customerUpdated = (backend: string, customer: Customer, patch: object): EventDraft => ({
   type: 'customer.updated',
   backend,

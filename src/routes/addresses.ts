@@ -128,16 +128,21 @@ export function addressRoutes<Path extends string>(deps: GatewayDeps, subject: S
         const updated = await conditionalWrite(c, adapter, resourceLock(c, deps, subject.key(c)), read, (ifMatch) =>
           adapter.updateAddress(ref, addressId, patch, { ifMatch }, call),
         );
-        await emit(deps.events, c, async () => [
-          addressChanged(
-            'customer.address.updated',
-            c.get('backend'),
-            await nativeId(c, ref),
-            updated.value,
-            patch,
-            addressId,
-          ),
-        ]);
+        // An empty patch changed nothing: no event.
+        await emit(deps.events, c, async () =>
+          Object.keys(patch).length === 0
+            ? []
+            : [
+                addressChanged(
+                  'customer.address.updated',
+                  c.get('backend'),
+                  await nativeId(c, ref),
+                  updated.value,
+                  patch,
+                  addressId,
+                ),
+              ],
+        );
         if (updated.value.id !== addressId) c.header('Location', location(c, updated.value.id));
         return c.json(updated.value, 200);
       },

@@ -19,7 +19,7 @@ import { outlastingDeadline } from '../idempotency/settle.js';
 import { validationHook } from '../middleware/validation.js';
 import { registerCustomer } from '../accounts/registration.js';
 import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
-import { customerCreated, customerUpdated, emit } from '../events/emit.js';
+import { conversionEvents, customerCreated, emit } from '../events/emit.js';
 import { changedPaths } from '../events/model.js';
 import { profileRoutes } from './profile.js';
 import { forgetDeleteNote, idBeforeDelete, recoverCustomerCreate } from './recovery.js';
@@ -126,13 +126,8 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
                   throw error;
                 });
             await emit(deps.events, c, () =>
-              registration.converted
-                ? [
-                    customerUpdated(c.get('backend'), registration.customer.value, {
-                      ...profile,
-                      status: { guest: false },
-                    }),
-                  ]
+              registration.conversion
+                ? conversionEvents(c.get('backend'), registration.customer.value, registration.conversion, input)
                 : customerCreated(c.get('backend'), registration.customer.value),
             );
             return registration;

@@ -112,7 +112,10 @@ export function profileRoutes<Path extends string>(
         await stored?.(updated.value);
         await update.afterUpdate?.(c, updated.value);
         // What was written: never `currentPassword` (a proof, not a field), and a login that moved with the email.
-        await emit(deps.events, c, () => [customerUpdated(c.get('backend'), updated.value, patch)]);
+        // An empty patch changed nothing: no event (the write is still answered with the customer).
+        await emit(deps.events, c, () =>
+          Object.keys(patch).length === 0 ? [] : [customerUpdated(c.get('backend'), updated.value, patch)],
+        );
         return c.json(updated.value, 200);
       },
     )

@@ -152,4 +152,19 @@ describe('change events on /v1/me, with EVENTS_PAYLOAD=full, and for retried wri
       .map((e) => e.event.data.changed);
     expect(updates).toEqual([['firstName'], ['lastName']]);
   });
+
+  it('an empty PATCH of a customer or an address changes nothing and records no event', async () => {
+    const created = await fullGw.call('POST', '/v1/customers', {
+      email: `empty-${Date.now().toString(36)}@example.com`,
+      lastName: 'Leer',
+      addresses: [address],
+    });
+    expect(created.status).toBe(201);
+    const path = `/v1/customers/${created.body.id}`;
+    expect((await fullGw.call('PATCH', path, {})).status).toBe(200);
+    const addressPath = `${path}/addresses/${encodeURIComponent(created.body.addresses[0].id)}`;
+    expect((await fullGw.call('PATCH', addressPath, {})).status).toBe(200);
+    const events = (await fullGw.events.outbox.read(0, 10_000)).filter((e) => e.event.subject === created.body.id);
+    expect(events.map((e) => e.event.type)).toEqual(['customer.created', 'customer.address.created']);
+  });
 });
