@@ -106,7 +106,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     listByUpdatedSince: search.available,
   };
   const oauth = { kind: 'oauth' } as const;
-  const newAddressId = (input: Parameters<typeof makeAddressId>[0]) => makeAddressId(input, deps.random);
+  const newAddressId = () => makeAddressId(deps.random);
 
   const resolveId = async (ref: CustomerRef, ctx: CallContext): Promise<string> => {
     if (ref.kind === 'id') {

@@ -308,23 +308,12 @@ export function toOcapiAddressPatch(patch: AddressPatch): Doc {
 }
 
 /**
- * An address name when the caller gives none: a readable slug of line1 and city plus a random
- * suffix (OCAPI names must be unique per customer, ≤256 characters).
+ * An address name when the caller gives none (OCAPI names must be unique per customer): random,
+ * with nothing of the address in it. Names are ids that travel where personal data must not: change
+ * events with `EVENTS_PAYLOAD=ids`, logs, and what an erasure keeps of the events.
  */
-export function makeAddressId(
-  input: Pick<AddressCreate, 'line1' | 'city'>,
-  random: () => string = () => crypto.randomUUID().slice(0, 6),
-): string {
-  const slug = `${input.line1} ${input.city}`
-    .normalize('NFKD')
-    .replace(/ß/g, 'ss')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 200)
-    .replace(/-+$/, '');
-  return `${slug || 'address'}-${random()}`;
+export function makeAddressId(random: () => string = () => crypto.randomUUID().slice(0, 8)): string {
+  return `address-${random()}`;
 }
 
 /** The `c_*` keys a stored customer has (for replacing `custom` as a whole). */

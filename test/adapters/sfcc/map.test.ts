@@ -220,12 +220,11 @@ describe('sfcc mapping: canonical → OCAPI', () => {
   });
 
   it('writes an address with preferred for either default and a made-up name when none is given', () => {
-    const doc = toOcapiAddressCreate(
-      addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }),
-      (a) => makeAddressId(a, () => 'abc123'),
+    const doc = toOcapiAddressCreate(addressInput({ isDefaultShipping: true, line2: 'c/o Roe', stateCode: 'BE' }), () =>
+      makeAddressId(() => 'abc123'),
     );
     expect(doc).toEqual({
-      address_id: 'hauptstrasse-5-berlin-abc123',
+      address_id: 'address-abc123',
       first_name: 'Jane',
       last_name: 'Roe',
       address1: 'Hauptstraße 5',
@@ -242,12 +241,10 @@ describe('sfcc mapping: canonical → OCAPI', () => {
     });
   });
 
-  it('makes address names within OCAPI limits from any text', () => {
-    expect(makeAddressId({ line1: 'Rue de l’Église 3', city: 'Besançon' }, () => 'x')).toBe(
-      'rue-de-l-eglise-3-besancon-x',
-    );
-    expect(makeAddressId({ line1: '東京', city: '千代田' }, () => 'x')).toBe('address-x');
-    expect(makeAddressId({ line1: 'a'.repeat(256), city: 'b' }, () => 'x').length).toBeLessThanOrEqual(256);
+  it('makes address names with nothing of the address in them (they travel as ids in events and logs)', () => {
+    const names = new Set(Array.from({ length: 100 }, () => makeAddressId()));
+    expect(names.size).toBe(100);
+    for (const name of names) expect(name).toMatch(/^address-[0-9a-f]{8}$/);
   });
 
   it('patches an address: rename, clears, one default flag sets preferred', () => {
