@@ -22,7 +22,13 @@ interface Parked {
 interface LaneState {
   cursor: number;
   parked: Record<string, Parked>;
-  down?: { since: number; attempts: number; until: number };
+  down?: {
+    since: number;
+    attempts: number;
+    until: number;
+    /** Per customer (order key), how often its first waiting event was tried while the sink was down. */
+    tries?: Record<string, number>;
+  };
 }
 
 export interface LaneOptions {
@@ -204,6 +210,7 @@ export class Lane {
       }
     });
     if (failed.size > 0 && delivered === 0) return this.sinkDown(state, batch, failed, now);
+    const triedWhileDown = state.down?.tries ?? {};
     delete state.down;
     for (const [key, entries] of groups) {
       const parked = state.parked[key];
@@ -212,7 +219,7 @@ export class Lane {
     for (const [key, { rest }] of failed)
       state.parked[key] = {
         seqs: rest.map((e) => e.seq),
-        attempts: 1,
+        attempts: (triedWhileDown[key] ?? 0) + 1,
         nextAt: now + backoffMs(1, this.options.backoff),
         since: now,
       };
@@ -231,10 +238,14 @@ export class Lane {
     now: number,
   ): Promise<'advanced' | 'down'> {
     const attempts = (state.down?.attempts ?? 0) + 1;
+    // Only each customer's first waiting event was tried this round (in order per customer).
+    const tries = { ...state.down?.tries };
+    for (const key of failed.keys()) tries[key] = (tries[key] ?? 0) + 1;
     const down = (state.down = {
       since: state.down?.since ?? now,
       attempts,
       until: now + backoffMs(attempts, this.options.backoff),
+      tries,
     });
     const expired = (e: OutboxEntry) => now - Math.max(e.seq / 1000, down.since) >= this.options.deadAfterMs;
     let through = 0;
@@ -244,7 +255,11 @@ export class Lane {
       if (!this.takes(entry)) continue;
       const parked = state.parked[entry.orderKey];
       if (parked) parked.seqs.push(entry.seq);
-      else await this.deadLetter(entry, failed.get(entry.orderKey)?.error, attempts);
+      else {
+        // The letter counts this event's own tries; the customer's next event has had none yet.
+        await this.deadLetter(entry, failed.get(entry.orderKey)?.error, tries[entry.orderKey] ?? 0);
+        delete tries[entry.orderKey];
+      }
     }
     if (through === 0) return 'down';
     state.cursor = through;

@@ -114,6 +114,23 @@ describe('event dispatcher', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
+  it("a dead letter of a sink that stayed down counts its own event's tries, not the outage's rounds", async () => {
+    const sink = recordingSink();
+    const tried = new Map<string, number>();
+    sink.failing = (event) => {
+      tried.set(event.id, (tried.get(event.id) ?? 0) + 1);
+      return true;
+    };
+    const { record, outbox } = setup([sink], createMemoryStore(), 150);
+    for (const customer of ['A', 'A', 'B']) await record(customer);
+    while ((await outbox.readDead(0, 10)).length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    const dead = await outbox.readDead(0, 10);
+    // In order per customer: A's second event waited behind its first, and was tried only once that was gone.
+    expect(tried.get('ev-1-A')).toBeGreaterThan(1);
+    expect((tried.get('ev-2-A') ?? 0) < tried.get('ev-1-A')!).toBe(true);
+    for (const { letter } of dead) expect(letter.attempts, letter.event.id).toBe(tried.get(letter.event.id) ?? 0);
+  });
+
   it('an event refused past EVENTS_DEAD_AFTER_SECONDS is dead-lettered; the customer goes on; redelivery brings it', async () => {
     const sink = recordingSink();
     let poison = true;
