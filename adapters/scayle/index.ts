@@ -231,7 +231,8 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       let current: ScayleCustomer | undefined;
       let latest: ScayleCustomer | undefined;
 
-      // SCAYLE takes a PATCH in several calls; once one has landed, a later failure says so.
+      // SCAYLE takes a PATCH in several calls; once one has landed, a later failure says so, and
+      // names the customer and the patch's fields written (`created`: its change event, the retry).
       const written = new Set<string>();
       const step = async <T>(what: string | undefined, run: () => Promise<T>): Promise<T> => {
         try {
@@ -240,6 +241,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
           return result;
         } catch (error) {
           if (!isGatewayError(error) || written.size === 0) throw error;
+          const fields = [...new Set([...written].flatMap((w) => w.split(', ').map((path) => path.split('.')[0]!)))];
           throw new GatewayError(
             error.code,
             `${error.message}; already written before that: ${[...written].join(', ')}`,
@@ -247,6 +249,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
               errors: error.errors,
               upstream: error.upstream,
               retryAfter: error.retryAfter,
+              created: { customerId: path.slice(1), updated: fields },
               cause: error,
             },
           );

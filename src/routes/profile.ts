@@ -15,6 +15,8 @@ import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import { validationHook } from '../middleware/validation.js';
 import { customerUpdated, emit } from '../events/emit.js';
+import { changedPaths } from '../events/model.js';
+import { isGatewayError } from '../../adapters/errors.js';
 import { answerRead, conditionalWrite, patchRoute } from './handlers.js';
 import type { Subject } from './subject.js';
 import { body, json, nativeId, problemResponses, resourceLock } from './support.js';
@@ -44,6 +46,29 @@ export interface Guarded {
   patch: CustomerPatch;
   stored?(customer: Customer): Promise<void>;
   signedIn?: boolean;
+}
+
+/**
+ * A PATCH the platform took in part before it failed (SCAYLE's several calls, SFCC's login after
+ * the profile) names the customer and the fields written (`created`): those are announced, as the
+ * write's own change, before the problem is answered. Recording it may fail too: the problem
+ * stands, and a polled backend's next poll finds the change.
+ */
+async function announcePartialUpdate(deps: GatewayDeps, c: Context<GatewayEnv>, patch: CustomerPatch, error: unknown) {
+  if (!isGatewayError(error)) return;
+  const { customerId, updated } = error.created ?? {};
+  if (typeof customerId !== 'string' || !Array.isArray(updated)) return;
+  const written = Object.fromEntries(Object.entries(patch).filter(([field]) => updated.includes(field)));
+  if (Object.keys(written).length === 0) return;
+  const draft = {
+    type: 'customer.updated' as const,
+    backend: c.get('backend'),
+    customerId,
+    changed: changedPaths(written),
+  };
+  await emit(deps.events, c, () => [draft]).catch((failure: unknown) =>
+    c.get('log').error({ err: failure }, 'could not record the change event of a partly applied update'),
+  );
 }
 
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
@@ -107,7 +132,10 @@ export function profileRoutes<Path extends string>(
               guarded = await guard(c, input);
               return guarded.signedIn === true;
             }),
-        );
+        ).catch(async (error: unknown) => {
+          await announcePartialUpdate(deps, c, guarded.patch, error);
+          throw error;
+        });
         const { patch, stored } = guarded;
         await stored?.(updated.value);
         await update.afterUpdate?.(c, updated.value);

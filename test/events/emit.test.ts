@@ -82,6 +82,31 @@ describe.each(BACKENDS)('change events on %s', (backend) => {
   });
 });
 
+describe('a write the platform took in part', () => {
+  it('SCAYLE: a PATCH that fails after its first call announces the fields it wrote, and the problem names them', async () => {
+    const base = '/v1/backends/scayle/customers';
+    const tag = Date.now().toString(36);
+    const taken = `crm-${tag}`;
+    const holder = await gw.call('POST', base, {
+      email: `holder-${tag}@example.com`,
+      lastName: 'Holder',
+      externalRef: taken,
+    });
+    expect(holder.status, JSON.stringify(holder.body)).toBe(201);
+    const other = await gw.call('POST', base, { email: `other-${tag}@example.com`, lastName: 'Other' });
+    const id = other.body.id as string;
+    const refused = await gw.call('PATCH', `${base}/${id}`, { lastName: 'Partial', externalRef: taken });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.created).toEqual({ customerId: id, updated: ['lastName'] });
+    expect((await gw.call('GET', `${base}/${id}`)).body.lastName).toBe('Partial');
+    const events = (await gw.events.outbox.read(0, 100_000)).filter((e) => e.event.subject === id);
+    expect(events.map((e) => [e.event.type, e.event.data.origin, e.event.data.changed ?? null])).toEqual([
+      ['customer.created', 'gateway', null],
+      ['customer.updated', 'gateway', ['lastName']],
+    ]);
+  });
+});
+
 describe('change events on /v1/me, with EVENTS_PAYLOAD=full, and for retried writes', () => {
   const full = recordingSink();
   const fullGw = eventsGateway({ BACKENDS: 'memory', EVENTS_PAYLOAD: 'full' }, [full]);
