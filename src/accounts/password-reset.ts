@@ -4,6 +4,7 @@ import type { CallContext, CustomerAdapter, CustomerRef } from '../../adapters/t
 import type { GatewayDeps } from '../deps.js';
 import { customersWithEmail } from '../routes/recovery.js';
 import { accountCounterKeys } from '../sessions/login-limits.js';
+import { endAccess } from './access.js';
 import { invalidToken } from './reset-tokens.js';
 
 /**
@@ -90,8 +91,7 @@ export async function confirmReset(
     await redeemed.giveBack();
     throw error;
   }
-  await deps.sessions.endSessions(backend, customerId);
-  await deps.accounts.resetTokens.revokeAll(backend, customerId);
+  await endAccess(deps, backend, customerId);
   for (const key of await accountCounterKeys(backend, email)) await deps.store.delete(key);
   call.log.info({ backend, customerId }, 'password reset: new password set, sessions ended');
   return { backend, customerId };

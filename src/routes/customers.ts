@@ -21,6 +21,7 @@ import { registerCustomer } from '../accounts/registration.js';
 import { answerCreated, answerPage, conditionalDelete, createdResponse, deleteRoute } from './handlers.js';
 import { conversionEvents, customerCreated, emit } from '../events/emit.js';
 import { changedPaths } from '../events/model.js';
+import { endAccess } from '../accounts/access.js';
 import { profileRoutes } from './profile.js';
 import { forgetDeleteNote, idBeforeDelete, recoverCustomerCreate } from './recovery.js';
 import { adminSubject } from './subject.js';
@@ -155,7 +156,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           () => deleteCustomer(ref, call),
         );
         c.set('writeApplied', true);
-        if (id !== undefined) await deps.sessions.endSessions(c.get('backend'), id);
+        if (id !== undefined) await endAccess(deps, c.get('backend'), id);
         await emit(deps.events, c, () =>
           id === undefined ? [] : [{ type: 'customer.deleted', backend: c.get('backend'), customerId: id }],
         );
@@ -173,7 +174,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           // A customer an administrator deactivates (a closed or compromised account) cannot sign in
           // any more; their open sessions end too, instead of refreshing for up to 30 days.
           afterUpdate: async (c, customer) => {
-            if (!customer.status.active) await deps.sessions.endSessions(c.get('backend'), customer.id);
+            if (!customer.status.active) await endAccess(deps, c.get('backend'), customer.id);
           },
         },
         {
@@ -181,7 +182,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           summary: "Set or change the password; the customer's shopper sessions end",
           // A password set by an administrator (a reset, a compromised account) ends every session.
           afterChange: async (c) => {
-            await deps.sessions.endSessions(c.get('backend'), await nativeId(c, subject.ref(c)));
+            await endAccess(deps, c.get('backend'), await nativeId(c, subject.ref(c)));
           },
         },
       ),

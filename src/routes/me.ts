@@ -3,6 +3,7 @@ import { isGatewayError } from '../../adapters/errors.js';
 import { ShopperCustomerPatchSchema, ShopperPasswordChangeSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
+import { endAccess } from '../accounts/access.js';
 import { credentialChangeGuard } from '../accounts/current-password.js';
 import { addressRoutes } from './addresses.js';
 import { profileRoutes } from './profile.js';
@@ -34,7 +35,7 @@ export function meRoutes(deps: GatewayDeps) {
           {
             schema: ShopperPasswordChangeSchema,
             summary: 'Change my password (the current one is required); my other sessions end',
-            afterChange: (c) => deps.sessions.endSessions(c.get('backend'), c.get('shopper').sub, c.get('shopper').sid),
+            afterChange: (c) => endAccess(deps, c.get('backend'), c.get('shopper').sub, c.get('shopper').sid),
           },
         ),
       )

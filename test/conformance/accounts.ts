@@ -106,6 +106,27 @@ export function runAccountConformance(target: AccountTarget): void {
         expect(problemOf((await confirm(otherToken)).body)).toEqual(problemOf(forged.body));
         expect(await probe.passwordIs(other.id, PASSWORD)).toBe(true);
       });
+
+      it('a token mailed before the password was changed another way, or the customer deactivated, no longer works', async (ctx) => {
+        if (!gw.capabilities.listCustomers) return ctx.skip('a reset looks the email up (capability listCustomers)');
+        if (!gw.capabilities.passwordChange) return ctx.skip('no password change (capability passwordChange)');
+        const [changed, deactivated] = [await register(), await register()];
+        await requestReset(changed.email);
+        const token = await tokenFor(changed.id);
+        const changedPassword = 'Chang3d!Passw0rd';
+        const set = await gw.call('PUT', `/customers/${changed.id}/password`, { password: changedPassword });
+        expect(set.status, JSON.stringify(set.body)).toBe(204);
+        const refused = await confirm(token);
+        expect(refused.status).toBe(400);
+        expect(refused.body.errors).toEqual([{ path: 'token', message: 'not valid' }]);
+        expect(await probe.passwordIs(changed.id, changedPassword)).toBe(true);
+
+        await requestReset(deactivated.email);
+        const second = await tokenFor(deactivated.id);
+        expect((await gw.call('PATCH', `/customers/${deactivated.id}`, { active: false })).status).toBe(200);
+        expect((await confirm(second)).status).toBe(400);
+        expect(await probe.passwordIs(deactivated.id, PASSWORD)).toBe(true);
+      });
     });
 
     it('a shopper changes the email only with the current password; the event carries the old address', async (ctx) => {

@@ -75,6 +75,25 @@ describe('/ready: the shared store and every backend, said per check', () => {
     expect(JSON.stringify(body)).not.toContain(wrongSecret);
   });
 
+  it('stays ready while a platform answers 429 or the fleet has spent its budget for it: busy, not broken', async () => {
+    const busy = buildGateway('scayle', { ...env(), UPSTREAM_BUDGET_SFCC: '1/60' });
+    scayle.faults.inject({ status: 429, times: 50 });
+    open2b.faults.inject({ status: 429, times: 50 });
+    try {
+      // The fleet's budget for SFCC (one call a minute) goes to a read; the probe then finds it spent.
+      await busy.call('GET', '/v1/backends/sfcc/customers?limit=1');
+      const res = await busy.app.request('/ready');
+      expect(await res.json()).toMatchObject({
+        status: 'ready',
+        checks: { backends: { scayle: { ok: true }, sfcc: { ok: true }, open2b: { ok: true } } },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      scayle.faults.clear();
+      open2b.faults.clear();
+    }
+  });
+
   it('asks a platform again only after 30 s (5 s after a failure); concurrent checks share one probe', async () => {
     let now = 1_000_000;
     const gateway = buildGateway('scayle', { BACKENDS: 'scayle', ...scayle.connectionEnv(servers.scayle.origin) });
