@@ -2,7 +2,7 @@ import { GatewayError, isGatewayError, isNotFound } from '../../adapters/errors.
 import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
-import { migrationRef } from '../../migrate/lib/map.js';
+import { migrationRef, sourceIdOfRef } from '../../migrate/lib/map.js';
 import { customersWithEmail } from '../routes/recovery.js';
 import type { SharedStore } from '../store/types.js';
 import { addressOperations } from './addresses.js';
@@ -99,6 +99,20 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
         ? address
         : { ...address, id: sourceLiveId(address.id) };
 
+  /**
+   * `<source>:<id>` references are the migration's own link from a moved customer to its source
+   * customer: one given to another customer would make it that source customer's moved copy (its
+   * reads, its sign-ins, its password) for whoever registered it.
+   */
+  function refuseMigrationRef(externalRef: string | null | undefined): void {
+    if (typeof externalRef === 'string' && sourceIdOfRef(externalRef, source.backend) !== undefined)
+      throw new GatewayError(
+        'validation_failed',
+        `externalRef ${source.backend}:… is the live migration's link to a ${source.backend} customer`,
+        { errors: [{ path: 'externalRef', message: `must not start with "${source.backend}:"` }] },
+      );
+  }
+
   /** The customer as `live` shows it: its live id, where it lives, the migration's reference hidden. */
   function present(customer: Customer, at: Located): Customer {
     const { externalRef, addresses, ...rest } = customer;
@@ -121,8 +135,8 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
   }
 
   /** Mirror mode: a write to a moved customer is applied to the source too; a failure is logged and counted. */
-  async function mirror(at: Located, ctx: CallContext, what: string, write: () => Promise<unknown>, always = false) {
-    if (!dual || at.sourceId === undefined || !(config.mirror || always)) return;
+  async function mirror(at: Located, ctx: CallContext, what: string, write: () => Promise<unknown>) {
+    if (!dual || at.sourceId === undefined || !config.mirror) return;
     try {
       await write();
     } catch (error) {
@@ -169,16 +183,14 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       // The source still holds the current password: it checks it (and takes the new one).
       await source.setPassword!(onSource, change, ctx);
       await target.setPassword!(onTarget, { password: change.password }, ctx);
+    } else if (sourceSide && !target.capabilities.shopperLogin) {
+      // The target cannot check sign-ins, so the source does: a new password it did not take is no
+      // change at all (sign-ins would go on with the old one), so its failure fails the request.
+      await source.setPassword!(onSource, { password: change.password }, ctx);
+      await target.setPassword!(onTarget, change, ctx);
     } else {
       await target.setPassword!(onTarget, change, ctx);
-      // Where the target cannot verify passwords, the source keeps verifying sign-ins: keep it current.
-      await mirror(
-        at,
-        ctx,
-        'setPassword',
-        () => source.setPassword!(onSource, { password: change.password }, ctx),
-        !target.capabilities.shopperLogin,
-      );
+      await mirror(at, ctx, 'setPassword', () => source.setPassword!(onSource, { password: change.password }, ctx));
     }
     if (at.sourceId !== undefined && !at.record?.pw) await mover.amend(at.sourceId, ctx, () => ({ pw: true }));
   };
@@ -244,6 +256,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     },
 
     async createCustomer(input, ctx) {
+      refuseMigrationRef(input.externalRef);
       // Registration: the email (and a reference) must be free on both platforms; the customer is born on the target.
       if (dual && source.capabilities.listCustomers && (await customersWithEmail(source, input.email, ctx, 1)).length)
         throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
@@ -261,6 +274,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     },
 
     async updateCustomer(ref, patch, _opts, ctx) {
+      refuseMigrationRef(patch.externalRef);
       const at = await locator.forWrite(ref, ctx);
       const updated = await target.updateCustomer({ kind: 'id', id: at.targetId! }, patch, {}, ctx);
       await mirror(at, ctx, 'updateCustomer', () =>

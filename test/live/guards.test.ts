@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayUnderTest } from '../conformance/harness.js';
+import { liveGateway, PASSWORD, type Platforms, seedSource, servePair } from './support.js';
+
+/**
+ * What `live` must refuse or must not pretend, from a bug hunt: a registration or an edit that
+ * claims a source customer through the migration's own reference, and a new password that the
+ * only platform checking sign-ins did not take.
+ */
+describe('live migration sfcc -> scayle: the migration reference and the password the source checks', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  beforeAll(async () => {
+    platforms = await servePair('sfcc', 'scayle');
+    gw = liveGateway(platforms, 'sfcc->scayle');
+  });
+  afterAll(async () => platforms.close());
+
+  it('refuses an externalRef of the form <source>:<id>, which would make the customer that source customer', async () => {
+    const [victim] = await seedSource(gw, 'sfcc', 1, false);
+    const claim = `sfcc:${victim!.id}`;
+    const registered = await gw.call('POST', '/customers', {
+      email: `claim-${Date.now()}@example.com`,
+      lastName: 'Claim',
+      password: 'Att4cker!Passw0rd',
+      externalRef: claim,
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(400);
+    expect(registered.body.errors).toEqual([{ path: 'externalRef', message: 'must not start with "sfcc:"' }]);
+    const born = await gw.call('POST', '/customers', { email: `born-${Date.now()}@example.com`, lastName: 'Born' });
+    expect(born.status, JSON.stringify(born.body)).toBe(201);
+    const edited = await gw.call('PATCH', `/customers/${encodeURIComponent(born.body.id)}`, { externalRef: claim });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(400);
+    // The source customer is still itself: its own email, unmoved.
+    const read = await gw.call('GET', `/customers/${victim!.id}`);
+    expect(read.body).toMatchObject({ email: victim!.email, migration: { state: 'source' } });
+  });
+
+  it('a new password the source (the only one checking sign-ins) did not take fails the request', async () => {
+    const [shopper] = await seedSource(gw, 'sfcc', 1, false);
+    const path = `/customers/${shopper!.id}/password`;
+    platforms.faults('sfcc').inject({ path: /password/, status: 503, times: 20 });
+    let refused: Awaited<ReturnType<GatewayUnderTest['call']>>;
+    try {
+      refused = await gw.call('PUT', path, { password: 'N3w!Passw0rdX' });
+    } finally {
+      platforms.faults('sfcc').clear();
+    }
+    expect(refused.status, JSON.stringify(refused.body)).toBeGreaterThanOrEqual(500);
+    // Sign-ins go on with the password the source checks: the old one.
+    expect((await gw.call('POST', '/auth/login', { email: shopper!.email, password: PASSWORD })).status).toBe(200);
+    const set = await gw.call('PUT', path, { password: 'N3w!Passw0rdX' });
+    expect(set.status, JSON.stringify(set.body)).toBe(204);
+    expect((await gw.call('POST', '/auth/login', { email: shopper!.email, password: 'N3w!Passw0rdX' })).status).toBe(
+      200,
+    );
+  });
+});
