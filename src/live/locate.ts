@@ -66,7 +66,10 @@ export function createLocator({ config, source, target, identities, mover }: Liv
       if (known?.state === 'moved' && known.t === targetId) return moved(sourceId, known);
       const a = fromSource ? await mover.addressPairs(fromSource, targetId, ctx) : undefined;
       ctx.log.info({ sourceId, targetId }, 'live migration: found a moved customer on the target, recorded it');
-      return moved(sourceId, await identities.put(sourceId, { state: 'moved', t: targetId, ...(a ? { a } : {}) }));
+      const record = await identities.put(sourceId, { state: 'moved', t: targetId, ...(a ? { a } : {}) });
+      // It lives on the target now: counted in `moved`, as a delete counts it out.
+      if (known?.state !== 'moved') await identities.count('moved');
+      return moved(sourceId, record);
     });
   }
 

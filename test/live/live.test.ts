@@ -128,6 +128,8 @@ describe('live migration open2b -> scayle', () => {
     expect(read.body).toMatchObject({ id: c.id, firstName: 'Moved', migration: { state: 'moved' } });
     const write = await fresh.call('PATCH', `/customers/${c.id}`, { firstName: 'Again' });
     expect(write.status).toBe(200);
+    // Found again, it counts as moved (so a delete that counts it out never goes below zero).
+    expect((await fresh.call('GET', '/v1/backends/live/migration')).body).toMatchObject({ moved: 1 });
     expect(await onTarget(platforms, 'scayle', c.email)).toMatchObject({ count: 1, addresses: 1 });
     // Its address ids are paired again from the source's.
     const source = await fresh.call('GET', `/v1/backends/open2b/customers/${c.id}/addresses`);
