@@ -12,7 +12,7 @@ export const NOT_REACHED = [
   "the platform's backups and its own logs (erased on the platform's retention schedule)",
   "orders and invoices on the platform (kept for the merchant's legal retention; SCAYLE anonymises the customer on them)",
   'copies already delivered to event consumers and webhook receivers (they receive customer.erased and must erase theirs)',
-  "the gateway's log lines (request metadata and ids, never bodies; kept for the log retention)",
+  "the gateway's log lines (request metadata and ids; request bodies too at LOG_LEVEL=debug; kept for the log retention)",
 ];
 
 export interface ErasureRequest {

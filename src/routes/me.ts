@@ -23,7 +23,14 @@ export function meRoutes(deps: GatewayDeps) {
         await next();
         const failed = c.error;
         if (!failed) await attempt.succeeded();
-        else if (!(isGatewayError(failed) && failed.errors?.some((e) => e.path === 'currentPassword')))
+        // A guess is what the platform refused as the wrong current password (every adapter's
+        // "does not match"); a body without one, or malformed, is the request's own mistake.
+        else if (
+          !(
+            isGatewayError(failed) &&
+            failed.errors?.some((e) => e.path === 'currentPassword' && e.message === 'does not match')
+          )
+        )
           await attempt.undecided();
       })
       .route(

@@ -100,4 +100,20 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
     expect(blocked.headers.get('retry-after')).toBeTruthy();
     expect((await login('lena@example.com', PASSWORD)).status).toBe(200);
   });
+
+  it('a PUT /v1/me/password without currentPassword, or malformed, is no guess: it does not count', async () => {
+    const { gw, login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '3/600' });
+    const auth = { authorization: `Bearer ${(await login('lena@example.com', PASSWORD)).body.accessToken}` };
+    for (const body of [{ password: 'N3w!Passw0rd' }, { currentPassword: 42, password: 'N3w!Passw0rd' }, {}]) {
+      const refused = await gw.call('PUT', '/v1/me/password', body, auth);
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    }
+    const changed = await gw.call(
+      'PUT',
+      '/v1/me/password',
+      { currentPassword: PASSWORD, password: 'N3w!Passw0rd' },
+      auth,
+    );
+    expect(changed.status, JSON.stringify(changed.body)).toBe(204);
+  });
 });
