@@ -321,6 +321,13 @@ export function runAccountConformance(target: AccountTarget): void {
         const session = await login(shopper.email);
         const wrong = await gw.call('DELETE', '/v1/me', { currentPassword: 'Wr0ng!Passw0rd' }, asShopper(session));
         expect(wrong.status).toBe(400);
+        // No body at all (a JSON type and Content-Length: 0): the field it needs is named.
+        const empty = await gw.call('DELETE', '/v1/me', undefined, {
+          ...asShopper(session),
+          'content-type': 'application/json',
+        });
+        expect(empty.status).toBe(400);
+        expect(empty.body.errors.map((e: { path: string }) => e.path)).toEqual(['currentPassword']);
         expect((await me(session)).status).toBe(200);
         const erased = await gw.call('DELETE', '/v1/me', { currentPassword: PASSWORD }, asShopper(session));
         expect(erased.status, JSON.stringify(erased.body)).toBe(200);
