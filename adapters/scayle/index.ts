@@ -234,14 +234,14 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       // SCAYLE takes a PATCH in several calls; once one has landed, a later failure says so, and
       // names the customer and the patch's fields written (`created`: its change event, the retry).
       const written = new Set<string>();
-      const step = async <T>(what: string | undefined, run: () => Promise<T>): Promise<T> => {
+      const step = async <T>(what: string[], run: () => Promise<T>): Promise<T> => {
         try {
           const result = await run();
-          if (what) written.add(what);
+          for (const path of what) written.add(path);
           return result;
         } catch (error) {
           if (!isGatewayError(error) || written.size === 0) throw error;
-          const fields = [...new Set([...written].flatMap((w) => w.split(', ').map((path) => path.split('.')[0]!)))];
+          const fields = [...new Set([...written].map((path) => path.split('.')[0]!))];
           throw new GatewayError(
             error.code,
             `${error.message}; already written before that: ${[...written].join(', ')}`,
@@ -277,14 +277,14 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         });
       const bodyFields = Object.keys(plan.body).map((field) => canonicalFieldPath('customer', field));
       if (bodyFields.length > 0) {
-        latest = await step(bodyFields.join(', '), () =>
+        latest = await step(bodyFields, () =>
           client.call(ctx, 'PATCH', { path, body: plan.body, what: 'customer', errors: scope }, ScayleCustomerSchema),
         );
         path = `/${latest.id}`;
       }
       if (plan.referenceKey !== undefined) {
         const body = { referenceKey: plan.referenceKey };
-        latest = await step('externalRef', () =>
+        latest = await step(['externalRef'], () =>
           client.call(
             ctx,
             'PUT',
@@ -295,7 +295,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       }
       if (plan.active !== undefined && current && plan.active !== (current.status?.isActive ?? true)) {
         const body = { isActive: plan.active, isGuestCustomer: current.status?.isGuestCustomer ?? false };
-        await step('active', () =>
+        await step(['active'], () =>
           client.call(ctx, 'PUT', { path: `${path}/status`, body, errors: scope }, ScayleStatusSchema),
         );
         latest = undefined;
@@ -304,7 +304,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
         const added = plan.groups.filter((g) => !held.includes(g));
         const removed = held.filter((g) => !plan.groups!.includes(g));
         if (added.length) {
-          latest = await step('groups', () =>
+          latest = await step(['groups'], () =>
             client.call(
               ctx,
               'POST',
@@ -314,14 +314,14 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
           );
         }
         for (const group of removed) {
-          await step('groups', () =>
+          await step(['groups'], () =>
             client.call(ctx, 'DELETE', { path: `${path}/customer-groups/${encodeURIComponent(group)}`, errors: scope }),
           );
           latest = undefined;
         }
       }
       if (plan.custom !== undefined) {
-        latest = await step('custom', () =>
+        latest = await step(['custom'], () =>
           client.call(
             ctx,
             'PUT',
@@ -330,7 +330,7 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
           ),
         );
       }
-      const final = asRead(latest) ?? (await step(undefined, () => fetchCustomer(ctx, path, scope, false)));
+      const final = asRead(latest) ?? (await step([], () => fetchCustomer(ctx, path, scope, false)));
       return { value: fromScayleCustomer(final, false) };
     },
 

@@ -12,7 +12,7 @@ import {
 import type { GatewayEnv } from '../context.js';
 import { keyReaches } from '../middleware/auth.js';
 import { validationHook } from '../middleware/validation.js';
-import { body, json, problemResponses } from '../routes/support.js';
+import { body, json, linkNext, problemResponses } from '../routes/support.js';
 import type { EventsRuntime } from './index.js';
 import { backendOfSource, idsOnly } from './model.js';
 
@@ -69,14 +69,6 @@ const feedRoute = <Path extends string, R extends object>(
     request: { query: FeedQuery },
     responses: { 200: page, ...problems },
   });
-
-/** `Link: rel="next"` as every list answers it: a feed always has a next position (poll it again later). */
-function linkNext(c: Context<GatewayEnv>, page: { limit: number; nextCursor: string }): void {
-  const url = new URL(c.req.url);
-  url.searchParams.set('after', page.nextCursor);
-  url.searchParams.set('limit', String(page.limit));
-  c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
-}
 
 /** A secret-bearing event's data never leaves through the API. */
 const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
@@ -144,7 +136,8 @@ export function eventRoutes(events: EventsRuntime | undefined) {
           on().outbox.read,
           (e) => e.to === undefined && !isSecretEvent(e.event.type) && visible(e.event),
         );
-        linkNext(c, page);
+        // A feed always has a next position (an empty page: poll it again later).
+        linkNext(c, 'after', page.nextCursor, page.limit);
         return c.json({ items: items.map((e) => e.event), page }, 200);
       },
     )
@@ -160,7 +153,8 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         const { items, page } = await pageOf(c.req.valid('query'), on().outbox.readDead, ({ letter }) =>
           visible(letter.event),
         );
-        linkNext(c, page);
+        // A feed always has a next position (an empty page: poll it again later).
+        linkNext(c, 'after', page.nextCursor, page.limit);
         return c.json(
           { items: items.map(({ letter }) => ({ ...letter, event: withoutSecrets(letter.event) })), page },
           200,

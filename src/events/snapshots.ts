@@ -49,6 +49,26 @@ function writtenBy(written: string[], path: string): boolean {
   return written.some((p) => p === path || (WRITTEN_WHOLE.has(top) && p.split('.')[0] === top));
 }
 
+/**
+ * The digests known after a gateway write: `now`'s for the paths the write set (`written`; all of
+ * them when it is not known), the known ones for the rest, so a change made elsewhere keeps its
+ * old digest for the poller to find.
+ */
+function noteWritten(
+  known: Record<string, string>,
+  now: Record<string, string>,
+  written: string[] | undefined,
+): Record<string, string> {
+  if (written === undefined) return now;
+  const noted = { ...known };
+  for (const path of new Set([...Object.keys(known), ...Object.keys(now)])) {
+    if (!writtenBy(written, path)) continue;
+    if (now[path] === undefined) delete noted[path];
+    else noted[path] = now[path];
+  }
+  return noted;
+}
+
 /** Paths whose digest differs between two digests maps (added and removed ones too), sorted. */
 export function changedBetween(before: Record<string, string>, after: Record<string, string>): string[] {
   const paths = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -98,13 +118,7 @@ export function createSnapshots(store: SharedStore, retentionMs: number) {
     if (draft.type === 'customer.updated' && draft.customer) {
       // Only the fields this write changed: the customer as it now is may also show a change made
       // elsewhere since the last poll, which keeps its old digest so that poll still finds it.
-      const now = await digests(draft.customer);
-      if (draft.changed === undefined) snapshot.f = now;
-      else
-        for (const path of new Set([...Object.keys(snapshot.f), ...Object.keys(now)]))
-          if (!writtenBy(draft.changed, path)) continue;
-          else if (now[path] === undefined) delete snapshot.f[path];
-          else snapshot.f[path] = now[path];
+      snapshot.f = noteWritten(snapshot.f, await digests(draft.customer), draft.changed);
       if (draft.customer.updatedAt !== undefined) snapshot.w = draft.customer.updatedAt;
     } else if (draft.type === 'customer.password.changed') {
       // Not news for the poller: the flag the platform now shows (where it shows one).
@@ -114,16 +128,10 @@ export function createSnapshots(store: SharedStore, retentionMs: number) {
       delete snapshot.a[draft.addressId];
     } else if (draft.address) {
       if (draft.previousAddressId !== undefined) delete snapshot.a[draft.previousAddressId];
-      const now = await digests(draft.address);
       const known = snapshot.a[draft.address.id];
-      // An update: only the fields it changed (as for the customer above); a new address whole.
-      if (known === undefined || draft.changed === undefined || draft.previousAddressId !== undefined)
-        snapshot.a[draft.address.id] = now;
-      else
-        for (const path of new Set([...Object.keys(known), ...Object.keys(now)]))
-          if (!writtenBy(draft.changed, path)) continue;
-          else if (now[path] === undefined) delete known[path];
-          else known[path] = now[path];
+      // An update: only the fields it changed (as for the customer above); a new or renamed address whole.
+      const changed = draft.previousAddressId === undefined ? draft.changed : undefined;
+      snapshot.a[draft.address.id] = noteWritten(known ?? {}, await digests(draft.address), known && changed);
       // One default of each kind per customer: the address that became it took it from the others,
       // a change the platform made because of this write (not news for the poller).
       for (const flag of ['isDefaultBilling', 'isDefaultShipping'] as const) {

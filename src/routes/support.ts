@@ -224,6 +224,14 @@ export async function withIfMatch<T extends object, R>(
   });
 }
 
+/** `Link: rel="next"`: this request's URL with the next page's position (`param`) and `limit`. */
+export function linkNext(c: Context<GatewayEnv>, param: 'cursor' | 'after', position: string, limit: number): void {
+  const url = new URL(c.req.url);
+  url.searchParams.set(param, position);
+  url.searchParams.set('limit', String(limit));
+  c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
+}
+
 /** Wraps an adapter page into the canonical one: signed cursor, `Link: rel="next"`. */
 export async function toPage<T>(
   c: Context<GatewayEnv>,
@@ -234,11 +242,6 @@ export async function toPage<T>(
 ): Promise<Page<T>> {
   const nextCursor =
     page.next === null || page.next === undefined ? null : await cursors.encode(c.get('backend'), scope, page.next);
-  if (nextCursor) {
-    const url = new URL(c.req.url);
-    url.searchParams.set('cursor', nextCursor);
-    url.searchParams.set('limit', String(limit));
-    c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
-  }
+  if (nextCursor) linkNext(c, 'cursor', nextCursor, limit);
   return { items: page.items, page: { limit, nextCursor, ...(page.total !== undefined ? { total: page.total } : {}) } };
 }
