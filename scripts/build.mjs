@@ -12,6 +12,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorkerAssets } from './worker-assets.mjs';
+import { kyConstructionPlugin } from './ky-build-patch.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(ROOT, 'dist', 'node');
@@ -38,6 +39,7 @@ export async function buildNode() {
       js: "import { createRequire as __gatewayCreateRequire } from 'node:module'; const require = __gatewayCreateRequire(import.meta.url);",
     },
     sourcemap: true,
+    plugins: [kyConstructionPlugin(ROOT)],
     chunkNames: 'chunks/[name]-[hash]',
     write: false,
     logLevel: 'warning',

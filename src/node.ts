@@ -12,6 +12,7 @@ import { nodeDocsAssets } from './runtime/docs-assets-node.js';
 import { serveGateway } from './runtime/node-server.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { createUpstreamFetch } from '../transport/node-fetch.js';
+import { checkKyConstruction } from '../transport/ky-check.js';
 import { openNodeStore } from './store/open-node.js';
 import { openNodeEventSinks } from './events/sinks/open.js';
 
@@ -43,6 +44,10 @@ async function main() {
     console.error(
       `customer-gateway: ${error instanceof Error ? error.message : 'the shared store could not be opened'}`,
     );
+    process.exit(1);
+  });
+  await checkKyConstruction().catch((error: unknown) => {
+    console.error(`customer-gateway: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
   const upstream = createUpstreamFetch({ connections: 64 });

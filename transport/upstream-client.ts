@@ -4,6 +4,7 @@ import { deadlineSignal, timedOut, type Deadline } from './deadline.js';
 import { GatewayError, upstreamTimeout } from '../adapters/errors.js';
 import { observed } from './attempt-observer.js';
 import { classifyTransportFailure } from './failure.js';
+import { BodylessRequest } from './ky-construction.js';
 import type { CallContext } from '../adapters/types.js';
 
 export interface UpstreamClientOptions {
@@ -104,7 +105,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // ends, so the answer's body, read below, is bound by it too. A timed-out attempt is not
       // retried (ky's rule for timeouts), which is why one signal can serve both limits.
       const attempts: Deadline[] = [];
-      const fetchAttempt = (input: RequestInfo | URL, init?: RequestInit) => {
+      const fetchAttempt = (given: RequestInfo | URL, givenInit?: RequestInit) => {
+        // A bodyless call in the Node build (transport/ky-construction.ts) is sent as URL + init.
+        const [input, init] = given instanceof BodylessRequest ? given.asFetchArguments(givenInit) : [given, givenInit];
         const left = giveUpAt - Date.now();
         if (left <= 0) return Promise.reject(timedOut());
         const limit = Math.min(attemptTimeoutMs, left);
@@ -192,7 +195,12 @@ export function sending(
   signal: AbortSignal,
 ): RequestInit {
   const request = typeof input === 'object' && 'headers' in input && init?.headers === undefined ? input : undefined;
-  const headers = request ? request.headers : new Headers(init?.headers);
+  // A Headers given in init is the call's own (ky's, for a bodyless call on Node): set on as it is.
+  const headers = request
+    ? request.headers
+    : init?.headers instanceof Headers
+      ? init.headers
+      : new Headers(init?.headers);
   for (const [name, value] of clientHeaders) if (!headers.has(name)) headers.set(name, value);
   if (!headers.has('x-request-id')) headers.set('x-request-id', requestId);
   return request ? { ...init, signal } : { ...init, headers, signal };
