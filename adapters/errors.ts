@@ -85,6 +85,24 @@ export const isGatewayError = (e: unknown): e is GatewayError => e instanceof Ga
 /** The platform (or the gateway) has no such customer or address. */
 export const isNotFound = (e: unknown): e is GatewayError => isGatewayError(e) && e.code === 'not_found';
 
+const WRONG_CURRENT_PASSWORD: FieldError = { path: 'currentPassword', message: 'does not match' };
+
+/**
+ * The current password sent with a change is not the customer's: what every adapter answers, and
+ * the one answer `PUT /v1/me/password` counts as a guess towards the failed-login lockout.
+ */
+export const wrongCurrentPassword = (detail: string, upstream?: GatewayErrorOptions['upstream']): GatewayError =>
+  new GatewayError('validation_failed', detail, {
+    ...(upstream ? { upstream } : {}),
+    errors: [{ ...WRONG_CURRENT_PASSWORD }],
+  });
+
+export const isWrongCurrentPassword = (e: unknown): boolean =>
+  isGatewayError(e) &&
+  e.code === 'validation_failed' &&
+  (e.errors?.some((f) => f.path === WRONG_CURRENT_PASSWORD.path && f.message === WRONG_CURRENT_PASSWORD.message) ??
+    false);
+
 /** The backend did not answer within the call's (or the caller's) time. */
 export const upstreamTimeout = (backend: string, cause?: unknown): GatewayError =>
   new GatewayError('upstream_timeout', `${backend} did not answer in time`, cause === undefined ? {} : { cause });

@@ -6,7 +6,7 @@ import type {
   CustomerCreate,
   CustomerPatch,
 } from '../../schemas/index.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError, wrongCurrentPassword } from '../errors.js';
 import { defaultsFirst, describeRef, offsetPage } from '../support.js';
 import type {
   AdapterPage,
@@ -222,9 +222,7 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
         change.currentPassword !== undefined &&
         record.passwordHash !== (await hashPassword(change.currentPassword))
       ) {
-        throw new GatewayError('validation_failed', 'currentPassword is wrong', {
-          errors: [{ path: 'currentPassword', message: 'does not match' }],
-        });
+        throw wrongCurrentPassword('currentPassword is wrong');
       }
       record.passwordHash = await hashPassword(change.password);
       record.customer.hasPassword = true;

@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors.js';
+import { GatewayError, wrongCurrentPassword } from '../errors.js';
 import { describeRef, withCreated } from '../support.js';
 import type {
   AdapterDeps,
@@ -228,9 +228,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
             )
           : { customer: null };
         if (answer.customer?.id !== current.id) {
-          throw new GatewayError('validation_failed', 'currentPassword is wrong (or the customer cannot log in)', {
-            errors: [{ path: 'currentPassword', message: 'does not match' }],
-          });
+          throw wrongCurrentPassword('currentPassword is wrong (or the customer cannot log in)');
         }
       }
       await client.call(

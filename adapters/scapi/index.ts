@@ -1,5 +1,5 @@
 import type { Address } from '../../schemas/index.js';
-import { GatewayError, isGatewayError } from '../errors.js';
+import { GatewayError, isGatewayError, wrongCurrentPassword } from '../errors.js';
 import { defaultsFirst, describeRef, offsetPage, withCreated } from '../support.js';
 import type { UpstreamSchema } from '../../transport/upstream-client.js';
 import type {
@@ -378,10 +378,7 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
         await changePassword(client, ctx, session, change.currentPassword!, change.password, scope);
         return true;
       });
-      if (!changed)
-        throw new GatewayError('validation_failed', 'the current password is wrong', {
-          errors: [{ path: 'currentPassword', message: 'does not match' }],
-        });
+      if (!changed) throw wrongCurrentPassword('the current password is wrong');
     },
 
     async authenticateShopper({ email, password }, ctx) {

@@ -1,5 +1,5 @@
 import type { PasswordChange } from '../../schemas/index.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError, wrongCurrentPassword } from '../errors.js';
 import type { CallContext } from '../types.js';
 import { path, type Auth, type OcapiClient } from './client.js';
 import { OcapiCustomerSchema, ResetTokenResultSchema } from './upstream.js';
@@ -101,14 +101,10 @@ export function createShopperFlows(client: OcapiClient) {
         `customer ${id}`,
       ).catch((error: unknown) => {
         if (!(error instanceof GatewayError) || error.upstream?.status !== 401) throw error;
-        throw new GatewayError(
-          'validation_failed',
-          'currentPassword is wrong (or the customer is disabled or locked)',
-          {
-            upstream: { status: 401, code: 'AuthenticationFailedException' },
-            errors: [{ path: 'currentPassword', message: 'does not match' }],
-          },
-        );
+        throw wrongCurrentPassword('currentPassword is wrong (or the customer is disabled or locked)', {
+          status: 401,
+          code: 'AuthenticationFailedException',
+        });
       });
       await withToken(ctx, token, (auth) =>
         client.call(ctx, 'shop', {

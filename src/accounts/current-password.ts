@@ -1,15 +1,12 @@
 import type { Context } from 'hono';
-import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import { GatewayError, isGatewayError, wrongCurrentPassword } from '../../adapters/errors.js';
 import { capable } from '../../adapters/unsupported.js';
 import type { ShopperCustomerPatch } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import type { UpdateRule } from '../routes/profile.js';
 
-const wrongPassword = () =>
-  new GatewayError('validation_failed', 'currentPassword is wrong', {
-    errors: [{ path: 'currentPassword', message: 'does not match' }],
-  });
+const wrongPassword = () => wrongCurrentPassword('currentPassword is wrong');
 
 /**
  * A shopper's sensitive change (a new email, erasing the account) needs the current password,

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { isGatewayError } from '../../adapters/errors.js';
+import { isWrongCurrentPassword } from '../../adapters/errors.js';
 import { ShopperCustomerPatchSchema, ShopperPasswordChangeSchema } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
@@ -24,14 +24,8 @@ export function meRoutes(deps: GatewayDeps) {
         const failed = c.error;
         if (!failed) await attempt.succeeded();
         // A guess is what the platform refused as the wrong current password (every adapter's
-        // "does not match"); a body without one, or malformed, is the request's own mistake.
-        else if (
-          !(
-            isGatewayError(failed) &&
-            failed.errors?.some((e) => e.path === 'currentPassword' && e.message === 'does not match')
-          )
-        )
-          await attempt.undecided();
+        // wrongCurrentPassword); a body without one, or malformed, is the request's own mistake.
+        else if (!isWrongCurrentPassword(failed)) await attempt.undecided();
       })
       .route(
         '/',
