@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { GatewayError, isGatewayError } from '../../adapters/errors.js';
+import type { Context } from 'hono';
+import { GatewayError, isGatewayError, isNotFound } from '../../adapters/errors.js';
 import { WRONG_CREDENTIALS } from '../../adapters/types.js';
 import { capable } from '../../adapters/unsupported.js';
 import { Email, Password } from '../../schemas/index.js';
@@ -85,6 +86,24 @@ export function loginRoutes(deps: GatewayDeps, scoped: boolean) {
   );
 }
 
+/**
+ * Whether the platform still has the session's customer, active: what a refresh asks, so that a
+ * customer deleted or deactivated on the platform itself (not through the gateway, which ends the
+ * sessions at once) cannot refresh for the rest of the 30 days. A backend no longer configured
+ * ends the session too.
+ */
+async function maySignIn(deps: GatewayDeps, c: Context<GatewayEnv>, backend: string, sub: string): Promise<boolean> {
+  const adapter = deps.backends.get(backend);
+  if (!adapter) return false;
+  try {
+    const { value } = await adapter.getCustomer({ kind: 'id', id: sub }, { expandAddresses: false }, c.get('call'));
+    return value.status.active;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
 /** Refresh and logout: the refresh token names its own session and backend. */
 export function sessionRoutes(deps: GatewayDeps) {
   return new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook })
@@ -96,11 +115,22 @@ export function sessionRoutes(deps: GatewayDeps) {
         tags: ['auth (shopper)'],
         summary: 'Trade a refresh token for a new pair (the old one is used up)',
         request: { body: body(RefreshSchema) },
-        responses: { 200: json(SessionSchema, 'A new access token and refresh token'), ...authProblems },
+        responses: {
+          200: json(SessionSchema, 'A new access token and refresh token'),
+          ...authProblems,
+          // The platform is asked whether the customer still may sign in; the token stays good for a retry.
+          502: upstreamFailed,
+          503: unreachable,
+          504: tooSlow,
+        },
       }),
       async (c) =>
         c.json(
-          await deps.sessions.refresh(c.req.valid('json').refreshToken, (backend) => assertKeyReaches(c, backend)),
+          await deps.sessions.refresh(
+            c.req.valid('json').refreshToken,
+            (backend) => assertKeyReaches(c, backend),
+            (backend, sub) => maySignIn(deps, c, backend, sub),
+          ),
           200,
         ),
     )

@@ -125,13 +125,32 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       return issue(sid, 0, family);
     },
 
-    /** `assertBackend` throws when the caller may not use a session of this backend (an API key limited to others). */
-    async refresh(refreshToken: string, assertBackend?: (backend: string) => void): Promise<TokenPair> {
+    /**
+     * `assertBackend` throws when the caller may not use a session of this backend (an API key
+     * limited to others). `maySignIn` asks the platform whether the customer still may sign in:
+     * a customer deleted or deactivated there, not through the gateway, loses the session at its
+     * next refresh (its access token lapses within 15 minutes). Asked before the token is used
+     * up, so a platform that cannot answer (an error) leaves the token good for a retry.
+     */
+    async refresh(
+      refreshToken: string,
+      assertBackend?: (backend: string) => void,
+      maySignIn?: (backend: string, sub: string) => Promise<boolean>,
+    ): Promise<TokenPair> {
       const { sid, generation } = parseRefreshToken(refreshToken);
       const family = await readFamily(sid);
       if (!family || !(await isAlive(sid, family))) throw invalidRefresh();
       assertBackend?.(family.backend);
       if ((await store.get(generationKey(sid, generation))) !== (await digest(refreshToken))) throw invalidRefresh();
+      if (maySignIn && !(await maySignIn(family.backend, family.sub))) {
+        await store.delete(familyKey(sid));
+        await store.removeFromSet(indexKey(family.backend, family.sub), sid);
+        deps.log.info(
+          { session: sid, backend: family.backend },
+          'session ended at refresh: the platform no longer lets the customer sign in',
+        );
+        throw ended();
+      }
       // Atomic: of two refreshes with the same token, exactly one wins.
       if (!(await store.setIfAbsent(usedKey(sid, generation), '1', remaining(family)))) {
         await store.delete(familyKey(sid));

@@ -46,6 +46,11 @@ export function runSessionConformance(target: ConformanceTarget): void {
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ id: shopper.id, email: shopper.email });
       expect(me.headers.get('etag')).toBeTruthy();
+      // A refresh asks the platform whether the customer still may sign in: an active one may.
+      const refreshed = await gw.call('POST', '/v1/auth/refresh', { refreshToken: res.body.refreshToken });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+      expect(refreshed.body.customerId).toBe(shopper.id);
+      expect((await gw.call('GET', '/v1/me', undefined, asShopper(refreshed.body.accessToken))).status).toBe(200);
     });
 
     it('answers a wrong password and an unknown email with the same 401', async (ctx) => {

@@ -5,6 +5,7 @@ import { type RunningGateway, startGateway } from './support.js';
 
 const STOREFRONT = 'storefront-key-e2e-0123456789';
 const SIGNING = 'e2e-signing-secret-0123456789abcdefghij';
+const ADMIN = 'admin-key-e2e-0123456789';
 
 describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits their address book', () => {
   const emulator = createSfccEmulator();
@@ -16,7 +17,7 @@ describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits 
     gateway = await startGateway({
       BACKENDS: 'sfcc',
       ...emulator.connectionEnv(upstream.origin),
-      API_KEYS: `admin:admin-key-e2e-0123456789,storefront:${STOREFRONT}`,
+      API_KEYS: `admin:${ADMIN},storefront:${STOREFRONT}`,
       SESSION_SIGNING_KEYS: `e2e:${SIGNING}`,
     });
   }, 90_000);
@@ -79,6 +80,50 @@ describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits 
     expect([...gateway.stdout, ...gateway.stderr].join('')).not.toContain(login.body.accessToken);
     expect([...gateway.stdout, ...gateway.stderr].join('')).not.toContain('Demo!Passw0rd');
   });
+
+  it('a customer deactivated on the platform (not through this gateway) cannot refresh; reactivated, signs in again', async () => {
+    // Another client of the same SFCC instance (a second gateway, with its own session store)
+    // changes the customer: this gateway's sessions learn it from the platform at their refresh.
+    const elsewhere = await startGateway({
+      BACKENDS: 'sfcc',
+      ...emulator.connectionEnv(upstream.origin),
+      API_KEYS: `admin:${ADMIN}`,
+    });
+    const admin = { 'x-api-key': ADMIN };
+    const adminCall = (method: string, path: string, body?: unknown) =>
+      fetch(`${elsewhere.origin}${path}`, {
+        method,
+        headers: { ...admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    try {
+      const email = `refresh-${Date.now()}@example.com`;
+      const created = await adminCall('POST', '/v1/customers', {
+        email,
+        lastName: 'Refresh',
+        password: 'Str0ng!Passw0rd',
+      });
+      expect(created.status).toBe(201);
+      const { id } = await created.json();
+      const login = async () => (await call('POST', '/v1/auth/login', { email, password: 'Str0ng!Passw0rd' })).body;
+      const session = await login();
+      const refreshed = await call('POST', '/v1/auth/refresh', { refreshToken: session.refreshToken });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+
+      expect((await adminCall('PATCH', `/v1/customers/${id}`, { active: false })).status).toBe(200);
+      const refused = await call('POST', '/v1/auth/refresh', { refreshToken: refreshed.body.refreshToken });
+      expect(refused.status).toBe(401);
+      expect(refused.body.detail).toContain('session has ended');
+      // Ended, not only refused: the access token stops working too.
+      const me = await call('GET', '/v1/me', undefined, { authorization: `Bearer ${refreshed.body.accessToken}` });
+      expect(me.status).toBe(401);
+
+      expect((await adminCall('PATCH', `/v1/customers/${id}`, { active: true })).status).toBe(200);
+      expect((await call('POST', '/v1/auth/refresh', { refreshToken: (await login()).refreshToken })).status).toBe(200);
+    } finally {
+      await elsewhere.stop();
+    }
+  }, 60_000);
 
   it('a wrong password and an unknown email get the same 401', async () => {
     const wrong = await call('POST', '/v1/auth/login', { email: 'john.smith@example.com', password: 'nope-nope-1' });

@@ -1,5 +1,6 @@
 import { SignJWT, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testContext } from '../adapters/support.js';
 import { buildGateway } from '../conformance/harness.js';
 
 const ADMIN = 'admin-key-0123456789abcdef';
@@ -271,6 +272,24 @@ describe('refresh tokens rotate; a replay ends the whole session; logout ends it
       expect((await refresh(session.refreshToken)).status).toBe(401);
     }
     expect((await gw.call('DELETE', '/v1/customers/ref:crm-nobody', undefined, admin)).status).toBe(404);
+  });
+
+  it('a customer deactivated or deleted on the platform itself (not through the gateway) cannot refresh', async () => {
+    // The adapter called directly: the platform changed, the gateway's routes (which end sessions) never saw it.
+    const platform = gw.deps.backends.get('memory')!;
+    const { ctx } = testContext();
+    const deactivated = await login();
+    await platform.updateCustomer({ kind: 'id', id: deactivated.customerId }, { active: false }, {}, ctx);
+    const refused = await refresh(deactivated.refreshToken);
+    expect(refused.status).toBe(401);
+    expect(refused.body.detail).toContain('session has ended');
+    expect((await gw.call('GET', '/v1/me', undefined, shopper(deactivated.accessToken))).status).toBe(401);
+    await platform.updateCustomer({ kind: 'id', id: deactivated.customerId }, { active: true }, {}, ctx);
+
+    // (The last test here that signs in: the customer is gone after it.)
+    const deleted = await login();
+    await platform.deleteCustomer!({ kind: 'id', id: deleted.customerId }, ctx);
+    expect((await refresh(deleted.refreshToken)).status).toBe(401);
   });
 
   it('refuses refresh tokens it never issued', async () => {
