@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError, isNotFound } from '../../adapters/errors.js';
 import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
+import { compact } from '../../adapters/support.js';
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
 import type { Address, Customer } from '../../schemas/index.js';
 import { migrationRef, sourceIdOfRef } from '../../migrate/lib/map.js';
@@ -148,6 +149,14 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     }
   }
 
+  /** Whether the source checks this moved customer's sign-ins: liveLogin's rule (the target verifies only a password it holds). */
+  const signsInAtSource = (at: Located) =>
+    dual &&
+    at.sourceId !== undefined &&
+    source.capabilities.shopperLogin &&
+    target.capabilities.passwordChange &&
+    !(target.capabilities.shopperLogin && at.record?.pw === true);
+
   const sideOf = (at: Located): [CustomerAdapter, CustomerRef] =>
     at.where === 'source' ? [source, { kind: 'id', id: at.sourceId! }] : [target, { kind: 'id', id: at.targetId! }];
 
@@ -276,6 +285,12 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     async updateCustomer(ref, patch, _opts, ctx) {
       refuseMigrationRef(patch.externalRef);
       const at = await locator.forWrite(ref, ctx);
+      const signInWith = { email: patch.email, login: patch.login };
+      if (signsInAtSource(at) && (signInWith.email !== undefined || signInWith.login !== undefined)) {
+        // The source checks this shopper's sign-ins (liveLogin): what they sign in with changes
+        // there first, and a refusal fails the request, or the new email would not sign in.
+        await source.updateCustomer({ kind: 'id', id: at.sourceId! }, compact(signInWith), {}, ctx);
+      }
       const updated = await target.updateCustomer({ kind: 'id', id: at.targetId! }, patch, {}, ctx);
       await mirror(at, ctx, 'updateCustomer', () =>
         source.updateCustomer({ kind: 'id', id: at.sourceId! }, patch, {}, ctx),

@@ -69,3 +69,50 @@ describe.each([
     expect((await gw.call('POST', '/auth/login', { email: other!.email, password: changed })).status).toBe(200);
   });
 });
+
+/**
+ * Where the target cannot check sign-ins (SCAYLE), the source does for every shopper: an email
+ * changed through `live` must change there too, or the shopper could sign in only with the old one.
+ */
+describe('open2b -> scayle: an email changed through live is the one that signs in', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  let shoppers: Seeded[];
+  beforeAll(async () => {
+    platforms = await servePair('open2b', 'scayle');
+    gw = liveGateway(platforms, 'open2b->scayle', {});
+    shoppers = await seedSource(gw, 'open2b', 2);
+  });
+  afterAll(async () => platforms.close());
+  const login = (email: string) => gw.call('POST', '/auth/login', { email, password: PASSWORD });
+
+  it('by the shopper through /v1/me, after the move at sign-in', async () => {
+    const [shopper] = shoppers;
+    const session = await login(shopper!.email);
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    const email = `moved-${shopper!.email}`;
+    const changed = await gw.call(
+      'PATCH',
+      '/v1/me',
+      { email, currentPassword: PASSWORD },
+      { authorization: `Bearer ${session.body.accessToken}` },
+    );
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.email).toBe(email);
+    const again = await login(email);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.customerId).toBe(shopper!.id);
+    expect((await login(shopper!.email)).status).toBe(401);
+  });
+
+  it('by an administrator, before the shopper ever signed in on live', async () => {
+    const [, other] = shoppers;
+    const email = `renamed-${other!.email}`;
+    const changed = await gw.call('PATCH', `/customers/${other!.id}`, { email });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const session = await login(email);
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    expect(session.body.customerId).toBe(other!.id);
+    expect((await login(other!.email)).status).toBe(401);
+  });
+});
