@@ -75,8 +75,9 @@ export async function confirmReset(
   if (!adapter) throw invalidToken();
   const ref: CustomerRef = { kind: 'id', id: customerId };
   let email: string;
+  let login: string | undefined;
   try {
-    email = (await adapter.getCustomer(ref, { expandAddresses: false }, call)).value.email;
+    ({ email, login } = (await adapter.getCustomer(ref, { expandAddresses: false }, call)).value);
   } catch (error) {
     // The customer is gone (erased): the token stays used.
     if (isGatewayError(error) && error.code === 'not_found') throw invalidToken();
@@ -92,7 +93,10 @@ export async function confirmReset(
     throw error;
   }
   await endAccess(deps, backend, customerId);
-  for (const key of await accountCounterKeys(backend, email)) await deps.store.delete(key);
+  // Locked out by failed logins (by email or login) or current-password guesses (by customer id):
+  // the new password signs in at once.
+  for (const account of new Set([email, login ?? email, `customer:${customerId}`]))
+    for (const key of await accountCounterKeys(backend, account)) await deps.store.delete(key);
   call.log.info({ backend, customerId }, 'password reset: new password set, sessions ended');
   return { backend, customerId };
 }

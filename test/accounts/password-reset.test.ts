@@ -176,3 +176,38 @@ describe('reset tokens (shared store)', () => {
     expect((await tokens.redeem(other.token)).customerId).toBe('8');
   });
 });
+
+describe('a reset lifts the lockout it is the way out of', () => {
+  it('after too many failed logins and wrong current passwords, the new password signs in and is taken at once', async () => {
+    const { gw, events, request, confirm, customerId } = await gateway();
+    const login = (password: string, client: string) =>
+      gw.call('POST', '/v1/auth/login', { email: KNOWN, password }, { 'x-forwarded-for': client });
+    const session = (await login(PASSWORD, '198.51.100.1')).body;
+    const guess = () =>
+      gw.call(
+        'PUT',
+        '/v1/me/password',
+        { currentPassword: 'Wr0ng!Guess00', password: 'N3w!Passw0rd1' },
+        { authorization: `Bearer ${session.accessToken}`, 'x-forwarded-for': '198.51.100.1' },
+      );
+    // A different client address per attempt: the account's own counters lock, not a client's.
+    for (let i = 0; i < 5; i++) expect((await login('Wr0ng!Guess00', `198.51.100.${10 + i}`)).status).toBe(401);
+    expect((await login(PASSWORD, '198.51.100.20')).status).toBe(429);
+    for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(400);
+    expect((await guess()).status).toBe(429);
+
+    expect((await request(KNOWN)).status).toBe(202);
+    const { token } = await events.next('customer.password_reset.requested', (e) => e.customerId === customerId);
+    expect((await confirm(token, 'Res3t!Passw0rd')).status).toBe(204);
+
+    const fresh = await login('Res3t!Passw0rd', '198.51.100.21');
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+    const changed = await gw.call(
+      'PUT',
+      '/v1/me/password',
+      { currentPassword: 'Res3t!Passw0rd', password: 'N3w!Passw0rd1' },
+      { authorization: `Bearer ${fresh.body.accessToken}`, 'x-forwarded-for': '198.51.100.21' },
+    );
+    expect(changed.status, JSON.stringify(changed.body)).toBe(204);
+  });
+});
