@@ -23,7 +23,7 @@ import {
   utf8Length,
 } from './map.js';
 import { parseScapiOptions, SCAPI_VARIABLES, type ScapiOptions } from './options.js';
-import { ADDRESS_PAGE_MAX, customerPosition, nextCustomerPosition, searchLimit } from './paginate.js';
+import { ADDRESS_PAGE_MAX, customerPosition, customerTotal, nextCustomerPosition, searchLimit } from './paginate.js';
 import { customerQuery, findByExternalRef, searchCustomers } from './search.js';
 import { changePassword, registerCustomer, resetPassword, shopperCustomerNo, withShopperSession } from './shopper.js';
 import {
@@ -255,7 +255,8 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
         limit,
         page.total,
       );
-      return { items, next, ...('offset' in at ? { total: page.total } : {}) };
+      const total = customerTotal(at, page.total);
+      return { items, next, ...(total !== undefined ? { total } : {}) };
     },
 
     async getCustomer(ref, { expandAddresses }, ctx) {

@@ -3,11 +3,14 @@ import { parsePosition } from '../support.js';
 import { BACKEND } from './errors.js';
 
 /**
- * Paging. Customers come from `customer-search`: `offset` + `limit` (≤ 200) within the search
- * service's result window of SEARCH_WINDOW hits. Past the window the position becomes keyset
- * (`after` a customer number: the query gains `customerNo greater <after>`, offset 0), so a long
- * list is paged to its end instead of failing or repeating. Addresses: `offset` + `limit`
- * (≤ 50 per call, the spec's maximum); one canonical page may take several calls.
+ * Paging. Customers come from `customer-search`, sorted by customer number, keyset from the second
+ * page on (`after` the last customer number: the query gains `customerNo greater <after>`, offset
+ * 0): a customer deleted while a list or a migration pages would shift every later one back by one
+ * under `offset`, and one would be skipped; and the search service's result window of
+ * SEARCH_WINDOW hits never ends a long list. `seen` counts the customers of the pages before, for
+ * the total. An `offset` (a cursor or migration state file written before) is still taken, within
+ * the window. Addresses: `offset` + `limit` (≤ 50 per call, the spec's maximum); one canonical
+ * page may take several calls.
  */
 
 /** offset + limit of one customer-search must stay within this many hits (see docs/backends/scapi.md). */
@@ -20,9 +23,9 @@ const CustomerPosition = z.union([
     .int()
     .min(0)
     .max(SEARCH_WINDOW - 1),
-  z.strictObject({ after: z.string().min(1).max(100) }),
+  z.strictObject({ after: z.string().min(1).max(100), seen: z.int().min(0).optional() }),
 ]);
-export type CustomerPosition = { offset: number } | { after: string };
+export type CustomerPosition = { offset: number } | { after: string; seen?: number };
 
 export function customerPosition(position: unknown): CustomerPosition {
   const parsed = parsePosition(CustomerPosition, position, BACKEND) ?? 0;
@@ -34,14 +37,25 @@ export function nextCustomerPosition(
   at: CustomerPosition,
   customerNos: string[],
   limit: number,
+  /** What the search counted: from `offset` 0, or (keyset) after `after`. */
   total: number,
-): number | { after: string } | null {
+): { after: string; seen: number } | null {
   const last = customerNos[customerNos.length - 1];
   if (customerNos.length < limit || last === undefined) return null;
-  if ('after' in at) return { after: last };
-  const next = at.offset + customerNos.length;
-  if (next >= total) return null;
-  return next + limit <= SEARCH_WINDOW ? next : { after: last };
+  const from = 'offset' in at ? at.offset : 0;
+  if (from + customerNos.length >= total) return null;
+  return { after: last, seen: seenBefore(at) + customerNos.length };
+}
+
+/** How many customers the pages before this position held (undefined: a keyset cursor that did not count). */
+function seenBefore(at: CustomerPosition): number {
+  return 'offset' in at ? at.offset : (at.seen ?? 0);
+}
+
+/** The list's total at this page: what the pages before held and what the search counts from here on. */
+export function customerTotal(at: CustomerPosition, searchTotal: number): number | undefined {
+  if ('offset' in at) return searchTotal;
+  return at.seen === undefined ? undefined : at.seen + searchTotal;
 }
 
 /** The page size one search may ask for at a position: never past the window (a caller may change `limit` between pages). */

@@ -4,7 +4,7 @@ import type { AdapterPage, CallContext, ListCustomersQuery } from '../types.js';
 import { path, type OcapiClient } from './client.js';
 import { fromOcapiCustomer } from './map.js';
 import type { SfccOptions } from './options.js';
-import { nextStart, startFrom } from './paginate.js';
+import { customerSearchPosition } from './paginate.js';
 import { CustomerSearchResultSchema, type OcapiCustomer } from './upstream.js';
 
 /** What turns listing and `ref:` lookups on when the Data API is not configured. */
@@ -53,8 +53,11 @@ export function createCustomerSearch(client: OcapiClient, options: SfccOptions) 
 
     /** Only with the Data API (`available`): the adapter offers listCustomers only then. */
     async list(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>> {
-      const start = startFrom(query.position);
+      // Keyset paging on customer_no (the sort), not OCAPI's `start`: a customer deleted while a
+      // list or a migration pages would shift every later one back by one, and one would be skipped.
+      const { start, after, seen } = customerSearchPosition(query.position);
       const must: Record<string, unknown>[] = [];
+      if (after !== undefined) must.push({ range_query: { field: 'customer_no', from: after, from_inclusive: false } });
       if (query.email) must.push(termQuery('email', query.email));
       if (query.externalRef) must.push(termQuery(attribute, query.externalRef));
       if (query.updatedSince)
@@ -67,10 +70,13 @@ export function createCustomerSearch(client: OcapiClient, options: SfccOptions) 
         });
       const q = must.length === 0 ? { match_all_query: {} } : must.length === 1 ? must[0]! : { bool_query: { must } };
       const result = await search(ctx, q, start, query.limit);
+      const last = result.hits.at(-1)?.data.customer_no;
+      const more = result.hits.length > 0 && start + result.hits.length < result.total && last !== undefined;
       return {
         items: result.hits.map((h) => fromOcapiCustomer(h.data, attribute)),
-        next: nextStart(start, result.hits.length, result.total),
-        total: result.total,
+        next: more ? { after: last, seen: seen + result.hits.length } : null,
+        // What the pages before saw, and what is left from here (the search counts from `after` on).
+        total: seen + result.total - start,
       };
     },
   };

@@ -165,10 +165,14 @@ const same = (field: string, actual: unknown, wanted: unknown) =>
     ? String(actual ?? '').toLowerCase() === String(wanted).toLowerCase()
     : actual === wanted || (actual !== undefined && String(actual) === String(wanted));
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T|$)/;
+
 function inRange(actual: unknown, spec: Record<string, unknown>): boolean {
   if (actual === undefined || actual === null) return false;
+  // Dates (ISO 8601) compare as instants; other strings (a customer_no like "00001234", which
+  // Date.parse would take for a year) compare as strings, as the search sorts them.
   const value = (v: unknown) =>
-    (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : v) as number | string;
+    (typeof v === 'string' && ISO_DATE.test(v) && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : v) as number | string;
   const a = value(actual);
   if (spec.from !== undefined) {
     const from = value(spec.from);

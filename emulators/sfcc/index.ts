@@ -38,6 +38,8 @@ export interface SfccBackdoor {
   readPassword(customerId: string): string | undefined;
   /** Every stored customer. */
   readAll(): OcapiCustomer[];
+  /** Deletes a customer as Business Manager would (the Shop API cannot); false when there was none. */
+  removeCustomer(customerId: string): boolean;
   /** The next matching write is refused by a customization hook (HookStatusException). */
   failHook(failure: HookFailure): void;
   /** Every Account Manager token issued so far expires now (next call: 401 ExpiredTokenException). */
@@ -127,6 +129,7 @@ export function createSfccEmulator(options: EmulatorOptions = {}): Emulator<Sfcc
     backdoor: {
       seed,
       ...recordBackdoorReads(store, (record) => structuredClone(record.customer), sortedAddresses),
+      removeCustomer: (customerId) => store.records.delete(customerId),
       failHook: (failure) => void hooks.push(failure),
       expireAccessTokens: () => issuer.expireAccessTokens(),
       get accessTokensIssued() {

@@ -88,6 +88,25 @@ describe('scapi adapter', () => {
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => String(SEARCH_WINDOW - 15 + i).padStart(6, '0')));
   });
 
+  it('skips no one when customers already listed are deleted between pages (a migration deleting what it moved)', async () => {
+    const { adapter, ctx, emulator } = setup();
+    emulator.backdoor.seed(
+      Array.from({ length: 7 }, (_, i) => ({
+        customer: { customerNo: String(i).padStart(6, '0'), lastName: 'N', credentials: { login: `d${i}` } },
+      })),
+    );
+    const seen: string[] = [];
+    let position: unknown;
+    do {
+      const page = await adapter.listCustomers({ limit: 3, position }, ctx);
+      seen.push(...page.items.map((c) => c.id));
+      expect(page.total).toBe(7);
+      for (const customer of page.items) await adapter.deleteCustomer!({ kind: 'id', id: customer.id }, ctx);
+      position = page.next;
+    } while (position !== null);
+    expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => String(i).padStart(6, '0')));
+  });
+
   it('says what a create with addresses had already written when an address fails', async () => {
     // The platform fails the second address (503): the customer and the first address exist.
     const platform: { fetch?: typeof fetch } = {};

@@ -398,6 +398,34 @@ describe('sfcc listing and ref: lookups (Data API)', () => {
     expect(since.items.map((c) => c.lastName)).toEqual(['Rossi', 'Tanaka']);
   });
 
+  it('skips no one when customers already listed are deleted between pages (a migration deleting what it moved)', async () => {
+    const { adapter, ctx, emulator } = setup({ emulator: { seed: true } });
+    const everyone = (await adapter.listCustomers!({ limit: 10 }, ctx)).items.map((c) => c.id);
+    expect(everyone).toHaveLength(5);
+    const seen: string[] = [];
+    let position: unknown;
+    do {
+      const page = await adapter.listCustomers!({ limit: 2, position }, ctx);
+      seen.push(...page.items.map((c) => c.id));
+      // What was read is deleted on the platform before the next page: OCAPI's `start` would now skip.
+      for (const customer of page.items) expect(emulator.backdoor.removeCustomer(customer.id)).toBe(true);
+      expect(page.total).toBe(5);
+      position = page.next;
+    } while (position !== null);
+    expect(seen).toEqual(everyone);
+  });
+
+  it('still takes a cursor position written before keyset paging (OCAPI start), and goes on by customer_no', async () => {
+    const { adapter, ctx } = setup({ emulator: { seed: true } });
+    const everyone = (await adapter.listCustomers!({ limit: 10 }, ctx)).items.map((c) => c.id);
+    const fromStart = await adapter.listCustomers!({ limit: 2, position: 2 }, ctx);
+    expect(fromStart.items.map((c) => c.id)).toEqual(everyone.slice(2, 4));
+    expect(fromStart.total).toBe(5);
+    const rest = await adapter.listCustomers!({ limit: 2, position: fromStart.next }, ctx);
+    expect(rest.items.map((c) => c.id)).toEqual(everyone.slice(4));
+    expect(rest.next).toBeNull();
+  });
+
   it('looks customers up by externalRef through the configured attribute', async () => {
     const { adapter, emulator, ctx } = setup({ env: { SFCC_EXTERNAL_REF_ATTRIBUTE: 'c_crmId' } });
     const [stored] = emulator.backdoor.seed([
