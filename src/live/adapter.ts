@@ -206,11 +206,21 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
 
   const deleteCustomer: NonNullable<CustomerAdapter['deleteCustomer']> = async (ref, ctx) => {
     let at = await locator.locate(ref, ctx, true);
-    if (at.where === 'source') {
-      if (source.capabilities.customerDelete) return source.deleteCustomer!({ kind: 'id', id: at.sourceId! }, ctx);
-      // The source cannot delete: the customer moves, is deleted there, and is remembered as deleted.
-      at = await locator.forWrite(ref, ctx);
+    if (at.where === 'source' && source.capabilities.customerDelete) {
+      // Under the customer's move lease, and remembered as deleted: a batch run that listed the
+      // customer before (or is moving it now) would otherwise create it on the target afterwards.
+      const sourceId = at.sourceId!;
+      const deleted = await mover.exclusive(sourceId, ctx, async () => {
+        if ((await identities.get(sourceId))?.state === 'moved') return false;
+        await source.deleteCustomer!({ kind: 'id', id: sourceId }, ctx);
+        await identities.put(sourceId, { state: 'deleted' });
+        return true;
+      });
+      if (deleted) return;
     }
+    // Moved (meanwhile, perhaps), or a source that cannot delete: the customer moves, is deleted on
+    // the target, and is remembered as deleted.
+    if (at.where === 'source') at = await locator.forWrite(ref, ctx);
     // Gone from the target already (an earlier attempt, or this one's own lost answer, deleted it):
     // the rest is still done, so no copy on the source and no `moved` entry outlives it; the
     // route then decides whether the `not_found` was this request's own delete.

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomerAdapter } from '../../adapters/types.js';
+import { migrateCustomers } from '../../migrate/lib/index.js';
+import { batchMoveClaim } from '../../src/live/index.js';
+import { testContext } from '../adapters/support.js';
+import { buildGateway, type GatewayUnderTest } from '../conformance/harness.js';
+import { liveGateway, onTarget, type Platforms, seedSource, servePair } from './support.js';
+
+/**
+ * A customer deleted through `live` while a coordinated batch run (`npm run migrate` on the same
+ * store) moves it: the delete waits for the move and deletes where the customer lives then, so the
+ * batch cannot leave it on the target.
+ */
+describe('open2b -> scayle: a delete through live beside a batch run', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  let target: CustomerAdapter;
+  beforeAll(async () => {
+    platforms = await servePair('open2b', 'scayle');
+    gw = liveGateway(platforms, 'open2b->scayle');
+    target = buildGateway('scayle', { ...platforms.env, BACKENDS: 'scayle' }).deps.backends.get('scayle')!;
+  });
+  afterAll(async () => platforms.close());
+
+  it('a customer deleted through live while the batch creates it on the target is deleted there too', async () => {
+    const [kept, deleted] = await seedSource(gw, 'open2b', 2);
+    const source = gw.deps.backends.get('open2b')!;
+    let pending: Promise<{ status: number; body: unknown }> | undefined;
+    // The batch's target: while it creates the customer (holding the customer's move lease), the
+    // shopper's delete arrives through live.
+    const batchTarget: CustomerAdapter = {
+      ...target,
+      async createCustomer(input, ctx) {
+        if (input.email === deleted!.email) {
+          pending = gw.call('DELETE', `/customers/${deleted!.id}`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return target.createCustomer(input, ctx);
+      },
+    };
+    const { ctx } = testContext();
+    const claim = batchMoveClaim(gw.deps.store, source, batchTarget, ctx);
+    await migrateCustomers({ source, target: batchTarget, ctx, claim });
+    const gone = await pending!;
+    expect(gone.status, JSON.stringify(gone.body)).toBe(204);
+    expect((await onTarget(platforms, 'scayle', deleted!.email)).count).toBe(0);
+    expect((await onTarget(platforms, 'scayle', kept!.email)).count).toBe(1);
+    expect((await gw.call('GET', `/customers/${deleted!.id}`)).status).toBe(404);
+  });
+});
