@@ -1,8 +1,8 @@
 /** The files `npm run migrate` reads and writes: the state file (atomically, as the run goes) and the reports. */
-import { constants, createReadStream, createWriteStream, renameSync, writeFileSync } from 'node:fs';
-import { access, appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { access, appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseState, stateJson, type MigrationState } from '../lib/index.js';
 
 export class FileProblem extends Error {}
@@ -54,7 +54,7 @@ export async function writePrivate(path: string, text: string): Promise<void> {
  * long run holds none of them), then framed into the report once the run ends.
  */
 export function customerSpool(path: string) {
-  const spoolPath = `${path}.${process.pid}.customers.tmp`;
+  const spoolPath = join(dirname(path), spoolName(path, process.pid));
   const spool = createWriteStream(spoolPath, { mode: 0o600 });
   let lines = 0;
   const closed = () =>
@@ -76,4 +76,66 @@ export function customerSpool(path: string) {
       await rm(spoolPath, { force: true });
     },
   };
+}
+
+const spoolName = (path: string, pid: number) => `${basename(path)}.${pid}.customers.tmp`;
+
+/** Whether a process with this id runs (EPERM: it does, as another user); a zombie (Linux: state Z) does not. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // A killed process nobody reaped yet still answers kill(pid, 0).
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)?.[0] !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The customer outcomes a killed run (SIGKILL, a crash) spooled for the JSON report `path` and never
+ * framed into it: kept, as a private JSON file of their own beside the report
+ * (`<report>.interrupted-<pid>.json`, without a row the kill cut short), so no outcome is lost and
+ * no stray temporary file keeps emails. A spool of a run still going is left alone. Answers the
+ * files written.
+ */
+export async function keepInterruptedOutcomes(path: string): Promise<string[]> {
+  try {
+    return await keepSpools(path);
+  } catch (error) {
+    throw new FileProblem(
+      `--report ${path}: an interrupted run's outcomes could not be kept (${(error as Error).message})`,
+    );
+  }
+}
+
+async function keepSpools(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const kept: string[] = [];
+  const prefix = `${basename(path)}.`;
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)\.customers\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || running(pid)) continue;
+    const spool = join(dir, name);
+    const rows: unknown[] = [];
+    for (const line of (await readFile(spool, 'utf8')).split(',\n')) {
+      try {
+        rows.push(JSON.parse(line));
+      } catch {
+        // The line the kill cut short (the last one): its customer is reported again by the resumed run.
+      }
+    }
+    if (rows.length > 0) {
+      const file = `${path}.interrupted-${pid}.json`;
+      const note = 'outcomes of a run that was killed before it wrote its report; the resumed run reports the rest';
+      await writePrivate(file, `${JSON.stringify({ interrupted: true, note, customers: rows }, null, 2)}\n`);
+      kept.push(file);
+    }
+    await rm(spool, { force: true });
+  }
+  return kept;
 }

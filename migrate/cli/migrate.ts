@@ -40,7 +40,15 @@ import {
   type PasswordHashSource,
 } from '../lib/index.js';
 import { runVerify } from './verify.js';
-import { assertWritable, customerSpool, FileProblem, readState, writePrivate, writeStateAtomically } from './files.js';
+import {
+  assertWritable,
+  customerSpool,
+  FileProblem,
+  keepInterruptedOutcomes,
+  readState,
+  writePrivate,
+  writeStateAtomically,
+} from './files.js';
 
 const EXIT = { ok: 0, customersFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -89,6 +97,9 @@ async function main() {
   let since = args.since;
   try {
     for (const path of args.reportPaths) await assertWritable('--report', path);
+    for (const path of args.reportPaths.filter((p) => !isHtml(p)))
+      for (const file of await keepInterruptedOutcomes(path))
+        console.log(`the outcomes of an interrupted run that wrote ${path} are kept in ${file}`);
     await assertWritable('--state', args.statePath);
     state = args.statePath ? await readState(args.statePath) : undefined;
     if (since === 'last') since = sinceLastRun(state, args.from, args.to);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,11 +66,13 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
     const [source, target] = await servers;
     const dir = mkdtempSync(join(tmpdir(), 'migrate-crash-'));
     const state = join(dir, 'state.json');
+    const outcomes = join(dir, 'run.json');
     const args = ['--from', 'sfcc', '--to', 'scayle', '--omit', 'login', '--batch-size', '2', '--state', state];
+    const reported = [...args, '--report', outcomes];
     const env = { ...source.env, ...target.env };
 
     for (const point of killPoints) {
-      const run = startMigrate(args, env);
+      const run = startMigrate(reported, env);
       let seen = 0;
       hook.current = async (request) => {
         if (request.method !== point.method || !point.path.test(request.url) || ++seen !== point.nth) return;
@@ -85,9 +87,22 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
       expect(() => JSON.parse(readFileSync(state, 'utf8'))).not.toThrow();
     }
 
-    const last = await startMigrate(args, env).done;
+    const last = await startMigrate(reported, env).done;
     expect(last.code, last.stdout + last.stderr).toBe(0);
     expect(JSON.parse(readFileSync(state, 'utf8')).inProgress).toBeUndefined();
+    // What the killed runs had reported is kept beside the report, private; no spool is left behind.
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const kept = files.filter((f) => /^run\.json\.interrupted-\d+\.json$/.test(f));
+    expect(kept.length, files.join(' ')).toBeGreaterThan(0);
+    expect(last.stdout).toContain('the outcomes of an interrupted run that wrote');
+    const keptRows = kept.flatMap((f) => {
+      expect(statSync(join(dir, f)).mode & 0o077).toBe(0);
+      return JSON.parse(readFileSync(join(dir, f), 'utf8')).customers as { sourceId: string; outcome: string }[];
+    });
+    expect(keptRows.length).toBeGreaterThan(0);
+    for (const row of keptRows)
+      expect(row).toMatchObject({ sourceId: expect.any(String), outcome: expect.any(String) });
 
     const held = scayle.backdoor.readAll();
     expect(held.map((c) => c.referenceKey).sort()).toEqual(shoppers.map((s) => s.customer.c_externalRef).sort());
