@@ -3,6 +3,7 @@ import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import { pairAddresses } from '../../migrate/lib/compare.js';
 import { type CustomerStep, migrateCustomer, type MoveClaim } from '../../migrate/lib/customer.js';
 import { duplicateCheckFor } from '../../migrate/lib/existing.js';
+import { migrationRef } from '../../migrate/lib/map.js';
 import type { CustomerReport } from '../../migrate/lib/types.js';
 import type { Customer } from '../../schemas/index.js';
 import { LeaseBusyError, withLease } from '../store/lease.js';
@@ -89,7 +90,12 @@ export function createMover(options: MoverOptions) {
         ctx,
         async (): Promise<CustomerReport> => {
           const known = await identities.get(customer.id);
-          const base = { sourceId: customer.id, email: customer.email, externalRef: customer.externalRef ?? '' };
+          // The reference it carries (or would carry) on the target, as every other report row names it.
+          const base = {
+            sourceId: customer.id,
+            email: customer.email,
+            externalRef: migrationRef(customer, source.backend),
+          };
           if (known?.state === 'moved')
             return { ...base, outcome: 'skipped', reason: 'moved by the live migration', targetId: known.t };
           if (known?.state === 'deleted')

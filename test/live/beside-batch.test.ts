@@ -11,7 +11,7 @@ import { liveGateway, onTarget, type Platforms, seedSource, servePair } from './
  * store) moves it: the delete waits for the move and deletes where the customer lives then, so the
  * batch cannot leave it on the target.
  */
-describe('open2b -> scayle: a delete through live beside a batch run', () => {
+describe('open2b -> scayle: live beside a coordinated batch run', () => {
   let platforms: Platforms;
   let gw: GatewayUnderTest;
   let target: CustomerAdapter;
@@ -46,5 +46,23 @@ describe('open2b -> scayle: a delete through live beside a batch run', () => {
     expect((await onTarget(platforms, 'scayle', deleted!.email)).count).toBe(0);
     expect((await onTarget(platforms, 'scayle', kept!.email)).count).toBe(1);
     expect((await gw.call('GET', `/customers/${deleted!.id}`)).status).toBe(404);
+  });
+
+  it('a customer live already moved is reported skipped, with the reference it carries on the target', async () => {
+    const [moved] = await seedSource(gw, 'open2b', 1, false);
+    expect((await gw.call('PATCH', `/customers/${moved!.id}`, { firstName: 'Moved' })).status).toBe(200);
+    const source = gw.deps.backends.get('open2b')!;
+    const { ctx } = testContext();
+    const result = await migrateCustomers({
+      source,
+      target,
+      ctx,
+      claim: batchMoveClaim(gw.deps.store, source, target, ctx),
+    });
+    expect(result.customers.find((c) => c.sourceId === moved!.id)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'moved by the live migration',
+      externalRef: `open2b:${moved!.id}`,
+    });
   });
 });
