@@ -32,6 +32,7 @@ const INSTRUMENTED = {
   probe: true,
   convertGuest: true,
   eraseCustomer: true,
+  canonicalId: true,
 } as const satisfies Record<AdapterMethod, true>;
 /** Every method an adapter may have (wrappers of adapters go over these). */
 const ADAPTER_METHODS = Object.keys(INSTRUMENTED) as AdapterMethod[];

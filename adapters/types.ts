@@ -148,6 +148,12 @@ export interface CustomerAdapter {
    * its password. Backends without it cannot take hashes (their customers need a reset).
    */
   importPasswordHash?(ref: CustomerRef, hash: PasswordHash, ctx: CallContext): Promise<void>;
+  /**
+   * Optional (`live`): the one id of the customer an id names, where the backend has several names
+   * for one customer (`s:<id>`, and `t:<targetId>` once it moved). The routes' locks and events use
+   * it, so writes naming one customer differently still take one lock. Without it an id is its own.
+   */
+  canonicalId?(id: string, ctx: CallContext): Promise<string>;
 
   /**
    * Optional: checks with a few cheap authorised calls that the configured credentials and

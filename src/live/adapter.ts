@@ -274,6 +274,14 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       return { value: present(await read(at, expandAddresses, ctx), at) };
     },
 
+    async canonicalId(id, ctx) {
+      // A customer not found has no other names: the write itself then answers what it answers.
+      return locator.locate({ kind: 'id', id }, ctx).then(liveId, (error: unknown) => {
+        if (isNotFound(error)) return id;
+        throw error;
+      });
+    },
+
     async createCustomer(input, ctx) {
       refuseMigrationRef(input.externalRef);
       // Registration: the email (and a reference) must be free on both platforms; the customer is born on the target.

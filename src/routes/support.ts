@@ -78,17 +78,21 @@ const resolvedRefs = new WeakMap<Context<GatewayEnv>, Map<string, Promise<string
  * once per request; `call` is the request's unless the write outlives it (idempotency/settle.ts).
  */
 export function nativeId(c: Context<GatewayEnv>, ref: CustomerRef, call = c.get('call')): Promise<string> {
-  if (ref.kind === 'id') return Promise.resolve(ref.id);
+  const adapter = c.get('adapter') as CustomerAdapter;
+  if (ref.kind === 'id' && !adapter.canonicalId) return Promise.resolve(ref.id);
   let resolved = resolvedRefs.get(c);
   if (!resolved) resolvedRefs.set(c, (resolved = new Map()));
-  let id = resolved.get(ref.externalRef);
+  const key = ref.kind === 'id' ? `id:${ref.id}` : `ref:${ref.externalRef}`;
+  let id = resolved.get(key);
   if (!id) {
-    id = (c.get('adapter') as CustomerAdapter)
-      .getCustomer(ref, { expandAddresses: false }, call)
-      .then((found) => found.value.id);
+    // An id with other names (live): its one name. A ref: the id of the customer it names.
+    id =
+      ref.kind === 'id'
+        ? adapter.canonicalId!(ref.id, call)
+        : adapter.getCustomer(ref, { expandAddresses: false }, call).then((found) => found.value.id);
     // A lookup that failed is not kept: the next asks again.
-    id.catch(() => resolved!.delete(ref.externalRef));
-    resolved.set(ref.externalRef, id);
+    id.catch(() => resolved!.delete(key));
+    resolved.set(key, id);
   }
   return id;
 }

@@ -66,3 +66,46 @@ describe('open2b -> scayle: live beside a coordinated batch run', () => {
     });
   });
 });
+
+describe('open2b -> scayle: one customer, several names, one lock', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  beforeAll(async () => {
+    platforms = await servePair('open2b', 'scayle');
+    gw = liveGateway(platforms, 'open2b->scayle');
+  });
+  afterAll(async () => platforms.close());
+
+  it('writes naming a moved customer by its id, s:<id> and t:<targetId> run one at a time', async () => {
+    const [shopper] = await seedSource(gw, 'open2b', 1);
+    const moved = await gw.call('PATCH', `/customers/${shopper!.id}`, { firstName: 'Moved' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const alias = `t:${moved.body.migration.targetId}`;
+    // Every write of live's, counted while it runs: two at once would be two locks for one customer.
+    const live = gw.deps.backends.get('live')!;
+    let running = 0;
+    let most = 0;
+    gw.deps.backends.set('live', {
+      ...live,
+      async updateCustomer(...args) {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        try {
+          return await live.updateCustomer(...args);
+        } finally {
+          running--;
+        }
+      },
+    });
+    try {
+      const names = [shopper!.id, `s:${shopper!.id}`, alias];
+      const answers = await Promise.all(
+        names.map((name, i) => gw.call('PATCH', `/customers/${encodeURIComponent(name)}`, { lastName: `Alias${i}` })),
+      );
+      for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(most).toBe(1);
+    } finally {
+      gw.deps.backends.set('live', live);
+    }
+  });
+});
