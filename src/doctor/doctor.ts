@@ -56,7 +56,12 @@ function backendLine(backend: BackendConfig, result: ProbeResult, reading: Clock
 }
 
 /** A write, read and delete on the shared store. */
-async function storeLine(config: GatewayConfig, store: SharedStore | undefined): Promise<DoctorLine> {
+async function storeLine(
+  config: GatewayConfig,
+  store: SharedStore | undefined,
+  problem: string | undefined,
+): Promise<DoctorLine> {
+  if (problem !== undefined) return { ok: false, text: `store (${config.store.kind}): ${problem}` };
   if (!store) return { ok: true, text: 'store (memory): this process only; nothing to reach' };
   const key = `doctor:${crypto.randomUUID()}`;
   try {
@@ -77,13 +82,21 @@ async function storeLine(config: GatewayConfig, store: SharedStore | undefined):
  */
 export async function runDoctor(
   config: GatewayConfig,
-  runtime: { fetch: typeof globalThis.fetch; log: Log; store?: SharedStore },
+  runtime: {
+    fetch: typeof globalThis.fetch;
+    log: Log;
+    store?: SharedStore;
+    /** Why the configured store could not be opened (its line fails; the backends are probed without it). */
+    storeProblem?: string;
+  },
 ): Promise<DoctorLine[]> {
   const readings = new Map<string, ClockReading>();
+  const { storeProblem, ...parts } = runtime;
   const deps = await loadDeps(
-    { ...config, breaker: undefined },
+    // Without the configured store (it failed to open), the backends are built over one in memory.
+    { ...config, breaker: undefined, ...(storeProblem !== undefined ? { store: { kind: 'memory' as const } } : {}) },
     {
-      ...runtime,
+      ...parts,
       wrapFetch: (backend, fetch) => {
         const reading: ClockReading = {};
         readings.set(backend, reading);
@@ -111,5 +124,5 @@ export async function runDoctor(
       deadline.dispose();
     }
   };
-  return [...(await Promise.all(config.backends.map(probe))), await storeLine(config, runtime.store)];
+  return [...(await Promise.all(config.backends.map(probe))), await storeLine(config, runtime.store, storeProblem)];
 }

@@ -179,6 +179,23 @@ describe('npm run doctor', () => {
     );
   });
 
+  it('with the shared store unreachable: one failed line for it, and every backend still checked', async () => {
+    const closedPort = await freePort();
+    const env = {
+      BACKENDS: 'scayle,open2b',
+      ...Object.assign({}, ...(await Promise.all(['scayle', 'open2b'].map((p) => served(p, p))))),
+      STORE: 'redis',
+      REDIS_URL: `redis://127.0.0.1:${closedPort}`,
+    };
+    const run = await runScript('doctor', [], env);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^ok {4}scayle \(/);
+    expect(lines[1]).toMatch(/^ok {4}open2b \(/);
+    expect(lines[2]).toMatch(/^FAIL {2}store \(redis\): /);
+  }, 60_000);
+
   it('exits 0 with an ok line per backend when everything works, over HTTP', async () => {
     const env = {
       BACKENDS: 'sfcc,scayle,open2b,scapi,us:sfcc',
