@@ -56,8 +56,9 @@ export function createLoginLimits(
       const counted: Counter[] = [];
       for (const c of [accountCounter, clientCounter]) {
         const count = await store.increment(c.key, 1, c.windowMs);
-        // The first attempt opens the window; its end is kept beside the count for Retry-After.
-        if (count === 1) await store.set(windowEndKey(c.key), String(now() + c.windowMs), c.windowMs);
+        // The first attempt opens the window; its end is kept beside the count for Retry-After. A
+        // count given back to 0 (successes) keeps its window (and its key's expiry): not reopened.
+        if (count === 1) await store.setIfAbsent(windowEndKey(c.key), String(now() + c.windowMs), c.windowMs);
         if (count <= c.limit) {
           counted.push(c);
           continue;

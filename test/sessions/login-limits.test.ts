@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createLoginLimits } from '../../src/sessions/login-limits.js';
+import { createMemoryStore } from '../../src/store/memory.js';
 import { buildGateway } from '../conformance/harness.js';
 
 const PASSWORD = 'Str0ng!Passw0rd';
@@ -115,5 +117,29 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
       auth,
     );
     expect(changed.status, JSON.stringify(changed.body)).toBe(204);
+  });
+});
+
+describe('Retry-After of a failed-login lock', () => {
+  it('counts from the attempt that opened the window, however many successes were given back since', async () => {
+    let clock = 1_000_000;
+    const now = () => clock;
+    const store = createMemoryStore({ now });
+    const limits = createLoginLimits(
+      store,
+      { perAccount: { limit: 100, windowSeconds: 60 }, perClient: { limit: 2, windowSeconds: 60 } },
+      now,
+    );
+    // A success opens the client's window (t = 0) and gives its attempt back.
+    await (await limits.begin('memory', 'a@example.com', 'client')).succeeded();
+    clock += 30_000;
+    // Failures from t = 30 s: the window (and the counter) still end at t = 60 s.
+    await limits.begin('memory', 'b@example.com', 'client');
+    await limits.begin('memory', 'c@example.com', 'client');
+    const refused = await limits.begin('memory', 'd@example.com', 'client').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'rate_limited', retryAfter: 30 });
+    clock += 30_001;
+    // As Retry-After said: the window is over.
+    await expect(limits.begin('memory', 'e@example.com', 'client')).resolves.toBeDefined();
   });
 });
