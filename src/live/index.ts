@@ -132,8 +132,17 @@ export function liveMappingErasure(
  */
 export function batchMoveClaim(store: SharedStore, source: CustomerAdapter, target: CustomerAdapter, ctx: CallContext) {
   const identities = createIdentityMap(store, source.backend, target.backend);
-  // A batch customer is a few calls; a crashed run's lease lapses after a minute.
-  return createMover({ source, target, store, identities, leaseTtlMs: 60_000, waitMs: 60_000 }).claimFor(ctx);
+  // A batch customer is a few calls, but may wait out rate limits: its lease is renewed while it
+  // moves, so a killed run's leases lapse within 15 s (shoppers of those customers get 409 until then).
+  return createMover({
+    source,
+    target,
+    store,
+    identities,
+    leaseTtlMs: 15_000,
+    renewEveryMs: 5_000,
+    waitMs: 60_000,
+  }).claimFor(ctx);
 }
 
 /** Where the customer `subject` names stands in the pair: its side, and its ids on both sides as the identity map knows them. */

@@ -19,6 +19,8 @@ export interface MoverOptions {
   createInactive?: boolean;
   /** How long a move may hold its lease if its holder dies (a move is a handful of upstream calls). */
   leaseTtlMs: number;
+  /** Renew the lease this often while moving (a batch run's moves wait out rate limits): see withLease. */
+  renewEveryMs?: number;
   /** How long a mover waits for another one's lease before giving up with 409. */
   waitMs: number;
 }
@@ -67,7 +69,7 @@ export function createMover(options: MoverOptions) {
       return await withLease(
         options.store,
         identities.leaseKey(sourceId),
-        { ttlMs: options.leaseTtlMs, waitMs, signal: ctx.signal },
+        { ttlMs: options.leaseTtlMs, waitMs, signal: ctx.signal, renewEveryMs: options.renewEveryMs },
         fn,
       );
     } catch (error) {

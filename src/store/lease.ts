@@ -14,6 +14,11 @@ export interface LeaseOptions {
   /** How long to wait for a held lease before giving up with LeaseBusyError (0: do not wait). */
   waitMs: number;
   signal?: AbortSignal;
+  /**
+   * Renews the lease this often while `fn` runs, so a short `ttlMs` bounds how long a holder that
+   * died blocks the others, however long a live holder needs it.
+   */
+  renewEveryMs?: number;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -49,9 +54,18 @@ export async function withLease<R>(
     await sleep(Math.min(pause * (0.5 + Math.random()), Math.max(1, deadline - Date.now())), options.signal);
     pause = Math.min(pause * 2, 100);
   }
+  const renewal =
+    options.renewEveryMs === undefined
+      ? undefined
+      : setInterval(
+          // A renewal that fails (the store hiccups) leaves the lease to its ttl: the next may succeed.
+          () => void store.renewIfEquals(key, token, options.ttlMs).catch(() => {}),
+          options.renewEveryMs,
+        );
   try {
     return await fn();
   } finally {
+    clearInterval(renewal);
     await store.deleteIfEquals(key, token);
   }
 }

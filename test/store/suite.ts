@@ -247,6 +247,18 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
       expect(await store.get('mutex')).toBeUndefined();
     });
 
+    test('withLease renewed while its holder works is held past its ttl, and free once the holder is done', async () => {
+      const probe = () =>
+        withLease(store, 'renewed', { ttlMs: 400, waitMs: 0 }, async () => 'ran').catch((error: unknown) => error);
+      const seen = await withLease(store, 'renewed', { ttlMs: 400, waitMs: 0, renewEveryMs: 50 }, async () => {
+        await sleep(1_000); // two and a half ttls
+        return probe();
+      });
+      expect(seen).toBeInstanceOf(LeaseBusyError);
+      expect(await store.get('renewed')).toBeUndefined();
+      expect(await probe()).toBe('ran');
+    });
+
     test('withLease gives up with LeaseBusyError when the lease stays held', async () => {
       await store.set('held', 'someone-else', MINUTE);
       await expect(withLease(store, 'held', { ttlMs: 1000, waitMs: 30 }, async () => 'ran')).rejects.toBeInstanceOf(
