@@ -187,6 +187,8 @@ async function main() {
   const target = deps.backends.get(args.to)!;
   if (store && !args.dryRun)
     say(`migrate: moves are coordinated through the shared store with a live migration ${args.from}->${args.to}`);
+  if (store && args.dryRun)
+    say(`migrate: customers a live migration ${args.from}->${args.to} moved are read from the shared store`);
   const passwordHashes = args.command === 'verify' ? undefined : await passwordHashesFor(args, source);
   if (args.command === 'verify') {
     try {
@@ -221,7 +223,7 @@ async function main() {
       resumeFrom: state?.inProgress,
       concurrency: args.concurrency,
       passwordHashes,
-      ...(store && !args.dryRun ? { claim: batchMoveClaim(store, source, target, ctx) } : {}),
+      ...(store ? { claim: batchMoveClaim(store, source, target, ctx, args.dryRun) } : {}),
       omit: args.omit,
       createInactive: args.createInactive,
       stop: stop.signal,

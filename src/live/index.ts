@@ -128,13 +128,20 @@ export function liveMappingErasure(
  * What `npm run migrate` takes when it shares the gateway's store (STORE=redis): each customer is
  * moved under the same lease and record as `live` moves it, so a batch run and live traffic can
  * run side by side without ever creating a customer twice; customers `live` already moved are
- * skipped, never "completed" from a source copy their edits have left behind.
+ * skipped, never "completed" from a source copy their edits have left behind. A dry run reads the
+ * same records (no lease, nothing written), so it reports those customers as the real run would.
  */
-export function batchMoveClaim(store: SharedStore, source: CustomerAdapter, target: CustomerAdapter, ctx: CallContext) {
+export function batchMoveClaim(
+  store: SharedStore,
+  source: CustomerAdapter,
+  target: CustomerAdapter,
+  ctx: CallContext,
+  dryRun = false,
+) {
   const identities = createIdentityMap(store, source.backend, target.backend);
   // A batch customer is a few calls, but may wait out rate limits: its lease is renewed while it
   // moves, so a killed run's leases lapse within 15 s (shoppers of those customers get 409 until then).
-  return createMover({
+  const mover = createMover({
     source,
     target,
     store,
@@ -142,7 +149,9 @@ export function batchMoveClaim(store: SharedStore, source: CustomerAdapter, targ
     leaseTtlMs: 15_000,
     renewEveryMs: 5_000,
     waitMs: 60_000,
-  }).claimFor(ctx);
+  });
+  // A dry run takes no lease and writes no record, and still reports what live did already.
+  return dryRun ? mover.lookFor() : mover.claimFor(ctx);
 }
 
 /** Where the customer `subject` names stands in the pair: its side, and its ids on both sides as the identity map knows them. */

@@ -83,6 +83,21 @@ export function createMover(options: MoverOptions) {
     }
   }
 
+  /** A batch row for a customer `live` moved or deleted already (undefined: it is the batch's to move). */
+  async function handledByLive(customer: Customer): Promise<CustomerReport | undefined> {
+    const known = await identities.get(customer.id);
+    // The reference it carries (or would carry) on the target, as every other report row names it.
+    const base = { sourceId: customer.id, email: customer.email, externalRef: migrationRef(customer, source.backend) };
+    if (known?.state === 'moved')
+      return { ...base, outcome: 'skipped', reason: 'moved by the live migration', targetId: known.t };
+    if (known?.state === 'deleted')
+      return { ...base, outcome: 'skipped', reason: 'deleted through the live migration' };
+    return undefined;
+  }
+
+  /** A dry run's claim: no lease and nothing written, but what `live` did already is reported as the run would. */
+  const lookFor = (): MoveClaim => async (customer, move) => (await handledByLive(customer)) ?? move();
+
   /** The claim every mover of this pair takes: the live adapter's moves and a coordinated batch run's. */
   const claimFor =
     (ctx: CallContext, waitMs?: number): MoveClaim =>
@@ -91,17 +106,8 @@ export function createMover(options: MoverOptions) {
         customer.id,
         ctx,
         async (): Promise<CustomerReport> => {
-          const known = await identities.get(customer.id);
-          // The reference it carries (or would carry) on the target, as every other report row names it.
-          const base = {
-            sourceId: customer.id,
-            email: customer.email,
-            externalRef: migrationRef(customer, source.backend),
-          };
-          if (known?.state === 'moved')
-            return { ...base, outcome: 'skipped', reason: 'moved by the live migration', targetId: known.t };
-          if (known?.state === 'deleted')
-            return { ...base, outcome: 'skipped', reason: 'deleted through the live migration' };
+          const skipped = await handledByLive(customer);
+          if (skipped) return skipped;
           await identities.put(customer.id, { state: 'moving' });
           const report = await move();
           if (report.outcome !== 'failed' && report.targetId !== undefined) {
@@ -124,6 +130,7 @@ export function createMover(options: MoverOptions) {
 
   return {
     claimFor,
+    lookFor,
     exclusive,
     addressPairs,
 

@@ -64,6 +64,18 @@ describe('open2b -> scayle: live beside a coordinated batch run', () => {
       reason: 'moved by the live migration',
       externalRef: `open2b:${moved!.id}`,
     });
+    // A dry run beside live says the same (it used to report the customer as one it would create).
+    const dry = await migrateCustomers({
+      source,
+      target,
+      ctx,
+      dryRun: true,
+      claim: batchMoveClaim(gw.deps.store, source, target, ctx, true),
+    });
+    expect(dry.customers.find((c) => c.sourceId === moved!.id)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'moved by the live migration',
+    });
   });
 });
 
