@@ -204,6 +204,22 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     if (at.sourceId !== undefined && !at.record?.pw) await mover.amend(at.sourceId, ctx, () => ({ pw: true }));
   };
 
+  /**
+   * A source that cannot delete (SFCC's Shop API) keeps its copy: deactivated, so that if the
+   * store that remembers the delete were lost, the copy could not sign in (and move back) again.
+   * Best effort: the delete stands on the target and in the store either way.
+   */
+  async function deactivateOnSource(sourceId: string, ctx: CallContext) {
+    try {
+      await source.updateCustomer({ kind: 'id', id: sourceId }, { active: false }, {}, ctx);
+    } catch (error) {
+      ctx.log.warn(
+        { sourceId, code: isGatewayError(error) ? error.code : 'internal' },
+        'live migration: deactivating a deleted customer on the source failed',
+      );
+    }
+  }
+
   const deleteCustomer: NonNullable<CustomerAdapter['deleteCustomer']> = async (ref, ctx) => {
     let at = await locator.locate(ref, ctx, true);
     if (at.where === 'source' && source.capabilities.customerDelete) {
@@ -229,6 +245,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       // Deleted everywhere it can be, so neither a roll-back nor a lost store brings it back.
       if (dual && source.capabilities.customerDelete)
         await source.deleteCustomer!({ kind: 'id', id: at.sourceId }, ctx).catch(notFound);
+      else if (dual) await deactivateOnSource(at.sourceId, ctx);
       // Under the customer's lease, and counted once: of two deletes of one customer (both may get
       // this far now that a target already gone does not stop them), only the one that finds it
       // `moved` counts it out. `moved` counts the customers that live on the target now.

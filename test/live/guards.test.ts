@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayUnderTest } from '../conformance/harness.js';
-import { liveGateway, PASSWORD, type Platforms, seedSource, servePair } from './support.js';
+import { liveGateway, onTarget, PASSWORD, type Platforms, seedSource, servePair } from './support.js';
 
 /**
  * What `live` must refuse or must not pretend, from a bug hunt: a registration or an edit that
@@ -54,5 +54,28 @@ describe('live migration sfcc -> scayle: the migration reference and the passwor
     expect((await gw.call('POST', '/auth/login', { email: shopper!.email, password: 'N3w!Passw0rdX' })).status).toBe(
       200,
     );
+  });
+});
+
+describe('live migration sfcc -> scayle: a delete the source cannot do', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  beforeAll(async () => {
+    platforms = await servePair('sfcc', 'scayle');
+    gw = liveGateway(platforms, 'sfcc->scayle');
+  });
+  afterAll(async () => platforms.close());
+
+  it("deactivates SFCC's copy, so a gateway that lost its store cannot sign the customer in and move it back", async () => {
+    const [shopper] = await seedSource(gw, 'sfcc', 1);
+    expect((await gw.call('DELETE', `/customers/${shopper!.id}`)).status).toBe(204);
+    expect(platforms.backdoor('sfcc').readCustomer(shopper!.id)).toMatchObject({ enabled: false });
+    expect((await onTarget(platforms, 'scayle', shopper!.email)).count).toBe(0);
+    // A gateway with a fresh (empty) store: the delete is remembered nowhere but on the platforms.
+    const amnesiac = liveGateway(platforms, 'sfcc->scayle');
+    expect((await amnesiac.call('POST', '/auth/login', { email: shopper!.email, password: PASSWORD })).status).toBe(
+      401,
+    );
+    expect((await onTarget(platforms, 'scayle', shopper!.email)).count).toBe(0);
   });
 });
