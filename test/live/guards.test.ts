@@ -3,11 +3,12 @@ import type { GatewayUnderTest } from '../conformance/harness.js';
 import { liveGateway, onTarget, PASSWORD, type Platforms, seedSource, servePair } from './support.js';
 
 /**
- * What `live` must refuse or must not pretend, from a bug hunt: a registration or an edit that
- * claims a source customer through the migration's own reference, and a new password that the
- * only platform checking sign-ins did not take.
+ * What `live` must refuse or must not pretend, from bug hunts: a registration or an edit that
+ * claims a source customer through the migration's own reference, a new password that the only
+ * platform checking sign-ins did not take, and a deleted customer's copy on a source that cannot
+ * delete.
  */
-describe('live migration sfcc -> scayle: the migration reference and the password the source checks', () => {
+describe('live migration sfcc -> scayle: the migration reference, the password the source checks, a delete it cannot do', () => {
   let platforms: Platforms;
   let gw: GatewayUnderTest;
   beforeAll(async () => {
@@ -55,16 +56,6 @@ describe('live migration sfcc -> scayle: the migration reference and the passwor
       200,
     );
   });
-});
-
-describe('live migration sfcc -> scayle: a delete the source cannot do', () => {
-  let platforms: Platforms;
-  let gw: GatewayUnderTest;
-  beforeAll(async () => {
-    platforms = await servePair('sfcc', 'scayle');
-    gw = liveGateway(platforms, 'sfcc->scayle');
-  });
-  afterAll(async () => platforms.close());
 
   it("deactivates SFCC's copy, so a gateway that lost its store cannot sign the customer in and move it back", async () => {
     const [shopper] = await seedSource(gw, 'sfcc', 1);
