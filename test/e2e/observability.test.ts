@@ -36,21 +36,20 @@ describe('npm start with OTEL_* and METRICS_PORT: spans exported, metrics scrape
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     platforms = await servePlatforms(e2ePlatforms.filter((p) => p.name === 'scayle'));
-    metricsPort = await freePort();
-    gateway = await startGateway({
+    gateway = await startGateway(async () => ({
       ...platforms.env,
       BACKENDS: 'scayle,memory',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.origin,
       OTEL_SERVICE_NAME: 'gateway-e2e',
       OTEL_BSP_SCHEDULE_DELAY: '50',
-      METRICS_PORT: String(metricsPort),
+      METRICS_PORT: String((metricsPort = await freePort())),
       METRICS_HOST: '127.0.0.1',
       API_KEYS: [ADMIN, OTHER_ADMIN, STOREFRONT].join(','),
       CALLER_RATE_LIMIT: '20/600',
       UPSTREAM_BUDGET_SCAYLE: '6/600',
       SESSION_SIGNING_KEYS: `obs:${'o'.repeat(40)}`,
       LOG_LEVEL: 'info',
-    });
+    }));
   }, 60_000);
   afterAll(async () => {
     await gateway?.stop();

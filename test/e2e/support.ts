@@ -108,8 +108,25 @@ export interface RunningGateway {
   kill(): Promise<void>;
 }
 
-/** Starts the gateway as `npm start` does (package.json "start", env only) and waits for /health. */
-export async function startGateway(env: Record<string, string>): Promise<RunningGateway> {
+/**
+ * Starts the gateway as `npm start` does (package.json "start", env only) and waits for /health.
+ * A port found free can be taken before the gateway binds it (another process's outgoing
+ * connection draws from the same range): on EADDRINUSE it starts again on fresh ports, the env's
+ * own too when `env` is a function (it is asked again).
+ */
+export async function startGateway(
+  env: Record<string, string> | (() => Promise<Record<string, string>>),
+): Promise<RunningGateway> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGatewayOnce(typeof env === 'function' ? await env() : env);
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startGatewayOnce(env: Record<string, string>): Promise<RunningGateway> {
   const port = await freePort();
   const child = spawnScript('start', [], { ...env, PORT: String(port) });
   const stdout: string[] = [];
