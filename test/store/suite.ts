@@ -249,9 +249,9 @@ export function sharedStoreSuite(name: string, target: StoreTarget) {
 
     test('withLease renewed while its holder works is held past its ttl, and free once the holder is done', async () => {
       const probe = () =>
-        withLease(store, 'renewed', { ttlMs: 400, waitMs: 0 }, async () => 'ran').catch((error: unknown) => error);
-      const seen = await withLease(store, 'renewed', { ttlMs: 400, waitMs: 0, renewEveryMs: 50 }, async () => {
-        await sleep(1_000); // two and a half ttls
+        withLease(store, 'renewed', { ttlMs: 800, waitMs: 0 }, async () => 'ran').catch((error: unknown) => error);
+      const seen = await withLease(store, 'renewed', { ttlMs: 800, waitMs: 0, renewEveryMs: 100 }, async () => {
+        await sleep(2_000); // two and a half ttls
         return probe();
       });
       expect(seen).toBeInstanceOf(LeaseBusyError);
