@@ -185,10 +185,12 @@ async function main() {
   };
   const source = args.exportFile === undefined ? deps.backends.get(args.from)! : exportSource(args.exportFile);
   const target = deps.backends.get(args.to)!;
-  if (store && !args.dryRun)
-    say(`migrate: moves are coordinated through the shared store with a live migration ${args.from}->${args.to}`);
-  if (store && args.dryRun)
-    say(`migrate: customers a live migration ${args.from}->${args.to} moved are read from the shared store`);
+  if (store)
+    say(
+      args.dryRun
+        ? `migrate: customers a live migration ${args.from}->${args.to} moved are read from the shared store`
+        : `migrate: moves are coordinated through the shared store with a live migration ${args.from}->${args.to}`,
+    );
   const passwordHashes = args.command === 'verify' ? undefined : await passwordHashesFor(args, source);
   if (args.command === 'verify') {
     try {

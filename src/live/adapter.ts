@@ -10,7 +10,7 @@ import { addressOperations } from './addresses.js';
 import { LIVE_BACKEND, type LiveMigrationConfig } from './config.js';
 import { liveAddressId, sourceLiveId, targetLiveId } from './ids.js';
 import { byRef, createLocator, type LiveParts, type Located } from './locate.js';
-import { liveLogin } from './login.js';
+import { liveLogin, signsInAtSource } from './login.js';
 import { createMover } from './mover.js';
 import { liveCustomerList } from './list.js';
 import type { IdentityMap } from './records.js';
@@ -148,14 +148,6 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       await identities.count('mirrorFailures');
     }
   }
-
-  /** Whether the source checks this moved customer's sign-ins: liveLogin's rule (the target verifies only a password it holds). */
-  const signsInAtSource = (at: Located) =>
-    dual &&
-    at.sourceId !== undefined &&
-    source.capabilities.shopperLogin &&
-    target.capabilities.passwordChange &&
-    !(target.capabilities.shopperLogin && at.record?.pw === true);
 
   const sideOf = (at: Located): [CustomerAdapter, CustomerRef] =>
     at.where === 'source' ? [source, { kind: 'id', id: at.sourceId! }] : [target, { kind: 'id', id: at.targetId! }];
@@ -321,7 +313,8 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       refuseMigrationRef(patch.externalRef);
       const at = await locator.forWrite(ref, ctx);
       const signInWith = { email: patch.email, login: patch.login };
-      if (signsInAtSource(at) && (signInWith.email !== undefined || signInWith.login !== undefined)) {
+      const checkedAtSource = at.sourceId !== undefined && signsInAtSource(parts, at.record);
+      if (checkedAtSource && (signInWith.email !== undefined || signInWith.login !== undefined)) {
         // The source checks this shopper's sign-ins (liveLogin): what they sign in with changes
         // there first, and a refusal fails the request, or the new email would not sign in.
         await source.updateCustomer({ kind: 'id', id: at.sourceId! }, compact(signInWith), {}, ctx);

@@ -2,8 +2,19 @@ import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import { type CustomerAdapter, WRONG_CREDENTIALS } from '../../adapters/types.js';
 import { sourceLiveId, targetLiveId } from './ids.js';
 import { hasCode, type LiveParts, type Locator, unreachable } from './locate.js';
+import type { MoveRecord } from './records.js';
 
 const wrong = () => new GatewayError('unauthorized', WRONG_CREDENTIALS);
+
+type Pair = Pick<LiveParts, 'config' | 'source' | 'target'>;
+
+/** Whether the source verifies the sign-ins the target cannot (in `dual`; the password then moves to the target). */
+const sourceVerifiesSignIns = ({ config, source, target }: Pair) =>
+  config.phase === 'dual' && source.capabilities.shopperLogin && target.capabilities.passwordChange;
+
+/** Whether the source checks this moved customer's sign-ins: the target verifies only a password it holds. */
+export const signsInAtSource = (pair: Pair, record: MoveRecord | undefined) =>
+  sourceVerifiesSignIns(pair) && !(pair.target.capabilities.shopperLogin && record?.pw === true);
 
 /**
  * Sign-in on `live`, the lazy migration of passwords: where the target can verify passwords and
@@ -16,9 +27,8 @@ export function liveLogin(
   { config, source, target, identities, mover }: LiveParts,
   locator: Locator,
 ): NonNullable<CustomerAdapter['authenticateShopper']> {
-  const dual = config.phase === 'dual';
   const targetVerifies = target.capabilities.shopperLogin;
-  const sourceVerifies = dual && source.capabilities.shopperLogin && target.capabilities.passwordChange;
+  const sourceVerifies = sourceVerifiesSignIns({ config, source, target });
 
   return async (credentials, ctx) => {
     let targetDown: unknown;

@@ -7,11 +7,17 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-/** The methods whose body the gateway reads; a DELETE only when it sends one (DELETE /v1/me: the current password). */
+/**
+ * The methods whose body the gateway reads; a DELETE only when it sends one (DELETE /v1/me: the
+ * current password), or says it is JSON: an empty one then reads as `{}` (below), so the route's
+ * schema names what is missing instead of answering "malformed JSON".
+ */
 const carriesBody = (c: Context) =>
   BODY_METHODS.has(c.req.method) ||
   (c.req.method === 'DELETE' &&
-    (c.req.header('transfer-encoding') !== undefined || /^[1-9]\d*$/.test(c.req.header('content-length') ?? '')));
+    (c.req.header('transfer-encoding') !== undefined ||
+      /^[1-9]\d*$/.test(c.req.header('content-length') ?? '') ||
+      JSON_TYPE.test(c.req.header('content-type') ?? '')));
 
 const tooLarge = () => {
   throw new GatewayError('payload_too_large', `the request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
@@ -79,21 +85,8 @@ async function utf8Text(c: Context<GatewayEnv>): Promise<string> {
  * async itself: a read passes straight on (an async middleware costs every GET a promise of its
  * own and the ticks to resolve it with next()'s).
  */
-export const requireJsonBody: MiddlewareHandler<GatewayEnv> = (c, next) => {
-  if (carriesBody(c)) return parseJsonBody(c, next);
-  return c.req.method === 'DELETE' && JSON_TYPE.test(c.req.header('content-type') ?? '')
-    ? emptyDeleteBody(c, next)
-    : next();
-};
-
-/**
- * A DELETE with a JSON type and no body (`Content-Length: 0`): a route that takes one (DELETE
- * /v1/me) reads `{}`, so its schema names what is missing instead of answering "malformed JSON".
- */
-const emptyDeleteBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-  if ((await c.req.text()) === '') c.req.json = (() => Promise.resolve({})) as typeof c.req.json;
-  return next();
-};
+export const requireJsonBody: MiddlewareHandler<GatewayEnv> = (c, next) =>
+  carriesBody(c) ? parseJsonBody(c, next) : next();
 
 const parseJsonBody: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';
