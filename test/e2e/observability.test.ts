@@ -25,6 +25,7 @@ function sample(families: MetricFamily[], name: string, labels: Record<string, s
 const ADMIN = 'admin:observability-admin-key-1';
 const OTHER_ADMIN = 'admin:observability-admin-key-2';
 const STOREFRONT = 'storefront:observability-shop-key-1';
+const BRAND_ADMIN = 'admin@memory:observability-brand-admin-key-1';
 const key = (entry: string) => entry.slice(entry.indexOf(':') + 1);
 
 describe('npm start with OTEL_* and METRICS_PORT: spans exported, metrics scraped', () => {
@@ -212,13 +213,22 @@ describe('npm start with OTEL_* and METRICS_PORT: spans exported, metrics scrape
 describe('npm start without METRICS_PORT: /metrics on the API port behind an admin key', () => {
   let gateway: RunningGateway;
   beforeAll(async () => {
-    gateway = await startGateway({ BACKENDS: 'memory', API_KEYS: [ADMIN, STOREFRONT].join(','), LOG_LEVEL: 'warn' });
+    gateway = await startGateway({
+      BACKENDS: 'memory,brand-b:memory',
+      API_KEYS: [ADMIN, STOREFRONT, BRAND_ADMIN].join(','),
+      LOG_LEVEL: 'warn',
+    });
   }, 60_000);
   afterAll(async () => gateway?.stop());
 
-  it('refuses callers without a key (401) and storefront keys (403); scrapes with an admin key', async () => {
+  it('refuses callers without a key (401), storefront keys and keys limited to some backends (403); scrapes with an admin key', async () => {
     expect((await fetch(`${gateway.origin}/metrics`)).status).toBe(401);
     expect((await fetch(`${gateway.origin}/metrics`, { headers: { 'x-api-key': key(STOREFRONT) } })).status).toBe(403);
+    // Every backend's traffic is in the metrics: a key that reaches only some backends reads none of them.
+    const limited = await fetch(`${gateway.origin}/metrics`, { headers: { 'x-api-key': key(BRAND_ADMIN) } });
+    expect(limited.status).toBe(403);
+    expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await limited.json()).detail).toMatch(/limited to memory/);
     const families = await scrape(`${gateway.origin}/metrics`, { authorization: `Bearer ${key(ADMIN)}` });
     expect(sample(families, 'gateway_http_request_duration_seconds', { route: '/metrics', status: '401' })).toBe(1);
   });
