@@ -122,8 +122,11 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
         ? undefined
         : externalRef;
     const state = at.where === 'source' ? 'source' : at.sourceId !== undefined ? 'moved' : 'target';
+    // Moved without a password (by a write, before any sign-in): they sign in with the source's (login.ts).
+    const passwordAtSource = state === 'moved' && at.record?.sp === true && signsInAtSource(parts, at.record);
     return {
       ...rest,
+      ...(passwordAtSource ? { hasPassword: true } : {}),
       id: liveId(at),
       ...(shownRef !== undefined ? { externalRef: shownRef } : {}),
       ...(addresses ? { addresses: addresses.map((a) => presentAddress(a, at)) } : {}),

@@ -117,6 +117,7 @@ export function createMover(options: MoverOptions) {
               t: report.targetId,
               mt: Date.now(),
               ...(a ? { a } : {}),
+              ...(customer.hasPassword ? { sp: true as const } : {}),
             });
             await identities.count('moved');
           } else if (!report.created && !PARTLY_WRITTEN.includes(report.step)) {

@@ -16,6 +16,7 @@ const READ_CACHE_SIZE = 10_000;
  * - `moving`: a move began and has not been seen to end (a crash): the next touch completes it;
  * - `moved`: it lives on the target as `t`; `a` pairs source and target address ids where the
  *   target numbers addresses itself; `pw`: the target holds its password (set at sign-in or later);
+ *   `sp`: the source customer had a password when it moved;
  * - `none`: not moved when last looked (short-lived, saves a target lookup);
  * - `deleted`: deleted through `live` after it moved.
  */
@@ -26,6 +27,7 @@ export interface MoveRecord {
   /** Addresses created after the move and mirrored to the source: their ids there (mirror mode). */
   m?: [source: string, target: string][];
   pw?: true;
+  sp?: true;
   /** When it moved (ms): a list walk filtered by updatedSince tells moves during the walk from earlier ones. */
   mt?: number;
   /** When written (ms), to refresh long-lived records now and then. */

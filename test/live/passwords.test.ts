@@ -19,7 +19,7 @@ describe.each([
   beforeAll(async () => {
     platforms = await servePair(source, target);
     gw = liveGateway(platforms, `${source}->${target}`, env);
-    shoppers = await seedSource(gw, source, 2);
+    shoppers = await seedSource(gw, source, 3);
   });
   afterAll(async () => platforms.close());
 
@@ -53,6 +53,18 @@ describe.each([
       expect(res.body).toMatchObject({ code: 'unauthorized', detail: 'email or password is wrong' });
     }
     expect((await onTarget(platforms, target, other!.email)).count).toBe(0);
+  });
+
+  it('a shopper moved by a write, before any sign-in, still shows the password they sign in with', async () => {
+    const [, , shopper] = shoppers;
+    const patched = await gw.call('PATCH', `/customers/${shopper!.id}`, { firstName: 'Moved' });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.migration).toMatchObject({ state: 'moved' });
+    // The target holds no password yet: the source checks their sign-ins (and the password moves at the first).
+    expect(await onTarget(platforms, target, shopper!.email)).toMatchObject({ count: 1, password: false });
+    const read = await gw.call('GET', `/customers/${shopper!.id}`);
+    if (source === 'open2b') expect(read.body.hasPassword).toBe(true); // Open2b says; SFCC does not
+    expect((await gw.call('POST', '/auth/login', { email: shopper!.email, password: PASSWORD })).status).toBe(200);
   });
 
   it('a password changed after the move is the one that signs in', async () => {
