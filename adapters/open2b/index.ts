@@ -12,7 +12,7 @@ import { createOpen2bClient } from './client.js';
 import { BACKEND } from './errors.js';
 import { addressesOf, addressOf, isSlot, fromOpen2bCustomer } from './map.js';
 import { parseOpen2bOptions, OPEN2B_VARIABLES, type Open2bOptions } from './options.js';
-import { addressPage, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
+import { addressPage, afterLast, keysetPage, KeysetPosition, OffsetPosition, open2bPosition } from './paginate.js';
 import { toOpen2bAddressCreate, toOpen2bAddressPatch, toOpen2bCustomerCreate, toOpen2bCustomerPatch } from './write.js';
 import { OPEN2B_LIMITS, charLength } from './limits.js';
 import { open2bAccounts } from './accounts.js';
@@ -58,6 +58,8 @@ const capabilities: Capabilities = {
 };
 
 const fields = [...CUSTOMER_FIELDS];
+/** Rows an `updatedSince` page first looks back over for the last one returned (then 4×, 16×… up to the start). */
+const LOOK_BACK = 5;
 const NATIVE_ID = /^[1-9]\d{0,14}$/;
 
 const notFound = (ref: CustomerRef) => new GatewayError('not_found', `customer ${describeRef(ref)} does not exist`);
@@ -150,22 +152,33 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
 
       if (query.updatedSince !== undefined) {
         const since = Date.parse(query.updatedSince);
-        const offset = open2bPosition(OffsetPosition, query.position)?.offset ?? 0;
-        const answer = await client.call(
-          ctx,
-          M.find,
-          { conditions, fields, order: ['-updateTime', '-id'], first: offset, limit: query.limit + 1 },
-          FindAnswer,
-        );
+        const { offset = 0, after } = open2bPosition(OffsetPosition, query.position) ?? {};
+        // Customers deleted since the last page moved it up: look back for where its last one stands now.
+        let window: { rows: CustomerWire[]; start: number; full: boolean } | undefined;
+        for (let lookBack = after ? LOOK_BACK : 0; !window; lookBack *= 4) {
+          const first = Math.max(0, offset - lookBack);
+          const limit = offset - first + query.limit + 1;
+          const answer = await client.call(
+            ctx,
+            M.find,
+            { conditions, fields, order: ['-updateTime', '-id'], first, limit },
+            FindAnswer,
+          );
+          const found = afterLast(answer.customers, first, after);
+          if (found) window = { ...found, full: answer.customers.length === limit };
+        }
         const isNewer = (c: CustomerWire) =>
           (shopTimeToInstant(c.updateTime ?? '', zone)?.getTime() ?? -Infinity) >= since;
-        const newer = answer.customers.filter(isNewer);
-        const reachedOlder = newer.length < answer.customers.length;
+        const newer = window.rows.filter(isNewer);
+        const reachedOlder = newer.length < window.rows.length;
         const items = newer.slice(0, query.limit);
-        const more = !reachedOlder && answer.customers.length > query.limit;
+        const last = items.at(-1);
+        const next: OffsetPosition = last
+          ? { offset: window.start + items.length, after: [last.updateTime ?? '', last.id] }
+          : { offset: window.start, ...(after ? { after } : {}) };
         return {
           items: items.map((c) => fromOpen2bCustomer(c, zone, false)),
-          next: more ? { offset: offset + query.limit } : null,
+          next: !reachedOlder && (window.full || window.rows.length > query.limit) ? next : null,
         };
       }
 

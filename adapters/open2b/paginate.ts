@@ -11,11 +11,47 @@ import type { Slot } from './map.js';
 export const KeysetPosition = z.int().min(0);
 /**
  * With `updatedSince` there is no condition to filter on (Open2b has none for updateTime), so
- * the list runs newest-first by updateTime and stops at the first older customer; the position
- * is an offset into that order (a customer updated meanwhile moves to the front and is caught
- * by the next sync, not this one).
+ * the list runs newest-first by updateTime (then id) and stops at the first older customer; the
+ * position is an offset into that order and the last customer returned (`after`: its updateTime
+ * as Open2b writes it, and its id). A customer updated meanwhile moves to the front and is caught
+ * by the next sync; one deleted meanwhile moves the rest up, so the next page looks back from the
+ * offset for where the last one returned now stands (see `afterLast`).
  */
-export const OffsetPosition = z.strictObject({ offset: z.int().min(0) });
+export const OffsetPosition = z.strictObject({
+  offset: z.int().min(0),
+  after: z.tuple([z.string().max(32), z.int()]).optional(),
+});
+export type OffsetPosition = z.infer<typeof OffsetPosition>;
+
+/** A row of the newest-first order: `updateTime` as Open2b writes it sorts as text (`YYYY-MM-DD hh:mm:ss`). */
+interface ChangeOrdered {
+  id: number;
+  updateTime?: string | null;
+}
+
+/** Whether `row` comes after `last` in Open2b's `['-updateTime', '-id']` order. */
+export function comesAfter(row: ChangeOrdered, [time, id]: [string, number]): boolean {
+  const rowTime = row.updateTime ?? '';
+  return rowTime < time || (rowTime === time && row.id < id);
+}
+
+/**
+ * The rows after the last one returned, from a window that starts `lookBack` rows before its old
+ * offset; undefined when even the window's first row comes after it (more were deleted before it
+ * than the window looked back over), so the caller looks back further.
+ */
+export function afterLast<T extends ChangeOrdered>(
+  rows: T[],
+  windowStart: number,
+  after: [string, number] | undefined,
+): { rows: T[]; start: number } | undefined {
+  if (!after) return { rows, start: windowStart };
+  if (windowStart > 0 && rows.length > 0 && comesAfter(rows[0]!, after)) return undefined;
+  const skip = rows.findIndex((row) => comesAfter(row, after));
+  return skip === -1
+    ? { rows: [], start: windowStart + rows.length }
+    : { rows: rows.slice(skip), start: windowStart + skip };
+}
 
 /** A customer-list position of this backend, checked against its schema. */
 export const open2bPosition = <T>(schema: z.ZodType<T>, position: unknown): T | undefined =>

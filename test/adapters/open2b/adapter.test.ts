@@ -354,7 +354,39 @@ describe('open2b adapter: listing', () => {
     const none = await adapter.listCustomers({ limit: 5, updatedSince: '2025-07-11T07:15:31Z' }, ctx);
     expect(none.items).toEqual([]);
     const paged = await adapter.listCustomers({ limit: 1, updatedSince: '2024-01-01T00:00:00Z' }, ctx);
-    expect([paged.items.map((c) => c.id), paged.next]).toEqual([['105'], { offset: 1 }]);
+    expect([paged.items.map((c) => c.id), paged.next]).toEqual([
+      ['105'],
+      { offset: 1, after: ['2025-07-11 09:15:30', 105] },
+    ]);
+  });
+});
+
+describe('open2b adapter: a walk by updatedSince while customers change', () => {
+  it('misses no customer when ones it returned are deleted before the next page, however many', async () => {
+    let clock = Date.parse('2025-07-01T10:00:00Z');
+    const { adapter, ctx } = setup({ seed: false, now: () => new Date(clock) });
+    const created: string[] = [];
+    for (let i = 0; i < 14; i++) {
+      clock += 1000;
+      created.push((await adapter.createCustomer(register(), ctx)).value.id);
+    }
+    const newestFirst = created.toReversed();
+    const walk = (position?: unknown) =>
+      adapter.listCustomers({ limit: 3, updatedSince: '2025-07-01T00:00:00Z', position }, ctx);
+    const remove = (...ids: string[]) => Promise.all(ids.map((one) => adapter.deleteCustomer!(id(one), ctx)));
+
+    const pages = [await walk()];
+    await remove(newestFirst[0]!, newestFirst[1]!); // two of page 1: the rest moves up by two
+    pages.push(await walk(pages.at(-1)!.next));
+    pages.push(await walk(pages.at(-1)!.next));
+    await remove(...newestFirst.slice(2, 9)); // the seven returned since: more than a first look back covers
+    pages.push(await walk(pages.at(-1)!.next));
+    clock += 1000;
+    await adapter.updateCustomer(id(newestFirst[13]!), { firstName: 'Later' }, {}, ctx); // to the front
+    while (pages.at(-1)!.next !== null) pages.push(await walk(pages.at(-1)!.next));
+
+    // Every customer once, newest first; the one updated during the walk is the next walk's.
+    expect(pages.flatMap((page) => page.items.map((c) => c.id))).toEqual(newestFirst.slice(0, 13));
   });
 });
 
