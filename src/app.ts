@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import type { GatewayEnv } from './context.js';
 import type { GatewayDeps } from './deps.js';
 import { selectBackend } from './middleware/backend.js';
-import { AUTH_PATH, requireApiKey } from './middleware/auth.js';
+import { AUTH_PATH, operatorCheck, requireApiKey } from './middleware/auth.js';
 import { limitBody, requireJsonBody } from './middleware/body.js';
 import { notFound, onError } from './middleware/errors.js';
 import { requestContext } from './middleware/request-context.js';
@@ -23,7 +23,7 @@ import { idempotency } from './idempotency/middleware.js';
 import { documentEventWebhook, eventRoutes } from './events/routes.js';
 import { callerRateLimit } from './limits/caller-limit.js';
 import { liveMigrationRoutes } from './live/index.js';
-import { readinessRoutes } from './health/routes.js';
+import { healthRoutes } from './health/routes.js';
 import { requestMetrics } from './metrics/middleware.js';
 import { metricsRoutes } from './metrics/routes.js';
 
@@ -87,9 +87,9 @@ export function createApp(deps: GatewayDeps) {
   const idempotent = idempotency(deps);
   app.use('/v1/*', (c, next) => (AUTH_PATH.test(c.req.path) ? next() : idempotent(c, next)));
 
+  const configured = deps.config.backends.map((b) => b.name);
   const routed = app
-    .get('/health', (c) => c.json({ status: 'ok' as const, backends: [...deps.backends.keys()] }))
-    .route('/', readinessRoutes(deps.readiness))
+    .route('/', healthRoutes(deps.readiness, [...deps.backends.keys()], operatorCheck(deps.config.apiKeys, configured)))
     .route('/', metricsRoutes(deps))
     .route('/', docsRoutes(deps.docsAssets))
     .route('/v1', backendRoutes(deps))

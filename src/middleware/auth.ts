@@ -27,14 +27,7 @@ const isStorefrontPath = (path: string) => AUTH_PATH.test(path) || SHOPPER_PATH.
  * all of them (no early exit). Unset, the API is open (the zero-config development default).
  */
 export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
-  const known = Promise.all(keys.map(async (key) => ({ key, digest: await sha256(key.key) })));
-  const keyOf = async (offered: string): Promise<ApiKey | undefined> => {
-    const digest = await sha256(offered);
-    let found: ApiKey | undefined;
-    for (const candidate of await known) if (sameDigest(candidate.digest, digest)) found = candidate.key;
-    return found;
-  };
-
+  const keyOf = apiKeyLookup(keys);
   return async (c, next) => {
     const path = c.req.path;
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
@@ -53,6 +46,33 @@ export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
       throw new GatewayError('forbidden', 'a storefront API key reaches only /v1/auth/* and /v1/me*');
     if (key.backends) c.set('keyBackends', key.backends);
     await next();
+  };
+}
+
+/** Finds an offered key among `keys`: only their digests are kept, and each is compared (no early exit). */
+function apiKeyLookup(keys: ApiKey[]): (offered: string) => Promise<ApiKey | undefined> {
+  const known = Promise.all(keys.map(async (key) => ({ key, digest: await sha256(key.key) })));
+  return async (offered) => {
+    const digest = await sha256(offered);
+    let found: ApiKey | undefined;
+    for (const candidate of await known) if (sameDigest(candidate.digest, digest)) found = candidate.key;
+    return found;
+  };
+}
+
+/**
+ * For the open operational routes (/health, /ready): whether the caller may see their details (which
+ * backends there are, which settings failed): always when API_KEYS is unset, else only with an admin
+ * key that reaches every backend, in X-Api-Key or as a bearer token. Never refuses: a caller
+ * without one gets the bare status.
+ */
+export function operatorCheck(keys: ApiKey[], backends: string[]): (c: Context<GatewayEnv>) => Promise<boolean> {
+  if (keys.length === 0) return async () => true;
+  const keyOf = apiKeyLookup(keys);
+  return async (c) => {
+    const offered = c.req.header('x-api-key') ?? /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const key = offered === undefined ? undefined : await keyOf(offered);
+    return key?.scope === 'admin' && backends.every((name) => key.backends?.includes(name) ?? true);
   };
 }
 

@@ -232,6 +232,13 @@ describe('npm start without METRICS_PORT: /metrics on the API port behind an adm
     const families = await scrape(`${gateway.origin}/metrics`, { authorization: `Bearer ${key(ADMIN)}` });
     expect(sample(families, 'gateway_http_request_duration_seconds', { route: '/metrics', status: '401' })).toBe(1);
   });
+
+  it('answers /ready to a probe with the bare status, to an admin key with every check', async () => {
+    const probe = await fetch(`${gateway.origin}/ready`);
+    expect([probe.status, await probe.json()]).toEqual([200, { status: 'ready' }]);
+    const operator = await fetch(`${gateway.origin}/ready`, { headers: { 'x-api-key': key(ADMIN) } });
+    expect(await operator.json()).toMatchObject({ status: 'ready', checks: { store: { ok: true } } });
+  });
 });
 
 describe('npm start with OTEL_EXPORTER_OTLP_PROTOCOL=http/json', () => {

@@ -17,8 +17,42 @@ describe('caller API keys (API_KEYS)', () => {
     expect((await gw.call('GET', '/v1/customers', undefined, { authorization: `Bearer ${KEY}` })).status).toBe(200);
   });
 
-  it('leaves /health, /openapi.json and /docs open', async () => {
-    for (const path of ['/health', '/openapi.json', '/docs']) expect((await gw.app.request(path)).status).toBe(200);
+  it('leaves /health, /ready, /openapi.json and /docs open', async () => {
+    for (const path of ['/health', '/ready', '/openapi.json', '/docs'])
+      expect((await gw.app.request(path)).status).toBe(200);
+  });
+
+  it('tells /health and /ready details (backends, checks) only to an admin key that reaches every backend', async () => {
+    const keys = {
+      admin: 'admin-key-0123456789abcdef',
+      brand: 'brand-admin-key-0123456789',
+      storefront: 'shop-key-0123456789abcdef',
+    };
+    const scoped = buildGateway('memory', {
+      BACKENDS: 'memory,brand-b:memory',
+      API_KEYS: `admin:${keys.admin},admin@brand-b:${keys.brand},storefront:${keys.storefront}`,
+    });
+    const read = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await scoped.app.request(path, { headers });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    const others: Record<string, string>[] = [
+      {},
+      ...[keys.storefront, keys.brand, 'nope'].map((k) => ({ 'x-api-key': k })),
+    ];
+    for (const headers of others) {
+      expect(await read('/health', headers)).toEqual({ status: 'ok' });
+      expect(await read('/ready', headers)).toEqual({ status: 'ready' });
+    }
+    const operator: Record<string, string>[] = [{ 'x-api-key': keys.admin }, { authorization: `Bearer ${keys.admin}` }];
+    for (const headers of operator) {
+      expect(await read('/health', headers)).toEqual({ status: 'ok', backends: ['memory', 'brand-b'] });
+      expect(await read('/ready', headers)).toMatchObject({
+        status: 'ready',
+        checks: { backends: { memory: { ok: true }, 'brand-b': { ok: true } } },
+      });
+    }
   });
 });
 
