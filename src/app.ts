@@ -79,7 +79,7 @@ export function createApp(deps: GatewayDeps) {
   // After the shopper is known: on /v1/me… each session has its own budget (see callerOf).
   if (deps.config.callerRateLimit) {
     const refused = deps.metrics && (() => deps.metrics!.callerRefusals.inc());
-    app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit, refused));
+    app.use('/v1/*', callerRateLimit(deps.store, deps.config.callerRateLimit, deps.clientAddress, refused));
   }
   // After the backend is known, so body problems name it (and an unknown backend is a 404 first).
   app.use('/v1/*', limitBody, requireJsonBody);

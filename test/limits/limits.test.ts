@@ -23,6 +23,28 @@ describe('caller rate limits (CALLER_RATE_LIMIT)', () => {
     for (let i = 0; i < 3; i++) expect((await gw.app.request('/health')).status).toBe(200);
   });
 
+  it("counts sign-ins per client address under a storefront key, so one client cannot spend every shopper's", async () => {
+    const STOREFRONT = 'storefront-limits-key-0123456789';
+    const gw = buildGateway('memory', {
+      BACKENDS: 'memory',
+      API_KEYS: `storefront:${STOREFRONT}`,
+      CALLER_RATE_LIMIT: '2/600',
+      CLIENT_ADDRESS_HEADER: 'x-client-ip',
+    });
+    const signIn = (address: string) =>
+      gw.call(
+        'POST',
+        '/v1/auth/login',
+        { email: 'nobody@example.com', password: 'Not-The-Passw0rd' },
+        { 'x-api-key': STOREFRONT, 'x-client-ip': address },
+      );
+    const fromOne = [];
+    for (let i = 0; i < 3; i++) fromOne.push((await signIn('203.0.113.7')).status);
+    expect(fromOne).toEqual([401, 401, 429]);
+    // Another shopper's browser, same storefront key: a budget of its own.
+    expect((await signIn('198.51.100.23')).status).toBe(401);
+  });
+
   it('gives each shopper session its own budget on /v1/me, kept across a token refresh', async () => {
     const ADMIN = 'admin-limits-key-0123456789';
     const STOREFRONT = 'storefront-limits-key-0123456789';
