@@ -59,12 +59,39 @@ export function createLocator({ config, source, target, identities, mover }: Liv
     record,
   });
 
+  /**
+   * Address ids paired by content where the target numbers its own: from the source customer as
+   * read (or read now, in `dual`), so the ids a caller knew keep working after a lost store however
+   * the customer is found again. A source that no longer has it, or is down, leaves them unpaired.
+   */
+  async function addressPairsOf(
+    sourceId: string,
+    targetId: string,
+    fromSource: Customer | undefined,
+    ctx: CallContext,
+  ) {
+    if (target.capabilities.addressRename) return undefined;
+    const read = (id: string) => source.getCustomer({ kind: 'id', id }, { expandAddresses: true }, ctx);
+    const customer =
+      fromSource ??
+      (dual
+        ? await read(sourceId).then(
+            (found) => found.value,
+            (error: unknown) => {
+              if (hasCode(error, 'not_found') || unreachable(error)) return undefined;
+              throw error;
+            },
+          )
+        : undefined);
+    return customer && mover.addressPairs(customer, targetId, ctx);
+  }
+
   /** Records a customer found on the target under its migration reference as moved (under the move lease). */
   function adopt(sourceId: string, targetId: string, fromSource: Customer | undefined, ctx: CallContext) {
     return mover.exclusive(sourceId, ctx, async (): Promise<Located> => {
       const known = await identities.get(sourceId);
       if (known?.state === 'moved' && known.t === targetId) return moved(sourceId, known);
-      const a = fromSource ? await mover.addressPairs(fromSource, targetId, ctx) : undefined;
+      const a = await addressPairsOf(sourceId, targetId, fromSource, ctx);
       ctx.log.info({ sourceId, targetId }, 'live migration: found a moved customer on the target, recorded it');
       const record = await identities.put(sourceId, { state: 'moved', t: targetId, ...(a ? { a } : {}) });
       // It lives on the target now: counted in `moved`, as a delete counts it out.

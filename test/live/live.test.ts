@@ -139,6 +139,23 @@ describe('live migration open2b -> scayle', () => {
     );
   });
 
+  it('a lost store, the customer first asked for by its target id or reference: address ids paired again too', async () => {
+    const c = customers[1]!;
+    const targetId = (await gw.call('GET', `/customers/${c.id}`)).body.migration.targetId as string;
+    const sourceIds = (await gw.call('GET', `/v1/backends/open2b/customers/${c.id}/addresses`)).body.items.map(
+      (a: { id: string }) => a.id,
+    );
+    for (const id of [`t:${targetId}`, `ref:${c.externalRef}`]) {
+      const fresh = liveGateway(platforms, 'open2b->scayle');
+      const read = await fresh.call('GET', `/customers/${encodeURIComponent(id)}?expand=addresses`);
+      expect(read.status, id).toBe(200);
+      expect(
+        read.body.addresses.map((a: { id: string }) => a.id),
+        id,
+      ).toEqual(sourceIds);
+    }
+  });
+
   it('walks the union exactly once while customers move between pages', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
