@@ -2,7 +2,7 @@ import { GatewayError, isGatewayError, isNotFound } from '../../adapters/errors.
 import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import { compact } from '../../adapters/support.js';
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
-import type { Address, Customer } from '../../schemas/index.js';
+import type { Address, Customer, CustomerPatch } from '../../schemas/index.js';
 import { migrationRef, sourceIdOfRef } from '../../migrate/lib/map.js';
 import { customersWithEmail } from '../routes/recovery.js';
 import type { SharedStore } from '../store/types.js';
@@ -315,14 +315,26 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     async updateCustomer(ref, patch, _opts, ctx) {
       refuseMigrationRef(patch.externalRef);
       const at = await locator.forWrite(ref, ctx);
-      const signInWith = { email: patch.email, login: patch.login };
-      const checkedAtSource = at.sourceId !== undefined && signsInAtSource(parts, at.record);
-      if (checkedAtSource && (signInWith.email !== undefined || signInWith.login !== undefined)) {
+      const first: CustomerPatch = {};
+      if (at.sourceId !== undefined && signsInAtSource(parts, at.record)) {
         // The source checks this shopper's sign-ins (liveLogin): what they sign in with changes
         // there first, and a refusal fails the request, or the new email would not sign in.
-        await source.updateCustomer({ kind: 'id', id: at.sourceId! }, compact(signInWith), {}, ctx);
+        Object.assign(first, compact({ email: patch.email, login: patch.login }));
       }
-      const updated = await target.updateCustomer({ kind: 'id', id: at.targetId! }, patch, {}, ctx);
+      // The reference links the two copies (a lost store finds the moved one by the source's,
+      // locate.ts): it changes on the source first, and is never cleared on the target.
+      if (dual && at.sourceId !== undefined && patch.externalRef !== undefined) first.externalRef = patch.externalRef;
+      if (Object.keys(first).length > 0) {
+        await source.updateCustomer({ kind: 'id', id: at.sourceId! }, first, {}, ctx).catch((error: unknown) => {
+          // Gone from the source: nothing there to keep in step.
+          if (!isNotFound(error)) throw error;
+        });
+      }
+      const linked =
+        at.sourceId !== undefined && patch.externalRef === null
+          ? { ...patch, externalRef: migrationRef({ id: at.sourceId }, source.backend) }
+          : patch;
+      const updated = await target.updateCustomer({ kind: 'id', id: at.targetId! }, linked, {}, ctx);
       await mirror(at, ctx, 'updateCustomer', () =>
         source.updateCustomer({ kind: 'id', id: at.sourceId! }, patch, {}, ctx),
       );

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayUnderTest } from '../conformance/harness.js';
+import { liveGateway, onTarget, type Platforms, type Seeded, seedSource, servePair } from './support.js';
+
+/**
+ * A moved customer's reference is the link a lost store is rebuilt from (src/live/locate.ts): the
+ * target copy carries the source's `externalRef`, or `<source>:<id>` when it has none. Changing or
+ * clearing it through `live` must keep that link, or the customer would read as not moved (its
+ * stale source copy) and every write would try to move it again.
+ */
+describe('live open2b -> scayle: externalRef changes keep the link to the source', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  let customers: Seeded[];
+  beforeAll(async () => {
+    platforms = await servePair('open2b', 'scayle');
+    gw = liveGateway(platforms, 'open2b->scayle');
+    customers = await seedSource(gw, 'open2b', 2);
+  });
+  afterAll(async () => platforms.close());
+
+  const afterLostStore = async (id: string) => {
+    const fresh = liveGateway(platforms, 'open2b->scayle');
+    const read = await fresh.call('GET', `/customers/${id}`);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    const write = await fresh.call('PATCH', `/customers/${id}`, { title: 'Dr.' });
+    expect(write.status, JSON.stringify(write.body)).toBe(200);
+    return { read: read.body, write: write.body };
+  };
+
+  it('a new externalRef is written to the source too; a lost store still finds the moved customer', async () => {
+    const c = customers[0]!;
+    const ref = `NEW-${c.externalRef}`.slice(0, 32); // Open2b keeps codes of up to 32 characters
+    const moved = await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Moved' });
+    expect(moved.body.migration).toMatchObject({ state: 'moved' });
+    const changed = await gw.call('PATCH', `/customers/${c.id}`, { externalRef: ref });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.externalRef).toBe(ref);
+    expect((await onTarget(platforms, 'scayle', c.email)).record.referenceKey).toBe(ref);
+    expect((await platforms.backdoor('open2b').readCustomer(Number(c.id)))!.code).toBe(ref);
+
+    const { read, write } = await afterLostStore(c.id);
+    expect(read).toMatchObject({ id: c.id, firstName: 'Moved', externalRef: ref, migration: { state: 'moved' } });
+    expect(write).toMatchObject({ title: 'Dr.', migration: { state: 'moved' } });
+    expect((await onTarget(platforms, 'scayle', c.email)).count).toBe(1);
+  });
+
+  it('a cleared externalRef leaves the target the made-up link, which no answer shows', async () => {
+    const c = customers[1]!;
+    const moved = await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Moved' });
+    expect(moved.body.migration).toMatchObject({ state: 'moved' });
+    const cleared = await gw.call('PATCH', `/customers/${c.id}`, { externalRef: null });
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    expect(cleared.body.externalRef).toBeUndefined();
+    expect((await onTarget(platforms, 'scayle', c.email)).record.referenceKey).toBe(`open2b:${c.id}`);
+    expect((await platforms.backdoor('open2b').readCustomer(Number(c.id)))!.code).toBeFalsy();
+
+    const { read } = await afterLostStore(c.id);
+    expect(read).toMatchObject({ id: c.id, firstName: 'Moved', migration: { state: 'moved' } });
+    expect(read.externalRef).toBeUndefined();
+    expect((await onTarget(platforms, 'scayle', c.email)).count).toBe(1);
+  });
+});
