@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GatewayError } from '../../adapters/errors.js';
+import { GatewayError, isNotFound } from '../../adapters/errors.js';
 import { parsePosition } from '../../adapters/support.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import type { Address, AddressPatch } from '../../schemas/index.js';
@@ -13,6 +13,12 @@ type Mirror = (at: Located, ctx: CallContext, what: string, write: () => Promise
 const Position = z.object({ w: z.enum(['s', 't']), p: z.unknown() });
 
 const addressNotFound = (id: string) => new GatewayError('not_found', `address ${id} does not exist`);
+/** A platform's 404 names its own ids (the target's numbers): the caller is told the id it asked for. */
+const asAsked =
+  (addressId: string) =>
+  (error: unknown): never => {
+    throw isNotFound(error) ? addressNotFound(addressId) : error;
+  };
 
 /**
  * A customer's addresses on `live`: read where the customer lives; a write moves the customer
@@ -79,10 +85,10 @@ export function addressOperations(
     async getAddress(ref, addressId, ctx) {
       const at = await locator.locate(ref, ctx);
       const id = nativeAddressId(at, addressId);
-      const found =
-        at.where === 'source'
-          ? await source.getAddress(sourceRef(at), id, ctx)
-          : await target.getAddress(targetRef(at), id, ctx);
+      const found = await (at.where === 'source'
+        ? source.getAddress(sourceRef(at), id, ctx)
+        : target.getAddress(targetRef(at), id, ctx)
+      ).catch(asAsked(addressId));
       return { value: present(found.value, at) };
     },
 
@@ -101,7 +107,7 @@ export function addressOperations(
     async updateAddress(ref, addressId, patch, _opts, ctx) {
       const at = await locator.forWrite(ref, ctx);
       const id = nativeAddressId(at, addressId);
-      const updated = await target.updateAddress(targetRef(at), id, patch, {}, ctx);
+      const updated = await target.updateAddress(targetRef(at), id, patch, {}, ctx).catch(asAsked(addressId));
       const copy = mirrored(at, id);
       if (copy !== undefined)
         await mirror(at, ctx, 'updateAddress', () =>
@@ -113,7 +119,7 @@ export function addressOperations(
   const deleteAddress: NonNullable<CustomerAdapter['deleteAddress']> = async (ref, addressId, ctx) => {
     const at = await locator.forWrite(ref, ctx);
     const id = nativeAddressId(at, addressId);
-    await target.deleteAddress!(targetRef(at), id, ctx);
+    await target.deleteAddress!(targetRef(at), id, ctx).catch(asAsked(addressId));
     const copy = mirrored(at, id);
     if (copy !== undefined)
       await mirror(at, ctx, 'deleteAddress', () => source.deleteAddress!(sourceRef(at), copy, ctx));

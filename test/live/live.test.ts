@@ -85,6 +85,11 @@ describe('live migration open2b -> scayle', () => {
     const all = await gw.call('GET', `/customers/${c.id}/addresses`);
     expect(all.body.items.map((a: { id: string }) => a.id).sort()).toEqual([addressId, added.body.id].sort());
     expect((await onTarget(platforms, 'scayle', c.email)).addresses).toBe(2);
+    // An address the target does not have: the 404 names the id asked for, not the target's numbers.
+    for (const method of ['GET', 'PATCH'] as const) {
+      const missing = await gw.call(method, `/customers/${c.id}/addresses/t:99999`, method === 'GET' ? undefined : {});
+      expect([missing.status, missing.body.detail], method).toEqual([404, 'address t:99999 does not exist']);
+    }
   });
 
   it('If-Match: the ETag read before the move is checked against that version; a stale one is 412', async () => {
