@@ -165,7 +165,9 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       return (await adapter.getCustomer(ref, { expandAddresses }, ctx)).value;
     } catch (error) {
       // A moved customer deleted on the target behind the gateway's back: gone.
-      if (isGatewayError(error) && error.code === 'not_found') throw new GatewayError('not_found', error.message);
+      // (The platform's message names its own id: the caller is told the one it knows.)
+      if (isGatewayError(error) && error.code === 'not_found')
+        throw new GatewayError('not_found', `customer ${liveId(at)} does not exist`);
       throw error;
     }
   }

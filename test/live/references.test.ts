@@ -6,16 +6,17 @@ import { liveGateway, onTarget, type Platforms, type Seeded, seedSource, servePa
  * A moved customer's reference is the link a lost store is rebuilt from (src/live/locate.ts): the
  * target copy carries the source's `externalRef`, or `<source>:<id>` when it has none. Changing or
  * clearing it through `live` must keep that link, or the customer would read as not moved (its
- * stale source copy) and every write would try to move it again.
+ * stale source copy) and every write would try to move it again. Problems name the ids the caller
+ * knows, never the target platform's.
  */
-describe('live open2b -> scayle: externalRef changes keep the link to the source', () => {
+describe("live open2b -> scayle: a moved customer's link to the source, and the ids it is known by", () => {
   let platforms: Platforms;
   let gw: GatewayUnderTest;
   let customers: Seeded[];
   beforeAll(async () => {
     platforms = await servePair('open2b', 'scayle');
     gw = liveGateway(platforms, 'open2b->scayle');
-    customers = await seedSource(gw, 'open2b', 2);
+    customers = await seedSource(gw, 'open2b', 3);
   });
   afterAll(async () => platforms.close());
 
@@ -59,5 +60,14 @@ describe('live open2b -> scayle: externalRef changes keep the link to the source
     expect(read).toMatchObject({ id: c.id, firstName: 'Moved', migration: { state: 'moved' } });
     expect(read.externalRef).toBeUndefined();
     expect((await onTarget(platforms, 'scayle', c.email)).count).toBe(1);
+  });
+
+  it("a moved customer deleted on the target behind the gateway's back: a 404 naming the id asked for", async () => {
+    const c = customers[2]!;
+    const moved = await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Moved' });
+    const targetId = moved.body.migration.targetId as string;
+    expect((await gw.call('DELETE', `/v1/backends/scayle/customers/${targetId}`)).status).toBe(204);
+    const read = await gw.call('GET', `/customers/${c.id}`);
+    expect([read.status, read.body.detail]).toEqual([404, `customer ${c.id} does not exist`]);
   });
 });
