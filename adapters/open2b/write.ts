@@ -108,7 +108,7 @@ function toGroup(p: FieldErrors, groups: string[] | null | undefined): number | 
     return undefined;
   }
   const id = Number(groups[0]);
-  if (!/^\d+$/.test(groups[0]!) || id < min || id > max) {
+  if (!/^[1-9]\d*$/.test(groups[0]!) || id < min || id > max) {
     p.add('groups.0', `must be an Open2b customer group id (an integer ${min}–${max})`);
     return undefined;
   }

@@ -219,6 +219,10 @@ describe('open2b register payload', () => {
     expect(toOpen2bCustomerCreate(register({ password: undefined, active: false })).customer.canLogin).toBe(false);
     expect(error(() => toOpen2bCustomerCreate(register({ groups: ['1', '2'] }))).errors![0]!.path).toBe('groups');
     expect(error(() => toOpen2bCustomerCreate(register({ groups: ['vip'] }))).errors![0]!.path).toBe('groups.0');
+    // Open2b would keep group 3: "03" would not read back as sent.
+    for (const written of ['03', '+3', '3.0', ' 3'])
+      expect(error(() => toOpen2bCustomerCreate(register({ groups: [written] }))).errors![0]!.path).toBe('groups.0');
+    expect(toOpen2bCustomerCreate(register({ groups: ['3'] })).customer.group).toBe(3);
   });
 });
 
