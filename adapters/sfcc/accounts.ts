@@ -1,3 +1,4 @@
+import { describeRef } from '../support.js';
 import type { CallContext, CustomerAdapter, CustomerRef } from '../types.js';
 import { path, type OcapiClient } from './client.js';
 import type { SfccOptions } from './options.js';
@@ -9,13 +10,14 @@ import type { SfccOptions } from './options.js';
 export function sfccLoginChange(client: OcapiClient, options: SfccOptions) {
   if (!options.data) return undefined;
   const list = options.data.customerList;
-  return async (ctx: CallContext, customerNo: string, login: string): Promise<void> => {
+  /** `customerId` names the customer in problems (the id callers know; the Data API path takes its number). */
+  return async (ctx: CallContext, customerNo: string, login: string, customerId: string): Promise<void> => {
     await client.call(ctx, 'data', {
       method: 'PATCH',
       path: path('customer_lists', list, 'customers', customerNo),
       auth: { kind: 'oauth' },
       json: { credentials: { login } },
-      what: `the login of customer ${customerNo}`,
+      what: `the login of customer ${customerId}`,
     });
   };
 }
@@ -42,7 +44,7 @@ export function sfccAccounts(
         method: 'DELETE',
         path: path('customer_lists', list, 'customers', no),
         auth: { kind: 'oauth' },
-        what: `customer ${no}`,
+        what: `customer ${describeRef(ref)}`,
       });
       return {
         outcome: 'deleted',

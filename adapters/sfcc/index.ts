@@ -266,7 +266,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       // After the Shop API PATCH, which checks If-Match atomically against the document before this
       // change (the login change moves the ETag). A login another customer holds then fails with the
       // profile written: the problem says so, naming what was.
-      await changeLogin!(ctx, customerNoOf(updated.body, id), patch.login).catch((error: unknown) => {
+      await changeLogin!(ctx, customerNoOf(updated.body, id), patch.login, id).catch((error: unknown) => {
         const cause = error instanceof GatewayError ? error : undefined;
         if (!cause) throw error;
         const written = Object.keys(patch).filter((field) => field !== 'login');

@@ -103,6 +103,8 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     );
     expect(taken.code).toBe('conflict');
     expect(taken.message).toContain('the login was not changed, but the rest of the change was written: firstName');
+    // Named by the id the caller knows, not by its customer number (the Data API's key).
+    expect(taken.message).toContain(`the login of customer ${mine.value.id}`);
     expect(taken.created).toEqual({ customerId: mine.value.id, updated: ['firstName'] });
     expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
       first_name: 'Changed',
