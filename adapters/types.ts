@@ -42,6 +42,12 @@ export interface CallContext {
    * two timers). Contexts without it (tests, the migration) get exactly that fallback.
    */
   deadlineWithin?(limitMs: number): Deadline;
+  /**
+   * What is left of the request's own deadline (ms). The upstream client ends a call's retries by it
+   * (a backoff or a Retry-After wait that would pass it is not waited out); absent outside a
+   * request (the migration), where only the call's own total timeout bounds them.
+   */
+  remainingMs?(): number;
   /** Counts a successful adapter call towards the request's access-log line (op, ms). */
   recordCall?(op: string, ms: number): void;
   /** Traces and metrics of each upstream attempt (the upstream client calls it); absent when both are off. */

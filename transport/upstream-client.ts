@@ -98,7 +98,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const retryable = idempotent ?? IDEMPOTENT.has(verb);
       // A delete that lost an attempt's answer and then finds nothing deleted it itself (src/routes/recovery.ts).
       const deletes = verb === 'delete';
-      const giveUpAt = Date.now() + totalTimeoutMs;
+      // The call's own bound, or the request's deadline when that comes first: no backoff or
+      // Retry-After wait outlasts the request (its last retryable answer is given instead).
+      const giveUpAt = Date.now() + Math.min(totalTimeoutMs, ctx.remainingMs?.() ?? totalTimeoutMs);
       // One signal per attempt, and none for the call: an attempt is bound by the per-attempt
       // timeout and by what is left of the call's (and the request's) time, so the call ends by
       // its deadline however many attempts it takes. Each is kept (timer running) until the call

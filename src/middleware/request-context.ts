@@ -87,14 +87,14 @@ class RequestCall implements CallContext {
   ) {}
 
   get signal(): AbortSignal {
-    return (this.#whole ??= deadlineSignal(this.#remainingMs(), this.#clientSide())).signal;
+    return (this.#whole ??= deadlineSignal(this.remainingMs(), this.#clientSide())).signal;
   }
 
   /** One signal for both limits: `limitMs` and the request's own (or the client leaving). */
   deadlineWithin(limitMs: number): Deadline {
     return this.#whole
       ? deadlineSignal(limitMs, this.#whole.signal)
-      : deadlineSignal(Math.min(limitMs, this.#remainingMs()), this.#clientSide());
+      : deadlineSignal(Math.min(limitMs, this.remainingMs()), this.#clientSide());
   }
 
   recordCall(op: string, ms: number): void {
@@ -111,7 +111,7 @@ class RequestCall implements CallContext {
     this.#whole?.dispose();
   }
 
-  #remainingMs(): number {
+  remainingMs(): number {
     return Math.max(0, this.timeoutMs - (performance.now() - this.started));
   }
 

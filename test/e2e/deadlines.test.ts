@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from './support.js';
+import { e2ePlatforms, servePlatforms, startGateway } from './support.js';
 import { startWorker } from './workerd.js';
 
 /**
@@ -154,4 +154,41 @@ describe.each(ENTRIES)('REQUEST_TIMEOUT_MS against a platform that never answers
   it.each(CALLS)('$name: 504 upstream_timeout at the deadline, and the platform connection closed', (call) =>
     expectDeadlineHolds(platform, gateway.send, call),
   );
+});
+
+/**
+ * A platform that asks for a wait the request has no time for (429 with Retry-After: 3 s, under the
+ * 5 s the client would wait out within its own time): its answer and Retry-After go to the caller
+ * at once, one upstream call, instead of a wait past REQUEST_TIMEOUT_MS and a 504 after it.
+ */
+describe.each(ENTRIES)("a Retry-After past the request's deadline, through %s", (_entry, start) => {
+  let platforms: Awaited<ReturnType<typeof servePlatforms>>;
+  let gateway: Running;
+  beforeAll(async () => {
+    platforms = await servePlatforms(e2ePlatforms.filter((p) => p.name === 'scayle'));
+    gateway = await start({
+      ...platforms.env,
+      UPSTREAM_BUDGET_SCAYLE: 'off',
+      REQUEST_TIMEOUT_MS: String(DEADLINE_MS),
+      LOG_LEVEL: 'warn',
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await platforms?.close();
+  });
+
+  it("answers 429 with the platform's Retry-After after one call", async () => {
+    const { emulator, server } = platforms.served[0]!;
+    emulator.faults.inject({ method: 'GET', rateLimitSeconds: 3 });
+    try {
+      const before = server.requestsServed;
+      const answer = await within(gateway.send('/v1/customers/1', { method: 'GET' }), BOUND_MS, 'the gateway answered');
+      expect([answer.status, answer.headers.get('retry-after')]).toEqual([429, '3']);
+      expect(await answer.json()).toMatchObject({ code: 'rate_limited' });
+      expect(server.requestsServed - before).toBe(1);
+    } finally {
+      emulator.faults.clear();
+    }
+  });
 });

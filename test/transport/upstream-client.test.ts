@@ -46,6 +46,7 @@ const upstream = new Hono()
     ),
   )
   .get('/busy-1s', (c) => c.text('busy', 503, { 'retry-after': '1' }))
+  .get('/busy-3s', (c) => c.text('busy', 503, { 'retry-after': '3' }))
   .all('/status/:code', (c) => c.text('x', Number(c.req.param('code')) as 500))
   .get('/long-reset', (c) => c.text('spent', 429, { 'x-ratelimit-reset': '60' }));
 
@@ -134,6 +135,16 @@ describe('shared upstream client (ky)', () => {
     // Two attempts (a third would start past the deadline), answered well within ten times the deadline.
     expect(hits['GET /busy-1s']).toBe(2);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it("ends retries by the request's deadline too: a Retry-After that would outlast it is answered at once", async () => {
+    // 3 s is a wait the client takes within its own 20 s (below MAX_RETRY_WAIT_MS), but the request
+    // that makes the call has 0.5 s left: the 503 and its Retry-After go to the caller now.
+    const deadline = Date.now() + 500;
+    const ctx = { ...testContext().ctx, remainingMs: () => Math.max(0, deadline - Date.now()) };
+    const res = await client().request(ctx, 'GET', '/busy-3s');
+    expect([res.status, res.headers.get('retry-after')]).toEqual([503, '3']);
+    expect(hits['GET /busy-3s']).toBe(1);
   });
 
   it('retries only 429/502/503/504, and never a PATCH', async () => {
