@@ -50,6 +50,9 @@ const RETRY_AFTER_STATUSES = [429, 503];
 const ALL_METHODS = ['get', 'head', 'put', 'delete', 'options', 'post', 'patch'];
 const isRetryStatus = (status: number) => RETRY_STATUSES.includes(status);
 const never = () => false;
+/** ky's backoff before retry `attempt` (0.3 s, doubling, at most BACKOFF_LIMIT_MS), before its jitter. */
+const BACKOFF_LIMIT_MS = 2_000;
+const backoffMs = (attempt: number) => Math.min(300 * 2 ** (attempt - 1), BACKOFF_LIMIT_MS);
 /** Longest wait an upstream may ask for before we retry instead of answering 429/503 at once. */
 const MAX_RETRY_WAIT_MS = 5_000;
 const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'];
@@ -150,18 +153,18 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
               maxRetryAfter: totalTimeoutMs,
               // ky's backoff (0.3 s, doubling), never waiting past the deadline: ky's wait does not
               // see our signal, so the deadline bounds it here.
-              delay: (attempt) => Math.max(0, Math.min(300 * 2 ** (attempt - 1), giveUpAt - Date.now())),
-              backoffLimit: 2_000,
+              delay: (attempt) => Math.max(0, Math.min(backoffMs(attempt), giveUpAt - Date.now())),
+              backoffLimit: BACKOFF_LIMIT_MS,
               jitter: true,
               // ky would wait out a long Retry-After (or X-RateLimit-Reset) and then hit our deadline:
               // answer the 429/503 now, with its Retry-After, instead of a 504 later.
-              shouldRetry: ({ error }) => {
+              shouldRetry: ({ error, retryCount }) => {
                 // Past the deadline (or the caller left), or our own refusal (the fleet's call
                 // budget is spent): another attempt would only fail the same way.
                 if (cutShort() || error instanceof GatewayError) return false;
-                if (!(error instanceof HTTPError)) return undefined;
-                const wait = requestedWaitMs(error.response);
-                if (wait === undefined) return undefined;
+                const wait = error instanceof HTTPError ? requestedWaitMs(error.response) : undefined;
+                // A backoff that would reach the deadline: what the platform said now, not a 504 then.
+                if (wait === undefined) return Date.now() + backoffMs(retryCount) < giveUpAt ? undefined : false;
                 return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
               },
             },

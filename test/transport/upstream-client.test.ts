@@ -147,6 +147,16 @@ describe('shared upstream client (ky)', () => {
     expect(hits['GET /busy-3s']).toBe(1);
   });
 
+  it("takes no backoff that would reach the request's deadline: the platform's 503 now, not a 504 then", async () => {
+    const deadline = Date.now() + 500;
+    const ctx = { ...testContext().ctx, remainingMs: () => Math.max(0, deadline - Date.now()) };
+    const before = hits['GET /always-503'] ?? 0;
+    const res = await client({ retryLimit: 10 }).request(ctx, 'GET', '/always-503');
+    expect(res.status).toBe(503);
+    // The first backoff (≤ 0.3 s) fits in 0.5 s, the second (≤ 0.6 s) does not.
+    expect(hits['GET /always-503']! - before).toBeLessThanOrEqual(2);
+  });
+
   it('retries only 429/502/503/504, and never a PATCH', async () => {
     for (const code of [500, 501, 400]) {
       expect((await client().request(testContext().ctx, 'GET', `/status/${code}`)).status).toBe(code);
