@@ -10,16 +10,22 @@ interface Issue {
   keys?: string[];
 }
 
-/** Turns zod issues into problem `errors[]`, naming each field (unknown fields one by one). */
+/**
+ * Turns zod issues into problem `errors[]`, naming each field (unknown fields one by one), each
+ * distinct error once (zod runs a field's later checks after an earlier one failed, and two can
+ * say the same).
+ */
 export function toFieldErrors(issues: readonly Issue[], target: string): FieldError[] {
   const prefix = PREFIX[target] ?? `${target}.`;
-  return issues.flatMap((issue) => {
+  const seen = new Set<string>();
+  const errors = issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys' && issue.keys) {
       return issue.keys.map((key) => ({ path: `${prefix}${base ? `${base}.` : ''}${key}`, message: 'unknown field' }));
     }
     return [{ path: `${prefix}${base}` || (target === 'json' ? 'body' : target), message: issue.message }];
   });
+  return errors.filter(({ path, message }) => !seen.has(`${path}\n${message}`) && seen.add(`${path}\n${message}`));
 }
 
 /** zod-openapi's default hook: any failed request validation is a 400 naming the fields. */
