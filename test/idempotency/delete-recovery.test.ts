@@ -19,7 +19,9 @@ const DELETE_CALL: Record<string, { method: string; path: RegExp }> = {
   scapi: { method: 'DELETE', path: /\/customer-lists\/[^/]+\/customers\/[^/]+$/ },
 };
 const PASSWORD = 'Str0ng!Passw0rd';
-const DEADLINE_MS = 400;
+// Short enough for a delete held past it (below), long enough for the registration and sign-in
+// that set each case up on a busy machine (at 400 ms a loaded run's registration timed out).
+const DEADLINE_MS = 1_500;
 
 function setup() {
   const gw = eventsGateway({ BACKENDS: BACKENDS.join(','), REQUEST_TIMEOUT_MS: String(DEADLINE_MS) }, [
