@@ -60,6 +60,7 @@ const capabilities: Capabilities = {
 const fields = [...CUSTOMER_FIELDS];
 /** Rows an `updatedSince` page first looks back over for the last one returned (then 4×, 16×… up to the start). */
 const LOOK_BACK = 5;
+const MAX_LOOK_BACK = LOOK_BACK * 4 ** 4;
 const NATIVE_ID = /^[1-9]\d{0,14}$/;
 
 const notFound = (ref: CustomerRef) => new GatewayError('not_found', `customer ${describeRef(ref)} does not exist`);
@@ -156,6 +157,13 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
         // Customers deleted since the last page moved it up: look back for where its last one stands now.
         let window: { rows: CustomerWire[]; start: number; full: boolean } | undefined;
         for (let lookBack = after ? LOOK_BACK : 0; !window; lookBack *= 4) {
+          // Past that many deletions a window would be one very large find: the walk starts over.
+          if (lookBack > MAX_LOOK_BACK)
+            throw new GatewayError(
+              'conflict',
+              `over ${MAX_LOOK_BACK} customers before this page were deleted during the walk: list again without the cursor`,
+              { errors: [{ path: 'query.cursor', message: 'the list changed too much since this cursor' }] },
+            );
           const first = Math.max(0, offset - lookBack);
           const limit = offset - first + query.limit + 1;
           const answer = await client.call(

@@ -46,7 +46,8 @@ export function afterLast<T extends ChangeOrdered>(
   after: [string, number] | undefined,
 ): { rows: T[]; start: number } | undefined {
   if (!after) return { rows, start: windowStart };
-  if (windowStart > 0 && rows.length > 0 && comesAfter(rows[0]!, after)) return undefined;
+  // An empty window past the start: the list shrank below it (deletions), so it too looks back.
+  if (windowStart > 0 && (rows.length === 0 || comesAfter(rows[0]!, after))) return undefined;
   const skip = rows.findIndex((row) => comesAfter(row, after));
   return skip === -1
     ? { rows: [], start: windowStart + rows.length }

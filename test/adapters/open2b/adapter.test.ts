@@ -388,6 +388,32 @@ describe('open2b adapter: a walk by updatedSince while customers change', () => 
     // Every customer once, newest first; the one updated during the walk is the next walk's.
     expect(pages.flatMap((page) => page.items.map((c) => c.id))).toEqual(newestFirst.slice(0, 13));
   });
+
+  it('goes on after deletions that leave fewer customers than the next offset', async () => {
+    let clock = Date.parse('2025-07-01T10:00:00Z');
+    const { adapter, ctx } = setup({ seed: false, now: () => new Date(clock) });
+    const created: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      clock += 1000;
+      created.push((await adapter.createCustomer(register(), ctx)).value.id);
+    }
+    const newestFirst = created.toReversed();
+    const walk = (position?: unknown) =>
+      adapter.listCustomers({ limit: 10, updatedSince: '2025-07-01T00:00:00Z', position }, ctx);
+    const first = await walk();
+    // The ten returned and five not yet: five are left, fewer than the ten the next page starts after.
+    for (const gone of newestFirst.slice(0, 15)) await adapter.deleteCustomer!(id(gone), ctx);
+    const second = await walk(first.next);
+    expect([second.items.map((c) => c.id), second.next]).toEqual([newestFirst.slice(15), null]);
+  });
+
+  it('asks to start over (409 on query.cursor) rather than look back over thousands of deleted customers', async () => {
+    const { adapter, ctx } = setup({});
+    // A cursor deep in a walk whose customers were nearly all deleted since (the seed's few remain).
+    const position = { offset: 5_000, after: ['2099-01-01 00:00:00', 999_999] };
+    const e = await failure(adapter.listCustomers({ limit: 10, updatedSince: '2020-01-01T00:00:00Z', position }, ctx));
+    expect([e.code, e.errors![0]!.path]).toEqual(['conflict', 'query.cursor']);
+  });
 });
 
 describe('open2b adapter: the two address slots', () => {
