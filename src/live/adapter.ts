@@ -172,6 +172,45 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     }
   }
 
+  /**
+   * What changes on a moved customer's source copy before the target, so the two never disagree
+   * where it matters: what they sign in with, where the source checks their sign-ins (liveLogin;
+   * a refusal there fails the request, or the new email would not sign in), and in `dual` the
+   * reference that links the copies (a lost store finds the moved one by the source's, locate.ts).
+   * Answers how to put the source back should the target then refuse.
+   */
+  async function changeSourceFirst(at: Located, patch: CustomerPatch, ctx: CallContext): Promise<() => Promise<void>> {
+    const nothing = async () => {};
+    if (at.sourceId === undefined) return nothing;
+    const first: CustomerPatch = signsInAtSource(parts, at.record)
+      ? compact({ email: patch.email, login: patch.login })
+      : {};
+    if (dual && patch.externalRef !== undefined) first.externalRef = patch.externalRef;
+    if (Object.keys(first).length === 0) return nothing;
+    const onSource = { kind: 'id', id: at.sourceId } as const;
+    let before: Customer;
+    try {
+      before = (await source.getCustomer(onSource, { expandAddresses: false }, ctx)).value;
+    } catch (error) {
+      if (isNotFound(error)) return nothing; // gone from the source: nothing there to keep in step
+      throw error;
+    }
+    await source.updateCustomer(onSource, first, {}, ctx);
+    const undo: CustomerPatch = compact({
+      email: 'email' in first ? before.email : undefined,
+      login: 'login' in first ? before.login : undefined,
+    });
+    if ('externalRef' in first) undo.externalRef = before.externalRef ?? null;
+    return async () => {
+      await source.updateCustomer(onSource, undo, {}, ctx).catch((error: unknown) => {
+        ctx.log.warn(
+          { err: error, sourceId: at.sourceId },
+          'live migration: the target refused a change the source had taken, and putting the source back failed',
+        );
+      });
+    };
+  }
+
   /** A problem that names what a create already wrote names it by its live id. */
   const withLiveCreated = (error: unknown) => {
     if (!isGatewayError(error) || typeof error.created?.customerId !== 'string') return error;
@@ -317,26 +356,18 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     async updateCustomer(ref, patch, _opts, ctx) {
       refuseMigrationRef(patch.externalRef);
       const at = await locator.forWrite(ref, ctx);
-      const first: CustomerPatch = {};
-      if (at.sourceId !== undefined && signsInAtSource(parts, at.record)) {
-        // The source checks this shopper's sign-ins (liveLogin): what they sign in with changes
-        // there first, and a refusal fails the request, or the new email would not sign in.
-        Object.assign(first, compact({ email: patch.email, login: patch.login }));
-      }
-      // The reference links the two copies (a lost store finds the moved one by the source's,
-      // locate.ts): it changes on the source first, and is never cleared on the target.
-      if (dual && at.sourceId !== undefined && patch.externalRef !== undefined) first.externalRef = patch.externalRef;
-      if (Object.keys(first).length > 0) {
-        await source.updateCustomer({ kind: 'id', id: at.sourceId! }, first, {}, ctx).catch((error: unknown) => {
-          // Gone from the source: nothing there to keep in step.
-          if (!isNotFound(error)) throw error;
-        });
-      }
+      const putBack = await changeSourceFirst(at, patch, ctx);
+      // A cleared reference leaves the target the made-up one: the link stays (present() hides it).
       const linked =
         at.sourceId !== undefined && patch.externalRef === null
           ? { ...patch, externalRef: migrationRef({ id: at.sourceId }, source.backend) }
           : patch;
-      const updated = await target.updateCustomer({ kind: 'id', id: at.targetId! }, linked, {}, ctx);
+      const updated = await target
+        .updateCustomer({ kind: 'id', id: at.targetId! }, linked, {}, ctx)
+        .catch(async (error: unknown) => {
+          await putBack();
+          throw error;
+        });
       await mirror(at, ctx, 'updateCustomer', () =>
         source.updateCustomer({ kind: 'id', id: at.sourceId! }, patch, {}, ctx),
       );

@@ -44,6 +44,9 @@ export async function byRef(adapter: CustomerAdapter, externalRef: string, ctx: 
   }
 }
 
+/** What an adoption knows of the source customer (see sourceCopyOf). */
+type SourceCopy = Customer | 'read' | 'skip';
+
 /**
  * Resolves the ids `live` accepts (src/live/ids.ts, and `ref:`) to a side. The shared store
  * answers first; where it knows nothing (a customer never touched, or a lost store) the target is
@@ -60,49 +63,47 @@ export function createLocator({ config, source, target, identities, mover }: Liv
   });
 
   /**
-   * Address ids paired by content where the target numbers its own: from the source customer as
-   * read (or read now, in `dual`), so the ids a caller knew keep working after a lost store however
-   * the customer is found again. A source that no longer has it, or is down, leaves them unpaired.
+   * The source customer an adoption records what it knows from: its address ids paired by content
+   * with the target's (where the target numbers its own), so the ids a caller knew keep working
+   * however the customer is found again after a lost store, and whether it had a password. Given
+   * when already read; `read`: asked now, in `dual`, best effort (the customer is adopted all the
+   * same, unpaired); `skip`: the source has just failed to answer for it.
    */
-  async function addressPairsOf(
-    sourceId: string,
-    targetId: string,
-    fromSource: Customer | undefined,
-    ctx: CallContext,
-  ) {
-    if (target.capabilities.addressRename) return undefined;
-    const read = (id: string) => source.getCustomer({ kind: 'id', id }, { expandAddresses: true }, ctx);
-    const customer =
-      fromSource ??
-      (dual
-        ? await read(sourceId).then(
-            (found) => found.value,
-            (error: unknown) => {
-              if (hasCode(error, 'not_found') || unreachable(error)) return undefined;
-              throw error;
-            },
-          )
-        : undefined);
-    return customer && mover.addressPairs(customer, targetId, ctx);
+  async function sourceCopyOf(sourceId: string, copy: SourceCopy, ctx: CallContext): Promise<Customer | undefined> {
+    if (copy !== 'read') return copy === 'skip' ? undefined : copy;
+    if (!dual || (target.capabilities.addressRename && !source.capabilities.shopperLogin)) return undefined;
+    return source.getCustomer({ kind: 'id', id: sourceId }, { expandAddresses: true }, ctx).then(
+      (found) => found.value,
+      (error: unknown) => {
+        ctx.log.warn({ err: error, sourceId }, 'live migration: adopted without reading the source copy');
+        return undefined;
+      },
+    );
   }
 
   /** Records a customer found on the target under its migration reference as moved (under the move lease). */
-  function adopt(sourceId: string, targetId: string, fromSource: Customer | undefined, ctx: CallContext) {
+  function adopt(sourceId: string, targetId: string, copy: SourceCopy, ctx: CallContext) {
     return mover.exclusive(sourceId, ctx, async (): Promise<Located> => {
       const known = await identities.get(sourceId);
       if (known?.state === 'moved' && known.t === targetId) return moved(sourceId, known);
-      const a = await addressPairsOf(sourceId, targetId, fromSource, ctx);
+      const fromSource = await sourceCopyOf(sourceId, copy, ctx);
+      const a = fromSource && (await mover.addressPairs(fromSource, targetId, ctx));
       ctx.log.info({ sourceId, targetId }, 'live migration: found a moved customer on the target, recorded it');
-      const record = await identities.put(sourceId, { state: 'moved', t: targetId, ...(a ? { a } : {}) });
+      const record = await identities.put(sourceId, {
+        state: 'moved',
+        t: targetId,
+        ...(a ? { a } : {}),
+        ...(fromSource?.hasPassword ? { sp: true as const } : {}),
+      });
       // It lives on the target now: counted in `moved`, as a delete counts it out.
       if (known?.state !== 'moved') await identities.count('moved');
       return moved(sourceId, record);
     });
   }
 
-  async function adoptByReference(sourceId: string, ctx: CallContext): Promise<Located | undefined> {
+  async function adoptByReference(sourceId: string, ctx: CallContext, copy: SourceCopy): Promise<Located | undefined> {
     const onTarget = await byRef(target, migrationRef({ id: sourceId }, source.backend), ctx);
-    return onTarget && adopt(sourceId, onTarget.id, undefined, ctx);
+    return onTarget && adopt(sourceId, onTarget.id, copy, ctx);
   }
 
   async function locateSource(sourceId: string, ctx: CallContext, write: boolean): Promise<Located> {
@@ -113,7 +114,7 @@ export function createLocator({ config, source, target, identities, mover }: Liv
     }
     if (record?.state === 'deleted') throw notFound(sourceId);
     if (!dual) {
-      const adopted = await adoptByReference(sourceId, ctx);
+      const adopted = await adoptByReference(sourceId, ctx, 'read');
       if (adopted) return adopted;
       throw notFound(sourceId);
     }
@@ -135,7 +136,7 @@ export function createLocator({ config, source, target, identities, mover }: Liv
     } catch (error) {
       // Gone from the source, or the source is down: the target may hold it under its reference.
       if (!hasCode(error, 'not_found') && !unreachable(error)) throw error;
-      const adopted = await adoptByReference(sourceId, ctx).catch(() => undefined);
+      const adopted = await adoptByReference(sourceId, ctx, 'skip').catch(() => undefined);
       if (adopted) return adopted;
       throw error;
     }
@@ -168,7 +169,7 @@ export function createLocator({ config, source, target, identities, mover }: Liv
     const located =
       record?.state === 'moved' && record.t === onTarget.id
         ? moved(sourceId, record)
-        : await adopt(sourceId, onTarget.id, undefined, ctx);
+        : await adopt(sourceId, onTarget.id, 'read', ctx);
     return { ...located, found };
   }
 

@@ -64,6 +64,12 @@ describe.each([
     expect(await onTarget(platforms, target, shopper!.email)).toMatchObject({ count: 1, password: false });
     const read = await gw.call('GET', `/customers/${shopper!.id}`);
     if (source === 'open2b') expect(read.body.hasPassword).toBe(true); // Open2b says; SFCC does not
+    // Found again after a lost store, by either id: the same.
+    for (const id of [shopper!.id, `t:${patched.body.migration.targetId}`]) {
+      const again = await liveGateway(platforms, `${source}->${target}`, env).call('GET', `/customers/${id}`);
+      expect(again.body.migration, id).toMatchObject({ state: 'moved' });
+      if (source === 'open2b') expect(again.body.hasPassword, id).toBe(true);
+    }
     expect((await gw.call('POST', '/auth/login', { email: shopper!.email, password: PASSWORD })).status).toBe(200);
   });
 

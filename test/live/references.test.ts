@@ -16,7 +16,7 @@ describe("live open2b -> scayle: a moved customer's link to the source, and the 
   beforeAll(async () => {
     platforms = await servePair('open2b', 'scayle');
     gw = liveGateway(platforms, 'open2b->scayle');
-    customers = await seedSource(gw, 'open2b', 3);
+    customers = await seedSource(gw, 'open2b', 4);
   });
   afterAll(async () => platforms.close());
 
@@ -60,6 +60,25 @@ describe("live open2b -> scayle: a moved customer's link to the source, and the 
     expect(read).toMatchObject({ id: c.id, firstName: 'Moved', migration: { state: 'moved' } });
     expect(read.externalRef).toBeUndefined();
     expect((await onTarget(platforms, 'scayle', c.email)).count).toBe(1);
+  });
+
+  it('a new externalRef the target refuses leaves the source as it was', async () => {
+    const c = customers[3]!;
+    expect((await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Moved' })).body.migration.state).toBe('moved');
+    // Born on the target (SCAYLE) with a reference of its own, unknown to the source.
+    const taken = `TAKEN-${c.externalRef}`.slice(0, 32);
+    const born = await gw.call('POST', '/customers', {
+      email: `born-${c.email}`,
+      lastName: 'Born',
+      externalRef: taken,
+    });
+    expect(born.status, JSON.stringify(born.body)).toBe(201);
+
+    const refused = await gw.call('PATCH', `/customers/${c.id}`, { externalRef: taken });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect((await platforms.backdoor('open2b').readCustomer(Number(c.id)))!.code).toBe(c.externalRef);
+    const { read } = await afterLostStore(c.id);
+    expect(read).toMatchObject({ externalRef: c.externalRef, migration: { state: 'moved' } });
   });
 
   it("a moved customer deleted on the target behind the gateway's back: a 404 naming the id asked for", async () => {
