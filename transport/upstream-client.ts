@@ -55,7 +55,14 @@ const BACKOFF_LIMIT_MS = 2_000;
 const backoffMs = (attempt: number) => Math.min(300 * 2 ** (attempt - 1), BACKOFF_LIMIT_MS);
 /** Longest wait an upstream may ask for before we retry instead of answering 429/503 at once. */
 const MAX_RETRY_WAIT_MS = 5_000;
-const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset'];
+/** The headers ky 1.14.3 waits for (Ky.js, #calculateRetryDelay), in its order: each bounded here by the deadline. */
+const WAIT_HEADERS = [
+  'retry-after',
+  'ratelimit-reset',
+  'x-ratelimit-retry-after',
+  'x-ratelimit-reset',
+  'x-rate-limit-reset',
+];
 
 /** How long the upstream asks us to wait, from the headers ky itself honours (undefined: it did not say). */
 function requestedWaitMs(response: Response): number | undefined {
@@ -162,7 +169,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
                 // Past the deadline (or the caller left), or our own refusal (the fleet's call
                 // budget is spent): another attempt would only fail the same way.
                 if (cutShort() || error instanceof GatewayError) return false;
-                const wait = error instanceof HTTPError ? requestedWaitMs(error.response) : undefined;
+                // ky waits what the platform asks only after the statuses it honours that for.
+                const honoured = error instanceof HTTPError && RETRY_AFTER_STATUSES.includes(error.response.status);
+                const wait = honoured ? requestedWaitMs(error.response) : undefined;
                 // A backoff that would reach the deadline: what the platform said now, not a 504 then.
                 if (wait === undefined) return Date.now() + backoffMs(retryCount) < giveUpAt ? undefined : false;
                 return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;

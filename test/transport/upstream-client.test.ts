@@ -47,6 +47,7 @@ const upstream = new Hono()
   )
   .get('/busy-1s', (c) => c.text('busy', 503, { 'retry-after': '1' }))
   .get('/busy-3s', (c) => c.text('busy', 503, { 'retry-after': '3' }))
+  .get('/symfony-3s', (c) => c.text('slow down', 429, { 'x-ratelimit-retry-after': '3' }))
   .all('/status/:code', (c) => c.text('x', Number(c.req.param('code')) as 500))
   .get('/long-reset', (c) => c.text('spent', 429, { 'x-ratelimit-reset': '60' }));
 
@@ -145,6 +146,10 @@ describe('shared upstream client (ky)', () => {
     const res = await client().request(ctx, 'GET', '/busy-3s');
     expect([res.status, res.headers.get('retry-after')]).toEqual([503, '3']);
     expect(hits['GET /busy-3s']).toBe(1);
+    // The same for every header ky waits for (X-RateLimit-Retry-After: Symfony's).
+    const limited = await client().request(ctx, 'GET', '/symfony-3s');
+    expect(limited.status).toBe(429);
+    expect(hits['GET /symfony-3s']).toBe(1);
   });
 
   it("takes no backoff that would reach the request's deadline: the platform's 503 now, not a 504 then", async () => {
