@@ -87,9 +87,9 @@ export function createApp(deps: GatewayDeps) {
   const idempotent = idempotency(deps);
   app.use('/v1/*', (c, next) => (AUTH_PATH.test(c.req.path) ? next() : idempotent(c, next)));
 
-  const configured = deps.config.backends.map((b) => b.name);
+  const served = [...deps.backends.keys()];
   const routed = app
-    .route('/', healthRoutes(deps.readiness, [...deps.backends.keys()], operatorCheck(deps.config.apiKeys, configured)))
+    .route('/', healthRoutes(deps.readiness, served, operatorCheck(deps.config.apiKeys, served)))
     .route('/', metricsRoutes(deps))
     .route('/', docsRoutes(deps.docsAssets))
     .route('/v1', backendRoutes(deps))

@@ -22,7 +22,7 @@ export function metricsRoutes(deps: GatewayDeps) {
   return app.get('/metrics', async (c) => {
     if (deps.config.metricsListener) throw new GatewayError('not_found', 'metrics are served on METRICS_PORT');
     if (!deps.metrics) throw new GatewayError('not_supported', NO_METRICS_ON_WORKERS);
-    for (const { name } of deps.config.backends) assertKeyReaches(c, name);
+    for (const name of deps.backends.keys()) assertKeyReaches(c, name);
     const text = await deps.metrics.render(deps.events);
     return c.body(text, 200, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' });
   });

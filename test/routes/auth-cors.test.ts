@@ -54,6 +54,17 @@ describe('caller API keys (API_KEYS)', () => {
       });
     }
   });
+
+  it('counts the live backend among those an operator key must reach (no key can name it)', async () => {
+    const key = 'pair-admin-key-0123456789';
+    const live = buildGateway('live', {
+      BACKENDS: 'open2b',
+      LIVE_MIGRATION: 'open2b->scayle',
+      API_KEYS: `admin@open2b+scayle:${key}`,
+    });
+    const health = await live.app.request('/health', { headers: { 'x-api-key': key } });
+    expect(await health.json()).toEqual({ status: 'ok' });
+  });
 });
 
 describe('CORS for browser storefronts (CORS_ORIGINS)', () => {
