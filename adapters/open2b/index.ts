@@ -177,8 +177,10 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
         }
         const isNewer = (c: CustomerWire) =>
           (shopTimeToInstant(c.updateTime ?? '', zone)?.getTime() ?? -Infinity) >= since;
-        const newer = window.rows.filter(isNewer);
-        const reachedOlder = newer.length < window.rows.length;
+        // The page and the one row that says whether another follows (a look-back window holds more).
+        const candidates = window.rows.slice(0, query.limit + 1);
+        const newer = candidates.filter(isNewer);
+        const reachedOlder = newer.length < candidates.length;
         const items = newer.slice(0, query.limit);
         const last = items.at(-1);
         const next: OffsetPosition = last
@@ -186,7 +188,7 @@ export function createOpen2bAdapter(options: Open2bOptions, deps: AdapterDeps): 
           : { offset: window.start, ...(after ? { after } : {}) };
         return {
           items: items.map((c) => fromOpen2bCustomer(c, zone, false)),
-          next: !reachedOlder && (window.full || window.rows.length > query.limit) ? next : null,
+          next: !reachedOlder && (window.full || candidates.length > query.limit) ? next : null,
         };
       }
 

@@ -407,6 +407,27 @@ describe('open2b adapter: a walk by updatedSince while customers change', () => 
     expect([second.items.map((c) => c.id), second.next]).toEqual([newestFirst.slice(15), null]);
   });
 
+  it('ends a page at the first customer older than updatedSince, not at one further in a look-back window', async () => {
+    let clock = Date.parse('2025-07-01T10:00:00Z');
+    const { adapter, ctx } = setup({ seed: false, now: () => new Date(clock) });
+    for (let i = 0; i < 3; i++) {
+      clock += 1000;
+      await adapter.createCustomer(register(), ctx); // before the walk's instant
+    }
+    const since = new Date(clock + 500).toISOString();
+    const newer: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      clock += 1000;
+      newer.push((await adapter.createCustomer(register(), ctx)).value.id);
+    }
+    const walk = (position?: unknown) => adapter.listCustomers({ limit: 2, updatedSince: since, position }, ctx);
+    const pages = [await walk()];
+    // Page 1 deleted: the next page looks back, over a window that reaches the older customers.
+    for (const gone of pages[0]!.items) await adapter.deleteCustomer!(id(gone.id), ctx);
+    while (pages.at(-1)!.next !== null) pages.push(await walk(pages.at(-1)!.next));
+    expect(pages.flatMap((page) => page.items.map((c) => c.id))).toEqual(newer.toReversed());
+  });
+
   it('asks to start over (409 on query.cursor) rather than look back over thousands of deleted customers', async () => {
     const { adapter, ctx } = setup({});
     // A cursor deep in a walk whose customers were nearly all deleted since (the seed's few remain).
