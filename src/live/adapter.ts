@@ -201,6 +201,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       login: 'login' in first ? before.login : undefined,
     });
     if ('externalRef' in first) undo.externalRef = before.externalRef ?? null;
+    if (Object.keys(undo).length === 0) return nothing;
     return async () => {
       await source.updateCustomer(onSource, undo, {}, ctx).catch((error: unknown) => {
         ctx.log.warn(
