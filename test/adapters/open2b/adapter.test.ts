@@ -362,70 +362,67 @@ describe('open2b adapter: listing', () => {
 });
 
 describe('open2b adapter: a walk by updatedSince while customers change', () => {
-  it('misses no customer when ones it returned are deleted before the next page, however many', async () => {
+  /** An emptied shop whose clock moves a second per registration: `register(n)` answers the ids, oldest first. */
+  function walking(limit: number) {
     let clock = Date.parse('2025-07-01T10:00:00Z');
     const { adapter, ctx } = setup({ seed: false, now: () => new Date(clock) });
-    const created: string[] = [];
-    for (let i = 0; i < 14; i++) {
-      clock += 1000;
-      created.push((await adapter.createCustomer(register(), ctx)).value.id);
-    }
-    const newestFirst = created.toReversed();
-    const walk = (position?: unknown) =>
-      adapter.listCustomers({ limit: 3, updatedSince: '2025-07-01T00:00:00Z', position }, ctx);
-    const remove = (...ids: string[]) => Promise.all(ids.map((one) => adapter.deleteCustomer!(id(one), ctx)));
+    return {
+      adapter,
+      ctx,
+      tick: () => (clock += 1000),
+      instant: () => new Date(clock + 500).toISOString(),
+      async register(count: number) {
+        const ids: string[] = [];
+        for (let i = 0; i < count; i++) {
+          clock += 1000;
+          ids.push((await adapter.createCustomer(register(), ctx)).value.id);
+        }
+        return ids;
+      },
+      walk: (position?: unknown, updatedSince = '2025-07-01T00:00:00Z') =>
+        adapter.listCustomers({ limit, updatedSince, position }, ctx),
+      remove: (...ids: string[]) => Promise.all(ids.map((one) => adapter.deleteCustomer!(id(one), ctx))),
+    };
+  }
+  const idsOf = (pages: { items: { id: string }[] }[]) => pages.flatMap((page) => page.items.map((c) => c.id));
 
-    const pages = [await walk()];
-    await remove(newestFirst[0]!, newestFirst[1]!); // two of page 1: the rest moves up by two
-    pages.push(await walk(pages.at(-1)!.next));
-    pages.push(await walk(pages.at(-1)!.next));
-    await remove(...newestFirst.slice(2, 9)); // the seven returned since: more than a first look back covers
-    pages.push(await walk(pages.at(-1)!.next));
-    clock += 1000;
-    await adapter.updateCustomer(id(newestFirst[13]!), { firstName: 'Later' }, {}, ctx); // to the front
-    while (pages.at(-1)!.next !== null) pages.push(await walk(pages.at(-1)!.next));
+  it('misses no customer when ones it returned are deleted before the next page, however many', async () => {
+    const shop = walking(3);
+    const newestFirst = (await shop.register(14)).toReversed();
+    const pages = [await shop.walk()];
+    await shop.remove(newestFirst[0]!, newestFirst[1]!); // two of page 1: the rest moves up by two
+    pages.push(await shop.walk(pages.at(-1)!.next));
+    pages.push(await shop.walk(pages.at(-1)!.next));
+    await shop.remove(...newestFirst.slice(2, 9)); // the seven returned since: more than a first look back covers
+    pages.push(await shop.walk(pages.at(-1)!.next));
+    shop.tick();
+    await shop.adapter.updateCustomer(id(newestFirst[13]!), { firstName: 'Later' }, {}, shop.ctx); // to the front
+    while (pages.at(-1)!.next !== null) pages.push(await shop.walk(pages.at(-1)!.next));
 
     // Every customer once, newest first; the one updated during the walk is the next walk's.
-    expect(pages.flatMap((page) => page.items.map((c) => c.id))).toEqual(newestFirst.slice(0, 13));
+    expect(idsOf(pages)).toEqual(newestFirst.slice(0, 13));
   });
 
   it('goes on after deletions that leave fewer customers than the next offset', async () => {
-    let clock = Date.parse('2025-07-01T10:00:00Z');
-    const { adapter, ctx } = setup({ seed: false, now: () => new Date(clock) });
-    const created: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      clock += 1000;
-      created.push((await adapter.createCustomer(register(), ctx)).value.id);
-    }
-    const newestFirst = created.toReversed();
-    const walk = (position?: unknown) =>
-      adapter.listCustomers({ limit: 10, updatedSince: '2025-07-01T00:00:00Z', position }, ctx);
-    const first = await walk();
+    const shop = walking(10);
+    const newestFirst = (await shop.register(20)).toReversed();
+    const first = await shop.walk();
     // The ten returned and five not yet: five are left, fewer than the ten the next page starts after.
-    for (const gone of newestFirst.slice(0, 15)) await adapter.deleteCustomer!(id(gone), ctx);
-    const second = await walk(first.next);
-    expect([second.items.map((c) => c.id), second.next]).toEqual([newestFirst.slice(15), null]);
+    await shop.remove(...newestFirst.slice(0, 15));
+    const second = await shop.walk(first.next);
+    expect([idsOf([second]), second.next]).toEqual([newestFirst.slice(15), null]);
   });
 
   it('ends a page at the first customer older than updatedSince, not at one further in a look-back window', async () => {
-    let clock = Date.parse('2025-07-01T10:00:00Z');
-    const { adapter, ctx } = setup({ seed: false, now: () => new Date(clock) });
-    for (let i = 0; i < 3; i++) {
-      clock += 1000;
-      await adapter.createCustomer(register(), ctx); // before the walk's instant
-    }
-    const since = new Date(clock + 500).toISOString();
-    const newer: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      clock += 1000;
-      newer.push((await adapter.createCustomer(register(), ctx)).value.id);
-    }
-    const walk = (position?: unknown) => adapter.listCustomers({ limit: 2, updatedSince: since, position }, ctx);
-    const pages = [await walk()];
+    const shop = walking(2);
+    await shop.register(3); // before the walk's instant
+    const since = shop.instant();
+    const newer = await shop.register(6);
+    const pages = [await shop.walk(undefined, since)];
     // Page 1 deleted: the next page looks back, over a window that reaches the older customers.
-    for (const gone of pages[0]!.items) await adapter.deleteCustomer!(id(gone.id), ctx);
-    while (pages.at(-1)!.next !== null) pages.push(await walk(pages.at(-1)!.next));
-    expect(pages.flatMap((page) => page.items.map((c) => c.id))).toEqual(newer.toReversed());
+    await shop.remove(...idsOf(pages));
+    while (pages.at(-1)!.next !== null) pages.push(await shop.walk(pages.at(-1)!.next, since));
+    expect(idsOf(pages)).toEqual(newer.toReversed());
   });
 
   it('asks to start over (409 on query.cursor) rather than look back over thousands of deleted customers', async () => {
