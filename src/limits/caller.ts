@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../context.js';
 import { sha256Hex } from '../digest.js';
+import { offeredApiKey } from '../middleware/auth.js';
 
 /**
  * Who is calling, for idempotency records and caller rate limits: on /v1/me… the shopper (backend
@@ -11,7 +12,7 @@ import { sha256Hex } from '../digest.js';
 export async function callerOf(c: Context<GatewayEnv>): Promise<string> {
   const shopper = c.get('shopper');
   if (shopper) return shopperCaller(shopper.backend, shopper.sub);
-  const apiKey = c.req.header('x-api-key') ?? /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  const apiKey = offeredApiKey(c);
   return apiKey ? `key:${await sha256Hex(apiKey, 12)}` : 'anonymous';
 }
 

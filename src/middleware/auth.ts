@@ -17,6 +17,14 @@ function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
 export const AUTH_PATH = /^\/v1\/(?:backends\/[^/]+\/)?auth\//;
 /** Where `Authorization` carries the shopper's access token, so a key can only come in X-Api-Key. */
 export const SHOPPER_PATH = /^\/v1\/me(?:\/|$)/;
+/** The token in `Authorization: Bearer …`: an API key, or on /v1/me… the shopper's access token. */
+export const bearerToken = (c: Context): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+
+/** The API key a request offers: X-Api-Key, else the bearer token (but on /v1/me…, where that is the shopper's). */
+export const offeredApiKey = (c: Context): string | undefined =>
+  c.req.header('x-api-key') ?? (SHOPPER_PATH.test(c.req.path) ? undefined : bearerToken(c));
+
 /** What a storefront key may reach: sign-in and the shopper's own data. */
 const isStorefrontPath = (path: string) => AUTH_PATH.test(path) || SHOPPER_PATH.test(path);
 
@@ -30,8 +38,7 @@ export function requireApiKey(keys: ApiKey[]): MiddlewareHandler<GatewayEnv> {
   const keyOf = apiKeyLookup(keys);
   return async (c, next) => {
     const path = c.req.path;
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const offered = c.req.header('x-api-key') ?? (SHOPPER_PATH.test(path) ? undefined : bearer);
+    const offered = offeredApiKey(c);
     if (offered === undefined) {
       throw new GatewayError(
         'unauthorized',
@@ -70,7 +77,7 @@ export function operatorCheck(keys: ApiKey[], backends: string[]): (c: Context<G
   if (keys.length === 0) return async () => true;
   const keyOf = apiKeyLookup(keys);
   return async (c) => {
-    const offered = c.req.header('x-api-key') ?? /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const offered = offeredApiKey(c);
     const key = offered === undefined ? undefined : await keyOf(offered);
     return key?.scope === 'admin' && backends.every((name) => key.backends?.includes(name) ?? true);
   };

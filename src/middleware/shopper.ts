@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '../../adapters/errors.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
-import { assertKeyReaches } from './auth.js';
+import { assertKeyReaches, bearerToken } from './auth.js';
 
 /**
  * /v1/me…: the shopper's access token (`Authorization: Bearer`) decides the customer and the
@@ -10,7 +10,7 @@ import { assertKeyReaches } from './auth.js';
  */
 export function requireShopper(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const token = bearerToken(c);
     if (!token)
       throw new GatewayError(
         'unauthorized',
