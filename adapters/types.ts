@@ -175,7 +175,7 @@ export interface CustomerAdapter {
    * history. The gateway then applies the registration's other fields and addresses (`followedBy`,
    * checked before anything is written). A customer that is no guest throws `conflict`.
    */
-  convertGuest?(ref: CustomerRef, registration: GuestRegistration, ctx: CallContext): Promise<void>;
+  convertGuest?(ref: CustomerRef, registration: GuestRegistration, ctx: CallContext): Promise<GuestConversion | undefined | void>;
 
   /**
    * Capability `erasure` (GDPR Art. 17): erases the customer on the platform in its own way
@@ -195,6 +195,16 @@ export interface GuestRegistration {
    * customer is still an unchanged guest.
    */
   followedBy: { profile: CustomerPatch; addresses: AddressCreate[] };
+}
+
+/** What the platform asks of the registration's addresses once the guest is converted. */
+export interface GuestConversion {
+  /**
+   * Per `followedBy.addresses` entry, the id of the guest's address it takes the place of: on a
+   * platform of fixed address slots (Open2b) the registration's billing address is the billing
+   * address, not a second one put wherever there is room. Undefined: added beside the guest's.
+   */
+  replaces: (string | undefined)[];
 }
 
 /** What a platform did to erase a customer. */

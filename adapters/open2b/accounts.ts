@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors.js';
 import type { CallContext, CustomerAdapter, CustomerRef } from '../types.js';
 import type { Open2bClient } from './client.js';
-import { isOpen2bGuest } from './map.js';
+import { addressesOf, isOpen2bGuest } from './map.js';
 import { type CustomerWire, OkAnswer } from './upstream.js';
 import { checkOpen2bConversion } from './write.js';
 
@@ -21,7 +21,7 @@ export function open2bAccounts(
 ): Required<Pick<CustomerAdapter, 'convertGuest' | 'eraseCustomer'>> {
   return {
     async convertGuest(ref, { password, active, followedBy }, ctx) {
-      checkOpen2bConversion(followedBy.profile, followedBy.addresses);
+      const slots = checkOpen2bConversion(followedBy.profile, followedBy.addresses);
       const current = await load(ref, ctx);
       if (!isOpen2bGuest(current)) throw new GatewayError('conflict', `customer ${current.id} is not a guest`);
       if (password !== undefined) checkPassword(password);
@@ -29,6 +29,10 @@ export function open2bAccounts(
       await client.call(ctx, 'commerce.customers.update', { id: current.id, customer }, OkAnswer, {
         customerNames: true,
       });
+      // The registration's addresses take the slots they would on a new customer: its billing
+      // address replaces the one the guest's checkout left, rather than going to shipping.
+      const held = new Set(addressesOf(current).map((a) => a.id));
+      return { replaces: slots.map((slot) => (held.has(slot) ? slot : undefined)) };
     },
 
     async eraseCustomer(ref, ctx) {

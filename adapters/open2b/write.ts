@@ -81,7 +81,8 @@ function rejectUnstorable(p: FieldErrors, input: object, keys: readonly string[]
  * place for, the customer's name lengths, a login, a group. (Slots and merged lengths are checked
  * again when written.)
  */
-export function checkOpen2bConversion(profile: CustomerPatch, addresses: readonly AddressCreate[]): void {
+export function checkOpen2bConversion(profile: CustomerPatch, addresses: readonly AddressCreate[]): Slot[] {
+  const slots = registrationSlots(addresses);
   const p = new FieldErrors(BACKEND);
   rejectUnstorable(p, profile, UNSTORABLE_CUSTOMER);
   if (typeof profile.login === 'string' && typeof profile.email === 'string')
@@ -92,6 +93,17 @@ export function checkOpen2bConversion(profile: CustomerPatch, addresses: readonl
   if (typeof profile.lastName === 'string') checkLength(p, 'billingAddress.lastName', profile.lastName, 'lastName');
   for (const [i, address] of addresses.entries()) rejectUnstorable(p, address, UNSTORABLE_ADDRESS, `addresses.${i}.`);
   p.throwIfAny();
+  return slots;
+}
+
+/** The slot each address of a registration takes, in order, as on a new customer (slotFor). */
+export function registrationSlots(addresses: readonly AddressCreate[]): Slot[] {
+  const taken: Record<Slot, boolean> = { billing: false, shipping: false };
+  return addresses.map((a, i) => {
+    const slot = slotFor(a, taken, `addresses.${i}.`);
+    taken[slot] = true;
+    return slot;
+  });
 }
 
 function checkLogin(p: FieldErrors, login: string | null | undefined, email: string) {
@@ -182,11 +194,8 @@ function oneOf(
 /** POST /customers → commerce.customers.create. */
 export function toOpen2bCustomerCreate(input: CustomerCreate): { customer: CustomerBody; fields: FieldContext } {
   const addresses = input.addresses ?? [];
-  const taken: Record<Slot, boolean> = { billing: false, shipping: false };
   const slotIndex: Partial<Record<Slot, number>> = {};
-  addresses.forEach((a, i) => {
-    const slot = slotFor(a, taken, `addresses.${i}.`);
-    taken[slot] = true;
+  registrationSlots(addresses).forEach((slot, i) => {
     slotIndex[slot] = i;
   });
   if (slotIndex.billing === undefined) {

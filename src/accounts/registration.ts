@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import { withCreated } from '../../adapters/support.js';
 import type { CallContext, CustomerAdapter, CustomerRef, Versioned } from '../../adapters/types.js';
-import type { Address, Customer, CustomerCreate } from '../../schemas/index.js';
+import type { Address, AddressCreate, Customer, CustomerCreate } from '../../schemas/index.js';
 import { stableJson } from '../digest.js';
 import { capable } from '../../adapters/unsupported.js';
 import { allAddresses, customersWithEmail, sameAddress } from '../routes/recovery.js';
@@ -10,8 +10,16 @@ export interface Registration {
   customer: Versioned<Customer>;
   /** An existing guest became this registered customer (same id) instead of a new one being made. */
   converted: boolean;
-  /** What a conversion wrote: the guest's fields it changed and the addresses it added (its events name these). */
-  conversion?: { changed: Record<string, unknown>; added: Address[] };
+  /**
+   * What a conversion wrote: the guest's fields it changed, the addresses it added and those of the
+   * guest it replaced, with what changed in each (its events name these).
+   */
+  conversion?: { changed: Record<string, unknown>; added: Address[]; replaced: ReplacedAddress[] };
+}
+
+export interface ReplacedAddress {
+  address: Address;
+  changed: Record<string, unknown>;
 }
 
 /** The guest customer holding this email, where the backend can look customers up by email. */
@@ -26,6 +34,37 @@ function changedFields(guest: Customer, input: CustomerCreate): Record<string, u
   return Object.fromEntries(
     Object.entries(fields).filter(
       ([key, value]) => value !== undefined && stableJson(value) !== stableJson(guest[key as keyof Customer]),
+    ),
+  );
+}
+
+/** Fields of a guest's address that a registration's address replacing it clears when it leaves them out (not its names: on Open2b the billing name is the customer's). */
+const CLEARED_BY_REPLACEMENT = [
+  'externalRef',
+  'secondName',
+  'title',
+  'salutation',
+  'suffix',
+  'companyName',
+  'jobTitle',
+  'line2',
+  'street',
+  'houseNumber',
+  'postBox',
+  'suite',
+  'stateCode',
+  'phone',
+  'collectionPoint',
+] as const;
+
+/** The patch that makes the guest's address `stored` the registration's `given`: the fields that differ. */
+function replacementOf(stored: Address, given: AddressCreate): Record<string, unknown> {
+  const { id: _id, isDefaultBilling: _b, isDefaultShipping: _s, ...fields } = given;
+  const wanted: Record<string, unknown> = { ...fields };
+  for (const key of CLEARED_BY_REPLACEMENT) if (wanted[key] === undefined && stored[key] !== undefined) wanted[key] = null;
+  return Object.fromEntries(
+    Object.entries(wanted).filter(
+      ([key, value]) => value !== undefined && stableJson(value) !== stableJson(stored[key as keyof Address] ?? null),
     ),
   );
 }
@@ -46,14 +85,23 @@ async function convert(
   const patch = changedFields(guest, input);
   const addresses = input.addresses ?? [];
   const registration = { password: input.password, active: input.active, followedBy: { profile: patch, addresses } };
-  await capable(adapter, 'guestConversion')(ref, registration, call);
+  const replaces = (await capable(adapter, 'guestConversion')(ref, registration, call))?.replaces ?? [];
   call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
   let step = 'updating its profile';
   const added: Address[] = [];
+  const replaced: ReplacedAddress[] = [];
   try {
     if (Object.keys(patch).length > 0) await adapter.updateCustomer(ref, patch, {}, call);
     const held = addresses.length ? await allAddresses(adapter, ref, call) : [];
     for (const [i, address] of addresses.entries()) {
+      const slot = held.find((stored) => stored.id === replaces[i]);
+      if (slot) {
+        const changed = replacementOf(slot, address);
+        if (Object.keys(changed).length === 0) continue;
+        step = `writing address ${i} as address ${slot.id}`;
+        replaced.push({ address: (await adapter.updateAddress(ref, slot.id, changed, {}, call)).value, changed });
+        continue;
+      }
       if (held.some((stored) => sameAddress(stored, address))) continue;
       step = `adding address ${i}`;
       added.push((await adapter.createAddress(ref, address, call)).value);
@@ -62,7 +110,7 @@ async function convert(
     const customer = await adapter.getCustomer(ref, { expandAddresses: true }, call);
     const active = customer.value.status.active;
     const status = { guest: false, ...(active === guest.status.active ? {} : { active }) };
-    return { customer, converted: true, conversion: { changed: { ...patch, status }, added } };
+    return { customer, converted: true, conversion: { changed: { ...patch, status }, added, replaced } };
   } catch (error) {
     throw withCreated(error, { customerId: guest.id, convertedGuest: true }, step);
   }

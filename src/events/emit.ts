@@ -34,18 +34,21 @@ export const customerCreated = (backend: string, customer: Customer): EventDraft
 
 /**
  * A guest converted by a registration: what the conversion changed (its fields, the guest status),
- * the password it set, and each address it added.
+ * the password it set, each address of the guest it replaced (a slot platform's) and each it added.
  */
 export const conversionEvents = (
   backend: string,
   customer: Customer,
-  conversion: { changed: object; added: Address[] },
+  conversion: { changed: object; added: Address[]; replaced: { address: Address; changed: object }[] },
   input: { password?: string | undefined },
 ): EventDraft[] => [
   customerUpdated(backend, customer, conversion.changed),
   ...(input.password === undefined
     ? []
     : [{ type: 'customer.password.changed', backend, customerId: customer.id } satisfies EventDraft]),
+  ...conversion.replaced.map(({ address, changed }) =>
+    addressChanged('customer.address.updated', backend, customer.id, address, changed),
+  ),
   ...conversion.added.map((address) => addressChanged('customer.address.created', backend, customer.id, address)),
 ];
 

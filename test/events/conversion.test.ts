@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Open2bBackdoor } from '../../emulators/open2b/index.js';
 import type { ScayleBackdoor } from '../../emulators/scayle/index.js';
 import { eventsGateway, recordingSink } from './support.js';
 
@@ -8,7 +9,7 @@ import { eventsGateway, recordingSink } from './support.js';
  * each address it added, which no poll could find later (the customer's change time is its own).
  */
 const sink = recordingSink();
-const gw = eventsGateway({ BACKENDS: 'scayle' }, [sink]);
+const gw = eventsGateway({ BACKENDS: 'scayle,open2b' }, [sink]);
 gw.events.start();
 afterAll(() => gw.events.stop());
 
@@ -48,5 +49,83 @@ describe('change events of a guest conversion', () => {
       ['customer.password.changed', id, null, null],
       ['customer.address.created', id, null, added],
     ]);
+  });
+});
+
+/**
+ * Open2b keeps one billing and one shipping address. A guest's checkout left its billing address;
+ * the registration's own addresses take the slots they would take on a new customer, so its billing
+ * address replaces the checkout's (it went to the shipping slot, or, marked as the default billing
+ * address, failed with a 409 after the guest had already been converted).
+ */
+describe('a guest conversion on Open2b', () => {
+  const backdoor = () => gw.deps.emulators.get('open2b')!.backdoor as Open2bBackdoor;
+  const seedGuest = async () => {
+    const email = `guest-${Math.random().toString(36).slice(2)}@example.com`;
+    const [guest] = await backdoor().seed([
+      {
+        canLogin: false,
+        billingAddress: {
+          email,
+          firstName: 'Erika',
+          lastName: 'Gast',
+          street1: 'Gastweg 1',
+          city: 'Berlin',
+          postalCode: '10115',
+          country: 'DE',
+          phoneNumber: '+49 30 1234',
+        },
+      },
+    ]);
+    return { email, id: guest!.id };
+  };
+  const newAddress = { lastName: 'Registriert', line1: 'Neuweg 2', city: 'Hamburg', postalCode: '20095', countryCode: 'DE' };
+  const register = (email: string, addresses: object[]) =>
+    gw.call('POST', '/v1/backends/open2b/customers', {
+      email,
+      firstName: 'Erika',
+      lastName: 'Registriert',
+      password: 'Str0ng!Pw0rd',
+      addresses,
+    });
+
+  for (const flags of [{}, { isDefaultBilling: true }]) {
+    it(`the registration's billing address ${JSON.stringify(flags)} replaces the checkout's: customer.address.updated`, async () => {
+      const { email, id } = await seedGuest();
+      const before = sink.received.length;
+      const registered = await register(email, [{ ...newAddress, ...flags }]);
+      expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+      expect(registered.body.addresses).toEqual([
+        expect.objectContaining({ id: 'billing', line1: 'Neuweg 2', city: 'Hamburg', isDefaultBilling: true }),
+      ]);
+      const stored = await backdoor().readCustomer(id);
+      expect(stored).toMatchObject({
+        canLogin: true,
+        billingAddress: { street1: 'Neuweg 2', city: 'Hamburg', postalCode: '20095', phoneNumber: '' },
+        shippingAddress: null,
+      });
+      await sink.until(before + 3);
+      const events = sink.received.slice(before).filter((e) => e.subject === String(id));
+      expect(events.map((e) => [e.type, e.data.addressId ?? null, e.data.changed ?? null])).toEqual([
+        ['customer.updated', null, ['lastName', 'status.active', 'status.guest']],
+        ['customer.password.changed', null, null],
+        ['customer.address.updated', 'billing', ['city', 'line1', 'phone', 'postalCode']],
+      ]);
+    });
+  }
+
+  it('a shipping address goes beside the checkout\'s billing address; two billing addresses are refused first', async () => {
+    const { email, id } = await seedGuest();
+    const refused = await register(email, [newAddress, { ...newAddress, line1: 'Zweitweg 3', isDefaultBilling: true }]);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.errors).toEqual([{ path: 'addresses.1.isDefaultBilling', message: 'the billing slot is taken' }]);
+    expect(await backdoor().readCustomer(id)).toMatchObject({ canLogin: false, billingAddress: { street1: 'Gastweg 1' } });
+
+    const registered = await register(email, [{ ...newAddress, isDefaultShipping: true }]);
+    expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+    expect(await backdoor().readCustomer(id)).toMatchObject({
+      billingAddress: { street1: 'Gastweg 1', phoneNumber: '+49 30 1234' },
+      shippingAddress: { street1: 'Neuweg 2', city: 'Hamburg' },
+    });
   });
 });
