@@ -175,7 +175,11 @@ export interface CustomerAdapter {
    * history. The gateway then applies the registration's other fields and addresses (`followedBy`,
    * checked before anything is written). A customer that is no guest throws `conflict`.
    */
-  convertGuest?(ref: CustomerRef, registration: GuestRegistration, ctx: CallContext): Promise<GuestConversion | undefined | void>;
+  convertGuest?(
+    ref: CustomerRef,
+    registration: GuestRegistration,
+    ctx: CallContext,
+  ): Promise<GuestConversion | undefined | void>;
 
   /**
    * Capability `erasure` (GDPR Art. 17): erases the customer on the platform in its own way

@@ -61,7 +61,8 @@ const CLEARED_BY_REPLACEMENT = [
 function replacementOf(stored: Address, given: AddressCreate): Record<string, unknown> {
   const { id: _id, isDefaultBilling: _b, isDefaultShipping: _s, ...fields } = given;
   const wanted: Record<string, unknown> = { ...fields };
-  for (const key of CLEARED_BY_REPLACEMENT) if (wanted[key] === undefined && stored[key] !== undefined) wanted[key] = null;
+  for (const key of CLEARED_BY_REPLACEMENT)
+    if (wanted[key] === undefined && stored[key] !== undefined) wanted[key] = null;
   return Object.fromEntries(
     Object.entries(wanted).filter(
       ([key, value]) => value !== undefined && stableJson(value) !== stableJson(stored[key as keyof Address] ?? null),

@@ -79,7 +79,13 @@ describe('a guest conversion on Open2b', () => {
     ]);
     return { email, id: guest!.id };
   };
-  const newAddress = { lastName: 'Registriert', line1: 'Neuweg 2', city: 'Hamburg', postalCode: '20095', countryCode: 'DE' };
+  const newAddress = {
+    lastName: 'Registriert',
+    line1: 'Neuweg 2',
+    city: 'Hamburg',
+    postalCode: '20095',
+    countryCode: 'DE',
+  };
   const register = (email: string, addresses: object[]) =>
     gw.call('POST', '/v1/backends/open2b/customers', {
       email,
@@ -114,12 +120,17 @@ describe('a guest conversion on Open2b', () => {
     });
   }
 
-  it('a shipping address goes beside the checkout\'s billing address; two billing addresses are refused first', async () => {
+  it("a shipping address goes beside the checkout's billing address; two billing addresses are refused first", async () => {
     const { email, id } = await seedGuest();
     const refused = await register(email, [newAddress, { ...newAddress, line1: 'Zweitweg 3', isDefaultBilling: true }]);
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
-    expect(refused.body.errors).toEqual([{ path: 'addresses.1.isDefaultBilling', message: 'the billing slot is taken' }]);
-    expect(await backdoor().readCustomer(id)).toMatchObject({ canLogin: false, billingAddress: { street1: 'Gastweg 1' } });
+    expect(refused.body.errors).toEqual([
+      { path: 'addresses.1.isDefaultBilling', message: 'the billing slot is taken' },
+    ]);
+    expect(await backdoor().readCustomer(id)).toMatchObject({
+      canLogin: false,
+      billingAddress: { street1: 'Gastweg 1' },
+    });
 
     const registered = await register(email, [{ ...newAddress, isDefaultShipping: true }]);
     expect(registered.status, JSON.stringify(registered.body)).toBe(200);
