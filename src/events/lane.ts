@@ -128,6 +128,7 @@ export class Lane {
     // in between): the sink answers with that copy, which still has the data.
     else if (kept?.earlier && entry.redacted) await this.sink.erase?.([kept.copy]);
     if (entry.sealed !== undefined) await this.options.outbox.delivered(entry, this.sink.name);
+    if (entry.to !== undefined) await this.options.outbox.redeliveryDone(entry);
   }
 
   /**

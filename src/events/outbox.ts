@@ -36,6 +36,9 @@ export type StoredDeadLetter = DeadLetter & { sealed?: string };
 export const aboutKey = (event: Pick<CustomerEvent, 'source' | 'subject'>) =>
   `events:about:${encodeURIComponent(event.source)}:${encodeURIComponent(event.subject)}`;
 
+/** Set while a dead letter's redelivery copy waits in the outbox: asked again, nothing more is queued. */
+const pendingKey = (letterId: string) => `events:redelivering:${letterId}`;
+
 export interface OutboxEntry extends OutboxRecord {
   seq: number;
   orderKey: string;
@@ -100,9 +103,14 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
       const id = `${letter.event.id}@${letter.sink}`;
       if (await keep(DEAD_LOG, id, letter.event, JSON.stringify(letter))) return;
       // Dead again after a redelivery: the letter (in its place) says why and when now, and is no
-      // longer marked redelivered.
+      // longer marked redelivered (nor waiting: it may be handed back again).
       await store.replaceInLog(DEAD_LOG, id, JSON.stringify(letter));
       await store.delete(`events:redelivered:${id}`);
+      await store.delete(pendingKey(id));
+    },
+    /** A redelivery copy (`to`) reached its sink: the letter may be handed back again. */
+    async redeliveryDone(entry: OutboxRecord): Promise<void> {
+      if (entry.to !== undefined) await store.delete(pendingKey(`${entry.event.id}@${entry.to}`));
     },
     /** Writes a dead letter again in place (its event redacted since it was written). */
     async replaceDeadLetter(letter: StoredDeadLetter): Promise<void> {
@@ -121,7 +129,9 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
     countDead: (cap: number) => store.countLog(DEAD_LOG, 0, cap),
     /**
      * Hands the dead letters of event `id` back to their sinks; answers those sinks (none: no such
-     * dead letter, or none whose event `visible` lets the caller touch).
+     * dead letter, or none whose event `visible` lets the caller touch). A letter whose copy still
+     * waits to be delivered is not queued again (a retried request, a second click): one copy at a
+     * time, so a receiver gets it once more, not once per request.
      */
     async redeliver(id: string, sinks: string[], visible: (event: CustomerEvent) => boolean = () => true) {
       const handed: string[] = [];
@@ -130,11 +140,18 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
         if (!found) continue;
         const { event, sealed } = JSON.parse(found.value) as StoredDeadLetter;
         if (!visible(event)) continue;
+        handed.push(sink);
+        if (!(await store.setIfAbsent(pendingKey(found.id), '1', retentionMs))) continue;
         const at = new Date().toISOString();
         const record: OutboxRecord = { event, to: sink, ...(sealed === undefined ? {} : { sealed }) };
-        await keep(OUTBOX_LOG, `${id}@${sink}@${at}`, event, JSON.stringify(record));
+        try {
+          await keep(OUTBOX_LOG, `${id}@${sink}@${at}`, event, JSON.stringify(record));
+        } catch (error) {
+          // Not queued after all: a retry may hand it back.
+          await store.delete(pendingKey(found.id)).catch(() => undefined);
+          throw error;
+        }
         await store.set(`events:redelivered:${found.id}`, at, retentionMs);
-        handed.push(sink);
       }
       return handed;
     },

@@ -91,8 +91,44 @@ describe('GET /v1/events, /v1/events/dead, POST /v1/events/{id}/redeliver', () =
     expect(typed.status).toBe(404);
   });
 
+  it('a redelivery asked twice queues one copy; asked again once it was delivered, another', async () => {
+    refusing = true;
+    const refused = await register('Twice');
+    let letter: any;
+    while (!letter) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const dead = await gw.call('GET', '/v1/events/dead?limit=200', undefined, admin);
+      letter = dead.body.items.find((d: any) => d.event.subject === refused);
+    }
+    const id = letter.event.id as string;
+    const copies = async () =>
+      (await gw.events.outbox.read(0, 10_000)).filter((e) => e.to !== undefined && e.event.id === id).length;
+    const received = () => sink.received.filter((e) => e.id === id).length;
+    // Both asked while the sink still refuses (a double click, a retried request): one copy waits.
+    const asked = [];
+    for (const _ of [1, 2]) {
+      asked.push(await gw.call('POST', `/v1/events/${id}/redeliver`, undefined, admin));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(asked.map((r) => [r.status, r.body])).toEqual([
+      [202, { id, sinks: ['test:recording'] }],
+      [202, { id, sinks: ['test:recording'] }],
+    ]);
+    expect(await copies()).toBe(1);
+    refusing = false;
+    while (received() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Delivered: the letter may be handed back again (the receiver lost it, say).
+    while (
+      (await gw.call('POST', `/v1/events/${id}/redeliver`, undefined, admin)).status === 202 &&
+      (await copies()) < 2
+    )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    while (received() < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await copies()).toBe(2);
+  });
+
   it('reports backlog and dead letters for metrics', async () => {
-    expect(await gw.events.stats()).toEqual({ backlog: { 'test:recording': expect.any(Number) }, deadLetters: 1 });
+    expect(await gw.events.stats()).toEqual({ backlog: { 'test:recording': expect.any(Number) }, deadLetters: 2 });
   });
 });
 
