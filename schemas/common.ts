@@ -6,12 +6,27 @@ export const MAX_STRING = 256;
 
 /** A lone UTF-16 surrogate (`"\ud800"` is valid JSON): no platform can store it as sent (it becomes U+FFFD). */
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Control characters (tab, line breaks, NUL, ESC…): in a name or an address line they break labels, CSV exports and logs. */
+const CONTROL = /\p{Cc}/u;
+
+/** Why `value` is not a single line of text, if it is not (the first reason only: one error per field). */
+function notText(value: string): string | undefined {
+  if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate, which is not text';
+  if (CONTROL.test(value)) return 'must not contain control characters (tabs, line breaks)';
+  // Empty is min(1)'s to say; spaces alone are no name, street or city either.
+  if (value.length > 0 && value.trim() === '') return 'must not be blank';
+  return undefined;
+}
+
 export const text = (max = MAX_STRING) =>
   z
     .string()
     .min(1)
     .max(max)
-    .refine((value) => !LONE_SURROGATE.test(value), 'contains a lone UTF-16 surrogate, which is not text');
+    .superRefine((value, ctx) => {
+      const problem = notText(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 /** ISO 3166-1 alpha-2, checked against the ISO list rather than a bare regex. */
 export const CountryCode = z
@@ -21,7 +36,22 @@ export const CountryCode = z
   .openapi({ example: 'DE' });
 
 export const DateTime = z.iso.datetime({ offset: true }).openapi({ example: '2024-03-01T09:30:00+01:00' });
-export const BirthDate = z.iso.date().openapi({ example: '1990-05-17' });
+/** Earliest birth date accepted: older ones are typing errors (0990 for 1990), not customers. */
+export const EARLIEST_BIRTH_DATE = '1800-01-01';
+/**
+ * A calendar date from EARLIEST_BIRTH_DATE to today, where today is the latest date on Earth now
+ * (UTC+14): someone born today in Kiribati may register at once.
+ */
+export const BirthDate = z.iso
+  .date()
+  .refine(
+    // (A malformed date is z.iso.date()'s to name: this check says nothing about it.)
+    (date) =>
+      !/^\d{4}-\d{2}-\d{2}$/.test(date) ||
+      (date >= EARLIEST_BIRTH_DATE && date <= new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10)),
+    `must be a date from ${EARLIEST_BIRTH_DATE} to today`,
+  )
+  .openapi({ example: '1990-05-17' });
 
 /** Deeper than any real custom attribute; bounds what the backends (and structuredClone) must walk. */
 export const MAX_CUSTOM_DEPTH = 16;

@@ -118,6 +118,41 @@ describe('error answers are application/problem+json', () => {
     expect(emoji.status, JSON.stringify(emoji.body)).toBe(201);
   });
 
+  it('400 naming each blank name, control character or impossible birth date; nothing is stored', async () => {
+    const refused = await gw.call('POST', '/v1/customers', {
+      email: 'blank@example.com',
+      firstName: '   ',
+      lastName: 'Zeile\nZwei',
+      companyName: 'Tab\tGmbH',
+      birthDate: '2999-01-01',
+      addresses: [{ lastName: 'Route', line1: ' ', city: 'Berlin\u0000', postalCode: '10115', countryCode: 'DE' }],
+    });
+    expectProblem(refused, 400, 'validation_failed');
+    expect(refused.body.errors).toEqual([
+      { path: 'firstName', message: 'must not be blank' },
+      { path: 'lastName', message: 'must not contain control characters (tabs, line breaks)' },
+      { path: 'birthDate', message: 'must be a date from 1800-01-01 to today' },
+      { path: 'companyName', message: 'must not contain control characters (tabs, line breaks)' },
+      { path: 'addresses.0.line1', message: 'must not be blank' },
+      { path: 'addresses.0.city', message: 'must not contain control characters (tabs, line breaks)' },
+    ]);
+    expect((await gw.call('GET', '/v1/customers?email=blank@example.com')).body.items).toEqual([]);
+    const old = await gw.call('POST', '/v1/customers', {
+      email: 'old@example.com',
+      lastName: 'Old',
+      birthDate: '1799-12-31',
+    });
+    expect(old.body.errors).toEqual([{ path: 'birthDate', message: 'must be a date from 1800-01-01 to today' }]);
+    // A PATCH the same way; spaces around a name are the caller's to keep.
+    const id = (await gw.call('POST', '/v1/customers', { email: 'kept@example.com', lastName: ' Kept ' })).body.id;
+    const patch = await gw.call('PATCH', `/v1/customers/${id}`, { firstName: '\t' });
+    expect(patch.body.errors).toEqual([
+      { path: 'firstName', message: 'must not contain control characters (tabs, line breaks)' },
+    ]);
+    expect((await gw.call('GET', `/v1/customers/${id}`)).body).toMatchObject({ lastName: ' Kept ' });
+    expect((await gw.call('GET', `/v1/customers/${id}`)).body.firstName).toBeUndefined();
+  });
+
   it('400 for a registration whose addresses share an id, or with a blank one: refused before the customer exists', async () => {
     const address = {
       lastName: 'Route',
