@@ -61,6 +61,13 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
             email: Email.optional(),
             externalRef: z.string().min(1).max(256).optional(),
             updatedSince: DateTime.optional(),
+            // Ignored, it would answer customers without the addresses asked for (as if they had
+            // none). Refused by name instead, as the single read refuses what it cannot expand.
+            expand: z
+              .string()
+              .refine(() => false, 'the list does not expand: read each customer with ?expand=addresses')
+              .optional()
+              .openapi({ description: 'Not taken here: the list answers customers without their addresses.' }),
           }),
         },
         responses: { 200: json(CustomerPage, 'A page of customers'), ...problemResponses },

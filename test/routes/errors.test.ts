@@ -223,6 +223,14 @@ describe('error answers are application/problem+json', () => {
     }
   });
 
+  it('400 for expand on the customer list, which has no addresses to give (the single read expands)', async () => {
+    const res = await gw.call('GET', '/v1/customers?expand=addresses');
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors).toEqual([
+      { path: 'query.expand', message: 'the list does not expand: read each customer with ?expand=addresses' },
+    ]);
+  });
+
   it('rejects a cursor issued for another filter of the same list', async () => {
     const first = await gw.call('GET', '/v1/customers?limit=1');
     expect(first.body.page.nextCursor).toEqual(expect.any(String));
