@@ -22,6 +22,7 @@ import {
   liveErasureNames,
   liveMappingErasure,
 } from './live/index.js';
+import { clientNetwork } from './limits/client-network.js';
 import { createMemoryStore } from './store/memory.js';
 import { createResourceLock, type ResourceLock } from './store/resource-lock.js';
 import type { SharedStore } from './store/types.js';
@@ -47,7 +48,7 @@ export interface GatewayDeps {
   resourceLock: ResourceLock;
   sessions: Sessions;
   loginLimits: LoginLimits;
-  /** The caller's network address (brute-force limits), as the runtime knows it. */
+  /** The caller's network for brute-force limits: its IPv4 address or IPv6 /64 (clientNetwork). */
   clientAddress: (request: ClientRequest) => string | undefined;
   docsAssets: DocsAssetLoader;
   /** OTEL_* set: the request spans (app.ts) and the upstream attempts' (request-context.ts). */
@@ -158,6 +159,10 @@ function signingKeys(config: GatewayConfig, log: Log): SigningKey[] {
  */
 const fromHeader = (name: string) => (request: ClientRequest) =>
   request.req.header(name)?.split(',').at(-1)?.trim() || undefined;
+const networkOf =
+  (address: (request: ClientRequest) => string | undefined) =>
+  (request: ClientRequest): string | undefined =>
+    clientNetwork(address(request));
 
 /** Builds adapters for every configured backend; embedded ones get an in-process emulator from `emulatorFactories`. */
 export function createDeps(
@@ -271,9 +276,11 @@ export function createDeps(
         throw new GatewayError('not_found', `${name} is not available in this runtime`);
       }),
     breaker,
-    clientAddress: config.clientAddressHeader
-      ? fromHeader(config.clientAddressHeader)
-      : (runtime.clientAddress ?? (() => undefined)),
+    clientAddress: networkOf(
+      config.clientAddressHeader
+        ? fromHeader(config.clientAddressHeader)
+        : (runtime.clientAddress ?? (() => undefined)),
+    ),
     ...(tracing ? { tracing } : {}),
     ...(metrics ? { metrics } : {}),
     ...(observeAttempt ? { observeAttempt } : {}),

@@ -64,6 +64,19 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
     expect((await login('lena@example.com', PASSWORD, '192.0.2.55')).status).toBe(200);
   });
 
+  it('an IPv6 client cannot escape its limit by taking a new address within its /64 for every try', async () => {
+    const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '100/600', LOGIN_CLIENT_LIMIT: '4/600' });
+    const within = ['2001:db8:7:1::1', '2001:db8:7:1::2', '2001:0db8:0007:0001:ffff::9', '2001:db8:7:1:abcd::'];
+    for (const [i, address] of within.entries())
+      expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd', address)).status).toBe(401);
+    expect((await login('lena@example.com', PASSWORD, '2001:db8:7:1:1234:5678:9abc:def0')).status).toBe(429);
+    // Another /64 is another client; so is an IPv4 client (as Node's dual-stack sockets write it too).
+    expect((await login('lena@example.com', PASSWORD, '2001:db8:7:2::1')).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await login(`probe${i}@example.com`, 'Wr0ng!Passw0rd', '::ffff:192.0.2.8')).status).toBe(401);
+    expect((await login('lena@example.com', PASSWORD, '192.0.2.8')).status).toBe(429);
+  });
+
   it('a client cannot escape its limit by writing its own X-Forwarded-For entries', async () => {
     const { login } = await gatewayWithShopper({ LOGIN_ACCOUNT_LIMIT: '100/600', LOGIN_CLIENT_LIMIT: '4/600' });
     for (let i = 0; i < 4; i++)
