@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GatewayError, upstreamTimeout, type FieldError } from './errors.js';
+import { GatewayError, isNotFound, upstreamTimeout, type FieldError } from './errors.js';
 import type { AdapterPage, CallContext, CustomerRef } from './types.js';
 
 /**
@@ -74,6 +74,25 @@ function waitWithin<T>(work: Promise<T>, signal: AbortSignal, backend: string): 
 
 /** A customer ref as the caller wrote it in the path: the id, or `ref:<externalRef>`. */
 export const describeRef = (ref: CustomerRef): string => (ref.kind === 'id' ? ref.id : `ref:${ref.externalRef}`);
+
+/**
+ * For a platform that answers one 404 for a missing address and for a missing customer: on that
+ * 404 the customer is read (`readCustomer` throws its own not_found when it is gone), so the answer
+ * names what is missing. Costs a call on the error path only; any other outcome keeps the 404.
+ */
+export async function namingMissingCustomer<T>(work: Promise<T>, readCustomer: () => Promise<unknown>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    throw (
+      (await readCustomer().then(
+        () => undefined,
+        (missing: unknown) => (isNotFound(missing) ? missing : undefined),
+      )) ?? error
+    );
+  }
+}
 
 /** The 400 for a (validly signed) cursor whose position this list cannot have produced. */
 export function notAPosition(backend: string): GatewayError {

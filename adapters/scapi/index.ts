@@ -1,6 +1,6 @@
 import type { Address } from '../../schemas/index.js';
 import { GatewayError, isGatewayError, wrongCurrentPassword } from '../errors.js';
-import { defaultsFirst, describeRef, offsetPage, withCreated } from '../support.js';
+import { defaultsFirst, describeRef, namingMissingCustomer, offsetPage, withCreated } from '../support.js';
 import type { UpstreamSchema } from '../../transport/upstream-client.js';
 import type {
   AdapterDeps,
@@ -455,11 +455,13 @@ export function createScapiAdapter(options: ScapiOptions, deps: ScapiAdapterDeps
     },
 
     async deleteAddress(ref, addressId, ctx) {
-      await admin(ctx, {
+      // The customer is not read first (one call less): SCAPI's 404 is then the address's or the customer's.
+      const deleted = admin(ctx, {
         method: 'DELETE',
         path: addressPath(await customerNoOf(ref, ctx), addressId),
         errors: addressScope(ref, addressId),
       });
+      await namingMissingCustomer(deleted, () => lookup(ref, ctx));
     },
   };
   return adapter;

@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../errors.js';
-import { defaultsFirst, describeRef, withCreated } from '../support.js';
+import { defaultsFirst, describeRef, namingMissingCustomer, withCreated } from '../support.js';
 import type {
   AdapterDeps,
   BackendDefinition,
@@ -116,6 +116,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
       },
       ScayleCustomerSchema,
     );
+
+  /** SCAYLE answers an address path's 404 alike for a missing address and a missing customer. */
+  const readingAddress = <T>(ref: CustomerRef, ctx: CallContext, work: Promise<T>) =>
+    namingMissingCustomer(work, () => fetchCustomer(ctx, customerPath(ref), customerScope(ref), false));
 
   /** A write answer stands for the customer only when it carries the custom data a GET would. */
   const asRead = (c: ScayleCustomer | undefined) => (c && c.legacyCustomData !== undefined ? c : undefined);
@@ -377,11 +381,15 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     },
 
     async getAddress(ref, addressId, ctx) {
-      const address = await client.call(
+      const address = await readingAddress(
+        ref,
         ctx,
-        'GET',
-        { path: addressPath(ref, addressId), what: 'address', errors: addressScope(ref, addressId) },
-        ScayleAddressSchema,
+        client.call(
+          ctx,
+          'GET',
+          { path: addressPath(ref, addressId), what: 'address', errors: addressScope(ref, addressId) },
+          ScayleAddressSchema,
+        ),
       );
       return { value: fromScayleAddress(address) };
     },
@@ -400,11 +408,10 @@ export function createScayleAdapter(options: ScayleOptions, deps: Pick<AdapterDe
     async updateAddress(ref, addressId, patch, _opts, ctx) {
       const path = addressPath(ref, addressId);
       const scope = addressScope(ref, addressId);
-      const current: ScayleAddress = await client.call(
+      const current: ScayleAddress = await readingAddress(
+        ref,
         ctx,
-        'GET',
-        { path, what: 'address', errors: scope },
-        ScayleAddressSchema,
+        client.call(ctx, 'GET', { path, what: 'address', errors: scope }, ScayleAddressSchema),
       );
       const plan = toScayleAddressPatch(patch, current);
       let latest = current;

@@ -543,6 +543,27 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         );
       });
 
+      it('a 404 on an address route says whether the customer or the address is missing', async () => {
+        const { body: customer } = await create();
+        const first = (await gw.call('GET', `/customers/${customer.id}/addresses`)).body.items[0].id as string;
+        const gone = '999999077';
+        for (const [method, body] of [['GET'], ['PATCH', { city: 'Kiel' }], ['DELETE']] as const) {
+          const missingCustomer = await gw.call(
+            method,
+            `/customers/${gone}/addresses/${encodeURIComponent(first)}`,
+            body,
+          );
+          // 501 where the backend cannot do the method at all (SCAYLE deletes no addresses).
+          if (missingCustomer.status === 501) continue;
+          expectProblem(missingCustomer, 404, 'not_found');
+          expect(missingCustomer.body.detail).toMatch(new RegExp(`customer ${gone}(:? does not exist|: the customer)`));
+          expect(missingCustomer.body.detail).not.toMatch(/address \S+ of customer \S+ does not exist/);
+          const missingAddress = await gw.call(method, `/customers/${customer.id}/addresses/nope-${uniqueTag()}`, body);
+          expectProblem(missingAddress, 404, 'not_found');
+          expect(missingAddress.body.detail).toMatch(/address/);
+        }
+      });
+
       it('renames an address and answers with the new Location, where the backend can', async (ctx) => {
         const { body: customer } = await create();
         const first = (await gw.call('GET', `/customers/${customer.id}/addresses`)).body.items[0].id as string;
