@@ -38,31 +38,19 @@ function changedFields(guest: Customer, input: CustomerCreate): Record<string, u
   );
 }
 
-/** Fields of a guest's address that a registration's address replacing it clears when it leaves them out (not its names: on Open2b the billing name is the customer's). */
-const CLEARED_BY_REPLACEMENT = [
-  'externalRef',
-  'secondName',
-  'title',
-  'salutation',
-  'suffix',
-  'companyName',
-  'jobTitle',
-  'line2',
-  'street',
-  'houseNumber',
-  'postBox',
-  'suite',
-  'stateCode',
-  'phone',
-  'collectionPoint',
-] as const;
+/**
+ * Parts of a guest's postal address that a registration's address replacing it clears when it
+ * leaves them out (an old line2 under a new street would be a wrong address). Its name, company and
+ * phone are kept: on Open2b those of the billing address are the customer's own, which the
+ * registration sets (or leaves) through its profile fields.
+ */
+const POSTAL_PARTS = ['line2', 'street', 'houseNumber', 'postBox', 'suite', 'stateCode', 'collectionPoint'] as const;
 
 /** The patch that makes the guest's address `stored` the registration's `given`: the fields that differ. */
 function replacementOf(stored: Address, given: AddressCreate): Record<string, unknown> {
   const { id: _id, isDefaultBilling: _b, isDefaultShipping: _s, ...fields } = given;
   const wanted: Record<string, unknown> = { ...fields };
-  for (const key of CLEARED_BY_REPLACEMENT)
-    if (wanted[key] === undefined && stored[key] !== undefined) wanted[key] = null;
+  for (const key of POSTAL_PARTS) if (wanted[key] === undefined && stored[key] !== undefined) wanted[key] = null;
   return Object.fromEntries(
     Object.entries(wanted).filter(
       ([key, value]) => value !== undefined && stableJson(value) !== stableJson(stored[key as keyof Address] ?? null),

@@ -74,6 +74,7 @@ describe('a guest conversion on Open2b', () => {
           postalCode: '10115',
           country: 'DE',
           phoneNumber: '+49 30 1234',
+          street2: 'Hinterhaus',
         },
       },
     ]);
@@ -107,7 +108,13 @@ describe('a guest conversion on Open2b', () => {
       const stored = await backdoor().readCustomer(id);
       expect(stored).toMatchObject({
         canLogin: true,
-        billingAddress: { street1: 'Neuweg 2', city: 'Hamburg', postalCode: '20095', phoneNumber: '' },
+        billingAddress: {
+          street1: 'Neuweg 2',
+          street2: '',
+          city: 'Hamburg',
+          postalCode: '20095',
+          phoneNumber: '+49 30 1234',
+        },
         shippingAddress: null,
       });
       await sink.until(before + 3);
@@ -115,7 +122,7 @@ describe('a guest conversion on Open2b', () => {
       expect(events.map((e) => [e.type, e.data.addressId ?? null, e.data.changed ?? null])).toEqual([
         ['customer.updated', null, ['lastName', 'status.active', 'status.guest']],
         ['customer.password.changed', null, null],
-        ['customer.address.updated', 'billing', ['city', 'line1', 'phone', 'postalCode']],
+        ['customer.address.updated', 'billing', ['city', 'line1', 'line2', 'postalCode']],
       ]);
     });
   }
