@@ -16,16 +16,19 @@ export function meRoutes(deps: GatewayDeps) {
       // A stolen access token must not become a password oracle: wrong current passwords count
       // against the same failed-login limits as logins (per customer and per client address).
       .use('/me/password', async (c, next) => {
+        // Only the change checks a password; another method is the router's 404, no guess and
+        // no success either (a success clears the customer's count).
+        if (c.req.method !== 'PUT') return next();
         const { backend, sub } = c.get('shopper');
         const account = `customer:${sub}`;
         const client = deps.clientAddress(c) ?? 'unknown';
         const attempt = await deps.loginLimits.begin(backend, account, client);
         await next();
         const failed = c.error;
-        if (!failed) await attempt.succeeded();
+        if (!failed && c.res.status < 300) await attempt.succeeded();
         // A guess is what the platform refused as the wrong current password (every adapter's
         // wrongCurrentPassword); a body without one, or malformed, is the request's own mistake.
-        else if (!isWrongCurrentPassword(failed)) await attempt.undecided();
+        else if (!failed || !isWrongCurrentPassword(failed)) await attempt.undecided();
       })
       .route(
         '/',

@@ -100,11 +100,15 @@ describe('failed-login limits (LOGIN_ACCOUNT_LIMIT, LOGIN_CLIENT_LIMIT)', () => 
       authorization: `Bearer ${(await login('lena@example.com', PASSWORD)).body.accessToken}`,
       'x-forwarded-for': '203.0.113.7',
     };
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 3; i++) {
       expect(
         (await gw.call('PUT', '/v1/me/password', { currentPassword: `Guess-${i}-Pw`, password: 'N3w!Passw0rd' }, auth))
           .status,
       ).toBe(400);
+      // Another method on the same path (a 404, no error raised) is no success that clears the count.
+      for (const method of ['GET', 'POST', 'DELETE'])
+        expect((await gw.call(method, '/v1/me/password', undefined, auth)).status).toBe(404);
+    }
     const blocked = await gw.call(
       'PUT',
       '/v1/me/password',
