@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { GatewayError, isGatewayError, wrongCurrentPassword } from '../../adapters/errors.js';
 import { capable } from '../../adapters/unsupported.js';
-import type { ShopperCustomerPatch } from '../../schemas/index.js';
+import { Email, type ShopperCustomerPatch } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import type { GatewayDeps } from '../deps.js';
 import type { UpdateRule } from '../routes/profile.js';
@@ -61,6 +61,12 @@ export function credentialChangeGuard(deps: GatewayDeps): NonNullable<UpdateRule
     const changesEmail = patch.email !== undefined && patch.email !== previousEmail;
     const changesLogin = patch.login !== undefined && patch.login !== (login ?? null);
     if (!changesEmail && !changesLogin) return { patch };
+    // Shoppers sign in with an email address (/v1/auth/login): a login that is none would lock the
+    // shopper out for good, a password reset included. An administrator may still set one.
+    if (typeof patch.login === 'string' && !Email.safeParse(patch.login).success)
+      throw new GatewayError('validation_failed', 'login must be an email address: shoppers sign in with one', {
+        errors: [{ path: 'login', message: 'must be an email address: shoppers sign in with one (/v1/auth/login)' }],
+      });
     await verifyCurrentPassword(
       deps,
       c,

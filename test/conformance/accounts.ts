@@ -159,7 +159,7 @@ export function runAccountConformance(target: AccountTarget): void {
 
       // A new login is another way in: it needs the password too, and without it nothing changes.
       const loginBefore = (await gw.call('GET', `/customers/${shopper.id}`)).body.login;
-      const newLogin = `login-${uniqueTag()}`;
+      const newLogin = `login-${uniqueTag()}@example.com`;
       const noProof = await gw.call('PATCH', '/v1/me', { login: newLogin }, auth);
       expect(noProof.status, JSON.stringify(noProof.body)).toBe(400);
       expect(noProof.body.errors).toEqual([{ path: 'currentPassword', message: 'required' }]);
@@ -167,10 +167,22 @@ export function runAccountConformance(target: AccountTarget): void {
       expect(wrongProof.status).toBe(400);
       expect(wrongProof.body.errors).toEqual([{ path: 'currentPassword', message: 'does not match' }]);
       expect((await gw.call('GET', `/customers/${shopper.id}`)).body.login).toEqual(loginBefore);
-      // With it, the platform decides: a separate login is stored, or (the email is the login) refused by name.
+      // A login that is no email address would lock the shopper out (/v1/auth/login takes an email,
+      // a reset included): refused by name, even with the password.
+      const lockout = await gw.call('PATCH', '/v1/me', { login: 'erika.m', currentPassword: PASSWORD }, auth);
+      expect(lockout.status, JSON.stringify(lockout.body)).toBe(400);
+      expect(lockout.body.errors.map((e: { path: string }) => e.path)).toEqual(['login']);
+      expect((await gw.call('GET', `/customers/${shopper.id}`)).body.login).toEqual(loginBefore);
+      // With the password, the platform decides: a separate login is stored, or (the email is the login) refused by name.
       const proven = await gw.call('PATCH', '/v1/me', { login: newLogin, currentPassword: PASSWORD }, auth);
-      if (proven.status === 200) expect(proven.body.login).toBe(newLogin);
-      else expect(proven.body.errors.map((e: { path: string }) => e.path)).toEqual(['login']);
+      if (proven.status === 200) {
+        expect(proven.body.login).toBe(newLogin);
+        // Still a way in: the login (where the platform signs in with it) or the email.
+        const signIns = await Promise.all(
+          [newLogin, newEmail].map((email) => gw.call('POST', '/v1/auth/login', { email, password: PASSWORD })),
+        );
+        expect(signIns.map((r) => r.status)).toContain(200);
+      } else expect(proven.body.errors.map((e: { path: string }) => e.path)).toEqual(['login']);
     });
 
     it('a new email under If-Match, and with a login that is not the email, takes the current password', async (ctx) => {
