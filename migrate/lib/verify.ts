@@ -73,7 +73,7 @@ function compareCustomer(
     omit: options.omit,
     createInactive: options.createInactive,
   });
-  const ignore = (path: string) => isLossy(target.backend, path) || path === 'password';
+  const ignore = (path: string) => isLossy(target.platform ?? target.backend, path) || path === 'password';
   const { addresses = [], active, ...fields } = input;
   const differing = differingFields(fields, held as unknown as Record<string, unknown>, ignore);
   if (active !== held.status.active) differing.push('active');
