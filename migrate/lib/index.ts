@@ -11,7 +11,15 @@ export {
 export { plainTextProgress, progressBar, progressReporter, type ProgressReporter } from './progress.js';
 export type * from './types.js';
 export { parseMigrateArgs, UsageError, USAGE, type MigrateArgs } from './args.js';
-export { parseState, sinceLastRun, stateAfter, stateInProgress, stateJson, type MigrationState } from './state-file.js';
+export {
+  FROM_THE_START,
+  parseState,
+  sinceLastRun,
+  stateAfter,
+  stateInProgress,
+  stateJson,
+  type MigrationState,
+} from './state-file.js';
 export { checkOmitPaths, omitFields } from './omit.js';
 export { addressKey, pairAddresses, differingFields } from './compare.js';
 export { verifyMigration, verifySummaryLines, verifiedClean, type VerifyResult, type VerifyEntry } from './verify.js';

@@ -64,14 +64,23 @@ export const stateInProgress = (previous: MigrationState | undefined, point: Res
   ...(previous?.lastCompleted ? { lastCompleted: previous.lastCompleted } : {}),
 });
 
-/** The state once a run ends: its position when it stopped early, else it becomes the last completed run. */
+/** Where `--since last` starts after a run that read everything and left customers failed. */
+export const FROM_THE_START = '1970-01-01T00:00:00.000Z';
+
+/**
+ * The state once a run ends: its position when it stopped early, else it becomes the last
+ * completed run. A run that left customers failed does not move `--since last` past them: the next
+ * one starts where this one did (from the start after a full run), so they are read and tried again;
+ * those already placed are found on the target and skipped.
+ */
 export function stateAfter(previous: MigrationState | undefined, result: MigrationResult): MigrationState {
   if (result.resumeFrom) return stateInProgress(previous, result.resumeFrom);
+  const failed = result.counts.failed > 0;
   return {
     source: result.source,
     target: result.target,
     lastCompleted: {
-      startedAt: result.runStartedAt,
+      startedAt: failed ? (result.since ?? FROM_THE_START) : result.runStartedAt,
       finishedAt: result.finishedAt,
       ...(result.since ? { since: result.since } : {}),
     },

@@ -13,6 +13,7 @@ import {
   reportJson,
   secretValues,
   sinceLastRun,
+  FROM_THE_START,
   stateAfter,
   stateJson,
   summaryLines,
@@ -232,6 +233,23 @@ describe('state file', () => {
     expect(sinceLastRun(state, 'memory', 'memory')).toBe(first.startedAt);
     expect(() => sinceLastRun(stateAfter(undefined, first), 'memory', 'memory')).toThrow(/no completed run/);
     expect(() => sinceLastRun(state, 'memory', 'scayle')).toThrow(/belongs to memory → memory/);
+  });
+
+  it('a run that left customers failed does not move --since last past them: the next run reads them again', async () => {
+    const source = await seededSource();
+    // Without a country, no address can be written: the customers with addresses fail.
+    const failing = { source, target: emptyTarget(), ctx, omit: ['addresses.countryCode'] };
+    const full = await migrateCustomers(failing);
+    expect(full.counts.failed).toBeGreaterThan(0);
+    expect(sinceLastRun(stateAfter(undefined, full), 'memory', 'memory')).toBe(FROM_THE_START);
+    const since = '2024-01-01T00:00:00.000Z';
+    const delta = await migrateCustomers({ ...failing, since });
+    expect(delta.counts.failed).toBeGreaterThan(0);
+    expect(sinceLastRun(stateAfter(undefined, delta), 'memory', 'memory')).toBe(since);
+    // Once they all get through, it moves on to this run's start.
+    const fixed = await migrateCustomers({ source, target: emptyTarget(), ctx, since });
+    expect(fixed.counts.failed).toBe(0);
+    expect(sinceLastRun(stateAfter(undefined, fixed), 'memory', 'memory')).toBe(fixed.runStartedAt);
   });
 });
 
