@@ -2,7 +2,7 @@ import { GatewayError, isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter } from '../../adapters/types.js';
 import type { Customer } from '../../schemas/index.js';
 import { completeOnTarget } from './complete.js';
-import { findExisting } from './existing.js';
+import { findExisting, sharedOnSource } from './existing.js';
 import { migrationRef, toCustomerCreate, type MappedCustomer } from './map.js';
 import type { CustomerReport, DuplicateCheck, PasswordHashSource } from './types.js';
 
@@ -181,6 +181,22 @@ async function placeOnTarget(
       };
     }
     // Only a reference proves the migration made it: a customer matched by email is left as it is.
+    // Unless another source customer carries the same reference: then it was made for that one (an
+    // email changed on the source since is the same customer, and is updated).
+    if (
+      existing?.kind === 'ref' &&
+      existing.email?.toLowerCase() !== report.email.toLowerCase() &&
+      (await retry(() => sharedOnSource(run.source, report.externalRef, ctx)))
+    )
+      return {
+        ...report,
+        outcome: 'failed',
+        step: 'lookup',
+        code: 'conflict',
+        detail: `another customer on the source has the reference ${report.externalRef}, and the target's customer ${existing.id} (${existing.email}) carries it: left alone; give each its own reference`,
+        errors: [{ path: 'externalRef', message: 'shared with another customer on the source' }],
+        targetId: existing.id,
+      };
     if (existing?.kind === 'ref') return await finishExisting(customer, mapped, existing.id, run, report);
     if (existing) return { ...report, outcome: 'skipped', reason: 'exists (same email)', targetId: existing.id };
   } catch (error) {

@@ -20,7 +20,7 @@ export const DUPLICATE_RISK_WARNING =
  * - `otherCustomer`: the reference is new but the email is taken, by a customer the migration did not
  *   create. Found up front so a dry run reports it too, instead of only the real run's conflict.
  */
-export type Existing = { kind: 'ref' | 'email' | 'otherCustomer'; id: string; externalRef?: string };
+export type Existing = { kind: 'ref' | 'email' | 'otherCustomer'; id: string; externalRef?: string; email?: string };
 
 const byEmail = async (target: CustomerAdapter, email: string, ctx: CallContext) =>
   (await customersWithEmail(target, email, ctx, 1))[0];
@@ -38,7 +38,7 @@ export async function findExisting(
         { expandAddresses: false },
         ctx,
       );
-      return { kind: 'ref', id: found.value.id };
+      return { kind: 'ref', id: found.value.id, email: found.value.email };
     } catch (error) {
       if (!isGatewayError(error) || error.code !== 'not_found') throw error;
     }
@@ -51,4 +51,14 @@ export async function findExisting(
     return same && { kind: 'email', id: same.id };
   }
   return undefined;
+}
+
+/**
+ * Whether more than one source customer carries `externalRef` (a source that cannot say counts as
+ * no): the target keeps a reference once, so the second would be taken for the first's earlier run.
+ */
+export async function sharedOnSource(source: CustomerAdapter, externalRef: string, ctx: CallContext): Promise<boolean> {
+  if (!source.capabilities.listCustomers || !source.listCustomers) return false;
+  const page = await source.listCustomers({ externalRef, limit: 2 }, ctx).catch(() => undefined);
+  return (page?.items.filter((c) => c.externalRef === externalRef).length ?? 0) > 1;
 }

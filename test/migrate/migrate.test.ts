@@ -141,6 +141,42 @@ describe('migrateCustomers memory → memory', () => {
     expect(stored(target).get('max@example.de')!.customer).toMatchObject({ lastName: 'Other', externalRef: 'shop-77' });
   });
 
+  it('two source customers with one reference: the second is a conflict, not merged into the first', async () => {
+    const [ada] = sourceCustomers;
+    const twin = { ...ada!, email: 'ada.twin@example.com', firstName: 'Twin', externalRef: 'crm-x', addresses: [] };
+    const source = await seededSource([ada!, twin]);
+    // The memory backend refuses a taken reference; platforms that do not, hold such twins.
+    stored(source).get('ada.twin@example.com')!.customer.externalRef = ada!.externalRef;
+    const target = emptyTarget();
+    for (const run of [1, 2]) {
+      const result = await migrateCustomers({ source, target, ctx });
+      expect(
+        result.customers.find((c) => c.email === 'ada.twin@example.com'),
+        `run ${run}`,
+      ).toMatchObject({
+        outcome: 'failed',
+        code: 'conflict',
+        errors: [{ path: 'externalRef', message: 'shared with another customer on the source' }],
+      });
+      expect(result.customers.find((c) => c.email === 'ada@example.com')!.outcome).toBe(
+        run === 1 ? 'created' : 'skipped',
+      );
+    }
+    expect([...stored(target).keys()]).toEqual(['ada@example.com']);
+    expect(stored(target).get('ada@example.com')!.customer.firstName).toBe('Ada');
+  });
+
+  it('a customer whose email changed on the source since an earlier run is the same one: updated, not a conflict', async () => {
+    const [ada] = sourceCustomers;
+    const source = await seededSource([ada!]);
+    const target = emptyTarget();
+    await migrateCustomers({ source, target, ctx });
+    const sourceId = stored(source).get('ada@example.com')!.customer.id;
+    await source.updateCustomer({ kind: 'id', id: sourceId }, { email: 'ada.new@example.com' }, {}, ctx);
+    const again = await migrateCustomers({ source, target, ctx });
+    expect(again.counts.failed).toBe(0);
+  });
+
   it('records a customer the target refuses and migrates the rest', async () => {
     const inner = emptyTarget();
     const result = await migrateCustomers({
