@@ -1,5 +1,15 @@
 /** The files `npm run migrate` reads and writes: the state file (atomically, as the run goes) and the reports. */
-import { constants, createReadStream, createWriteStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  createWriteStream,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { access, appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { basename, dirname, join } from 'node:path';
@@ -55,13 +65,19 @@ export async function writePrivate(path: string, text: string): Promise<void> {
  */
 export function customerSpool(path: string) {
   const spoolPath = join(dirname(path), spoolName(path, process.pid));
-  const spool = createWriteStream(spoolPath, { mode: 0o600 });
+  // Written synchronously, row by row: the state file moves past a customer right after its row is
+  // added, so a process killed then (kill -9) must have the row on disk already, or the resumed run
+  // would never report that customer (a buffered stream lost rows so).
+  const spool = openSync(spoolPath, 'w', 0o600);
   let lines = 0;
-  const closed = () =>
-    new Promise<void>((resolve, reject) => spool.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  let open = true;
+  const closed = async () => {
+    if (open) closeSync(spool);
+    open = false;
+  };
   return {
     add(line: string) {
-      spool.write(lines++ === 0 ? line : `,\n${line}`);
+      writeSync(spool, lines++ === 0 ? line : `,\n${line}`);
     },
     /** Writes head + the customers + tail to the report and removes the spool. */
     async finish(head: string, tail: string) {

@@ -1,4 +1,8 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { customerSpool } from '../../migrate/cli/files.js';
 import { GatewayError } from '../../adapters/errors.js';
 import {
   checkOmitPaths,
@@ -292,5 +296,25 @@ describe('progress bar', () => {
     });
     progress.finish();
     expect(out).toMatch(/5\/5 customers \| 5 created, 0 skipped, 0 failed/);
+  });
+});
+
+describe('the report spool', () => {
+  it('has each row on disk when add returns: the state file moves past the customer next, and a kill -9 may follow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-spool-'));
+    const report = join(dir, 'report.json');
+    const spool = customerSpool(report);
+    const onDisk = () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.customers.tmp'))
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('');
+    spool.add('{"email":"first@example.com"}');
+    expect(onDisk()).toBe('{"email":"first@example.com"}');
+    spool.add('{"email":"second@example.com"}');
+    expect(onDisk()).toBe('{"email":"first@example.com"},\n{"email":"second@example.com"}');
+    await spool.finish('{"customers":[', ']}');
+    expect(JSON.parse(readFileSync(report, 'utf8')).customers).toHaveLength(2);
+    expect(readdirSync(dir)).toEqual(['report.json']);
   });
 });

@@ -107,6 +107,10 @@ describe('a migration killed at any point (SIGKILL), then resumed', () => {
     expect(keptRows.length).toBeGreaterThan(0);
     for (const row of keptRows)
       expect(row).toMatchObject({ sourceId: expect.any(String), outcome: expect.any(String) });
+    // Every customer is in a report: the killed runs' (kept) or the last one's (it resumed after them).
+    const finalRows = JSON.parse(readFileSync(outcomes, 'utf8')).customers as { email: string }[];
+    const reportedEmails = new Set([...(keptRows as { email?: string }[]), ...finalRows].map((row) => row.email));
+    expect(shoppers.map((s) => s.customer.email).filter((email) => !reportedEmails.has(email))).toEqual([]);
 
     const held = scayle.backdoor.readAll();
     expect(held.map((c) => c.referenceKey).sort()).toEqual(shoppers.map((s) => s.customer.c_externalRef).sort());
