@@ -23,6 +23,12 @@ export class MigrationSetupError extends Error {
 
 const isoNow = () => new Date().toISOString();
 
+/** Date.parse rolls 2024-02-30 over to March 1: the day must exist in its month. */
+function isCalendarDate(instant: string): boolean {
+  const [year, month, day] = instant.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+}
+
 function checkSetup(options: MigrateOptions, batchSize: number): void {
   const { source, target, resumeFrom, since } = options;
   if (source === target) throw new MigrationSetupError('source and target are the same backend');
@@ -39,8 +45,14 @@ function checkSetup(options: MigrateOptions, batchSize: number): void {
     throw new MigrationSetupError(`concurrency must be 1–${MAX_CONCURRENCY}`);
   const omitProblems = checkOmitPaths(options.omit ?? []);
   if (omitProblems.length) throw new MigrationSetupError(`cannot omit ${omitProblems.join('; ')}`);
-  if (since !== undefined && Number.isNaN(Date.parse(since)))
+  if (since !== undefined && (Number.isNaN(Date.parse(since)) || !isCalendarDate(since)))
     throw new MigrationSetupError(`since "${since}" is not an ISO 8601 instant`);
+  // Refused before anything is read or written: a run stopped on its first page would leave a
+  // resume point that every later run (with or without --since) trips over.
+  if (since !== undefined && !source.capabilities.listByUpdatedSince)
+    throw new MigrationSetupError(
+      `${source.backend} cannot list customers by change time (capability listByUpdatedSince): --since cannot be used with it as a source; migrate it in full (re-runs skip the customers already there)`,
+    );
   if (resumeFrom) {
     const run = `${source.backend} → ${target.backend}${since ? ` since ${since}` : ''}`;
     const saved = `${resumeFrom.source} → ${resumeFrom.target}${resumeFrom.since ? ` since ${resumeFrom.since}` : ''}`;

@@ -417,6 +417,17 @@ describe('migrateCustomers: setup', () => {
     );
   });
 
+  it('refuses --since on a source that cannot list by change time, and an impossible date, before reading anything', async () => {
+    const source = wrap(await seededSource(), { capabilities: { listByUpdatedSince: false } });
+    const since = '2024-01-01T00:00:00Z';
+    await expect(migrateCustomers({ source, target: emptyTarget(), ctx, since })).rejects.toThrow(
+      /cannot list customers by change time/,
+    );
+    await expect(
+      migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, since: '2024-02-30T00:00:00Z' }),
+    ).rejects.toThrow(/is not an ISO 8601 instant/);
+  });
+
   it('refuses a bad batch size', async () => {
     await expect(
       migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, batchSize: 500 }),
