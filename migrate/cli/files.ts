@@ -10,7 +10,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { access, appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseState, stateJson, type MigrationState } from '../lib/index.js';
@@ -25,6 +25,14 @@ export async function assertWritable(option: string, path: string | undefined): 
   } catch {
     throw new FileProblem(`${option} ${path}: its directory does not exist or is not writable`);
   }
+  // The file itself, where it exists: a directory there (or a file not ours to write) would only
+  // fail once the run is over, its customers migrated and its report lost.
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) throw new FileProblem(`${option} ${path}: exists and is not a file`);
+  if (existing)
+    await access(path, constants.W_OK).catch(() => {
+      throw new FileProblem(`${option} ${path}: exists and is not writable`);
+    });
 }
 
 /** The state file, or undefined on a first run (no file yet). */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,5 +73,13 @@ describe('npm run migrate', () => {
     const report = await runMigrate(['--from', 'memory', '--to', 'scayle', '--report', join(dir, 'missing', 'r.json')]);
     expect(report.code).toBe(2);
     expect(report.stderr).toMatch(/--report .* not writable/);
+    // A directory where the report or the state file would go: refused before migrating anyone.
+    mkdirSync(join(dir, 'a-directory'), { recursive: true });
+    for (const option of ['--report', '--state']) {
+      const taken = await runMigrate(['--from', 'memory', '--to', 'scayle', option, join(dir, 'a-directory')]);
+      expect(taken.code, taken.stderr).toBe(2);
+      expect(taken.stderr).toContain(`${option} ${join(dir, 'a-directory')}: exists and is not a file`);
+      expect(taken.stdout).not.toMatch(/created/);
+    }
   }, 60_000);
 });
