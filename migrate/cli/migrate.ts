@@ -15,6 +15,7 @@ import { selectEntries } from '../../src/instances.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createUpstreamFetch } from '../../transport/node-fetch.js';
 import {
+  exportResumeProblem,
   exportSource,
   loadPasswordHashes,
   MAX_CONCURRENCY,
@@ -110,6 +111,11 @@ async function main() {
   }
   if (state && (state.source !== args.from || state.target !== args.to))
     fail(`--state ${args.statePath} belongs to ${state.source} → ${state.target}, not ${args.from} → ${args.to}`);
+  const otherExport =
+    args.exportFile !== undefined && state?.inProgress
+      ? exportResumeProblem(state.inProgress.position, args.exportFile)
+      : undefined;
+  if (otherExport) fail(`--state ${args.statePath}: ${otherExport}; remove the file to start over`);
 
   // Each backend keeps to its budget: the target to --rate where given, else to the one the gateway
   // would use (UPSTREAM_BUDGET_<NAME>, else the platform's published limit; EMULATOR_RATE_LIMIT for

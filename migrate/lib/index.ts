@@ -25,7 +25,7 @@ export { addressKey, pairAddresses, differingFields } from './compare.js';
 export { verifyMigration, verifySummaryLines, verifiedClean, type VerifyResult, type VerifyEntry } from './verify.js';
 export { isLossy, LOSSY_FIELDS } from './lossy.js';
 export { pacedFetch, TokenBucket, type Budget, type PaceStats } from './pace.js';
-export { exportSource, exportedToCanonical } from './sfcc-export/source.js';
+export { exportResumeProblem, exportSource, exportedToCanonical } from './sfcc-export/source.js';
 export { loadPasswordHashes } from './sfcc-export/passwords.js';
 export { readCustomerExport, CUSTOMER_EXPORT_NS, ExportFormatError, type ExportCustomer } from './sfcc-export/parse.js';
 export { HTML_REPORT_ROWS, reportHtml, throughput, throughputSvg } from './report-html.js';

@@ -74,4 +74,44 @@ describe('npm run migrate -- --from sfcc-export:<file> (HTTP-served SCAYLE)', ()
     for (const hash of hashes) for (const text of written) expect(text).not.toContain(hash);
     expect(readFileSync(files.html, 'utf8')).toMatch(/<svg id="throughput"/);
   }, 60_000);
+
+  it('a resume point taken in one export file is refused for another, and nothing is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-export-'));
+    const exportOf = (prefix: string) =>
+      exportXml(
+        Array.from({ length: 4 }, (_, i) => ({
+          no: `${prefix}0${i}`,
+          email: `${prefix}-${i}@example.com`,
+          lastName: `${prefix.toUpperCase()}${i}`,
+          addresses: [],
+        })),
+        'customer-list',
+      );
+    const [a, b] = [join(dir, 'a.xml'), join(dir, 'b.xml')];
+    writeFileSync(a, exportOf('resa'));
+    writeFileSync(b, exportOf('resb'));
+    const state = join(dir, 'state.json');
+    const env = (await served).env;
+    const args = (file: string) => [
+      '--from',
+      `sfcc-export:${file}`,
+      '--to',
+      'scayle',
+      '--omit',
+      'login',
+      '--state',
+      state,
+    ];
+    const first = await startMigrate([...args(a), '--batch-size', '2', '--max', '2'], env).done;
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(state, 'utf8')).inProgress).toBeDefined();
+    const other = await startMigrate([...args(b), '--batch-size', '2'], env).done;
+    expect(other.code, other.stdout).toBe(2);
+    expect(other.stderr + other.stdout).toMatch(/resume point was taken reading another export file/);
+    expect(scayle.backdoor.readAll().filter((c) => c.email.startsWith('resb-'))).toEqual([]);
+    // The same file resumes where it stopped.
+    const rest = await startMigrate([...args(a), '--batch-size', '2'], env).done;
+    expect(rest.code, rest.stdout + rest.stderr).toBe(0);
+    expect(scayle.backdoor.readAll().filter((c) => c.email.startsWith('resa-'))).toHaveLength(4);
+  });
 });

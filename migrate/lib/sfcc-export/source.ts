@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GatewayError } from '../../../adapters/errors.js';
 import { fromOcapiCustomer } from '../../../adapters/sfcc/map.js';
 import type { OcapiAddress, OcapiCustomer } from '../../../adapters/sfcc/upstream.js';
@@ -58,6 +59,25 @@ const capabilities: Capabilities = {
 const readOnly = () =>
   Promise.reject(new GatewayError('not_supported', 'an export file is read-only: it can only be a migration source'));
 
+/** Which export file a position was taken in: its path, size and modification time (a new export at the same path is another file). */
+export function exportStamp(path: string): string {
+  // A stream handed in by the caller (tests) has no file to look at: its path names it.
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats ? `${resolve(path)} ${stats.size} ${Math.round(stats.mtimeMs)}` : resolve(path);
+}
+
+/**
+ * Why a resume point cannot continue reading `path` (it was taken in another export file), if it
+ * cannot; a bare count (a resume point from before positions named their file) is taken as is.
+ */
+export function exportResumeProblem(position: unknown, path: string): string | undefined {
+  if (typeof position !== 'object' || position === null || !('file' in position)) return undefined;
+  const file = String(position.file);
+  return file === exportStamp(path)
+    ? undefined
+    : `the resume point was taken reading another export file (${file.split(' ')[0]}, or that file before it changed): continuing would skip customers of this one`;
+}
+
 /**
  * `--from sfcc-export:<file>`: an SFCC customer-list export as a migration source, read as a
  * stream. A page's position is how many customers come before it; reading on from where the
@@ -89,7 +109,13 @@ export function exportSource(
       if (query.email !== undefined || query.externalRef !== undefined || query.updatedSince !== undefined) {
         throw new GatewayError('not_supported', 'an export file can only be read from start to end');
       }
-      const position = typeof query.position === 'number' ? query.position : 0;
+      const problem = exportResumeProblem(query.position, path);
+      if (problem) throw new GatewayError('conflict', `${path}: ${problem}`);
+      const at =
+        typeof query.position === 'object' && query.position !== null
+          ? (query.position as { at?: unknown }).at
+          : query.position;
+      const position = typeof at === 'number' ? at : 0;
       if (!stream || position !== index) {
         await stream?.return(undefined);
         stream = readCustomerExport(open());
@@ -107,7 +133,7 @@ export function exportSource(
         });
       }
       const items = [...page.values()].map((p) => p.customer);
-      return { items, next: items.length === query.limit ? index : null };
+      return { items, next: items.length === query.limit ? { at: index, file: exportStamp(path) } : null };
     },
     async getCustomer(ref) {
       const found = ref.kind === 'id' ? page.get(ref.id) : undefined;
