@@ -24,7 +24,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'dist', 'node', 'node.js');
 const stamp = join(root, 'dist', 'node', '.built');
-const SOURCES = ['src', 'adapters', 'transport', 'emulators', 'schemas'];
+// Every folder the build takes code from (migrate/lib: the live migration moves customers with it).
+const SOURCES = ['src', 'adapters', 'transport', 'emulators', 'schemas', 'migrate'];
 
 function newestSource() {
   let newest = statSync(join(root, 'package-lock.json')).mtimeMs;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const freePort = () =>
@@ -23,6 +23,12 @@ function newestSourceMtime(dir: string): number {
           : 0,
     ),
   );
+}
+
+/** The folders scripts/start.mjs rebuilds for when one of their sources is newer than the build. */
+function watchedFolders(): string[] {
+  const list = /const SOURCES = (\[[^\]]*\]);/.exec(readFileSync(join('scripts', 'start.mjs'), 'utf8'))?.[1];
+  return JSON.parse(list!.replaceAll("'", '"')) as string[];
 }
 
 describe('npm start (production start)', () => {
@@ -63,11 +69,21 @@ describe('npm start (production start)', () => {
   it('runs compiled JavaScript with plain node, no TypeScript loader', () => {
     // V8 flags (node's own command-line options) before the script; justified in scripts/start.mjs.
     expect(startCommand).toMatch(/^node (--[a-z-]+(=\d+)? )*\S+\.m?js$/);
-    // The compiled build it ran is at least as new as every source file.
+    // The compiled build it ran is at least as new as every source file it watches…
     const built = statSync(join('dist', 'node', '.built')).mtimeMs;
-    expect(built).toBeGreaterThanOrEqual(
-      Math.max(...['src', 'adapters', 'transport', 'emulators', 'schemas'].map(newestSourceMtime)),
-    );
+    expect(built).toBeGreaterThanOrEqual(Math.max(...watchedFolders().map(newestSourceMtime)));
+    // …and it watches every folder the build takes code from (the live migration bundles migrate/lib).
+    const bundled = readdirSync(join('dist', 'node'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js.map'))
+      .flatMap((map) => {
+        const at = dirname(join('dist', 'node', map));
+        const { sources } = JSON.parse(readFileSync(join('dist', 'node', map), 'utf8')) as { sources: string[] };
+        return sources.map((source) => relative(process.cwd(), resolve(at, source)));
+      })
+      .filter((source) => source.endsWith('.ts') && !source.includes('node_modules'));
+    expect(bundled.length).toBeGreaterThan(50);
+    const watched = watchedFolders();
+    expect([...new Set(bundled)].filter((source) => !watched.some((dir) => source.startsWith(`${dir}/`)))).toEqual([]);
   });
 
   it('serves the API configured by env only, and logs each request', async () => {
