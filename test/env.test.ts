@@ -70,6 +70,9 @@ describe('parseEnv: sessions and scoped keys', () => {
     expect(key.message).not.toContain('short,');
     expect(configError({ LOGIN_ACCOUNT_LIMIT: 'five' }).variable).toBe('LOGIN_ACCOUNT_LIMIT');
     expect(configError({ CLIENT_ADDRESS_HEADER: 'x forwarded' }).variable).toBe('CLIENT_ADDRESS_HEADER');
+    // Not silently the demo data for a typo of "false".
+    expect(configError({ BACKENDS: 'memory', MEMORY_SEED: 'no' }).variable).toBe('MEMORY_SEED');
+    expect(() => parseEnv({ BACKENDS: 'memory', MEMORY_SEED: 'false' })).not.toThrow();
   });
 });
 

@@ -6,7 +6,7 @@ import type {
   CustomerCreate,
   CustomerPatch,
 } from '../../schemas/index.js';
-import { GatewayError, wrongCurrentPassword } from '../errors.js';
+import { ConfigError, GatewayError, wrongCurrentPassword } from '../errors.js';
 import { defaultsFirst, describeRef, offsetPage } from '../support.js';
 import type {
   AdapterPage,
@@ -286,7 +286,12 @@ export function createMemoryAdapter(options: MemoryOptions = { seed: false }): C
 
 export const memoryBackend: BackendDefinition<MemoryOptions> = {
   name: BACKEND,
-  parseOptions: (env) => ({ seed: env.MEMORY_SEED !== 'false' }),
+  parseOptions: (env) => {
+    const seed = env.MEMORY_SEED ?? 'true';
+    // A typo ("no", "0") would serve the demo customers to someone who asked for an empty store.
+    if (seed !== 'true' && seed !== 'false') throw new ConfigError('MEMORY_SEED', 'must be true or false');
+    return { seed: seed === 'true' };
+  },
   variables: ['MEMORY_SEED'],
   create: (options) => createMemoryAdapter(options),
 };
