@@ -71,6 +71,23 @@ async function announcePartialUpdate(deps: GatewayDeps, c: Context<GatewayEnv>, 
   );
 }
 
+/**
+ * A partial write that stored the new email (SFCC: the profile before the login that moves with
+ * it) has the guard's `stored` run too, so the old address's owner still hears of it
+ * (customer.email.changed). The customer is read for it: the write's answer never came.
+ */
+async function storedInPart(c: Context<GatewayEnv>, guarded: Guarded, error: unknown, read: ReadCustomer) {
+  const updated = isGatewayError(error) ? error.created?.updated : undefined;
+  if (!guarded.stored || !Array.isArray(updated) || !updated.includes('email')) return;
+  await read()
+    .then((current) => guarded.stored!(current.value))
+    .catch((failure: unknown) =>
+      c.get('log').error({ err: failure }, 'could not announce the email change of a partly applied update'),
+    );
+}
+
+type ReadCustomer = () => Promise<{ value: Customer }>;
+
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
 export function profileRoutes<Path extends string>(
   deps: GatewayDeps,
@@ -134,6 +151,7 @@ export function profileRoutes<Path extends string>(
             }),
         ).catch(async (error: unknown) => {
           await announcePartialUpdate(deps, c, guarded.patch, error);
+          await storedInPart(c, guarded, error, read);
           throw error;
         });
         const { patch, stored } = guarded;
