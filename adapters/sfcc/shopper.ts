@@ -118,9 +118,11 @@ export function createShopperFlows(client: OcapiClient) {
           idempotent: false,
         }),
       ).catch((error: unknown) => {
-        // The site's policy (its putPassword hook) refused the new password: named, in the policy's words.
+        // The site's policy (its putPassword hook) refused the new password: named, in the policy's
+        // words, and a 400 like every backend's refusal of a password it will not store (the reset
+        // confirm's too), not a business rule's 422.
         if (!(error instanceof GatewayError) || error.code !== 'rejected') throw error;
-        throw new GatewayError('rejected', error.message, {
+        throw new GatewayError('validation_failed', error.message, {
           upstream: error.upstream,
           errors: [{ path: 'password', message: error.message.replace(/^SFCC refused [^:]*: /, '') }],
         });

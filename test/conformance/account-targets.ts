@@ -105,6 +105,8 @@ export const sfccAccounts = loopback(
   (b) => ({
     snapshot: async () => new Map(b.readAll().map((c) => [c.customer_id, json([c, b.readAddresses(c.customer_id)])])),
     passwordIs: async (id, password) => b.readPassword(id) === password,
+    // The site's putPassword policy: at least 8 characters.
+    refusedPassword: 'Sh0rt!x',
     keptAfterErasure: async (id) => b.readCustomer(id),
   }),
 );
@@ -116,6 +118,7 @@ export const scapiAccounts = loopback(
     snapshot: async () =>
       new Map(b.readAll().map((c) => [String(c.customerNo), json([c, b.readAddresses(String(c.customerNo))])])),
     passwordIs: async (id, password) => b.readPassword(id) === password,
+    refusedPassword: 'Sh0rt!x',
     keptAfterErasure: async (id) => b.readCustomer(id),
   }),
 );

@@ -185,6 +185,23 @@ export function runAccountConformance(target: AccountTarget): void {
       } else expect(proven.body.errors.map((e: { path: string }) => e.path)).toEqual(['login']);
     });
 
+    it("a new password the platform will not store is a 400 naming password (a shopper's change as a reset)", async (ctx) => {
+      if (!canLogin()) return ctx.skip('no shopper sessions on this backend (capability shopperLogin)');
+      if (!probe.refusedPassword) return ctx.skip('the platform takes any password the canonical API does');
+      const shopper = await register();
+      const auth = asShopper(await login(shopper.email));
+      const refused = await gw.call(
+        'PUT',
+        '/v1/me/password',
+        { currentPassword: PASSWORD, password: probe.refusedPassword },
+        auth,
+      );
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.code).toBe('validation_failed');
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['password']);
+      expect(await probe.passwordIs(shopper.id, PASSWORD)).toBe(true);
+    });
+
     it('a new email under If-Match, and with a login that is not the email, takes the current password', async (ctx) => {
       if (!canLogin()) return ctx.skip('no shopper sessions on this backend (capability shopperLogin)');
       const shopper = await register();
