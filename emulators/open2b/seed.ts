@@ -100,7 +100,7 @@ export const demoCustomers: Open2bCustomerSeed[] = [
       city: 'London',
       postalCode: 'NW1 6XE',
       country: 'GB',
-      faxNumber: '+44 20 7224 3688',
+      faxNumber: '+44 20 72243688',
     },
     shippingAddress: {
       name: 'John Watson',
