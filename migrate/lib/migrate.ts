@@ -222,6 +222,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
   return {
     source: source.backend,
     target: target.backend,
+    ...(target.platform ? { targetPlatform: target.platform } : {}),
     dryRun,
     ...(since ? { since } : {}),
     startedAt,

@@ -18,6 +18,13 @@ const NESTED: Record<string, string[] | 'any'> = {
   custom: 'any',
 };
 
+/** Address fields every address must have (the canonical model's): without one, no address could be written. */
+const REQUIRED_ADDRESS_FIELDS = new Set(
+  Object.entries(AddressCreateSchema.shape)
+    .filter(([, schema]) => !schema.safeParse(undefined).success)
+    .map(([name]) => name),
+);
+
 /** A message per path that cannot be omitted (typo, or a field the migration needs). */
 export function checkOmitPaths(paths: string[]): string[] {
   const customerFields = Object.keys(CustomerCreateSchema.shape);
@@ -30,6 +37,10 @@ export function checkOmitPaths(paths: string[]): string[] {
       const allowed = NESTED[field];
       if (!allowed || rest.length > 0 || (allowed !== 'any' && !allowed.includes(sub)))
         problems.push(`${path}: not a field of ${field}`);
+      else if (field === 'addresses' && REQUIRED_ADDRESS_FIELDS.has(sub))
+        problems.push(
+          `${path}: cannot be left out (every address needs it; --omit addresses leaves out the addresses)`,
+        );
     }
   }
   return problems;

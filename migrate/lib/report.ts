@@ -1,4 +1,5 @@
 import { REDACTED, redact } from '../../src/logging/redact.js';
+import { isLossy } from './lossy.js';
 import { checkOmitPaths } from './omit.js';
 import type { CustomerReport, MigrationResult } from './types.js';
 
@@ -103,8 +104,16 @@ export function refusedFields(
           });
     }
   }
+  // Suggested for --omit only where the target has no place for the field at all: a value refused
+  // for its length or form is the customer's to fix, and leaving the field out would drop it from
+  // every customer (their names, their states).
+  const platform = result.targetPlatform ?? result.target;
   return [...found]
-    .map(([path, v]) => ({ path, ...v, omittable: checkOmitPaths([path]).length === 0 }))
+    .map(([path, v]) => ({
+      path,
+      ...v,
+      omittable: checkOmitPaths([path]).length === 0 && isLossy(platform, path),
+    }))
     .sort((a, b) => b.customers - a.customers);
 }
 

@@ -146,6 +146,8 @@ export interface MigrationProgress {
 export interface MigrationResult {
   source: string;
   target: string;
+  /** The target's platform when `target` names an instance of it (`brand-a` of `scayle`). */
+  targetPlatform?: string;
   dryRun: boolean;
   since?: string;
   /** When this invocation started. */

@@ -24,7 +24,7 @@ import {
   UsageError,
 } from '../../migrate/lib/index.js';
 import { testContext } from '../adapters/support.js';
-import { emptyTarget, seededSource, stored, wrap } from './support.js';
+import { emptyTarget, rejectingEmail, seededSource, stored, wrap } from './support.js';
 
 const { ctx } = testContext();
 
@@ -131,7 +131,9 @@ describe('--omit', () => {
 
   it('migrates a customer the target refused once the field is omitted, and notes the loss', async () => {
     const inner = emptyTarget();
+    // A target that has no place for groups (as SFCC: LOSSY_FIELDS), so leaving them out is offered.
     const target = wrap(inner, {
+      platform: 'sfcc',
       async createCustomer(input, c) {
         if (input.groups)
           throw new GatewayError('validation_failed', 'target cannot store groups', {
@@ -151,6 +153,33 @@ describe('--omit', () => {
     expect(retried.counts).toMatchObject({ created: 1, skipped: 4, failed: 0 });
     expect(retried.customers.find((c) => c.email === 'ada@example.com')!.notes).toContain('left out as asked: groups');
     expect(stored(inner).get('ada@example.com')!.customer.groups).toBeUndefined();
+  });
+
+  it('offers --omit only for a field the target has no place for, not one refused for its length', async () => {
+    const inner = emptyTarget();
+    const target = wrap(inner, {
+      platform: 'open2b',
+      async createCustomer() {
+        throw new GatewayError('validation_failed', 'too long', {
+          errors: [{ path: 'lastName', message: 'must be at most 3 characters for Open2b' }],
+        });
+      },
+    });
+    const refused = await migrateCustomers({ source: await seededSource(), target, ctx });
+    expect(refusedFields(refused)).toEqual([
+      { path: 'lastName', customers: 5, message: 'must be at most 3 characters for Open2b', omittable: false },
+    ]);
+    // Leaving the name out would drop it from every customer: not offered.
+    expect(summaryLines(refused).join('\n')).not.toMatch(/--omit/);
+  });
+
+  it('refuses to leave out what every address needs', async () => {
+    for (const path of ['addresses.countryCode', 'addresses.lastName', 'addresses.line1']) {
+      await expect(
+        migrateCustomers({ source: await seededSource(), target: emptyTarget(), ctx, omit: [path] }),
+      ).rejects.toThrow(new RegExp(`${path}: cannot be left out \\(every address needs it`));
+    }
+    expect(checkOmitPaths(['addresses.companyName', 'addresses.line2'])).toEqual([]);
   });
 
   it('is refused before anything runs when a path is wrong', async () => {
@@ -241,8 +270,8 @@ describe('state file', () => {
 
   it('a run that left customers failed does not move --since last past them: the next run reads them again', async () => {
     const source = await seededSource();
-    // Without a country, no address can be written: the customers with addresses fail.
-    const failing = { source, target: emptyTarget(), ctx, omit: ['addresses.countryCode'] };
+    // A target that refuses one of them.
+    const failing = { source, target: rejectingEmail(emptyTarget(), 'giulia@example.it'), ctx };
     const full = await migrateCustomers(failing);
     expect(full.counts.failed).toBeGreaterThan(0);
     expect(sinceLastRun(stateAfter(undefined, full), 'memory', 'memory')).toBe(FROM_THE_START);
