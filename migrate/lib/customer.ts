@@ -100,10 +100,13 @@ async function finishExisting(
   try {
     const { added, hasPassword } = await completeOnTarget(targetId, mapped.input, run);
     const done: CustomerReport = { ...report, targetId, outcome: 'skipped', reason: 'exists' };
-    if (hasPassword === false && run.passwordHashes?.hashFor(customer)) {
+    const hash = run.passwordHashes?.hashFor(customer);
+    // Without a password on the target: its hash is carried now, or, where a crash cut its creation
+    // short (the rest is being added), it is flagged for a reset as the create would have.
+    if (hasPassword === false && (hash || added.length > 0)) {
       step = 'password';
       await carryPassword(customer, targetId, run, done);
-      if (done.passwordCarried || run.dryRun) added.push('password hash');
+      if (hash && (done.passwordCarried || run.dryRun)) added.push('password hash');
     }
     if (added.length === 0) return done;
     if (run.dryRun) return { ...done, reason: `exists, would add ${added.join(', ')}` };

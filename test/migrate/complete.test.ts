@@ -49,6 +49,25 @@ describe('a re-run after a crash', () => {
     expect(again.counts).toMatchObject({ skipped: 5, completed: 0, created: 0 });
   });
 
+  it('a customer whose creation a crash cut short is flagged for a password reset when it is completed', async () => {
+    const source = await seededSource();
+    const target = emptyTarget();
+    // Created without a password (none can be read from the source) and killed before its address.
+    const giulia = sourceCustomers[2]!;
+    const id = (await source.listCustomers!({ limit: 5, email: giulia.email }, ctx)).items[0]!.id;
+    const { password: _password, addresses: _addresses, ...profile } = giulia;
+    await target.createCustomer({ ...profile, externalRef: `memory:${id}`, active: true } as never, ctx);
+
+    const result = await migrateCustomers({ source, target, ctx });
+    expect(result.customers.find((c) => c.email === giulia.email)).toMatchObject({
+      outcome: 'completed',
+      added: ['addresses.0'],
+      passwordResetNeeded: true,
+    });
+    // Counted with the created ones that had a password (Ada).
+    expect(result.counts.passwordResetNeeded).toBe(2);
+  });
+
   it('a dry run says what it would add and adds nothing', async () => {
     const source = await seededSource();
     const target = emptyTarget();
