@@ -17,7 +17,7 @@ import { backendRoutes } from './routes/backends.js';
 import { customerRoutes } from './routes/customers.js';
 import { docsRoutes } from './routes/docs.js';
 import { meRoutes } from './routes/me.js';
-import { withBackendParameter, withIdempotencyKey, withSecurity } from './routes/openapi.js';
+import { withBackendParameter, withIdempotencyKey, withResponseHeaders, withSecurity } from './routes/openapi.js';
 import { adminSubject } from './routes/subject.js';
 import { idempotency } from './idempotency/middleware.js';
 import { documentEventWebhook, eventRoutes } from './events/routes.js';
@@ -114,22 +114,25 @@ export function createApp(deps: GatewayDeps) {
   documentEventWebhook(app.openAPIRegistry);
   let document: object | undefined;
   routed.get('/openapi.json', (c) => {
-    document ??= withSecurity(
-      withIdempotencyKey(
-        withBackendParameter(
-          app.getOpenAPI31Document({
-            openapi: '3.1.0',
-            info: {
-              title: 'customer-gateway',
-              version: API_VERSION,
-              description:
-                'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b, with shopper sessions for storefronts.',
-            },
-          }),
+    document ??= withResponseHeaders(
+      withSecurity(
+        withIdempotencyKey(
+          withBackendParameter(
+            app.getOpenAPI31Document({
+              openapi: '3.1.0',
+              info: {
+                title: 'customer-gateway',
+                version: API_VERSION,
+                description:
+                  'One canonical customer/address API in front of SFCC OCAPI, SCAYLE Admin API and Open2b, with shopper sessions for storefronts.',
+              },
+            }),
+          ),
+          deps.config.idempotency === 'required',
         ),
-        deps.config.idempotency === 'required',
+        deps.config.apiKeys.length > 0,
       ),
-      deps.config.apiKeys.length > 0,
+      { callerLimits: deps.config.callerRateLimit !== undefined, keysRequired: deps.config.apiKeys.length > 0 },
     );
     // The server is wherever this document was fetched from, so "Try it out" calls this gateway.
     return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin, description: 'this gateway' }] });

@@ -125,3 +125,73 @@ export function withSecurity<T>(document: T, keysRequired: boolean): T {
   }
   return document;
 }
+
+type Response = { description?: string; headers?: Record<string, unknown>; content?: Record<string, unknown> };
+type HeaderedOperation = { parameters?: unknown[]; responses?: Record<string, Response> };
+
+const header = (description: string, schema: object = { type: 'string' }) => ({ description, schema });
+const REQUEST_ID = header('The request id (the caller’s sane `X-Request-Id`, else one made up); problems carry it too');
+const RATE_LIMIT = {
+  'RateLimit-Limit': header('Requests per window of this caller’s budget (CALLER_RATE_LIMIT)', { type: 'integer' }),
+  'RateLimit-Remaining': header('Requests left in the window', { type: 'integer' }),
+  'RateLimit-Reset': header('Seconds until the budget is full again', { type: 'integer' }),
+};
+const ETAG = header(
+  'Strong entity tag of the representation: send it as If-Match to change it, If-None-Match to revalidate',
+);
+const NOT_MODIFIED: Response = { description: 'The If-None-Match copy is current' };
+const PROBLEM = (description: string): Response => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+const okRef = (response: Response | undefined) =>
+  (response?.content?.['application/json'] as { schema?: { $ref?: string } } | undefined)?.schema?.$ref ?? '';
+
+/**
+ * The headers and answers the middlewares add, which no route schema states: `X-Request-Id` on
+ * every answer; `ETag` on a customer or an address (and `If-None-Match`/304 on their reads);
+ * `Location` on a 201; `Link` (rel="next") on a page; `Retry-After` on 429 and 503; with
+ * CALLER_RATE_LIMIT the caller's `RateLimit-*` on every /v1 answer and a 429 on every operation;
+ * with API_KEYS a 401 and a 403 on every /v1 operation.
+ */
+export function withResponseHeaders<T>(document: T, options: { callerLimits: boolean; keysRequired: boolean }): T {
+  const paths = (document as { paths?: Record<string, Record<string, HeaderedOperation>> }).paths ?? {};
+  for (const [path, operations] of Object.entries(paths)) {
+    const api = path.startsWith('/v1');
+    for (const [method, operation] of Object.entries(operations)) {
+      const responses = (operation.responses ??= {});
+      if (api && options.keysRequired) {
+        responses['401'] ??= PROBLEM('No API key (or, on /v1/me, no valid access token)');
+        responses['403'] ??= PROBLEM('The API key is not accepted here');
+      }
+      if (api && options.callerLimits)
+        responses['429'] ??= PROBLEM('This caller’s request budget is spent; see Retry-After');
+      if (method === 'get' && okRef(responses['200']).match(/\/(Customer|Address)$/)) {
+        responses['304'] ??= NOT_MODIFIED;
+        const parameters = (operation.parameters ??= []) as { name?: string }[];
+        if (!parameters.some((p) => p.name === 'If-None-Match'))
+          parameters.push({
+            name: 'If-None-Match',
+            in: 'header',
+            required: false,
+            description: 'ETags of copies the caller holds: a 304 without a body when one is current',
+            schema: { type: 'string' },
+          } as never);
+      }
+      for (const [status, response] of Object.entries(responses)) {
+        const headers: Record<string, unknown> = { 'X-Request-Id': REQUEST_ID };
+        if (api && options.callerLimits) Object.assign(headers, RATE_LIMIT);
+        if (status === '429' || status === '503')
+          headers['Retry-After'] = header('Seconds to wait before trying again', { type: 'integer' });
+        const ref = okRef(response);
+        const versioned = ref.endsWith('/Customer') || ref.endsWith('/Address');
+        if (status === '304' || (status.startsWith('2') && versioned)) headers.ETag = ETAG;
+        if (status === '201') headers.Location = header('Where the created resource is read');
+        if (status === '200' && ref.endsWith('Page'))
+          headers.Link = header('`<…>; rel="next"` while there is a next page (the URL of page.nextCursor)');
+        response.headers = { ...headers, ...response.headers };
+      }
+    }
+  }
+  return document;
+}

@@ -61,3 +61,59 @@ describe('/openapi.json and /docs', () => {
     expect(await res.json()).toEqual({ status: 'ok', backends: ['memory'] });
   });
 });
+
+describe('/openapi.json declares what the answers carry', () => {
+  const ADMIN = 'admin-key-0123456789abcdef';
+  const keyed = buildGateway('memory', {
+    BACKENDS: 'memory',
+    API_KEYS: `admin:${ADMIN}`,
+    CALLER_RATE_LIMIT: '1000/60',
+  });
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  /** The headers the API promises (README), as the document must name them. */
+  const PROMISED = [
+    'etag',
+    'location',
+    'link',
+    'retry-after',
+    'x-request-id',
+    'ratelimit-limit',
+    'ratelimit-remaining',
+  ];
+
+  it('every promised header of a real answer is declared for its status, and every status it gave', async () => {
+    const doc = (await (await keyed.app.request('/openapi.json')).json()) as any;
+    const created = await keyed.call('POST', '/v1/customers', { email: 'doc@example.com', lastName: 'Doc' }, admin);
+    const id = created.body.id as string;
+    const answers: [string, string, Awaited<ReturnType<typeof keyed.call>>][] = [
+      ['post', '/v1/customers', created],
+      ['get', '/v1/customers', await keyed.call('GET', '/v1/customers?limit=1', undefined, admin)],
+      ['get', '/v1/customers/{customerId}', await keyed.call('GET', `/v1/customers/${id}`, undefined, admin)],
+      [
+        'get',
+        '/v1/customers/{customerId}',
+        await keyed.call('GET', `/v1/customers/${id}`, undefined, {
+          ...admin,
+          'if-none-match': created.headers.get('etag')!,
+        }),
+      ],
+      ['get', '/v1/backends', await keyed.call('GET', '/v1/backends')],
+      [
+        'post',
+        '/v1/auth/password-reset',
+        await keyed.call('POST', '/v1/auth/password-reset', { email: 'x@example.com' }),
+      ],
+    ];
+    for (const [method, path, answer] of answers) {
+      const declared = doc.paths[path][method].responses[String(answer.status)];
+      expect(declared, `${method} ${path} ${answer.status}`).toBeDefined();
+      const names = Object.keys(declared.headers ?? {}).map((h) => h.toLowerCase());
+      for (const [name] of answer.headers)
+        if (PROMISED.includes(name)) expect(names, `${method} ${path} ${answer.status}: ${name}`).toContain(name);
+    }
+    // A read's revalidation is a parameter too.
+    const read = doc.paths['/v1/customers/{customerId}'].get;
+    expect(read.parameters.map((p: { name: string }) => p.name)).toContain('If-None-Match');
+    expect((await new Validator().validate(doc)).errors ?? []).toEqual([]);
+  });
+});
