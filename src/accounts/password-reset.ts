@@ -76,8 +76,13 @@ export async function confirmReset(
   const ref: CustomerRef = { kind: 'id', id: customerId };
   let email: string;
   let login: string | undefined;
+  let active: boolean;
   try {
-    ({ email, login } = (await adapter.getCustomer(ref, { expandAddresses: false }, call)).value);
+    ({
+      email,
+      login,
+      status: { active },
+    } = (await adapter.getCustomer(ref, { expandAddresses: false }, call)).value);
   } catch (error) {
     // The customer is gone (erased): the token stays used.
     if (isGatewayError(error) && error.code === 'not_found') throw invalidToken();
@@ -86,6 +91,9 @@ export async function confirmReset(
   }
   // The email changed since: the token went to an address that is no longer the customer's.
   if (!(await redeemed.sentTo(email))) throw invalidToken();
+  // Deactivated since on the platform itself (the gateway's own PATCH revokes the tokens): the
+  // shop closed the account, so the token stays used and sets nothing.
+  if (!active) throw invalidToken();
   try {
     await capable(adapter, 'passwordChange')(ref, { password }, call);
   } catch (error) {

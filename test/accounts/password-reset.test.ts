@@ -3,7 +3,10 @@ import type { CustomerAdapter } from '../../adapters/types.js';
 import { createResetTokens, RESET_TOKEN_MS } from '../../src/accounts/reset-tokens.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { buildGateway } from '../conformance/harness.js';
+import { testContext } from '../adapters/support.js';
 import { recordingAccountEvents } from './recording-events.js';
+
+const { ctx } = testContext();
 
 const PASSWORD = 'Str0ng!Passw0rd';
 const KNOWN = 'lena@example.com';
@@ -112,6 +115,21 @@ describe('password reset abuse', () => {
     expect(results.map((r) => r.status).sort()).toEqual([204, 400]);
     const winner = results[0]!.status === 204 ? 'First!Passw0rd' : 'Second!Passw0rd';
     expect((await gw.call('POST', '/v1/auth/login', { email: KNOWN, password: winner })).status).toBe(200);
+  });
+
+  it('a customer deactivated on the platform itself after the mail went out: the token sets no password', async () => {
+    const { gw, events, request, confirm, customerId } = await gateway();
+    expect((await request(KNOWN)).status).toBe(202);
+    const { token } = await events.next('customer.password_reset.requested');
+    // Not through the gateway (which revokes the tokens then): the shop's own back office.
+    const platform = gw.deps.backends.get('memory')!;
+    const setActive = (active: boolean) => platform.updateCustomer({ kind: 'id', id: customerId }, { active }, {}, ctx);
+    await setActive(false);
+    const refused = await confirm(token, 'N3w!Passw0rd1');
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.errors).toEqual([{ path: 'token', message: 'not valid' }]);
+    await setActive(true);
+    expect((await gw.call('POST', '/v1/auth/login', { email: KNOWN, password: PASSWORD })).status).toBe(200);
   });
 
   it('without a signed event sink: 501 for every email alike, an error for the operator, nothing looked up', async () => {
