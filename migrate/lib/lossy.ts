@@ -44,6 +44,8 @@ export const LOSSY_FIELDS: Record<string, string[]> = {
     'addresses.companyName',
     'addresses.collectionPoint',
   ],
+  // SCAPI: groups go through another API (customer-groups members); addresses keep line1 only.
+  scapi: ['groups', 'addresses.street', 'addresses.houseNumber', 'addresses.externalRef', 'addresses.collectionPoint'],
   memory: [],
 };
 
