@@ -6,6 +6,7 @@ import {
   type Customer,
   type CustomerCreate,
 } from '../../schemas/index.js';
+import { cleanLegacyText } from './clean.js';
 import { omitFields } from './omit.js';
 
 /** Fields of a customer that only the backend sets: never sent to the target. */
@@ -90,7 +91,9 @@ export function toCustomerCreate(customer: Customer, options: MappingOptions): M
     options.omit ?? [],
   );
   if (omitted.length) notes.push(`left out as asked: ${omitted.join(', ')}`);
-  const parsed = CustomerCreateSchema.safeParse(input);
+  const { input: clean, cleaned } = cleanLegacyText(input);
+  if (cleaned.length) notes.push(`cleaned for the canonical API: ${cleaned.join(', ')}`);
+  const parsed = CustomerCreateSchema.safeParse(clean);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({
       path: issue.path.join('.') || '(root)',

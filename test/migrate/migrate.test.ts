@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../adapters/errors.js';
 import { memoryStore } from '../../adapters/memory/index.js';
-import { migrateCustomers, MigrationSetupError, type MigrationProgress } from '../../migrate/lib/index.js';
+import {
+  migrateCustomers,
+  MigrationSetupError,
+  type MigrationProgress,
+  verifyMigration,
+} from '../../migrate/lib/index.js';
 import { testContext } from '../adapters/support.js';
 import { emptyTarget, rejectingEmail, seededSource, sourceCustomers, stored, wrap } from './support.js';
 
@@ -175,6 +180,28 @@ describe('migrateCustomers memory → memory', () => {
     await source.updateCustomer({ kind: 'id', id: sourceId }, { email: 'ada.new@example.com' }, {}, ctx);
     const again = await migrateCustomers({ source, target, ctx });
     expect(again.counts.failed).toBe(0);
+  });
+
+  it('carries legacy text the canonical API refuses in a write: control characters as spaces, blank fields left out, noted', async () => {
+    const [, , giulia] = sourceCustomers;
+    const source = await seededSource([giulia!]);
+    // As a platform may hold them from an old form (the canonical API refuses such writes).
+    const held = stored(source).get('giulia@example.it')!;
+    held.customer.companyName = ' ';
+    held.customer.phones = { primary: '+39 06 1234\t' };
+    held.addresses.get('casa')!.line2 = 'Scala B\r\n';
+    const target = emptyTarget();
+    const result = await migrateCustomers({ source, target, ctx });
+    expect(result.counts).toMatchObject({ created: 1, failed: 0 });
+    expect(result.customers[0]!.notes).toContain(
+      'cleaned for the canonical API: companyName (blank: left out), phones.primary (control characters), addresses.0.line2 (control characters)',
+    );
+    const written = stored(target).get('giulia@example.it')!;
+    expect(written.customer.companyName).toBeUndefined();
+    expect(written.customer.phones).toEqual({ primary: '+39 06 1234' });
+    expect([...written.addresses.values()][0]!.line2).toBe('Scala B');
+    // And verify finds the copy faithful.
+    expect((await verifyMigration({ source, target, ctx })).counts).toMatchObject({ matched: 1, differing: 0 });
   });
 
   it('records a customer the target refuses and migrates the rest', async () => {
