@@ -28,7 +28,8 @@ export async function assertWritable(option: string, path: string | undefined): 
   // The file itself, where it exists: a directory there (or a file not ours to write) would only
   // fail once the run is over, its customers migrated and its report lost.
   const existing = await stat(path).catch(() => undefined);
-  if (existing && !existing.isFile()) throw new FileProblem(`${option} ${path}: exists and is not a file`);
+  // (A device or a pipe is written to as a file is: --report /dev/stdout.)
+  if (existing?.isDirectory()) throw new FileProblem(`${option} ${path}: exists and is a directory`);
   if (existing)
     await access(path, constants.W_OK).catch(() => {
       throw new FileProblem(`${option} ${path}: exists and is not writable`);

@@ -78,7 +78,7 @@ describe('npm run migrate', () => {
     for (const option of ['--report', '--state']) {
       const taken = await runMigrate(['--from', 'memory', '--to', 'scayle', option, join(dir, 'a-directory')]);
       expect(taken.code, taken.stderr).toBe(2);
-      expect(taken.stderr).toContain(`${option} ${join(dir, 'a-directory')}: exists and is not a file`);
+      expect(taken.stderr).toContain(`${option} ${join(dir, 'a-directory')}: exists and is a directory`);
       expect(taken.stdout).not.toMatch(/created/);
     }
   }, 60_000);
