@@ -265,7 +265,7 @@ async function main() {
     else {
       writeStateAtomically(args.statePath, stateAfter(state, result));
       if (result.resumeFrom) console.log(`position saved to ${args.statePath}: run the same command again to continue`);
-      else if (result.counts.failed > 0)
+      else if (result.failedInRun > 0)
         console.log(
           `${args.statePath}: the next --since last starts where this run did, so the failed customers are tried again`,
         );

@@ -111,6 +111,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
   const startedAt = isoNow();
   const timeline = createTimeline();
   const doneBefore = options.resumeFrom?.done ?? 0;
+  const failedBefore = options.resumeFrom?.failed ?? 0;
   const runStartedAt = options.resumeFrom?.startedAt ?? startedAt;
   let position: unknown = options.resumeFrom?.position ?? null;
   let skip = options.resumeFrom?.skip ?? 0;
@@ -132,6 +133,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     skip,
     done: doneBefore + counts.read,
     startedAt: runStartedAt,
+    ...(failedBefore + counts.failed > 0 ? { failed: failedBefore + counts.failed } : {}),
   });
 
   const step: CustomerStep = {
@@ -223,6 +225,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     source: source.backend,
     target: target.backend,
     ...(target.platform ? { targetPlatform: target.platform } : {}),
+    failedInRun: failedBefore + counts.failed,
     dryRun,
     ...(since ? { since } : {}),
     startedAt,

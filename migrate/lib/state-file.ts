@@ -10,6 +10,7 @@ const ResumePointSchema = z.object({
   skip: z.int().min(0),
   done: z.int().min(0),
   startedAt: z.string().optional(),
+  failed: z.int().min(0).optional(),
 });
 
 const StateSchema = z.object({
@@ -75,7 +76,8 @@ export const FROM_THE_START = '1970-01-01T00:00:00.000Z';
  */
 export function stateAfter(previous: MigrationState | undefined, result: MigrationResult): MigrationState {
   if (result.resumeFrom) return stateInProgress(previous, result.resumeFrom);
-  const failed = result.counts.failed > 0;
+  // Failures of the parts this run resumed count too (they are in no later part's counts).
+  const failed = result.failedInRun > 0;
   return {
     source: result.source,
     target: result.target,

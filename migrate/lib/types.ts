@@ -18,6 +18,8 @@ export interface ResumePoint {
   done: number;
   /** When the run this point continues first started (a delta run after it starts from there). */
   startedAt?: string;
+  /** Customers that failed in the run's earlier parts: `--since last` must not move past them. */
+  failed?: number;
 }
 
 export interface RetryOptions {
@@ -148,6 +150,8 @@ export interface MigrationResult {
   target: string;
   /** The target's platform when `target` names an instance of it (`brand-a` of `scayle`). */
   targetPlatform?: string;
+  /** Customers that failed in the whole run: this invocation and the parts it resumed. */
+  failedInRun: number;
   dryRun: boolean;
   since?: string;
   /** When this invocation started. */

@@ -279,6 +279,15 @@ describe('state file', () => {
     const delta = await migrateCustomers({ ...failing, since });
     expect(delta.counts.failed).toBeGreaterThan(0);
     expect(sinceLastRun(stateAfter(undefined, delta), 'memory', 'memory')).toBe(since);
+    // A failure in a part the run was resumed from counts too: the finishing part alone failed none.
+    const source2 = await seededSource();
+    const target2 = rejectingEmail(emptyTarget(), 'ada@example.com');
+    const part = await migrateCustomers({ source: source2, target: target2, ctx, batchSize: 1, maxCustomers: 2 });
+    expect(part.counts.failed).toBe(1);
+    const rest = await migrateCustomers({ source: source2, target: target2, ctx, resumeFrom: part.resumeFrom! });
+    expect(rest.counts.failed).toBe(0);
+    const resumed = stateAfter(stateAfter(undefined, part), rest);
+    expect(sinceLastRun(resumed, 'memory', 'memory')).toBe(FROM_THE_START);
     // Once they all get through, it moves on to this run's start.
     const fixed = await migrateCustomers({ source, target: emptyTarget(), ctx, since });
     expect(fixed.counts.failed).toBe(0);
