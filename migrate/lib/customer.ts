@@ -102,8 +102,11 @@ async function finishExisting(
     const done: CustomerReport = { ...report, targetId, outcome: 'skipped', reason: 'exists' };
     const hash = run.passwordHashes?.hashFor(customer);
     // Without a password on the target: its hash is carried now, or, where a crash cut its creation
-    // short (the rest is being added), it is flagged for a reset as the create would have.
-    if (hasPassword === false && (hash || added.length > 0)) {
+    // short, it is flagged for a reset as the create would have. Cut short: none of its addresses
+    // got there (a customer who only gained one since is not flagged again on every delta).
+    const sourceAddresses = mapped.input.addresses ?? [];
+    const halfCreated = sourceAddresses.length > 0 && sourceAddresses.every((_, i) => added.includes(`addresses.${i}`));
+    if (hasPassword === false && (hash || halfCreated)) {
       step = 'password';
       await carryPassword(customer, targetId, run, done);
       if (hash && (done.passwordCarried || run.dryRun)) added.push('password hash');

@@ -66,6 +66,18 @@ describe('a re-run after a crash', () => {
     });
     // Counted with the created ones that had a password (Ada).
     expect(result.counts.passwordResetNeeded).toBe(2);
+
+    // A later delta that only brings a new address of hers flags her no more (no second reset mail).
+    const sourceId = stored(source).get(giulia.email)!.customer.id;
+    await source.createAddress(
+      { kind: 'id', id: sourceId },
+      { lastName: 'Rossi', line1: 'Via Nuova 2', city: 'Roma', postalCode: '00100', countryCode: 'IT' } as never,
+      ctx,
+    );
+    const delta = await migrateCustomers({ source, target, ctx });
+    const row = delta.customers.find((c) => c.email === giulia.email)!;
+    expect(row).toMatchObject({ outcome: 'completed', added: ['addresses.1'] });
+    expect(row.passwordResetNeeded).toBeUndefined();
   });
 
   it('a dry run says what it would add and adds nothing', async () => {
