@@ -24,6 +24,11 @@ export interface CustomerStep {
    * may answer without running `move`, e.g. when the customer was already moved live.
    */
   claim?: MoveClaim;
+  /**
+   * The references this run placed, by source id: a second source customer with one of them is
+   * another person, even where the source cannot be asked who holds it (an export file).
+   */
+  placedRefs?: Map<string, string>;
 }
 
 /** See CustomerStep.claim. */
@@ -189,10 +194,12 @@ async function placeOnTarget(
     // Only a reference proves the migration made it: a customer matched by email is left as it is.
     // Unless another source customer carries the same reference: then it was made for that one (an
     // email changed on the source since is the same customer, and is updated).
+    const placedFor = run.placedRefs?.get(report.externalRef);
     if (
       existing?.kind === 'ref' &&
-      existing.email?.toLowerCase() !== report.email.toLowerCase() &&
-      (await retry(() => sharedOnSource(run.source, report.externalRef, ctx)))
+      ((placedFor !== undefined && placedFor !== customer.id) ||
+        (existing.email?.toLowerCase() !== report.email.toLowerCase() &&
+          (await retry(() => sharedOnSource(run.source, report.externalRef, ctx)))))
     )
       return {
         ...report,
@@ -203,6 +210,7 @@ async function placeOnTarget(
         errors: [{ path: 'externalRef', message: 'shared with another customer on the source' }],
         targetId: existing.id,
       };
+    run.placedRefs?.set(report.externalRef, customer.id);
     if (existing?.kind === 'ref') return await finishExisting(customer, mapped, existing.id, run, report);
     if (existing) return { ...report, outcome: 'skipped', reason: 'exists (same email)', targetId: existing.id };
   } catch (error) {

@@ -59,6 +59,13 @@ export async function findExisting(
  */
 export async function sharedOnSource(source: CustomerAdapter, externalRef: string, ctx: CallContext): Promise<boolean> {
   if (!source.capabilities.listCustomers || !source.listCustomers) return false;
-  const page = await source.listCustomers({ externalRef, limit: 2 }, ctx).catch(() => undefined);
-  return (page?.items.filter((c) => c.externalRef === externalRef).length ?? 0) > 1;
+  try {
+    const page = await source.listCustomers({ externalRef, limit: 2 }, ctx);
+    return page.items.filter((c) => c.externalRef === externalRef).length > 1;
+  } catch (error) {
+    // An export file cannot filter (the run's own record of placed references covers it); any
+    // other failure is the lookup's (retried, then this customer fails at `lookup`).
+    if (isGatewayError(error) && error.code === 'not_supported') return false;
+    throw error;
+  }
 }

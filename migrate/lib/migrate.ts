@@ -147,6 +147,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     passwordHashes: options.passwordHashes,
     retry,
     claim: options.claim,
+    placedRefs: new Map(),
   };
 
   const count = (report: CustomerReport) => {

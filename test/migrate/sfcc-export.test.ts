@@ -108,6 +108,21 @@ describe('reading an SFCC customer-list export', () => {
 describe('migrating from an export', () => {
   const open = () => iter(exportXml(customers));
 
+  it('two customers of the export with one reference: the second is a conflict, not merged into the first', async () => {
+    const twins = [
+      { no: '00000101', email: 'first@example.com', lastName: 'First', externalRef: 'CRM-TWIN' },
+      { no: '00000102', email: 'second@example.com', lastName: 'Second', externalRef: 'CRM-TWIN' },
+    ];
+    const target = emptyTarget();
+    const source = exportSource('twins.xml', () => iter(exportXml(twins)));
+    const result = await migrateCustomers({ source, target, ctx });
+    expect(result.customers.map((c) => [c.email, c.outcome, c.code])).toEqual([
+      ['first@example.com', 'created', undefined],
+      ['second@example.com', 'failed', 'conflict'],
+    ]);
+    expect([...stored(target).keys()]).toEqual(['first@example.com']);
+  });
+
   it('brings profiles and addresses over like the Data API would', async () => {
     const target = emptyTarget();
     const result = await migrateCustomers({ source: exportSource('customers.xml', open), target, ctx, batchSize: 2 });
