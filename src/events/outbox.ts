@@ -141,11 +141,18 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
         const { event, sealed } = JSON.parse(found.value) as StoredDeadLetter;
         if (!visible(event)) continue;
         handed.push(sink);
-        if (!(await store.setIfAbsent(pendingKey(found.id), '1', retentionMs))) continue;
         const at = new Date().toISOString();
+        const copyId = `${id}@${sink}@${at}`;
+        if (!(await store.setIfAbsent(pendingKey(found.id), copyId, retentionMs))) {
+          const waiting = await store.get(pendingKey(found.id));
+          // That copy is still in the outbox (waiting, or on its way): nothing more. Not there (the
+          // process died before writing it, or it aged out undelivered): it is handed back again.
+          if (waiting !== undefined && (await store.findInLog(OUTBOX_LOG, waiting))) continue;
+          await store.set(pendingKey(found.id), copyId, retentionMs);
+        }
         const record: OutboxRecord = { event, to: sink, ...(sealed === undefined ? {} : { sealed }) };
         try {
-          await keep(OUTBOX_LOG, `${id}@${sink}@${at}`, event, JSON.stringify(record));
+          await keep(OUTBOX_LOG, copyId, event, JSON.stringify(record));
         } catch (error) {
           // Not queued after all: a retry may hand it back.
           await store.delete(pendingKey(found.id)).catch(() => undefined);
