@@ -3,7 +3,7 @@ import type { CallContext, CustomerAdapter, CustomerRef } from '../types.js';
 import type { Open2bClient } from './client.js';
 import { addressesOf, isOpen2bGuest } from './map.js';
 import { type CustomerWire, OkAnswer } from './upstream.js';
-import { checkOpen2bConversion } from './write.js';
+import { checkConversionBilling, checkOpen2bConversion } from './write.js';
 
 /**
  * Guests and erasure on Open2b. A guest is a customer without a password that cannot log in (the
@@ -24,6 +24,9 @@ export function open2bAccounts(
       const slots = checkOpen2bConversion(followedBy.profile, followedBy.addresses);
       const current = await load(ref, ctx);
       if (!isOpen2bGuest(current)) throw new GatewayError('conflict', `customer ${current.id} is not a guest`);
+      const billing = slots.indexOf('billing');
+      if (billing >= 0)
+        checkConversionBilling(followedBy.profile, followedBy.addresses[billing]!, current, `addresses.${billing}.`);
       if (password !== undefined) checkPassword(password);
       const customer = { canLogin: active, ...(password !== undefined ? { password: { value: password } } : {}) };
       await client.call(ctx, 'commerce.customers.update', { id: current.id, customer }, OkAnswer, {

@@ -96,6 +96,31 @@ export function checkOpen2bConversion(profile: CustomerPatch, addresses: readonl
   return slots;
 }
 
+/**
+ * A guest's registration whose address takes the billing slot (registrationSlots): Open2b keeps the
+ * customer's name, company and phone in that address, so the address must say what the customer
+ * will (the registration's fields, else the guest's), or leave them out, as on a new customer;
+ * checked before the conversion writes anything.
+ */
+export function checkConversionBilling(
+  profile: CustomerPatch,
+  address: AddressCreate,
+  guest: CustomerWire,
+  prefix: string,
+): void {
+  const p = new FieldErrors(BACKEND);
+  const b = guest.billingAddress;
+  const held = (value: string | null | undefined) => value || undefined;
+  const value = (patched: string | null | undefined, stored: string | null | undefined) =>
+    patched === null ? undefined : (patched ?? held(stored));
+  oneOf(p, value(profile.firstName, b.firstName), address.firstName, `${prefix}firstName`, 'firstName');
+  oneOf(p, value(profile.lastName, b.lastName), address.lastName, `${prefix}lastName`, 'lastName');
+  oneOf(p, value(profile.companyName, b.companyName), address.companyName, `${prefix}companyName`, 'companyName');
+  const phone = profile.phones === undefined ? held(b.phoneNumber) : (profile.phones?.primary ?? undefined);
+  oneOf(p, phone, address.phone, `${prefix}phone`, 'phones.primary');
+  p.throwIfAny();
+}
+
 /** The slot each address of a registration takes, in order, as on a new customer (slotFor). */
 export function registrationSlots(addresses: readonly AddressCreate[]): Slot[] {
   const taken: Record<Slot, boolean> = { billing: false, shipping: false };

@@ -127,6 +127,22 @@ describe('a guest conversion on Open2b', () => {
     });
   }
 
+  it('a billing address naming someone else than the registration is refused before the guest is converted', async () => {
+    const { email, id } = await seedGuest();
+    const before = await backdoor().readCustomer(id);
+    const refused = await register(email, [
+      { ...newAddress, firstName: 'Max', lastName: 'Other', phone: '+49 40 999' },
+    ]);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      'addresses.0.firstName',
+      'addresses.0.lastName',
+      'addresses.0.phone',
+    ]);
+    // Still the guest it was: nothing was written.
+    expect(await backdoor().readCustomer(id)).toEqual(before);
+  });
+
   it("a shipping address goes beside the checkout's billing address; two billing addresses are refused first", async () => {
     const { email, id } = await seedGuest();
     const refused = await register(email, [newAddress, { ...newAddress, line1: 'Zweitweg 3', isDefaultBilling: true }]);
