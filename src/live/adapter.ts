@@ -212,6 +212,28 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     };
   }
 
+  /**
+   * While the source still serves (`dual`), a new email or reference must not be another source
+   * customer's, as at registration: that customer's next touch would find this one by it and be
+   * merged into it (its reads, its sign-in, its addresses). Its own source copy may hold it.
+   */
+  async function assertFreeOnSource(at: Located, patch: CustomerPatch, ctx: CallContext): Promise<void> {
+    if (!dual) return;
+    const other = (found: Customer | undefined) => found !== undefined && found.id !== at.sourceId;
+    if (typeof patch.externalRef === 'string' && other(await byRef(source, patch.externalRef, ctx)))
+      throw new GatewayError('conflict', `a customer with this externalRef exists on ${source.backend}`, {
+        errors: [{ path: 'externalRef', message: 'already used' }],
+      });
+    if (
+      typeof patch.email === 'string' &&
+      source.capabilities.listCustomers &&
+      (await customersWithEmail(source, patch.email, ctx, 2)).some((found) => other(found))
+    )
+      throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
+        errors: [{ path: 'email', message: 'already registered' }],
+      });
+  }
+
   /** A problem that names what a create already wrote names it by its live id. */
   const withLiveCreated = (error: unknown) => {
     if (!isGatewayError(error) || typeof error.created?.customerId !== 'string') return error;
@@ -357,6 +379,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     async updateCustomer(ref, patch, _opts, ctx) {
       refuseMigrationRef(patch.externalRef);
       const at = await locator.forWrite(ref, ctx);
+      await assertFreeOnSource(at, patch, ctx);
       const putBack = await changeSourceFirst(at, patch, ctx);
       // A cleared reference leaves the target the made-up one: the link stays (present() hides it).
       const linked =

@@ -33,7 +33,9 @@ const PARTLY_WRITTEN: CustomerReport['step'][] = ['complete', 'password'];
  * field of the stored customer the target cannot hold is no fault of the request: 422, naming it.
  */
 function moveFailure(report: CustomerReport, target: string): GatewayError {
-  const unstorable = report.code === 'validation_failed';
+  // What the target cannot hold (a value, or more addresses than it keeps: refused at `map`) is this
+  // customer's data, not an operation the backend lacks: 422, never a 501 telling clients to stop.
+  const unstorable = report.code === 'validation_failed' || report.step === 'map';
   const hint = unstorable ? ' (LIVE_MIGRATION_OMIT can leave such fields out of moves)' : '';
   return new GatewayError(
     unstorable ? 'rejected' : ((report.code ?? 'internal') as ErrorCode),

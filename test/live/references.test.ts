@@ -81,6 +81,34 @@ describe("live open2b -> scayle: a moved customer's link to the source, and the 
     expect(read).toMatchObject({ externalRef: c.externalRef, migration: { state: 'moved' } });
   });
 
+  it('a new externalRef or email that another source customer holds is a 409: that customer is not merged into this one', async () => {
+    const [other] = await seedSource(gw, 'open2b', 1);
+    const born = await gw.call('POST', '/customers', {
+      email: `born-${Date.now()}@example.com`,
+      firstName: 'Re',
+      lastName: 'Born',
+    });
+    expect(born.status, JSON.stringify(born.body)).toBe(201);
+    for (const [field, value] of [
+      ['externalRef', other!.externalRef],
+      ['email', other!.email],
+    ] as const) {
+      const taken = await gw.call('PATCH', `/customers/${born.body.id}`, { [field]: value });
+      expect(taken.status, JSON.stringify(taken.body)).toBe(409);
+      expect(taken.body.errors).toEqual([expect.objectContaining({ path: field })]);
+    }
+    // The other customer is still itself, by id and by reference.
+    expect((await gw.call('GET', `/customers/${other!.id}`)).body).toMatchObject({ email: other!.email });
+    expect((await gw.call('GET', `/customers/ref:${other!.externalRef}`)).body).toMatchObject({ id: other!.id });
+    // Its own reference and email (its source copy holds them) are no conflict.
+    const own = await gw.call('PATCH', `/customers/${other!.id}`, {
+      externalRef: other!.externalRef,
+      email: other!.email,
+      firstName: 'Self',
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+  });
+
   it("a moved customer deleted on the target behind the gateway's back: a 404 naming the id asked for", async () => {
     const c = customers[2]!;
     const moved = await gw.call('PATCH', `/customers/${c.id}`, { firstName: 'Moved' });
