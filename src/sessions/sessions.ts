@@ -84,7 +84,9 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
     const text = await store.get(endedKey(family.backend, family.sub));
     if (text === undefined) return false;
     const endedBefore = JSON.parse(text) as EndedBefore;
-    return family.createdAt <= endedBefore.at && sid !== endedBefore.keep;
+    // Strictly before: a sign-in in the very millisecond after the change (a reset, then the new
+    // password at once) is the new access, not one the change ended.
+    return family.createdAt < endedBefore.at && sid !== endedBefore.keep;
   };
 
   const issue = async (sid: string, generation: number, family: Family): Promise<TokenPair> => {
