@@ -9,7 +9,8 @@ export type Slot = (typeof SLOTS)[number];
 export const isSlot = (id: string): id is Slot => (SLOTS as readonly string[]).includes(id);
 
 /** Open2b keeps empty strings for "none"; the canonical model leaves the field out. */
-const present = (value: string | null | undefined) => (value ? value : undefined);
+/** A stored string, or undefined for Open2b's empty one. */
+export const present = (value: string | null | undefined) => (value ? value : undefined);
 
 /**
  * The shipping slot keeps one recipient `name`; we read its last word as lastName and the rest as

@@ -3,7 +3,7 @@ import { GatewayError } from '../errors.js';
 import { FieldErrors } from '../support.js';
 import { BACKEND, canonicalPath, type FieldContext } from './errors.js';
 import { charLength, OPEN2B_LIMITS, type LimitedField } from './limits.js';
-import { splitName, type Slot } from './map.js';
+import { present, splitName, type Slot } from './map.js';
 import { slotFor } from './slots.js';
 import type { BillingAddressBody, CustomerBody, CustomerWire, ShippingAddressBody } from './upstream.js';
 
@@ -110,13 +110,12 @@ export function checkConversionBilling(
 ): void {
   const p = new FieldErrors(BACKEND);
   const b = guest.billingAddress;
-  const held = (value: string | null | undefined) => value || undefined;
   const value = (patched: string | null | undefined, stored: string | null | undefined) =>
-    patched === null ? undefined : (patched ?? held(stored));
+    patched === null ? undefined : (patched ?? present(stored));
   oneOf(p, value(profile.firstName, b.firstName), address.firstName, `${prefix}firstName`, 'firstName');
   oneOf(p, value(profile.lastName, b.lastName), address.lastName, `${prefix}lastName`, 'lastName');
   oneOf(p, value(profile.companyName, b.companyName), address.companyName, `${prefix}companyName`, 'companyName');
-  const phone = profile.phones === undefined ? held(b.phoneNumber) : (profile.phones?.primary ?? undefined);
+  const phone = profile.phones === undefined ? present(b.phoneNumber) : (profile.phones?.primary ?? undefined);
   oneOf(p, phone, address.phone, `${prefix}phone`, 'phones.primary');
   p.throwIfAny();
 }

@@ -1,3 +1,4 @@
+import { mayBeAbsent } from './omit.js';
 import {
   AddressCreateSchema,
   CustomerCreateSchema,
@@ -7,8 +8,6 @@ import {
 
 /** Control characters (a CR/LF or a tab a legacy form left in a line), as the canonical API refuses them. */
 const CONTROL = /\p{Cc}+/gu;
-const optional = (schema: { safeParse(value: unknown): { success: boolean } } | undefined) =>
-  schema?.safeParse(undefined).success === true;
 
 /**
  * What platforms already hold that the canonical API refuses in a write: control characters in a
@@ -27,7 +26,7 @@ export function cleanLegacyText(input: CustomerCreateInput): { input: CustomerCr
       if (key === 'custom' || key === 'email' || key === 'password') continue;
       if (typeof value === 'string') {
         const single = value.replace(CONTROL, ' ');
-        if (single.trim() === '' && value !== '' && optional(shape[key])) {
+        if (single.trim() === '' && value !== '' && mayBeAbsent(shape[key])) {
           delete record[key];
           cleaned.push(`${prefix}${key} (blank: left out)`);
         } else if (single !== value && single.trim() !== '') {

@@ -18,10 +18,14 @@ const NESTED: Record<string, string[] | 'any'> = {
   custom: 'any',
 };
 
+/** Whether a field of the canonical create models may be absent (optional, or with a default). */
+export const mayBeAbsent = (schema: { safeParse(value: unknown): { success: boolean } } | undefined) =>
+  schema?.safeParse(undefined).success === true;
+
 /** Address fields every address must have (the canonical model's): without one, no address could be written. */
 const REQUIRED_ADDRESS_FIELDS = new Set(
   Object.entries(AddressCreateSchema.shape)
-    .filter(([, schema]) => !schema.safeParse(undefined).success)
+    .filter(([, schema]) => !mayBeAbsent(schema))
     .map(([name]) => name),
 );
 

@@ -213,13 +213,17 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
   }
 
   /**
-   * While the source still serves (`dual`), a new email or reference must not be another source
-   * customer's, as at registration: that customer's next touch would find this one by it and be
-   * merged into it (its reads, its sign-in, its addresses). Its own source copy may hold it.
+   * While the source still serves (`dual`), an email or reference a registration or a PATCH gives
+   * must not be another source customer's: that customer's next touch would find this one by it
+   * and be merged into it (its reads, its sign-in, its addresses). Its own source copy may hold it.
    */
-  async function assertFreeOnSource(at: Located, patch: CustomerPatch, ctx: CallContext): Promise<void> {
+  async function assertFreeOnSource(
+    ownSourceId: string | undefined,
+    patch: Pick<CustomerPatch, 'email' | 'externalRef'>,
+    ctx: CallContext,
+  ): Promise<void> {
     if (!dual) return;
-    const other = (found: Customer | undefined) => found !== undefined && found.id !== at.sourceId;
+    const other = (found: Customer | undefined) => found !== undefined && found.id !== ownSourceId;
     if (typeof patch.externalRef === 'string' && other(await byRef(source, patch.externalRef, ctx)))
       throw new GatewayError('conflict', `a customer with this externalRef exists on ${source.backend}`, {
         errors: [{ path: 'externalRef', message: 'already used' }],
@@ -361,14 +365,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     async createCustomer(input, ctx) {
       refuseMigrationRef(input.externalRef);
       // Registration: the email (and a reference) must be free on both platforms; the customer is born on the target.
-      if (dual && source.capabilities.listCustomers && (await customersWithEmail(source, input.email, ctx, 1)).length)
-        throw new GatewayError('conflict', `a customer with this email exists on ${source.backend}`, {
-          errors: [{ path: 'email', message: 'already registered' }],
-        });
-      if (dual && input.externalRef !== undefined && (await byRef(source, input.externalRef, ctx)))
-        throw new GatewayError('conflict', `a customer with this externalRef exists on ${source.backend}`, {
-          errors: [{ path: 'externalRef', message: 'already used' }],
-        });
+      await assertFreeOnSource(undefined, input, ctx);
       const created = await target.createCustomer(input, ctx).catch((error: unknown) => {
         throw withLiveCreated(error);
       });
@@ -379,7 +376,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
     async updateCustomer(ref, patch, _opts, ctx) {
       refuseMigrationRef(patch.externalRef);
       const at = await locator.forWrite(ref, ctx);
-      await assertFreeOnSource(at, patch, ctx);
+      await assertFreeOnSource(at.sourceId, patch, ctx);
       const putBack = await changeSourceFirst(at, patch, ctx);
       // A cleared reference leaves the target the made-up one: the link stays (present() hides it).
       const linked =

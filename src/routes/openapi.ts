@@ -146,6 +146,8 @@ const PROBLEM = (description: string): Response => ({
 });
 const okRef = (response: Response | undefined) =>
   (response?.content?.['application/json'] as { schema?: { $ref?: string } } | undefined)?.schema?.$ref ?? '';
+/** A customer or an address: what carries an ETag. */
+const isVersioned = (ref: string) => /\/(Customer|Address)$/.test(ref);
 
 /**
  * The headers and answers the middlewares add, which no route schema states: `X-Request-Id` on
@@ -166,7 +168,7 @@ export function withResponseHeaders<T>(document: T, options: { callerLimits: boo
       }
       if (api && options.callerLimits)
         responses['429'] ??= PROBLEM('This caller’s request budget is spent; see Retry-After');
-      if (method === 'get' && okRef(responses['200']).match(/\/(Customer|Address)$/)) {
+      if (method === 'get' && isVersioned(okRef(responses['200']))) {
         responses['304'] ??= NOT_MODIFIED;
         const parameters = (operation.parameters ??= []) as { name?: string }[];
         if (!parameters.some((p) => p.name === 'If-None-Match'))
@@ -184,8 +186,7 @@ export function withResponseHeaders<T>(document: T, options: { callerLimits: boo
         if (status === '429' || status === '503')
           headers['Retry-After'] = header('Seconds to wait before trying again', { type: 'integer' });
         const ref = okRef(response);
-        const versioned = ref.endsWith('/Customer') || ref.endsWith('/Address');
-        if (status === '304' || (status.startsWith('2') && versioned)) headers.ETag = ETAG;
+        if (status === '304' || (status.startsWith('2') && isVersioned(ref))) headers.ETag = ETAG;
         if (status === '201') headers.Location = header('Where the created resource is read');
         if (status === '200' && ref.endsWith('Page'))
           headers.Link = header('`<…>; rel="next"` while there is a next page (the URL of page.nextCursor)');

@@ -51,42 +51,41 @@ export interface Guarded {
 /**
  * A PATCH the platform took in part before it failed (SCAYLE's several calls, SFCC's login after
  * the profile) names the customer and the fields written (`created`): those are announced, as the
- * write's own change, before the problem is answered. Recording it may fail too: the problem
- * stands, and a polled backend's next poll finds the change.
+ * write's own change, before the problem is answered; a new email among them has the guard's
+ * `stored` run too (customer.email.changed, for the old address's owner), with the customer read
+ * for it (the write's answer never came). Recording may fail too: the problem stands, and a polled
+ * backend's next poll finds the change.
  */
-async function announcePartialUpdate(deps: GatewayDeps, c: Context<GatewayEnv>, patch: CustomerPatch, error: unknown) {
+async function announcePartialUpdate(
+  deps: GatewayDeps,
+  c: Context<GatewayEnv>,
+  guarded: Guarded,
+  error: unknown,
+  read: () => Promise<{ value: Customer }>,
+) {
   if (!isGatewayError(error)) return;
   const { customerId, updated } = error.created ?? {};
   if (typeof customerId !== 'string' || !Array.isArray(updated)) return;
-  const written = Object.fromEntries(Object.entries(patch).filter(([field]) => updated.includes(field)));
-  if (Object.keys(written).length === 0) return;
-  const draft = {
-    type: 'customer.updated' as const,
-    backend: c.get('backend'),
-    customerId,
-    changed: changedPaths(written),
-  };
-  await emit(deps.events, c, () => [draft]).catch((failure: unknown) =>
-    c.get('log').error({ err: failure }, 'could not record the change event of a partly applied update'),
-  );
-}
-
-/**
- * A partial write that stored the new email (SFCC: the profile before the login that moves with
- * it) has the guard's `stored` run too, so the old address's owner still hears of it
- * (customer.email.changed). The customer is read for it: the write's answer never came.
- */
-async function storedInPart(c: Context<GatewayEnv>, guarded: Guarded, error: unknown, read: ReadCustomer) {
-  const updated = isGatewayError(error) ? error.created?.updated : undefined;
-  if (!guarded.stored || !Array.isArray(updated) || !updated.includes('email')) return;
-  await read()
-    .then((current) => guarded.stored!(current.value))
-    .catch((failure: unknown) =>
-      c.get('log').error({ err: failure }, 'could not announce the email change of a partly applied update'),
+  const log = c.get('log');
+  const written = Object.fromEntries(Object.entries(guarded.patch).filter(([field]) => updated.includes(field)));
+  if (Object.keys(written).length > 0) {
+    const draft = {
+      type: 'customer.updated' as const,
+      backend: c.get('backend'),
+      customerId,
+      changed: changedPaths(written),
+    };
+    await emit(deps.events, c, () => [draft]).catch((failure: unknown) =>
+      log.error({ err: failure }, 'could not record the change event of a partly applied update'),
     );
+  }
+  if (guarded.stored && updated.includes('email'))
+    await read()
+      .then((current) => guarded.stored!(current.value))
+      .catch((failure: unknown) =>
+        log.error({ err: failure }, 'could not announce the email change of a partly applied update'),
+      );
 }
-
-type ReadCustomer = () => Promise<{ value: Customer }>;
 
 /** One customer's profile (read, partial update, password) for an administrator or the shopper (see Subject). */
 export function profileRoutes<Path extends string>(
@@ -150,8 +149,7 @@ export function profileRoutes<Path extends string>(
               return guarded.signedIn === true;
             }),
         ).catch(async (error: unknown) => {
-          await announcePartialUpdate(deps, c, guarded.patch, error);
-          await storedInPart(c, guarded, error, read);
+          await announcePartialUpdate(deps, c, guarded, error, read);
           throw error;
         });
         const { patch, stored } = guarded;

@@ -70,10 +70,10 @@ export function exportStamp(path: string): string {
  * Why a resume point cannot continue reading `path` (it was taken in another export file), if it
  * cannot; a bare count (a resume point from before positions named their file) is taken as is.
  */
-export function exportResumeProblem(position: unknown, path: string): string | undefined {
+export function exportResumeProblem(position: unknown, path: string, stamp = exportStamp(path)): string | undefined {
   if (typeof position !== 'object' || position === null || !('file' in position)) return undefined;
   const file = String(position.file);
-  return file === exportStamp(path)
+  return file === stamp
     ? undefined
     : `the resume point was taken reading another export file (${file.split(' ')[0]}, or that file before it changed): continuing would skip customers of this one`;
 }
@@ -92,6 +92,9 @@ export function exportSource(
   let stream: AsyncGenerator<ExportCustomer> | undefined;
   let index = 0;
   let page = new Map<string, { customer: Customer; hash?: string }>();
+  // Taken once, at the first page: every position of this run names the file as it was then.
+  let stamp: string | undefined;
+  const stampOf = () => (stamp ??= exportStamp(path));
 
   const read = async (): Promise<ExportCustomer | undefined> => {
     try {
@@ -109,7 +112,7 @@ export function exportSource(
       if (query.email !== undefined || query.externalRef !== undefined || query.updatedSince !== undefined) {
         throw new GatewayError('not_supported', 'an export file can only be read from start to end');
       }
-      const problem = exportResumeProblem(query.position, path);
+      const problem = exportResumeProblem(query.position, path, stampOf());
       if (problem) throw new GatewayError('conflict', `${path}: ${problem}`);
       const at =
         typeof query.position === 'object' && query.position !== null
@@ -133,7 +136,7 @@ export function exportSource(
         });
       }
       const items = [...page.values()].map((p) => p.customer);
-      return { items, next: items.length === query.limit ? { at: index, file: exportStamp(path) } : null };
+      return { items, next: items.length === query.limit ? { at: index, file: stampOf() } : null };
     },
     async getCustomer(ref) {
       const found = ref.kind === 'id' ? page.get(ref.id) : undefined;
