@@ -69,7 +69,8 @@ const [source, target] = await Promise.all([serveOnLoopback(sfcc.app), serveOnLo
 
 const report = join(mkdtempSync(join(tmpdir(), 'bench-migrate-')), 'report.json');
 const args = [
-  'migrate/cli/migrate.ts',
+  'scripts/run-built.mjs',
+  'migrate',
   '--from',
   'sfcc',
   '--to',
@@ -88,7 +89,7 @@ console.log(
   `migrating ${customers} customers sfcc → scayle (limit ${limit}/${windowSeconds}s per scope, concurrency ${concurrency})…`,
 );
 const code = await new Promise<number | null>((resolve) => {
-  const child = spawn(join('node_modules', '.bin', 'tsx'), args, {
+  const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH!,
       HOME: process.env.HOME!,

@@ -1,10 +1,11 @@
 /**
- * Compiles the Node entry (src/node.ts) to JavaScript under dist/node/ with esbuild, so `npm start`
- * runs plain JS instead of a TypeScript loader. npm packages are bundled too (CommonJS ones keep
+ * Compiles the Node entry (src/node.ts) and the command line tools (CLI_ENTRIES: npm run migrate,
+ * emulator, doctor) to JavaScript under dist/node/ with esbuild, so they run plain JS instead of a
+ * TypeScript loader. npm packages are bundled too (CommonJS ones keep
  * their `require` of Node built-ins through the banner below); what is loaded only on demand (the
  * embedded emulators, when a backend has no base URL; the tracing SDK; the Redis and NATS
  * clients) becomes chunks of its own. Runs from `prepare` (npm ci / npm install) and, when dist/ is missing
- * or older than the sources, from scripts/start.mjs. Run directly, it also writes the Worker's
+ * or older than the sources, from scripts/fresh-build.mjs. Run directly, it also writes the Worker's
  * static assets (scripts/worker-assets.mjs).
  */
 import { build } from 'esbuild';
@@ -12,6 +13,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorkerAssets } from './worker-assets.mjs';
+import { CLI_ENTRIES } from './fresh-build.mjs';
 import { kyConstructionPlugin } from './ky-build-patch.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +25,7 @@ export const STAMP = join(OUT_DIR, '.built');
 export async function buildNode() {
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { node: 'src/node.ts' },
+    entryPoints: { node: 'src/node.ts', ...CLI_ENTRIES },
     outdir: OUT_DIR,
     bundle: true,
     splitting: true,
@@ -44,9 +46,11 @@ export async function buildNode() {
     write: false,
     logLevel: 'warning',
   });
-  // Each file lands by rename, the entry last, so a start running at the same time never
+  // Each file lands by rename, the entries last, so a start running at the same time never
   // imports a half-written file (chunk names carry their content hash).
-  const files = [...result.outputFiles].sort((a, b) => Number(a.path === ENTRY) - Number(b.path === ENTRY));
+  const entries = new Set([ENTRY, ...Object.keys(CLI_ENTRIES).map((name) => join(OUT_DIR, `${name}.js`))]);
+  const isEntry = (path) => entries.has(path);
+  const files = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
   for (const file of files) {
     mkdirSync(dirname(file.path), { recursive: true });
     const temporary = `${file.path}.${process.pid}.tmp`;

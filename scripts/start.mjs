@@ -1,11 +1,8 @@
 /**
- * `npm start`: runs the compiled gateway (dist/node/node.js). Compiles it first only when dist/
- * is missing or older than a source file or the lockfile (a fresh clone whose `npm ci` did not run
- * `prepare`, or a source edit since), so a start normally loads no compiler at all.
+ * `npm start`: runs the compiled gateway (dist/node/node.js), compiled first only when dist/ is
+ * missing or stale (scripts/fresh-build.mjs), so a start normally loads no compiler at all.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freshEntry } from './fresh-build.mjs';
 
 /*
  * V8 flags: package.json's start command passes them on node's command line, where Node documents
@@ -21,32 +18,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  *   promoted and 9 → 4 full GCs per page (bench/gc.ts), 724 → 632 µs of CPU per page.
  */
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const entry = join(root, 'dist', 'node', 'node.js');
-const stamp = join(root, 'dist', 'node', '.built');
-// Every folder the build takes code from (migrate/lib: the live migration moves customers with it).
-const SOURCES = ['src', 'adapters', 'transport', 'emulators', 'schemas', 'migrate'];
-
-function newestSource() {
-  let newest = statSync(join(root, 'package-lock.json')).mtimeMs;
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  SOURCES.forEach((dir) => walk(join(root, dir)));
-  return newest;
-}
-
-let builtAt = 0;
-try {
-  builtAt = statSync(stamp).mtimeMs;
-} catch {
-  // Never built.
-}
-if (builtAt < newestSource()) await (await import('./build.mjs')).buildNode();
 // Source maps are written next to the build but not loaded by default (it costs start-up time):
 // NODE_OPTIONS=--enable-source-maps makes stack traces name the TypeScript sources.
-await import(pathToFileURL(entry).href);
+await import(await freshEntry('node'));

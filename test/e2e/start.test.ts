@@ -25,9 +25,9 @@ function newestSourceMtime(dir: string): number {
   );
 }
 
-/** The folders scripts/start.mjs rebuilds for when one of their sources is newer than the build. */
+/** The folders scripts/fresh-build.mjs rebuilds for when one of their sources is newer than the build. */
 function watchedFolders(): string[] {
-  const list = /const SOURCES = (\[[^\]]*\]);/.exec(readFileSync(join('scripts', 'start.mjs'), 'utf8'))?.[1];
+  const list = /const SOURCES = (\[[^\]]*\]);/.exec(readFileSync(join('scripts', 'fresh-build.mjs'), 'utf8'))?.[1];
   return JSON.parse(list!.replaceAll("'", '"')) as string[];
 }
 

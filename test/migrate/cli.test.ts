@@ -1,22 +1,18 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCAYLE_EMULATOR_TOKEN } from '../../emulators/scayle/index.js';
+import { runScript } from '../e2e/support.js';
 
-/** `npm run migrate` as a user runs it: a separate process, its exit status and its files. */
-function runMigrate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      join('node_modules', '.bin', 'tsx'),
-      ['migrate/cli/migrate.ts', ...args],
-      // The memory backend seeds its demo shoppers; SCAYLE runs on its embedded emulator.
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-  });
+/**
+ * `npm run migrate` as a user runs it (package.json's command, env only): a separate process, its
+ * exit status and its files. The memory backend seeds its demo shoppers; SCAYLE runs on its
+ * embedded emulator.
+ */
+async function runMigrate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await runScript('migrate', args, {});
+  return { code: code ?? -1, stdout, stderr };
 }
 
 describe('npm run migrate', () => {

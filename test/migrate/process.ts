@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Hono } from 'hono';
 import type { Emulator } from '../../emulators/shared/types.js';
 import { serveOnLoopback, type RunningEmulator } from '../../emulators/shared/runtime.js';
+import { spawnScript } from '../e2e/support.js';
 
 /**
- * `npm run migrate`'s script command (`tsx migrate/cli/migrate.ts`) as a child process configured by
- * env only, in its own process group: tsx runs the script in a second node process, and `kill()`
- * SIGKILLs the whole group, as the OOM killer or a closed terminal would.
+ * `npm run migrate`'s script command (package.json) as a child process configured by env only, in
+ * its own process group (a shell runs node): `kill()` SIGKILLs the whole group, as the OOM killer
+ * or a closed terminal would.
  */
 export function startMigrate(
   args: string[],
@@ -17,11 +17,7 @@ export function startMigrate(
   kill(): void;
   done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
 } {
-  const child = spawn(join('node_modules', '.bin', 'tsx'), ['migrate/cli/migrate.ts', ...args], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawnScript('migrate', args, env);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
