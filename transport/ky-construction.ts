@@ -10,16 +10,19 @@
 // Node's own Request, captured before @hono/node-server installs its subclass as the global.
 const NativeRequest = globalThis.Request;
 
-/** A body a second Request can be built from again (a stream or FormData is read once). */
-type ReusableBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer | URLSearchParams;
+/**
+ * A body a second Request can be built from again, as the Request read it when it was built (a
+ * stream or FormData is read once): text, or a copy of the bytes, since a Request holds a copy
+ * too and later changes to the caller's array or parameters do not reach it.
+ */
+type ReusableBody = string | Uint8Array<ArrayBuffer>;
 
 function reusable(body: BodyInit | null | undefined): ReusableBody | undefined {
-  return typeof body === 'string' ||
-    body instanceof Uint8Array ||
-    body instanceof ArrayBuffer ||
-    body instanceof URLSearchParams
-    ? (body as ReusableBody)
-    : undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  if (body instanceof Uint8Array) return body.slice() as Uint8Array<ArrayBuffer>;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body.slice(0));
+  return undefined;
 }
 
 /**
@@ -41,6 +44,16 @@ export class UnlinkedRequest extends NativeRequest {
 
   override get signal(): AbortSignal {
     return this.#signal;
+  }
+
+  /**
+   * The bytes or text it was built from, while its stream is unread: the upstream fetch sends these
+   * and leaves the stream alone. ky cancels both its Requests' streams once a call ends; cancelling
+   * a stream that was read (so locked) made and dropped a TypeError, stack trace and all, on every
+   * upstream write. Undefined for a body that cannot be sent twice, or once the stream was read.
+   */
+  get sendableBody(): ReusableBody | undefined {
+    return this.bodyUsed ? undefined : this.#source;
   }
 
   override clone(): Request {

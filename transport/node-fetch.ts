@@ -1,5 +1,6 @@
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import { BufferedResponse } from './buffered-response.js';
+import { UnlinkedRequest } from './ky-construction.js';
 
 export interface UpstreamFetchOptions {
   /** Most sockets kept open per upstream origin. */
@@ -39,6 +40,7 @@ interface Outgoing {
 // Captured before @hono/node-server swaps globalThis.Response for its lightweight subclass.
 const NativeResponse = globalThis.Response;
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const utf8 = new TextEncoder();
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
@@ -123,7 +125,14 @@ async function toOutgoing(input: RequestInfo | URL, init: RequestInit = {}): Pro
     if (type && headers['content-type'] === undefined) headers['content-type'] = type;
   } else if (request?.body && init.body === undefined) {
     // Buffered, not streamed: bodies here are small JSON, and a length lets any upstream accept it.
-    body = new Uint8Array(await request.arrayBuffer());
+    // ky's Request in the Node build hands over what it was built from without its stream being read.
+    const sendable = request instanceof UnlinkedRequest ? request.sendableBody : undefined;
+    body =
+      sendable === undefined
+        ? new Uint8Array(await request.arrayBuffer())
+        : typeof sendable === 'string'
+          ? utf8.encode(sendable)
+          : sendable;
   }
   return {
     url: request ? request.url : String(input),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Request as UndiciRequest } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from '../../transport/upstream-client.js';
+import { UnlinkedRequest } from '../../transport/ky-construction.js';
 import { createUpstreamFetch } from '../../transport/node-fetch.js';
 import { failure, testContext } from '../adapters/support.js';
 import { fields, runAll } from './response-contract.js';
@@ -265,6 +266,45 @@ describe('createUpstreamFetch: every input shape ky (or anyone) passes', () => {
     for (let i = 0; i < 10; i++) await (await upstreamFetch(`${origin}/echo`)).text();
     expect(seen).toHaveLength(10);
     expect(socketCount - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("createUpstreamFetch: ky's Request in the Node build (UnlinkedRequest)", () => {
+  it.each([
+    ['text', () => 'Zoë wrote this'],
+    ['bytes', () => new TextEncoder().encode('{"n":1}')],
+    ['an ArrayBuffer', () => new TextEncoder().encode('raw bytes').buffer],
+    ['form parameters', () => new URLSearchParams({ a: '1', b: 'x y' })],
+  ])("with %s sends what Node's Request sends, and leaves its stream unread", async (_name, body) => {
+    const ours = new UnlinkedRequest(`${origin}/echo`, { method: 'POST', body: body() });
+    const native = new NodeRequest(`${origin}/echo`, { method: 'POST', body: body() });
+    const sent = async (request: Request) => {
+      const { body, headers } = await echoed(await upstreamFetch(request));
+      return { body, type: headers['content-type'], length: headers['content-length'] };
+    };
+    expect(await sent(ours)).toEqual(await sent(native));
+    expect(ours.bodyUsed).toBe(false);
+  });
+
+  it('sends the body as it was when the Request was built, as a Request does', async () => {
+    const bytes = new TextEncoder().encode('before');
+    const params = new URLSearchParams({ a: '1' });
+    const withBytes = new UnlinkedRequest(`${origin}/echo`, { method: 'POST', body: bytes });
+    const withParams = new UnlinkedRequest(`${origin}/echo`, { method: 'POST', body: params });
+    bytes.set(new TextEncoder().encode('AFTER!'));
+    params.set('a', '2');
+    expect((await echoed(await upstreamFetch(withBytes))).body).toBe('before');
+    expect((await echoed(await upstreamFetch(withParams))).body).toBe('a=1');
+  });
+
+  it('a ky POST: the stream ky cancels when the call ends was never read (cancelling a read one makes an error each time)', async () => {
+    const handed: Request[] = [];
+    const api = ky.create({ fetch: (input, init) => (handed.push(input as Request), upstreamFetch(input, init)) });
+    expect((await api.post(`${origin}/echo`, { json: { email: 'a@example.com' } }).json<Seen>()).body).toBe(
+      '{"email":"a@example.com"}',
+    );
+    expect(handed[0]).toBeInstanceOf(UnlinkedRequest);
+    expect(handed[0]!.body!.locked).toBe(false);
   });
 });
 
