@@ -18,7 +18,6 @@ import { kyConstructionPlugin } from './ky-build-patch.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(ROOT, 'dist', 'node');
-export const ENTRY = join(OUT_DIR, 'node.js');
 /** Written last: its mtime says when the build finished. */
 export const STAMP = join(OUT_DIR, '.built');
 
@@ -46,10 +45,9 @@ export async function buildNode() {
     write: false,
     logLevel: 'warning',
   });
-  // Each file lands by rename, the entries last, so a start running at the same time never
-  // imports a half-written file (chunk names carry their content hash).
-  const entries = new Set([ENTRY, ...Object.keys(CLI_ENTRIES).map((name) => join(OUT_DIR, `${name}.js`))]);
-  const isEntry = (path) => entries.has(path);
+  // Each file lands by rename, the entries (everything outside chunks/) last, so a start running
+  // at the same time never imports a half-written file (chunk names carry their content hash).
+  const isEntry = (path) => dirname(path) === OUT_DIR;
   const files = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
   for (const file of files) {
     mkdirSync(dirname(file.path), { recursive: true });

@@ -9,6 +9,7 @@
 
 // Node's own Request, captured before @hono/node-server installs its subclass as the global.
 const NativeRequest = globalThis.Request;
+const utf8 = new TextEncoder();
 
 /**
  * A body a second Request can be built from again, as the Request read it when it was built (a
@@ -47,13 +48,14 @@ export class UnlinkedRequest extends NativeRequest {
   }
 
   /**
-   * The bytes or text it was built from, while its stream is unread: the upstream fetch sends these
-   * and leaves the stream alone. ky cancels both its Requests' streams once a call ends; cancelling
-   * a stream that was read (so locked) made and dropped a TypeError, stack trace and all, on every
+   * The bytes it was built from, while its stream is unread: the upstream fetch sends these and
+   * leaves the stream alone. ky cancels both its Requests' streams once a call ends; cancelling a
+   * stream that was read (so locked) made and dropped a TypeError, stack trace and all, on every
    * upstream write. Undefined for a body that cannot be sent twice, or once the stream was read.
    */
-  get sendableBody(): ReusableBody | undefined {
-    return this.bodyUsed ? undefined : this.#source;
+  get sendableBody(): Uint8Array | undefined {
+    const source = this.bodyUsed ? undefined : this.#source;
+    return typeof source === 'string' ? utf8.encode(source) : source;
   }
 
   override clone(): Request {

@@ -40,7 +40,6 @@ interface Outgoing {
 // Captured before @hono/node-server swaps globalThis.Response for its lightweight subclass.
 const NativeResponse = globalThis.Response;
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-const utf8 = new TextEncoder();
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
@@ -127,12 +126,7 @@ async function toOutgoing(input: RequestInfo | URL, init: RequestInit = {}): Pro
     // Buffered, not streamed: bodies here are small JSON, and a length lets any upstream accept it.
     // ky's Request in the Node build hands over what it was built from without its stream being read.
     const sendable = request instanceof UnlinkedRequest ? request.sendableBody : undefined;
-    body =
-      sendable === undefined
-        ? new Uint8Array(await request.arrayBuffer())
-        : typeof sendable === 'string'
-          ? utf8.encode(sendable)
-          : sendable;
+    body = sendable ?? new Uint8Array(await request.arrayBuffer());
   }
   return {
     url: request ? request.url : String(input),
