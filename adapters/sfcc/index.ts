@@ -261,12 +261,15 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
         loginThroughDataApi: changeLogin !== undefined,
       });
       if (typeof patch.externalRef === 'string') await search.assertExternalRefFree(ctx, patch.externalRef, id);
+      const newLogin =
+        typeof patch.login === 'string' && current && patch.login !== loginOf(current) ? patch.login : undefined;
+      if (newLogin !== undefined) await search.assertLoginFree(ctx, newLogin, id);
       const updated = await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch));
-      if (!patch.login || !current || patch.login === loginOf(current)) return customerResult(updated);
+      if (newLogin === undefined) return customerResult(updated);
       // After the Shop API PATCH, which checks If-Match atomically against the document before this
-      // change (the login change moves the ETag). A login another customer holds then fails with the
-      // profile written: the problem says so, naming what was.
-      await changeLogin!(ctx, customerNoOf(updated.body, id), patch.login, id).catch((error: unknown) => {
+      // change (the login change moves the ETag). A login taken since the check above (a race) then
+      // fails with the profile written: the problem says so, naming what was.
+      await changeLogin!(ctx, customerNoOf(updated.body, id), newLogin, id).catch((error: unknown) => {
         const cause = error instanceof GatewayError ? error : undefined;
         if (!cause) throw error;
         const written = Object.keys(patch).filter((field) => field !== 'login');

@@ -33,23 +33,41 @@ export function createCustomerSearch(client: OcapiClient, options: SfccOptions) 
     return (await client.call(ctx, 'data', request, CustomerSearchResultSchema)).body;
   };
 
-  const byExternalRef = async (ctx: CallContext, externalRef: string): Promise<OcapiCustomer[]> =>
-    (await search(ctx, termQuery(attribute, externalRef), 0, 2)).hits.map((h) => h.data);
+  const holding = async (ctx: CallContext, field: string, value: string): Promise<OcapiCustomer[]> =>
+    (await search(ctx, termQuery(field, value), 0, 2)).hits.map((h) => h.data);
+  const byExternalRef = (ctx: CallContext, externalRef: string) => holding(ctx, attribute, externalRef);
+
+  /** 409 (`detail`, naming `path`) when a customer other than `self` holds `value` in `field`; unchecked without the Data API. */
+  const assertFree = async (
+    ctx: CallContext,
+    [field, value]: [string, string],
+    self: string | undefined,
+    { path, detail }: { path: string; detail: string },
+  ) => {
+    if (!available) return;
+    if ((await holding(ctx, field, value)).some((c) => c.customer_id !== self))
+      throw new GatewayError('conflict', detail, { errors: [{ path, message: 'already used' }] });
+  };
 
   return {
     available,
     byExternalRef,
 
-    /** 409 when another customer holds the externalRef; unchecked without the Data API (docs/backends/sfcc.md). */
-    async assertExternalRefFree(ctx: CallContext, externalRef: string, self?: string): Promise<void> {
-      if (!available) return;
-      const holders = (await byExternalRef(ctx, externalRef)).filter((c) => c.customer_id !== self);
-      if (holders.length > 0) {
-        throw new GatewayError('conflict', `a customer with externalRef ${externalRef} already exists`, {
-          errors: [{ path: 'externalRef', message: 'already used' }],
-        });
-      }
-    },
+    /** 409 when another customer holds the externalRef (docs/backends/sfcc.md). */
+    assertExternalRefFree: (ctx: CallContext, externalRef: string, self?: string) =>
+      assertFree(ctx, [attribute, externalRef], self, {
+        path: 'externalRef',
+        detail: `a customer with externalRef ${externalRef} already exists`,
+      }),
+
+    /**
+     * 409 when another customer holds the login, asked before a change writes anything: the login
+     * moves by a second call (the Data API, after the Shop API PATCH), which would otherwise find
+     * it taken with the rest of the change written. The search matches logins as SFCC keeps them
+     * unique, regardless of case.
+     */
+    assertLoginFree: (ctx: CallContext, login: string, self: string) =>
+      assertFree(ctx, ['login', login], self, { path: 'login', detail: 'another customer has this login' }),
 
     /** Only with the Data API (`available`): the adapter offers listCustomers only then. */
     async list(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>> {

@@ -93,6 +93,20 @@ describe('npm start + every platform over HTTP: email change, guest conversion, 
     const auth = await login('sfcc', email, DEMO_PASSWORD);
     const newEmail = `e2e-new-${tag}@example.com`;
     expect((await call('PATCH', '/v1/me', { email: newEmail }, auth)).status).toBe(400);
+    // Another customer's email, their login too: refused before anything is written (the login moves by a second call).
+    const held = `e2e-held-${tag}@example.com`;
+    backdoor('sfcc').seed([{ customer: { login: held, email: held, last_name: 'Holder' } }]);
+    const taken = await call(
+      'PATCH',
+      '/v1/me',
+      { email: held.toUpperCase(), firstName: 'Taken', currentPassword: DEMO_PASSWORD },
+      auth,
+    );
+    expect(taken.status, JSON.stringify(taken.body)).toBe(409);
+    expect(taken.body.errors).toEqual([{ path: 'login', message: 'already used' }]);
+    const unchanged = backdoor('sfcc').readCustomer(registered.body.id);
+    expect(unchanged).toMatchObject({ email, login: email });
+    expect(unchanged).not.toHaveProperty('first_name');
     const changed = await call('PATCH', '/v1/me', { email: newEmail, currentPassword: DEMO_PASSWORD }, auth);
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     // The email was the login: the login moved with it (Data API), so the shopper signs in with the new one.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { sfccBackend } from '../../../adapters/sfcc/index.js';
+import { createSfccAdapter, sfccBackend } from '../../../adapters/sfcc/index.js';
 import { DEFAULT_OAUTH_URL } from '../../../adapters/sfcc/options.js';
 import { ConfigError } from '../../../adapters/errors.js';
 import { createSfccEmulator } from '../../../emulators/sfcc/index.js';
-import { addressInput, byId, customerInput, failure, ORIGIN, setup } from './helpers.js';
+import { addressInput, byId, capturingLog, customerInput, failure, ORIGIN, setup } from './helpers.js';
 
 describe('sfcc configuration', () => {
   const env = createSfccEmulator({ seed: false }).connectionEnv(ORIGIN);
@@ -92,22 +92,20 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     expect(sent.some((r) => r.url.pathname.endsWith('/customers/auth'))).toBe(false);
   });
 
-  it('a PATCH with a new login another customer holds: 409 saying what was written; a stale If-Match writes nothing', async () => {
+  it('a PATCH with a new login another customer holds: 409 with nothing written; a stale If-Match writes nothing', async () => {
     const { adapter, emulator, ctx } = setup();
     const mine = await adapter.createCustomer(customerInput({ firstName: 'Mine' }), ctx);
     const theirs = await adapter.createCustomer(customerInput(), ctx);
     const byMine = byId(mine.value.id);
-    // If-Match is checked atomically by the Shop API PATCH, so the login (Data API) comes after it.
+    // Held in another case: SFCC keeps logins unique regardless of case.
     const taken = await failure(
-      adapter.updateCustomer(byMine, { firstName: 'Changed', login: theirs.value.login }, {}, ctx),
+      adapter.updateCustomer(byMine, { firstName: 'Changed', login: theirs.value.login!.toUpperCase() }, {}, ctx),
     );
     expect(taken.code).toBe('conflict');
-    expect(taken.message).toContain('the login was not changed, but the rest of the change was written: firstName');
-    // Named by the id the caller knows, not by its customer number (the Data API's key).
-    expect(taken.message).toContain(`the login of customer ${mine.value.id}`);
-    expect(taken.created).toEqual({ customerId: mine.value.id, updated: ['firstName'] });
+    expect(taken.errors).toEqual([{ path: 'login', message: 'already used' }]);
+    expect(taken.created).toBeUndefined();
     expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
-      first_name: 'Changed',
+      first_name: 'Mine',
       login: mine.value.login,
     });
 
@@ -116,7 +114,7 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     );
     expect(stale.code).toBe('precondition_failed');
     expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
-      first_name: 'Changed',
+      first_name: 'Mine',
       login: mine.value.login,
     });
 
@@ -129,6 +127,34 @@ describe('sfcc adapter writes what OCAPI stores', () => {
     );
     expect(changed.value).toMatchObject({ firstName: 'Renamed', login: 'new.login' });
     expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({ first_name: 'Renamed', login: 'new.login' });
+  });
+
+  it('a login taken between the check and the write (a race): 409 saying what was written', async () => {
+    const { emulator, options, ctx, adapter } = setup();
+    const mine = await adapter.createCustomer(customerInput({ firstName: 'Mine' }), ctx);
+    const wanted = 'raced@example.com';
+    // Another customer takes the login just as the Shop API PATCH goes out (after the search said free).
+    const racing = createSfccAdapter(options, {
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (request.method === 'PATCH' && new URL(request.url).pathname.includes('/shop/'))
+          emulator.backdoor.seed([{ customer: { login: wanted, email: wanted, last_name: 'Other' } }]);
+        return emulator.fetch(request);
+      },
+      log: capturingLog([]),
+    });
+    const taken = await failure(
+      racing.updateCustomer(byId(mine.value.id), { firstName: 'Changed', login: wanted }, {}, ctx),
+    );
+    expect(taken.code).toBe('conflict');
+    expect(taken.message).toContain('the login was not changed, but the rest of the change was written: firstName');
+    // Named by the id the caller knows, not by its customer number (the Data API's key).
+    expect(taken.message).toContain(`the login of customer ${mine.value.id}`);
+    expect(taken.created).toEqual({ customerId: mine.value.id, updated: ['firstName'] });
+    expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
+      first_name: 'Changed',
+      login: mine.value.login,
+    });
   });
 
   it('a registered email (the login) is a 409 naming email; a used externalRef is a 409 too', async () => {
