@@ -17,19 +17,26 @@ const Position = z.object({ w: z.enum(['s', 't']), p: z.unknown(), at: z.number(
  * customers move during the walk. In `dual` the walk reads the source's list first — every
  * customer that began there, moved or not (a moved one is shown as the target holds it), and a
  * move never takes a customer off the source's list — then the target's, keeping only customers
- * born there. With `updatedSince`, customers moved before the walk began are taken from the
- * target's list instead (their edits since the move live there). After cut-over it is the target's list.
+ * born there. A walk filtered by what can change after a move (`updatedSince`, `email`,
+ * `externalRef`) takes customers moved before it began from the target's list instead: their edits
+ * since the move live there, and the source's copy may still show an old email or reference.
+ * After cut-over it is the target's list.
  */
 export function liveCustomerList(
   { config, source, target, identities }: LiveParts,
   locator: Locator,
   present: (customer: Customer, at: Located) => Customer,
 ): CustomerAdapter['listCustomers'] {
+  /** Whether the target's list answers for a customer that moved at `movedAt` (before the walk, in a filtered one). */
+  const targetAnswers = (query: ListCustomersQuery, movedAt: number | undefined, walkStart: number) =>
+    (query.updatedSince !== undefined || query.email !== undefined || query.externalRef !== undefined) &&
+    (movedAt ?? 0) < walkStart;
+
   async function fromSourceList(customer: Customer, query: ListCustomersQuery, walkStart: number, ctx: CallContext) {
     const record = await identities.get(customer.id);
     if (record?.state === 'deleted') return undefined;
     if (record?.state !== 'moved') return present(customer, { where: 'source', sourceId: customer.id });
-    if (query.updatedSince !== undefined && (record.mt ?? 0) < walkStart) return undefined;
+    if (targetAnswers(query, record.mt, walkStart)) return undefined;
     const at: Located = { where: 'target', sourceId: customer.id, targetId: record.t, record };
     try {
       return present(
@@ -45,9 +52,8 @@ export function liveCustomerList(
   async function fromTargetList(customer: Customer, query: ListCustomersQuery, walkStart: number, ctx: CallContext) {
     const at = await locator.fromTarget(customer, ctx);
     if (config.phase === 'target' || at.sourceId === undefined) return present(customer, at);
-    // Began on the source: listed there, unless the walk is filtered by time and it moved before the walk.
-    const movedBefore = query.updatedSince !== undefined && (at.record?.mt ?? 0) < walkStart;
-    return movedBefore ? present(customer, at) : undefined;
+    // Began on the source: listed there, unless the walk is filtered and it moved before the walk.
+    return targetAnswers(query, at.record?.mt, walkStart) ? present(customer, at) : undefined;
   }
 
   /** One page of one list, shown as `live` shows it. */

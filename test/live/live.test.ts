@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayUnderTest } from '../conformance/harness.js';
-import { liveGateway, onTarget, type Platforms, type Seeded, seedSource, servePair, storable } from './support.js';
+import {
+  liveGateway,
+  onTarget,
+  PASSWORD,
+  type Platforms,
+  type Seeded,
+  seedSource,
+  servePair,
+  storable,
+} from './support.js';
 
 /**
  * The `live` backend in process, open2b → scayle (both served over HTTP on loopback): one
@@ -263,5 +272,34 @@ describe('live migration open2b -> scayle', () => {
     // it fall back to TrieRouter for every request (slower per request, bench/compare.ts).
     await gw.app.request('/health');
     expect((gw.app.router as unknown as { activeRouter: { name: string } }).activeRouter.name).toBe('RegExpRouter');
+  });
+});
+
+describe('live migration open2b -> sfcc (the target verifies passwords once they moved)', () => {
+  let pair: Platforms;
+  let live: GatewayUnderTest;
+  beforeAll(async () => {
+    pair = await servePair('open2b', 'sfcc');
+    // Open2b puts every customer in a group; SFCC's Shop API cannot write groups.
+    live = liveGateway(pair, 'open2b->sfcc', { LIVE_MIGRATION_OMIT: 'groups' });
+  });
+  afterAll(async () => pair.close());
+
+  it('a customer moved at sign-in whose email and reference changed since: listed by the new ones, not the old', async () => {
+    const [c] = await seedSource(live, 'open2b', 1);
+    // The sign-in moves the customer with the password: the source no longer checks it, nor keeps the email in step.
+    const session = await live.call('POST', '/auth/login', { email: c!.email, password: PASSWORD });
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    const changed = { email: `renamed-${c!.email}`, externalRef: `${c!.externalRef}-new` };
+    const patched = await live.call('PATCH', `/customers/${c!.id}`, changed);
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.migration.state).toBe('moved');
+    expect((await pair.backdoor('open2b').readCustomer(Number(c!.id)))!.billingAddress.email).toBe(c!.email);
+    const ids = async (query: string) =>
+      (await live.call('GET', `/customers?${query}`)).body.items.map((x: { id: string }) => x.id);
+    expect(await ids(`email=${encodeURIComponent(changed.email)}`)).toEqual([c!.id]);
+    expect(await ids(`email=${encodeURIComponent(c!.email)}`)).toEqual([]);
+    expect(await ids(`externalRef=${encodeURIComponent(changed.externalRef)}`)).toEqual([c!.id]);
+    expect(await ids(`externalRef=${encodeURIComponent(c!.externalRef)}`)).toEqual([]);
   });
 });
