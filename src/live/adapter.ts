@@ -2,7 +2,7 @@ import { GatewayError, isGatewayError, isNotFound } from '../../adapters/errors.
 import type { Capabilities, CallContext, CustomerAdapter, CustomerRef, PlatformErasure } from '../../adapters/types.js';
 import { compact } from '../../adapters/support.js';
 import { CAPABILITY_METHODS, type MethodCapability } from '../../adapters/unsupported.js';
-import type { Address, Customer, CustomerPatch } from '../../schemas/index.js';
+import type { Address, Customer, CustomerPatch, PasswordChange } from '../../schemas/index.js';
 import { migrationRef, sourceIdOfRef } from '../../migrate/lib/map.js';
 import { customersWithEmail } from '../routes/recovery.js';
 import type { SharedStore } from '../store/types.js';
@@ -247,6 +247,17 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
 
   const setPassword: NonNullable<CustomerAdapter['setPassword']> = async (ref, change, ctx) => {
     const at = await locator.forWrite(ref, ctx);
+    if (at.sourceId === undefined) return writePassword(at, change, ctx);
+    const sourceId = at.sourceId;
+    // Under the customer's lease, as a sign-in's carrying of the password it verified at the source
+    // (login.ts): that carry lands before this change or sees it and stays away, never after it.
+    await mover.exclusive(sourceId, ctx, async () => {
+      await writePassword(at, change, ctx);
+      await mover.amendHeld(sourceId, () => ({ pw: true }));
+    });
+  };
+
+  async function writePassword(at: Located, change: PasswordChange, ctx: CallContext): Promise<void> {
     const onTarget = { kind: 'id', id: at.targetId! } as const;
     const onSource = { kind: 'id', id: at.sourceId! } as const;
     const sourceSide = dual && at.sourceId !== undefined && source.capabilities.passwordChange;
@@ -264,8 +275,7 @@ export function createLiveAdapter(options: LiveAdapterOptions): CustomerAdapter 
       await target.setPassword!(onTarget, change, ctx);
       await mirror(at, ctx, 'setPassword', () => source.setPassword!(onSource, { password: change.password }, ctx));
     }
-    if (at.sourceId !== undefined && !at.record?.pw) await mover.amend(at.sourceId, ctx, () => ({ pw: true }));
-  };
+  }
 
   /**
    * A source that cannot delete (SFCC's Shop API) keeps its copy: deactivated, so that if the

@@ -64,13 +64,18 @@ export function liveLogin(
       return { customerId: sourceLiveId(sourceId) };
     }
     if (!record.pw) {
+      const onTarget = { kind: 'id', id: record.t! } as const;
       try {
-        await target.setPassword!({ kind: 'id', id: record.t! }, { password: credentials.password }, ctx);
-        // Moved inactive for want of a password (LIVE_MIGRATION_INACTIVE): it has one now.
-        if (config.createInactive)
-          await target.updateCustomer({ kind: 'id', id: record.t! }, { active: true }, {}, ctx);
-        await mover.amend(sourceId, ctx, () => ({ pw: true }));
-        await identities.count('passwordsCarried');
+        // Under the customer's lease, which a password change through `live` holds while it writes:
+        // one made since this sign-in was verified has marked the record, and the old password stays away.
+        await mover.exclusive(sourceId, ctx, async () => {
+          if ((await identities.get(sourceId))?.pw) return;
+          await target.setPassword!(onTarget, { password: credentials.password }, ctx);
+          // Moved inactive for want of a password (LIVE_MIGRATION_INACTIVE): it has one now.
+          if (config.createInactive) await target.updateCustomer(onTarget, { active: true }, {}, ctx);
+          await mover.amendHeld(sourceId, () => ({ pw: true }));
+          await identities.count('passwordsCarried');
+        });
       } catch (error) {
         // The shopper proved who they are: the sign-in stands; the next one tries again.
         ctx.log.warn(

@@ -85,6 +85,13 @@ export function createMover(options: MoverOptions) {
     }
   }
 
+  async function amendHeld(sourceId: string, change: (record: MoveRecord) => Partial<MoveRecord>) {
+    const record = await identities.get(sourceId);
+    if (record?.state !== 'moved') return;
+    const { at: _at, ...rest } = record;
+    await identities.put(sourceId, { ...rest, ...change(record) });
+  }
+
   /** A batch row for a customer `live` moved or deleted already (undefined: it is the batch's to move). */
   async function handledByLive(customer: Customer): Promise<CustomerReport | undefined> {
     const known = await identities.get(customer.id);
@@ -163,14 +170,10 @@ export function createMover(options: MoverOptions) {
     },
 
     /** Changes a moved customer's record under its lease (address pairs, password flag). */
-    async amend(sourceId: string, ctx: CallContext, change: (record: MoveRecord) => Partial<MoveRecord>) {
-      await exclusive(sourceId, ctx, async () => {
-        const record = await identities.get(sourceId);
-        if (record?.state !== 'moved') return;
-        const { at: _at, ...rest } = record;
-        await identities.put(sourceId, { ...rest, ...change(record) });
-      });
-    },
+    amend: (sourceId: string, ctx: CallContext, change: (record: MoveRecord) => Partial<MoveRecord>) =>
+      exclusive(sourceId, ctx, () => amendHeld(sourceId, change)),
+    /** `amend` for a caller that holds the customer's lease already (`exclusive`). */
+    amendHeld,
   };
 }
 

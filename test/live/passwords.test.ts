@@ -134,3 +134,36 @@ describe('open2b -> scayle: an email changed through live is the one that signs 
     expect((await login(other!.email)).status).toBe(401);
   });
 });
+
+/**
+ * A password set on `live` while a sign-in carries the old one (verified at the source a moment
+ * before) to the target: the change must be the one that stays, never the carried old password.
+ */
+describe('open2b -> sfcc: a password change racing the sign-in that carries the old one', () => {
+  let platforms: Platforms;
+  let gw: GatewayUnderTest;
+  let shopper: Seeded;
+  beforeAll(async () => {
+    platforms = await servePair('open2b', 'sfcc');
+    gw = liveGateway(platforms, 'open2b->sfcc', { LIVE_MIGRATION_OMIT: 'groups' });
+    [shopper] = (await seedSource(gw, 'open2b', 1)) as [Seeded];
+  });
+  afterAll(async () => platforms.close());
+
+  it('the change wins: the sign-in carries the old password before it, or not at all', async () => {
+    // Moved by a write, so the target holds no password yet: the next sign-in carries the source's.
+    expect((await gw.call('PATCH', `/customers/${shopper.id}`, { firstName: 'Moved' })).status).toBe(200);
+    // The carry's last step reaches SFCC and waits there; the change is made meanwhile.
+    const faults = platforms.faults('sfcc');
+    faults.inject({ path: /password\/actions\/reset$/, latencyMs: 800, times: 1 });
+    const signIn = gw.call('POST', '/auth/login', { email: shopper.email, password: PASSWORD });
+    while (faults.active.length > 0) await new Promise((r) => setTimeout(r, 5));
+    const changed = 'Rac3d!Passw0rd';
+    const put = await gw.call('PUT', `/customers/${shopper.id}/password`, { password: changed });
+    expect(put.status, JSON.stringify(put.body)).toBe(204);
+    expect((await signIn).status).toBe(200);
+    expect(await onTarget(platforms, 'sfcc', shopper.email, changed)).toMatchObject({ count: 1, password: true });
+    expect((await gw.call('POST', '/auth/login', { email: shopper.email, password: PASSWORD })).status).toBe(401);
+    expect((await gw.call('POST', '/auth/login', { email: shopper.email, password: changed })).status).toBe(200);
+  });
+});
