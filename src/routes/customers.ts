@@ -163,7 +163,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           () => deleteCustomer(ref, call),
         );
         c.set('writeApplied', true);
-        if (id !== undefined) await endAccess(deps, c.get('backend'), id);
+        if (id !== undefined) await endAccess(deps, c.get('backend'), id, { closed: true });
         await emit(deps.events, c, () =>
           id === undefined ? [] : [{ type: 'customer.deleted', backend: c.get('backend'), customerId: id }],
         );
@@ -181,7 +181,7 @@ export function customerRoutes(deps: GatewayDeps, scoped: boolean) {
           // A customer an administrator deactivates (a closed or compromised account) cannot sign in
           // any more; their open sessions end too, instead of refreshing for up to 30 days.
           afterUpdate: async (c, customer) => {
-            if (!customer.status.active) await endAccess(deps, c.get('backend'), customer.id);
+            if (!customer.status.active) await endAccess(deps, c.get('backend'), customer.id, { closed: true });
           },
         },
         {

@@ -39,7 +39,7 @@ export function meRoutes(deps: GatewayDeps) {
           {
             schema: ShopperPasswordChangeSchema,
             summary: 'Change my password (the current one is required); my other sessions end',
-            afterChange: (c) => endAccess(deps, c.get('backend'), c.get('shopper').sub, c.get('shopper').sid),
+            afterChange: (c) => endAccess(deps, c.get('backend'), c.get('shopper').sub, { keep: c.get('shopper').sid }),
           },
         ),
       )

@@ -208,9 +208,14 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       return alive;
     },
 
-    /** After a password change: every session of the customer started until now ends, but `keep` (the one that changed it). */
-    async endSessions(backend: string, sub: string, keep = ''): Promise<void> {
-      const record: EndedBefore = { at: now(), keep };
+    /**
+     * After a password change: every session of the customer started before now ends, but `keep`
+     * (the one that changed it); one started in this very millisecond is taken for a sign-in with the
+     * new password. `closed`: the account itself ended (a delete, a deactivation), so no sign-in can
+     * follow: the sessions of this millisecond end too.
+     */
+    async endSessions(backend: string, sub: string, keep = '', closed = false): Promise<void> {
+      const record: EndedBefore = { at: now() + (closed ? 1 : 0), keep };
       await store.set(endedKey(backend, sub), JSON.stringify(record), SESSION_MS);
     },
   };

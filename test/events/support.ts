@@ -40,7 +40,12 @@ export function recordingSink(name = 'test:recording', options: { signed?: boole
 }
 
 /** An in-process gateway with change events on, delivering to `sinks` (embedded emulators upstream). */
-export function eventsGateway(env: Record<string, string>, sinks: EventSink[], store?: SharedStore) {
+export function eventsGateway(
+  env: Record<string, string>,
+  sinks: EventSink[],
+  store?: SharedStore,
+  wrapFetch?: (backend: string, fetch: typeof globalThis.fetch) => typeof globalThis.fetch,
+) {
   const config = parseEnv({ LOG_LEVEL: 'silent', EVENTS: 'on', EVENTS_POLL_SECONDS: '0', ...env });
   const deps: GatewayDeps = createDeps(
     config,
@@ -49,6 +54,7 @@ export function eventsGateway(env: Record<string, string>, sinks: EventSink[], s
       log: createLogger({ level: config.logLevel }),
       eventSinks: sinks,
       ...(store ? { store } : {}),
+      ...(wrapFetch ? { wrapFetch } : {}),
     },
     embeddedEmulators,
   );

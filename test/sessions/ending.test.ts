@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { isGatewayError } from '../../adapters/errors.js';
+import { createSessions } from '../../src/sessions/sessions.js';
+import { createTokenSigner } from '../../src/sessions/tokens.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+/** Sessions on a clock that does not move: what happens within one millisecond is decided by rule, not by luck. */
+function frozenSessions() {
+  const at = Date.parse('2026-12-07T12:00:00.000Z');
+  const signer = createTokenSigner([{ kid: 'k1', secret: 'frozen-clock-secret-0123456789abcdefghij' }]);
+  return createSessions({ store: createMemoryStore({ now: () => at }), signer, log: silent, now: () => at });
+}
+
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'alive',
+    (error: unknown) => (isGatewayError(error) ? error.code : 'error'),
+  );
+
+describe('what ends a session started in the same millisecond', () => {
+  it('a delete or a deactivation (the account closed): it ends, access and refresh alike', async () => {
+    const sessions = frozenSessions();
+    const session = await sessions.start('00042', 'memory');
+    await sessions.endSessions('memory', '00042', '', true);
+    expect(await outcome(sessions.verifyAccess(session.accessToken))).toBe('unauthorized');
+    expect(await outcome(sessions.refresh(session.refreshToken))).toBe('unauthorized');
+  });
+
+  it('a password change: it is taken for a sign-in with the new password, and lives', async () => {
+    const sessions = frozenSessions();
+    const session = await sessions.start('00042', 'memory');
+    await sessions.endSessions('memory', '00042');
+    expect(await outcome(sessions.verifyAccess(session.accessToken))).toBe('alive');
+  });
+});
