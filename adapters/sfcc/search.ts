@@ -63,11 +63,11 @@ export function createCustomerSearch(client: OcapiClient, options: SfccOptions) 
     /**
      * 409 when another customer holds the login, asked before a change writes anything: the login
      * moves by a second call (the Data API, after the Shop API PATCH), which would otherwise find
-     * it taken with the rest of the change written. The search matches logins as SFCC keeps them
-     * unique, regardless of case.
+     * it taken with the rest of the change written. The search names it `credentials.login`, as
+     * the Data API's customer document does, and matches it as SFCC keeps logins unique: in any case.
      */
     assertLoginFree: (ctx: CallContext, login: string, self: string) =>
-      assertFree(ctx, ['login', login], self, { path: 'login', detail: 'another customer has this login' }),
+      assertFree(ctx, ['credentials.login', login], self, { path: 'login', detail: 'another customer has this login' }),
 
     /** Only with the Data API (`available`): the adapter offers listCustomers only then. */
     async list(query: ListCustomersQuery, ctx: CallContext): Promise<AdapterPage<Customer>> {

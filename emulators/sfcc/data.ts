@@ -151,7 +151,11 @@ export function dataCustomer(record: CustomerRecord): Record<string, unknown> {
   return { _type: 'customer', ...rest, credentials: { _type: 'credentials', enabled, locked: false, login } };
 }
 
-const searchable = (record: CustomerRecord): Record<string, unknown> => record.customer;
+/** What a query's fields name: the Data API document's attributes, `credentials.*` by their dotted path. */
+const searchable = (record: CustomerRecord): Record<string, unknown> => {
+  const { login, enabled, ...rest } = record.customer;
+  return { ...rest, 'credentials.login': login, 'credentials.enabled': enabled };
+};
 
 function compare(a: unknown, b: unknown): number {
   if (a === b) return 0;
@@ -161,7 +165,7 @@ function compare(a: unknown, b: unknown): number {
 }
 
 const same = (field: string, actual: unknown, wanted: unknown) =>
-  field === 'email' || field === 'login'
+  field === 'email' || field === 'credentials.login'
     ? String(actual ?? '').toLowerCase() === String(wanted).toLowerCase()
     : actual === wanted || (actual !== undefined && String(actual) === String(wanted));
 
