@@ -19,7 +19,8 @@ const Position = z.object({ w: z.enum(['s', 't']), p: z.unknown(), at: z.number(
  * move never takes a customer off the source's list — then the target's, keeping only customers
  * born there. A walk filtered by what can change after a move (`updatedSince`, `email`,
  * `externalRef`) takes customers moved before it began from the target's list instead: their edits
- * since the move live there, and the source's copy may still show an old email or reference.
+ * since the move live there, and the source's copy may still show an old email (one no longer kept
+ * in step once the target checks the shopper's password).
  * After cut-over it is the target's list.
  */
 export function liveCustomerList(

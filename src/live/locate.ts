@@ -92,6 +92,9 @@ export function createLocator({ config, source, target, identities, mover }: Liv
       const record = await identities.put(sourceId, {
         state: 'moved',
         t: targetId,
+        // Moved when is not known: found now. A list walking while it is found has shown it from the
+        // source already (list.ts), so it must not count as moved before that walk began.
+        mt: Date.now(),
         ...(a ? { a } : {}),
         ...(fromSource?.hasPassword ? { sp: true as const } : {}),
       });

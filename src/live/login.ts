@@ -65,11 +65,16 @@ export function liveLogin(
     }
     if (!record.pw) {
       const onTarget = { kind: 'id', id: record.t! } as const;
+      let changedMeanwhile: MoveRecord | undefined;
       try {
         // Under the customer's lease, which a password change through `live` holds while it writes:
         // one made since this sign-in was verified has marked the record, and the old password stays away.
         await mover.exclusive(sourceId, ctx, async () => {
-          if ((await identities.get(sourceId))?.pw) return;
+          const now = await identities.get(sourceId);
+          if (now?.state === 'moved' && now.pw) {
+            changedMeanwhile = now;
+            return;
+          }
           await target.setPassword!(onTarget, { password: credentials.password }, ctx);
           // Moved inactive for want of a password (LIVE_MIGRATION_INACTIVE): it has one now.
           if (config.createInactive) await target.updateCustomer(onTarget, { active: true }, {}, ctx);
@@ -82,6 +87,14 @@ export function liveLogin(
           { sourceId, code: isGatewayError(error) ? error.code : 'internal' },
           'live migration: setting the password on the target failed',
         );
+      }
+      // The password changed since this sign-in was verified: what it verified may be the old one.
+      // Whoever checks this customer's sign-ins now decides.
+      if (changedMeanwhile) {
+        const verifier = signsInAtSource({ config, source, target }, changedMeanwhile) ? source : target;
+        await verifier.authenticateShopper!(credentials, ctx).catch((error: unknown) => {
+          throw hasCode(error, 'unauthorized') ? wrong() : error;
+        });
       }
     }
     return { customerId: sourceLiveId(sourceId) };

@@ -202,7 +202,8 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       // only a time and the customer's id, and lapses with the longest session.
       await store.set(
         endedKey(backend, sub),
-        JSON.stringify({ at: now(), keep: '' } satisfies EndedBefore),
+        // An erasure closes the account: sessions of this very millisecond end too (endSessions).
+        JSON.stringify({ at: now() + 1, keep: '' } satisfies EndedBefore),
         SESSION_MS,
       );
       return alive;
@@ -211,8 +212,9 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
     /**
      * After a password change: every session of the customer started before now ends, but `keep`
      * (the one that changed it); one started in this very millisecond is taken for a sign-in with the
-     * new password. `closed`: the account itself ended (a delete, a deactivation), so no sign-in can
-     * follow: the sessions of this millisecond end too.
+     * new password. `closed`: the account itself ended (a delete, a deactivation), so the sessions of
+     * this millisecond end too. A session's start is when it was created, after the platform checked
+     * the password: a sign-in checked before the change and created after it is not ended by it.
      */
     async endSessions(backend: string, sub: string, keep = '', closed = false): Promise<void> {
       const record: EndedBefore = { at: now() + (closed ? 1 : 0), keep };

@@ -143,10 +143,11 @@ describe('open2b -> sfcc: a password change racing the sign-in that carries the 
   let platforms: Platforms;
   let gw: GatewayUnderTest;
   let shopper: Seeded;
+  let late: Seeded;
   beforeAll(async () => {
     platforms = await servePair('open2b', 'sfcc');
     gw = liveGateway(platforms, 'open2b->sfcc', { LIVE_MIGRATION_OMIT: 'groups' });
-    [shopper] = (await seedSource(gw, 'open2b', 1)) as [Seeded];
+    [shopper, late] = (await seedSource(gw, 'open2b', 2)) as [Seeded, Seeded];
   });
   afterAll(async () => platforms.close());
 
@@ -165,5 +166,21 @@ describe('open2b -> sfcc: a password change racing the sign-in that carries the 
     expect(await onTarget(platforms, 'sfcc', shopper.email, changed)).toMatchObject({ count: 1, password: true });
     expect((await gw.call('POST', '/auth/login', { email: shopper.email, password: PASSWORD })).status).toBe(401);
     expect((await gw.call('POST', '/auth/login', { email: shopper.email, password: changed })).status).toBe(200);
+  });
+
+  it('a sign-in with the old password that reaches the lease after the change is refused', async () => {
+    expect((await gw.call('PATCH', `/customers/${late.id}`, { firstName: 'Moved' })).status).toBe(200);
+    // The change holds the lease while SFCC takes its time; the sign-in, verified at the source (which
+    // still has the old password: no mirror), waits for the lease, then finds the change made.
+    const faults = platforms.faults('sfcc');
+    faults.inject({ path: /password\/actions\/reset$/, latencyMs: 800, times: 1 });
+    const changed = 'Lat3!Passw0rd';
+    const put = gw.call('PUT', `/customers/${late.id}/password`, { password: changed });
+    while (faults.active.length > 0) await new Promise((r) => setTimeout(r, 5));
+    const old = await gw.call('POST', '/auth/login', { email: late.email, password: PASSWORD });
+    expect(old.status, JSON.stringify(old.body)).toBe(401);
+    expect((await put).status).toBe(204);
+    expect(await onTarget(platforms, 'sfcc', late.email, changed)).toMatchObject({ count: 1, password: true });
+    expect((await gw.call('POST', '/auth/login', { email: late.email, password: changed })).status).toBe(200);
   });
 });

@@ -10,7 +10,8 @@ const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => sile
 function frozenSessions() {
   const at = Date.parse('2026-12-07T12:00:00.000Z');
   const signer = createTokenSigner([{ kid: 'k1', secret: 'frozen-clock-secret-0123456789abcdefghij' }]);
-  return createSessions({ store: createMemoryStore({ now: () => at }), signer, log: silent, now: () => at });
+  const store = createMemoryStore({ now: () => at });
+  return Object.assign(createSessions({ store, signer, log: silent, now: () => at }), { store });
 }
 
 const outcome = (promise: Promise<unknown>) =>
@@ -26,6 +27,16 @@ describe('what ends a session started in the same millisecond', () => {
     await sessions.endSessions('memory', '00042', '', true);
     expect(await outcome(sessions.verifyAccess(session.accessToken))).toBe('unauthorized');
     expect(await outcome(sessions.refresh(session.refreshToken))).toBe('unauthorized');
+  });
+
+  it('an erasure (the account closed too): it ends', async () => {
+    const sessions = frozenSessions();
+    // One the customer's index does not list (begun before the index existed): only the end marker ends it.
+    const unlisted = await sessions.start('00042', 'memory');
+    const sid = unlisted.refreshToken.split('.')[0]!;
+    await sessions.store.removeFromSet('session:by-customer:memory:00042', sid);
+    await sessions.eraseAll('memory', '00042');
+    expect(await outcome(sessions.verifyAccess(unlisted.accessToken))).toBe('unauthorized');
   });
 
   it('a password change: it is taken for a sign-in with the new password, and lives', async () => {
