@@ -68,18 +68,17 @@ export function liveLogin(
       let changedMeanwhile: MoveRecord | undefined;
       try {
         // Under the customer's lease, which a password change through `live` holds while it writes:
-        // one made since this sign-in was verified has marked the record, and the old password stays away.
-        await mover.exclusive(sourceId, ctx, async () => {
+        // one made since this sign-in was verified has marked the record (answered here), and the
+        // old password stays away.
+        changedMeanwhile = await mover.exclusive(sourceId, ctx, async () => {
           const now = await identities.get(sourceId);
-          if (now?.state === 'moved' && now.pw) {
-            changedMeanwhile = now;
-            return;
-          }
+          if (now?.state === 'moved' && now.pw) return now;
           await target.setPassword!(onTarget, { password: credentials.password }, ctx);
           // Moved inactive for want of a password (LIVE_MIGRATION_INACTIVE): it has one now.
           if (config.createInactive) await target.updateCustomer(onTarget, { active: true }, {}, ctx);
           await mover.amendHeld(sourceId, () => ({ pw: true }));
           await identities.count('passwordsCarried');
+          return undefined;
         });
       } catch (error) {
         // The shopper proved who they are: the sign-in stands; the next one tries again.

@@ -97,6 +97,19 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
     return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, customerId: family.sub };
   };
 
+  /**
+   * After a password change: every session of the customer started before now ends, but `keep`
+   * (the one that changed it); one started in this very millisecond is taken for a sign-in with the
+   * new password. `closed`: the account itself ended (a delete, a deactivation, an erasure), so the
+   * sessions of this millisecond end too. A session's start is when it was created, after the
+   * platform checked the password: a sign-in checked before the change and created after it is not
+   * ended by it.
+   */
+  const endSessions = async (backend: string, sub: string, keep = '', closed = false): Promise<void> => {
+    const record: EndedBefore = { at: now() + (closed ? 1 : 0), keep };
+    await store.set(endedKey(backend, sub), JSON.stringify(record), SESSION_MS);
+  };
+
   /** A session that may still be used: not expired, nor ended by a password change. */
   const isAlive = async (sid: string, family: Family): Promise<boolean> =>
     remaining(family) > 0 && !(await endedByPasswordChange(sid, family));
@@ -199,27 +212,12 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       }
       await store.delete(indexKey(backend, sub));
       // Sessions the index does not know (begun before it existed) end too: the end marker holds
-      // only a time and the customer's id, and lapses with the longest session.
-      await store.set(
-        endedKey(backend, sub),
-        // An erasure closes the account: sessions of this very millisecond end too (endSessions).
-        JSON.stringify({ at: now() + 1, keep: '' } satisfies EndedBefore),
-        SESSION_MS,
-      );
+      // only a time and the customer's id, and lapses with the longest session. The account closes.
+      await endSessions(backend, sub, '', true);
       return alive;
     },
 
-    /**
-     * After a password change: every session of the customer started before now ends, but `keep`
-     * (the one that changed it); one started in this very millisecond is taken for a sign-in with the
-     * new password. `closed`: the account itself ended (a delete, a deactivation), so the sessions of
-     * this millisecond end too. A session's start is when it was created, after the platform checked
-     * the password: a sign-in checked before the change and created after it is not ended by it.
-     */
-    async endSessions(backend: string, sub: string, keep = '', closed = false): Promise<void> {
-      const record: EndedBefore = { at: now() + (closed ? 1 : 0), keep };
-      await store.set(endedKey(backend, sub), JSON.stringify(record), SESSION_MS);
-    },
+    endSessions,
   };
 }
 
