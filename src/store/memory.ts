@@ -22,19 +22,23 @@ export interface MemoryStoreOptions {
 export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 100_000;
+  // Past the bound, the oldest 1 % go at once: a sweep walks every key, and evicting one per write
+  // made each write past 100,000 keys walk them all (~1.2 ms a write instead of ~3 µs).
+  const evictTo = maxKeys - Math.floor(maxKeys / 100);
   const entries = new Map<string, Entry>();
   let writesSinceSweep = 0;
   const sweep = () => {
     const at = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= at) entries.delete(key);
+    if (entries.size <= maxKeys) return;
     // Still over the bound: Map order is insertion order, so the oldest writes go first.
     let evicted = 0;
     for (const key of entries.keys()) {
-      if (entries.size <= maxKeys) break;
+      if (entries.size <= evictTo) break;
       entries.delete(key);
       evicted++;
     }
-    if (evicted > 0) options.onEvict?.(evicted);
+    options.onEvict?.(evicted);
   };
   const store = storeOverTable(
     {

@@ -30,6 +30,30 @@ describe('memory store specifics', () => {
     expect(dropped).toEqual([1]);
   });
 
+  it('past the bound, drops the oldest 1 % at once rather than one key per write', async () => {
+    // One eviction per write had every write past the bound walk all the keys (issue 23's bench).
+    const dropped: number[] = [];
+    const store = createMemoryStore({ maxKeys: 1000, onEvict: (count) => dropped.push(count) });
+    for (let i = 0; i < 1020; i++) await store.set(`k${i}`, 'v', 60_000);
+    // Write 1001 makes room down to 990 (11 go), write 1012 again.
+    expect(dropped).toEqual([11, 11]);
+    expect(await store.get('k21')).toBeUndefined();
+    expect(await store.get('k22')).toBe('v');
+    expect(await store.get('k1019')).toBe('v');
+  });
+
+  it('keeps at most 50,000 entries of a log, dropping the oldest 500 at once past that', async () => {
+    const store = createMemoryStore();
+    for (let i = 0; i < 50_001; i++) await store.appendToLog('events:outbox', `e${i}`, String(i), 3_600_000);
+    expect(await store.countLog('events:outbox', 0, 100_000)).toBe(49_500);
+    const [oldest] = await store.readLog('events:outbox', 0, 1);
+    expect(oldest?.id).toBe('e501');
+    expect(await store.findInLog('events:outbox', 'e500')).toBeUndefined();
+    // Appends below the bound again keep every entry.
+    for (let i = 50_001; i < 50_501; i++) await store.appendToLog('events:outbox', `e${i}`, String(i), 3_600_000);
+    expect(await store.countLog('events:outbox', 0, 100_000)).toBe(50_000);
+  });
+
   it('token bucket follows the injected clock exactly', async () => {
     let now = 1_000_000;
     const store = createMemoryStore({ now: () => now });
