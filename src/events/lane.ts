@@ -88,9 +88,10 @@ export class Lane {
 
   /** When this lane next has something due (ms), if it is waiting for a time rather than for events. */
   get wakeAt(): number | undefined {
-    const due = Object.values(this.state?.parked ?? {}).map((p) => p.nextAt);
     const until = this.state?.down?.until ?? 0;
-    const next = Math.min(...due, until > Date.now() ? until : Infinity);
+    let next = until > Date.now() ? until : Infinity;
+    // A loop, not Math.min(...): spread arguments overflow the stack past ~120,000 parked customers.
+    for (const key in this.state?.parked) next = Math.min(next, this.state.parked[key]!.nextAt);
     return Number.isFinite(next) ? next : undefined;
   }
 

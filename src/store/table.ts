@@ -60,8 +60,10 @@ export function storeOverTable(
     );
   };
   const writeSet = async (key: string, members: Record<string, number>) => {
-    const last = Math.max(...Object.values(members));
-    if (Object.keys(members).length === 0) await table.delete(key);
+    // A loop, not Math.max(...): spread arguments overflow the stack past ~120,000 members.
+    let last = -Infinity;
+    for (const member in members) last = Math.max(last, members[member]!);
+    if (last === -Infinity) await table.delete(key);
     else await table.put(key, { value: JSON.stringify(members), expiresAt: last });
   };
   const takeWith = <S>(key: string, ttlMs: number, fallback: S, step: (state: S) => { state: S; result: TakeResult }) =>

@@ -3,6 +3,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import type { Customer, CustomerEvent } from '../../schemas/index.js';
 import { createHeldEvents } from '../../src/events/held.js';
 import { createDispatcher } from '../../src/events/dispatcher.js';
+import { Lane } from '../../src/events/lane.js';
 import { buildEvent, type EventDraft } from '../../src/events/model.js';
 import { createOutbox, DEAD_LOG } from '../../src/events/outbox.js';
 import { createSealer, type Sealer } from '../../src/events/seal.js';
@@ -312,5 +313,32 @@ describe('event dispatcher', () => {
     }
     expect((await outbox.readDead(0, 10)).map((d) => d.letter.event.id)).toEqual(['ev-1-A', 'ev-2-B']);
     expect(await dispatcher.backlog()).toEqual({ 'test:recording': 0 });
+  });
+});
+
+describe('a lane with very many customers waiting for a retry', () => {
+  it('answers when it next has something due with 200,000 parked customers (no spread past the stack)', async () => {
+    // A receiver that refuses one event type parks every customer that gets one, for up to
+    // EVENTS_DEAD_AFTER_SECONDS. The dispatcher asks `wakeAt` outside its step's error handling,
+    // so a throw there ended the process.
+    const store = createMemoryStore();
+    const sink = recordingSink();
+    const now = Date.now();
+    const parked: Record<string, { seqs: number[]; attempts: number; nextAt: number; since: number }> = {};
+    for (let i = 0; i < 200_000; i++)
+      parked[`/test/backends/memory c${i}`] = { seqs: [i + 1], attempts: 1, nextAt: now + 60_000 + i, since: now };
+    await store.set(`events:lane:${sink.name}`, JSON.stringify({ cursor: now * 1000, parked }), 3_600_000);
+    const outbox = createOutbox(store, 3_600_000);
+    const options = {
+      store,
+      outbox,
+      log,
+      backoff: { firstMs: 10, maxMs: 40 },
+      deadAfterMs: 60_000,
+      retentionMs: 3_600_000,
+    };
+    const lane = new Lane(sink, options);
+    expect(await lane.step()).toBe(false);
+    expect(lane.wakeAt).toBe(now + 60_000);
   });
 });

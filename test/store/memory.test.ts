@@ -54,6 +54,19 @@ describe('memory store specifics', () => {
     expect(await store.countLog('events:outbox', 0, 100_000)).toBe(50_000);
   });
 
+  it('writes an index set of 200,000 members (no spread past the stack)', async () => {
+    // Sets of the table-backed stores are one JSON value (member → expiry) at their key: seeded so
+    // rather than by 200,000 adds, each of which rewrites the whole set.
+    const store = createMemoryStore();
+    const expiresAt = Date.now() + 60_000;
+    const members = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`m${i}`, expiresAt]));
+    await store.set('events:about:big', JSON.stringify(members), 60_000);
+    await store.addToSet('events:about:big', 'one more', 120_000);
+    const listed = await store.setMembers('events:about:big');
+    expect(listed).toHaveLength(200_001);
+    expect(listed).toContain('one more');
+  });
+
   it('token bucket follows the injected clock exactly', async () => {
     let now = 1_000_000;
     const store = createMemoryStore({ now: () => now });
