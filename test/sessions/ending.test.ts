@@ -46,3 +46,19 @@ describe('what ends a session started in the same millisecond', () => {
     expect(await outcome(sessions.verifyAccess(session.accessToken))).toBe('alive');
   });
 });
+
+describe('what a logout leaves behind', () => {
+  it('the session leaves the customer’s index and its last use goes: nothing of it grows with sign-ins', async () => {
+    const sessions = frozenSessions();
+    const kept = await sessions.start('00042', 'memory');
+    for (let i = 0; i < 3; i++) await sessions.end((await sessions.start('00042', 'memory')).refreshToken);
+    const keptSid = kept.refreshToken.split('.')[0]!;
+    expect(await sessions.store.setMembers('session:by-customer:memory:00042')).toEqual([keptSid]);
+    expect((await sessions.list('memory', '00042')).map((s) => s.sid)).toEqual([keptSid]);
+    const ended = await sessions.start('00042', 'memory');
+    const endedSid = ended.refreshToken.split('.')[0]!;
+    await sessions.end(ended.refreshToken);
+    expect(await sessions.store.get(`session:last-used:${endedSid}`)).toBeUndefined();
+    expect(await outcome(sessions.refresh(ended.refreshToken))).toBe('unauthorized');
+  });
+});
