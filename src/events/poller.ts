@@ -1,3 +1,4 @@
+import { isGatewayError } from '../../adapters/errors.js';
 import type { CallContext, CustomerAdapter, Log } from '../../adapters/types.js';
 import type { AttemptObserver } from '../../transport/attempt-observer.js';
 import type { Address, Customer } from '../../schemas/index.js';
@@ -32,6 +33,19 @@ const POLL_TIMEOUT_MS = 5 * 60_000;
 
 const watermarkKey = (backend: string) => `events:watermark:${backend}`;
 const POLLED_AT = 'events:polled-at';
+/** Customers a poll could not compare (their own fault, not the platform's): retried by id at the next polls. */
+const retryKey = (backend: string) => `events:poll-retry:${backend}`;
+/** How long a customer that cannot be compared is retried (from when a poll first failed on it). */
+const RETRY_FOR_MS = 7 * 86_400_000;
+
+/**
+ * Errors of one customer rather than of the platform or the poll (a record that does not map, one
+ * deleted meanwhile, one the platform fails on): the poll goes on without it and the next polls
+ * retry it by id. Anything else (an outage, the budget spent, the poll's deadline) ends the poll,
+ * which the next one repeats from the same watermark.
+ */
+const CUSTOMER_ERRORS = new Set(['not_found', 'upstream_contract_violation', 'upstream_error', 'rejected']);
+const isCustomerError = (error: unknown) => isGatewayError(error) && CUSTOMER_ERRORS.has(error.code);
 
 /** The gateway has written the customer since the platform listed it: its own event says so, with newer data. */
 const writtenSinceListed = (snapshot: Snapshot | undefined, customer: Customer) => {
@@ -145,6 +159,46 @@ export function createPoller(options: PollerOptions) {
     let newest = Date.parse(stored);
     let position: unknown;
     let recorded = 0;
+    /** Compares one customer and records what changed; false when it failed on this customer alone. */
+    const pollCustomer = async (customer: Customer, retried: boolean): Promise<boolean> => {
+      try {
+        const found = await compare(backend, adapter, customer, since, ctx);
+        if (!found) return true;
+        // Written through the gateway while this customer was compared: what was found is older
+        // than what the gateway announced (recording it would put old data after new).
+        if (writtenSinceListed(await snapshots.get(backend, customer.id), customer)) return true;
+        // Ids derived from the state found: a poll that died before its snapshot was kept records the same ids again.
+        await options.record(found.drafts, `poll ${backend} ${customer.id} ${stableJson(found.after)}`);
+        // A whole-second change time this recent may still be shared by a later change: without it in
+        // the snapshot, the next poll lists this customer's addresses again instead of skipping them.
+        const final = customer.updatedAt !== undefined && Date.parse(customer.updatedAt) < Date.now() - FINAL_AFTER_MS;
+        await snapshots.put(backend, customer.id, final ? found.after : { f: found.after.f, a: found.after.a });
+        recorded += found.drafts.length;
+        return true;
+      } catch (error) {
+        if (!isCustomerError(error)) throw error;
+        // One customer the platform cannot give whole must not hold every later change back (the
+        // watermark would never move, and each poll would list more).
+        if (!retried) await store.addToSet(retryKey(backend), customer.id, RETRY_FOR_MS);
+        log.warn(
+          { err: error, backend, customerId: customer.id },
+          'polling could not compare this customer; the next polls retry it by id (for up to 7 days)',
+        );
+        return false;
+      }
+    };
+    for (const id of await store.setMembers(retryKey(backend))) {
+      await renewLease();
+      const customer = await adapter.getCustomer({ kind: 'id', id }, { expandAddresses: false }, ctx).catch((error) => {
+        if (!isCustomerError(error)) throw error;
+        return error;
+      });
+      // Deleted since: polling cannot tell what changed before (a delete elsewhere is not found either).
+      if (isGatewayError(customer) && customer.code === 'not_found') await store.removeFromSet(retryKey(backend), id);
+      else if (isGatewayError(customer))
+        log.warn({ err: customer, backend, customerId: id }, 'still failing; retried by id');
+      else if (await pollCustomer(customer, true)) await store.removeFromSet(retryKey(backend), id);
+    }
     do {
       // Only backends that list by change time are polled (listByUpdatedSince implies listCustomers).
       const page = await adapter.listCustomers!(
@@ -157,19 +211,8 @@ export function createPoller(options: PollerOptions) {
         // change time may still be shared by a later change. The next poll (its overlap) looks again.
         if (customer.updatedAt !== undefined && Date.parse(customer.updatedAt) > settled) continue;
         await renewLease();
-        const found = await compare(backend, adapter, customer, since, ctx);
+        await pollCustomer(customer, false);
         if (customer.updatedAt) newest = Math.max(newest, Date.parse(customer.updatedAt));
-        if (!found) continue;
-        // Written through the gateway while this customer was compared: what was found is older
-        // than what the gateway announced (recording it would put old data after new).
-        if (writtenSinceListed(await snapshots.get(backend, customer.id), customer)) continue;
-        // Ids derived from the state found: a poll that died before its snapshot was kept records the same ids again.
-        await options.record(found.drafts, `poll ${backend} ${customer.id} ${stableJson(found.after)}`);
-        // A whole-second change time this recent may still be shared by a later change: without it in
-        // the snapshot, the next poll lists this customer's addresses again instead of skipping them.
-        const final = customer.updatedAt !== undefined && Date.parse(customer.updatedAt) < Date.now() - FINAL_AFTER_MS;
-        await snapshots.put(backend, customer.id, final ? found.after : { f: found.after.f, a: found.after.a });
-        recorded += found.drafts.length;
       }
       position = page.next;
     } while (position !== null && position !== undefined);

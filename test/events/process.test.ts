@@ -81,5 +81,25 @@ describe('change events through npm start (a fleet of two, Redis, SCAYLE over HT
     ]);
     for (const { body, headers } of receiver.deliveries)
       expect(new Webhook(SECRET).verify(body, headers)).toEqual(JSON.parse(body));
+
+    // A customer SCAYLE fails on (its addresses answer 500) does not hold the fleet's poll back: one
+    // registered after it is still found, and it is announced once SCAYLE answers for it again.
+    const register = async (email: string) => {
+      const res = await fetch(`${platforms.env.SCAYLE_BASE_URL}/shops/demo/countries/DE/customers`, {
+        method: 'POST',
+        headers: { 'x-access-token': SCAYLE_EMULATOR_TOKEN, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, lastName: 'Elsewhere' }),
+      });
+      expect(res.status).toBe(201);
+      return String(((await res.json()) as { id: number }).id);
+    };
+    const scayle = platforms.served[0]!.emulator;
+    const failing = await register(`failing-${tag}@example.com`);
+    scayle.faults.inject({ method: 'GET', path: `/customers/${failing}/addresses`, status: 500 });
+    const after = await register(`after-${tag}@example.com`);
+    await arrived((origin, subject) => origin === 'poll' && subject === after);
+    expect(receiver.deliveries.some((d) => d.event.subject === failing)).toBe(false);
+    scayle.faults.restore();
+    await arrived((origin, subject) => origin === 'poll' && subject === failing);
   }, 60_000);
 });

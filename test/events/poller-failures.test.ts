@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { API_PREFIX } from '../../emulators/scayle/app.js';
+import { SCAYLE_EMULATOR_TOKEN } from '../../emulators/scayle/index.js';
+import { EMBEDDED_ORIGIN } from '../../src/deps.js';
+import { eventsGateway, recordingSink } from './support.js';
+
+/**
+ * Issue 23 point 3, when one customer cannot be compared: a record whose addresses SCAYLE answers
+ * with a body that is not JSON. The poll goes on without it (later changes are still found, the
+ * watermark moves) and the next polls retry it by id until it can be read.
+ */
+let broken: string | undefined;
+const sink = recordingSink();
+const gw = eventsGateway(
+  { BACKENDS: 'scayle', EVENTS_POLL_SECONDS: '1', EVENTS_LEASE_MS: '500' },
+  [sink],
+  undefined,
+  (_backend, fetch) => async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (broken !== undefined && url.pathname.endsWith(`/customers/${broken}/addresses`))
+      return new Response('<html>maintenance</html>', { status: 200, headers: { 'content-type': 'application/json' } });
+    return fetch(input, init);
+  },
+);
+gw.events.dispatcher.start();
+afterAll(() => gw.events.stop());
+
+async function outside(body: unknown) {
+  const scayle = gw.deps.emulators.get('scayle')!;
+  const res = await scayle.fetch(`${EMBEDDED_ORIGIN}${API_PREFIX}/shops/demo/countries/DE/customers`, {
+    method: 'POST',
+    headers: { 'x-access-token': SCAYLE_EMULATOR_TOKEN, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return String(((await res.json()) as { id: number }).id);
+}
+
+async function poll() {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const before = sink.received.length;
+  await gw.events.poller!.pollOnce(true);
+  await sink.until((await gw.events.outbox.read(0, 10_000)).length);
+  return sink.received.slice(before).map((e) => [e.type, e.subject]);
+}
+
+describe('the event poller and a customer it cannot compare', () => {
+  it('goes on past it, finds later changes, and announces it once it can be read', async () => {
+    expect(await poll()).toEqual([]); // the first poll only sets the watermark
+    const tag = Date.now().toString(36);
+    broken = await outside({ email: `broken-${tag}@example.com`, lastName: 'Broken' });
+    const fine = await outside({ email: `fine-${tag}@example.com`, lastName: 'Fine' });
+    expect(await poll()).toEqual([['customer.created', fine]]);
+    // Still broken: the watermark moved past it, so a later change is found rather than held back.
+    const later = await outside({ email: `later-${tag}@example.com`, lastName: 'Later' });
+    expect(await poll()).toEqual([['customer.created', later]]);
+    broken = undefined;
+    const found = await gw.call('GET', `/v1/backends/scayle/customers?email=broken-${tag}@example.com`);
+    expect(await poll()).toEqual([['customer.created', found.body.items[0].id]]);
+    expect(await poll()).toEqual([]); // retried until read, then not again
+  });
+});
