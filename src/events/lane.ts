@@ -47,12 +47,27 @@ const BATCH = 200;
 const START_BACK_MS = 5 * 60_000;
 
 const laneKey = (sink: string) => `events:lane:${sink}`;
+/**
+ * The parked customers, apart from the cursor: a step that only moves the cursor writes a few bytes
+ * rather than every parked customer again (a receiver refusing one event type parks each customer
+ * that gets one, for up to EVENTS_DEAD_AFTER_SECONDS: 10,000 of them were 1.7 MB per step).
+ */
+const parkedKey = (sink: string) => `events:lane:${sink}:parked`;
 const initialCursor = (now: number) => (now - START_BACK_MS) * 1000;
+
+/** The lane's state as stored; `inline`: its parked customers were kept in the lane's own key (before they were apart). */
+async function readLaneState(store: SharedStore, sink: string, now: number) {
+  const [text, parked] = await Promise.all([store.get(laneKey(sink)), store.get(parkedKey(sink))]);
+  const state: LaneState = text ? (JSON.parse(text) as LaneState) : { cursor: initialCursor(now), parked: {} };
+  const inline = parked === undefined && Object.keys(state.parked ?? {}).length > 0;
+  if (parked !== undefined) state.parked = JSON.parse(parked) as Record<string, Parked>;
+  state.parked ??= {};
+  return { state, inline };
+}
 
 /** What the store says of a sink's lane (or a fresh start at `now`); the lane and the backlog stats read it. */
 export async function loadLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
-  const text = await store.get(laneKey(sink));
-  return text ? (JSON.parse(text) as LaneState) : { cursor: initialCursor(now), parked: {} };
+  return (await readLaneState(store, sink, now)).state;
 }
 
 /** The retry delay after `attempts` failures: doubling from `first` up to `max`, ±25 % jitter. */
@@ -80,6 +95,8 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : '
  */
 export class Lane {
   private state: LaneState | undefined;
+  /** The parked customers changed since the state was last saved. */
+  private parkedChanged = false;
 
   constructor(
     readonly sink: EventSink,
@@ -98,12 +115,19 @@ export class Lane {
   /** Forgets what it knew (another instance may have moved on while this one did not hold the lease). */
   reset(): void {
     this.state = undefined;
+    this.parkedChanged = false;
   }
 
   /** One step; true when it did something (the caller steps again at once). */
   async step(): Promise<boolean> {
     const now = Date.now();
-    const state = (this.state ??= await loadLaneState(this.options.store, this.sink.name, now));
+    if (!this.state) {
+      const read = await readLaneState(this.options.store, this.sink.name, now);
+      this.state = read.state;
+      // Written by a gateway that kept them in the lane's own key: moved to theirs at the next save.
+      this.parkedChanged = read.inline;
+    }
+    const state = this.state;
     if (now < (state.down?.until ?? 0)) return false;
     const retried = await this.retryDue(state, now);
     const outcome = await this.takeNew(state, now);
@@ -144,6 +168,7 @@ export class Lane {
 
   private async retryDue(state: LaneState, now: number): Promise<boolean> {
     const due = Object.entries(state.parked).filter(([, p]) => p.nextAt <= now);
+    if (due.length > 0) this.parkedChanged = true;
     await eachLimited(due, this.sink.concurrency, async ([key, parked]) => {
       if (await this.retryParked(parked, now)) delete state.parked[key];
     });
@@ -216,8 +241,11 @@ export class Lane {
     delete state.down;
     for (const [key, entries] of groups) {
       const parked = state.parked[key];
-      if (parked) parked.seqs.push(...entries.map((e) => e.seq).filter((seq) => !parked.seqs.includes(seq)));
+      if (!parked) continue;
+      parked.seqs.push(...entries.map((e) => e.seq).filter((seq) => !parked.seqs.includes(seq)));
+      this.parkedChanged = true;
     }
+    if (failed.size > 0) this.parkedChanged = true;
     for (const [key, { rest }] of failed)
       state.parked[key] = {
         seqs: rest.map((e) => e.seq),
@@ -256,8 +284,10 @@ export class Lane {
       through = entry.seq;
       if (!this.takes(entry)) continue;
       const parked = state.parked[entry.orderKey];
-      if (parked) parked.seqs.push(entry.seq);
-      else {
+      if (parked) {
+        parked.seqs.push(entry.seq);
+        this.parkedChanged = true;
+      } else {
         // The letter counts this event's own tries; the customer's next event has had none yet.
         await this.deadLetter(entry, failed.get(entry.orderKey)?.error, tries[entry.orderKey] ?? 0);
         delete tries[entry.orderKey];
@@ -293,6 +323,14 @@ export class Lane {
   }
 
   private async save(state: LaneState): Promise<void> {
-    await this.options.store.set(laneKey(this.sink.name), JSON.stringify(state), this.options.retentionMs);
+    const { store, retentionMs } = this.options;
+    // The parked customers first: a crash between the two writes leaves a cursor that has not
+    // moved past them (their events are read and parked again), never one that has and lost them.
+    if (this.parkedChanged) {
+      await store.set(parkedKey(this.sink.name), JSON.stringify(state.parked), retentionMs);
+      this.parkedChanged = false;
+    }
+    const { parked: _parked, ...rest } = state;
+    await store.set(laneKey(this.sink.name), JSON.stringify(rest), retentionMs);
   }
 }

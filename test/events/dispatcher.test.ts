@@ -3,7 +3,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import type { Customer, CustomerEvent } from '../../schemas/index.js';
 import { createHeldEvents } from '../../src/events/held.js';
 import { createDispatcher } from '../../src/events/dispatcher.js';
-import { Lane } from '../../src/events/lane.js';
+import { Lane, loadLaneState } from '../../src/events/lane.js';
 import { buildEvent, type EventDraft } from '../../src/events/model.js';
 import { createOutbox, DEAD_LOG } from '../../src/events/outbox.js';
 import { createSealer, type Sealer } from '../../src/events/seal.js';
@@ -340,5 +340,85 @@ describe('a lane with very many customers waiting for a retry', () => {
     const lane = new Lane(sink, options);
     expect(await lane.step()).toBe(false);
     expect(lane.wakeAt).toBe(now + 60_000);
+  });
+});
+
+describe('what a lane writes per step', () => {
+  /** Bytes a lane writes to its state keys while it delivers 100 events of customers nobody parked. */
+  async function bytesForADeliveryStep(parkedCustomers: number): Promise<number> {
+    const memory = createMemoryStore();
+    let bytes = 0;
+    const store: SharedStore = {
+      ...memory,
+      set: (key, value, ttlMs) => {
+        if (key.startsWith('events:lane:')) bytes += value.length;
+        return memory.set(key, value, ttlMs);
+      },
+    };
+    const sink = recordingSink();
+    sink.failing = (event) => event.subject.startsWith('P');
+    const outbox = createOutbox(store, 3_600_000);
+    const lane = new Lane(sink, {
+      store,
+      outbox,
+      log,
+      backoff: { firstMs: 60_000, maxMs: 60_000 },
+      deadAfterMs: 3_600_000,
+      retentionMs: 3_600_000,
+    });
+    const append = (customerId: string) =>
+      outbox.append([
+        buildEvent({ type: 'customer.updated', backend: 'memory', customerId }, `ev-${++n}`, new Date(), settings),
+      ]);
+    // Parked: refused while others got through in the same batch (one of those every 50).
+    for (let i = 0; i < parkedCustomers; i++) {
+      await append(`P${i}`);
+      if (i % 50 === 0) await append(`Q${i}`);
+    }
+    while (await lane.step());
+    bytes = 0;
+    for (let i = 0; i < 100; i++) await append(`R${i}`);
+    while (await lane.step());
+    expect(sink.received.filter((e) => e.subject.startsWith('R'))).toHaveLength(100);
+    return bytes;
+  }
+
+  it('the same few bytes however many customers are parked (they are written only when they change)', async () => {
+    const none = await bytesForADeliveryStep(0);
+    const many = await bytesForADeliveryStep(500);
+    expect(none).toBeGreaterThan(0);
+    expect(many).toBeLessThanOrEqual(none * 2);
+  });
+
+  it('parked customers written by a gateway that kept them in the lane key are kept', async () => {
+    const store = createMemoryStore();
+    const sink = recordingSink();
+    const outbox = createOutbox(store, 3_600_000);
+    const append = (customerId: string) =>
+      outbox.append([
+        buildEvent(
+          { type: 'customer.updated', backend: 'memory', customerId },
+          `ev-${customerId}`,
+          new Date(),
+          settings,
+        ),
+      ]);
+    await append('A');
+    const [a] = await outbox.read(0, 1);
+    const parked = { [a!.orderKey]: { seqs: [a!.seq], attempts: 1, nextAt: Date.now() + 60_000, since: Date.now() } };
+    await store.set(`events:lane:${sink.name}`, JSON.stringify({ cursor: a!.seq, parked }), 3_600_000);
+    const options = {
+      store,
+      outbox,
+      log,
+      backoff: { firstMs: 10, maxMs: 40 },
+      deadAfterMs: 60_000,
+      retentionMs: 3_600_000,
+    };
+    // A step that delivers another customer's event and leaves A waiting saves the state.
+    await append('B');
+    expect(await new Lane(sink, options).step()).toBe(true);
+    expect(sink.received.map((e) => e.id)).toEqual(['ev-B']);
+    expect(Object.keys((await loadLaneState(store, sink.name, Date.now())).parked)).toEqual([a!.orderKey]);
   });
 });
