@@ -6,8 +6,8 @@ import {
   type CustomerEvent,
   DeadLetterSchema,
   isSecretEvent,
+  PageInfoSchema,
   PageQuerySchema,
-  pageSchema,
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import { keyReaches } from '../middleware/auth.js';
@@ -16,8 +16,14 @@ import { body, json, linkNext, problemResponses } from '../routes/support.js';
 import type { EventsRuntime } from './index.js';
 import { backendOfSource, idsOnly } from './model.js';
 
-const EventPage = pageSchema(CustomerEventSchema, 'EventPage');
-const DeadLetterPage = pageSchema(DeadLetterSchema, 'DeadLetterPage');
+const FeedPageInfo = PageInfoSchema.extend({
+  caughtUp: z.boolean().openapi({
+    description:
+      'True when this page read to the end of what is kept: poll again later from `nextCursor`. False: more may follow now (the page is full, or the request read its most entries of other backends and stopped there): ask again at once from `nextCursor`.',
+  }),
+}).openapi('FeedPageInfo');
+const EventPage = z.object({ items: z.array(CustomerEventSchema), page: FeedPageInfo }).openapi('EventPage');
+const DeadLetterPage = z.object({ items: z.array(DeadLetterSchema), page: FeedPageInfo }).openapi('DeadLetterPage');
 
 const FeedQuery = PageQuerySchema.omit({ cursor: true }).extend({
   after: z
@@ -78,30 +84,40 @@ const withoutSecrets = (event: CustomerEvent): CustomerEvent =>
 const visibleTo = (c: Context<GatewayEnv>) => (event: CustomerEvent) => keyReaches(c, backendOfSource(event.source));
 
 const SCAN_CHUNK = 1_000;
+/**
+ * Entries one request reads past those it leaves out before it answers what it has: a key limited
+ * to a quiet backend, in a Redis outbox of days of others' events (millions), read them all in one
+ * request, which timed out with no cursor to go on from.
+ */
+const MAX_SCANNED = 10 * SCAN_CHUNK;
 
 /**
  * The page `query` asks for of a log: up to `limit` entries that `shown` keeps, read on past those
- * it leaves out (another backend's events, redeliveries), so an empty page still means caught up.
+ * it leaves out (another backend's events, redeliveries), up to MAX_SCANNED; `caughtUp` when it read
+ * to the end.
  */
 async function pageOf<T extends { seq: number }>(
   query: { after?: string | undefined; limit: number },
   read: (after: number, limit: number) => Promise<T[]>,
   shown: (entry: T) => boolean,
-): Promise<{ items: T[]; page: { limit: number; nextCursor: string } }> {
+): Promise<{ items: T[]; page: { limit: number; nextCursor: string; caughtUp: boolean } }> {
   const { limit } = query;
   const items: T[] = [];
   let cursor = Number(query.after ?? 0);
-  const page = () => ({ items, page: { limit, nextCursor: String(cursor) } });
+  const page = (caughtUp: boolean) => ({ items, page: { limit, nextCursor: String(cursor), caughtUp } });
   // The first read is the page; reads past hidden entries take SCAN_CHUNK at a time: a key limited to
   // one backend may have to read past many of the others' entries, one `limit` at a time was slow.
   let chunk = limit;
+  let scanned = 0;
   for (;;) {
     const entries = await read(cursor, chunk);
     for (const entry of entries) {
       cursor = entry.seq;
-      if (shown(entry) && items.push(entry) === limit) return page();
+      if (shown(entry) && items.push(entry) === limit) return page(false);
     }
-    if (entries.length < chunk) return page();
+    if (entries.length < chunk) return page(true);
+    scanned += entries.length;
+    if (scanned >= MAX_SCANNED) return page(false);
     chunk = Math.max(limit, SCAN_CHUNK);
   }
 }
@@ -127,7 +143,7 @@ export function eventRoutes(events: EventsRuntime | undefined) {
         'listEvents',
         'Change events in the order they were recorded (pull feed, replay)',
         json(EventPage, 'A page of events'),
-        'Follow `page.nextCursor` as `after`; an empty page means you are caught up (poll again later with the same cursor). Events are kept EVENTS_RETENTION_HOURS (default 3 days). Secret-bearing types are never listed.',
+        'Follow `page.nextCursor` as `after`; `page.caughtUp` says you have read all there is (poll again later from `nextCursor`). A key limited to some backends reads past at most 10,000 events of the others per request: the page may then be empty and not caught up (ask again at once from `nextCursor`). Events are kept EVENTS_RETENTION_HOURS (default 3 days). Secret-bearing types are never listed.',
       ),
       async (c) => {
         const visible = visibleTo(c);

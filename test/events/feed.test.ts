@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../schemas/index.js';
 import { ConfigError } from '../../adapters/errors.js';
 import { parseEventsEnv } from '../../src/events/config.js';
+import { buildEvent } from '../../src/events/model.js';
 import { buildGateway } from '../conformance/harness.js';
 import { eventsGateway, recordingSink } from './support.js';
 
@@ -45,7 +46,11 @@ describe('GET /v1/events, /v1/events/dead, POST /v1/events/{id}/redeliver', () =
     expect(wrongName.status).toBe(400);
     expect(wrongName.body.errors[0].path).toBe('query.cursor');
     const caughtUp = await gw.call('GET', `/v1/events?after=${page2.body.page.nextCursor}`, undefined, admin);
-    expect(caughtUp.body).toEqual({ items: [], page: { limit: 20, nextCursor: page2.body.page.nextCursor } });
+    expect(caughtUp.body).toEqual({
+      items: [],
+      page: { limit: 20, nextCursor: page2.body.page.nextCursor, caughtUp: true },
+    });
+    expect(page1.body.page.caughtUp).toBe(false); // full: more may follow
     expect((await gw.call('GET', '/v1/events', undefined, { 'x-api-key': STOREFRONT })).status).toBe(403);
     for (const after of ['abc', '99999999999999999']) {
       // Not a position; or past 2^53, where it would be rounded (and its next cursor refused).
@@ -267,5 +272,31 @@ describe('the feed for an API key limited to some backends (admin@a)', () => {
     expect(
       (await gw.call('POST', `/v1/events/${ownDead.body.items[0].event.id}/redeliver`, {}, as(BRAND_A))).status,
     ).toBe(202);
+  });
+
+  it("reads past at most 10,000 of the others' events per request, then answers what it has with where to go on", async () => {
+    const tail = (await gw.call('GET', '/v1/events?limit=200', undefined, as(ALL))).body.page.nextCursor as string;
+    let all = tail;
+    while (true) {
+      const page = (await gw.call('GET', `/v1/events?after=${all}&limit=200`, undefined, as(ALL))).body.page;
+      all = page.nextCursor;
+      if (page.caughtUp) break;
+    }
+    const others = Array.from({ length: 12_000 }, (_, i) =>
+      buildEvent({ type: 'customer.updated', backend: 'b', customerId: `b${i}` }, `bulk-${i}`, new Date(), {
+        source: '/customer-gateway',
+        payload: 'ids',
+      }),
+    );
+    await gw.events.outbox.append(others);
+    const own = await register('a', 'Quiet');
+    const first = await gw.call('GET', `/v1/events?after=${all}`, undefined, as(BRAND_A));
+    expect(first.status).toBe(200);
+    expect(first.body.items).toEqual([]);
+    expect(first.body.page.caughtUp).toBe(false);
+    expect(Number(first.body.page.nextCursor)).toBeGreaterThan(Number(all));
+    const next = await gw.call('GET', `/v1/events?after=${first.body.page.nextCursor}`, undefined, as(BRAND_A));
+    expect(next.body.items.map((e: { subject: string }) => e.subject)).toEqual([own]);
+    expect(next.body.page.caughtUp).toBe(true);
   });
 });
