@@ -138,6 +138,22 @@ function memoryStoreFull(log: Log): (count: number) => void {
   };
 }
 
+/** As memoryStoreFull, for a log (the events' outbox) whose bound dropped entries before their retention. */
+function memoryLogFull(log: Log): (name: string, dropped: number) => void {
+  let warnedAt = -Infinity;
+  let since = 0;
+  return (name, dropped) => {
+    since += dropped;
+    if (Date.now() - warnedAt < 60_000) return;
+    log.warn(
+      { variable: 'STORE', log: name, dropped: since },
+      'the memory store keeps 50,000 entries of a log and dropped its oldest (change events not yet delivered among them are lost); use STORE=redis for this load',
+    );
+    warnedAt = Date.now();
+    since = 0;
+  };
+}
+
 /**
  * Without SESSION_SIGNING_KEYS the gateway signs with a key made now: sessions then end when it
  * restarts and no other instance accepts them, which is fine for development and said in the log.
@@ -172,7 +188,9 @@ export function createDeps(
 ): GatewayDeps {
   if (config.store.kind !== 'memory' && !runtime.store)
     throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
-  const untraced = runtime.store ?? createMemoryStore({ onEvict: memoryStoreFull(runtime.log) });
+  const untraced =
+    runtime.store ??
+    createMemoryStore({ onEvict: memoryStoreFull(runtime.log), onLogFull: memoryLogFull(runtime.log) });
   const store = runtime.tracing ? runtime.tracing.store(untraced, config.store.kind.replace('-', '_')) : untraced;
   const { tracing, metrics } = runtime;
   const observeAttempt = observeAttempts(tracing, metrics);

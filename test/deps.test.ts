@@ -66,4 +66,23 @@ describe('the memory store, when full', () => {
     expect(full()[0]!.message).toContain('STORE=redis');
     expect(full()[0]!.fields.evicted).toBeGreaterThan(0);
   });
+
+  it('has the gateway warn, naming STORE and the log, when a log (the events outbox) drops entries before their time', async () => {
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const log = {
+      ...silentLog,
+      warn: (fields: Record<string, unknown>, message: string) => warnings.push({ fields, message }),
+    };
+    const { loadDeps } = await import('../src/deps.js');
+    const deps = await loadDeps(parseEnv(REAL_SCAYLE), { ...runtime, log: log as typeof silentLog });
+    for (let i = 0; i < 50_000; i++) await deps.store.appendToLog('events:outbox', `e${i}`, 'x', 3_600_000);
+    expect(warnings.filter((w) => w.fields.log !== undefined)).toEqual([]);
+    await deps.store.appendToLog('events:outbox', 'one-more', 'x', 3_600_000);
+    expect(warnings.filter((w) => w.fields.log !== undefined)).toEqual([
+      {
+        fields: { variable: 'STORE', log: 'events:outbox', dropped: 501 },
+        message: expect.stringContaining('change events not yet delivered among them are lost'),
+      },
+    ]);
+  });
 });

@@ -47,8 +47,14 @@ const MAX_ENTRIES = 50_000;
  */
 const TRIM_TO = MAX_ENTRIES - 500;
 
-/** Logs in process memory, each bounded by MAX_ENTRIES. */
-export function createMemoryLogs(now: () => number): LogOperations & { clear(): void } {
+/**
+ * Logs in process memory, each bounded by MAX_ENTRIES. `onFull` hears how many entries of which log
+ * the bound dropped before their retention (undelivered change events among them, possibly).
+ */
+export function createMemoryLogs(
+  now: () => number,
+  onFull?: (log: string, dropped: number) => void,
+): LogOperations & { clear(): void } {
   const logs = new Map<string, MemoryLog>();
   const trimmed = (name: string): MemoryLog | undefined => {
     const log = logs.get(name);
@@ -56,7 +62,10 @@ export function createMemoryLogs(now: () => number): LogOperations & { clear(): 
     const cutoff = (now() - log.retentionMs) * 1000;
     let drop = 0;
     while (drop < log.entries.length && log.entries[drop]!.seq < cutoff) drop++;
-    if (log.entries.length - drop > MAX_ENTRIES) drop = log.entries.length - TRIM_TO;
+    if (log.entries.length - drop > MAX_ENTRIES) {
+      onFull?.(name, log.entries.length - TRIM_TO - drop);
+      drop = log.entries.length - TRIM_TO;
+    }
     for (let i = 0; i < drop; i++) log.ids.delete(log.entries[i]!.id);
     if (drop > 0) log.entries.splice(0, drop);
     return log;
@@ -73,6 +82,8 @@ export function createMemoryLogs(now: () => number): LogOperations & { clear(): 
       log.last = entry.seq;
       log.entries.push(entry);
       log.ids.set(id, entry);
+      // Within the bound once appended, not only at the next read (and the operator told now).
+      if (log.entries.length > MAX_ENTRIES) trimmed(name);
       return { seq: entry.seq, added: true };
     },
     async readLog(name, after, limit) {

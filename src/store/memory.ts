@@ -12,6 +12,8 @@ export interface MemoryStoreOptions {
    * idempotency record, a session or a live migration's mapping, so an operator must hear of it.
    */
   onEvict?: (count: number) => void;
+  /** Told how many entries of a log (the events' outbox) its 50,000-entry bound dropped before their retention. */
+  onLogFull?: (log: string, dropped: number) => void;
 }
 
 /**
@@ -55,7 +57,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
     },
     now,
   );
-  const logs = createMemoryLogs(now);
+  const logs = createMemoryLogs(now, options.onLogFull);
   return {
     ...store,
     ...logs,

@@ -43,9 +43,11 @@ describe('memory store specifics', () => {
   });
 
   it('keeps at most 50,000 entries of a log, dropping the oldest 500 at once past that', async () => {
-    const store = createMemoryStore();
+    const full: [string, number][] = [];
+    const store = createMemoryStore({ onLogFull: (log, dropped) => full.push([log, dropped]) });
     for (let i = 0; i < 50_001; i++) await store.appendToLog('events:outbox', `e${i}`, String(i), 3_600_000);
     expect(await store.countLog('events:outbox', 0, 100_000)).toBe(49_500);
+    expect(full).toEqual([['events:outbox', 501]]);
     const [oldest] = await store.readLog('events:outbox', 0, 1);
     expect(oldest?.id).toBe('e501');
     expect(await store.findInLog('events:outbox', 'e500')).toBeUndefined();
