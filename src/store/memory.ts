@@ -16,6 +16,13 @@ export interface MemoryStoreOptions {
   onLogFull?: (log: string, dropped: number) => void;
 }
 
+/** An index set: its members (member → when it expires, ms) beside the entry that bounds its life. */
+interface SetEntry extends Entry {
+  members: Map<string, number>;
+  /** How many members it kept when expired ones last went. */
+  prunedAt: number;
+}
+
 /**
  * The zero-config store: one process's memory. Right for a single instance; a fleet needs Redis or
  * Durable Objects. No timers (so it runs on Workers too): expired keys are dropped when touched
@@ -27,7 +34,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
   // Past the bound, the oldest 1 % go at once: a sweep walks every key, and evicting one per write
   // made each write past 100,000 keys walk them all (~1.2 ms a write instead of ~3 µs).
   const evictTo = maxKeys - Math.floor(maxKeys / 100);
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, Entry | SetEntry>();
   let writesSinceSweep = 0;
   const sweep = () => {
     const at = now();
@@ -42,24 +49,61 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
     }
     options.onEvict?.(evicted);
   };
-  const store = storeOverTable(
-    {
-      get: (key) => entries.get(key),
-      put(key, entry) {
-        entries.delete(key);
-        entries.set(key, entry);
-        if (++writesSinceSweep >= 1000 || entries.size > maxKeys) {
-          writesSinceSweep = 0;
-          sweep();
-        }
-      },
-      delete: (key) => entries.delete(key),
+  const put = (key: string, entry: Entry | SetEntry) => {
+    entries.delete(key);
+    entries.set(key, entry);
+    if (++writesSinceSweep >= 1000 || entries.size > maxKeys) {
+      writesSinceSweep = 0;
+      sweep();
+    }
+  };
+  const store = storeOverTable({ get: (key) => entries.get(key), put, delete: (key) => entries.delete(key) }, now);
+  /** The set at `key` without its expired members; undefined when there is none (or nothing left of it). */
+  const liveSet = (key: string): SetEntry | undefined => {
+    const entry = entries.get(key);
+    if (!entry || !('members' in entry)) return undefined;
+    const at = now();
+    for (const [member, until] of entry.members) if (until <= at) entry.members.delete(member);
+    if (entry.members.size > 0) return entry;
+    entries.delete(key);
+    return undefined;
+  };
+  // Index sets natively (storeOverTable keeps a set as one JSON value, parsed and rewritten whole
+  // by every add: a customer with a long history, an index member per event, made each add walk
+  // thousands). Semantics as SharedStore says; test/store/suite.ts runs them for every store.
+  const sets: Pick<SharedStore, 'addToSet' | 'setMembers' | 'removeFromSet'> = {
+    async addToSet(key, member, ttlMs) {
+      if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive: every key expires');
+      const at = now();
+      const until = at + ttlMs;
+      const found = entries.get(key);
+      const entry: SetEntry =
+        found && 'members' in found && found.expiresAt > at
+          ? found
+          : { value: '', expiresAt: 0, members: new Map(), prunedAt: 1 };
+      entry.members.set(member, until);
+      entry.expiresAt = Math.max(entry.expiresAt, until);
+      // Expired members go once the set has doubled since they last went: a set added to for days
+      // and never read holds about twice its live members, at O(1) a write on average.
+      if (entry.members.size >= 2 * entry.prunedAt) {
+        for (const [name, expiresAt] of entry.members) if (expiresAt <= at) entry.members.delete(name);
+        entry.prunedAt = Math.max(1, entry.members.size);
+      }
+      // Written anew: the newest write, last to go past maxKeys (as a set rewritten whole was).
+      put(key, entry);
     },
-    now,
-  );
+    async setMembers(key) {
+      return [...(liveSet(key)?.members.keys() ?? [])];
+    },
+    async removeFromSet(key, member) {
+      const entry = liveSet(key);
+      if (entry?.members.delete(member) && entry.members.size === 0) entries.delete(key);
+    },
+  };
   const logs = createMemoryLogs(now, options.onLogFull);
   return {
     ...store,
+    ...sets,
     ...logs,
     async close() {
       entries.clear();
