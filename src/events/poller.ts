@@ -35,8 +35,10 @@ const watermarkKey = (backend: string) => `events:watermark:${backend}`;
 const POLLED_AT = 'events:polled-at';
 /** Customers a poll could not compare (their own fault, not the platform's): retried by id at the next polls. */
 const retryKey = (backend: string) => `events:poll-retry:${backend}`;
-/** How long a customer that cannot be compared is retried (from when a poll first failed on it). */
+/** How long a customer that cannot be compared is retried (from when a poll failed on it). */
 const RETRY_FOR_MS = 7 * 86_400_000;
+/** Customers of the retry set read again per poll, after its listing. */
+const RETRIES_PER_POLL = 100;
 
 /**
  * Errors of one customer rather than of the platform or the poll (a record that does not map, one
@@ -159,10 +161,13 @@ export function createPoller(options: PollerOptions) {
     let newest = Date.parse(stored);
     let position: unknown;
     let recorded = 0;
-    /** Compares one customer and records what changed; false when it failed on this customer alone. */
-    const pollCustomer = async (customer: Customer, retried: boolean): Promise<boolean> => {
+    /**
+     * Compares one customer and records what changed; false when it failed on this customer alone,
+     * which is then kept (with this poll's `since`, for telling a new customer) for the next polls.
+     */
+    const pollCustomer = async (customer: Customer, from = since): Promise<boolean> => {
       try {
-        const found = await compare(backend, adapter, customer, since, ctx);
+        const found = await compare(backend, adapter, customer, from, ctx);
         if (!found) return true;
         // Written through the gateway while this customer was compared: what was found is older
         // than what the gateway announced (recording it would put old data after new).
@@ -179,26 +184,11 @@ export function createPoller(options: PollerOptions) {
         if (!isCustomerError(error)) throw error;
         // One customer the platform cannot give whole must not hold every later change back (the
         // watermark would never move, and each poll would list more).
-        if (!retried) await store.addToSet(retryKey(backend), customer.id, RETRY_FOR_MS);
-        log.warn(
-          { err: error, backend, customerId: customer.id },
-          'polling could not compare this customer; the next polls retry it by id (for up to 7 days)',
-        );
+        if (from === since) await store.addToSet(retryKey(backend), `${customer.id} ${from}`, RETRY_FOR_MS);
+        log.warn({ err: error, backend, customerId: customer.id }, 'poll could not compare a customer; retried by id');
         return false;
       }
     };
-    for (const id of await store.setMembers(retryKey(backend))) {
-      await renewLease();
-      const customer = await adapter.getCustomer({ kind: 'id', id }, { expandAddresses: false }, ctx).catch((error) => {
-        if (!isCustomerError(error)) throw error;
-        return error;
-      });
-      // Deleted since: polling cannot tell what changed before (a delete elsewhere is not found either).
-      if (isGatewayError(customer) && customer.code === 'not_found') await store.removeFromSet(retryKey(backend), id);
-      else if (isGatewayError(customer))
-        log.warn({ err: customer, backend, customerId: id }, 'still failing; retried by id');
-      else if (await pollCustomer(customer, true)) await store.removeFromSet(retryKey(backend), id);
-    }
     do {
       // Only backends that list by change time are polled (listByUpdatedSince implies listCustomers).
       const page = await adapter.listCustomers!(
@@ -211,12 +201,28 @@ export function createPoller(options: PollerOptions) {
         // change time may still be shared by a later change. The next poll (its overlap) looks again.
         if (customer.updatedAt !== undefined && Date.parse(customer.updatedAt) > settled) continue;
         await renewLease();
-        await pollCustomer(customer, false);
+        await pollCustomer(customer);
         if (customer.updatedAt) newest = Math.max(newest, Date.parse(customer.updatedAt));
       }
       position = page.next;
     } while (position !== null && position !== undefined);
     await keep(new Date(newest).toISOString());
+    // Then, on their own budget of calls and errors, up to RETRIES_PER_POLL customers earlier polls
+    // could not compare: after the listing, so that many of them (an address endpoint down for a
+    // while) cannot keep the listing from running.
+    const retries = (await store.setMembers(retryKey(backend))).slice(0, RETRIES_PER_POLL);
+    for (const member of retries) {
+      const [id, from] = member.split(' ') as [string, string];
+      await renewLease();
+      try {
+        const { value: customer } = await adapter.getCustomer({ kind: 'id', id }, { expandAddresses: false }, ctx);
+        if (await pollCustomer(customer, Number(from))) await store.removeFromSet(retryKey(backend), member);
+      } catch (error) {
+        // Deleted since: polling cannot tell what changed before (a delete elsewhere is not found either).
+        if (isGatewayError(error) && error.code === 'not_found') await store.removeFromSet(retryKey(backend), member);
+        else log.warn({ err: error, backend, customerId: id }, 'poll retry of a customer failed; retried next poll');
+      }
+    }
     return recorded;
   }
 
