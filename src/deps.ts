@@ -122,35 +122,42 @@ export async function loadDeps(config: GatewayConfig, runtime: RuntimeDeps): Pro
   return createDeps(config, runtime, factories);
 }
 
-/** A warning at most once a minute while the memory store drops live keys to stay within its bound. */
-function memoryStoreFull(log: Log): (count: number) => void {
-  let warnedAt = -Infinity;
-  let since = 0;
-  return (count) => {
-    since += count;
-    if (Date.now() - warnedAt < 60_000) return;
-    log.warn(
-      { variable: 'STORE', evicted: since },
-      'the memory store is full and dropped its oldest keys (idempotency records, sessions, live-migration mappings among them); use STORE=redis for this load',
-    );
-    warnedAt = Date.now();
-    since = 0;
+/**
+ * The memory store's warnings when it is full, each at most once a minute with the count since the
+ * last: live keys dropped (`evicted`), and entries of a log (the events' outbox) dropped before
+ * their retention (`dropped`).
+ */
+function memoryStoreFull(log: Log) {
+  const throttled = (warn: (count: number) => void) => {
+    let warnedAt = -Infinity;
+    let since = 0;
+    return (count: number) => {
+      since += count;
+      if (Date.now() - warnedAt < 60_000) return;
+      warn(since);
+      warnedAt = Date.now();
+      since = 0;
+    };
   };
-}
-
-/** As memoryStoreFull, for a log (the events' outbox) whose bound dropped entries before their retention. */
-function memoryLogFull(log: Log): (name: string, dropped: number) => void {
-  let warnedAt = -Infinity;
-  let since = 0;
-  return (name, dropped) => {
-    since += dropped;
-    if (Date.now() - warnedAt < 60_000) return;
+  const keys = throttled((evicted) =>
     log.warn(
-      { variable: 'STORE', log: name, dropped: since },
+      { variable: 'STORE', evicted },
+      'the memory store is full and dropped its oldest keys (idempotency records, sessions, live-migration mappings among them); use STORE=redis for this load',
+    ),
+  );
+  let name = '';
+  const entries = throttled((dropped) =>
+    log.warn(
+      { variable: 'STORE', log: name, dropped },
       'the memory store keeps 50,000 entries of a log and dropped its oldest (change events not yet delivered among them are lost); use STORE=redis for this load',
-    );
-    warnedAt = Date.now();
-    since = 0;
+    ),
+  );
+  return {
+    onEvict: keys,
+    onLogFull: (log: string, dropped: number) => {
+      name = log;
+      entries(dropped);
+    },
   };
 }
 
@@ -188,9 +195,7 @@ export function createDeps(
 ): GatewayDeps {
   if (config.store.kind !== 'memory' && !runtime.store)
     throw new ConfigError('STORE', `${config.store.kind} is not available on this runtime`);
-  const untraced =
-    runtime.store ??
-    createMemoryStore({ onEvict: memoryStoreFull(runtime.log), onLogFull: memoryLogFull(runtime.log) });
+  const untraced = runtime.store ?? createMemoryStore(memoryStoreFull(runtime.log));
   const store = runtime.tracing ? runtime.tracing.store(untraced, config.store.kind.replace('-', '_')) : untraced;
   const { tracing, metrics } = runtime;
   const observeAttempt = observeAttempts(tracing, metrics);

@@ -55,19 +55,23 @@ const laneKey = (sink: string) => `events:lane:${sink}`;
 const parkedKey = (sink: string) => `events:lane:${sink}:parked`;
 const initialCursor = (now: number) => (now - START_BACK_MS) * 1000;
 
-/** The lane's state as stored; `inline`: its parked customers were kept in the lane's own key (before they were apart). */
-async function readLaneState(store: SharedStore, sink: string, now: number) {
+/**
+ * The lane's state as stored. A lane key without `split` was written by a gateway that kept the
+ * parked customers in it (before they were apart, or an older instance of a fleet being upgraded):
+ * those are the ones, whatever the parked key holds.
+ */
+async function readLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
   const [text, parked] = await Promise.all([store.get(laneKey(sink)), store.get(parkedKey(sink))]);
-  const state: LaneState = text ? (JSON.parse(text) as LaneState) : { cursor: initialCursor(now), parked: {} };
-  const inline = parked === undefined && Object.keys(state.parked ?? {}).length > 0;
-  if (parked !== undefined) state.parked = JSON.parse(parked) as Record<string, Parked>;
-  state.parked ??= {};
-  return { state, inline };
+  const state = text ? (JSON.parse(text) as LaneState & { split?: true }) : undefined;
+  if (!state) return { cursor: initialCursor(now), parked: {} };
+  if (state.split) state.parked = parked === undefined ? {} : (JSON.parse(parked) as Record<string, Parked>);
+  delete state.split;
+  return state;
 }
 
 /** What the store says of a sink's lane (or a fresh start at `now`); the lane and the backlog stats read it. */
 export async function loadLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
-  return (await readLaneState(store, sink, now)).state;
+  return readLaneState(store, sink, now);
 }
 
 /** The retry delay after `attempts` failures: doubling from `first` up to `max`, ±25 % jitter. */
@@ -97,6 +101,7 @@ export class Lane {
   private state: LaneState | undefined;
   /** The parked customers changed since the state was last saved. */
   private parkedChanged = false;
+  private parkedSavedAt = 0;
 
   constructor(
     readonly sink: EventSink,
@@ -122,10 +127,9 @@ export class Lane {
   async step(): Promise<boolean> {
     const now = Date.now();
     if (!this.state) {
-      const read = await readLaneState(this.options.store, this.sink.name, now);
-      this.state = read.state;
-      // Written by a gateway that kept them in the lane's own key: moved to theirs at the next save.
-      this.parkedChanged = read.inline;
+      this.state = await readLaneState(this.options.store, this.sink.name, now);
+      // Written again at the first save after a load (moved out of an older lane key, or taken over).
+      this.parkedChanged = Object.keys(this.state.parked).length > 0;
     }
     const state = this.state;
     if (now < (state.down?.until ?? 0)) return false;
@@ -326,11 +330,14 @@ export class Lane {
     const { store, retentionMs } = this.options;
     // The parked customers first: a crash between the two writes leaves a cursor that has not
     // moved past them (their events are read and parked again), never one that has and lost them.
-    if (this.parkedChanged) {
+    // Also once a minute while any wait: the memory store, when full, drops its oldest writes first.
+    const stale = Date.now() - this.parkedSavedAt > 60_000 && Object.keys(state.parked).length > 0;
+    if (this.parkedChanged || stale) {
       await store.set(parkedKey(this.sink.name), JSON.stringify(state.parked), retentionMs);
       this.parkedChanged = false;
+      this.parkedSavedAt = Date.now();
     }
-    const { parked: _parked, ...rest } = state;
-    await store.set(laneKey(this.sink.name), JSON.stringify(rest), retentionMs);
+    // `parked: {}` for an older instance of the fleet reading it (it expects the member; it sees no one parked).
+    await store.set(laneKey(this.sink.name), JSON.stringify({ ...state, parked: {}, split: true }), retentionMs);
   }
 }

@@ -420,5 +420,10 @@ describe('what a lane writes per step', () => {
     expect(await new Lane(sink, options).step()).toBe(true);
     expect(sink.received.map((e) => e.id)).toEqual(['ev-B']);
     expect(Object.keys((await loadLaneState(store, sink.name, Date.now())).parked)).toEqual([a!.orderKey]);
+    // An older instance of the fleet reading the lane key finds the member it expects (and no one in it).
+    expect(JSON.parse((await store.get(`events:lane:${sink.name}`))!).parked).toEqual({});
+    // And what such an instance writes (parked customers inline again) is what counts next.
+    await store.set(`events:lane:${sink.name}`, JSON.stringify({ cursor: a!.seq, parked: {} }), 3_600_000);
+    expect((await loadLaneState(store, sink.name, Date.now())).parked).toEqual({});
   });
 });

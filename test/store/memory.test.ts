@@ -67,7 +67,7 @@ describe('memory store specifics', () => {
     expect(listed.at(-1)).toBe('m199999');
   });
 
-  it('drops expired members of a set that is added to and never read', async () => {
+  it('lists only the live members of a set, and a set whose last member goes is gone', async () => {
     const clock = { at: 0 };
     const store = createMemoryStore({ now: () => clock.at });
     for (let i = 0; i < 1000; i++) {
