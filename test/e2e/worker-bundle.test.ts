@@ -45,6 +45,8 @@ describe('the production Worker bundle (wrangler deploy --dry-run)', () => {
     expect(bundled.filter((path) => /^emulators\/(?!shared\/)/.test(path) || path === 'src/embedded.ts')).toEqual([]);
     // zod's locales: English only (wrangler.toml [alias], src/runtime/zod-english-only.ts).
     expect(bundled.filter((path) => path.includes('zod/v4/locales/'))).toEqual(['node_modules/zod/v4/locales/en.js']);
+    // Nor its JSON Schema → zod converter (wrangler.toml [alias], src/runtime/zod-without-from-json-schema.ts).
+    expect(bundled.filter((path) => path.includes('zod/v4/classic/from-json-schema'))).toEqual([]);
     // The OpenTelemetry API's ES module build, not its CommonJS one (wrangler.toml [alias]).
     const otelApi = bundled.filter((path) => path.startsWith('node_modules/@opentelemetry/api/'));
     expect(otelApi.length).toBeGreaterThan(0);
