@@ -50,14 +50,19 @@ describe('loadDeps: the embedded emulators are loaded only for backends without 
 });
 
 describe('the memory store, when full', () => {
-  it('has the gateway warn the operator (once a minute), naming STORE, when it drops live keys', async () => {
+  /** The gateway's deps on the memory store, with the warnings its log was given. */
+  async function depsWarningsKept() {
     const warnings: { fields: Record<string, unknown>; message: string }[] = [];
     const log = {
       ...silentLog,
       warn: (fields: Record<string, unknown>, message: string) => warnings.push({ fields, message }),
     };
     const { loadDeps } = await import('../src/deps.js');
-    const deps = await loadDeps(parseEnv(REAL_SCAYLE), { ...runtime, log: log as typeof silentLog });
+    return { deps: await loadDeps(parseEnv(REAL_SCAYLE), { ...runtime, log: log as typeof silentLog }), warnings };
+  }
+
+  it('has the gateway warn the operator (once a minute), naming STORE, when it drops live keys', async () => {
+    const { deps, warnings } = await depsWarningsKept();
     const full = () => warnings.filter((w) => w.fields.variable === 'STORE');
     for (let i = 0; i < 100_000; i++) await deps.store.set(`k${i}`, 'v', 60_000);
     expect(full()).toEqual([]);
@@ -68,13 +73,7 @@ describe('the memory store, when full', () => {
   });
 
   it('has the gateway warn, naming STORE and the log, when a log (the events outbox) drops entries before their time', async () => {
-    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
-    const log = {
-      ...silentLog,
-      warn: (fields: Record<string, unknown>, message: string) => warnings.push({ fields, message }),
-    };
-    const { loadDeps } = await import('../src/deps.js');
-    const deps = await loadDeps(parseEnv(REAL_SCAYLE), { ...runtime, log: log as typeof silentLog });
+    const { deps, warnings } = await depsWarningsKept();
     for (let i = 0; i < 50_000; i++) await deps.store.appendToLog('events:outbox', `e${i}`, 'x', 3_600_000);
     expect(warnings.filter((w) => w.fields.log !== undefined)).toEqual([]);
     await deps.store.appendToLog('events:outbox', 'one-more', 'x', 3_600_000);

@@ -57,6 +57,16 @@ function setup(
   return { store, outbox, dispatcher, record };
 }
 
+/** A lane's options over `store` and `outbox`, as the dispatcher gives them (short backoff, a minute to dead-letter). */
+const laneOptions = (store: SharedStore, outbox: ReturnType<typeof createOutbox>) => ({
+  store,
+  outbox,
+  log,
+  backoff: { firstMs: 10, maxMs: 40 },
+  deadAfterMs: 60_000,
+  retentionMs: 3_600_000,
+});
+
 const ids = (events: CustomerEvent[], subject?: string) =>
   events.filter((e) => subject === undefined || e.subject === subject).map((e) => e.id);
 
@@ -329,14 +339,7 @@ describe('a lane with very many customers waiting for a retry', () => {
       parked[`/test/backends/memory c${i}`] = { seqs: [i + 1], attempts: 1, nextAt: now + 60_000 + i, since: now };
     await store.set(`events:lane:${sink.name}`, JSON.stringify({ cursor: now * 1000, parked }), 3_600_000);
     const outbox = createOutbox(store, 3_600_000);
-    const options = {
-      store,
-      outbox,
-      log,
-      backoff: { firstMs: 10, maxMs: 40 },
-      deadAfterMs: 60_000,
-      retentionMs: 3_600_000,
-    };
+    const options = laneOptions(store, outbox);
     const lane = new Lane(sink, options);
     expect(await lane.step()).toBe(false);
     expect(lane.wakeAt).toBe(now + 60_000);
@@ -407,14 +410,7 @@ describe('what a lane writes per step', () => {
     const [a] = await outbox.read(0, 1);
     const parked = { [a!.orderKey]: { seqs: [a!.seq], attempts: 1, nextAt: Date.now() + 60_000, since: Date.now() } };
     await store.set(`events:lane:${sink.name}`, JSON.stringify({ cursor: a!.seq, parked }), 3_600_000);
-    const options = {
-      store,
-      outbox,
-      log,
-      backoff: { firstMs: 10, maxMs: 40 },
-      deadAfterMs: 60_000,
-      retentionMs: 3_600_000,
-    };
+    const options = laneOptions(store, outbox);
     // A step that delivers another customer's event and leaves A waiting saves the state.
     await append('B');
     expect(await new Lane(sink, options).step()).toBe(true);
