@@ -212,7 +212,8 @@ export function createPoller(options: PollerOptions) {
     // while) cannot keep the listing from running.
     const retries = (await store.setMembers(retryKey(backend))).slice(0, RETRIES_PER_POLL);
     for (const member of retries) {
-      const [id, from] = member.split(' ') as [string, string];
+      const id = member.slice(0, member.lastIndexOf(' '));
+      const from = member.slice(member.lastIndexOf(' ') + 1);
       await renewLease();
       try {
         const { value: customer } = await adapter.getCustomer({ kind: 'id', id }, { expandAddresses: false }, ctx);
