@@ -15,8 +15,11 @@ export const PageInfoSchema = z
   })
   .openapi('PageInfo');
 
-export const pageSchema = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), page: PageInfoSchema }).openapi(name);
+export const pageSchema = <T extends z.ZodType, P extends z.ZodType = typeof PageInfoSchema>(
+  item: T,
+  name: string,
+  info: P = PageInfoSchema as unknown as P,
+) => z.object({ items: z.array(item), page: info }).openapi(name);
 
 /**
  * A query-string limit in plain decimal digits. `Number()` (z.coerce) would also take `0x10`,

@@ -128,13 +128,13 @@ export async function loadDeps(config: GatewayConfig, runtime: RuntimeDeps): Pro
  * their retention (`dropped`).
  */
 function memoryStoreFull(log: Log) {
-  const throttled = (warn: (count: number) => void) => {
+  const throttled = <A extends unknown[]>(warn: (count: number, ...rest: A) => void) => {
     let warnedAt = -Infinity;
     let since = 0;
-    return (count: number) => {
+    return (count: number, ...rest: A) => {
       since += count;
       if (Date.now() - warnedAt < 60_000) return;
-      warn(since);
+      warn(since, ...rest);
       warnedAt = Date.now();
       since = 0;
     };
@@ -145,20 +145,13 @@ function memoryStoreFull(log: Log) {
       'the memory store is full and dropped its oldest keys (idempotency records, sessions, live-migration mappings among them); use STORE=redis for this load',
     ),
   );
-  let name = '';
-  const entries = throttled((dropped) =>
+  const entries = throttled((dropped, name: string) =>
     log.warn(
       { variable: 'STORE', log: name, dropped },
       'the memory store keeps 50,000 entries of a log and dropped its oldest (change events not yet delivered among them are lost); use STORE=redis for this load',
     ),
   );
-  return {
-    onEvict: keys,
-    onLogFull: (log: string, dropped: number) => {
-      name = log;
-      entries(dropped);
-    },
-  };
+  return { onEvict: keys, onLogFull: (name: string, dropped: number) => entries(dropped, name) };
 }
 
 /**

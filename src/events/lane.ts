@@ -129,7 +129,7 @@ export class Lane {
     if (!this.state) {
       this.state = await readLaneState(this.options.store, this.sink.name, now);
       // Written again at the first save after a load (moved out of an older lane key, or taken over).
-      this.parkedChanged = Object.keys(this.state.parked).length > 0;
+      this.parkedChanged = true;
     }
     const state = this.state;
     if (now < (state.down?.until ?? 0)) return false;
@@ -330,9 +330,8 @@ export class Lane {
     const { store, retentionMs } = this.options;
     // The parked customers first: a crash between the two writes leaves a cursor that has not
     // moved past them (their events are read and parked again), never one that has and lost them.
-    // Also once a minute while any wait: the memory store, when full, drops its oldest writes first.
-    const stale = Date.now() - this.parkedSavedAt > 60_000 && Object.keys(state.parked).length > 0;
-    if (this.parkedChanged || stale) {
+    // Also once a minute: the memory store, when full, drops its oldest writes first.
+    if (this.parkedChanged || Date.now() - this.parkedSavedAt > 60_000) {
       await store.set(parkedKey(this.sink.name), JSON.stringify(state.parked), retentionMs);
       this.parkedChanged = false;
       this.parkedSavedAt = Date.now();

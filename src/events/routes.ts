@@ -8,6 +8,7 @@ import {
   isSecretEvent,
   PageInfoSchema,
   PageQuerySchema,
+  pageSchema,
 } from '../../schemas/index.js';
 import type { GatewayEnv } from '../context.js';
 import { keyReaches } from '../middleware/auth.js';
@@ -22,8 +23,8 @@ const FeedPageInfo = PageInfoSchema.extend({
       'True when this page read to the end of what is kept: poll again later from `nextCursor`. False: more may follow now (the page is full, or the request read its most entries of other backends and stopped there): ask again at once from `nextCursor`.',
   }),
 }).openapi('FeedPageInfo');
-const EventPage = z.object({ items: z.array(CustomerEventSchema), page: FeedPageInfo }).openapi('EventPage');
-const DeadLetterPage = z.object({ items: z.array(DeadLetterSchema), page: FeedPageInfo }).openapi('DeadLetterPage');
+const EventPage = pageSchema(CustomerEventSchema, 'EventPage', FeedPageInfo);
+const DeadLetterPage = pageSchema(DeadLetterSchema, 'DeadLetterPage', FeedPageInfo);
 
 const FeedQuery = PageQuerySchema.omit({ cursor: true }).extend({
   after: z

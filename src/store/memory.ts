@@ -58,12 +58,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
     }
   };
   const store = storeOverTable({ get: (key) => entries.get(key), put, delete: (key) => entries.delete(key) }, now);
+  const dropExpired = (members: Map<string, number>, at: number) => {
+    for (const [member, until] of members) if (until <= at) members.delete(member);
+  };
   /** The set at `key` without its expired members; undefined when there is none (or nothing left of it). */
   const liveSet = (key: string): SetEntry | undefined => {
     const entry = entries.get(key);
     if (!entry || !('members' in entry)) return undefined;
-    const at = now();
-    for (const [member, until] of entry.members) if (until <= at) entry.members.delete(member);
+    dropExpired(entry.members, now());
     if (entry.members.size > 0) return entry;
     entries.delete(key);
     return undefined;
@@ -86,7 +88,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
       // Expired members go once the set has doubled since they last went: a set added to for days
       // and never read holds about twice its live members, at O(1) a write on average.
       if (entry.members.size >= 2 * entry.prunedAt) {
-        for (const [name, expiresAt] of entry.members) if (expiresAt <= at) entry.members.delete(name);
+        dropExpired(entry.members, at);
         entry.prunedAt = Math.max(1, entry.members.size);
       }
       // Written anew: the newest write, last to go past maxKeys (as a set rewritten whole was).
