@@ -142,7 +142,9 @@ export function createOutbox(store: SharedStore, retentionMs: number, sealer?: S
         if (!visible(event)) continue;
         handed.push(sink);
         const at = new Date().toISOString();
-        const copyId = `${id}@${sink}@${at}`;
+        // Its own id, the time alone is not: a second copy asked within the millisecond the first
+        // was delivered would be taken for that one by the log's idempotent append, and not queued.
+        const copyId = `${id}@${sink}@${at}@${crypto.randomUUID().slice(0, 8)}`;
         if (!(await store.setIfAbsent(pendingKey(found.id), copyId, retentionMs))) {
           const waiting = await store.get(pendingKey(found.id));
           // That copy is still in the outbox (waiting, or on its way): nothing more. Not there (the

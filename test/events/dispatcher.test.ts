@@ -183,6 +183,28 @@ describe('event dispatcher', () => {
     expect(again[0]!.event.id).toBe('ev-1-A');
   });
 
+  it('a letter handed back again in the same millisecond as its delivered copy gets a copy of its own', async () => {
+    // CI once saw it: the copy delivered while its request was answered, the next request within the millisecond.
+    const outbox = createOutbox(createMemoryStore(), 3_600_000);
+    const event = buildEvent(
+      { type: 'customer.updated', backend: 'memory', customerId: 'A' },
+      'ev-A',
+      new Date(),
+      settings,
+    );
+    await outbox.deadLetter({ event, sink: 'test:recording', reason: 'refused', attempts: 1, deadAt: event.time });
+    const copies = async () => (await outbox.read(0, 100)).filter((e) => e.to === 'test:recording');
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-07T12:00:00.000Z') });
+    try {
+      expect(await outbox.redeliver('ev-A', ['test:recording'])).toEqual(['test:recording']);
+      await outbox.redeliveryDone((await copies())[0]!); // as the lane does once its sink took it
+      expect(await outbox.redeliver('ev-A', ['test:recording'])).toEqual(['test:recording']);
+      expect(await copies()).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('an event whose customer was erased while its delivery was failing is dead-lettered with ids only', async () => {
     const store = createMemoryStore();
     const held = () => createHeldEvents(store, createOutbox(store, 3_600_000), '/test');
