@@ -117,12 +117,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // ends, so the answer's body, read below, is bound by it too. A timed-out attempt is not
       // retried (ky's rule for timeouts), which is why one signal can serve both limits.
       const attempts: Deadline[] = [];
+      let lastAttemptAt = 0;
       const fetchAttempt = (given: RequestInfo | URL, givenInit?: RequestInit) => {
         // A bodyless call in the Node build (transport/ky-construction.ts) is sent as URL + init.
         const [input, init] = given instanceof BodylessRequest ? given.asFetchArguments(givenInit) : [given, givenInit];
         const left = giveUpAt - Date.now();
         if (left <= 0) return Promise.reject(timedOut());
         const limit = Math.min(attemptTimeoutMs, left);
+        lastAttemptAt = Date.now();
         const attempt = ctx.deadlineWithin?.(limit) ?? deadlineSignal(limit, ctx.signal);
         attempts.push(attempt);
         const outgoing = sending(input, init, clientHeaders, ctx.requestId, attempt.signal);
@@ -172,9 +174,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
                 // ky waits what the platform asks only after the statuses it honours that for.
                 const honoured = error instanceof HTTPError && RETRY_AFTER_STATUSES.includes(error.response.status);
                 const wait = honoured ? requestedWaitMs(error.response) : undefined;
-                // A backoff that would reach the deadline: what the platform said now, not a 504 then.
-                if (wait === undefined) return Date.now() + backoffMs(retryCount) < giveUpAt ? undefined : false;
-                return wait <= MAX_RETRY_WAIT_MS && Date.now() + wait < giveUpAt ? undefined : false;
+                // A retry that could not end by the deadline, its wait and then as long as the attempt
+                // that just failed took: what the platform said now, not a 504 then.
+                const now = Date.now();
+                const fitsAfter = (waitMs: number) => now + waitMs + (now - lastAttemptAt) < giveUpAt;
+                if (wait === undefined) return fitsAfter(backoffMs(retryCount)) ? undefined : false;
+                return wait <= MAX_RETRY_WAIT_MS && fitsAfter(wait) ? undefined : false;
               },
             },
           });

@@ -30,6 +30,10 @@ const upstream = new Hono()
     return c.json({ ok: true });
   })
   .get('/always-503', (c) => c.text('down', 503))
+  .get('/slow-503', async (c) => {
+    await new Promise((r) => setTimeout(r, 400));
+    return c.text('down', 503);
+  })
   .get('/trickle', (c) =>
     // Headers at once, the body 20 s later.
     c.body(
@@ -160,6 +164,15 @@ describe('shared upstream client (ky)', () => {
     expect(res.status).toBe(503);
     // The first backoff (≤ 0.3 s) fits in 0.5 s, the second (≤ 0.6 s) does not.
     expect(hits['GET /always-503']! - before).toBeLessThanOrEqual(2);
+  });
+
+  it('starts no retry that could not end by the deadline: one as slow as the last would answer 504', async () => {
+    // 400 ms per attempt, 750 ms in all: after the first (and ≤ 0.3 s of backoff) a second would end past it.
+    const deadline = Date.now() + 750;
+    const ctx = { ...testContext().ctx, remainingMs: () => Math.max(0, deadline - Date.now()) };
+    const res = await client({ retryLimit: 10 }).request(ctx, 'GET', '/slow-503');
+    expect(res.status).toBe(503);
+    expect(hits['GET /slow-503']).toBe(1);
   });
 
   it('retries only 429/502/503/504, and never a PATCH', async () => {
