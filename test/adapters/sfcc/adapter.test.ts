@@ -95,7 +95,7 @@ describe('sfcc adapter writes what OCAPI stores', () => {
   it('a PATCH with a new login another customer holds: 409 with nothing written; a stale If-Match writes nothing', async () => {
     const { adapter, emulator, ctx } = setup();
     const mine = await adapter.createCustomer(customerInput({ firstName: 'Mine' }), ctx);
-    const theirs = await adapter.createCustomer(customerInput(), ctx);
+    const theirs = await adapter.createCustomer(customerInput({ externalRef: `crm-${Date.now()}` }), ctx);
     const byMine = byId(mine.value.id);
     // Held in another case: SFCC keeps logins unique regardless of case.
     const taken = await failure(
@@ -113,6 +113,11 @@ describe('sfcc adapter writes what OCAPI stores', () => {
       adapter.updateCustomer(byMine, { firstName: 'Lost', login: 'new.login' }, { ifMatch: '"0000"' }, ctx),
     );
     expect(stale.code).toBe('precondition_failed');
+    // Stale and taken at once: the precondition is answered first (a 412, not a 409), as for an externalRef.
+    for (const change of [{ login: theirs.value.login! }, { externalRef: theirs.value.externalRef! }]) {
+      const both = await failure(adapter.updateCustomer(byMine, change, { ifMatch: 'W/"0000", "1111"' }, ctx));
+      expect(both.code, Object.keys(change)[0]).toBe('precondition_failed');
+    }
     expect(emulator.backdoor.readCustomer(mine.value.id)).toMatchObject({
       first_name: 'Mine',
       login: mine.value.login,
