@@ -4,9 +4,11 @@ import {
   constants,
   createReadStream,
   createWriteStream,
+  fstatSync,
   openSync,
   readFileSync,
   renameSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -20,20 +22,43 @@ export class FileProblem extends Error {}
 /** Checked before migrating: a report or state that cannot be written afterwards would be lost. */
 export async function assertWritable(option: string, path: string | undefined): Promise<void> {
   if (path === undefined) return;
+  const existing = await stat(path).catch(() => undefined);
+  // A directory there (or a file not ours to write) would only fail once the run is over, its
+  // customers migrated and its report lost.
+  if (existing?.isDirectory()) throw new FileProblem(`${option} ${path}: exists and is a directory`);
+  // Our own stdout, a device or a pipe is written to where it is (streamed): its directory is not ours.
+  if (await isStreamTarget(path)) return isOwnStdout(path) ? undefined : writableTarget(option, path);
   try {
     await access(dirname(path), constants.W_OK);
   } catch {
     throw new FileProblem(`${option} ${path}: its directory does not exist or is not writable`);
   }
-  // The file itself, where it exists: a directory there (or a file not ours to write) would only
-  // fail once the run is over, its customers migrated and its report lost.
+  if (existing) await writableTarget(option, path);
+}
+
+const writableTarget = (option: string, path: string) =>
+  access(path, constants.W_OK).catch(() => {
+    throw new FileProblem(`${option} ${path}: exists and is not writable`);
+  });
+
+/**
+ * A report path that is streamed to: this process's stdout (whatever it is: a tty, a pipe, a
+ * socket, a file it was redirected to), or no regular file but a device or a FIFO.
+ */
+export async function isStreamTarget(path: string): Promise<boolean> {
+  if (isOwnStdout(path)) return true;
   const existing = await stat(path).catch(() => undefined);
-  // (A device or a pipe is written to as a file is: --report /dev/stdout.)
-  if (existing?.isDirectory()) throw new FileProblem(`${option} ${path}: exists and is a directory`);
-  if (existing)
-    await access(path, constants.W_OK).catch(() => {
-      throw new FileProblem(`${option} ${path}: exists and is not writable`);
-    });
+  return existing !== undefined && !existing.isFile() && !existing.isDirectory();
+}
+
+/** Whether `path` is this process's standard output (/dev/stdout, /proc/self/fd/1, the tty or pipe it is). */
+export function isOwnStdout(path: string): boolean {
+  try {
+    const [out, target] = [fstatSync(1), statSync(path)];
+    return out.dev === target.dev && out.ino === target.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** The state file, or undefined on a first run (no file yet). */
@@ -65,7 +90,9 @@ export function writeStateAtomically(path: string, state: MigrationState): void 
 
 /** Writes a report readable only by its owner (it holds emails). */
 export async function writePrivate(path: string, text: string): Promise<void> {
-  await writeFile(path, text, { mode: 0o600 });
+  // Our stdout by its descriptor: a socket (a parent's pipe, in Node) cannot be opened by path.
+  if (isOwnStdout(path)) writeFileSync(1, text);
+  else await writeFile(path, text, { mode: 0o600 });
 }
 
 /**
@@ -89,7 +116,7 @@ export function customerSpool(path: string) {
       writeSync(spool, lines++ === 0 ? line : `,\n${line}`);
     },
     /** Writes head + the customers + tail to the report and removes the spool. */
-    async finish(head: string, tail: string) {
+    async finish({ head, tail }: ReportFrame) {
       await closed();
       await writePrivate(path, head);
       await pipeline(createReadStream(spoolPath), createWriteStream(path, { flags: 'a' }));
@@ -101,6 +128,38 @@ export function customerSpool(path: string) {
       await rm(spoolPath, { force: true });
     },
   };
+}
+
+/**
+ * A JSON report to a stream target (`isStreamTarget`): nothing is spooled (no stray file with
+ * emails, in /dev or anywhere), the customers go out as they finish and the summary follows them
+ * (`customers` is the first key here, the last one in a file). A run that stops early leaves the
+ * reader a document cut short, which no JSON parser takes for a whole one.
+ */
+export function customerStream(path: string) {
+  // Our stdout by its descriptor: a socket (a parent's pipe, in Node) cannot be opened by path.
+  const stream = isOwnStdout(path) ? 1 : openSync(path, 'w');
+  let lines = 0;
+  const opening = '{\n  "customers": [\n';
+  return {
+    add(line: string) {
+      writeFileSync(stream, lines++ === 0 ? `${opening}${line}` : `,\n${line}`);
+    },
+    async finish(report: ReportFrame) {
+      writeFileSync(stream, `${lines === 0 ? opening.trimEnd() : '\n  '}],\n${report.afterCustomers}`);
+      if (stream !== 1) closeSync(stream);
+    },
+    async discard() {
+      if (stream !== 1) closeSync(stream);
+    },
+  };
+}
+
+/** The report around its customers: `head` + lines + `tail` in a file; `afterCustomers` follows them in a stream. */
+export interface ReportFrame {
+  head: string;
+  tail: string;
+  afterCustomers: string;
 }
 
 const spoolName = (path: string, pid: number) => `${basename(path)}.${pid}.customers.tmp`;

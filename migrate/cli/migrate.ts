@@ -44,7 +44,10 @@ import { runVerify } from './verify.js';
 import {
   assertWritable,
   customerSpool,
+  customerStream,
   FileProblem,
+  isOwnStdout,
+  isStreamTarget,
   keepInterruptedOutcomes,
   readState,
   writePrivate,
@@ -92,15 +95,19 @@ async function passwordHashesFor(args: MigrateArgs, source: CustomerAdapter): Pr
   }
 }
 
+/** What the run tells its user on stdout, or on stderr when a report is written to stdout (`--report /dev/stdout`). */
+let tell = (line: string) => console.log(line);
+
 async function main() {
   const args = parseArgsOrExit();
+  if (args.reportPaths.some(isOwnStdout)) tell = say;
   let state: MigrationState | undefined;
   let since = args.since;
   try {
     for (const path of args.reportPaths) await assertWritable('--report', path);
     for (const path of args.reportPaths.filter((p) => !isHtml(p)))
       for (const file of await keepInterruptedOutcomes(path))
-        console.log(`the outcomes of an interrupted run that wrote ${path} are kept in ${file}`);
+        tell(`the outcomes of an interrupted run that wrote ${path} are kept in ${file}`);
     await assertWritable('--state', args.statePath);
     state = args.statePath ? await readState(args.statePath) : undefined;
     if (since === 'last') since = sinceLastRun(state, args.from, args.to);
@@ -214,7 +221,11 @@ async function main() {
   });
   // Outcomes stream to the JSON reports as customers finish; memory keeps only what the summary
   // needs (failures) and, for an HTML report, the rows it shows: a long run stays flat.
-  const spools = args.reportPaths.filter((path) => !isHtml(path)).map((path) => customerSpool(path));
+  const spools = await Promise.all(
+    args.reportPaths
+      .filter((path) => !isHtml(path))
+      .map(async (path) => ((await isStreamTarget(path)) ? customerStream(path) : customerSpool(path))),
+  );
   let htmlRows = args.reportPaths.some(isHtml) ? HTML_REPORT_ROWS : 0;
   const keepCustomer = (c: CustomerReport) => c.outcome === 'failed' || (htmlRows > 0 && htmlRows-- > 0);
   const progress = progressReporter(process.stderr);
@@ -255,23 +266,23 @@ async function main() {
   progress.finish();
   result.pacing = pacers.map((p) => p.stats());
 
-  for (const line of summaryLines(result)) console.log(line);
-  const { head, tail } = reportJsonFrame(result, secrets);
-  for (const spool of spools) await spool.finish(head, tail);
+  for (const line of summaryLines(result)) tell(line);
+  const frame = reportJsonFrame(result, secrets);
+  for (const spool of spools) await spool.finish(frame);
   for (const path of args.reportPaths.filter(isHtml)) await writePrivate(path, reportHtml(result, secrets));
-  for (const path of args.reportPaths) console.log(`report written to ${path}`);
+  for (const path of args.reportPaths) tell(`report written to ${path}`);
   if (args.statePath) {
-    if (result.dryRun) console.log(`dry run: ${args.statePath} left as it was`);
+    if (result.dryRun) tell(`dry run: ${args.statePath} left as it was`);
     else {
       writeStateAtomically(args.statePath, stateAfter(state, result));
-      if (result.resumeFrom) console.log(`position saved to ${args.statePath}: run the same command again to continue`);
+      if (result.resumeFrom) tell(`position saved to ${args.statePath}: run the same command again to continue`);
       else if (result.failedInRun > 0)
-        console.log(
+        tell(
           `${args.statePath}: the next --since last starts where this run did, so the failed customers are tried again`,
         );
     }
   } else if (result.resumeFrom && !result.dryRun) {
-    console.log(
+    tell(
       result.duplicateCheck === 'none'
         ? `to continue where this run stopped, use --state <file> next time: ${result.target} cannot recognise customers an earlier run created, so starting over may duplicate them`
         : 'to continue where this run stopped, use --state <file> next time; a plain re-run starts over and skips customers already migrated',

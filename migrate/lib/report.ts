@@ -56,13 +56,19 @@ const blankJsonSecrets = (text: string, secrets: string[]) =>
  * The report around its customers array, for a run that streams the customers into the file as
  * they finish (the CLI) rather than holding them: head + lines joined by ",\n" + tail is the report.
  */
-export function reportJsonFrame(result: MigrationResult, secrets: string[] = []): { head: string; tail: string } {
+export function reportJsonFrame(
+  result: MigrationResult,
+  secrets: string[] = [],
+): { head: string; tail: string; afterCustomers: string } {
   const text = blankJsonSecrets(
     `${JSON.stringify({ ...result, customers: CUSTOMERS_PLACEHOLDER }, null, 2)}\n`,
     secrets,
   );
   const [before, after] = text.split(JSON.stringify(CUSTOMERS_PLACEHOLDER)) as [string, string];
-  return { head: `${before}[\n`, tail: `\n  ]${after}` };
+  // The other keys, for a report whose customers went first (a stream): the summary without its "{".
+  const { customers: _customers, ...summary } = result;
+  const afterCustomers = blankJsonSecrets(`${JSON.stringify(summary, null, 2).slice(2)}\n`, secrets);
+  return { head: `${before}[\n`, tail: `\n  ]${after}`, afterCustomers };
 }
 
 /** One customer of the report on one line: the allow-listed fields, `created` redacted, credentials blanked. */

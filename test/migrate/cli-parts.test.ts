@@ -351,7 +351,7 @@ describe('the report spool', () => {
     expect(onDisk()).toBe('{"email":"first@example.com"}');
     spool.add('{"email":"second@example.com"}');
     expect(onDisk()).toBe('{"email":"first@example.com"},\n{"email":"second@example.com"}');
-    await spool.finish('{"customers":[', ']}');
+    await spool.finish({ head: '{"customers":[', tail: ']}', afterCustomers: '' });
     expect(JSON.parse(readFileSync(report, 'utf8')).customers).toHaveLength(2);
     expect(readdirSync(dir)).toEqual(['report.json']);
   });

@@ -59,6 +59,23 @@ describe('npm run migrate', () => {
     expect(Date.parse(done.lastCompleted.startedAt)).toBeLessThan(Date.parse(done.lastCompleted.finishedAt));
   }, 60_000);
 
+  it('--report /dev/stdout: stdout is the JSON report alone, the customers streamed first; the summary on stderr', async () => {
+    const run = await runMigrate(['--from', 'memory', '--to', 'scayle', '--report', '/dev/stdout']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report)[0]).toBe('customers');
+    expect(report.customers.map((c: { outcome: string }) => c.outcome).sort()).toEqual([
+      'created',
+      'created',
+      'failed',
+    ]);
+    expect(report.counts).toMatchObject({ read: 3, created: 2, failed: 1 });
+    expect(run.stderr).toMatch(/3 read, 2 created, 0 skipped, 1 failed/);
+    expect(run.stderr).toContain('report written to /dev/stdout');
+    // Nothing was spooled beside it (/dev is no place for a file with emails).
+    expect(readdirSync('/dev').filter((name) => name.includes('customers.tmp'))).toEqual([]);
+  });
+
   it('exits 2 on usage and configuration errors', async () => {
     const usage = await runMigrate(['--from', 'memory']);
     expect(usage.code).toBe(2);
