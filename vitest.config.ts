@@ -21,9 +21,11 @@ export default defineConfig({
     // Each fork runs file after file (not a process per file): loading the modules once per fork
     // rather than once per file takes about a minute off `npm test` on 2 cores (210 s → 130–146 s).
     // Nothing a file needs is global but Request and Response, which each file gets back as a
-    // process starts with them (the setup file). All three forks are kept: with fewer kept
-    // (minForks 1), tinypool 1.1 retired an idle fork that had just been handed a file, and the run
-    // ended "Terminating worker thread" with that file unrun and the fork left spinning.
+    // process starts with them (the setup file); a test that changes another global (a stubbed
+    // fetch, fake timers) restores it, or the files after it in its fork see it. All three forks
+    // are kept: with fewer (minForks 1), tinypool 1.1 retired an idle fork that had just been
+    // handed a file, and the run ended "Terminating worker thread" with that file unrun and the
+    // fork left spinning.
     poolOptions: { forks: { maxForks: 3, minForks: 3, isolate: false } },
     setupFiles: ['test/support/native-globals.ts'],
   },
