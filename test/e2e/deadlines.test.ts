@@ -157,11 +157,12 @@ describe.each(ENTRIES)('REQUEST_TIMEOUT_MS against a platform that never answers
 });
 
 /**
- * A platform that asks for a wait the request has no time for (429 with Retry-After: 3 s, under the
- * 5 s the client would wait out within its own time): its answer and Retry-After go to the caller
- * at once, one upstream call, instead of a wait past REQUEST_TIMEOUT_MS and a 504 after it.
+ * A retry the request has no time for: a platform that asks for a wait past the deadline (429 with
+ * Retry-After: 3 s, under the 5 s the client would wait out within its own time), or whose failed
+ * answer took so long that another attempt could not end by it. Its answer (and Retry-After) goes to
+ * the caller at once, one upstream call, instead of a 504 at REQUEST_TIMEOUT_MS.
  */
-describe.each(ENTRIES)("a Retry-After past the request's deadline, through %s", (_entry, start) => {
+describe.each(ENTRIES)("a retry past the request's deadline, through %s", (_entry, start) => {
   let platforms: Awaited<ReturnType<typeof servePlatforms>>;
   let gateway: Running;
   beforeAll(async () => {
@@ -186,6 +187,21 @@ describe.each(ENTRIES)("a Retry-After past the request's deadline, through %s", 
       const answer = await within(gateway.send('/v1/customers/1', { method: 'GET' }), BOUND_MS, 'the gateway answered');
       expect([answer.status, answer.headers.get('retry-after')]).toEqual([429, '3']);
       expect(await answer.json()).toMatchObject({ code: 'rate_limited' });
+      expect(server.requestsServed - before).toBe(1);
+    } finally {
+      emulator.faults.clear();
+    }
+  });
+
+  it("answers the platform's 503 after one slow call, rather than a 504 after a retry with no time left", async () => {
+    // 600 ms per answer, 1 s in all: a retry after ≤ 0.3 s of backoff could not end in time.
+    const { emulator, server } = platforms.served[0]!;
+    emulator.faults.inject({ method: 'GET', status: 503, latencyMs: 600 });
+    try {
+      const before = server.requestsServed;
+      const answer = await within(gateway.send('/v1/customers/1', { method: 'GET' }), BOUND_MS, 'the gateway answered');
+      expect(answer.status).toBe(503);
+      expect(await answer.json()).toMatchObject({ code: 'upstream_unavailable' });
       expect(server.requestsServed - before).toBe(1);
     } finally {
       emulator.faults.clear();
