@@ -23,9 +23,8 @@ export default defineConfig({
     // Nothing a file needs is global but Request and Response, which each file gets back as a
     // process starts with them (the setup file); a test that changes another global (a stubbed
     // fetch, fake timers) restores it, or the files after it in its fork see it. All three forks
-    // are kept: with fewer (minForks 1), tinypool 1.1 retired an idle fork that had just been
-    // handed a file, and the run ended "Terminating worker thread" with that file unrun and the
-    // fork left spinning.
+    // are kept: tinypool 1.1 retires idle forks beyond minForks, and with minForks 1 five runs of
+    // six ended "Terminating worker thread", a file unrun and its fork left spinning.
     poolOptions: { forks: { maxForks: 3, minForks: 3, isolate: false } },
     setupFiles: ['test/support/native-globals.ts'],
   },
