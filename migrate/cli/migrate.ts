@@ -29,6 +29,7 @@ import {
   reportJsonFrame,
   HTML_REPORT_ROWS,
   secretValues,
+  failedInLastRun,
   sinceLastRun,
   stateAfter,
   stateInProgress,
@@ -103,6 +104,7 @@ async function main() {
   if (args.reportPaths.some(isOwnStdout)) tell = say;
   let state: MigrationState | undefined;
   let since = args.since;
+  let retryIds: string[] = [];
   try {
     for (const path of args.reportPaths) await assertWritable('--report', path);
     for (const path of args.reportPaths.filter((p) => !isHtml(p)))
@@ -110,12 +112,17 @@ async function main() {
         tell(`the outcomes of an interrupted run that wrote ${path} are kept in ${file}`);
     await assertWritable('--state', args.statePath);
     state = args.statePath ? await readState(args.statePath) : undefined;
-    if (since === 'last') since = sinceLastRun(state, args.from, args.to);
+    if (since === 'last') {
+      since = sinceLastRun(state, args.from, args.to);
+      retryIds = failedInLastRun(state);
+    }
   } catch (error) {
     if (error instanceof FileProblem) fail(error.message);
     if (error instanceof Error) fail(`--since last: ${args.statePath} ${error.message}`);
     throw error;
   }
+  if (retryIds.length > 0)
+    say(`migrate: ${retryIds.length} customers the last run left failed are tried again first, by id`);
   if (state && (state.source !== args.from || state.target !== args.to))
     fail(`--state ${args.statePath} belongs to ${state.source} → ${state.target}, not ${args.from} → ${args.to}`);
   const otherExport =
@@ -239,6 +246,7 @@ async function main() {
       batchSize: args.batchSize,
       maxCustomers: args.maxCustomers,
       since,
+      retryIds,
       resumeFrom: state?.inProgress,
       concurrency: args.concurrency,
       passwordHashes,
@@ -278,7 +286,9 @@ async function main() {
       if (result.resumeFrom) tell(`position saved to ${args.statePath}: run the same command again to continue`);
       else if (result.failedInRun > 0)
         tell(
-          `${args.statePath}: the next --since last starts where this run did, so the failed customers are tried again`,
+          result.failedIds
+            ? `${args.statePath}: the next --since last tries the ${result.failedIds.length} failed customers again by id`
+            : `${args.statePath}: the next --since last starts where this run did, so the failed customers are tried again`,
         );
     }
   } else if (result.resumeFrom && !result.dryRun) {

@@ -14,6 +14,7 @@ export { parseMigrateArgs, UsageError, USAGE, type MigrateArgs } from './args.js
 export {
   FROM_THE_START,
   parseState,
+  failedInLastRun,
   sinceLastRun,
   stateAfter,
   stateInProgress,

@@ -75,6 +75,14 @@ function checkSetup(options: MigrateOptions, batchSize: number): void {
  * with a resume point instead of throwing. With `concurrency` > 1 the customers of a page are
  * migrated side by side; the checkpoint only passes a customer once every one before it is done.
  */
+/**
+ * The most failed customers whose ids a run keeps for the next `--since last`. The state file holds
+ * them and is rewritten after every customer: a thousand keep it near 20 KB. A run with more
+ * failures than that has a cause common to them (a field the target refuses, a target down), and
+ * the next `--since last` reads everything since this run's own start again instead.
+ */
+const MAX_FAILED_IDS = 1_000;
+
 export async function migrateCustomers(options: MigrateOptions): Promise<MigrationResult> {
   const { source, target, ctx, since } = options;
   const dryRun = options.dryRun ?? false;
@@ -112,6 +120,13 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
   const timeline = createTimeline();
   const doneBefore = options.resumeFrom?.done ?? 0;
   const failedBefore = options.resumeFrom?.failed ?? 0;
+  // The failed customers' ids, for the next `--since last` to try by id: known unless a part this
+  // run resumed failed some before ids were kept, or more failed than MAX_FAILED_IDS.
+  const failedIds = [...(options.resumeFrom?.failedIds ?? [])];
+  let idsKnown = failedIds.length === failedBefore;
+  // What an earlier run left failed, still to be tried; once tried, the listing leaves them out.
+  const toRetry = [...(options.resumeFrom?.retry ?? options.retryIds ?? [])];
+  const retried = new Set<string>();
   const runStartedAt = options.resumeFrom?.startedAt ?? startedAt;
   let position: unknown = options.resumeFrom?.position ?? null;
   let skip = options.resumeFrom?.skip ?? 0;
@@ -134,6 +149,8 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     done: doneBefore + counts.read,
     startedAt: runStartedAt,
     ...(failedBefore + counts.failed > 0 ? { failed: failedBefore + counts.failed } : {}),
+    ...(failedIds.length > 0 && idsKnown ? { failedIds: [...failedIds] } : {}),
+    ...(toRetry.length > 0 ? { retry: [...toRetry] } : {}),
   });
 
   const step: CustomerStep = {
@@ -152,6 +169,13 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
 
   const count = (report: CustomerReport) => {
     counts.read++;
+    if (report.outcome === 'failed' && idsKnown) {
+      if (failedIds.length < MAX_FAILED_IDS) failedIds.push(report.sourceId);
+      else {
+        idsKnown = false;
+        failedIds.length = 0;
+      }
+    }
     const key = (
       {
         created: 'created',
@@ -167,7 +191,37 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     if (report.passwordCarried) counts.passwordsCarried++;
   };
 
+  /** A customer's outcome: kept (as `keepCustomer` says), streamed, counted. */
+  const record = (report: CustomerReport) => {
+    if (options.keepCustomer?.(report) ?? true) customers.push(report);
+    options.onCustomer?.(report);
+    count(report);
+  };
+  /** Once a customer is done: the throughput chart, the checkpoint, the progress line. */
+  const afterCustomer = (report: CustomerReport) => {
+    timeline.note(counts.read);
+    options.onCheckpoint?.(point());
+    progress('customer', report);
+  };
+
+  // An earlier run's failures first, by id: one after another (few, and each may fail the same way).
+  while (toRetry.length > 0 && !limitReached()) {
+    if (stopRequested()) {
+      stoppedBy = { code: 'stopped', detail: 'stopped on request' };
+      break;
+    }
+    const id = toRetry[0]!;
+    started++;
+    // Known by its id alone: migrateCustomer reads it whole first (gone from the source: skipped).
+    const report = await migrateCustomer({ id, email: '' } as Customer, step);
+    record(report);
+    toRetry.shift();
+    retried.add(id);
+    afterCustomer(report);
+  }
+
   for (;;) {
+    if (toRetry.length > 0) break;
     if (limitReached()) break;
     if (stopRequested()) {
       stoppedBy = { code: 'stopped', detail: 'stopped on request' };
@@ -195,16 +249,17 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     const worker = async () => {
       while (next < page.items.length && !limitReached() && !stopRequested()) {
         const index = next++;
-        started++;
-        const report = await migrateCustomer(page.items[index]!, step);
-        if (options.keepCustomer?.(report) ?? true) customers.push(report);
-        options.onCustomer?.(report);
-        count(report);
+        const listed = page.items[index]!;
+        let report: CustomerReport | undefined;
+        // One tried again by id at the start of this run is not tried a second time, nor counted twice.
+        if (!retried.has(listed.id)) {
+          started++;
+          report = await migrateCustomer(listed, step);
+          record(report);
+        }
         finished[index] = true;
         while (skip < finished.length && finished[skip]) skip++;
-        timeline.note(counts.read);
-        options.onCheckpoint?.(point());
-        progress('customer', report);
+        if (report) afterCustomer(report);
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 1, page.items.length) }, worker));
@@ -227,6 +282,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     target: target.backend,
     ...(target.platform ? { targetPlatform: target.platform } : {}),
     failedInRun: failedBefore + counts.failed,
+    ...(idsKnown ? { failedIds: [...new Set(failedIds)] } : {}),
     dryRun,
     ...(since ? { since } : {}),
     startedAt,

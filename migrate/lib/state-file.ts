@@ -11,6 +11,8 @@ const ResumePointSchema = z.object({
   done: z.int().min(0),
   startedAt: z.string().optional(),
   failed: z.int().min(0).optional(),
+  failedIds: z.array(z.string()).optional(),
+  retry: z.array(z.string()).optional(),
 });
 
 const StateSchema = z.object({
@@ -19,7 +21,15 @@ const StateSchema = z.object({
   /** Where the unfinished run continues; absent once it completed. */
   inProgress: ResumePointSchema.optional(),
   /** The last run that read the source to its end: `--since last` starts from its start. */
-  lastCompleted: z.object({ startedAt: z.string(), finishedAt: z.string(), since: z.string().optional() }).optional(),
+  lastCompleted: z
+    .object({
+      startedAt: z.string(),
+      finishedAt: z.string(),
+      since: z.string().optional(),
+      /** The source ids it left failed: the next `--since last` tries them again by id. */
+      failed: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -70,21 +80,25 @@ export const FROM_THE_START = '1970-01-01T00:00:00.000Z';
 
 /**
  * The state once a run ends: its position when it stopped early, else it becomes the last
- * completed run. A run that left customers failed does not move `--since last` past them: the next
- * one starts where this one did (from the start after a full run), so they are read and tried again;
- * those already placed are found on the target and skipped.
+ * completed run. A run that left customers failed keeps their source ids, and the next
+ * `--since last` tries them again by id (after a fix at the source, an `--omit`, a target back up)
+ * besides what changed since this run started. Where those ids are not all known (a part it
+ * resumed was written before ids were kept), it does not move `--since last` past them: the next
+ * run starts where this one did (from the start after a full run), so they are read again.
  */
 export function stateAfter(previous: MigrationState | undefined, result: MigrationResult): MigrationState {
   if (result.resumeFrom) return stateInProgress(previous, result.resumeFrom);
   // Failures of the parts this run resumed count too (they are in no later part's counts).
   const failed = result.failedInRun > 0;
+  const retryById = failed && result.failedIds !== undefined;
   return {
     source: result.source,
     target: result.target,
     lastCompleted: {
-      startedAt: failed ? (result.since ?? FROM_THE_START) : result.runStartedAt,
+      startedAt: failed && !retryById ? (result.since ?? FROM_THE_START) : result.runStartedAt,
       finishedAt: result.finishedAt,
       ...(result.since ? { since: result.since } : {}),
+      ...(retryById ? { failed: result.failedIds } : {}),
     },
   };
 }
@@ -96,3 +110,6 @@ export function sinceLastRun(state: MigrationState | undefined, source: string, 
     throw new Error(`belongs to ${state.source} → ${state.target}, not ${source} → ${target}`);
   return state.lastCompleted.startedAt;
 }
+
+/** `--since last`: the source ids the last completed run left failed, to be tried again by id. */
+export const failedInLastRun = (state: MigrationState | undefined): string[] => state?.lastCompleted?.failed ?? [];

@@ -20,6 +20,10 @@ export interface ResumePoint {
   startedAt?: string;
   /** Customers that failed in the run's earlier parts: `--since last` must not move past them. */
   failed?: number;
+  /** Their source ids, where every one is known (points written before ids were kept have none). */
+  failedIds?: string[];
+  /** Source ids an earlier run left failed that this run has still to try again (`retryIds`). */
+  retry?: string[];
 }
 
 export interface RetryOptions {
@@ -43,6 +47,11 @@ export interface MigrateOptions {
   maxCustomers?: number;
   /** Only customers updated at or after this instant (ISO 8601 with offset). */
   since?: string;
+  /**
+   * Source ids an earlier run left failed (`--since last`): read by id and tried again before the
+   * listing, which a customer unchanged since would not bring. The listing leaves them out after.
+   */
+  retryIds?: string[];
   resumeFrom?: ResumePoint;
   /**
    * Fields to leave out because the target cannot store them (e.g. `salutation`, `phones.mobile`,
@@ -152,6 +161,8 @@ export interface MigrationResult {
   targetPlatform?: string;
   /** Customers that failed in the whole run: this invocation and the parts it resumed. */
   failedInRun: number;
+  /** Their source ids, where every one is known (a resumed part written before ids were kept has none). */
+  failedIds?: string[];
   dryRun: boolean;
   since?: string;
   /** When this invocation started. */

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../conformance/harness.js';
 import { e2ePlatforms, runScript, servePlatforms } from './support.js';
@@ -67,3 +70,53 @@ describe.concurrent.each(pairs.map(([source, target]) => [source.name, target.na
     }, 180_000); // up to three child processes each, on a shared 2-core machine
   },
 );
+
+/**
+ * `--since last` through `npm run migrate` with a state file, SFCC → SCAYLE over HTTP: a customer
+ * with a mobile number SCAYLE cannot store fails until the run is given the `--omit` it suggests.
+ * The next delta run reads only that customer again, by id, not the whole source, and with the
+ * `--omit` creates it: unchanged at the source, no listing would have brought it.
+ */
+describe('npm run migrate -- --since last: what the last run left failed is tried again by id', () => {
+  const pair = ['sfcc', 'scayle'].map((name) => e2ePlatforms.find((p) => p.name === name)!);
+  let platforms: Awaited<ReturnType<typeof servePlatforms>>;
+  const state = join(mkdtempSync(join(tmpdir(), 'migrate-since-')), 'state.json');
+  const tag = Date.now().toString(36);
+  beforeAll(async () => {
+    platforms = await servePlatforms(pair, { seed: false });
+  });
+  afterAll(async () => platforms?.close());
+
+  it('reads the failed customer alone, and creates it once the run can', async () => {
+    const gateway = buildGateway('sfcc', platforms.env);
+    for (const [name, phones] of [
+      ['plain', undefined],
+      ['mobile', { mobile: '+49 170 1234567' }],
+    ] as const) {
+      const created = await gateway.call('POST', '/customers', {
+        email: `${name}-${tag}@example.com`,
+        lastName: `Since${name}`,
+        ...(phones ? { phones } : {}),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    // The runs' listings start after these writes.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const args = ['--from', 'sfcc', '--to', 'scayle', '--state', state];
+    const first = await runScript('migrate', args, platforms.env);
+    expect(first.stdout).toMatch(/2 read, 1 created, 0 skipped, 1 failed/);
+    expect(first.stdout).toContain('the next --since last tries the 1 failed customers again by id');
+    const omit = /add: (--omit \S+)/.exec(first.stdout)?.[1]?.split(' ');
+    expect(omit).toBeDefined();
+
+    const delta = await runScript('migrate', [...args, '--since', 'last'], platforms.env);
+    expect(delta.stderr).toContain('1 customers the last run left failed are tried again first, by id');
+    expect(delta.stdout).toMatch(/1 read, 0 created, 0 skipped, 1 failed/);
+
+    const fixed = await runScript('migrate', [...args, '--since', 'last', ...omit!], platforms.env);
+    expect(fixed.code, `${fixed.stdout}\n${fixed.stderr}`).toBe(0);
+    expect(fixed.stdout).toMatch(/1 read, 1 created, 0 skipped, 0 failed/);
+    const stored = await platforms.served.find((s) => s.platform.name === 'scayle')!.stored();
+    expect(stored.match(new RegExp(`mobile-${tag}@example\\.com`, 'g'))).toHaveLength(1);
+  }, 120_000);
+});

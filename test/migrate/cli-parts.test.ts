@@ -16,6 +16,7 @@ import {
   refusedFields,
   reportJson,
   secretValues,
+  failedInLastRun,
   sinceLastRun,
   FROM_THE_START,
   stateAfter,
@@ -268,30 +269,85 @@ describe('state file', () => {
     expect(() => sinceLastRun(state, 'memory', 'scayle')).toThrow(/belongs to memory → memory/);
   });
 
-  it('a run that left customers failed does not move --since last past them: the next run reads them again', async () => {
+  it('a run that left customers failed keeps their ids: the next --since last moves on and tries them again by id', async () => {
     const source = await seededSource();
-    // A target that refuses one of them.
-    const failing = { source, target: rejectingEmail(emptyTarget(), 'giulia@example.it'), ctx };
-    const full = await migrateCustomers(failing);
-    expect(full.counts.failed).toBeGreaterThan(0);
-    expect(sinceLastRun(stateAfter(undefined, full), 'memory', 'memory')).toBe(FROM_THE_START);
-    const since = '2024-01-01T00:00:00.000Z';
-    const delta = await migrateCustomers({ ...failing, since });
-    expect(delta.counts.failed).toBeGreaterThan(0);
-    expect(sinceLastRun(stateAfter(undefined, delta), 'memory', 'memory')).toBe(since);
-    // A failure in a part the run was resumed from counts too: the finishing part alone failed none.
-    const source2 = await seededSource();
-    const target2 = rejectingEmail(emptyTarget(), 'ada@example.com');
-    const part = await migrateCustomers({ source: source2, target: target2, ctx, batchSize: 1, maxCustomers: 2 });
-    expect(part.counts.failed).toBe(1);
-    const rest = await migrateCustomers({ source: source2, target: target2, ctx, resumeFrom: part.resumeFrom! });
-    expect(rest.counts.failed).toBe(0);
-    const resumed = stateAfter(stateAfter(undefined, part), rest);
-    expect(sinceLastRun(resumed, 'memory', 'memory')).toBe(FROM_THE_START);
-    // Once they all get through, it moves on to this run's start.
-    const fixed = await migrateCustomers({ source, target: emptyTarget(), ctx, since });
-    expect(fixed.counts.failed).toBe(0);
-    expect(sinceLastRun(stateAfter(undefined, fixed), 'memory', 'memory')).toBe(fixed.runStartedAt);
+    const giulia = (await source.listCustomers!({ limit: 10, email: 'giulia@example.it' }, ctx)).items[0]!.id;
+    const target = emptyTarget();
+    const refusing = rejectingEmail(target, 'giulia@example.it');
+    const full = await migrateCustomers({ source, target: refusing, ctx });
+    expect(full.counts).toMatchObject({ created: 4, failed: 1 });
+    let state = stateAfter(undefined, full);
+    expect(sinceLastRun(state, 'memory', 'memory')).toBe(full.runStartedAt);
+    expect(failedInLastRun(state)).toEqual([giulia]);
+
+    // Nothing changed since: the listing brings no one, the failed customer is read by id alone.
+    const since = sinceLastRun(state, 'memory', 'memory');
+    const again = await migrateCustomers({ source, target: refusing, ctx, since, retryIds: failedInLastRun(state) });
+    expect(again.counts).toMatchObject({ read: 1, failed: 1 });
+    state = stateAfter(state, again);
+    expect(failedInLastRun(state)).toEqual([giulia]);
+
+    // Fixed (here: the target takes her now), and changed meanwhile so the listing brings her too:
+    // created once, counted once, and nothing left to retry.
+    await source.updateCustomer({ kind: 'id', id: giulia }, { firstName: 'Giulia' }, {}, ctx);
+    const fixed = await migrateCustomers({
+      source,
+      target,
+      ctx,
+      since: sinceLastRun(state, 'memory', 'memory'),
+      retryIds: failedInLastRun(state),
+    });
+    expect(fixed.counts).toMatchObject({ read: 1, created: 1, failed: 0 });
+    expect(fixed.customers.map((c) => [c.sourceId, c.outcome])).toEqual([[giulia, 'created']]);
+    expect(stored(target).has('giulia@example.it')).toBe(true);
+    state = stateAfter(state, fixed);
+    expect(failedInLastRun(state)).toEqual([]);
+    expect(sinceLastRun(state, 'memory', 'memory')).toBe(fixed.runStartedAt);
+  });
+
+  it('a retry by id stopped half-way resumes with the rest; a customer gone from the source is skipped', async () => {
+    const source = await seededSource();
+    const ids = (await source.listCustomers!({ limit: 10 }, ctx)).items.map((c) => c.id);
+    const target = emptyTarget();
+    const since = new Date(Date.now() + 60_000).toISOString(); // the listing brings no one
+    const retryIds = [ids[0]!, 'gone-since', ids[1]!];
+    const part = await migrateCustomers({ source, target, ctx, since, retryIds, maxCustomers: 2 });
+    expect(part.resumeFrom).toMatchObject({ retry: [ids[1]] });
+    expect(part.customers.map((c) => [c.sourceId, c.outcome])).toEqual([
+      [ids[0], 'created'],
+      ['gone-since', 'skipped'],
+    ]);
+    const rest = await migrateCustomers({ source, target, ctx, since, retryIds, resumeFrom: part.resumeFrom! });
+    expect(rest.customers.map((c) => [c.sourceId, c.outcome])).toEqual([[ids[1], 'created']]);
+    expect(rest.complete).toBe(true);
+  });
+
+  it('past a thousand failures no ids are kept (the state file is rewritten per customer): the next run reads all again', async () => {
+    const many = Array.from({ length: 1_001 }, (_, i) => ({ email: `many-${i}@example.com`, lastName: `Many${i}` }));
+    const source = await seededSource(many);
+    const refusing = wrap(emptyTarget(), {
+      async createCustomer() {
+        throw new GatewayError('upstream_unavailable', 'the target is down');
+      },
+    });
+    const run = await migrateCustomers({ source, target: refusing, ctx, batchSize: 200 });
+    expect(run.counts.failed).toBe(1_001);
+    expect(run.failedIds).toBeUndefined();
+    expect(sinceLastRun(stateAfter(undefined, run), 'memory', 'memory')).toBe(FROM_THE_START);
+  });
+
+  it('where a resumed part failed customers before ids were kept, --since last does not move past them', async () => {
+    const source = await seededSource();
+    const target = emptyTarget();
+    const first = await migrateCustomers({ source, target, ctx, batchSize: 1, maxCustomers: 1 });
+    // A resume point as written before failed ids were kept: a failure without its id.
+    const legacy = { ...first.resumeFrom!, failed: 1 };
+    const rest = await migrateCustomers({ source, target, ctx, resumeFrom: legacy });
+    expect(rest.failedIds).toBeUndefined();
+    expect(sinceLastRun(stateAfter(undefined, rest), 'memory', 'memory')).toBe(FROM_THE_START);
+    // And a run that failed none moves on to its start.
+    const clean = await migrateCustomers({ source, target: emptyTarget(), ctx });
+    expect(sinceLastRun(stateAfter(undefined, clean), 'memory', 'memory')).toBe(clean.runStartedAt);
   });
 });
 
