@@ -124,8 +124,9 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
   // run resumed failed some before ids were kept, or more failed than MAX_FAILED_IDS.
   const failedIds = [...(options.resumeFrom?.failedIds ?? [])];
   let idsKnown = failedIds.length === failedBefore;
-  // What an earlier run left failed, still to be tried; once tried, the listing leaves them out.
-  const toRetry = [...(options.resumeFrom?.retry ?? options.retryIds ?? [])];
+  // What an earlier run left failed, still to be tried (a resumed run: what its point says is left);
+  // once tried, the listing leaves them out.
+  const toRetry = [...((options.resumeFrom ? options.resumeFrom.retry : options.retryIds) ?? [])];
   const retried = new Set<string>();
   const runStartedAt = options.resumeFrom?.startedAt ?? startedAt;
   let position: unknown = options.resumeFrom?.position ?? null;

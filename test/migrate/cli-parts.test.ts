@@ -320,6 +320,23 @@ describe('state file', () => {
     const rest = await migrateCustomers({ source, target, ctx, since, retryIds, resumeFrom: part.resumeFrom! });
     expect(rest.customers.map((c) => [c.sourceId, c.outcome])).toEqual([[ids[1], 'created']]);
     expect(rest.complete).toBe(true);
+    // Stopped in the listing, its retries done: resumed (the command passes the same ids), none is retried again.
+    const listing = await migrateCustomers({
+      source,
+      target: emptyTarget(),
+      ctx,
+      retryIds: [ids[0]!],
+      maxCustomers: 2,
+    });
+    expect(listing.resumeFrom).not.toHaveProperty('retry');
+    const resumed = await migrateCustomers({
+      source,
+      target: emptyTarget(),
+      ctx,
+      retryIds: [ids[0]!],
+      resumeFrom: listing.resumeFrom!,
+    });
+    expect(resumed.customers.map((c) => c.sourceId)).not.toContain(ids[0]);
   });
 
   it('past a thousand failures no ids are kept (the state file is rewritten per customer): the next run reads all again', async () => {
