@@ -121,7 +121,8 @@ async function main() {
     if (error instanceof Error) fail(`--since last: ${args.statePath} ${error.message}`);
     throw error;
   }
-  if (retryIds.length > 0)
+  // (A resumed run goes on with those its first part had left to retry: its resume point says.)
+  if (retryIds.length > 0 && !state?.inProgress)
     say(`migrate: ${retryIds.length} customers the last run left failed are tried again first, by id`);
   if (state && (state.source !== args.from || state.target !== args.to))
     fail(`--state ${args.statePath} belongs to ${state.source} → ${state.target}, not ${args.from} → ${args.to}`);
