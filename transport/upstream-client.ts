@@ -121,10 +121,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const fetchAttempt = (given: RequestInfo | URL, givenInit?: RequestInit) => {
         // A bodyless call in the Node build (transport/ky-construction.ts) is sent as URL + init.
         const [input, init] = given instanceof BodylessRequest ? given.asFetchArguments(givenInit) : [given, givenInit];
-        const left = giveUpAt - Date.now();
+        lastAttemptAt = Date.now();
+        const left = giveUpAt - lastAttemptAt;
         if (left <= 0) return Promise.reject(timedOut());
         const limit = Math.min(attemptTimeoutMs, left);
-        lastAttemptAt = Date.now();
         const attempt = ctx.deadlineWithin?.(limit) ?? deadlineSignal(limit, ctx.signal);
         attempts.push(attempt);
         const outgoing = sending(input, init, clientHeaders, ctx.requestId, attempt.signal);

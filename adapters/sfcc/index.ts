@@ -65,12 +65,6 @@ function upstreamIfMatch(ifMatch: string | undefined): string | undefined {
   return tags[0]!.replace(/^W\//, '').replace(/^"|"$/g, '');
 }
 
-/** Whether a caller's If-Match holds for `etag` (as quoted by the client): absent, `*`, or one of its tags. */
-function ifMatchHolds(ifMatch: string | undefined, etag: string): boolean {
-  const tags = ifMatch?.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
-  return !tags || tags.includes('*') || tags.includes(etag.replace(/^"|"$/g, ''));
-}
-
 /** What SFCC offers instead of a customer delete (capability customerDelete false, no deleteCustomer). */
 const CUSTOMER_DELETE_HINT =
   'the Shop API has no customer delete; disable one with PATCH {"active": false}, or delete it in Business Manager';
@@ -261,14 +255,16 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
     async updateCustomer(ref, patch, { ifMatch }, ctx) {
       const id = await resolveId(ref, ctx);
       // `custom` replaces the whole set: learn which c_* attributes to clear.
+      // The one strong tag the route hands a backend that checks If-Match itself (withIfMatch).
+      const tag = upstreamIfMatch(ifMatch);
       const checks = typeof patch.externalRef === 'string' || patch.login;
       const read =
-        patch.custom !== undefined || patch.login || (checks && upstreamIfMatch(ifMatch) !== undefined)
+        patch.custom !== undefined || patch.login || (checks && tag !== undefined)
           ? await fetchCustomer(ctx, id, false)
           : undefined;
       // A stale If-Match is answered before the checks below (a 409 for a taken login or externalRef):
       // the precondition comes first, as SFCC's own PATCH would have it had it been sent.
-      if (read?.etag !== undefined && !ifMatchHolds(ifMatch, read.etag))
+      if (tag !== undefined && read?.etag !== undefined && read.etag !== `"${tag}"`)
         throw new GatewayError('precondition_failed', `If-Match does not match the current ETag of customer ${id}`);
       const current = read?.body;
       const doc = toOcapiCustomerPatch(patch, attribute, current ? customKeysOf(current) : [], {
@@ -278,7 +274,7 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
       const newLogin =
         typeof patch.login === 'string' && current && patch.login !== loginOf(current) ? patch.login : undefined;
       if (newLogin !== undefined) await search.assertLoginFree(ctx, newLogin, id);
-      const updated = await patchCustomer(ctx, id, doc, upstreamIfMatch(ifMatch));
+      const updated = await patchCustomer(ctx, id, doc, tag);
       if (newLogin === undefined) return customerResult(updated);
       // After the Shop API PATCH, which checks If-Match atomically against the document before this
       // change (the login change moves the ETag). A login taken since the check above (a race) then

@@ -27,7 +27,8 @@ export async function assertWritable(option: string, path: string | undefined): 
   // customers migrated and its report lost.
   if (existing?.isDirectory()) throw new FileProblem(`${option} ${path}: exists and is a directory`);
   // Our own stdout, a device or a pipe is written to where it is (streamed): its directory is not ours.
-  if (await isStreamTarget(path)) return isOwnStdout(path) ? undefined : writableTarget(option, path);
+  if (isOwnStdout(path)) return;
+  if (existing && !existing.isFile()) return writableTarget(option, path);
   try {
     await access(dirname(path), constants.W_OK);
   } catch {

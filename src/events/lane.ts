@@ -56,22 +56,18 @@ const parkedKey = (sink: string) => `events:lane:${sink}:parked`;
 const initialCursor = (now: number) => (now - START_BACK_MS) * 1000;
 
 /**
- * The lane's state as stored. A lane key without `split` was written by a gateway that kept the
- * parked customers in it (before they were apart, or an older instance of a fleet being upgraded):
- * those are the ones, whatever the parked key holds.
+ * What the store says of a sink's lane (or a fresh start at `now`); the lane and the backlog stats
+ * read it. A lane key without `split` was written by a gateway that kept the parked customers in it
+ * (before they were apart, or an older instance of a fleet being upgraded): those are the ones,
+ * whatever the parked key holds.
  */
-async function readLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
+export async function loadLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
   const [text, parked] = await Promise.all([store.get(laneKey(sink)), store.get(parkedKey(sink))]);
   const state = text ? (JSON.parse(text) as LaneState & { split?: true }) : undefined;
   if (!state) return { cursor: initialCursor(now), parked: {} };
   if (state.split) state.parked = parked === undefined ? {} : (JSON.parse(parked) as Record<string, Parked>);
   delete state.split;
   return state;
-}
-
-/** What the store says of a sink's lane (or a fresh start at `now`); the lane and the backlog stats read it. */
-export async function loadLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
-  return readLaneState(store, sink, now);
 }
 
 /** The retry delay after `attempts` failures: doubling from `first` up to `max`, ±25 % jitter. */
@@ -127,7 +123,7 @@ export class Lane {
   async step(): Promise<boolean> {
     const now = Date.now();
     if (!this.state) {
-      this.state = await readLaneState(this.options.store, this.sink.name, now);
+      this.state = await loadLaneState(this.options.store, this.sink.name, now);
       // Written again at the first save after a load (moved out of an older lane key, or taken over).
       this.parkedChanged = true;
     }

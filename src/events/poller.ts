@@ -212,8 +212,8 @@ export function createPoller(options: PollerOptions) {
     // while) cannot keep the listing from running.
     const retries = (await store.setMembers(retryKey(backend))).slice(0, RETRIES_PER_POLL);
     for (const member of retries) {
-      const id = member.slice(0, member.lastIndexOf(' '));
-      const from = member.slice(member.lastIndexOf(' ') + 1);
+      const space = member.lastIndexOf(' ');
+      const [id, from] = [member.slice(0, space), member.slice(space + 1)];
       await renewLease();
       try {
         const { value: customer } = await adapter.getCustomer({ kind: 'id', id }, { expandAddresses: false }, ctx);
