@@ -127,7 +127,8 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
   // What an earlier run left failed, still to be tried (a resumed run: what its point says is left);
   // once tried, the listing leaves them out.
   const toRetry = [...((options.resumeFrom ? options.resumeFrom.retry : options.retryIds) ?? [])];
-  const retried = new Set<string>();
+  // Kept in the point, so a part resumed after the retries does not try them a second time.
+  const retried = new Set<string>(options.resumeFrom?.retried);
   const runStartedAt = options.resumeFrom?.startedAt ?? startedAt;
   let position: unknown = options.resumeFrom?.position ?? null;
   let skip = options.resumeFrom?.skip ?? 0;
@@ -152,6 +153,7 @@ export async function migrateCustomers(options: MigrateOptions): Promise<Migrati
     ...(failedBefore + counts.failed > 0 ? { failed: failedBefore + counts.failed } : {}),
     ...(failedIds.length > 0 && idsKnown ? { failedIds: [...failedIds] } : {}),
     ...(toRetry.length > 0 ? { retry: [...toRetry] } : {}),
+    ...(retried.size > 0 ? { retried: [...retried] } : {}),
   });
 
   const step: CustomerStep = {

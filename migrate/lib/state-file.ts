@@ -13,6 +13,7 @@ const ResumePointSchema = z.object({
   failed: z.int().min(0).optional(),
   failedIds: z.array(z.string()).optional(),
   retry: z.array(z.string()).optional(),
+  retried: z.array(z.string()).optional(),
 });
 
 const StateSchema = z.object({

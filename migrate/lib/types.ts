@@ -24,6 +24,8 @@ export interface ResumePoint {
   failedIds?: string[];
   /** Source ids an earlier run left failed that this run has still to try again (`retryIds`). */
   retry?: string[];
+  /** Those this run already tried again: its listing leaves them out, in every later part too. */
+  retried?: string[];
 }
 
 export interface RetryOptions {

@@ -119,4 +119,39 @@ describe('npm run migrate -- --since last: what the last run left failed is trie
     const stored = await platforms.served.find((s) => s.platform.name === 'scayle')!.stored();
     expect(stored.match(new RegExp(`mobile-${tag}@example\\.com`, 'g'))).toHaveLength(1);
   }, 120_000);
+
+  it('a delta run stopped mid-retry and resumed does not try a retried customer again when the listing brings it', async () => {
+    const gateway = buildGateway('sfcc', platforms.env);
+    const again = `again-${tag}`;
+    const ids: string[] = [];
+    for (const name of ['a', 'b']) {
+      const created = await gateway.call('POST', '/customers', {
+        email: `${name}-${again}@example.com`,
+        lastName: `Again${name}`,
+        phones: { mobile: '+49 170 7654321' },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      ids.push((created.body as { id: string }).id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const state2 = join(mkdtempSync(join(tmpdir(), 'migrate-again-')), 'state.json');
+    const args = ['--from', 'sfcc', '--to', 'scayle', '--state', state2];
+    const first = await runScript('migrate', args, platforms.env);
+    const omit = /add: (--omit \S+)/.exec(first.stdout)?.[1]?.split(' ');
+    expect(omit, first.stdout).toBeDefined();
+
+    // Stopped after the first of the two retries...
+    const part = await runScript('migrate', [...args, '--since', 'last', '--max', '1', ...omit!], platforms.env);
+    expect(part.stdout, part.stderr).toMatch(/1 read, 1 created, 0 skipped, 0 failed/);
+    // ...that customer changes at the source, so the resumed part's listing brings it...
+    const changed = await gateway.call('PATCH', `/customers/${ids[0]}`, { firstName: 'Changed' });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    // ...and the resumed part tries only the second, once.
+    const rest = await runScript('migrate', [...args, '--since', 'last', ...omit!], platforms.env);
+    expect(rest.code, `${rest.stdout}\n${rest.stderr}`).toBe(0);
+    expect(rest.stdout).toMatch(/1 read, 1 created, 0 skipped, 0 failed/);
+    const stored = await platforms.served.find((s) => s.platform.name === 'scayle')!.stored();
+    for (const name of ['a', 'b'])
+      expect(stored.match(new RegExp(`${name}-${again}@example\\.com`, 'g'))).toHaveLength(1);
+  }, 120_000);
 });

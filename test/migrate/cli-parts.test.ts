@@ -339,6 +339,26 @@ describe('state file', () => {
     expect(resumed.customers.map((c) => c.sourceId)).not.toContain(ids[0]);
   });
 
+  it('a part resumed mid-retry does not try again, when the listing brings them, the customers its first part retried', async () => {
+    const source = await seededSource();
+    const ids = (await source.listCustomers!({ limit: 10 }, ctx)).items.map((c) => c.id);
+    const target = emptyTarget();
+    const since = new Date(0).toISOString(); // the listing brings everyone
+    const retryIds = [ids[0]!, ids[1]!];
+    const part = await migrateCustomers({ source, target, ctx, since, retryIds, maxCustomers: 1 });
+    expect(part.customers.map((c) => [c.sourceId, c.outcome])).toEqual([[ids[0], 'created']]);
+    expect(part.resumeFrom).toMatchObject({ retry: [ids[1]], retried: [ids[0]] });
+    // Through the state file, as `--resume` reads it.
+    const resumeFrom = parseState(JSON.stringify(stateAfter(undefined, part))).inProgress!;
+    const rest = await migrateCustomers({ source, target, ctx, since, retryIds, resumeFrom });
+    const tried = rest.customers.map((c) => c.sourceId);
+    expect(tried[0]).toBe(ids[1]);
+    expect(tried).not.toContain(ids[0]);
+    expect(new Set(tried).size).toBe(tried.length);
+    expect(rest.counts.read + part.counts.read).toBe(ids.length);
+    expect(rest.complete).toBe(true);
+  });
+
   it('past a thousand failures no ids are kept (the state file is rewritten per customer): the next run reads all again', async () => {
     const many = Array.from({ length: 1_001 }, (_, i) => ({ email: `many-${i}@example.com`, lastName: `Many${i}` }));
     const source = await seededSource(many);
