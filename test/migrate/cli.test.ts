@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +75,27 @@ describe('npm run migrate', () => {
     expect(run.stderr).toContain('report written to /dev/stdout');
     // Nothing was spooled beside it (/dev is no place for a file with emails).
     expect(readdirSync('/dev').filter((name) => name.includes('customers.tmp'))).toEqual([]);
+  });
+
+  it('--report to a named pipe: its reader gets the whole JSON report, streamed; nothing spooled beside it', async () => {
+    const pipe = join(dir, 'report.pipe');
+    execFileSync('mkfifo', [pipe]);
+    // A reader like `jq < report.pipe`: open before the writer, reading until the writer closes.
+    const received = new Promise<string>((resolve, reject) => {
+      let text = '';
+      createReadStream(pipe, 'utf8')
+        .on('data', (chunk) => (text += chunk))
+        .on('end', () => resolve(text))
+        .on('error', reject);
+    });
+    const run = await runMigrate(['--from', 'memory', '--to', 'scayle', '--report', pipe]);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(await received);
+    expect(Object.keys(report)[0]).toBe('customers');
+    expect(report.counts).toMatchObject({ read: 3, created: 2, failed: 1 });
+    expect(report.customers).toHaveLength(3);
+    expect(run.stdout).toMatch(/3 read, 2 created, 0 skipped, 1 failed/);
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
 
   it('exits 2 on usage and configuration errors', async () => {
