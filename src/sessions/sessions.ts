@@ -40,8 +40,21 @@ const randomId = (size: number) => base64url(crypto.getRandomValues(new Uint8Arr
 const digest = (text: string) => sha256Hex(text);
 
 const familyKey = (sid: string) => `session:family:${sid}`;
+/** The digest of the session's current refresh token, under its generation (the key instances of the version before read too). */
 const generationKey = (sid: string, generation: number) => `session:generation:${sid}:${generation}`;
-const usedKey = (sid: string, generation: number) => `session:used:${sid}:${generation}`;
+/**
+ * The session's spent refresh tokens, as digests, in one set: one key per session however often it
+ * is refreshed. (The version before kept two keys per refresh: a digest and a used mark.)
+ */
+const spentKey = (sid: string) => `session:spent:${sid}`;
+/**
+ * The used mark the version before wrote per generation. Still read: a token it saw used is a
+ * replay here too. The marks lapse with their sessions, 30 days after the last instance of that
+ * version stopped; then this read can go.
+ */
+const legacyUsedKey = (sid: string, generation: number) => `session:used:${sid}:${generation}`;
+/** Of a spent token's SHA-256 digest, the first 128 bits: enough to recognise it, half the bytes kept. */
+const SPENT_DIGEST_CHARS = 32;
 const endedKey = (backend: string, sub: string) =>
   `session:ended:${encodeURIComponent(backend)}:${encodeURIComponent(sub)}`;
 /** The customer's sessions (for the export and the erasure); a session also leaves it when it is found gone. */
@@ -114,6 +127,31 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
   const isAlive = async (sid: string, family: Family): Promise<boolean> =>
     remaining(family) > 0 && !(await endedByPasswordChange(sid, family));
 
+  /**
+   * Ends the session for good (its record goes first) and lets go of what the store kept of it:
+   * its place in the customer's index, its last use, its spent tokens. The current token's digest
+   * lapses with the session where its generation is not known here.
+   */
+  const forget = async (sid: string, index?: { backend: string; sub: string }) => {
+    await store.delete(familyKey(sid));
+    if (index) await store.removeFromSet(indexKey(index.backend, index.sub), sid);
+    await store.delete(lastUsedKey(sid));
+    await store.delete(spentKey(sid));
+  };
+
+  /** A spent refresh token presented again (a stolen copy, or the client after the thief): the session ends. */
+  const revoked = async (sid: string, family: Family) => {
+    await forget(sid, family);
+    deps.log.warn(
+      { session: sid, backend: family.backend },
+      'a used refresh token was presented again: session revoked',
+    );
+    return new GatewayError(
+      'unauthorized',
+      'this refresh token was already used; the session is revoked, log in again',
+    );
+  };
+
   /** The customer's live sessions, oldest first (dead ones leave the index as they are found). */
   const list = async (backend: string, sub: string): Promise<SessionInfo[]> => {
     const alive: SessionInfo[] = [];
@@ -121,8 +159,7 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       const family = await readFamily(sid);
       if (!family || !(await isAlive(sid, family))) {
         // Dead either way: what is left of it goes now, not only when it expires.
-        if (family) await store.delete(familyKey(sid));
-        await store.removeFromSet(indexKey(backend, sub), sid);
+        await forget(sid, { backend, sub });
         continue;
       }
       const lastUsedAt = Number((await store.get(lastUsedKey(sid))) ?? family.createdAt);
@@ -156,28 +193,26 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       const family = await readFamily(sid);
       if (!family || !(await isAlive(sid, family))) throw invalidRefresh();
       assertBackend?.(family.backend);
-      if ((await store.get(generationKey(sid, generation))) !== (await digest(refreshToken))) throw invalidRefresh();
+      const presented = await digest(refreshToken);
+      const spent = presented.slice(0, SPENT_DIGEST_CHARS);
+      if ((await store.get(generationKey(sid, generation))) !== presented) {
+        // Not the current token: one this session spent is a replay; anything else was never issued.
+        if ((await store.setMembers(spentKey(sid))).includes(spent)) throw await revoked(sid, family);
+        throw invalidRefresh();
+      }
+      if ((await store.get(legacyUsedKey(sid, generation))) !== undefined) throw await revoked(sid, family);
       if (maySignIn && !(await maySignIn(family.backend, family.sub))) {
-        await store.delete(familyKey(sid));
-        await store.removeFromSet(indexKey(family.backend, family.sub), sid);
+        await forget(sid, family);
         deps.log.info(
           { session: sid, backend: family.backend },
           'session ended at refresh: the platform no longer lets the customer sign in',
         );
         throw ended();
       }
-      // Atomic: of two refreshes with the same token, exactly one wins.
-      if (!(await store.setIfAbsent(usedKey(sid, generation), '1', remaining(family)))) {
-        await store.delete(familyKey(sid));
-        deps.log.warn(
-          { session: sid, backend: family.backend },
-          'a used refresh token was presented again: session revoked',
-        );
-        throw new GatewayError(
-          'unauthorized',
-          'this refresh token was already used; the session is revoked, log in again',
-        );
-      }
+      // Spent before it is taken, so that whoever presents it from here on finds it spent. Taking
+      // it is atomic: of two refreshes with the same token exactly one wins, the other is a replay.
+      await store.addToSet(spentKey(sid), spent, remaining(family));
+      if (!(await store.deleteIfEquals(generationKey(sid, generation), presented))) throw await revoked(sid, family);
       return issue(sid, generation + 1, family);
     },
 
@@ -187,11 +222,10 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       if ((await store.get(generationKey(sid, generation))) !== (await digest(refreshToken))) return;
       const family = await readFamily(sid);
       if (family) assertBackend?.(family.backend);
-      await store.delete(familyKey(sid));
-      // Out of the customer's index and its last use now, not when the session would have expired:
-      // a sign-in and logout every minute (a synthetic check) grew the index by 43,000 a month.
-      if (family) await store.removeFromSet(indexKey(family.backend, family.sub), sid);
-      await store.delete(lastUsedKey(sid));
+      // Out of the customer's index, its last use and its tokens now, not when the session would have
+      // expired: a sign-in and logout every minute (a synthetic check) grew the index by 43,000 a month.
+      await forget(sid, family);
+      await store.delete(generationKey(sid, generation));
     },
 
     /** The claims of an access token whose session is still alive, else 401. */
@@ -211,8 +245,7 @@ export function createSessions(deps: { store: SharedStore; signer: TokenSigner; 
       for (const sid of await store.setMembers(indexKey(backend, sub))) {
         const family = await readFamily(sid);
         if (family && (await isAlive(sid, family))) alive++;
-        await store.delete(familyKey(sid));
-        await store.delete(lastUsedKey(sid));
+        await forget(sid);
       }
       await store.delete(indexKey(backend, sub));
       // Sessions the index does not know (begun before it existed) end too: the end marker holds

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSfccEmulator } from '../../emulators/sfcc/index.js';
 import { serveOnLoopback } from '../../emulators/shared/runtime.js';
+import { dumpKeys, redisForTests, removeKeys, uniquePrefix } from '../store/redis-server.js';
 import { type RunningGateway, startGateway } from './support.js';
 
 const STOREFRONT = 'storefront-key-e2e-0123456789';
@@ -131,4 +132,78 @@ describe('npm start + the SFCC emulator over HTTP: a shopper signs in and edits 
     expect(wrong.status).toBe(401);
     expect({ ...wrong.body, requestId: 0 }).toEqual({ ...unknown.body, requestId: 0 });
   });
+});
+
+describe('npm start with STORE=redis: what a session keeps in Redis', () => {
+  const emulator = createSfccEmulator();
+  const prefix = uniquePrefix('sessions-e2e');
+  let redis: Awaited<ReturnType<typeof redisForTests>>;
+  let upstream: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
+  let gateway: RunningGateway | undefined;
+
+  beforeAll(async () => {
+    redis = await redisForTests();
+    if ('skip' in redis) return console.warn(`skipping the sessions-in-Redis e2e test: ${redis.skip}`);
+    upstream = await serveOnLoopback(emulator.app);
+    gateway = await startGateway({
+      BACKENDS: 'sfcc',
+      ...emulator.connectionEnv(upstream.origin),
+      API_KEYS: `storefront:${STOREFRONT}`,
+      SESSION_SIGNING_KEYS: `e2e:${SIGNING}`,
+      STORE: 'redis',
+      REDIS_URL: redis.url,
+      STORE_PREFIX: prefix,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.close();
+    if (redis && !('skip' in redis)) {
+      await removeKeys(redis.url, prefix);
+      await redis.stop();
+    }
+  });
+
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${gateway!.origin}${path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': STOREFRONT, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const login = async () =>
+    (await post('/v1/auth/login', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' })).body;
+  /** The Redis keys that name the session, and what they hold. */
+  const keysOf = async (refreshToken: string) => {
+    const sid = refreshToken.split('.')[0]!;
+    if ('skip' in redis) throw new Error('no Redis');
+    return (await dumpKeys(redis.url, prefix)).split('\n').filter((line) => line.split(' ')[0]!.includes(sid));
+  };
+
+  it('the same few keys after twenty refreshes, a replay of the first token still caught; a logout leaves none', async (ctx) => {
+    if ('skip' in redis) return ctx.skip();
+    const first = await login();
+    let refreshToken: string = first.refreshToken;
+    for (let i = 0; i < 20; i++) {
+      const refreshed = await post('/v1/auth/refresh', { refreshToken });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+      refreshToken = refreshed.body.refreshToken;
+    }
+    // Its record, its last use, the current token's digest, the spent tokens' digests.
+    const kept = await keysOf(refreshToken);
+    expect(kept.length, kept.join('\n')).toBeLessThanOrEqual(4);
+    expect(kept.join('\n')).not.toContain(refreshToken.split('.')[2]);
+
+    const replay = await post('/v1/auth/refresh', { refreshToken: first.refreshToken });
+    expect(replay.status).toBe(401);
+    expect(replay.body.detail).toContain('already used');
+    expect((await post('/v1/auth/refresh', { refreshToken })).status).toBe(401);
+
+    let other: string = (await login()).refreshToken;
+    for (let i = 0; i < 3; i++) other = (await post('/v1/auth/refresh', { refreshToken: other })).body.refreshToken;
+    expect((await post('/v1/auth/logout', { refreshToken: other })).status).toBe(204);
+    expect(await keysOf(other)).toEqual([]);
+  }, 60_000);
 });
