@@ -209,6 +209,13 @@ export interface GuestConversion {
    * address, not a second one put wherever there is room. Undefined: added beside the guest's.
    */
   replaces: (string | undefined)[];
+  /**
+   * Ids of the guest's addresses that leave a registration's address no room for what it asks:
+   * on Open2b the checkout's shipping address, when the registration's billing address is to be
+   * the default shipping address too (Open2b ships to the shipping address while there is one).
+   * The gateway deletes them once the registration's addresses are written.
+   */
+  supersedes?: string[];
 }
 
 /** What a platform did to erase a customer. */

@@ -35,7 +35,11 @@ export function open2bAccounts(
       // The registration's addresses take the slots they would on a new customer: its billing
       // address replaces the one the guest's checkout left, rather than going to shipping.
       const held = new Set(addressesOf(current).map((a) => a.id));
-      return { replaces: slots.map((slot) => (held.has(slot) ? slot : undefined)) };
+      // Its billing address to be the default shipping address too, and none of its own in the
+      // shipping slot: the checkout's shipping address would stay the default, so it goes.
+      const shipsToBilling = billing >= 0 && followedBy.addresses[billing]!.isDefaultShipping === true;
+      const supersedes = shipsToBilling && !slots.includes('shipping') && held.has('shipping') ? ['shipping'] : [];
+      return { replaces: slots.map((slot) => (held.has(slot) ? slot : undefined)), supersedes };
     },
 
     async eraseCustomer(ref, ctx) {

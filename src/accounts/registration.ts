@@ -12,9 +12,10 @@ export interface Registration {
   converted: boolean;
   /**
    * What a conversion wrote: the guest's fields it changed, the addresses it added and those of the
-   * guest it replaced, with what changed in each (its events name these).
+   * guest it replaced, with what changed in each, and the ids of the guest's addresses it deleted
+   * (`GuestConversion.supersedes`; its events name all of these).
    */
-  conversion?: { changed: Record<string, unknown>; added: Address[]; replaced: ReplacedAddress[] };
+  conversion?: { changed: Record<string, unknown>; added: Address[]; replaced: ReplacedAddress[]; removed: string[] };
 }
 
 export interface ReplacedAddress {
@@ -74,7 +75,8 @@ async function convert(
   const patch = changedFields(guest, input);
   const addresses = input.addresses ?? [];
   const registration = { password: input.password, active: input.active, followedBy: { profile: patch, addresses } };
-  const replaces = (await capable(adapter, 'guestConversion')(ref, registration, call))?.replaces ?? [];
+  const converted = await capable(adapter, 'guestConversion')(ref, registration, call);
+  const replaces = converted?.replaces ?? [];
   call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
   let step = 'updating its profile';
   const added: Address[] = [];
@@ -95,11 +97,17 @@ async function convert(
       step = `adding address ${i}`;
       added.push((await adapter.createAddress(ref, address, call)).value);
     }
+    const removed: string[] = [];
+    for (const id of converted?.supersedes ?? []) {
+      step = `deleting address ${id}, which the registration's addresses supersede`;
+      await capable(adapter, 'addressDelete')(ref, id, call);
+      removed.push(id);
+    }
     step = 'reading it back';
     const customer = await adapter.getCustomer(ref, { expandAddresses: true }, call);
     const active = customer.value.status.active;
     const status = { guest: false, ...(active === guest.status.active ? {} : { active }) };
-    return { customer, converted: true, conversion: { changed: { ...patch, status }, added, replaced } };
+    return { customer, converted: true, conversion: { changed: { ...patch, status }, added, replaced, removed } };
   } catch (error) {
     throw withCreated(error, { customerId: guest.id, convertedGuest: true }, step);
   }

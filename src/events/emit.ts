@@ -39,7 +39,12 @@ export const customerCreated = (backend: string, customer: Customer): EventDraft
 export const conversionEvents = (
   backend: string,
   customer: Customer,
-  conversion: { changed: object; added: Address[]; replaced: { address: Address; changed: object }[] },
+  conversion: {
+    changed: object;
+    added: Address[];
+    replaced: { address: Address; changed: object }[];
+    removed: string[];
+  },
   input: { password?: string | undefined },
 ): EventDraft[] => [
   customerUpdated(backend, customer, conversion.changed),
@@ -50,6 +55,9 @@ export const conversionEvents = (
     addressChanged('customer.address.updated', backend, customer.id, address, changed),
   ),
   ...conversion.added.map((address) => addressChanged('customer.address.created', backend, customer.id, address)),
+  ...conversion.removed.map(
+    (addressId): EventDraft => ({ type: 'customer.address.deleted', backend, customerId: customer.id, addressId }),
+  ),
 ];
 
 export const customerUpdated = (backend: string, customer: Customer, patch: object): EventDraft => ({

@@ -210,6 +210,44 @@ describe('npm start + every platform over HTTP: email change, guest conversion, 
     expect(backdoor('scayle').checkPassword(scayleGuest.id, 'Gast!Passw0rd')).toBe(true);
     expect(await backdoor('open2b').checkPassword(open2bGuest.id, 'Gast!Passw0rd')).toBe(true);
 
+    // Open2b: a registration whose one address is to be the default shipping address too takes that
+    // role from the checkout's shipping address, which goes.
+    const [shipped] = await backdoor('open2b').seed([
+      {
+        canLogin: false,
+        billingAddress: { email: `shipped-${tag}@example.com`, firstName: 'Erika', lastName: 'Gast' },
+        shippingAddress: {
+          name: 'Erika Gast',
+          street1: 'Lieferweg 9',
+          city: 'Köln',
+          postalCode: '50667',
+          country: 'DE',
+        },
+      },
+    ]);
+    const registered = await call('POST', '/v1/backends/open2b/customers', {
+      email: `shipped-${tag}@example.com`,
+      firstName: 'Erika',
+      lastName: 'Gast',
+      password: 'Gast!Passw0rd',
+      addresses: [
+        {
+          lastName: 'Gast',
+          line1: 'Neuweg 2',
+          city: 'Hamburg',
+          postalCode: '20095',
+          countryCode: 'DE',
+          isDefaultBilling: true,
+          isDefaultShipping: true,
+        },
+      ],
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+    expect(await backdoor('open2b').readCustomer(shipped.id)).toMatchObject({
+      billingAddress: { street1: 'Neuweg 2' },
+      shippingAddress: null,
+    });
+
     const before = JSON.stringify(backdoor('scayle').readAll());
     backdoor('scayle').setOngoingOrders(scayleGuest.id, 1);
     const refused = await call('POST', `/v1/backends/scayle/customers/${scayleGuest.id}/erase`, {});

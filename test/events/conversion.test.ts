@@ -58,13 +58,16 @@ describe('change events of a guest conversion', () => {
  * address replaces the checkout's (it went to the shipping slot, or, marked as the default billing
  * address, failed with a 409 after the guest had already been converted).
  */
+type Open2bGuestShipping = NonNullable<Parameters<Open2bBackdoor['seed']>[0][number]['shippingAddress']>;
+
 describe('a guest conversion on Open2b', () => {
   const backdoor = () => gw.deps.emulators.get('open2b')!.backdoor as Open2bBackdoor;
-  const seedGuest = async () => {
+  const seedGuest = async (shippingAddress: Open2bGuestShipping | null = null) => {
     const email = `guest-${Math.random().toString(36).slice(2)}@example.com`;
     const [guest] = await backdoor().seed([
       {
         canLogin: false,
+        shippingAddress,
         billingAddress: {
           email,
           firstName: 'Erika',
@@ -126,6 +129,35 @@ describe('a guest conversion on Open2b', () => {
       ]);
     });
   }
+
+  it("the registration's only address, the default shipping address too: the checkout's shipping address goes (customer.address.deleted)", async () => {
+    // Open2b ships to the shipping address while there is one: kept, it would stay the default.
+    const shipping = { name: 'Erika Gast', street1: 'Lieferweg 9', city: 'Köln', postalCode: '50667', country: 'DE' };
+    const { email, id } = await seedGuest(shipping);
+    const before = sink.received.length;
+    const registered = await register(email, [{ ...newAddress, isDefaultBilling: true, isDefaultShipping: true }]);
+    expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+    expect(registered.body.addresses).toEqual([
+      expect.objectContaining({ id: 'billing', line1: 'Neuweg 2', isDefaultBilling: true, isDefaultShipping: true }),
+    ]);
+    expect(await backdoor().readCustomer(id)).toMatchObject({
+      billingAddress: { street1: 'Neuweg 2', city: 'Hamburg' },
+      shippingAddress: null,
+    });
+    await sink.until(before + 4);
+    const events = sink.received.slice(before).filter((e) => e.subject === String(id));
+    expect(events.map((e) => [e.type, e.data.addressId ?? null])).toEqual([
+      ['customer.updated', null],
+      ['customer.password.changed', null],
+      ['customer.address.updated', 'billing'],
+      ['customer.address.deleted', 'shipping'],
+    ]);
+
+    // Without that flag (or with a shipping address of its own) the checkout's shipping address stays.
+    const kept = await seedGuest(shipping);
+    expect((await register(kept.email, [{ ...newAddress, isDefaultBilling: true }])).status).toBe(200);
+    expect(await backdoor().readCustomer(kept.id)).toMatchObject({ shippingAddress: { street1: 'Lieferweg 9' } });
+  });
 
   it('a billing address naming someone else than the registration is refused before the guest is converted', async () => {
     const { email, id } = await seedGuest();
