@@ -1,5 +1,6 @@
 import { GatewayError } from '../../adapters/errors.js';
-import { logsOverOrderedTable } from './log.js';
+import { logsOverOrderedTable, type OrderedEntryTable } from './log.js';
+import { setsOverOrderedTable } from './sets.js';
 import { storeOverTable, type Entry, type EntryTable } from './table.js';
 import { type SharedStore, STORE_OPERATIONS, type StoreOperation } from './types.js';
 
@@ -48,13 +49,22 @@ export class SharedStoreObject {
       },
       delete: (key) => storage.delete(key),
     };
+    const ordered: OrderedEntryTable = {
+      ...table,
+      list: async (prefix, startAfter, limit) => [...(await storage.list<Entry>({ prefix, startAfter, limit }))],
+    };
+    const keys = storeOverTable(table);
+    // Index sets one entry per member, beside their key: deleting a set's key deletes its members.
+    const sets = setsOverOrderedTable(ordered);
     this.store = {
-      ...storeOverTable(table),
+      ...keys,
+      ...sets,
+      delete: async (key) => {
+        await keys.delete(key);
+        await sets.deleteSet(key);
+      },
       // The event outbox: one log lives in the one object its name hashes to, in key order.
-      ...logsOverOrderedTable({
-        ...table,
-        list: async (prefix, startAfter, limit) => [...(await storage.list<Entry>({ prefix, startAfter, limit }))],
-      }),
+      ...logsOverOrderedTable(ordered),
     };
   }
 

@@ -8,6 +8,7 @@ import {
 } from './bucket.js';
 import { createKeyedQueue } from './lease.js';
 import type { LogOperations } from './log.js';
+import type { SetOperations } from './sets.js';
 import type { SharedStore, TakeResult } from './types.js';
 
 /** One stored value and when it expires (ms since epoch). */
@@ -31,13 +32,13 @@ const positive = (ttlMs: number) => {
 /**
  * SharedStore semantics over a plain key → entry table, for stores that live in one place (process
  * memory, one Durable Object). Operations run one at a time, so each read-modify-write is atomic
- * even when the table answers asynchronously. The ordered-log operations need more than a key →
- * entry table (log.ts).
+ * even when the table answers asynchronously. The ordered logs (log.ts) and the index sets
+ * (sets.ts; the memory store keeps its own in memory.ts) need more than a key → entry table.
  */
 export function storeOverTable(
   table: EntryTable,
   now: () => number = Date.now,
-): Omit<SharedStore, 'close' | keyof LogOperations> {
+): Omit<SharedStore, 'close' | keyof LogOperations | keyof SetOperations> {
   const queue = createKeyedQueue();
   const serial = <R>(fn: () => Promise<R>) => queue.run('table', fn);
   const live = async (key: string) => {
@@ -50,22 +51,6 @@ export function storeOverTable(
   };
   const write = (key: string, value: string, ttlMs: number) =>
     table.put(key, { value, expiresAt: now() + positive(ttlMs) });
-  /** An index set as stored: member → when it expires (ms). */
-  const readSet = async (key: string): Promise<Record<string, number>> => {
-    const entry = await live(key);
-    if (!entry) return {};
-    const at = now();
-    return Object.fromEntries(
-      Object.entries(JSON.parse(entry.value) as Record<string, number>).filter(([, expiresAt]) => expiresAt > at),
-    );
-  };
-  const writeSet = async (key: string, members: Record<string, number>) => {
-    // A loop, not Math.max(...): spread arguments overflow the stack past ~120,000 members.
-    let last = -Infinity;
-    for (const member in members) last = Math.max(last, members[member]!);
-    if (last === -Infinity) await table.delete(key);
-    else await table.put(key, { value: JSON.stringify(members), expiresAt: last });
-  };
   const takeWith = <S>(key: string, ttlMs: number, fallback: S, step: (state: S) => { state: S; result: TakeResult }) =>
     serial(async () => {
       const stored = await live(key);
@@ -109,20 +94,6 @@ export function storeOverTable(
         takeFromBucket(state, limit, cost, now()),
       );
     },
-    addToSet: (key, member, ttlMs) =>
-      serial(async () => {
-        const members = await readSet(key);
-        members[member] = now() + positive(ttlMs);
-        await writeSet(key, members);
-      }),
-    setMembers: (key) => serial(async () => Object.keys(await readSet(key))),
-    removeFromSet: (key, member) =>
-      serial(async () => {
-        const members = await readSet(key);
-        if (!(member in members)) return;
-        delete members[member];
-        await writeSet(key, members);
-      }),
     async takeFromWindow(key, limit) {
       validateWindow(limit);
       return takeWith<number[]>(key, limit.windowMs, [], (times) => {

@@ -46,6 +46,23 @@ function memoized(namespace: StoreNamespace): StoreNamespace {
   };
 }
 
+describe('the Durable Objects store in workerd: index sets of the version before', () => {
+  it('a set stored as one JSON value at its key is still read, added to, removed from and deleted', async () => {
+    const namespace = (await (await worker()).durableObjectNamespace('GATEWAY_STORE')) as unknown as StoreNamespace;
+    const store = createDurableObjectStore(memoized(namespace), { prefix: uniquePrefix('do-legacy-set'), shards: 3 });
+    const later = Date.now() + 3_600_000;
+    await store.set('index', JSON.stringify({ old1: later, old2: later }), 3_600_000);
+    await store.addToSet('index', 'new', 3_600_000);
+    expect((await store.setMembers('index')).sort()).toEqual(['new', 'old1', 'old2']);
+    await store.removeFromSet('index', 'old1');
+    await store.removeFromSet('index', 'new');
+    expect(await store.setMembers('index')).toEqual(['old2']);
+    await store.addToSet('index', 'again', 3_600_000);
+    await store.delete('index');
+    expect(await store.setMembers('index')).toEqual([]);
+  }, 120_000);
+});
+
 describe('the Worker with STORE=durable-objects', () => {
   it('replays a retried registration (same Idempotency-Key) from the Durable Objects store', async () => {
     const { fetch } = await worker();
