@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,8 +143,11 @@ describe('npm run migrate -- --since last: what the last run left failed is trie
     // Stopped after the first of the two retries...
     const part = await runScript('migrate', [...args, '--since', 'last', '--max', '1', ...omit!], platforms.env);
     expect(part.stdout, part.stderr).toMatch(/1 read, 1 created, 0 skipped, 0 failed/);
-    // ...that customer changes at the source, so the resumed part's listing brings it...
-    const changed = await gateway.call('PATCH', `/customers/${ids[0]}`, { firstName: 'Changed' });
+    // ...that customer (the state file names it) changes at the source, so the resumed part's
+    // listing brings it...
+    const [retried] = JSON.parse(readFileSync(state2, 'utf8')).inProgress.retried as string[];
+    expect(ids).toContain(retried);
+    const changed = await gateway.call('PATCH', `/customers/${retried}`, { firstName: 'Changed' });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     // ...and the resumed part tries only the second, once.
     const rest = await runScript('migrate', [...args, '--since', 'last', ...omit!], platforms.env);

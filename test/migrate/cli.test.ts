@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +99,11 @@ describe('npm run migrate', () => {
         .on('error', reject);
     });
     const run = await runMigrate(['--from', 'memory', '--to', 'scayle', '--report', pipe]);
+    // Had the run never opened the pipe, the reader would wait in open() for ever: a writer of our
+    // own lets it end (with nothing read). Once it has read the report, there is no reader: ENXIO.
+    try {
+      closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {}
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(await received);
     expect(Object.keys(report)[0]).toBe('customers');
