@@ -58,16 +58,35 @@ const initialCursor = (now: number) => (now - START_BACK_MS) * 1000;
 /**
  * What the store says of a sink's lane (or a fresh start at `now`); the lane and the backlog stats
  * read it. A lane key without `split` was written by a gateway that kept the parked customers in it
- * (before they were apart, or an older instance of a fleet being upgraded): those are the ones,
- * whatever the parked key holds.
+ * (before they were apart, or an older instance of a fleet being upgraded, or rolled back to). Such
+ * an instance never saw the customers a newer one had parked apart: its cursor moved past their
+ * events without them, so they are taken back from the parked key beside its own.
  */
 export async function loadLaneState(store: SharedStore, sink: string, now: number): Promise<LaneState> {
-  const [text, parked] = await Promise.all([store.get(laneKey(sink)), store.get(parkedKey(sink))]);
+  const [text, parkedText] = await Promise.all([store.get(laneKey(sink)), store.get(parkedKey(sink))]);
   const state = text ? (JSON.parse(text) as LaneState & { split?: true }) : undefined;
   if (!state) return { cursor: initialCursor(now), parked: {} };
-  if (state.split) state.parked = parked === undefined ? {} : (JSON.parse(parked) as Record<string, Parked>);
+  const parkedApart = parkedText === undefined ? {} : (JSON.parse(parkedText) as Record<string, Parked>);
+  state.parked = state.split ? parkedApart : mergeParked(parkedApart, state.parked ?? {});
   delete state.split;
   return state;
+}
+
+/** Both lists of parked customers; one parked in both waits for the events of both, in order. */
+function mergeParked(a: Record<string, Parked>, b: Record<string, Parked>): Record<string, Parked> {
+  const merged = { ...a };
+  for (const [key, parked] of Object.entries(b)) {
+    const other = merged[key];
+    merged[key] = other
+      ? {
+          seqs: [...new Set([...other.seqs, ...parked.seqs])].sort((x, y) => x - y),
+          attempts: Math.max(other.attempts, parked.attempts),
+          nextAt: Math.min(other.nextAt, parked.nextAt),
+          since: Math.min(other.since, parked.since),
+        }
+      : parked;
+  }
+  return merged;
 }
 
 /** The retry delay after `attempts` failures: doubling from `first` up to `max`, ±25 % jitter. */

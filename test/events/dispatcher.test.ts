@@ -440,8 +440,20 @@ describe('what a lane writes per step', () => {
     expect(Object.keys((await loadLaneState(store, sink.name, Date.now())).parked)).toEqual([a!.orderKey]);
     // An older instance of the fleet reading the lane key finds the member it expects (and no one in it).
     expect(JSON.parse((await store.get(`events:lane:${sink.name}`))!).parked).toEqual({});
-    // And what such an instance writes (parked customers inline again) is what counts next.
-    await store.set(`events:lane:${sink.name}`, JSON.stringify({ cursor: a!.seq, parked: {} }), 3_600_000);
-    expect((await loadLaneState(store, sink.name, Date.now())).parked).toEqual({});
+    // Such an instance takes the lease and writes the lane key its way, with the customers it parked
+    // itself (B) inline: it never knew A was waiting. A is not lost when a newer instance takes over
+    // again, and B is kept too.
+    await append('C');
+    const [, b] = await outbox.read(0, 2);
+    const ownParked = { [b!.orderKey]: { seqs: [b!.seq], attempts: 1, nextAt: Date.now(), since: Date.now() } };
+    await store.set(`events:lane:${sink.name}`, JSON.stringify({ cursor: b!.seq, parked: ownParked }), 3_600_000);
+    expect(Object.keys((await loadLaneState(store, sink.name, Date.now())).parked).sort()).toEqual(
+      [a!.orderKey, b!.orderKey].sort(),
+    );
+    const retaken = new Lane(sink, options);
+    while (await retaken.step());
+    // B (due) is delivered again and C for the first time; A waits for its own retry, still parked.
+    expect(sink.received.map((e) => e.id)).toEqual(['ev-B', 'ev-B', 'ev-C']);
+    expect(Object.keys((await loadLaneState(store, sink.name, Date.now())).parked)).toEqual([a!.orderKey]);
   });
 });
