@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,8 +109,11 @@ describe('npm run migrate -- --from sfcc-export:<file> (HTTP-served SCAYLE)', ()
     expect(other.code, other.stdout).toBe(2);
     expect(other.stderr + other.stdout).toMatch(/resume point was taken reading another export file/);
     expect(scayle.backdoor.readAll().filter((c) => c.email.startsWith('resb-'))).toEqual([]);
-    // The same file resumes where it stopped.
-    const rest = await startMigrate([...args(a), '--batch-size', '2'], env).done;
+    // The same export resumes where it stopped, also copied elsewhere (another path and time).
+    const moved = join(dir, 'moved');
+    mkdirSync(moved, { recursive: true });
+    copyFileSync(a, join(moved, 'a.xml'));
+    const rest = await startMigrate([...args(join(moved, 'a.xml')), '--batch-size', '2'], env).done;
     expect(rest.code, rest.stdout + rest.stderr).toBe(0);
     expect(scayle.backdoor.readAll().filter((c) => c.email.startsWith('resa-'))).toHaveLength(4);
   });

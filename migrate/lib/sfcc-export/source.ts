@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GatewayError } from '../../../adapters/errors.js';
 import { fromOcapiCustomer } from '../../../adapters/sfcc/map.js';
@@ -59,9 +60,38 @@ const capabilities: Capabilities = {
 const readOnly = () =>
   Promise.reject(new GatewayError('not_supported', 'an export file is read-only: it can only be a migration source'));
 
-/** Which export file a position was taken in: its path, size and modification time (a new export at the same path is another file). */
+/** Stamps read in this process, by path, size and modification time. */
+const stampsRead = new Map<string, string>();
+
+/**
+ * Which export a position was taken in: the file's content (SHA-256) and size, so that a copy, a
+ * move or a `touch` of the same export resumes while a new export at the same path does not.
+ * Read once per run, at its first page (~2 s per GB).
+ */
 export function exportStamp(path: string): string {
   // A stream handed in by the caller (tests) has no file to look at: its path names it.
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) return resolve(path);
+  // The CLI's resume check and the source's first page ask for the same file: read it once.
+  const seen = `${resolve(path)} ${stats.size} ${stats.mtimeMs}`;
+  const known = stampsRead.get(seen);
+  if (known) return known;
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let read: number; (read = readSync(fd, chunk, 0, chunk.length, null)) > 0; )
+      hash.update(chunk.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+  const stamp = `sha256:${hash.digest('hex')} ${stats.size}`;
+  stampsRead.set(seen, stamp);
+  return stamp;
+}
+
+/** The stamp of versions before content stamps: the path, size and modification time. */
+function pathStamp(path: string): string {
   const stats = statSync(path, { throwIfNoEntry: false });
   return stats ? `${resolve(path)} ${stats.size} ${Math.round(stats.mtimeMs)}` : resolve(path);
 }
@@ -70,12 +100,14 @@ export function exportStamp(path: string): string {
  * Why a resume point cannot continue reading `path` (it was taken in another export file), if it
  * cannot; a bare count (a resume point from before positions named their file) is taken as is.
  */
-export function exportResumeProblem(position: unknown, path: string, stamp = exportStamp(path)): string | undefined {
+export function exportResumeProblem(position: unknown, path: string, stamp?: string): string | undefined {
   if (typeof position !== 'object' || position === null || !('file' in position)) return undefined;
   const file = String(position.file);
-  return file === stamp
+  // A point written before content stamps names the file by its path and modification time.
+  const current = file.startsWith('sha256:') ? (stamp ?? exportStamp(path)) : pathStamp(path);
+  return file === current
     ? undefined
-    : `the resume point was taken reading another export file (${file.split(' ')[0]}, or that file before it changed): continuing would skip customers of this one`;
+    : 'the resume point was taken reading another export file (its content differs from this one): continuing would skip customers of this one';
 }
 
 /**
