@@ -66,7 +66,7 @@ const stampsRead = new Map<string, string>();
 /**
  * Which export a position was taken in: the file's content (SHA-256) and size, so that a copy, a
  * move or a `touch` of the same export resumes while a new export at the same path does not.
- * Read once per run, at its first page (~2 s per GB).
+ * Read once per run (~1.1 s per GB here).
  */
 export function exportStamp(path: string): string {
   // A stream handed in by the caller (tests) has no file to look at: its path names it.
