@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDurableObjectStore, type StoreNamespace } from '../../src/store/durable-object.js';
+import { startWorker } from '../e2e/workerd.js';
 import { startWorkerWithEvents, type WorkerWithEvents, workerEventsSuite } from '../events/worker-events.js';
 import { uniquePrefix } from './redis-server.js';
 import { sharedStoreSuite } from './suite.js';
@@ -85,3 +86,71 @@ describe('the Worker with STORE=durable-objects', () => {
 });
 
 workerEventsSuite(withEvents);
+
+/**
+ * Shopper sessions on Workers as a storefront uses them, over the Durable Objects store: the demo
+ * Worker (SFCC is its embedded emulator) in workerd, and what the store holds of a session read
+ * from the same objects.
+ */
+describe('the Worker with STORE=durable-objects: shopper sessions', () => {
+  const prefix = uniquePrefix('do-sessions').replace(/[^\w:.-]/g, '');
+  let started: ReturnType<typeof startWorker> | undefined;
+  const sessionsWorker = () =>
+    (started ??= startWorker(
+      {
+        BACKENDS: 'sfcc',
+        STORE: 'durable-objects',
+        STORE_PREFIX: prefix,
+        SESSION_SIGNING_KEYS: 'do:durable-objects-signing-secret-0123456789',
+        LOG_LEVEL: 'warn',
+      },
+      { demo: true, durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } },
+    ));
+  afterAll(async () => (await started)?.dispose(), 30_000);
+
+  it('refreshes rotate, a replayed token ends the session, a logout leaves nothing of it in the store', async () => {
+    const worker = await sessionsWorker();
+    const post = async (path: string, body: unknown) => {
+      const response = await worker.fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const login = async () => {
+      const answer = await post('/v1/auth/login', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return answer.body.refreshToken as string;
+    };
+    const store = createDurableObjectStore(
+      memoized((await worker.durableObjectNamespace('GATEWAY_STORE')) as unknown as StoreNamespace),
+      { prefix },
+    );
+
+    const first = await login();
+    let token = first;
+    for (let i = 0; i < 5; i++) {
+      const refreshed = await post('/v1/auth/refresh', { refreshToken: token });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+      token = refreshed.body.refreshToken;
+    }
+    const sid = token.split('.')[0]!;
+    expect(await store.setMembers(`session:spent:${sid}`)).toHaveLength(5);
+    const replay = await post('/v1/auth/refresh', { refreshToken: first });
+    expect(replay.status).toBe(401);
+    expect(replay.body.detail).toContain('already used');
+    expect((await post('/v1/auth/refresh', { refreshToken: token })).status).toBe(401);
+    expect(await store.setMembers(`session:spent:${sid}`)).toEqual([]);
+
+    let other = await login();
+    other = (await post('/v1/auth/refresh', { refreshToken: other })).body.refreshToken;
+    const otherSid = other.split('.')[0]!;
+    expect((await post('/v1/auth/logout', { refreshToken: other })).status).toBe(204);
+    expect((await post('/v1/auth/refresh', { refreshToken: other })).status).toBe(401);
+    expect(await store.setMembers(`session:spent:${otherSid}`)).toEqual([]);
+    expect(await store.get(`session:family:${otherSid}`)).toBeUndefined();
+    expect(await store.get(`session:generation:${otherSid}:1`)).toBeUndefined();
+  }, 120_000);
+});
