@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDurableObjectStore, type StoreNamespace } from '../../src/store/durable-object.js';
-import { startWorker } from '../e2e/workerd.js';
 import { startWorkerWithEvents, type WorkerWithEvents, workerEventsSuite } from '../events/worker-events.js';
 import { uniquePrefix } from './redis-server.js';
 import { sharedStoreSuite } from './suite.js';
@@ -8,12 +7,14 @@ import { sharedStoreSuite } from './suite.js';
 /**
  * The Durable Objects store in workerd (Miniflare), from the Worker bundle wrangler builds: the
  * shared suite drives it from here through the GATEWAY_STORE namespace, and the gateway in the
- * Worker (the zero-config demo build: SCAYLE is its embedded emulator) uses it for Idempotency-Key.
+ * Worker (the zero-config demo build: SCAYLE and SFCC are its embedded emulators) uses it for
+ * Idempotency-Key and shopper sessions.
  */
 let started: Promise<WorkerWithEvents> | undefined;
 // With change events on (a webhook receiver and a queue consumer beside it): the same Worker runs
-// the change-events suite below, as one wrangler build and one workerd start.
-const withEvents = () => (started ??= startWorkerWithEvents({ BACKENDS: 'scayle', LOG_LEVEL: 'warn' }));
+// the change-events suite and the shopper sessions below (SFCC signs shoppers in), as one wrangler
+// build and one workerd start.
+const withEvents = () => (started ??= startWorkerWithEvents({ BACKENDS: 'scayle,sfcc', LOG_LEVEL: 'warn' }));
 const worker = async () => (await withEvents()).worker;
 afterAll(async () => (await started)?.worker.dispose(), 30_000);
 
@@ -89,29 +90,14 @@ workerEventsSuite(withEvents);
 
 /**
  * Shopper sessions on Workers as a storefront uses them, over the Durable Objects store: the demo
- * Worker (SFCC is its embedded emulator) in workerd, and what the store holds of a session read
+ * Worker above (SFCC is one of its embedded emulators), and what the store holds of a session read
  * from the same objects.
  */
 describe('the Worker with STORE=durable-objects: shopper sessions', () => {
-  const prefix = uniquePrefix('do-sessions').replace(/[^\w:.-]/g, '');
-  let started: ReturnType<typeof startWorker> | undefined;
-  const sessionsWorker = () =>
-    (started ??= startWorker(
-      {
-        BACKENDS: 'sfcc',
-        STORE: 'durable-objects',
-        STORE_PREFIX: prefix,
-        SESSION_SIGNING_KEYS: 'do:durable-objects-signing-secret-0123456789',
-        LOG_LEVEL: 'warn',
-      },
-      { demo: true, durableObjects: { GATEWAY_STORE: 'SharedStoreObject' } },
-    ));
-  afterAll(async () => (await started)?.dispose(), 30_000);
-
   it('refreshes rotate, a replayed token ends the session, a logout leaves nothing of it in the store', async () => {
-    const worker = await sessionsWorker();
+    const gateway = await worker();
     const post = async (path: string, body: unknown) => {
-      const response = await worker.fetch(path, {
+      const response = await gateway.fetch(path, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -120,13 +106,17 @@ describe('the Worker with STORE=durable-objects: shopper sessions', () => {
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     };
     const login = async () => {
-      const answer = await post('/v1/auth/login', { email: 'john.smith@example.com', password: 'Demo!Passw0rd' });
+      const answer = await post('/v1/backends/sfcc/auth/login', {
+        email: 'john.smith@example.com',
+        password: 'Demo!Passw0rd',
+      });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       return answer.body.refreshToken as string;
     };
+    // The Worker's own store, as it configures it (STORE_PREFIX's default, 32 shards).
     const store = createDurableObjectStore(
-      memoized((await worker.durableObjectNamespace('GATEWAY_STORE')) as unknown as StoreNamespace),
-      { prefix },
+      memoized((await gateway.durableObjectNamespace('GATEWAY_STORE')) as unknown as StoreNamespace),
+      { prefix: 'customer-gateway:' },
     );
 
     const first = await login();
