@@ -254,12 +254,12 @@ export function createSfccAdapter(options: SfccOptions, deps: SfccAdapterDeps): 
 
     async updateCustomer(ref, patch, { ifMatch }, ctx) {
       const id = await resolveId(ref, ctx);
-      // `custom` replaces the whole set: learn which c_* attributes to clear.
       // The one strong tag the route hands a backend that checks If-Match itself (withIfMatch).
       const tag = upstreamIfMatch(ifMatch);
-      const checks = typeof patch.externalRef === 'string' || patch.login;
+      // Read for `custom` (it replaces the whole set: which c_* attributes to clear), for a login
+      // change, and for an externalRef search under If-Match, whose precondition comes first (below).
       const read =
-        patch.custom !== undefined || patch.login || (checks && tag !== undefined)
+        patch.custom !== undefined || patch.login || (typeof patch.externalRef === 'string' && tag !== undefined)
           ? await fetchCustomer(ctx, id, false)
           : undefined;
       // A stale If-Match is answered before the checks below (a 409 for a taken login or externalRef):

@@ -68,14 +68,6 @@ function checkSetup(options: MigrateOptions, batchSize: number): void {
 }
 
 /**
- * Copies customers (with their addresses) from one backend to another through the canonical
- * adapter contract. Safe to repeat: every customer carries a stable externalRef on the target, is
- * skipped when the target already has it, and finished when an interrupted run left it half-done.
- * One customer failing never stops the others; a source page that cannot be read ends the run
- * with a resume point instead of throwing. With `concurrency` > 1 the customers of a page are
- * migrated side by side; the checkpoint only passes a customer once every one before it is done.
- */
-/**
  * The most failed customers whose ids a run keeps for the next `--since last`. The state file holds
  * them and is rewritten after every customer: a thousand keep it near 20 KB. A run with more
  * failures than that has a cause common to them (a field the target refuses, a target down), and
@@ -83,6 +75,14 @@ function checkSetup(options: MigrateOptions, batchSize: number): void {
  */
 const MAX_FAILED_IDS = 1_000;
 
+/**
+ * Copies customers (with their addresses) from one backend to another through the canonical
+ * adapter contract. Safe to repeat: every customer carries a stable externalRef on the target, is
+ * skipped when the target already has it, and finished when an interrupted run left it half-done.
+ * One customer failing never stops the others; a source page that cannot be read ends the run
+ * with a resume point instead of throwing. With `concurrency` > 1 the customers of a page are
+ * migrated side by side; the checkpoint only passes a customer once every one before it is done.
+ */
 export async function migrateCustomers(options: MigrateOptions): Promise<MigrationResult> {
   const { source, target, ctx, since } = options;
   const dryRun = options.dryRun ?? false;

@@ -75,8 +75,8 @@ async function convert(
   const patch = changedFields(guest, input);
   const addresses = input.addresses ?? [];
   const registration = { password: input.password, active: input.active, followedBy: { profile: patch, addresses } };
-  const converted = await capable(adapter, 'guestConversion')(ref, registration, call);
-  const replaces = converted?.replaces ?? [];
+  const platformConversion = await capable(adapter, 'guestConversion')(ref, registration, call);
+  const replaces = platformConversion?.replaces ?? [];
   call.log.info({ customerId: guest.id }, 'a guest customer registered: converted in place');
   let step = 'updating its profile';
   const added: Address[] = [];
@@ -98,7 +98,7 @@ async function convert(
       added.push((await adapter.createAddress(ref, address, call)).value);
     }
     const removed: string[] = [];
-    for (const id of converted?.supersedes ?? []) {
+    for (const id of platformConversion?.supersedes ?? []) {
       step = `deleting address ${id}, which the registration's addresses supersede`;
       await capable(adapter, 'addressDelete')(ref, id, call);
       removed.push(id);

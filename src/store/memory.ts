@@ -1,6 +1,6 @@
 import { createMemoryLogs } from './log.js';
 import { storeOverTable, type Entry } from './table.js';
-import type { SharedStore } from './types.js';
+import { positiveTtl, type SharedStore } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Clock in ms (tests move it). */
@@ -75,9 +75,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
   // thousands). Semantics as SharedStore says; test/store/suite.ts runs them for every store.
   const sets: Pick<SharedStore, 'addToSet' | 'setMembers' | 'removeFromSet'> = {
     async addToSet(key, member, ttlMs) {
-      if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive: every key expires');
       const at = now();
-      const until = at + ttlMs;
+      const until = at + positiveTtl(ttlMs);
       const found = entries.get(key);
       const entry: SetEntry =
         found && 'members' in found && found.expiresAt > at

@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { GatewayError } from '../../adapters/errors.js';
 import { bucketTtlMs, validateTake, validateWindow } from './bucket.js';
 import { validateLogArgs } from './log.js';
-import type { LogEntry, SharedStore } from './types.js';
+import { type LogEntry, positiveTtl, type SharedStore } from './types.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -123,10 +123,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Shar
       });
     }
   };
-  const positive = (ttlMs: number) => {
-    if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive: every key expires');
-    return Math.ceil(ttlMs);
-  };
+  // Whole milliseconds: what PX and the scripts take.
+  const positive = (ttlMs: number) => Math.ceil(positiveTtl(ttlMs));
 
   const takeWith = (script: string, name: string, args: (string | number)[]) =>
     call(async () => {

@@ -1,6 +1,6 @@
 import { createKeyedQueue } from './lease.js';
 import type { OrderedEntryTable } from './log.js';
-import type { SharedStore } from './types.js';
+import { positiveTtl, type SharedStore } from './types.js';
 
 export type SetOperations = Pick<SharedStore, 'addToSet' | 'setMembers' | 'removeFromSet'>;
 
@@ -39,8 +39,7 @@ export function setsOverOrderedTable(
   return {
     addToSet: (key, member, ttlMs) =>
       queue.run(key, async () => {
-        if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive: every key expires');
-        await table.put(`${memberPrefix(key)}${member}`, { value: '', expiresAt: now() + ttlMs });
+        await table.put(`${memberPrefix(key)}${member}`, { value: '', expiresAt: now() + positiveTtl(ttlMs) });
       }),
     setMembers: (key) =>
       queue.run(key, async () => {

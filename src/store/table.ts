@@ -9,7 +9,7 @@ import {
 import { createKeyedQueue } from './lease.js';
 import type { LogOperations } from './log.js';
 import type { SetOperations } from './sets.js';
-import type { SharedStore, TakeResult } from './types.js';
+import { positiveTtl, type SharedStore, type TakeResult } from './types.js';
 
 /** One stored value and when it expires (ms since epoch). */
 export interface Entry {
@@ -23,11 +23,6 @@ export interface EntryTable {
   put(key: string, entry: Entry): void | Promise<void>;
   delete(key: string): unknown;
 }
-
-const positive = (ttlMs: number) => {
-  if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive: every key expires');
-  return ttlMs;
-};
 
 /**
  * SharedStore semantics over a plain key → entry table, for stores that live in one place (process
@@ -50,7 +45,7 @@ export function storeOverTable(
     return entry;
   };
   const write = (key: string, value: string, ttlMs: number) =>
-    table.put(key, { value, expiresAt: now() + positive(ttlMs) });
+    table.put(key, { value, expiresAt: now() + positiveTtl(ttlMs) });
   const takeWith = <S>(key: string, ttlMs: number, fallback: S, step: (state: S) => { state: S; result: TakeResult }) =>
     serial(async () => {
       const stored = await live(key);

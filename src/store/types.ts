@@ -59,6 +59,12 @@ export interface SharedStore {
  * the interface: an operation added to SharedStore and missing here fails tsc. The stores that
  * forward or wrap each operation (Durable Objects, tracing) take their list from it.
  */
+/** A time to live as every store takes it: every key expires, so it must be positive. */
+export function positiveTtl(ttlMs: number): number {
+  if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive: every key expires');
+  return ttlMs;
+}
+
 export const STORE_OPERATIONS = {
   get: true,
   set: true,
