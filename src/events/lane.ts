@@ -117,6 +117,8 @@ export class Lane {
   /** The parked customers changed since the state was last saved. */
   private parkedChanged = false;
   private parkedSavedAt = 0;
+  /** The last step read a whole batch: more may be waiting now. */
+  behind = false;
 
   constructor(
     readonly sink: EventSink,
@@ -233,6 +235,7 @@ export class Lane {
 
   private async takeNew(state: LaneState, now: number): Promise<'advanced' | 'down' | 'idle'> {
     const batch = await this.options.outbox.read(state.cursor, BATCH);
+    this.behind = batch.length === BATCH;
     if (batch.length === 0) return 'idle';
     const groups = new Map<string, OutboxEntry[]>();
     for (const entry of batch) {

@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { Agent, request } from 'undici';
 import { webhookSecretKey } from '../config.js';
 import type { WebhookPost, WebhookSigner } from './webhook.js';
+import { webhookSenderThread } from './webhook-thread.js';
 
 /**
- * Node's webhook transport: undici's request on a keep-alive pool of its own, and HMAC-SHA256 by
- * node:crypto (native; the reference library hashes in JavaScript, ~10× the CPU per event). The
- * tests verify these signatures with the reference library and with an HMAC computed by hand.
+ * Node's webhook transport: HMAC-SHA256 by node:crypto (native; the reference library hashes in
+ * JavaScript, ~10× the CPU per event), and undici's request on a keep-alive pool of its own, sent
+ * from a thread of its own (webhook-thread.ts). The tests verify these signatures with the
+ * reference library and with an HMAC computed by hand.
  */
 export function nodeWebhookTransport(secrets: string[]): {
   post: WebhookPost;
@@ -14,7 +15,7 @@ export function nodeWebhookTransport(secrets: string[]): {
   close(): Promise<void>;
 } {
   const keys = secrets.map(webhookSecretKey);
-  const agent = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
+  const sender = webhookSenderThread();
   return {
     sign: (id, timestamp, body) =>
       keys
@@ -25,20 +26,7 @@ export function nodeWebhookTransport(secrets: string[]): {
               .digest('base64')}`,
         )
         .join(' '),
-    async post(url, headers, body, timeoutMs) {
-      const response = await request(url, {
-        method: 'POST',
-        headers,
-        body,
-        dispatcher: agent,
-        // undici's own timers, not an AbortSignal per request (cheaper; the same limit). No
-        // redirects: undici.request follows none unless told to.
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      await response.body.dump();
-      return response.statusCode;
-    },
-    close: () => agent.close(),
+    post: sender.post,
+    close: sender.close,
   };
 }
