@@ -141,6 +141,13 @@ export function treeRssMiB(rootPid: number): number {
   return kib / 1024;
 }
 
+/** CPU time (ms) of a process's main thread alone (its JavaScript), from /proc/<pid>/task/<pid>/stat. */
+export function mainThreadCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+}
+
 /** CPU time (user + system) a process and its descendants have used so far, in ms. */
 export function treeCpuMs(rootPid: number): number {
   let ticks = 0;
