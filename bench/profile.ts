@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { freePort, npmStartNodeOptions, startTsServer } from './lib/processes.js';
+import { registrations } from './lib/registrations.js';
 
 interface ProfileNode {
   id: number;
@@ -55,25 +56,11 @@ while (
   ))
 )
   await new Promise((r) => setTimeout(r, 20));
-let registered = 0;
 const result = await autocannon({
   url: register ? `${origin}/v1/customers` : `${origin}/v1/customers/4711?expand=addresses`,
   connections: 16,
   duration: seconds,
-  ...(register
-    ? {
-        method: 'POST' as const,
-        headers: { 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (req: autocannon.Request) => ({
-              ...req,
-              body: JSON.stringify({ email: `profile-${++registered}@example.org`, lastName: 'Bench' }),
-            }),
-          },
-        ],
-      }
-    : {}),
+  ...(register ? registrations('profile') : {}),
 });
 const stats = (await (await fetch(`${upstream.origin}/__stats`)).json()) as { connectionsOpened: number };
 console.log(

@@ -16,6 +16,7 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
+import { registrations } from './lib/registrations.js';
 import { freePort, mainThreadCpuMs, startTsServer, treeCpuMs, treeRssMiB, variantProcess } from './lib/processes.js';
 
 const rounds = Number(process.env.SIDE_ROUNDS ?? 6);
@@ -23,27 +24,13 @@ const seconds = Number(process.env.SIDE_SECONDS ?? 4);
 const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
 const register = process.env.SIDE_SCENARIO === 'register';
 const SECRET = `whsec_${Buffer.from('bench-webhook-secret-0123456789').toString('base64')}`;
-let registered = 0;
 /** One turn of load: GET `path`, or POST a new registration per request. */
 const load = (origin: string, duration: number) =>
   autocannon({
     url: register ? `${origin}/v1/customers` : origin + path,
     connections: 16,
     duration,
-    ...(register
-      ? {
-          method: 'POST' as const,
-          headers: { 'content-type': 'application/json' },
-          requests: [
-            {
-              setupRequest: (req: autocannon.Request) => ({
-                ...req,
-                body: JSON.stringify({ email: `side-${process.pid}-${++registered}@example.org`, lastName: 'Bench' }),
-              }),
-            },
-          ],
-        }
-      : {}),
+    ...(register ? registrations(`side-${process.pid}`) : {}),
   });
 const specs = process.argv.slice(2);
 if (specs.length === 0) {
