@@ -37,8 +37,12 @@ const POLLED_AT = 'events:polled-at';
 const retryKey = (backend: string) => `events:poll-retry:${backend}`;
 /** How long a customer that cannot be compared is retried (from when a poll failed on it). */
 const RETRY_FOR_MS = 7 * 86_400_000;
-/** Customers of the retry set read again per poll, after its listing. */
-const RETRIES_PER_POLL = 100;
+/**
+ * Failed retries by id a poll makes before it stops retrying (after its listing). Retries that
+ * succeed are not counted: after the platform failed on every changed customer for a while (each
+ * went to the retry set), the first poll it answers again announces all of them, not 100 a poll.
+ */
+const RETRY_FAILURES_PER_POLL = 100;
 
 /**
  * Errors of one customer rather than of the platform or the poll (a record that does not map, one
@@ -207,21 +211,26 @@ export function createPoller(options: PollerOptions) {
       position = page.next;
     } while (position !== null && position !== undefined);
     await keep(new Date(newest).toISOString());
-    // Then, on their own budget of calls and errors, up to RETRIES_PER_POLL customers earlier polls
-    // could not compare: after the listing, so that many of them (an address endpoint down for a
-    // while) cannot keep the listing from running.
-    const retries = (await store.setMembers(retryKey(backend))).slice(0, RETRIES_PER_POLL);
-    for (const member of retries) {
+    // Then, on their own budget of errors (RETRY_FAILURES_PER_POLL), the customers earlier polls could
+    // not compare: after the listing, so that many of them (an address endpoint down for a while)
+    // cannot keep the listing from running.
+    let failed = 0;
+    for (const member of await store.setMembers(retryKey(backend))) {
+      if (failed >= RETRY_FAILURES_PER_POLL) break;
       const space = member.lastIndexOf(' ');
       const [id, from] = [member.slice(0, space), member.slice(space + 1)];
       await renewLease();
       try {
         const { value: customer } = await adapter.getCustomer({ kind: 'id', id }, { expandAddresses: false }, ctx);
         if (await pollCustomer(customer, Number(from))) await store.removeFromSet(retryKey(backend), member);
+        else failed++;
       } catch (error) {
         // Deleted since: polling cannot tell what changed before (a delete elsewhere is not found either).
         if (isGatewayError(error) && error.code === 'not_found') await store.removeFromSet(retryKey(backend), member);
-        else log.warn({ err: error, backend, customerId: id }, 'poll retry of a customer failed; retried next poll');
+        else {
+          failed++;
+          log.warn({ err: error, backend, customerId: id }, 'poll retry of a customer failed; retried next poll');
+        }
       }
     }
     return recorded;

@@ -10,6 +10,8 @@ import { eventsGateway, recordingSink } from './support.js';
  * watermark moves) and the next polls retry it by id until it can be read.
  */
 let broken: string | undefined;
+/** Every customer's addresses answered 500: the platform failing on each customer it is asked for. */
+let addressesDown = false;
 const sink = recordingSink();
 const gw = eventsGateway(
   { BACKENDS: 'scayle', EVENTS_POLL_SECONDS: '1', EVENTS_LEASE_MS: '500' },
@@ -19,6 +21,8 @@ const gw = eventsGateway(
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (broken !== undefined && url.pathname.endsWith(`/customers/${broken}/addresses`))
       return new Response('<html>maintenance</html>', { status: 200, headers: { 'content-type': 'application/json' } });
+    if (addressesDown && /\/customers\/[^/]+\/addresses$/.test(url.pathname))
+      return Response.json({ errors: [{ errorKey: 'INTERNAL', message: 'down' }] }, { status: 500 });
     return fetch(input, init);
   },
 );
@@ -63,5 +67,35 @@ describe('the event poller and a customer it cannot compare', () => {
     // Still new: compared with the `since` of the poll that first failed on it, not this one's.
     expect(await poll()).toEqual([['customer.created', failing]]);
     expect(await poll()).toEqual([]); // retried until read, then not again
+  });
+
+  it('after the platform failed on every changed customer, the next poll it answers announces them all', async () => {
+    // The test before moved the watermark ten minutes on: back to now, so this poll lists what follows.
+    await gw.deps.store.set('events:watermark:scayle', new Date().toISOString(), 60_000);
+    await poll(); // whatever earlier tests left
+    addressesDown = true;
+    const tag = Date.now().toString(36);
+    const created: string[] = [];
+    // More than a poll used to retry by id (100): they waited for a second poll before.
+    for (let i = 0; i < 130; i++)
+      created.push(await outside({ email: `outage-${tag}-${i}@example.com`, lastName: `Outage${i}` }));
+    expect(await poll()).toEqual([]);
+    /** The retry set's members that are this test's customers. */
+    const waiting = async () =>
+      (await gw.deps.store.setMembers('events:poll-retry:scayle')).filter((m) => created.includes(m.split(' ')[0]!));
+    expect(await waiting()).toHaveLength(130);
+    addressesDown = false;
+    // Ten minutes on: only the retry by id can find them (the listing's overlap no longer shows them).
+    const watermark = 'events:watermark:scayle';
+    const at = Date.parse((await gw.deps.store.get(watermark))!);
+    await gw.deps.store.set(watermark, new Date(at + 600_000).toISOString(), 60_000);
+    const announced = await poll();
+    expect(
+      announced
+        .filter(([type]) => type === 'customer.created')
+        .map(([, id]) => id)
+        .sort(),
+    ).toEqual([...created].sort());
+    expect(await waiting()).toEqual([]);
   });
 });
