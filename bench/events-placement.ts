@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { type Child, startGateway, startTsServer, treeCpuMs } from './lib/processes.js';
+import { BENCH_WEBHOOK_SECRET } from './fixture/webhook-secret.js';
 
 const rounds = Number(process.env.EP_ROUNDS ?? 8);
 const seconds = Number(process.env.EP_SECONDS ?? 2);
-const SECRET = `whsec_${Buffer.from('bench-webhook-secret-0123456789').toString('base64')}`;
 const log = (name: string) => join(tmpdir(), `customer-gateway-events-placement-${name}-${process.pid}.log`);
 
 const children: Child[] = [];
@@ -35,7 +35,10 @@ const noSink = { ...env, EVENTS: 'on' };
 const [off, recording, webhook] = await Promise.all([
   startGateway(env, log('off')),
   startGateway(noSink, log('recording')),
-  startGateway({ ...env, WEBHOOK_URLS: `${receiver.origin}/hooks`, WEBHOOK_SECRET: SECRET }, log('webhook')),
+  startGateway(
+    { ...env, WEBHOOK_URLS: `${receiver.origin}/hooks`, WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET },
+    log('webhook'),
+  ),
 ]);
 children.push(off, recording, webhook);
 const sender = spawn(process.execPath, ['--import', 'tsx', 'bench/fixture/webhook-sender.ts'], {

@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { createClient } from 'redis';
 import { type Child, freePort, startGateway, startTsServer, treeRssMiB } from './lib/processes.js';
 import type { Measurement } from './lib/report.js';
+import { BENCH_WEBHOOK_SECRET } from './fixture/webhook-secret.js';
 
 /**
  * Issue 23 point 7, the cost of change events (part of `npm run bench:compare`): POST register
@@ -21,7 +22,6 @@ export interface EventsBenchOptions {
   soakSeconds: number;
 }
 
-const SECRET = `whsec_${Buffer.from('bench-webhook-secret-0123456789').toString('base64')}`;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const log = (name: string) => join(tmpdir(), `customer-gateway-bench-events-${name}-${process.pid}.log`);
@@ -59,7 +59,12 @@ export async function benchEvents(options: EventsBenchOptions): Promise<Record<s
   children.push(receiver);
   const off = await startGateway({ ...upstreamEnv, LOG_LEVEL: 'info' }, log('off'));
   const on = await startGateway(
-    { ...upstreamEnv, LOG_LEVEL: 'info', WEBHOOK_URLS: `${receiver.origin}/hooks`, WEBHOOK_SECRET: SECRET },
+    {
+      ...upstreamEnv,
+      LOG_LEVEL: 'info',
+      WEBHOOK_URLS: `${receiver.origin}/hooks`,
+      WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+    },
     log('on'),
   );
   children.push(off, on);
@@ -129,7 +134,7 @@ export async function benchEvents(options: EventsBenchOptions): Promise<Record<s
         REDIS_URL,
         STORE_PREFIX: prefix,
         WEBHOOK_URLS: `http://127.0.0.1:${await freePort()}/hooks`,
-        WEBHOOK_SECRET: SECRET,
+        WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
       },
       log('soak'),
     );

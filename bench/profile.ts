@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { freePort, npmStartNodeOptions, startTsServer } from './lib/processes.js';
 import { registrations } from './lib/registrations.js';
+import { BENCH_WEBHOOK_SECRET } from './fixture/webhook-secret.js';
 
 interface ProfileNode {
   id: number;
@@ -29,7 +30,7 @@ const receiver =
 const webhookEnv = receiver
   ? {
       WEBHOOK_URLS: `${receiver.origin}/hooks`,
-      WEBHOOK_SECRET: `whsec_${Buffer.from('bench-webhook-secret-0123456789').toString('base64')}`,
+      WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
     }
   : {};
 const dir = mkdtempSync(join(tmpdir(), 'gateway-profile-'));

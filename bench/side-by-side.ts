@@ -18,12 +18,12 @@ import { spawn } from 'node:child_process';
 import { gatewayEnvFor } from './fixture/scayle-upstream-config.js';
 import { registrations } from './lib/registrations.js';
 import { freePort, mainThreadCpuMs, startTsServer, treeCpuMs, treeRssMiB, variantProcess } from './lib/processes.js';
+import { BENCH_WEBHOOK_SECRET } from './fixture/webhook-secret.js';
 
 const rounds = Number(process.env.SIDE_ROUNDS ?? 6);
 const seconds = Number(process.env.SIDE_SECONDS ?? 4);
 const path = process.env.SIDE_PATH ?? '/v1/customers/4711?expand=addresses';
 const register = process.env.SIDE_SCENARIO === 'register';
-const SECRET = `whsec_${Buffer.from('bench-webhook-secret-0123456789').toString('base64')}`;
 /** One turn of load: GET `path`, or POST a new registration per request. */
 const load = (origin: string, duration: number) =>
   autocannon({
@@ -47,7 +47,7 @@ const variants = await Promise.all(
     const { args, env } = variantProcess(spec);
     if (env.WEBHOOK_URLS === 'receiver') {
       env.WEBHOOK_URLS = `${receiver!.origin}/hooks`;
-      env.WEBHOOK_SECRET ??= SECRET;
+      env.WEBHOOK_SECRET ??= BENCH_WEBHOOK_SECRET;
     }
     const port = await freePort();
     const child = spawn(process.execPath, args, {

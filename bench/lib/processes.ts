@@ -141,27 +141,27 @@ export function treeRssMiB(rootPid: number): number {
   return kib / 1024;
 }
 
-/** CPU time (ms) of a process's main thread alone (its JavaScript), from /proc/<pid>/task/<pid>/stat. */
-export function mainThreadCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+/** utime + stime of a /proc …/stat file, in ms (fields 14 and 15: 11 and 12 after the command name). */
+function statCpuMs(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
 }
 
+/** CPU time (ms) of a process's main thread alone (its JavaScript), from /proc/<pid>/task/<pid>/stat. */
+export const mainThreadCpuMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+
 /** CPU time (user + system) a process and its descendants have used so far, in ms. */
 export function treeCpuMs(rootPid: number): number {
-  let ticks = 0;
+  let ms = 0;
   for (const pid of processTree(rootPid)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ms += statCpuMs(`/proc/${pid}/stat`);
     } catch {
       // Gone.
     }
   }
-  return ticks * (1000 / CLOCK_TICKS_PER_SECOND);
+  return ms;
 }
 
 /** USER_HZ: 100 on every Linux this runs on. */

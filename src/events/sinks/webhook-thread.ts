@@ -50,16 +50,9 @@ function fromFrame({ numbers, text }: Frame): Post[] {
   let at = 0;
   const take = (length: number) => text.slice(at, (at += length));
   for (let i = 0; i < numbers.length; i += 5) {
-    const [id, timeoutMs, urlLength, headersLength, bodyLength] = numbers.slice(i, i + 5) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    const url = take(urlLength);
-    const headers = JSON.parse(take(headersLength)) as Record<string, string>;
-    posts.push({ id, timeoutMs, url, headers, body: take(bodyLength) });
+    const url = take(numbers[i + 2]!);
+    const headers = JSON.parse(take(numbers[i + 3]!)) as Record<string, string>;
+    posts.push({ id: numbers[i]!, timeoutMs: numbers[i + 1]!, url, headers, body: take(numbers[i + 4]!) });
   }
   return posts;
 }
